@@ -1,0 +1,35 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// Two suites: `unit` (pure logic, no I/O beyond temp files) and `integration`
+// (real database, simulator, identity provider). The integration suite runs once per
+// database engine; TEST_DB=pglite|postgres selects which (see scripts/test.ts).
+export default defineConfig({
+  resolve: { alias: { "@": fileURLToPath(new URL(".", import.meta.url)) } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["{lib,sandbox,cli,scripts,app,components}/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "node_modules/**"],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["{lib,sandbox,cli,scripts,app,test}/**/*.int.test.ts"],
+          exclude: ["node_modules/**"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Integration files start servers and databases; two at a time fits 2 cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
