@@ -1,0 +1,151 @@
+import path from "node:path";
+import { z } from "zod";
+import { AppError } from "./errors";
+
+/**
+ * The application's configuration, read once from the environment and validated.
+ * Every problem is reported with the variable's name so a bad start says exactly what to fix.
+ *
+ * Sandbox mode: with none of the AZURE_* variables set, `npm start` runs a local identity
+ * provider and APIM simulator and passes their coordinates to the app through these same
+ * variables plus PORTCULLIS_SANDBOX=1, so the app runs the production code path in both modes.
+ */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) =>
+  optionalText.pipe(z.coerce.number().int().positive().optional()).transform((v) => v ?? fallback);
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const envSchema = z
+  .object({
+    PORT: positiveInt(3000).refine((p) => p < 65536, "must be a TCP port (1-65535)"),
+    APP_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    DATA_DIR: optionalText,
+    DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)")
+        .optional(),
+    ),
+    AZURE_TENANT_ID: optionalText.pipe(z.string().regex(guid, "must be the tenant's GUID").optional()),
+    AZURE_CLIENT_ID: optionalText.pipe(z.string().regex(guid, "must be the app registration's client id (a GUID)").optional()),
+    AZURE_CLIENT_SECRET: optionalText,
+    AZURE_AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https$/ }).optional()),
+    API_AUDIENCE: optionalText,
+    ROLE_ADMIN: optionalText,
+    ROLE_REVIEWER: optionalText,
+    ROLE_READER: optionalText,
+    SESSION_IDLE_MINUTES: positiveInt(30),
+    SESSION_MAX_HOURS: positiveInt(8),
+    FINGERPRINT_KEY: optionalText.pipe(
+      z.string().min(32, "must be at least 32 characters of random data (e.g. `openssl rand -base64 48`)").optional(),
+    ),
+    LOG_LEVEL: optionalText.pipe(z.enum(["debug", "info", "warn", "error"]).optional()),
+    PORTCULLIS_SANDBOX: optionalText,
+  })
+  .superRefine((env, ctx) => {
+    const azure = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
+    const present = azure.filter((name) => env[name] !== undefined);
+    if (present.length > 0 && present.length < azure.length) {
+      for (const name of azure.filter((n) => env[n] === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `is required because ${present.join(" and ")} ${present.length > 1 ? "are" : "is"} set (set all three for Entra ID, or none for sandbox mode)`,
+        });
+      }
+    }
+    const real = present.length === azure.length && env.PORTCULLIS_SANDBOX !== "1";
+    if (real && env.FINGERPRINT_KEY === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["FINGERPRINT_KEY"],
+        message: "is required with Entra ID configuration: every instance must share it to fingerprint secrets",
+      });
+    }
+    if (real && env.APP_URL === undefined) {
+      ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "is required with Entra ID configuration (the public URL users open)" });
+    }
+    if (real && env.APP_URL !== undefined && !isHttpsOrLoopback(env.APP_URL)) {
+      ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "must use https:// outside localhost (session cookies are Secure)" });
+    }
+  });
+
+function isHttpsOrLoopback(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname);
+}
+
+export interface EntraSettings {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  authorityHost: string;
+  apiAudience: string;
+}
+
+export interface RoleNames {
+  admin: string;
+  reviewer: string;
+  reader: string;
+}
+
+export interface AppConfig {
+  port: number;
+  appUrl: string;
+  dataDir: string;
+  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
+  /** Undefined before the launcher has started the sandbox (sandbox mode, launcher only). */
+  entra: EntraSettings | undefined;
+  sandbox: boolean;
+  roles: RoleNames;
+  session: { idleMinutes: number; maxHours: number };
+  /** Undefined only in sandbox mode, where the launcher generates and persists one. */
+  fingerprintKey: string | undefined;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+/** Parses the environment; throws AppError("config") naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
+    throw new AppError("config", fields.map((f) => `${f.path} ${f.message}`).join("; "), { fields });
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.DATA_DIR ?? ".data");
+  const entra =
+    e.AZURE_TENANT_ID && e.AZURE_CLIENT_ID && e.AZURE_CLIENT_SECRET
+      ? {
+          tenantId: e.AZURE_TENANT_ID,
+          clientId: e.AZURE_CLIENT_ID,
+          clientSecret: e.AZURE_CLIENT_SECRET,
+          authorityHost: (e.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com").replace(/\/+$/, ""),
+          apiAudience: e.API_AUDIENCE ?? `api://${e.AZURE_CLIENT_ID}`,
+        }
+      : undefined;
+  return {
+    port: e.PORT,
+    appUrl: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    dataDir,
+    database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
+    entra,
+    sandbox: entra === undefined || e.PORTCULLIS_SANDBOX === "1",
+    roles: {
+      admin: e.ROLE_ADMIN ?? "Portcullis.Admin",
+      reviewer: e.ROLE_REVIEWER ?? "Portcullis.Reviewer",
+      reader: e.ROLE_READER ?? "Portcullis.Reader",
+    },
+    session: { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS },
+    fingerprintKey: e.FINGERPRINT_KEY,
+    logLevel: e.LOG_LEVEL ?? "info",
+  };
+}

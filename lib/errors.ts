@@ -1,0 +1,46 @@
+/**
+ * The one error type of the application. Use cases and libraries throw it for every
+ * expected failure; entry points map it to HTTP (RFC 9457 problem+json) or to form state
+ * with `lib/http/problem.ts`. Anything that is not an AppError is an internal error: it is
+ * logged with the request id and shown without internals.
+ */
+export type AppErrorCode =
+  | "bad_request" // input failed validation; `fields` says which and why
+  | "unauthenticated" // no or invalid credentials (401)
+  | "forbidden" // authenticated but lacks the permission (403)
+  | "not_found"
+  | "conflict" // state changed underneath (409)
+  | "precondition_failed" // stale ETag / If-Match (412)
+  | "precondition_required" // If-Match missing where required (428)
+  | "upstream" // APIM / ARM failed in a way the caller should see (502)
+  | "unavailable" // dependency temporarily unavailable (503)
+  | "config"; // the application is misconfigured (start-up)
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `callerAuth.clientApplicationIds[1]`. */
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly fields: FieldIssue[];
+  /** Extra, non-secret facts safe to show the caller (e.g. ARM error code, target). */
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options: { fields?: FieldIssue[]; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.fields = options.fields ?? [];
+    this.details = options.details ?? {};
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
