@@ -28,6 +28,10 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Integration files start servers and databases; two at a time fits 2 cores.
           maxWorkers: 2,
+          // A throw-away CA trusted through NODE_EXTRA_CA_CERTS, which only child-process
+          // workers pick up: keep pool "forks" (see test/setup/sandbox-tls.ts).
+          pool: "forks",
+          globalSetup: ["test/setup/sandbox-tls.ts"],
         },
       },
     ],
