@@ -10,6 +10,8 @@ export default [
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // The App Router has no pages/ directory.
+      "@next/next/no-html-link-for-pages": "off",
     },
   },
 ];

@@ -17,7 +17,9 @@ const optionalText = z
   .optional();
 
 const positiveInt = (fallback: number) =>
-  optionalText.pipe(z.coerce.number().int().positive().optional()).transform((v) => v ?? fallback);
+  optionalText
+    .refine((v) => v === undefined || /^[1-9][0-9]*$/.test(v), "must be a positive whole number")
+    .transform((v) => (v === undefined ? fallback : Number(v)));
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -148,4 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     fingerprintKey: e.FINGERPRINT_KEY,
     logLevel: e.LOG_LEVEL ?? "info",
   };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function getConfig(): AppConfig {
+  cached ??= loadConfig();
+  return cached;
 }

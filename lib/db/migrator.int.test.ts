@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { Prisma } from "./generated/client";
 import { migrate, readMigrations, type Migration } from "./migrator";
-import { MIGRATIONS_DIR } from "./open-database";
+import { MIGRATIONS_DIR } from "./migrate-database";
 import { pgliteSession, postgresSession, type SqlSession } from "./sql-session";
 import { createScratchPostgresDatabase, createTestDatabase, dropScratchPostgresDatabase, testEngine } from "./test-database";
 

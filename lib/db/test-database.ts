@@ -5,7 +5,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
 import { migrate, readMigrations } from "./migrator";
-import { MIGRATIONS_DIR } from "./open-database";
+import { MIGRATIONS_DIR } from "./migrate-database";
 import { pgliteSession, postgresSession } from "./sql-session";
 
 /**

@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { currentActor } from "@/lib/auth/console-guard";
+import { permissionsOf, ROLE_LABELS, type Permission } from "@/lib/auth/permissions";
+import { SignOutButton } from "./sign-out-button";
+
+const NAV: Array<{ href: string; label: string; needs: Permission }> = [{ href: "/", label: "Overview", needs: "config.read" }];
+
+export async function ConsoleHeader() {
+  const actor = await currentActor();
+  const permissions = permissionsOf(actor?.roles ?? []);
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+        <div className="flex items-center gap-8">
+          <Link href="/" className="text-lg font-bold tracking-tight">
+            Portcullis
+          </Link>
+          <nav aria-label="Main">
+            <ul className="flex gap-4 text-sm font-medium">
+              {NAV.filter((item) => permissions.has(item.needs)).map((item) => (
+                <li key={item.href}>
+                  <Link href={item.href} className="rounded px-1 py-0.5 text-slate-700 hover:text-blue-700">
+                    {item.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </div>
+        {actor ? (
+          <div className="flex items-center gap-4 text-sm">
+            <span>
+              <span className="font-semibold" data-testid="user-name">
+                {actor.name}
+              </span>{" "}
+              <span className="text-slate-500" data-testid="user-roles">
+                ({actor.roles.map((role) => ROLE_LABELS[role]).join(", ") || "no role"})
+              </span>
+            </span>
+            <SignOutButton />
+          </div>
+        ) : null}
+      </div>
+    </header>
+  );
+}
