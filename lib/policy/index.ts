@@ -25,3 +25,16 @@ export type {
   PolicyReferenceSite,
 } from "./document/policy-references";
 export { findNamedValueReferences, listPolicyReferences } from "./document/policy-references";
+export type { AccessProfile, AccessProfileInput, BackendAuth, CallerAuth, ProfileIssue, ProfileValidation, RequiredClaim } from "./profile-schema";
+export { accessProfileSchema, backendAuthSchema, callerAuthSchema, formatProfileIssues, validateAccessProfile } from "./profile-schema";
+export { renderPolicy } from "./render/render-policy";
+export type { MergeError, MergeOptions, MergeResult } from "./merge/merge-policy";
+export { EMPTY_POLICY_DOCUMENT, mergePolicy } from "./merge/merge-policy";
+export type { PolicyReading, ReadOptions, ReadResult, UndeterminedField } from "./read/read-access-profile";
+export { readAccessProfile } from "./read/read-access-profile";
+export type { UnmanagedStatement } from "./read/unmanaged-statements";
+export type { BackendEntity, BackendEntityProperties, BackendEntityReading } from "./backend-entity";
+export { readBackendEntity, renderBackendEntity } from "./backend-entity";
+export type { ProfileReferences } from "./profile-references";
+export { profileReferences } from "./profile-references";
+export { BEGIN_MARKER, END_MARKER } from "./managed-block";

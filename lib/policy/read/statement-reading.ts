@@ -1,0 +1,47 @@
+/** Helpers shared by the readers of caller and backend statements. */
+import { childElements, textContent, type PolicyElement } from "../document/policy-document";
+import type { ZodError, ZodType } from "zod";
+import { formatProfileIssues } from "../profile-schema";
+
+/** Outcome of turning one statement into part of a profile. */
+export type StatementReading<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export function refused<T>(reason: string): StatementReading<T> {
+  return { ok: false, reason };
+}
+
+/** Attributes of `element` outside `known`: anything else is configuration a profile cannot hold. */
+export function unknownAttributes(element: PolicyElement, known: readonly string[]): string[] {
+  return element.attributes.map((attribute) => attribute.name).filter((name) => !known.includes(name));
+}
+
+export function unknownChildren(element: PolicyElement, known: readonly string[]): string[] {
+  return childElements(element)
+    .map((child) => child.name)
+    .filter((name) => !known.includes(name));
+}
+
+/** The trimmed texts of the children named `itemName` (APIM re-indents, profile values never have edge whitespace). */
+export function childTexts(element: PolicyElement, itemName: string): string[] {
+  return childElements(element)
+    .filter((item) => item.name === itemName)
+    .map((item) => textContent(item).trim());
+}
+
+/** The item texts of the first child named `listName`, or undefined when there is no such child. */
+export function listItems(element: PolicyElement, listName: string, itemName: string): string[] | undefined {
+  const list = childElements(element).find((child) => child.name === listName);
+  return list === undefined ? undefined : childTexts(list, itemName);
+}
+
+function describeIssues(error: ZodError): string {
+  return formatProfileIssues(error)
+    .map((issue) => `${issue.path} ${issue.message}`)
+    .join("; ");
+}
+
+/** The same schema that guards rendering decides whether what was read is a valid part of a profile. */
+export function checkedAgainst<T>(schema: ZodType<T>, candidate: Record<string, unknown>): StatementReading<T> {
+  const parsed = schema.safeParse(candidate);
+  return parsed.success ? { ok: true, value: parsed.data } : refused(describeIssues(parsed.error));
+}
