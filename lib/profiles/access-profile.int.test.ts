@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "../errors";
+import { contextFor } from "../testing/request-context";
+import { setupTestDatabase } from "../testing/setup-test-database";
+import { getAccessProfile } from "./get-access-profile";
+import { listProfileVersions } from "./list-profile-versions";
+import { saveAccessProfile } from "./save-access-profile";
+
+const db = setupTestDatabase();
+const admin = contextFor("admin");
+
+async function newApi(): Promise<string> {
+  const instance = await db.current.prisma.instance.create({
+    data: { name: `i-${Math.random()}`, subscriptionId: "s", resourceGroup: "rg", serviceName: `svc${Math.random()}`.replace(".", ""), armEndpoint: "https://arm" },
+  });
+  const api = await db.current.prisma.api.create({ data: { instanceId: instance.id, apimName: "openai", displayName: "OpenAI", path: "openai" } });
+  return api.id;
+}
+
+const profile = {
+  backendAuth: { mode: "apiKey", namedValue: "openai-key", headerName: "api-key", delivery: "setHeader" },
+  callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: ["11111111-2222-3333-4444-555555555555"] },
+};
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe("access profile versions", () => {
+  it("saves the first version without If-Match and returns it with defaults applied and an ETag", async () => {
+    const apiId = await newApi();
+
+    const saved = await saveAccessProfile(admin, { apiId, profile });
+
+    expect(saved).toMatchObject({ version: 1, etag: '"v1"', createdBy: admin.actor.name });
+    expect(saved.profile.callerAuth).toMatchObject({ audiences: [], requiredClaims: [] });
+    expect(await getAccessProfile(contextFor("reader"), { apiId })).toEqual(saved);
+  });
+
+  it("requires the current ETag to save a new version, keeps every version, and refuses a stale one", async () => {
+    const apiId = await newApi();
+    await saveAccessProfile(admin, { apiId, profile });
+
+    expect((await failure(saveAccessProfile(admin, { apiId, profile }))).code).toBe("precondition_required");
+    const second = await saveAccessProfile(admin, { apiId, profile: { ...profile, callerAuth: { mode: "none" } }, ifMatch: '"v1"' });
+    expect(second.version).toBe(2);
+    const stale = await failure(saveAccessProfile(admin, { apiId, profile, ifMatch: '"v1"' }));
+    expect(stale.code).toBe("precondition_failed");
+    expect(stale.message).toMatch(/version 2/);
+
+    const versions = await listProfileVersions(contextFor("reviewer"), { apiId });
+    expect(versions.map((v) => v.version)).toEqual([2, 1]);
+  });
+
+  it("lets only one of two concurrent saves of the same version win", async () => {
+    const apiId = await newApi();
+    await saveAccessProfile(admin, { apiId, profile });
+
+    const results = await Promise.allSettled([
+      saveAccessProfile(admin, { apiId, profile, ifMatch: '"v1"' }),
+      saveAccessProfile(admin, { apiId, profile, ifMatch: '"v1"' }),
+    ]);
+
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect((rejected.reason as AppError).code).toBe("precondition_failed");
+    expect((await listProfileVersions(admin, { apiId })).map((v) => v.version)).toEqual([2, 1]);
+  });
+
+  it("names the bad fields of an invalid profile and saves nothing", async () => {
+    const apiId = await newApi();
+    const bad = { ...profile, callerAuth: { ...profile.callerAuth, clientApplicationIds: ["not-a-guid"] } };
+
+    const error = await failure(saveAccessProfile(admin, { apiId, profile: bad }));
+
+    expect(error.code).toBe("bad_request");
+    expect(error.fields).toEqual([expect.objectContaining({ path: "callerAuth.clientApplicationIds[0]" })]);
+    expect(await listProfileVersions(admin, { apiId })).toEqual([]);
+  });
+
+  it("refuses readers and reviewers and records the denial", async () => {
+    const apiId = await newApi();
+    for (const role of ["reader", "reviewer"] as const) {
+      const ctx = contextFor(role);
+      expect((await failure(saveAccessProfile(ctx, { apiId, profile }))).code).toBe("forbidden");
+      const denial = await db.current.prisma.auditEvent.findFirst({ where: { actorOid: ctx.actor.oid, action: "auth.denied" } });
+      expect(denial).toMatchObject({ outcome: "denied", targetId: "config.write" });
+    }
+    expect(await listProfileVersions(admin, { apiId })).toEqual([]);
+  });
+
+  it("writes one audit event per save with the before and after profiles", async () => {
+    const apiId = await newApi();
+    await saveAccessProfile(admin, { apiId, profile });
+    await saveAccessProfile(admin, { apiId, profile: { ...profile, callerAuth: { mode: "none" } }, ifMatch: '"v1"' });
+
+    const events = await db.current.prisma.auditEvent.findMany({ where: { action: "profile.save", targetId: apiId }, orderBy: { seq: "asc" } });
+
+    expect(events).toHaveLength(2);
+    expect(events[1]!.before).toMatchObject({ version: 1 });
+    expect(events[1]!.after).toMatchObject({ version: 2, profile: { callerAuth: { mode: "none" } } });
+  });
+});

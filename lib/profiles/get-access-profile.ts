@@ -1,0 +1,37 @@
+import type { AccessProfile } from "../policy/profile-schema";
+import { findApiOrThrow } from "../apis/find-api";
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { profileEtag } from "./profile-etag";
+
+export interface AccessProfileView {
+  apiId: string;
+  version: number;
+  profile: AccessProfile;
+  etag: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** The current (highest) version of an API's access profile. */
+export async function getAccessProfile(ctx: RequestContext, input: { apiId: string }): Promise<AccessProfileView> {
+  await authorize(ctx, "config.read");
+  const db = getDb();
+  await findApiOrThrow(db, input.apiId);
+  const current = await db.accessProfileVersion.findFirst({ where: { apiId: input.apiId }, orderBy: { version: "desc" } });
+  if (!current) throw new AppError("not_found", "This API has no access profile yet.");
+  return toView(current);
+}
+
+export function toView(row: { apiId: string; version: number; profile: unknown; createdAt: Date; createdBy: string }): AccessProfileView {
+  return {
+    apiId: row.apiId,
+    version: row.version,
+    profile: row.profile as AccessProfile,
+    etag: profileEtag(row.version),
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdBy,
+  };
+}

@@ -1,0 +1,70 @@
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { findApiOrThrow } from "../apis/find-api";
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb, Prisma } from "../db";
+import { AppError } from "../errors";
+import { accessProfileSchema } from "../policy/profile-schema";
+import { parseInput } from "../validation";
+import { toView, type AccessProfileView } from "./get-access-profile";
+import { etagMatches, profileEtag } from "./profile-etag";
+
+/**
+ * Saves a new version of an API's access profile. Every saved version is kept. When a version
+ * exists, the caller must send its ETag (If-Match): a stale one means someone else saved in
+ * between, and we refuse rather than overwrite their change.
+ */
+export async function saveAccessProfile(
+  ctx: RequestContext,
+  input: { apiId: string; profile: unknown; ifMatch?: string | null },
+): Promise<AccessProfileView> {
+  await authorize(ctx, "config.write");
+  const profile = parseInput(accessProfileSchema, input.profile, "access profile");
+  const db = getDb();
+  try {
+    return await db.$transaction(async (tx) => {
+      const api = await findApiOrThrow(tx, input.apiId);
+      const current = await tx.accessProfileVersion.findFirst({ where: { apiId: api.id }, orderBy: { version: "desc" } });
+      checkPrecondition(current?.version, input.ifMatch);
+      const saved = await tx.accessProfileVersion.create({
+        data: { apiId: api.id, version: (current?.version ?? 0) + 1, profile: profile as Prisma.InputJsonValue, createdBy: ctx.actor.name },
+      });
+      await appendAuditEvent(tx, {
+        actor: ctx.actor,
+        action: "profile.save",
+        target: { type: "api", id: api.id },
+        before: current ? { version: current.version, profile: current.profile } : null,
+        after: { version: saved.version, profile },
+        outcome: "success",
+        requestId: ctx.requestId,
+        clientIp: ctx.clientIp,
+      });
+      return toView(saved);
+    });
+  } catch (error) {
+    // Two saves raced past the check: the unique (api, version) index let only one win.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw stale();
+    throw error;
+  }
+}
+
+function checkPrecondition(currentVersion: number | undefined, ifMatch: string | null | undefined): void {
+  if (currentVersion === undefined) {
+    if (ifMatch) throw new AppError("precondition_failed", "This API has no access profile yet, so If-Match cannot match; send the first version without it.");
+    return;
+  }
+  if (!ifMatch) {
+    throw new AppError(
+      "precondition_required",
+      `This API already has access profile version ${currentVersion}. Send If-Match: ${profileEtag(currentVersion)} to replace it, so a concurrent change is never overwritten.`,
+    );
+  }
+  if (!etagMatches(ifMatch, currentVersion)) throw stale(currentVersion);
+}
+
+function stale(currentVersion?: number): AppError {
+  return new AppError(
+    "precondition_failed",
+    `The access profile changed since you read it${currentVersion ? ` (it is now version ${currentVersion})` : ""}. Reload it, reapply your edit and save again.`,
+  );
+}

@@ -1,0 +1,31 @@
+import type { z } from "zod";
+import { AppError, type FieldIssue } from "./errors";
+
+/**
+ * zod issues as field problems a person can act on: the JSON path as written
+ * (`callerAuth.clientApplicationIds[1]`) and the reason. Pure; the policy engine's CLI uses it too.
+ */
+export function formatZodIssues(error: z.ZodError, prefix = ""): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath([...(prefix ? [prefix] : []), ...issue.path]), message: issue.message }));
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const key of path) {
+    if (typeof key === "number") text += `[${key}]`;
+    else text += text === "" ? String(key) : `.${String(key)}`;
+  }
+  return text === "" ? "(input)" : text;
+}
+
+/** Parses entry-point input; throws AppError("bad_request") naming every bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = "input", prefix = ""): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = formatZodIssues(result.error, prefix);
+  const summary = fields
+    .slice(0, 3)
+    .map((f) => `${f.path} ${f.message}`)
+    .join("; ");
+  throw new AppError("bad_request", `The ${what} is not valid: ${summary}${fields.length > 3 ? ` (and ${fields.length - 3} more)` : ""}.`, { fields });
+}
