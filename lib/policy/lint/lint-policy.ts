@@ -1,0 +1,32 @@
+import { parsePolicyDocument, parsePolicyDocumentOfAnyFormat } from "../document/parse-policy-document";
+import type { PolicyFormat, PolicyParseError } from "../document/policy-document";
+import { callerValidationFindings } from "./caller-validation-rules";
+import { managedBlockFindings, sizeFindings, unknownNamedValueFindings } from "./document-rules";
+import type { LintFinding } from "./lint-finding";
+import { tokenValidationFindings } from "./token-rules";
+
+export interface LintOptions {
+  /** How to read the text; by default `xml` when well-formed, `rawxml` otherwise. */
+  format?: PolicyFormat;
+  /** Named values that exist; when given, references to any other are errors. */
+  namedValues?: readonly string[];
+  /** `consumption` applies the 16 KiB limit; unknown warns above 16 KiB. */
+  tier?: "consumption" | "dedicated";
+}
+
+export type LintResult = { ok: true; format: PolicyFormat; findings: LintFinding[] } | { ok: false; error: PolicyParseError };
+
+export function lintPolicy(text: string, options: LintOptions = {}): LintResult {
+  const parsed = options.format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, options.format);
+  if (!parsed.ok) return parsed;
+  const document = parsed.document;
+  const findings = [
+    ...callerValidationFindings(document.root),
+    ...tokenValidationFindings(document.root),
+    ...(options.namedValues === undefined ? [] : unknownNamedValueFindings(document, options.namedValues)),
+    ...managedBlockFindings(document),
+    ...sizeFindings(text, options.tier),
+  ];
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  return { ok: true, format: document.format, findings };
+}

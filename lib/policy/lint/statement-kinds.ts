@@ -1,0 +1,39 @@
+/** What lint needs to know about statements: which validate callers, authenticate to backends, or may let a request past. */
+import { attributeValue, childElements, descendantElements, textContent, type PolicyElement } from "../document/policy-document";
+
+export function isCallerValidation(element: PolicyElement): boolean {
+  return element.name === "validate-jwt" || element.name === "validate-azure-ad-token";
+}
+
+const CREDENTIAL_HEADERS = ["authorization", "api-key", "ocp-apim-subscription-key", "x-api-key"];
+
+/** A statement that authenticates APIM to the backend (or selects a backend entity that may carry credentials). */
+export function isBackendAuthentication(element: PolicyElement): boolean {
+  if (element.name.startsWith("authentication-")) return true;
+  if (element.name === "set-backend-service") return attributeValue(element, "backend-id") !== undefined;
+  if (element.name !== "set-header" || attributeValue(element, "exists-action") === "delete") return false;
+  const name = attributeValue(element, "name")?.toLowerCase() ?? "";
+  return CREDENTIAL_HEADERS.includes(name) || childElements(element).some((value) => textContent(value).includes("{{"));
+}
+
+// Statements that send the request somewhere, answer it, or serve it from a cache.
+const FORWARDS_OR_ANSWERS = [
+  "forward-request",
+  "send-request",
+  "send-one-way-request",
+  "return-response",
+  "mock-response",
+  "cache-lookup",
+  "azure-openai-semantic-cache-lookup",
+  "llm-semantic-cache-lookup",
+  "invoke-dapr-binding",
+  "publish-to-dapr",
+];
+
+/** The first statement inside `element` (or itself) that must not run before caller validation. */
+export function firstRiskyStatement(element: PolicyElement): PolicyElement | undefined {
+  for (const candidate of descendantElements(element)) {
+    if (FORWARDS_OR_ANSWERS.includes(candidate.name) || isBackendAuthentication(candidate)) return candidate;
+  }
+  return undefined;
+}
