@@ -1,0 +1,84 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rowVersionOf } from "../arm/etag";
+import { ApimState } from "./apim-state";
+import type { ApiRecord } from "./records";
+
+function api(name: string, displayName: string): Omit<ApiRecord, "etag" | "created"> {
+  return { name, properties: { displayName } };
+}
+
+describe("APIM state on disk", () => {
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "apim-state-"));
+  });
+
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("survives a restart: entities, their ETags and their order", async () => {
+    const state = await ApimState.open(dataDir);
+    const first = state.apis.save(api("Zeta", "Z"));
+    const second = state.apis.save(api("alpha", "A"));
+    await Promise.all([first.persisted, second.persisted]);
+
+    const reopened = await ApimState.open(dataDir);
+    expect(reopened.apis.list().map((entity) => entity.name)).toEqual(["Zeta", "alpha"]);
+    expect(reopened.apis.get("zeta")?.etag).toBe(first.entity.etag);
+    const third = reopened.apis.save(api("beta", "B"));
+    expect(rowVersionOf(third.entity.etag)).toBeGreaterThan(rowVersionOf(second.entity.etag));
+    expect(reopened.apis.list().map((entity) => entity.name)).toEqual(["Zeta", "alpha", "beta"]);
+  });
+
+  it("looks names up case-insensitively and keeps the first spelling", async () => {
+    const state = await ApimState.open(dataDir);
+    state.apis.save(api("Echo-API", "one"));
+    const updated = state.apis.save(api("echo-api", "two"));
+    expect(updated.created).toBe(false);
+    expect(updated.entity.name).toBe("Echo-API");
+    expect(state.apis.get("ECHO-api")?.properties).toEqual({ displayName: "two" });
+  });
+
+  it("changes the ETag when the content changes and keeps it for an identical save", async () => {
+    const state = await ApimState.open(dataDir);
+    const created = state.apis.save(api("a", "one"));
+    const same = state.apis.save(api("a", "one"));
+    const changed = state.apis.save(api("a", "two"));
+    expect(created.created).toBe(true);
+    expect(same.entity.etag).toBe(created.entity.etag);
+    expect(changed.entity.etag).not.toBe(created.entity.etag);
+  });
+
+  it("never reuses an ETag after delete and re-create", async () => {
+    const state = await ApimState.open(dataDir);
+    const before = state.apis.save(api("a", "one")).entity.etag;
+    await state.apis.delete("a");
+    expect(state.apis.get("a")).toBeUndefined();
+    expect(state.apis.save(api("a", "one")).entity.etag).not.toBe(before);
+  });
+
+  it("deletes files and forgets everything on clear, and tracks the seeded marker", async () => {
+    const state = await ApimState.open(dataDir);
+    await state.apis.save(api("a", "one")).persisted;
+    await state.markSeeded();
+    expect(await state.isSeeded()).toBe(true);
+    await state.clear();
+    expect(await state.isSeeded()).toBe(false);
+    expect(state.apis.list()).toEqual([]);
+    expect(await readdir(join(dataDir, "apis"))).toEqual([]);
+    expect((await ApimState.open(dataDir)).apis.list()).toEqual([]);
+  });
+
+  it("keeps the last of many quick writes to one entity", async () => {
+    const state = await ApimState.open(dataDir);
+    const writes = Array.from({ length: 50 }, (_, i) => state.apis.save(api("a", `v${i}`)).persisted);
+    await Promise.all(writes);
+    expect((await ApimState.open(dataDir)).apis.get("a")?.properties).toEqual({ displayName: "v49" });
+    expect((await readdir(join(dataDir, "apis"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+});

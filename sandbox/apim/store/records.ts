@@ -1,0 +1,43 @@
+import type { StoredEntity } from "./entity-collection";
+
+/**
+ * What the simulator stores per entity. These are internal shapes: resources/*-contract.ts
+ * turn them into the ARM contracts of the requested api-version.
+ */
+export interface KeyVaultStatus {
+  code: string;
+  message?: string;
+  timeStampUtc: string;
+}
+
+export interface NamedValueRecord extends StoredEntity {
+  displayName: string;
+  secret: boolean;
+  tags: string[];
+  /** The plain value, or the value last fetched from Key Vault. Only listValue shows it. */
+  value: string;
+  keyVault?: { secretIdentifier: string; identityClientId?: string; lastStatus: KeyVaultStatus };
+}
+
+export interface BackendRecord extends StoredEntity {
+  /** The contract properties as sent (minus `credentials.managedIdentity`). */
+  properties: Record<string, unknown>;
+  /** Only the preview api-version can see or set it (01-arm-rest-reference.md §3). */
+  managedIdentity?: { resource: string; clientId?: string };
+  /** Display names of the named values `{{…}}` in the credentials. */
+  namedValueRefs: string[];
+}
+
+export interface ApiRecord extends StoredEntity {
+  properties: Record<string, unknown>;
+}
+
+/** An API's policy; `name` is the API's identifier. */
+export interface PolicyRecord extends StoredEntity {
+  /** The stored document as GET ?format=xml returns it. */
+  xml: string;
+  /** The same document as GET ?format=rawxml returns it. */
+  rawxml: string;
+  namedValueRefs: string[];
+  backendRefs: string[];
+}
