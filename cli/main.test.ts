@@ -1,0 +1,109 @@
+/** Spawns the real `bin/portcullis.mjs` the way `npx portcullis` runs it. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { sampleProfiles } from "../lib/policy/__fixtures__/sample-profiles";
+import { renderBackendEntity } from "../lib/policy";
+
+const bin = fileURLToPath(new URL("../bin/portcullis.mjs", import.meta.url));
+const fixtures = fileURLToPath(new URL("../lib/policy/__fixtures__/reference-policies/", import.meta.url));
+const folder = mkdtempSync(join(tmpdir(), "portcullis-cli-"));
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: tmpdir() });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function file(name: string, content: string): string {
+  const path = join(folder, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const profile = sampleProfiles["managed-identity-policy--entra"];
+const profileFile = file("profile.json", JSON.stringify(profile));
+
+describe("portcullis policy render", () => {
+  it("writes the policy for a profile", () => {
+    const result = run("policy", "render", "--profile", profileFile);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toBe(readFileSync(fileURLToPath(new URL("../lib/policy/__golden__/managed-identity-policy--entra.xml", import.meta.url)), "utf8"));
+  });
+
+  it("merges into an existing policy with --into, keeping the rest", () => {
+    const into = `${fixtures}27-aigw-zero-to-production-3.xml`;
+    const result = run("policy", "render", "--profile", profileFile, "--into", into);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("<validate-azure-ad-token");
+    expect(result.stdout).toContain('<azure-openai-token-limit counter-key="@(context.Subscription.Id)"');
+  });
+
+  it.each([
+    [["policy", "render"], "--profile FILE is required"],
+    [["policy", "render", "--profile", join(folder, "missing.json")], "cannot read profile"],
+    [["policy", "render", "--profile", file("bad.json", "{")], "is not JSON"],
+    [["policy", "render", "--profile", file("invalid.json", JSON.stringify({ ...profile, callerAuth: { ...profile.callerAuth, tenantId: "not a tenant" } }))], "callerAuth.tenantId must be a tenant GUID"],
+    [["policy", "render", "--profile", profileFile, "--into", file("not.xml", "<policies>")], "not.xml:1:1: element <policies> is not closed"],
+    [["policy", "render", "--profile", profileFile, "--bogus"], "Unknown option '--bogus'"],
+    [["policy", "nope"], "unknown command 'policy nope'"],
+  ])("exits 2 with one line on stderr for bad input %j", (args, message) => {
+    const result = run(...args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("portcullis policy parse", () => {
+  it("prints the profile and what it does not manage as JSON", () => {
+    const merged = file("merged.xml", run("policy", "render", "--profile", profileFile, "--into", `${fixtures}21-aigw-ghcp-byok-entra.xml`).stdout);
+    const result = run("policy", "parse", merged, "--json");
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output.profile).toEqual(profile);
+    expect(output.unmanaged.map((statement: { element: string }) => statement.element)).toEqual(["validate-azure-ad-token", "authentication-managed-identity", "send-request", "set-backend-service"]);
+  });
+
+  it("completes backend delivery from --backend", () => {
+    const backendProfile = sampleProfiles["apikey-backend--entra"];
+    const policy = file("backend.xml", run("policy", "render", "--profile", file("backend-profile.json", JSON.stringify(backendProfile))).stdout);
+    const without = JSON.parse(run("policy", "parse", policy, "--json").stdout);
+    expect(without).toMatchObject({ profile: null, undetermined: [{ path: "backendAuth", backendId: "openai-backend" }] });
+    const entity = file("entity.json", JSON.stringify({ name: "openai-backend", properties: renderBackendEntity(backendProfile)?.properties }));
+    expect(JSON.parse(run("policy", "parse", policy, "--json", "--backend", entity).stdout).profile).toEqual(backendProfile);
+  });
+
+  it("exits 2 for a file that is not XML", () => {
+    expect(run("policy", "parse", file("text.xml", "hello"), "--json")).toMatchObject({ code: 2, stderr: expect.stringContaining("text.xml:1:1") });
+  });
+});
+
+describe("portcullis policy lint", () => {
+  it("exits 1 and lists findings as JSON when there are errors", () => {
+    const result = run("policy", "lint", `${fixtures}35-aigw-streamable-mcp-auth-client.xml`, "--json");
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual([expect.objectContaining({ code: "caller-validation-without-backend-auth", severity: "error", line: 3 })]);
+  });
+
+  it("exits 0 for a clean policy and checks --named-values", () => {
+    const policy = `${fixtures}31-aigw-foundry-model-gateway.xml`;
+    expect(run("policy", "lint", policy, "--json")).toMatchObject({ code: 0, stdout: "[]\n" });
+    const withKey = file("key.xml", run("policy", "render", "--profile", file("key.json", JSON.stringify(sampleProfiles["apikey-header--none"]))).stdout);
+    expect(run("policy", "lint", withKey, "--named-values", "openai-api-key", "--json")).toMatchObject({ code: 0 });
+    const unknown = run("policy", "lint", withKey, "--named-values", "a,b", "--json");
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout)).toEqual([expect.objectContaining({ code: "unknown-named-value" })]);
+  });
+});
+
+describe("--help", () => {
+  it.each([[["--help"]], [["policy", "--help"]], [["policy", "render", "--help"]], [["policy", "parse", "--help"]], [["policy", "lint", "--help"]]])("%j prints usage and exits 0", (args) => {
+    const result = run(...args);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: portcullis/);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The portcullis command line: `portcullis policy render|parse|lint`. Exit codes: 0 success,
+ * 1 lint found errors, 2 bad input (unreadable file, invalid profile, not XML, bad arguments)
+ * with one line on stderr naming the problem.
+ */
+import { InputError, processIo, type CliIo } from "./cli-io";
+import { lintCommand, lintUsage } from "./policy-lint";
+import { parseCommand, parseUsage } from "./policy-parse";
+import { renderCommand, renderUsage } from "./policy-render";
+
+const usage = `Usage: portcullis policy <command> [options]
+
+Commands:
+  policy render   write the policy for an access profile, or merge it into an existing policy
+  policy parse    read the access profile a policy holds
+  policy lint     check a policy for unsafe or invalid access settings
+
+Run 'portcullis policy <command> --help' for a command's options.
+`;
+
+const policyUsage = usage.replace("Usage: portcullis policy <command> [options]", "Usage: portcullis policy render|parse|lint [options]");
+
+const commands: Record<string, { usage: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
+  render: { usage: renderUsage, run: renderCommand },
+  parse: { usage: parseUsage, run: parseCommand },
+  lint: { usage: lintUsage, run: lintCommand },
+};
+
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [group, name, ...args] = argv;
+  if (group === undefined || group === "--help" || group === "-h") {
+    io.stdout(usage);
+    return group === undefined ? 2 : 0;
+  }
+  if (group !== "policy") return fail(io, `unknown command '${group}'; try 'portcullis --help'`);
+  if (name === undefined || name === "--help" || name === "-h") {
+    io.stdout(policyUsage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) return fail(io, `unknown command 'policy ${name}'; try 'portcullis policy --help'`);
+  if (args.includes("--help") || args.includes("-h")) {
+    io.stdout(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof InputError) return fail(io, error.message);
+    throw error;
+  }
+}
+
+function fail(io: CliIo, message: string): number {
+  io.stderr(`portcullis: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+  return 2;
+}
