@@ -21,5 +21,5 @@ export interface RequestContext {
   requestId: string;
   clientIp: string | null;
   /** How the caller reached us; sessions and bearer tokens are never interchangeable. */
-  channel: "console" | "api";
+  channel: "console" | "api" | "system";
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { operations } from "../api/operations";
 import { ROUTE_ACCESS } from "./route-permissions";
 
 /**
@@ -58,13 +59,19 @@ function isExported(node: ts.Node): boolean {
 }
 
 const files = entryFiles();
+const isRestOperation = (f: EntryFile) => f.kind === "route" && f.route.startsWith("/api/v1/") && f.route !== "/api/v1/openapi.json";
+
+/** `/apis/{id}/plans` as Next.js spells it: `/api/v1/apis/[id]/plans`. */
+function nextRouteOf(openApiPath: string): string {
+  return `/api/v1${openApiPath.replace(/\{(\w+)\}/g, "[$1]")}`;
+}
 
 describe("every route has a declared access and checks it", () => {
   it("finds the app's entry points", () => {
     expect(files.filter((f) => f.kind === "page").length).toBeGreaterThan(2);
   });
 
-  it.each(files.filter((f) => f.kind !== "actions").map((f) => [f.route, f] as const))("%s is declared in ROUTE_ACCESS", (_route, f) => {
+  it.each(files.filter((f) => f.kind !== "actions" && !isRestOperation(f)).map((f) => [f.route, f] as const))("%s is declared in ROUTE_ACCESS", (_route, f) => {
     expect(Object.keys(ROUTE_ACCESS)).toContain(f.route);
   });
 
@@ -75,7 +82,30 @@ describe("every route has a declared access and checks it", () => {
     else expect(guards.map((g) => g.firstArg)).toEqual([route]);
   });
 
-  it.each(files.filter((f) => f.kind === "route").map((f) => [f.route, f] as const))("route handler %s guards every method with its own route", (route, f) => {
+  it.each(files.filter(isRestOperation).map((f) => [f.route, f] as const))("REST route %s serves only declared operations of its path and method", (route, f) => {
+    const source = parse(f.file);
+    const exported = source.statements.filter(isExported).filter(ts.isVariableStatement);
+    expect(exported.length).toBeGreaterThan(0);
+    for (const statement of exported) {
+      for (const declaration of statement.declarationList.declarations) {
+        const method = declaration.name.getText();
+        const init = declaration.initializer;
+        expect(init && ts.isCallExpression(init) && init.expression.getText(), `${method} must be apiHandler(...)`).toBe("apiHandler");
+        const opExpression = (init as ts.CallExpression).arguments[0]!.getText();
+        const id = /^operations\.(\w+)$/.exec(opExpression)?.[1];
+        const operation = id ? operations[id as keyof typeof operations] : undefined;
+        expect(operation, `${method} uses ${opExpression}, which is not in lib/api/operations.ts`).toBeDefined();
+        expect({ method: operation!.method, route: nextRouteOf(operation!.path) }).toEqual({ method, route });
+      }
+    }
+  });
+
+  it("has a route handler for every declared REST operation", () => {
+    const routes = new Set(files.filter(isRestOperation).map((f) => f.route));
+    expect(Object.values(operations).map((o) => nextRouteOf(o.path)).filter((r) => !routes.has(r))).toEqual([]);
+  });
+
+  it.each(files.filter((f) => f.kind === "route" && !isRestOperation(f)).map((f) => [f.route, f] as const))("route handler %s guards every method with its own route", (route, f) => {
     const access = ROUTE_ACCESS[route as keyof typeof ROUTE_ACCESS];
     const source = parse(f.file);
     const methods = source.statements.filter(isExported).filter((s) => /\b(GET|POST|PUT|PATCH|DELETE)\b/.test(s.getText()));
@@ -100,7 +130,7 @@ describe("every route has a declared access and checks it", () => {
   );
 
   it("has no stale entries: every declared route exists", () => {
-    const existing = new Set(files.map((f) => f.route));
+    const existing = new Set(files.filter((f) => !isRestOperation(f)).map((f) => f.route));
     expect(Object.keys(ROUTE_ACCESS).filter((route) => !existing.has(route))).toEqual([]);
   });
 });

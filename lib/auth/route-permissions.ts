@@ -8,6 +8,9 @@ import type { Permission } from "./permissions";
  * - a Permission: the caller must hold it;
  * - "signed-in": any signed-in user, with or without a role (the no-role page, sign-out);
  * - "public": no identity at all (sign-in itself, health checks) — each says why.
+ *
+ * /api/v1 operations are not listed here: lib/api/operations.ts gives each its permission,
+ * and the same test checks that every REST route handler is one of those operations.
  */
 export type RouteAccess = Permission | "signed-in" | "public";
 
@@ -22,8 +25,8 @@ export const ROUTE_ACCESS = {
   "/auth/callback": "public", // the identity provider returns here; state + PKCE protect it
   // Operations
   "/api/health": "public", // load balancer liveness: says only "ok"
-  // REST API (bearer tokens only)
-  "/api/v1/me": "config.read",
+  // REST API: each /api/v1 operation declares its permission in lib/api/operations.ts.
+  "/api/v1/openapi.json": "public", // the API's contract, so automation can be generated from it
 } as const satisfies Record<string, RouteAccess>;
 
 export type RouteKey = keyof typeof ROUTE_ACCESS;

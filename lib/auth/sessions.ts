@@ -38,12 +38,13 @@ export async function createSession(
   limits: SessionLimits,
   meta: { clientIp: string | null; userAgent: string | null },
   now = new Date(),
-): Promise<{ cookieValue: string; expiresAt: Date }> {
+): Promise<{ cookieValue: string; idHash: string; expiresAt: Date }> {
   const cookieValue = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + limits.maxHours * 3_600_000);
+  const idHash = hashSessionId(cookieValue);
   await tx.session.create({
     data: {
-      idHash: hashSessionId(cookieValue),
+      idHash,
       userOid: identity.oid,
       tenantId: identity.tid,
       name: identity.name,
@@ -56,7 +57,7 @@ export async function createSession(
       userAgent: meta.userAgent?.slice(0, 512) ?? null,
     },
   });
-  return { cookieValue, expiresAt };
+  return { cookieValue, idHash, expiresAt };
 }
 
 export type SessionLookup = { status: "active"; session: Session } | { status: "none" | "expired" | "revoked" };

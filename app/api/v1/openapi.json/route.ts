@@ -1,0 +1,7 @@
+import { openApiDocument } from "@/lib/api/openapi-document";
+import { getConfig } from "@/lib/env";
+
+/** Public by design (ROUTE_ACCESS): the API contract reveals no data. */
+export function GET(): Response {
+  return Response.json(openApiDocument(getConfig().appUrl));
+}

@@ -1,0 +1,34 @@
+import { NextResponse } from "next/server";
+import { completeSignIn } from "@/lib/auth/sign-in";
+import { SESSION_COOKIE } from "@/lib/auth/sessions";
+import { getConfig } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { requestMetaFrom } from "@/lib/http/request-meta";
+
+/**
+ * Public by design (ROUTE_ACCESS): the identity provider returns here. The one-time state,
+ * the nonce and PKCE make a forged or replayed callback fail.
+ */
+export async function GET(request: Request): Promise<Response> {
+  const meta = requestMetaFrom(request.headers);
+  const appUrl = getConfig().appUrl;
+  try {
+    const done = await completeSignIn({ callbackParams: new URL(request.url).searchParams, meta });
+    const response = NextResponse.redirect(new URL(done.hasRole ? done.returnTo : "/no-role", appUrl), { headers: { "cache-control": "no-store" } });
+    response.cookies.set({
+      name: SESSION_COOKIE,
+      value: done.cookieValue,
+      httpOnly: true,
+      secure: true,
+      sameSite: "lax",
+      path: "/",
+      expires: done.expiresAt,
+    });
+    return response;
+  } catch (error) {
+    log.warn({ requestId: meta.requestId, reason: isAppError(error) ? error.message : String(error) }, "sign-in failed");
+    if (!isAppError(error)) log.error({ err: error, requestId: meta.requestId }, "sign-in error");
+    return NextResponse.redirect(new URL("/signin?reason=failed", appUrl));
+  }
+}

@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/** ARM coordinates of an APIM service (naming rules from the ARM specification). */
+export const instanceInputSchema = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(100, "must be at most 100 characters")
+    .describe("A name for this instance in Portcullis, e.g. prod-westeurope."),
+  subscriptionId: z.guid("must be the Azure subscription id, a GUID").describe("Azure subscription id."),
+  resourceGroup: z
+    .string()
+    .min(1, "must not be empty")
+    .max(90, "must be at most 90 characters")
+    .regex(/^[-\w._()]+$/, "may contain only letters, digits, '-', '_', '.', '(' and ')'")
+    .refine((v) => !v.endsWith("."), "must not end with a period")
+    .describe("Resource group of the APIM service."),
+  serviceName: z
+    .string()
+    .min(1, "must not be empty")
+    .max(50, "must be at most 50 characters")
+    .regex(/^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, "must start with a letter, contain only letters, digits and '-', and not end with '-'")
+    .describe("APIM service name."),
+  armEndpoint: z
+    .url({ protocol: /^https$/, error: "must be an https:// URL" })
+    .default("https://management.azure.com")
+    .transform((v) => new URL(v).origin)
+    .describe("Azure Resource Manager endpoint; https://management.azure.com for the public cloud."),
+  tier: z
+    .enum(["Consumption", "Developer", "Basic", "Standard", "Premium", "BasicV2", "StandardV2", "PremiumV2"])
+    .default("Developer")
+    .describe("APIM tier; Consumption limits policies to 16 KiB instead of 256 KiB."),
+});
+
+export const instanceSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    subscriptionId: z.string(),
+    resourceGroup: z.string(),
+    serviceName: z.string(),
+    armEndpoint: z.string(),
+    tier: z.string(),
+    createdAt: z.string(),
+    lastSyncedAt: z.string().nullable(),
+  })
+  .meta({ id: "Instance" });
+
+export type InstanceView = z.output<typeof instanceSchema>;
+
+export function toInstanceView(row: {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  serviceName: string;
+  armEndpoint: string;
+  tier: string;
+  createdAt: Date;
+  lastSyncedAt: Date | null;
+}): InstanceView {
+  return { ...row, createdAt: row.createdAt.toISOString(), lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null };
+}
