@@ -4,6 +4,7 @@
  * needs (ARM `properties`) and read one back, so policy + entity round-trips to the profile.
  */
 import { backendAuthSchema, type AccessProfile, type BackendAuth } from "./profile-schema";
+import { withoutUndefined } from "./read/statement-reading";
 
 /** The ARM `properties` of a backend, as far as the engine reads or writes them. */
 export interface BackendEntityProperties {
@@ -58,7 +59,7 @@ export function readBackendEntity(backendId: string, properties: BackendEntityPr
     }
     candidate = { mode: "apiKey", namedValue, headerName: only[0], delivery: "backend", backendId, backendUrl: properties.url };
   }
-  const parsed = backendAuthSchema.safeParse(candidate);
+  const parsed = backendAuthSchema.safeParse(withoutUndefined(candidate));
   if (!parsed.success) return { ok: false, reason: `backend '${backendId}': ${parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ")}` };
   return { ok: true, backendAuth: parsed.data };
 }

@@ -7,21 +7,26 @@
 import { SaxesParser } from "saxes";
 import type { PolicyParseError } from "./policy-document";
 
+/** Thrown from the handlers to stop at the first error: saxes would otherwise go on (and a rawxml document has hundreds). */
+class FirstError extends Error {
+  constructor(readonly error: PolicyParseError) {
+    super(error.message);
+  }
+}
+
 export function checkWellFormed(text: string): PolicyParseError | undefined {
   const parser = new SaxesParser({ position: true });
-  let first: PolicyParseError | undefined;
-  parser.on("error", (error) => {
-    // saxes reports "line:column: message" with the column of the next character, 0-based.
-    first ??= {
-      message: error.message.replace(/^\d+:\d+: /, ""),
-      line: parser.line,
-      column: parser.column + 1,
-      offset: parser.position,
-    };
-  });
-  parser.on("doctype", () => {
-    first ??= { message: "DOCTYPE declarations are not allowed in a policy", line: parser.line, column: parser.column + 1, offset: parser.position };
-  });
-  parser.write(text).close();
-  return first;
+  // saxes reports "line:column: message" with the column of the next character, 0-based.
+  const stop = (message: string) => {
+    throw new FirstError({ message, line: parser.line, column: parser.column + 1, offset: parser.position });
+  };
+  parser.on("error", (error) => stop(error.message.replace(/^\d+:\d+: /, "")));
+  parser.on("doctype", () => stop("DOCTYPE declarations are not allowed in a policy"));
+  try {
+    parser.write(text).close();
+    return undefined;
+  } catch (error) {
+    if (error instanceof FirstError) return error.error;
+    throw error;
+  }
 }

@@ -42,6 +42,16 @@ function describeIssues(error: ZodError): string {
 
 /** The same schema that guards rendering decides whether what was read is a valid part of a profile. */
 export function checkedAgainst<T>(schema: ZodType<T>, candidate: Record<string, unknown>): StatementReading<T> {
-  const parsed = schema.safeParse(candidate);
+  const parsed = schema.safeParse(withoutUndefined(candidate));
   return parsed.success ? { ok: true, value: parsed.data } : refused(describeIssues(parsed.error));
+}
+
+/**
+ * Drops keys whose value is undefined (an attribute that was absent), so a profile read back is
+ * equal to the one rendered even under strict comparison, where `{ a: undefined }` is not `{}`.
+ */
+export function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, withoutUndefined(item)]));
 }
