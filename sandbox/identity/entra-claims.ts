@@ -1,0 +1,68 @@
+import type { AccessToken, Account, ClientCredentials, FindAccount } from "oidc-provider";
+import { findSandboxResource } from "./entra-resources";
+import type { SandboxRoleKey, SandboxTenant, SandboxUser } from "./identity-state";
+
+/**
+ * The claims Entra puts in its v2.0 tokens, so the app reads exactly what it reads in
+ * production: `oid` (the stable object id, not `sub`), `tid`, `name`, `preferred_username`,
+ * `roles` (app roles, omitted when there are none, as Entra does) and `ver`. App-only tokens
+ * carry `azp`/`appid` and `idtyp: "app"` instead of a user.
+ */
+
+export type SandboxRoleNames = Record<SandboxRoleKey, string>;
+
+function userRoles(user: SandboxUser, roleNames: SandboxRoleNames): { roles?: string[] } {
+  return user.role ? { roles: [roleNames[user.role]] } : {};
+}
+
+/** `findAccount`: the ID token's claims for a sandbox user (the `openid` and `profile` scopes). */
+export function findAccountIn(tenant: SandboxTenant, roleNames: SandboxRoleNames): FindAccount {
+  return (_ctx, sub): Account | undefined => {
+    const user = tenant.users.find((candidate) => candidate.sub === sub);
+    if (!user) return undefined;
+    return {
+      accountId: user.sub,
+      claims: () => ({
+        sub: user.sub,
+        oid: user.oid,
+        tid: tenant.tenantId,
+        name: user.displayName,
+        preferred_username: user.username,
+        ver: "2.0",
+        ...userRoles(user, roleNames),
+      }),
+    };
+  };
+}
+
+/** `extraTokenClaims`: the Entra claims of a JWT access token, for a user or for an app. */
+export function extraTokenClaimsFor(tenant: SandboxTenant, roleNames: SandboxRoleNames, apiAudience: string) {
+  return (_ctx: unknown, token: AccessToken | ClientCredentials): Record<string, unknown> => {
+    const resource = findSandboxResource(apiAudience, token.resourceServer?.audience);
+    const common = { tid: tenant.tenantId, azp: token.clientId, ver: "2.0", nbf: Math.floor(Date.now() / 1000) };
+
+    if (token.kind === "ClientCredentials") {
+      const client = [tenant.webClient, tenant.automationClient].find((c) => c.clientId === token.clientId);
+      // Only the automation client is assigned an app role (admin) on the app's API.
+      const isAutomation = client === tenant.automationClient;
+      return {
+        ...common,
+        oid: client?.objectId,
+        appid: token.clientId,
+        idtyp: "app",
+        ...(isAutomation && resource?.carriesAppRoles ? { roles: [roleNames.admin] } : {}),
+      };
+    }
+
+    const user = tenant.users.find((candidate) => candidate.sub === (token as AccessToken).accountId);
+    if (!user) return common;
+    return {
+      ...common,
+      oid: user.oid,
+      name: user.displayName,
+      preferred_username: user.username,
+      scp: resource?.delegatedScope,
+      ...(resource?.carriesAppRoles ? userRoles(user, roleNames) : {}),
+    };
+  };
+}

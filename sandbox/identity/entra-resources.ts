@@ -1,0 +1,83 @@
+import { errors, type KoaContextWithOIDC, type ResourceServer } from "oidc-provider";
+
+/**
+ * Entra has no `resource` parameter in its v2 endpoints: the audience of an access token is
+ * named by a `{resource}/.default` scope. oidc-provider speaks RFC 8707 resource indicators,
+ * so these hooks translate the one into the other: the `.default` scope picks the resource,
+ * and each resource gets RS256 JWT access tokens with the audience Entra would put there.
+ */
+
+/** Azure Resource Manager, the audience the APIM simulator requires. */
+export const ARM_AUDIENCE = "https://management.azure.com/";
+
+interface SandboxResource {
+  audience: string;
+  /** The scope that asks for it, exactly as clients send it. */
+  scope: string;
+  /** Only our own API defines the Portcullis app roles; ARM tokens carry none. */
+  carriesAppRoles: boolean;
+  /** The delegated permission a user token carries in `scp`, as the real API exposes it. */
+  delegatedScope: string;
+}
+
+const DEFAULT_SUFFIX = "/.default";
+const ACCESS_TOKEN_SECONDS = 60 * 60;
+
+function withoutTrailingSlash(value: string): string {
+  return value.endsWith("/") ? value.slice(0, -1) : value;
+}
+
+export function sandboxResources(apiAudience: string): SandboxResource[] {
+  return [
+    {
+      audience: apiAudience,
+      scope: `${withoutTrailingSlash(apiAudience)}${DEFAULT_SUFFIX}`,
+      carriesAppRoles: true,
+      delegatedScope: "access_as_user",
+    },
+    {
+      audience: ARM_AUDIENCE,
+      scope: `${withoutTrailingSlash(ARM_AUDIENCE)}${DEFAULT_SUFFIX}`,
+      carriesAppRoles: false,
+      delegatedScope: "user_impersonation",
+    },
+  ];
+}
+
+export function findSandboxResource(apiAudience: string, audience: string | undefined): SandboxResource | undefined {
+  return sandboxResources(apiAudience).find((resource) => resource.audience === audience);
+}
+
+/**
+ * `features.resourceIndicators.defaultResource`: the resource named by the request's
+ * `.default` scope. A sign-in that names none (only `openid profile offline_access`) gets
+ * a token for the app's own API: Entra would hand out a Microsoft Graph token there, which
+ * the app never uses, and oidc-provider would otherwise issue an opaque userinfo token.
+ */
+export function defaultResourceFor(apiAudience: string) {
+  return (ctx: KoaContextWithOIDC, _client: unknown, oneOf?: readonly string[]): string | readonly string[] => {
+    if (oneOf) return oneOf;
+    const scopes = String(ctx.oidc.params?.scope ?? "").split(" ");
+    const requested = scopes.find((scope) => scope.endsWith(DEFAULT_SUFFIX));
+    if (!requested) return apiAudience;
+    const known = sandboxResources(apiAudience).find((resource) => resource.scope === requested);
+    // An unknown resource is passed on as named, so getResourceServerInfo refuses it with
+    // invalid_target, as Entra refuses a resource it does not know.
+    return known?.audience ?? requested.slice(0, -DEFAULT_SUFFIX.length);
+  };
+}
+
+/** `features.resourceIndicators.getResourceServerInfo`. */
+export function resourceServerInfoFor(apiAudience: string) {
+  return (_ctx: KoaContextWithOIDC, indicator: string): ResourceServer => {
+    const resource = findSandboxResource(apiAudience, indicator);
+    if (!resource) throw new errors.InvalidTarget(`resource ${indicator} is not known to the sandbox tenant`);
+    return {
+      scope: resource.scope,
+      audience: resource.audience,
+      accessTokenFormat: "jwt",
+      accessTokenTTL: ACCESS_TOKEN_SECONDS,
+      jwt: { sign: { alg: "RS256" } },
+    };
+  };
+}

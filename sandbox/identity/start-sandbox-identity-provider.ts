@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type Provider from "oidc-provider";
+import type { SandboxRoleNames } from "./entra-claims";
+import { loadOrCreateIdentityState, type SandboxTenant } from "./identity-state";
+import { handleInteraction } from "./interaction-handler";
+import { createTenantProvider } from "./tenant-provider";
+
+export interface StartSandboxIdentityProviderOptions {
+  /** Where client secrets, passwords and signing keys persist (`sandbox-identity.json`). */
+  dataDir: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Address to listen on; the URLs always say `localhost`, which the certificate names. */
+  host?: string;
+  /** Server key and certificate from `ensureSandboxTls`. */
+  tls: { keyPem: string; certPem: string };
+  /** The web app's redirect URIs; passed in because tests run the app on random ports. */
+  appRedirectUris: string[];
+  postLogoutRedirectUris: string[];
+  /** App ID URI of the app's API, e.g. `api://portcullis-sandbox`: the `aud` of its tokens. */
+  apiAudience: string;
+  roleNames: SandboxRoleNames;
+}
+
+export interface SandboxClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface SandboxTenantInfo {
+  tenantId: string;
+  /** `{authorityHost}/{tenantId}/v2.0`. */
+  issuer: string;
+  /** The Portcullis web app: authorization code + PKCE, and client credentials. */
+  webClient: SandboxClientCredentials;
+  /** Client credentials only; its tokens for the app's API carry the admin role. */
+  automationClient: SandboxClientCredentials;
+  users: { username: string; password: string; roles: string[] }[];
+}
+
+export interface SandboxIdentityProvider extends SandboxTenantInfo {
+  /** `https://localhost:{port}`: what AZURE_AUTHORITY_HOST / MSAL's authority host is set to. */
+  authorityHost: string;
+  /** A second tenant on the same server, for tokens that the app must refuse. */
+  otherTenant: SandboxTenantInfo;
+  close(): Promise<void>;
+}
+
+interface MountedTenant {
+  tenant: SandboxTenant;
+  provider: Provider;
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/**
+ * A local OpenID Connect provider (oidc-provider) over HTTPS that looks like Microsoft Entra
+ * ID to MSAL and @azure/identity: authority `https://localhost:{port}/{tenantId}`, v2.0
+ * issuer, discovery and endpoint paths, Entra-shaped claims and `.default` scopes.
+ */
+export async function startSandboxIdentityProvider(
+  options: StartSandboxIdentityProviderOptions,
+): Promise<SandboxIdentityProvider> {
+  const state = await loadOrCreateIdentityState(options.dataDir);
+  const tenants = new Map<string, MountedTenant>();
+
+  const server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
+    route(tenants, req, res).catch(() => {
+      // Details stay out of the response; oidc-provider reports its own errors itself.
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("internal error");
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
+  });
+
+  // The issuer contains the port, so the providers can only be built once it is known.
+  const { port } = server.address() as AddressInfo;
+  const authorityHost = `https://localhost:${port}`;
+  const describe = (tenant: SandboxTenant): SandboxTenantInfo => {
+    const issuer = `${authorityHost}/${tenant.tenantId}/v2.0`;
+    const provider = createTenantProvider({ ...options, tenant, issuer });
+    tenants.set(tenant.tenantId, { tenant, provider, handle: provider.callback() });
+    return {
+      tenantId: tenant.tenantId,
+      issuer,
+      webClient: credentials(tenant.webClient),
+      automationClient: credentials(tenant.automationClient),
+      users: tenant.users.map((user) => ({
+        username: user.username,
+        password: user.password,
+        roles: user.role ? [options.roleNames[user.role]] : [],
+      })),
+    };
+  };
+
+  return {
+    ...describe(state.home),
+    authorityHost,
+    otherTenant: describe(state.other),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections (MSAL, fetch) would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function credentials({ clientId, clientSecret }: SandboxClientCredentials): SandboxClientCredentials {
+  return { clientId, clientSecret };
+}
+
+/**
+ * `/{tenantId}/…` goes to that tenant's provider, mounted at `/{tenantId}`: oidc-provider
+ * derives its mount path from `originalUrl` minus `url`, and builds every endpoint URL in
+ * discovery from it. Entra serves the v2.0 discovery document under `/{tenantId}/v2.0/`,
+ * while oidc-provider serves it at its mount root, so that one path is rewritten.
+ */
+async function route(tenants: Map<string, MountedTenant>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "https://localhost");
+  const [, tenantId = "", ...rest] = url.pathname.split("/");
+  const mounted = tenants.get(tenantId);
+  if (!mounted) {
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: "invalid_tenant", error_description: "No such tenant in the sandbox." }));
+    return;
+  }
+
+  let path = `/${rest.join("/")}`;
+  if (path.startsWith("/interaction/")) {
+    await handleInteraction(mounted.provider, mounted.tenant, req, res, url.pathname);
+    return;
+  }
+  if (path === "/v2.0/.well-known/openid-configuration") path = "/.well-known/openid-configuration";
+  (req as IncomingMessage & { originalUrl?: string }).originalUrl = `/${tenantId}${path}${url.search}`;
+  req.url = `${path}${url.search}`;
+  mounted.handle(req, res);
+}
