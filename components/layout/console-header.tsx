@@ -3,7 +3,10 @@ import { currentActor } from "@/lib/auth/console-guard";
 import { permissionsOf, ROLE_LABELS, type Permission } from "@/lib/auth/permissions";
 import { SignOutButton } from "./sign-out-button";
 
-const NAV: Array<{ href: string; label: string; needs: Permission }> = [{ href: "/", label: "Overview", needs: "config.read" }];
+const NAV: Array<{ href: string; label: string; needs: Permission }> = [
+  { href: "/", label: "Overview", needs: "config.read" },
+  { href: "/audit", label: "Audit", needs: "audit.read" },
+];
 
 export async function ConsoleHeader() {
   const actor = await currentActor();

@@ -21,7 +21,7 @@ function toOpenApi(operation: Operation): ZodOpenApiOperationObject {
   const responses: ZodOpenApiOperationObject["responses"] = {
     [String(operation.successStatus ?? 200)]: {
       description: operation.summary,
-      content: { "application/json": { schema: operation.response } },
+      content: { [operation.download ?? "application/json"]: { schema: operation.response } },
       ...(operation.etag ? { headers: z.object({ etag: z.string().describe("Version to send back in If-Match.") }) } : {}),
     },
     400: problem("The request is not valid; `errors` names each field."),

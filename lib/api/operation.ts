@@ -28,6 +28,8 @@ export interface Operation<
   /** `required`: the request must carry If-Match (428 without it). */
   ifMatch?: "required" | "optional";
   response: Response;
+  /** A download instead of JSON: the handler returns a Response whose body is this type. */
+  download?: "application/x-ndjson" | "text/csv";
   successStatus?: 200 | 201 | 202;
   /** The response carries an ETag header. */
   etag?: boolean;

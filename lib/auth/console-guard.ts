@@ -48,6 +48,16 @@ export async function guardAction(access: Permission | "signed-in", action: stri
   return ctx;
 }
 
+/**
+ * For console route handlers (downloads): the session cookie and the route's declared access;
+ * throws AppError (unauthenticated / forbidden) for the handler to answer with.
+ */
+export async function guardRoute(route: RouteKey): Promise<RequestContext> {
+  const access = accessFor(route);
+  if (access === "public") throw new Error(`${route} is public and must not call guardRoute`);
+  return guardAction(access, route);
+}
+
 /** The signed-in user for page chrome (header, menus); null without a live session. */
 export async function currentActor(): Promise<RequestContext["actor"] | null> {
   return (await consoleContext()).ctx?.actor ?? null;

@@ -20,6 +20,8 @@ export const ROUTE_ACCESS = {
   "/no-role": "signed-in",
   "/forbidden": "signed-in",
   "/signin": "public", // where unauthenticated users are sent
+  "/audit": "audit.read",
+  "/audit/export": "audit.read",
   // Sign-in flow
   "/auth/signin": "public", // starts the OpenID flow
   "/auth/callback": "public", // the identity provider returns here; state + PKCE protect it

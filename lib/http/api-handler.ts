@@ -26,7 +26,7 @@ type RouteContext = { params: Promise<Record<string, string | string[] | undefin
  */
 export function apiHandler<O extends Operation>(
   operation: O,
-  handler: (ctx: RequestContext, input: Input<O>) => Promise<Output<O> | HandlerResult<Output<O>>>,
+  handler: (ctx: RequestContext, input: Input<O>) => Promise<Output<O> | HandlerResult<Output<O>> | Response>,
 ): (request: Request, route: RouteContext) => Promise<Response> {
   return async (request, route) => {
     const meta = requestMetaFrom(request.headers);
@@ -35,6 +35,12 @@ export function apiHandler<O extends Operation>(
       await authorize(ctx, operation.permission, operation.id);
       const input = await parseRequest(operation, request, route);
       const result = await handler(ctx, input as Input<O>);
+      if (result instanceof Response) {
+        // Downloads stream their own body; only operations declared as downloads may.
+        if (!operation.download) throw new Error(`${operation.id} returned a raw response but is not a download`);
+        result.headers.set("x-request-id", meta.requestId);
+        return result;
+      }
       return respond(operation, isHandlerResult(result) ? result : { body: result }, meta.requestId);
     } catch (error) {
       const problem = toProblem(error, meta.requestId);

@@ -1,0 +1,135 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AuditEventRow } from "@/components/audit/audit-event-row";
+import { Alert } from "@/components/ui/alert";
+import { buttonStyles } from "@/components/ui/button-styles";
+import { fieldStyles } from "@/components/ui/field-styles";
+import { listAuditEvents } from "@/lib/audit/list-audit-events";
+import { auditFilterSchema } from "@/lib/audit/schemas";
+import { verifyAuditHistory } from "@/lib/audit/verify-audit-history";
+import { guardPage } from "@/lib/auth/console-guard";
+import { formatZodIssues } from "@/lib/validation";
+
+export const metadata: Metadata = { title: "Audit history" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const FILTERS = [
+  { name: "actor", label: "Actor", hint: "Object id or part of the name" },
+  { name: "action", label: "Action", hint: "e.g. profile.save or deployment.*" },
+  { name: "target", label: "Target", hint: "Type or type:id, e.g. api" },
+  { name: "from", label: "From (UTC)", hint: "e.g. 2026-11-01T00:00:00Z" },
+  { name: "to", label: "To (UTC)", hint: "Exclusive" },
+] as const;
+
+export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
+  const ctx = await guardPage("/audit");
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+  const parsed = auditFilterSchema.safeParse(raw);
+  const errors = parsed.success ? [] : formatZodIssues(parsed.error);
+  const page = parsed.success ? await listAuditEvents(ctx, parsed.data) : { items: [], nextCursor: null };
+  const verification = raw.verify === "1" ? await verifyAuditHistory(ctx) : null;
+  const filterQuery = new URLSearchParams(Object.entries(raw).filter(([k]) => FILTERS.some((f) => f.name === k)));
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Audit history</h1>
+          <p className="text-sm text-slate-600">Every change, sign-in and denied attempt, hash-chained so tampering shows.</p>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          <Link className={buttonStyles.secondary} href={`/audit?${new URLSearchParams({ ...Object.fromEntries(filterQuery), verify: "1" })}`}>
+            Verify chain
+          </Link>
+          <a className={buttonStyles.secondary} href={`/audit/export?${new URLSearchParams({ ...Object.fromEntries(filterQuery), format: "csv" })}`} download>
+            Export CSV
+          </a>
+          <a className={buttonStyles.secondary} href={`/audit/export?${new URLSearchParams({ ...Object.fromEntries(filterQuery), format: "ndjson" })}`} download>
+            Export NDJSON (verifiable)
+          </a>
+        </div>
+      </div>
+
+      {verification ? (
+        verification.ok ? (
+          <Alert tone="success" title={`The chain verifies: ${verification.eventsChecked} events, none altered or missing.`}>
+            Head hash <code className="break-all font-mono text-xs">{verification.headHash}</code> — keep it elsewhere to detect a rewritten history later.
+          </Alert>
+        ) : (
+          <Alert tone="error" title={`The chain is broken at event ${verification.firstBad?.seq}.`}>
+            {verification.firstBad?.reason} ({verification.eventsChecked} events before it verify.)
+          </Alert>
+        )
+      ) : null}
+
+      <form method="get" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter events">
+        {FILTERS.map((f) => {
+          const error = errors.find((e) => e.path === f.name);
+          return (
+            <div key={f.name}>
+              <label htmlFor={`filter-${f.name}`} className={fieldStyles.label}>
+                {f.label}
+              </label>
+              <input
+                id={`filter-${f.name}`}
+                name={f.name}
+                defaultValue={raw[f.name] ?? ""}
+                className={fieldStyles.input}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={`filter-${f.name}-hint${error ? ` filter-${f.name}-error` : ""}`}
+              />
+              <p id={`filter-${f.name}-hint`} className={fieldStyles.hint}>
+                {f.hint}
+              </p>
+              {error ? (
+                <p id={`filter-${f.name}-error`} className={fieldStyles.error}>
+                  {error.message}
+                </p>
+              ) : null}
+            </div>
+          );
+        })}
+        <div className="flex items-end gap-2">
+          <button type="submit" className={buttonStyles.primary}>
+            Filter
+          </button>
+          <Link href="/audit" className="text-sm text-blue-700 underline">
+            Clear
+          </Link>
+        </div>
+      </form>
+
+      {page.items.length === 0 ? (
+        <Alert title={errors.length ? "Fix the filter to see events." : "No events match."} />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="min-w-full text-left">
+            <caption className="sr-only">Audit events, newest first</caption>
+            <thead className="bg-slate-50 text-xs uppercase text-slate-600">
+              <tr>
+                <th scope="col" className="px-3 py-2">#</th>
+                <th scope="col" className="px-3 py-2">Time</th>
+                <th scope="col" className="px-3 py-2">Actor</th>
+                <th scope="col" className="px-3 py-2">Action</th>
+                <th scope="col" className="px-3 py-2">Target</th>
+                <th scope="col" className="px-3 py-2">Outcome</th>
+                <th scope="col" className="px-3 py-2">More</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((event) => (
+                <AuditEventRow key={event.id} event={event} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {page.nextCursor ? (
+        <Link className={buttonStyles.secondary} href={`/audit?${new URLSearchParams({ ...Object.fromEntries(filterQuery), cursor: page.nextCursor })}`}>
+          Older events
+        </Link>
+      ) : null}
+    </div>
+  );
+}

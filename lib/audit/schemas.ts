@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { pageOf, pageQuerySchema } from "../http/pagination";
+
+const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-11-27T09:00:00Z" });
+
+export const auditFilterSchema = pageQuerySchema.extend({
+  actor: z.string().trim().min(1).max(200).optional().describe("Actor object id, or part of the actor's name."),
+  action: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z.]*\*?$/, "must be an action such as profile.save, or a prefix ending in * such as deployment.*")
+    .optional()
+    .describe("Exact action, or a prefix ending in *."),
+  target: z
+    .string()
+    .trim()
+    .regex(/^[a-z-]+(:.+)?$/, "must be a target type, or type:id, e.g. api:3f2c…")
+    .optional()
+    .describe("Target type, or type:id."),
+  from: isoTime.optional().describe("Only events at or after this time (UTC)."),
+  to: isoTime.optional().describe("Only events before this time (UTC)."),
+});
+export type AuditFilter = z.output<typeof auditFilterSchema>;
+
+export const auditEventSchema = z
+  .object({
+    seq: z.string().describe("Position in the chain."),
+    id: z.string(),
+    time: z.string().describe("UTC, ISO 8601."),
+    actor: z.object({ type: z.string(), oid: z.string(), tid: z.string().nullable(), name: z.string() }),
+    action: z.string(),
+    target: z.object({ type: z.string(), id: z.string() }),
+    before: z.unknown().describe("State before (secrets only as fingerprints)."),
+    after: z.unknown().describe("State after (secrets only as fingerprints)."),
+    outcome: z.string().describe("success, failure or denied."),
+    requestId: z.string().nullable(),
+    armCorrelationId: z.string().nullable(),
+    clientIp: z.string().nullable(),
+    prevHash: z.string(),
+    hash: z.string().describe("SHA-256 over the RFC 8785 canonical JSON of every other field."),
+  })
+  .meta({ id: "AuditEvent" });
+
+export const auditPageSchema = pageOf(auditEventSchema, "AuditEventPage");
+
+export const chainVerificationSchema = z
+  .object({
+    ok: z.boolean(),
+    eventsChecked: z.number().int(),
+    headHash: z.string().describe("Hash of the last event; keep it elsewhere to detect a rewritten chain later."),
+    firstBad: z.object({ seq: z.string(), id: z.string(), reason: z.string() }).optional(),
+  })
+  .meta({ id: "AuditChainVerification" });
