@@ -2,7 +2,7 @@
  * Reads the layout a document already uses, so inserted lines look like their neighbours and a
  * document APIM re-indented with CRLF gets CRLF and its own indentation back.
  */
-import type { PolicyDocument, PolicyElement } from "../document/policy-document";
+import { childElements, type PolicyDocument, type PolicyElement } from "../document/policy-document";
 
 const DEFAULT_UNIT = "    ";
 
@@ -20,10 +20,11 @@ export function indentationAt(text: string, offset: number): string | undefined 
   return text.slice(i, offset);
 }
 
-/** One level of indentation: how far `<inbound>` is indented from `<policies>`. */
+/** One level of indentation: how far `<inbound>` (or, without one, the first section) is indented from `<policies>`. */
 export function indentationUnit(document: PolicyDocument, inbound: PolicyElement | undefined): string {
   const rootIndent = indentationAt(document.text, document.root.start.offset) ?? "";
-  const inboundIndent = inbound === undefined ? undefined : indentationAt(document.text, inbound.start.offset);
+  const section = inbound ?? childElements(document.root)[0];
+  const inboundIndent = section === undefined ? undefined : indentationAt(document.text, section.start.offset);
   if (inboundIndent !== undefined && inboundIndent.length > rootIndent.length && inboundIndent.startsWith(rootIndent)) {
     return inboundIndent.slice(rootIndent.length);
   }
