@@ -8,7 +8,7 @@ import { errors, type KoaContextWithOIDC, type ResourceServer } from "oidc-provi
  */
 
 /** Azure Resource Manager, the audience the APIM simulator requires. */
-export const ARM_AUDIENCE = "https://management.azure.com/";
+const ARM_AUDIENCE = "https://management.azure.com/";
 
 interface SandboxResource {
   audience: string;
@@ -27,7 +27,7 @@ function withoutTrailingSlash(value: string): string {
   return value.endsWith("/") ? value.slice(0, -1) : value;
 }
 
-export function sandboxResources(apiAudience: string): SandboxResource[] {
+function sandboxResources(apiAudience: string): SandboxResource[] {
   return [
     {
       audience: apiAudience,

@@ -11,7 +11,7 @@ import { z } from "zod";
  */
 
 /** Which app role a sandbox user holds; the role's name is configured at start. */
-export const SANDBOX_ROLE_KEYS = ["admin", "reviewer", "reader"] as const;
+const SANDBOX_ROLE_KEYS = ["admin", "reviewer", "reader"] as const;
 export type SandboxRoleKey = (typeof SANDBOX_ROLE_KEYS)[number];
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -48,7 +48,7 @@ const stateSchema = z.object({
   other: tenantSchema,
 });
 
-export type SandboxClient = z.infer<typeof clientSchema>;
+type SandboxClient = z.infer<typeof clientSchema>;
 export type SandboxUser = z.infer<typeof userSchema>;
 export type SandboxTenant = z.infer<typeof tenantSchema>;
 export type IdentityState = z.infer<typeof stateSchema>;

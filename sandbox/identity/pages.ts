@@ -14,7 +14,7 @@ export const PAGE_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
 };
 
-export function escapeHtml(value: string): string {
+function escapeHtml(value: string): string {
   return value
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
