@@ -5,17 +5,17 @@ import { AppError, type FieldIssue } from "./errors";
  * zod issues as field problems a person can act on: the JSON path as written
  * (`callerAuth.clientApplicationIds[1]`) and the reason. Pure; the policy engine's CLI uses it too.
  */
-export function formatZodIssues(error: z.ZodError, prefix = ""): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath([...(prefix ? [prefix] : []), ...issue.path]), message: issue.message }));
+export function formatZodIssues(error: z.ZodError, prefix = "", rootLabel = "(input)"): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath([...(prefix ? [prefix] : []), ...issue.path], rootLabel), message: issue.message }));
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+export function formatPath(path: readonly PropertyKey[], rootLabel = "(input)"): string {
   let text = "";
   for (const key of path) {
     if (typeof key === "number") text += `[${key}]`;
     else text += text === "" ? String(key) : `.${String(key)}`;
   }
-  return text === "" ? "(input)" : text;
+  return text === "" ? rootLabel : text;
 }
 
 /** Parses entry-point input; throws AppError("bad_request") naming every bad field. */

@@ -1,58 +1,13 @@
-import { z } from "zod";
-import { auditFilterSchema, auditPageSchema, chainVerificationSchema } from "../audit/schemas";
-import { meSchema } from "../auth/schemas";
-import { defineOperation } from "./operation";
+import { auditOperations } from "../audit/operations";
+import { identityOperations } from "../auth/operations";
 
 /**
- * Every /api/v1 operation. Route handlers enforce these; openapi.json publishes them.
- * Keys are operation ids.
+ * Every /api/v1 operation, keyed by operation id. Each feature declares its own in
+ * lib/<feature>/operations.ts; route handlers enforce them and openapi.json publishes them.
  */
 export const operations = {
-  getMe: defineOperation({
-    id: "getMe",
-    method: "GET",
-    path: "/me",
-    permission: "config.read",
-    summary: "The caller's identity and roles",
-    tags: ["identity"],
-    response: meSchema,
-  }),
-
-  listAuditEvents: defineOperation({
-    id: "listAuditEvents",
-    method: "GET",
-    path: "/audit",
-    permission: "audit.read",
-    summary: "Audit events, newest first",
-    description: "Filter by actor (object id or part of the name), action (exact or prefix*), target (type or type:id) and time range.",
-    tags: ["audit"],
-    query: auditFilterSchema,
-    response: auditPageSchema,
-  }),
-  verifyAuditChain: defineOperation({
-    id: "verifyAuditChain",
-    method: "GET",
-    path: "/audit/verify",
-    permission: "audit.read",
-    summary: "Verify the audit hash chain",
-    description: "Recomputes every event's hash in chain order and names the first event that does not fit.",
-    tags: ["audit"],
-    response: chainVerificationSchema,
-  }),
-  exportAuditEvents: defineOperation({
-    id: "exportAuditEvents",
-    method: "GET",
-    path: "/audit/export",
-    permission: "audit.read",
-    summary: "Download the audit history (NDJSON or CSV), oldest first",
-    description: "NDJSON lines carry every hashed field and the hashes, so the export can be verified offline.",
-    tags: ["audit"],
-    query: auditFilterSchema.omit({ cursor: true, limit: true }).extend({
-      format: z.enum(["ndjson", "csv"]).default("ndjson").describe("ndjson (verifiable) or csv (spreadsheets)."),
-    }),
-    download: "application/x-ndjson",
-    response: z.string().describe("One JSON event per line (or CSV rows)."),
-  }),
+  ...identityOperations,
+  ...auditOperations,
 };
 
 export type OperationId = keyof typeof operations;

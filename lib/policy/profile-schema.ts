@@ -11,6 +11,7 @@
  * - control characters and line breaks would be normalised away by XML and not come back.
  */
 import { z } from "zod";
+import { formatZodIssues } from "../validation";
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
@@ -178,16 +179,7 @@ export interface ProfileIssue {
 }
 
 export function formatProfileIssues(error: z.ZodError): ProfileIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let text = "";
-  for (const key of path) {
-    if (typeof key === "number") text += `[${key}]`;
-    else text += text === "" ? String(key) : `.${String(key)}`;
-  }
-  return text === "" ? "(profile)" : text;
+  return formatZodIssues(error, "", "(profile)");
 }
 
 export type ProfileValidation = { ok: true; profile: AccessProfile } | { ok: false; issues: ProfileIssue[] };

@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import path from "node:path";
+import type { Page } from "@playwright/test";
+import type { SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
+
+/** What the running sandbox wrote to its data directory (users, clients, endpoints). */
+export function sandbox(): SandboxCoordinates {
+  return JSON.parse(readFileSync(path.resolve(".data/e2e/sandbox.json"), "utf8")) as SandboxCoordinates;
+}
+
+export function user(username: "admin" | "reviewer" | "reader" | "norole") {
+  const found = sandbox().users.find((u) => u.username === username);
+  if (!found) throw new Error(`sandbox user ${username} is missing from sandbox.json`);
+  return found;
+}
+
+/** Signs in through the real OpenID redirects: app → identity provider's form → callback. */
+export async function signIn(page: Page, username: "admin" | "reviewer" | "reader" | "norole", startAt = "/"): Promise<void> {
+  const { password } = user(username);
+  await page.goto(startAt);
+  await page.getByRole("link", { name: "Sign in with Microsoft Entra ID" }).click();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: /sign in/i }).click();
+}
+
+/**
+ * A client-credentials token from the sandbox provider, as automation gets one. The test
+ * runner trusts the sandbox CA explicitly for this one connection.
+ */
+export async function clientCredentialsToken(
+  client: { clientId: string; clientSecret: string } = sandbox().automationClient,
+  scope = `${sandbox().apiAudience}/.default`,
+  tenant: { authorityHost: string; tenantId: string } = sandbox(),
+): Promise<string> {
+  const body = new URLSearchParams({ grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret, scope }).toString();
+  const ca = readFileSync(sandbox().caCertPath);
+  const text = await new Promise<string>((resolve, reject) => {
+    const request = https.request(
+      `${tenant.authorityHost}/${tenant.tenantId}/oauth2/v2.0/token`,
+      { method: "POST", ca, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
+      (response) => {
+        let data = "";
+        response.on("data", (chunk: Buffer) => (data += chunk.toString()));
+        response.on("end", () => (response.statusCode === 200 ? resolve(data) : reject(new Error(`token request failed: ${response.statusCode} ${data}`))));
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+  return (JSON.parse(text) as { access_token: string }).access_token;
+}

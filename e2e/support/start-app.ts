@@ -1,0 +1,23 @@
+import { rmSync } from "node:fs";
+import pg from "pg";
+
+/**
+ * Playwright's web server: a fresh PostgreSQL database and data directory, then `npm start`
+ * exactly as a user runs it (sandbox mode). PostgreSQL rather than the embedded database
+ * lets the tests reach into the sessions table to make a session expire or be revoked
+ * without waiting hours; the embedded database is exercised by the integration suite.
+ */
+const admin = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const database = "portcullis_e2e";
+
+const client = new pg.Client({ connectionString: admin });
+await client.connect();
+await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+await client.query(`CREATE DATABASE ${database}`);
+await client.end();
+
+rmSync(process.env.DATA_DIR ?? ".data/e2e", { recursive: true, force: true });
+const url = new URL(admin);
+url.pathname = `/${database}`;
+process.env.DATABASE_URL = url.toString();
+await import("../../scripts/start");

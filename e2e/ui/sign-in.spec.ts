@@ -1,0 +1,91 @@
+import { expect, test } from "@playwright/test";
+import { withAppDatabase } from "../support/database";
+import { signIn } from "../support/sandbox";
+
+const SESSION_COOKIE = "__Host-portcullis-session";
+
+test.describe("signing in through the sandbox identity provider", () => {
+  const roles = [
+    { username: "admin", label: "Administrator", canWrite: true, canAudit: true },
+    { username: "reviewer", label: "Security reviewer", canWrite: false, canAudit: true },
+    { username: "reader", label: "Reader", canWrite: false, canAudit: false },
+  ] as const;
+
+  for (const role of roles) {
+    test(`${role.username} sees the console for their role`, async ({ page }) => {
+      await signIn(page, role.username);
+
+      await expect(page).toHaveURL(/\/$/);
+      await expect(page.getByRole("heading", { level: 1 })).toContainText("Welcome");
+      await expect(page.getByTestId("user-roles")).toHaveText(`(${role.label})`);
+      const capabilities = page.getByTestId("capabilities");
+      await expect(capabilities.getByText("(allowed)")).toHaveCount(1 + Number(role.canWrite) + Number(role.canAudit));
+      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit" })).toHaveCount(role.canAudit ? 1 : 0);
+      await expect(page.getByRole("note", { name: "Sandbox mode" })).toBeVisible();
+    });
+  }
+
+  test("a user without a role is told which role to request, and nothing else", async ({ page }) => {
+    await signIn(page, "norole");
+
+    await expect(page).toHaveURL(/\/no-role$/);
+    await expect(page.getByRole("heading", { name: "You do not have access yet" })).toBeVisible();
+    await expect(page.getByText("Portcullis.Reader")).toBeVisible();
+    await expect(page.getByText("Portcullis.Admin")).toBeVisible();
+    await page.goto("/audit");
+    await expect(page).toHaveURL(/\/no-role$/);
+  });
+
+  test("a page asked for before signing in is shown after signing in", async ({ page }) => {
+    await signIn(page, "reviewer", "/audit?action=auth.*");
+
+    await expect(page).toHaveURL(/\/audit\?action=auth\.\*$/);
+    await expect(page.getByRole("heading", { name: "Audit history" })).toBeVisible();
+  });
+
+  test("a reader who opens a reviewer page is refused and the attempt is audited", async ({ page, browser }) => {
+    await signIn(page, "reader");
+    await page.goto("/audit");
+
+    await expect(page).toHaveURL(/\/forbidden\?need=audit\.read$/);
+    await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+
+    const reviewer = await browser.newPage();
+    await signIn(reviewer, "reviewer", "/audit?action=auth.denied");
+    await expect(reviewer.getByRole("row").filter({ hasText: "auth.denied" }).first()).toContainText("Reader");
+  });
+
+  test("signing out ends the session everywhere: the old cookie no longer works", async ({ page, context }) => {
+    await signIn(page, "admin");
+    const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
+    expect(cookie).toBeDefined();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("heading", { name: "Sign in to Portcullis" })).toBeVisible();
+
+    // Replaying the old session id is refused: it was revoked on the server, not just forgotten.
+    await context.addCookies([cookie!]);
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/signin\?returnTo=%2F&reason=revoked$/);
+  });
+
+  test("an expired session is sent back to sign-in, keeping the page it was on", async ({ page }) => {
+    await signIn(page, "admin");
+    await withAppDatabase((db) => db.query(`UPDATE sessions SET last_seen_at = now() - interval '2 hours'`));
+
+    await page.goto("/audit");
+
+    await expect(page).toHaveURL(/\/signin\?returnTo=%2Faudit&reason=expired$/);
+    await expect(page.getByText("Your session expired")).toBeVisible();
+  });
+
+  test("a revoked session is sent back to sign-in", async ({ page }) => {
+    await signIn(page, "reviewer");
+    await withAppDatabase((db) => db.query(`UPDATE sessions SET revoked_at = now() WHERE revoked_at IS NULL`));
+
+    await page.goto("/");
+
+    await expect(page).toHaveURL(/reason=revoked$/);
+    await expect(page.getByText("Your session was ended")).toBeVisible();
+  });
+});
