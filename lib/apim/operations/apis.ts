@@ -1,0 +1,52 @@
+import type { ApiContract } from "@azure/arm-apimanagement";
+import type { ArmCallOptions, ArmResult } from "../call/arm-call";
+import { runArmCall } from "../call/run-arm-call";
+import { nullIfNotFound, requireEtag } from "../errors/arm-failure";
+import type { ApimContext } from "./apim-context";
+import { collectPages } from "./collect-pages";
+
+/** An API of the instance as discovery needs it. Revisions other than the current one are listed too, with `;rev=n` names. */
+export interface ApimApi {
+  /** ARM name, e.g. `azure-openai` (`azure-openai;rev=2` for a non-current revision). */
+  name: string;
+  displayName: string;
+  path: string;
+  serviceUrl: string | null;
+  apiRevision: string | null;
+  isCurrent: boolean;
+  apiVersion: string | null;
+  /** `http`, `soap`, `graphql`, `websocket`, … */
+  apiType: string | null;
+  subscriptionRequired: boolean | null;
+}
+
+/** All APIs, following `nextLink` across pages. */
+export function listApis(ctx: ApimContext, options: ArmCallOptions = {}): Promise<ArmResult<ApimApi[]>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return runArmCall(options, ctx.callTimeoutMs, `the APIs of service '${serviceName}'`, () =>
+    collectPages(ctx.sdk.api.listByService(resourceGroup, serviceName).byPage(), toApi),
+  );
+}
+
+/** One API with its ETag, or null when it does not exist. */
+export function getApi(ctx: ApimContext, apiName: string, options: ArmCallOptions = {}): Promise<ArmResult<(ApimApi & { etag: string }) | null>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return runArmCall(options, ctx.callTimeoutMs, `API '${apiName}'`, async (call) => {
+    const api = await nullIfNotFound(ctx.sdk.api.get(resourceGroup, serviceName, apiName));
+    return api && { ...toApi(api), etag: requireEtag(api.eTag, call.status) };
+  });
+}
+
+function toApi(api: ApiContract): ApimApi {
+  return {
+    name: api.name ?? "",
+    displayName: api.displayName ?? api.name ?? "",
+    path: api.path ?? "",
+    serviceUrl: api.serviceUrl ?? null,
+    apiRevision: api.apiRevision ?? null,
+    isCurrent: api.isCurrent ?? true,
+    apiVersion: api.apiVersion ?? null,
+    apiType: api.apiType ?? null,
+    subscriptionRequired: api.subscriptionRequired ?? null,
+  };
+}

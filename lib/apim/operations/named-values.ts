@@ -1,0 +1,75 @@
+import type { ArmCallOptions, ArmCallState, ArmResult } from "../call/arm-call";
+import { runArmCall } from "../call/run-arm-call";
+import { nullIfNotFound, requireEtag } from "../errors/arm-failure";
+import { ifMatchFor, ifMatchOf, type Expected } from "../expected-state";
+import { completeLongRunning } from "../lro/complete-long-running";
+import { expectSuccess, jsonBody, sendRawArmRequest, type RawArmRequest } from "../raw-request";
+import type { ApimContext } from "./apim-context";
+import { collectPages } from "./collect-pages";
+import { namedValueBody, toNamedValue, type NamedValue, type NamedValueInput, type NamedValueShape } from "./named-value-model";
+
+const describe = (name: string) => `named value '${name}'`;
+
+export function listNamedValues(ctx: ApimContext, options: ArmCallOptions = {}): Promise<ArmResult<NamedValue[]>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return runArmCall(options, ctx.callTimeoutMs, `the named values of service '${serviceName}'`, () =>
+    collectPages(ctx.sdk.namedValue.listByService(resourceGroup, serviceName).byPage(), toNamedValue),
+  );
+}
+
+export function getNamedValue(ctx: ApimContext, name: string, options: ArmCallOptions = {}): Promise<ArmResult<(NamedValue & { etag: string }) | null>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), async (call) => {
+    const found = await nullIfNotFound(ctx.sdk.namedValue.get(resourceGroup, serviceName, name));
+    return found && { ...toNamedValue(found), etag: requireEtag(found.eTag, call.status) };
+  });
+}
+
+export function getNamedValueEtag(ctx: ApimContext, name: string, options: ArmCallOptions = {}): Promise<ArmResult<string | null>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), async (call) => {
+    const head = await nullIfNotFound(ctx.sdk.namedValue.getEntityTag(resourceGroup, serviceName, name));
+    return head && requireEtag(head.eTag, call.status);
+  });
+}
+
+/**
+ * Creates or replaces a named value and waits for APIM's long-running operation to finish.
+ * The value travels only in the request body, which nothing of ours logs or keeps.
+ */
+export function putNamedValue(
+  ctx: ApimContext,
+  name: string,
+  input: NamedValueInput,
+  expected: Expected,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<NamedValue & { etag: string }>> {
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), (call) =>
+    writeLongRunning(ctx, call, { method: "PUT", url: namedValueUrl(ctx, name), ifMatch: ifMatchFor(expected), body: namedValueBody(input) }),
+  );
+}
+
+export function deleteNamedValue(ctx: ApimContext, name: string, expected: { etag: string }, options: ArmCallOptions = {}): Promise<ArmResult<void>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
+    await ctx.sdk.namedValue.delete(resourceGroup, serviceName, name, ifMatchOf(expected.etag));
+  });
+}
+
+/** Makes APIM fetch a Key Vault named value again now; `keyVault.lastStatus` says how it went. */
+export function refreshNamedValueSecret(ctx: ApimContext, name: string, options: ArmCallOptions = {}): Promise<ArmResult<NamedValue & { etag: string }>> {
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), (call) =>
+    writeLongRunning(ctx, call, { method: "POST", url: namedValueUrl(ctx, name, "/refreshSecret") }),
+  );
+}
+
+async function writeLongRunning(ctx: ApimContext, call: ArmCallState, request: RawArmRequest): Promise<NamedValue & { etag: string }> {
+  const accepted = expectSuccess(await sendRawArmRequest(ctx.sdk, request));
+  const final = expectSuccess(await completeLongRunning(ctx.sdk, accepted, call, ctx.pollIntervalMs));
+  const json = jsonBody(final) as { name?: string; properties?: NamedValueShape };
+  return { ...toNamedValue({ ...json.properties, name: json.name }), etag: requireEtag(final.headers.get("etag"), final.status) };
+}
+
+function namedValueUrl(ctx: ApimContext, name: string, action = ""): string {
+  return `${ctx.serviceUrl}/namedValues/${encodeURIComponent(name)}${action}?api-version=${ctx.apiVersion}`;
+}
