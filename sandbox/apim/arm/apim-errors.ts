@@ -41,9 +41,10 @@ export function ifMatchRequired(): ArmError {
 
 /**
  * Recorded for policy fragments (Azure/apiops-cli#261): "The Policy Fragment 'x' is used by
- * the following entities:\r\n/policies/policy\r\n". Named values use the same form.
+ * the following entities:\r\n/policies/policy\r\n". Named values and backends are
+ * answered in the same form (extrapolated).
  */
-export function namedValueInUse(displayName: string, usedBy: string[]): ArmError {
+export function entityInUse(label: "Named Value" | "Backend", name: string, usedBy: string[]): ArmError {
   const list = usedBy.map((path) => `${path}\r\n`).join("");
-  return new ArmError(400, "ValidationError", `The Named Value '${displayName}' is used by the following entities:\r\n${list}`, null);
+  return new ArmError(400, "ValidationError", `The ${label} '${name}' is used by the following entities:\r\n${list}`, null);
 }

@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as delay } from "node:timers/promises";
+import { requireApiVersion } from "../arm/api-versions";
+import { ArmError } from "../arm/arm-error";
+import { authenticateRequest, type Authenticate } from "../arm/authenticate-request";
+import { serverError, throttled } from "../arm/front-door-errors";
+import type { RateLimitCounters } from "../arm/rate-limit-headers";
+import type { RequestLog } from "../controls/request-log";
+import type { FaultPlan, FaultScheduler } from "../faults/fault-scheduler";
+import { changeByAnotherWriter } from "../resources/another-writer";
+import type { ArmResponse, SimulatorContext } from "../resources/arm-exchange";
+import { parseArmPath, resourceTypeOf, type ArmTarget } from "../resources/resource-path";
+import { routeRequest } from "../resources/route-request";
+import { readJsonBody } from "./read-json-body";
+import { sendArmResponse } from "./send-arm-response";
+
+export interface ArmHandlerParts {
+  context: SimulatorContext;
+  authenticate: Authenticate;
+  faults: FaultScheduler;
+  requestLog: RequestLog;
+  rateLimits: RateLimitCounters;
+}
+
+/**
+ * One ARM request, in ARM's order: bearer token, path, api-version; then the injected
+ * faults (latency, a dropped request, 429, 5xx, another writer), the handler, and possibly
+ * a dropped response. Every request ends up in the request log, whatever its fate.
+ */
+export async function handleArmRequest(parts: ArmHandlerParts, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { context, faults, requestLog } = parts;
+  const startedAt = Date.now();
+  const method = request.method ?? "GET";
+  const ids = { requestId: randomUUID(), correlationId: header(request, "x-ms-correlation-request-id") ?? "" };
+  ids.correlationId ||= ids.requestId;
+  const ifMatch = header(request, "if-match");
+  let plan: FaultPlan | undefined;
+  let status: number | null = null;
+  let dropped: "request" | "response" | null = null;
+
+  try {
+    const body = await readJsonBody(request);
+    await authenticateRequest(header(request, "authorization"), parts.authenticate);
+    const url = new URL(request.url ?? "/", context.publicOrigin);
+    const target = parseArmPath(url.pathname, context.service);
+    const apiVersion = requireApiVersion(url.searchParams, resourceTypeOf(target));
+    plan = faults.decide(method, url.pathname);
+    if (plan.latencyMs > 0) await delay(plan.latencyMs);
+    if (plan.terminal?.kind === "drop") {
+      dropped = "request";
+      request.socket.destroy();
+      return;
+    }
+    if (plan.terminal?.kind === "throttle") throw throttledError(context, method, target, plan.terminal.retryAfterSeconds);
+    if (plan.terminal?.kind === "serverError") throw serverError(plan.terminal.status, plan.terminal.retryAfterSeconds);
+    if (plan.concurrentWriteRule !== undefined && (await changeByAnotherWriter(context, target))) faults.confirmConcurrentWrite(plan);
+    const answer = await routeRequest(context, target, { method, url, ifMatch, body, apiVersion });
+    status = answer.status;
+    if (plan.dropResponse) {
+      dropped = "response";
+      request.socket.destroy();
+      return;
+    }
+    send(parts, response, answer, ids, method);
+  } catch (error) {
+    const armError = asArmError(error);
+    status = armError.status;
+    send(parts, response, { status: armError.status, headers: { ...armError.headers }, body: armError.body() }, ids, method);
+  } finally {
+    requestLog.add({
+      startedAt: new Date(startedAt).toISOString(),
+      durationMs: Date.now() - startedAt,
+      method,
+      url: request.url ?? "",
+      status: dropped === "request" ? null : status,
+      dropped,
+      ifMatchSent: ifMatch !== undefined,
+      ifMatch: ifMatch ?? null,
+      requestId: ids.requestId,
+      correlationId: ids.correlationId,
+      faults: plan?.fired ?? [],
+    });
+  }
+}
+
+function send(parts: ArmHandlerParts, response: ServerResponse, answer: ArmResponse, ids: { requestId: string; correlationId: string }, method: string): void {
+  sendArmResponse(response, answer, ids, parts.rateLimits.take(method), method === "HEAD");
+}
+
+/** ARM names the throttled operation METHOD/SUBSCRIPTIONS/RESOURCEGROUPS/PROVIDERS/<TYPE PATH>. */
+function throttledError(context: SimulatorContext, method: string, target: ArmTarget, retryAfterSeconds: number): ArmError {
+  const operation = `${method}/SUBSCRIPTIONS/RESOURCEGROUPS/PROVIDERS/MICROSOFT.APIMANAGEMENT/${resourceTypeOf(target).toUpperCase()}`;
+  return throttled(context.service.subscriptionId, operation, retryAfterSeconds);
+}
+
+function asArmError(error: unknown): ArmError {
+  if (error instanceof ArmError) return error;
+  console.error("APIM simulator: unexpected error", error);
+  return new ArmError(500, "InternalServerError", "The local APIM simulator failed to handle the request; see its log.");
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}

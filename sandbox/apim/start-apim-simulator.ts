@@ -1,0 +1,144 @@
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Authenticate } from "./arm/authenticate-request";
+import { RateLimitCounters } from "./arm/rate-limit-headers";
+import { RequestLog } from "./controls/request-log";
+import { handleSandboxControl, type SandboxControlParts } from "./controls/sandbox-controls";
+import { FaultScheduler } from "./faults/fault-scheduler";
+import { handleArmRequest } from "./http/handle-arm-request";
+import { LongRunningOperations, type LroSettings } from "./lro/long-running-operations";
+import type { ServiceIdentity, SimulatorContext } from "./resources/arm-exchange";
+import { SimulatedKeyVault } from "./resources/named-values/simulated-key-vault";
+import { applySeed, applySeedGroups } from "./seed/apply-seed";
+import { benchmarkApiSeed, initialSeed } from "./seed/initial-seed";
+import { ApimState } from "./store/apim-state";
+
+export interface ApimSimulatorOptions {
+  /** Where the state lives; created if missing, seeded on first start. */
+  dataDir: string;
+  /** Seed a fresh data directory (and a reset) with the sandbox APIs; true by default. */
+  seed?: boolean;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Interface to listen on; 127.0.0.1 by default. */
+  host?: string;
+  /** PEM key and certificate (e.g. from sandbox/tls) for HTTPS: the Azure SDK sends bearer tokens only over HTTPS. */
+  tls: { key: string | Buffer; cert: string | Buffer };
+  /** Validates `Authorization: Bearer …` of every ARM request; reject to refuse it (401). */
+  authenticate: Authenticate;
+  /** Long-running operations; defaults behave like APIM (see DEFAULT_LRO). */
+  lro?: Partial<LroSettings>;
+  /** Names of the simulated service (see DEFAULT_SERVICE). */
+  service?: Partial<ServiceIdentity>;
+  /** Page size of collections when the client sends no $top (100 by default). */
+  pageSize?: number;
+  /** How many requests the request log keeps (50,000 by default). */
+  requestLogLimit?: number;
+}
+
+export interface ApimSimulator {
+  /** e.g. https://127.0.0.1:8443 — the ARM endpoint ($host/endpoint) clients use. */
+  armEndpoint: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  serviceName: string;
+  /** Stops listening, drops open connections and waits for pending disk writes. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SERVICE: ServiceIdentity = {
+  subscriptionId: "00000000-0000-0000-0000-000000000000",
+  resourceGroup: "portcullis-sandbox",
+  serviceName: "portcullis-sandbox-apim",
+  location: "West Europe",
+};
+
+/**
+ * Like APIM: the first poll of a named-value write still answers 202 (without Retry-After,
+ * as recorded, so the SDK waits its default 2 s), the next one the result. Tests and
+ * benchmarks pass `{ polls: 0 }` to finish on the first poll.
+ */
+export const DEFAULT_LRO: LroSettings = { polls: 1, maxDurationMs: 10_000 };
+
+/** Starts the local APIM simulator: an HTTPS server speaking ARM for one APIM service. */
+export async function startApimSimulator(options: ApimSimulatorOptions): Promise<ApimSimulator> {
+  const state = await ApimState.open(options.dataDir);
+  const service = { ...DEFAULT_SERVICE, ...options.service };
+  const lro = new LongRunningOperations({ ...DEFAULT_LRO, ...options.lro });
+  const keyVault = new SimulatedKeyVault();
+  const faults = new FaultScheduler();
+  const requestLog = new RequestLog(options.requestLogLimit ?? 50_000);
+  const rateLimits = new RateLimitCounters();
+  const host = options.host ?? "127.0.0.1";
+  // publicOrigin is known once the port is; nothing before that (seeding) needs it.
+  const context: SimulatorContext = { state, lro, keyVault, service, publicOrigin: "", pageSize: options.pageSize ?? 100 };
+
+  const seed = async () => {
+    if (options.seed ?? true) await applySeed(context, initialSeed);
+    lro.clear();
+    await state.markSeeded();
+  };
+  if (!(await state.isSeeded())) await seed();
+
+  // A reset swaps the whole state; requests arriving meanwhile wait for it.
+  let ready: Promise<void> = Promise.resolve();
+  const controls: SandboxControlParts = {
+    faults,
+    requestLog,
+    keyVault,
+    reset: () => {
+      ready = (async () => {
+        await state.clear();
+        lro.clear();
+        faults.clear();
+        requestLog.clear();
+        keyVault.clear();
+        await seed();
+      })();
+      return ready;
+    },
+    seedApis: async ({ count, prefix, withPolicy }) => {
+      const ids = Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
+      await applySeedGroups(context, ids.map((id) => benchmarkApiSeed(id, withPolicy)));
+      return ids;
+    },
+  };
+  const armParts = { context, authenticate: options.authenticate, faults, requestLog, rateLimits };
+
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (request, response) => {
+    const run = async () => {
+      await ready;
+      if (request.url?.startsWith("/_sandbox/")) await handleSandboxControl(controls, request, response);
+      else await handleArmRequest(armParts, request, response);
+    };
+    run().catch((error: unknown) => {
+      console.error("APIM simulator: request failed", error);
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const armEndpoint = `https://${endpointHost(host)}:${(server.address() as AddressInfo).port}`;
+  context.publicOrigin = armEndpoint;
+
+  return {
+    armEndpoint,
+    subscriptionId: service.subscriptionId,
+    resourceGroup: service.resourceGroup,
+    serviceName: service.serviceName,
+    close: async () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
+      await state.flush();
+    },
+  };
+}
+
+/** The host name clients should use: a wildcard bind is reached through localhost. */
+function endpointHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
+}
