@@ -15,6 +15,9 @@ const nextConfig: NextConfig = {
     "@azure/arm-apimanagement",
   ],
   poweredByHeader: false,
+  // The whole repository (tests, sandbox, scripts included) is type-checked as its own step
+  // of `npm test`; checking again inside every build would only slow `npm start` down.
+  typescript: { ignoreBuildErrors: true },
   typedRoutes: false,
 };
 

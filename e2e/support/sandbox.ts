@@ -51,3 +51,11 @@ export async function clientCredentialsToken(
   });
   return (JSON.parse(text) as { access_token: string }).access_token;
 }
+
+/** Signs out of Portcullis, then confirms on the identity provider's own sign-out page. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/oauth2\/v2\.0\/logout/);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/signin$/);
+}

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { withAppDatabase } from "../support/database";
-import { signIn } from "../support/sandbox";
+import { signIn, signOut } from "../support/sandbox";
 
 const SESSION_COOKIE = "__Host-portcullis-session";
 
@@ -60,13 +60,16 @@ test.describe("signing in through the sandbox identity provider", () => {
     const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
     expect(cookie).toBeDefined();
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await expect(page.getByRole("heading", { name: "Sign in to Portcullis" })).toBeVisible();
 
     // Replaying the old session id is refused: it was revoked on the server, not just forgotten.
     await context.addCookies([cookie!]);
     await page.goto("/");
     await expect(page).toHaveURL(/\/signin\?returnTo=%2F&reason=revoked$/);
+    // And the identity provider's session ended too: signing in asks for credentials again.
+    await page.getByRole("link", { name: "Sign in with Microsoft Entra ID" }).click();
+    await expect(page.getByLabel("Password")).toBeVisible();
   });
 
   test("an expired session is sent back to sign-in, keeping the page it was on", async ({ page }) => {

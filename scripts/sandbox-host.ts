@@ -1,0 +1,94 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { AppConfig } from "../lib/env";
+import { AppError } from "../lib/errors";
+import type { StartSandboxOptions } from "../sandbox/start-sandbox";
+import type { SandboxCoordinates } from "../sandbox/sandbox-coordinates";
+import { ensureSandboxTls } from "../sandbox/tls/ensure-sandbox-tls";
+
+/**
+ * Sandbox mode only: runs the sandbox in its own process (which trusts the sandbox CA from
+ * its first instruction), registers the simulated APIM instance, and returns the environment
+ * the web server needs: the sandbox's Entra-shaped coordinates, the CA to trust, and a
+ * fingerprint key kept in the data directory.
+ */
+export async function startSandboxHost(
+  config: AppConfig,
+  root: string,
+  children: ChildProcess[],
+  shutdown: (code: number) => never,
+): Promise<Record<string, string>> {
+  const tls = await ensureSandboxTls(path.join(config.dataDir, "sandbox", "tls"));
+  const options: StartSandboxOptions = {
+    dataDir: config.dataDir,
+    appUrl: config.appUrl,
+    identityPort: Number(process.env.SANDBOX_IDENTITY_PORT ?? config.port + 1),
+    armPort: Number(process.env.SANDBOX_ARM_PORT ?? config.port + 2),
+    roleNames: config.roles,
+  };
+  const child = fork(path.join(root, "sandbox/serve.ts"), [], {
+    cwd: root,
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.caCertPath, PORTCULLIS_SANDBOX_OPTIONS: JSON.stringify(options) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  children.push(child);
+  const coordinates = await new Promise<SandboxCoordinates>((resolve, reject) => {
+    child.once("message", (message: { type: string; coordinates: SandboxCoordinates }) => resolve(message.coordinates));
+    child.once("exit", (code) =>
+      reject(new AppError("config", `The sandbox could not start (exit code ${code}); is port ${options.identityPort} or ${options.armPort} in use? Set SANDBOX_IDENTITY_PORT / SANDBOX_ARM_PORT to change them.`)),
+    );
+  });
+  child.on("exit", (code) => {
+    console.error(`The sandbox stopped (exit code ${code}); stopping Portcullis.`);
+    shutdown(1);
+  });
+
+  await registerSandboxInstance(config, coordinates);
+  console.log(`Sandbox ready: identity provider ${coordinates.authorityHost}, APIM simulator ${coordinates.armEndpoint}; users and passwords in ${path.join(config.dataDir, "sandbox.json")}`);
+  return {
+    AZURE_TENANT_ID: coordinates.tenantId,
+    AZURE_CLIENT_ID: coordinates.webClient.clientId,
+    AZURE_CLIENT_SECRET: coordinates.webClient.clientSecret,
+    AZURE_AUTHORITY_HOST: coordinates.authorityHost,
+    API_AUDIENCE: coordinates.apiAudience,
+    APP_URL: config.appUrl,
+    PORTCULLIS_SANDBOX: "1",
+    FINGERPRINT_KEY: config.fingerprintKey ?? sandboxFingerprintKey(config.dataDir),
+    NODE_EXTRA_CA_CERTS: tls.caCertPath,
+  };
+}
+
+async function registerSandboxInstance(config: AppConfig, c: SandboxCoordinates): Promise<void> {
+  const { openDatabase } = await import("../lib/db/open-database");
+  const { setDb } = await import("../lib/db");
+  const { registerInstance } = await import("../lib/instances/register-instance");
+  const { systemContext } = await import("../lib/auth/system-context");
+  const database = openDatabase(config.database);
+  setDb(database);
+  try {
+    await registerInstance(systemContext(), {
+      name: "sandbox",
+      subscriptionId: c.subscriptionId,
+      resourceGroup: c.resourceGroup,
+      serviceName: c.serviceName,
+      armEndpoint: c.armEndpoint,
+      tier: "Developer",
+    });
+  } finally {
+    setDb(undefined);
+    // The embedded database allows one process at a time: release it for the web server.
+    await database.close();
+  }
+}
+
+function sandboxFingerprintKey(dataDir: string): string {
+  const file = path.join(dataDir, "sandbox", "fingerprint.key");
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString("base64"), { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
+}
