@@ -1,6 +1,8 @@
+import { CredentialUnavailableError } from "@azure/identity";
 import { describe, expect, it } from "vitest";
+import { createApimClient } from "../apim-client";
 import { appErrorOf } from "../test-support/app-error";
-import { armError, fakeArm, type FakeReply } from "../test-support/fake-arm";
+import { armError, fakeArm, testInstance, type FakeReply } from "../test-support/fake-arm";
 import { policyLocation } from "./map-arm-error";
 
 const always = (reply: FakeReply) => () => reply;
@@ -75,6 +77,18 @@ describe("ARM failures as AppErrors", () => {
       expect(`${error.message} ${JSON.stringify(error)} ${JSON.stringify(error.details)} ${String(error.cause)}`).not.toContain(secret);
       expect(error.cause).toBeUndefined();
     }
+  });
+});
+
+describe("a credential that cannot produce a token", () => {
+  it("→ upstream naming the identity error, with nothing sent", async () => {
+    const credential = { getToken: () => Promise.reject(new CredentialUnavailableError("EnvironmentCredential is unavailable. No credentials provided.")) };
+    let sent = 0;
+    const httpClient = { sendRequest: () => Promise.reject(new Error(`sent ${++sent}`)) };
+    const error = await appErrorOf(createApimClient(testInstance, credential, { httpClient }).listApis());
+    expect(error.code).toBe("upstream");
+    expect(error.message).toMatch(/could not get an ARM token .*CredentialUnavailableError.*EnvironmentCredential is unavailable/);
+    expect(sent).toBe(0);
   });
 });
 

@@ -52,6 +52,12 @@ export function toAppError(error: unknown, call: ArmCallState, what: string): un
       details: detailsOf({ status: null }, call),
     });
   }
+  if (error instanceof Error && TOKEN_ERRORS.has(error.name)) {
+    // @azure/identity's messages name the tenant, client and AADSTS code, never a secret.
+    return new AppError("upstream", `Portcullis could not get an ARM token for ${what} (${error.name}): ${error.message.slice(0, 500)}`, {
+      details: detailsOf({ status: null }, call),
+    });
+  }
   if (failure !== undefined) {
     const why = call.gaveUp === "unsafe" ? "; not retried because the write may have been carried out" : "";
     return new AppError("unavailable", `Could not reach ARM for ${what} (${failure.transportCode ?? "connection failed"}) after ${call.attempts} attempt(s)${why}${landedNote(call)}`, {
@@ -105,6 +111,9 @@ function detailsOf(failure: ArmFailure, call: ArmCallState): ArmErrorDetails {
   if (call.gaveUp === "budget" && call.retryAfterMs !== null) details.retryAfterMs = call.retryAfterMs;
   return details;
 }
+
+// What @azure/identity credentials throw when they cannot produce a token.
+const TOKEN_ERRORS = new Set(["CredentialUnavailableError", "AuthenticationError", "AggregateAuthenticationError", "AuthenticationRequiredError"]);
 
 const LOCATION = /Error in element '([^']+)' on line (\d+), column (\d+)/;
 
