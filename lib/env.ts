@@ -48,6 +48,7 @@ const envSchema = z
       z.string().min(32, "must be at least 32 characters of random data (e.g. `openssl rand -base64 48`)").optional(),
     ),
     LOG_LEVEL: optionalText.pipe(z.enum(["debug", "info", "warn", "error"]).optional()),
+    APIM_POLL_INTERVAL_MS: positiveInt(2000),
     PORTCULLIS_SANDBOX: optionalText,
   })
   .superRefine((env, ctx) => {
@@ -110,6 +111,8 @@ export interface AppConfig {
   /** Undefined only in sandbox mode, where the launcher generates and persists one. */
   fingerprintKey: string | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Wait between polls of APIM's long-running operations when APIM sends no Retry-After. */
+  apimPollIntervalMs: number;
 }
 
 /** Parses the environment; throws AppError("config") naming every bad variable. */
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS },
     fingerprintKey: e.FINGERPRINT_KEY,
     logLevel: e.LOG_LEVEL ?? "info",
+    apimPollIntervalMs: e.APIM_POLL_INTERVAL_MS,
   };
 }
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { startApimSimulator } from "./apim/start-apim-simulator";
+import { startApimSimulator, type ApimSimulatorOptions } from "./apim/start-apim-simulator";
 import { startSandboxIdentityProvider, type SandboxIdentityProvider } from "./identity/start-sandbox-identity-provider";
 import { ARM_AUDIENCE, SANDBOX_API_AUDIENCE, type SandboxCoordinates } from "./sandbox-coordinates";
 import { ensureSandboxTls } from "./tls/ensure-sandbox-tls";
@@ -11,6 +11,10 @@ export interface StartSandboxOptions {
   identityPort: number;
   armPort: number;
   roleNames: { admin: string; reviewer: string; reader: string };
+  /** Where the CA lives; defaults to `{dataDir}/sandbox/tls` (tests pass their run's CA). */
+  tlsDir?: string;
+  /** Simulator settings for tests and benchmarks (fast long-running operations, page size). */
+  simulator?: Pick<ApimSimulatorOptions, "lro" | "pageSize">;
 }
 
 export interface RunningSandbox {
@@ -26,7 +30,7 @@ export interface RunningSandbox {
  * simulator fetches the provider's signing keys over HTTPS.
  */
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
-  const tls = await ensureSandboxTls(path.join(options.dataDir, "sandbox", "tls"));
+  const tls = await ensureSandboxTls(options.tlsDir ?? path.join(options.dataDir, "sandbox", "tls"));
   const identityProvider = await startSandboxIdentityProvider({
     dataDir: path.join(options.dataDir, "sandbox"),
     port: options.identityPort,
@@ -42,6 +46,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       dataDir: path.join(options.dataDir, "sandbox", "apim"),
       port: options.armPort,
       tls: { key: tls.keyPem, cert: tls.certPem },
+      ...options.simulator,
       async authenticate(authorization) {
         const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
         if (!token) throw new Error("a bearer token is required");

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { getApi } from "../apis/get-api";
+import { listApis } from "../apis/list-apis";
+import { AppError } from "../errors";
+import { contextFor } from "../testing/request-context";
+import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { listInstances } from "./list-instances";
+import { syncInstance } from "./sync-instance";
+
+// A small page size makes discovery follow nextLink across several pages.
+const sandbox = setupSandboxHarness({ pageSize: 2 });
+const admin = contextFor("admin");
+const reader = contextFor("reader");
+
+describe("discovering an instance's APIs", () => {
+  it("finds every API across pages, lists them by name and audits the sync", async () => {
+    const result = await syncInstance(admin, { instanceId: sandbox.instance.id });
+
+    expect(result).toMatchObject({ added: 3, updated: 0, gone: 0, total: 3 });
+    const page = await listApis(reader, {});
+    expect(page.items.map((api) => api.apimName)).toEqual(["azure-openai", "chat-token-limited", "foundry-models"]);
+    expect(page.items[0]).toMatchObject({ instanceName: "sandbox", displayName: "Azure OpenAI", path: "openai", gone: false, profileVersion: null, lastDeployment: null });
+    const event = await sandbox.db.prisma.auditEvent.findFirst({ where: { action: "instance.sync" } });
+    expect(event).toMatchObject({ actorOid: admin.actor.oid, outcome: "success", targetId: sandbox.instance.id });
+    expect(event!.armCorrelationId).toBe(admin.requestId);
+    expect((await listInstances(reader))[0]!.lastSyncedAt).not.toBeNull();
+  });
+
+  it("adds new APIs and marks vanished ones gone on the next sync, keeping them", async () => {
+    await sandbox.controls.seedApis(3, { prefix: "extra", withPolicy: false });
+    expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({ added: 3, gone: 0, total: 6 });
+
+    await sandbox.controls.reset();
+    expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({ added: 0, gone: 3, total: 3 });
+    const extra = (await listApis(reader, { search: "extra" })).items;
+    expect(extra).toHaveLength(3);
+    expect(extra.every((api) => api.gone)).toBe(true);
+    expect(await getApi(reader, { apiId: extra[0]!.id })).toEqual(extra[0]);
+  });
+
+  it("pages the API list with a cursor", async () => {
+    const first = await listApis(reader, { limit: 4 });
+    const second = await listApis(reader, { limit: 4, cursor: first.nextCursor! });
+    expect(first.items).toHaveLength(4);
+    expect(second.items).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+    expect(new Set([...first.items, ...second.items].map((a) => a.id)).size).toBe(6);
+  });
+
+  it("is a change: readers may not sync", async () => {
+    const error = await syncInstance(reader, { instanceId: sandbox.instance.id }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("forbidden");
+  });
+
+  it("reports an unknown instance as not found", async () => {
+    const error = await syncInstance(admin, { instanceId: "00000000-0000-4000-8000-000000000000" }).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe("not_found");
+  });
+});

@@ -1,0 +1,112 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, inject } from "vitest";
+import type { FaultConfig } from "../../sandbox/apim";
+import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
+import type { SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
+import { startSandbox, type RunningSandbox } from "../../sandbox/start-sandbox";
+import { systemContext } from "../auth/system-context";
+import type { TestDatabase } from "../db/test-database";
+import { configureApimClients } from "../instances/apim-client-for-instance";
+import { registerInstance } from "../instances/register-instance";
+import type { InstanceView } from "../instances/schemas";
+import type { ApimClientOptions } from "../apim";
+import { setupTestDatabase } from "./setup-test-database";
+
+/**
+ * Everything a control-plane integration test needs, the way the app runs in sandbox mode:
+ * a migrated test database, the sandbox identity provider and APIM simulator over HTTPS,
+ * the app configured (AZURE_*) to use them, and the simulated instance registered.
+ * Long-running operations finish on the first poll and retries wait little, so tests are fast.
+ */
+export interface SandboxHarness {
+  readonly db: TestDatabase;
+  readonly coordinates: SandboxCoordinates;
+  readonly instance: InstanceView;
+  readonly controls: SandboxControls;
+}
+
+export interface SandboxControls {
+  setFaults(config: FaultConfig): Promise<void>;
+  clearFaults(): Promise<void>;
+  requests(since?: number): Promise<RequestLogEntry[]>;
+  clearRequests(): Promise<void>;
+  reset(): Promise<void>;
+  seedApis(count: number, options?: { prefix?: string; withPolicy?: boolean }): Promise<string[]>;
+}
+
+export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSize?: number } = {}): SandboxHarness {
+  const database = setupTestDatabase();
+  let dataDir = "";
+  let sandbox: RunningSandbox | undefined;
+  let instance: InstanceView | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "portcullis-harness-"));
+    sandbox = await startSandbox({
+      dataDir,
+      appUrl: "http://localhost:3999",
+      identityPort: 0,
+      armPort: 0,
+      roleNames: { admin: "Portcullis.Admin", reviewer: "Portcullis.Reviewer", reader: "Portcullis.Reader" },
+      tlsDir: inject("sandboxTlsDir"),
+      simulator: { lro: { polls: 0 }, ...(options.pageSize ? { pageSize: options.pageSize } : {}) },
+    });
+    const c = sandbox.coordinates;
+    Object.assign(process.env, {
+      AZURE_TENANT_ID: c.tenantId,
+      AZURE_CLIENT_ID: c.webClient.clientId,
+      AZURE_CLIENT_SECRET: c.webClient.clientSecret,
+      AZURE_AUTHORITY_HOST: c.authorityHost,
+      API_AUDIENCE: c.apiAudience,
+      PORTCULLIS_SANDBOX: "1",
+      FINGERPRINT_KEY: "test-fingerprint-key-0123456789abcdef0123456789",
+    });
+    configureApimClients({ pollIntervalMs: 10, retry: { baseDelayMs: 5, maxDelayMs: 50 }, ...options.apim });
+    instance = await registerInstance(systemContext(), {
+      name: "sandbox",
+      subscriptionId: c.subscriptionId,
+      resourceGroup: c.resourceGroup,
+      serviceName: c.serviceName,
+      armEndpoint: c.armEndpoint,
+    });
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const control = async (method: string, route: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${sandbox!.coordinates.armEndpoint}/_sandbox/${route}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`sandbox control ${method} ${route}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? undefined : response.json();
+  };
+
+  return {
+    get db() {
+      return database.current;
+    },
+    get coordinates() {
+      if (!sandbox) throw new Error("the sandbox starts in beforeAll");
+      return sandbox.coordinates;
+    },
+    get instance() {
+      if (!instance) throw new Error("the instance is registered in beforeAll");
+      return instance;
+    },
+    controls: {
+      setFaults: async (config) => void (await control("POST", "faults", config)),
+      clearFaults: async () => void (await control("DELETE", "faults")),
+      requests: async (since = 0) => ((await control("GET", `requests?since=${since}&limit=1000000`)) as { requests: RequestLogEntry[] }).requests,
+      clearRequests: async () => void (await control("DELETE", "requests")),
+      reset: async () => void (await control("POST", "reset")),
+      seedApis: async (count, seedOptions = {}) => ((await control("POST", "seed", { apis: count, ...seedOptions })) as { apis: string[] }).apis,
+    },
+  };
+}
