@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ApimClient } from "./apim-client";
+import { createApimClient, type ApimClient } from "./apim-client";
 import { appErrorOf } from "./test-support/app-error";
 import { startSimulatedApim, type SimulatedApim } from "./test-support/simulated-apim";
 
@@ -150,6 +150,24 @@ describe("backends", () => {
     const sent = await apim.newRequests();
     expect(sent.every((request) => request.url.includes("api-version=2024-06-01-preview"))).toBe(true);
     expect(sent.filter((request) => request.method === "PUT" || request.method === "DELETE").map((request) => request.ifMatch)).toEqual([null, read!.etag, read!.etag, updated.value.etag]);
+  });
+});
+
+describe("errors ARM answers", () => {
+  it("404 on a write → not_found", async () => {
+    const error = await appErrorOf(client.putApiPolicy("no-such-api", "<policies />", "absent"));
+    expect(error.code).toBe("not_found");
+    expect(error.details).toMatchObject({ status: 404, attempts: 1 });
+  });
+
+  it("401 for a token ARM does not accept → upstream about Portcullis's identity", async () => {
+    const wrongAudience = await apim.sim.sign({ aud: "https://graph.microsoft.com/" });
+    const credential = { getToken: async () => ({ token: wrongAudience, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const { armEndpoint, subscriptionId, resourceGroup, serviceName } = apim.sim.simulator;
+    const error = await appErrorOf(createApimClient({ armEndpoint, subscriptionId, resourceGroup, serviceName }, credential).listApis());
+    expect(error.code).toBe("upstream");
+    expect(error.details.status).toBe(401);
+    expect(error.message).toMatch(/refused Portcullis's identity/);
   });
 });
 

@@ -21,7 +21,7 @@ export interface ArmTrace {
   requestIds: string[];
   /** Status of the last response, or null if none arrived. */
   status: number | null;
-  /** `ETag` of the last response that carried one. */
+  /** `ETag` of the last response, null when it carried none (e.g. a list or a delete). */
   etag: string | null;
   /** HTTP requests sent, retries included. */
   attempts: number;
@@ -53,7 +53,7 @@ export interface ArmCallState {
   mayHaveLanded: boolean;
   /** Why the retry policy stopped retrying the last request, when it did not succeed. */
   gaveUp: "unsafe" | "exhausted" | "budget" | null;
-  /** Retry-After of the last response that asked for one. */
+  /** Retry-After of the last response, null when it gave none. */
   retryAfterMs: number | null;
 }
 

@@ -10,7 +10,7 @@ import type { RetryOptions } from "./retry-options";
 export const armRetryPolicyName = "portcullisArmRetryPolicy";
 
 /**
- * The only retry policy of the ARM pipeline (the SDK's own is removed, see arm-pipeline.ts).
+ * The only retry policy of the ARM pipeline (the SDK's own is removed, see sdk-client.ts).
  * It runs in the "Retry" phase, below deserialization and above signing, so it sees raw
  * responses and every attempt gets a fresh token. It also stamps the call's correlation id
  * and records every response's request id, status and ETag into the call's trace.
