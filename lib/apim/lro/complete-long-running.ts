@@ -25,6 +25,7 @@ export async function completeLongRunning(
 ): Promise<PipelineResponse> {
   let response = initial;
   let location: string | undefined;
+  const doubtBefore = call.mayHaveLanded;
   while (response.status === 202) {
     // Accepted: APIM carries the write out whether or not we keep watching.
     call.mayHaveLanded = true;
@@ -37,5 +38,7 @@ export async function completeLongRunning(
     await sleep(waitMs, undefined, { signal: call.signal });
     response = await sendRawArmRequest(sdk, { method: "GET", url: location });
   }
+  // The final answer settles the accepted operation; only earlier lost attempts leave doubt.
+  call.mayHaveLanded = doubtBefore;
   return response;
 }

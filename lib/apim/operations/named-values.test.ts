@@ -96,7 +96,8 @@ describe("named value writes (long-running)", () => {
     const arm = lro({ status: 202, headers: { location } }, 0, { status: 400, body: armError("ValidationError", "Key Vault secret not accessible") });
     const error = await appErrorOf(arm.client().putNamedValue("kv-secret", { displayName: "kv-secret", keyVault: { secretIdentifier: "https://vault.example/secrets/x" } }, "absent"));
     expect(error.code).toBe("bad_request");
-    expect(error.details.mayHaveLanded).toBe(true);
+    // The final answer says the accepted operation failed: nothing landed.
+    expect(error.details.mayHaveLanded).toBe(false);
   });
 
   it("bounds the polling by the call's timeout and says the write was accepted", async () => {
