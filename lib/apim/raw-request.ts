@@ -10,7 +10,7 @@ export interface RawArmRequest {
 }
 
 /**
- * An ARM request the SDK cannot make for us (backend managed-identity credentials, our own
+ * An ARM request the SDK gets wrong (policy GET, backend managed-identity credentials, our own
  * long-running polling), sent through the SDK client's pipeline: same token, correlation id,
  * guard and retry budget as every SDK operation.
  */

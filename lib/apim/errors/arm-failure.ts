@@ -12,7 +12,7 @@ export interface ArmFailure {
   unusable?: string;
 }
 
-/** Raw requests (backends, named-value writes) check the status themselves. */
+/** Thrown by our raw requests (policy GET, backends, named-value writes), which check the status themselves. */
 export class ArmResponseError extends Error {
   constructor(readonly failure: ArmFailure) {
     super(`ARM answered ${failure.status ?? "nothing"}`);
