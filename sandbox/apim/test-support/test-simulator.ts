@@ -50,7 +50,7 @@ export interface TestSimulator {
   close(): Promise<void>;
 }
 
-export async function startTestSimulator(options: Partial<Pick<ApimSimulatorOptions, "lro" | "pageSize" | "service" | "seed">> = {}): Promise<TestSimulator> {
+export async function startTestSimulator(options: Partial<Pick<ApimSimulatorOptions, "lro" | "pageSize" | "service" | "seed" | "host">> = {}): Promise<TestSimulator> {
   const dataDir = await mkdtemp(join(tmpdir(), "apim-simulator-"));
   const tls = await ensureSandboxTls(inject("sandboxTlsDir"));
   const { privateKey, publicKey } = await generateKeyPair("RS256");
@@ -73,6 +73,7 @@ export async function startTestSimulator(options: Partial<Pick<ApimSimulatorOpti
       pageSize: options.pageSize,
       service: options.service,
       seed: options.seed,
+      host: options.host,
     });
   const token = await sign({});
   const credential: TokenCredential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };

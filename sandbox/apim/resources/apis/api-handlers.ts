@@ -78,7 +78,8 @@ export function existingApi(context: SimulatorContext, id: string): ApiRecord {
 
 /**
  * The properties APIM answers, in the recorded order and with its defaults (revision "1",
- * subscription required, a leading "/" dropped from the path); the import fields are not kept.
+ * subscription required, empty authentication settings spelled out, a leading "/" dropped
+ * from the path); the import fields are not kept.
  */
 function storedProperties(properties: ApiProperties): Record<string, unknown> {
   const { displayName, apiRevision, description, subscriptionRequired, serviceUrl, path, protocols, format: _format, value: _value, ...rest } = properties;
@@ -91,7 +92,7 @@ function storedProperties(properties: ApiProperties): Record<string, unknown> {
     serviceUrl: serviceUrl ?? null,
     path: (path ?? "").replace(/^\/+/, ""),
     protocols: protocols ?? ["https"],
-    authenticationSettings: authenticationSettings ?? { oAuth2: null, openid: null },
+    authenticationSettings: { oAuth2: null, openid: null, ...(authenticationSettings as object | undefined) },
     subscriptionKeyParameterNames: subscriptionKeyParameterNames ?? { header: "Ocp-Apim-Subscription-Key", query: "subscription-key" },
     ...others,
     isCurrent: true,
