@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{lib,sandbox,cli,scripts,app,components}/**/*.test.ts"],
+          include: ["{lib,sandbox,cli,scripts,app,components,test}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
         },

@@ -1,5 +1,8 @@
+import { apiOperations } from "../apis/operations";
 import { auditOperations } from "../audit/operations";
 import { identityOperations } from "../auth/operations";
+import { instanceOperations } from "../instances/operations";
+import { profileOperations } from "../profiles/operations";
 
 /**
  * Every /api/v1 operation, keyed by operation id. Each feature declares its own in
@@ -7,6 +10,9 @@ import { identityOperations } from "../auth/operations";
  */
 export const operations = {
   ...identityOperations,
+  ...instanceOperations,
+  ...apiOperations,
+  ...profileOperations,
   ...auditOperations,
 };
 

@@ -1,10 +1,17 @@
+import { z } from "zod";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type pageQuerySchema } from "../http/pagination";
 import { toInstanceView, type InstanceView } from "./schemas";
 
-export async function listInstances(ctx: RequestContext): Promise<InstanceView[]> {
+const cursorShape = z.object({ name: z.string() });
+
+/** Registered APIM instances by name. */
+export async function listInstances(ctx: RequestContext, query: z.output<typeof pageQuerySchema> = {}): Promise<{ items: InstanceView[]; nextCursor: string | null }> {
   await authorize(ctx, "config.read");
-  const rows = await getDb().instance.findMany({ orderBy: { name: "asc" } });
-  return rows.map(toInstanceView);
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeCursor(query.cursor, cursorShape);
+  const rows = await getDb().instance.findMany({ where: after ? { name: { gt: after.name } } : {}, orderBy: { name: "asc" }, take: limit + 1 });
+  return toPage(rows, limit, toInstanceView, (row) => ({ name: row.name }));
 }

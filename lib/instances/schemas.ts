@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageOf } from "../http/pagination";
 
 /** ARM coordinates of an APIM service (naming rules from the ARM specification). */
 export const instanceInputSchema = z.strictObject({
@@ -62,3 +63,15 @@ export function toInstanceView(row: {
 }): InstanceView {
   return { ...row, createdAt: row.createdAt.toISOString(), lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null };
 }
+
+export const instancePageSchema = pageOf(instanceSchema, "InstancePage");
+
+export const syncResultSchema = z
+  .object({
+    instance: instanceSchema,
+    added: z.number().int(),
+    updated: z.number().int(),
+    gone: z.number().int().describe("APIs no longer in APIM (kept, marked gone)."),
+    total: z.number().int(),
+  })
+  .meta({ id: "SyncResult" });

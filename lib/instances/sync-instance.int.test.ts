@@ -23,7 +23,7 @@ describe("discovering an instance's APIs", () => {
     const event = await sandbox.db.prisma.auditEvent.findFirst({ where: { action: "instance.sync" } });
     expect(event).toMatchObject({ actorOid: admin.actor.oid, outcome: "success", targetId: sandbox.instance.id });
     expect(event!.armCorrelationId).toBe(admin.requestId);
-    expect((await listInstances(reader))[0]!.lastSyncedAt).not.toBeNull();
+    expect((await listInstances(reader)).items[0]!.lastSyncedAt).not.toBeNull();
   });
 
   it("adds new APIs and marks vanished ones gone on the next sync, keeping them", async () => {

@@ -51,7 +51,7 @@ describe("access profile versions", () => {
     expect(stale.message).toMatch(/version 2/);
 
     const versions = await listProfileVersions(contextFor("reviewer"), { apiId });
-    expect(versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(versions.items.map((v) => v.version)).toEqual([2, 1]);
   });
 
   it("lets only one of two concurrent saves of the same version win", async () => {
@@ -66,7 +66,7 @@ describe("access profile versions", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect((rejected.reason as AppError).code).toBe("precondition_failed");
-    expect((await listProfileVersions(admin, { apiId })).map((v) => v.version)).toEqual([2, 1]);
+    expect((await listProfileVersions(admin, { apiId })).items.map((v) => v.version)).toEqual([2, 1]);
   });
 
   it("names the bad fields of an invalid profile and saves nothing", async () => {
@@ -77,7 +77,7 @@ describe("access profile versions", () => {
 
     expect(error.code).toBe("bad_request");
     expect(error.fields).toEqual([expect.objectContaining({ path: "callerAuth.clientApplicationIds[0]" })]);
-    expect(await listProfileVersions(admin, { apiId })).toEqual([]);
+    expect((await listProfileVersions(admin, { apiId })).items).toEqual([]);
   });
 
   it("refuses readers and reviewers and records the denial", async () => {
@@ -88,7 +88,7 @@ describe("access profile versions", () => {
       const denial = await db.current.prisma.auditEvent.findFirst({ where: { actorOid: ctx.actor.oid, action: "auth.denied" } });
       expect(denial).toMatchObject({ outcome: "denied", targetId: "config.write" });
     }
-    expect(await listProfileVersions(admin, { apiId })).toEqual([]);
+    expect((await listProfileVersions(admin, { apiId })).items).toEqual([]);
   });
 
   it("writes one audit event per save with the before and after profiles", async () => {

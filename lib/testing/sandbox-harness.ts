@@ -13,6 +13,7 @@ import { registerInstance } from "../instances/register-instance";
 import type { InstanceView } from "../instances/schemas";
 import type { ApimClientOptions } from "../apim";
 import { setupTestDatabase } from "./setup-test-database";
+import { testTokens } from "./test-tokens";
 
 /**
  * Everything a control-plane integration test needs, the way the app runs in sandbox mode:
@@ -25,6 +26,8 @@ export interface SandboxHarness {
   readonly coordinates: SandboxCoordinates;
   readonly instance: InstanceView;
   readonly controls: SandboxControls;
+  /** Bearer tokens for REST tests (see test-tokens.ts). */
+  readonly tokens: ReturnType<typeof testTokens>;
 }
 
 export interface SandboxControls {
@@ -88,13 +91,18 @@ export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSiz
     return response.status === 204 ? undefined : response.json();
   };
 
+  const coordinates = () => {
+    if (!sandbox) throw new Error("the sandbox starts in beforeAll");
+    return sandbox.coordinates;
+  };
+
   return {
+    tokens: testTokens(coordinates, () => dataDir),
     get db() {
       return database.current;
     },
     get coordinates() {
-      if (!sandbox) throw new Error("the sandbox starts in beforeAll");
-      return sandbox.coordinates;
+      return coordinates();
     },
     get instance() {
       if (!instance) throw new Error("the instance is registered in beforeAll");

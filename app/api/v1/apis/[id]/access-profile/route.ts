@@ -1,0 +1,14 @@
+import { operations } from "@/lib/api/operations";
+import { apiHandler } from "@/lib/http/api-handler";
+import { getAccessProfile } from "@/lib/profiles/get-access-profile";
+import { saveAccessProfile } from "@/lib/profiles/save-access-profile";
+
+export const GET = apiHandler(operations.getAccessProfile, async (ctx, { params }) => {
+  const current = await getAccessProfile(ctx, { apiId: params.id });
+  return { body: current, etag: current.etag };
+});
+
+export const PUT = apiHandler(operations.putAccessProfile, async (ctx, { params, body, ifMatch }) => {
+  const saved = await saveAccessProfile(ctx, { apiId: params.id, profile: body, ifMatch });
+  return { body: saved, etag: saved.etag, status: saved.version === 1 ? 201 : 200 };
+});

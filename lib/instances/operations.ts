@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { defineOperation } from "../api/operation";
+import { pageQuerySchema } from "../http/pagination";
+import { instanceInputSchema, instancePageSchema, instanceSchema, syncResultSchema } from "./schemas";
+
+const instanceParams = z.object({ id: z.guid("must be an instance id") });
+
+/** REST operations of APIM instances (see lib/api/operations.ts). */
+export const instanceOperations = {
+  listInstances: defineOperation({
+    id: "listInstances",
+    method: "GET",
+    path: "/instances",
+    permission: "config.read",
+    summary: "Registered APIM instances",
+    tags: ["instances"],
+    query: pageQuerySchema,
+    response: instancePageSchema,
+  }),
+  registerInstance: defineOperation({
+    id: "registerInstance",
+    method: "POST",
+    path: "/instances",
+    permission: "config.write",
+    summary: "Register an APIM instance",
+    tags: ["instances"],
+    body: instanceInputSchema,
+    response: instanceSchema,
+    successStatus: 201,
+  }),
+  syncInstance: defineOperation({
+    id: "syncInstance",
+    method: "POST",
+    path: "/instances/{id}/sync",
+    permission: "config.write",
+    summary: "Discover the instance's APIs from APIM",
+    description: "Follows every page of APIM's API list; APIs no longer in APIM are kept and marked gone.",
+    tags: ["instances"],
+    params: instanceParams,
+    response: syncResultSchema,
+  }),
+};

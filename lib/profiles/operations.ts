@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { defineOperation } from "../api/operation";
+import { accessProfileSchema } from "../policy/profile-schema";
+import { profileVersionPageSchema, profileVersionSchema, profileVersionsQuerySchema } from "./schemas";
+
+const apiParams = z.object({ id: z.guid("must be an API id") });
+
+/** REST operations of access profiles (see lib/api/operations.ts). */
+export const profileOperations = {
+  getAccessProfile: defineOperation({
+    id: "getAccessProfile",
+    method: "GET",
+    path: "/apis/{id}/access-profile",
+    permission: "config.read",
+    summary: "The API's current access profile",
+    tags: ["access profiles"],
+    params: apiParams,
+    response: profileVersionSchema,
+    etag: true,
+  }),
+  putAccessProfile: defineOperation({
+    id: "putAccessProfile",
+    method: "PUT",
+    path: "/apis/{id}/access-profile",
+    permission: "config.write",
+    summary: "Save a new version of the API's access profile",
+    description:
+      "Creates a new version; every version is kept. When the API already has a profile, send its ETag in If-Match (428 without it, 412 when someone saved in between). Nothing changes in APIM until a plan is made and applied.",
+    tags: ["access profiles"],
+    params: apiParams,
+    ifMatch: "optional",
+    body: accessProfileSchema,
+    response: profileVersionSchema,
+    etag: true,
+  }),
+  listAccessProfileVersions: defineOperation({
+    id: "listAccessProfileVersions",
+    method: "GET",
+    path: "/apis/{id}/access-profile/versions",
+    permission: "config.read",
+    summary: "Every saved version of the API's access profile, newest first",
+    tags: ["access profiles"],
+    params: apiParams,
+    query: profileVersionsQuerySchema,
+    response: profileVersionPageSchema,
+  }),
+};
