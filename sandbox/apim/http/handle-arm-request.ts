@@ -24,7 +24,7 @@ export interface ArmHandlerParts {
 }
 
 /**
- * One ARM request, in ARM's order: bearer token, path, api-version; then the injected
+ * One ARM request, in ARM's order: bearer token, path, api-version, body; then the injected
  * faults (latency, a dropped request, 429, 5xx, another writer), the handler, and possibly
  * a dropped response. Every request ends up in the request log, whatever its fate.
  */
@@ -40,11 +40,12 @@ export async function handleArmRequest(parts: ArmHandlerParts, request: Incoming
   let dropped: "request" | "response" | null = null;
 
   try {
-    const body = await readJsonBody(request);
     await authenticateRequest(header(request, "authorization"), parts.authenticate);
     const url = new URL(request.url ?? "/", context.publicOrigin);
     const target = parseArmPath(url.pathname, context.service);
     const apiVersion = requireApiVersion(url.searchParams, resourceTypeOf(target));
+    // An unread body is drained by Node once the answer is sent, so early refusals are safe.
+    const body = await readJsonBody(request);
     plan = faults.decide(method, url.pathname);
     if (plan.latencyMs > 0) await delay(plan.latencyMs);
     if (plan.terminal?.kind === "drop") {
