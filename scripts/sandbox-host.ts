@@ -64,11 +64,19 @@ export async function startSandboxHost(
 async function registerSandboxInstance(config: AppConfig, c: SandboxCoordinates): Promise<void> {
   const { openDatabase } = await import("../lib/db/open-database");
   const { setDb } = await import("../lib/db");
+  const { listInstances } = await import("../lib/instances/list-instances");
   const { registerInstance } = await import("../lib/instances/register-instance");
+  const { updateInstanceEndpoint } = await import("../lib/instances/update-instance-endpoint");
   const { systemContext } = await import("../lib/auth/system-context");
   const database = openDatabase(config.database);
   setDb(database);
   try {
+    // The simulator's endpoint moves with PORT / SANDBOX_ARM_PORT; the service stays the same.
+    const existing = (await listInstances(systemContext(), { limit: 200 })).items.find((i) => i.name === "sandbox");
+    if (existing) {
+      await updateInstanceEndpoint(systemContext(), { instanceId: existing.id, armEndpoint: c.armEndpoint });
+      return;
+    }
     await registerInstance(systemContext(), {
       name: "sandbox",
       subscriptionId: c.subscriptionId,

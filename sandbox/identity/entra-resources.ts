@@ -8,7 +8,7 @@ import { errors, type KoaContextWithOIDC, type ResourceServer } from "oidc-provi
  */
 
 /** Azure Resource Manager, the audience the APIM simulator requires. */
-const ARM_AUDIENCE = "https://management.azure.com/";
+import { ARM_AUDIENCE } from "../sandbox-coordinates";
 
 interface SandboxResource {
   audience: string;
