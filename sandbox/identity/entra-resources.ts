@@ -1,4 +1,6 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from "oidc-provider";
+// Azure Resource Manager, the audience the APIM simulator requires.
+import { ARM_AUDIENCE } from "../sandbox-coordinates";
 
 /**
  * Entra has no `resource` parameter in its v2 endpoints: the audience of an access token is
@@ -6,9 +8,6 @@ import { errors, type KoaContextWithOIDC, type ResourceServer } from "oidc-provi
  * so these hooks translate the one into the other: the `.default` scope picks the resource,
  * and each resource gets RS256 JWT access tokens with the audience Entra would put there.
  */
-
-/** Azure Resource Manager, the audience the APIM simulator requires. */
-import { ARM_AUDIENCE } from "../sandbox-coordinates";
 
 interface SandboxResource {
   audience: string;
