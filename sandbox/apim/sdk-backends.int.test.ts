@@ -1,67 +1,48 @@
-import type { RestError } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { restErrorOf } from "./test-support/rest-error";
 import { startTestSimulator, type TestSimulator } from "./test-support/test-simulator";
 
 let sim: TestSimulator;
-let rg: string;
-let svc: string;
 
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  rg = sim.simulator.resourceGroup;
-  svc = sim.simulator.serviceName;
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-async function restErrorOf(run: () => Promise<unknown>): Promise<RestError> {
-  try {
-    await run();
-  } catch (error) {
-    return error as RestError;
-  }
-  throw new Error("expected the call to fail");
-}
+beforeAll(async () => (sim = await startTestSimulator()));
+afterAll(() => sim.close());
 
 type BackendBody = { properties: { credentials?: Record<string, unknown>; title?: unknown; url?: string } };
 
 describe("backends through the SDK", () => {
   it("creates (201) and updates (200) synchronously, with ETags and the recorded null title", async () => {
     const client = sim.client();
-    const before = ((await sim.request("GET", "/_sandbox/requests?limit=1")).json as { lastSeq: number }).lastSeq;
-    const created = await client.backend.createOrUpdate(rg, svc, "sdk-backend", { url: "https://backend.invalid/api", protocol: "http", description: "one" });
+    const before = await sim.lastSeq();
+    const created = await client.backend.createOrUpdate(sim.rg, sim.svc, "sdk-backend", { url: "https://backend.invalid/api", protocol: "http", description: "one" });
     expect(created).toMatchObject({ name: "sdk-backend", url: "https://backend.invalid/api", protocol: "http", description: "one", title: null });
-    const updated = await client.backend.createOrUpdate(rg, svc, "sdk-backend", { url: "https://backend.invalid/v2", protocol: "http" }, { ifMatch: created.eTag });
+    const updated = await client.backend.createOrUpdate(sim.rg, sim.svc, "sdk-backend", { url: "https://backend.invalid/v2", protocol: "http" }, { ifMatch: created.eTag });
     expect(updated.eTag).not.toBe(created.eTag);
-    const log = (await sim.request("GET", `/_sandbox/requests?since=${before}`)).json as { requests: { method: string; status: number }[] };
-    expect(log.requests.map((r) => [r.method, r.status])).toEqual([
+    expect((await sim.requestLog(before)).map((r) => [r.method, r.status])).toEqual([
       ["PUT", 201],
       ["PUT", 200],
     ]);
-    expect((await client.backend.getEntityTag(rg, svc, "sdk-backend")).eTag).toBe(updated.eTag);
+    expect((await client.backend.getEntityTag(sim.rg, sim.svc, "sdk-backend")).eTag).toBe(updated.eTag);
   });
 
   it("patches with If-Match, refuses a stale ETag with 412 and a missing If-Match with 400", async () => {
     const client = sim.client();
-    const current = await client.backend.get(rg, svc, "sdk-backend");
-    const patched = await client.backend.update(rg, svc, "sdk-backend", current.eTag as string, { description: "patched" });
+    const current = await client.backend.get(sim.rg, sim.svc, "sdk-backend");
+    const patched = await client.backend.update(sim.rg, sim.svc, "sdk-backend", current.eTag as string, { description: "patched" });
     expect(patched).toMatchObject({ description: "patched", url: "https://backend.invalid/v2" });
-    const stale = await restErrorOf(() => client.backend.update(rg, svc, "sdk-backend", current.eTag as string, { description: "again" }));
+    const stale = await restErrorOf(() => client.backend.update(sim.rg, sim.svc, "sdk-backend", current.eTag as string, { description: "again" }));
     expect([stale.statusCode, stale.message]).toEqual([412, "Resource was modified since last retrieval."]);
     expect((await sim.request("PATCH", "/backends/sdk-backend", { body: { properties: { description: "x" } } })).status).toBe(400);
   });
 
   it("lists with $top and follows nextLink", async () => {
     const names = [];
-    for await (const backend of sim.client().backend.listByService(rg, svc, { top: 2 })) names.push(backend.name);
+    for await (const backend of sim.client().backend.listByService(sim.rg, sim.svc, { top: 2 })) names.push(backend.name);
     expect(names).toEqual(["azure-openai-backend", "foundry-backend", "foundry-backend-key", "sdk-backend"]);
   });
 
   it("refuses credentials that refer to a missing named value, as recorded", async () => {
     const failure = await restErrorOf(() =>
-      sim.client().backend.createOrUpdate(rg, svc, "bad-credentials", { url: "https://x.invalid", protocol: "http", credentials: { header: { "api-key": ["{{no-such-value}}"] } } }),
+      sim.client().backend.createOrUpdate(sim.rg, sim.svc, "bad-credentials", { url: "https://x.invalid", protocol: "http", credentials: { header: { "api-key": ["{{no-such-value}}"] } } }),
     );
     expect(failure.statusCode).toBe(400);
     expect(JSON.parse(failure.response?.bodyAsText ?? "{}")).toEqual({
@@ -84,12 +65,12 @@ describe("backends through the SDK", () => {
 
   it("deletes with If-Match, 204 when gone, and refuses a backend a policy uses", async () => {
     const client = sim.client();
-    const { eTag } = await client.backend.get(rg, svc, "sdk-backend");
-    await client.backend.delete(rg, svc, "sdk-backend", eTag as string);
+    const { eTag } = await client.backend.get(sim.rg, sim.svc, "sdk-backend");
+    await client.backend.delete(sim.rg, sim.svc, "sdk-backend", eTag as string);
     expect((await sim.request("DELETE", "/backends/sdk-backend", { headers: { "If-Match": "*" } })).status).toBe(204);
-    expect((await restErrorOf(() => client.backend.get(rg, svc, "sdk-backend"))).statusCode).toBe(404);
+    expect((await restErrorOf(() => client.backend.get(sim.rg, sim.svc, "sdk-backend"))).statusCode).toBe(404);
 
-    const used = await restErrorOf(() => client.backend.delete(rg, svc, "azure-openai-backend", "*"));
+    const used = await restErrorOf(() => client.backend.delete(sim.rg, sim.svc, "azure-openai-backend", "*"));
     expect([used.statusCode, used.message]).toEqual([400, "The Backend 'azure-openai-backend' is used by the following entities:\r\n/apis/azure-openai/policies/policy\r\n"]);
   });
 });
@@ -110,12 +91,12 @@ describe("managed-identity credentials exist only on the preview api-version", (
 
   it("hides it from the stable contract and the SDK, and keeps it across stable writes", async () => {
     const client = sim.client();
-    const stable = await client.backend.get(rg, svc, "mi-backend");
+    const stable = await client.backend.get(sim.rg, sim.svc, "mi-backend");
     expect(stable.credentials).toBeUndefined();
     expect((await sim.request("GET", "/backends/mi-backend", { apiVersion: "2022-08-01" })).json).not.toHaveProperty("properties.credentials");
 
-    await client.backend.update(rg, svc, "mi-backend", "*", { description: "stable patch" });
-    await client.backend.createOrUpdate(rg, svc, "mi-backend", { url: "https://foundry.invalid/models", protocol: "http", credentials: { header: { "x-a": ["b"] } } });
+    await client.backend.update(sim.rg, sim.svc, "mi-backend", "*", { description: "stable patch" });
+    await client.backend.createOrUpdate(sim.rg, sim.svc, "mi-backend", { url: "https://foundry.invalid/models", protocol: "http", credentials: { header: { "x-a": ["b"] } } });
     const preview = await sim.request("GET", "/backends/mi-backend", { apiVersion: "2024-06-01-preview" });
     expect((preview.json as BackendBody).properties.credentials).toEqual({ header: { "x-a": ["b"] }, managedIdentity: identity });
   });

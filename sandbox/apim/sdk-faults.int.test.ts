@@ -1,21 +1,11 @@
-import type { RestError } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RequestLogEntry } from "./controls/request-log";
+import { restErrorOf } from "./test-support/rest-error";
 import { startTestSimulator, type TestSimulator } from "./test-support/test-simulator";
 
 let sim: TestSimulator;
-let rg: string;
-let svc: string;
 
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  rg = sim.simulator.resourceGroup;
-  svc = sim.simulator.serviceName;
-});
-
-afterAll(async () => {
-  await sim.close();
-});
+beforeAll(async () => (sim = await startTestSimulator()));
+afterAll(() => sim.close());
 
 beforeEach(async () => {
   await sim.request("DELETE", "/_sandbox/faults");
@@ -27,21 +17,8 @@ async function faults(config: unknown): Promise<void> {
   expect(response.status).toBe(200);
 }
 
-async function requests(): Promise<RequestLogEntry[]> {
-  return ((await sim.request("GET", "/_sandbox/requests")).json as { requests: RequestLogEntry[] }).requests;
-}
-
 async function firedCounts(): Promise<Record<string, number>> {
   return ((await sim.request("GET", "/_sandbox/faults")).json as { fired: Record<string, number> }).fired;
-}
-
-async function restErrorOf(run: () => Promise<unknown>): Promise<RestError> {
-  try {
-    await run();
-  } catch (error) {
-    return error as RestError;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("injected faults", () => {
@@ -58,15 +35,15 @@ describe("injected faults", () => {
     });
 
     await faults({ rules: [{ kind: "throttle", retryAfterSeconds: 0, limit: 1 }] });
-    const nv = await sim.client({ maxRetries: 2 }).namedValue.get(rg, svc, "entra-tenant-id");
+    const nv = await sim.client({ maxRetries: 2 }).namedValue.get(sim.rg, sim.svc, "entra-tenant-id");
     expect(nv.displayName).toBe("entra-tenant-id");
-    expect((await requests()).slice(-2).map((r) => [r.status, r.faults])).toEqual([
+    expect((await sim.requestLog()).slice(-2).map((r) => [r.status, r.faults])).toEqual([
       [429, ["throttle"]],
       [200, []],
     ]);
 
     await faults({ rules: [{ kind: "throttle", retryAfterSeconds: 7, limit: 1 }] });
-    const noRetry = await restErrorOf(() => sim.client({ maxRetries: 0 }).namedValue.get(rg, svc, "entra-tenant-id"));
+    const noRetry = await restErrorOf(() => sim.client({ maxRetries: 0 }).namedValue.get(sim.rg, sim.svc, "entra-tenant-id"));
     expect([noRetry.statusCode, noRetry.code, noRetry.response?.headers.get("retry-after")]).toEqual([429, "SubscriptionRequestsThrottled", "7"]);
   });
 
@@ -76,9 +53,9 @@ describe("injected faults", () => {
     expect([unavailable.status, (unavailable.json as { error: { code: string } }).error.code]).toEqual([503, "ServiceUnavailable"]);
 
     await faults({ rules: [{ kind: "serverError", limit: 1 }] });
-    const backend = await sim.client({ maxRetries: 2 }).backend.get(rg, svc, "azure-openai-backend");
+    const backend = await sim.client({ maxRetries: 2 }).backend.get(sim.rg, sim.svc, "azure-openai-backend");
     expect(backend.name).toBe("azure-openai-backend");
-    expect((await requests()).slice(-2).map((r) => r.status)).toEqual([500, 200]);
+    expect((await sim.requestLog()).slice(-2).map((r) => r.status)).toEqual([500, 200]);
   });
 
   it("drops the connection before handling; nothing happens and the SDK's retry succeeds", async () => {
@@ -86,9 +63,9 @@ describe("injected faults", () => {
     await expect(sim.request("GET", "/apis")).rejects.toThrow();
 
     await faults({ rules: [{ kind: "drop", limit: 1, match: { methods: ["PUT"] } }] });
-    const created = await sim.client({ maxRetries: 2 }).backend.createOrUpdate(rg, svc, "after-drop", { url: "https://x.invalid", protocol: "http" });
+    const created = await sim.client({ maxRetries: 2 }).backend.createOrUpdate(sim.rg, sim.svc, "after-drop", { url: "https://x.invalid", protocol: "http" });
     expect(created.name).toBe("after-drop");
-    const log = await requests();
+    const log = await sim.requestLog();
     expect(log.slice(-2).map((r) => [r.method, r.status, r.dropped])).toEqual([
       ["PUT", null, "request"],
       ["PUT", 201, null],
@@ -97,12 +74,12 @@ describe("injected faults", () => {
 
   it("drops the response after handling: the write happened, and a blind retry with the old If-Match gets 412", async () => {
     const client = sim.client({ maxRetries: 2 });
-    const current = await client.apiPolicy.createOrUpdate(rg, svc, "azure-openai", "policy", { value: '<policies><inbound><set-backend-service backend-id="azure-openai-backend" /></inbound></policies>' });
+    const current = await client.apiPolicy.createOrUpdate(sim.rg, sim.svc, "azure-openai", "policy", { value: '<policies><inbound><set-backend-service backend-id="azure-openai-backend" /></inbound></policies>' });
     await faults({ rules: [{ kind: "drop", phase: "afterHandling", limit: 1, match: { methods: ["PUT"], path: "/policies/policy$" } }] });
     const changed = '<policies><inbound><set-backend-service backend-id="foundry-backend" /></inbound></policies>';
-    const retried = await restErrorOf(() => client.apiPolicy.createOrUpdate(rg, svc, "azure-openai", "policy", { value: changed }, { ifMatch: current.eTag }));
+    const retried = await restErrorOf(() => client.apiPolicy.createOrUpdate(sim.rg, sim.svc, "azure-openai", "policy", { value: changed }, { ifMatch: current.eTag }));
     expect(retried.statusCode).toBe(412);
-    expect((await requests()).slice(-2).map((r) => [r.status, r.dropped, r.ifMatch])).toEqual([
+    expect((await sim.requestLog()).slice(-2).map((r) => [r.status, r.dropped, r.ifMatch])).toEqual([
       [200, "response", current.eTag],
       [412, null, current.eTag],
     ]);
@@ -116,32 +93,32 @@ describe("injected faults", () => {
 
     const policy = await sim.request("GET", "/apis/foundry-models/policies/policy");
     const etag = policy.headers.get("etag") as string;
-    const stale = await restErrorOf(() => client.apiPolicy.createOrUpdate(rg, svc, "foundry-models", "policy", { value: "<policies><inbound /></policies>" }, { ifMatch: etag }));
+    const stale = await restErrorOf(() => client.apiPolicy.createOrUpdate(sim.rg, sim.svc, "foundry-models", "policy", { value: "<policies><inbound /></policies>" }, { ifMatch: etag }));
     expect([stale.statusCode, stale.message]).toEqual([412, "Resource was modified since last retrieval."]);
     const after = await sim.request("GET", "/apis/foundry-models/policies/policy");
     expect(after.headers.get("etag")).not.toBe(etag);
     expect((after.json as { properties: { value: string } }).properties.value).toMatch(/<!-- Changed by another writer at .+ -->\r\n<\/policies>$/);
 
-    const nv = await client.namedValue.get(rg, svc, "entra-tenant-id");
-    expect((await restErrorOf(() => client.namedValue.beginUpdateAndWait(rg, svc, "entra-tenant-id", nv.eTag as string, { value: "x" }))).statusCode).toBe(412);
-    expect((await client.namedValue.get(rg, svc, "entra-tenant-id")).tags).toContain("changed-by-another-writer");
+    const nv = await client.namedValue.get(sim.rg, sim.svc, "entra-tenant-id");
+    expect((await restErrorOf(() => client.namedValue.beginUpdateAndWait(sim.rg, sim.svc, "entra-tenant-id", nv.eTag as string, { value: "x" }))).statusCode).toBe(412);
+    expect((await client.namedValue.get(sim.rg, sim.svc, "entra-tenant-id")).tags).toContain("changed-by-another-writer");
 
-    const backend = await client.backend.get(rg, svc, "after-drop");
-    expect((await restErrorOf(() => client.backend.delete(rg, svc, "after-drop", backend.eTag as string))).statusCode).toBe(412);
-    expect((await client.backend.get(rg, svc, "after-drop")).description).toMatch(/^Changed by another writer at /);
+    const backend = await client.backend.get(sim.rg, sim.svc, "after-drop");
+    expect((await restErrorOf(() => client.backend.delete(sim.rg, sim.svc, "after-drop", backend.eTag as string))).statusCode).toBe(412);
+    expect((await client.backend.get(sim.rg, sim.svc, "after-drop")).description).toMatch(/^Changed by another writer at /);
     expect((await firedCounts()).concurrentWrite).toBe(3);
   });
 
   it("has no other writer for an entity that does not exist yet, and does not count it", async () => {
     await faults({ rules: [{ kind: "concurrentWrite" }] });
-    await sim.client().backend.createOrUpdate(rg, svc, "brand-new", { url: "https://x.invalid", protocol: "http" }, { ifMatch: "*" });
+    await sim.client().backend.createOrUpdate(sim.rg, sim.svc, "brand-new", { url: "https://x.invalid", protocol: "http" }, { ifMatch: "*" });
     expect((await firedCounts()).concurrentWrite).toBe(0);
   });
 
   it("adds latency, with seeded jitter", async () => {
     await faults({ seed: 1, rules: [{ kind: "latency", ms: 60, jitterMs: 10 }] });
     await sim.request("GET", "/apis/azure-openai");
-    const [entry] = await requests();
+    const [entry] = await sim.requestLog();
     expect(entry?.faults).toEqual(["latency"]);
     expect(entry?.durationMs).toBeGreaterThanOrEqual(50);
   });
@@ -187,10 +164,10 @@ describe("injected faults", () => {
 describe("request log", () => {
   it("records method, URL, status and the If-Match each request carried (the SDK's LRO poll re-sends it)", async () => {
     const client = sim.client();
-    const nv = await client.namedValue.get(rg, svc, "entra-tenant-id");
-    await client.namedValue.beginUpdateAndWait(rg, svc, "entra-tenant-id", nv.eTag as string, { tags: [] });
-    await restErrorOf(() => client.namedValue.delete(rg, svc, "entra-tenant-id", "*"));
-    const log = await requests();
+    const nv = await client.namedValue.get(sim.rg, sim.svc, "entra-tenant-id");
+    await client.namedValue.beginUpdateAndWait(sim.rg, sim.svc, "entra-tenant-id", nv.eTag as string, { tags: [] });
+    await restErrorOf(() => client.namedValue.delete(sim.rg, sim.svc, "entra-tenant-id", "*"));
+    const log = await sim.requestLog();
     expect(log.map((r) => [r.method, r.status, r.ifMatchSent, r.ifMatch])).toEqual([
       ["GET", 200, false, null],
       ["PATCH", 202, true, nv.eTag],

@@ -1,26 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RequestLogEntry } from "./controls/request-log";
 import { startTestSimulator, type TestSimulator } from "./test-support/test-simulator";
 
 // Long-running operations that take more than one poll: the SDK keeps polling the Location
 // while it answers 202 and stops at the final status.
 let sim: TestSimulator;
 
-beforeAll(async () => {
-  sim = await startTestSimulator({ lro: { polls: 2, retryAfterSeconds: 1 } });
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-async function requestsAfter(seq: number): Promise<RequestLogEntry[]> {
-  return ((await sim.request("GET", `/_sandbox/requests?since=${seq}`)).json as { requests: RequestLogEntry[] }).requests;
-}
-
-async function lastSeq(): Promise<number> {
-  return ((await sim.request("GET", "/_sandbox/requests?limit=1")).json as { lastSeq: number }).lastSeq;
-}
+beforeAll(async () => (sim = await startTestSimulator({ lro: { polls: 2, retryAfterSeconds: 1 } })));
+afterAll(() => sim.close());
 
 describe("long-running operations over several polls", () => {
   it("answers 202 with Location and Retry-After until the configured number of polls, then the result", async () => {
@@ -40,14 +26,12 @@ describe("long-running operations over several polls", () => {
   it("is followed by the SDK until done: update, refresh and poll statuses as the log shows them", async () => {
     // The SDK waits the 202's Retry-After (1 s) between polls, whatever updateIntervalInMs says.
     const client = sim.client();
-    const rg = sim.simulator.resourceGroup;
-    const svc = sim.simulator.serviceName;
-    const before = await lastSeq();
-    const updated = await client.namedValue.beginUpdateAndWait(rg, svc, "slow", "*", { value: "w" }, { updateIntervalInMs: 5 });
+    const before = await sim.lastSeq();
+    const updated = await client.namedValue.beginUpdateAndWait(sim.rg, sim.svc, "slow", "*", { value: "w" }, { updateIntervalInMs: 5 });
     expect(updated.value).toBe("w");
-    const refreshed = await client.namedValue.beginRefreshSecretAndWait(rg, svc, "foundry-api-key", { updateIntervalInMs: 5 });
+    const refreshed = await client.namedValue.beginRefreshSecretAndWait(sim.rg, sim.svc, "foundry-api-key", { updateIntervalInMs: 5 });
     expect(refreshed.keyVault?.lastStatus?.code).toBe("Success");
-    expect((await requestsAfter(before)).map((r) => `${r.method} ${r.status}`)).toEqual([
+    expect((await sim.requestLog(before)).map((r) => `${r.method} ${r.status}`)).toEqual([
       "PATCH 202",
       "GET 202",
       "GET 202",

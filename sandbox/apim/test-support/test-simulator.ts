@@ -6,6 +6,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { SignJWT, generateKeyPair, jwtVerify } from "jose";
 import { inject } from "vitest";
 import { ensureSandboxTls } from "../../tls/ensure-sandbox-tls";
+import type { RequestLogEntry } from "../controls/request-log";
 import { startApimSimulator, type ApimSimulator, type ApimSimulatorOptions } from "../start-apim-simulator";
 
 /**
@@ -44,6 +45,13 @@ export interface TestSimulator {
   request(method: string, path: string, options?: RequestOptions): Promise<RawResponse>;
   /** The service's ARM path. */
   base: string;
+  /** The simulated service's resource group and name, as the SDK's calls take them. */
+  rg: string;
+  svc: string;
+  /** ARM requests logged after sequence number `since`. */
+  requestLog(since?: number): Promise<RequestLogEntry[]>;
+  /** The sequence number of the latest logged request. */
+  lastSeq(): Promise<number>;
   sign(claims: { aud?: string; expiresInSeconds?: number }): Promise<string>;
   /** Stops and starts the simulator on the same data directory. */
   restart(): Promise<void>;
@@ -89,6 +97,14 @@ export async function startTestSimulator(options: Partial<Pick<ApimSimulatorOpti
     get base() {
       return `/subscriptions/${simulator.subscriptionId}/resourceGroups/${simulator.resourceGroup}/providers/Microsoft.ApiManagement/service/${simulator.serviceName}`;
     },
+    get rg() {
+      return simulator.resourceGroup;
+    },
+    get svc() {
+      return simulator.serviceName;
+    },
+    requestLog: async (since = 0) => ((await harness.request("GET", `/_sandbox/requests?since=${since}`)).json as { requests: RequestLogEntry[] }).requests,
+    lastSeq: async () => ((await harness.request("GET", "/_sandbox/requests?limit=1")).json as { lastSeq: number }).lastSeq,
     client: ({ apiVersion, maxRetries = 0 } = {}) =>
       new ApiManagementClient(credential, simulator.subscriptionId, {
         $host: simulator.armEndpoint,
