@@ -87,7 +87,7 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
     requestLog,
     keyVault,
     reset: () => {
-      ready = (async () => {
+      const resetting = (async () => {
         await state.clear();
         lro.clear();
         faults.clear();
@@ -95,7 +95,9 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
         keyVault.clear();
         await seed();
       })();
-      return ready;
+      // A failed reset is reported to its caller; later requests still get answers.
+      ready = resetting.catch(() => undefined);
+      return resetting;
     },
     seedApis: async ({ count, prefix, withPolicy }) => {
       const ids = Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
