@@ -15,6 +15,8 @@ export default defineConfig({
           include: ["{lib,sandbox,cli,scripts,app,components,test}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          // Unit tests run first when both projects run in one command.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -32,6 +34,7 @@ export default defineConfig({
           // workers pick up: keep pool "forks" (see test/setup/sandbox-tls.ts).
           pool: "forks",
           globalSetup: ["test/setup/sandbox-tls.ts"],
+          sequence: { groupOrder: 1 },
         },
       },
     ],
