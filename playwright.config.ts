@@ -1,12 +1,11 @@
 import { defineConfig } from "@playwright/test";
+import { E2E_DATA_DIR, E2E_PORT } from "./e2e/support/e2e-env";
 
 /**
  * Browser (e2e/ui) and REST (e2e/api) tests against the real app started the way a user
  * starts it (`npm start`, sandbox mode), on its own port and a fresh data directory.
  * Chromium is Debian's (/usr/bin/chromium); Playwright's own browser download is not used.
  */
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 3300);
-export const E2E_DATA_DIR = ".data/e2e";
 
 export default defineConfig({
   testDir: "e2e",

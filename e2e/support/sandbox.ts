@@ -3,10 +3,11 @@ import https from "node:https";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import type { SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
+import { E2E_DATA_DIR } from "./e2e-env";
 
 /** What the running sandbox wrote to its data directory (users, clients, endpoints). */
 export function sandbox(): SandboxCoordinates {
-  return JSON.parse(readFileSync(path.resolve(".data/e2e/sandbox.json"), "utf8")) as SandboxCoordinates;
+  return JSON.parse(readFileSync(path.resolve(E2E_DATA_DIR, "sandbox.json"), "utf8")) as SandboxCoordinates;
 }
 
 export function user(username: "admin" | "reviewer" | "reader" | "norole") {
