@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "./errors";
+import { loadConfig } from "./env";
+
+const entra = {
+  AZURE_TENANT_ID: "11111111-1111-1111-1111-111111111111",
+  AZURE_CLIENT_ID: "22222222-2222-2222-2222-222222222222",
+  AZURE_CLIENT_SECRET: "s3cret",
+  APP_URL: "https://portcullis.example.com",
+  FINGERPRINT_KEY: "k".repeat(48),
+};
+
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env, "/srv");
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return (error as AppError).fields.map((f) => `${f.path}: ${f.message}`);
+  }
+  return [];
+}
+
+describe("configuration from the environment", () => {
+  it("defaults to sandbox mode with the embedded database under .data", () => {
+    const config = loadConfig({}, "/srv");
+    expect(config).toMatchObject({
+      sandbox: true,
+      entra: undefined,
+      port: 3000,
+      appUrl: "http://localhost:3000",
+      database: { kind: "pglite", dataDir: "/srv/.data/pglite" },
+      roles: { admin: "Portcullis.Admin", reviewer: "Portcullis.Reviewer", reader: "Portcullis.Reader" },
+      session: { idleMinutes: 30, maxHours: 8 },
+    });
+  });
+
+  it("uses Entra ID and PostgreSQL when configured, with derived defaults", () => {
+    const config = loadConfig({ ...entra, DATABASE_URL: "postgres://u:p@db:5432/portcullis", PORT: "8080", ROLE_ADMIN: "Gate.Admin" }, "/srv");
+    expect(config).toMatchObject({
+      sandbox: false,
+      entra: { tenantId: entra.AZURE_TENANT_ID, authorityHost: "https://login.microsoftonline.com", apiAudience: `api://${entra.AZURE_CLIENT_ID}` },
+      database: { kind: "postgres", url: "postgres://u:p@db:5432/portcullis" },
+      port: 8080,
+      roles: { admin: "Gate.Admin" },
+    });
+  });
+
+  it("names each variable that is wrong and why", () => {
+    expect(problems({ PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", SESSION_IDLE_MINUTES: "0" })).toEqual([
+      "PORT: must be a positive whole number",
+      "DATABASE_URL: must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)",
+      "SESSION_IDLE_MINUTES: must be a positive whole number",
+      expect.stringMatching(/^LOG_LEVEL: /),
+    ]);
+  });
+
+  it("requires all three AZURE_* variables together, naming the missing ones", () => {
+    expect(problems({ AZURE_TENANT_ID: entra.AZURE_TENANT_ID })).toEqual([
+      expect.stringMatching(/^AZURE_CLIENT_ID: is required because AZURE_TENANT_ID is set/),
+      expect.stringMatching(/^AZURE_CLIENT_SECRET: is required because AZURE_TENANT_ID is set/),
+    ]);
+  });
+
+  it("requires a shared fingerprint key and an https public URL with Entra ID", () => {
+    const { FINGERPRINT_KEY: _key, ...withoutKey } = entra;
+    expect(problems(withoutKey)).toEqual([expect.stringMatching(/^FINGERPRINT_KEY: is required/)]);
+    expect(problems({ ...entra, APP_URL: "http://portcullis.example.com" })).toEqual([expect.stringMatching(/^APP_URL: must use https/)]);
+    expect(problems({ ...entra, FINGERPRINT_KEY: "short" })).toEqual([expect.stringMatching(/^FINGERPRINT_KEY: must be at least 32/)]);
+  });
+
+  it("refuses a tenant that is not a GUID", () => {
+    expect(problems({ ...entra, AZURE_TENANT_ID: "contoso.onmicrosoft.com" })).toEqual(["AZURE_TENANT_ID: must be the tenant's GUID"]);
+  });
+});
