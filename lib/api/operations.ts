@@ -3,6 +3,7 @@ import { auditOperations } from "../audit/operations";
 import { identityOperations } from "../auth/operations";
 import { instanceOperations } from "../instances/operations";
 import { profileOperations } from "../profiles/operations";
+import { secretOperations } from "../secrets/operations";
 
 /**
  * Every /api/v1 operation, keyed by operation id. Each feature declares its own in
@@ -13,6 +14,7 @@ export const operations = {
   ...instanceOperations,
   ...apiOperations,
   ...profileOperations,
+  ...secretOperations,
   ...auditOperations,
 };
 
