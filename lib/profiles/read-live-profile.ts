@@ -32,7 +32,8 @@ export async function readLiveProfile(ctx: RequestContext, input: { apiId: strin
   const backends: Record<string, BackendEntityProperties> = {};
   for (const backendId of backendIds) {
     const { value: backend } = await apim.getBackend(backendId, call);
-    if (backend) backends[backendId] = backend.properties;
+    // ARM answers `credentials: null` for a backend without credentials; the engine wants it absent.
+    if (backend) backends[backendId] = { ...backend.properties, credentials: backend.properties.credentials ?? undefined };
   }
   const second = readAccessProfile(text, { backends });
   // The text did not change between the two readings, so the second parses as the first did.
