@@ -5,6 +5,8 @@ import { SignOutButton } from "./sign-out-button";
 
 const NAV: Array<{ href: string; label: string; needs: Permission }> = [
   { href: "/", label: "Overview", needs: "config.read" },
+  { href: "/instances", label: "Instances", needs: "config.read" },
+  { href: "/apis", label: "APIs", needs: "config.read" },
   { href: "/audit", label: "Audit", needs: "audit.read" },
 ];
 

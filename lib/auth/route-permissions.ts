@@ -22,6 +22,10 @@ export const ROUTE_ACCESS = {
   "/signin": "public", // where unauthenticated users are sent
   "/audit": "audit.read",
   "/audit/export": "audit.read",
+  "/instances": "config.read",
+  "/apis": "config.read",
+  "/apis/[id]": "config.read",
+  "/apis/[id]/edit": "config.write",
   // Sign-in flow
   "/auth/signin": "public", // starts the OpenID flow
   "/auth/callback": "public", // the identity provider returns here; state + PKCE protect it

@@ -1,0 +1,65 @@
+import type { Metadata } from "next";
+import { Breadcrumb } from "@/components/layout/breadcrumb";
+import { AccessProfileEditor } from "@/components/profiles/editor/access-profile-editor";
+import { Alert } from "@/components/ui/alert";
+import { getApi } from "@/lib/apis/get-api";
+import { guardPage } from "@/lib/auth/console-guard";
+import { getAccessProfile } from "@/lib/profiles/get-access-profile";
+import { readLiveProfile } from "@/lib/profiles/read-live-profile";
+import { orNotFound, orNull } from "../../../lookup";
+import { saveProfileAction } from "../actions";
+
+export const metadata: Metadata = { title: "Edit access profile" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function EditAccessProfilePage({ params, searchParams }: Props) {
+  const ctx = await guardPage("/apis/[id]/edit");
+  const { id } = await params;
+  const api = await orNotFound(getApi(ctx, { apiId: id }));
+  const current = await orNull(getAccessProfile(ctx, { apiId: id }));
+  // Adopting: the first version starts from what the live policy already does.
+  const live = !current && (await searchParams).from === "live" ? await readLiveProfile(ctx, { apiId: id }) : null;
+  const adopted = live?.ok ? live.reading : null;
+
+  return (
+    <div className="space-y-6">
+      <Breadcrumb
+        trail={[
+          { href: "/apis", label: "APIs" },
+          { href: `/apis/${api.id}`, label: api.displayName },
+        ]}
+        current="Edit access profile"
+      />
+      <div>
+        <h1 className="text-2xl font-semibold">Edit the access profile of {api.displayName}</h1>
+        <p className="text-sm text-slate-600">
+          {current
+            ? `You are editing version ${current.version}; saving creates version ${current.version + 1}.`
+            : adopted
+              ? "This first version starts from what the live APIM policy already does. Check every field before saving."
+              : "This API has no access profile yet; saving creates version 1."}
+        </p>
+      </div>
+      {adopted && adopted.undetermined.length > 0 ? (
+        <Alert tone="warning" title="Some of the live policy could not be read into the profile.">
+          <ul className="list-disc pl-5">
+            {adopted.undetermined.map((field) => (
+              <li key={field.path}>
+                {field.path}: {field.reason}
+              </li>
+            ))}
+          </ul>
+          Those parts start from defaults here.
+        </Alert>
+      ) : null}
+      {api.gone ? <Alert tone="warning" title="APIM no longer has this API (as of the last sync).">A profile can still be saved, but it cannot be applied.</Alert> : null}
+      <AccessProfileEditor
+        apiId={api.id}
+        initial={current?.profile ?? (adopted ? { backendAuth: adopted.backendAuth, callerAuth: adopted.callerAuth } : null)}
+        etag={current?.etag ?? null}
+        action={saveProfileAction}
+      />
+    </div>
+  );
+}

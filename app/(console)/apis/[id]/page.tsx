@@ -1,0 +1,147 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Suspense } from "react";
+import { ApiFacts } from "@/components/apis/api-facts";
+import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
+import { Breadcrumb } from "@/components/layout/breadcrumb";
+import { ProfileSummary } from "@/components/profiles/profile-summary";
+import { VersionHistory } from "@/components/profiles/version-history";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { buttonStyles } from "@/components/ui/button-styles";
+import { DateTime } from "@/components/ui/date-time";
+import { getApi } from "@/lib/apis/get-api";
+import { guardPage } from "@/lib/auth/console-guard";
+import { getAccessProfile } from "@/lib/profiles/get-access-profile";
+import { listProfileVersions } from "@/lib/profiles/list-profile-versions";
+import { orNotFound, orNull, orStalePage } from "../../lookup";
+import { LiveProfileSection } from "./live-profile-section";
+
+export const metadata: Metadata = { title: "API" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const VERSIONS_PER_PAGE = 10;
+
+export default async function ApiPage({ params, searchParams }: Props) {
+  const ctx = await guardPage("/apis/[id]");
+  const { id } = await params;
+  const query = await searchParams;
+  const versionsCursor = typeof query.versions === "string" ? query.versions : undefined;
+  const api = await orNotFound(getApi(ctx, { apiId: id }));
+  const [current, versions] = await Promise.all([
+    orNull(getAccessProfile(ctx, { apiId: id })),
+    orStalePage(listProfileVersions(ctx, { apiId: id, limit: VERSIONS_PER_PAGE, cursor: versionsCursor })),
+  ]);
+  // The version below the last row shown, to say what that row changed.
+  const older = versions.nextCursor ? ((await listProfileVersions(ctx, { apiId: id, limit: 1, cursor: versions.nextCursor })).items[0] ?? null) : null;
+  const canWrite = ctx.permissions.has("config.write");
+  const saved = typeof query.saved === "string" ? query.saved : null;
+
+  return (
+    <div className="space-y-8">
+      <Breadcrumb trail={[{ href: "/apis", label: "APIs" }]} current={api.displayName} />
+      <div className="space-y-3">
+        <h1 className="flex flex-wrap items-center gap-3 text-2xl font-semibold">
+          {api.displayName} {api.gone ? <Badge tone="warning">gone from APIM</Badge> : null}
+        </h1>
+        <ApiFacts api={api} />
+      </div>
+
+      {saved ? (
+        <Alert tone="success" title={`Saved version ${saved}.`}>
+          Nothing has changed in APIM yet: plan the changes to see exactly what applying them would do.
+        </Alert>
+      ) : null}
+      {api.gone ? (
+        <Alert tone="warning" title="The last sync no longer found this API in APIM.">
+          Its history is kept here, but nothing can be planned or applied. Sync the instance if the API is back.
+        </Alert>
+      ) : null}
+
+      <section aria-labelledby="profile-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <div>
+            <h2 id="profile-title" className="text-lg font-semibold">
+              Access profile
+            </h2>
+            {current ? (
+              <p className="text-sm text-slate-600">
+                Version {current.version}, saved by {current.createdBy}, <DateTime value={current.createdAt} />
+              </p>
+            ) : (
+              <p className="text-sm text-slate-600">No access profile yet: Portcullis does not manage this API&apos;s authentication.</p>
+            )}
+          </div>
+          {canWrite ? (
+            <div className="flex flex-wrap gap-2">
+              {current ? (
+                <Link href={`/apis/${api.id}/edit`} className={buttonStyles.secondary}>
+                  Edit access profile
+                </Link>
+              ) : (
+                <>
+                  <Link href={`/apis/${api.id}/edit?from=live`} className={buttonStyles.primary}>
+                    Start from the live policy
+                  </Link>
+                  <Link href={`/apis/${api.id}/edit`} className={buttonStyles.secondary}>
+                    Start from scratch
+                  </Link>
+                </>
+              )}
+            </div>
+          ) : null}
+        </div>
+        {current ? (
+          <ProfileSummary profile={current.profile} />
+        ) : (
+          <div className="space-y-2">
+            <h3 className="font-semibold">What the live APIM policy does today</h3>
+            <Suspense fallback={<p className="text-sm text-slate-600" role="status">Reading the live policy from APIM…</p>}>
+              <LiveProfileSection ctx={ctx} apiId={api.id} />
+            </Suspense>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="deployment-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-5">
+        <h2 id="deployment-title" className="text-lg font-semibold">
+          Last deployment
+        </h2>
+        {api.lastDeployment ? (
+          <p className="flex flex-wrap items-center gap-2 text-sm">
+            <DeploymentStatusBadge status={api.lastDeployment.status} /> started <DateTime value={api.lastDeployment.startedAt} />
+            <Link href={`/deployments/${api.lastDeployment.id}`} className="font-semibold text-blue-700 underline">
+              See its steps
+            </Link>
+          </p>
+        ) : (
+          <p className="text-sm text-slate-600">Nothing has been applied to this API from Portcullis yet.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="history-title" className="space-y-3">
+        <h2 id="history-title" className="text-lg font-semibold">
+          Version history
+        </h2>
+        {versions.items.length === 0 ? (
+          <p className="text-sm text-slate-600">{versions.stale ? "That link to older versions is no longer valid." : "No versions saved yet."}</p>
+        ) : (
+          <VersionHistory versions={versions.items} older={older} />
+        )}
+        <div className="flex gap-3">
+          {versionsCursor ? (
+            <Link href={`/apis/${api.id}`} className={buttonStyles.secondary}>
+              Newest versions
+            </Link>
+          ) : null}
+          {versions.nextCursor ? (
+            <Link href={`/apis/${api.id}?versions=${encodeURIComponent(versions.nextCursor)}`} className={buttonStyles.secondary}>
+              Older versions
+            </Link>
+          ) : null}
+        </div>
+      </section>
+    </div>
+  );
+}

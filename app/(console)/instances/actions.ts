@@ -1,0 +1,38 @@
+"use server";
+
+import { refresh } from "next/cache";
+import { z } from "zod";
+import type { FormState } from "@/components/forms/form-state";
+import { guardAction } from "@/lib/auth/console-guard";
+import { registerInstance } from "@/lib/instances/register-instance";
+import { instanceInputSchema, type InstanceView } from "@/lib/instances/schemas";
+import { syncInstance, type SyncResult } from "@/lib/instances/sync-instance";
+import { parseInput } from "@/lib/validation";
+import { actionError } from "../action-error";
+import { formFields } from "../form-fields";
+
+export async function registerInstanceAction(_previous: FormState<InstanceView>, formData: FormData): Promise<FormState<InstanceView>> {
+  try {
+    const ctx = await guardAction("config.write", "instance.register");
+    const input = parseInput(instanceInputSchema, formFields(formData), "instance");
+    const instance = await registerInstance(ctx, input);
+    refresh();
+    return { status: "done", result: instance };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+const syncInputSchema = z.object({ instanceId: z.guid("must be an instance id") });
+
+export async function syncInstanceAction(_previous: FormState<SyncResult>, formData: FormData): Promise<FormState<SyncResult>> {
+  try {
+    const ctx = await guardAction("config.write", "instance.sync");
+    const input = parseInput(syncInputSchema, formFields(formData));
+    const result = await syncInstance(ctx, input);
+    refresh();
+    return { status: "done", result };
+  } catch (error) {
+    return actionError(error);
+  }
+}

@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import { InstanceCard } from "@/components/instances/instance-card";
+import { RegisterInstanceForm } from "@/components/instances/register-instance-form";
+import { SyncInstanceForm } from "@/components/instances/sync-instance-form";
+import { Alert } from "@/components/ui/alert";
+import { guardPage } from "@/lib/auth/console-guard";
+import { listInstances } from "@/lib/instances/list-instances";
+import { instanceInputSchema } from "@/lib/instances/schemas";
+import { registerInstanceAction, syncInstanceAction } from "./actions";
+
+export const metadata: Metadata = { title: "Instances" };
+
+const shape = instanceInputSchema.shape;
+const HINTS = {
+  name: shape.name.description,
+  subscriptionId: shape.subscriptionId.description,
+  resourceGroup: shape.resourceGroup.description,
+  serviceName: shape.serviceName.description,
+  armEndpoint: shape.armEndpoint.description,
+  tier: shape.tier.description,
+};
+
+export default async function InstancesPage() {
+  const ctx = await guardPage("/instances");
+  const canWrite = ctx.permissions.has("config.write");
+  // Instances are a handful per organisation: one page of 200 is all of them.
+  const { items: instances } = await listInstances(ctx, { limit: 200 });
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold">Instances</h1>
+        <p className="text-sm text-slate-600">The Azure API Management services Portcullis manages. Syncing discovers their APIs; nothing in APIM changes.</p>
+      </div>
+
+      {instances.length === 0 ? (
+        <Alert title="No instance is registered yet.">{canWrite ? "Register one below with its ARM coordinates." : "An administrator registers the APIM services Portcullis manages."}</Alert>
+      ) : (
+        <ul className="space-y-4">
+          {instances.map((instance) => (
+            <li key={instance.id}>
+              <InstanceCard
+                instance={instance}
+                actions={canWrite ? <SyncInstanceForm instanceId={instance.id} instanceName={instance.name} action={syncInstanceAction} /> : undefined}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {canWrite ? (
+        <section className="rounded-lg border border-slate-200 bg-white p-5">
+          <RegisterInstanceForm action={registerInstanceAction} hints={HINTS} tiers={shape.tier.unwrap().options} />
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+"use client";
+
+import Link from "next/link";
+import { startTransition, useActionState, useDeferredValue, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { ErrorSummary } from "@/components/forms/error-summary";
+import { IDLE, type FormAction } from "@/components/forms/form-state";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { Alert } from "@/components/ui/alert";
+import { buttonStyles } from "@/components/ui/button-styles";
+import type { BackendAuth, CallerAuth } from "@/lib/policy/profile-schema";
+import { BackendAuthFields } from "./backend-auth-fields";
+import { CallerAuthFields } from "./caller-auth-fields";
+import type { EditorFieldsProps } from "./editor-fields";
+import { PolicyPreview } from "./policy-preview";
+import { fieldDomId, fieldKeyOf, modelFromProfile, profileFromModel, type ProfileModel } from "./profile-form-model";
+
+export interface AccessProfileEditorProps {
+  apiId: string;
+  /** Where the editor starts: the current version, a reading of the live policy, or nothing. */
+  initial: { backendAuth: BackendAuth | null; callerAuth: CallerAuth | null } | null;
+  /** ETag of the version being edited (sent as If-Match); null for a first version. */
+  etag: string | null;
+  action: FormAction<null>;
+}
+
+/**
+ * Edits an API's access profile and saves it as a new version. The server validates with the
+ * same schema as the REST API; its errors are shown next to each field and in a summary that
+ * takes focus, and the fields keep everything that was typed. A 412 means someone else saved
+ * in between: the editor says so and offers the latest version instead of overwriting it.
+ */
+export function AccessProfileEditor({ apiId, initial, etag, action }: AccessProfileEditorProps) {
+  const [model, setModel] = useState(() => modelFromProfile(initial));
+  const [sent, setSent] = useState<ProfileModel>(model);
+  const [state, dispatch, pending] = useActionState(action, IDLE);
+  const keyCounter = useRef(0);
+  // An object, so asking twice for the same element still runs the effect.
+  const [focusTarget, setFocusTarget] = useState<{ id: string } | null>(null);
+
+  useEffect(() => {
+    if (focusTarget) document.getElementById(focusTarget.id)?.focus();
+  }, [focusTarget]);
+
+  // Errors are tied to the items as they were sent, so removing one item does not move its error to another.
+  const errors = useMemo(() => {
+    const byField = new Map<string, string>();
+    if (state.status === "error") for (const field of state.fields) byField.set(fieldKeyOf(field.path, sent) ?? "", field.message);
+    return byField;
+  }, [state, sent]);
+
+  const fields: EditorFieldsProps = {
+    model,
+    update: (change) =>
+      setModel((current) => {
+        const next = structuredClone(current);
+        change(next);
+        return next;
+      }),
+    errors,
+    newKey: () => `new${++keyCounter.current}`,
+    focusLater: (id) => setFocusTarget({ id }),
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formData = new FormData();
+    formData.set("apiId", apiId);
+    formData.set("ifMatch", etag ?? "");
+    formData.set("profile", JSON.stringify(profileFromModel(model)));
+    setSent(model);
+    startTransition(() => dispatch(formData));
+  };
+
+  const conflict = state.status === "error" && state.code === "precondition_failed";
+  const links =
+    state.status === "error" && !conflict
+      ? state.fields.map((field) => {
+          const key = fieldKeyOf(field.path, sent);
+          return { label: field.path, message: field.message, fieldId: key ? fieldDomId(key) : undefined };
+        })
+      : [];
+  const preview = useDeferredValue(model);
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
+      <form onSubmit={submit} noValidate className="space-y-6" aria-label="Access profile">
+        {conflict ? (
+          <Alert tone="error" title="Someone else saved this profile while you were editing.">
+            {state.message} Your changes are still in the form below.{" "}
+            <a href={`/apis/${apiId}/edit`} className="font-semibold underline">
+              Load the latest version
+            </a>{" "}
+            (this replaces what is in the form).
+          </Alert>
+        ) : state.status === "error" ? (
+          <ErrorSummary error={state} links={links} title="The profile was not saved" />
+        ) : null}
+
+        <section aria-labelledby="backend-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
+          <h2 id="backend-title" className="text-lg font-semibold">
+            Backend authentication
+          </h2>
+          <p className="text-sm text-slate-600">How APIM authenticates to the model.</p>
+          <BackendAuthFields {...fields} />
+        </section>
+
+        <section aria-labelledby="caller-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
+          <h2 id="caller-title" className="text-lg font-semibold">
+            Caller authentication
+          </h2>
+          <p className="text-sm text-slate-600">Which callers APIM lets in. It is checked first, in front of backend authentication, never instead of it.</p>
+          <CallerAuthFields {...fields} />
+        </section>
+
+        <div className="flex flex-wrap items-center gap-3">
+          <SubmitButton busy={pending} busyText="Saving…">
+            Save new version
+          </SubmitButton>
+          <Link href={`/apis/${apiId}`} className={buttonStyles.secondary}>
+            Cancel
+          </Link>
+          <p className="text-sm text-slate-600">Saving changes nothing in APIM: plan and apply afterwards.</p>
+        </div>
+      </form>
+      <div className="lg:sticky lg:top-4 lg:self-start">
+        <PolicyPreview model={preview} />
+      </div>
+    </div>
+  );
+}

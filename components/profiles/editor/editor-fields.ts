@@ -1,0 +1,14 @@
+import type { ProfileModel } from "./profile-form-model";
+
+/** What every part of the access profile editor gets: the model, a way to change it, and its errors. */
+export interface EditorFieldsProps {
+  model: ProfileModel;
+  /** Applies a change to a copy of the model. */
+  update: (change: (draft: ProfileModel) => void) => void;
+  /** Errors of the last submission by field key (see fieldKeyOf). */
+  errors: ReadonlyMap<string, string>;
+  /** A key for a new list item, unique in this editor. */
+  newKey: () => string;
+  /** Moves focus to an element once the next render has put it on the page. */
+  focusLater: (domId: string) => void;
+}
