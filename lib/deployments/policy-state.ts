@@ -1,0 +1,110 @@
+import canonicalize from "canonicalize";
+import { accessProfileSchema, parsePolicyDocumentOfAnyFormat, readAccessProfile, type AccessProfile, type BackendEntityProperties, type PolicyElement, type PolicyNode } from "../policy";
+import type { ManagedBackendFields } from "./backend-fields";
+
+/**
+ * What a policy document means to Portcullis, independent of how APIM re-serialises it (CRLF,
+ * indentation, `=&gt;`, quotes): comparing two texts byte for byte would call every policy
+ * APIM has stored "changed", so plans and drift compare these instead.
+ */
+export interface PolicyState {
+  /** Marker pairs in the document; the engine writes one (none for a profile with nothing to enforce). */
+  blocks: number;
+  /** Elements inside the first block: more than the profile accounts for means someone added to it. */
+  blockStatements: number;
+  /** What the first block reads back to; null without a block or when it does not read back completely. */
+  profile: AccessProfile | null;
+  /** The document outside the managed blocks, one canonical line per node (decoded values, no layout). */
+  outside: string[];
+}
+
+const BEGIN = /^\s*portcullis:begin\b/;
+const END = /^\s*portcullis:end\b/;
+
+/**
+ * `backends` completes a block that selects a backend entity (the policy alone does not say
+ * what that backend authenticates with). Null when the text is not a readable policy.
+ */
+export function policyStateOf(xml: string, backends: Readonly<Record<string, ManagedBackendFields>>): PolicyState | null {
+  const parsed = parsePolicyDocumentOfAnyFormat(xml);
+  if (!parsed.ok) return null;
+  // Managed fields are what renderBackendEntity wrote or APIM answered: the engine's entity shape.
+  const reading = readAccessProfile(xml, { backends: backends as Readonly<Record<string, BackendEntityProperties>> });
+  const profile = reading.ok && reading.reading.source === "managed-block" ? reading.reading.profile : null;
+  const counts: BlockCounts = { blocks: 0, blockStatements: 0 };
+  const outside: string[] = [];
+  writeNodes(parsed.document.nodes, 0, counts, outside);
+  return { ...counts, profile, outside };
+}
+
+/** Same managed block: as many blocks, the same profile, nothing added inside. */
+export function sameManagedPart(live: PolicyState, desired: PolicyState): boolean {
+  if (live.blocks !== desired.blocks) return false;
+  if (desired.blocks === 0) return true;
+  return live.blockStatements === desired.blockStatements && live.profile !== null && desired.profile !== null && sameProfile(live.profile, desired.profile);
+}
+
+export function sameOutside(a: PolicyState, b: PolicyState): boolean {
+  return a.outside.length === b.outside.length && a.outside.every((line, index) => line === b.outside[index]);
+}
+
+export function sameProfile(a: unknown, b: unknown): boolean {
+  return canonicalize(accessProfileSchema.parse(a)) === canonicalize(accessProfileSchema.parse(b));
+}
+
+interface BlockCounts {
+  blocks: number;
+  blockStatements: number;
+}
+
+function writeNodes(nodes: readonly PolicyNode[], depth: number, counts: BlockCounts, lines: string[]): void {
+  let inBlock = false;
+  for (const node of nodes) {
+    if (node.kind === "comment" && BEGIN.test(node.value)) {
+      counts.blocks += 1;
+      inBlock = true;
+    } else if (node.kind === "comment" && END.test(node.value)) {
+      inBlock = false;
+    } else if (inBlock) {
+      if (node.kind === "element" && counts.blocks === 1) counts.blockStatements += 1;
+    } else {
+      writeNode(node, depth, counts, lines);
+    }
+  }
+}
+
+function writeNode(node: PolicyNode, depth: number, counts: BlockCounts, lines: string[]): void {
+  const pad = "  ".repeat(depth);
+  if (node.kind === "text") {
+    if (node.value.trim() !== "") lines.push(pad + node.value.trim());
+  } else if (node.kind !== "element" || node.children.some((child) => child.kind === "cdata" || (child.kind === "text" && child.value.trim() !== ""))) {
+    // Mixed content is one line, as APIM writes it.
+    lines.push(pad + inline(node));
+  } else {
+    const inner: string[] = [];
+    writeNodes(node.children, depth + 1, counts, inner);
+    // `<inbound />` and an <inbound> holding only the block are the same outside the block.
+    if (inner.length === 0) lines.push(`${pad}${startTag(node).slice(0, -1)} />`);
+    else lines.push(pad + startTag(node), ...inner, `${pad}</${node.name}>`);
+  }
+}
+
+function inline(node: PolicyNode): string {
+  switch (node.kind) {
+    case "text":
+      return node.value.trim();
+    case "comment":
+      return `<!--${node.value.trim()}-->`;
+    case "cdata":
+      return `<![CDATA[${node.value}]]>`;
+    case "processing-instruction":
+      return `<?${node.target} ${node.data}?>`;
+    case "element":
+      return node.children.length === 0 ? `${startTag(node).slice(0, -1)} />` : `${startTag(node)}${node.children.map(inline).join("")}</${node.name}>`;
+  }
+}
+
+function startTag(element: PolicyElement): string {
+  const attributes = element.attributes.map((attribute) => ` ${attribute.name}=${JSON.stringify(attribute.value)}`).join("");
+  return `<${element.name}${attributes}>`;
+}
