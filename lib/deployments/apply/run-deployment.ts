@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { SYSTEM_ACTOR } from "../../audit/audit-input";
+import { getDb, type Prisma, type PrismaClient } from "../../db";
+import { AppError } from "../../errors";
+import { apimClientForInstance } from "../../instances/apim-client-for-instance";
+import { log } from "../../log";
+import { findDeploymentOrThrow, toDeploymentView } from "../deployment-view";
+import type { DeploymentView, DesiredState, PlanOperation } from "../schemas";
+import { acquireApiLock, type ApiLease } from "./api-lock";
+import { appliedStateOf } from "./applied-state";
+import type { AuditContext } from "./audit-context";
+import { earlierAttempts } from "./earlier-attempts";
+import { executeStep, type StepOutcome } from "./execute-step";
+import { finishDeployment, type Finish } from "./finish-deployment";
+import { markStepRunning, markStepSkipped, recordStepOutcome } from "./step-records";
+import { changesSincePlan } from "./unwritten-entities";
+
+const include = { plan: true, api: { include: { instance: true } } } satisfies Prisma.DeploymentInclude;
+type Deployment = Prisma.DeploymentGetPayload<{ include: typeof include }>;
+
+/**
+ * Carries out a queued deployment: takes the API's lock (waiting for earlier applies of the same
+ * API, on any instance), ends deployments a crashed instance left running, then runs the plan's
+ * steps in order. Never throws: whatever happens is recorded on the deployment, which it returns.
+ * Running it again, or for a deployment that is no longer queued, does nothing.
+ */
+export async function runDeployment(audit: AuditContext, deploymentId: string): Promise<DeploymentView> {
+  const db = getDb();
+  try {
+    const deployment = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include });
+    if (deployment.status === "queued") {
+      const lease = await acquireApiLock(db, deployment.apiId, randomUUID());
+      try {
+        await endInterrupted(db, deployment, audit.requestId);
+        const claimed = await db.deployment.updateMany({ where: { id: deploymentId, status: "queued" }, data: { status: "running" } });
+        if (claimed.count === 1) await finishDeployment(db, audit, deploymentId, await applySteps(db, audit, deployment, lease));
+      } finally {
+        await lease.release();
+      }
+    }
+  } catch (error) {
+    log.error({ err: error, deploymentId, requestId: audit.requestId }, "deployment stopped by an unexpected error");
+    const message = `The deployment stopped because of an internal error (logged with request id ${audit.requestId}); make a new plan and apply it.`;
+    await finishDeployment(db, audit, deploymentId, { status: "failed", error: { code: "internal", message, step: null }, result: null }).catch((finishError: unknown) =>
+      log.error({ err: finishError, deploymentId }, "could not record the deployment's failure"),
+    );
+  }
+  return toDeploymentView(await findDeploymentOrThrow(db, deploymentId));
+}
+
+/** Holding the lock means no other deployment of the API can be running: one still marked so was left by a crashed instance. */
+async function endInterrupted(db: PrismaClient, deployment: Deployment, requestId: string): Promise<void> {
+  const stale = await db.deployment.findMany({ where: { apiId: deployment.apiId, status: "running", id: { not: deployment.id } }, select: { id: true } });
+  const message = "The app instance running this deployment stopped before it finished (its lock on the API expired and was taken over). Make a new plan: it reads what APIM holds now.";
+  for (const { id } of stale) {
+    await finishDeployment(db, { actor: SYSTEM_ACTOR, requestId, clientIp: null }, id, { status: "failed", error: { code: "interrupted", message, step: null }, result: null });
+  }
+}
+
+async function applySteps(db: PrismaClient, audit: AuditContext, deployment: Deployment, lease: ApiLease): Promise<Finish> {
+  const operations = deployment.plan.operations as PlanOperation[];
+  const desired = deployment.plan.desiredState as DesiredState;
+  const apim = apimClientForInstance(deployment.api.instance);
+  const earlier = await earlierAttempts(db, deployment.planId, deployment.id);
+  try {
+    const changed = await changesSincePlan(apim, deployment.api.apimName, operations, desired, earlier, audit.requestId);
+    if (changed.length > 0) return { status: "conflicted", error: { code: "conflicted", message: `${changed.join(" ")} Nothing was written; make a new plan.`, step: null }, result: null };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { status: "failed", error: { code: "check_failed", message: `Checking that APIM still matches the plan failed, so nothing was written: ${error.message}`, step: null }, result: null };
+  }
+
+  const etagsAfter = new Map<number, string | null>();
+  for (const operation of operations) {
+    const attempt = earlier.get(operation.seq);
+    if (attempt?.succeeded) {
+      await markStepSkipped(db, deployment.id, operation.seq, attempt.succeeded);
+      etagsAfter.set(operation.seq, attempt.succeeded.etagAfter);
+      continue;
+    }
+    if (lease.lost) {
+      const message = "This instance lost its lock on the API (it could not renew it in time), so it stopped before the next write. Make a new plan.";
+      return { status: "failed", error: { code: "lock_lost", message, step: operation.seq }, result: null };
+    }
+    const correlationId = randomUUID();
+    await markStepRunning(db, deployment.id, operation.seq, correlationId);
+    const outcome = await executeStep(operation, { apim, correlationId, desired, earlierAttemptMayHaveLanded: attempt?.mayHaveLanded ?? false });
+    await recordStepOutcome(db, audit, deployment.id, operation, outcome, correlationId);
+    if (outcome.status === "failed") return stoppedAt(operation, outcome);
+    etagsAfter.set(operation.seq, outcome.etagAfter);
+  }
+  return { status: "succeeded", error: null, result: appliedStateOf(operations, desired, etagsAfter) };
+}
+
+function stoppedAt(operation: PlanOperation, outcome: StepOutcome): Finish {
+  const step = `Step ${operation.seq} (${operation.kind} '${operation.target}')`;
+  const why = outcome.error?.message ?? "failed";
+  if (outcome.conflict) {
+    return { status: "conflicted", error: { code: "conflicted", message: `${step} found APIM changed since the plan was made: ${why} A new plan is needed.`, step: operation.seq }, result: null };
+  }
+  return { status: "failed", error: { code: "step_failed", message: `${step} failed: ${why} Apply the plan again to retry from this step.`, step: operation.seq }, result: null };
+}

@@ -1,0 +1,51 @@
+import { appendAuditEvent } from "../../audit/append-audit-event";
+import type { Prisma, PrismaClient } from "../../db";
+import type { PlanOperation } from "../schemas";
+import type { AuditContext } from "./audit-context";
+import type { StepOutcome } from "./execute-step";
+
+const stepKey = (deploymentId: string, seq: number) => ({ deploymentId_seq: { deploymentId, seq } });
+
+/** The step is about to send its first request: the console shows it in progress. */
+export async function markStepRunning(db: PrismaClient, deploymentId: string, seq: number, correlationId: string): Promise<void> {
+  await db.deploymentStep.update({ where: stepKey(deploymentId, seq), data: { status: "running", startedAt: new Date(), armCorrelationId: correlationId } });
+}
+
+/** Nothing is sent for a step an earlier deployment of the plan already carried out. */
+export async function markStepSkipped(db: PrismaClient, deploymentId: string, seq: number, done: { deploymentId: string; etagAfter: string | null }): Promise<void> {
+  await db.deploymentStep.update({
+    where: stepKey(deploymentId, seq),
+    data: { status: "skipped", etagAfter: done.etagAfter, note: `Already carried out by deployment ${done.deploymentId} of this plan; nothing was sent.` },
+  });
+}
+
+/**
+ * The step's outcome and its one `deployment.step` audit event, in one transaction: a step is
+ * never recorded without its event, nor an event without its step.
+ */
+export async function recordStepOutcome(db: PrismaClient, audit: AuditContext, deploymentId: string, operation: PlanOperation, outcome: StepOutcome, correlationId: string): Promise<void> {
+  const recorded = {
+    status: outcome.status,
+    ifMatch: outcome.ifMatch,
+    etagAfter: outcome.etagAfter,
+    httpStatus: outcome.httpStatus,
+    armRequestIds: outcome.requestIds,
+    note: outcome.note,
+  };
+  await db.$transaction(async (tx) => {
+    await tx.deploymentStep.update({
+      where: stepKey(deploymentId, operation.seq),
+      data: { ...recorded, armCorrelationId: correlationId, error: (outcome.error ?? undefined) as Prisma.InputJsonValue | undefined, finishedAt: new Date() },
+    });
+    await appendAuditEvent(tx, {
+      actor: audit.actor,
+      action: "deployment.step",
+      target: { type: "deployment", id: deploymentId },
+      after: { seq: operation.seq, kind: operation.kind, target: operation.target, ...recorded, error: outcome.error },
+      outcome: outcome.status === "succeeded" ? "success" : "failure",
+      requestId: audit.requestId,
+      armCorrelationId: correlationId,
+      clientIp: audit.clientIp,
+    });
+  });
+}

@@ -1,0 +1,97 @@
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { findApiOrThrow } from "../apis/find-api";
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb, type Prisma } from "../db";
+import { AppError } from "../errors";
+import { apimClientForInstance } from "../instances/apim-client-for-instance";
+import { accessProfileSchema } from "../policy";
+import { desiredBackendOf } from "./backend-fields";
+import { findLastApplied } from "./last-applied";
+import { computePlan } from "./plan/compute-plan";
+import { ownedBackends } from "./plan/owned-backends";
+import { planViewInclude, toPlanView } from "./plan/plan-view";
+import { readLiveState } from "./plan/read-live-state";
+import type { PlanView } from "./schemas";
+
+export interface CreatePlanInput {
+  apiId: string;
+  /** `profile` (default): match the current profile version. `drift`: restore the last applied one. */
+  purpose?: "profile" | "drift";
+}
+
+/**
+ * Reads the API's live state from APIM and stores the exact ARM writes (with the ETags read)
+ * that would make it match the access profile, with a readable diff and lint findings.
+ * Nothing in APIM changes here; startDeployment applies the plan.
+ */
+export async function createPlan(ctx: RequestContext, input: CreatePlanInput): Promise<PlanView> {
+  await authorize(ctx, "config.write");
+  const purpose = input.purpose ?? "profile";
+  const db = getDb();
+  const api = await findApiOrThrow(db, input.apiId);
+  if (api.goneAt) throw new AppError("conflict", `API '${api.apimName}' was no longer in APIM at the last sync; sync the instance if it is back.`);
+  const version = await versionToPlan(db, api.id, purpose);
+  const profile = accessProfileSchema.parse(version.profile);
+  const owned = await ownedBackends(db, api);
+  const backendIds = new Set([desiredBackendOf(profile)?.backendId, ...owned.map((backend) => backend.backendId)].filter((id) => id !== undefined));
+  const live = await readLiveState(apimClientForInstance(api.instance), api.apimName, profile, [...backendIds], ctx.requestId);
+  const secrets = await db.secret.findMany({ where: { instanceId: api.instanceId, namedValueId: { in: live.namedValues.map((value) => value.name) } } });
+  const computed = computePlan({
+    apimName: api.apimName,
+    instanceName: api.instance.name,
+    profile,
+    profileVersion: version.version,
+    live,
+    owned,
+    fingerprints: new Map(secrets.map((secret) => [secret.namedValueId, secret.fingerprint])),
+    tier: api.instance.tier === "Consumption" ? "consumption" : "dedicated",
+  });
+
+  const plan = await db.$transaction(async (tx) => {
+    const created = await tx.plan.create({
+      data: {
+        apiId: api.id,
+        profileVersionId: version.id,
+        purpose,
+        operations: computed.operations as Prisma.InputJsonValue,
+        diff: computed.diff as Prisma.InputJsonValue,
+        desiredState: computed.desired as Prisma.InputJsonValue,
+        createdBy: ctx.actor.name,
+      },
+      include: planViewInclude,
+    });
+    await appendAuditEvent(tx, {
+      actor: ctx.actor,
+      action: "plan.create",
+      target: { type: "plan", id: created.id },
+      after: {
+        apiId: api.id,
+        apimName: api.apimName,
+        purpose,
+        profileVersion: version.version,
+        summary: computed.diff.summary,
+        operations: computed.operations.map(({ seq, kind, target, expected }) => ({ seq, kind, target, ifMatch: expected === "absent" ? null : expected.etag })),
+        lintErrors: computed.diff.lint.findings.filter((finding) => finding.severity === "error").length,
+      },
+      outcome: "success",
+      requestId: ctx.requestId,
+      armCorrelationId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    });
+    return created;
+  });
+  return toPlanView(plan);
+}
+
+async function versionToPlan(db: Prisma.TransactionClient, apiId: string, purpose: "profile" | "drift") {
+  if (purpose === "profile") {
+    const current = await db.accessProfileVersion.findFirst({ where: { apiId }, orderBy: { version: "desc" } });
+    if (!current) throw new AppError("not_found", "This API has no access profile yet; save one before making a plan.");
+    return current;
+  }
+  const applied = await findLastApplied(db, apiId);
+  const version = applied?.profileVersionId ? await db.accessProfileVersion.findUnique({ where: { id: applied.profileVersionId } }) : null;
+  if (!version) throw new AppError("not_found", "Nothing was applied to this API yet, so there is nothing to restore; make a plan from its access profile.");
+  return version;
+}

@@ -1,0 +1,57 @@
+/**
+ * Helpers for the integration tests of plans, deployments and drift: find a synced API, save a
+ * profile version (with the If-Match the previous version needs) and plan + apply in one go.
+ */
+import type { AccessProfileInput } from "../../policy";
+import { listApis } from "../../apis/list-apis";
+import type { RequestContext } from "../../auth/request-context";
+import { syncInstance } from "../../instances/sync-instance";
+import { listProfileVersions } from "../../profiles/list-profile-versions";
+import { saveAccessProfile } from "../../profiles/save-access-profile";
+import { createPlan } from "../create-plan";
+import type { DeploymentView, PlanView } from "../schemas";
+import { startDeployment } from "../start-deployment";
+
+const CLIENT = "11111111-2222-3333-4444-555555555555";
+
+export const profiles = {
+  /** API key from the seeded secret named value, sent by the policy; Entra callers. */
+  headerKey: (clientId = CLIENT): AccessProfileInput => ({
+    backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "setHeader" },
+    callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: [clientId] },
+  }),
+  /** The same key, configured on a backend entity the policy selects. */
+  backendKey: (backendId: string, url = "https://contoso.openai.azure.com/openai"): AccessProfileInput => ({
+    backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "backend", backendId, backendUrl: url },
+    callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: [CLIENT] },
+  }),
+  /** APIM's managed identity in the policy; JWT callers. */
+  managedIdentity: (audience = "https://api.example.com"): AccessProfileInput => ({
+    backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "policy" },
+    callerAuth: { mode: "jwt", openIdConfigUrl: "https://login.example.com/.well-known/openid-configuration", issuers: ["https://login.example.com"], audiences: [audience] },
+  }),
+  none: (): AccessProfileInput => ({ backendAuth: { mode: "none" }, callerAuth: { mode: "none" } }),
+};
+
+/** Syncs the instance (idempotent) and returns the id of the API with this ARM name. */
+export async function apiIdOf(ctx: RequestContext, instanceId: string, apimName: string): Promise<string> {
+  await syncInstance(ctx, { instanceId });
+  const api = (await listApis(ctx, { search: apimName, limit: 200 })).items.find((item) => item.apimName === apimName);
+  if (!api) throw new Error(`no API ${apimName}`);
+  return api.id;
+}
+
+export async function saveProfile(ctx: RequestContext, apiId: string, profile: AccessProfileInput): Promise<void> {
+  const current = (await listProfileVersions(ctx, { apiId, limit: 1 })).items[0];
+  await saveAccessProfile(ctx, { apiId, profile, ifMatch: current?.etag ?? null });
+}
+
+export async function applyPlan(ctx: RequestContext, planId: string): Promise<DeploymentView> {
+  const { run } = await startDeployment(ctx, { planId });
+  return run();
+}
+
+export async function planAndApply(ctx: RequestContext, apiId: string): Promise<{ plan: PlanView; deployment: DeploymentView }> {
+  const plan = await createPlan(ctx, { apiId });
+  return { plan, deployment: await applyPlan(ctx, plan.id) };
+}
