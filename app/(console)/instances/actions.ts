@@ -6,7 +6,7 @@ import type { FormState } from "@/components/forms/form-state";
 import { guardAction } from "@/lib/auth/console-guard";
 import { registerInstance } from "@/lib/instances/register-instance";
 import { instanceInputSchema, type InstanceView } from "@/lib/instances/schemas";
-import { syncInstance, type SyncResult } from "@/lib/instances/sync-instance";
+import { syncInstance } from "@/lib/instances/sync-instance";
 import { parseInput } from "@/lib/validation";
 import { actionError } from "../action-error";
 import { formFields } from "../form-fields";
@@ -25,13 +25,14 @@ export async function registerInstanceAction(_previous: FormState<InstanceView>,
 
 const syncInputSchema = z.object({ instanceId: z.guid("must be an instance id") });
 
-export async function syncInstanceAction(_previous: FormState<SyncResult>, formData: FormData): Promise<FormState<SyncResult>> {
+/** Discovers the instance's APIs and says what changed, in words. */
+export async function syncInstanceAction(_previous: FormState<string>, formData: FormData): Promise<FormState<string>> {
   try {
     const ctx = await guardAction("config.write", "instance.sync");
     const input = parseInput(syncInputSchema, formFields(formData));
-    const result = await syncInstance(ctx, input);
+    const { instance, added, updated, gone, total } = await syncInstance(ctx, input);
     refresh();
-    return { status: "done", result };
+    return { status: "done", result: `Synced ${instance.name}: ${total} APIs in APIM — ${added} added, ${updated} updated, ${gone} gone (kept and marked gone).` };
   } catch (error) {
     return actionError(error);
   }

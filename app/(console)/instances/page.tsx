@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
+import { ButtonForm } from "@/components/forms/button-form";
 import { InstanceCard } from "@/components/instances/instance-card";
 import { RegisterInstanceForm } from "@/components/instances/register-instance-form";
-import { SyncInstanceForm } from "@/components/instances/sync-instance-form";
 import { Alert } from "@/components/ui/alert";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listInstances } from "@/lib/instances/list-instances";
@@ -41,7 +41,13 @@ export default async function InstancesPage() {
             <li key={instance.id}>
               <InstanceCard
                 instance={instance}
-                actions={canWrite ? <SyncInstanceForm instanceId={instance.id} instanceName={instance.name} action={syncInstanceAction} /> : undefined}
+                actions={
+                  canWrite ? (
+                    <ButtonForm action={syncInstanceAction} fields={{ instanceId: instance.id }} busyText="Syncing…" errorTitle={`Sync of ${instance.name} failed`}>
+                      Sync APIs<span className="sr-only"> of {instance.name}</span>
+                    </ButtonForm>
+                  ) : undefined
+                }
               />
             </li>
           ))}
