@@ -1,6 +1,7 @@
 import { apiOperations } from "../apis/operations";
 import { auditOperations } from "../audit/operations";
 import { identityOperations } from "../auth/operations";
+import { deploymentOperations } from "../deployments/operations";
 import { instanceOperations } from "../instances/operations";
 import { profileOperations } from "../profiles/operations";
 import { secretOperations } from "../secrets/operations";
@@ -14,6 +15,7 @@ export const operations = {
   ...instanceOperations,
   ...apiOperations,
   ...profileOperations,
+  ...deploymentOperations,
   ...secretOperations,
   ...auditOperations,
 };

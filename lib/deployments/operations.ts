@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { defineOperation } from "../api/operation";
+import { deploymentListQuerySchema, deploymentPageSchema, deploymentSchema, driftReportSchema, planSchema } from "./schemas";
+
+const apiParams = z.object({ id: z.guid("must be an API id") });
+const planParams = z.object({ id: z.guid("must be a plan id") });
+const deploymentParams = z.object({ id: z.guid("must be a deployment id") });
+
+/** REST operations of plans, deployments and drift (see lib/api/operations.ts). */
+export const deploymentOperations = {
+  createPlan: defineOperation({
+    id: "createPlan",
+    method: "POST",
+    path: "/apis/{id}/plans",
+    permission: "config.write",
+    summary: "Plan what would make APIM match the API's current access profile",
+    description:
+      "Reads the API's policy, backend and named values from APIM and stores the ARM writes (each with the ETag read) and a diff. Nothing changes in APIM. 409 when a named value the profile uses does not exist.",
+    tags: ["deployments"],
+    params: apiParams,
+    response: planSchema,
+    successStatus: 201,
+  }),
+  getPlan: defineOperation({
+    id: "getPlan",
+    method: "GET",
+    path: "/plans/{id}",
+    permission: "config.read",
+    summary: "A plan: its operations, diff and lint findings",
+    tags: ["deployments"],
+    params: planParams,
+    response: planSchema,
+  }),
+  applyPlan: defineOperation({
+    id: "applyPlan",
+    method: "POST",
+    path: "/plans/{id}/apply",
+    permission: "config.write",
+    summary: "Apply a plan: answers 202 with the queued deployment; poll its Location",
+    description:
+      "Steps run in order with the plan's If-Match. A changed entity stops the deployment as `conflicted` (make a new plan); any other failure as `failed` (apply the same plan again to go on from there). 409 when the plan has lint errors.",
+    tags: ["deployments"],
+    params: planParams,
+    response: deploymentSchema,
+    successStatus: 202,
+  }),
+  getDeployment: defineOperation({
+    id: "getDeployment",
+    method: "GET",
+    path: "/deployments/{id}",
+    permission: "config.read",
+    summary: "A deployment and the outcome of each of its steps",
+    tags: ["deployments"],
+    params: deploymentParams,
+    response: deploymentSchema,
+  }),
+  listDeployments: defineOperation({
+    id: "listDeployments",
+    method: "GET",
+    path: "/apis/{id}/deployments",
+    permission: "config.read",
+    summary: "The API's deployments, newest first",
+    tags: ["deployments"],
+    params: apiParams,
+    query: deploymentListQuerySchema,
+    response: deploymentPageSchema,
+  }),
+  detectDrift: defineOperation({
+    id: "detectDrift",
+    method: "GET",
+    path: "/apis/{id}/drift",
+    permission: "config.read",
+    summary: "What changed in APIM since the API's last successful deployment",
+    tags: ["deployments"],
+    params: apiParams,
+    response: driftReportSchema,
+  }),
+  createRestorePlan: defineOperation({
+    id: "createRestorePlan",
+    method: "POST",
+    path: "/apis/{id}/drift/plan",
+    permission: "config.write",
+    summary: "Plan what would restore the access profile last applied to the API",
+    tags: ["deployments"],
+    params: apiParams,
+    response: planSchema,
+    successStatus: 201,
+  }),
+};
