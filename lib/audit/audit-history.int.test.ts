@@ -77,8 +77,8 @@ describe("audit history for reviewers", () => {
 
   it("is closed to readers, and the attempt is recorded", async () => {
     const reader = contextFor("reader");
-    for (const attempt of [listAuditEvents(reader, {}), verifyAuditHistory(reader), exportAuditEvents(reader, {}, "ndjson")]) {
-      const error = await attempt.then(() => null, (e: unknown) => e);
+    for (const attempt of [() => listAuditEvents(reader, {}), () => verifyAuditHistory(reader), () => exportAuditEvents(reader, {}, "ndjson")]) {
+      const error = await attempt().then(() => null, (e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe("forbidden");
     }
