@@ -10,7 +10,7 @@ const entra = {
   FINGERPRINT_KEY: "k".repeat(48),
 };
 
-function problems(env: NodeJS.ProcessEnv): string[] {
+function problems(env: Record<string, string | undefined>): string[] {
   try {
     loadConfig(env, "/srv");
   } catch (error) {

@@ -116,7 +116,7 @@ export interface AppConfig {
 }
 
 /** Parses the environment; throws AppError("config") naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => ({

@@ -75,8 +75,9 @@ async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   try {
     return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new AppError("bad_request", `The request body is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // The parser's message quotes the body, which may hold a secret: say only what is wrong.
+    throw new AppError("bad_request", "The request body is not valid JSON.", { fields: [{ path: "(body)", message: "is not valid JSON" }] });
   }
 }
 

@@ -58,7 +58,10 @@ export function toProblem(error: unknown, requestId: string): Problem {
 }
 
 function fromAppError(error: AppError, requestId: string): Problem {
+  // Details (e.g. ARM's own status and codes) are extensions: they come first so that they can
+  // never replace the problem's own members — our status is not APIM's status.
   return {
+    ...error.details,
     type: "about:blank",
     title: TITLE[error.code],
     status: STATUS[error.code],
@@ -66,7 +69,6 @@ function fromAppError(error: AppError, requestId: string): Problem {
     instance: `urn:request:${requestId}`,
     code: error.code,
     ...(error.fields.length > 0 ? { errors: error.fields } : {}),
-    ...error.details,
   };
 }
 

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, inject } from "vitest";
-import type { FaultConfig } from "../../sandbox/apim";
+import type { z } from "zod";
+import type { faultConfigSchema } from "../../sandbox/apim/faults/fault-rules";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
 import type { SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
 import { startSandbox, type RunningSandbox } from "../../sandbox/start-sandbox";
@@ -31,7 +32,7 @@ export interface SandboxHarness {
 }
 
 export interface SandboxControls {
-  setFaults(config: FaultConfig): Promise<void>;
+  setFaults(config: z.input<typeof faultConfigSchema>): Promise<void>;
   clearFaults(): Promise<void>;
   requests(since?: number): Promise<RequestLogEntry[]>;
   clearRequests(): Promise<void>;
