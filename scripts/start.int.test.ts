@@ -13,7 +13,7 @@ const root = path.resolve(import.meta.dirname, "..");
 function start(env: Record<string, string>) {
   const result = spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "scripts/start.ts")], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: mkdtempSync(path.join(tmpdir(), "portcullis-start-")), PORT: "3990", ...env },
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", DATA_DIR: mkdtempSync(path.join(tmpdir(), "portcullis-start-")), PORT: "3990", ...env },
     encoding: "utf8",
     timeout: 60_000,
   });
