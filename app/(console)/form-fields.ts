@@ -6,7 +6,7 @@
 export function formFields(formData: FormData): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [name, value] of formData) {
-    if (typeof value === "string" && value.trim() !== "" && !name.startsWith("$ACTION")) fields[name] = value;
+    if (typeof value === "string" && value !== "" && !name.startsWith("$ACTION")) fields[name] = value;
   }
   return fields;
 }

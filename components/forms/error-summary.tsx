@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type MouseEvent } from "react";
+import { useEffect, useId, useRef, type MouseEvent } from "react";
 import { ArmErrorFacts } from "@/components/arm/arm-error-facts";
 import type { FormError } from "./form-state";
 
@@ -17,10 +17,11 @@ export interface SummaryLink {
  */
 export function ErrorSummary({ error, links = [], title = "The form could not be submitted" }: { error: FormError; links?: SummaryLink[]; title?: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  const titleId = useId();
   useEffect(() => ref.current?.focus(), [error]);
   return (
-    <div ref={ref} tabIndex={-1} role="alert" aria-labelledby="error-summary-title" className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-950">
-      <h2 id="error-summary-title" className="font-semibold">
+    <div ref={ref} tabIndex={-1} role="alert" aria-labelledby={titleId} className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-950">
+      <h2 id={titleId} className="font-semibold">
         {title}
       </h2>
       {/* With links, each problem is listed once, by its field; the combined message would repeat them. */}

@@ -23,6 +23,7 @@ export const ROUTE_ACCESS = {
   "/audit": "audit.read",
   "/audit/export": "audit.read",
   "/instances": "config.read",
+  "/instances/[id]/secrets": "config.read",
   "/apis": "config.read",
   "/apis/[id]": "config.read",
   "/apis/[id]/edit": "config.write",
