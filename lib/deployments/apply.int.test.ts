@@ -156,6 +156,42 @@ describe("applying a plan", () => {
     for (const step of [create!, update!]) expect(step.note).toMatch(/re-reading showed APIM already holds what this step writes: the write had landed/);
   });
 
+  it("never overwrites an entity that appeared after the plan: a create looks first (ARM has no If-None-Match)", async () => {
+    const api = await newApi("apply-appeared");
+    await saveProfile(admin, api.id, profiles.backendKey(`${api.name}-backend`));
+    const plan = await createPlan(admin, { apiId: api.id });
+    await apim().putBackend(`${api.name}-backend`, { url: "https://someone-else.example.com", protocol: "http" }, "absent");
+    const since = await lastSeq();
+
+    const deployment = await applyPlan(admin, plan.id);
+
+    expect(deployment.status).toBe("conflicted");
+    expect(deployment.steps[0]).toMatchObject({ status: "failed", error: { message: expect.stringContaining("was created by someone else after the plan was made") } });
+    expect((await sandbox.controls.requests(since)).filter((request) => request.method === "PUT")).toEqual([]);
+    expect((await apim().getBackend(`${api.name}-backend`)).value!.properties.url).toBe("https://someone-else.example.com");
+  });
+
+  it("finds a create that landed unseen when the plan is applied again, and writes nothing twice", async () => {
+    const api = await newApi("apply-unseen");
+    await saveProfile(admin, api.id, profiles.backendKey(`${api.name}-backend`));
+    const plan = await createPlan(admin, { apiId: api.id });
+    // An instance crashed right after its create reached APIM: the step is left running, its lease expired.
+    const { deployment: crashed } = await startDeployment(admin, { planId: plan.id });
+    await sandbox.db.prisma.deployment.update({ where: { id: crashed.id }, data: { status: "running" } });
+    await sandbox.db.prisma.deploymentStep.update({ where: { deploymentId_seq: { deploymentId: crashed.id, seq: 1 } }, data: { status: "running", startedAt: new Date() } });
+    const create = plan.operations[0]!;
+    await apim().putBackend(create.target, create.kind === "backend.create" ? create.backend : ({} as never), "absent");
+    await sandbox.db.prisma.apiLock.create({ data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1) } });
+    const since = await lastSeq();
+
+    const again = await applyPlan(admin, plan.id);
+
+    expect(again.status).toBe("succeeded");
+    expect(again.steps[0]).toMatchObject({ status: "succeeded", note: "APIM already held exactly what this step creates, so nothing was written." });
+    const puts = (await sandbox.controls.requests(since)).filter((request) => request.method === "PUT");
+    expect(puts.map((request) => [request.url.includes("/policies/"), request.ifMatchSent])).toEqual([[true, true]]);
+  });
+
   it("is conflicted, writing nothing, when an old plan is applied again after a newer one changed APIM", async () => {
     const api = await newApi("apply-stale");
     await saveProfile(admin, api.id, profiles.headerKey());

@@ -25,6 +25,11 @@ export const profiles = {
     backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "backend", backendId, backendUrl: url },
     callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: [CLIENT] },
   }),
+  /** APIM's managed identity, configured on a backend entity. */
+  backendIdentity: (backendId: string): AccessProfileInput => ({
+    backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "backend", backendId, backendUrl: "https://contoso.services.ai.azure.com/models" },
+    callerAuth: { mode: "none" },
+  }),
   /** APIM's managed identity in the policy; JWT callers. */
   managedIdentity: (audience = "https://api.example.com"): AccessProfileInput => ({
     backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "policy" },
