@@ -27,6 +27,8 @@ export const ROUTE_ACCESS = {
   "/apis": "config.read",
   "/apis/[id]": "config.read",
   "/apis/[id]/edit": "config.write",
+  "/plans/[id]": "config.read",
+  "/deployments/[id]": "config.read",
   // Sign-in flow
   "/auth/signin": "public", // starts the OpenID flow
   "/auth/callback": "public", // the identity provider returns here; state + PKCE protect it

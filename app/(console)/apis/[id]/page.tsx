@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { ApiFacts } from "@/components/apis/api-facts";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
+import { ButtonForm } from "@/components/forms/button-form";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
 import { ProfileSummary } from "@/components/profiles/profile-summary";
 import { VersionHistory } from "@/components/profiles/version-history";
@@ -10,11 +11,14 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { DateTime } from "@/components/ui/date-time";
+import { Section } from "@/components/ui/section";
 import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getAccessProfile } from "@/lib/profiles/get-access-profile";
 import { listProfileVersions } from "@/lib/profiles/list-profile-versions";
 import { orNotFound, orNull, orStalePage } from "../../lookup";
+import { createPlanAction } from "../../plans/actions";
+import { DriftSection } from "./drift-section";
 import { LiveProfileSection } from "./live-profile-section";
 
 export const metadata: Metadata = { title: "API" };
@@ -76,9 +80,16 @@ export default async function ApiPage({ params, searchParams }: Props) {
           {canWrite ? (
             <div className="flex flex-wrap gap-2">
               {current ? (
-                <Link href={`/apis/${api.id}/edit`} className={buttonStyles.secondary}>
-                  Edit access profile
-                </Link>
+                <>
+                  <Link href={`/apis/${api.id}/edit`} className={buttonStyles.secondary}>
+                    Edit access profile
+                  </Link>
+                  {api.gone ? null : (
+                    <ButtonForm action={createPlanAction} fields={{ apiId: api.id, purpose: "profile" }} tone="primary" busyText="Reading APIM…" errorTitle="No plan was made">
+                      Plan changes
+                    </ButtonForm>
+                  )}
+                </>
               ) : (
                 <>
                   <Link href={`/apis/${api.id}/edit?from=live`} className={buttonStyles.primary}>
@@ -104,26 +115,27 @@ export default async function ApiPage({ params, searchParams }: Props) {
         )}
       </section>
 
-      <section aria-labelledby="deployment-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-5">
-        <h2 id="deployment-title" className="text-lg font-semibold">
-          Last deployment
-        </h2>
+      <Section id="deployment" title="In APIM" card>
         {api.lastDeployment ? (
-          <p className="flex flex-wrap items-center gap-2 text-sm">
-            <DeploymentStatusBadge status={api.lastDeployment.status} /> started <DateTime value={api.lastDeployment.startedAt} />
-            <Link href={`/deployments/${api.lastDeployment.id}`} className="font-semibold text-blue-700 underline">
-              See its steps
-            </Link>
-          </p>
+          <>
+            <p className="flex flex-wrap items-center gap-2 text-sm">
+              Last deployment: <DeploymentStatusBadge status={api.lastDeployment.status} /> started <DateTime value={api.lastDeployment.startedAt} />
+              <Link href={`/deployments/${api.lastDeployment.id}`} className="font-semibold text-blue-700 underline">
+                See its steps
+              </Link>
+            </p>
+            {api.gone ? null : (
+              <Suspense fallback={<p className="text-sm text-slate-600" role="status">Comparing APIM with what was last applied…</p>}>
+                <DriftSection ctx={ctx} apiId={api.id} />
+              </Suspense>
+            )}
+          </>
         ) : (
           <p className="text-sm text-slate-600">Nothing has been applied to this API from Portcullis yet.</p>
         )}
-      </section>
+      </Section>
 
-      <section aria-labelledby="history-title" className="space-y-3">
-        <h2 id="history-title" className="text-lg font-semibold">
-          Version history
-        </h2>
+      <Section id="history" title="Version history">
         {versions.items.length === 0 ? (
           <p className="text-sm text-slate-600">{versions.stale ? "That link to older versions is no longer valid." : "No versions saved yet."}</p>
         ) : (
@@ -141,7 +153,7 @@ export default async function ApiPage({ params, searchParams }: Props) {
             </Link>
           ) : null}
         </div>
-      </section>
+      </Section>
     </div>
   );
 }
