@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { currentActor } from "@/lib/auth/console-guard";
 import { permissionsOf, ROLE_LABELS, type Permission } from "@/lib/auth/permissions";
+import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 
 const NAV: Array<{ href: string; label: string; needs: Permission }> = [
@@ -24,9 +25,7 @@ export async function ConsoleHeader() {
             <ul className="flex gap-4 text-sm font-medium">
               {NAV.filter((item) => permissions.has(item.needs)).map((item) => (
                 <li key={item.href}>
-                  <Link href={item.href} className="rounded px-1 py-0.5 text-slate-700 hover:text-blue-700">
-                    {item.label}
-                  </Link>
+                  <NavLink href={item.href}>{item.label}</NavLink>
                 </li>
               ))}
             </ul>
