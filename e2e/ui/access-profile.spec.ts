@@ -1,0 +1,95 @@
+import { expect, test } from "@playwright/test";
+import { applyPlan, openApi, syncSandbox } from "../support/console";
+import { signIn } from "../support/sandbox";
+
+const CLIENT_A = "11111111-2222-3333-4444-555555555555";
+const CLIENT_B = "22222222-3333-4444-5555-666666666666";
+
+test.describe("an admin changes who may call an API", () => {
+  // The second test edits the profile the first one saved.
+  test.describe.configure({ mode: "serial" });
+
+  test.beforeEach(async ({ page }) => {
+    await signIn(page, "admin");
+  });
+
+  test("edits the access profile (correcting an error without retyping), plans, applies, and a second plan is empty", async ({ page }) => {
+    await syncSandbox(page);
+    await openApi(page, "Azure OpenAI");
+    // No profile yet: start from what the live policy already does (an API key through a backend).
+    await expect(page.getByText("What the live APIM policy does today")).toBeVisible();
+    await page.getByRole("link", { name: "Start from the live policy" }).click();
+    await expect(page.getByLabel("Named value")).toHaveValue("azure-openai-api-key");
+
+    await page.getByRole("radio", { name: "Microsoft Entra token" }).check();
+    await page.getByLabel("Tenant").fill("contoso.onmicrosoft.com");
+    await page.getByLabel("Client application id 1").fill("not-a-guid");
+    await page.getByRole("button", { name: "Add client application id" }).click();
+    await expect(page.getByLabel("Client application id 2")).toBeFocused();
+    await page.getByLabel("Client application id 2").fill(CLIENT_B);
+    await page.getByRole("button", { name: "Save new version" }).click();
+
+    // The server's error, next to the field and in a summary that takes focus; nothing typed is lost.
+    const summary = page.getByRole("alert").filter({ hasText: "The profile was not saved" });
+    await expect(summary).toBeFocused();
+    await expect(summary.getByRole("link", { name: /callerAuth\.clientApplicationIds\[0\]: must be a GUID/ })).toBeVisible();
+    const first = page.getByLabel("Client application id 1");
+    await expect(first).toHaveAttribute("aria-invalid", "true");
+    await expect(first).toHaveAccessibleDescription(/must be a GUID/);
+    await expect(page.getByLabel("Tenant")).toHaveValue("contoso.onmicrosoft.com");
+    await expect(page.getByLabel("Client application id 2")).toHaveValue(CLIENT_B);
+    await expect(page.getByLabel("Rendered policy XML")).toHaveCount(0);
+
+    await summary.getByRole("link").first().click();
+    await expect(first).toBeFocused();
+    await first.fill(CLIENT_A);
+    await expect(page.getByLabel("Rendered policy XML")).toContainText(`<application-id>${CLIENT_A}</application-id>`);
+    await page.getByRole("button", { name: "Save new version" }).click();
+
+    await expect(page).toHaveURL(/\/apis\/[0-9a-f-]+\?saved=1$/);
+    await expect(page.getByText("Saved version 1.")).toBeVisible();
+    await expect(page.getByRole("region", { name: "Caller authentication" })).toContainText(CLIENT_B);
+
+    await page.getByRole("button", { name: "Plan changes" }).click();
+    await expect(page.getByRole("heading", { name: "Plan for Azure OpenAI" })).toBeVisible();
+    await expect(page.getByRole("listitem").filter({ hasText: "Update the API policy azure-openai" })).toContainText('If-Match "');
+    const diff = page.getByRole("table", { name: "Changes to the API policy, line by line" });
+    await expect(diff.getByRole("row").filter({ hasText: "added" }).filter({ hasText: 'validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"' })).toHaveCount(1);
+
+    await applyPlan(page);
+    await expect(page.getByTestId("deployment-progress")).toHaveText("Succeeded: 1 of 1 steps done.");
+    await expect(page.getByText("Succeeded: APIM now matches the plan.")).toBeVisible();
+    const step = page.getByRole("row").filter({ hasText: "policy.update" });
+    await expect(step).toContainText("succeeded");
+    await expect(step).toContainText("200");
+    await expect(step.getByRole("cell").nth(3)).toHaveText(/^"/); // the If-Match sent: the ETag the plan read
+
+    await page.getByRole("link", { name: "Azure OpenAI" }).click();
+    await page.getByRole("button", { name: "Plan changes" }).click();
+    await expect(page.getByText("Already in sync: APIM already matches this profile.")).toBeVisible();
+    await expect(page.getByRole("button", { name: /^Apply/ })).toHaveCount(0);
+  });
+
+  test("a save on top of someone else's newer version is refused, keeps the edit and offers the latest version", async ({ page, browser }) => {
+    await openApi(page, "Azure OpenAI");
+    await page.getByRole("link", { name: "Edit access profile" }).click();
+    await page.getByLabel("Tenant").fill("fabrikam.onmicrosoft.com");
+
+    // Meanwhile another admin saves a new version.
+    const other = await browser.newPage();
+    await signIn(other, "admin");
+    await openApi(other, "Azure OpenAI");
+    await other.getByRole("link", { name: "Edit access profile" }).click();
+    await other.getByRole("button", { name: "Add audience" }).click();
+    await other.getByLabel("Audience 1").fill("api://chat");
+    await other.getByRole("button", { name: "Save new version" }).click();
+    await expect(other).toHaveURL(/\?saved=\d+$/);
+
+    await page.getByRole("button", { name: "Save new version" }).click();
+    await expect(page.getByText("Someone else saved this profile while you were editing.")).toBeVisible();
+    await expect(page.getByLabel("Tenant")).toHaveValue("fabrikam.onmicrosoft.com");
+    await page.getByRole("link", { name: "Load the latest version" }).click();
+    await expect(page.getByLabel("Audience 1")).toHaveValue("api://chat");
+    await expect(page.getByLabel("Tenant")).toHaveValue("contoso.onmicrosoft.com");
+  });
+});
