@@ -97,7 +97,7 @@ export default async function OverviewPage() {
           {CAPABILITIES.map((c) => (
             <li key={c.permission} className="flex gap-2">
               <span aria-hidden="true">{ctx.permissions.has(c.permission) ? "✓" : "—"}</span>
-              <span className={ctx.permissions.has(c.permission) ? "" : "text-slate-400 line-through"}>
+              <span className={ctx.permissions.has(c.permission) ? "" : "text-slate-500 line-through"}>
                 {c.text}
                 <span className="sr-only">{ctx.permissions.has(c.permission) ? " (allowed)" : " (not allowed)"}</span>
               </span>

@@ -30,6 +30,6 @@ export function FieldChangeTable({ changes, caption, beforeLabel = "Before", aft
 }
 
 function Value({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <span className="text-slate-400">(not set)</span>;
+  if (value === null || value === undefined) return <span className="text-slate-500">(not set)</span>;
   return <>{typeof value === "string" ? value : JSON.stringify(value)}</>;
 }

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectAccessible } from "../support/accessibility";
 import { applyPlan, openApi, syncSandbox } from "../support/console";
 import { signIn } from "../support/sandbox";
 
@@ -15,9 +16,12 @@ test.describe("an admin changes who may call an API", () => {
 
   test("edits the access profile (correcting an error without retyping), plans, applies, and a second plan is empty", async ({ page }) => {
     await syncSandbox(page);
+    await expectAccessible(page);
     await openApi(page, "Azure OpenAI");
     // No profile yet: start from what the live policy already does (an API key through a backend).
     await expect(page.getByText("What the live APIM policy does today")).toBeVisible();
+    await expect(page.getByText("Read from the statements someone wrote into the policy by hand.")).toBeVisible();
+    await expectAccessible(page);
     await page.getByRole("link", { name: "Start from the live policy" }).click();
     await expect(page.getByLabel("Named value")).toHaveValue("azure-openai-api-key");
 
@@ -39,6 +43,7 @@ test.describe("an admin changes who may call an API", () => {
     await expect(page.getByLabel("Tenant")).toHaveValue("contoso.onmicrosoft.com");
     await expect(page.getByLabel("Client application id 2")).toHaveValue(CLIENT_B);
     await expect(page.getByLabel("Rendered policy XML")).toHaveCount(0);
+    await expectAccessible(page);
 
     await summary.getByRole("link").first().click();
     await expect(first).toBeFocused();
@@ -55,6 +60,7 @@ test.describe("an admin changes who may call an API", () => {
     await expect(page.getByRole("listitem").filter({ hasText: "Update the API policy azure-openai" })).toContainText('If-Match "');
     const diff = page.getByRole("table", { name: "Changes to the API policy, line by line" });
     await expect(diff.getByRole("row").filter({ hasText: "added" }).filter({ hasText: 'validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"' })).toHaveCount(1);
+    await expectAccessible(page);
 
     await applyPlan(page);
     await expect(page.getByTestId("deployment-progress")).toHaveText("Succeeded: 1 of 1 steps done.");
@@ -63,6 +69,7 @@ test.describe("an admin changes who may call an API", () => {
     await expect(step).toContainText("succeeded");
     await expect(step).toContainText("200");
     await expect(step.getByRole("cell").nth(3)).toHaveText(/^"/); // the If-Match sent: the ETag the plan read
+    await expectAccessible(page);
 
     await page.getByRole("link", { name: "Azure OpenAI" }).click();
     await page.getByRole("button", { name: "Plan changes" }).click();

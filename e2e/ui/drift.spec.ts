@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { expectAccessible } from "../support/accessibility";
 import { editPolicyInApim, setApimFaults } from "../support/apim";
 import { applyPlan, openApi, syncSandbox } from "../support/console";
 import { signIn } from "../support/sandbox";
@@ -36,6 +37,7 @@ test.describe("APIM changed behind Portcullis's back", () => {
     const significant = page.getByRole("listitem").filter({ hasText: "foundry-models" }).first();
     await expect(significant).toBeVisible();
     await expect(page.getByRole("table").filter({ hasText: "evil.example.com" }).first()).toBeVisible();
+    await expectAccessible(page);
 
     await page.getByRole("button", { name: "Create the restore plan" }).click();
     await expect(page.getByRole("heading", { name: "Restore plan for Foundry Models" })).toBeVisible();

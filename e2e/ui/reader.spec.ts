@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectAccessible } from "../support/accessibility";
 import { openApi, syncSandbox } from "../support/console";
 import { withAppDatabase } from "../support/database";
 import { signIn } from "../support/sandbox";
@@ -18,11 +19,12 @@ test("a reader sees everything read-only, and a direct POST of an admin action i
   const apiPath = new URL(admin.url()).pathname;
 
   await signIn(page, "reader");
-  for (const path of ["/instances", "/apis", apiPath]) {
+  for (const path of ["/", "/instances", "/apis", apiPath]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(page.getByRole("button", { name: EDITING_CONTROLS })).toHaveCount(0);
     await expect(page.getByRole("link", { name: EDITING_CONTROLS })).toHaveCount(0);
+    await expectAccessible(page);
   }
   await page.goto("/instances");
   await page.getByRole("link", { name: "Secrets" }).click();

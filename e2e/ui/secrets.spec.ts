@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
+import { expectAccessible } from "../support/accessibility";
 import { signIn } from "../support/sandbox";
 
 /** Everything the server sent the browser while the test ran: pages, RSC payloads, action answers. */
@@ -37,6 +38,7 @@ test("an admin creates and rotates a secret, and its value is never shown again"
   await expect(form.getByLabel("Name")).toHaveAccessibleDescription(/may contain only letters/);
   await expect(form.getByLabel("Value")).toHaveValue("");
   await expect(form.getByLabel("Value")).toHaveAccessibleDescription(/emptied after each attempt/);
+  await expectAccessible(page);
 
   await form.getByLabel("Name").fill(name);
   await form.getByLabel("Value").fill(value);
