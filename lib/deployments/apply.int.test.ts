@@ -242,6 +242,21 @@ describe("applying a plan", () => {
     expect(new Date(waited.steps[0]!.startedAt!).getTime()).toBeGreaterThanOrEqual(heldUntil.getTime());
   });
 
+  it("records what APIM holds when an empty plan is applied, and writes nothing when it cannot check that APIM still matches", async () => {
+    const api = await newApi("apply-empty");
+    await saveProfile(admin, api.id, profiles.headerKey());
+    await planAndApply(admin, api.id);
+    const empty = await createPlan(admin, { apiId: api.id });
+    expect(empty.empty).toBe(true);
+
+    const adopted = await applyPlan(admin, empty.id);
+    expect(adopted).toMatchObject({ status: "succeeded", steps: [], result: { policy: { etag: (await apim().getApiPolicy(api.name)).value!.etag } } });
+
+    await sandbox.controls.setFaults({ rules: [{ kind: "serverError", status: 500, rate: 1, limit: 5, match: { methods: ["HEAD"], path: "/policies/policy$" } }] });
+    const unchecked = await applyPlan(admin, empty.id);
+    expect(unchecked).toMatchObject({ status: "failed", result: null, error: { code: "check_failed", message: expect.stringContaining("nothing was written") } });
+  });
+
   it("lists an API's deployments newest first in cursor pages, and readers may not apply", async () => {
     const api = await newApi("apply-list");
     await saveProfile(admin, api.id, profiles.headerKey());

@@ -132,6 +132,11 @@ describe("computing a plan", () => {
     expect(plan.diff.lint.findings.map((finding) => finding.code)).toContain("unknown-named-value");
   });
 
+  it("refuses a policy whose Portcullis markers do not pair up, saying where", () => {
+    const broken = EMPTY_POLICY_DOCUMENT.replace("<base />\n    </inbound>", "<base />\n        <!-- portcullis:begin -->\n    </inbound>");
+    expect(() => computePlan(input(headerKey, { policy: { xml: broken, etag: '"p1"' } }))).toThrow(/cannot take the profile: .*no end marker.*\(line 4, column 9\)/);
+  });
+
   it("needs no policy for a profile that enforces nothing on an API without one", () => {
     const plan = computePlan(input(sampleProfiles["none--none"], {}));
     expect(plan.operations).toEqual([]);
