@@ -1,0 +1,38 @@
+import { expect, test } from "@playwright/test";
+import { setApimFaults } from "../support/apim";
+import { signIn } from "../support/sandbox";
+
+test.afterEach(async () => {
+  await setApimFaults([]);
+});
+
+test("a sync that APIM fails says what ARM answered, with the ids to quote", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.goto("/instances");
+  // Every attempt of the API listing fails (the client retries 5xx a few times).
+  await setApimFaults([{ kind: "serverError", status: 503, match: { methods: ["GET"], path: "/apis$" } }]);
+  await page.getByRole("button", { name: "Sync APIs of sandbox" }).click();
+
+  const error = page.getByRole("alert").filter({ hasText: "Sync of sandbox failed" });
+  await expect(error).toBeFocused({ timeout: 30_000 });
+  await expect(error).toContainText("ARM answered 503");
+  await expect(error).toContainText("ServiceUnavailable");
+  await expect(error.getByText("Correlation id")).toBeVisible();
+});
+
+test("registering an instance with bad coordinates names each field, and keeps what was typed", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.goto("/instances");
+  const form = page.getByRole("form", { name: "Register an instance" });
+  await form.getByLabel("Name", { exact: true }).fill("prod-westeurope");
+  await form.getByLabel("Subscription id").fill("not-a-subscription");
+  await form.getByLabel("Resource group").fill("rg-llm");
+  await form.getByLabel("APIM service name").fill("-bad-");
+  await form.getByRole("button", { name: "Register instance" }).click();
+
+  await expect(form.getByRole("alert")).toBeFocused();
+  await expect(form.getByLabel("Subscription id")).toHaveAccessibleDescription(/must be the Azure subscription id, a GUID/);
+  await expect(form.getByLabel("APIM service name")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Name", { exact: true })).toHaveValue("prod-westeurope");
+  await expect(form.getByLabel("Resource group")).toHaveValue("rg-llm");
+});
