@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
+import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
 import type { SecretView } from "@/lib/secrets/schemas";
 
@@ -9,59 +10,45 @@ import type { SecretView } from "@/lib/secrets/schemas";
  */
 export function SecretTable({ secrets, actions }: { secrets: SecretView[]; actions?: (secret: SecretView) => ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="min-w-full text-left text-sm">
-        <caption className="sr-only">Secrets by name</caption>
-        <thead className="bg-slate-50 text-xs uppercase text-slate-600">
-          <tr>
-            <th scope="col" className="px-3 py-2">Name</th>
-            <th scope="col" className="px-3 py-2">Kind</th>
-            <th scope="col" className="px-3 py-2">Value</th>
-            <th scope="col" className="px-3 py-2">Changed</th>
-            {actions ? <th scope="col" className="px-3 py-2">Actions</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {secrets.map((secret) => (
-            <tr key={secret.namedValueId} className="border-t border-slate-200 align-top">
-              <th scope="row" className="px-3 py-2 font-normal">
-                <code className="font-mono text-xs font-semibold">{`{{${secret.name}}}`}</code>
-                <span className="mt-1 flex flex-wrap gap-1">
-                  {secret.origin === "external" ? <Badge>created outside Portcullis</Badge> : null}
-                  {!secret.inApim ? <Badge tone="danger">deleted in APIM</Badge> : null}
-                </span>
-                {secret.warnings.length > 0 ? (
-                  <ul className="mt-1 list-disc pl-4 text-xs text-amber-900">
-                    {secret.warnings.map((warning) => (
-                      <li key={warning}>{warning}</li>
-                    ))}
-                  </ul>
-                ) : null}
-              </th>
-              <td className="px-3 py-2">{secret.kind === "keyVault" ? "Key Vault reference" : "typed value"}</td>
-              <td className="px-3 py-2">
-                <SecretValueFacts secret={secret} />
-              </td>
-              <td className="px-3 py-2 text-xs">
-                {secret.rotatedAt ? (
-                  <>
-                    rotated <DateTime value={secret.rotatedAt} />
-                  </>
-                ) : secret.createdAt ? (
-                  <>
-                    created <DateTime value={secret.createdAt} />
-                    {secret.createdBy ? ` by ${secret.createdBy}` : ""}
-                  </>
-                ) : (
-                  "unknown"
-                )}
-              </td>
-              {actions ? <td className="px-3 py-2">{actions(secret)}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Secrets by name" columns={["Name", "Kind", "Value", "Changed", ...(actions ? ["Actions"] : [])]}>
+      {secrets.map((secret) => (
+        <tr key={secret.namedValueId} className="border-t border-slate-200 align-top">
+          <th scope="row" className="px-3 py-2 font-normal">
+            <code className="font-mono text-xs font-semibold">{`{{${secret.name}}}`}</code>
+            <span className="mt-1 flex flex-wrap gap-1">
+              {secret.origin === "external" ? <Badge>created outside Portcullis</Badge> : null}
+              {!secret.inApim ? <Badge tone="danger">deleted in APIM</Badge> : null}
+            </span>
+            {secret.warnings.length > 0 ? (
+              <ul className="mt-1 list-disc pl-4 text-xs text-amber-900">
+                {secret.warnings.map((warning) => (
+                  <li key={warning}>{warning}</li>
+                ))}
+              </ul>
+            ) : null}
+          </th>
+          <td className="px-3 py-2">{secret.kind === "keyVault" ? "Key Vault reference" : "typed value"}</td>
+          <td className="px-3 py-2">
+            <SecretValueFacts secret={secret} />
+          </td>
+          <td className="px-3 py-2 text-xs">
+            {secret.rotatedAt ? (
+              <>
+                rotated <DateTime value={secret.rotatedAt} />
+              </>
+            ) : secret.createdAt ? (
+              <>
+                created <DateTime value={secret.createdAt} />
+                {secret.createdBy ? ` by ${secret.createdBy}` : ""}
+              </>
+            ) : (
+              "unknown"
+            )}
+          </td>
+          {actions ? <td className="px-3 py-2">{actions(secret)}</td> : null}
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
