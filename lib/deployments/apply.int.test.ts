@@ -7,6 +7,8 @@ import { setupSandboxHarness } from "../testing/sandbox-harness";
 import { createPlan } from "./create-plan";
 import { getDeployment } from "./get-deployment";
 import { listDeployments } from "./list-deployments";
+import type { StepOutcome } from "./apply/execute-step";
+import { recordStepOutcome } from "./apply/step-records";
 import { startDeployment } from "./start-deployment";
 import { apiIdOf, applyPlan, planAndApply, profiles, saveProfile } from "./test-support/deployment-fixtures";
 
@@ -231,6 +233,11 @@ describe("applying a plan", () => {
       ["deployment.finish", "failure", "Portcullis"],
     ]);
     expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
+    // Had the "crashed" instance only lost its lease, its late outcome would not add a second event.
+    const late: StepOutcome = { status: "succeeded", conflict: false, ifMatch: null, httpStatus: 200, etagAfter: '"late"', requestIds: [], error: null, note: null };
+    await recordStepOutcome(sandbox.db.prisma, admin, crashed.id, plan.operations[0]!, late, "late-correlation");
+    expect(await sandbox.db.prisma.auditEvent.count({ where: { targetId: crashed.id, action: "deployment.step" } })).toBe(1);
+    expect((await getDeployment(admin, { deploymentId: crashed.id })).steps[0]).toMatchObject({ status: "failed", etagAfter: null });
 
     // A live holder's lease is respected: the next apply waits for it to end.
     await saveProfile(admin, api.id, profiles.managedIdentity());

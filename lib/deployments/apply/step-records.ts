@@ -1,5 +1,6 @@
 import { appendAuditEvent } from "../../audit/append-audit-event";
 import type { Prisma, PrismaClient } from "../../db";
+import { log } from "../../log";
 import type { PlanOperation } from "../schemas";
 import type { AuditContext } from "./audit-context";
 import type { StepOutcome } from "./execute-step";
@@ -21,7 +22,9 @@ export async function markStepSkipped(db: PrismaClient, deploymentId: string, se
 
 /**
  * The step's outcome and its one `deployment.step` audit event, in one transaction: a step is
- * never recorded without its event, nor an event without its step.
+ * never recorded without its event, nor an event without its step. A step no longer `running`
+ * was ended by an instance that took the lock over (this one lost its lease mid-request): it
+ * already has its event, so the late outcome is only logged.
  */
 export async function recordStepOutcome(db: PrismaClient, audit: AuditContext, deploymentId: string, operation: PlanOperation, outcome: StepOutcome, correlationId: string): Promise<void> {
   const recorded = {
@@ -33,10 +36,14 @@ export async function recordStepOutcome(db: PrismaClient, audit: AuditContext, d
     note: outcome.note,
   };
   await db.$transaction(async (tx) => {
-    await tx.deploymentStep.update({
-      where: stepKey(deploymentId, operation.seq),
+    const updated = await tx.deploymentStep.updateMany({
+      where: { deploymentId, seq: operation.seq, status: "running" },
       data: { ...recorded, armCorrelationId: correlationId, error: (outcome.error ?? undefined) as Prisma.InputJsonValue | undefined, finishedAt: new Date() },
     });
+    if (updated.count === 0) {
+      log.warn({ deploymentId, seq: operation.seq, status: outcome.status, correlationId }, "step outcome arrived after the deployment was taken over");
+      return;
+    }
     await appendAuditEvent(tx, {
       actor: audit.actor,
       action: "deployment.step",
