@@ -17,12 +17,12 @@ export async function ConsoleHeader() {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
-        <div className="flex items-center gap-8">
+        <div className="flex flex-wrap items-center gap-x-8 gap-y-2">
           <Link href="/" className="text-lg font-bold tracking-tight">
             Portcullis
           </Link>
           <nav aria-label="Main">
-            <ul className="flex gap-4 text-sm font-medium">
+            <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm font-medium">
               {NAV.filter((item) => permissions.has(item.needs)).map((item) => (
                 <li key={item.href}>
                   <NavLink href={item.href}>{item.label}</NavLink>
