@@ -71,8 +71,8 @@ export function computePlan(input: PlanInput): ComputedPlan {
   const backendOperation = desiredBackend && planBackend(desiredBackend, live.backends.get(desiredBackend.backendId) ?? null, backendDiffs);
   if (backendOperation) operations.push(backendOperation);
 
-  const needsPolicy = live.policy !== null || desiredPolicy.blocks > 0;
-  const policyInSync = live.policy === null ? !needsPolicy : livePolicy !== null && sameManagedPart(livePolicy, desiredPolicy);
+  // An API without a policy needs none while the profile enforces nothing (APIM's default applies).
+  const policyInSync = live.policy === null ? desiredPolicy.blocks === 0 : livePolicy !== null && sameManagedPart(livePolicy, desiredPolicy);
   if (!policyInSync) {
     operations.push(live.policy ? { kind: "policy.update", target: input.apimName, expected: { etag: live.policy.etag }, xml } : { kind: "policy.create", target: input.apimName, expected: "absent", xml });
   }
