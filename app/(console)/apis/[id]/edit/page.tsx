@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ArmProblem } from "@/components/arm/arm-problem";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
 import { AccessProfileEditor } from "@/components/profiles/editor/access-profile-editor";
 import { Alert } from "@/components/ui/alert";
@@ -6,7 +7,7 @@ import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getAccessProfile } from "@/lib/profiles/get-access-profile";
 import { readLiveProfile } from "@/lib/profiles/read-live-profile";
-import { orNotFound, orNull } from "../../../lookup";
+import { orArmFailure, orNotFound, orNull } from "../../../lookup";
 import { saveProfileAction } from "../actions";
 
 export const metadata: Metadata = { title: "Edit access profile" };
@@ -19,8 +20,8 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
   const api = await orNotFound(getApi(ctx, { apiId: id }));
   const current = await orNull(getAccessProfile(ctx, { apiId: id }));
   // Adopting: the first version starts from what the live policy already does.
-  const live = !current && (await searchParams).from === "live" ? await readLiveProfile(ctx, { apiId: id }) : null;
-  const adopted = live?.ok ? live.reading : null;
+  const live = !current && (await searchParams).from === "live" ? await orArmFailure(readLiveProfile(ctx, { apiId: id })) : null;
+  const adopted = live?.ok && live.value.ok ? live.value.reading : null;
 
   return (
     <div className="space-y-6">
@@ -41,6 +42,8 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
               : "This API has no access profile yet; saving creates version 1."}
         </p>
       </div>
+      {live && !live.ok ? <ArmProblem title="The live policy could not be read from APIM, so the editor starts from nothing." error={live.error} /> : null}
+      {live?.ok && !live.value.ok ? <Alert tone="warning" title={`The live policy could not be read (${live.value.error.message}), so the editor starts from nothing.`} /> : null}
       {adopted && adopted.undetermined.length > 0 ? (
         <Alert tone="warning" title="Some of the live policy could not be read into the profile.">
           <ul className="list-disc pl-5">
