@@ -10,7 +10,7 @@ const SHOWN = 10;
  * Drift across every instance that has deployments (streamed in: it reads ARM, ETags first, so
  * an unchanged API costs a HEAD or two).
  */
-export async function DriftOverview({ ctx, instanceIds, names }: { ctx: RequestContext; instanceIds: string[]; names: ReadonlyMap<string, string> }) {
+export async function DriftOverview({ ctx, instanceIds }: { ctx: RequestContext; instanceIds: string[] }) {
   const scans = await Promise.all(instanceIds.map((instanceId) => orArmFailure(scanDrift(ctx, { instanceId }))));
   const failed = scans.find((scan) => !scan.ok);
   const reports = scans.flatMap((scan) => (scan.ok ? scan.value.apis : [])).filter((report) => report.status === "drifted" || report.status === "check_failed");
@@ -23,7 +23,7 @@ export async function DriftOverview({ ctx, instanceIds, names }: { ctx: RequestC
         <ApiAttentionList
           items={reports.slice(0, SHOWN).map((report) => ({
             id: report.apiId,
-            name: names.get(report.apiId) ?? report.apimName,
+            name: report.displayName ?? report.apimName,
             why: report.status === "drifted" ? `changed in APIM outside Portcullis (${report.significant.length} ${report.significant.length === 1 ? "difference" : "differences"})` : `could not be checked: ${report.error ?? "unknown error"}`,
           }))}
           more={reports.length - SHOWN}

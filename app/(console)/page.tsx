@@ -4,9 +4,9 @@ import { Suspense } from "react";
 import { RecentDeployments } from "@/components/deployments/recent-deployments";
 import { ApiAttentionList } from "@/components/overview/api-attention-list";
 import { Section } from "@/components/ui/section";
-import { listApis } from "@/lib/apis/list-apis";
 import { guardPage } from "@/lib/auth/console-guard";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { getOverview } from "@/lib/overview/get-overview";
 import { DriftOverview } from "./drift-overview";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -17,20 +17,13 @@ const CAPABILITIES = [
   { permission: "audit.read", text: "Read, verify and export the audit history" },
 ] as const;
 
-const SHOWN = 10;
-// The overview looks at this many APIs (by name); the APIs page lists them all.
-const SCANNED = 200;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await guardPage("/");
-  const { items: apis, nextCursor } = await listApis(ctx, { limit: SCANNED });
-  const live = apis.filter((api) => !api.gone);
-  const withoutProfile = live.filter((api) => api.profileVersion === null);
-  const troubled = live.filter((api) => api.lastDeployment?.status === "failed" || api.lastDeployment?.status === "conflicted");
-  const deployed = apis
-    .filter((api): api is typeof api & { lastDeployment: NonNullable<typeof api.lastDeployment> } => api.lastDeployment !== null)
-    .sort((a, b) => b.lastDeployment.startedAt.localeCompare(a.lastDeployment.startedAt));
-  const deployedInstances = [...new Set(deployed.filter((api) => !api.gone).map((api) => api.instanceId))];
+  const overview = await getOverview(ctx);
+  // Checking drift reads APIM for every deployed API, so it runs when someone asks for it.
+  const checkDrift = (await searchParams).drift === "check";
 
   return (
     <div className="space-y-8">
@@ -44,7 +37,7 @@ export default async function OverviewPage() {
       </section>
 
       <Section id="attention" title="Needs attention" card>
-        {apis.length === 0 ? (
+        {overview.apiCount === 0 ? (
           <p className="text-sm">
             No APIs yet.{" "}
             <Link href="/instances" className="font-semibold text-blue-700 underline">
@@ -55,38 +48,56 @@ export default async function OverviewPage() {
         ) : (
           <div className="grid gap-6 md:grid-cols-3">
             <div>
-              <h3 className="font-semibold">Without an access profile ({withoutProfile.length})</h3>
-              {withoutProfile.length === 0 ? (
+              <h3 className="font-semibold">Without an access profile ({overview.withoutProfile.count})</h3>
+              {overview.withoutProfile.count === 0 ? (
                 <p className="text-sm text-slate-600">Every API has one.</p>
               ) : (
-                <ApiAttentionList items={withoutProfile.slice(0, SHOWN).map((api) => ({ id: api.id, name: api.displayName }))} more={withoutProfile.length - SHOWN} moreHref="/apis" />
+                <ApiAttentionList
+                  items={overview.withoutProfile.items.map((api) => ({ id: api.id, name: api.displayName }))}
+                  more={overview.withoutProfile.count - overview.withoutProfile.items.length}
+                  moreHref="/apis"
+                />
               )}
             </div>
             <div>
-              <h3 className="font-semibold">Last deployment did not succeed ({troubled.length})</h3>
-              {troubled.length === 0 ? (
+              <h3 className="font-semibold">Last deployment did not succeed ({overview.troubled.count})</h3>
+              {overview.troubled.count === 0 ? (
                 <p className="text-sm text-slate-600">None failed or conflicted.</p>
               ) : (
-                <ApiAttentionList items={troubled.slice(0, SHOWN).map((api) => ({ id: api.id, name: api.displayName, why: api.lastDeployment?.status }))} more={troubled.length - SHOWN} moreHref="/apis" />
+                <ApiAttentionList
+                  items={overview.troubled.items.map((api) => ({ id: api.id, name: api.displayName, why: api.status }))}
+                  more={overview.troubled.count - overview.troubled.items.length}
+                  moreHref="/apis"
+                />
               )}
             </div>
             <div>
               <h3 className="font-semibold">Drift</h3>
-              {deployedInstances.length === 0 ? (
+              {overview.deployedInstanceIds.length === 0 ? (
                 <p className="text-sm text-slate-600">Nothing deployed yet.</p>
-              ) : (
+              ) : checkDrift ? (
                 <Suspense fallback={<p className="text-sm text-slate-600" role="status">Checking APIM…</p>}>
-                  <DriftOverview ctx={ctx} instanceIds={deployedInstances} names={new Map(apis.map((api) => [api.id, api.displayName]))} />
+                  <DriftOverview ctx={ctx} instanceIds={overview.deployedInstanceIds} />
                 </Suspense>
+              ) : (
+                <p className="text-sm text-slate-600">
+                  <Link href="/?drift=check#attention-title" className="font-semibold text-blue-700 underline">
+                    Check every deployed API for drift
+                  </Link>{" "}
+                  (reads APIM).
+                </p>
               )}
             </div>
           </div>
         )}
-        {nextCursor ? <p className="text-xs text-slate-600">Only the first {SCANNED} APIs by name are looked at here.</p> : null}
       </Section>
 
       <Section id="recent" title="Recent deployments" card>
-        {deployed.length === 0 ? <p className="text-sm text-slate-600">Nothing has been applied yet.</p> : <RecentDeployments apis={deployed.slice(0, SHOWN)} />}
+        {overview.recentDeployments.length === 0 ? (
+          <p className="text-sm text-slate-600">Nothing has been applied yet.</p>
+        ) : (
+          <RecentDeployments deployments={overview.recentDeployments} />
+        )}
       </Section>
 
       <section aria-labelledby="can" className="rounded-lg border border-slate-200 bg-white p-6">

@@ -32,6 +32,11 @@ test.describe("APIM changed behind Portcullis's back", () => {
     // Someone edits the managed block in the Azure portal: a tenant Portcullis did not set.
     await editPolicyInApim("foundry-models", (xml) => xml.replace('tenant-id="contoso.onmicrosoft.com"', 'tenant-id="evil.example.com"'));
 
+    // The overview finds it when asked (checking reads APIM, so it is not done on every visit).
+    await page.goto("/");
+    await page.getByRole("link", { name: "Check every deployed API for drift" }).click();
+    await expect(page.getByRole("region", { name: "Needs attention" }).getByRole("listitem").filter({ hasText: "Foundry Models" })).toContainText("changed in APIM outside Portcullis");
+
     await openApi(page, "Foundry Models");
     await expect(page.getByText("Drifted: APIM no longer holds what was last applied.")).toBeVisible();
     const significant = page.getByRole("listitem").filter({ hasText: "foundry-models" }).first();

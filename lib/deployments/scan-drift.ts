@@ -23,7 +23,7 @@ export async function scanDrift(ctx: RequestContext, input: { instanceId: string
   }
   const db = getDb();
   const instance = await findInstanceOrThrow(db, input.instanceId);
-  const apis = await db.api.findMany({ where: { instanceId: instance.id, goneAt: null }, orderBy: { apimName: "asc" }, select: { id: true, apimName: true } });
+  const apis = await db.api.findMany({ where: { instanceId: instance.id, goneAt: null }, orderBy: { apimName: "asc" }, select: { id: true, apimName: true, displayName: true } });
   const applied = await findLastAppliedOfEach(db, apis.map((api) => api.id));
   const reader = driftReader(apimClientForInstance(instance), { concurrency, correlationId: ctx.requestId });
   const reports = await Promise.all(apis.map((api) => {

@@ -243,6 +243,7 @@ export const driftReportSchema = z
   .object({
     apiId: z.string(),
     apimName: z.string(),
+    displayName: z.string(),
     status: z
       .enum(["in_sync", "drifted", "changed_harmlessly", "not_deployed", "check_failed"])
       .describe("drifted: a difference that matters; changed_harmlessly: only edits Portcullis does not manage."),

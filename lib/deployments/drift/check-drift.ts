@@ -12,6 +12,7 @@ import type { DriftReader } from "./drift-reader";
 interface ApiRef {
   id: string;
   apimName: string;
+  displayName: string;
 }
 
 type Found = Omit<DriftDifference, "changes" | "hunks"> & Partial<Pick<DriftDifference, "changes" | "hunks">> & { matters: boolean };
@@ -31,16 +32,16 @@ export async function checkDrift(reader: DriftReader, api: ApiRef, applied: Last
     const harmless = found.filter((difference) => !difference.matters).map(toDifference);
     const status = significant.length > 0 ? "drifted" : harmless.length > 0 ? "changed_harmlessly" : "in_sync";
     const restorePlan = significant.length > 0 ? { method: "POST" as const, href: `/api/v1/apis/${api.id}/drift/plan` } : null;
-    return { apiId: api.id, apimName: api.apimName, status, baseline, significant, harmless, error: null, restorePlan };
+    return { apiId: api.id, apimName: api.apimName, displayName: api.displayName, status, baseline, significant, harmless, error: null, restorePlan };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return { apiId: api.id, apimName: api.apimName, status: "check_failed", baseline, significant: [], harmless: [], error: error.message, restorePlan: null };
+    return { apiId: api.id, apimName: api.apimName, displayName: api.displayName, status: "check_failed", baseline, significant: [], harmless: [], error: error.message, restorePlan: null };
   }
 }
 
 /** A report for an API nothing was applied to yet: there is no baseline to compare with. */
 export function notDeployedReport(api: ApiRef): DriftReport {
-  return { apiId: api.id, apimName: api.apimName, status: "not_deployed", baseline: null, significant: [], harmless: [], error: null, restorePlan: null };
+  return { apiId: api.id, apimName: api.apimName, displayName: api.displayName, status: "not_deployed", baseline: null, significant: [], harmless: [], error: null, restorePlan: null };
 }
 
 function toDifference({ matters: _matters, changes = [], hunks = [], ...difference }: Found): DriftDifference {
