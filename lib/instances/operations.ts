@@ -28,6 +28,16 @@ export const instanceOperations = {
     response: instanceSchema,
     successStatus: 201,
   }),
+  getInstance: defineOperation({
+    id: "getInstance",
+    method: "GET",
+    path: "/instances/{id}",
+    permission: "config.read",
+    summary: "One registered APIM instance",
+    tags: ["instances"],
+    params: instanceParams,
+    response: instanceSchema,
+  }),
   syncInstance: defineOperation({
     id: "syncInstance",
     method: "POST",

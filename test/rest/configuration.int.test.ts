@@ -4,6 +4,7 @@ import * as versions from "../../app/api/v1/apis/[id]/access-profile/versions/ro
 import * as api from "../../app/api/v1/apis/[id]/route";
 import * as apis from "../../app/api/v1/apis/route";
 import * as sync from "../../app/api/v1/instances/[id]/sync/route";
+import * as instance from "../../app/api/v1/instances/[id]/route";
 import * as instances from "../../app/api/v1/instances/route";
 import { callRoute } from "../../lib/testing/call-route";
 import { setupSandboxHarness } from "../../lib/testing/sandbox-harness";
@@ -32,6 +33,8 @@ describe("REST: instances, APIs and access profiles", () => {
   it("lists instances and syncs one; readers and reviewers get 403 on the sync", async () => {
     const list = await callRoute(instances.GET, { path: "/instances", token: reader });
     expect(list.body).toMatchObject({ items: [{ id: sandbox.instance.id, name: "sandbox" }], nextCursor: null });
+    const one = await callRoute(instance.GET, { path: `/instances/${sandbox.instance.id}`, token: reader, params: { id: sandbox.instance.id } });
+    expect(one.body).toMatchObject({ id: sandbox.instance.id, serviceName: sandbox.coordinates.serviceName });
 
     for (const token of [reader, reviewer]) {
       const denied = await callRoute(sync.POST, { path: `/instances/${sandbox.instance.id}/sync`, method: "POST", token, params: { id: sandbox.instance.id } });

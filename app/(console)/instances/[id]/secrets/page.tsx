@@ -11,7 +11,8 @@ import { TypedSecretForm } from "@/components/secrets/typed-secret-form";
 import { Alert } from "@/components/ui/alert";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { guardPage } from "@/lib/auth/console-guard";
-import { listInstances } from "@/lib/instances/list-instances";
+import { isAppError } from "@/lib/errors";
+import { getInstance } from "@/lib/instances/get-instance";
 import { listSecrets } from "@/lib/secrets/list-secrets";
 import { keyVaultReferenceSchema, secretNameSchema } from "@/lib/secrets/schemas";
 import { orArmFailure, orStalePage } from "../../../lookup";
@@ -25,8 +26,10 @@ export default async function SecretsPage({ params, searchParams }: Props) {
   const ctx = await guardPage("/instances/[id]/secrets");
   const { id } = await params;
   const cursor = (await searchParams).cursor;
-  const instance = (await listInstances(ctx, { limit: 200 })).items.find((candidate) => candidate.id === id);
-  if (!instance) notFound();
+  const instance = await getInstance(ctx, { instanceId: id }).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "not_found") notFound();
+    throw error;
+  });
   const canWrite = ctx.permissions.has("config.write");
   const listed = await orArmFailure(orStalePage(listSecrets(ctx, { instanceId: id, cursor: typeof cursor === "string" ? cursor : undefined })));
 
