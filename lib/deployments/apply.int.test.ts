@@ -90,7 +90,7 @@ describe("applying a plan", () => {
     const conflicted = await applyPlan(admin, plan.id);
 
     expect(conflicted.status).toBe("conflicted");
-    expect(conflicted.error).toMatchObject({ code: "conflicted", step: 1, message: expect.stringContaining("A new plan is needed") });
+    expect(conflicted.error).toMatchObject({ code: "conflicted", step: 1, message: expect.stringMatching(/[.!?] A new plan is needed\.$/) });
     expect(conflicted.steps[0]).toMatchObject({ status: "failed", httpStatus: 412, ifMatch: live.etag, error: { code: "precondition_failed", status: 412, mayHaveLanded: false } });
     expect(conflicted.result).toBeNull();
 

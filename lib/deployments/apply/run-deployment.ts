@@ -94,7 +94,8 @@ async function applySteps(db: PrismaClient, audit: AuditContext, deployment: Dep
 
 function stoppedAt(operation: PlanOperation, outcome: StepOutcome): Finish {
   const step = `Step ${operation.seq} (${operation.kind} '${operation.target}')`;
-  const why = outcome.error?.message ?? "failed";
+  // ARM's messages do not always end their sentence; ours follows it.
+  const why = (outcome.error?.message ?? "failed").replace(/([^.!?])\s*$/, "$1.");
   if (outcome.conflict) {
     return { status: "conflicted", error: { code: "conflicted", message: `${step} found APIM changed since the plan was made: ${why} A new plan is needed.`, step: operation.seq }, result: null };
   }
