@@ -30,7 +30,8 @@ export { accessProfileSchema, backendAuthSchema, callerAuthSchema, formatProfile
 export { renderPolicy } from "./render/render-policy";
 export type { MergeError, MergeOptions, MergeResult } from "./merge/merge-policy";
 export { EMPTY_POLICY_DOCUMENT, mergePolicy } from "./merge/merge-policy";
-export type { PolicyReading, ReadOptions, ReadResult, UndeterminedField } from "./read/read-access-profile";
+export type { PolicyReading, ReadOptions, ReadResult } from "./read/read-access-profile";
+export type { UndeterminedField } from "./read/read-statements";
 export { readAccessProfile } from "./read/read-access-profile";
 export type { UnmanagedStatement } from "./read/unmanaged-statements";
 export type { BackendEntity, BackendEntityProperties, BackendEntityReading } from "./backend-entity";

@@ -3,11 +3,16 @@ import { childElements, textContent, type PolicyElement } from "../document/poli
 import type { ZodError, ZodType } from "zod";
 import { formatProfileIssues } from "../profile-schema";
 
-/** Outcome of turning one statement into part of a profile. */
-export type StatementReading<T> = { ok: true; value: T } | { ok: false; reason: string };
+/**
+ * Outcome of turning one statement into part of a profile. A failure says what failed: a
+ * `setting` a profile does not describe (another header, signing keys, an output variable,
+ * weakened checks), so replacing the statement would lose it; or only a `value` a profile cannot
+ * hold (a named value as tenant, a malformed id), which the admin replaces in the profile.
+ */
+export type StatementReading<T> = { ok: true; value: T } | { ok: false; reason: string; failed: "setting" | "value" };
 
 export function refused<T>(reason: string): StatementReading<T> {
-  return { ok: false, reason };
+  return { ok: false, reason, failed: "setting" };
 }
 
 /** Attributes of `element` outside `known`: anything else is configuration a profile cannot hold. */
@@ -43,7 +48,7 @@ function describeIssues(error: ZodError): string {
 /** The same schema that guards rendering decides whether what was read is a valid part of a profile. */
 export function checkedAgainst<T>(schema: ZodType<T>, candidate: Record<string, unknown>): StatementReading<T> {
   const parsed = schema.safeParse(withoutUndefined(candidate));
-  return parsed.success ? { ok: true, value: parsed.data } : refused(describeIssues(parsed.error));
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: describeIssues(parsed.error), failed: "value" };
 }
 
 /**
