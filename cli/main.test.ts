@@ -41,8 +41,18 @@ describe("portcullis policy render", () => {
     expect(result.stdout).toContain('<azure-openai-token-limit counter-key="@(context.Subscription.Id)"');
   });
 
+  it("takes over the hand-written statements with --adopt", () => {
+    const into = `${fixtures}31-aigw-foundry-model-gateway.xml`;
+    const plain = run("policy", "render", "--profile", profileFile, "--into", into);
+    const adopted = run("policy", "render", "--profile", profileFile, "--into", into, "--adopt");
+    expect(adopted.code).toBe(0);
+    expect(plain.stdout.match(/<authentication-managed-identity/g)).toHaveLength(2);
+    expect(adopted.stdout.match(/<authentication-managed-identity/g)).toHaveLength(1);
+  });
+
   it.each([
     [["policy", "render"], "--profile FILE is required"],
+    [["policy", "render", "--profile", profileFile, "--adopt"], "--adopt needs --into POLICY.xml"],
     [["policy", "render", "--profile", join(folder, "missing.json")], "cannot read profile"],
     [["policy", "render", "--profile", file("bad.json", "{")], "is not JSON"],
     [["policy", "render", "--profile", file("invalid.json", JSON.stringify({ ...profile, callerAuth: { ...profile.callerAuth, tenantId: "not a tenant" } }))], "callerAuth.tenantId must be a tenant GUID"],

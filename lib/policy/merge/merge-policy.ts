@@ -1,15 +1,17 @@
 /**
  * Puts a profile's statements into an existing API policy, replacing the engine's previous block
  * and nothing else. Every byte outside the block is copied from the input (the only exceptions:
- * a self-closing `<inbound />` or a missing `<inbound>` must be written out to hold the block).
+ * a self-closing `<inbound />` or a missing `<inbound>` must be written out to hold the block,
+ * and, only when asked with `adopt`, the hand-written statements the new block takes over).
  */
 import { parsePolicyDocument, parsePolicyDocumentOfAnyFormat } from "../document/parse-policy-document";
 import { childElements, type PolicyDocument, type PolicyElement, type PolicyFormat } from "../document/policy-document";
-import { BEGIN_MARKER, END_MARKER, blockContainer, findManagedBlocks, type ManagedBlock } from "../managed-block";
+import { BEGIN_MARKER, END_MARKER, blockContainer, findManagedBlocks } from "../managed-block";
 import type { AccessProfile } from "../profile-schema";
 import { renderStatements } from "../render/render-statements";
 import { writeElement, type Layout, type XmlElement } from "../render/xml-writer";
-import { applySplices, type Splice } from "./splice";
+import { adoptedStatements } from "./adopted-statements";
+import { applySplices, removalWithItsLine, type Splice } from "./splice";
 import { childIndentation, indentationAt, indentationUnit, lineEnding } from "./text-layout";
 
 /** What APIM stores for an API without a policy of its own, written the way the engine writes. */
@@ -34,6 +36,12 @@ export const EMPTY_POLICY_DOCUMENT = [
 export interface MergeOptions {
   /** How to read the existing document; by default `xml` when it is well-formed, `rawxml` otherwise. */
   format?: PolicyFormat;
+  /**
+   * Take over a hand-written policy: when the document has no managed block yet and the profile
+   * writes one, also remove the hand-written statements readAccessProfile adopted the profile
+   * from (see adopted-statements.ts), each with its line. With a block present it changes nothing.
+   */
+  adopt?: boolean;
 }
 
 export interface MergeError {
@@ -60,17 +68,20 @@ export function mergePolicy(existing: string, profile: AccessProfile, options: M
 
   const container = blockContainer(root);
   const target = blocks.find((block) => block.parent === container);
-  const splices: Splice[] = blocks.filter((block) => block !== target).map((block) => removal(text, block));
+  const splices: Splice[] = blocks.filter((block) => block !== target).map((block) => removalWithItsLine(text, block.start.offset, block.end));
   const statements = renderStatements(profile);
   const unit = indentationUnit(document, container === root ? undefined : container);
   const eol = lineEnding(text);
   if (statements.length === 0) {
-    if (target !== undefined) splices.push(removal(text, target));
+    if (target !== undefined) splices.push(removalWithItsLine(text, target.start.offset, target.end));
   } else if (target !== undefined) {
     const indent = indentationAt(text, target.start.offset) ?? childIndentation(text, target.parent, unit);
     splices.push({ start: target.start.offset, end: target.end, insert: writeBlock(statements, { indent, unit, eol }) });
   } else {
     splices.push(insertion(document, container, statements, unit, eol));
+    if (options.adopt === true && container !== undefined) {
+      splices.push(...adoptedStatements(container, profile).map((statement) => removalWithItsLine(text, statement.start.offset, statement.end)));
+    }
   }
   return { ok: true, text: applySplices(text, splices), format: document.format };
 }
@@ -102,14 +113,4 @@ function insertion(document: PolicyDocument, container: PolicyElement | undefine
   if (container !== undefined) return { start: container.start.offset, end: container.end, insert: written };
   if (!root.selfClosing) return { start: root.contentStart, end: root.contentStart, insert: `${eol}${containerIndent}${written}` };
   return { start: root.start.offset, end: root.end, insert: `<policies>${eol}${containerIndent}${written}${eol}${rootIndent}</policies>` };
-}
-
-/** Removes a block and the line break and indentation the insertion put before it. */
-function removal(text: string, block: ManagedBlock): Splice {
-  let start = block.start.offset;
-  while (start > 0 && (text[start - 1] === " " || text[start - 1] === "\t")) start--;
-  if (text[start - 1] === "\n") start -= text[start - 2] === "\r" ? 2 : 1;
-  else if (text[start - 1] === "\r") start--;
-  else start = block.start.offset;
-  return { start, end: block.end, insert: "" };
 }
