@@ -102,4 +102,16 @@ describe("access profile versions", () => {
     expect(events[1]!.before).toMatchObject({ version: 1 });
     expect(events[1]!.after).toMatchObject({ version: 2, profile: { callerAuth: { mode: "none" } } });
   });
+
+  it("records taking over the hand-written policy only when asked, per version, and says so in the audit event", async () => {
+    const apiId = await newApi();
+    const first = await saveAccessProfile(admin, { apiId, profile, adopt: true });
+    const second = await saveAccessProfile(admin, { apiId, profile, ifMatch: first.etag });
+
+    expect([first.adoptsHandWritten, second.adoptsHandWritten]).toEqual([true, false]);
+    expect((await listProfileVersions(admin, { apiId })).items.map((version) => version.adoptsHandWritten)).toEqual([false, true]);
+    const events = await db.current.prisma.auditEvent.findMany({ where: { action: "profile.save", targetId: apiId }, orderBy: { seq: "asc" } });
+    expect(events.map((event) => event.after)).toMatchObject([{ version: 1, adoptsHandWritten: true }, { version: 2, adoptsHandWritten: false }]);
+    expect(events[1]!.before).toMatchObject({ version: 1, adoptsHandWritten: true });
+  });
 });

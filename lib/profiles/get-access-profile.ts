@@ -10,6 +10,8 @@ export interface AccessProfileView {
   apiId: string;
   version: number;
   profile: AccessProfile;
+  /** Plans take over the live policy's hand-written statements while it has no managed block. */
+  adoptsHandWritten: boolean;
   etag: string;
   createdAt: string;
   createdBy: string;
@@ -25,11 +27,12 @@ export async function getAccessProfile(ctx: RequestContext, input: { apiId: stri
   return toView(current);
 }
 
-export function toView(row: { apiId: string; version: number; profile: unknown; createdAt: Date; createdBy: string }): AccessProfileView {
+export function toView(row: { apiId: string; version: number; profile: unknown; adoptsHandWritten: boolean; createdAt: Date; createdBy: string }): AccessProfileView {
   return {
     apiId: row.apiId,
     version: row.version,
     profile: row.profile as AccessProfile,
+    adoptsHandWritten: row.adoptsHandWritten,
     etag: profileEtag(row.version),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,

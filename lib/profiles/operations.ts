@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "../api/operation";
 import { accessProfileSchema } from "../policy/profile-schema";
-import { profileVersionPageSchema, profileVersionSchema, profileVersionsQuerySchema } from "./schemas";
+import { profileVersionPageSchema, profileVersionSchema, profileVersionsQuerySchema, saveProfileQuerySchema } from "./schemas";
 
 const apiParams = z.object({ id: z.guid("must be an API id") });
 
@@ -25,9 +25,10 @@ export const profileOperations = {
     permission: "config.write",
     summary: "Save a new version of the API's access profile",
     description:
-      "Creates a new version; every version is kept. When the API already has a profile, send its ETag in If-Match (428 without it, 412 when someone saved in between). Nothing changes in APIM until a plan is made and applied.",
+      "Creates a new version; every version is kept. When the API already has a profile, send its ETag in If-Match (428 without it, 412 when someone saved in between). Nothing changes in APIM until a plan is made and applied. With adopt=true the version takes over the hand-written statements of a policy Portcullis does not manage yet.",
     tags: ["access profiles"],
     params: apiParams,
+    query: saveProfileQuerySchema,
     ifMatch: "optional",
     body: accessProfileSchema,
     response: profileVersionSchema,

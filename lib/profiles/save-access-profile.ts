@@ -12,11 +12,13 @@ import { etagMatches, profileEtag } from "./profile-etag";
 /**
  * Saves a new version of an API's access profile. Every saved version is kept. When a version
  * exists, the caller must send its ETag (If-Match): a stale one means someone else saved in
- * between, and we refuse rather than overwrite their change.
+ * between, and we refuse rather than overwrite their change. `adopt` (only when the admin asks)
+ * records that the version takes over the live policy's hand-written statements: its plans
+ * remove them while the policy has no managed block yet (see lib/policy README).
  */
 export async function saveAccessProfile(
   ctx: RequestContext,
-  input: { apiId: string; profile: unknown; ifMatch?: string | null },
+  input: { apiId: string; profile: unknown; ifMatch?: string | null; adopt?: boolean },
 ): Promise<AccessProfileView> {
   await authorize(ctx, "config.write");
   const profile = parseInput(accessProfileSchema, input.profile, "access profile");
@@ -27,14 +29,14 @@ export async function saveAccessProfile(
       const current = await tx.accessProfileVersion.findFirst({ where: { apiId: api.id }, orderBy: { version: "desc" } });
       checkPrecondition(current?.version, input.ifMatch);
       const saved = await tx.accessProfileVersion.create({
-        data: { apiId: api.id, version: (current?.version ?? 0) + 1, profile: profile as Prisma.InputJsonValue, createdBy: ctx.actor.name },
+        data: { apiId: api.id, version: (current?.version ?? 0) + 1, profile: profile as Prisma.InputJsonValue, adoptsHandWritten: input.adopt === true, createdBy: ctx.actor.name },
       });
       await appendAuditEvent(tx, {
         actor: ctx.actor,
         action: "profile.save",
         target: { type: "api", id: api.id },
-        before: current ? { version: current.version, profile: current.profile } : null,
-        after: { version: saved.version, profile },
+        before: current ? { version: current.version, profile: current.profile, adoptsHandWritten: current.adoptsHandWritten } : null,
+        after: { version: saved.version, profile, adoptsHandWritten: saved.adoptsHandWritten },
         outcome: "success",
         requestId: ctx.requestId,
         clientIp: ctx.clientIp,

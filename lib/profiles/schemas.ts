@@ -7,6 +7,9 @@ export const profileVersionSchema = z
     apiId: z.string(),
     version: z.number().int(),
     profile: accessProfileSchema,
+    adoptsHandWritten: z
+      .boolean()
+      .describe("Saved with adopt=true: plans remove the hand-written statements of the live policy this profile was read from, while the policy has no Portcullis block."),
     etag: z.string().describe("Send back in If-Match to save the next version."),
     createdAt: z.string(),
     createdBy: z.string(),
@@ -15,3 +18,13 @@ export const profileVersionSchema = z
 
 export const profileVersionPageSchema = pageOf(profileVersionSchema, "AccessProfileVersionPage");
 export const profileVersionsQuerySchema = pageQuerySchema;
+
+export const saveProfileQuerySchema = z.object({
+  adopt: z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .transform((value) => value === "true")
+    .optional()
+    .describe(
+      "true: this version takes over the API's hand-written policy. While the live policy has no Portcullis block, plans remove the statements a profile is read from (the first unconditional caller validation, the backend authentication; see the policy engine's README) for each part this profile sets, and put the block in their place; the plan's policy diff shows each removed line. Default false: plans only add the block and leave every hand-written statement.",
+    ),
+});

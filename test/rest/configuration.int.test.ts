@@ -101,6 +101,24 @@ describe("REST: instances, APIs and access profiles", () => {
     expect((all.body as { items: Array<{ version: number }> }).items.map((v) => v.version)).toEqual([2, 1]);
   });
 
+  it("takes over the hand-written policy only with ?adopt=true, and names a bad value", async () => {
+    const id = await openAiApiId();
+    const put = (query: string, ifMatch: string) =>
+      callRoute(accessProfile.PUT, { path: `/apis/${id}/access-profile${query}`, method: "PUT", token: admin, params: { id }, body: profile, headers: { "if-match": ifMatch } });
+    const current = await callRoute(accessProfile.GET, { path: `/apis/${id}/access-profile`, token: reader, params: { id } });
+    const etag = current.headers.get("etag")!;
+
+    const bad = await put("?adopt=yes", etag);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ errors: [{ path: "query.adopt", message: "must be true or false" }] });
+    const adopting = await put("?adopt=true", etag);
+    expect(adopting).toMatchObject({ status: 200, body: { adoptsHandWritten: true } });
+    const plain = await put("", adopting.headers.get("etag")!);
+    expect(plain).toMatchObject({ status: 200, body: { adoptsHandWritten: false } });
+    const event = await sandbox.db.prisma.auditEvent.findFirst({ where: { action: "profile.save", targetId: id }, orderBy: { seq: "desc" }, skip: 1 });
+    expect(event?.after).toMatchObject({ adoptsHandWritten: true });
+  });
+
   it("refuses an invalid profile with every bad field named", async () => {
     const id = await openAiApiId();
     const bad = { backendAuth: { mode: "apiKey", namedValue: "has space", headerName: "api key", delivery: "setHeader" }, callerAuth: { mode: "jwt", openIdConfigUrl: "http://insecure", issuers: [], audiences: [] } };

@@ -8,7 +8,7 @@ export const GET = apiHandler(operations.getAccessProfile, async (ctx, { params 
   return { body: current, etag: current.etag };
 });
 
-export const PUT = apiHandler(operations.putAccessProfile, async (ctx, { params, body, ifMatch }) => {
-  const saved = await saveAccessProfile(ctx, { apiId: params.id, profile: body, ifMatch });
+export const PUT = apiHandler(operations.putAccessProfile, async (ctx, { params, query, body, ifMatch }) => {
+  const saved = await saveAccessProfile(ctx, { apiId: params.id, profile: body, ifMatch, adopt: query.adopt });
   return { body: saved, etag: saved.etag, status: saved.version === 1 ? 201 : 200 };
 });
