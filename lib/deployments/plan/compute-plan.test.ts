@@ -16,6 +16,7 @@ function input(profile: AccessProfile, live: Partial<LiveState>, extra: Partial<
     instanceName: "prod",
     profile,
     profileVersion: 4,
+    adopt: false,
     live: { policy: null, backends: new Map(), namedValues: [namedValue("openai-api-key")], ...live },
     owned: [],
     fingerprints: new Map([["nv-openai-api-key", "hmac-sha256:abc"]]),
@@ -135,6 +136,29 @@ describe("computing a plan", () => {
   it("refuses a policy whose Portcullis markers do not pair up, saying where", () => {
     const broken = EMPTY_POLICY_DOCUMENT.replace("<base />\n    </inbound>", "<base />\n        <!-- portcullis:begin -->\n    </inbound>");
     expect(() => computePlan(input(headerKey, { policy: { xml: broken, etag: '"p1"' } }))).toThrow(/cannot take the profile: .*no end marker.*\(line 4, column 9\)/);
+  });
+
+  it("takes over the hand-written validation when the version adopts: the diff shows its lines removed, and the applied policy is in sync", () => {
+    const validation = '<validate-azure-ad-token tenant-id="{{tenant}}">\n            <client-application-ids><application-id>x</application-id></client-application-ids>\n        </validate-azure-ad-token>';
+    const handWritten = EMPTY_POLICY_DOCUMENT.replace("<base />\n    </inbound>", `<base />\n        ${validation}\n        <rate-limit calls="5" renewal-period="60" />\n    </inbound>`);
+    const live = { policy: { xml: handWritten, etag: '"p1"' } };
+
+    const plain = computePlan(input(headerKey, live));
+    const adopting = computePlan(input(headerKey, live, { adopt: true }));
+
+    expect(plain.desired.policy?.xml).toContain('tenant-id="{{tenant}}"');
+    expect(plain.diff.lint.findings.map((finding) => finding.code)).toContain("caller-validation-late");
+    const xml = adopting.desired.policy?.xml ?? "";
+    expect(xml).not.toContain('tenant-id="{{tenant}}"');
+    expect(xml).toContain('<rate-limit calls="5" renewal-period="60" />');
+    const removed = adopting.diff.policy.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.op === "removed").map((line) => line.text.trim()));
+    // A line diff may pair the hand-written closing tag with the block's: every removed line is the validation's.
+    expect(removed[0]).toBe('<validate-azure-ad-token tenant-id="{{tenant}}">');
+    expect(validation.split("\n").map((line) => line.trim())).toEqual(expect.arrayContaining(removed));
+    expect(adopting.diff.lint.findings).toEqual([]);
+
+    const applied = { policy: { xml: asApimStores(xml), etag: '"p2"' } };
+    expect(computePlan(input(headerKey, applied, { adopt: true })).operations).toEqual([]);
   });
 
   it("needs no policy for a profile that enforces nothing on an API without one", () => {

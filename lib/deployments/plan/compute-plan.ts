@@ -27,6 +27,8 @@ export interface PlanInput {
   instanceName: string;
   profile: AccessProfile;
   profileVersion: number;
+  /** The version takes over the hand-written statements it was read from (merge in adopt mode). */
+  adopt: boolean;
   live: LiveState;
   owned: readonly OwnedBackend[];
   /** HMAC fingerprints kept for named values Portcullis set, by ARM name. */
@@ -40,9 +42,13 @@ export interface ComputedPlan {
   desired: DesiredState;
 }
 
-/** The policy the profile asks for: APIM's document with the managed block merged in. */
-export function desiredPolicyText(live: ApiPolicy | null, profile: AccessProfile): string {
-  const merged = mergePolicy(live?.xml ?? EMPTY_POLICY_DOCUMENT, profile, { format: "xml" });
+/**
+ * The policy the profile asks for: APIM's document with the managed block merged in. With
+ * `adopt`, a policy without a block also loses the hand-written statements the block takes
+ * over; once a block exists (after the first apply) adopt changes nothing, so plans converge.
+ */
+export function desiredPolicyText(live: ApiPolicy | null, profile: AccessProfile, adopt = false): string {
+  const merged = mergePolicy(live?.xml ?? EMPTY_POLICY_DOCUMENT, profile, { format: "xml", adopt });
   if (!merged.ok) {
     const where = merged.error.line === undefined ? "" : ` (line ${merged.error.line}, column ${merged.error.column})`;
     throw new AppError("conflict", `The API's policy in APIM cannot take the profile: ${merged.error.message}${where}. Repair the policy in APIM, then plan again.`);
@@ -61,7 +67,7 @@ export function computePlan(input: PlanInput): ComputedPlan {
   const { profile, live } = input;
   refuseMissingNamedValues(input);
   const desiredBackend = desiredBackendOf(profile);
-  const xml = desiredPolicyText(live.policy, profile);
+  const xml = desiredPolicyText(live.policy, profile, input.adopt);
   const backendsForReading: Record<string, ManagedBackendFields> = desiredBackend ? { [desiredBackend.backendId]: desiredBackend.fields } : {};
   const desiredPolicy = policyStateOf(xml, backendsForReading)!;
   const livePolicy = live.policy && policyStateOf(live.policy.xml, backendsForReading);

@@ -46,9 +46,9 @@ export async function apiIdOf(ctx: RequestContext, instanceId: string, apimName:
   return api.id;
 }
 
-export async function saveProfile(ctx: RequestContext, apiId: string, profile: AccessProfileInput): Promise<void> {
+export async function saveProfile(ctx: RequestContext, apiId: string, profile: AccessProfileInput, options: { adopt?: boolean } = {}): Promise<void> {
   const current = (await listProfileVersions(ctx, { apiId, limit: 1 })).items[0];
-  await saveAccessProfile(ctx, { apiId, profile, ifMatch: current?.etag ?? null });
+  await saveAccessProfile(ctx, { apiId, profile, ifMatch: current?.etag ?? null, adopt: options.adopt });
 }
 
 export async function applyPlan(ctx: RequestContext, planId: string): Promise<DeploymentView> {
