@@ -10,7 +10,8 @@ const ROW = { context: "", removed: "bg-red-50 text-red-950", added: "bg-green-5
  */
 export function PolicyDiff({ hunks, caption }: { hunks: DiffHunk[]; caption: string }) {
   return (
-    <div className="overflow-x-auto rounded border border-slate-200">
+    // Hand-written policies have long lines: the scrolling region must be reachable by keyboard.
+    <div className="overflow-x-auto rounded border border-slate-200" tabIndex={0} role="region" aria-label={caption}>
       <table className="w-full font-mono text-xs">
         <caption className="sr-only">{caption}</caption>
         <thead className="sr-only">
@@ -30,8 +31,8 @@ export function PolicyDiff({ hunks, caption }: { hunks: DiffHunk[]; caption: str
             </tr>
             {numbered(hunk).map(({ line, before, after }, index) => (
               <tr key={index} className={ROW[line.op]}>
-                <td className="w-10 select-none px-2 text-right text-slate-500">{before ?? ""}</td>
-                <td className="w-10 select-none px-2 text-right text-slate-500">{after ?? ""}</td>
+                <td className="w-10 select-none px-2 text-right text-slate-600">{before ?? ""}</td>
+                <td className="w-10 select-none px-2 text-right text-slate-600">{after ?? ""}</td>
                 <td className="w-6 select-none text-center">
                   <span aria-hidden="true">{MARK[line.op]}</span>
                   <span className="sr-only">{SPOKEN[line.op]}</span>
