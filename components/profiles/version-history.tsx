@@ -18,6 +18,7 @@ export function VersionHistory({ versions, older }: { versions: AccessProfileVie
           <li key={version.version} className="rounded-md border border-slate-200 bg-white p-4">
             <p className="text-sm">
               <span className="font-semibold">Version {version.version}</span> saved by {version.createdBy}, <DateTime value={version.createdAt} />
+              {version.adoptsHandWritten ? ", taking over the hand-written policy" : null}
             </p>
             {previous ? (
               changes.length === 0 ? (

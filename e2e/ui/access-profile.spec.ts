@@ -99,4 +99,46 @@ test.describe("an admin changes who may call an API", () => {
     await expect(page.getByLabel("Audience 1")).toHaveValue("api://chat");
     await expect(page.getByLabel("Tenant")).toHaveValue("contoso.onmicrosoft.com");
   });
+
+  test("adopting a hand-written policy takes over its statements: the plan shows the removed lines, and after the apply the API is in sync", async ({ page }) => {
+    await syncSandbox(page);
+    await openApi(page, "Chat (token limited)");
+    await page.getByRole("link", { name: "Start from the live policy" }).click();
+    // The hand-written validation takes its tenant from a named value, which a profile cannot hold.
+    await expect(page.getByText("Some of the live policy could not be read into the profile.")).toBeVisible();
+    const adopt = page.getByRole("checkbox", { name: "Take over the hand-written policy" });
+    await expect(adopt).toBeChecked();
+    await expect(adopt).toHaveAccessibleDescription(/hand-written statements this profile was read from will be removed from the policy and replaced by Portcullis's block — the plan shows exactly which lines/);
+    await expectAccessible(page);
+
+    await page.getByRole("radio", { name: "Microsoft Entra token" }).check();
+    await page.getByLabel("Tenant").fill("00000000-0000-0000-0000-0000000000aa");
+    await page.getByLabel("Client application id 1").fill(CLIENT_A);
+    await page.getByRole("button", { name: "Save new version" }).click();
+    await expect(page.getByText("Saved version 1.")).toBeVisible();
+    await expect(page.getByText("It takes over the hand-written policy")).toBeVisible();
+    // Until it is applied, the next edit offers it again (checked), so a fix keeps it.
+    await page.getByRole("link", { name: "Edit access profile" }).click();
+    await expect(page.getByRole("checkbox", { name: "Take over the hand-written policy" })).toBeChecked();
+    await page.getByRole("link", { name: "Cancel" }).click();
+
+    await page.getByRole("button", { name: "Plan changes" }).click();
+    await expect(page.getByRole("heading", { name: "Plan for Chat (token limited)" })).toBeVisible();
+    const diff = page.getByRole("table", { name: "Changes to the API policy, line by line" });
+    const removed = diff.getByRole("row").filter({ hasText: "removed" });
+    await expect(removed.filter({ hasText: 'validate-azure-ad-token tenant-id="{{entra-tenant-id}}"' })).toHaveCount(1);
+    await expect(removed.filter({ hasText: 'set-backend-service backend-id="foundry-backend-key"' })).toHaveCount(1);
+    await expect(removed.filter({ hasText: "llm-token-limit" })).toHaveCount(0);
+    await expectAccessible(page);
+
+    await applyPlan(page);
+    await expect(page.getByText("Succeeded: APIM now matches the plan.")).toBeVisible();
+    await page.getByRole("link", { name: "Chat (token limited)" }).click();
+    await page.getByRole("button", { name: "Plan changes" }).click();
+    await expect(page.getByText("Already in sync: APIM already matches this profile.")).toBeVisible();
+    await page.getByRole("link", { name: "Chat (token limited)" }).click();
+    await page.getByRole("link", { name: "Edit access profile" }).click();
+    await expect(page.getByLabel("Tenant")).toHaveValue("00000000-0000-0000-0000-0000000000aa");
+    await expect(page.getByRole("checkbox", { name: "Take over the hand-written policy" })).toHaveCount(0);
+  });
 });

@@ -8,6 +8,7 @@ import { SubmitButton } from "@/components/forms/submit-button";
 import { Alert } from "@/components/ui/alert";
 import { buttonStyles } from "@/components/ui/button-styles";
 import type { BackendAuth, CallerAuth } from "@/lib/policy/profile-schema";
+import { AdoptCheckbox } from "./adopt-checkbox";
 import { BackendAuthFields } from "./backend-auth-fields";
 import { CallerAuthFields } from "./caller-auth-fields";
 import type { EditorFieldsProps } from "./editor-fields";
@@ -20,6 +21,8 @@ export interface AccessProfileEditorProps {
   initial: { backendAuth: BackendAuth | null; callerAuth: CallerAuth | null } | null;
   /** ETag of the version being edited (sent as If-Match); null for a first version. */
   etag: string | null;
+  /** Offer to take over the live policy's hand-written statements (checked at first). */
+  offerAdopt: boolean;
   action: FormAction<null>;
 }
 
@@ -29,8 +32,9 @@ export interface AccessProfileEditorProps {
  * takes focus, and the fields keep everything that was typed. A 412 means someone else saved
  * in between: the editor says so and offers the latest version instead of overwriting it.
  */
-export function AccessProfileEditor({ apiId, initial, etag, action }: AccessProfileEditorProps) {
+export function AccessProfileEditor({ apiId, initial, etag, offerAdopt, action }: AccessProfileEditorProps) {
   const [model, setModel] = useState(() => modelFromProfile(initial));
+  const [adopt, setAdopt] = useState(offerAdopt);
   const [sent, setSent] = useState<ProfileModel>(model);
   const [state, dispatch, pending] = useActionState(action, IDLE);
   const keyCounter = useRef(0);
@@ -67,6 +71,7 @@ export function AccessProfileEditor({ apiId, initial, etag, action }: AccessProf
     formData.set("apiId", apiId);
     formData.set("ifMatch", etag ?? "");
     formData.set("profile", JSON.stringify(profileFromModel(model)));
+    if (offerAdopt) formData.set("adopt", String(adopt));
     setSent(model);
     startTransition(() => dispatch(formData));
   };
@@ -111,6 +116,8 @@ export function AccessProfileEditor({ apiId, initial, etag, action }: AccessProf
           <p className="text-sm text-slate-600">Which callers APIM lets in. It is checked first, in front of backend authentication, never instead of it.</p>
           <CallerAuthFields {...fields} />
         </section>
+
+        {offerAdopt ? <AdoptCheckbox checked={adopt} onChange={setAdopt} /> : null}
 
         <div className="flex flex-wrap items-center gap-3">
           <SubmitButton busy={pending} busyText="Saving…">

@@ -12,6 +12,7 @@ import { formFields } from "../../form-fields";
 const saveInputSchema = z.object({
   apiId: z.guid("must be an API id"),
   ifMatch: z.string().optional(),
+  adopt: z.enum(["true", "false"]).optional(),
   profile: z.string().transform((text, ctx) => {
     try {
       return JSON.parse(text) as unknown;
@@ -22,13 +23,13 @@ const saveInputSchema = z.object({
   }),
 });
 
-/** Saves the editor's profile as a new version, with If-Match of the version that was edited. */
+/** Saves the editor's profile as a new version, with If-Match of the version that was edited (and whether it takes over the hand-written policy). */
 export async function saveProfileAction(_previous: FormState<null>, formData: FormData): Promise<FormState<null>> {
   let saved: { apiId: string; version: number };
   try {
     const ctx = await guardAction("config.write", "profile.save");
     const input = parseInput(saveInputSchema, formFields(formData));
-    saved = await saveAccessProfile(ctx, { apiId: input.apiId, profile: input.profile, ifMatch: input.ifMatch ?? null });
+    saved = await saveAccessProfile(ctx, { apiId: input.apiId, profile: input.profile, ifMatch: input.ifMatch ?? null, adopt: input.adopt === "true" });
   } catch (error) {
     return actionError(error);
   }

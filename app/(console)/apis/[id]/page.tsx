@@ -72,6 +72,7 @@ export default async function ApiPage({ params, searchParams }: Props) {
             {current ? (
               <p className="text-sm text-slate-600">
                 Version {current.version}, saved by {current.createdBy}, <DateTime value={current.createdAt} />
+                {current.adoptsHandWritten ? ". It takes over the hand-written policy: while APIM's policy has no Portcullis block, a plan removes the statements it was read from." : null}
               </p>
             ) : (
               <p className="text-sm text-slate-600">No access profile yet: Portcullis does not manage this API&apos;s authentication.</p>

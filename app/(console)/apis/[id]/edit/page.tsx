@@ -22,6 +22,11 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
   // Adopting: the first version starts from what the live policy already does.
   const live = !current && (await searchParams).from === "live" ? await orArmFailure(readLiveProfile(ctx, { apiId: id })) : null;
   const adopted = live?.ok && live.value.ok ? live.value.reading : null;
+  // Taking over means something only when the reading was built from hand-written statements.
+  // A version that takes over offers it again until a deployment succeeds (from then on the
+  // policy has the block and nothing is left to take over), so a fix saved before the apply keeps it.
+  const stillAdopting = current?.adoptsHandWritten === true && api.lastDeployment?.status !== "succeeded";
+  const offerAdopt = stillAdopting || (adopted?.source === "adopted" && [adopted.callerAuth, adopted.backendAuth].some((part) => part?.mode !== "none"));
 
   return (
     <div className="space-y-6">
@@ -61,6 +66,7 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
         apiId={api.id}
         initial={current?.profile ?? (adopted ? { backendAuth: adopted.backendAuth, callerAuth: adopted.callerAuth } : null)}
         etag={current?.etag ?? null}
+        offerAdopt={offerAdopt}
         action={saveProfileAction}
       />
     </div>
