@@ -10,6 +10,7 @@ import { readLiveProfile } from "../profiles/read-live-profile";
 import { contextFor } from "../testing/request-context";
 import { setupSandboxHarness } from "../testing/sandbox-harness";
 import { createPlan } from "./create-plan";
+import { detectDrift } from "./detect-drift";
 import type { PlanView } from "./schemas";
 import { apiIdOf, applyPlan, saveProfile } from "./test-support/deployment-fixtures";
 
@@ -72,6 +73,7 @@ describe("adopting a hand-written policy", () => {
     const deployment = await applyPlan(admin, adopting.id);
     expect(deployment.status).toBe("succeeded");
     expect((await createPlan(admin, { apiId })).operations).toEqual([]);
+    expect(await detectDrift(admin, { apiId })).toMatchObject({ status: "in_sync", significant: [], harmless: [] });
     const live = await readLiveProfile(admin, { apiId });
     expect(live).toMatchObject({ ok: true, reading: { source: "managed-block", unmanaged: [] } });
   });
