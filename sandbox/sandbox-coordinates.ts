@@ -20,3 +20,18 @@ export interface SandboxCoordinates {
 
 export const SANDBOX_API_AUDIENCE = "api://portcullis-sandbox";
 export const ARM_AUDIENCE = "https://management.azure.com/";
+
+/**
+ * The environment that makes the app use the sandbox as its Entra ID (and, through
+ * DefaultAzureCredential, as the issuer of its ARM tokens): the same variables real Azure uses.
+ */
+export function sandboxAppEnvironment(c: SandboxCoordinates): Record<string, string> {
+  return {
+    AZURE_TENANT_ID: c.tenantId,
+    AZURE_CLIENT_ID: c.webClient.clientId,
+    AZURE_CLIENT_SECRET: c.webClient.clientSecret,
+    AZURE_AUTHORITY_HOST: c.authorityHost,
+    API_AUDIENCE: c.apiAudience,
+    PORTCULLIS_SANDBOX: "1",
+  };
+}

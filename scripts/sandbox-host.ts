@@ -5,7 +5,7 @@ import path from "node:path";
 import type { AppConfig } from "../lib/env";
 import { AppError } from "../lib/errors";
 import type { StartSandboxOptions } from "../sandbox/start-sandbox";
-import type { SandboxCoordinates } from "../sandbox/sandbox-coordinates";
+import { sandboxAppEnvironment, type SandboxCoordinates } from "../sandbox/sandbox-coordinates";
 import { ensureSandboxTls } from "../sandbox/tls/ensure-sandbox-tls";
 
 /**
@@ -49,13 +49,8 @@ export async function startSandboxHost(
   await registerSandboxInstance(config, coordinates);
   console.log(`Sandbox ready: identity provider ${coordinates.authorityHost}, APIM simulator ${coordinates.armEndpoint}; users and passwords in ${path.join(config.dataDir, "sandbox.json")}`);
   return {
-    AZURE_TENANT_ID: coordinates.tenantId,
-    AZURE_CLIENT_ID: coordinates.webClient.clientId,
-    AZURE_CLIENT_SECRET: coordinates.webClient.clientSecret,
-    AZURE_AUTHORITY_HOST: coordinates.authorityHost,
-    API_AUDIENCE: coordinates.apiAudience,
+    ...sandboxAppEnvironment(coordinates),
     APP_URL: config.appUrl,
-    PORTCULLIS_SANDBOX: "1",
     FINGERPRINT_KEY: config.fingerprintKey ?? sandboxFingerprintKey(config.dataDir),
     NODE_EXTRA_CA_CERTS: tls.caCertPath,
   };

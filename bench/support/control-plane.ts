@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FaultConfig } from "../../sandbox/apim";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
+import { sandboxAppEnvironment } from "../../sandbox/sandbox-coordinates";
 import { startSandbox } from "../../sandbox/start-sandbox";
 import { ensureSandboxTls } from "../../sandbox/tls/ensure-sandbox-tls";
 import { systemContext } from "../../lib/auth/system-context";
@@ -66,13 +67,7 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<void>): P
   });
   try {
     const c = sandbox.coordinates;
-    Object.assign(process.env, {
-      AZURE_TENANT_ID: c.tenantId,
-      AZURE_CLIENT_ID: c.webClient.clientId,
-      AZURE_CLIENT_SECRET: c.webClient.clientSecret,
-      AZURE_AUTHORITY_HOST: c.authorityHost,
-      PORTCULLIS_SANDBOX: "1",
-    });
+    Object.assign(process.env, sandboxAppEnvironment(c));
     configureApimClients({ pollIntervalMs: 10 });
     const ctx = systemContext();
     const instance = await registerInstance(ctx, { name: "sandbox", subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup, serviceName: c.serviceName, armEndpoint: c.armEndpoint });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 import type { z } from "zod";
 import type { faultConfigSchema } from "../../sandbox/apim/faults/fault-rules";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
-import type { SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
+import { sandboxAppEnvironment, type SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
 import { startSandbox, type RunningSandbox } from "../../sandbox/start-sandbox";
 import { systemContext } from "../auth/system-context";
 import type { TestDatabase } from "../db/test-database";
@@ -58,15 +58,7 @@ export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSiz
       simulator: { lro: { polls: 0 }, ...(options.pageSize ? { pageSize: options.pageSize } : {}) },
     });
     const c = sandbox.coordinates;
-    Object.assign(process.env, {
-      AZURE_TENANT_ID: c.tenantId,
-      AZURE_CLIENT_ID: c.webClient.clientId,
-      AZURE_CLIENT_SECRET: c.webClient.clientSecret,
-      AZURE_AUTHORITY_HOST: c.authorityHost,
-      API_AUDIENCE: c.apiAudience,
-      PORTCULLIS_SANDBOX: "1",
-      FINGERPRINT_KEY: "test-fingerprint-key-0123456789abcdef0123456789",
-    });
+    Object.assign(process.env, sandboxAppEnvironment(c), { FINGERPRINT_KEY: "test-fingerprint-key-0123456789abcdef0123456789" });
     configureApimClients({ pollIntervalMs: 10, retry: { baseDelayMs: 5, maxDelayMs: 50 }, ...options.apim });
     instance = await registerInstance(systemContext(), {
       name: "sandbox",
