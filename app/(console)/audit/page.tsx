@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AuditEventRow } from "@/components/audit/audit-event-row";
 import { Alert } from "@/components/ui/alert";
 import { buttonStyles } from "@/components/ui/button-styles";
-import { fieldStyles } from "@/components/ui/field-styles";
+import { TextField } from "@/components/ui/text-field";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { auditFilterSchema } from "@/lib/audit/schemas";
 import { verifyAuditHistory } from "@/lib/audit/verify-audit-history";
@@ -64,32 +64,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       ) : null}
 
       <form method="get" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter events">
-        {FILTERS.map((f) => {
-          const error = errors.find((e) => e.path === f.name);
-          return (
-            <div key={f.name}>
-              <label htmlFor={`filter-${f.name}`} className={fieldStyles.label}>
-                {f.label}
-              </label>
-              <input
-                id={`filter-${f.name}`}
-                name={f.name}
-                defaultValue={raw[f.name] ?? ""}
-                className={fieldStyles.input}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={`filter-${f.name}-hint${error ? ` filter-${f.name}-error` : ""}`}
-              />
-              <p id={`filter-${f.name}-hint`} className={fieldStyles.hint}>
-                {f.hint}
-              </p>
-              {error ? (
-                <p id={`filter-${f.name}-error`} className={fieldStyles.error}>
-                  {error.message}
-                </p>
-              ) : null}
-            </div>
-          );
-        })}
+        {FILTERS.map((f) => (
+          <TextField
+            key={f.name}
+            id={`filter-${f.name}`}
+            name={f.name}
+            label={f.label}
+            hint={f.hint}
+            error={errors.find((e) => e.path === f.name)?.message}
+            defaultValue={raw[f.name] ?? ""}
+          />
+        ))}
         <div className="flex items-end gap-2">
           <button type="submit" className={buttonStyles.primary}>
             Filter
