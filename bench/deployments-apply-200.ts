@@ -9,7 +9,7 @@
 import { limitConcurrency } from "../lib/apim";
 import { createPlan } from "../lib/deployments/create-plan";
 import { startDeployment } from "../lib/deployments/start-deployment";
-import { profiles, saveProfile } from "../lib/deployments/test-support/deployment-fixtures";
+import { profiles, saveProfile } from "../test/support/deployment-fixtures";
 import { benchmark, deployEach, numberArgument } from "./support/control-plane";
 
 const APIS = 200;

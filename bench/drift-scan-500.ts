@@ -8,8 +8,8 @@
  *   npx tsx bench/drift-scan-500.ts [--concurrency=32]
  */
 import { scanDrift } from "../lib/deployments/scan-drift";
-import { profiles } from "../lib/deployments/test-support/deployment-fixtures";
-import { apimClientForInstance } from "../lib/instances/apim-client-for-instance";
+import { profiles } from "../test/support/deployment-fixtures";
+import { apimClientForInstance } from "../lib/apim/client-for-instance";
 import { benchmark, deployEach, numberArgument } from "./support/control-plane";
 
 const APIS = 500;

@@ -1,7 +1,7 @@
 /**
  * The one error type of the application. Use cases and libraries throw it for every
  * expected failure; entry points map it to HTTP (RFC 9457 problem+json) or to form state
- * with `lib/http/problem.ts`. Anything that is not an AppError is an internal error: it is
+ * with `lib/rest/problem.ts`. Anything that is not an AppError is an internal error: it is
  * logged with the request id and shown without internals.
  */
 export type AppErrorCode =

@@ -3,8 +3,8 @@ import { unstable_rethrow } from "next/navigation";
 import { armFactsOf } from "@/components/arm/arm-facts";
 import type { FormError } from "@/components/forms/form-state";
 import { isAppError } from "@/lib/errors";
-import { toProblem } from "@/lib/http/problem";
-import { requestMetaFrom } from "@/lib/http/request-meta";
+import { toProblem } from "@/lib/rest/problem";
+import { requestMetaFrom } from "@/lib/rest/request-meta";
 
 /**
  * Turns what a server action threw into form state: the AppError's message, its field problems

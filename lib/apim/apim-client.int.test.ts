@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApimClient, type ApimClient } from "./apim-client";
-import { appErrorOf } from "./test-support/app-error";
-import { startSimulatedApim, type SimulatedApim } from "./test-support/simulated-apim";
+import { appErrorOf } from "../../test/support/apim/app-error";
+import { startSimulatedApim, type SimulatedApim } from "../../test/support/apim/simulated-apim";
 
 let apim: SimulatedApim;
 let client: ApimClient;

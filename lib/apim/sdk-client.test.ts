@@ -3,7 +3,7 @@ import { armRetryPolicyName } from "./retry/retry-policy";
 import { armRequestGuardPolicyName } from "./arm-request-guard-policy";
 import { createSdkClient } from "./sdk-client";
 import { defaultRetryOptions } from "./retry/retry-options";
-import { staticCredential, testInstance } from "./test-support/fake-arm";
+import { staticCredential, testInstance } from "../../test/support/apim/fake-arm";
 
 describe("createSdkClient", () => {
   it("replaces the SDK's retry and redirect policies with ours and keeps signing", () => {

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { defineOperation } from "../api/operation";
+import { defineOperation } from "../rest/operation";
 import { apiListQuerySchema, apiPageSchema, apiSchema } from "./schemas";
 
-/** REST operations of APIs (see lib/api/operations.ts). */
-export const apiOperations = {
+/** REST operations of APIs (see lib/rest/operations.ts). */
+export const apisOperations = {
   listApis: defineOperation({
     id: "listApis",
     method: "GET",

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../db/test-database";
+import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
 import { appendAuditEvent, recordAuditEvent, runAudited } from "./append-audit-event";
 import type { AuditInput } from "./audit-input";
 import { verifyAuditChain } from "./verify-audit-chain";

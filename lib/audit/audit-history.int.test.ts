@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { contextFor } from "../testing/request-context";
-import { setupTestDatabase } from "../testing/setup-test-database";
+import { contextFor } from "../../test/support/request-context";
+import { setupTestDatabase } from "../../test/support/setup-test-database";
 import { recordAuditEvent } from "./append-audit-event";
 import { hashAuditEvent, type HashedAuditFields } from "./event-hash";
 import { exportAuditEvents } from "./export-audit-events";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from "../http/pagination";
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from "../rest/pagination";
 import type { AuditFilter } from "./schemas";
 import { toPublicEvent, type PublicAuditEvent } from "./stored-event";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineOperation } from "../api/operation";
+import { defineOperation } from "../rest/operation";
 import { auditFilterSchema, auditPageSchema, chainVerificationSchema } from "./schemas";
 
-/** REST operations of the audit history (see lib/api/operations.ts). */
+/** REST operations of the audit history (see lib/rest/operations.ts). */
 export const auditOperations = {
   listAuditEvents: defineOperation({
     id: "listAuditEvents",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageOf, pageQuerySchema } from "../http/pagination";
+import { pageOf, pageQuerySchema } from "../rest/pagination";
 
 const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-11-27T09:00:00Z" });
 

@@ -1,6 +1,6 @@
 import { getConfig } from "../env";
 import { AppError } from "../errors";
-import type { RequestMeta } from "../http/request-meta";
+import type { RequestMeta } from "../rest/request-meta";
 import { createBearerTokenValidator, type BearerTokenValidator } from "./bearer-token";
 import { resolveEntraConfig, type EntraConfig } from "./entra-config";
 import { permissionsOf, rolesFromClaims } from "./permissions";

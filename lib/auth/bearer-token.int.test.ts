@@ -3,13 +3,13 @@ import { ConfidentialClientApplication, CryptoProvider } from "@azure/msal-node"
 import { SignJWT, importJWK, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadOrCreateIdentityState, type SandboxTenant } from "../../sandbox/identity/identity-state";
-import { signInThroughForm } from "../../sandbox/identity/testing/sign-in-through-form";
+import { signInThroughForm } from "../../test/support/identity/sign-in-through-form";
 import {
   TEST_API_AUDIENCE,
   TEST_REDIRECT_URI,
   startTestIdentityProvider,
   type TestIdentityProvider,
-} from "../../sandbox/identity/testing/start-test-identity-provider";
+} from "../../test/support/identity/start-test-identity-provider";
 import { AppError } from "../errors";
 import { createBearerTokenValidator, type BearerTokenValidator } from "./bearer-token";
 import { resolveEntraConfig } from "./entra-config";

@@ -4,7 +4,7 @@ import { getDb } from "../db";
 import type { Session } from "../db/generated/client";
 import { getConfig } from "../env";
 import { AppError } from "../errors";
-import { requestMetaFrom } from "../http/request-meta";
+import { requestMetaFrom } from "../rest/request-meta";
 import { authorize } from "./authorize";
 import { permissionsOf, rolesFromClaims, type Permission } from "./permissions";
 import type { RequestContext } from "./request-context";

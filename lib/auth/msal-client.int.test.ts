@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createCookieBrowser, signInThroughForm } from "../../sandbox/identity/testing/sign-in-through-form";
+import { createCookieBrowser, signInThroughForm } from "../../test/support/identity/sign-in-through-form";
 import {
   TEST_POST_LOGOUT_URI,
   TEST_REDIRECT_URI,
   startTestIdentityProvider,
   type TestIdentityProvider,
-} from "../../sandbox/identity/testing/start-test-identity-provider";
+} from "../../test/support/identity/start-test-identity-provider";
 import { AppError } from "../errors";
 import { createEntraSignIn, type EntraSignIn } from "./msal-client";
 

@@ -1,8 +1,8 @@
-import { defineOperation } from "../api/operation";
+import { defineOperation } from "../rest/operation";
 import { meSchema } from "./schemas";
 
-/** REST operations about the caller (see lib/api/operations.ts). */
-export const identityOperations = {
+/** REST operations about the caller (see lib/rest/operations.ts). */
+export const authOperations = {
   getMe: defineOperation({
     id: "getMe",
     method: "GET",

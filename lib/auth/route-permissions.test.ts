@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { operations } from "../api/operations";
+import { operations } from "../rest/operations";
 import { ROUTE_ACCESS } from "./route-permissions";
 
 /**
@@ -94,7 +94,7 @@ describe("every route has a declared access and checks it", () => {
         const opExpression = (init as ts.CallExpression).arguments[0]!.getText();
         const id = /^operations\.(\w+)$/.exec(opExpression)?.[1];
         const operation = id ? operations[id as keyof typeof operations] : undefined;
-        expect(operation, `${method} uses ${opExpression}, which is not in lib/api/operations.ts`).toBeDefined();
+        expect(operation, `${method} uses ${opExpression}, which is not in lib/rest/operations.ts`).toBeDefined();
         expect({ method: operation!.method, route: nextRouteOf(operation!.path) }).toEqual({ method, route });
       }
     }

@@ -9,7 +9,7 @@ import type { Permission } from "./permissions";
  * - "signed-in": any signed-in user, with or without a role (the no-role page, sign-out);
  * - "public": no identity at all (sign-in itself, health checks) — each says why.
  *
- * /api/v1 operations are not listed here: lib/api/operations.ts gives each its permission,
+ * /api/v1 operations are not listed here: lib/rest/operations.ts gives each its permission,
  * and the same test checks that every REST route handler is one of those operations.
  */
 export type RouteAccess = Permission | "signed-in" | "public";
@@ -34,7 +34,7 @@ export const ROUTE_ACCESS = {
   "/auth/callback": "public", // the identity provider returns here; state + PKCE protect it
   // Operations
   "/api/health": "public", // load balancer liveness: says only "ok"
-  // REST API: each /api/v1 operation declares its permission in lib/api/operations.ts.
+  // REST API: each /api/v1 operation declares its permission in lib/rest/operations.ts.
   "/api/v1/openapi.json": "public", // the API's contract, so automation can be generated from it
 } as const satisfies Record<string, RouteAccess>;
 

@@ -3,7 +3,7 @@ import { appendAuditEvent, recordAuditEvent } from "../audit/append-audit-event"
 import { getDb } from "../db";
 import { getConfig } from "../env";
 import { AppError } from "../errors";
-import type { RequestMeta } from "../http/request-meta";
+import type { RequestMeta } from "../rest/request-meta";
 import { getEntraConfig } from "./bearer-context";
 import { createEntraSignIn, type EntraSignIn } from "./msal-client";
 import { permissionsOf, rolesFromClaims } from "./permissions";

@@ -5,7 +5,7 @@ import { Prisma } from "./generated/client";
 import { migrate, readMigrations, type Migration } from "./migrator";
 import { MIGRATIONS_DIR } from "./migrate-database";
 import { pgliteSession, postgresSession, type SqlSession } from "./sql-session";
-import { createScratchPostgresDatabase, createTestDatabase, dropScratchPostgresDatabase, testEngine } from "./test-database";
+import { createScratchPostgresDatabase, createTestDatabase, dropScratchPostgresDatabase, testEngine } from "../../test/support/test-database";
 
 const engine = testEngine();
 const cleanups: Array<() => Promise<void>> = [];

@@ -7,12 +7,12 @@
 import { describe, expect, it } from "vitest";
 import type { AccessProfileInput } from "../policy";
 import { readLiveProfile } from "../profiles/read-live-profile";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { createPlan } from "./create-plan";
 import { detectDrift } from "./detect-drift";
 import type { PlanView } from "./schemas";
-import { apiIdOf, applyPlan, saveProfile } from "./test-support/deployment-fixtures";
+import { apiIdOf, applyPlan, saveProfile } from "../../test/support/deployment-fixtures";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");

@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../audit/verify-audit-chain";
 import { AppError } from "../errors";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { apimClientForInstance } from "../apim/client-for-instance";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { createPlan } from "./create-plan";
 import { getDeployment } from "./get-deployment";
 import { listDeployments } from "./list-deployments";
 import type { StepOutcome } from "./apply/execute-step";
 import { recordStepOutcome } from "./apply/step-records";
 import { startDeployment } from "./start-deployment";
-import { apiIdOf, applyPlan, planAndApply, profiles, saveProfile } from "./test-support/deployment-fixtures";
+import { apiIdOf, applyPlan, planAndApply, profiles, saveProfile } from "../../test/support/deployment-fixtures";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");

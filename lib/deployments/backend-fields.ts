@@ -1,18 +1,7 @@
 import canonicalize from "canonicalize";
 import type { BackendProperties } from "../apim";
-import { renderBackendEntity, type AccessProfile } from "../policy";
+import { renderBackendEntity, type AccessProfile, type ManagedBackendFields } from "../policy";
 
-/**
- * The fields of an APIM backend that an access profile decides (where the model is and how
- * APIM authenticates to it). Everything else on a backend (title, description, TLS, circuit
- * breaker, proxy, …) belongs to whoever else manages it: a write keeps it as read, drift calls
- * a change there harmless.
- */
-export interface ManagedBackendFields {
-  url: string;
-  protocol: string;
-  credentials: Record<string, unknown>;
-}
 
 export interface DesiredBackend {
   backendId: string;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { createPlan } from "./create-plan";
 import { detectDrift } from "./detect-drift";
 import type { DeploymentView } from "./schemas";
 import { startDeployment } from "./start-deployment";
-import { apiIdOf, planAndApply, profiles, saveProfile } from "./test-support/deployment-fixtures";
+import { apiIdOf, planAndApply, profiles, saveProfile } from "../../test/support/deployment-fixtures";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { apimClientForInstance } from "../apim/client-for-instance";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { createPlan } from "./create-plan";
 import { getPlan } from "./get-plan";
 import { startDeployment } from "./start-deployment";
-import { apiIdOf, planAndApply, profiles, saveProfile } from "./test-support/deployment-fixtures";
+import { apiIdOf, planAndApply, profiles, saveProfile } from "../../test/support/deployment-fixtures";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");

@@ -4,7 +4,7 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
 import { AppError } from "../errors";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { accessProfileSchema } from "../policy";
 import { desiredBackendOf } from "./backend-fields";
 import { findLastApplied } from "./last-applied";

@@ -2,7 +2,7 @@ import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { checkDrift, notDeployedReport } from "./drift/check-drift";
 import { driftReader } from "./drift/drift-reader";
 import { findLastApplied } from "./last-applied";

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
 import { AppError } from "../errors";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { apimClientForInstance } from "../apim/client-for-instance";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { createPlan } from "./create-plan";
 import { detectDrift } from "./detect-drift";
 import { scanDrift } from "./scan-drift";
-import { apiIdOf, applyPlan, planAndApply, profiles, saveProfile } from "./test-support/deployment-fixtures";
+import { apiIdOf, applyPlan, planAndApply, profiles, saveProfile } from "../../test/support/deployment-fixtures";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { AccessProfileInput } from "../policy";
 import { verifyAuditChain } from "../audit/verify-audit-chain";
 import { AppError } from "../errors";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { apimClientForInstance } from "../apim/client-for-instance";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { createPlan } from "./create-plan";
 import { detectDrift } from "./detect-drift";
 import type { DeploymentView } from "./schemas";
-import { applyPlan, apiIdOf, profiles, saveProfile } from "./test-support/deployment-fixtures";
+import { applyPlan, apiIdOf, profiles, saveProfile } from "../../test/support/deployment-fixtures";
 
 /**
  * Many applies under injected faults (throttling, 5xx, connections dropped before and after the

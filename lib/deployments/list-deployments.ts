@@ -3,7 +3,7 @@ import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from "../http/pagination";
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from "../rest/pagination";
 import { deploymentViewInclude, toDeploymentView } from "./deployment-view";
 import type { deploymentListQuerySchema, DeploymentView } from "./schemas";
 

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { defineOperation } from "../api/operation";
+import { defineOperation } from "../rest/operation";
 import { deploymentListQuerySchema, deploymentPageSchema, deploymentSchema, driftReportSchema, planSchema } from "./schemas";
 
 const apiParams = z.object({ id: z.guid("must be an API id") });
 const planParams = z.object({ id: z.guid("must be a plan id") });
 const deploymentParams = z.object({ id: z.guid("must be a deployment id") });
 
-/** REST operations of plans, deployments and drift (see lib/api/operations.ts). */
-export const deploymentOperations = {
+/** REST operations of plans, deployments and drift (see lib/rest/operations.ts). */
+export const deploymentsOperations = {
   createPlan: defineOperation({
     id: "createPlan",
     method: "POST",

@@ -2,7 +2,7 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { findInstanceOrThrow } from "../instances/find-instance";
 import { checkDrift, notDeployedReport } from "./drift/check-drift";
 import { driftReader } from "./drift/drift-reader";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type pageQuerySchema } from "../http/pagination";
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type pageQuerySchema } from "../rest/pagination";
 import { toInstanceView, type InstanceView } from "./schemas";
 
 const cursorShape = z.object({ name: z.string() });

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { defineOperation } from "../api/operation";
-import { pageQuerySchema } from "../http/pagination";
+import { defineOperation } from "../rest/operation";
+import { pageQuerySchema } from "../rest/pagination";
 import { instanceInputSchema, instancePageSchema, instanceSchema, syncResultSchema } from "./schemas";
 
 const instanceParams = z.object({ id: z.guid("must be an instance id") });
 
-/** REST operations of APIM instances (see lib/api/operations.ts). */
-export const instanceOperations = {
+/** REST operations of APIM instances (see lib/rest/operations.ts). */
+export const instancesOperations = {
   listInstances: defineOperation({
     id: "listInstances",
     method: "GET",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageOf } from "../http/pagination";
+import { pageOf } from "../rest/pagination";
 
 /** ARM coordinates of an APIM service (naming rules from the ARM specification). */
 export const instanceInputSchema = z.strictObject({

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { getApi } from "../apis/get-api";
 import { listApis } from "../apis/list-apis";
 import { AppError } from "../errors";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { listInstances } from "./list-instances";
 import { syncInstance } from "./sync-instance";
 

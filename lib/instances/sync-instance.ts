@@ -2,7 +2,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { apimClientForInstance } from "./apim-client-for-instance";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { findInstanceOrThrow } from "./find-instance";
 import { toInstanceView, type InstanceView } from "./schemas";
 

@@ -19,6 +19,18 @@ export interface BackendEntityProperties {
   [other: string]: unknown;
 }
 
+/**
+ * The fields of an APIM backend that an access profile decides (where the model is and how
+ * APIM authenticates to it). Everything else on a backend (title, description, TLS, circuit
+ * breaker, proxy, …) belongs to whoever else manages it: a write keeps it as read, drift calls
+ * a change there harmless.
+ */
+export interface ManagedBackendFields {
+  url: string;
+  protocol: string;
+  credentials: Record<string, unknown>;
+}
+
 export interface BackendEntity {
   backendId: string;
   properties: BackendEntityProperties;

@@ -34,7 +34,7 @@ export type { PolicyReading, ReadOptions, ReadResult } from "./read/read-access-
 export type { UndeterminedField } from "./read/read-statements";
 export { readAccessProfile } from "./read/read-access-profile";
 export type { UnmanagedStatement } from "./read/unmanaged-statements";
-export type { BackendEntity, BackendEntityProperties, BackendEntityReading } from "./backend-entity";
+export type { BackendEntity, BackendEntityProperties, BackendEntityReading, ManagedBackendFields } from "./backend-entity";
 export { readBackendEntity, renderBackendEntity } from "./backend-entity";
 export type { ProfileReferences } from "./profile-references";
 export { profileReferences } from "./profile-references";

@@ -38,7 +38,8 @@ export interface ManagedBlocks {
   problems: MarkerProblem[];
 }
 
-function markerKind(node: PolicyNode): "begin" | "end" | undefined {
+/** Whether a node is a begin or end marker comment (matched on its leading keyword, see above). */
+export function markerKind(node: PolicyNode): "begin" | "end" | undefined {
   if (node.kind !== "comment") return undefined;
   if (BEGIN.test(node.value)) return "begin";
   return END.test(node.value) ? "end" : undefined;

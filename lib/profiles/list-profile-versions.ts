@@ -3,7 +3,7 @@ import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type pageQuerySchema } from "../http/pagination";
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type pageQuerySchema } from "../rest/pagination";
 import { toView, type AccessProfileView } from "./get-access-profile";
 
 const cursorShape = z.object({ version: z.number().int() });

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { defineOperation } from "../api/operation";
+import { defineOperation } from "../rest/operation";
 import { accessProfileSchema } from "../policy/profile-schema";
 import { profileVersionPageSchema, profileVersionSchema, profileVersionsQuerySchema, saveProfileQuerySchema } from "./schemas";
 
 const apiParams = z.object({ id: z.guid("must be an API id") });
 
-/** REST operations of access profiles (see lib/api/operations.ts). */
-export const profileOperations = {
+/** REST operations of access profiles (see lib/rest/operations.ts). */
+export const profilesOperations = {
   getAccessProfile: defineOperation({
     id: "getAccessProfile",
     method: "GET",

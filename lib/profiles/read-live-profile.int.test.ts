@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { listApis } from "../apis/list-apis";
 import { syncInstance } from "../instances/sync-instance";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { readLiveProfile } from "./read-live-profile";
 
 const sandbox = setupSandboxHarness();

@@ -2,7 +2,7 @@ import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { EMPTY_POLICY_DOCUMENT, readAccessProfile, type BackendEntityProperties, type PolicyReading } from "../policy";
 
 export type LiveProfile =

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageOf, pageQuerySchema } from "../http/pagination";
+import { pageOf, pageQuerySchema } from "../rest/pagination";
 import { accessProfileSchema } from "../policy/profile-schema";
 
 export const profileVersionSchema = z

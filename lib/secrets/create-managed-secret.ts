@@ -2,7 +2,7 @@ import type { NamedValue, NamedValueInput } from "../apim";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import { AppError } from "../errors";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { findInstanceOrThrow } from "../instances/find-instance";
 import { failSecretChange } from "./fail-secret-change";
 import { recordSecretChange } from "./record-secret-change";

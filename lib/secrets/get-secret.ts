@@ -1,7 +1,7 @@
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { parseInput } from "../validation";
 import { findSecretOrThrow } from "./find-secret";
 import { secretIdInputSchema, type SecretView } from "./schemas";

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { defineOperation } from "../api/operation";
-import { pageQuerySchema } from "../http/pagination";
+import { defineOperation } from "../rest/operation";
+import { pageQuerySchema } from "../rest/pagination";
 import { createSecretBodySchema, rotateSecretBodySchema, secretPageSchema, secretSchema } from "./schemas";
 
 const instanceParams = z.object({ id: z.guid("must be an instance id") });
 const secretParams = z.object({ id: z.guid("must be a secret id") });
 
-/** REST operations of secrets (see lib/api/operations.ts). No response can carry a value. */
-export const secretOperations = {
+/** REST operations of secrets (see lib/rest/operations.ts). No response can carry a value. */
+export const secretsOperations = {
   listSecrets: defineOperation({
     id: "listSecrets",
     method: "GET",

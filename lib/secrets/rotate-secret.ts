@@ -3,7 +3,7 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { AppError, isAppError } from "../errors";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { parseInput } from "../validation";
 import { failSecretChange } from "./fail-secret-change";
 import { findSecretOrThrow } from "./find-secret";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageOf } from "../http/pagination";
+import { pageOf } from "../rest/pagination";
 import { isKeyVaultSecretUrl } from "./key-vault-identifier";
 
 /*

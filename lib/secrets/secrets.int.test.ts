@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { appErrorOf } from "../apim/test-support/app-error";
+import { appErrorOf } from "../../test/support/apim/app-error";
 import type { RequestContext } from "../auth/request-context";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
+import { apimClientForInstance } from "../apim/client-for-instance";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { createKeyVaultSecret } from "./create-key-vault-secret";
 import { createSecret } from "./create-secret";
 import { fingerprintWithKey } from "./fingerprint";
@@ -11,7 +11,7 @@ import { getSecret } from "./get-secret";
 import { listSecrets } from "./list-secrets";
 import { refreshKeyVaultSecret } from "./refresh-key-vault-secret";
 import { rotateSecret } from "./rotate-secret";
-import { setKeyVaultSecret } from "./test-support/simulated-key-vault";
+import { setKeyVaultSecret } from "../../test/support/simulated-key-vault";
 
 const sandbox = setupSandboxHarness();
 // A fresh context per call gives each call its own request id, which finds its audit events.

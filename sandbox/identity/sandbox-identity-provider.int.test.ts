@@ -4,7 +4,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ensureSandboxTls } from "../tls/ensure-sandbox-tls";
 import { startSandboxIdentityProvider } from "./start-sandbox-identity-provider";
-import { createCookieBrowser } from "./testing/sign-in-through-form";
+import { createCookieBrowser } from "../../test/support/identity/sign-in-through-form";
 import {
   TEST_API_AUDIENCE,
   TEST_POST_LOGOUT_URI,
@@ -12,7 +12,7 @@ import {
   TEST_ROLE_NAMES,
   startTestIdentityProvider,
   type TestIdentityProvider,
-} from "./testing/start-test-identity-provider";
+} from "../../test/support/identity/start-test-identity-provider";
 
 let env: TestIdentityProvider;
 

@@ -6,8 +6,8 @@ import * as apis from "../../app/api/v1/apis/route";
 import * as sync from "../../app/api/v1/instances/[id]/sync/route";
 import * as instance from "../../app/api/v1/instances/[id]/route";
 import * as instances from "../../app/api/v1/instances/route";
-import { callRoute } from "../../lib/testing/call-route";
-import { setupSandboxHarness } from "../../lib/testing/sandbox-harness";
+import { callRoute } from "../support/call-route";
+import { setupSandboxHarness } from "../support/sandbox-harness";
 
 const sandbox = setupSandboxHarness();
 const profile = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GET as me } from "../../app/api/v1/me/route";
-import { callRoute } from "../../lib/testing/call-route";
-import { setupSandboxHarness } from "../../lib/testing/sandbox-harness";
+import { callRoute } from "../support/call-route";
+import { setupSandboxHarness } from "../support/sandbox-harness";
 
 const sandbox = setupSandboxHarness();
 

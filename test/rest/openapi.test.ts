@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { openApiDocument } from "../../lib/api/openapi-document";
-import { operations } from "../../lib/api/operations";
+import { openApiDocument } from "../../lib/rest/openapi-document";
+import { operations } from "../../lib/rest/operations";
 
 describe("OpenAPI document", () => {
   const document = openApiDocument("https://portcullis.example.com") as unknown as {

@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { getConfig } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { requestMetaFrom } from "@/lib/http/request-meta";
+import { requestMetaFrom } from "@/lib/rest/request-meta";
 
 /**
  * Public by design (ROUTE_ACCESS): the identity provider returns here. The one-time state,

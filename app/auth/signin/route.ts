@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { beginSignIn } from "@/lib/auth/sign-in";
-import { toProblem } from "@/lib/http/problem";
-import { requestMetaFrom } from "@/lib/http/request-meta";
+import { toProblem } from "@/lib/rest/problem";
+import { requestMetaFrom } from "@/lib/rest/request-meta";
 
 /** Public by design (ROUTE_ACCESS): starts the OpenID Connect sign-in. */
 export async function GET(request: Request): Promise<Response> {

@@ -1,8 +1,8 @@
 import { CredentialUnavailableError } from "@azure/identity";
 import { describe, expect, it } from "vitest";
 import { createApimClient } from "../apim-client";
-import { appErrorOf } from "../test-support/app-error";
-import { armError, fakeArm, testInstance, type FakeReply } from "../test-support/fake-arm";
+import { appErrorOf } from "../../../test/support/apim/app-error";
+import { armError, fakeArm, testInstance, type FakeReply } from "../../../test/support/apim/fake-arm";
 import { policyLocation } from "./map-arm-error";
 
 const always = (reply: FakeReply) => () => reply;

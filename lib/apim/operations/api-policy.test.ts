@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fakeArm } from "../test-support/fake-arm";
+import { fakeArm } from "../../../test/support/apim/fake-arm";
 
 const stored = { name: "policy", properties: { format: "xml", value: "<policies>\r\n  <inbound />\r\n</policies>" } };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { appErrorOf } from "../test-support/app-error";
-import { fakeArm, servicePath } from "../test-support/fake-arm";
+import { appErrorOf } from "../../../test/support/apim/app-error";
+import { fakeArm, servicePath } from "../../../test/support/apim/fake-arm";
 
 const api = (name: string) => ({ name, properties: { displayName: name.toUpperCase(), path: name, serviceUrl: `https://${name}.example`, isCurrent: true, apiRevision: "1", type: "http" } });
 

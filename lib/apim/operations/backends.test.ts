@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fakeArm, servicePath } from "../test-support/fake-arm";
+import { fakeArm, servicePath } from "../../../test/support/apim/fake-arm";
 import type { BackendProperties } from "./backends";
 
 const managedIdentity: BackendProperties = {

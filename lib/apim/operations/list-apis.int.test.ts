@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSimulatedApim, type SimulatedApim } from "../test-support/simulated-apim";
+import { startSimulatedApim, type SimulatedApim } from "../../../test/support/apim/simulated-apim";
 
 let apim: SimulatedApim;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { appErrorOf } from "../test-support/app-error";
-import { armError, fakeArm, servicePath, type FakeReply } from "../test-support/fake-arm";
+import { appErrorOf } from "../../../test/support/apim/app-error";
+import { armError, fakeArm, servicePath, type FakeReply } from "../../../test/support/apim/fake-arm";
 
 const keyVaultEntity = {
   name: "kv-secret",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { appErrorOf as failure } from "../test-support/app-error";
-import { armError, fakeArm, servicePath, type FakeReply } from "../test-support/fake-arm";
+import { appErrorOf as failure } from "../../../test/support/apim/app-error";
+import { armError, fakeArm, servicePath, type FakeReply } from "../../../test/support/apim/fake-arm";
 
 const policyBody = { name: "policy", properties: { format: "xml", value: "<policies />" } };
 const ok = (status = 200): FakeReply => ({ status, headers: { etag: '"new"' }, body: policyBody });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ApimClient } from "../apim-client";
-import { appErrorOf } from "../test-support/app-error";
-import { startSimulatedApim, type FaultRuleInput, type SimulatedApim } from "../test-support/simulated-apim";
+import { appErrorOf } from "../../../test/support/apim/app-error";
+import { startSimulatedApim, type FaultRuleInput, type SimulatedApim } from "../../../test/support/apim/simulated-apim";
 
 // What the retry policy repeats, proven by counting the requests the simulator received.
 let apim: SimulatedApim;

@@ -1,7 +1,8 @@
 import type { ApimClient, BackendProperties } from "../../apim";
 import { AppError } from "../../errors";
-import { managedFieldsOf, sameBackendFields, withManagedFields, type ManagedBackendFields } from "../backend-fields";
-import { policyStateOf, sameManagedPart, sameOutside } from "../policy-state";
+import { managedFieldsOf, sameBackendFields, withManagedFields } from "../backend-fields";
+import type { ManagedBackendFields } from "../../policy";
+import { policyStateOf, sameManagedPart, sameOutside } from "../../policy/policy-state";
 import type { DesiredState, PlanOperation, StepError } from "../schemas";
 import { changedSincePlan, stepErrorOf } from "./step-error";
 import { stepCalls, type StepCalls } from "./step-calls";

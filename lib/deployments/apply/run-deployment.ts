@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { SYSTEM_ACTOR } from "../../audit/audit-input";
 import { getDb, type Prisma, type PrismaClient } from "../../db";
 import { AppError } from "../../errors";
-import { apimClientForInstance } from "../../instances/apim-client-for-instance";
+import { apimClientForInstance } from "../../apim/client-for-instance";
 import { log } from "../../log";
 import { findDeploymentOrThrow, toDeploymentView } from "../deployment-view";
 import type { DeploymentView, DesiredState, PlanOperation } from "../schemas";

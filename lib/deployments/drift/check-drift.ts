@@ -1,11 +1,12 @@
 import { AppError } from "../../errors";
 import type { ApiPolicy } from "../../apim";
 import { EMPTY_POLICY_DOCUMENT } from "../../policy";
-import { managedFieldsOf, shownBackendFields, type ManagedBackendFields } from "../backend-fields";
+import { managedFieldsOf, shownBackendFields } from "../backend-fields";
+import type { ManagedBackendFields } from "../../policy";
 import { fieldChanges } from "../diff/field-changes";
 import { lineDiff } from "../diff/line-diff";
 import type { LastApplied } from "../last-applied";
-import { policyStateOf, sameManagedPart, sameOutside } from "../policy-state";
+import { policyStateOf, sameManagedPart, sameOutside } from "../../policy/policy-state";
 import type { AppliedState, DriftDifference, DriftReport } from "../schemas";
 import type { DriftReader } from "./drift-reader";
 

@@ -1,10 +1,11 @@
 import type { ApiPolicy, Backend, NamedValue } from "../../apim";
 import { AppError } from "../../errors";
 import { EMPTY_POLICY_DOCUMENT, lintPolicy, listPolicyReferences, mergePolicy, parsePolicyDocument, profileReferences, type AccessProfile } from "../../policy";
-import { desiredBackendOf, managedFieldsOf, sameBackendFields, shownBackendFields, type DesiredBackend, type ManagedBackendFields } from "../backend-fields";
+import { desiredBackendOf, managedFieldsOf, sameBackendFields, shownBackendFields, type DesiredBackend } from "../backend-fields";
+import type { ManagedBackendFields } from "../../policy";
 import { fieldChanges } from "../diff/field-changes";
 import { lineDiff } from "../diff/line-diff";
-import { policyStateOf, sameManagedPart } from "../policy-state";
+import { policyStateOf, sameManagedPart } from "../../policy/policy-state";
 import type { DesiredState, PlanDiff, PlanOperation, UnsequencedOperation } from "../schemas";
 
 /** What a plan reads from APIM. */

@@ -1,8 +1,8 @@
 import { auditDownload } from "@/lib/audit/audit-download";
 import { auditFilterSchema } from "@/lib/audit/schemas";
 import { guardRoute } from "@/lib/auth/console-guard";
-import { problemResponse, toProblem } from "@/lib/http/problem";
-import { requestMetaFrom } from "@/lib/http/request-meta";
+import { problemResponse, toProblem } from "@/lib/rest/problem";
+import { requestMetaFrom } from "@/lib/rest/request-meta";
 import { parseInput } from "@/lib/validation";
 
 /** The console's audit download (session cookie); the REST API has /api/v1/audit/export. */

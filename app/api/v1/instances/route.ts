@@ -1,5 +1,5 @@
-import { operations } from "@/lib/api/operations";
-import { apiHandler } from "@/lib/http/api-handler";
+import { operations } from "@/lib/rest/operations";
+import { apiHandler } from "@/lib/rest/api-handler";
 import { listInstances } from "@/lib/instances/list-instances";
 import { registerInstance } from "@/lib/instances/register-instance";
 

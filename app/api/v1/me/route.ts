@@ -1,5 +1,5 @@
-import { operations } from "@/lib/api/operations";
-import { apiHandler } from "@/lib/http/api-handler";
+import { operations } from "@/lib/rest/operations";
+import { apiHandler } from "@/lib/rest/api-handler";
 
 export const GET = apiHandler(operations.getMe, async (ctx) => ({
   type: ctx.actor.type,

@@ -1,4 +1,4 @@
-import { openApiDocument } from "@/lib/api/openapi-document";
+import { openApiDocument } from "@/lib/rest/openapi-document";
 import { getConfig } from "@/lib/env";
 
 /** Public by design (ROUTE_ACCESS): the API contract reveals no data. */

@@ -1,6 +1,6 @@
-import { operations } from "@/lib/api/operations";
+import { operations } from "@/lib/rest/operations";
 import { createPlan } from "@/lib/deployments/create-plan";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler } from "@/lib/rest/api-handler";
 
 export const POST = apiHandler(operations.createPlan, async (ctx, { params }) => {
   const plan = await createPlan(ctx, { apiId: params.id });

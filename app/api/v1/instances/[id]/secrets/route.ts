@@ -1,5 +1,5 @@
-import { operations } from "@/lib/api/operations";
-import { apiHandler } from "@/lib/http/api-handler";
+import { operations } from "@/lib/rest/operations";
+import { apiHandler } from "@/lib/rest/api-handler";
 import { createKeyVaultSecret } from "@/lib/secrets/create-key-vault-secret";
 import { createSecret } from "@/lib/secrets/create-secret";
 import { listSecrets } from "@/lib/secrets/list-secrets";

@@ -1,5 +1,5 @@
-import { operations } from "@/lib/api/operations";
-import { apiHandler } from "@/lib/http/api-handler";
+import { operations } from "@/lib/rest/operations";
+import { apiHandler } from "@/lib/rest/api-handler";
 import { syncInstance } from "@/lib/instances/sync-instance";
 
 export const POST = apiHandler(operations.syncInstance, (ctx, { params }) => syncInstance(ctx, { instanceId: params.id }));

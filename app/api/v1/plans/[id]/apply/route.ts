@@ -1,7 +1,7 @@
 import { after } from "next/server";
-import { operations } from "@/lib/api/operations";
+import { operations } from "@/lib/rest/operations";
 import { startDeployment } from "@/lib/deployments/start-deployment";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler } from "@/lib/rest/api-handler";
 
 export const POST = apiHandler(operations.applyPlan, async (ctx, { params }) => {
   const { deployment, run } = await startDeployment(ctx, { planId: params.id });

@@ -2,15 +2,15 @@
  * Helpers for the integration tests of plans, deployments and drift: find a synced API, save a
  * profile version (with the If-Match the previous version needs) and plan + apply in one go.
  */
-import type { AccessProfileInput } from "../../policy";
-import { listApis } from "../../apis/list-apis";
-import type { RequestContext } from "../../auth/request-context";
-import { syncInstance } from "../../instances/sync-instance";
-import { listProfileVersions } from "../../profiles/list-profile-versions";
-import { saveAccessProfile } from "../../profiles/save-access-profile";
-import { createPlan } from "../create-plan";
-import type { DeploymentView, PlanView } from "../schemas";
-import { startDeployment } from "../start-deployment";
+import type { AccessProfileInput } from "../../lib/policy";
+import { listApis } from "../../lib/apis/list-apis";
+import type { RequestContext } from "../../lib/auth/request-context";
+import { syncInstance } from "../../lib/instances/sync-instance";
+import { listProfileVersions } from "../../lib/profiles/list-profile-versions";
+import { saveAccessProfile } from "../../lib/profiles/save-access-profile";
+import { createPlan } from "../../lib/deployments/create-plan";
+import type { DeploymentView, PlanView } from "../../lib/deployments/schemas";
+import { startDeployment } from "../../lib/deployments/start-deployment";
 
 const CLIENT = "11111111-2222-3333-4444-555555555555";
 

@@ -3,10 +3,10 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
-import { PrismaClient } from "./generated/client";
-import { migrate, readMigrations } from "./migrator";
-import { MIGRATIONS_DIR } from "./migrate-database";
-import { pgliteSession, postgresSession } from "./sql-session";
+import { PrismaClient } from "../../lib/db/generated/client";
+import { migrate, readMigrations } from "../../lib/db/migrator";
+import { MIGRATIONS_DIR } from "../../lib/db/migrate-database";
+import { pgliteSession, postgresSession } from "../../lib/db/sql-session";
 
 /**
  * A fresh, migrated database for one integration test file, on the engine TEST_DB names:

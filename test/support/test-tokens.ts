@@ -4,9 +4,9 @@ import { ConfidentialClientApplication } from "@azure/msal-node";
 import { SignJWT, importJWK, type JWTPayload } from "jose";
 import { loadOrCreateIdentityState } from "../../sandbox/identity/identity-state";
 import type { SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
-import { resolveEntraConfig } from "../auth/entra-config";
-import { msalConfiguration } from "../auth/msal-client";
-import type { Role } from "../auth/permissions";
+import { resolveEntraConfig } from "../../lib/auth/entra-config";
+import { msalConfiguration } from "../../lib/auth/msal-client";
+import type { Role } from "../../lib/auth/permissions";
 
 const ROLE_CLAIMS: Record<Role, string> = { admin: "Portcullis.Admin", reviewer: "Portcullis.Reviewer", reader: "Portcullis.Reader" };
 

@@ -7,12 +7,12 @@ import type { faultConfigSchema } from "../../sandbox/apim/faults/fault-rules";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
 import { sandboxAppEnvironment, type SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
 import { startSandbox, type RunningSandbox } from "../../sandbox/start-sandbox";
-import { systemContext } from "../auth/system-context";
-import type { TestDatabase } from "../db/test-database";
-import { configureApimClients } from "../instances/apim-client-for-instance";
-import { registerInstance } from "../instances/register-instance";
-import type { InstanceView } from "../instances/schemas";
-import type { ApimClientOptions } from "../apim";
+import { systemContext } from "../../lib/auth/system-context";
+import type { TestDatabase } from "./test-database";
+import { configureApimClients } from "../../lib/apim/client-for-instance";
+import { registerInstance } from "../../lib/instances/register-instance";
+import type { InstanceView } from "../../lib/instances/schemas";
+import type { ApimClientOptions } from "../../lib/apim";
 import { setupTestDatabase } from "./setup-test-database";
 import { testTokens } from "./test-tokens";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Input, Operation, Output } from "../api/operation";
+import type { Input, Operation, Output } from "./operation";
 import { bearerContext } from "../auth/bearer-context";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { resolveEntraConfig, type EntraConfig } from "../../../lib/auth/entra-config";
-import { ensureSandboxTls } from "../../tls/ensure-sandbox-tls";
-import { startSandboxIdentityProvider, type SandboxIdentityProvider } from "../start-sandbox-identity-provider";
+import { ensureSandboxTls } from "../../../sandbox/tls/ensure-sandbox-tls";
+import { startSandboxIdentityProvider, type SandboxIdentityProvider } from "../../../sandbox/identity/start-sandbox-identity-provider";
 
 export const TEST_API_AUDIENCE = "api://portcullis-sandbox";
 export const TEST_REDIRECT_URI = "http://localhost:3000/auth/callback";

@@ -3,9 +3,9 @@ import * as secrets from "../../app/api/v1/instances/[id]/secrets/route";
 import * as refresh from "../../app/api/v1/secrets/[id]/refresh/route";
 import * as rotate from "../../app/api/v1/secrets/[id]/rotate/route";
 import * as secret from "../../app/api/v1/secrets/[id]/route";
-import { callRoute } from "../testing/call-route";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
-import { setKeyVaultSecret } from "./test-support/simulated-key-vault";
+import { callRoute } from "../support/call-route";
+import { setupSandboxHarness } from "../support/sandbox-harness";
+import { setKeyVaultSecret } from "../support/simulated-key-vault";
 
 const sandbox = setupSandboxHarness();
 const VALUE = "sk-rest-value-5e1c0d9a-do-not-leak";

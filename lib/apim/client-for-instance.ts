@@ -1,5 +1,5 @@
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
-import { createApimClient, type ApimClient, type ApimClientOptions } from "../apim";
+import { createApimClient, type ApimClient, type ApimClientOptions } from "./apim-client";
 import { getEntraConfig } from "../auth/bearer-context";
 import { getConfig } from "../env";
 

@@ -1,7 +1,7 @@
 import { createHttpHeaders, RestError, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
-import { createApimClient, type ApimClientOptions } from "../apim-client";
-import type { ApimInstance } from "../apim-instance";
+import { createApimClient, type ApimClientOptions } from "../../../lib/apim/apim-client";
+import type { ApimInstance } from "../../../lib/apim/apim-instance";
 
 /** A request as the fake ARM received it. */
 export interface SentRequest {

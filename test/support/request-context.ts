@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { permissionsOf, type Role } from "../auth/permissions";
-import type { RequestContext } from "../auth/request-context";
+import { permissionsOf, type Role } from "../../lib/auth/permissions";
+import type { RequestContext } from "../../lib/auth/request-context";
 
 /** A request context as an entry point would build it, for use-case tests. */
 export function contextFor(role: Role | "none", overrides: Partial<RequestContext["actor"]> = {}): RequestContext {

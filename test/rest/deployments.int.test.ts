@@ -7,12 +7,12 @@ import * as plans from "../../app/api/v1/apis/[id]/plans/route";
 import * as deployment from "../../app/api/v1/deployments/[id]/route";
 import * as apply from "../../app/api/v1/plans/[id]/apply/route";
 import * as plan from "../../app/api/v1/plans/[id]/route";
-import { apimClientForInstance } from "../instances/apim-client-for-instance";
-import { callRoute } from "../testing/call-route";
-import { contextFor } from "../testing/request-context";
-import { setupSandboxHarness } from "../testing/sandbox-harness";
-import type { DeploymentView, DriftReport, PlanView } from "./schemas";
-import { apiIdOf, profiles, saveProfile } from "./test-support/deployment-fixtures";
+import { apimClientForInstance } from "../../lib/apim/client-for-instance";
+import { callRoute } from "../support/call-route";
+import { contextFor } from "../support/request-context";
+import { setupSandboxHarness } from "../support/sandbox-harness";
+import type { DeploymentView, DriftReport, PlanView } from "../../lib/deployments/schemas";
+import { apiIdOf, profiles, saveProfile } from "../support/deployment-fixtures";
 
 // Next runs `after()` tasks once the response has been sent; outside a Next server, start them at once.
 vi.mock("next/server", async (importOriginal) => ({

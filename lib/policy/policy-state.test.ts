@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_POLICY_DOCUMENT, mergePolicy, parsePolicyDocument, type AccessProfile } from "../policy";
-import { apimReserialize } from "../policy/__fixtures__/apim-reserialize";
-import { loadReferencePolicies } from "../policy/__fixtures__/reference-policies";
-import { sampleProfiles } from "../policy/__fixtures__/sample-profiles";
-import { desiredBackendOf } from "./backend-fields";
+import { EMPTY_POLICY_DOCUMENT, mergePolicy, parsePolicyDocument, renderBackendEntity, type AccessProfile } from "./";
+import { apimReserialize } from "./__fixtures__/apim-reserialize";
+import { loadReferencePolicies } from "./__fixtures__/reference-policies";
+import { sampleProfiles } from "./__fixtures__/sample-profiles";
 import { policyStateOf, sameManagedPart, sameOutside, type PolicyState } from "./policy-state";
 
 function merged(existing: string, profile: AccessProfile): string {
@@ -13,8 +12,9 @@ function merged(existing: string, profile: AccessProfile): string {
 }
 
 function stateOf(xml: string, profile: AccessProfile): PolicyState {
-  const backend = desiredBackendOf(profile);
-  const state = policyStateOf(xml, backend ? { [backend.backendId]: backend.fields } : {});
+  const backend = renderBackendEntity(profile);
+  const fields = backend && { url: backend.properties.url ?? "", protocol: backend.properties.protocol ?? "http", credentials: backend.properties.credentials ?? {} };
+  const state = policyStateOf(xml, backend && fields ? { [backend.backendId]: fields } : {});
   if (state === null) throw new Error("not a readable policy");
   return state;
 }

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { faultRuleSchema } from "../../../sandbox/apim/faults/fault-rules";
 import { startTestSimulator, type TestSimulator } from "../../../sandbox/apim/test-support/test-simulator";
 import type { RequestLogEntry } from "../../../sandbox/apim/controls/request-log";
-import { createApimClient, type ApimClientOptions } from "../apim-client";
+import { createApimClient, type ApimClientOptions } from "../../../lib/apim/apim-client";
 
 /**
  * The local APIM simulator with our client pointed at it, for integration tests: the same

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import { AppError } from "../../errors";
-import type { ArmErrorDetails } from "../errors/map-arm-error";
+import { AppError } from "../../../lib/errors";
+import type { ArmErrorDetails } from "../../../lib/apim/errors/map-arm-error";
 
 /** The AppError a call failed with (fails the test if it succeeded or threw something else). */
 export async function appErrorOf(promise: Promise<unknown>): Promise<AppError & { details: ArmErrorDetails }> {

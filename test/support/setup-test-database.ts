@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
-import { setDb } from "../db";
-import { createTestDatabase, type TestDatabase } from "../db/test-database";
+import { setDb } from "../../lib/db";
+import { createTestDatabase, type TestDatabase } from "./test-database";
 
 /**
  * Gives a test file its own migrated database (engine from TEST_DB) and installs it as the

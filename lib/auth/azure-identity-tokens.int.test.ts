@@ -1,14 +1,13 @@
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import { ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { decodeJwt } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   TEST_API_AUDIENCE,
   startTestIdentityProvider,
   type TestIdentityProvider,
-} from "../../sandbox/identity/testing/start-test-identity-provider";
-import { createAppCredential } from "./azure-credential";
+} from "../../test/support/identity/start-test-identity-provider";
 import { createBearerTokenValidator } from "./bearer-token";
-import { resolveEntraConfig } from "./entra-config";
+import { resolveEntraConfig, type EntraConfig } from "./entra-config";
 
 // @azure/identity against the sandbox provider over HTTPS: the ARM token the app (and the
 // APIM client) will present to the APIM simulator, and the SDK's environment-driven path.
@@ -24,6 +23,14 @@ afterAll(async () => {
   await env?.close();
 });
 
+/** Client credentials as an app registration uses them; instance discovery off for the sandbox's host. */
+function appCredential(config: EntraConfig): TokenCredential {
+  return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, {
+    authorityHost: config.authorityHost,
+    disableInstanceDiscovery: !config.isMicrosoftHost,
+  });
+}
+
 async function tokenClaims(credential: TokenCredential, scope: string) {
   const token = await credential.getToken(scope);
   if (!token) throw new Error("no token");
@@ -31,9 +38,9 @@ async function tokenClaims(credential: TokenCredential, scope: string) {
   return decodeJwt(token.token);
 }
 
-describe("createAppCredential (ClientSecretCredential) against the sandbox", () => {
+describe("ClientSecretCredential against the sandbox", () => {
   it("gets an ARM token for the web app: the audience the APIM simulator requires", async () => {
-    const claims = await tokenClaims(createAppCredential(env.config), ARM_SCOPE);
+    const claims = await tokenClaims(appCredential(env.config), ARM_SCOPE);
 
     expect(claims).toMatchObject({
       aud: "https://management.azure.com/",
@@ -51,7 +58,7 @@ describe("createAppCredential (ClientSecretCredential) against the sandbox", () 
       ...env.idp.automationClient,
       authorityHost: env.idp.authorityHost,
     });
-    const token = await createAppCredential(automation).getToken(`${TEST_API_AUDIENCE}/.default`);
+    const token = await appCredential(automation).getToken(`${TEST_API_AUDIENCE}/.default`);
 
     const identity = await createBearerTokenValidator(env.config).authenticate(`Bearer ${token?.token}`);
 

@@ -1,6 +1,10 @@
 import canonicalize from "canonicalize";
-import { accessProfileSchema, parsePolicyDocumentOfAnyFormat, readAccessProfile, type AccessProfile, type BackendEntityProperties, type PolicyElement, type PolicyNode } from "../policy";
-import type { ManagedBackendFields } from "./backend-fields";
+import type { BackendEntityProperties, ManagedBackendFields } from "./backend-entity";
+import { parsePolicyDocumentOfAnyFormat } from "./document/parse-policy-document";
+import type { PolicyElement, PolicyNode } from "./document/policy-document";
+import { markerKind } from "./managed-block";
+import { accessProfileSchema, type AccessProfile } from "./profile-schema";
+import { readAccessProfile } from "./read/read-access-profile";
 
 /**
  * What a policy document means to Portcullis, independent of how APIM re-serialises it (CRLF,
@@ -17,9 +21,6 @@ export interface PolicyState {
   /** The document outside the managed blocks, one canonical line per node (decoded values, no layout). */
   outside: string[];
 }
-
-const BEGIN = /^\s*portcullis:begin\b/;
-const END = /^\s*portcullis:end\b/;
 
 /**
  * `backends` completes a block that selects a backend entity (the policy alone does not say
@@ -60,10 +61,11 @@ interface BlockCounts {
 function writeNodes(nodes: readonly PolicyNode[], depth: number, counts: BlockCounts, lines: string[]): void {
   let inBlock = false;
   for (const node of nodes) {
-    if (node.kind === "comment" && BEGIN.test(node.value)) {
+    const marker = markerKind(node);
+    if (marker === "begin") {
       counts.blocks += 1;
       inBlock = true;
-    } else if (node.kind === "comment" && END.test(node.value)) {
+    } else if (marker === "end") {
       inBlock = false;
     } else if (inBlock) {
       if (node.kind === "element" && counts.blocks === 1) counts.blockStatements += 1;

@@ -1,0 +1,23 @@
+import { apisOperations } from "../apis/operations";
+import { auditOperations } from "../audit/operations";
+import { authOperations } from "../auth/operations";
+import { deploymentsOperations } from "../deployments/operations";
+import { instancesOperations } from "../instances/operations";
+import { profilesOperations } from "../profiles/operations";
+import { secretsOperations } from "../secrets/operations";
+
+/**
+ * Every /api/v1 operation, keyed by operation id. Each feature declares its own in
+ * lib/<feature>/operations.ts; route handlers enforce them and openapi.json publishes them.
+ */
+export const operations = {
+  ...authOperations,
+  ...instancesOperations,
+  ...apisOperations,
+  ...profilesOperations,
+  ...deploymentsOperations,
+  ...secretsOperations,
+  ...auditOperations,
+};
+
+export type OperationId = keyof typeof operations;
