@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   generatePrismaClient();
   await check("lint", bin("eslint"), ["."]);
+  await check("formatting", bin("prettier"), ["--check", "."]);
   await check("type check", bin("tsc"), ["--noEmit", "-p", "."]);
   await vitest("unit", "unit");
   await vitest("integration (PGlite)", "integration", { TEST_DB: "pglite" });
