@@ -27,11 +27,15 @@ await benchmark(async (plane) => {
   const since = (await plane.requests()).at(-1)?.seq ?? 0;
   const limit = limitConcurrency(concurrency);
   const started = performance.now();
-  const deployments = await Promise.all(ids.map((apiId) => limit(async () => {
-    const plan = await createPlan(ctx, { apiId });
-    const { run } = await startDeployment(ctx, { planId: plan.id });
-    return run();
-  })));
+  const deployments = await Promise.all(
+    ids.map((apiId) =>
+      limit(async () => {
+        const plan = await createPlan(ctx, { apiId });
+        const { run } = await startDeployment(ctx, { planId: plan.id });
+        return run();
+      }),
+    ),
+  );
   const wallMs = performance.now() - started;
   await plane.clearFaults();
 
@@ -40,8 +44,12 @@ await benchmark(async (plane) => {
   const calls = (await plane.requests(since)).length;
   const minimumCalls = 3 * APIS; // per API: read the policy, list the named values, write the policy
   const lowerBoundMs = Math.ceil(APIS / concurrency) * 2 * LATENCY_MS;
-  console.log(`apply a profile change to ${APIS} APIs, ${LATENCY_MS} ms per ARM call, ${concurrency} APIs in flight (${plane.engine}):`);
+  console.log(
+    `apply a profile change to ${APIS} APIs, ${LATENCY_MS} ms per ARM call, ${concurrency} APIs in flight (${plane.engine}):`,
+  );
   const ratio = lowerBoundMs > 0 ? `; ratio ${(wallMs / lowerBoundMs).toFixed(2)}` : "";
-  console.log(`  wall time ${Math.round(wallMs)} ms; lower bound ${lowerBoundMs} ms (ceil(${APIS}/${concurrency}) x 2 round trips)${ratio}`);
+  console.log(
+    `  wall time ${Math.round(wallMs)} ms; lower bound ${lowerBoundMs} ms (ceil(${APIS}/${concurrency}) x 2 round trips)${ratio}`,
+  );
   console.log(`  ARM calls ${calls}; minimum ${minimumCalls} (3 per API); ratio ${(calls / minimumCalls).toFixed(2)}`);
 });

@@ -27,7 +27,10 @@ await benchmark(async (plane) => {
   for (let i = 1; i <= HARMLESS + SIGNIFICANT; i++) {
     const name = `bench-drift-${i}`;
     const live = (await apim.getApiPolicy(name)).value!;
-    const edited = i <= HARMLESS ? live.xml.replace("<outbound>", "<outbound>\r\n    <!-- tuned by hand -->") : live.xml.replace("11111111-2222-3333-4444-555555555555", "99999999-2222-3333-4444-555555555555");
+    const edited =
+      i <= HARMLESS
+        ? live.xml.replace("<outbound>", "<outbound>\r\n    <!-- tuned by hand -->")
+        : live.xml.replace("11111111-2222-3333-4444-555555555555", "99999999-2222-3333-4444-555555555555");
     await apim.putApiPolicy(name, edited, { etag: live.etag });
   }
 
@@ -40,13 +43,20 @@ await benchmark(async (plane) => {
 
   const expected = { in_sync: APIS - HARMLESS - SIGNIFICANT, changed_harmlessly: HARMLESS, drifted: SIGNIFICANT };
   for (const [status, count] of Object.entries(expected)) {
-    if (scan.counts[status] !== count) throw new Error(`expected ${count} ${status}, got ${JSON.stringify(scan.counts)}`);
+    if (scan.counts[status] !== count)
+      throw new Error(`expected ${count} ${status}, got ${JSON.stringify(scan.counts)}`);
   }
   const calls = (await plane.requests(since)).length;
   // One ETag read per policy, one for the named value all profiles share, one full read per changed policy.
   const minimumCalls = APIS + 1 + HARMLESS + SIGNIFICANT;
   const lowerBoundMs = Math.max(Math.ceil(minimumCalls / concurrency), 2) * LATENCY_MS;
-  console.log(`drift scan of ${APIS} APIs (${HARMLESS} edited outside the block, ${SIGNIFICANT} inside), ${LATENCY_MS} ms per ARM call, ${concurrency} calls in flight (${plane.engine}):`);
-  console.log(`  wall time ${Math.round(wallMs)} ms; lower bound ${lowerBoundMs} ms (ceil(${minimumCalls}/${concurrency}) rounds); ratio ${(wallMs / lowerBoundMs).toFixed(2)}`);
-  console.log(`  ARM calls ${calls} (scan counted ${scan.armCalls}); minimum ${minimumCalls}; ratio ${(calls / minimumCalls).toFixed(2)}`);
+  console.log(
+    `drift scan of ${APIS} APIs (${HARMLESS} edited outside the block, ${SIGNIFICANT} inside), ${LATENCY_MS} ms per ARM call, ${concurrency} calls in flight (${plane.engine}):`,
+  );
+  console.log(
+    `  wall time ${Math.round(wallMs)} ms; lower bound ${lowerBoundMs} ms (ceil(${minimumCalls}/${concurrency}) rounds); ratio ${(wallMs / lowerBoundMs).toFixed(2)}`,
+  );
+  console.log(
+    `  ARM calls ${calls} (scan counted ${scan.armCalls}); minimum ${minimumCalls}; ratio ${(calls / minimumCalls).toFixed(2)}`,
+  );
 });

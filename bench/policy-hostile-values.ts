@@ -17,8 +17,12 @@ const result = fc.check(
 );
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 if (result.failed) {
-  console.error(`counterexample after ${result.numRuns} runs (seed ${result.seed}): ${JSON.stringify(result.counterexample)}`);
+  console.error(
+    `counterexample after ${result.numRuns} runs (seed ${result.seed}): ${JSON.stringify(result.counterexample)}`,
+  );
   console.error(result.errorInstance);
   process.exit(1);
 }
-console.log(`${result.numRuns} hostile values: ${result.numRuns - accepted} refused naming their field, ${accepted} rendered, well-formed and read back exactly; no expression, reference or element injected (seed ${result.seed}, ${seconds} s)`);
+console.log(
+  `${result.numRuns} hostile values: ${result.numRuns - accepted} refused naming their field, ${accepted} rendered, well-formed and read back exactly; no expression, reference or element injected (seed ${result.seed}, ${seconds} s)`,
+);

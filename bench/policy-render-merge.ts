@@ -14,7 +14,10 @@ const TARGET_BYTES = 250 * 1024;
 const profile = sampleProfiles["managed-identity-policy--entra"];
 
 function nearLimit(file: string, format: "xml" | "rawxml"): string {
-  const text = readFileSync(fileURLToPath(new URL(`../lib/policy/__fixtures__/reference-policies/${file}`, import.meta.url)), "utf8");
+  const text = readFileSync(
+    fileURLToPath(new URL(`../lib/policy/__fixtures__/reference-policies/${file}`, import.meta.url)),
+    "utf8",
+  );
   const parsed = parsePolicyDocument(text, format);
   if (!parsed.ok) throw new Error(parsed.error.message);
   const inbound = parsed.document.root.children.find((node) => node.kind === "element" && node.name === "inbound");
@@ -43,17 +46,31 @@ function merged(text: string): string {
 }
 
 const rows: Array<[string, number]> = [];
-for (const [file, format] of [["21-aigw-ghcp-byok-entra.xml", "xml"], ["04-snippets-sap-token-validate-jwt-msi.xml", "rawxml"]] as const) {
+for (const [file, format] of [
+  ["21-aigw-ghcp-byok-entra.xml", "xml"],
+  ["04-snippets-sap-token-validate-jwt-msi.xml", "rawxml"],
+] as const) {
   const big = nearLimit(file, format);
   const once = merged(big);
   const kib = (Buffer.byteLength(big) / 1024).toFixed(0);
-  const baseline = format === "xml" ? median(() => checkWellFormed(big)) : median(() => parsePolicyDocument(big, "rawxml"));
+  const baseline =
+    format === "xml" ? median(() => checkWellFormed(big)) : median(() => parsePolicyDocument(big, "rawxml"));
   const baselineName = format === "xml" ? "saxes well-formedness check alone" : "parsePolicyDocument(rawxml) alone";
   rows.push([`${format} ${kib} KiB (${file}): ${baselineName}`, baseline]);
-  if (format === "xml") rows.push([`${format} ${kib} KiB: parsePolicyDocument(xml) (saxes + tree)`, median(() => parsePolicyDocument(big, "xml"))]);
+  if (format === "xml")
+    rows.push([
+      `${format} ${kib} KiB: parsePolicyDocument(xml) (saxes + tree)`,
+      median(() => parsePolicyDocument(big, "xml")),
+    ]);
   const insert = median(() => merged(big));
   const replace = median(() => merged(once));
-  rows.push([`${format} ${kib} KiB: render + merge, inserting the block (x${(insert / baseline).toFixed(2)} baseline)`, insert]);
-  rows.push([`${format} ${kib} KiB: render + merge, replacing the block (x${(replace / baseline).toFixed(2)} baseline)`, replace]);
+  rows.push([
+    `${format} ${kib} KiB: render + merge, inserting the block (x${(insert / baseline).toFixed(2)} baseline)`,
+    insert,
+  ]);
+  rows.push([
+    `${format} ${kib} KiB: render + merge, replacing the block (x${(replace / baseline).toFixed(2)} baseline)`,
+    replace,
+  ]);
 }
 for (const [name, ms] of rows) console.log(`${ms.toFixed(2).padStart(8)} ms  ${name}`);

@@ -21,7 +21,9 @@ export async function readInputFile(io: CliIo, path: string, what: string): Prom
     return await io.readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${what} ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message}`);
+    throw new InputError(
+      `cannot read ${what} ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message}`,
+    );
   }
 }
 
@@ -36,7 +38,9 @@ export async function readJsonFile(io: CliIo, path: string, what: string): Promi
 
 /** One line: the first problem's position and message. */
 export function positioned(path: string, problem: { message: string; line?: number; column?: number }): string {
-  return problem.line === undefined ? `${path}: ${problem.message}` : `${path}:${problem.line}:${problem.column ?? 1}: ${problem.message}`;
+  return problem.line === undefined
+    ? `${path}: ${problem.message}`
+    : `${path}:${problem.line}:${problem.column ?? 1}: ${problem.message}`;
 }
 
 export function formatOption(value: string | undefined): "xml" | "rawxml" | undefined {

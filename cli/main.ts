@@ -18,7 +18,10 @@ Commands:
 Run 'portcullis policy <command> --help' for a command's options.
 `;
 
-const policyUsage = usage.replace("Usage: portcullis policy <command> [options]", "Usage: portcullis policy render|parse|lint [options]");
+const policyUsage = usage.replace(
+  "Usage: portcullis policy <command> [options]",
+  "Usage: portcullis policy render|parse|lint [options]",
+);
 
 const commands: Record<string, { usage: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
   render: { usage: renderUsage, run: renderCommand },

@@ -12,7 +12,9 @@ export function parseCommandArgs<T extends Options>(args: string[], options: T, 
     throw new InputError((error as Error).message.split("\n")[0] ?? "invalid arguments");
   }
   if (parsed.positionals.length !== positionals) {
-    throw new InputError(positionals === 1 ? "expected exactly one POLICY.xml" : `unexpected argument '${parsed.positionals[0]}'`);
+    throw new InputError(
+      positionals === 1 ? "expected exactly one POLICY.xml" : `unexpected argument '${parsed.positionals[0]}'`,
+    );
   }
   return parsed;
 }

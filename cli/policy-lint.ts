@@ -18,16 +18,37 @@ unknown named values, broken Portcullis blocks, size limits. Exits 1 when any fi
 export async function lintCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
-    { json: { type: "boolean" }, "named-values": { type: "string" }, tier: { type: "string" }, format: { type: "string" } },
+    {
+      json: { type: "boolean" },
+      "named-values": { type: "string" },
+      tier: { type: "string" },
+      format: { type: "string" },
+    },
     1,
   );
   const path = positionals[0] ?? "";
   const tier = values.tier;
-  if (tier !== undefined && tier !== "consumption" && tier !== "dedicated") throw new InputError(`--tier must be consumption or dedicated, not '${tier}'`);
-  const namedValues = values["named-values"]?.split(",").map((name) => name.trim()).filter((name) => name !== "");
-  const result = lintPolicy(await readInputFile(io, path, "policy"), { format: formatOption(values.format), namedValues, tier });
+  if (tier !== undefined && tier !== "consumption" && tier !== "dedicated")
+    throw new InputError(`--tier must be consumption or dedicated, not '${tier}'`);
+  const namedValues = values["named-values"]
+    ?.split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  const result = lintPolicy(await readInputFile(io, path, "policy"), {
+    format: formatOption(values.format),
+    namedValues,
+    tier,
+  });
   if (!result.ok) throw new InputError(positioned(path, result.error));
   if (values.json === true) io.stdout(`${JSON.stringify(result.findings, null, 2)}\n`);
-  else io.stdout(result.findings.map((finding) => `${path}:${finding.line}:${finding.column}: ${finding.severity} ${finding.code}: ${finding.message}\n`).join(""));
+  else
+    io.stdout(
+      result.findings
+        .map(
+          (finding) =>
+            `${path}:${finding.line}:${finding.column}: ${finding.severity} ${finding.code}: ${finding.message}\n`,
+        )
+        .join(""),
+    );
   return result.findings.some((finding) => finding.severity === "error") ? 1 : 0;
 }

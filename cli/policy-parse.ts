@@ -15,16 +15,23 @@ it found but does not manage.
 `;
 
 export async function parseCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" }, backend: { type: "string" }, format: { type: "string" } }, 1);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { json: { type: "boolean" }, backend: { type: "string" }, format: { type: "string" } },
+    1,
+  );
   const path = positionals[0] ?? "";
   const text = await readInputFile(io, path, "policy");
   const format = formatOption(values.format);
   let result = readAccessProfile(text, { format });
   if (!result.ok) throw new InputError(positioned(path, result.error));
   if (values.backend !== undefined) {
-    const entity = (await readJsonFile(io, values.backend, "backend")) as { properties?: BackendEntityProperties } & BackendEntityProperties;
+    const entity = (await readJsonFile(io, values.backend, "backend")) as {
+      properties?: BackendEntityProperties;
+    } & BackendEntityProperties;
     const backendId = result.reading.undetermined.find((field) => field.backendId !== undefined)?.backendId;
-    if (backendId === undefined) throw new InputError(`--backend was given but ${path} selects no backend whose entity is needed`);
+    if (backendId === undefined)
+      throw new InputError(`--backend was given but ${path} selects no backend whose entity is needed`);
     result = readAccessProfile(text, { format, backends: { [backendId]: entity.properties ?? entity } });
     if (!result.ok) throw new InputError(positioned(path, result.error));
   }
@@ -34,7 +41,13 @@ export async function parseCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 function asJson(reading: PolicyReading) {
-  return { profile: reading.profile, undetermined: reading.undetermined, unmanaged: reading.unmanaged, source: reading.source, format: reading.format };
+  return {
+    profile: reading.profile,
+    undetermined: reading.undetermined,
+    unmanaged: reading.unmanaged,
+    source: reading.source,
+    format: reading.format,
+  };
 }
 
 function asText(reading: PolicyReading): string {
@@ -42,6 +55,7 @@ function asText(reading: PolicyReading): string {
   lines.push(`callerAuth: ${reading.callerAuth === null ? "(undetermined)" : JSON.stringify(reading.callerAuth)}`);
   lines.push(`backendAuth: ${reading.backendAuth === null ? "(undetermined)" : JSON.stringify(reading.backendAuth)}`);
   for (const field of reading.undetermined) lines.push(`undetermined ${field.path}: ${field.reason}`);
-  for (const statement of reading.unmanaged) lines.push(`unmanaged line ${statement.line} <${statement.element}> in ${statement.section}: ${statement.reason}`);
+  for (const statement of reading.unmanaged)
+    lines.push(`unmanaged line ${statement.line} <${statement.element}> in ${statement.section}: ${statement.reason}`);
   return `${lines.join("\n")}\n`;
 }

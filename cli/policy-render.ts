@@ -16,19 +16,29 @@ profile's statements merged in: only the Portcullis block changes, everything el
 `;
 
 export async function renderCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { profile: { type: "string" }, into: { type: "string" }, adopt: { type: "boolean" }, format: { type: "string" } }, 0);
+  const { values } = parseCommandArgs(
+    args,
+    { profile: { type: "string" }, into: { type: "string" }, adopt: { type: "boolean" }, format: { type: "string" } },
+    0,
+  );
   if (values.profile === undefined) throw new InputError("--profile FILE is required");
   const validation = validateAccessProfile(await readJsonFile(io, values.profile, "profile"));
   if (!validation.ok) {
-    throw new InputError(`invalid profile ${values.profile}: ${validation.issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`);
+    throw new InputError(
+      `invalid profile ${values.profile}: ${validation.issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`,
+    );
   }
   if (values.into === undefined) {
-    if (values.adopt === true) throw new InputError("--adopt needs --into POLICY.xml: it takes over statements of an existing policy");
+    if (values.adopt === true)
+      throw new InputError("--adopt needs --into POLICY.xml: it takes over statements of an existing policy");
     io.stdout(renderPolicy(validation.profile));
     return 0;
   }
   const existing = await readInputFile(io, values.into, "policy");
-  const merged = mergePolicy(existing, validation.profile, { format: formatOption(values.format), adopt: values.adopt === true });
+  const merged = mergePolicy(existing, validation.profile, {
+    format: formatOption(values.format),
+    adopt: values.adopt === true,
+  });
   if (!merged.ok) throw new InputError(positioned(values.into, merged.error));
   io.stdout(merged.text);
   return 0;

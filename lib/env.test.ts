@@ -35,10 +35,17 @@ describe("configuration from the environment", () => {
   });
 
   it("uses Entra ID and PostgreSQL when configured, with derived defaults", () => {
-    const config = loadConfig({ ...entra, DATABASE_URL: "postgres://u:p@db:5432/portcullis", PORT: "8080", ROLE_ADMIN: "Gate.Admin" }, "/srv");
+    const config = loadConfig(
+      { ...entra, DATABASE_URL: "postgres://u:p@db:5432/portcullis", PORT: "8080", ROLE_ADMIN: "Gate.Admin" },
+      "/srv",
+    );
     expect(config).toMatchObject({
       sandbox: false,
-      entra: { tenantId: entra.AZURE_TENANT_ID, authorityHost: "https://login.microsoftonline.com", apiAudience: `api://${entra.AZURE_CLIENT_ID}` },
+      entra: {
+        tenantId: entra.AZURE_TENANT_ID,
+        authorityHost: "https://login.microsoftonline.com",
+        apiAudience: `api://${entra.AZURE_CLIENT_ID}`,
+      },
       database: { kind: "postgres", url: "postgres://u:p@db:5432/portcullis" },
       port: 8080,
       roles: { admin: "Gate.Admin" },
@@ -46,7 +53,9 @@ describe("configuration from the environment", () => {
   });
 
   it("names each variable that is wrong and why", () => {
-    expect(problems({ PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", SESSION_IDLE_MINUTES: "0" })).toEqual([
+    expect(
+      problems({ PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", SESSION_IDLE_MINUTES: "0" }),
+    ).toEqual([
       "PORT: must be a positive whole number",
       "DATABASE_URL: must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)",
       "SESSION_IDLE_MINUTES: must be a positive whole number",
@@ -64,11 +73,17 @@ describe("configuration from the environment", () => {
   it("requires a shared fingerprint key and an https public URL with Entra ID", () => {
     const { FINGERPRINT_KEY: _key, ...withoutKey } = entra;
     expect(problems(withoutKey)).toEqual([expect.stringMatching(/^FINGERPRINT_KEY: is required/)]);
-    expect(problems({ ...entra, APP_URL: "http://portcullis.example.com" })).toEqual([expect.stringMatching(/^APP_URL: must use https/)]);
-    expect(problems({ ...entra, FINGERPRINT_KEY: "short" })).toEqual([expect.stringMatching(/^FINGERPRINT_KEY: must be at least 32/)]);
+    expect(problems({ ...entra, APP_URL: "http://portcullis.example.com" })).toEqual([
+      expect.stringMatching(/^APP_URL: must use https/),
+    ]);
+    expect(problems({ ...entra, FINGERPRINT_KEY: "short" })).toEqual([
+      expect.stringMatching(/^FINGERPRINT_KEY: must be at least 32/),
+    ]);
   });
 
   it("refuses a tenant that is not a GUID", () => {
-    expect(problems({ ...entra, AZURE_TENANT_ID: "contoso.onmicrosoft.com" })).toEqual(["AZURE_TENANT_ID: must be the tenant's GUID"]);
+    expect(problems({ ...entra, AZURE_TENANT_ID: "contoso.onmicrosoft.com" })).toEqual([
+      "AZURE_TENANT_ID: must be the tenant's GUID",
+    ]);
   });
 });

@@ -31,11 +31,16 @@ const envSchema = z
     DATABASE_URL: optionalText.pipe(
       z
         .string()
-        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)")
+        .regex(
+          /^postgres(ql)?:\/\//,
+          "must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)",
+        )
         .optional(),
     ),
     AZURE_TENANT_ID: optionalText.pipe(z.string().regex(guid, "must be the tenant's GUID").optional()),
-    AZURE_CLIENT_ID: optionalText.pipe(z.string().regex(guid, "must be the app registration's client id (a GUID)").optional()),
+    AZURE_CLIENT_ID: optionalText.pipe(
+      z.string().regex(guid, "must be the app registration's client id (a GUID)").optional(),
+    ),
     AZURE_CLIENT_SECRET: optionalText,
     AZURE_AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https$/ }).optional()),
     API_AUDIENCE: optionalText,
@@ -72,10 +77,18 @@ const envSchema = z
       });
     }
     if (real && env.APP_URL === undefined) {
-      ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "is required with Entra ID configuration (the public URL users open)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_URL"],
+        message: "is required with Entra ID configuration (the public URL users open)",
+      });
     }
     if (real && env.APP_URL !== undefined && !isHttpsOrLoopback(env.APP_URL)) {
-      ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "must use https:// outside localhost (session cookies are Secure)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_URL"],
+        message: "must use https:// outside localhost (session cookies are Secure)",
+      });
     }
   });
 
@@ -141,7 +154,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     appUrl: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     dataDir,
-    database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL }
+      : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
     entra,
     sandbox: entra === undefined || e.PORTCULLIS_SANDBOX === "1",
     roles: {

@@ -4,12 +4,19 @@ import { AppError } from "./errors";
 import { formatPath, parseInput } from "./validation";
 
 describe("input validation errors", () => {
-  const schema = z.object({ items: z.array(z.object({ id: z.string().uuid("must be a GUID") })), name: z.string().min(1, "must not be empty") });
+  const schema = z.object({
+    items: z.array(z.object({ id: z.string().uuid("must be a GUID") })),
+    name: z.string().min(1, "must not be empty"),
+  });
 
   it("names every bad field by its JSON path with the reason", () => {
     const error = (() => {
       try {
-        parseInput(schema, { items: [{ id: "00000000-0000-0000-0000-000000000000" }, { id: "nope" }], name: "" }, "request body");
+        parseInput(
+          schema,
+          { items: [{ id: "00000000-0000-0000-0000-000000000000" }, { id: "nope" }], name: "" },
+          "request body",
+        );
       } catch (e) {
         return e;
       }
@@ -20,7 +27,9 @@ describe("input validation errors", () => {
       { path: "items[1].id", message: "must be a GUID" },
       { path: "name", message: "must not be empty" },
     ]);
-    expect((error as AppError).message).toBe("The request body is not valid: items[1].id must be a GUID; name must not be empty.");
+    expect((error as AppError).message).toBe(
+      "The request body is not valid: items[1].id must be a GUID; name must not be empty.",
+    );
   });
 
   it("returns the parsed value when valid", () => {

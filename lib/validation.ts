@@ -6,7 +6,10 @@ import { AppError, type FieldIssue } from "./errors";
  * (`callerAuth.clientApplicationIds[1]`) and the reason. Pure; the policy engine's CLI uses it too.
  */
 export function formatZodIssues(error: z.ZodError, prefix = "", rootLabel = "(input)"): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath([...(prefix ? [prefix] : []), ...issue.path], rootLabel), message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: formatPath([...(prefix ? [prefix] : []), ...issue.path], rootLabel),
+    message: issue.message,
+  }));
 }
 
 export function formatPath(path: readonly PropertyKey[], rootLabel = "(input)"): string {
@@ -27,5 +30,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what 
     .slice(0, 3)
     .map((f) => `${f.path} ${f.message}`)
     .join("; ");
-  throw new AppError("bad_request", `The ${what} is not valid: ${summary}${fields.length > 3 ? ` (and ${fields.length - 3} more)` : ""}.`, { fields });
+  throw new AppError(
+    "bad_request",
+    `The ${what} is not valid: ${summary}${fields.length > 3 ? ` (and ${fields.length - 3} more)` : ""}.`,
+    { fields },
+  );
 }

@@ -41,7 +41,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     roleNames: options.roleNames,
   });
   try {
-    const keys = createRemoteJWKSet(new URL(`${identityProvider.authorityHost}/${identityProvider.tenantId}/discovery/v2.0/keys`));
+    const keys = createRemoteJWKSet(
+      new URL(`${identityProvider.authorityHost}/${identityProvider.tenantId}/discovery/v2.0/keys`),
+    );
     const simulator = await startApimSimulator({
       dataDir: path.join(options.dataDir, "sandbox", "apim"),
       port: options.armPort,
@@ -50,7 +52,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       async authenticate(authorization) {
         const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
         if (!token) throw new Error("a bearer token is required");
-        await jwtVerify(token, keys, { algorithms: ["RS256"], issuer: identityProvider.issuer, audience: ARM_AUDIENCE });
+        await jwtVerify(token, keys, {
+          algorithms: ["RS256"],
+          issuer: identityProvider.issuer,
+          audience: ARM_AUDIENCE,
+        });
       },
     });
     const coordinates: SandboxCoordinates = {

@@ -6,7 +6,16 @@ import path from "node:path";
  * Builds the web app when there is no build or a source file is newer than it, so the first
  * `npm start` builds and later ones start at once.
  */
-const SOURCES = ["app", "components", "lib", "proxy.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "proxy.ts",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+];
 const SKIP = new Set(["generated", "node_modules", "__fixtures__", "__golden__"]);
 
 export function buildIfStale(root: string): void {

@@ -15,11 +15,20 @@ const stamp = path.join(root, "lib/db/generated/.schema-hash");
 export function generatePrismaClient({ force = false } = {}): void {
   const hash = createHash("sha256").update(readFileSync(schema)).digest("hex");
   if (!force && existsSync(stamp) && readFileSync(stamp, "utf8") === hash && statSync(stamp).isFile()) return;
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate", "--schema", schema], {
-    cwd: root,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/prisma/build/index.js"), "generate", "--schema", schema],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
+        PRISMA_HIDE_UPDATE_MESSAGE: "1",
+        CHECKPOINT_DISABLE: "1",
+      },
+      encoding: "utf8",
+    },
+  );
   if (result.status !== 0) {
     throw new Error(`prisma generate failed:\n${result.stdout}\n${result.stderr}`);
   }

@@ -38,7 +38,12 @@ export async function startSandboxHost(
   const coordinates = await new Promise<SandboxCoordinates>((resolve, reject) => {
     child.once("message", (message: { type: string; coordinates: SandboxCoordinates }) => resolve(message.coordinates));
     child.once("exit", (code) =>
-      reject(new AppError("config", `The sandbox could not start (exit code ${code}); is port ${options.identityPort} or ${options.armPort} in use? Set SANDBOX_IDENTITY_PORT / SANDBOX_ARM_PORT to change them.`)),
+      reject(
+        new AppError(
+          "config",
+          `The sandbox could not start (exit code ${code}); is port ${options.identityPort} or ${options.armPort} in use? Set SANDBOX_IDENTITY_PORT / SANDBOX_ARM_PORT to change them.`,
+        ),
+      ),
     );
   });
   child.on("exit", (code) => {
@@ -47,7 +52,9 @@ export async function startSandboxHost(
   });
 
   await registerSandboxInstance(config, coordinates);
-  console.log(`Sandbox ready: identity provider ${coordinates.authorityHost}, APIM simulator ${coordinates.armEndpoint}; users and passwords in ${path.join(config.dataDir, "sandbox.json")}`);
+  console.log(
+    `Sandbox ready: identity provider ${coordinates.authorityHost}, APIM simulator ${coordinates.armEndpoint}; users and passwords in ${path.join(config.dataDir, "sandbox.json")}`,
+  );
   return {
     ...sandboxAppEnvironment(coordinates),
     APP_URL: config.appUrl,

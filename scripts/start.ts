@@ -35,11 +35,15 @@ try {
     env = { ...env, ...(await startSandboxHost(config, root, children, shutdown)) };
   }
 
-  const next = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(config.port)], {
-    cwd: root,
-    env,
-    stdio: "inherit",
-  });
+  const next = spawn(
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(config.port)],
+    {
+      cwd: root,
+      env,
+      stdio: "inherit",
+    },
+  );
   children.push(next);
   next.on("exit", (code) => shutdown(code ?? 1));
   console.log(`Portcullis is starting on ${config.appUrl}${config.entra ? "" : " (sandbox mode)"}`);

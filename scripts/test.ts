@@ -23,7 +23,11 @@ const failures: string[] = [];
 
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -41,11 +45,20 @@ async function vitest(name: string, project: string, env: Record<string, string>
   banner(name);
   const report = path.join(out, `${name.replace(/\W+/g, "-")}.json`);
   rmSync(report, { force: true });
-  const code = await run(bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env);
+  const code = await run(
+    bin("vitest"),
+    ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    env,
+  );
   if (!existsSync(report)) return record(name, 0, 1);
-  const result = JSON.parse(readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; numFailedTestSuites: number };
+  const result = JSON.parse(readFileSync(report, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numFailedTestSuites: number;
+  };
   // A file that fails to load has no tests but is a failure all the same.
-  const failed = result.numFailedTests + (result.numFailedTests === 0 && code !== 0 ? Math.max(1, result.numFailedTestSuites) : 0);
+  const failed =
+    result.numFailedTests + (result.numFailedTests === 0 && code !== 0 ? Math.max(1, result.numFailedTestSuites) : 0);
   record(name, result.numPassedTests, failed);
 }
 
@@ -55,7 +68,9 @@ async function playwright(name: string): Promise<void> {
   rmSync(report, { force: true });
   const code = await run(bin("playwright"), ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
   if (!existsSync(report)) return record(name, 0, 1);
-  const stats = (JSON.parse(readFileSync(report, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
+  const stats = (
+    JSON.parse(readFileSync(report, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number } }
+  ).stats;
   const failed = stats.unexpected + (stats.unexpected === 0 && code !== 0 ? 1 : 0);
   record(name, stats.expected + stats.flaky, failed);
 }
@@ -77,7 +92,9 @@ async function postgresReachable(): Promise<boolean> {
     await client.end();
     return true;
   } catch (error) {
-    console.error(`PostgreSQL is not reachable at TEST_DATABASE_URL (${new URL(TEST_DATABASE_URL).host}): ${(error as Error).message}`);
+    console.error(
+      `PostgreSQL is not reachable at TEST_DATABASE_URL (${new URL(TEST_DATABASE_URL).host}): ${(error as Error).message}`,
+    );
     return false;
   }
 }
@@ -90,7 +107,8 @@ async function main(): Promise<void> {
   await check("type check", bin("tsc"), ["--noEmit", "-p", "."]);
   await vitest("unit", "unit");
   await vitest("integration (PGlite)", "integration", { TEST_DB: "pglite" });
-  if (await postgresReachable()) await vitest("integration (PostgreSQL)", "integration", { TEST_DB: "postgres", TEST_DATABASE_URL });
+  if (await postgresReachable())
+    await vitest("integration (PostgreSQL)", "integration", { TEST_DB: "postgres", TEST_DATABASE_URL });
   else record("integration (PostgreSQL)", 0, 1);
   const built = await check("production build", bin("next"), ["build"]);
   if (built) await playwright("browser and API tests");

@@ -13,7 +13,9 @@ const SHOWN = 10;
 export async function DriftOverview({ ctx, instanceIds }: { ctx: RequestContext; instanceIds: string[] }) {
   const scans = await Promise.all(instanceIds.map((instanceId) => orArmFailure(scanDrift(ctx, { instanceId }))));
   const failed = scans.find((scan) => !scan.ok);
-  const reports = scans.flatMap((scan) => (scan.ok ? scan.value.apis : [])).filter((report) => report.status === "drifted" || report.status === "check_failed");
+  const reports = scans
+    .flatMap((scan) => (scan.ok ? scan.value.apis : []))
+    .filter((report) => report.status === "drifted" || report.status === "check_failed");
   return (
     <div className="space-y-3">
       {failed && !failed.ok ? <ArmProblem title="Some instances could not be checked." error={failed.error} /> : null}
@@ -24,7 +26,10 @@ export async function DriftOverview({ ctx, instanceIds }: { ctx: RequestContext;
           items={reports.slice(0, SHOWN).map((report) => ({
             id: report.apiId,
             name: report.displayName ?? report.apimName,
-            why: report.status === "drifted" ? `changed in APIM outside Portcullis (${report.significant.length} ${report.significant.length === 1 ? "difference" : "differences"})` : `could not be checked: ${report.error ?? "unknown error"}`,
+            why:
+              report.status === "drifted"
+                ? `changed in APIM outside Portcullis (${report.significant.length} ${report.significant.length === 1 ? "difference" : "differences"})`
+                : `could not be checked: ${report.error ?? "unknown error"}`,
           }))}
           more={reports.length - SHOWN}
           moreHref="/apis"

@@ -27,7 +27,9 @@ export async function orNull<T>(lookup: Promise<T>): Promise<T | null> {
  * A page of a list whose cursor came from the URL: a cursor we did not issue (edited, or from
  * an older version) gives an empty page marked stale instead of an error page.
  */
-export async function orStalePage<T>(lookup: Promise<{ items: T[]; nextCursor: string | null }>): Promise<{ items: T[]; nextCursor: string | null; stale?: true }> {
+export async function orStalePage<T>(
+  lookup: Promise<{ items: T[]; nextCursor: string | null }>,
+): Promise<{ items: T[]; nextCursor: string | null; stale?: true }> {
   try {
     return await lookup;
   } catch (error) {
@@ -37,7 +39,9 @@ export async function orStalePage<T>(lookup: Promise<{ items: T[]; nextCursor: s
 }
 
 /** A read from APIM that may fail upstream: the failure to show in place of the result, anything else thrown. */
-export async function orArmFailure<T>(read: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: AppError }> {
+export async function orArmFailure<T>(
+  read: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: AppError }> {
   try {
     return { ok: true, value: await read };
   } catch (error) {

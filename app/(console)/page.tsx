@@ -76,7 +76,13 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
               {overview.deployedInstanceIds.length === 0 ? (
                 <p className="text-sm text-slate-600">Nothing deployed yet.</p>
               ) : checkDrift ? (
-                <Suspense fallback={<p className="text-sm text-slate-600" role="status">Checking APIM…</p>}>
+                <Suspense
+                  fallback={
+                    <p className="text-sm text-slate-600" role="status">
+                      Checking APIM…
+                    </p>
+                  }
+                >
                   <DriftOverview ctx={ctx} instanceIds={overview.deployedInstanceIds} />
                 </Suspense>
               ) : (

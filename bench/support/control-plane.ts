@@ -47,7 +47,12 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<void>): P
     const { caCertPath } = await ensureSandboxTls(tlsDir);
     const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
       stdio: "inherit",
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertPath, PORTCULLIS_BENCH_TLS_DIR: tlsDir, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: caCertPath,
+        PORTCULLIS_BENCH_TLS_DIR: tlsDir,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      },
     });
     const code = await new Promise<number>((resolve) => child.on("exit", (exit) => resolve(exit ?? 1)));
     await rm(tlsDir, { recursive: true, force: true });
@@ -70,10 +75,21 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<void>): P
     Object.assign(process.env, sandboxAppEnvironment(c));
     configureApimClients({ pollIntervalMs: 10 });
     const ctx = systemContext();
-    const instance = await registerInstance(ctx, { name: "sandbox", subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup, serviceName: c.serviceName, armEndpoint: c.armEndpoint });
+    const instance = await registerInstance(ctx, {
+      name: "sandbox",
+      subscriptionId: c.subscriptionId,
+      resourceGroup: c.resourceGroup,
+      serviceName: c.serviceName,
+      armEndpoint: c.armEndpoint,
+    });
     const control = async (method: string, route: string, body?: unknown) => {
-      const response = await fetch(`${c.armEndpoint}/_sandbox/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-      if (!response.ok) throw new Error(`sandbox control ${method} ${route}: ${response.status} ${await response.text()}`);
+      const response = await fetch(`${c.armEndpoint}/_sandbox/${route}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok)
+        throw new Error(`sandbox control ${method} ${route}: ${response.status} ${await response.text()}`);
       return response.status === 204 ? undefined : ((await response.json()) as unknown);
     };
     await main({
@@ -82,12 +98,13 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<void>): P
       engine: database.engine,
       setFaults: async (config) => void (await control("POST", "faults", config)),
       clearFaults: async () => void (await control("DELETE", "faults")),
-      requests: async (since = 0) => ((await control("GET", `requests?since=${since}&limit=1000000`)) as { requests: RequestLogEntry[] }).requests,
+      requests: async (since = 0) =>
+        ((await control("GET", `requests?since=${since}&limit=1000000`)) as { requests: RequestLogEntry[] }).requests,
       seedApis: async (count, prefix) => {
         const names = new Set(((await control("POST", "seed", { apis: count, prefix })) as { apis: string[] }).apis);
         await syncInstance(ctx, { instanceId: instance.id });
         const ids: string[] = [];
-        for (let cursor: string | undefined; ; ) {
+        for (let cursor: string | undefined; ;) {
           const page = await listApis(ctx, { search: prefix, limit: 200, cursor });
           ids.push(...page.items.filter((api) => names.has(api.apimName)).map((api) => api.id));
           if (page.nextCursor === null) return ids;
@@ -111,7 +128,11 @@ export function numberArgument(name: string, fallback: number): number {
 }
 
 /** Setup, not measured: saves `profile` for every API and applies it, 16 APIs at a time. */
-export async function deployEach(plane: ControlPlane, apiIds: readonly string[], profile: AccessProfileInput): Promise<void> {
+export async function deployEach(
+  plane: ControlPlane,
+  apiIds: readonly string[],
+  profile: AccessProfileInput,
+): Promise<void> {
   const limit = limitConcurrency(16);
   await Promise.all(
     apiIds.map((apiId) =>

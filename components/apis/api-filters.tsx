@@ -18,7 +18,12 @@ export function ApiFilters({
   errors: FieldIssue[];
 }) {
   return (
-    <form method="get" role="search" aria-label="Filter APIs" className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4">
+    <form
+      method="get"
+      role="search"
+      aria-label="Filter APIs"
+      className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <TextField
         id="api-search"
         type="search"

@@ -24,10 +24,19 @@ export function ApiTable({ apis }: { apis: ApiView[] }) {
           </th>
           <td className="px-3 py-2">{api.instanceName}</td>
           <td className="px-3 py-2 font-mono text-xs">/{api.path}</td>
-          <td className="px-3 py-2">{api.profileVersion === null ? <Badge tone="warning">no profile</Badge> : <Badge>version {api.profileVersion}</Badge>}</td>
+          <td className="px-3 py-2">
+            {api.profileVersion === null ? (
+              <Badge tone="warning">no profile</Badge>
+            ) : (
+              <Badge>version {api.profileVersion}</Badge>
+            )}
+          </td>
           <td className="px-3 py-2">
             {api.lastDeployment ? (
-              <Link href={`/deployments/${api.lastDeployment.id}`} className="inline-flex flex-col gap-1 hover:underline">
+              <Link
+                href={`/deployments/${api.lastDeployment.id}`}
+                className="inline-flex flex-col gap-1 hover:underline"
+              >
                 <DeploymentStatusBadge status={api.lastDeployment.status} />
                 <span className="text-xs text-slate-600">
                   <DateTime value={api.lastDeployment.startedAt} />

@@ -25,7 +25,9 @@ export function AuditEventRow({ event }: { event: PublicAuditEvent }) {
         {event.target.type}:{event.target.id}
       </td>
       <td className="px-3 py-2">
-        <span className={`rounded px-2 py-0.5 text-xs font-semibold ${OUTCOME_STYLE[event.outcome] ?? "bg-slate-100"}`}>{event.outcome}</span>
+        <span className={`rounded px-2 py-0.5 text-xs font-semibold ${OUTCOME_STYLE[event.outcome] ?? "bg-slate-100"}`}>
+          {event.outcome}
+        </span>
       </td>
       <td className="px-3 py-2 text-xs">
         <details>
@@ -58,7 +60,9 @@ function Json({ label, value }: { label: string; value: unknown }) {
   return (
     <figure className="mt-2">
       <figcaption className="font-semibold">{label}</figcaption>
-      <pre className="mt-1 max-h-64 max-w-xl overflow-auto rounded bg-slate-50 p-2 font-mono text-xs">{JSON.stringify(value, null, 2)}</pre>
+      <pre className="mt-1 max-h-64 max-w-xl overflow-auto rounded bg-slate-50 p-2 font-mono text-xs">
+        {JSON.stringify(value, null, 2)}
+      </pre>
     </figure>
   );
 }

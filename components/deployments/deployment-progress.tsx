@@ -7,7 +7,9 @@ import type { DeploymentView } from "@/lib/deployments/schemas";
 export function DeploymentProgress({ deployment }: { deployment: DeploymentView }) {
   const total = deployment.steps.length;
   const done = deployment.steps.filter((step) => step.status === "succeeded" || step.status === "skipped").length;
-  const current = deployment.steps.find((step) => step.status === "running") ?? deployment.steps.find((step) => step.status === "pending");
+  const current =
+    deployment.steps.find((step) => step.status === "running") ??
+    deployment.steps.find((step) => step.status === "pending");
   const sentence =
     deployment.status === "queued"
       ? `Queued: waiting to start ${total} ${total === 1 ? "step" : "steps"}.`

@@ -39,7 +39,9 @@ export function ButtonForm({
           {children}
         </SubmitButton>
       </form>
-      <div role="status">{state.status === "done" ? <Alert live={false} tone="success" title={state.result} /> : null}</div>
+      <div role="status">
+        {state.status === "done" ? <Alert live={false} tone="success" title={state.result} /> : null}
+      </div>
       {state.status === "error" ? <ErrorSummary error={state} title={errorTitle} /> : null}
     </div>
   );

@@ -15,23 +15,45 @@ export interface SummaryLink {
  * What went wrong with a submission, at the top of the form. It takes focus when it appears
  * so keyboard and screen-reader users land on it, and links each problem to its field.
  */
-export function ErrorSummary({ error, links = [], title = "The form could not be submitted" }: { error: FormError; links?: SummaryLink[]; title?: string }) {
+export function ErrorSummary({
+  error,
+  links = [],
+  title = "The form could not be submitted",
+}: {
+  error: FormError;
+  links?: SummaryLink[];
+  title?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   useEffect(() => ref.current?.focus(), [error]);
   return (
-    <div ref={ref} tabIndex={-1} role="alert" aria-labelledby={titleId} className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-950">
+    <div
+      ref={ref}
+      tabIndex={-1}
+      role="alert"
+      aria-labelledby={titleId}
+      className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-950"
+    >
       <h2 id={titleId} className="font-semibold">
         {title}
       </h2>
       {/* With links, each problem is listed once, by its field; the combined message would repeat them. */}
-      <p className="mt-1">{links.length > 0 ? `Correct ${links.length === 1 ? "this field" : `these ${links.length} fields`}:` : error.message}</p>
+      <p className="mt-1">
+        {links.length > 0
+          ? `Correct ${links.length === 1 ? "this field" : `these ${links.length} fields`}:`
+          : error.message}
+      </p>
       {links.length > 0 ? (
         <ul className="mt-2 list-disc space-y-1 pl-5">
           {links.map((link, index) => (
             <li key={index}>
               {link.fieldId ? (
-                <a href={`#${link.fieldId}`} className="underline" onClick={(event) => focusField(event, link.fieldId!)}>
+                <a
+                  href={`#${link.fieldId}`}
+                  className="underline"
+                  onClick={(event) => focusField(event, link.fieldId!)}
+                >
                   {link.label ? `${link.label}: ` : ""}
                   {link.message}
                 </a>

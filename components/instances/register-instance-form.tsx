@@ -27,14 +27,21 @@ export interface RegisterInstanceFormProps {
 /** Registers an APIM service by its ARM coordinates. What the user typed stays in the form when it is refused. */
 export function RegisterInstanceForm({ action, hints, tiers }: RegisterInstanceFormProps) {
   const { state, pending, formProps } = useFormAction(action, { resetOnDone: true });
-  const summaryLinks = state.status === "error" ? state.fields.map((f) => ({ message: f.message, fieldId: `register-${f.path}`, label: labelOf(f.path) })) : [];
+  const summaryLinks =
+    state.status === "error"
+      ? state.fields.map((f) => ({ message: f.message, fieldId: `register-${f.path}`, label: labelOf(f.path) }))
+      : [];
   return (
     <form {...formProps} className="space-y-4" aria-labelledby="register-title" noValidate>
       <h2 id="register-title" className="text-lg font-semibold">
         Register an instance
       </h2>
-      {state.status === "error" ? <ErrorSummary error={state} links={summaryLinks} title="The instance was not registered" /> : null}
-      {state.status === "done" ? <Alert tone="success" title={`Registered ${state.result.name}. Sync it to discover its APIs.`} /> : null}
+      {state.status === "error" ? (
+        <ErrorSummary error={state} links={summaryLinks} title="The instance was not registered" />
+      ) : null}
+      {state.status === "done" ? (
+        <Alert tone="success" title={`Registered ${state.result.name}. Sync it to discover its APIs.`} />
+      ) : null}
       <div className="grid gap-4 sm:grid-cols-2">
         {FIELDS.map((field) => (
           <TextField
@@ -49,13 +56,22 @@ export function RegisterInstanceForm({ action, hints, tiers }: RegisterInstanceF
             spellCheck={false}
           />
         ))}
-        <SelectField id="register-tier" name="tier" label="Tier" defaultValue="Developer" hint={hints.tier} error={fieldError(state, "tier")}>
+        <SelectField
+          id="register-tier"
+          name="tier"
+          label="Tier"
+          defaultValue="Developer"
+          hint={hints.tier}
+          error={fieldError(state, "tier")}
+        >
           {tiers.map((tier) => (
             <option key={tier}>{tier}</option>
           ))}
         </SelectField>
       </div>
-      <SubmitButton busy={pending} busyText="Registering…">Register instance</SubmitButton>
+      <SubmitButton busy={pending} busyText="Registering…">
+        Register instance
+      </SubmitButton>
     </form>
   );
 }

@@ -2,7 +2,15 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 /** APIs that need someone to look at them, each with why; the first few, and how many more. */
-export function ApiAttentionList({ items, more, moreHref }: { items: Array<{ id: string; name: string; why?: ReactNode }>; more: number; moreHref: string }) {
+export function ApiAttentionList({
+  items,
+  more,
+  moreHref,
+}: {
+  items: Array<{ id: string; name: string; why?: ReactNode }>;
+  more: number;
+  moreHref: string;
+}) {
   return (
     <ul className="space-y-1 text-sm">
       {items.map((item) => (

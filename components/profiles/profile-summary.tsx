@@ -18,7 +18,8 @@ export function ProfileSummary({ profile }: { profile: Pick<AccessProfile, "back
 }
 
 export function BackendAuthSummary({ backend }: { backend: BackendAuth }) {
-  if (backend.mode === "none") return <p className="mt-2 text-sm">None: APIM sends no credentials of its own to the backend.</p>;
+  if (backend.mode === "none")
+    return <p className="mt-2 text-sm">None: APIM sends no credentials of its own to the backend.</p>;
   return (
     <Facts>
       {backend.mode === "apiKey" ? (
@@ -51,7 +52,9 @@ export function BackendAuthSummary({ backend }: { backend: BackendAuth }) {
           </Fact>
         </>
       ) : (
-        <Fact term="Delivered by">{backend.mode === "apiKey" ? "the policy (set-header)" : "the policy (authentication-managed-identity)"}</Fact>
+        <Fact term="Delivered by">
+          {backend.mode === "apiKey" ? "the policy (set-header)" : "the policy (authentication-managed-identity)"}
+        </Fact>
       )}
     </Facts>
   );
@@ -70,7 +73,13 @@ export function CallerAuthSummary({ caller }: { caller: CallerAuth }) {
           <Fact term="Client applications">
             <List items={caller.clientApplicationIds} />
           </Fact>
-          <Fact term="Audiences">{caller.audiences.length ? <List items={caller.audiences} /> : "any audience issued for the client applications"}</Fact>
+          <Fact term="Audiences">
+            {caller.audiences.length ? (
+              <List items={caller.audiences} />
+            ) : (
+              "any audience issued for the client applications"
+            )}
+          </Fact>
         </>
       ) : (
         <>
@@ -86,9 +95,13 @@ export function CallerAuthSummary({ caller }: { caller: CallerAuth }) {
           </Fact>
         </>
       )}
-      <Fact term="Required claims">{caller.requiredClaims.length ? <ClaimList claims={caller.requiredClaims} /> : "none"}</Fact>
+      <Fact term="Required claims">
+        {caller.requiredClaims.length ? <ClaimList claims={caller.requiredClaims} /> : "none"}
+      </Fact>
       <Fact term="When validation fails">
-        {caller.failedValidation ? `${caller.failedValidation.httpCode ?? 401} ${caller.failedValidation.message ?? "(APIM's message)"}` : "401 with APIM's message"}
+        {caller.failedValidation
+          ? `${caller.failedValidation.httpCode ?? 401} ${caller.failedValidation.message ?? "(APIM's message)"}`
+          : "401 with APIM's message"}
       </Fact>
     </Facts>
   );
@@ -99,7 +112,8 @@ function ClaimList({ claims }: { claims: RequiredClaim[] }) {
     <ul className="space-y-1">
       {claims.map((claim, index) => (
         <li key={index}>
-          <Code>{claim.name}</Code> must hold {claim.match === "all" ? "all of" : "any of"} <List items={claim.values} inline />
+          <Code>{claim.name}</Code> must hold {claim.match === "all" ? "all of" : "any of"}{" "}
+          <List items={claim.values} inline />
           {claim.separator ? (
             <>
               {" "}

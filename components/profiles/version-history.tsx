@@ -8,7 +8,13 @@ import { ProfileSummary } from "./profile-summary";
  * Saved versions, newest first, each with what it changed from the one before. `older` is the
  * version just below the last one shown (if any), so the last row's changes are right too.
  */
-export function VersionHistory({ versions, older }: { versions: AccessProfileView[]; older: AccessProfileView | null }) {
+export function VersionHistory({
+  versions,
+  older,
+}: {
+  versions: AccessProfileView[];
+  older: AccessProfileView | null;
+}) {
   return (
     <ol className="space-y-3">
       {versions.map((version, index) => {
@@ -17,7 +23,8 @@ export function VersionHistory({ versions, older }: { versions: AccessProfileVie
         return (
           <li key={version.version} className="rounded-md border border-slate-200 bg-white p-4">
             <p className="text-sm">
-              <span className="font-semibold">Version {version.version}</span> saved by {version.createdBy}, <DateTime value={version.createdAt} />
+              <span className="font-semibold">Version {version.version}</span> saved by {version.createdBy},{" "}
+              <DateTime value={version.createdAt} />
               {version.adoptsHandWritten ? ", taking over the hand-written policy" : null}
             </p>
             {previous ? (

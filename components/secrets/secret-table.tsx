@@ -8,9 +8,18 @@ import type { SecretView } from "@/lib/secrets/schemas";
  * An instance's secrets: what each is, where its value lives (a fingerprint or a Key Vault
  * identifier, never a value), and what needs attention. `actions` adds the admin's controls.
  */
-export function SecretTable({ secrets, actions }: { secrets: SecretView[]; actions?: (secret: SecretView) => ReactNode }) {
+export function SecretTable({
+  secrets,
+  actions,
+}: {
+  secrets: SecretView[];
+  actions?: (secret: SecretView) => ReactNode;
+}) {
   return (
-    <DataTable caption="Secrets by name" columns={["Name", "Kind", "Value", "Changed", ...(actions ? ["Actions"] : [])]}>
+    <DataTable
+      caption="Secrets by name"
+      columns={["Name", "Kind", "Value", "Changed", ...(actions ? ["Actions"] : [])]}
+    >
       {secrets.map((secret) => (
         <tr key={secret.namedValueId} className="border-t border-slate-200 align-top">
           <th scope="row" className="px-3 py-2 font-normal">
@@ -58,9 +67,17 @@ function SecretValueFacts({ secret }: { secret: SecretView }) {
     return (
       <div className="space-y-1 text-xs">
         <code className="block break-all font-mono">{secret.keyVault.secretIdentifier}</code>
-        <span className="block">read with {secret.keyVault.identityClientId ? <code className="font-mono">{secret.keyVault.identityClientId}</code> : "the system-assigned identity"}</span>
+        <span className="block">
+          read with{" "}
+          {secret.keyVault.identityClientId ? (
+            <code className="font-mono">{secret.keyVault.identityClientId}</code>
+          ) : (
+            "the system-assigned identity"
+          )}
+        </span>
         <span className="flex flex-wrap items-center gap-1">
-          Last fetch: {status ? <Badge tone={status.code === "Success" ? "success" : "danger"}>{status.code}</Badge> : "not yet"}
+          Last fetch:{" "}
+          {status ? <Badge tone={status.code === "Success" ? "success" : "danger"}>{status.code}</Badge> : "not yet"}
           {status?.timeStampUtc ? <DateTime value={status.timeStampUtc} /> : null}
         </span>
         {status?.message ? <span className="block">{status.message}</span> : null}

@@ -8,7 +8,17 @@ import { TextField } from "@/components/ui/text-field";
  * emptied after every submission, whatever its outcome, so the value is on screen only while
  * it is typed. (The server never sends it back either.)
  */
-export function SecretValueField({ id, label, error, submission }: { id: string; label: string; error?: string; submission: unknown }) {
+export function SecretValueField({
+  id,
+  label,
+  error,
+  submission,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  submission: unknown;
+}) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.value = "";

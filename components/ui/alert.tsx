@@ -12,9 +12,22 @@ const TONES = {
  * region that already exists (`live={false}`), it leaves the announcing to that region: a
  * region must be on the page before its content changes for screen readers to notice.
  */
-export function Alert({ tone = "info", title, children, live = true }: { tone?: keyof typeof TONES; title?: string; children?: ReactNode; live?: boolean }) {
+export function Alert({
+  tone = "info",
+  title,
+  children,
+  live = true,
+}: {
+  tone?: keyof typeof TONES;
+  title?: string;
+  children?: ReactNode;
+  live?: boolean;
+}) {
   return (
-    <div role={live ? (tone === "error" ? "alert" : "status") : undefined} className={`rounded-md border px-4 py-3 text-sm ${TONES[tone]}`}>
+    <div
+      role={live ? (tone === "error" ? "alert" : "status") : undefined}
+      className={`rounded-md border px-4 py-3 text-sm ${TONES[tone]}`}
+    >
       {title ? <p className="font-semibold">{title}</p> : null}
       {children ? <div className={title ? "mt-1" : ""}>{children}</div> : null}
     </div>

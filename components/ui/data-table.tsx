@@ -1,7 +1,15 @@
 import type { ReactNode } from "react";
 
 /** A table of records in a scrollable card: a caption for screen readers, column headers, then the rows given. */
-export function DataTable({ caption, columns, children }: { caption: string; columns: ReadonlyArray<string>; children: ReactNode }) {
+export function DataTable({
+  caption,
+  columns,
+  children,
+}: {
+  caption: string;
+  columns: ReadonlyArray<string>;
+  children: ReactNode;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full text-left text-sm">

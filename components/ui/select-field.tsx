@@ -3,7 +3,12 @@ import { fieldAria } from "./field-ids";
 import { FieldMessages } from "./field-messages";
 import { fieldStyles } from "./field-styles";
 
-type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> & { id: string; label: string; hint?: string; error?: string };
+type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> & {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+};
 
 /** A labelled select with its hint and error wired up for screen readers. */
 export function SelectField({ id, label, hint, error, className, children, ...select }: SelectFieldProps) {

@@ -3,7 +3,12 @@ import { fieldAria } from "./field-ids";
 import { FieldMessages } from "./field-messages";
 import { fieldStyles } from "./field-styles";
 
-type TextFieldProps = Omit<ComponentProps<"input">, "id"> & { id: string; label: string; hint?: string; error?: string };
+type TextFieldProps = Omit<ComponentProps<"input">, "id"> & {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+};
 
 /** A labelled input with its hint and error wired up for screen readers. */
 export function TextField({ id, label, hint, error, className, ...input }: TextFieldProps) {

@@ -8,7 +8,12 @@ test.describe("GET /api/v1/me", () => {
     const response = await request.get("/api/v1/me", { headers: { authorization: `Bearer ${token}` } });
 
     expect(response.status()).toBe(200);
-    expect(await response.json()).toMatchObject({ type: "app", tid: sandbox().tenantId, roles: ["admin"], permissions: ["audit.read", "config.read", "config.write"] });
+    expect(await response.json()).toMatchObject({
+      type: "app",
+      tid: sandbox().tenantId,
+      roles: ["admin"],
+      permissions: ["audit.read", "config.read", "config.write"],
+    });
   });
 
   test("answers 401 problem+json with WWW-Authenticate without a token", async ({ request }) => {

@@ -6,14 +6,27 @@ import { clientCredentialsToken, sandbox } from "./sandbox";
  * The e2e sandbox's APIM simulator, reached the way someone working behind Portcullis's back
  * would: ARM calls with a token of their own, and the simulator's fault controls.
  */
-async function request(url: string, init: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+async function request(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: Record<string, string>; text: string }> {
   const ca = readFileSync(sandbox().caCertPath);
   return new Promise((resolve, reject) => {
-    const outgoing = https.request(url, { method: init.method, ca, headers: { ...init.headers, ...(init.body ? { "content-length": String(Buffer.byteLength(init.body)) } : {}) } }, (response) => {
-      let text = "";
-      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers as Record<string, string>, text }));
-    });
+    const outgoing = https.request(
+      url,
+      {
+        method: init.method,
+        ca,
+        headers: { ...init.headers, ...(init.body ? { "content-length": String(Buffer.byteLength(init.body)) } : {}) },
+      },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers as Record<string, string>, text }),
+        );
+      },
+    );
     outgoing.on("error", reject);
     outgoing.end(init.body);
   });
@@ -39,11 +52,16 @@ export async function editPolicyInApim(apiName: string, change: (xml: string) =>
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "if-match": read.headers.etag! },
     body: JSON.stringify({ properties: { format: "xml", value: changed } }),
   });
-  if (written.status !== 200 && written.status !== 201) throw new Error(`writing the policy of ${apiName}: ${written.status} ${written.text}`);
+  if (written.status !== 200 && written.status !== 201)
+    throw new Error(`writing the policy of ${apiName}: ${written.status} ${written.text}`);
 }
 
 /** Replaces the simulator's fault rules (see sandbox/apim/README.md); an empty list clears them. */
 export async function setApimFaults(rules: unknown[]): Promise<void> {
-  const response = await request(`${sandbox().armEndpoint}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ rules }) });
+  const response = await request(`${sandbox().armEndpoint}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ rules }),
+  });
   if (response.status !== 200) throw new Error(`setting faults: ${response.status} ${response.text}`);
 }

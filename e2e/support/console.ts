@@ -4,7 +4,9 @@ import { expect, type Page } from "@playwright/test";
 export async function syncSandbox(page: Page): Promise<void> {
   await page.goto("/instances");
   await page.getByRole("button", { name: "Sync APIs of sandbox" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Synced sandbox" })).toContainText(/Synced sandbox: \d+ APIs in APIM/);
+  await expect(page.getByRole("status").filter({ hasText: "Synced sandbox" })).toContainText(
+    /Synced sandbox: \d+ APIs in APIM/,
+  );
 }
 
 /** Opens an API's page from the APIs list. */
@@ -19,5 +21,7 @@ export async function openApi(page: Page, displayName: string): Promise<void> {
 export async function applyPlan(page: Page): Promise<void> {
   await page.getByRole("button", { name: /^Apply/ }).click();
   await page.waitForURL(/\/deployments\//);
-  await expect(page.getByTestId("deployment-progress")).toHaveText(/^(Succeeded|Failed|Conflicted)/, { timeout: 30_000 });
+  await expect(page.getByTestId("deployment-progress")).toHaveText(/^(Succeeded|Failed|Conflicted)/, {
+    timeout: 30_000,
+  });
 }

@@ -17,7 +17,11 @@ export function user(username: "admin" | "reviewer" | "reader" | "norole") {
 }
 
 /** Signs in through the real OpenID redirects: app → identity provider's form → callback. */
-export async function signIn(page: Page, username: "admin" | "reviewer" | "reader" | "norole", startAt = "/"): Promise<void> {
+export async function signIn(
+  page: Page,
+  username: "admin" | "reviewer" | "reader" | "norole",
+  startAt = "/",
+): Promise<void> {
   const { password } = user(username);
   await page.goto(startAt);
   await page.getByRole("link", { name: "Sign in with Microsoft Entra ID" }).click();
@@ -35,16 +39,29 @@ export async function clientCredentialsToken(
   scope = `${sandbox().apiAudience}/.default`,
   tenant: { authorityHost: string; tenantId: string } = sandbox(),
 ): Promise<string> {
-  const body = new URLSearchParams({ grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret, scope }).toString();
+  const body = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    scope,
+  }).toString();
   const ca = readFileSync(sandbox().caCertPath);
   const text = await new Promise<string>((resolve, reject) => {
     const request = https.request(
       `${tenant.authorityHost}/${tenant.tenantId}/oauth2/v2.0/token`,
-      { method: "POST", ca, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
+      {
+        method: "POST",
+        ca,
+        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) },
+      },
       (response) => {
         let data = "";
         response.on("data", (chunk: Buffer) => (data += chunk.toString()));
-        response.on("end", () => (response.statusCode === 200 ? resolve(data) : reject(new Error(`token request failed: ${response.statusCode} ${data}`))));
+        response.on("end", () =>
+          response.statusCode === 200
+            ? resolve(data)
+            : reject(new Error(`token request failed: ${response.statusCode} ${data}`)),
+        );
       },
     );
     request.on("error", reject);

@@ -10,7 +10,6 @@ import { E2E_DATA_DIR, E2E_DATABASE } from "./e2e-env";
  */
 const admin = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-
 const client = new pg.Client({ connectionString: admin });
 await client.connect();
 await client.query(`DROP DATABASE IF EXISTS ${E2E_DATABASE} WITH (FORCE)`);

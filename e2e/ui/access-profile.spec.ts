@@ -14,7 +14,9 @@ test.describe("an admin changes who may call an API", () => {
     await signIn(page, "admin");
   });
 
-  test("edits the access profile (correcting an error without retyping), plans, applies, and a second plan is empty", async ({ page }) => {
+  test("edits the access profile (correcting an error without retyping), plans, applies, and a second plan is empty", async ({
+    page,
+  }) => {
     await syncSandbox(page);
     await expectAccessible(page);
     await openApi(page, "Azure OpenAI");
@@ -36,7 +38,9 @@ test.describe("an admin changes who may call an API", () => {
     // The server's error, next to the field and in a summary that takes focus; nothing typed is lost.
     const summary = page.getByRole("alert").filter({ hasText: "The profile was not saved" });
     await expect(summary).toBeFocused();
-    await expect(summary.getByRole("link", { name: /callerAuth\.clientApplicationIds\[0\]: must be a GUID/ })).toBeVisible();
+    await expect(
+      summary.getByRole("link", { name: /callerAuth\.clientApplicationIds\[0\]: must be a GUID/ }),
+    ).toBeVisible();
     const first = page.getByLabel("Client application id 1");
     await expect(first).toHaveAttribute("aria-invalid", "true");
     await expect(first).toHaveAccessibleDescription(/must be a GUID/);
@@ -57,9 +61,16 @@ test.describe("an admin changes who may call an API", () => {
 
     await page.getByRole("button", { name: "Plan changes" }).click();
     await expect(page.getByRole("heading", { name: "Plan for Azure OpenAI" })).toBeVisible();
-    await expect(page.getByRole("listitem").filter({ hasText: "Update the API policy azure-openai" })).toContainText('If-Match "');
+    await expect(page.getByRole("listitem").filter({ hasText: "Update the API policy azure-openai" })).toContainText(
+      'If-Match "',
+    );
     const diff = page.getByRole("table", { name: "Changes to the API policy, line by line" });
-    await expect(diff.getByRole("row").filter({ hasText: "added" }).filter({ hasText: 'validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"' })).toHaveCount(1);
+    await expect(
+      diff
+        .getByRole("row")
+        .filter({ hasText: "added" })
+        .filter({ hasText: 'validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"' }),
+    ).toHaveCount(1);
     await expectAccessible(page);
 
     await applyPlan(page);
@@ -77,7 +88,10 @@ test.describe("an admin changes who may call an API", () => {
     await expect(page.getByRole("button", { name: /^Apply/ })).toHaveCount(0);
   });
 
-  test("a save on top of someone else's newer version is refused, keeps the edit and offers the latest version", async ({ page, browser }) => {
+  test("a save on top of someone else's newer version is refused, keeps the edit and offers the latest version", async ({
+    page,
+    browser,
+  }) => {
     await openApi(page, "Azure OpenAI");
     await page.getByRole("link", { name: "Edit access profile" }).click();
     await page.getByLabel("Tenant").fill("fabrikam.onmicrosoft.com");
@@ -100,7 +114,9 @@ test.describe("an admin changes who may call an API", () => {
     await expect(page.getByLabel("Tenant")).toHaveValue("contoso.onmicrosoft.com");
   });
 
-  test("adopting a hand-written policy takes over its statements: the plan shows the removed lines, and after the apply the API is in sync", async ({ page }) => {
+  test("adopting a hand-written policy takes over its statements: the plan shows the removed lines, and after the apply the API is in sync", async ({
+    page,
+  }) => {
     await syncSandbox(page);
     await openApi(page, "Chat (token limited)");
     await page.getByRole("link", { name: "Start from the live policy" }).click();
@@ -108,7 +124,9 @@ test.describe("an admin changes who may call an API", () => {
     await expect(page.getByText("Some of the live policy could not be read into the profile.")).toBeVisible();
     const adopt = page.getByRole("checkbox", { name: "Take over the hand-written policy" });
     await expect(adopt).toBeChecked();
-    await expect(adopt).toHaveAccessibleDescription(/hand-written statements this profile was read from will be removed from the policy and replaced by Portcullis's block — the plan shows exactly which lines/);
+    await expect(adopt).toHaveAccessibleDescription(
+      /hand-written statements this profile was read from will be removed from the policy and replaced by Portcullis's block — the plan shows exactly which lines/,
+    );
     await expectAccessible(page);
 
     await page.getByRole("radio", { name: "Microsoft Entra token" }).check();

@@ -30,12 +30,16 @@ test.describe("APIM changed behind Portcullis's back", () => {
     await deployFoundryProfile(page);
 
     // Someone edits the managed block in the Azure portal: a tenant Portcullis did not set.
-    await editPolicyInApim("foundry-models", (xml) => xml.replace('tenant-id="contoso.onmicrosoft.com"', 'tenant-id="evil.example.com"'));
+    await editPolicyInApim("foundry-models", (xml) =>
+      xml.replace('tenant-id="contoso.onmicrosoft.com"', 'tenant-id="evil.example.com"'),
+    );
 
     // The overview finds it when asked (checking reads APIM, so it is not done on every visit).
     await page.goto("/");
     await page.getByRole("link", { name: "Check every deployed API for drift" }).click();
-    await expect(page.getByRole("region", { name: "Needs attention" }).getByRole("listitem").filter({ hasText: "Foundry Models" })).toContainText("changed in APIM outside Portcullis");
+    await expect(
+      page.getByRole("region", { name: "Needs attention" }).getByRole("listitem").filter({ hasText: "Foundry Models" }),
+    ).toContainText("changed in APIM outside Portcullis");
 
     await openApi(page, "Foundry Models");
     await expect(page.getByText("Drifted: APIM no longer holds what was last applied.")).toBeVisible();
@@ -47,8 +51,12 @@ test.describe("APIM changed behind Portcullis's back", () => {
     await page.getByRole("button", { name: "Create the restore plan" }).click();
     await expect(page.getByRole("heading", { name: "Restore plan for Foundry Models" })).toBeVisible();
     const diff = page.getByRole("table", { name: "Changes to the API policy, line by line" });
-    await expect(diff.getByRole("row").filter({ hasText: "removed" }).filter({ hasText: "evil.example.com" })).toHaveCount(1);
-    await expect(diff.getByRole("row").filter({ hasText: "added" }).filter({ hasText: "contoso.onmicrosoft.com" })).toHaveCount(1);
+    await expect(
+      diff.getByRole("row").filter({ hasText: "removed" }).filter({ hasText: "evil.example.com" }),
+    ).toHaveCount(1);
+    await expect(
+      diff.getByRole("row").filter({ hasText: "added" }).filter({ hasText: "contoso.onmicrosoft.com" }),
+    ).toHaveCount(1);
     await applyPlan(page);
     await expect(page.getByTestId("deployment-progress")).toHaveText(/^Succeeded/);
 
@@ -56,7 +64,9 @@ test.describe("APIM changed behind Portcullis's back", () => {
     await expect(page.getByText("In sync: APIM still holds what was last applied.")).toBeVisible();
   });
 
-  test("an apply that meets a concurrent change stops as conflicted, overwrites nothing and offers a new plan", async ({ page }) => {
+  test("an apply that meets a concurrent change stops as conflicted, overwrites nothing and offers a new plan", async ({
+    page,
+  }) => {
     await signIn(page, "admin");
     await openApi(page, "Foundry Models");
     await page.getByRole("link", { name: "Edit access profile" }).click();
@@ -67,10 +77,14 @@ test.describe("APIM changed behind Portcullis's back", () => {
     await expect(page.getByRole("heading", { name: "Plan for Foundry Models" })).toBeVisible();
 
     // Another writer changes the policy between the plan's read and the apply's write.
-    await setApimFaults([{ kind: "concurrentWrite", limit: 1, match: { methods: ["PUT"], path: "/apis/foundry-models/policies/policy$" } }]);
+    await setApimFaults([
+      { kind: "concurrentWrite", limit: 1, match: { methods: ["PUT"], path: "/apis/foundry-models/policies/policy$" } },
+    ]);
     await applyPlan(page);
     await expect(page.getByTestId("deployment-progress")).toHaveText(/^Conflicted/);
-    await expect(page.getByText("Conflicted: APIM changed after the plan was made, so nothing was overwritten.")).toBeVisible();
+    await expect(
+      page.getByText("Conflicted: APIM changed after the plan was made, so nothing was overwritten."),
+    ).toBeVisible();
     await expect(page.getByRole("row").filter({ hasText: "policy.update" })).toContainText("412");
 
     await page.getByRole("button", { name: "Make a new plan" }).click();

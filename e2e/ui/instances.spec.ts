@@ -31,7 +31,9 @@ test("registering an instance with bad coordinates names each field, and keeps w
   await form.getByRole("button", { name: "Register instance" }).click();
 
   await expect(form.getByRole("alert")).toBeFocused();
-  await expect(form.getByLabel("Subscription id")).toHaveAccessibleDescription(/must be the Azure subscription id, a GUID/);
+  await expect(form.getByLabel("Subscription id")).toHaveAccessibleDescription(
+    /must be the Azure subscription id, a GUID/,
+  );
   await expect(form.getByLabel("APIM service name")).toHaveAttribute("aria-invalid", "true");
   await expect(form.getByLabel("Name", { exact: true })).toHaveValue("prod-westeurope");
   await expect(form.getByLabel("Resource group")).toHaveValue("rg-llm");

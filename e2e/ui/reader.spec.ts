@@ -4,16 +4,24 @@ import { openApi, syncSandbox } from "../support/console";
 import { withAppDatabase } from "../support/database";
 import { signIn } from "../support/sandbox";
 
-const EDITING_CONTROLS = /^(Sync APIs|Register instance|Edit access profile|Start from|Plan changes|Apply|Create|Rotate|Refresh|Make a new plan|Save new version)/;
+const EDITING_CONTROLS =
+  /^(Sync APIs|Register instance|Edit access profile|Start from|Plan changes|Apply|Create|Rotate|Refresh|Make a new plan|Save new version)/;
 
-test("a reader sees everything read-only, and a direct POST of an admin action is refused and audited", async ({ page, browser }) => {
+test("a reader sees everything read-only, and a direct POST of an admin action is refused and audited", async ({
+  page,
+  browser,
+}) => {
   // An admin has discovered the APIs; their page carries the sync action's form fields.
   const admin = await browser.newPage();
   await signIn(admin, "admin");
   await syncSandbox(admin);
   const syncForm = admin.locator("form").filter({ has: admin.getByRole("button", { name: "Sync APIs of sandbox" }) });
   const fields = Object.fromEntries(
-    await syncForm.locator("input[type=hidden]").evaluateAll((inputs) => inputs.map((input) => [(input as HTMLInputElement).name, (input as HTMLInputElement).value])),
+    await syncForm
+      .locator("input[type=hidden]")
+      .evaluateAll((inputs) =>
+        inputs.map((input) => [(input as HTMLInputElement).name, (input as HTMLInputElement).value]),
+      ),
   ) as Record<string, string>;
   await openApi(admin, "Azure OpenAI");
   const apiPath = new URL(admin.url()).pathname;
@@ -36,12 +44,17 @@ test("a reader sees everything read-only, and a direct POST of an admin action i
 
   // The sync form posted as a browser without JavaScript would, with the reader's session.
   const before = await withAppDatabase((db) => db.query(`SELECT last_synced_at FROM instances WHERE name = 'sandbox'`));
-  const response = await page.request.post("/instances", { multipart: fields, headers: { origin: new URL(page.url()).origin } });
+  const response = await page.request.post("/instances", {
+    multipart: fields,
+    headers: { origin: new URL(page.url()).origin },
+  });
   expect(await response.text()).toContain("This needs the config.write permission");
   const after = await withAppDatabase((db) => db.query(`SELECT last_synced_at FROM instances WHERE name = 'sandbox'`));
   expect(after.rows).toEqual(before.rows);
   const denied = await withAppDatabase((db) =>
-    db.query(`SELECT actor_name FROM audit_events WHERE action = 'auth.denied' AND after->>'attempted' = 'instance.sync' AND outcome = 'denied'`),
+    db.query(
+      `SELECT actor_name FROM audit_events WHERE action = 'auth.denied' AND after->>'attempted' = 'instance.sync' AND outcome = 'denied'`,
+    ),
   );
   expect(denied.rows.map((row: { actor_name: string }) => row.actor_name)).toContain("Sandbox Reader");
 });

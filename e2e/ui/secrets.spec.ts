@@ -14,7 +14,9 @@ function recordResponses(page: Page): string[] {
 
 async function expectNowhere(page: Page, bodies: string[], value: string) {
   expect(await page.content()).not.toContain(value);
-  const typed = await page.locator("input").evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+  const typed = await page
+    .locator("input")
+    .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
   expect(typed).not.toContain(value);
   expect(bodies.filter((body) => body.includes(value))).toEqual([]);
 }
@@ -45,7 +47,9 @@ test("an admin creates and rotates a secret, and its value is never shown again"
   await expect(form.getByLabel("Value")).toHaveAttribute("type", "password");
   await expect(form.getByLabel("Value")).toHaveAttribute("autocomplete", "off");
   await form.getByRole("button", { name: "Create secret" }).click();
-  await expect(form.getByRole("status")).toContainText(`Created ${name} in APIM (fingerprint hmac-sha256:`, { timeout: 20_000 });
+  await expect(form.getByRole("status")).toContainText(`Created ${name} in APIM (fingerprint hmac-sha256:`, {
+    timeout: 20_000,
+  });
   await expect(form.getByLabel("Value")).toHaveValue("");
   const row = page.getByRole("row").filter({ hasText: `{{${name}}}` });
   await expect(row).toContainText("fingerprint hmac-sha256:");
@@ -54,7 +58,9 @@ test("an admin creates and rotates a secret, and its value is never shown again"
   await row.locator("summary", { hasText: "Rotate" }).click();
   await row.getByLabel(`New value of ${name}`).fill(rotated);
   await row.getByRole("button", { name: `Rotate ${name}` }).click();
-  await expect(row.getByRole("status")).toContainText(`Rotated ${name} (new fingerprint hmac-sha256:`, { timeout: 20_000 });
+  await expect(row.getByRole("status")).toContainText(`Rotated ${name} (new fingerprint hmac-sha256:`, {
+    timeout: 20_000,
+  });
   await expect(row.getByText(/hmac-sha256:/).first()).not.toHaveText(firstFingerprint!);
 
   await page.reload();

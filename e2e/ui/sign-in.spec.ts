@@ -20,7 +20,9 @@ test.describe("signing in through the sandbox identity provider", () => {
       await expect(page.getByTestId("user-roles")).toHaveText(`(${role.label})`);
       const capabilities = page.getByTestId("capabilities");
       await expect(capabilities.getByText("(allowed)")).toHaveCount(1 + Number(role.canWrite) + Number(role.canAudit));
-      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit" })).toHaveCount(role.canAudit ? 1 : 0);
+      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit" })).toHaveCount(
+        role.canAudit ? 1 : 0,
+      );
       await expect(page.getByRole("note", { name: "Sandbox mode" })).toBeVisible();
     });
   }

@@ -23,7 +23,9 @@ beforeEach(async () => {
 describe("APIs", () => {
   it("lists every API across pages and gets one with its ETag", async () => {
     const { value: apis, trace } = await client.listApis();
-    expect(apis.map((api) => api.name)).toEqual(expect.arrayContaining(["azure-openai", "foundry-models", "chat-token-limited"]));
+    expect(apis.map((api) => api.name)).toEqual(
+      expect.arrayContaining(["azure-openai", "foundry-models", "chat-token-limited"]),
+    );
     const pages = await apim.newRequests();
     expect(pages.length).toBe(Math.ceil(apis.length / 2));
     expect(trace.requestIds).toEqual(pages.map((request) => request.requestId));
@@ -42,7 +44,8 @@ describe("API policies", () => {
     expect(read?.xml).toContain("<policies>");
     expect((await client.getApiPolicyEtag("foundry-models")).value).toBe(read?.etag);
 
-    const xml = "<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>";
+    const xml =
+      "<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>";
     const updated = await client.putApiPolicy("foundry-models", xml, { etag: read!.etag });
     expect(updated.value.etag).not.toBe(read?.etag);
     expect(updated.trace).toMatchObject({ status: 200, etag: updated.value.etag });
@@ -50,7 +53,9 @@ describe("API policies", () => {
     const stale = await appErrorOf(client.putApiPolicy("foundry-models", xml, { etag: read!.etag }));
     expect(stale.code).toBe("precondition_failed");
     expect(stale.details).toMatchObject({ status: 412, attempts: 1, mayHaveLanded: false });
-    expect((await appErrorOf(client.deleteApiPolicy("foundry-models", { etag: read!.etag }))).code).toBe("precondition_failed");
+    expect((await appErrorOf(client.deleteApiPolicy("foundry-models", { etag: read!.etag }))).code).toBe(
+      "precondition_failed",
+    );
 
     await client.deleteApiPolicy("foundry-models", { etag: updated.value.etag });
     expect((await client.getApiPolicy("foundry-models")).value).toBeNull();
@@ -73,8 +78,8 @@ describe("API policies", () => {
     const etag = (await client.getApiPolicy("azure-openai")).value?.etag;
     const cases = [
       "<policies><inbound><base /></inbound>",
-      "<policies><inbound><base /><set-header name=\"api-key\" exists-action=\"override\"><value>{{no-such-named-value}}</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>",
-      "<policies><inbound><base /><set-backend-service backend-id=\"no-such-backend\" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>",
+      '<policies><inbound><base /><set-header name="api-key" exists-action="override"><value>{{no-such-named-value}}</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>',
+      '<policies><inbound><base /><set-backend-service backend-id="no-such-backend" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>',
     ];
     for (const xml of cases) {
       const error = await appErrorOf(client.putApiPolicy("azure-openai", xml, { etag: etag! }));
@@ -89,8 +94,18 @@ describe("API policies", () => {
 describe("named values", () => {
   it("creates a secret through the long-running operation, never reads its value back, updates and deletes it with If-Match", async () => {
     const secret = "integration-secret-value-1";
-    const created = await client.putNamedValue("it-secret", { displayName: "it-secret", value: secret, secret: true, tags: ["it"] }, "absent");
-    expect(created.value).toMatchObject({ name: "it-secret", displayName: "it-secret", secret: true, tags: ["it"], keyVault: null });
+    const created = await client.putNamedValue(
+      "it-secret",
+      { displayName: "it-secret", value: secret, secret: true, tags: ["it"] },
+      "absent",
+    );
+    expect(created.value).toMatchObject({
+      name: "it-secret",
+      displayName: "it-secret",
+      secret: true,
+      tags: ["it"],
+      keyVault: null,
+    });
     expect(created.trace.status).toBe(201);
     expect(JSON.stringify(created)).not.toContain(secret);
 
@@ -99,28 +114,66 @@ describe("named values", () => {
     expect((await client.getNamedValueEtag("it-secret")).value).toBe(created.value.etag);
     expect((await client.listNamedValues()).value.map((namedValue) => namedValue.name)).toContain("it-secret");
 
-    const rotated = await client.putNamedValue("it-secret", { displayName: "it-secret", value: "integration-secret-value-2", secret: true }, { etag: created.value.etag });
+    const rotated = await client.putNamedValue(
+      "it-secret",
+      { displayName: "it-secret", value: "integration-secret-value-2", secret: true },
+      { etag: created.value.etag },
+    );
     expect(rotated.value.etag).not.toBe(created.value.etag);
-    expect((await appErrorOf(client.putNamedValue("it-secret", { displayName: "it-secret", value: "x", secret: true }, { etag: created.value.etag }))).code).toBe("precondition_failed");
+    expect(
+      (
+        await appErrorOf(
+          client.putNamedValue(
+            "it-secret",
+            { displayName: "it-secret", value: "x", secret: true },
+            { etag: created.value.etag },
+          ),
+        )
+      ).code,
+    ).toBe("precondition_failed");
     await client.deleteNamedValue("it-secret", { etag: rotated.value.etag });
     expect((await client.getNamedValue("it-secret")).value).toBeNull();
 
     const sent = await apim.newRequests();
     expect(sent.some((request) => request.url.includes("/listValue"))).toBe(false);
-    expect(sent.filter((request) => request.method === "PUT").map((request) => request.ifMatch)).toEqual([null, created.value.etag, created.value.etag]);
-    expect(sent.filter((request) => request.method === "DELETE").map((request) => request.ifMatch)).toEqual([rotated.value.etag]);
+    expect(sent.filter((request) => request.method === "PUT").map((request) => request.ifMatch)).toEqual([
+      null,
+      created.value.etag,
+      created.value.etag,
+    ]);
+    expect(sent.filter((request) => request.method === "DELETE").map((request) => request.ifMatch)).toEqual([
+      rotated.value.etag,
+    ]);
     // Polls are plain GETs of the Location: no If-Match.
-    expect(sent.filter((request) => request.url.includes("asyncId")).every((request) => request.method === "GET" && !request.ifMatchSent)).toBe(true);
+    expect(
+      sent
+        .filter((request) => request.url.includes("asyncId"))
+        .every((request) => request.method === "GET" && !request.ifMatchSent),
+    ).toBe(true);
   });
 
   it("creates a Key Vault reference, refreshes it and reports lastStatus", async () => {
     const secretIdentifier = "https://sandbox-vault.vault.azure.net/secrets/it-kv";
     await apim.control("POST", "/_sandbox/keyvault", { secretIdentifier, value: "kv-value" });
-    const created = await client.putNamedValue("it-kv", { displayName: "it-kv", keyVault: { secretIdentifier, identityClientId: "11111111-2222-3333-4444-555555555555" } }, "absent");
-    expect(created.value.keyVault).toMatchObject({ secretIdentifier, identityClientId: "11111111-2222-3333-4444-555555555555", lastStatus: { code: "Success" } });
+    const created = await client.putNamedValue(
+      "it-kv",
+      {
+        displayName: "it-kv",
+        keyVault: { secretIdentifier, identityClientId: "11111111-2222-3333-4444-555555555555" },
+      },
+      "absent",
+    );
+    expect(created.value.keyVault).toMatchObject({
+      secretIdentifier,
+      identityClientId: "11111111-2222-3333-4444-555555555555",
+      lastStatus: { code: "Success" },
+    });
     expect(created.value.secret).toBe(true);
 
-    await apim.control("POST", "/_sandbox/keyvault", { secretIdentifier, failure: { code: "Forbidden", message: "Access denied" } });
+    await apim.control("POST", "/_sandbox/keyvault", {
+      secretIdentifier,
+      failure: { code: "Forbidden", message: "Access denied" },
+    });
     const refreshed = await client.refreshNamedValueSecret("it-kv");
     expect(refreshed.value.keyVault?.lastStatus?.code).not.toBe("Success");
   });
@@ -131,7 +184,12 @@ describe("backends", () => {
     const properties = {
       url: "https://it-openai.openai.azure.com/openai",
       protocol: "http",
-      credentials: { managedIdentity: { resource: "https://cognitiveservices.azure.com", clientId: "11111111-2222-3333-4444-555555555555" } },
+      credentials: {
+        managedIdentity: {
+          resource: "https://cognitiveservices.azure.com",
+          clientId: "11111111-2222-3333-4444-555555555555",
+        },
+      },
     };
     const created = await client.putBackend("it-mi", properties, "absent");
     expect(created.value.properties.credentials?.managedIdentity).toEqual(properties.credentials.managedIdentity);
@@ -142,14 +200,20 @@ describe("backends", () => {
     const withHeader = { ...properties, credentials: { header: { "api-key": ["{{azure-openai-api-key}}"] } } };
     const updated = await client.putBackend("it-mi", withHeader, { etag: read!.etag });
     expect(updated.value.properties.credentials).toEqual(withHeader.credentials);
-    expect((await appErrorOf(client.putBackend("it-mi", properties, { etag: read!.etag }))).code).toBe("precondition_failed");
+    expect((await appErrorOf(client.putBackend("it-mi", properties, { etag: read!.etag }))).code).toBe(
+      "precondition_failed",
+    );
     expect((await client.listBackends()).value.map((backend) => backend.name)).toContain("it-mi");
     await client.deleteBackend("it-mi", { etag: updated.value.etag });
     expect((await client.getBackend("it-mi")).value).toBeNull();
 
     const sent = await apim.newRequests();
     expect(sent.every((request) => request.url.includes("api-version=2024-06-01-preview"))).toBe(true);
-    expect(sent.filter((request) => request.method === "PUT" || request.method === "DELETE").map((request) => request.ifMatch)).toEqual([null, read!.etag, read!.etag, updated.value.etag]);
+    expect(
+      sent
+        .filter((request) => request.method === "PUT" || request.method === "DELETE")
+        .map((request) => request.ifMatch),
+    ).toEqual([null, read!.etag, read!.etag, updated.value.etag]);
   });
 });
 
@@ -164,7 +228,9 @@ describe("errors ARM answers", () => {
     const wrongAudience = await apim.sim.sign({ aud: "https://graph.microsoft.com/" });
     const credential = { getToken: async () => ({ token: wrongAudience, expiresOnTimestamp: Date.now() + 3_600_000 }) };
     const { armEndpoint, subscriptionId, resourceGroup, serviceName } = apim.sim.simulator;
-    const error = await appErrorOf(createApimClient({ armEndpoint, subscriptionId, resourceGroup, serviceName }, credential).listApis());
+    const error = await appErrorOf(
+      createApimClient({ armEndpoint, subscriptionId, resourceGroup, serviceName }, credential).listApis(),
+    );
     expect(error.code).toBe("upstream");
     expect(error.details.status).toBe(401);
     expect(error.message).toMatch(/refused Portcullis's identity/);
@@ -173,7 +239,9 @@ describe("errors ARM answers", () => {
 
 describe("every write of this file", () => {
   it("carried the ETag that was read, never *", async () => {
-    const { requests } = (await apim.control("GET", "/_sandbox/requests?since=0")) as { requests: { method: string; ifMatch: string | null }[] };
+    const { requests } = (await apim.control("GET", "/_sandbox/requests?since=0")) as {
+      requests: { method: string; ifMatch: string | null }[];
+    };
     const writes = requests.filter((request) => ["PUT", "PATCH", "DELETE"].includes(request.method));
     expect(writes.length).toBeGreaterThan(10);
     expect(writes.filter((request) => request.ifMatch?.trim() === "*")).toEqual([]);

@@ -6,9 +6,23 @@ import type { Expected } from "./expected-state";
 import type { ApimContext } from "./operations/apim-context";
 import { deleteApiPolicy, getApiPolicy, getApiPolicyEtag, putApiPolicy } from "./operations/api-policy";
 import { getApi, listApis } from "./operations/apis";
-import { deleteBackend, getBackend, getBackendEtag, listBackends, putBackend, type BackendProperties } from "./operations/backends";
+import {
+  deleteBackend,
+  getBackend,
+  getBackendEtag,
+  listBackends,
+  putBackend,
+  type BackendProperties,
+} from "./operations/backends";
 import type { NamedValueInput } from "./operations/named-value-model";
-import { deleteNamedValue, getNamedValue, getNamedValueEtag, listNamedValues, putNamedValue, refreshNamedValueSecret } from "./operations/named-values";
+import {
+  deleteNamedValue,
+  getNamedValue,
+  getNamedValueEtag,
+  listNamedValues,
+  putNamedValue,
+  refreshNamedValueSecret,
+} from "./operations/named-values";
 import { defaultRetryOptions, type RetryOptions } from "./retry/retry-options";
 import { createSdkClient } from "./sdk-client";
 
@@ -58,21 +72,27 @@ export function createApimClient(instance: ApimInstance, credential: TokenCreden
 
     getApiPolicy: (apiName: string, call?: ArmCallOptions) => getApiPolicy(ctx, apiName, call),
     getApiPolicyEtag: (apiName: string, call?: ArmCallOptions) => getApiPolicyEtag(ctx, apiName, call),
-    putApiPolicy: (apiName: string, xml: string, expected: Expected, call?: ArmCallOptions) => putApiPolicy(ctx, apiName, xml, expected, call),
-    deleteApiPolicy: (apiName: string, expected: { etag: string }, call?: ArmCallOptions) => deleteApiPolicy(ctx, apiName, expected, call),
+    putApiPolicy: (apiName: string, xml: string, expected: Expected, call?: ArmCallOptions) =>
+      putApiPolicy(ctx, apiName, xml, expected, call),
+    deleteApiPolicy: (apiName: string, expected: { etag: string }, call?: ArmCallOptions) =>
+      deleteApiPolicy(ctx, apiName, expected, call),
 
     listNamedValues: (call?: ArmCallOptions) => listNamedValues(ctx, call),
     getNamedValue: (name: string, call?: ArmCallOptions) => getNamedValue(ctx, name, call),
     getNamedValueEtag: (name: string, call?: ArmCallOptions) => getNamedValueEtag(ctx, name, call),
-    putNamedValue: (name: string, input: NamedValueInput, expected: Expected, call?: ArmCallOptions) => putNamedValue(ctx, name, input, expected, call),
-    deleteNamedValue: (name: string, expected: { etag: string }, call?: ArmCallOptions) => deleteNamedValue(ctx, name, expected, call),
+    putNamedValue: (name: string, input: NamedValueInput, expected: Expected, call?: ArmCallOptions) =>
+      putNamedValue(ctx, name, input, expected, call),
+    deleteNamedValue: (name: string, expected: { etag: string }, call?: ArmCallOptions) =>
+      deleteNamedValue(ctx, name, expected, call),
     refreshNamedValueSecret: (name: string, call?: ArmCallOptions) => refreshNamedValueSecret(ctx, name, call),
 
     listBackends: (call?: ArmCallOptions) => listBackends(ctx, call),
     getBackend: (name: string, call?: ArmCallOptions) => getBackend(ctx, name, call),
     getBackendEtag: (name: string, call?: ArmCallOptions) => getBackendEtag(ctx, name, call),
-    putBackend: (name: string, properties: BackendProperties, expected: Expected, call?: ArmCallOptions) => putBackend(ctx, name, properties, expected, call),
-    deleteBackend: (name: string, expected: { etag: string }, call?: ArmCallOptions) => deleteBackend(ctx, name, expected, call),
+    putBackend: (name: string, properties: BackendProperties, expected: Expected, call?: ArmCallOptions) =>
+      putBackend(ctx, name, properties, expected, call),
+    deleteBackend: (name: string, expected: { etag: string }, call?: ArmCallOptions) =>
+      deleteBackend(ctx, name, expected, call),
   };
 }
 

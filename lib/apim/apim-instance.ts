@@ -10,6 +10,15 @@ export interface ApimInstance {
 /** The ARM URL of the service, `{armEndpoint}/subscriptions/…/service/{serviceName}`. */
 export function serviceUrl(instance: ApimInstance): string {
   const base = instance.armEndpoint.replace(/\/+$/, "");
-  const segments = ["subscriptions", instance.subscriptionId, "resourceGroups", instance.resourceGroup, "providers", "Microsoft.ApiManagement", "service", instance.serviceName];
+  const segments = [
+    "subscriptions",
+    instance.subscriptionId,
+    "resourceGroups",
+    instance.resourceGroup,
+    "providers",
+    "Microsoft.ApiManagement",
+    "service",
+    instance.serviceName,
+  ];
   return `${base}/${segments.map(encodeURIComponent).join("/")}`;
 }

@@ -15,7 +15,11 @@ export function armRequestGuardPolicy(armEndpoint: string): PipelinePolicy {
     name: armRequestGuardPolicyName,
     sendRequest(request, next) {
       const target = new URL(request.url).origin;
-      if (target !== origin) throw unusableAnswer(null, `it pointed to ${target}, outside the instance's ARM endpoint ${origin}; nothing was sent there`);
+      if (target !== origin)
+        throw unusableAnswer(
+          null,
+          `it pointed to ${target}, outside the instance's ARM endpoint ${origin}; nothing was sent there`,
+        );
       if (request.headers.get("if-match")?.trim() === "*") {
         throw new Error("Refusing to send If-Match: * (an update must carry the ETag that was read)");
       }

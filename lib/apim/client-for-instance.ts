@@ -37,7 +37,12 @@ export function apimClientForInstance(instance: InstanceCoordinates): ApimClient
   let client = clients.get(key);
   if (!client) {
     client = createApimClient(
-      { subscriptionId: instance.subscriptionId, resourceGroup: instance.resourceGroup, serviceName: instance.serviceName, armEndpoint: instance.armEndpoint },
+      {
+        subscriptionId: instance.subscriptionId,
+        resourceGroup: instance.resourceGroup,
+        serviceName: instance.serviceName,
+        armEndpoint: instance.armEndpoint,
+      },
       credential,
       options,
     );

@@ -14,6 +14,7 @@ export function ifMatchFor(expected: Expected): string | undefined {
 /** The ETag the caller read, refusing what would make the write unconditional. */
 export function ifMatchOf(etag: string): string {
   const value = etag.trim();
-  if (value === "" || value === "*") throw new Error(`expected.etag must be the ETag that was read, not ${JSON.stringify(etag)}`);
+  if (value === "" || value === "*")
+    throw new Error(`expected.etag must be the ETag that was read, not ${JSON.stringify(etag)}`);
   return value;
 }

@@ -7,7 +7,10 @@ import { staticCredential, testInstance } from "../../test/support/apim/fake-arm
 
 describe("createSdkClient", () => {
   it("replaces the SDK's retry and redirect policies with ours and keeps signing", () => {
-    const sdk = createSdkClient(testInstance, staticCredential, { scope: "https://management.azure.com/.default", retry: defaultRetryOptions });
+    const sdk = createSdkClient(testInstance, staticCredential, {
+      scope: "https://management.azure.com/.default",
+      retry: defaultRetryOptions,
+    });
     const names = sdk.pipeline.getOrderedPolicies().map((policy) => policy.name);
     expect(names.filter((name) => /retry/i.test(name))).toEqual([armRetryPolicyName]);
     expect(names).not.toContain("redirectPolicy");

@@ -21,7 +21,11 @@ export interface SdkClientOptions {
  * a redirect can never carry the bearer token elsewhere, and signing moves after retrying. Built once per instance: the
  * pipeline, token cache and keep-alive connections are reused by every call.
  */
-export function createSdkClient(instance: ApimInstance, credential: TokenCredential, options: SdkClientOptions): ApiManagementClient {
+export function createSdkClient(
+  instance: ApimInstance,
+  credential: TokenCredential,
+  options: SdkClientOptions,
+): ApiManagementClient {
   const client = new ApiManagementClient(credential, instance.subscriptionId, {
     endpoint: instance.armEndpoint,
     // Without it the SDK would ask for a token for `${endpoint}/.default`, wrong for the simulator.

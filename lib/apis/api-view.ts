@@ -5,7 +5,11 @@ import type { ApiView } from "./schemas";
 export const apiViewInclude = {
   instance: { select: { name: true } },
   profileVersions: { select: { version: true }, orderBy: { version: "desc" }, take: 1 },
-  deployments: { select: { id: true, status: true, startedAt: true, finishedAt: true }, orderBy: { startedAt: "desc" }, take: 1 },
+  deployments: {
+    select: { id: true, status: true, startedAt: true, finishedAt: true },
+    orderBy: { startedAt: "desc" },
+    take: 1,
+  },
 } satisfies Prisma.ApiInclude;
 
 type ApiRow = Prisma.ApiGetPayload<{ include: typeof apiViewInclude }>;
@@ -23,7 +27,12 @@ export function toApiView(row: ApiRow): ApiView {
     gone: row.goneAt !== null,
     profileVersion: row.profileVersions[0]?.version ?? null,
     lastDeployment: deployment
-      ? { id: deployment.id, status: deployment.status, startedAt: deployment.startedAt.toISOString(), finishedAt: deployment.finishedAt?.toISOString() ?? null }
+      ? {
+          id: deployment.id,
+          status: deployment.status,
+          startedAt: deployment.startedAt.toISOString(),
+          finishedAt: deployment.finishedAt?.toISOString() ?? null,
+        }
       : null,
   };
 }

@@ -10,7 +10,10 @@ import type { apiListQuerySchema } from "./schemas";
 const cursorShape = z.object({ name: z.string(), id: z.string() });
 
 /** APIs by display name, optionally of one instance or matching a search. */
-export async function listApis(ctx: RequestContext, query: z.output<typeof apiListQuerySchema>): Promise<{ items: ApiView[]; nextCursor: string | null }> {
+export async function listApis(
+  ctx: RequestContext,
+  query: z.output<typeof apiListQuerySchema>,
+): Promise<{ items: ApiView[]; nextCursor: string | null }> {
   await authorize(ctx, "config.read");
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const after = decodeCursor(query.cursor, cursorShape);
@@ -20,7 +23,8 @@ export async function listApis(ctx: RequestContext, query: z.output<typeof apiLi
     const contains = { contains: query.search, mode: "insensitive" as const };
     where.push({ OR: [{ displayName: contains }, { apimName: contains }, { path: contains }] });
   }
-  if (after) where.push({ OR: [{ displayName: { gt: after.name } }, { displayName: after.name, id: { gt: after.id } }] });
+  if (after)
+    where.push({ OR: [{ displayName: { gt: after.name } }, { displayName: after.name, id: { gt: after.id } }] });
   const rows = await getDb().api.findMany({
     where: { AND: where },
     include: apiViewInclude,

@@ -34,7 +34,10 @@ async function tamper(sql: string): Promise<void> {
 
 describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
   it("chains events and verifies them, with JSON before/after surviving the database round trip", async () => {
-    await recordAuditEvent(database.prisma, event("profile.save", { before: { b: 1, a: [1, "x"] }, after: { z: { y: null } } }));
+    await recordAuditEvent(
+      database.prisma,
+      event("profile.save", { before: { b: 1, a: [1, "x"] }, after: { z: { y: null } } }),
+    );
     await recordAuditEvent(database.prisma, event("plan.create", { requestId: "req-1", clientIp: "10.0.0.1" }));
 
     const result = await verifyAuditChain(database.prisma);
@@ -51,7 +54,15 @@ describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
       runAudited(
         database.prisma,
         async (tx) => {
-          await tx.instance.create({ data: { name: "doomed", subscriptionId: "s", resourceGroup: "r", serviceName: "n", armEndpoint: "https://x" } });
+          await tx.instance.create({
+            data: {
+              name: "doomed",
+              subscriptionId: "s",
+              resourceGroup: "r",
+              serviceName: "n",
+              armEndpoint: "https://x",
+            },
+          });
           throw new Error("boom");
         },
         () => event("instance.create"),
@@ -66,7 +77,16 @@ describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
     await expect(
       runAudited(
         database.prisma,
-        (tx) => tx.instance.create({ data: { name: "unaudited", subscriptionId: "s", resourceGroup: "r", serviceName: "n2", armEndpoint: "https://x" } }),
+        (tx) =>
+          tx.instance.create({
+            data: {
+              name: "unaudited",
+              subscriptionId: "s",
+              resourceGroup: "r",
+              serviceName: "n2",
+              armEndpoint: "https://x",
+            },
+          }),
         // jsonb refuses NUL characters, so writing this event fails inside the transaction.
         () => event("instance.create", { after: { name: "bad\u0000value" } }),
       ),
@@ -79,7 +99,9 @@ describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
   it("keeps one unbroken chain when many changes append at once", async () => {
     const start = await database.prisma.auditEvent.count();
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => database.prisma.$transaction((tx) => appendAuditEvent(tx, event(`parallel.${i}`)))),
+      Array.from({ length: 40 }, (_, i) =>
+        database.prisma.$transaction((tx) => appendAuditEvent(tx, event(`parallel.${i}`))),
+      ),
     );
 
     const result = await verifyAuditChain(database.prisma);

@@ -18,7 +18,12 @@ async function seed(): Promise<void> {
     { actor: alice, action: "profile.save", target: { type: "api", id: "api-1" } },
     { actor: bot, action: "deployment.start", target: { type: "api", id: "api-1" } },
     { actor: bot, action: "deployment.step", target: { type: "api", id: "api-2" } },
-    { actor: { ...alice, name: "=HYPERLINK(\"http://x\")" }, action: "secret.rotate", target: { type: "secret", id: "s-1" }, after: { note: 'say "hi", ok' } },
+    {
+      actor: { ...alice, name: '=HYPERLINK("http://x")' },
+      action: "secret.rotate",
+      target: { type: "secret", id: "s-1" },
+      after: { note: 'say "hi", ok' },
+    },
   ];
   for (const e of events) await recordAuditEvent(db.current.prisma, { ...e, outcome: "success" });
 }
@@ -34,10 +39,17 @@ describe("audit history for reviewers", () => {
     const byBot = await listAuditEvents(reviewer, { actor: "release" });
     expect(byBot.items.map((e) => e.action)).toEqual(["deployment.step", "deployment.start"]);
     expect((await listAuditEvents(reviewer, { action: "deployment.*" })).items).toHaveLength(2);
-    expect((await listAuditEvents(reviewer, { target: "api:api-1" })).items.map((e) => e.action)).toEqual(["deployment.start", "profile.save"]);
-    expect((await listAuditEvents(reviewer, { actor: alice.oid, target: "secret" })).items.map((e) => e.action)).toEqual(["secret.rotate"]);
+    expect((await listAuditEvents(reviewer, { target: "api:api-1" })).items.map((e) => e.action)).toEqual([
+      "deployment.start",
+      "profile.save",
+    ]);
+    expect(
+      (await listAuditEvents(reviewer, { actor: alice.oid, target: "secret" })).items.map((e) => e.action),
+    ).toEqual(["secret.rotate"]);
     expect((await listAuditEvents(reviewer, { actor: "alice" })).items.map((e) => e.action)).toEqual(["profile.save"]);
-    expect((await listAuditEvents(reviewer, { from: "2000-01-01T00:00:00Z", to: "2001-01-01T00:00:00Z" })).items).toEqual([]);
+    expect(
+      (await listAuditEvents(reviewer, { from: "2000-01-01T00:00:00Z", to: "2001-01-01T00:00:00Z" })).items,
+    ).toEqual([]);
 
     const first = await listAuditEvents(reviewer, { limit: 3 });
     expect(first.items).toHaveLength(3);
@@ -48,9 +60,17 @@ describe("audit history for reviewers", () => {
 
   it("exports NDJSON in chain order that verifies offline with the documented algorithm", async () => {
     const text = await readAll(await exportAuditEvents(reviewer, {}, "ndjson"));
-    const events = text.trim().split("\n").map((line) => JSON.parse(line) as HashedAuditFields & { hash: string });
+    const events = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as HashedAuditFields & { hash: string });
 
-    expect(events.map((e) => e.action).slice(0, 4)).toEqual(["profile.save", "deployment.start", "deployment.step", "secret.rotate"]);
+    expect(events.map((e) => e.action).slice(0, 4)).toEqual([
+      "profile.save",
+      "deployment.start",
+      "deployment.step",
+      "secret.rotate",
+    ]);
     let prev = "0".repeat(64);
     for (const { hash, ...fields } of events) {
       expect(fields.prevHash).toBe(prev);
@@ -77,12 +97,21 @@ describe("audit history for reviewers", () => {
 
   it("is closed to readers, and the attempt is recorded", async () => {
     const reader = contextFor("reader");
-    for (const attempt of [() => listAuditEvents(reader, {}), () => verifyAuditHistory(reader), () => exportAuditEvents(reader, {}, "ndjson")]) {
-      const error = await attempt().then(() => null, (e: unknown) => e);
+    for (const attempt of [
+      () => listAuditEvents(reader, {}),
+      () => verifyAuditHistory(reader),
+      () => exportAuditEvents(reader, {}, "ndjson"),
+    ]) {
+      const error = await attempt().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe("forbidden");
     }
-    const denials = await db.current.prisma.auditEvent.count({ where: { actorOid: reader.actor.oid, action: "auth.denied" } });
+    const denials = await db.current.prisma.auditEvent.count({
+      where: { actorOid: reader.actor.oid, action: "auth.denied" },
+    });
     expect(denials).toBe(3);
   });
 });

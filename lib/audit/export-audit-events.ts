@@ -39,7 +39,11 @@ export async function exportAuditEvents(
         controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(",")}\n`));
         headerSent = true;
       }
-      const rows = await db.auditEvent.findMany({ where: { AND: [where, { seq: { gt: lastSeq } }] }, orderBy: { seq: "asc" }, take: BATCH });
+      const rows = await db.auditEvent.findMany({
+        where: { AND: [where, { seq: { gt: lastSeq } }] },
+        orderBy: { seq: "asc" },
+        take: BATCH,
+      });
       for (const row of rows) {
         const event = toPublicEvent(row);
         controller.enqueue(encoder.encode(format === "csv" ? toCsvLine(event) : `${JSON.stringify(event)}\n`));
@@ -50,10 +54,48 @@ export async function exportAuditEvents(
   });
 }
 
-const CSV_COLUMNS = ["seq", "id", "time", "actor_type", "actor_oid", "actor_tid", "actor_name", "action", "target_type", "target_id", "outcome", "request_id", "arm_correlation_id", "client_ip", "before", "after", "prev_hash", "hash"];
+const CSV_COLUMNS = [
+  "seq",
+  "id",
+  "time",
+  "actor_type",
+  "actor_oid",
+  "actor_tid",
+  "actor_name",
+  "action",
+  "target_type",
+  "target_id",
+  "outcome",
+  "request_id",
+  "arm_correlation_id",
+  "client_ip",
+  "before",
+  "after",
+  "prev_hash",
+  "hash",
+];
 
 function toCsvLine(e: PublicAuditEvent): string {
-  const values = [e.seq, e.id, e.time, e.actor.type, e.actor.oid, e.actor.tid, e.actor.name, e.action, e.target.type, e.target.id, e.outcome, e.requestId, e.armCorrelationId, e.clientIp, json(e.before), json(e.after), e.prevHash, e.hash];
+  const values = [
+    e.seq,
+    e.id,
+    e.time,
+    e.actor.type,
+    e.actor.oid,
+    e.actor.tid,
+    e.actor.name,
+    e.action,
+    e.target.type,
+    e.target.id,
+    e.outcome,
+    e.requestId,
+    e.armCorrelationId,
+    e.clientIp,
+    json(e.before),
+    json(e.after),
+    e.prevHash,
+    e.hash,
+  ];
   return `${values.map(csvCell).join(",")}\n`;
 }
 

@@ -9,7 +9,10 @@ import { toPublicEvent, type PublicAuditEvent } from "./stored-event";
 const cursorShape = z.object({ seq: z.string().regex(/^\d+$/) });
 
 /** Audit events, newest first, filtered by actor, action, target and time range. */
-export async function listAuditEvents(ctx: RequestContext, filter: AuditFilter): Promise<{ items: PublicAuditEvent[]; nextCursor: string | null }> {
+export async function listAuditEvents(
+  ctx: RequestContext,
+  filter: AuditFilter,
+): Promise<{ items: PublicAuditEvent[]; nextCursor: string | null }> {
   await authorize(ctx, "audit.read");
   const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
   const after = decodeCursor(filter.cursor, cursorShape);
@@ -27,7 +30,9 @@ export function auditWhere(filter: Omit<AuditFilter, "cursor" | "limit">): Prism
     where.push({ OR: [{ actorOid: filter.actor }, { actorName: { contains: filter.actor, mode: "insensitive" } }] });
   }
   if (filter.action) {
-    where.push(filter.action.endsWith("*") ? { action: { startsWith: filter.action.slice(0, -1) } } : { action: filter.action });
+    where.push(
+      filter.action.endsWith("*") ? { action: { startsWith: filter.action.slice(0, -1) } } : { action: filter.action },
+    );
   }
   if (filter.target) {
     const [type, ...id] = filter.target.split(":");

@@ -10,7 +10,8 @@ export const auditOperations = {
     path: "/audit",
     permission: "audit.read",
     summary: "Audit events, newest first",
-    description: "Filter by actor (object id or part of the name), action (exact or prefix*), target (type or type:id) and time range.",
+    description:
+      "Filter by actor (object id or part of the name), action (exact or prefix*), target (type or type:id) and time range.",
     tags: ["audit"],
     query: auditFilterSchema,
     response: auditPageSchema,

@@ -24,7 +24,11 @@ export async function verifyAuditChain(db: PrismaClient): Promise<ChainVerificat
   let expectedSeq = 1n;
   let checked = 0;
   for (;;) {
-    const rows = await db.auditEvent.findMany({ where: { seq: { gte: expectedSeq } }, orderBy: { seq: "asc" }, take: BATCH });
+    const rows = await db.auditEvent.findMany({
+      where: { seq: { gte: expectedSeq } },
+      orderBy: { seq: "asc" },
+      take: BATCH,
+    });
     for (const row of rows) {
       const bad = (reason: string): ChainVerification => ({
         ok: false,
@@ -32,9 +36,11 @@ export async function verifyAuditChain(db: PrismaClient): Promise<ChainVerificat
         headHash: expectedPrev,
         firstBad: { seq: row.seq.toString(), id: row.id, reason },
       });
-      if (row.seq !== expectedSeq) return bad(`sequence jumps from ${expectedSeq - 1n} to ${row.seq}: events are missing`);
+      if (row.seq !== expectedSeq)
+        return bad(`sequence jumps from ${expectedSeq - 1n} to ${row.seq}: events are missing`);
       if (row.prevHash !== expectedPrev) return bad("its previous-hash does not match the event before it");
-      if (hashAuditEvent(toHashedFields(row)) !== row.hash) return bad("its content does not match its hash: it was altered");
+      if (hashAuditEvent(toHashedFields(row)) !== row.hash)
+        return bad("its content does not match its hash: it was altered");
       expectedPrev = row.hash;
       expectedSeq += 1n;
       checked += 1;
@@ -47,7 +53,11 @@ export async function verifyAuditChain(db: PrismaClient): Promise<ChainVerificat
       ok: false,
       eventsChecked: checked,
       headHash: expectedPrev,
-      firstBad: { seq: head?.lastSeq.toString() ?? "?", id: "", reason: "the chain head does not point at the last event: events are missing at the end" },
+      firstBad: {
+        seq: head?.lastSeq.toString() ?? "?",
+        id: "",
+        reason: "the chain head does not point at the last event: events are missing at the end",
+      },
     };
   }
   return { ok: true, eventsChecked: checked, headHash: expectedPrev };

@@ -14,7 +14,13 @@ import { resolveEntraConfig, type EntraConfig } from "./entra-config";
 let env: TestIdentityProvider;
 
 const ARM_SCOPE = "https://management.azure.com/.default";
-const AZURE_VARIABLES = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST", "AZURE_TOKEN_CREDENTIALS"];
+const AZURE_VARIABLES = [
+  "AZURE_TENANT_ID",
+  "AZURE_CLIENT_ID",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_AUTHORITY_HOST",
+  "AZURE_TOKEN_CREDENTIALS",
+];
 
 beforeAll(async () => {
   env = await startTestIdentityProvider(inject("sandboxTlsDir"));
@@ -62,7 +68,11 @@ describe("ClientSecretCredential against the sandbox", () => {
 
     const identity = await createBearerTokenValidator(env.config).authenticate(`Bearer ${token?.token}`);
 
-    expect(identity).toMatchObject({ kind: "app", roles: ["Portcullis.Admin"], clientId: env.idp.automationClient.clientId });
+    expect(identity).toMatchObject({
+      kind: "app",
+      roles: ["Portcullis.Admin"],
+      clientId: env.idp.automationClient.clientId,
+    });
   });
 });
 

@@ -13,7 +13,11 @@ let validator: BearerTokenValidator | undefined;
 export function getEntraConfig(): EntraConfig {
   if (!entra) {
     const settings = getConfig().entra;
-    if (!settings) throw new AppError("config", "Entra ID is not configured (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET).");
+    if (!settings)
+      throw new AppError(
+        "config",
+        "Entra ID is not configured (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET).",
+      );
     entra = resolveEntraConfig(settings);
   }
   return entra;

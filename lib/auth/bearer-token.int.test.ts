@@ -40,7 +40,11 @@ function msalFor(tenantId: string, client: { clientId: string; clientSecret: str
   );
 }
 
-async function clientCredentialsToken(tenantId: string, client: { clientId: string; clientSecret: string }, scope: string) {
+async function clientCredentialsToken(
+  tenantId: string,
+  client: { clientId: string; clientSecret: string },
+  scope: string,
+) {
   const result = await msalFor(tenantId, client).acquireTokenByClientCredential({ scopes: [scope] });
   if (!result) throw new Error("MSAL returned no token");
   return result.accessToken;
@@ -163,9 +167,21 @@ describe("bearer tokens that are refused with 401", () => {
       () => forge({ iss: `${env.idp.authorityHost}/${randomUUID()}/v2.0` }),
       "The token was not issued by the configured tenant",
     ],
-    ["a token whose tid is another tenant", () => forge({ tid: randomUUID() }), "The token was not issued by the configured tenant"],
-    ["an unsigned token (alg: none)", async () => unsigned({ iss: env.idp.issuer, aud: TEST_API_AUDIENCE }), "The token must be signed with RS256"],
-    ["an HS256 token keyed with the tenant's public key", () => forge({}, "HS256"), "The token must be signed with RS256"],
+    [
+      "a token whose tid is another tenant",
+      () => forge({ tid: randomUUID() }),
+      "The token was not issued by the configured tenant",
+    ],
+    [
+      "an unsigned token (alg: none)",
+      async () => unsigned({ iss: env.idp.issuer, aud: TEST_API_AUDIENCE }),
+      "The token must be signed with RS256",
+    ],
+    [
+      "an HS256 token keyed with the tenant's public key",
+      () => forge({}, "HS256"),
+      "The token must be signed with RS256",
+    ],
     [
       "a genuine token from another tenant",
       () => clientCredentialsToken(env.idp.otherTenant.tenantId, env.idp.otherTenant.automationClient, API_SCOPE),
@@ -175,7 +191,9 @@ describe("bearer tokens that are refused with 401", () => {
       "a token whose signature was tampered with",
       async () => {
         const [header, , signature] = (await forge({})).split(".");
-        const payload = Buffer.from(JSON.stringify({ iss: env.idp.issuer, roles: ["Portcullis.Admin"] })).toString("base64url");
+        const payload = Buffer.from(JSON.stringify({ iss: env.idp.issuer, roles: ["Portcullis.Admin"] })).toString(
+          "base64url",
+        );
         return `${header}.${payload}.${signature}`;
       },
       "The token signature is invalid",
@@ -203,7 +221,10 @@ describe("bearer validation when the tenant cannot be trusted or reached", () =>
 
   it("refuses a discovery document that names another issuer than the configured one", async () => {
     // Same server, reached by IP: its discovery document says https://localhost:…, not this.
-    const byIp = resolveEntraConfig({ ...env.config, authorityHost: env.idp.authorityHost.replace("localhost", "127.0.0.1") });
+    const byIp = resolveEntraConfig({
+      ...env.config,
+      authorityHost: env.idp.authorityHost.replace("localhost", "127.0.0.1"),
+    });
     const error = await createBearerTokenValidator(byIp)
       .authenticate(`Bearer ${await forge({})}`)
       .catch((caught: unknown) => caught);

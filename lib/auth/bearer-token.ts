@@ -87,9 +87,7 @@ function identityFrom(claims: z.infer<typeof claimsSchema>): BearerIdentity {
       ? "app"
       : "user";
   const name =
-    kind === "app"
-      ? (claims.app_displayname ?? clientId)
-      : (claims.name ?? claims.preferred_username ?? claims.oid);
+    kind === "app" ? (claims.app_displayname ?? clientId) : (claims.name ?? claims.preferred_username ?? claims.oid);
   return { kind, oid: claims.oid, tid: claims.tid.toLowerCase(), name, clientId, roles: claims.roles ?? [] };
 }
 

@@ -43,7 +43,8 @@ export async function guardPage(route: RouteKey): Promise<RequestContext> {
  */
 export async function guardAction(access: Permission | "signed-in", action: string): Promise<RequestContext> {
   const { lookup, ctx } = await consoleContext();
-  if (lookup.status !== "active" || !ctx) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
+  if (lookup.status !== "active" || !ctx)
+    throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
   if (access !== "signed-in") await authorize(ctx, access, action);
   return ctx;
 }

@@ -135,7 +135,12 @@ describe("sign-in with MSAL against the sandbox identity provider", () => {
     // Signed in at the provider: the next authorization request returns a code without the
     // form (these empty credentials would fail if the form were shown).
     const again = await signIn.startSignIn({ redirectUri: TEST_REDIRECT_URI });
-    const sso = await signInThroughForm(again.authorizationUrl, { username: "", password: "" }, TEST_REDIRECT_URI, browser);
+    const sso = await signInThroughForm(
+      again.authorizationUrl,
+      { username: "", password: "" },
+      TEST_REDIRECT_URI,
+      browser,
+    );
     expect(sso.get("code")).toBeTruthy();
 
     const logoutUrl = await signIn.signOutUrl({ postLogoutRedirectUri: TEST_POST_LOGOUT_URI });
@@ -150,7 +155,12 @@ describe("sign-in with MSAL against the sandbox identity provider", () => {
     // Signed out: the provider asks for credentials again.
     const afterwards = await signIn.startSignIn({ redirectUri: TEST_REDIRECT_URI });
     await expect(
-      signInThroughForm(afterwards.authorizationUrl, { username: "admin", password: "wrong" }, TEST_REDIRECT_URI, browser),
+      signInThroughForm(
+        afterwards.authorizationUrl,
+        { username: "admin", password: "wrong" },
+        TEST_REDIRECT_URI,
+        browser,
+      ),
     ).rejects.toThrow(/username or password is incorrect/);
   });
 });

@@ -104,7 +104,14 @@ export function createEntraSignIn(
       let idToken: string;
       try {
         const result = await msal.acquireTokenByCode(
-          { code, scopes: SIGN_IN_SCOPES, redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state },
+          {
+            code,
+            scopes: SIGN_IN_SCOPES,
+            redirectUri,
+            codeVerifier: pending.codeVerifier,
+            nonce: pending.nonce,
+            state: pending.state,
+          },
           // MSAL compares this returned state with the expected one above.
           { code, state: callbackParams.get("state") ?? "" },
         );

@@ -5,7 +5,10 @@ const names = { admin: "Portcullis.Admin", reviewer: "Portcullis.Reviewer", read
 
 describe("roles from token claims", () => {
   it("maps the configured role names and ignores everything else", () => {
-    expect(rolesFromClaims(["Portcullis.Reader", "Some.Other", "Portcullis.Admin"], names)).toEqual(["admin", "reader"]);
+    expect(rolesFromClaims(["Portcullis.Reader", "Some.Other", "Portcullis.Admin"], names)).toEqual([
+      "admin",
+      "reader",
+    ]);
   });
 
   it("uses the configured names, not the defaults", () => {

@@ -7,7 +7,9 @@ export const meSchema = z
     oid: z.string().describe("Entra object id."),
     tid: z.string().describe("Entra tenant id."),
     name: z.string(),
-    roles: z.array(z.enum(["admin", "reviewer", "reader"])).describe("Portcullis roles granted by the token's app roles."),
+    roles: z
+      .array(z.enum(["admin", "reviewer", "reader"]))
+      .describe("Portcullis roles granted by the token's app roles."),
     permissions: z.array(z.enum(PERMISSIONS)),
   })
   .meta({ id: "Me" });

@@ -62,7 +62,12 @@ export async function createSession(
 
 export type SessionLookup = { status: "active"; session: Session } | { status: "none" | "expired" | "revoked" };
 
-export async function findSession(db: PrismaClient, cookieValue: string | undefined, limits: SessionLimits, now = new Date()): Promise<SessionLookup> {
+export async function findSession(
+  db: PrismaClient,
+  cookieValue: string | undefined,
+  limits: SessionLimits,
+  now = new Date(),
+): Promise<SessionLookup> {
   if (!cookieValue) return { status: "none" };
   const session = await db.session.findUnique({ where: { idHash: hashSessionId(cookieValue) } });
   if (!session) return { status: "none" };

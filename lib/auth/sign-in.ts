@@ -55,11 +55,16 @@ export interface CompletedSignIn {
  * Finishes a sign-in from the callback's query: a new session (a new id at every sign-in),
  * written together with its audit event. A failure after the state matched is audited too.
  */
-export async function completeSignIn(input: { callbackParams: URLSearchParams; meta: RequestMeta }): Promise<CompletedSignIn> {
+export async function completeSignIn(input: {
+  callbackParams: URLSearchParams;
+  meta: RequestMeta;
+}): Promise<CompletedSignIn> {
   const db = getDb();
   const state = input.callbackParams.get("state");
   // Deleting is what makes the state single-use, even with two instances racing.
-  const pending = state ? await db.signInRequest.delete({ where: { stateHash: hashState(state) } }).catch(() => null) : null;
+  const pending = state
+    ? await db.signInRequest.delete({ where: { stateHash: hashState(state) } }).catch(() => null)
+    : null;
   if (!pending || pending.expiresAt.getTime() < Date.now()) {
     throw new AppError("unauthenticated", "This sign-in link has expired or was already used. Start again.");
   }
@@ -85,7 +90,10 @@ export async function completeSignIn(input: { callbackParams: URLSearchParams; m
   const config = getConfig();
   const roles = rolesFromClaims(user.roles, config.roles);
   const session = await db.$transaction(async (tx) => {
-    const created = await createSession(tx, user, config.session, { clientIp: input.meta.clientIp, userAgent: input.meta.userAgent });
+    const created = await createSession(tx, user, config.session, {
+      clientIp: input.meta.clientIp,
+      userAgent: input.meta.userAgent,
+    });
     await appendAuditEvent(tx, {
       actor: { type: "user", oid: user.oid, tid: user.tid, name: user.name },
       action: "auth.signin",
@@ -97,7 +105,12 @@ export async function completeSignIn(input: { callbackParams: URLSearchParams; m
     });
     return created;
   });
-  return { cookieValue: session.cookieValue, expiresAt: session.expiresAt, returnTo: pending.returnTo, hasRole: roles.length > 0 };
+  return {
+    cookieValue: session.cookieValue,
+    expiresAt: session.expiresAt,
+    returnTo: pending.returnTo,
+    hasRole: roles.length > 0,
+  };
 }
 
 /** Where to send the browser after our session ended, to end the identity provider's too. */

@@ -8,5 +8,11 @@ import type { RequestContext } from "./request-context";
  * simulated APIM instance). Never built from a request; audited like any other actor.
  */
 export function systemContext(): RequestContext {
-  return { actor: SYSTEM_ACTOR, permissions: new Set(PERMISSIONS), requestId: randomUUID(), clientIp: null, channel: "system" };
+  return {
+    actor: SYSTEM_ACTOR,
+    permissions: new Set(PERMISSIONS),
+    requestId: randomUUID(),
+    clientIp: null,
+    channel: "system",
+  };
 }

@@ -57,7 +57,9 @@ async function fetchDiscovery(config: EntraConfig): Promise<Discovered> {
   }
   const parsed = discoverySchema.safeParse(body);
   if (!parsed.success) {
-    throw new AppError("unavailable", "The identity provider's discovery document is not usable", { cause: parsed.error });
+    throw new AppError("unavailable", "The identity provider's discovery document is not usable", {
+      cause: parsed.error,
+    });
   }
   // A document for another tenant or host means the configuration points somewhere else
   // than the issuer tokens are pinned to; refuse it rather than trust its keys.

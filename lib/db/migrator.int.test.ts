@@ -5,7 +5,12 @@ import { Prisma } from "./generated/client";
 import { migrate, readMigrations, type Migration } from "./migrator";
 import { MIGRATIONS_DIR } from "./migrate-database";
 import { pgliteSession, postgresSession, type SqlSession } from "./sql-session";
-import { createScratchPostgresDatabase, createTestDatabase, dropScratchPostgresDatabase, testEngine } from "../../test/support/test-database";
+import {
+  createScratchPostgresDatabase,
+  createTestDatabase,
+  dropScratchPostgresDatabase,
+  testEngine,
+} from "../../test/support/test-database";
 
 const engine = testEngine();
 const cleanups: Array<() => Promise<void>> = [];
@@ -113,20 +118,23 @@ describe(`migrations on ${engine}`, () => {
     await expect(migrate(session, migrations.slice(1))).rejects.toThrow(/does not have/);
   });
 
-  it.runIf(engine === "postgres")("lets two instances starting at once take turns: each migration applied exactly once", async () => {
-    const db = await emptyDatabase();
-    const migrations = await readMigrations(MIGRATIONS_DIR);
-    const [a, b, c] = await Promise.all([db.open(), db.open(), db.open()]);
+  it.runIf(engine === "postgres")(
+    "lets two instances starting at once take turns: each migration applied exactly once",
+    async () => {
+      const db = await emptyDatabase();
+      const migrations = await readMigrations(MIGRATIONS_DIR);
+      const [a, b, c] = await Promise.all([db.open(), db.open(), db.open()]);
 
-    const results = await Promise.all([migrate(a!, migrations), migrate(b!, migrations), migrate(c!, migrations)]);
+      const results = await Promise.all([migrate(a!, migrations), migrate(b!, migrations), migrate(c!, migrations)]);
 
-    const appliedBy = results.map((r) => r.applied.length);
-    expect(appliedBy.sort()).toEqual([0, 0, migrations.length]);
-    const ledger = await a!.query<{ migration_name: string; n: string }>(
-      `SELECT migration_name, count(*)::text AS n FROM "_prisma_migrations" GROUP BY migration_name`,
-    );
-    expect(ledger.map((r) => r.n)).toEqual(migrations.map(() => "1"));
-  });
+      const appliedBy = results.map((r) => r.applied.length);
+      expect(appliedBy.sort()).toEqual([0, 0, migrations.length]);
+      const ledger = await a!.query<{ migration_name: string; n: string }>(
+        `SELECT migration_name, count(*)::text AS n FROM "_prisma_migrations" GROUP BY migration_name`,
+      );
+      expect(ledger.map((r) => r.n)).toEqual(migrations.map(() => "1"));
+    },
+  );
 });
 
 describe(`schema on ${engine}`, () => {
@@ -144,7 +152,21 @@ describe(`schema on ${engine}`, () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`,
     );
     expect(tables.map((t) => t.table_name).sort()).toEqual(
-      ["_prisma_migrations", "access_profile_versions", "api_locks", "apis", "audit_chain_head", "audit_events", "deployment_steps", "deployments", "instances", "plans", "secrets", "sessions", "sign_in_requests"].sort(),
+      [
+        "_prisma_migrations",
+        "access_profile_versions",
+        "api_locks",
+        "apis",
+        "audit_chain_head",
+        "audit_events",
+        "deployment_steps",
+        "deployments",
+        "instances",
+        "plans",
+        "secrets",
+        "sessions",
+        "sign_in_requests",
+      ].sort(),
     );
     expect(Object.values(Prisma.ModelName)).toHaveLength(tables.length - 1);
   });
@@ -152,10 +174,13 @@ describe(`schema on ${engine}`, () => {
   it("refuses UPDATE, DELETE and TRUNCATE on audit events", async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.close());
-    await database.prisma.$executeRawUnsafe(`INSERT INTO audit_events (id, time, actor_type, actor_oid, actor_name, action, target_type, target_id, outcome, prev_hash, hash)
+    await database.prisma
+      .$executeRawUnsafe(`INSERT INTO audit_events (id, time, actor_type, actor_oid, actor_name, action, target_type, target_id, outcome, prev_hash, hash)
       VALUES (gen_random_uuid(), now(), 'user', 'o', 'n', 'test', 't', '1', 'success', 'p', 'h')`);
 
-    await expect(database.prisma.$executeRawUnsafe(`UPDATE audit_events SET action = 'forged'`)).rejects.toThrow(/append-only/);
+    await expect(database.prisma.$executeRawUnsafe(`UPDATE audit_events SET action = 'forged'`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(database.prisma.$executeRawUnsafe(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
     await expect(database.prisma.$executeRawUnsafe(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
     const rows = await database.prisma.$queryRawUnsafe<Array<{ action: string }>>(`SELECT action FROM audit_events`);

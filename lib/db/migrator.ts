@@ -28,7 +28,10 @@ export interface MigrationResult {
 
 export async function readMigrations(migrationsDir: string): Promise<Migration[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(migrationsDir, name, "migration.sql"), "utf8");
@@ -114,8 +117,12 @@ async function applyOne(session: SqlSession, migration: Migration): Promise<void
   } catch (error) {
     await session.exec("ROLLBACK");
     const reason = error instanceof Error ? error.message : String(error);
-    throw new AppError("config", `Migration ${migration.name} failed and was rolled back, leaving the database as it was: ${reason}`, {
-      cause: error,
-    });
+    throw new AppError(
+      "config",
+      `Migration ${migration.name} failed and was rolled back, leaving the database as it was: ${reason}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

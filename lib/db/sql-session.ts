@@ -59,7 +59,11 @@ export function describeDatabaseUrl(url: string): string {
 
 export function unreachable(url: string, error: unknown): AppError {
   const reason = error instanceof Error ? error.message.replace(url, describeDatabaseUrl(url)) : String(error);
-  return new AppError("unavailable", `Cannot connect to the database at ${describeDatabaseUrl(url)} (DATABASE_URL): ${reason}`, {
-    cause: error,
-  });
+  return new AppError(
+    "unavailable",
+    `Cannot connect to the database at ${describeDatabaseUrl(url)} (DATABASE_URL): ${reason}`,
+    {
+      cause: error,
+    },
+  );
 }

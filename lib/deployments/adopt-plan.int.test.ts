@@ -32,7 +32,10 @@ const KEPT = [
 async function profileFromLivePolicy(apiId: string, clientIds: string[]): Promise<AccessProfileInput> {
   const live = await readLiveProfile(admin, { apiId });
   if (!live.ok || live.reading.backendAuth === null) throw new Error("the live policy should read");
-  return { backendAuth: live.reading.backendAuth, callerAuth: { mode: "entra", tenantId: "00000000-0000-0000-0000-0000000000aa", clientApplicationIds: clientIds } };
+  return {
+    backendAuth: live.reading.backendAuth,
+    callerAuth: { mode: "entra", tenantId: "00000000-0000-0000-0000-0000000000aa", clientApplicationIds: clientIds },
+  };
 }
 
 function policyXml(plan: PlanView): string {
@@ -41,7 +44,9 @@ function policyXml(plan: PlanView): string {
 }
 
 function linesOf(plan: PlanView, op: "removed" | "added"): string[] {
-  return plan.diff.policy.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.op === op).map((line) => line.text.trim()));
+  return plan.diff.policy.hunks.flatMap((hunk) =>
+    hunk.lines.filter((line) => line.op === op).map((line) => line.text.trim()),
+  );
 }
 
 describe("adopting a hand-written policy", () => {
@@ -65,9 +70,13 @@ describe("adopting a hand-written policy", () => {
     expect(xml.match(/<validate-azure-ad-token /g)).toHaveLength(1);
     expect(xml.match(/<set-backend-service /g)).toHaveLength(1);
     for (const kept of KEPT) expect(xml).toContain(kept);
-    expect(linesOf(adopting, "removed")).toEqual(expect.arrayContaining([HAND_WRITTEN_VALIDATION, HAND_WRITTEN_CLIENT, BACKEND_SELECTION]));
+    expect(linesOf(adopting, "removed")).toEqual(
+      expect.arrayContaining([HAND_WRITTEN_VALIDATION, HAND_WRITTEN_CLIENT, BACKEND_SELECTION]),
+    );
     expect(adopting.diff.lint.findings).toEqual([]);
-    const event = await sandbox.db.prisma.auditEvent.findFirst({ where: { action: "plan.create", targetId: adopting.id } });
+    const event = await sandbox.db.prisma.auditEvent.findFirst({
+      where: { action: "plan.create", targetId: adopting.id },
+    });
     expect(event?.after).toMatchObject({ profileVersion: 2, adoptsHandWritten: true });
 
     const deployment = await applyPlan(admin, adopting.id);
@@ -81,7 +90,12 @@ describe("adopting a hand-written policy", () => {
   it("changes only the block afterwards, although the version still takes over: a new client id takes effect", async () => {
     const apiId = await apiIdOf(admin, sandbox.instance.id, "chat-token-limited");
     const added = "22222222-3333-4444-5555-666666666666";
-    await saveProfile(admin, apiId, await profileFromLivePolicy(apiId, ["11111111-2222-3333-4444-555555555555", added]), { adopt: true });
+    await saveProfile(
+      admin,
+      apiId,
+      await profileFromLivePolicy(apiId, ["11111111-2222-3333-4444-555555555555", added]),
+      { adopt: true },
+    );
 
     const plan = await createPlan(admin, { apiId });
 

@@ -33,7 +33,12 @@ describe("applying a plan", () => {
     const since = await lastSeq();
 
     const { deployment: queued, run } = await startDeployment(admin, { planId: plan.id });
-    expect(queued).toMatchObject({ status: "queued", planId: plan.id, startedBy: admin.actor.name, requestId: admin.requestId });
+    expect(queued).toMatchObject({
+      status: "queued",
+      planId: plan.id,
+      startedBy: admin.actor.name,
+      requestId: admin.requestId,
+    });
     expect(queued.steps.map((step) => [step.seq, step.kind, step.status])).toEqual([
       [1, "backend.create", "pending"],
       [2, "policy.update", "pending"],
@@ -57,17 +62,26 @@ describe("applying a plan", () => {
       expect(step.armRequestIds.length).toBeGreaterThan(0);
     }
     expect(create!.armCorrelationId).not.toBe(update!.armCorrelationId);
-    const policyPut = requests.find((request) => request.method === "PUT" && request.correlationId === update!.armCorrelationId);
+    const policyPut = requests.find(
+      (request) => request.method === "PUT" && request.correlationId === update!.armCorrelationId,
+    );
     expect(policyPut).toMatchObject({ ifMatchSent: true, ifMatch: policyEtag });
 
     expect(deployment.result).toMatchObject({
       profileVersion: 1,
       policy: { etag: livePolicy.etag },
-      backend: { backendId: `${api.name}-backend`, etag: liveBackend.etag, fields: { url: "https://contoso.openai.azure.com/openai" } },
+      backend: {
+        backendId: `${api.name}-backend`,
+        etag: liveBackend.etag,
+        fields: { url: "https://contoso.openai.azure.com/openai" },
+      },
       namedValues: [{ name: "azure-openai-api-key", displayName: "azure-openai-api-key" }],
       createdBackends: [`${api.name}-backend`],
     });
-    const events = await sandbox.db.prisma.auditEvent.findMany({ where: { targetId: deployment.id }, orderBy: { seq: "asc" } });
+    const events = await sandbox.db.prisma.auditEvent.findMany({
+      where: { targetId: deployment.id },
+      orderBy: { seq: "asc" },
+    });
     expect(events.map((event) => [event.action, event.outcome])).toEqual([
       ["deployment.start", "success"],
       ["deployment.step", "success"],
@@ -75,7 +89,13 @@ describe("applying a plan", () => {
       ["deployment.finish", "success"],
     ]);
     expect(events[1]!.armCorrelationId).toBe(create!.armCorrelationId);
-    expect(events[2]!.after).toMatchObject({ seq: 2, kind: "policy.update", status: "succeeded", ifMatch: policyEtag, etagAfter: livePolicy.etag });
+    expect(events[2]!.after).toMatchObject({
+      seq: 2,
+      kind: "policy.update",
+      status: "succeeded",
+      ifMatch: policyEtag,
+      etagAfter: livePolicy.etag,
+    });
     expect((await verifyAuditChain(sandbox.db.prisma)).ok).toBe(true);
     expect(await getDeployment(contextFor("reader"), { deploymentId: deployment.id })).toEqual(deployment);
   });
@@ -85,13 +105,26 @@ describe("applying a plan", () => {
     await saveProfile(admin, api.id, profiles.headerKey());
     const plan = await createPlan(admin, { apiId: api.id });
     const live = (await apim().getApiPolicy(api.name)).value!;
-    await apim().putApiPolicy(api.name, live.xml.replace("<outbound>", "<outbound>\r\n    <!-- edited by hand after the plan -->"), { etag: live.etag });
+    await apim().putApiPolicy(
+      api.name,
+      live.xml.replace("<outbound>", "<outbound>\r\n    <!-- edited by hand after the plan -->"),
+      { etag: live.etag },
+    );
 
     const conflicted = await applyPlan(admin, plan.id);
 
     expect(conflicted.status).toBe("conflicted");
-    expect(conflicted.error).toMatchObject({ code: "conflicted", step: 1, message: expect.stringMatching(/[.!?] A new plan is needed\.$/) });
-    expect(conflicted.steps[0]).toMatchObject({ status: "failed", httpStatus: 412, ifMatch: live.etag, error: { code: "precondition_failed", status: 412, mayHaveLanded: false } });
+    expect(conflicted.error).toMatchObject({
+      code: "conflicted",
+      step: 1,
+      message: expect.stringMatching(/[.!?] A new plan is needed\.$/),
+    });
+    expect(conflicted.steps[0]).toMatchObject({
+      status: "failed",
+      httpStatus: 412,
+      ifMatch: live.etag,
+      error: { code: "precondition_failed", status: 412, mayHaveLanded: false },
+    });
     expect(conflicted.result).toBeNull();
 
     const { deployment } = await planAndApply(admin, api.id);
@@ -104,7 +137,9 @@ describe("applying a plan", () => {
     const api = await newApi("apply-writer");
     await saveProfile(admin, api.id, profiles.headerKey());
     const plan = await createPlan(admin, { apiId: api.id });
-    await sandbox.controls.setFaults({ rules: [{ kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/policies/policy$" } }] });
+    await sandbox.controls.setFaults({
+      rules: [{ kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/policies/policy$" } }],
+    });
 
     const deployment = await applyPlan(admin, plan.id);
 
@@ -117,14 +152,22 @@ describe("applying a plan", () => {
     await saveProfile(admin, api.id, profiles.backendKey(`${api.name}-backend`));
     const plan = await createPlan(admin, { apiId: api.id });
     // Every attempt of the policy write answers 500 (the client tries five times).
-    await sandbox.controls.setFaults({ rules: [{ kind: "serverError", status: 500, rate: 1, limit: 5, match: { methods: ["PUT"], path: "/policies/policy$" } }] });
+    await sandbox.controls.setFaults({
+      rules: [
+        { kind: "serverError", status: 500, rate: 1, limit: 5, match: { methods: ["PUT"], path: "/policies/policy$" } },
+      ],
+    });
 
     const failed = await applyPlan(admin, plan.id);
 
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatchObject({ code: "step_failed", step: 2 });
     expect(failed.steps[0]).toMatchObject({ status: "succeeded", httpStatus: 201 });
-    expect(failed.steps[1]).toMatchObject({ status: "failed", httpStatus: 500, error: { code: "unavailable", status: 500, armCode: "InternalServerError", mayHaveLanded: true } });
+    expect(failed.steps[1]).toMatchObject({
+      status: "failed",
+      httpStatus: 500,
+      error: { code: "unavailable", status: 500, armCode: "InternalServerError", mayHaveLanded: true },
+    });
     expect(failed.steps[1]!.armRequestIds.length).toBeGreaterThanOrEqual(5);
     await sandbox.controls.clearFaults();
 
@@ -133,12 +176,24 @@ describe("applying a plan", () => {
 
     expect(again.status).toBe("succeeded");
     expect(again.steps.map((step) => step.status)).toEqual(["skipped", "succeeded"]);
-    expect(again.steps[0]).toMatchObject({ etagAfter: failed.steps[0]!.etagAfter, note: `Already carried out by deployment ${failed.id} of this plan; nothing was sent.` });
-    const writes = (await sandbox.controls.requests(since)).filter((request) => ["PUT", "DELETE"].includes(request.method));
-    expect(writes.map((request) => request.url.split("?")[0]!.split("/").slice(-2).join("/"))).toEqual(["policies/policy"]);
-    expect(again.result).toMatchObject({ backend: { etag: failed.steps[0]!.etagAfter }, createdBackends: [`${api.name}-backend`] });
+    expect(again.steps[0]).toMatchObject({
+      etagAfter: failed.steps[0]!.etagAfter,
+      note: `Already carried out by deployment ${failed.id} of this plan; nothing was sent.`,
+    });
+    const writes = (await sandbox.controls.requests(since)).filter((request) =>
+      ["PUT", "DELETE"].includes(request.method),
+    );
+    expect(writes.map((request) => request.url.split("?")[0]!.split("/").slice(-2).join("/"))).toEqual([
+      "policies/policy",
+    ]);
+    expect(again.result).toMatchObject({
+      backend: { etag: failed.steps[0]!.etagAfter },
+      createdBackends: [`${api.name}-backend`],
+    });
     expect((await createPlan(admin, { apiId: api.id })).empty).toBe(true);
-    const stepEvents = await sandbox.db.prisma.auditEvent.count({ where: { action: "deployment.step", targetId: { in: [failed.id, again.id] } } });
+    const stepEvents = await sandbox.db.prisma.auditEvent.count({
+      where: { action: "deployment.step", targetId: { in: [failed.id, again.id] } },
+    });
     expect(stepEvents).toBe(3);
   });
 
@@ -147,30 +202,50 @@ describe("applying a plan", () => {
     await saveProfile(admin, api.id, profiles.backendKey(`${api.name}-backend`));
     const plan = await createPlan(admin, { apiId: api.id });
     // The backend create (no If-Match: not retried) and the policy update (retried: then 412) both land, their answers are lost.
-    await sandbox.controls.setFaults({ rules: [{ kind: "drop", phase: "afterHandling", rate: 1, limit: 2, match: { methods: ["PUT"] } }] });
+    await sandbox.controls.setFaults({
+      rules: [{ kind: "drop", phase: "afterHandling", rate: 1, limit: 2, match: { methods: ["PUT"] } }],
+    });
 
     const deployment = await applyPlan(admin, plan.id);
 
     expect(deployment.status).toBe("succeeded");
     const [create, update] = deployment.steps;
-    expect(create).toMatchObject({ status: "succeeded", httpStatus: null, etagAfter: (await apim().getBackend(`${api.name}-backend`)).value!.etag });
-    expect(update).toMatchObject({ status: "succeeded", httpStatus: 412, etagAfter: (await apim().getApiPolicy(api.name)).value!.etag });
-    for (const step of [create!, update!]) expect(step.note).toMatch(/re-reading showed APIM already holds what this step writes: the write had landed/);
+    expect(create).toMatchObject({
+      status: "succeeded",
+      httpStatus: null,
+      etagAfter: (await apim().getBackend(`${api.name}-backend`)).value!.etag,
+    });
+    expect(update).toMatchObject({
+      status: "succeeded",
+      httpStatus: 412,
+      etagAfter: (await apim().getApiPolicy(api.name)).value!.etag,
+    });
+    for (const step of [create!, update!])
+      expect(step.note).toMatch(/re-reading showed APIM already holds what this step writes: the write had landed/);
   });
 
   it("never overwrites an entity that appeared after the plan: a create looks first (ARM has no If-None-Match)", async () => {
     const api = await newApi("apply-appeared");
     await saveProfile(admin, api.id, profiles.backendKey(`${api.name}-backend`));
     const plan = await createPlan(admin, { apiId: api.id });
-    await apim().putBackend(`${api.name}-backend`, { url: "https://someone-else.example.com", protocol: "http" }, "absent");
+    await apim().putBackend(
+      `${api.name}-backend`,
+      { url: "https://someone-else.example.com", protocol: "http" },
+      "absent",
+    );
     const since = await lastSeq();
 
     const deployment = await applyPlan(admin, plan.id);
 
     expect(deployment.status).toBe("conflicted");
-    expect(deployment.steps[0]).toMatchObject({ status: "failed", error: { message: expect.stringContaining("was created by someone else after the plan was made") } });
+    expect(deployment.steps[0]).toMatchObject({
+      status: "failed",
+      error: { message: expect.stringContaining("was created by someone else after the plan was made") },
+    });
     expect((await sandbox.controls.requests(since)).filter((request) => request.method === "PUT")).toEqual([]);
-    expect((await apim().getBackend(`${api.name}-backend`)).value!.properties.url).toBe("https://someone-else.example.com");
+    expect((await apim().getBackend(`${api.name}-backend`)).value!.properties.url).toBe(
+      "https://someone-else.example.com",
+    );
   });
 
   it("finds a create that landed unseen when the plan is applied again, and writes nothing twice", async () => {
@@ -180,16 +255,24 @@ describe("applying a plan", () => {
     // An instance crashed right after its create reached APIM: the step is left running, its lease expired.
     const { deployment: crashed } = await startDeployment(admin, { planId: plan.id });
     await sandbox.db.prisma.deployment.update({ where: { id: crashed.id }, data: { status: "running" } });
-    await sandbox.db.prisma.deploymentStep.update({ where: { deploymentId_seq: { deploymentId: crashed.id, seq: 1 } }, data: { status: "running", startedAt: new Date() } });
+    await sandbox.db.prisma.deploymentStep.update({
+      where: { deploymentId_seq: { deploymentId: crashed.id, seq: 1 } },
+      data: { status: "running", startedAt: new Date() },
+    });
     const create = plan.operations[0]!;
     await apim().putBackend(create.target, create.kind === "backend.create" ? create.backend : ({} as never), "absent");
-    await sandbox.db.prisma.apiLock.create({ data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1) } });
+    await sandbox.db.prisma.apiLock.create({
+      data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1) },
+    });
     const since = await lastSeq();
 
     const again = await applyPlan(admin, plan.id);
 
     expect(again.status).toBe("succeeded");
-    expect(again.steps[0]).toMatchObject({ status: "succeeded", note: "APIM already held exactly what this step creates, so nothing was written." });
+    expect(again.steps[0]).toMatchObject({
+      status: "succeeded",
+      note: "APIM already held exactly what this step creates, so nothing was written.",
+    });
     const puts = (await sandbox.controls.requests(since)).filter((request) => request.method === "PUT");
     expect(puts.map((request) => [request.url.includes("/policies/"), request.ifMatchSent])).toEqual([[true, true]]);
   });
@@ -205,9 +288,15 @@ describe("applying a plan", () => {
     const again = await applyPlan(admin, old.id);
 
     expect(again.status).toBe("conflicted");
-    expect(again.error!.message).toMatch(/The policy of API '.*' changed after the plan was made .* Nothing was written; make a new plan\./);
+    expect(again.error!.message).toMatch(
+      /The policy of API '.*' changed after the plan was made .* Nothing was written; make a new plan\./,
+    );
     expect(again.steps.map((step) => step.status)).toEqual(["not_run"]);
-    expect((await sandbox.controls.requests(since)).filter((request) => request.method !== "GET" && request.method !== "HEAD")).toEqual([]);
+    expect(
+      (await sandbox.controls.requests(since)).filter(
+        (request) => request.method !== "GET" && request.method !== "HEAD",
+      ),
+    ).toEqual([]);
   });
 
   it("waits for the API's lock, and marks a deployment a crashed instance left running as interrupted when its lease has expired", async () => {
@@ -217,16 +306,31 @@ describe("applying a plan", () => {
     // As a crashed instance leaves it: deployment and step running, its lease on the API expired.
     const { deployment: crashed } = await startDeployment(admin, { planId: plan.id });
     await sandbox.db.prisma.deployment.update({ where: { id: crashed.id }, data: { status: "running" } });
-    await sandbox.db.prisma.deploymentStep.update({ where: { deploymentId_seq: { deploymentId: crashed.id, seq: 1 } }, data: { status: "running", startedAt: new Date() } });
-    await sandbox.db.prisma.apiLock.create({ data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1000) } });
+    await sandbox.db.prisma.deploymentStep.update({
+      where: { deploymentId_seq: { deploymentId: crashed.id, seq: 1 } },
+      data: { status: "running", startedAt: new Date() },
+    });
+    await sandbox.db.prisma.apiLock.create({
+      data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1000) },
+    });
 
     const deployment = await applyPlan(admin, plan.id);
 
     expect(deployment.status).toBe("succeeded");
     const interrupted = await getDeployment(admin, { deploymentId: crashed.id });
-    expect(interrupted).toMatchObject({ status: "failed", error: { code: "interrupted" }, finishedAt: expect.any(String) });
-    expect(interrupted.steps[0]).toMatchObject({ status: "failed", error: { code: "interrupted", mayHaveLanded: true } });
-    const events = await sandbox.db.prisma.auditEvent.findMany({ where: { targetId: crashed.id }, orderBy: { seq: "asc" } });
+    expect(interrupted).toMatchObject({
+      status: "failed",
+      error: { code: "interrupted" },
+      finishedAt: expect.any(String),
+    });
+    expect(interrupted.steps[0]).toMatchObject({
+      status: "failed",
+      error: { code: "interrupted", mayHaveLanded: true },
+    });
+    const events = await sandbox.db.prisma.auditEvent.findMany({
+      where: { targetId: crashed.id },
+      orderBy: { seq: "asc" },
+    });
     expect(events.map((event) => [event.action, event.outcome, event.actorName])).toEqual([
       ["deployment.start", "success", admin.actor.name],
       ["deployment.step", "failure", "Portcullis"],
@@ -234,10 +338,24 @@ describe("applying a plan", () => {
     ]);
     expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
     // Had the "crashed" instance only lost its lease, its late outcome would not add a second event.
-    const late: StepOutcome = { status: "succeeded", conflict: false, ifMatch: null, httpStatus: 200, etagAfter: '"late"', requestIds: [], error: null, note: null };
+    const late: StepOutcome = {
+      status: "succeeded",
+      conflict: false,
+      ifMatch: null,
+      httpStatus: 200,
+      etagAfter: '"late"',
+      requestIds: [],
+      error: null,
+      note: null,
+    };
     await recordStepOutcome(sandbox.db.prisma, admin, crashed.id, plan.operations[0]!, late, "late-correlation");
-    expect(await sandbox.db.prisma.auditEvent.count({ where: { targetId: crashed.id, action: "deployment.step" } })).toBe(1);
-    expect((await getDeployment(admin, { deploymentId: crashed.id })).steps[0]).toMatchObject({ status: "failed", etagAfter: null });
+    expect(
+      await sandbox.db.prisma.auditEvent.count({ where: { targetId: crashed.id, action: "deployment.step" } }),
+    ).toBe(1);
+    expect((await getDeployment(admin, { deploymentId: crashed.id })).steps[0]).toMatchObject({
+      status: "failed",
+      etagAfter: null,
+    });
 
     // A live holder's lease is respected: the next apply waits for it to end.
     await saveProfile(admin, api.id, profiles.managedIdentity());
@@ -257,11 +375,29 @@ describe("applying a plan", () => {
     expect(empty.empty).toBe(true);
 
     const adopted = await applyPlan(admin, empty.id);
-    expect(adopted).toMatchObject({ status: "succeeded", steps: [], result: { policy: { etag: (await apim().getApiPolicy(api.name)).value!.etag } } });
+    expect(adopted).toMatchObject({
+      status: "succeeded",
+      steps: [],
+      result: { policy: { etag: (await apim().getApiPolicy(api.name)).value!.etag } },
+    });
 
-    await sandbox.controls.setFaults({ rules: [{ kind: "serverError", status: 500, rate: 1, limit: 5, match: { methods: ["HEAD"], path: "/policies/policy$" } }] });
+    await sandbox.controls.setFaults({
+      rules: [
+        {
+          kind: "serverError",
+          status: 500,
+          rate: 1,
+          limit: 5,
+          match: { methods: ["HEAD"], path: "/policies/policy$" },
+        },
+      ],
+    });
     const unchecked = await applyPlan(admin, empty.id);
-    expect(unchecked).toMatchObject({ status: "failed", result: null, error: { code: "check_failed", message: expect.stringContaining("nothing was written") } });
+    expect(unchecked).toMatchObject({
+      status: "failed",
+      result: null,
+      error: { code: "check_failed", message: expect.stringContaining("nothing was written") },
+    });
   });
 
   it("lists an API's deployments newest first in cursor pages, and readers may not apply", async () => {

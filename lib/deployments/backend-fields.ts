@@ -2,7 +2,6 @@ import canonicalize from "canonicalize";
 import type { BackendProperties } from "../apim";
 import { renderBackendEntity, type AccessProfile, type ManagedBackendFields } from "../policy";
 
-
 export interface DesiredBackend {
   backendId: string;
   fields: ManagedBackendFields;
@@ -17,7 +16,11 @@ export function desiredBackendOf(profile: AccessProfile): DesiredBackend | undef
 }
 
 export function managedFieldsOf(properties: BackendProperties): ManagedBackendFields {
-  return { url: properties.url, protocol: properties.protocol, credentials: withoutEmpty(properties.credentials ?? {}) };
+  return {
+    url: properties.url,
+    protocol: properties.protocol,
+    credentials: withoutEmpty(properties.credentials ?? {}),
+  };
 }
 
 export function sameBackendFields(a: ManagedBackendFields, b: ManagedBackendFields): boolean {
@@ -43,11 +46,20 @@ export function shownBackendFields(fields: ManagedBackendFields): ManagedBackend
     authorization?: { scheme?: string; parameter?: string };
   };
   const hidden = (values: Record<string, string[]>) =>
-    Object.fromEntries(Object.entries(values).map(([name, list]) => [name, list.map((value) => (REFERENCE_ONLY.test(value) ? value : HIDDEN))]));
+    Object.fromEntries(
+      Object.entries(values).map(([name, list]) => [
+        name,
+        list.map((value) => (REFERENCE_ONLY.test(value) ? value : HIDDEN)),
+      ]),
+    );
   const credentials: Record<string, unknown> = { ...others };
   if (header !== undefined) credentials.header = hidden(header);
   if (query !== undefined) credentials.query = hidden(query);
-  if (authorization !== undefined) credentials.authorization = { ...authorization, ...(authorization.parameter === undefined ? {} : { parameter: HIDDEN }) };
+  if (authorization !== undefined)
+    credentials.authorization = {
+      ...authorization,
+      ...(authorization.parameter === undefined ? {} : { parameter: HIDDEN }),
+    };
   return { ...fields, credentials };
 }
 

@@ -13,7 +13,10 @@ const admin = contextFor("admin");
 /** From the first step's start to the last step's end: when the deployment held the API's lock and wrote. */
 function writingInterval(deployment: DeploymentView): [number, number] {
   const ran = deployment.steps.filter((step) => step.startedAt !== null);
-  return [Math.min(...ran.map((step) => Date.parse(step.startedAt!))), Math.max(...ran.map((step) => Date.parse(step.finishedAt!)))];
+  return [
+    Math.min(...ran.map((step) => Date.parse(step.startedAt!))),
+    Math.max(...ran.map((step) => Date.parse(step.finishedAt!))),
+  ];
 }
 
 describe("20 concurrent applies to one API", () => {
@@ -45,19 +48,27 @@ describe("20 concurrent applies to one API", () => {
     const intervals = deployments.map(writingInterval).sort((a, b) => a[0] - b[0]);
     intervals.slice(1).forEach(([start], index) => expect(start).toBeGreaterThanOrEqual(intervals[index]![1]));
     // Nothing interleaved in the audit trail either: each deployment's step events are consecutive.
-    const stepEvents = await sandbox.db.prisma.auditEvent.findMany({ where: { action: "deployment.step", targetId: { in: deployments.map((d) => d.id) } }, orderBy: { seq: "asc" } });
+    const stepEvents = await sandbox.db.prisma.auditEvent.findMany({
+      where: { action: "deployment.step", targetId: { in: deployments.map((d) => d.id) } },
+      orderBy: { seq: "asc" },
+    });
     expect(stepEvents).toHaveLength(40);
     const order = stepEvents.map((event) => event.targetId).filter((id, index, all) => id !== all[index - 1]);
     expect(order).toHaveLength(20);
 
     // APIM holds the outcome of the apply that succeeded.
     const winnerPlan = plans.find((plan) => plan.id === winner.planId)!;
-    expect(await detectDrift(admin, { apiId })).toMatchObject({ status: "in_sync", baseline: { deploymentId: winner.id, profileVersion: winnerPlan.profileVersion } });
+    expect(await detectDrift(admin, { apiId })).toMatchObject({
+      status: "in_sync",
+      baseline: { deploymentId: winner.id, profileVersion: winnerPlan.profileVersion },
+    });
 
     // The stale plans created backends nothing uses; the next plan (for the current profile) removes them.
     const { plan, deployment } = await planAndApply(admin, apiId);
     expect(deployment.status).toBe("succeeded");
-    const deleted = plan.operations.filter((operation) => operation.kind === "backend.delete").map((operation) => operation.target);
+    const deleted = plan.operations
+      .filter((operation) => operation.kind === "backend.delete")
+      .map((operation) => operation.target);
     expect(deleted.sort()).toEqual(Array.from({ length: 19 }, (_, i) => `concurrent-backend-${i}`).sort());
     expect((await createPlan(admin, { apiId })).empty).toBe(true);
   });

@@ -19,7 +19,10 @@ async function newApi(prefix: string, withPolicy = true): Promise<{ id: string; 
 }
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
@@ -28,12 +31,26 @@ describe("making a plan", () => {
   it("updates the policy with the ETag it read, and is empty right after the apply although APIM re-serialised what was sent", async () => {
     const api = await newApi("plan-sync");
     // An apostrophe: the engine writes &apos;, APIM stores a plain ', so the bytes differ.
-    await saveProfile(admin, api.id, { ...profiles.headerKey(), callerAuth: { ...(profiles.headerKey().callerAuth as object), failedValidation: { message: "Don't call without a token" } } } as never);
+    await saveProfile(admin, api.id, {
+      ...profiles.headerKey(),
+      callerAuth: {
+        ...(profiles.headerKey().callerAuth as object),
+        failedValidation: { message: "Don't call without a token" },
+      },
+    } as never);
     const live = (await apim().getApiPolicy(api.name)).value!;
 
     const { plan, deployment } = await planAndApply(admin, api.id);
 
-    expect(plan.operations).toEqual([{ seq: 1, kind: "policy.update", target: api.name, expected: { etag: live.etag }, xml: expect.stringContaining("portcullis:begin") }]);
+    expect(plan.operations).toEqual([
+      {
+        seq: 1,
+        kind: "policy.update",
+        target: api.name,
+        expected: { etag: live.etag },
+        xml: expect.stringContaining("portcullis:begin"),
+      },
+    ]);
     expect(plan.diff.policy).toMatchObject({ changed: true, before: live.xml });
     expect(deployment.status).toBe("succeeded");
     const stored = (await apim().getApiPolicy(api.name)).value!;
@@ -59,7 +76,10 @@ describe("making a plan", () => {
     ]);
     expect(first.deployment.status).toBe("succeeded");
     const backend = (await apim().getBackend(`${api.name}-backend`)).value!;
-    expect(backend.properties).toMatchObject({ url: "https://contoso.openai.azure.com/openai", credentials: { header: { "api-key": ["{{azure-openai-api-key}}"] } } });
+    expect(backend.properties).toMatchObject({
+      url: "https://contoso.openai.azure.com/openai",
+      credentials: { header: { "api-key": ["{{azure-openai-api-key}}"] } },
+    });
 
     await saveProfile(admin, api.id, profiles.headerKey());
     const second = await planAndApply(admin, api.id);
@@ -67,7 +87,9 @@ describe("making a plan", () => {
       ["policy.update", api.name, { etag: first.deployment.result!.policy!.etag }],
       ["backend.delete", `${api.name}-backend`, { etag: backend.etag }],
     ]);
-    expect(second.plan.diff.backends).toEqual([expect.objectContaining({ backendId: `${api.name}-backend`, action: "delete" })]);
+    expect(second.plan.diff.backends).toEqual([
+      expect.objectContaining({ backendId: `${api.name}-backend`, action: "delete" }),
+    ]);
     expect(second.deployment.status).toBe("succeeded");
     expect((await apim().getBackend(`${api.name}-backend`)).value).toBeNull();
   });
@@ -86,12 +108,22 @@ describe("making a plan", () => {
     const plan = await createPlan(admin, { apiId: owner.id });
 
     expect(plan.operations.map((operation) => operation.kind)).toEqual(["policy.update"]);
-    expect(plan.diff.backends).toEqual([{ backendId: shared, action: "kept", changes: [], note: `Kept: still used by the access profile of '${other.name}'.` }]);
+    expect(plan.diff.backends).toEqual([
+      {
+        backendId: shared,
+        action: "kept",
+        changes: [],
+        note: `Kept: still used by the access profile of '${other.name}'.`,
+      },
+    ]);
   });
 
   it("refuses a profile whose named value does not exist, naming it, and stores no plan", async () => {
     const api = await newApi("plan-missing");
-    await saveProfile(admin, api.id, { ...profiles.headerKey(), backendAuth: { mode: "apiKey", namedValue: "not-created-yet", headerName: "api-key", delivery: "setHeader" } });
+    await saveProfile(admin, api.id, {
+      ...profiles.headerKey(),
+      backendAuth: { mode: "apiKey", namedValue: "not-created-yet", headerName: "api-key", delivery: "setHeader" },
+    });
     const plansBefore = await sandbox.db.prisma.plan.count();
 
     const error = await failure(createPlan(admin, { apiId: api.id }));
@@ -106,19 +138,47 @@ describe("making a plan", () => {
     const api = await newApi("plan-fingerprint");
     await sandbox.db.prisma.secret.upsert({
       where: { instanceId_namedValueId: { instanceId: sandbox.instance.id, namedValueId: "azure-openai-api-key" } },
-      create: { instanceId: sandbox.instance.id, namedValueId: "azure-openai-api-key", displayName: "azure-openai-api-key", kind: "value", fingerprint: "hmac-sha256:0f1e2d", createdBy: "test" },
+      create: {
+        instanceId: sandbox.instance.id,
+        namedValueId: "azure-openai-api-key",
+        displayName: "azure-openai-api-key",
+        kind: "value",
+        fingerprint: "hmac-sha256:0f1e2d",
+        createdBy: "test",
+      },
       update: {},
     });
     await saveProfile(admin, api.id, profiles.headerKey());
 
     const plan = await createPlan(admin, { apiId: api.id });
 
-    expect(plan.diff.namedValues).toEqual([{ displayName: "azure-openai-api-key", namedValueId: "azure-openai-api-key", secret: true, keyVaultSecretId: null, fingerprint: "hmac-sha256:0f1e2d" }]);
+    expect(plan.diff.namedValues).toEqual([
+      {
+        displayName: "azure-openai-api-key",
+        namedValueId: "azure-openai-api-key",
+        secret: true,
+        keyVaultSecretId: null,
+        fingerprint: "hmac-sha256:0f1e2d",
+      },
+    ]);
     // The seeded secret's value (see sandbox/apim/seed/initial-seed.ts) is nowhere in the plan.
-    expect(JSON.stringify(await sandbox.db.prisma.plan.findUnique({ where: { id: plan.id } }))).not.toContain("sandbox-aoai-key-0000000000000000");
+    expect(JSON.stringify(await sandbox.db.prisma.plan.findUnique({ where: { id: plan.id } }))).not.toContain(
+      "sandbox-aoai-key-0000000000000000",
+    );
     const event = await sandbox.db.prisma.auditEvent.findFirst({ where: { action: "plan.create", targetId: plan.id } });
-    expect(event).toMatchObject({ targetType: "plan", outcome: "success", actorOid: admin.actor.oid, armCorrelationId: admin.requestId });
-    expect(event!.after).toMatchObject({ apiId: api.id, purpose: "profile", profileVersion: 1, summary: plan.diff.summary, operations: [{ seq: 1, kind: "policy.update", target: api.name }] });
+    expect(event).toMatchObject({
+      targetType: "plan",
+      outcome: "success",
+      actorOid: admin.actor.oid,
+      armCorrelationId: admin.requestId,
+    });
+    expect(event!.after).toMatchObject({
+      apiId: api.id,
+      purpose: "profile",
+      profileVersion: 1,
+      summary: plan.diff.summary,
+      operations: [{ seq: 1, kind: "policy.update", target: api.name }],
+    });
     expect(await getPlan(contextFor("reader"), { planId: plan.id })).toEqual(plan);
   });
 
@@ -131,8 +191,17 @@ describe("making a plan", () => {
     const operation = plan.operations[0]!;
     expect(operation.kind).toBe("policy.update");
     const xml = operation.kind === "policy.update" ? operation.xml : "";
-    for (const kept of ["llm-token-limit", "llm-emit-token-metric", 'set-backend-service backend-id="foundry-backend-key"', "x-remaining-tokens"]) expect(xml).toContain(kept);
-    expect(plan.diff.namedValues.map((value) => value.displayName).sort()).toEqual(["azure-openai-api-key", "entra-tenant-id"]);
+    for (const kept of [
+      "llm-token-limit",
+      "llm-emit-token-metric",
+      'set-backend-service backend-id="foundry-backend-key"',
+      "x-remaining-tokens",
+    ])
+      expect(xml).toContain(kept);
+    expect(plan.diff.namedValues.map((value) => value.displayName).sort()).toEqual([
+      "azure-openai-api-key",
+      "entra-tenant-id",
+    ]);
   });
 
   it("lists lint errors, and a plan with errors cannot be applied", async () => {
@@ -142,7 +211,9 @@ describe("making a plan", () => {
 
     const plan = await createPlan(admin, { apiId: api.id });
 
-    expect(plan.operations.map((operation) => [operation.kind, operation.expected])).toEqual([["policy.create", "absent"]]);
+    expect(plan.operations.map((operation) => [operation.kind, operation.expected])).toEqual([
+      ["policy.create", "absent"],
+    ]);
     expect(plan.blocked).toBe(true);
     expect(plan.diff.lint.findings.map((finding) => finding.code)).toContain("caller-validation-without-backend-auth");
     const refused = await failure(startDeployment(admin, { planId: plan.id }));
@@ -154,8 +225,11 @@ describe("making a plan", () => {
   it("is a change: readers and reviewers may not plan, and a restore plan needs something applied first", async () => {
     const api = await newApi("plan-roles");
     await saveProfile(admin, api.id, profiles.headerKey());
-    for (const role of ["reader", "reviewer"] as const) expect((await failure(createPlan(contextFor(role), { apiId: api.id }))).code).toBe("forbidden");
+    for (const role of ["reader", "reviewer"] as const)
+      expect((await failure(createPlan(contextFor(role), { apiId: api.id }))).code).toBe("forbidden");
     expect((await failure(createPlan(admin, { apiId: api.id, purpose: "drift" }))).code).toBe("not_found");
-    expect((await failure(createPlan(admin, { apiId: "00000000-0000-4000-8000-000000000000" }))).code).toBe("not_found");
+    expect((await failure(createPlan(admin, { apiId: "00000000-0000-4000-8000-000000000000" }))).code).toBe(
+      "not_found",
+    );
   });
 });

@@ -30,13 +30,29 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
   const purpose = input.purpose ?? "profile";
   const db = getDb();
   const api = await findApiOrThrow(db, input.apiId);
-  if (api.goneAt) throw new AppError("conflict", `API '${api.apimName}' was no longer in APIM at the last sync; sync the instance if it is back.`);
+  if (api.goneAt)
+    throw new AppError(
+      "conflict",
+      `API '${api.apimName}' was no longer in APIM at the last sync; sync the instance if it is back.`,
+    );
   const version = await versionToPlan(db, api.id, purpose);
   const profile = accessProfileSchema.parse(version.profile);
   const owned = await ownedBackends(db, api);
-  const backendIds = new Set([desiredBackendOf(profile)?.backendId, ...owned.map((backend) => backend.backendId)].filter((id) => id !== undefined));
-  const live = await readLiveState(apimClientForInstance(api.instance), api.apimName, profile, [...backendIds], ctx.requestId);
-  const secrets = await db.secret.findMany({ where: { instanceId: api.instanceId, namedValueId: { in: live.namedValues.map((value) => value.name) } } });
+  const backendIds = new Set(
+    [desiredBackendOf(profile)?.backendId, ...owned.map((backend) => backend.backendId)].filter(
+      (id) => id !== undefined,
+    ),
+  );
+  const live = await readLiveState(
+    apimClientForInstance(api.instance),
+    api.apimName,
+    profile,
+    [...backendIds],
+    ctx.requestId,
+  );
+  const secrets = await db.secret.findMany({
+    where: { instanceId: api.instanceId, namedValueId: { in: live.namedValues.map((value) => value.name) } },
+  });
   const computed = computePlan({
     apimName: api.apimName,
     instanceName: api.instance.name,
@@ -73,7 +89,12 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
         profileVersion: version.version,
         adoptsHandWritten: version.adoptsHandWritten,
         summary: computed.diff.summary,
-        operations: computed.operations.map(({ seq, kind, target, expected }) => ({ seq, kind, target, ifMatch: expected === "absent" ? null : expected.etag })),
+        operations: computed.operations.map(({ seq, kind, target, expected }) => ({
+          seq,
+          kind,
+          target,
+          ifMatch: expected === "absent" ? null : expected.etag,
+        })),
         lintErrors: computed.diff.lint.findings.filter((finding) => finding.severity === "error").length,
       },
       outcome: "success",
@@ -93,7 +114,13 @@ async function versionToPlan(db: Prisma.TransactionClient, apiId: string, purpos
     return current;
   }
   const applied = await findLastApplied(db, apiId);
-  const version = applied?.profileVersionId ? await db.accessProfileVersion.findUnique({ where: { id: applied.profileVersionId } }) : null;
-  if (!version) throw new AppError("not_found", "Nothing was applied to this API yet, so there is nothing to restore; make a plan from its access profile.");
+  const version = applied?.profileVersionId
+    ? await db.accessProfileVersion.findUnique({ where: { id: applied.profileVersionId } })
+    : null;
+  if (!version)
+    throw new AppError(
+      "not_found",
+      "Nothing was applied to this API yet, so there is nothing to restore; make a plan from its access profile.",
+    );
   return version;
 }

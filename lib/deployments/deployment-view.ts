@@ -7,8 +7,13 @@ export const deploymentViewInclude = { steps: { orderBy: { seq: "asc" } } } sati
 
 type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentViewInclude }>;
 
-export async function findDeploymentOrThrow(db: Prisma.TransactionClient, deploymentId: string): Promise<DeploymentRow> {
-  const row = isUuid(deploymentId) ? await db.deployment.findUnique({ where: { id: deploymentId }, include: deploymentViewInclude }) : null;
+export async function findDeploymentOrThrow(
+  db: Prisma.TransactionClient,
+  deploymentId: string,
+): Promise<DeploymentRow> {
+  const row = isUuid(deploymentId)
+    ? await db.deployment.findUnique({ where: { id: deploymentId }, include: deploymentViewInclude })
+    : null;
   if (!row) throw new AppError("not_found", `There is no deployment with id ${deploymentId}.`);
   return row;
 }

@@ -19,5 +19,9 @@ export async function detectDrift(ctx: RequestContext, input: { apiId: string })
   const applied = await findLastApplied(db, api.id);
   if (applied === null) return notDeployedReport(api);
   // One API reads at most a handful of entities: all at once.
-  return checkDrift(driftReader(apimClientForInstance(api.instance), { concurrency: 8, correlationId: ctx.requestId }), api, applied);
+  return checkDrift(
+    driftReader(apimClientForInstance(api.instance), { concurrency: 8, correlationId: ctx.requestId }),
+    api,
+    applied,
+  );
 }

@@ -18,7 +18,11 @@ const BLOCK = /\s*<!--\s*portcullis:begin[\s\S]*?portcullis:end\s*-->/;
 afterEach(() => sandbox.controls.clearFaults());
 
 /** Fresh APIs (seeding again with a prefix replaces them) with `profile` applied. */
-async function deployedApis(prefix: string, count: number, profile = profiles.headerKey()): Promise<Array<{ id: string; name: string }>> {
+async function deployedApis(
+  prefix: string,
+  count: number,
+  profile = profiles.headerKey(),
+): Promise<Array<{ id: string; name: string }>> {
   const names = await sandbox.controls.seedApis(count, { prefix });
   const apis = [];
   for (const name of names) {
@@ -30,7 +34,8 @@ async function deployedApis(prefix: string, count: number, profile = profiles.he
   return apis;
 }
 
-const deployedApi = async (prefix: string, profile = profiles.headerKey()) => (await deployedApis(prefix, 1, profile))[0]!;
+const deployedApi = async (prefix: string, profile = profiles.headerKey()) =>
+  (await deployedApis(prefix, 1, profile))[0]!;
 
 async function editPolicy(apiName: string, edit: (xml: string) => string): Promise<void> {
   const live = (await apim().getApiPolicy(apiName)).value!;
@@ -82,36 +87,54 @@ describe("drift", () => {
   it("is in sync right after an apply, and has no baseline before the first one", async () => {
     const [name] = await sandbox.controls.seedApis(1, { prefix: "drift-new" });
     const id = await apiIdOf(admin, sandbox.instance.id, name!);
-    expect(await detectDrift(reader, { apiId: id })).toMatchObject({ status: "not_deployed", baseline: null, restorePlan: null });
+    expect(await detectDrift(reader, { apiId: id })).toMatchObject({
+      status: "not_deployed",
+      baseline: null,
+      restorePlan: null,
+    });
 
     await saveProfile(admin, id, profiles.headerKey());
     const { deployment } = await planAndApply(admin, id);
     const report = await detectDrift(reader, { apiId: id });
 
-    expect(report).toMatchObject({ status: "in_sync", baseline: { deploymentId: deployment.id, profileVersion: 1 }, significant: [], harmless: [], restorePlan: null });
+    expect(report).toMatchObject({
+      status: "in_sync",
+      baseline: { deploymentId: deployment.id, profileVersion: 1 },
+      significant: [],
+      harmless: [],
+      restorePlan: null,
+    });
   });
 
   it("calls another writer's edit outside the managed block harmless (simulator concurrentWrite during an apply)", async () => {
     const api = await deployedApi("drift-writer");
     await saveProfile(admin, api.id, profiles.headerKey("22222222-2222-3333-4444-555555555555"));
     const plan = await createPlan(admin, { apiId: api.id });
-    await sandbox.controls.setFaults({ rules: [{ kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/policies/policy$" } }] });
+    await sandbox.controls.setFaults({
+      rules: [{ kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/policies/policy$" } }],
+    });
     expect((await applyPlan(admin, plan.id)).status).toBe("conflicted");
 
     const report = await detectDrift(reader, { apiId: api.id });
 
     expect(report.status).toBe("changed_harmlessly");
     expect(report.significant).toEqual([]);
-    expect(report.harmless).toEqual([expect.objectContaining({ entity: "policy", kind: "policy-edited-outside-block" })]);
+    expect(report.harmless).toEqual([
+      expect.objectContaining({ entity: "policy", kind: "policy-edited-outside-block" }),
+    ]);
     const added = report.harmless[0]!.hunks.flatMap((hunk) => hunk.lines).filter((line) => line.op === "added");
-    expect(added).toEqual([{ op: "added", text: expect.stringMatching(/^\s*<!--Changed by another writer at .*-->$/) }]);
+    expect(added).toEqual([
+      { op: "added", text: expect.stringMatching(/^\s*<!--Changed by another writer at .*-->$/) },
+    ]);
     expect(report.restorePlan).toBeNull();
   });
 
   it("reports a changed managed block as significant next to a harmless edit, and the restore plan puts the block back", async () => {
     const api = await deployedApi("drift-block");
     await editPolicy(api.name, (xml) =>
-      xml.replace("11111111-2222-3333-4444-555555555555", "99999999-2222-3333-4444-555555555555").replace("<outbound>", "<outbound>\r\n    <!-- tuned by hand -->"),
+      xml
+        .replace("11111111-2222-3333-4444-555555555555", "99999999-2222-3333-4444-555555555555")
+        .replace("<outbound>", "<outbound>\r\n    <!-- tuned by hand -->"),
     );
 
     const report = await detectDrift(reader, { apiId: api.id });
@@ -120,7 +143,13 @@ describe("drift", () => {
     expect(report.significant).toEqual([
       expect.objectContaining({
         kind: "managed-block-changed",
-        changes: [{ path: "callerAuth.clientApplicationIds", before: ["11111111-2222-3333-4444-555555555555"], after: ["99999999-2222-3333-4444-555555555555"] }],
+        changes: [
+          {
+            path: "callerAuth.clientApplicationIds",
+            before: ["11111111-2222-3333-4444-555555555555"],
+            after: ["99999999-2222-3333-4444-555555555555"],
+          },
+        ],
       }),
     ]);
     expect(report.harmless.map((difference) => difference.kind)).toEqual(["policy-edited-outside-block"]);
@@ -142,8 +171,12 @@ describe("drift", () => {
     await editPolicy(removed.name, (xml) => xml.replace(BLOCK, ""));
     await editPolicy(duplicated.name, (xml) => xml.replace("</inbound>", `${BLOCK.exec(xml)![0]}\r\n  </inbound>`));
 
-    expect((await detectDrift(reader, { apiId: removed.id })).significant.map((difference) => difference.kind)).toEqual(["managed-block-removed"]);
-    expect((await detectDrift(reader, { apiId: duplicated.id })).significant.map((difference) => difference.kind)).toEqual(["managed-block-duplicated"]);
+    expect((await detectDrift(reader, { apiId: removed.id })).significant.map((difference) => difference.kind)).toEqual(
+      ["managed-block-removed"],
+    );
+    expect(
+      (await detectDrift(reader, { apiId: duplicated.id })).significant.map((difference) => difference.kind),
+    ).toEqual(["managed-block-duplicated"]);
     for (const api of [removed, duplicated]) {
       expect((await restore(api.id)).deployment.status).toBe("succeeded");
       expect((await detectDrift(reader, { apiId: api.id })).status).toBe("in_sync");
@@ -153,12 +186,22 @@ describe("drift", () => {
   it("reports a backend whose managed fields changed as significant and other backend edits as harmless", async () => {
     const api = await deployedApi("drift-backend", profiles.backendKey("drift-backend-entity"));
     const backend = (await apim().getBackend("drift-backend-entity")).value!;
-    await apim().putBackend("drift-backend-entity", { ...backend.properties, url: "https://elsewhere.example.com", description: "moved" }, { etag: backend.etag });
+    await apim().putBackend(
+      "drift-backend-entity",
+      { ...backend.properties, url: "https://elsewhere.example.com", description: "moved" },
+      { etag: backend.etag },
+    );
 
     const report = await detectDrift(reader, { apiId: api.id });
 
     expect(report.significant).toEqual([
-      expect.objectContaining({ entity: "backend", kind: "backend-fields-changed", changes: [{ path: "url", before: "https://contoso.openai.azure.com/openai", after: "https://elsewhere.example.com" }] }),
+      expect.objectContaining({
+        entity: "backend",
+        kind: "backend-fields-changed",
+        changes: [
+          { path: "url", before: "https://contoso.openai.azure.com/openai", after: "https://elsewhere.example.com" },
+        ],
+      }),
     ]);
     const { plan } = await restore(api.id);
     expect(plan.operations.map((operation) => operation.kind)).toEqual(["backend.update"]);
@@ -166,9 +209,17 @@ describe("drift", () => {
     expect(restored.properties).toMatchObject({ url: "https://contoso.openai.azure.com/openai", description: "moved" });
 
     const current = (await apim().getBackend("drift-backend-entity")).value!;
-    await apim().putBackend("drift-backend-entity", { ...current.properties, description: "renamed by the platform team" }, { etag: current.etag });
+    await apim().putBackend(
+      "drift-backend-entity",
+      { ...current.properties, description: "renamed by the platform team" },
+      { etag: current.etag },
+    );
     const harmless = await detectDrift(reader, { apiId: api.id });
-    expect(harmless).toMatchObject({ status: "changed_harmlessly", significant: [], harmless: [expect.objectContaining({ kind: "backend-other-fields-changed" })] });
+    expect(harmless).toMatchObject({
+      status: "changed_harmlessly",
+      significant: [],
+      harmless: [expect.objectContaining({ kind: "backend-other-fields-changed" })],
+    });
   });
 
   it("reports a deleted backend, and the restore plan creates it again before the policy selects it", async () => {
@@ -180,7 +231,10 @@ describe("drift", () => {
 
     const report = await detectDrift(reader, { apiId: api.id });
 
-    expect(report.significant.map((difference) => difference.kind).sort()).toEqual(["backend-deleted", "managed-block-removed"]);
+    expect(report.significant.map((difference) => difference.kind).sort()).toEqual([
+      "backend-deleted",
+      "managed-block-removed",
+    ]);
     const { plan, deployment } = await restore(api.id);
     expect(plan.operations.map((operation) => [operation.kind, operation.expected])).toEqual([
       ["backend.create", "absent"],
@@ -191,15 +245,26 @@ describe("drift", () => {
   });
 
   it("reports a missing named value, and then refuses a restore plan until it exists again", async () => {
-    await apim().putNamedValue("drift-key", { displayName: "drift-key", value: "made-up-test-key", secret: true }, "absent");
-    const api = await deployedApi("drift-nv", { ...profiles.headerKey(), backendAuth: { mode: "apiKey", namedValue: "drift-key", headerName: "api-key", delivery: "setHeader" } });
+    await apim().putNamedValue(
+      "drift-key",
+      { displayName: "drift-key", value: "made-up-test-key", secret: true },
+      "absent",
+    );
+    const api = await deployedApi("drift-nv", {
+      ...profiles.headerKey(),
+      backendAuth: { mode: "apiKey", namedValue: "drift-key", headerName: "api-key", delivery: "setHeader" },
+    });
     await editPolicy(api.name, (xml) => xml.replace(BLOCK, ""));
     const namedValue = (await apim().getNamedValue("drift-key")).value!;
     await apim().deleteNamedValue("drift-key", { etag: namedValue.etag });
 
     const report = await detectDrift(reader, { apiId: api.id });
 
-    expect(report.significant).toEqual(expect.arrayContaining([expect.objectContaining({ entity: "namedValue", name: "drift-key", kind: "named-value-missing" })]));
+    expect(report.significant).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ entity: "namedValue", name: "drift-key", kind: "named-value-missing" }),
+      ]),
+    );
     const refused = await createPlan(admin, { apiId: api.id, purpose: "drift" }).catch((error: unknown) => error);
     expect((refused as AppError).code).toBe("conflict");
     expect((refused as AppError).message).toContain("'drift-key'");

@@ -10,7 +10,13 @@ export interface LastApplied {
   state: AppliedState;
 }
 
-const select = { id: true, apiId: true, finishedAt: true, result: true, plan: { select: { profileVersionId: true } } } satisfies Prisma.DeploymentSelect;
+const select = {
+  id: true,
+  apiId: true,
+  finishedAt: true,
+  result: true,
+  plan: { select: { profileVersionId: true } },
+} satisfies Prisma.DeploymentSelect;
 const lastFirst = [{ finishedAt: "desc" }, { id: "desc" }] satisfies Prisma.DeploymentOrderByWithRelationInput[];
 
 export async function findLastApplied(db: Prisma.TransactionClient, apiId: string): Promise<LastApplied | null> {
@@ -19,11 +25,25 @@ export async function findLastApplied(db: Prisma.TransactionClient, apiId: strin
 }
 
 /** The same for many APIs in one query (drift scans). */
-export async function findLastAppliedOfEach(db: Prisma.TransactionClient, apiIds: readonly string[]): Promise<Map<string, LastApplied>> {
-  const rows = await db.deployment.findMany({ where: { apiId: { in: [...apiIds] }, status: "succeeded" }, orderBy: [{ apiId: "asc" }, ...lastFirst], distinct: ["apiId"], select });
+export async function findLastAppliedOfEach(
+  db: Prisma.TransactionClient,
+  apiIds: readonly string[],
+): Promise<Map<string, LastApplied>> {
+  const rows = await db.deployment.findMany({
+    where: { apiId: { in: [...apiIds] }, status: "succeeded" },
+    orderBy: [{ apiId: "asc" }, ...lastFirst],
+    distinct: ["apiId"],
+    select,
+  });
   return new Map(rows.map((row) => [row.apiId, toLastApplied(row)]));
 }
 
 function toLastApplied(row: Prisma.DeploymentGetPayload<{ select: typeof select }>): LastApplied {
-  return { deploymentId: row.id, apiId: row.apiId, finishedAt: row.finishedAt, profileVersionId: row.plan.profileVersionId, state: row.result as AppliedState };
+  return {
+    deploymentId: row.id,
+    apiId: row.apiId,
+    finishedAt: row.finishedAt,
+    profileVersionId: row.plan.profileVersionId,
+    state: row.result as AppliedState,
+  };
 }

@@ -21,7 +21,10 @@ export async function listDeployments(
   const after = decodeCursor(input.cursor, cursorShape);
   const before = after && new Date(after.startedAt);
   const rows = await db.deployment.findMany({
-    where: { apiId: input.apiId, ...(before && { OR: [{ startedAt: { lt: before } }, { startedAt: before, id: { lt: after.id } }] }) },
+    where: {
+      apiId: input.apiId,
+      ...(before && { OR: [{ startedAt: { lt: before } }, { startedAt: before, id: { lt: after.id } }] }),
+    },
     include: deploymentViewInclude,
     orderBy: [{ startedAt: "desc" }, { id: "desc" }],
     take: limit + 1,

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { defineOperation } from "../rest/operation";
-import { deploymentListQuerySchema, deploymentPageSchema, deploymentSchema, driftReportSchema, planSchema } from "./schemas";
+import {
+  deploymentListQuerySchema,
+  deploymentPageSchema,
+  deploymentSchema,
+  driftReportSchema,
+  planSchema,
+} from "./schemas";
 
 const apiParams = z.object({ id: z.guid("must be an API id") });
 const planParams = z.object({ id: z.guid("must be a plan id") });

@@ -15,22 +15,43 @@ export const DEFAULT_SCAN_CONCURRENCY = 16;
  * Drift of every API of an instance (the console's overview). At most `concurrency` ARM calls
  * are in flight at once, and an entity several APIs share is read once for the whole scan.
  */
-export async function scanDrift(ctx: RequestContext, input: { instanceId: string; concurrency?: number }): Promise<DriftScan> {
+export async function scanDrift(
+  ctx: RequestContext,
+  input: { instanceId: string; concurrency?: number },
+): Promise<DriftScan> {
   await authorize(ctx, "config.read");
   const concurrency = input.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw new AppError("bad_request", "The concurrency must be a whole number from 1 to 64.", { fields: [{ path: "concurrency", message: "must be 1 to 64" }] });
+    throw new AppError("bad_request", "The concurrency must be a whole number from 1 to 64.", {
+      fields: [{ path: "concurrency", message: "must be 1 to 64" }],
+    });
   }
   const db = getDb();
   const instance = await findInstanceOrThrow(db, input.instanceId);
-  const apis = await db.api.findMany({ where: { instanceId: instance.id, goneAt: null }, orderBy: { apimName: "asc" }, select: { id: true, apimName: true, displayName: true } });
-  const applied = await findLastAppliedOfEach(db, apis.map((api) => api.id));
+  const apis = await db.api.findMany({
+    where: { instanceId: instance.id, goneAt: null },
+    orderBy: { apimName: "asc" },
+    select: { id: true, apimName: true, displayName: true },
+  });
+  const applied = await findLastAppliedOfEach(
+    db,
+    apis.map((api) => api.id),
+  );
   const reader = driftReader(apimClientForInstance(instance), { concurrency, correlationId: ctx.requestId });
-  const reports = await Promise.all(apis.map((api) => {
-    const baseline = applied.get(api.id);
-    return baseline ? checkDrift(reader, api, baseline) : notDeployedReport(api);
-  }));
+  const reports = await Promise.all(
+    apis.map((api) => {
+      const baseline = applied.get(api.id);
+      return baseline ? checkDrift(reader, api, baseline) : notDeployedReport(api);
+    }),
+  );
   const counts: Record<string, number> = {};
   for (const report of reports) counts[report.status] = (counts[report.status] ?? 0) + 1;
-  return { instanceId: instance.id, checkedAt: new Date().toISOString(), concurrency, armCalls: reader.calls, counts, apis: reports };
+  return {
+    instanceId: instance.id,
+    checkedAt: new Date().toISOString(),
+    concurrency,
+    armCalls: reader.calls,
+    counts,
+    apis: reports,
+  };
 }

@@ -10,14 +10,18 @@ import { accessProfileSchema } from "../policy";
  */
 
 const etag = z.string().describe("An ETag exactly as APIM sent it, quotes included.");
-const expectedEtag = z.object({ etag }).describe("Sent as If-Match: the write succeeds only if the entity still has this ETag.");
+const expectedEtag = z
+  .object({ etag })
+  .describe("Sent as If-Match: the write succeeds only if the entity still has this ETag.");
 const absent = z.literal("absent").describe("The plan saw no such entity: a create, sent without If-Match.");
 
 export const managedBackendFieldsSchema = z
   .object({
     url: z.string(),
     protocol: z.string(),
-    credentials: z.record(z.string(), z.unknown()).describe("header → [{{named value}}] or managedIdentity {resource, clientId?}."),
+    credentials: z
+      .record(z.string(), z.unknown())
+      .describe("header → [{{named value}}] or managedIdentity {resource, clientId?}."),
   })
   .describe("The backend fields an access profile decides; every other field of the backend is kept as APIM has it.")
   .meta({ id: "ManagedBackendFields" });
@@ -27,9 +31,27 @@ const seq = z.number().int().min(1).describe("Order of execution, from 1.");
 /** One ARM write of a plan, with the ETag the plan read and the desired body. */
 export const planOperationSchema = z
   .discriminatedUnion("kind", [
-    z.object({ seq, kind: z.literal("backend.create"), target: z.string().describe("Backend id."), expected: absent, backend: managedBackendFieldsSchema }),
-    z.object({ seq, kind: z.literal("backend.update"), target: z.string(), expected: expectedEtag, backend: managedBackendFieldsSchema }),
-    z.object({ seq, kind: z.literal("policy.create"), target: z.string().describe("The API's ARM name."), expected: absent, xml: z.string() }),
+    z.object({
+      seq,
+      kind: z.literal("backend.create"),
+      target: z.string().describe("Backend id."),
+      expected: absent,
+      backend: managedBackendFieldsSchema,
+    }),
+    z.object({
+      seq,
+      kind: z.literal("backend.update"),
+      target: z.string(),
+      expected: expectedEtag,
+      backend: managedBackendFieldsSchema,
+    }),
+    z.object({
+      seq,
+      kind: z.literal("policy.create"),
+      target: z.string().describe("The API's ARM name."),
+      expected: absent,
+      xml: z.string(),
+    }),
     z.object({ seq, kind: z.literal("policy.update"), target: z.string(), expected: expectedEtag, xml: z.string() }),
     z.object({ seq, kind: z.literal("backend.delete"), target: z.string(), expected: expectedEtag }),
   ])
@@ -37,9 +59,15 @@ export const planOperationSchema = z
 
 export type PlanOperation = z.output<typeof planOperationSchema>;
 /** An operation before it gets its place in the plan. */
-export type UnsequencedOperation = PlanOperation extends infer O ? (O extends PlanOperation ? Omit<O, "seq"> : never) : never;
+export type UnsequencedOperation = PlanOperation extends infer O
+  ? O extends PlanOperation
+    ? Omit<O, "seq">
+    : never
+  : never;
 
-const fieldChangeSchema = z.object({ path: z.string(), before: z.unknown(), after: z.unknown() }).meta({ id: "FieldChange" });
+const fieldChangeSchema = z
+  .object({ path: z.string(), before: z.unknown(), after: z.unknown() })
+  .meta({ id: "FieldChange" });
 
 const hunkSchema = z
   .object({
@@ -50,7 +78,13 @@ const hunkSchema = z
   .meta({ id: "DiffHunk" });
 
 const lintFindingSchema = z
-  .object({ code: z.string(), severity: z.enum(["error", "warning"]), message: z.string(), line: z.number().int(), column: z.number().int() })
+  .object({
+    code: z.string(),
+    severity: z.enum(["error", "warning"]),
+    message: z.string(),
+    line: z.number().int(),
+    column: z.number().int(),
+  })
   .meta({ id: "LintFinding" });
 
 /** What a person reads before applying: policy before/after, backend field changes, named values by fingerprint. */
@@ -77,7 +111,10 @@ export const planDiffSchema = z
         namedValueId: z.string(),
         secret: z.boolean(),
         keyVaultSecretId: z.string().nullable(),
-        fingerprint: z.string().nullable().describe("HMAC fingerprint of the value Portcullis set, when it set one; never the value."),
+        fingerprint: z
+          .string()
+          .nullable()
+          .describe("HMAC fingerprint of the value Portcullis set, when it set one; never the value."),
       }),
     ),
     lint: z.object({
@@ -99,7 +136,10 @@ export const desiredStateSchema = z
   .object({
     profileVersion: z.number().int(),
     profile: accessProfileSchema,
-    policy: z.object({ etag: etag.nullable(), xml: z.string() }).nullable().describe("null: the API has no policy and needs none."),
+    policy: z
+      .object({ etag: etag.nullable(), xml: z.string() })
+      .nullable()
+      .describe("null: the API has no policy and needs none."),
     backend: z.object({ backendId: z.string(), etag: etag.nullable(), fields: managedBackendFieldsSchema }).nullable(),
     namedValues: z.array(namedValueRefSchema),
   })
@@ -115,7 +155,9 @@ export const appliedStateSchema = z
     policy: z.object({ etag, xml: z.string() }).nullable(),
     backend: z.object({ backendId: z.string(), etag, fields: managedBackendFieldsSchema }).nullable(),
     namedValues: z.array(namedValueRefSchema),
-    createdBackends: z.array(z.string()).describe("Backends this plan created (Portcullis removes them once no profile uses them)."),
+    createdBackends: z
+      .array(z.string())
+      .describe("Backends this plan created (Portcullis removes them once no profile uses them)."),
     removedBackends: z.array(z.string()),
   })
   .meta({ id: "AppliedState" });
@@ -126,7 +168,9 @@ export const planSchema = z
   .object({
     id: z.string(),
     apiId: z.string(),
-    purpose: z.enum(["profile", "drift"]).describe("profile: from the current profile version; drift: restores the last applied one."),
+    purpose: z
+      .enum(["profile", "drift"])
+      .describe("profile: from the current profile version; drift: restores the last applied one."),
     profileVersion: z.number().int(),
     empty: z.boolean().describe("True when APIM already matches: nothing to write."),
     blocked: z.boolean().describe("True when lint found errors: the plan cannot be applied."),
@@ -247,14 +291,18 @@ export const driftReportSchema = z
     status: z
       .enum(["in_sync", "drifted", "changed_harmlessly", "not_deployed", "check_failed"])
       .describe("drifted: a difference that matters; changed_harmlessly: only edits Portcullis does not manage."),
-    baseline: z.object({ deploymentId: z.string(), finishedAt: z.string().nullable(), profileVersion: z.number().int() }).nullable(),
+    baseline: z
+      .object({ deploymentId: z.string(), finishedAt: z.string().nullable(), profileVersion: z.number().int() })
+      .nullable(),
     significant: z.array(driftDifferenceSchema),
     harmless: z.array(driftDifferenceSchema),
     error: z.string().nullable().describe("Why the check could not finish (check_failed)."),
     restorePlan: z
       .object({ method: z.literal("POST"), href: z.string() })
       .nullable()
-      .describe("Where to ask for a plan that restores what was last applied; offered when something significant drifted."),
+      .describe(
+        "Where to ask for a plan that restores what was last applied; offered when something significant drifted.",
+      ),
   })
   .meta({ id: "DriftReport" });
 

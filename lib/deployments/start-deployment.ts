@@ -31,9 +31,13 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
   const errors = diff.lint.findings.filter((finding) => finding.severity === "error");
   if (errors.length > 0) {
     const listed = errors.map((finding) => `${finding.code} (line ${finding.line}): ${finding.message}`).join("; ");
-    throw new AppError("conflict", `This plan cannot be applied: the resulting policy has lint errors: ${listed}. Fix the profile or the policy in APIM and make a new plan.`, {
-      details: { findings: errors },
-    });
+    throw new AppError(
+      "conflict",
+      `This plan cannot be applied: the resulting policy has lint errors: ${listed}. Fix the profile or the policy in APIM and make a new plan.`,
+      {
+        details: { findings: errors },
+      },
+    );
   }
   const operations = plan.operations as PlanOperation[];
   const deployment = await db.$transaction(async (tx) => {

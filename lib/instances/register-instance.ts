@@ -16,7 +16,11 @@ export async function registerInstance(ctx: RequestContext, input: unknown): Pro
   const db = getDb();
   const existing = await db.instance.findUnique({ where: { name: data.name } });
   if (existing) {
-    const same = existing.subscriptionId === data.subscriptionId && existing.resourceGroup === data.resourceGroup && existing.serviceName === data.serviceName && existing.armEndpoint === data.armEndpoint;
+    const same =
+      existing.subscriptionId === data.subscriptionId &&
+      existing.resourceGroup === data.resourceGroup &&
+      existing.serviceName === data.serviceName &&
+      existing.armEndpoint === data.armEndpoint;
     if (same) return toInstanceView(existing);
     throw new AppError("conflict", `An instance named "${data.name}" already exists with other coordinates.`, {
       fields: [{ path: "name", message: "is already used by another instance" }],

@@ -21,7 +21,10 @@ export const instanceInputSchema = z.strictObject({
     .string()
     .min(1, "must not be empty")
     .max(50, "must be at most 50 characters")
-    .regex(/^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, "must start with a letter, contain only letters, digits and '-', and not end with '-'")
+    .regex(
+      /^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/,
+      "must start with a letter, contain only letters, digits and '-', and not end with '-'",
+    )
     .describe("APIM service name."),
   armEndpoint: z
     .url({ protocol: /^https$/, error: "must be an https:// URL" })

@@ -19,7 +19,14 @@ describe("discovering an instance's APIs", () => {
     expect(result).toMatchObject({ added: 3, updated: 0, gone: 0, total: 3 });
     const page = await listApis(reader, {});
     expect(page.items.map((api) => api.apimName)).toEqual(["azure-openai", "chat-token-limited", "foundry-models"]);
-    expect(page.items[0]).toMatchObject({ instanceName: "sandbox", displayName: "Azure OpenAI", path: "openai", gone: false, profileVersion: null, lastDeployment: null });
+    expect(page.items[0]).toMatchObject({
+      instanceName: "sandbox",
+      displayName: "Azure OpenAI",
+      path: "openai",
+      gone: false,
+      profileVersion: null,
+      lastDeployment: null,
+    });
     const event = await sandbox.db.prisma.auditEvent.findFirst({ where: { action: "instance.sync" } });
     expect(event).toMatchObject({ actorOid: admin.actor.oid, outcome: "success", targetId: sandbox.instance.id });
     expect(event!.armCorrelationId).toBe(admin.requestId);
@@ -28,10 +35,18 @@ describe("discovering an instance's APIs", () => {
 
   it("adds new APIs and marks vanished ones gone on the next sync, keeping them", async () => {
     await sandbox.controls.seedApis(3, { prefix: "extra", withPolicy: false });
-    expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({ added: 3, gone: 0, total: 6 });
+    expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({
+      added: 3,
+      gone: 0,
+      total: 6,
+    });
 
     await sandbox.controls.reset();
-    expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({ added: 0, gone: 3, total: 3 });
+    expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({
+      added: 0,
+      gone: 3,
+      total: 3,
+    });
     const extra = (await listApis(reader, { search: "extra" })).items;
     expect(extra).toHaveLength(3);
     expect(extra.every((api) => api.gone)).toBe(true);
@@ -54,7 +69,9 @@ describe("discovering an instance's APIs", () => {
   });
 
   it("reports an unknown instance as not found", async () => {
-    const error = await syncInstance(admin, { instanceId: "00000000-0000-4000-8000-000000000000" }).catch((e: unknown) => e);
+    const error = await syncInstance(admin, { instanceId: "00000000-0000-4000-8000-000000000000" }).catch(
+      (e: unknown) => e,
+    );
     expect((error as AppError).code).toBe("not_found");
   });
 });

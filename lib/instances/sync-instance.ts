@@ -28,7 +28,9 @@ export async function syncInstance(ctx: RequestContext, input: { instanceId: str
   const now = new Date();
 
   return db.$transaction(async (tx) => {
-    const known = new Map((await tx.api.findMany({ where: { instanceId: instance.id } })).map((api) => [api.apimName, api]));
+    const known = new Map(
+      (await tx.api.findMany({ where: { instanceId: instance.id } })).map((api) => [api.apimName, api]),
+    );
     let added = 0;
     let updated = 0;
     for (const api of current) {
@@ -37,7 +39,12 @@ export async function syncInstance(ctx: RequestContext, input: { instanceId: str
       if (!existing) {
         await tx.api.create({ data: { instanceId: instance.id, apimName: api.name, ...fields } });
         added += 1;
-      } else if (existing.goneAt || existing.displayName !== fields.displayName || existing.path !== fields.path || existing.serviceUrl !== fields.serviceUrl) {
+      } else if (
+        existing.goneAt ||
+        existing.displayName !== fields.displayName ||
+        existing.path !== fields.path ||
+        existing.serviceUrl !== fields.serviceUrl
+      ) {
         await tx.api.update({ where: { id: existing.id }, data: { ...fields, goneAt: null } });
         updated += 1;
       }

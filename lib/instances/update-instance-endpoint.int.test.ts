@@ -7,7 +7,12 @@ import { updateInstanceEndpoint } from "./update-instance-endpoint";
 
 const db = setupTestDatabase();
 const admin = contextFor("admin");
-const coordinates = { name: "weu", subscriptionId: "11111111-1111-1111-1111-111111111111", resourceGroup: "rg", serviceName: "apim-weu" };
+const coordinates = {
+  name: "weu",
+  subscriptionId: "11111111-1111-1111-1111-111111111111",
+  resourceGroup: "rg",
+  serviceName: "apim-weu",
+};
 
 describe("registering and re-pointing instances", () => {
   it("is idempotent for the same coordinates and refuses the same name for another service", async () => {
@@ -21,19 +26,30 @@ describe("registering and re-pointing instances", () => {
   it("moves an instance to another ARM endpoint, audited with before and after", async () => {
     const instance = await registerInstance(admin, { ...coordinates, name: "moving", serviceName: "apim-moving" });
 
-    const moved = await updateInstanceEndpoint(admin, { instanceId: instance.id, armEndpoint: "https://management.usgovcloudapi.net/" });
+    const moved = await updateInstanceEndpoint(admin, {
+      instanceId: instance.id,
+      armEndpoint: "https://management.usgovcloudapi.net/",
+    });
 
     expect(moved.armEndpoint).toBe("https://management.usgovcloudapi.net");
-    const event = await db.current.prisma.auditEvent.findFirst({ where: { action: "instance.update", targetId: instance.id } });
+    const event = await db.current.prisma.auditEvent.findFirst({
+      where: { action: "instance.update", targetId: instance.id },
+    });
     expect(event?.before).toEqual({ armEndpoint: "https://management.azure.com" });
     expect(event?.after).toEqual({ armEndpoint: "https://management.usgovcloudapi.net" });
   });
 
   it("refuses plain http endpoints and readers", async () => {
     const instance = await registerInstance(admin, { ...coordinates, name: "guarded", serviceName: "apim-guarded" });
-    const insecure = await updateInstanceEndpoint(admin, { instanceId: instance.id, armEndpoint: "http://arm.example.com" }).catch((e: unknown) => e);
+    const insecure = await updateInstanceEndpoint(admin, {
+      instanceId: instance.id,
+      armEndpoint: "http://arm.example.com",
+    }).catch((e: unknown) => e);
     expect((insecure as AppError).fields[0]).toMatchObject({ path: "armEndpoint", message: "must be an https:// URL" });
-    const denied = await updateInstanceEndpoint(contextFor("reader"), { instanceId: instance.id, armEndpoint: "https://x.example.com" }).catch((e: unknown) => e);
+    const denied = await updateInstanceEndpoint(contextFor("reader"), {
+      instanceId: instance.id,
+      armEndpoint: "https://x.example.com",
+    }).catch((e: unknown) => e);
     expect((denied as AppError).code).toBe("forbidden");
   });
 });

@@ -7,7 +7,10 @@ import { parseInput } from "../validation";
 import { findInstanceOrThrow } from "./find-instance";
 import { instanceInputSchema, toInstanceView, type InstanceView } from "./schemas";
 
-const inputSchema = z.strictObject({ instanceId: z.guid("must be an instance id"), armEndpoint: instanceInputSchema.shape.armEndpoint });
+const inputSchema = z.strictObject({
+  instanceId: z.guid("must be an instance id"),
+  armEndpoint: instanceInputSchema.shape.armEndpoint,
+});
 
 /**
  * Points an instance at another ARM endpoint (a sovereign cloud, or the sandbox simulator

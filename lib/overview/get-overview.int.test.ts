@@ -9,16 +9,26 @@ const reader = contextFor("reader");
 
 async function seed() {
   const prisma = db.current.prisma;
-  const instance = await prisma.instance.create({ data: { name: "i", subscriptionId: "s", resourceGroup: "rg", serviceName: "svc", armEndpoint: "https://arm" } });
-  const api = (name: string, goneAt: Date | null = null) => prisma.api.create({ data: { instanceId: instance.id, apimName: name, displayName: name, path: name, goneAt } });
-  const [ok, failedThenOk, conflicted, bare] = await Promise.all([api("a-ok"), api("b-recovered"), api("c-conflicted"), api("d-bare")]);
+  const instance = await prisma.instance.create({
+    data: { name: "i", subscriptionId: "s", resourceGroup: "rg", serviceName: "svc", armEndpoint: "https://arm" },
+  });
+  const api = (name: string, goneAt: Date | null = null) =>
+    prisma.api.create({ data: { instanceId: instance.id, apimName: name, displayName: name, path: name, goneAt } });
+  const [ok, failedThenOk, conflicted, bare] = await Promise.all([
+    api("a-ok"),
+    api("b-recovered"),
+    api("c-conflicted"),
+    api("d-bare"),
+  ]);
   await api("e-gone", new Date());
   for (const target of [ok!, failedThenOk!, conflicted!]) {
     await prisma.accessProfileVersion.create({ data: { apiId: target.id, version: 1, profile: {}, createdBy: "t" } });
   }
   const deploy = async (apiId: string, status: string, minutesAgo: number) => {
     const plan = await prisma.plan.create({ data: { apiId, operations: [], diff: {}, createdBy: "t" } });
-    return prisma.deployment.create({ data: { planId: plan.id, apiId, status, startedBy: "t", startedAt: new Date(Date.now() - minutesAgo * 60_000) } });
+    return prisma.deployment.create({
+      data: { planId: plan.id, apiId, status, startedBy: "t", startedAt: new Date(Date.now() - minutesAgo * 60_000) },
+    });
   };
   await deploy(ok!.id, "succeeded", 30);
   await deploy(failedThenOk!.id, "failed", 20);
@@ -35,7 +45,12 @@ describe("the overview", () => {
 
     expect(overview.apiCount).toBe(4);
     expect(overview.withoutProfile).toEqual({ count: 1, items: [{ id: bare.id, displayName: "d-bare" }] });
-    expect(overview.troubled).toEqual({ count: 1, items: [{ id: conflicted.id, displayName: "c-conflicted", status: "conflicted", deploymentId: latestConflict.id }] });
+    expect(overview.troubled).toEqual({
+      count: 1,
+      items: [
+        { id: conflicted.id, displayName: "c-conflicted", status: "conflicted", deploymentId: latestConflict.id },
+      ],
+    });
     expect(overview.recentDeployments.map((d) => [d.apiName, d.status])).toEqual([
       ["c-conflicted", "conflicted"],
       ["b-recovered", "succeeded"],

@@ -27,15 +27,27 @@ export async function getOverview(ctx: RequestContext): Promise<Overview> {
   const [apiCount, withoutProfileCount, withoutProfile, latest, recent, deployedInstances] = await Promise.all([
     db.api.count({ where: live }),
     db.api.count({ where: noProfile }),
-    db.api.findMany({ where: noProfile, orderBy: { displayName: "asc" }, take: SHOWN, select: { id: true, displayName: true } }),
+    db.api.findMany({
+      where: noProfile,
+      orderBy: { displayName: "asc" },
+      take: SHOWN,
+      select: { id: true, displayName: true },
+    }),
     // The latest deployment of each API still in APIM (the (api_id, started_at) index serves it).
     db.$queryRaw<Array<{ api_id: string; id: string; status: string; display_name: string }>>`
       SELECT DISTINCT ON (d.api_id) d.api_id, d.id, d.status, a.display_name
       FROM deployments d JOIN apis a ON a.id = d.api_id
       WHERE a.gone_at IS NULL
       ORDER BY d.api_id, d.started_at DESC`,
-    db.deployment.findMany({ orderBy: { startedAt: "desc" }, take: SHOWN, include: { api: { select: { displayName: true } } } }),
-    db.instance.findMany({ where: { apis: { some: { deployments: { some: { status: "succeeded" } } } } }, select: { id: true } }),
+    db.deployment.findMany({
+      orderBy: { startedAt: "desc" },
+      take: SHOWN,
+      include: { api: { select: { displayName: true } } },
+    }),
+    db.instance.findMany({
+      where: { apis: { some: { deployments: { some: { status: "succeeded" } } } } },
+      select: { id: true },
+    }),
   ]);
   const troubled = latest
     .filter((row) => row.status === "failed" || row.status === "conflicted")
@@ -45,9 +57,17 @@ export async function getOverview(ctx: RequestContext): Promise<Overview> {
     withoutProfile: { count: withoutProfileCount, items: withoutProfile },
     troubled: {
       count: troubled.length,
-      items: troubled.slice(0, SHOWN).map((row) => ({ id: row.api_id, displayName: row.display_name, status: row.status, deploymentId: row.id })),
+      items: troubled
+        .slice(0, SHOWN)
+        .map((row) => ({ id: row.api_id, displayName: row.display_name, status: row.status, deploymentId: row.id })),
     },
-    recentDeployments: recent.map((d) => ({ id: d.id, status: d.status, startedAt: d.startedAt.toISOString(), apiId: d.apiId, apiName: d.api.displayName })),
+    recentDeployments: recent.map((d) => ({
+      id: d.id,
+      status: d.status,
+      startedAt: d.startedAt.toISOString(),
+      apiId: d.apiId,
+      apiName: d.api.displayName,
+    })),
     deployedInstanceIds: deployedInstances.map((i) => i.id),
   };
 }

@@ -43,7 +43,12 @@ export function renderBackendEntity(profile: AccessProfile): BackendEntity | und
   const credentials: BackendEntityProperties["credentials"] =
     backend.mode === "apiKey"
       ? { header: { [backend.headerName]: [`{{${backend.namedValue}}}`] } }
-      : { managedIdentity: backend.clientId === undefined ? { resource: backend.resource } : { resource: backend.resource, clientId: backend.clientId } };
+      : {
+          managedIdentity:
+            backend.clientId === undefined
+              ? { resource: backend.resource }
+              : { resource: backend.resource, clientId: backend.clientId },
+        };
   return { backendId: backend.backendId, properties: { url: backend.backendUrl, protocol: "http", credentials } };
 }
 
@@ -54,24 +59,52 @@ const NAMED_VALUE_ONLY = /^\{\{([^{}]+)\}\}$/;
 /** Reads the backend auth that a policy selecting `backendId` gets from this entity. */
 export function readBackendEntity(backendId: string, properties: BackendEntityProperties): BackendEntityReading {
   const { header, managedIdentity, ...otherCredentials } = properties.credentials ?? {};
-  const others = Object.entries(otherCredentials).filter(([, value]) => value !== undefined && value !== null).map(([key]) => key);
-  if (others.length > 0) return { ok: false, reason: `backend '${backendId}' also uses credentials.${others.join(", credentials.")}, which a profile does not describe` };
+  const others = Object.entries(otherCredentials)
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([key]) => key);
+  if (others.length > 0)
+    return {
+      ok: false,
+      reason: `backend '${backendId}' also uses credentials.${others.join(", credentials.")}, which a profile does not describe`,
+    };
   const headers = Object.entries(header ?? {});
   if (headers.length > 0 && managedIdentity !== undefined) {
     return { ok: false, reason: `backend '${backendId}' has both header credentials and a managed identity` };
   }
   let candidate: unknown;
   if (managedIdentity !== undefined) {
-    candidate = { mode: "managedIdentity", resource: managedIdentity.resource, clientId: managedIdentity.clientId, delivery: "backend", backendId, backendUrl: properties.url };
+    candidate = {
+      mode: "managedIdentity",
+      resource: managedIdentity.resource,
+      clientId: managedIdentity.clientId,
+      delivery: "backend",
+      backendId,
+      backendUrl: properties.url,
+    };
   } else {
     const [only, ...more] = headers;
-    const namedValue = only !== undefined && only[1].length === 1 ? NAMED_VALUE_ONLY.exec(only[1][0] ?? "")?.[1] : undefined;
+    const namedValue =
+      only !== undefined && only[1].length === 1 ? NAMED_VALUE_ONLY.exec(only[1][0] ?? "")?.[1] : undefined;
     if (only === undefined || more.length > 0 || namedValue === undefined) {
-      return { ok: false, reason: `backend '${backendId}' does not send exactly one header whose value is one {{named value}}` };
+      return {
+        ok: false,
+        reason: `backend '${backendId}' does not send exactly one header whose value is one {{named value}}`,
+      };
     }
-    candidate = { mode: "apiKey", namedValue, headerName: only[0], delivery: "backend", backendId, backendUrl: properties.url };
+    candidate = {
+      mode: "apiKey",
+      namedValue,
+      headerName: only[0],
+      delivery: "backend",
+      backendId,
+      backendUrl: properties.url,
+    };
   }
   const parsed = backendAuthSchema.safeParse(withoutUndefined(candidate));
-  if (!parsed.success) return { ok: false, reason: `backend '${backendId}': ${parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ")}` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: `backend '${backendId}': ${parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ")}`,
+    };
   return { ok: true, backendAuth: parsed.data };
 }

@@ -18,6 +18,14 @@ describe("hostile profile values", () => {
 
   it("fails when a refusal names another field than the one given the value", () => {
     // The check itself must be able to fail: feed it a field whose refusal names another path.
-    expect(() => checkHostileProfile([{ path: "callerAuth.tenantId", profile: () => ({ backendAuth: { mode: "none" }, callerAuth: { mode: "none", x: 1 } }) as never }, "x"])).toThrow();
+    expect(() =>
+      checkHostileProfile([
+        {
+          path: "callerAuth.tenantId",
+          profile: () => ({ backendAuth: { mode: "none" }, callerAuth: { mode: "none", x: 1 } }) as never,
+        },
+        "x",
+      ]),
+    ).toThrow();
   });
 });

@@ -25,8 +25,22 @@ export type {
   PolicyReferenceSite,
 } from "./document/policy-references";
 export { findNamedValueReferences, listPolicyReferences } from "./document/policy-references";
-export type { AccessProfile, AccessProfileInput, BackendAuth, CallerAuth, ProfileIssue, ProfileValidation, RequiredClaim } from "./profile-schema";
-export { accessProfileSchema, backendAuthSchema, callerAuthSchema, formatProfileIssues, validateAccessProfile } from "./profile-schema";
+export type {
+  AccessProfile,
+  AccessProfileInput,
+  BackendAuth,
+  CallerAuth,
+  ProfileIssue,
+  ProfileValidation,
+  RequiredClaim,
+} from "./profile-schema";
+export {
+  accessProfileSchema,
+  backendAuthSchema,
+  callerAuthSchema,
+  formatProfileIssues,
+  validateAccessProfile,
+} from "./profile-schema";
 export { renderPolicy } from "./render/render-policy";
 export type { MergeError, MergeOptions, MergeResult } from "./merge/merge-policy";
 export { EMPTY_POLICY_DOCUMENT, mergePolicy } from "./merge/merge-policy";
@@ -34,7 +48,12 @@ export type { PolicyReading, ReadOptions, ReadResult } from "./read/read-access-
 export type { UndeterminedField } from "./read/read-statements";
 export { readAccessProfile } from "./read/read-access-profile";
 export type { UnmanagedStatement } from "./read/unmanaged-statements";
-export type { BackendEntity, BackendEntityProperties, BackendEntityReading, ManagedBackendFields } from "./backend-entity";
+export type {
+  BackendEntity,
+  BackendEntityProperties,
+  BackendEntityReading,
+  ManagedBackendFields,
+} from "./backend-entity";
 export { readBackendEntity, renderBackendEntity } from "./backend-entity";
 export type { ProfileReferences } from "./profile-references";
 export { profileReferences } from "./profile-references";

@@ -10,7 +10,8 @@
 import { childElements, type PolicyElement, type PolicyNode } from "./document/policy-document";
 import type { SourcePosition } from "./document/source-position";
 
-export const BEGIN_MARKER = "<!-- portcullis:begin (managed by Portcullis: changes inside this block are replaced on the next push) -->";
+export const BEGIN_MARKER =
+  "<!-- portcullis:begin (managed by Portcullis: changes inside this block are replaced on the next push) -->";
 export const END_MARKER = "<!-- portcullis:end -->";
 
 const BEGIN = /^\s*portcullis:begin\b/;
@@ -49,7 +50,8 @@ export function markerKind(node: PolicyNode): "begin" | "end" | undefined {
 export function findManagedBlocks(root: PolicyElement, topLevel: readonly PolicyNode[]): ManagedBlocks {
   const found: ManagedBlocks = { blocks: [], problems: [] };
   for (const node of topLevel) {
-    if (markerKind(node) !== undefined) found.problems.push(problem(node, "a Portcullis marker stands outside <policies>"));
+    if (markerKind(node) !== undefined)
+      found.problems.push(problem(node, "a Portcullis marker stands outside <policies>"));
   }
   collect(root, found);
   return found;
@@ -60,17 +62,33 @@ function collect(parent: PolicyElement, found: ManagedBlocks): void {
   parent.children.forEach((node, index) => {
     const kind = markerKind(node);
     if (kind === "begin") {
-      if (begin !== undefined) found.problems.push(problem(begin.node, `the Portcullis block begun here in <${parent.name}> has no end marker before the next begin marker`));
+      if (begin !== undefined)
+        found.problems.push(
+          problem(
+            begin.node,
+            `the Portcullis block begun here in <${parent.name}> has no end marker before the next begin marker`,
+          ),
+        );
       begin = { node, index };
     } else if (kind === "end") {
-      if (begin === undefined) found.problems.push(problem(node, `this Portcullis end marker in <${parent.name}> has no begin marker before it`));
-      else found.blocks.push({ parent, start: begin.node.start, end: node.end, nodes: parent.children.slice(begin.index + 1, index) });
+      if (begin === undefined)
+        found.problems.push(
+          problem(node, `this Portcullis end marker in <${parent.name}> has no begin marker before it`),
+        );
+      else
+        found.blocks.push({
+          parent,
+          start: begin.node.start,
+          end: node.end,
+          nodes: parent.children.slice(begin.index + 1, index),
+        });
       begin = undefined;
     } else if (node.kind === "element") {
       collect(node, found);
     }
   });
-  if (begin !== undefined) found.problems.push(problem(begin.node, `the Portcullis block begun here in <${parent.name}> has no end marker`));
+  if (begin !== undefined)
+    found.problems.push(problem(begin.node, `the Portcullis block begun here in <${parent.name}> has no end marker`));
 }
 
 function problem(node: PolicyNode, message: string): MarkerProblem {

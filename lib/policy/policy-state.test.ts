@@ -13,7 +13,11 @@ function merged(existing: string, profile: AccessProfile): string {
 
 function stateOf(xml: string, profile: AccessProfile): PolicyState {
   const backend = renderBackendEntity(profile);
-  const fields = backend && { url: backend.properties.url ?? "", protocol: backend.properties.protocol ?? "http", credentials: backend.properties.credentials ?? {} };
+  const fields = backend && {
+    url: backend.properties.url ?? "",
+    protocol: backend.properties.protocol ?? "http",
+    credentials: backend.properties.credentials ?? {},
+  };
   const state = policyStateOf(xml, backend && fields ? { [backend.backendId]: fields } : {});
   if (state === null) throw new Error("not a readable policy");
   return state;
@@ -61,7 +65,13 @@ describe("policy state", () => {
     const desiredText = merged(EMPTY_POLICY_DOCUMENT, entraApiKey);
     const desired = stateOf(desiredText, entraApiKey);
     const other = stateOf(merged(EMPTY_POLICY_DOCUMENT, sampleProfiles["apikey-header--none"]), entraApiKey);
-    const added = stateOf(desiredText.replace("<!-- portcullis:end -->", '<set-header name="x-extra" exists-action="override"><value>1</value></set-header>\n<!-- portcullis:end -->'), entraApiKey);
+    const added = stateOf(
+      desiredText.replace(
+        "<!-- portcullis:end -->",
+        '<set-header name="x-extra" exists-action="override"><value>1</value></set-header>\n<!-- portcullis:end -->',
+      ),
+      entraApiKey,
+    );
     const block = /<!-- portcullis:begin[\s\S]*portcullis:end -->/.exec(desiredText)![0];
     const duplicated = stateOf(desiredText.replace("</inbound>", `${block}\n</inbound>`), entraApiKey);
 
@@ -74,13 +84,21 @@ describe("policy state", () => {
 
   it("sees an edit outside the block as a difference outside only", () => {
     const desiredText = merged(EMPTY_POLICY_DOCUMENT, entraApiKey);
-    const edited = desiredText.replace("<outbound>\n        <base />", '<outbound>\n        <base />\n        <set-header name="x-served-by" exists-action="override"><value>apim</value></set-header>');
+    const edited = desiredText.replace(
+      "<outbound>\n        <base />",
+      '<outbound>\n        <base />\n        <set-header name="x-served-by" exists-action="override"><value>apim</value></set-header>',
+    );
     const desired = stateOf(desiredText, entraApiKey);
     const live = stateOf(edited, entraApiKey);
 
     expect(sameManagedPart(live, desired)).toBe(true);
     expect(sameOutside(live, desired)).toBe(false);
-    expect(live.outside).toEqual(expect.arrayContaining(['    <set-header name="x-served-by" exists-action="override">', "      <value>apim</value>"]));
+    expect(live.outside).toEqual(
+      expect.arrayContaining([
+        '    <set-header name="x-served-by" exists-action="override">',
+        "      <value>apim</value>",
+      ]),
+    );
   });
 
   it("is null for text that is not a policy", () => {

@@ -26,7 +26,10 @@ export interface PolicyState {
  * `backends` completes a block that selects a backend entity (the policy alone does not say
  * what that backend authenticates with). Null when the text is not a readable policy.
  */
-export function policyStateOf(xml: string, backends: Readonly<Record<string, ManagedBackendFields>>): PolicyState | null {
+export function policyStateOf(
+  xml: string,
+  backends: Readonly<Record<string, ManagedBackendFields>>,
+): PolicyState | null {
   const parsed = parsePolicyDocumentOfAnyFormat(xml);
   if (!parsed.ok) return null;
   // Managed fields are what renderBackendEntity wrote or APIM answered: the engine's entity shape.
@@ -42,7 +45,12 @@ export function policyStateOf(xml: string, backends: Readonly<Record<string, Man
 export function sameManagedPart(live: PolicyState, desired: PolicyState): boolean {
   if (live.blocks !== desired.blocks) return false;
   if (desired.blocks === 0) return true;
-  return live.blockStatements === desired.blockStatements && live.profile !== null && desired.profile !== null && sameProfile(live.profile, desired.profile);
+  return (
+    live.blockStatements === desired.blockStatements &&
+    live.profile !== null &&
+    desired.profile !== null &&
+    sameProfile(live.profile, desired.profile)
+  );
 }
 
 export function sameOutside(a: PolicyState, b: PolicyState): boolean {
@@ -79,7 +87,10 @@ function writeNode(node: PolicyNode, depth: number, counts: BlockCounts, lines: 
   const pad = "  ".repeat(depth);
   if (node.kind === "text") {
     if (node.value.trim() !== "") lines.push(pad + node.value.trim());
-  } else if (node.kind !== "element" || node.children.some((child) => child.kind === "cdata" || (child.kind === "text" && child.value.trim() !== ""))) {
+  } else if (
+    node.kind !== "element" ||
+    node.children.some((child) => child.kind === "cdata" || (child.kind === "text" && child.value.trim() !== ""))
+  ) {
     // Mixed content is one line, as APIM writes it.
     lines.push(pad + inline(node));
   } else {
@@ -102,11 +113,15 @@ function inline(node: PolicyNode): string {
     case "processing-instruction":
       return `<?${node.target} ${node.data}?>`;
     case "element":
-      return node.children.length === 0 ? `${startTag(node).slice(0, -1)} />` : `${startTag(node)}${node.children.map(inline).join("")}</${node.name}>`;
+      return node.children.length === 0
+        ? `${startTag(node).slice(0, -1)} />`
+        : `${startTag(node)}${node.children.map(inline).join("")}</${node.name}>`;
   }
 }
 
 function startTag(element: PolicyElement): string {
-  const attributes = element.attributes.map((attribute) => ` ${attribute.name}=${JSON.stringify(attribute.value)}`).join("");
+  const attributes = element.attributes
+    .map((attribute) => ` ${attribute.name}=${JSON.stringify(attribute.value)}`)
+    .join("");
   return `<${element.name}${attributes}>`;
 }

@@ -23,7 +23,8 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BACKEND_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 // Control characters (XML would normalise or refuse them), lone surrogates and U+FFFE/U+FFFF
 // (not XML characters at all).
-const UNCARRIABLE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNCARRIABLE =
+  /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A string that is written into the policy as an attribute value or element text. */
 function policyLiteral(maxLength: number) {
@@ -31,7 +32,10 @@ function policyLiteral(maxLength: number) {
     .string()
     .min(1, "must not be empty")
     .max(maxLength, `must be at most ${maxLength} characters`)
-    .refine((value) => !UNCARRIABLE.test(value), "must not contain control characters, line breaks or unpaired surrogates")
+    .refine(
+      (value) => !UNCARRIABLE.test(value),
+      "must not contain control characters, line breaks or unpaired surrogates",
+    )
     .refine((value) => value.trim() === value, "must not start or end with whitespace")
     .refine((value) => !value.startsWith("@"), 'must not start with "@": APIM would evaluate it as a policy expression')
     .refine((value) => !value.includes("{{"), 'must not contain "{{": APIM would read it as a named value reference');
@@ -42,7 +46,10 @@ const guid = z.string().regex(GUID, "must be a GUID such as 00000000-0000-0000-0
 function httpsUrl() {
   return policyLiteral(2000)
     .refine((value) => URL.canParse(value) && new URL(value).protocol === "https:", "must be an absolute https:// URL")
-    .refine((value) => !URL.canParse(value) || (new URL(value).username === "" && new URL(value).password === ""), "must not contain credentials")
+    .refine(
+      (value) => !URL.canParse(value) || (new URL(value).username === "" && new URL(value).password === ""),
+      "must not contain credentials",
+    )
     .refine((value) => !/[\s{}]/.test(value), "must not contain spaces or braces");
 }
 
@@ -54,7 +61,8 @@ function distinctList<T extends z.ZodType<string>>(item: T, minimum: number, wha
     .max(100, `must list at most 100 ${what}s`)
     .superRefine((values, ctx) => {
       values.forEach((value, index) => {
-        if (values.indexOf(value) !== index) ctx.addIssue({ code: "custom", path: [index], message: `repeats ${what} "${value}"` });
+        if (values.indexOf(value) !== index)
+          ctx.addIssue({ code: "custom", path: [index], message: `repeats ${what} "${value}"` });
       });
     });
 }
@@ -83,15 +91,22 @@ const backendId = z
 const backendUrl = httpsUrl().describe("Runtime URL of the model endpoint, stored in the backend entity.");
 
 const resource = policyLiteral(2000)
-  .refine((value) => GUID.test(value) || /^(https|api):\/\/[^\s{}]+$/.test(value), "must be an https:// or api:// application ID URI, or an application id GUID")
-  .describe("Application ID URI (or id) the managed identity token is requested for, e.g. https://cognitiveservices.azure.com.");
+  .refine(
+    (value) => GUID.test(value) || /^(https|api):\/\/[^\s{}]+$/.test(value),
+    "must be an https:// or api:// application ID URI, or an application id GUID",
+  )
+  .describe(
+    "Application ID URI (or id) the managed identity token is requested for, e.g. https://cognitiveservices.azure.com.",
+  );
 
 const clientId = guid.describe("Client id of a user-assigned managed identity; omit for the system-assigned identity.");
 
 const apiKeyFields = { mode: z.literal("apiKey"), namedValue, headerName };
 const managedIdentityFields = { mode: z.literal("managedIdentity"), resource, clientId: clientId.optional() };
 const backendDelivery = {
-  delivery: z.literal("backend").describe("The key or identity is configured on an APIM backend entity; the policy selects it."),
+  delivery: z
+    .literal("backend")
+    .describe("The key or identity is configured on an APIM backend entity; the policy selects it."),
   backendId,
   backendUrl,
 };
@@ -99,13 +114,18 @@ const backendDelivery = {
 export const backendAuthSchema = z
   .discriminatedUnion("mode", [
     z.discriminatedUnion("delivery", [
-      z.strictObject({ ...apiKeyFields, delivery: z.literal("setHeader").describe("The policy sets the header from the named value.") }),
+      z.strictObject({
+        ...apiKeyFields,
+        delivery: z.literal("setHeader").describe("The policy sets the header from the named value."),
+      }),
       z.strictObject({ ...apiKeyFields, ...backendDelivery }),
     ]),
     z.discriminatedUnion("delivery", [
       z.strictObject({
         ...managedIdentityFields,
-        delivery: z.literal("policy").describe("The policy gets a token with authentication-managed-identity and sets Authorization."),
+        delivery: z
+          .literal("policy")
+          .describe("The policy gets a token with authentication-managed-identity and sets Authorization."),
       }),
       z.strictObject({ ...managedIdentityFields, ...backendDelivery }),
     ]),
@@ -119,7 +139,10 @@ const requiredClaim = z.strictObject({
   separator: z
     .string()
     .length(1, "must be a single character")
-    .refine((value) => !UNCARRIABLE.test(value) && value !== "@" && value !== "{", 'must not be a control character, "@" or "{"')
+    .refine(
+      (value) => !UNCARRIABLE.test(value) && value !== "@" && value !== "{",
+      'must not be a control character, "@" or "{"',
+    )
     .optional()
     .describe("Splits a multi-valued claim held in one string, e.g. a space for scp."),
   values: distinctList(policyLiteral(1024), 1, "value").describe("Accepted claim values."),
@@ -127,13 +150,24 @@ const requiredClaim = z.strictObject({
 
 const failedValidation = z
   .strictObject({
-    httpCode: z.number().int("must be a whole number").min(400, "must be 400 or above").max(599, "must be 599 or below").optional(),
+    httpCode: z
+      .number()
+      .int("must be a whole number")
+      .min(400, "must be 400 or above")
+      .max(599, "must be 599 or below")
+      .optional(),
     message: policyLiteral(1024).optional(),
   })
   .refine((value) => value.httpCode !== undefined || value.message !== undefined, "must set httpCode, message or both")
-  .describe("Status code and message returned to callers whose token fails validation (APIM defaults: 401 and its own message).");
+  .describe(
+    "Status code and message returned to callers whose token fails validation (APIM defaults: 401 and its own message).",
+  );
 
-const requiredClaims = z.array(requiredClaim).max(50, "must list at most 50 claims").default([]).describe("Claims every token must carry.");
+const requiredClaims = z
+  .array(requiredClaim)
+  .max(50, "must list at most 50 claims")
+  .default([])
+  .describe("Claims every token must carry.");
 
 export const callerAuthSchema = z
   .discriminatedUnion("mode", [
@@ -142,10 +176,17 @@ export const callerAuthSchema = z
       mode: z.literal("entra"),
       tenantId: z
         .string()
-        .refine((value) => GUID.test(value) || DOMAIN.test(value), "must be a tenant GUID or a domain such as contoso.onmicrosoft.com")
+        .refine(
+          (value) => GUID.test(value) || DOMAIN.test(value),
+          "must be a tenant GUID or a domain such as contoso.onmicrosoft.com",
+        )
         .describe("Microsoft Entra tenant id or domain."),
-      clientApplicationIds: distinctList(guid, 1, "client application id").describe("Application (client) ids allowed to call the API."),
-      audiences: distinctList(policyLiteral(1024), 0, "audience").default([]).describe("Accepted token audiences; empty accepts any audience issued for the client applications."),
+      clientApplicationIds: distinctList(guid, 1, "client application id").describe(
+        "Application (client) ids allowed to call the API.",
+      ),
+      audiences: distinctList(policyLiteral(1024), 0, "audience")
+        .default([])
+        .describe("Accepted token audiences; empty accepts any audience issued for the client applications."),
       requiredClaims,
       failedValidation: failedValidation.optional(),
     }),
@@ -153,7 +194,9 @@ export const callerAuthSchema = z
       mode: z.literal("jwt"),
       openIdConfigUrl: httpsUrl().describe("OpenID Connect discovery document of the token issuer."),
       issuers: distinctList(policyLiteral(1024), 1, "issuer").describe("Accepted token issuers (iss)."),
-      audiences: distinctList(policyLiteral(1024), 1, "audience").describe("Accepted token audiences (aud); at least one."),
+      audiences: distinctList(policyLiteral(1024), 1, "audience").describe(
+        "Accepted token audiences (aud); at least one.",
+      ),
       requiredClaims,
       failedValidation: failedValidation.optional(),
     }),

@@ -11,19 +11,34 @@ const admin = contextFor("admin");
 
 async function newApi(): Promise<string> {
   const instance = await db.current.prisma.instance.create({
-    data: { name: `i-${Math.random()}`, subscriptionId: "s", resourceGroup: "rg", serviceName: `svc${Math.random()}`.replace(".", ""), armEndpoint: "https://arm" },
+    data: {
+      name: `i-${Math.random()}`,
+      subscriptionId: "s",
+      resourceGroup: "rg",
+      serviceName: `svc${Math.random()}`.replace(".", ""),
+      armEndpoint: "https://arm",
+    },
   });
-  const api = await db.current.prisma.api.create({ data: { instanceId: instance.id, apimName: "openai", displayName: "OpenAI", path: "openai" } });
+  const api = await db.current.prisma.api.create({
+    data: { instanceId: instance.id, apimName: "openai", displayName: "OpenAI", path: "openai" },
+  });
   return api.id;
 }
 
 const profile = {
   backendAuth: { mode: "apiKey", namedValue: "openai-key", headerName: "api-key", delivery: "setHeader" },
-  callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: ["11111111-2222-3333-4444-555555555555"] },
+  callerAuth: {
+    mode: "entra",
+    tenantId: "contoso.onmicrosoft.com",
+    clientApplicationIds: ["11111111-2222-3333-4444-555555555555"],
+  },
 };
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
@@ -44,7 +59,11 @@ describe("access profile versions", () => {
     await saveAccessProfile(admin, { apiId, profile });
 
     expect((await failure(saveAccessProfile(admin, { apiId, profile }))).code).toBe("precondition_required");
-    const second = await saveAccessProfile(admin, { apiId, profile: { ...profile, callerAuth: { mode: "none" } }, ifMatch: '"v1"' });
+    const second = await saveAccessProfile(admin, {
+      apiId,
+      profile: { ...profile, callerAuth: { mode: "none" } },
+      ifMatch: '"v1"',
+    });
     expect(second.version).toBe(2);
     const stale = await failure(saveAccessProfile(admin, { apiId, profile, ifMatch: '"v1"' }));
     expect(stale.code).toBe("precondition_failed");
@@ -85,7 +104,9 @@ describe("access profile versions", () => {
     for (const role of ["reader", "reviewer"] as const) {
       const ctx = contextFor(role);
       expect((await failure(saveAccessProfile(ctx, { apiId, profile }))).code).toBe("forbidden");
-      const denial = await db.current.prisma.auditEvent.findFirst({ where: { actorOid: ctx.actor.oid, action: "auth.denied" } });
+      const denial = await db.current.prisma.auditEvent.findFirst({
+        where: { actorOid: ctx.actor.oid, action: "auth.denied" },
+      });
       expect(denial).toMatchObject({ outcome: "denied", targetId: "config.write" });
     }
     expect((await listProfileVersions(admin, { apiId })).items).toEqual([]);
@@ -96,7 +117,10 @@ describe("access profile versions", () => {
     await saveAccessProfile(admin, { apiId, profile });
     await saveAccessProfile(admin, { apiId, profile: { ...profile, callerAuth: { mode: "none" } }, ifMatch: '"v1"' });
 
-    const events = await db.current.prisma.auditEvent.findMany({ where: { action: "profile.save", targetId: apiId }, orderBy: { seq: "asc" } });
+    const events = await db.current.prisma.auditEvent.findMany({
+      where: { action: "profile.save", targetId: apiId },
+      orderBy: { seq: "asc" },
+    });
 
     expect(events).toHaveLength(2);
     expect(events[1]!.before).toMatchObject({ version: 1 });
@@ -109,9 +133,18 @@ describe("access profile versions", () => {
     const second = await saveAccessProfile(admin, { apiId, profile, ifMatch: first.etag });
 
     expect([first.adoptsHandWritten, second.adoptsHandWritten]).toEqual([true, false]);
-    expect((await listProfileVersions(admin, { apiId })).items.map((version) => version.adoptsHandWritten)).toEqual([false, true]);
-    const events = await db.current.prisma.auditEvent.findMany({ where: { action: "profile.save", targetId: apiId }, orderBy: { seq: "asc" } });
-    expect(events.map((event) => event.after)).toMatchObject([{ version: 1, adoptsHandWritten: true }, { version: 2, adoptsHandWritten: false }]);
+    expect((await listProfileVersions(admin, { apiId })).items.map((version) => version.adoptsHandWritten)).toEqual([
+      false,
+      true,
+    ]);
+    const events = await db.current.prisma.auditEvent.findMany({
+      where: { action: "profile.save", targetId: apiId },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((event) => event.after)).toMatchObject([
+      { version: 1, adoptsHandWritten: true },
+      { version: 2, adoptsHandWritten: false },
+    ]);
     expect(events[1]!.before).toMatchObject({ version: 1, adoptsHandWritten: true });
   });
 });

@@ -22,12 +22,22 @@ export async function getAccessProfile(ctx: RequestContext, input: { apiId: stri
   await authorize(ctx, "config.read");
   const db = getDb();
   await findApiOrThrow(db, input.apiId);
-  const current = await db.accessProfileVersion.findFirst({ where: { apiId: input.apiId }, orderBy: { version: "desc" } });
+  const current = await db.accessProfileVersion.findFirst({
+    where: { apiId: input.apiId },
+    orderBy: { version: "desc" },
+  });
   if (!current) throw new AppError("not_found", "This API has no access profile yet.");
   return toView(current);
 }
 
-export function toView(row: { apiId: string; version: number; profile: unknown; adoptsHandWritten: boolean; createdAt: Date; createdBy: string }): AccessProfileView {
+export function toView(row: {
+  apiId: string;
+  version: number;
+  profile: unknown;
+  adoptsHandWritten: boolean;
+  createdAt: Date;
+  createdBy: string;
+}): AccessProfileView {
   return {
     apiId: row.apiId,
     version: row.version,

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { defineOperation } from "../rest/operation";
 import { accessProfileSchema } from "../policy/profile-schema";
-import { profileVersionPageSchema, profileVersionSchema, profileVersionsQuerySchema, saveProfileQuerySchema } from "./schemas";
+import {
+  profileVersionPageSchema,
+  profileVersionSchema,
+  profileVersionsQuerySchema,
+  saveProfileQuerySchema,
+} from "./schemas";
 
 const apiParams = z.object({ id: z.guid("must be an API id") });
 

@@ -25,7 +25,13 @@ describe("reading what an API's live policy already does", () => {
     if (!live.ok) return;
     expect(live.reading.source).toBe("adopted");
     expect(live.reading.undetermined).toEqual([]);
-    expect(live.reading.profile?.backendAuth).toMatchObject({ mode: "apiKey", delivery: "backend", backendId: "azure-openai-backend", namedValue: "azure-openai-api-key", headerName: "api-key" });
+    expect(live.reading.profile?.backendAuth).toMatchObject({
+      mode: "apiKey",
+      delivery: "backend",
+      backendId: "azure-openai-backend",
+      namedValue: "azure-openai-api-key",
+      headerName: "api-key",
+    });
   });
 
   it("says what it cannot determine, and still reads what it can", async () => {
@@ -36,16 +42,27 @@ describe("reading what an API's live policy already does", () => {
     // The hand-written validation takes its tenant from a named value, which a profile cannot hold.
     expect(live.reading.profile).toBeNull();
     expect(live.reading.undetermined.map((field) => field.path)).toContain("callerAuth");
-    expect(live.reading.backendAuth).toMatchObject({ mode: "apiKey", delivery: "backend", backendId: "foundry-backend-key", namedValue: "foundry-api-key" });
+    expect(live.reading.backendAuth).toMatchObject({
+      mode: "apiKey",
+      delivery: "backend",
+      backendId: "foundry-backend-key",
+      namedValue: "foundry-api-key",
+    });
   });
 
   it("reads an API without a policy as doing nothing", async () => {
     const live = await readLiveProfile(reader, { apiId: apiIds.get("bare-1")! });
 
-    expect(live).toMatchObject({ ok: true, hasPolicy: false, reading: { profile: { backendAuth: { mode: "none" }, callerAuth: { mode: "none" } } } });
+    expect(live).toMatchObject({
+      ok: true,
+      hasPolicy: false,
+      reading: { profile: { backendAuth: { mode: "none" }, callerAuth: { mode: "none" } } },
+    });
   });
 
   it("needs permission to read configuration", async () => {
-    await expect(readLiveProfile(contextFor("none"), { apiId: apiIds.get("azure-openai")! })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(readLiveProfile(contextFor("none"), { apiId: apiIds.get("azure-openai")! })).rejects.toMatchObject({
+      code: "forbidden",
+    });
   });
 });

@@ -26,16 +26,21 @@ export async function readLiveProfile(ctx: RequestContext, input: { apiId: strin
 
   const first = readAccessProfile(text);
   if (!first.ok) return { ok: false, hasPolicy: true, error: first.error };
-  const backendIds = [...new Set(first.reading.undetermined.flatMap((field) => (field.backendId ? [field.backendId] : [])))];
+  const backendIds = [
+    ...new Set(first.reading.undetermined.flatMap((field) => (field.backendId ? [field.backendId] : []))),
+  ];
   if (backendIds.length === 0) return { ok: true, hasPolicy: policy !== null, reading: first.reading };
 
   const backends: Record<string, BackendEntityProperties> = {};
   for (const backendId of backendIds) {
     const { value: backend } = await apim.getBackend(backendId, call);
     // ARM answers `credentials: null` for a backend without credentials; the engine wants it absent.
-    if (backend) backends[backendId] = { ...backend.properties, credentials: backend.properties.credentials ?? undefined };
+    if (backend)
+      backends[backendId] = { ...backend.properties, credentials: backend.properties.credentials ?? undefined };
   }
   const second = readAccessProfile(text, { backends });
   // The text did not change between the two readings, so the second parses as the first did.
-  return second.ok ? { ok: true, hasPolicy: policy !== null, reading: second.reading } : { ok: false, hasPolicy: true, error: second.error };
+  return second.ok
+    ? { ok: true, hasPolicy: policy !== null, reading: second.reading }
+    : { ok: false, hasPolicy: true, error: second.error };
 }

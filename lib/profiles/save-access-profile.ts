@@ -26,16 +26,27 @@ export async function saveAccessProfile(
   try {
     return await db.$transaction(async (tx) => {
       const api = await findApiOrThrow(tx, input.apiId);
-      const current = await tx.accessProfileVersion.findFirst({ where: { apiId: api.id }, orderBy: { version: "desc" } });
+      const current = await tx.accessProfileVersion.findFirst({
+        where: { apiId: api.id },
+        orderBy: { version: "desc" },
+      });
       checkPrecondition(current?.version, input.ifMatch);
       const saved = await tx.accessProfileVersion.create({
-        data: { apiId: api.id, version: (current?.version ?? 0) + 1, profile: profile as Prisma.InputJsonValue, adoptsHandWritten: input.adopt === true, createdBy: ctx.actor.name },
+        data: {
+          apiId: api.id,
+          version: (current?.version ?? 0) + 1,
+          profile: profile as Prisma.InputJsonValue,
+          adoptsHandWritten: input.adopt === true,
+          createdBy: ctx.actor.name,
+        },
       });
       await appendAuditEvent(tx, {
         actor: ctx.actor,
         action: "profile.save",
         target: { type: "api", id: api.id },
-        before: current ? { version: current.version, profile: current.profile, adoptsHandWritten: current.adoptsHandWritten } : null,
+        before: current
+          ? { version: current.version, profile: current.profile, adoptsHandWritten: current.adoptsHandWritten }
+          : null,
         after: { version: saved.version, profile, adoptsHandWritten: saved.adoptsHandWritten },
         outcome: "success",
         requestId: ctx.requestId,
@@ -52,7 +63,11 @@ export async function saveAccessProfile(
 
 function checkPrecondition(currentVersion: number | undefined, ifMatch: string | null | undefined): void {
   if (currentVersion === undefined) {
-    if (ifMatch) throw new AppError("precondition_failed", "This API has no access profile yet, so If-Match cannot match; send the first version without it.");
+    if (ifMatch)
+      throw new AppError(
+        "precondition_failed",
+        "This API has no access profile yet, so If-Match cannot match; send the first version without it.",
+      );
     return;
   }
   if (!ifMatch) {

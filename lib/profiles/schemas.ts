@@ -9,7 +9,9 @@ export const profileVersionSchema = z
     profile: accessProfileSchema,
     adoptsHandWritten: z
       .boolean()
-      .describe("Saved with adopt=true: plans remove the hand-written statements of the live policy this profile was read from, while the policy has no Portcullis block."),
+      .describe(
+        "Saved with adopt=true: plans remove the hand-written statements of the live policy this profile was read from, while the policy has no Portcullis block.",
+      ),
     etag: z.string().describe("Send back in If-Match to save the next version."),
     createdAt: z.string(),
     createdBy: z.string(),

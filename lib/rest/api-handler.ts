@@ -56,10 +56,15 @@ export function apiHandler<O extends Operation>(
 async function parseRequest(operation: Operation, request: Request, route: RouteContext) {
   const params = operation.params ? parseInput(operation.params, await route.params, "path", "path") : {};
   const url = new URL(request.url);
-  const query = operation.query ? parseInput(operation.query, Object.fromEntries(url.searchParams), "query", "query") : {};
+  const query = operation.query
+    ? parseInput(operation.query, Object.fromEntries(url.searchParams), "query", "query")
+    : {};
   const ifMatch = request.headers.get("if-match");
   if (operation.ifMatch === "required" && !ifMatch) {
-    throw new AppError("precondition_required", "This request needs an If-Match header with the ETag you read, so it cannot overwrite a change you have not seen.");
+    throw new AppError(
+      "precondition_required",
+      "This request needs an If-Match header with the ETag you read, so it cannot overwrite a change you have not seen.",
+    );
   }
   const body = operation.body ? parseInput(operation.body, await readJson(request), "request body") : undefined;
   return { params, query, body, ifMatch };
@@ -77,7 +82,9 @@ async function readJson(request: Request): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch {
     // The parser's message quotes the body, which may hold a secret: say only what is wrong.
-    throw new AppError("bad_request", "The request body is not valid JSON.", { fields: [{ path: "(body)", message: "is not valid JSON" }] });
+    throw new AppError("bad_request", "The request body is not valid JSON.", {
+      fields: [{ path: "(body)", message: "is not valid JSON" }],
+    });
   }
 }
 
@@ -94,7 +101,12 @@ function respond(operation: Operation, result: HandlerResult<unknown>, requestId
 }
 
 function isHandlerResult(value: unknown): value is HandlerResult<unknown> {
-  return typeof value === "object" && value !== null && "body" in value && Object.keys(value).every((k) => ["body", "status", "etag", "location"].includes(k));
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "body" in value &&
+    Object.keys(value).every((k) => ["body", "status", "etag", "location"].includes(k))
+  );
 }
 
 /** RFC 6750: no error code when no token was sent; invalid_token (with a reason) otherwise. */

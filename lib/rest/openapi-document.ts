@@ -11,18 +11,26 @@ const problemSchema = z
     detail: z.string(),
     instance: z.string().describe("urn:request:<id>; quote it when reporting a problem."),
     code: z.string().describe("Machine-readable error code."),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe("Which input fields are wrong and why."),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe("Which input fields are wrong and why."),
   })
   .meta({ id: "Problem", description: "RFC 9457 problem details." });
 
-const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: problemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: problemSchema } },
+});
 
 function toOpenApi(operation: Operation): ZodOpenApiOperationObject {
   const responses: ZodOpenApiOperationObject["responses"] = {
     [String(operation.successStatus ?? 200)]: {
       description: operation.summary,
       content: { [operation.download ?? "application/json"]: { schema: operation.response } },
-      ...(operation.etag ? { headers: z.object({ etag: z.string().describe("Version to send back in If-Match.") }) } : {}),
+      ...(operation.etag
+        ? { headers: z.object({ etag: z.string().describe("Version to send back in If-Match.") }) }
+        : {}),
     },
     400: problem("The request is not valid; `errors` names each field."),
     401: problem("No valid bearer token."),
@@ -42,9 +50,13 @@ function toOpenApi(operation: Operation): ZodOpenApiOperationObject {
     requestParams: {
       ...(operation.params ? { path: operation.params } : {}),
       ...(operation.query ? { query: operation.query } : {}),
-      ...(operation.ifMatch ? { header: z.object({ "if-match": operation.ifMatch === "required" ? z.string() : z.string().optional() }) } : {}),
+      ...(operation.ifMatch
+        ? { header: z.object({ "if-match": operation.ifMatch === "required" ? z.string() : z.string().optional() }) }
+        : {}),
     },
-    ...(operation.body ? { requestBody: { required: true, content: { "application/json": { schema: operation.body } } } } : {}),
+    ...(operation.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: operation.body } } } }
+      : {}),
     responses,
   };
 }

@@ -41,8 +41,9 @@ export function defineOperation<P extends z.ZodObject, Q extends z.ZodObject, B 
   return operation;
 }
 
-export type Input<O> = O extends Operation<infer P, infer Q, infer B, z.ZodType>
-  ? { params: z.output<P>; query: z.output<Q>; body: z.output<B>; ifMatch: string | null }
-  : never;
+export type Input<O> =
+  O extends Operation<infer P, infer Q, infer B, z.ZodType>
+    ? { params: z.output<P>; query: z.output<Q>; body: z.output<B>; ifMatch: string | null }
+    : never;
 
 export type Output<O> = O extends Operation<z.ZodObject, z.ZodObject, z.ZodType, infer R> ? z.input<R> : never;

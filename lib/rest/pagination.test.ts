@@ -26,10 +26,22 @@ describe("cursor pagination", () => {
 
   it("returns a next cursor only when more rows exist", () => {
     const rows = [1, 2, 3].map((n) => ({ n }));
-    const full = toPage(rows, 2, (r) => r.n, (r) => ({ n: r.n }));
+    const full = toPage(
+      rows,
+      2,
+      (r) => r.n,
+      (r) => ({ n: r.n }),
+    );
     expect(full.items).toEqual([1, 2]);
     expect(decodeCursor(full.nextCursor!, z.object({ n: z.number() }))).toEqual({ n: 2 });
-    expect(toPage(rows, 3, (r) => r.n, (r) => ({ n: r.n })).nextCursor).toBeNull();
+    expect(
+      toPage(
+        rows,
+        3,
+        (r) => r.n,
+        (r) => ({ n: r.n }),
+      ).nextCursor,
+    ).toBeNull();
   });
 
   it("validates the limit", () => {

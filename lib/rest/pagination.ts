@@ -45,8 +45,16 @@ export function decodeCursor<T extends z.ZodType>(cursor: string | undefined, sh
 }
 
 /** Takes `limit + 1` rows to learn whether another page follows. */
-export function toPage<Row, Item>(rows: Row[], limit: number, map: (row: Row) => Item, keyOf: (row: Row) => Record<string, string | number>) {
+export function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  map: (row: Row) => Item,
+  keyOf: (row: Row) => Record<string, string | number>,
+) {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items: items.map(map), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
+  return {
+    items: items.map(map),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
+  };
 }

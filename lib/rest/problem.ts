@@ -75,6 +75,10 @@ function fromAppError(error: AppError, requestId: string): Problem {
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(problem), {
     status: problem.status,
-    headers: { "content-type": "application/problem+json", "x-request-id": problem.instance.replace("urn:request:", ""), ...headers },
+    headers: {
+      "content-type": "application/problem+json",
+      "x-request-id": problem.instance.replace("urn:request:", ""),
+      ...headers,
+    },
   });
 }

@@ -15,7 +15,11 @@ export async function createKeyVaultSecret(
   input: { instanceId: string; name: string; secretIdentifier: string; identityClientId?: string },
 ): Promise<SecretView> {
   await authorize(ctx, "config.write");
-  const { instanceId, name, secretIdentifier, identityClientId } = parseInput(createKeyVaultSecretInputSchema, input, "Key Vault secret");
+  const { instanceId, name, secretIdentifier, identityClientId } = parseInput(
+    createKeyVaultSecretInputSchema,
+    input,
+    "Key Vault secret",
+  );
   return createManagedSecret(ctx, {
     instanceId,
     name,

@@ -35,19 +35,28 @@ export async function createManagedSecret(ctx: RequestContext, secret: NewSecret
     instanceId: instance.id,
     name: secret.name,
     kind: secret.kind,
-    ...("keyVault" in secret.namedValue ? { keyVault: secret.namedValue.keyVault } : { fingerprint: secret.fingerprint }),
+    ...("keyVault" in secret.namedValue
+      ? { keyVault: secret.namedValue.keyVault }
+      : { fingerprint: secret.fingerprint }),
   };
 
   let created: NamedValue;
   try {
     const { value: existing } = await apim.listNamedValues(call);
-    const taken = existing.find((namedValue) => sameName(namedValue.name, secret.name) || sameName(namedValue.displayName, secret.name));
+    const taken = existing.find(
+      (namedValue) => sameName(namedValue.name, secret.name) || sameName(namedValue.displayName, secret.name),
+    );
     if (taken) throw await nameTaken(instance.id, taken);
     // ARM has no If-None-Match: a create sends no If-Match, so the check above is what keeps
     // it from replacing a named value; only a create racing it in the same moment can slip by.
     created = (await apim.putNamedValue(secret.name, secret.namedValue, "absent", call)).value;
   } catch (error) {
-    return failSecretChange(ctx, error, { action: "secret.create", target: { type: "instance", id: instance.id }, after: attempted }, secret.value);
+    return failSecretChange(
+      ctx,
+      error,
+      { action: "secret.create", target: { type: "instance", id: instance.id }, after: attempted },
+      secret.value,
+    );
   }
 
   const { saved } = await recordSecretChange(
@@ -56,7 +65,9 @@ export async function createManagedSecret(ctx: RequestContext, secret: NewSecret
     async (tx) => {
       // A record whose named value APIM no longer has (deleted outside Portcullis) is stale: the
       // new named value takes its place.
-      const stale = await tx.secret.findFirst({ where: { instanceId: instance.id, namedValueId: { equals: created.name, mode: "insensitive" } } });
+      const stale = await tx.secret.findFirst({
+        where: { instanceId: instance.id, namedValueId: { equals: created.name, mode: "insensitive" } },
+      });
       const data = {
         namedValueId: created.name,
         displayName: created.displayName,
@@ -69,13 +80,20 @@ export async function createManagedSecret(ctx: RequestContext, secret: NewSecret
         createdBy: ctx.actor.name,
         rotatedAt: null,
       };
-      const saved = stale ? await tx.secret.update({ where: { id: stale.id }, data }) : await tx.secret.create({ data: { instanceId: instance.id, ...data } });
+      const saved = stale
+        ? await tx.secret.update({ where: { id: stale.id }, data })
+        : await tx.secret.create({ data: { instanceId: instance.id, ...data } });
       return { saved, replaced: stale };
     },
     ({ saved, replaced }) => ({
       action: "secret.create",
       target: { type: "secret", id: saved.id },
-      before: replaced && { kind: replaced.kind, fingerprint: replaced.fingerprint, keyVaultSecretId: replaced.keyVaultSecretId, note: "record of a named value APIM no longer had" },
+      before: replaced && {
+        kind: replaced.kind,
+        fingerprint: replaced.fingerprint,
+        keyVaultSecretId: replaced.keyVaultSecretId,
+        note: "record of a named value APIM no longer had",
+      },
       after: { ...attempted, lastStatus: created.keyVault?.lastStatus ?? null },
       outcome: "success",
     }),
@@ -88,7 +106,9 @@ function sameName(a: string, b: string): boolean {
 }
 
 async function nameTaken(instanceId: string, taken: NamedValue): Promise<AppError> {
-  const managed = await getDb().secret.findFirst({ where: { instanceId, namedValueId: { equals: taken.name, mode: "insensitive" } } });
+  const managed = await getDb().secret.findFirst({
+    where: { instanceId, namedValueId: { equals: taken.name, mode: "insensitive" } },
+  });
   const advice = !managed
     ? "it was not created through Portcullis, so choose another name"
     : managed.kind === "keyVault"

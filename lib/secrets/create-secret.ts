@@ -10,7 +10,10 @@ import { createSecretInputSchema, type SecretView } from "./schemas";
  * body and nowhere else: Portcullis keeps only its fingerprint. Refused (conflict) when APIM
  * already has a named value of that name; rotate that one instead.
  */
-export async function createSecret(ctx: RequestContext, input: { instanceId: string; name: string; value: string }): Promise<SecretView> {
+export async function createSecret(
+  ctx: RequestContext,
+  input: { instanceId: string; name: string; value: string },
+): Promise<SecretView> {
   await authorize(ctx, "config.write");
   const { instanceId, name, value } = parseInput(createSecretInputSchema, input, "secret");
   return createManagedSecret(ctx, {

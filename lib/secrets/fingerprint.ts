@@ -17,6 +17,10 @@ export function fingerprintWithKey(key: string, value: string): string {
 export function fingerprintOf(value: string): string {
   const key = getConfig().fingerprintKey;
   // Checked before anything is sent to APIM, so a misconfiguration never leaves an unrecorded secret.
-  if (key === undefined) throw new AppError("config", "FINGERPRINT_KEY is not set, so secret values cannot be fingerprinted; no secret was changed.");
+  if (key === undefined)
+    throw new AppError(
+      "config",
+      "FINGERPRINT_KEY is not set, so secret values cannot be fingerprinted; no secret was changed.",
+    );
   return fingerprintWithKey(key, value);
 }

@@ -12,6 +12,8 @@ export async function getSecret(ctx: RequestContext, input: { secretId: string }
   await authorize(ctx, "config.read");
   const { secretId } = parseInput(secretIdInputSchema, input, "secret");
   const secret = await findSecretOrThrow(getDb(), secretId);
-  const { value: live } = await apimClientForInstance(secret.instance).getNamedValue(secret.namedValueId, { correlationId: ctx.requestId });
+  const { value: live } = await apimClientForInstance(secret.instance).getNamedValue(secret.namedValueId, {
+    correlationId: ctx.requestId,
+  });
   return managedSecretView(secret, live);
 }

@@ -27,7 +27,9 @@ describe("Key Vault secret identifiers", () => {
   ])("rejects %s", (url) => expect(isKeyVaultSecretUrl(url)).toBe(false));
 
   it("tells versioned identifiers from unversioned ones", () => {
-    expect(isVersionedIdentifier("https://contoso.vault.azure.net/secrets/key/0123456789abcdef0123456789abcdef")).toBe(true);
+    expect(isVersionedIdentifier("https://contoso.vault.azure.net/secrets/key/0123456789abcdef0123456789abcdef")).toBe(
+      true,
+    );
     expect(isVersionedIdentifier("https://contoso.vault.azure.net/secrets/key")).toBe(false);
     expect(isVersionedIdentifier("https://contoso.vault.azure.net/secrets/key/")).toBe(false);
   });

@@ -10,9 +10,12 @@ const SECRET_PATH = /^\/secrets\/[0-9A-Za-z-]{1,127}(?:\/([0-9a-fA-F]{32}))?\/?$
 
 export function isKeyVaultSecretUrl(text: string): boolean {
   const url = parse(text);
-  if (!url || url.protocol !== "https:" || url.port || url.username || url.password || url.search || url.hash) return false;
+  if (!url || url.protocol !== "https:" || url.port || url.username || url.password || url.search || url.hash)
+    return false;
   const suffix = VAULT_SUFFIXES.find((s) => url.hostname.endsWith(s));
-  return suffix !== undefined && VAULT_NAME.test(url.hostname.slice(0, -suffix.length)) && SECRET_PATH.test(url.pathname);
+  return (
+    suffix !== undefined && VAULT_NAME.test(url.hostname.slice(0, -suffix.length)) && SECRET_PATH.test(url.pathname)
+  );
 }
 
 /** A versioned identifier pins one version: APIM keeps using it after a rotation in Key Vault. */

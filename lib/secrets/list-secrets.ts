@@ -16,7 +16,10 @@ const cursorShape = z.object({ name: z.string(), id: z.string() });
  * values as "external" (fingerprint unknown). Never a value. Each page reads APIM's current
  * list, so Key Vault statuses are live and named values deleted in APIM show as such.
  */
-export async function listSecrets(ctx: RequestContext, input: { instanceId: string; cursor?: string; limit?: number }): Promise<SecretPage> {
+export async function listSecrets(
+  ctx: RequestContext,
+  input: { instanceId: string; cursor?: string; limit?: number },
+): Promise<SecretPage> {
   await authorize(ctx, "config.read");
   const { instanceId, cursor, limit = DEFAULT_PAGE_SIZE } = parseInput(listSecretsInputSchema, input, "query");
   const after = decodeCursor(cursor, cursorShape);
@@ -26,6 +29,8 @@ export async function listSecrets(ctx: RequestContext, input: { instanceId: stri
     db.secret.findMany({ where: { instanceId: instance.id } }),
     apimClientForInstance(instance).listNamedValues({ correlationId: ctx.requestId }),
   ]);
-  const secrets = mergeSecrets(instance.id, rows, live.value).filter((secret) => !after || compareKeys(sortKey(secret), after) > 0);
+  const secrets = mergeSecrets(instance.id, rows, live.value).filter(
+    (secret) => !after || compareKeys(sortKey(secret), after) > 0,
+  );
   return toPage(secrets.slice(0, limit + 1), limit, (secret) => secret, sortKey);
 }

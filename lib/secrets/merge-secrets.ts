@@ -12,7 +12,9 @@ export function mergeSecrets(instanceId: string, rows: Secret[], live: NamedValu
   const liveById = new Map(live.map((namedValue) => [namedValue.name.toLowerCase(), namedValue]));
   const managedIds = new Set(rows.map((row) => row.namedValueId.toLowerCase()));
   const managed = rows.map((row) => managedSecretView(row, liveById.get(row.namedValueId.toLowerCase()) ?? null));
-  const external = live.filter((namedValue) => namedValue.secret && !managedIds.has(namedValue.name.toLowerCase())).map((namedValue) => externalSecretView(instanceId, namedValue));
+  const external = live
+    .filter((namedValue) => namedValue.secret && !managedIds.has(namedValue.name.toLowerCase()))
+    .map((namedValue) => externalSecretView(instanceId, namedValue));
   return [...managed, ...external].sort((a, b) => compareKeys(sortKey(a), sortKey(b)));
 }
 

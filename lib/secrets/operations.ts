@@ -14,7 +14,8 @@ export const secretsOperations = {
     path: "/instances/{id}/secrets",
     permission: "config.read",
     summary: "The instance's secret named values, by name",
-    description: "Secrets created through Portcullis, and APIM's other secret named values as `external`. Values are never returned.",
+    description:
+      "Secrets created through Portcullis, and APIM's other secret named values as `external`. Values are never returned.",
     tags: ["secrets"],
     params: instanceParams,
     query: pageQuerySchema,
@@ -50,7 +51,8 @@ export const secretsOperations = {
     path: "/secrets/{id}/rotate",
     permission: "config.write",
     summary: "Replace a typed secret's value",
-    description: "Written with the ETag just read (If-Match); 412 when the named value changed in APIM in between. Key Vault references rotate in Key Vault: use refresh.",
+    description:
+      "Written with the ETag just read (If-Match); 412 when the named value changed in APIM in between. Key Vault references rotate in Key Vault: use refresh.",
     tags: ["secrets"],
     params: secretParams,
     body: rotateSecretBodySchema,

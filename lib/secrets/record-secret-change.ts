@@ -33,7 +33,10 @@ export async function recordSecretChange<T>(
       clientIp: ctx.clientIp,
     }));
   } catch (error) {
-    log.error({ err: error, requestId: ctx.requestId, ...subject }, "APIM made a secret change that Portcullis could not record");
+    log.error(
+      { err: error, requestId: ctx.requestId, ...subject },
+      "APIM made a secret change that Portcullis could not record",
+    );
     throw error;
   }
 }

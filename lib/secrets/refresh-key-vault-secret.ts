@@ -21,16 +21,28 @@ export async function refreshKeyVaultSecret(ctx: RequestContext, input: { secret
   const { secretId } = parseInput(secretIdInputSchema, input, "secret");
   const secret = await findSecretOrThrow(getDb(), secretId);
   if (secret.kind !== "keyVault") {
-    throw new AppError("conflict", `"${secret.displayName}" holds a typed value, not a Key Vault reference: there is nothing to fetch; rotate it instead.`);
+    throw new AppError(
+      "conflict",
+      `"${secret.displayName}" holds a typed value, not a Key Vault reference: there is nothing to fetch; rotate it instead.`,
+    );
   }
   const target = { type: "secret", id: secret.id };
   const before = { lastStatus: secret.lastStatus };
 
   let refreshed: NamedValue;
   try {
-    refreshed = (await apimClientForInstance(secret.instance).refreshNamedValueSecret(secret.namedValueId, { correlationId: ctx.requestId })).value;
+    refreshed = (
+      await apimClientForInstance(secret.instance).refreshNamedValueSecret(secret.namedValueId, {
+        correlationId: ctx.requestId,
+      })
+    ).value;
   } catch (error) {
-    return failSecretChange(ctx, error, { action: "secret.refresh", target, before, after: { secretIdentifier: secret.keyVaultSecretId } });
+    return failSecretChange(ctx, error, {
+      action: "secret.refresh",
+      target,
+      before,
+      after: { secretIdentifier: secret.keyVaultSecretId },
+    });
   }
 
   const keyVault = refreshed.keyVault;

@@ -17,13 +17,19 @@ import { managedSecretView } from "./secret-view";
  * so a change someone else made in between fails with 412 instead of being overwritten.
  * Key Vault references rotate in Key Vault; see refreshKeyVaultSecret.
  */
-export async function rotateSecret(ctx: RequestContext, input: { secretId: string; value: string }): Promise<SecretView> {
+export async function rotateSecret(
+  ctx: RequestContext,
+  input: { secretId: string; value: string },
+): Promise<SecretView> {
   await authorize(ctx, "config.write");
   const { secretId, value } = parseInput(rotateSecretInputSchema, input, "secret");
   const fingerprint = fingerprintOf(value);
   const secret = await findSecretOrThrow(getDb(), secretId);
   if (secret.kind === "keyVault") {
-    throw new AppError("conflict", `"${secret.displayName}" refers to a Key Vault secret: rotate it in Key Vault, then refresh it here so APIM fetches the new version at once.`);
+    throw new AppError(
+      "conflict",
+      `"${secret.displayName}" refers to a Key Vault secret: rotate it in Key Vault, then refresh it here so APIM fetches the new version at once.`,
+    );
   }
   const apim = apimClientForInstance(secret.instance);
   const call = { correlationId: ctx.requestId };
@@ -32,19 +38,42 @@ export async function rotateSecret(ctx: RequestContext, input: { secretId: strin
   let rotated: NamedValue;
   try {
     const { value: current } = await apim.getNamedValue(secret.namedValueId, call);
-    if (!current) throw new AppError("not_found", `APIM no longer has the named value "${secret.displayName}" (it was deleted outside Portcullis); create it again.`);
-    if (current.keyVault) throw new AppError("conflict", `"${current.displayName}" now refers to a Key Vault secret in APIM (changed outside Portcullis); it was not rotated.`);
+    if (!current)
+      throw new AppError(
+        "not_found",
+        `APIM no longer has the named value "${secret.displayName}" (it was deleted outside Portcullis); create it again.`,
+      );
+    if (current.keyVault)
+      throw new AppError(
+        "conflict",
+        `"${current.displayName}" now refers to a Key Vault secret in APIM (changed outside Portcullis); it was not rotated.`,
+      );
     const replacement = { displayName: current.displayName, tags: current.tags, value, secret: true };
     rotated = (await apim.putNamedValue(current.name, replacement, { etag: current.etag }, call)).value;
   } catch (error) {
-    return failSecretChange(ctx, explained(error, secret.displayName), { action: "secret.rotate", target, before: { fingerprint: secret.fingerprint }, after: { fingerprint } }, value);
+    return failSecretChange(
+      ctx,
+      explained(error, secret.displayName),
+      { action: "secret.rotate", target, before: { fingerprint: secret.fingerprint }, after: { fingerprint } },
+      value,
+    );
   }
 
   const saved = await recordSecretChange(
     ctx,
     { instanceId: secret.instanceId, namedValueId: secret.namedValueId },
-    (tx) => tx.secret.update({ where: { id: secret.id }, data: { fingerprint, displayName: rotated.displayName, rotatedAt: new Date() } }),
-    () => ({ action: "secret.rotate", target, before: { fingerprint: secret.fingerprint }, after: { fingerprint }, outcome: "success" }),
+    (tx) =>
+      tx.secret.update({
+        where: { id: secret.id },
+        data: { fingerprint, displayName: rotated.displayName, rotatedAt: new Date() },
+      }),
+    () => ({
+      action: "secret.rotate",
+      target,
+      before: { fingerprint: secret.fingerprint },
+      after: { fingerprint },
+      outcome: "success",
+    }),
   );
   return managedSecretView(saved, rotated);
 }
@@ -52,8 +81,14 @@ export async function rotateSecret(ctx: RequestContext, input: { secretId: strin
 /** The ARM client's 412 speaks of plans; say what it means for a rotation. */
 function explained(error: unknown, name: string): unknown {
   if (!isAppError(error) || error.code !== "precondition_failed") return error;
-  const landed = error.details.mayHaveLanded ? " An earlier attempt of this rotation may have been written, so APIM may hold the new value already." : "";
-  return new AppError("precondition_failed", `The named value "${name}" changed in APIM after Portcullis read it, so the new value was not written over that change.${landed} Rotate again to replace what it holds now.`, {
-    details: error.details,
-  });
+  const landed = error.details.mayHaveLanded
+    ? " An earlier attempt of this rotation may have been written, so APIM may hold the new value already."
+    : "";
+  return new AppError(
+    "precondition_failed",
+    `The named value "${name}" changed in APIM after Portcullis read it, so the new value was not written over that change.${landed} Rotate again to replace what it holds now.`,
+    {
+      details: error.details,
+    },
+  );
 }

@@ -7,7 +7,9 @@ const issues = (result: { success: boolean; error?: { issues: Array<{ path: Prop
 describe("secret input rules", () => {
   it("limits values to 4096 UTF-16 code units, as APIM counts, not code points", () => {
     expect(secretValueSchema.safeParse("x".repeat(4096)).success).toBe(true);
-    expect(issues(secretValueSchema.safeParse(`${"x".repeat(4095)}😀`))).toEqual([["", "must be at most 4096 characters (UTF-16 code units, as APIM counts them)"]]);
+    expect(issues(secretValueSchema.safeParse(`${"x".repeat(4095)}😀`))).toEqual([
+      ["", "must be at most 4096 characters (UTF-16 code units, as APIM counts them)"],
+    ]);
     expect(issues(secretValueSchema.safeParse("x".repeat(5000)))).toHaveLength(1);
   });
 
@@ -19,13 +21,18 @@ describe("secret input rules", () => {
 
   it("accepts APIM display names only", () => {
     expect(secretNameSchema.safeParse("Azure_OpenAI-key.v2").success).toBe(true);
-    for (const name of ["", "with space", "{{ref}}", "ключ", "n".repeat(257)]) expect(secretNameSchema.safeParse(name).success).toBe(false);
+    for (const name of ["", "with space", "{{ref}}", "ключ", "n".repeat(257)])
+      expect(secretNameSchema.safeParse(name).success).toBe(false);
   });
 
   it("names the offending field of a request body, once", () => {
     expect(issues(createSecretBodySchema.safeParse({ name: "", value: "v" }))).toEqual([["name", "must not be empty"]]);
-    expect(issues(createSecretBodySchema.safeParse({ name: "ok", value: "" }))).toEqual([["value", "must not be empty"]]);
-    expect(issues(createSecretBodySchema.safeParse({ name: "ok", value: "x".repeat(5000) }))).toEqual([["value", "must be at most 4096 characters (UTF-16 code units, as APIM counts them)"]]);
+    expect(issues(createSecretBodySchema.safeParse({ name: "ok", value: "" }))).toEqual([
+      ["value", "must not be empty"],
+    ]);
+    expect(issues(createSecretBodySchema.safeParse({ name: "ok", value: "x".repeat(5000) }))).toEqual([
+      ["value", "must be at most 4096 characters (UTF-16 code units, as APIM counts them)"],
+    ]);
   });
 
   it("takes a typed value or a Key Vault reference, never both, naming the fields when it is neither", () => {
@@ -33,7 +40,9 @@ describe("secret input rules", () => {
     expect(createSecretBodySchema.safeParse({ name: "a", value: "v" }).success).toBe(true);
     expect(createSecretBodySchema.safeParse({ name: "a", keyVault: kv }).success).toBe(true);
     for (const body of [{ name: "a" }, { name: "a", value: "v", keyVault: kv }]) {
-      expect(issues(createSecretBodySchema.safeParse(body))).toEqual([["", "must have a name and either value (a typed secret) or keyVault (a Key Vault reference), not both"]]);
+      expect(issues(createSecretBodySchema.safeParse(body))).toEqual([
+        ["", "must have a name and either value (a typed secret) or keyVault (a Key Vault reference), not both"],
+      ]);
     }
   });
 });

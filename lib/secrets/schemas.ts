@@ -36,17 +36,29 @@ export const keyVaultReferenceSchema = z.strictObject({
   secretIdentifier: z
     .string({ error: "must be a string" })
     .max(2048, "must be at most 2048 characters")
-    .refine(isKeyVaultSecretUrl, "must be a Key Vault secret URL: https://<vault>.vault.azure.net/secrets/<name>, optionally followed by /<version>")
+    .refine(
+      isKeyVaultSecretUrl,
+      "must be a Key Vault secret URL: https://<vault>.vault.azure.net/secrets/<name>, optionally followed by /<version>",
+    )
     .describe("Key Vault secret identifier; unversioned (recommended) so APIM follows rotations in Key Vault."),
   identityClientId: z
     .guid("must be the client id (a GUID) of a user-assigned managed identity")
     .optional()
-    .describe("Client id of the user-assigned identity APIM reads the vault with; omit for the system-assigned identity."),
+    .describe(
+      "Client id of the user-assigned identity APIM reads the vault with; omit for the system-assigned identity.",
+    ),
 });
 
 // Use-case inputs: ids are checked by the lookups (unknown → 404), everything else here.
-export const createSecretInputSchema = z.strictObject({ instanceId: z.string(), name: secretNameSchema, value: secretValueSchema });
-export const createKeyVaultSecretInputSchema = keyVaultReferenceSchema.extend({ instanceId: z.string(), name: secretNameSchema });
+export const createSecretInputSchema = z.strictObject({
+  instanceId: z.string(),
+  name: secretNameSchema,
+  value: secretValueSchema,
+});
+export const createKeyVaultSecretInputSchema = keyVaultReferenceSchema.extend({
+  instanceId: z.string(),
+  name: secretNameSchema,
+});
 export const rotateSecretInputSchema = z.strictObject({ secretId: z.string(), value: secretValueSchema });
 export const secretIdInputSchema = z.strictObject({ secretId: z.string() });
 export const listSecretsInputSchema = z.strictObject({
@@ -57,7 +69,10 @@ export const listSecretsInputSchema = z.strictObject({
 
 /** POST /instances/{id}/secrets: a typed value or a Key Vault reference. */
 export const createSecretBodySchema = z.union(
-  [z.strictObject({ name: secretNameSchema, value: secretValueSchema }), z.strictObject({ name: secretNameSchema, keyVault: keyVaultReferenceSchema })],
+  [
+    z.strictObject({ name: secretNameSchema, value: secretValueSchema }),
+    z.strictObject({ name: secretNameSchema, keyVault: keyVaultReferenceSchema }),
+  ],
   { error: "must have a name and either value (a typed secret) or keyVault (a Key Vault reference), not both" },
 );
 
@@ -77,9 +92,14 @@ export const secretSchema = z
     instanceId: z.string(),
     name: z.string().describe("Display name in APIM, referenced by policies as {{name}}."),
     namedValueId: z.string().describe("The named value's ARM name."),
-    origin: z.enum(["portcullis", "external"]).describe("external: created outside Portcullis; its value is unknown to us."),
+    origin: z
+      .enum(["portcullis", "external"])
+      .describe("external: created outside Portcullis; its value is unknown to us."),
     kind: z.enum(["value", "keyVault"]),
-    fingerprint: z.string().nullable().describe("hmac-sha256:<32 hex digits> of a typed value; null for Key Vault references and external values."),
+    fingerprint: z
+      .string()
+      .nullable()
+      .describe("hmac-sha256:<32 hex digits> of a typed value; null for Key Vault references and external values."),
     keyVault: z
       .object({
         secretIdentifier: z.string(),

@@ -44,7 +44,12 @@ beforeAll(async () => {
   const destination = Reflect.get(log, pino.symbols.streamSym) as { write(line: string): boolean };
   vi.spyOn(destination, "write").mockImplementation((line: string) => captured.push(line) > 0);
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void captured.push(args.map((arg) => (arg instanceof Error ? `${arg.stack}` : JSON.stringify(arg) ?? String(arg))).join(" ")));
+    vi.spyOn(console, method).mockImplementation(
+      (...args: unknown[]) =>
+        void captured.push(
+          args.map((arg) => (arg instanceof Error ? `${arg.stack}` : (JSON.stringify(arg) ?? String(arg)))).join(" "),
+        ),
+    );
   }
 });
 afterAll(() => {
@@ -55,11 +60,25 @@ afterAll(() => {
 const marker = fc.noShrink(fc.noBias(fc.stringMatching(/^[A-Za-z0-9]{20}$/)));
 const content = fc.oneof(
   fc.json(),
-  fc.tuple(fc.string(), fc.string()).map(([name, text]) => `<set-header name="${name}" exists-action="override"><value>${text}</value></set-header>`),
+  fc
+    .tuple(fc.string(), fc.string())
+    .map(([name, text]) => `<set-header name="${name}" exists-action="override"><value>${text}</value></set-header>`),
   fc.base64String(),
   fc.string({ unit: "grapheme" }),
   fc.string({ unit: "binary" }),
-  fc.constantFrom(`"`, `'`, "`", "\\", `\\"'`, "{{other-secret}}", "@(context.Request.Headers)", "]]>", "\u0000\r\n\t", "%22&quot;&#34;", " "),
+  fc.constantFrom(
+    `"`,
+    `'`,
+    "`",
+    "\\",
+    `\\"'`,
+    "{{other-secret}}",
+    "@(context.Request.Headers)",
+    "]]>",
+    "\u0000\r\n\t",
+    "%22&quot;&#34;",
+    " ",
+  ),
   fc.string({ minLength: 3000, maxLength: 4100 }),
 );
 /** A valid secret value: marker first, at most 4096 UTF-16 units, cut on a code point boundary. */
@@ -78,11 +97,16 @@ const secretPath = (id: string, suffix = "") => ({ path: `/secrets/${id}${suffix
 /** Every PUT to this named value fails: another writer changed it first (412), or ARM answers 500. */
 function armFault(kind: "concurrentWrite" | "serverError", name: string): Promise<void> {
   const match = { methods: ["PUT" as const], path: `/namedValues/${name}$` };
-  return sandbox.controls.setFaults({ rules: [kind === "serverError" ? { kind, rate: 1, status: 500, match } : { kind, rate: 1, match }] });
+  return sandbox.controls.setFaults({
+    rules: [kind === "serverError" ? { kind, rate: 1, status: 500, match } : { kind, rate: 1, match }],
+  });
 }
 
 /** Calls a route handler and keeps everything it answered: status line, headers and body. */
-async function call(handler: Parameters<typeof callRoute>[0], request: RouteCall): Promise<{ status: number; body: { id?: string; code?: string } }> {
+async function call(
+  handler: Parameters<typeof callRoute>[0],
+  request: RouteCall,
+): Promise<{ status: number; body: { id?: string; code?: string } }> {
   const response = await callRoute(handler, request);
   texts.push(`${response.status} ${JSON.stringify([...response.headers])} ${JSON.stringify(response.body)}`);
   return response as { status: number; body: { id?: string; code?: string } };
@@ -90,7 +114,10 @@ async function call(handler: Parameters<typeof callRoute>[0], request: RouteCall
 
 /** Runs a use case that must fail and keeps everything about the error a caller could show. */
 async function failure(promise: Promise<unknown>): Promise<void> {
-  const error = await promise.then(() => expect.fail("should have failed"), (caught: unknown) => caught as Error & Record<string, unknown>);
+  const error = await promise.then(
+    () => expect.fail("should have failed"),
+    (caught: unknown) => caught as Error & Record<string, unknown>,
+  );
   texts.push(JSON.stringify({ ...error, message: error.message, stack: error.stack, cause: String(error.cause) }));
 }
 
@@ -99,14 +126,27 @@ async function databaseText(): Promise<string[]> {
   const tables = await prisma.$queryRaw<Array<{ schema: string; name: string }>>`
     SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`;
-  const rows = await Promise.all(tables.map(({ schema, name }) => prisma.$queryRawUnsafe<Array<{ row: string }>>(`SELECT row_to_json(t)::text AS row FROM "${schema}"."${name}" t`)));
+  const rows = await Promise.all(
+    tables.map(({ schema, name }) =>
+      prisma.$queryRawUnsafe<Array<{ row: string }>>(`SELECT row_to_json(t)::text AS row FROM "${schema}"."${name}" t`),
+    ),
+  );
   return rows.flat().map(({ row }) => row);
 }
 
 function findLeaks(values: Array<{ marker: string; value: string }>, places: Record<string, string[]>): string[] {
-  const needles = values.flatMap(({ marker: head, value }) => [head, value, JSON.stringify(value).slice(1, -1), Buffer.from(value).toString("base64")]);
+  const needles = values.flatMap(({ marker: head, value }) => [
+    head,
+    value,
+    JSON.stringify(value).slice(1, -1),
+    Buffer.from(value).toString("base64"),
+  ]);
   return Object.entries(places).flatMap(([place, lines]) =>
-    lines.flatMap((line) => needles.filter((needle) => line.includes(needle)).map((needle) => `${place}: ${line.slice(Math.max(0, line.indexOf(needle) - 80), line.indexOf(needle) + 40)}`)),
+    lines.flatMap((line) =>
+      needles
+        .filter((needle) => line.includes(needle))
+        .map((needle) => `${place}: ${line.slice(Math.max(0, line.indexOf(needle) - 80), line.indexOf(needle) + 40)}`),
+    ),
   );
 }
 
@@ -118,48 +158,87 @@ describe("secret values never leak", () => {
     expect(captured.some((line) => line.includes("capture-canary-7d1e"))).toBe(true);
   });
 
-  it(`appear in no table, log line, audit event, error or response, on success and failure paths (${RUNS} runs)`, { timeout: 120_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(secretValue, secretValue, async (first, second) => {
-        run += 1;
-        const name = `leak-${run}`;
-        texts.length = 0;
-        captured.length = 0;
-        const { value } = first;
+  it(
+    `appear in no table, log line, audit event, error or response, on success and failure paths (${RUNS} runs)`,
+    { timeout: 120_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(secretValue, secretValue, async (first, second) => {
+          run += 1;
+          const name = `leak-${run}`;
+          texts.length = 0;
+          captured.length = 0;
+          const { value } = first;
 
-        const created = await call(secrets.POST, { ...instancePath(), token: admin, body: { name, value } });
-        expect(created.status).toBe(201);
-        const id = created.body.id!;
-        expect((await call(secrets.POST, { ...instancePath(), token: admin, body: { name, value: second.value } })).status).toBe(409);
-        expect((await call(secrets.POST, { ...instancePath(), token: admin, body: { name: `${name} invalid!`, value } })).status).toBe(400);
-        expect((await call(secrets.POST, { ...instancePath(), token: admin, body: { name: `${name}-long`, value: value.padEnd(4097, "#") } })).status).toBe(400);
-        expect((await call(secrets.POST, { ...instancePath(), token: reader, body: { name: `${name}-denied`, value } })).status).toBe(403);
-        expect((await call(rotate.POST, { ...secretPath(id, "/rotate"), token: admin, body: { value: second.value } })).status).toBe(200);
-        expect((await call(rotate.POST, { ...secretPath(id, "/rotate"), token: reader, body: { value } })).status).toBe(403);
+          const created = await call(secrets.POST, { ...instancePath(), token: admin, body: { name, value } });
+          expect(created.status).toBe(201);
+          const id = created.body.id!;
+          expect(
+            (await call(secrets.POST, { ...instancePath(), token: admin, body: { name, value: second.value } })).status,
+          ).toBe(409);
+          expect(
+            (await call(secrets.POST, { ...instancePath(), token: admin, body: { name: `${name} invalid!`, value } }))
+              .status,
+          ).toBe(400);
+          expect(
+            (
+              await call(secrets.POST, {
+                ...instancePath(),
+                token: admin,
+                body: { name: `${name}-long`, value: value.padEnd(4097, "#") },
+              })
+            ).status,
+          ).toBe(400);
+          expect(
+            (await call(secrets.POST, { ...instancePath(), token: reader, body: { name: `${name}-denied`, value } }))
+              .status,
+          ).toBe(403);
+          expect(
+            (await call(rotate.POST, { ...secretPath(id, "/rotate"), token: admin, body: { value: second.value } }))
+              .status,
+          ).toBe(200);
+          expect(
+            (await call(rotate.POST, { ...secretPath(id, "/rotate"), token: reader, body: { value } })).status,
+          ).toBe(403);
 
-        await armFault("concurrentWrite", name);
-        expect((await call(rotate.POST, { ...secretPath(id, "/rotate"), token: admin, body: { value } })).status).toBe(412);
-        await failure(rotateSecret(contextFor("admin"), { secretId: id, value }));
-        await armFault("serverError", name);
-        // By code, not HTTP status: problem+json currently takes its status from ARM's (see README).
-        expect((await call(rotate.POST, { ...secretPath(id, "/rotate"), token: admin, body: { value } })).body.code).toBe("unavailable");
-        await armFault("serverError", `${name}-5xx`);
-        expect((await call(secrets.POST, { ...instancePath(), token: admin, body: { name: `${name}-5xx`, value } })).body.code).toBe("unavailable");
-        await sandbox.controls.clearFaults();
-        await failure(createSecret(contextFor("admin"), { instanceId: sandbox.instance.id, name: "not valid", value }));
+          await armFault("concurrentWrite", name);
+          expect(
+            (await call(rotate.POST, { ...secretPath(id, "/rotate"), token: admin, body: { value } })).status,
+          ).toBe(412);
+          await failure(rotateSecret(contextFor("admin"), { secretId: id, value }));
+          await armFault("serverError", name);
+          // By code, not HTTP status: problem+json currently takes its status from ARM's (see README).
+          expect(
+            (await call(rotate.POST, { ...secretPath(id, "/rotate"), token: admin, body: { value } })).body.code,
+          ).toBe("unavailable");
+          await armFault("serverError", `${name}-5xx`);
+          expect(
+            (await call(secrets.POST, { ...instancePath(), token: admin, body: { name: `${name}-5xx`, value } })).body
+              .code,
+          ).toBe("unavailable");
+          await sandbox.controls.clearFaults();
+          await failure(
+            createSecret(contextFor("admin"), { instanceId: sandbox.instance.id, name: "not valid", value }),
+          );
 
-        expect((await call(secrets.GET, { ...instancePath(), path: `${instancePath().path}?limit=200`, token: reader })).status).toBe(200);
-        expect((await call(secret.GET, { ...secretPath(id), token: reader })).status).toBe(200);
+          expect(
+            (await call(secrets.GET, { ...instancePath(), path: `${instancePath().path}?limit=200`, token: reader }))
+              .status,
+          ).toBe(200);
+          expect((await call(secret.GET, { ...secretPath(id), token: reader })).status).toBe(200);
 
-        const database = await databaseText();
-        // The dump holds what this run wrote (its fingerprints), so an empty or stale dump cannot pass.
-        expect(database.join("\n")).toContain(fingerprintWithKey(process.env.FINGERPRINT_KEY!, second.value));
-        expect(findLeaks([first, second], { "database row": database, "log line": captured, "response or error": texts })).toEqual([]);
-      }),
-      // No shrinking: every step would replay a dozen ARM calls, and the leak report already
-      // says where the value was found.
-      { numRuns: RUNS, endOnFailure: true },
-    );
-    expect(run).toBe(RUNS);
-  });
+          const database = await databaseText();
+          // The dump holds what this run wrote (its fingerprints), so an empty or stale dump cannot pass.
+          expect(database.join("\n")).toContain(fingerprintWithKey(process.env.FINGERPRINT_KEY!, second.value));
+          expect(
+            findLeaks([first, second], { "database row": database, "log line": captured, "response or error": texts }),
+          ).toEqual([]);
+        }),
+        // No shrinking: every step would replay a dozen ARM calls, and the leak report already
+        // says where the value was found.
+        { numRuns: RUNS, endOnFailure: true },
+      );
+      expect(run).toBe(RUNS);
+    },
+  );
 });

@@ -11,7 +11,13 @@ import type { KeyVaultStatus, SecretView } from "./schemas";
 export function managedSecretView(row: Secret, live: NamedValue | null): SecretView {
   const keyVault =
     live?.keyVault ??
-    (row.keyVaultSecretId === null ? null : { secretIdentifier: row.keyVaultSecretId, identityClientId: row.keyVaultIdentity, lastStatus: row.lastStatus as KeyVaultStatus | null });
+    (row.keyVaultSecretId === null
+      ? null
+      : {
+          secretIdentifier: row.keyVaultSecretId,
+          identityClientId: row.keyVaultIdentity,
+          lastStatus: row.lastStatus as KeyVaultStatus | null,
+        });
   return withWarnings({
     id: row.id,
     instanceId: row.instanceId,
@@ -48,14 +54,21 @@ export function externalSecretView(instanceId: string, live: NamedValue): Secret
 
 function withWarnings(view: Omit<SecretView, "warnings">): SecretView {
   const warnings: string[] = [];
-  if (!view.inApim) warnings.push(`APIM no longer has this named value (it was deleted outside Portcullis); policies that reference {{${view.name}}} will fail.`);
+  if (!view.inApim)
+    warnings.push(
+      `APIM no longer has this named value (it was deleted outside Portcullis); policies that reference {{${view.name}}} will fail.`,
+    );
   const keyVault = view.keyVault;
   if (keyVault && isVersionedIdentifier(keyVault.secretIdentifier)) {
-    warnings.push("The Key Vault identifier names one version of the secret, so APIM keeps using that version after a rotation; use the identifier without the version.");
+    warnings.push(
+      "The Key Vault identifier names one version of the secret, so APIM keeps using that version after a rotation; use the identifier without the version.",
+    );
   }
   const status = keyVault?.lastStatus;
   if (status && status.code !== "Success") {
-    warnings.push(`APIM could not fetch the secret from Key Vault${status.timeStampUtc ? ` at ${status.timeStampUtc}` : ""}: ${status.code}${status.message ? ` (${status.message})` : ""}.`);
+    warnings.push(
+      `APIM could not fetch the secret from Key Vault${status.timeStampUtc ? ` at ${status.timeStampUtc}` : ""}: ${status.code}${status.message ? ` (${status.message})` : ""}.`,
+    );
   }
   return { ...view, warnings };
 }

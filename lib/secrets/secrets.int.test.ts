@@ -23,12 +23,16 @@ const IDENTITY = "11111111-2222-3333-4444-555555555555";
 const apim = () => apimClientForInstance(sandbox.instance);
 const instanceId = () => sandbox.instance.id;
 const fingerprint = (value: string) => fingerprintWithKey(process.env.FINGERPRINT_KEY!, value);
-const eventsOf = (ctx: RequestContext) => sandbox.db.prisma.auditEvent.findMany({ where: { requestId: ctx.requestId }, orderBy: { seq: "asc" } });
+const eventsOf = (ctx: RequestContext) =>
+  sandbox.db.prisma.auditEvent.findMany({ where: { requestId: ctx.requestId }, orderBy: { seq: "asc" } });
 const rowOf = (id: string | null) => sandbox.db.prisma.secret.findUniqueOrThrow({ where: { id: id! } });
-const vault = (name: string, version = "") => `https://portcullis-it.vault.azure.net/secrets/${name}${version && `/${version}`}`;
+const vault = (name: string, version = "") =>
+  `https://portcullis-it.vault.azure.net/secrets/${name}${version && `/${version}`}`;
 
 async function writesSent() {
-  return (await sandbox.controls.requests()).filter((request) => ["PUT", "PATCH", "DELETE", "POST"].includes(request.method));
+  return (await sandbox.controls.requests()).filter((request) =>
+    ["PUT", "PATCH", "DELETE", "POST"].includes(request.method),
+  );
 }
 
 describe("creating a secret with a typed value", () => {
@@ -38,16 +42,36 @@ describe("creating a secret with a typed value", () => {
 
     const created = await createSecret(ctx, { instanceId: instanceId(), name: "openai-key", value: VALUE });
 
-    expect(created).toMatchObject({ name: "openai-key", namedValueId: "openai-key", origin: "portcullis", kind: "value", keyVault: null, inApim: true, createdBy: ctx.actor.name, rotatedAt: null, warnings: [] });
+    expect(created).toMatchObject({
+      name: "openai-key",
+      namedValueId: "openai-key",
+      origin: "portcullis",
+      kind: "value",
+      keyVault: null,
+      inApim: true,
+      createdBy: ctx.actor.name,
+      rotatedAt: null,
+      warnings: [],
+    });
     expect(created.fingerprint).toBe(fingerprint(VALUE));
     expect(created.fingerprint).toMatch(/^hmac-sha256:[0-9a-f]{32}$/);
-    expect((await apim().getNamedValue("openai-key")).value).toMatchObject({ displayName: "openai-key", secret: true, keyVault: null });
+    expect((await apim().getNamedValue("openai-key")).value).toMatchObject({
+      displayName: "openai-key",
+      secret: true,
+      keyVault: null,
+    });
     const row = await rowOf(created.id);
     expect(row).toMatchObject({ kind: "value", fingerprint: created.fingerprint, displayName: "openai-key" });
     expect(JSON.stringify(row)).not.toContain(VALUE);
     const events = await eventsOf(ctx);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: "secret.create", outcome: "success", targetType: "secret", targetId: created.id, armCorrelationId: ctx.requestId });
+    expect(events[0]).toMatchObject({
+      action: "secret.create",
+      outcome: "success",
+      targetType: "secret",
+      targetId: created.id,
+      armCorrelationId: ctx.requestId,
+    });
     expect(events[0]!.after).toMatchObject({ name: "openai-key", kind: "value", fingerprint: created.fingerprint });
     // A create sends no If-Match (there is nothing to match) and nothing ever reads a value.
     expect((await writesSent()).map((request) => [request.method, request.ifMatchSent])).toEqual([["PUT", false]]);
@@ -60,14 +84,24 @@ describe("creating a secret with a typed value", () => {
     await sandbox.controls.clearRequests();
 
     const ctx = admin();
-    const again = await appErrorOf(createSecret(ctx, { instanceId: instanceId(), name: "DUP-key", value: OTHER_VALUE }));
+    const again = await appErrorOf(
+      createSecret(ctx, { instanceId: instanceId(), name: "DUP-key", value: OTHER_VALUE }),
+    );
     expect(again.code).toBe("conflict");
     expect(again.message).toMatch(/Portcullis manages it .*rotate it instead/);
     expect(again.details).toEqual({ secretId: managed.id });
     expect(again.fields).toEqual([{ path: "name", message: "is already used by a named value in APIM" }]);
-    expect((await eventsOf(ctx)).map((event) => [event.action, event.outcome, (event.after as { error: { code: string } }).error.code])).toEqual([["secret.create", "failure", "conflict"]]);
+    expect(
+      (await eventsOf(ctx)).map((event) => [
+        event.action,
+        event.outcome,
+        (event.after as { error: { code: string } }).error.code,
+      ]),
+    ).toEqual([["secret.create", "failure", "conflict"]]);
 
-    const external = await appErrorOf(createSecret(admin(), { instanceId: instanceId(), name: "azure-openai-api-key", value: OTHER_VALUE }));
+    const external = await appErrorOf(
+      createSecret(admin(), { instanceId: instanceId(), name: "azure-openai-api-key", value: OTHER_VALUE }),
+    );
     expect(external.code).toBe("conflict");
     expect(external.message).toMatch(/not created through Portcullis/);
     expect(external.details).toEqual({});
@@ -94,7 +128,9 @@ describe("creating a secret with a typed value", () => {
 
     expect(error.code).toBe("bad_request");
     expect(error.fields.map((issue) => issue.path)).toEqual([field]);
-    expect(JSON.stringify({ message: error.message, fields: error.fields, details: error.details })).not.toContain(VALUE);
+    expect(JSON.stringify({ message: error.message, fields: error.fields, details: error.details })).not.toContain(
+      VALUE,
+    );
     expect(await sandbox.controls.requests()).toEqual([]);
     expect(await eventsOf(ctx)).toEqual([]);
   });
@@ -105,18 +141,49 @@ describe("Key Vault references", () => {
     await setKeyVaultSecret(sandbox.coordinates.armEndpoint, { secretIdentifier: vault("kv-openai"), value: VALUE });
     const ctx = admin();
 
-    const created = await createKeyVaultSecret(ctx, { instanceId: instanceId(), name: "kv-openai", secretIdentifier: vault("kv-openai"), identityClientId: IDENTITY });
+    const created = await createKeyVaultSecret(ctx, {
+      instanceId: instanceId(),
+      name: "kv-openai",
+      secretIdentifier: vault("kv-openai"),
+      identityClientId: IDENTITY,
+    });
 
-    expect(created).toMatchObject({ kind: "keyVault", fingerprint: null, warnings: [], keyVault: { secretIdentifier: vault("kv-openai"), identityClientId: IDENTITY, lastStatus: { code: "Success" } } });
-    expect(await rowOf(created.id)).toMatchObject({ kind: "keyVault", fingerprint: null, keyVaultSecretId: vault("kv-openai"), keyVaultIdentity: IDENTITY, lastStatus: { code: "Success" } });
-    expect((await eventsOf(ctx))[0]).toMatchObject({ action: "secret.create", outcome: "success", after: { kind: "keyVault", keyVault: { secretIdentifier: vault("kv-openai"), identityClientId: IDENTITY }, lastStatus: { code: "Success" } } });
-    expect((await apim().getNamedValue("kv-openai")).value).toMatchObject({ secret: true, keyVault: { secretIdentifier: vault("kv-openai"), identityClientId: IDENTITY } });
+    expect(created).toMatchObject({
+      kind: "keyVault",
+      fingerprint: null,
+      warnings: [],
+      keyVault: { secretIdentifier: vault("kv-openai"), identityClientId: IDENTITY, lastStatus: { code: "Success" } },
+    });
+    expect(await rowOf(created.id)).toMatchObject({
+      kind: "keyVault",
+      fingerprint: null,
+      keyVaultSecretId: vault("kv-openai"),
+      keyVaultIdentity: IDENTITY,
+      lastStatus: { code: "Success" },
+    });
+    expect((await eventsOf(ctx))[0]).toMatchObject({
+      action: "secret.create",
+      outcome: "success",
+      after: {
+        kind: "keyVault",
+        keyVault: { secretIdentifier: vault("kv-openai"), identityClientId: IDENTITY },
+        lastStatus: { code: "Success" },
+      },
+    });
+    expect((await apim().getNamedValue("kv-openai")).value).toMatchObject({
+      secret: true,
+      keyVault: { secretIdentifier: vault("kv-openai"), identityClientId: IDENTITY },
+    });
   });
 
   it("accepts a versioned identifier with a warning, and APIM's system identity when none is given", async () => {
     const versioned = vault("kv-pinned", "0123456789abcdef0123456789abcdef");
 
-    const created = await createKeyVaultSecret(admin(), { instanceId: instanceId(), name: "kv-pinned", secretIdentifier: versioned });
+    const created = await createKeyVaultSecret(admin(), {
+      instanceId: instanceId(),
+      name: "kv-pinned",
+      secretIdentifier: versioned,
+    });
 
     expect(created.keyVault).toMatchObject({ secretIdentifier: versioned, identityClientId: null });
     expect(created.warnings).toEqual([expect.stringMatching(/names one version of the secret/)]);
@@ -125,39 +192,78 @@ describe("Key Vault references", () => {
   it.each([
     ["plain http", { secretIdentifier: "http://contoso.vault.azure.net/secrets/key" }, "secretIdentifier"],
     ["a host that is not a vault", { secretIdentifier: "https://contoso.example.com/secrets/key" }, "secretIdentifier"],
-    ["a vault key rather than a secret", { secretIdentifier: "https://contoso.vault.azure.net/keys/key" }, "secretIdentifier"],
-    ["a query string", { secretIdentifier: "https://contoso.vault.azure.net/secrets/key?api-version=7.4" }, "secretIdentifier"],
+    [
+      "a vault key rather than a secret",
+      { secretIdentifier: "https://contoso.vault.azure.net/keys/key" },
+      "secretIdentifier",
+    ],
+    [
+      "a query string",
+      { secretIdentifier: "https://contoso.vault.azure.net/secrets/key?api-version=7.4" },
+      "secretIdentifier",
+    ],
     ["an identity that is not a GUID", { identityClientId: "my-identity" }, "identityClientId"],
   ])("rejects %s", async (_case, change, field) => {
-    const error = await appErrorOf(createKeyVaultSecret(admin(), { instanceId: instanceId(), name: "kv-bad", secretIdentifier: vault("key"), ...change }));
+    const error = await appErrorOf(
+      createKeyVaultSecret(admin(), {
+        instanceId: instanceId(),
+        name: "kv-bad",
+        secretIdentifier: vault("key"),
+        ...change,
+      }),
+    );
     expect(error.code).toBe("bad_request");
     expect(error.fields.map((issue) => issue.path)).toEqual([field]);
   });
 
   it("reports a secret APIM cannot read from the vault as APIM's error, recording only the failure", async () => {
-    await setKeyVaultSecret(sandbox.coordinates.armEndpoint, { secretIdentifier: vault("kv-denied"), failure: { code: "Forbidden", message: "The identity lacks secrets/get" } });
+    await setKeyVaultSecret(sandbox.coordinates.armEndpoint, {
+      secretIdentifier: vault("kv-denied"),
+      failure: { code: "Forbidden", message: "The identity lacks secrets/get" },
+    });
     const ctx = admin();
 
-    const error = await appErrorOf(createKeyVaultSecret(ctx, { instanceId: instanceId(), name: "kv-denied", secretIdentifier: vault("kv-denied") }));
+    const error = await appErrorOf(
+      createKeyVaultSecret(ctx, { instanceId: instanceId(), name: "kv-denied", secretIdentifier: vault("kv-denied") }),
+    );
 
     expect(error.code).toBe("bad_request");
     expect(error.message).toMatch(/lacks secrets\/get/);
     expect(await sandbox.db.prisma.secret.findFirst({ where: { namedValueId: "kv-denied" } })).toBeNull();
-    expect((await eventsOf(ctx)).map((event) => [event.action, event.outcome, event.targetType])).toEqual([["secret.create", "failure", "instance"]]);
+    expect((await eventsOf(ctx)).map((event) => [event.action, event.outcome, event.targetType])).toEqual([
+      ["secret.create", "failure", "instance"],
+    ]);
   });
 
   it("refreshes: records Success, or the Key Vault error APIM reports as a failed refresh", async () => {
     const secretIdentifier = vault("kv-refresh");
     await setKeyVaultSecret(sandbox.coordinates.armEndpoint, { secretIdentifier, value: VALUE });
-    const created = await createKeyVaultSecret(admin(), { instanceId: instanceId(), name: "kv-refresh", secretIdentifier });
+    const created = await createKeyVaultSecret(admin(), {
+      instanceId: instanceId(),
+      name: "kv-refresh",
+      secretIdentifier,
+    });
 
-    await setKeyVaultSecret(sandbox.coordinates.armEndpoint, { secretIdentifier, failure: { code: "SecretDisabled", message: "Operation get is not allowed on a disabled secret." } });
+    await setKeyVaultSecret(sandbox.coordinates.armEndpoint, {
+      secretIdentifier,
+      failure: { code: "SecretDisabled", message: "Operation get is not allowed on a disabled secret." },
+    });
     const failing = admin();
     const failed = await refreshKeyVaultSecret(failing, { secretId: created.id! });
-    expect(failed.keyVault?.lastStatus).toMatchObject({ code: "SecretDisabled", message: "Operation get is not allowed on a disabled secret." });
-    expect(failed.warnings).toEqual([expect.stringMatching(/could not fetch the secret from Key Vault at .*: SecretDisabled/)]);
+    expect(failed.keyVault?.lastStatus).toMatchObject({
+      code: "SecretDisabled",
+      message: "Operation get is not allowed on a disabled secret.",
+    });
+    expect(failed.warnings).toEqual([
+      expect.stringMatching(/could not fetch the secret from Key Vault at .*: SecretDisabled/),
+    ]);
     expect((await rowOf(created.id)).lastStatus).toMatchObject({ code: "SecretDisabled" });
-    expect((await eventsOf(failing))[0]).toMatchObject({ action: "secret.refresh", outcome: "failure", before: { lastStatus: { code: "Success" } }, after: { lastStatus: { code: "SecretDisabled" } } });
+    expect((await eventsOf(failing))[0]).toMatchObject({
+      action: "secret.refresh",
+      outcome: "failure",
+      before: { lastStatus: { code: "Success" } },
+      after: { lastStatus: { code: "SecretDisabled" } },
+    });
 
     await setKeyVaultSecret(sandbox.coordinates.armEndpoint, { secretIdentifier, value: OTHER_VALUE });
     const succeeding = admin();
@@ -168,11 +274,21 @@ describe("Key Vault references", () => {
   });
 
   it("refuses to rotate a Key Vault reference and to refresh a typed value", async () => {
-    const keyVault = await createKeyVaultSecret(admin(), { instanceId: instanceId(), name: "kv-no-rotate", secretIdentifier: vault("kv-no-rotate") });
+    const keyVault = await createKeyVaultSecret(admin(), {
+      instanceId: instanceId(),
+      name: "kv-no-rotate",
+      secretIdentifier: vault("kv-no-rotate"),
+    });
     const typed = await createSecret(admin(), { instanceId: instanceId(), name: "typed-no-refresh", value: VALUE });
 
-    expect(await appErrorOf(rotateSecret(admin(), { secretId: keyVault.id!, value: VALUE }))).toMatchObject({ code: "conflict", message: expect.stringMatching(/rotate it in Key Vault, then refresh/) });
-    expect(await appErrorOf(refreshKeyVaultSecret(admin(), { secretId: typed.id! }))).toMatchObject({ code: "conflict", message: expect.stringMatching(/rotate it instead/) });
+    expect(await appErrorOf(rotateSecret(admin(), { secretId: keyVault.id!, value: VALUE }))).toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/rotate it in Key Vault, then refresh/),
+    });
+    expect(await appErrorOf(refreshKeyVaultSecret(admin(), { secretId: typed.id! }))).toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/rotate it instead/),
+    });
   });
 });
 
@@ -190,53 +306,97 @@ describe("rotating a typed secret", () => {
     expect(rotated.rotatedAt).not.toBeNull();
     expect(await rowOf(created.id)).toMatchObject({ fingerprint: fingerprint(OTHER_VALUE) });
     expect((await writesSent()).map((request) => [request.method, request.ifMatch])).toEqual([["PUT", etag]]);
-    expect((await eventsOf(ctx))[0]).toMatchObject({ action: "secret.rotate", outcome: "success", before: { fingerprint: created.fingerprint }, after: { fingerprint: rotated.fingerprint } });
+    expect((await eventsOf(ctx))[0]).toMatchObject({
+      action: "secret.rotate",
+      outcome: "success",
+      before: { fingerprint: created.fingerprint },
+      after: { fingerprint: rotated.fingerprint },
+    });
   });
 
   it("surfaces 412 when another writer changed the named value, overwriting nothing and keeping the record", async () => {
     const created = await createSecret(admin(), { instanceId: instanceId(), name: "rotate-raced", value: VALUE });
     const etag = (await apim().getNamedValue("rotate-raced")).value!.etag;
     await sandbox.controls.clearRequests();
-    await sandbox.controls.setFaults({ rules: [{ kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/namedValues/rotate-raced$" } }] });
+    await sandbox.controls.setFaults({
+      rules: [
+        { kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/namedValues/rotate-raced$" } },
+      ],
+    });
     const ctx = admin();
 
-    const error = await appErrorOf(rotateSecret(ctx, { secretId: created.id!, value: OTHER_VALUE })).finally(() => sandbox.controls.clearFaults());
+    const error = await appErrorOf(rotateSecret(ctx, { secretId: created.id!, value: OTHER_VALUE })).finally(() =>
+      sandbox.controls.clearFaults(),
+    );
 
     expect(error.code).toBe("precondition_failed");
     expect(error.message).toMatch(/changed in APIM after Portcullis read it/);
-    expect((await writesSent()).map((request) => [request.method, request.ifMatch, request.status, request.faults])).toEqual([["PUT", etag, 412, ["concurrentWrite"]]]);
+    expect(
+      (await writesSent()).map((request) => [request.method, request.ifMatch, request.status, request.faults]),
+    ).toEqual([["PUT", etag, 412, ["concurrentWrite"]]]);
     expect(await rowOf(created.id)).toMatchObject({ fingerprint: created.fingerprint, rotatedAt: null });
-    expect((await eventsOf(ctx)).map((event) => [event.action, event.outcome, (event.after as { error: { code: string } }).error.code])).toEqual([["secret.rotate", "failure", "precondition_failed"]]);
+    expect(
+      (await eventsOf(ctx)).map((event) => [
+        event.action,
+        event.outcome,
+        (event.after as { error: { code: string } }).error.code,
+      ]),
+    ).toEqual([["secret.rotate", "failure", "precondition_failed"]]);
   });
 
   it("surfaces an ARM 5xx as unavailable after retrying the write, always with If-Match, and keeps the record", async () => {
     const created = await createSecret(admin(), { instanceId: instanceId(), name: "rotate-5xx", value: VALUE });
     await sandbox.controls.clearRequests();
-    await sandbox.controls.setFaults({ rules: [{ kind: "serverError", rate: 1, status: 500, match: { methods: ["PUT"], path: "/namedValues/rotate-5xx$" } }] });
+    await sandbox.controls.setFaults({
+      rules: [
+        { kind: "serverError", rate: 1, status: 500, match: { methods: ["PUT"], path: "/namedValues/rotate-5xx$" } },
+      ],
+    });
     const ctx = admin();
 
-    const error = await appErrorOf(rotateSecret(ctx, { secretId: created.id!, value: OTHER_VALUE })).finally(() => sandbox.controls.clearFaults());
+    const error = await appErrorOf(rotateSecret(ctx, { secretId: created.id!, value: OTHER_VALUE })).finally(() =>
+      sandbox.controls.clearFaults(),
+    );
 
     expect(error.code).toBe("unavailable");
     const puts = await writesSent();
     expect(puts.length).toBeGreaterThan(1);
-    expect(puts.every((request) => request.method === "PUT" && request.ifMatchSent && request.ifMatch !== "*" && request.status === 500)).toBe(true);
+    expect(
+      puts.every(
+        (request) =>
+          request.method === "PUT" && request.ifMatchSent && request.ifMatch !== "*" && request.status === 500,
+      ),
+    ).toBe(true);
     expect(await rowOf(created.id)).toMatchObject({ fingerprint: created.fingerprint, rotatedAt: null });
-    expect((await eventsOf(ctx))[0]).toMatchObject({ action: "secret.rotate", outcome: "failure", after: { fingerprint: fingerprint(OTHER_VALUE), error: { code: "unavailable", status: 500 } } });
+    expect((await eventsOf(ctx))[0]).toMatchObject({
+      action: "secret.rotate",
+      outcome: "failure",
+      after: { fingerprint: fingerprint(OTHER_VALUE), error: { code: "unavailable", status: 500 } },
+    });
   });
 
   it("reports a named value deleted in APIM: not found on rotate, a warning in the list, and a new create replaces the record", async () => {
     const created = await createSecret(admin(), { instanceId: instanceId(), name: "deleted-outside", value: VALUE });
-    await apim().deleteNamedValue("deleted-outside", { etag: (await apim().getNamedValue("deleted-outside")).value!.etag });
+    await apim().deleteNamedValue("deleted-outside", {
+      etag: (await apim().getNamedValue("deleted-outside")).value!.etag,
+    });
 
-    expect((await appErrorOf(rotateSecret(admin(), { secretId: created.id!, value: OTHER_VALUE }))).code).toBe("not_found");
+    expect((await appErrorOf(rotateSecret(admin(), { secretId: created.id!, value: OTHER_VALUE }))).code).toBe(
+      "not_found",
+    );
     const shown = await getSecret(contextFor("reader"), { secretId: created.id! });
-    expect(shown).toMatchObject({ inApim: false, warnings: [expect.stringMatching(/APIM no longer has this named value/)] });
+    expect(shown).toMatchObject({
+      inApim: false,
+      warnings: [expect.stringMatching(/APIM no longer has this named value/)],
+    });
 
     const ctx = admin();
     const again = await createSecret(ctx, { instanceId: instanceId(), name: "deleted-outside", value: OTHER_VALUE });
     expect(again).toMatchObject({ id: created.id, inApim: true, fingerprint: fingerprint(OTHER_VALUE) });
-    expect((await eventsOf(ctx))[0]).toMatchObject({ action: "secret.create", before: { fingerprint: fingerprint(VALUE) } });
+    expect((await eventsOf(ctx))[0]).toMatchObject({
+      action: "secret.create",
+      before: { fingerprint: fingerprint(VALUE) },
+    });
   });
 });
 
@@ -247,13 +407,29 @@ describe("reading secrets", () => {
 
     const external = all.filter((secret) => secret.origin === "external");
     expect(external).toEqual([
-      expect.objectContaining({ id: null, name: "azure-openai-api-key", kind: "value", fingerprint: null, keyVault: null }),
-      expect.objectContaining({ id: null, name: "foundry-api-key", kind: "keyVault", keyVault: expect.objectContaining({ secretIdentifier: expect.stringContaining("/secrets/foundry-api-key") }) }),
+      expect.objectContaining({
+        id: null,
+        name: "azure-openai-api-key",
+        kind: "value",
+        fingerprint: null,
+        keyVault: null,
+      }),
+      expect.objectContaining({
+        id: null,
+        name: "foundry-api-key",
+        kind: "keyVault",
+        keyVault: expect.objectContaining({ secretIdentifier: expect.stringContaining("/secrets/foundry-api-key") }),
+      }),
     ]);
     // entra-tenant-id is a plain named value, not a secret.
     expect(all.map((secret) => secret.name)).not.toContain("entra-tenant-id");
     const managed = await sandbox.db.prisma.secret.findMany();
-    expect(all.filter((secret) => secret.origin === "portcullis").map((secret) => secret.id).sort()).toEqual(managed.map((row) => row.id).sort());
+    expect(
+      all
+        .filter((secret) => secret.origin === "portcullis")
+        .map((secret) => secret.id)
+        .sort(),
+    ).toEqual(managed.map((row) => row.id).sort());
     const names = all.map((secret) => secret.name.toLowerCase());
     expect(names).toEqual([...names].sort());
 
@@ -271,26 +447,35 @@ describe("reading secrets", () => {
   it("shows one managed secret by id; an unknown id is not found", async () => {
     const created = await createSecret(admin(), { instanceId: instanceId(), name: "get-me", value: VALUE });
     expect(await getSecret(contextFor("reviewer"), { secretId: created.id! })).toEqual(created);
-    expect((await appErrorOf(getSecret(contextFor("reader"), { secretId: "00000000-0000-4000-8000-000000000000" }))).code).toBe("not_found");
+    expect(
+      (await appErrorOf(getSecret(contextFor("reader"), { secretId: "00000000-0000-4000-8000-000000000000" }))).code,
+    ).toBe("not_found");
   });
 });
 
 describe("permissions", () => {
   it("gives readers and reviewers 403 on every change, audits each denial and never calls APIM", async () => {
     const typed = await createSecret(admin(), { instanceId: instanceId(), name: "guarded", value: VALUE });
-    const keyVault = await createKeyVaultSecret(admin(), { instanceId: instanceId(), name: "kv-guarded", secretIdentifier: vault("kv-guarded") });
+    const keyVault = await createKeyVaultSecret(admin(), {
+      instanceId: instanceId(),
+      name: "kv-guarded",
+      secretIdentifier: vault("kv-guarded"),
+    });
     await sandbox.controls.clearRequests();
 
     for (const role of ["reader", "reviewer"] as const) {
       const ctx = contextFor(role);
       const attempts = [
         () => createSecret(ctx, { instanceId: instanceId(), name: "not-allowed", value: VALUE }),
-        () => createKeyVaultSecret(ctx, { instanceId: instanceId(), name: "not-allowed", secretIdentifier: vault("x") }),
+        () =>
+          createKeyVaultSecret(ctx, { instanceId: instanceId(), name: "not-allowed", secretIdentifier: vault("x") }),
         () => rotateSecret(ctx, { secretId: typed.id!, value: VALUE }),
         () => refreshKeyVaultSecret(ctx, { secretId: keyVault.id! }),
       ];
       for (const attempt of attempts) expect((await appErrorOf(attempt())).code).toBe("forbidden");
-      expect((await eventsOf(ctx)).map((event) => [event.action, event.outcome, event.targetId])).toEqual(Array(4).fill(["auth.denied", "denied", "config.write"]));
+      expect((await eventsOf(ctx)).map((event) => [event.action, event.outcome, event.targetId])).toEqual(
+        Array(4).fill(["auth.denied", "denied", "config.write"]),
+      );
     }
     expect(await sandbox.controls.requests()).toEqual([]);
   });

@@ -48,13 +48,20 @@ describe("spec examples: named values (2022-08-01)", () => {
       // The example's Location says api-version=2022-04-01-preview (an artefact); the form is what counts.
       const location = accepted.headers.get("location") as string;
       expect(location).toMatch(/\?api-version=2022-08-01&asyncId=[0-9a-f]{24}&asyncCode=201$/);
-      expect(new URL(location).pathname).toBe(new URL(example.responses["202"]?.headers?.location as string).pathname.replace(/^.*\/service\/[^/]+/, sim.base));
+      expect(new URL(location).pathname).toBe(
+        new URL(example.responses["202"]?.headers?.location as string).pathname.replace(
+          /^.*\/service\/[^/]+/,
+          sim.base,
+        ),
+      );
 
       const final = await sim.request("GET", location.slice(sim.simulator.armEndpoint.length), { apiVersion: null });
       expect(final.status).toBe(201);
       const expected = expectedBody(example, "201");
-      const lastStatus = (expected.properties as { keyVault?: { lastStatus?: { timeStampUtc?: string } } }).keyVault?.lastStatus;
-      if (lastStatus !== undefined) lastStatus.timeStampUtc = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown as string;
+      const lastStatus = (expected.properties as { keyVault?: { lastStatus?: { timeStampUtc?: string } } }).keyVault
+        ?.lastStatus;
+      if (lastStatus !== undefined)
+        lastStatus.timeStampUtc = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown as string;
       expect(final.json).toMatchObject(expected);
     });
   }
@@ -62,7 +69,10 @@ describe("spec examples: named values (2022-08-01)", () => {
   it("ApiManagementNamedValueListValue.json: 200 { value }", async () => {
     const example = readSpecExample("2022-08-01/ApiManagementNamedValueListValue.json");
     const id = example.parameters.namedValueId as string;
-    await sim.request("PUT", `/namedValues/${id}`, { apiVersion: "2022-08-01", body: { properties: { displayName: id, value: "propValue", secret: true } } });
+    await sim.request("PUT", `/namedValues/${id}`, {
+      apiVersion: "2022-08-01",
+      body: { properties: { displayName: id, value: "propValue", secret: true } },
+    });
     const listed = await sim.request("POST", `/namedValues/${id}/listValue`, { apiVersion: "2022-08-01" });
     expect([listed.status, listed.json]).toEqual([200, expectedBody(example, "200")]);
   });
@@ -82,12 +92,22 @@ describe("spec examples: backends", () => {
 
   it("2024-05-01/ApiManagementCreateBackendProxyBackend.json: 201 echoing credentials and proxy", async () => {
     const example = readSpecExample("2024-05-01/ApiManagementCreateBackendProxyBackend.json");
-    const created = await sim.request("PUT", `/backends/${example.parameters.backendId as string}`, exampleRequest(example));
+    const created = await sim.request(
+      "PUT",
+      `/backends/${example.parameters.backendId as string}`,
+      exampleRequest(example),
+    );
     expect(created.status).toBe(201);
     // The example answers tls false/false to a request that sent true/true; the simulator echoes what was sent.
-    const { tls: _exampleTls, ...expectedProperties } = expectedBody(example, "201").properties as Record<string, unknown>;
+    const { tls: _exampleTls, ...expectedProperties } = expectedBody(example, "201").properties as Record<
+      string,
+      unknown
+    >;
     expect(created.json).toMatchObject({ ...expectedBody(example, "201"), properties: expectedProperties });
-    expect((created.json as { properties: { tls: unknown } }).properties.tls).toEqual({ validateCertificateChain: true, validateCertificateName: true });
+    expect((created.json as { properties: { tls: unknown } }).properties.tls).toEqual({
+      validateCertificateChain: true,
+      validateCertificateName: true,
+    });
   });
 });
 
@@ -111,7 +131,9 @@ describe("spec examples: APIs and API policies", () => {
     // The API got its first policy in the previous example, so this PUT updates it (200).
     expect(stored.status).toBe(200);
     // The example's id is an operation policy of another service (an artefact); compare the policy itself.
-    expect((stored.json as { properties: unknown }).properties).toMatchObject(expectedBody(example, "200").properties as object);
+    expect((stored.json as { properties: unknown }).properties).toMatchObject(
+      expectedBody(example, "200").properties as object,
+    );
   });
 
   it("2024-05-01/ApiManagementGetApiPolicy.json: a stored document comes back byte for byte", async () => {
@@ -119,7 +141,9 @@ describe("spec examples: APIs and API policies", () => {
     const apiId = example.parameters.apiId as string;
     const expected = expectedBody(example, "200");
     await putApi(apiId, { displayName: "Get policy example", path: "get-policy-example" });
-    const put = await sim.request("PUT", `/apis/${apiId}/policies/policy`, { body: { properties: { format: "xml", value: (expected.properties as { value: string }).value } } });
+    const put = await sim.request("PUT", `/apis/${apiId}/policies/policy`, {
+      body: { properties: { format: "xml", value: (expected.properties as { value: string }).value } },
+    });
     expect(put.status).toBe(201);
     const got = await sim.request("GET", `/apis/${apiId}/policies/policy`, { apiVersion: "2024-05-01" });
     expect(got.status).toBe(200);
@@ -136,14 +160,20 @@ describe("spec examples: APIs and API policies", () => {
     expect(got.json).toMatchObject(expected);
   });
 
-  it("2024-05-01/ApiManagementListApis.json: the listed APIs with count (no nextLink on the last page, where the example has \"\")", async () => {
+  it('2024-05-01/ApiManagementListApis.json: the listed APIs with count (no nextLink on the last page, where the example has "")', async () => {
     const example = readSpecExample("2024-05-01/ApiManagementListApis.json");
-    const { value, count, nextLink } = expectedBody(example, "200") as { value: { name: string; properties: Record<string, unknown> }[]; count: number; nextLink: string };
+    const { value, count, nextLink } = expectedBody(example, "200") as {
+      value: { name: string; properties: Record<string, unknown> }[];
+      count: number;
+      nextLink: string;
+    };
     expect(nextLink).toBe("");
     const empty = await startTestSimulator({ seed: false });
     try {
       for (const api of value) {
-        expect((await empty.request("PUT", `/apis/${api.name}`, { body: { properties: api.properties } })).status).toBe(201);
+        expect((await empty.request("PUT", `/apis/${api.name}`, { body: { properties: api.properties } })).status).toBe(
+          201,
+        );
       }
       const listed = await empty.request("GET", "/apis");
       expect(listed.json).toMatchObject({ value: rehome(value, empty.base) as object[], count });

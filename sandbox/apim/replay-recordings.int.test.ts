@@ -31,7 +31,11 @@ interface Replay {
   etags: Map<string, string>;
 }
 
-async function replay(exchanges: RecordedExchange[], state: Replay, adjust: (expected: unknown) => unknown = (expected) => expected): Promise<void> {
+async function replay(
+  exchanges: RecordedExchange[],
+  state: Replay,
+  adjust: (expected: unknown) => unknown = (expected) => expected,
+): Promise<void> {
   for (const [index, exchange] of exchanges.entries()) {
     const step = `${exchange.method} ${exchange.uri.pathname.split("/service/")[1]} (#${index})`;
     const answer = await sim.request(exchange.method, ourPath(exchange, state), {
@@ -54,10 +58,19 @@ async function replay(exchanges: RecordedExchange[], state: Replay, adjust: (exp
     if (recordedLocation !== undefined) {
       const ours = answer.headers.get("location") as string;
       const asyncCode = new URL(recordedLocation).searchParams.get("asyncCode");
-      expect(ours, step).toMatch(new RegExp(`^${sim.simulator.armEndpoint}${sim.base}/[^?]+\\?api-version=2022-08-01&asyncId=[0-9a-f]{24}&asyncCode=${asyncCode}$`));
+      expect(ours, step).toMatch(
+        new RegExp(
+          `^${sim.simulator.armEndpoint}${sim.base}/[^?]+\\?api-version=2022-08-01&asyncId=[0-9a-f]{24}&asyncCode=${asyncCode}$`,
+        ),
+      );
       state.links.set(pathAndQuery(recordedLocation), pathAndQuery(ours));
     }
-    for (const header of Object.keys(exchange.headers).filter((name) => name.startsWith("x-ms-ratelimit-remaining-") || name === "x-ms-request-id" || name === "x-ms-correlation-request-id")) {
+    for (const header of Object.keys(exchange.headers).filter(
+      (name) =>
+        name.startsWith("x-ms-ratelimit-remaining-") ||
+        name === "x-ms-request-id" ||
+        name === "x-ms-correlation-request-id",
+    )) {
       expect(answer.headers.get(header), `${step}: ${header}`).toMatch(/\S/);
     }
 
@@ -65,12 +78,16 @@ async function replay(exchanges: RecordedExchange[], state: Replay, adjust: (exp
       expect(answer.text, step).toBe("");
       continue;
     }
-    const { nextLink: recordedNext, ...expected } = rehome(adjust(exchange.response), sim.base) as { nextLink?: string };
+    const { nextLink: recordedNext, ...expected } = rehome(adjust(exchange.response), sim.base) as {
+      nextLink?: string;
+    };
     const { nextLink: ourNext, ...actual } = answer.json as { nextLink?: string };
     expect(actual, step).toEqual(expected);
     expect(ourNext === undefined, `${step}: nextLink`).toBe(recordedNext === undefined);
     if (recordedNext !== undefined && ourNext !== undefined) {
-      expect(pathAndQuery(ourNext), step).toBe(pathAndQuery(recordedNext).replace("api-version=2021-08-01", "api-version=2022-08-01"));
+      expect(pathAndQuery(ourNext), step).toBe(
+        pathAndQuery(recordedNext).replace("api-version=2021-08-01", "api-version=2022-08-01"),
+      );
       state.links.set(pathAndQuery(recordedNext), pathAndQuery(ourNext));
     }
   }
@@ -107,7 +124,9 @@ describe("recorded sessions", () => {
     // The list session starts with a second backend the create session did not record.
     const second = await sim.request("PUT", "/backends/sfbackend2", {
       apiVersion: "2022-08-01",
-      body: { properties: { description: "Service Fabric Test App 1", url: "https://backendname26442", protocol: "http" } },
+      body: {
+        properties: { description: "Service Fabric Test App 1", url: "https://backendname26442", protocol: "http" },
+      },
     });
     expect(second.status).toBe(201);
     await replay(readRecording("azure-sdk-for-js__recording_backend_list_test.json"), state);

@@ -43,14 +43,23 @@ describe("injected faults", () => {
     ]);
 
     await faults({ rules: [{ kind: "throttle", retryAfterSeconds: 7, limit: 1 }] });
-    const noRetry = await restErrorOf(() => sim.client({ maxRetries: 0 }).namedValue.get(sim.rg, sim.svc, "entra-tenant-id"));
-    expect([noRetry.statusCode, noRetry.code, noRetry.response?.headers.get("retry-after")]).toEqual([429, "SubscriptionRequestsThrottled", "7"]);
+    const noRetry = await restErrorOf(() =>
+      sim.client({ maxRetries: 0 }).namedValue.get(sim.rg, sim.svc, "entra-tenant-id"),
+    );
+    expect([noRetry.statusCode, noRetry.code, noRetry.response?.headers.get("retry-after")]).toEqual([
+      429,
+      "SubscriptionRequestsThrottled",
+      "7",
+    ]);
   });
 
   it("answers 5xx; the SDK retries a transient one", async () => {
     await faults({ rules: [{ kind: "serverError", status: 503, retryAfterSeconds: 0, limit: 1 }] });
     const unavailable = await sim.request("GET", "/backends");
-    expect([unavailable.status, (unavailable.json as { error: { code: string } }).error.code]).toEqual([503, "ServiceUnavailable"]);
+    expect([unavailable.status, (unavailable.json as { error: { code: string } }).error.code]).toEqual([
+      503,
+      "ServiceUnavailable",
+    ]);
 
     await faults({ rules: [{ kind: "serverError", limit: 1 }] });
     const backend = await sim.client({ maxRetries: 2 }).backend.get(sim.rg, sim.svc, "azure-openai-backend");
@@ -63,7 +72,9 @@ describe("injected faults", () => {
     await expect(sim.request("GET", "/apis")).rejects.toThrow();
 
     await faults({ rules: [{ kind: "drop", limit: 1, match: { methods: ["PUT"] } }] });
-    const created = await sim.client({ maxRetries: 2 }).backend.createOrUpdate(sim.rg, sim.svc, "after-drop", { url: "https://x.invalid", protocol: "http" });
+    const created = await sim
+      .client({ maxRetries: 2 })
+      .backend.createOrUpdate(sim.rg, sim.svc, "after-drop", { url: "https://x.invalid", protocol: "http" });
     expect(created.name).toBe("after-drop");
     const log = await sim.requestLog();
     expect(log.slice(-2).map((r) => [r.method, r.status, r.dropped])).toEqual([
@@ -74,17 +85,34 @@ describe("injected faults", () => {
 
   it("drops the response after handling: the write happened, and a blind retry with the old If-Match gets 412", async () => {
     const client = sim.client({ maxRetries: 2 });
-    const current = await client.apiPolicy.createOrUpdate(sim.rg, sim.svc, "azure-openai", "policy", { value: '<policies><inbound><set-backend-service backend-id="azure-openai-backend" /></inbound></policies>' });
-    await faults({ rules: [{ kind: "drop", phase: "afterHandling", limit: 1, match: { methods: ["PUT"], path: "/policies/policy$" } }] });
+    const current = await client.apiPolicy.createOrUpdate(sim.rg, sim.svc, "azure-openai", "policy", {
+      value: '<policies><inbound><set-backend-service backend-id="azure-openai-backend" /></inbound></policies>',
+    });
+    await faults({
+      rules: [
+        { kind: "drop", phase: "afterHandling", limit: 1, match: { methods: ["PUT"], path: "/policies/policy$" } },
+      ],
+    });
     const changed = '<policies><inbound><set-backend-service backend-id="foundry-backend" /></inbound></policies>';
-    const retried = await restErrorOf(() => client.apiPolicy.createOrUpdate(sim.rg, sim.svc, "azure-openai", "policy", { value: changed }, { ifMatch: current.eTag }));
+    const retried = await restErrorOf(() =>
+      client.apiPolicy.createOrUpdate(
+        sim.rg,
+        sim.svc,
+        "azure-openai",
+        "policy",
+        { value: changed },
+        { ifMatch: current.eTag },
+      ),
+    );
     expect(retried.statusCode).toBe(412);
     expect((await sim.requestLog()).slice(-2).map((r) => [r.status, r.dropped, r.ifMatch])).toEqual([
       [200, "response", current.eTag],
       [412, null, current.eTag],
     ]);
     const stored = await sim.request("GET", "/apis/azure-openai/policies/policy");
-    expect((stored.json as { properties: { value: string } }).properties.value).toContain('backend-id="foundry-backend"');
+    expect((stored.json as { properties: { value: string } }).properties.value).toContain(
+      'backend-id="foundry-backend"',
+    );
   });
 
   it("lets another writer change an entity just before a write, so the client's If-Match is stale", async () => {
@@ -93,25 +121,57 @@ describe("injected faults", () => {
 
     const policy = await sim.request("GET", "/apis/foundry-models/policies/policy");
     const etag = policy.headers.get("etag") as string;
-    const stale = await restErrorOf(() => client.apiPolicy.createOrUpdate(sim.rg, sim.svc, "foundry-models", "policy", { value: "<policies><inbound /></policies>" }, { ifMatch: etag }));
+    const stale = await restErrorOf(() =>
+      client.apiPolicy.createOrUpdate(
+        sim.rg,
+        sim.svc,
+        "foundry-models",
+        "policy",
+        { value: "<policies><inbound /></policies>" },
+        { ifMatch: etag },
+      ),
+    );
     expect([stale.statusCode, stale.message]).toEqual([412, "Resource was modified since last retrieval."]);
     const after = await sim.request("GET", "/apis/foundry-models/policies/policy");
     expect(after.headers.get("etag")).not.toBe(etag);
-    expect((after.json as { properties: { value: string } }).properties.value).toMatch(/<!-- Changed by another writer at .+ -->\r\n<\/policies>$/);
+    expect((after.json as { properties: { value: string } }).properties.value).toMatch(
+      /<!-- Changed by another writer at .+ -->\r\n<\/policies>$/,
+    );
 
     const nv = await client.namedValue.get(sim.rg, sim.svc, "entra-tenant-id");
-    expect((await restErrorOf(() => client.namedValue.beginUpdateAndWait(sim.rg, sim.svc, "entra-tenant-id", nv.eTag as string, { value: "x" }))).statusCode).toBe(412);
-    expect((await client.namedValue.get(sim.rg, sim.svc, "entra-tenant-id")).tags).toContain("changed-by-another-writer");
+    expect(
+      (
+        await restErrorOf(() =>
+          client.namedValue.beginUpdateAndWait(sim.rg, sim.svc, "entra-tenant-id", nv.eTag as string, { value: "x" }),
+        )
+      ).statusCode,
+    ).toBe(412);
+    expect((await client.namedValue.get(sim.rg, sim.svc, "entra-tenant-id")).tags).toContain(
+      "changed-by-another-writer",
+    );
 
     const backend = await client.backend.get(sim.rg, sim.svc, "after-drop");
-    expect((await restErrorOf(() => client.backend.delete(sim.rg, sim.svc, "after-drop", backend.eTag as string))).statusCode).toBe(412);
-    expect((await client.backend.get(sim.rg, sim.svc, "after-drop")).description).toMatch(/^Changed by another writer at /);
+    expect(
+      (await restErrorOf(() => client.backend.delete(sim.rg, sim.svc, "after-drop", backend.eTag as string)))
+        .statusCode,
+    ).toBe(412);
+    expect((await client.backend.get(sim.rg, sim.svc, "after-drop")).description).toMatch(
+      /^Changed by another writer at /,
+    );
     expect((await firedCounts()).concurrentWrite).toBe(3);
   });
 
   it("has no other writer for an entity that does not exist yet, and does not count it", async () => {
     await faults({ rules: [{ kind: "concurrentWrite" }] });
-    await sim.client().backend.createOrUpdate(sim.rg, sim.svc, "brand-new", { url: "https://x.invalid", protocol: "http" }, { ifMatch: "*" });
+    await sim
+      .client()
+      .backend.createOrUpdate(
+        sim.rg,
+        sim.svc,
+        "brand-new",
+        { url: "https://x.invalid", protocol: "http" },
+        { ifMatch: "*" },
+      );
     expect((await firedCounts()).concurrentWrite).toBe(0);
   });
 
@@ -138,11 +198,19 @@ describe("injected faults", () => {
   });
 
   it("reports what fired and refuses an invalid configuration", async () => {
-    await faults({ rules: [{ kind: "throttle", retryAfterSeconds: 0, rate: 1, limit: 2 }, { kind: "latency", ms: 1 }] });
+    await faults({
+      rules: [
+        { kind: "throttle", retryAfterSeconds: 0, rate: 1, limit: 2 },
+        { kind: "latency", ms: 1 },
+      ],
+    });
     await sim.request("GET", "/apis");
     await sim.request("GET", "/apis");
     await sim.request("GET", "/apis");
-    const snapshot = (await sim.request("GET", "/_sandbox/faults")).json as { rules: { kind: string; matched: number; fired: number }[]; fired: Record<string, number> };
+    const snapshot = (await sim.request("GET", "/_sandbox/faults")).json as {
+      rules: { kind: string; matched: number; fired: number }[];
+      fired: Record<string, number>;
+    };
     expect(snapshot.rules.map((rule) => [rule.kind, rule.matched, rule.fired])).toEqual([
       ["throttle", 2, 2],
       ["latency", 3, 3],

@@ -22,23 +22,40 @@ function errorOf(response: { json: unknown }): { code: string; message: string }
 describe("bearer authentication", () => {
   it("refuses a missing, malformed, expired or wrongly addressed token with ARM's 401s", async () => {
     const missing = await sim.request("GET", "/apis", { token: null });
-    expect([missing.status, errorOf(missing)]).toEqual([401, { code: "AuthenticationFailed", message: "Authentication failed. The 'Authorization' header is missing." }]);
+    expect([missing.status, errorOf(missing)]).toEqual([
+      401,
+      { code: "AuthenticationFailed", message: "Authentication failed. The 'Authorization' header is missing." },
+    ]);
     const basic = await sim.request("GET", "/apis", { token: null, headers: { Authorization: "Basic dXNlcjpwYXNz" } });
     expect(errorOf(basic).code).toBe("AuthenticationFailedInvalidHeader");
     expect(errorOf(await sim.request("GET", "/apis", { token: "not.a.jwt" })).code).toBe("InvalidAuthenticationToken");
-    expect(errorOf(await sim.request("GET", "/apis", { token: await sim.sign({ expiresInSeconds: -60 }) })).code).toBe("ExpiredAuthenticationToken");
-    expect(errorOf(await sim.request("GET", "/apis", { token: await sim.sign({ aud: "https://graph.microsoft.com" }) })).code).toBe("InvalidAuthenticationTokenAudience");
+    expect(errorOf(await sim.request("GET", "/apis", { token: await sim.sign({ expiresInSeconds: -60 }) })).code).toBe(
+      "ExpiredAuthenticationToken",
+    );
+    expect(
+      errorOf(await sim.request("GET", "/apis", { token: await sim.sign({ aud: "https://graph.microsoft.com" }) }))
+        .code,
+    ).toBe("InvalidAuthenticationTokenAudience");
   });
 
   it("fails the SDK with a 401 RestError when its credential yields a bad token", async () => {
     const { ApiManagementClient } = await import("@azure/arm-apimanagement");
-    const client = new ApiManagementClient({ getToken: async () => ({ token: "forged", expiresOnTimestamp: Date.now() + 60_000 }) }, sim.simulator.subscriptionId, {
-      $host: sim.simulator.armEndpoint,
-      endpoint: sim.simulator.armEndpoint,
-      credentialScopes: ["https://management.azure.com/.default"],
-    });
-    const failure = await client.api.get(sim.simulator.resourceGroup, sim.simulator.serviceName, "azure-openai").catch((error: RestError) => error);
-    expect([(failure as RestError).statusCode, (failure as RestError).code]).toEqual([401, "InvalidAuthenticationToken"]);
+    const client = new ApiManagementClient(
+      { getToken: async () => ({ token: "forged", expiresOnTimestamp: Date.now() + 60_000 }) },
+      sim.simulator.subscriptionId,
+      {
+        $host: sim.simulator.armEndpoint,
+        endpoint: sim.simulator.armEndpoint,
+        credentialScopes: ["https://management.azure.com/.default"],
+      },
+    );
+    const failure = await client.api
+      .get(sim.simulator.resourceGroup, sim.simulator.serviceName, "azure-openai")
+      .catch((error: RestError) => error);
+    expect([(failure as RestError).statusCode, (failure as RestError).code]).toEqual([
+      401,
+      "InvalidAuthenticationToken",
+    ]);
   });
 });
 
@@ -58,7 +75,10 @@ describe("api-version and routing", () => {
   });
 
   it("answers ARM's 404s outside the simulated service and 405 for an unsupported method", async () => {
-    const otherGroup = sim.base.replace(`/resourceGroups/${sim.simulator.resourceGroup}/`, "/resourceGroups/elsewhere/");
+    const otherGroup = sim.base.replace(
+      `/resourceGroups/${sim.simulator.resourceGroup}/`,
+      "/resourceGroups/elsewhere/",
+    );
     expect(errorOf(await sim.request("GET", `${otherGroup}/apis`)).code).toBe("ResourceGroupNotFound");
     const otherService = sim.base.replace(`/service/${sim.simulator.serviceName}`, "/service/other-apim");
     expect((await sim.request("GET", `${otherService}/apis`)).status).toBe(404);
@@ -68,13 +88,19 @@ describe("api-version and routing", () => {
 
   it("answers GET of the service itself", async () => {
     const service = await sim.client().apiManagementService.get(sim.simulator.resourceGroup, sim.simulator.serviceName);
-    expect(service).toMatchObject({ name: sim.simulator.serviceName, provisioningState: "Succeeded", sku: { name: "Developer" } });
+    expect(service).toMatchObject({
+      name: sim.simulator.serviceName,
+      provisioningState: "Succeeded",
+      sku: { name: "Developer" },
+    });
   });
 });
 
 describe("standard ARM headers", () => {
   it("sends request ids, echoes the client's correlation id and reports the rate-limit budget per kind", async () => {
-    const read = await sim.request("GET", "/apis/azure-openai", { headers: { "x-ms-correlation-request-id": "my-correlation" } });
+    const read = await sim.request("GET", "/apis/azure-openai", {
+      headers: { "x-ms-correlation-request-id": "my-correlation" },
+    });
     expect(read.headers.get("x-ms-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     expect(read.headers.get("x-ms-correlation-request-id")).toBe("my-correlation");
     expect(read.headers.get("x-ms-ratelimit-remaining-subscription-reads")).toMatch(/^\d+$/);
@@ -84,7 +110,9 @@ describe("standard ARM headers", () => {
 
     const own = await sim.request("GET", "/apis/azure-openai");
     expect(own.headers.get("x-ms-correlation-request-id")).toBe(own.headers.get("x-ms-request-id"));
-    const write = await sim.request("PUT", "/backends/header-check", { body: { properties: { url: "https://x.invalid", protocol: "http" } } });
+    const write = await sim.request("PUT", "/backends/header-check", {
+      body: { properties: { url: "https://x.invalid", protocol: "http" } },
+    });
     expect(write.headers.get("x-ms-ratelimit-remaining-subscription-writes")).toMatch(/^\d+$/);
     const removal = await sim.request("DELETE", "/backends/header-check", { headers: { "If-Match": "*" } });
     expect(removal.headers.get("x-ms-ratelimit-remaining-subscription-deletes")).toMatch(/^\d+$/);
@@ -97,31 +125,44 @@ describe("state on disk", () => {
     const client = sim.client();
     const rg = sim.simulator.resourceGroup;
     const svc = sim.simulator.serviceName;
-    const nv = await client.namedValue.beginCreateOrUpdateAndWait(rg, svc, "durable", { displayName: "durable", value: "kept", secret: true });
-    const policy = await client.apiPolicy.createOrUpdate(rg, svc, "foundry-models", "policy", { value: '<policies><inbound><set-header name="x"><value>{{durable}}</value></set-header></inbound></policies>' });
+    const nv = await client.namedValue.beginCreateOrUpdateAndWait(rg, svc, "durable", {
+      displayName: "durable",
+      value: "kept",
+      secret: true,
+    });
+    const policy = await client.apiPolicy.createOrUpdate(rg, svc, "foundry-models", "policy", {
+      value: '<policies><inbound><set-header name="x"><value>{{durable}}</value></set-header></inbound></policies>',
+    });
     await sim.restart();
     const after = sim.client();
     expect((await after.namedValue.get(rg, svc, "durable")).eTag).toBe(nv.eTag);
     expect((await after.namedValue.listValue(rg, svc, "durable")).value).toBe("kept");
     expect((await after.apiPolicy.getEntityTag(rg, svc, "foundry-models", "policy")).eTag).toBe(policy.eTag);
-    const newer = await after.namedValue.beginUpdateAndWait(rg, svc, "durable", nv.eTag as string, { value: "changed" });
+    const newer = await after.namedValue.beginUpdateAndWait(rg, svc, "durable", nv.eTag as string, {
+      value: "changed",
+    });
     expect(newer.eTag).not.toBe(nv.eTag);
     // The policy's reference to it survived the restart too.
-    expect((await after.namedValue.delete(rg, svc, "durable", "*").catch((error: RestError) => error))?.statusCode).toBe(400);
+    expect(
+      (await after.namedValue.delete(rg, svc, "durable", "*").catch((error: RestError) => error))?.statusCode,
+    ).toBe(400);
   });
 
   it("goes back to the seeded state on POST /_sandbox/reset", async () => {
-    await sim.request("PUT", "/backends/transient", { body: { properties: { url: "https://x.invalid", protocol: "http" } } });
+    await sim.request("PUT", "/backends/transient", {
+      body: { properties: { url: "https://x.invalid", protocol: "http" } },
+    });
     await sim.request("POST", "/_sandbox/faults", { body: { rules: [{ kind: "throttle" }] } });
     expect((await sim.request("POST", "/_sandbox/reset")).status).toBe(204);
     expect((await sim.request("GET", "/backends/transient")).status).toBe(404);
     expect((await sim.request("GET", "/apis/chat-token-limited")).status).toBe(200);
     expect(((await sim.request("GET", "/_sandbox/faults")).json as { rules: unknown[] }).rules).toEqual([]);
     // The log starts afresh: only the two reads made since the reset.
-    expect(((await sim.request("GET", "/_sandbox/requests")).json as { requests: { url: string }[] }).requests.map((r) => r.url)).toEqual([
-      expect.stringContaining("/backends/transient"),
-      expect.stringContaining("/apis/chat-token-limited"),
-    ]);
+    expect(
+      ((await sim.request("GET", "/_sandbox/requests")).json as { requests: { url: string }[] }).requests.map(
+        (r) => r.url,
+      ),
+    ).toEqual([expect.stringContaining("/backends/transient"), expect.stringContaining("/apis/chat-token-limited")]);
   });
 });
 

@@ -71,7 +71,14 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
   const rateLimits = new RateLimitCounters();
   const host = options.host ?? "127.0.0.1";
   // publicOrigin is known once the port is; nothing before that (seeding) needs it.
-  const context: SimulatorContext = { state, lro, keyVault, service, publicOrigin: "", pageSize: options.pageSize ?? 100 };
+  const context: SimulatorContext = {
+    state,
+    lro,
+    keyVault,
+    service,
+    publicOrigin: "",
+    pageSize: options.pageSize ?? 100,
+  };
 
   const seed = async () => {
     if (options.seed ?? true) await applySeed(context, initialSeed);
@@ -101,7 +108,10 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
     },
     seedApis: async ({ count, prefix, withPolicy }) => {
       const ids = Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
-      await applySeedGroups(context, ids.map((id) => benchmarkApiSeed(id, withPolicy)));
+      await applySeedGroups(
+        context,
+        ids.map((id) => benchmarkApiSeed(id, withPolicy)),
+      );
       return ids;
     },
   };

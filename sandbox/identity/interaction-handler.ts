@@ -49,7 +49,14 @@ export async function handleInteraction(
   try {
     details = await provider.interactionDetails(req, res);
   } catch {
-    sendHtml(res, 400, errorPage("Sign-in expired", "This sign-in request has expired or was already completed. Go back to Portcullis and sign in again."));
+    sendHtml(
+      res,
+      400,
+      errorPage(
+        "Sign-in expired",
+        "This sign-in request has expired or was already completed. Go back to Portcullis and sign in again.",
+      ),
+    );
     return;
   }
 

@@ -26,7 +26,12 @@ afterAll(async () => {
 async function clientCredentials(tenantId: string, client: { clientId: string; clientSecret: string }, scope: string) {
   const response = await fetch(`${env.idp.authorityHost}/${tenantId}/oauth2/v2.0/token`, {
     method: "POST",
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret, scope }),
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      scope,
+    }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
@@ -78,7 +83,10 @@ describe("the sandbox identity provider looks like Entra ID", () => {
     const api = await clientCredentials(env.idp.tenantId, env.idp.automationClient, `${TEST_API_AUDIENCE}/.default`);
 
     expect(decodeProtectedHeader(arm.body.access_token ?? "")).toMatchObject({ alg: "RS256" });
-    expect(decodeJwt(arm.body.access_token ?? "")).toMatchObject({ aud: "https://management.azure.com/", idtyp: "app" });
+    expect(decodeJwt(arm.body.access_token ?? "")).toMatchObject({
+      aud: "https://management.azure.com/",
+      idtyp: "app",
+    });
     expect(decodeJwt(api.body.access_token ?? "")).toMatchObject({
       aud: TEST_API_AUDIENCE,
       iss: env.idp.issuer,
@@ -118,7 +126,9 @@ describe("the sandbox identity provider looks like Entra ID", () => {
   });
 
   it("answers 404 for a tenant it does not host", async () => {
-    const response = await fetch(`${env.idp.authorityHost}/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration`);
+    const response = await fetch(
+      `${env.idp.authorityHost}/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration`,
+    );
     expect(response.status).toBe(404);
   });
 });
@@ -132,26 +142,40 @@ describe("the sign-in form", () => {
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(html).toContain('<html lang="en">');
     expect(html).toMatch(/<h1>Sign in to Portcullis<\/h1>/);
-    expect(html).toMatch(/<label for="username">Username<\/label>\s*<input id="username"[^>]*autocomplete="username"[^>]*autofocus/);
-    expect(html).toMatch(/<label for="password">Password<\/label>\s*<input id="password"[^>]*type="password"[^>]*autocomplete="current-password"/);
+    expect(html).toMatch(
+      /<label for="username">Username<\/label>\s*<input id="username"[^>]*autocomplete="username"[^>]*autofocus/,
+    );
+    expect(html).toMatch(
+      /<label for="password">Password<\/label>\s*<input id="password"[^>]*type="password"[^>]*autocomplete="current-password"/,
+    );
     expect(html).not.toMatch(/<(script|link|img)\b/);
     expect(html).not.toMatch(/(src|href)="https?:/);
   });
 
   it("announces a wrong password in an alert tied to the fields, keeps the username, not the password", async () => {
     const { browser, formUrl } = await openSignInForm();
-    const response = await browser.request(formUrl, { username: "admin", password: "not-the-password", action: "sign-in" });
+    const response = await browser.request(formUrl, {
+      username: "admin",
+      password: "not-the-password",
+      action: "sign-in",
+    });
     const html = await response.text();
 
-    expect(html).toMatch(/<div class="error" role="alert" id="signin-error"><p>The username or password is incorrect\.<\/p><\/div>/);
-    expect(html).toMatch(/<input id="username"[^>]*value="admin"[^>]*aria-invalid="true"[^>]*aria-describedby="username-hint signin-error"/);
+    expect(html).toMatch(
+      /<div class="error" role="alert" id="signin-error"><p>The username or password is incorrect\.<\/p><\/div>/,
+    );
+    expect(html).toMatch(
+      /<input id="username"[^>]*value="admin"[^>]*aria-invalid="true"[^>]*aria-describedby="username-hint signin-error"/,
+    );
     expect(html).toMatch(/<input id="password"[^>]*aria-invalid="true" autofocus aria-describedby="signin-error">/);
     expect(html).not.toContain("not-the-password");
   });
 
   it("escapes what it shows back", async () => {
     const { browser, formUrl } = await openSignInForm();
-    const html = await (await browser.request(formUrl, { username: '"><script>x</script>', password: "x", action: "sign-in" })).text();
+    const html = await (
+      await browser.request(formUrl, { username: '"><script>x</script>', password: "x", action: "sign-in" })
+    ).text();
 
     expect(html).not.toContain("<script>");
     expect(html).toContain("&quot;&gt;&lt;script&gt;");
@@ -175,7 +199,9 @@ describe("persistence and the second tenant", () => {
       expect(restarted.webClient).toEqual(env.idp.webClient);
       expect(restarted.automationClient).toEqual(env.idp.automationClient);
       expect(restarted.users).toEqual(env.idp.users);
-      const { keys } = await (await fetch(`${restarted.authorityHost}/${restarted.tenantId}/discovery/v2.0/keys`)).json();
+      const { keys } = await (
+        await fetch(`${restarted.authorityHost}/${restarted.tenantId}/discovery/v2.0/keys`)
+      ).json();
       expect(keys[0].kid).toBe(decodeProtectedHeader(before.body.access_token ?? "").kid);
     } finally {
       await restarted.close();
@@ -197,7 +223,11 @@ describe("persistence and the second tenant", () => {
   });
 
   it("does not let one tenant's client use another tenant's token endpoint", async () => {
-    const crossed = await clientCredentials(env.idp.otherTenant.tenantId, env.idp.automationClient, `${TEST_API_AUDIENCE}/.default`);
+    const crossed = await clientCredentials(
+      env.idp.otherTenant.tenantId,
+      env.idp.automationClient,
+      `${TEST_API_AUDIENCE}/.default`,
+    );
     expect(crossed).toMatchObject({ status: 401, body: { error: "invalid_client" } });
   });
 });

@@ -57,7 +57,9 @@ describe("ensureSandboxTls", () => {
     const renewed = await ensureSandboxTls(dir);
 
     expect(renewed.caCertPem).not.toBe(old.caCertPem);
-    expect(Date.parse(new X509Certificate(renewed.caCertPem).validTo)).toBeGreaterThan(Date.now() + 365 * 24 * 60 * 60 * 1000);
+    expect(Date.parse(new X509Certificate(renewed.caCertPem).validTo)).toBeGreaterThan(
+      Date.now() + 365 * 24 * 60 * 60 * 1000,
+    );
   });
 
   it("regenerates a CA whose certificate no longer matches its key", async () => {

@@ -39,7 +39,8 @@ async function newApi(prefix: string, profile = profiles.headerKey()): Promise<{
   return { id, name: name! };
 }
 
-const post = (handler: typeof plans.POST, path: string, id: string, token: string) => callRoute(handler, { path, method: "POST", token, params: { id } });
+const post = (handler: typeof plans.POST, path: string, id: string, token: string) =>
+  callRoute(handler, { path, method: "POST", token, params: { id } });
 
 async function finished(id: string): Promise<DeploymentView> {
   for (;;) {
@@ -57,8 +58,15 @@ describe("REST: plans, deployments and drift", () => {
     expect(created.status).toBe(201);
     const planBody = created.body as PlanView;
     expect(created.headers.get("location")).toBe(`/api/v1/plans/${planBody.id}`);
-    expect(planBody).toMatchObject({ apiId: api.id, purpose: "profile", empty: false, operations: [{ kind: "policy.update" }] });
-    expect((await callRoute(plan.GET, { path: `/plans/${planBody.id}`, token: reader, params: { id: planBody.id } })).body).toEqual(planBody);
+    expect(planBody).toMatchObject({
+      apiId: api.id,
+      purpose: "profile",
+      empty: false,
+      operations: [{ kind: "policy.update" }],
+    });
+    expect(
+      (await callRoute(plan.GET, { path: `/plans/${planBody.id}`, token: reader, params: { id: planBody.id } })).body,
+    ).toEqual(planBody);
 
     const applied = await post(apply.POST, `/plans/${planBody.id}/apply`, planBody.id, automation);
     expect(applied.status).toBe(202);
@@ -68,7 +76,11 @@ describe("REST: plans, deployments and drift", () => {
 
     const done = await finished(queued.id);
     expect(done).toMatchObject({ status: "succeeded", steps: [{ status: "succeeded", httpStatus: 200 }] });
-    const page = await callRoute(deploymentsOfApi.GET, { path: `/apis/${api.id}/deployments?limit=1`, token: reader, params: { id: api.id } });
+    const page = await callRoute(deploymentsOfApi.GET, {
+      path: `/apis/${api.id}/deployments?limit=1`,
+      token: reader,
+      params: { id: api.id },
+    });
     expect(page.body).toEqual({ items: [done], nextCursor: null });
   });
 
@@ -82,34 +94,63 @@ describe("REST: plans, deployments and drift", () => {
     }
     expect(await sandbox.db.prisma.deployment.count({ where: { planId: planned.id } })).toBe(0);
 
-    const missing = await newApi("rest-missing", { ...profiles.headerKey(), backendAuth: { mode: "apiKey", namedValue: "nobody-created-this", headerName: "api-key", delivery: "setHeader" } });
+    const missing = await newApi("rest-missing", {
+      ...profiles.headerKey(),
+      backendAuth: { mode: "apiKey", namedValue: "nobody-created-this", headerName: "api-key", delivery: "setHeader" },
+    });
     const refused = await post(plans.POST, `/apis/${missing.id}/plans`, missing.id, automation);
     expect(refused.status).toBe(409);
     expect(refused.headers.get("content-type")).toBe("application/problem+json");
     expect((refused.body as { detail: string }).detail).toContain("'nobody-created-this'");
 
     const unknown = "00000000-0000-4000-8000-000000000000";
-    expect((await callRoute(plan.GET, { path: `/plans/${unknown}`, token: reader, params: { id: unknown } })).status).toBe(404);
-    expect((await callRoute(deployment.GET, { path: "/deployments/x", token: reader, params: { id: "not-a-guid" } })).body).toMatchObject({ status: 400, errors: [{ path: "path.id" }] });
+    expect(
+      (await callRoute(plan.GET, { path: `/plans/${unknown}`, token: reader, params: { id: unknown } })).status,
+    ).toBe(404);
+    expect(
+      (await callRoute(deployment.GET, { path: "/deployments/x", token: reader, params: { id: "not-a-guid" } })).body,
+    ).toMatchObject({ status: 400, errors: [{ path: "path.id" }] });
   });
 
   it("reports drift and makes a restore plan that brings the managed block back", async () => {
     const api = await newApi("rest-drift");
     const planned = (await post(plans.POST, `/apis/${api.id}/plans`, api.id, automation)).body as PlanView;
-    await finished(((await post(apply.POST, `/plans/${planned.id}/apply`, planned.id, automation)).body as DeploymentView).id);
+    await finished(
+      ((await post(apply.POST, `/plans/${planned.id}/apply`, planned.id, automation)).body as DeploymentView).id,
+    );
     const apim = apimClientForInstance(sandbox.instance);
     const live = (await apim.getApiPolicy(api.name)).value!;
-    await apim.putApiPolicy(api.name, live.xml.replace("11111111-2222-3333-4444-555555555555", "99999999-2222-3333-4444-555555555555"), { etag: live.etag });
+    await apim.putApiPolicy(
+      api.name,
+      live.xml.replace("11111111-2222-3333-4444-555555555555", "99999999-2222-3333-4444-555555555555"),
+      { etag: live.etag },
+    );
 
-    const report = (await callRoute(drift.GET, { path: `/apis/${api.id}/drift`, token: reader, params: { id: api.id } })).body as DriftReport;
-    expect(report).toMatchObject({ status: "drifted", significant: [{ kind: "managed-block-changed" }], restorePlan: { method: "POST", href: `/api/v1/apis/${api.id}/drift/plan` } });
+    const report = (
+      await callRoute(drift.GET, { path: `/apis/${api.id}/drift`, token: reader, params: { id: api.id } })
+    ).body as DriftReport;
+    expect(report).toMatchObject({
+      status: "drifted",
+      significant: [{ kind: "managed-block-changed" }],
+      restorePlan: { method: "POST", href: `/api/v1/apis/${api.id}/drift/plan` },
+    });
 
     const restore = await post(restorePlan.POST, `/apis/${api.id}/drift/plan`, api.id, automation);
     expect(restore.status).toBe(201);
     const restoring = restore.body as PlanView;
-    expect(restoring).toMatchObject({ purpose: "drift", operations: [{ kind: "policy.update", expected: { etag: expect.any(String) } }] });
-    const done = await finished(((await post(apply.POST, `/plans/${restoring.id}/apply`, restoring.id, automation)).body as DeploymentView).id);
+    expect(restoring).toMatchObject({
+      purpose: "drift",
+      operations: [{ kind: "policy.update", expected: { etag: expect.any(String) } }],
+    });
+    const done = await finished(
+      ((await post(apply.POST, `/plans/${restoring.id}/apply`, restoring.id, automation)).body as DeploymentView).id,
+    );
     expect(done.status).toBe("succeeded");
-    expect(((await callRoute(drift.GET, { path: `/apis/${api.id}/drift`, token: reader, params: { id: api.id } })).body as DriftReport).status).toBe("in_sync");
+    expect(
+      (
+        (await callRoute(drift.GET, { path: `/apis/${api.id}/drift`, token: reader, params: { id: api.id } }))
+          .body as DriftReport
+      ).status,
+    ).toBe("in_sync");
   });
 });

@@ -5,7 +5,10 @@ import { operations } from "../../lib/rest/operations";
 describe("OpenAPI document", () => {
   const document = openApiDocument("https://portcullis.example.com") as unknown as {
     openapi: string;
-    paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown>; "x-portcullis-permission": string }>>;
+    paths: Record<
+      string,
+      Record<string, { operationId: string; responses: Record<string, unknown>; "x-portcullis-permission": string }>
+    >;
     components: { schemas: Record<string, unknown> };
   };
 
@@ -20,7 +23,9 @@ describe("OpenAPI document", () => {
   });
 
   it("publishes the access profile schema generated from the same zod schema", () => {
-    const put = document.paths["/apis/{id}/access-profile"]!.put as unknown as { requestBody: { content: { "application/json": { schema: unknown } } } };
+    const put = document.paths["/apis/{id}/access-profile"]!.put as unknown as {
+      requestBody: { content: { "application/json": { schema: unknown } } };
+    };
     const schema = JSON.stringify(put.requestBody.content["application/json"].schema);
     expect(schema).toContain("clientApplicationIds");
     expect(schema).toContain("managedIdentity");

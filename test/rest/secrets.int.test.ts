@@ -15,7 +15,11 @@ const VAULT_SECRET = "https://portcullis-rest.vault.azure.net/secrets/openai-key
 // The admin's token is a real client-credentials token from the sandbox provider (MSAL).
 let [admin, reader, reviewer] = ["", "", ""];
 beforeAll(async () => {
-  [admin, reader, reviewer] = await Promise.all([sandbox.tokens.automation(), sandbox.tokens.user("reader"), sandbox.tokens.user("reviewer")]);
+  [admin, reader, reviewer] = await Promise.all([
+    sandbox.tokens.automation(),
+    sandbox.tokens.user("reader"),
+    sandbox.tokens.user("reviewer"),
+  ]);
 });
 
 const instancePath = () => ({ path: `/instances/${sandbox.instance.id}/secrets`, params: { id: sandbox.instance.id } });
@@ -27,16 +31,28 @@ describe("REST: secrets", () => {
     const created = await create({ name: "rest-typed", value: VALUE });
 
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "rest-typed", origin: "portcullis", kind: "value", fingerprint: expect.stringMatching(/^hmac-sha256:[0-9a-f]{32}$/) });
+    expect(created.body).toMatchObject({
+      name: "rest-typed",
+      origin: "portcullis",
+      kind: "value",
+      fingerprint: expect.stringMatching(/^hmac-sha256:[0-9a-f]{32}$/),
+    });
     expect(Object.keys(created.body as object)).not.toContain("value");
     expect(JSON.stringify(created.body)).not.toContain(VALUE);
   });
 
   it("creates a Key Vault reference (201) with its status", async () => {
-    const created = await create({ name: "rest-kv", keyVault: { secretIdentifier: VAULT_SECRET, identityClientId: "11111111-2222-3333-4444-555555555555" } });
+    const created = await create({
+      name: "rest-kv",
+      keyVault: { secretIdentifier: VAULT_SECRET, identityClientId: "11111111-2222-3333-4444-555555555555" },
+    });
 
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ kind: "keyVault", fingerprint: null, keyVault: { secretIdentifier: VAULT_SECRET, lastStatus: { code: "Success" } } });
+    expect(created.body).toMatchObject({
+      kind: "keyVault",
+      fingerprint: null,
+      keyVault: { secretIdentifier: VAULT_SECRET, lastStatus: { code: "Success" } },
+    });
   });
 
   it.each([
@@ -44,8 +60,16 @@ describe("REST: secrets", () => {
     ["a value over 4096 characters", { name: "ok-name", value: VALUE.repeat(200) }, ["value"]],
     ["a value of only whitespace", { name: "ok-name", value: "   " }, ["value"]],
     ["neither value nor keyVault", { name: "ok-name" }, ["(input)"]],
-    ["both value and keyVault", { name: "ok-name", value: VALUE, keyVault: { secretIdentifier: VAULT_SECRET } }, ["(input)"]],
-    ["a Key Vault URL elsewhere", { name: "ok-name", keyVault: { secretIdentifier: "https://example.com/secrets/x" } }, ["keyVault.secretIdentifier"]],
+    [
+      "both value and keyVault",
+      { name: "ok-name", value: VALUE, keyVault: { secretIdentifier: VAULT_SECRET } },
+      ["(input)"],
+    ],
+    [
+      "a Key Vault URL elsewhere",
+      { name: "ok-name", keyVault: { secretIdentifier: "https://example.com/secrets/x" } },
+      ["keyVault.secretIdentifier"],
+    ],
   ])("answers 400 for %s, naming the field and never echoing the value", async (_case, body, fields) => {
     const response = await create(body);
 
@@ -59,14 +83,22 @@ describe("REST: secrets", () => {
     const again = await create({ name: "rest-dup", value: OTHER_VALUE });
 
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ code: "conflict", secretId: (first.body as { id: string }).id, errors: [{ path: "name" }] });
+    expect(again.body).toMatchObject({
+      code: "conflict",
+      secretId: (first.body as { id: string }).id,
+      errors: [{ path: "name" }],
+    });
     expect(JSON.stringify(again.body)).not.toContain(OTHER_VALUE);
   });
 
   it("lists (external ones included) and gets secrets", async () => {
     const created = (await create({ name: "rest-listed", value: VALUE })).body as { id: string };
 
-    const list = await callRoute(secrets.GET, { ...instancePath(), path: `${instancePath().path}?limit=200`, token: reader });
+    const list = await callRoute(secrets.GET, {
+      ...instancePath(),
+      path: `${instancePath().path}?limit=200`,
+      token: reader,
+    });
     expect(list.status).toBe(200);
     const items = (list.body as { items: Array<{ name: string; origin: string }> }).items;
     expect(items).toContainEqual(expect.objectContaining({ name: "azure-openai-api-key", origin: "external" }));
@@ -80,12 +112,24 @@ describe("REST: secrets", () => {
   it("rotates (200) with If-Match, and answers 412 when another writer got there first", async () => {
     const { id } = (await create({ name: "rest-rotate", value: VALUE })).body as { id: string; fingerprint: string };
 
-    const rotated = await callRoute(rotate.POST, { ...secretCall(id, "/rotate"), token: admin, body: { value: OTHER_VALUE } });
+    const rotated = await callRoute(rotate.POST, {
+      ...secretCall(id, "/rotate"),
+      token: admin,
+      body: { value: OTHER_VALUE },
+    });
     expect(rotated.status).toBe(200);
     expect(JSON.stringify(rotated.body)).not.toContain(OTHER_VALUE);
 
-    await sandbox.controls.setFaults({ rules: [{ kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/namedValues/rest-rotate$" } }] });
-    const raced = await callRoute(rotate.POST, { ...secretCall(id, "/rotate"), token: admin, body: { value: VALUE } }).finally(() => sandbox.controls.clearFaults());
+    await sandbox.controls.setFaults({
+      rules: [
+        { kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/namedValues/rest-rotate$" } },
+      ],
+    });
+    const raced = await callRoute(rotate.POST, {
+      ...secretCall(id, "/rotate"),
+      token: admin,
+      body: { value: VALUE },
+    }).finally(() => sandbox.controls.clearFaults());
     expect(raced.status).toBe(412);
     expect(raced.body).toMatchObject({ code: "precondition_failed", status: 412 });
     expect(JSON.stringify(raced.body)).not.toContain(VALUE);
@@ -94,7 +138,10 @@ describe("REST: secrets", () => {
   it("refreshes a Key Vault reference (200), reporting Key Vault's error in lastStatus", async () => {
     const secretIdentifier = "https://portcullis-rest.vault.azure.net/secrets/refresh-me";
     const { id } = (await create({ name: "rest-refresh", keyVault: { secretIdentifier } })).body as { id: string };
-    await setKeyVaultSecret(sandbox.coordinates.armEndpoint, { secretIdentifier, failure: { code: "Forbidden", message: "Access denied" } });
+    await setKeyVaultSecret(sandbox.coordinates.armEndpoint, {
+      secretIdentifier,
+      failure: { code: "Forbidden", message: "Access denied" },
+    });
 
     const refreshed = await callRoute(refresh.POST, { ...secretCall(id, "/refresh"), method: "POST", token: admin });
 

@@ -14,7 +14,10 @@ export interface RouteCall {
   method?: string;
 }
 
-export async function callRoute(handler: RouteHandler, call: RouteCall): Promise<{ status: number; headers: Headers; body: unknown }> {
+export async function callRoute(
+  handler: RouteHandler,
+  call: RouteCall,
+): Promise<{ status: number; headers: Headers; body: unknown }> {
   const headers = new Headers(call.headers);
   if (call.token) headers.set("authorization", `Bearer ${call.token}`);
   if (call.body !== undefined) headers.set("content-type", "application/json");
@@ -26,5 +29,9 @@ export async function callRoute(handler: RouteHandler, call: RouteCall): Promise
   const response = await handler(request, { params: Promise.resolve(call.params ?? {}) });
   const text = await response.text();
   const type = response.headers.get("content-type") ?? "";
-  return { status: response.status, headers: response.headers, body: /json/.test(type) && text ? (JSON.parse(text) as unknown) : text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: /json/.test(type) && text ? (JSON.parse(text) as unknown) : text,
+  };
 }

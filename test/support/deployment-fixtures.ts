@@ -22,18 +22,36 @@ export const profiles = {
   }),
   /** The same key, configured on a backend entity the policy selects. */
   backendKey: (backendId: string, url = "https://contoso.openai.azure.com/openai"): AccessProfileInput => ({
-    backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "backend", backendId, backendUrl: url },
+    backendAuth: {
+      mode: "apiKey",
+      namedValue: "azure-openai-api-key",
+      headerName: "api-key",
+      delivery: "backend",
+      backendId,
+      backendUrl: url,
+    },
     callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: [CLIENT] },
   }),
   /** APIM's managed identity, configured on a backend entity. */
   backendIdentity: (backendId: string): AccessProfileInput => ({
-    backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "backend", backendId, backendUrl: "https://contoso.services.ai.azure.com/models" },
+    backendAuth: {
+      mode: "managedIdentity",
+      resource: "https://cognitiveservices.azure.com",
+      delivery: "backend",
+      backendId,
+      backendUrl: "https://contoso.services.ai.azure.com/models",
+    },
     callerAuth: { mode: "none" },
   }),
   /** APIM's managed identity in the policy; JWT callers. */
   managedIdentity: (audience = "https://api.example.com"): AccessProfileInput => ({
     backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "policy" },
-    callerAuth: { mode: "jwt", openIdConfigUrl: "https://login.example.com/.well-known/openid-configuration", issuers: ["https://login.example.com"], audiences: [audience] },
+    callerAuth: {
+      mode: "jwt",
+      openIdConfigUrl: "https://login.example.com/.well-known/openid-configuration",
+      issuers: ["https://login.example.com"],
+      audiences: [audience],
+    },
   }),
   none: (): AccessProfileInput => ({ backendAuth: { mode: "none" }, callerAuth: { mode: "none" } }),
 };
@@ -46,7 +64,12 @@ export async function apiIdOf(ctx: RequestContext, instanceId: string, apimName:
   return api.id;
 }
 
-export async function saveProfile(ctx: RequestContext, apiId: string, profile: AccessProfileInput, options: { adopt?: boolean } = {}): Promise<void> {
+export async function saveProfile(
+  ctx: RequestContext,
+  apiId: string,
+  profile: AccessProfileInput,
+  options: { adopt?: boolean } = {},
+): Promise<void> {
   const current = (await listProfileVersions(ctx, { apiId, limit: 1 })).items[0];
   await saveAccessProfile(ctx, { apiId, profile, ifMatch: current?.etag ?? null, adopt: options.adopt });
 }
@@ -56,7 +79,10 @@ export async function applyPlan(ctx: RequestContext, planId: string): Promise<De
   return run();
 }
 
-export async function planAndApply(ctx: RequestContext, apiId: string): Promise<{ plan: PlanView; deployment: DeploymentView }> {
+export async function planAndApply(
+  ctx: RequestContext,
+  apiId: string,
+): Promise<{ plan: PlanView; deployment: DeploymentView }> {
   const plan = await createPlan(ctx, { apiId });
   return { plan, deployment: await applyPlan(ctx, plan.id) };
 }

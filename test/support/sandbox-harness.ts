@@ -58,7 +58,9 @@ export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSiz
       simulator: { lro: { polls: 0 }, ...(options.pageSize ? { pageSize: options.pageSize } : {}) },
     });
     const c = sandbox.coordinates;
-    Object.assign(process.env, sandboxAppEnvironment(c), { FINGERPRINT_KEY: "test-fingerprint-key-0123456789abcdef0123456789" });
+    Object.assign(process.env, sandboxAppEnvironment(c), {
+      FINGERPRINT_KEY: "test-fingerprint-key-0123456789abcdef0123456789",
+    });
     configureApimClients({ pollIntervalMs: 10, retry: { baseDelayMs: 5, maxDelayMs: 50 }, ...options.apim });
     instance = await registerInstance(systemContext(), {
       name: "sandbox",
@@ -80,7 +82,8 @@ export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSiz
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!response.ok) throw new Error(`sandbox control ${method} ${route}: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`sandbox control ${method} ${route}: ${response.status} ${await response.text()}`);
     return response.status === 204 ? undefined : response.json();
   };
 
@@ -104,10 +107,12 @@ export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSiz
     controls: {
       setFaults: async (config) => void (await control("POST", "faults", config)),
       clearFaults: async () => void (await control("DELETE", "faults")),
-      requests: async (since = 0) => ((await control("GET", `requests?since=${since}&limit=1000000`)) as { requests: RequestLogEntry[] }).requests,
+      requests: async (since = 0) =>
+        ((await control("GET", `requests?since=${since}&limit=1000000`)) as { requests: RequestLogEntry[] }).requests,
       clearRequests: async () => void (await control("DELETE", "requests")),
       reset: async () => void (await control("POST", "reset")),
-      seedApis: async (count, seedOptions = {}) => ((await control("POST", "seed", { apis: count, ...seedOptions })) as { apis: string[] }).apis,
+      seedApis: async (count, seedOptions = {}) =>
+        ((await control("POST", "seed", { apis: count, ...seedOptions })) as { apis: string[] }).apis,
     },
   };
 }

@@ -6,6 +6,10 @@ export async function setKeyVaultSecret(
   armEndpoint: string,
   secret: { secretIdentifier: string } & ({ value: string } | { failure: { code: string; message: string } }),
 ): Promise<void> {
-  const response = await fetch(`${armEndpoint}/_sandbox/keyvault`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(secret) });
+  const response = await fetch(`${armEndpoint}/_sandbox/keyvault`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(secret),
+  });
   if (!response.ok) throw new Error(`sandbox Key Vault control: ${response.status} ${await response.text()}`);
 }

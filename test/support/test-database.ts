@@ -25,7 +25,8 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://po
 
 export function testEngine(): "pglite" | "postgres" {
   const engine = process.env.TEST_DB ?? "pglite";
-  if (engine !== "pglite" && engine !== "postgres") throw new Error(`TEST_DB must be pglite or postgres, not ${engine}`);
+  if (engine !== "pglite" && engine !== "postgres")
+    throw new Error(`TEST_DB must be pglite or postgres, not ${engine}`);
   return engine;
 }
 

@@ -8,7 +8,11 @@ import { resolveEntraConfig } from "../../lib/auth/entra-config";
 import { msalConfiguration } from "../../lib/auth/msal-client";
 import type { Role } from "../../lib/auth/permissions";
 
-const ROLE_CLAIMS: Record<Role, string> = { admin: "Portcullis.Admin", reviewer: "Portcullis.Reviewer", reader: "Portcullis.Reader" };
+const ROLE_CLAIMS: Record<Role, string> = {
+  admin: "Portcullis.Admin",
+  reviewer: "Portcullis.Reviewer",
+  reader: "Portcullis.Reader",
+};
 
 /**
  * Bearer tokens for REST tests. `automation()` is a real client-credentials token from the
@@ -19,7 +23,10 @@ const ROLE_CLAIMS: Record<Role, string> = { admin: "Portcullis.Admin", reviewer:
 export function testTokens(coordinates: () => SandboxCoordinates, sandboxDataDir: () => string) {
   const state = () => loadOrCreateIdentityState(path.join(sandboxDataDir(), "sandbox"));
 
-  async function sign(overrides: JWTPayload, options: { algorithm?: "RS256" | "HS256"; tenant?: "home" | "other" } = {}): Promise<string> {
+  async function sign(
+    overrides: JWTPayload,
+    options: { algorithm?: "RS256" | "HS256"; tenant?: "home" | "other" } = {},
+  ): Promise<string> {
     const c = coordinates();
     const tenant = (await state())[options.tenant ?? "home"];
     const now = Math.floor(Date.now() / 1000);
@@ -38,29 +45,47 @@ export function testTokens(coordinates: () => SandboxCoordinates, sandboxDataDir
       ...overrides,
     };
     const payload = Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
-    const jwt = new SignJWT(payload).setProtectedHeader({ alg: options.algorithm ?? "RS256", kid: tenant.signingKey.kid, typ: "JWT" });
+    const jwt = new SignJWT(payload).setProtectedHeader({
+      alg: options.algorithm ?? "RS256",
+      kid: tenant.signingKey.kid,
+      typ: "JWT",
+    });
     if ((options.algorithm ?? "RS256") === "RS256") return jwt.sign(await importJWK(tenant.signingKey, "RS256"));
     // The algorithm-confusion attack: the tenant's public key used as an HMAC secret.
     const { d: _private, ...publicJwk } = tenant.signingKey;
-    return jwt.sign(new TextEncoder().encode(String(createPublicKey({ key: publicJwk, format: "jwk" }).export({ type: "spki", format: "pem" }))));
+    return jwt.sign(
+      new TextEncoder().encode(
+        String(createPublicKey({ key: publicJwk, format: "jwk" }).export({ type: "spki", format: "pem" })),
+      ),
+    );
   }
 
   return {
     async automation(): Promise<string> {
       const c = coordinates();
       const msal = new ConfidentialClientApplication(
-        msalConfiguration(resolveEntraConfig({ tenantId: c.tenantId, ...c.automationClient, authorityHost: c.authorityHost })),
+        msalConfiguration(
+          resolveEntraConfig({ tenantId: c.tenantId, ...c.automationClient, authorityHost: c.authorityHost }),
+        ),
       );
       const result = await msal.acquireTokenByClientCredential({ scopes: [`${c.apiAudience}/.default`] });
       if (!result) throw new Error("MSAL returned no token");
       return result.accessToken;
     },
-    user: (role: Role | "none", claims: JWTPayload = {}) => sign({ roles: role === "none" ? [] : [ROLE_CLAIMS[role]], ...claims }),
+    user: (role: Role | "none", claims: JWTPayload = {}) =>
+      sign({ roles: role === "none" ? [] : [ROLE_CLAIMS[role]], ...claims }),
     forged: sign,
     /** A genuinely signed token of the provider's second tenant. */
     otherTenant: async () => {
       const other = (await state()).other;
-      return sign({ iss: `${coordinates().authorityHost}/${other.tenantId}/v2.0`, tid: other.tenantId, roles: [ROLE_CLAIMS.admin] }, { tenant: "other" });
+      return sign(
+        {
+          iss: `${coordinates().authorityHost}/${other.tenantId}/v2.0`,
+          tid: other.tenantId,
+          roles: [ROLE_CLAIMS.admin],
+        },
+        { tenant: "other" },
+      );
     },
     unsigned(payload: JWTPayload): string {
       const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");

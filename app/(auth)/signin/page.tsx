@@ -13,7 +13,11 @@ const REASONS: Record<string, string> = {
 };
 
 /** Public by design (ROUTE_ACCESS "/signin"): it is where everyone without a session lands. */
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const returnTo = safeReturnTo(typeof params.returnTo === "string" ? params.returnTo : undefined);
   const reason = typeof params.reason === "string" ? REASONS[params.reason] : undefined;

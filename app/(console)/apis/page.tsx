@@ -17,22 +17,40 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ApisPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await guardPage("/apis");
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
+  );
   const parsed = apiListQuerySchema.safeParse(raw);
-  const [instances, page] = await Promise.all([listInstances(ctx, { limit: 200 }), parsed.success ? orStalePage(listApis(ctx, parsed.data)) : { items: [], nextCursor: null }]);
+  const [instances, page] = await Promise.all([
+    listInstances(ctx, { limit: 200 }),
+    parsed.success ? orStalePage(listApis(ctx, parsed.data)) : { items: [], nextCursor: null },
+  ]);
   const errors = parsed.success ? [] : formatZodIssues(parsed.error);
   const filtered = Boolean(raw.search || raw.instanceId);
-  const filterQuery = new URLSearchParams(Object.entries(raw).filter(([key]) => key === "search" || key === "instanceId"));
+  const filterQuery = new URLSearchParams(
+    Object.entries(raw).filter(([key]) => key === "search" || key === "instanceId"),
+  );
 
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">APIs</h1>
-        <p className="text-sm text-slate-600">The APIs discovered in your APIM instances, with their access profile and last deployment.</p>
+        <p className="text-sm text-slate-600">
+          The APIs discovered in your APIM instances, with their access profile and last deployment.
+        </p>
       </div>
-      <ApiFilters search={raw.search ?? ""} instanceId={raw.instanceId ?? ""} instances={instances.items} errors={errors} />
+      <ApiFilters
+        search={raw.search ?? ""}
+        instanceId={raw.instanceId ?? ""}
+        instances={instances.items}
+        errors={errors}
+      />
 
-      {"stale" in page ? <Alert tone="error" title="That page link is no longer valid.">Start again from the first page.</Alert> : null}
+      {"stale" in page ? (
+        <Alert tone="error" title="That page link is no longer valid.">
+          Start again from the first page.
+        </Alert>
+      ) : null}
       {page.items.length > 0 ? (
         <ApiTable apis={page.items} />
       ) : filtered || errors.length > 0 ? (
@@ -54,7 +72,10 @@ export default async function ApisPage({ searchParams }: { searchParams: SearchP
           </Link>
         ) : null}
         {page.nextCursor ? (
-          <Link className={buttonStyles.secondary} href={`/apis?${new URLSearchParams({ ...Object.fromEntries(filterQuery), cursor: page.nextCursor })}`}>
+          <Link
+            className={buttonStyles.secondary}
+            href={`/apis?${new URLSearchParams({ ...Object.fromEntries(filterQuery), cursor: page.nextCursor })}`}
+          >
             Next page
           </Link>
         ) : null}

@@ -24,7 +24,9 @@ const FILTERS = [
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await guardPage("/audit");
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
+  );
   const parsed = auditFilterSchema.safeParse(raw);
   const errors = parsed.success ? [] : formatZodIssues(parsed.error);
   const page = parsed.success ? await listAuditEvents(ctx, parsed.data) : { items: [], nextCursor: null };
@@ -36,16 +38,29 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Audit history</h1>
-          <p className="text-sm text-slate-600">Every change, sign-in and denied attempt, hash-chained so tampering shows.</p>
+          <p className="text-sm text-slate-600">
+            Every change, sign-in and denied attempt, hash-chained so tampering shows.
+          </p>
         </div>
         <div className="flex flex-wrap gap-2">
-          <Link className={buttonStyles.secondary} href={`/audit?${new URLSearchParams({ ...Object.fromEntries(filterQuery), verify: "1" })}`}>
+          <Link
+            className={buttonStyles.secondary}
+            href={`/audit?${new URLSearchParams({ ...Object.fromEntries(filterQuery), verify: "1" })}`}
+          >
             Verify chain
           </Link>
-          <a className={buttonStyles.secondary} href={`/audit/export?${new URLSearchParams({ ...Object.fromEntries(filterQuery), format: "csv" })}`} download>
+          <a
+            className={buttonStyles.secondary}
+            href={`/audit/export?${new URLSearchParams({ ...Object.fromEntries(filterQuery), format: "csv" })}`}
+            download
+          >
             Export CSV
           </a>
-          <a className={buttonStyles.secondary} href={`/audit/export?${new URLSearchParams({ ...Object.fromEntries(filterQuery), format: "ndjson" })}`} download>
+          <a
+            className={buttonStyles.secondary}
+            href={`/audit/export?${new URLSearchParams({ ...Object.fromEntries(filterQuery), format: "ndjson" })}`}
+            download
+          >
             Export NDJSON (verifiable)
           </a>
         </div>
@@ -53,8 +68,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
 
       {verification ? (
         verification.ok ? (
-          <Alert tone="success" title={`The chain verifies: ${verification.eventsChecked} events, none altered or missing.`}>
-            Head hash <code className="break-all font-mono text-xs">{verification.headHash}</code> — keep it elsewhere to detect a rewritten history later.
+          <Alert
+            tone="success"
+            title={`The chain verifies: ${verification.eventsChecked} events, none altered or missing.`}
+          >
+            Head hash <code className="break-all font-mono text-xs">{verification.headHash}</code> — keep it elsewhere
+            to detect a rewritten history later.
           </Alert>
         ) : (
           <Alert tone="error" title={`The chain is broken at event ${verification.firstBad?.seq}.`}>
@@ -63,7 +82,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         )
       ) : null}
 
-      <form method="get" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter events">
+      <form
+        method="get"
+        className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6"
+        aria-label="Filter events"
+      >
         {FILTERS.map((f) => (
           <TextField
             key={f.name}
@@ -93,13 +116,27 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             <caption className="sr-only">Audit events, newest first</caption>
             <thead className="bg-slate-50 text-xs uppercase text-slate-600">
               <tr>
-                <th scope="col" className="px-3 py-2">#</th>
-                <th scope="col" className="px-3 py-2">Time</th>
-                <th scope="col" className="px-3 py-2">Actor</th>
-                <th scope="col" className="px-3 py-2">Action</th>
-                <th scope="col" className="px-3 py-2">Target</th>
-                <th scope="col" className="px-3 py-2">Outcome</th>
-                <th scope="col" className="px-3 py-2">More</th>
+                <th scope="col" className="px-3 py-2">
+                  #
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Time
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Actor
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Action
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Target
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Outcome
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  More
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -111,7 +148,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         </div>
       )}
       {page.nextCursor ? (
-        <Link className={buttonStyles.secondary} href={`/audit?${new URLSearchParams({ ...Object.fromEntries(filterQuery), cursor: page.nextCursor })}`}>
+        <Link
+          className={buttonStyles.secondary}
+          href={`/audit?${new URLSearchParams({ ...Object.fromEntries(filterQuery), cursor: page.nextCursor })}`}
+        >
           Older events
         </Link>
       ) : null}

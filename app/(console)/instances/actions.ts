@@ -11,7 +11,10 @@ import { parseInput } from "@/lib/validation";
 import { actionError } from "../action-error";
 import { formFields } from "../form-fields";
 
-export async function registerInstanceAction(_previous: FormState<InstanceView>, formData: FormData): Promise<FormState<InstanceView>> {
+export async function registerInstanceAction(
+  _previous: FormState<InstanceView>,
+  formData: FormData,
+): Promise<FormState<InstanceView>> {
   try {
     const ctx = await guardAction("config.write", "instance.register");
     const input = parseInput(instanceInputSchema, formFields(formData), "instance");
@@ -32,7 +35,10 @@ export async function syncInstanceAction(_previous: FormState<string>, formData:
     const input = parseInput(syncInputSchema, formFields(formData));
     const { instance, added, updated, gone, total } = await syncInstance(ctx, input);
     refresh();
-    return { status: "done", result: `Synced ${instance.name}: ${total} APIs in APIM — ${added} added, ${updated} updated, ${gone} gone (kept and marked gone).` };
+    return {
+      status: "done",
+      result: `Synced ${instance.name}: ${total} APIs in APIM — ${added} added, ${updated} updated, ${gone} gone (kept and marked gone).`,
+    };
   } catch (error) {
     return actionError(error);
   }

@@ -30,11 +30,17 @@ export default async function InstancesPage() {
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold">Instances</h1>
-        <p className="text-sm text-slate-600">The Azure API Management services Portcullis manages. Syncing discovers their APIs; nothing in APIM changes.</p>
+        <p className="text-sm text-slate-600">
+          The Azure API Management services Portcullis manages. Syncing discovers their APIs; nothing in APIM changes.
+        </p>
       </div>
 
       {instances.length === 0 ? (
-        <Alert title="No instance is registered yet.">{canWrite ? "Register one below with its ARM coordinates." : "An administrator registers the APIM services Portcullis manages."}</Alert>
+        <Alert title="No instance is registered yet.">
+          {canWrite
+            ? "Register one below with its ARM coordinates."
+            : "An administrator registers the APIM services Portcullis manages."}
+        </Alert>
       ) : (
         <ul className="space-y-4">
           {instances.map((instance) => (
@@ -43,7 +49,12 @@ export default async function InstancesPage() {
                 instance={instance}
                 actions={
                   canWrite ? (
-                    <ButtonForm action={syncInstanceAction} fields={{ instanceId: instance.id }} busyText="Syncing…" errorTitle={`Sync of ${instance.name} failed`}>
+                    <ButtonForm
+                      action={syncInstanceAction}
+                      fields={{ instanceId: instance.id }}
+                      busyText="Syncing…"
+                      errorTitle={`Sync of ${instance.name} failed`}
+                    >
                       Sync APIs<span className="sr-only"> of {instance.name}</span>
                     </ButtonForm>
                   ) : undefined

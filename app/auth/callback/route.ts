@@ -15,7 +15,9 @@ export async function GET(request: Request): Promise<Response> {
   const appUrl = getConfig().appUrl;
   try {
     const done = await completeSignIn({ callbackParams: new URL(request.url).searchParams, meta });
-    const response = NextResponse.redirect(new URL(done.hasRole ? done.returnTo : "/no-role", appUrl), { headers: { "cache-control": "no-store" } });
+    const response = NextResponse.redirect(new URL(done.hasRole ? done.returnTo : "/no-role", appUrl), {
+      headers: { "cache-control": "no-store" },
+    });
     response.cookies.set({
       name: SESSION_COOKIE,
       value: done.cookieValue,
@@ -27,7 +29,10 @@ export async function GET(request: Request): Promise<Response> {
     });
     return response;
   } catch (error) {
-    log.warn({ requestId: meta.requestId, reason: isAppError(error) ? error.message : String(error) }, "sign-in failed");
+    log.warn(
+      { requestId: meta.requestId, reason: isAppError(error) ? error.message : String(error) },
+      "sign-in failed",
+    );
     if (!isAppError(error)) log.error({ err: error, requestId: meta.requestId }, "sign-in error");
     return NextResponse.redirect(new URL("/signin?reason=failed", appUrl));
   }

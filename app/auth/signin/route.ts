@@ -10,6 +10,9 @@ export async function GET(request: Request): Promise<Response> {
     return NextResponse.redirect(url, { headers: { "cache-control": "no-store" } });
   } catch (error) {
     const problem = toProblem(error, requestMetaFrom(request.headers).requestId);
-    return new Response(`Sign-in cannot start: ${problem.detail}`, { status: problem.status, headers: { "content-type": "text/plain" } });
+    return new Response(`Sign-in cannot start: ${problem.detail}`, {
+      status: problem.status,
+      headers: { "content-type": "text/plain" },
+    });
   }
 }

@@ -1,7 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { startTransition, useActionState, useDeferredValue, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import {
+  startTransition,
+  useActionState,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+} from "react";
 import { ErrorSummary } from "@/components/forms/error-summary";
 import { IDLE, type FormAction } from "@/components/forms/form-state";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -48,7 +57,8 @@ export function AccessProfileEditor({ apiId, initial, etag, offerAdopt, action }
   // Errors are tied to the items as they were sent, so removing one item does not move its error to another.
   const errors = useMemo(() => {
     const byField = new Map<string, string>();
-    if (state.status === "error") for (const field of state.fields) byField.set(fieldKeyOf(field.path, sent) ?? "", field.message);
+    if (state.status === "error")
+      for (const field of state.fields) byField.set(fieldKeyOf(field.path, sent) ?? "", field.message);
     return byField;
   }, [state, sent]);
 
@@ -113,7 +123,9 @@ export function AccessProfileEditor({ apiId, initial, etag, offerAdopt, action }
           <h2 id="caller-title" className="text-lg font-semibold">
             Caller authentication
           </h2>
-          <p className="text-sm text-slate-600">Which callers APIM lets in. It is checked first, in front of backend authentication, never instead of it.</p>
+          <p className="text-sm text-slate-600">
+            Which callers APIM lets in. It is checked first, in front of backend authentication, never instead of it.
+          </p>
           <CallerAuthFields {...fields} />
         </section>
 

@@ -6,14 +6,22 @@ import { RadioGroup } from "./radio-group";
 
 const MODES = [
   { value: "apiKey", label: "API key", hint: "A secret named value, sent to the backend in a header." },
-  { value: "managedIdentity", label: "Managed identity", hint: "APIM's managed identity gets a Microsoft Entra token for the backend." },
+  {
+    value: "managedIdentity",
+    label: "Managed identity",
+    hint: "APIM's managed identity gets a Microsoft Entra token for the backend.",
+  },
   { value: "none", label: "None", hint: "APIM sends no credentials of its own (the backend must not need any)." },
 ] as const;
 
 /** How APIM authenticates to the model backend. */
 export function BackendAuthFields({ model, update, errors }: EditorFieldsProps) {
   const backend = model.backendAuth;
-  const text = (name: "namedValue" | "headerName" | "resource" | "clientId" | "backendId" | "backendUrl", label: string, extra: { placeholder?: string } = {}) => (
+  const text = (
+    name: "namedValue" | "headerName" | "resource" | "clientId" | "backendId" | "backendUrl",
+    label: string,
+    extra: { placeholder?: string } = {},
+  ) => (
     <TextField
       id={fieldDomId(`backendAuth.${name}`)}
       label={label}
@@ -58,10 +66,20 @@ export function BackendAuthFields({ model, update, errors }: EditorFieldsProps) 
             options={[
               {
                 value: "policy",
-                label: backend.mode === "apiKey" ? "The policy (set-header)" : "The policy (authentication-managed-identity)",
-                hint: backend.mode === "apiKey" ? PROFILE_HINTS.deliveryPolicy : "The policy gets a token and sets the Authorization header.",
+                label:
+                  backend.mode === "apiKey"
+                    ? "The policy (set-header)"
+                    : "The policy (authentication-managed-identity)",
+                hint:
+                  backend.mode === "apiKey"
+                    ? PROFILE_HINTS.deliveryPolicy
+                    : "The policy gets a token and sets the Authorization header.",
               },
-              { value: "backend", label: "An APIM backend entity (set-backend-service)", hint: PROFILE_HINTS.deliveryBackend },
+              {
+                value: "backend",
+                label: "An APIM backend entity (set-backend-service)",
+                hint: PROFILE_HINTS.deliveryBackend,
+              },
             ]}
             value={backend.delivery}
             onChange={(delivery) => update((draft) => void (draft.backendAuth.delivery = delivery))}

@@ -7,9 +7,21 @@ import { RadioGroup } from "./radio-group";
 import { StringListField } from "./string-list-field";
 
 const MODES = [
-  { value: "none", label: "None", hint: "APIM lets every caller through to backend authentication (subscription keys still apply)." },
-  { value: "entra", label: "Microsoft Entra token", hint: "validate-azure-ad-token: tokens from one tenant, for the client applications you list." },
-  { value: "jwt", label: "Any OpenID Connect token", hint: "validate-jwt: tokens from the issuers of an OpenID configuration." },
+  {
+    value: "none",
+    label: "None",
+    hint: "APIM lets every caller through to backend authentication (subscription keys still apply).",
+  },
+  {
+    value: "entra",
+    label: "Microsoft Entra token",
+    hint: "validate-azure-ad-token: tokens from one tenant, for the client applications you list.",
+  },
+  {
+    value: "jwt",
+    label: "Any OpenID Connect token",
+    hint: "validate-jwt: tokens from the issuers of an OpenID configuration.",
+  },
 ] as const;
 
 type ListName = "clientApplicationIds" | "issuers" | "audiences";
@@ -31,7 +43,12 @@ export function CallerAuthFields(props: EditorFieldsProps) {
       focusLater={focusLater}
     />
   );
-  const text = (path: "tenantId" | "openIdConfigUrl", label: string, hint: string | undefined, placeholder?: string) => (
+  const text = (
+    path: "tenantId" | "openIdConfigUrl",
+    label: string,
+    hint: string | undefined,
+    placeholder?: string,
+  ) => (
     <TextField
       id={fieldDomId(`callerAuth.${path}`)}
       label={label}
@@ -71,13 +88,23 @@ export function CallerAuthFields(props: EditorFieldsProps) {
       {caller.mode === "entra" ? (
         <>
           {text("tenantId", "Tenant", PROFILE_HINTS.tenantId, "contoso.onmicrosoft.com or a tenant id")}
-          {list("clientApplicationIds", "Client application ids", "Client application id", PROFILE_HINTS.clientApplicationIds)}
+          {list(
+            "clientApplicationIds",
+            "Client application ids",
+            "Client application id",
+            PROFILE_HINTS.clientApplicationIds,
+          )}
           {list("audiences", "Audiences (optional)", "Audience", PROFILE_HINTS.entraAudiences)}
         </>
       ) : null}
       {caller.mode === "jwt" ? (
         <>
-          {text("openIdConfigUrl", "OpenID configuration URL", PROFILE_HINTS.openIdConfigUrl, "https://…/.well-known/openid-configuration")}
+          {text(
+            "openIdConfigUrl",
+            "OpenID configuration URL",
+            PROFILE_HINTS.openIdConfigUrl,
+            "https://…/.well-known/openid-configuration",
+          )}
           {list("issuers", "Issuers", "Issuer", PROFILE_HINTS.issuers)}
           {list("audiences", "Audiences", "Audience", PROFILE_HINTS.jwtAudiences)}
         </>

@@ -20,13 +20,29 @@ export function ClaimsField({ model, update, errors, newKey, focusLater }: Edito
     });
   const add = () => {
     const key = newKey();
-    update((draft) => void draft.callerAuth.requiredClaims.push({ key, name: "", match: "all", separator: "", values: [{ key: newKey(), value: "" }] }));
+    update(
+      (draft) =>
+        void draft.callerAuth.requiredClaims.push({
+          key,
+          name: "",
+          match: "all",
+          separator: "",
+          values: [{ key: newKey(), value: "" }],
+        }),
+    );
     focusLater(fieldDomId(`${listKey}.${key}.name`));
   };
   return (
-    <fieldset className="space-y-3" {...fieldAria(`${fieldDomId(listKey)}-list`, { hint: PROFILE_HINTS.requiredClaims, error: errors.get(listKey) })}>
+    <fieldset
+      className="space-y-3"
+      {...fieldAria(`${fieldDomId(listKey)}-list`, { hint: PROFILE_HINTS.requiredClaims, error: errors.get(listKey) })}
+    >
       <legend className={fieldStyles.label}>Required claims</legend>
-      <FieldMessages id={`${fieldDomId(listKey)}-list`} hint={PROFILE_HINTS.requiredClaims} error={errors.get(listKey)} />
+      <FieldMessages
+        id={`${fieldDomId(listKey)}-list`}
+        hint={PROFILE_HINTS.requiredClaims}
+        error={errors.get(listKey)}
+      />
       {claims.map((claim, index) => {
         const key = `${listKey}.${claim.key}`;
         return (
@@ -49,7 +65,9 @@ export function ClaimsField({ model, update, errors, newKey, focusLater }: Edito
                 hint={PROFILE_HINTS.claimMatch}
                 error={errors.get(`${key}.match`)}
                 value={claim.match}
-                onChange={(event) => change(claim.key, (c) => void (c.match = event.target.value === "any" ? "any" : "all"))}
+                onChange={(event) =>
+                  change(claim.key, (c) => void (c.match = event.target.value === "any" ? "any" : "all"))
+                }
               >
                 <option value="all">all values</option>
                 <option value="any">any value</option>
@@ -80,7 +98,12 @@ export function ClaimsField({ model, update, errors, newKey, focusLater }: Edito
               type="button"
               className={buttonStyles.secondary}
               onClick={() => {
-                update((draft) => void (draft.callerAuth.requiredClaims = draft.callerAuth.requiredClaims.filter((c) => c.key !== claim.key)));
+                update(
+                  (draft) =>
+                    void (draft.callerAuth.requiredClaims = draft.callerAuth.requiredClaims.filter(
+                      (c) => c.key !== claim.key,
+                    )),
+                );
                 focusLater(fieldDomId(listKey));
               }}
             >
@@ -89,7 +112,12 @@ export function ClaimsField({ model, update, errors, newKey, focusLater }: Edito
           </fieldset>
         );
       })}
-      <button type="button" id={fieldDomId(listKey)} className="text-sm font-semibold text-blue-700 underline" onClick={add}>
+      <button
+        type="button"
+        id={fieldDomId(listKey)}
+        className="text-sm font-semibold text-blue-700 underline"
+        onClick={add}
+      >
         Add required claim
       </button>
     </fieldset>

@@ -19,12 +19,17 @@ export function PolicyPreview({ model }: { model: ProfileModel }) {
         Policy preview
       </h2>
       {"xml" in result ? (
-        <pre tabIndex={0} aria-label="Rendered policy XML" className="mt-2 max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
+        <pre
+          tabIndex={0}
+          aria-label="Rendered policy XML"
+          className="mt-2 max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
+        >
           {result.xml}
         </pre>
       ) : (
         <p className="mt-2 text-sm text-slate-600">
-          The preview appears when the profile is complete ({result.problems} {result.problems === 1 ? "field needs" : "fields need"} attention; saving lists them).
+          The preview appears when the profile is complete ({result.problems}{" "}
+          {result.problems === 1 ? "field needs" : "fields need"} attention; saving lists them).
         </p>
       )}
     </section>

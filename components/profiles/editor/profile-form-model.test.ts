@@ -15,17 +15,36 @@ const profiles: AccessProfile[] = [
     },
   },
   {
-    backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", clientId: "31111111-2222-3333-4444-555555555555", delivery: "backend", backendId: "be", backendUrl: "https://x.openai.azure.com/openai" },
-    callerAuth: { mode: "jwt", openIdConfigUrl: "https://login.example.com/.well-known/openid-configuration", issuers: ["https://login.example.com/"], audiences: ["api://chat"], requiredClaims: [] },
+    backendAuth: {
+      mode: "managedIdentity",
+      resource: "https://cognitiveservices.azure.com",
+      clientId: "31111111-2222-3333-4444-555555555555",
+      delivery: "backend",
+      backendId: "be",
+      backendUrl: "https://x.openai.azure.com/openai",
+    },
+    callerAuth: {
+      mode: "jwt",
+      openIdConfigUrl: "https://login.example.com/.well-known/openid-configuration",
+      issuers: ["https://login.example.com/"],
+      audiences: ["api://chat"],
+      requiredClaims: [],
+    },
   },
-  { backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "policy" }, callerAuth: { mode: "none" } },
+  {
+    backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "policy" },
+    callerAuth: { mode: "none" },
+  },
   { backendAuth: { mode: "none" }, callerAuth: { mode: "none" } },
 ];
 
 describe("the profile editor's form model", () => {
-  it.each(profiles.map((p) => [`${p.backendAuth.mode}/${p.callerAuth.mode}`, p] as const))("gives back the profile it was made from (%s)", (_name, profile) => {
-    expect(validateAccessProfile(profileFromModel(modelFromProfile(profile)))).toEqual({ ok: true, profile });
-  });
+  it.each(profiles.map((p) => [`${p.backendAuth.mode}/${p.callerAuth.mode}`, p] as const))(
+    "gives back the profile it was made from (%s)",
+    (_name, profile) => {
+      expect(validateAccessProfile(profileFromModel(modelFromProfile(profile)))).toEqual({ ok: true, profile });
+    },
+  );
 
   it("keeps the other mode's fields while a mode is switched back and forth", () => {
     const model = modelFromProfile(profiles[0]!);
@@ -44,7 +63,14 @@ describe("the profile editor's form model", () => {
 
     expect(profileFromModel(model)).toEqual({
       backendAuth: { mode: "none" },
-      callerAuth: { mode: "entra", tenantId: "contoso.com", clientApplicationIds: ["", "11111111-2222-3333-4444-555555555555"], audiences: [], requiredClaims: [], failedValidation: { httpCode: "4o1" } },
+      callerAuth: {
+        mode: "entra",
+        tenantId: "contoso.com",
+        clientApplicationIds: ["", "11111111-2222-3333-4444-555555555555"],
+        audiences: [],
+        requiredClaims: [],
+        failedValidation: { httpCode: "4o1" },
+      },
     });
   });
 
@@ -59,7 +85,9 @@ describe("the profile editor's form model", () => {
     sent.callerAuth.clientApplicationIds.splice(0, 1);
 
     expect(fieldKeyOf("callerAuth.clientApplicationIds[0]", sent)).toBe("callerAuth.clientApplicationIds.app1");
-    expect(fieldKeyOf("callerAuth.requiredClaims[0].values[1]", sent)).toBe("callerAuth.requiredClaims.claim0.values.claim0v1");
+    expect(fieldKeyOf("callerAuth.requiredClaims[0].values[1]", sent)).toBe(
+      "callerAuth.requiredClaims.claim0.values.claim0v1",
+    );
     expect(fieldKeyOf("callerAuth.requiredClaims[0].name", sent)).toBe("callerAuth.requiredClaims.claim0.name");
     expect(fieldKeyOf("callerAuth.tenantId", sent)).toBe("callerAuth.tenantId");
     expect(fieldKeyOf("callerAuth.failedValidation", sent)).toBe("callerAuth.failedValidation.httpCode");

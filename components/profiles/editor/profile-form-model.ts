@@ -44,10 +44,13 @@ export interface ProfileModel {
 }
 
 /** Keys for items that exist when the page is rendered: deterministic, so server and browser agree. */
-const items = (values: readonly string[] | undefined, prefix: string): ListItem[] => (values ?? []).map((value, index) => ({ key: `${prefix}${index}`, value }));
+const items = (values: readonly string[] | undefined, prefix: string): ListItem[] =>
+  (values ?? []).map((value, index) => ({ key: `${prefix}${index}`, value }));
 
 /** The editor's state for a profile, or for the halves of one that are known (null: start from defaults). */
-export function modelFromProfile(profile: { backendAuth: BackendAuth | null; callerAuth: CallerAuth | null } | null): ProfileModel {
+export function modelFromProfile(
+  profile: { backendAuth: BackendAuth | null; callerAuth: CallerAuth | null } | null,
+): ProfileModel {
   const backend = profile?.backendAuth ?? { mode: "none" as const };
   const caller = profile?.callerAuth ?? { mode: "none" as const };
   return {
@@ -77,7 +80,10 @@ export function modelFromProfile(profile: { backendAuth: BackendAuth | null; cal
         values: items(claim.values, `claim${index}v`),
       })),
       failedValidation: {
-        httpCode: caller.mode !== "none" && caller.failedValidation?.httpCode !== undefined ? String(caller.failedValidation.httpCode) : "",
+        httpCode:
+          caller.mode !== "none" && caller.failedValidation?.httpCode !== undefined
+            ? String(caller.failedValidation.httpCode)
+            : "",
         message: caller.mode !== "none" ? (caller.failedValidation?.message ?? "") : "",
       },
     },
@@ -96,10 +102,22 @@ export function profileFromModel(model: ProfileModel): unknown {
 function backendFromModel(b: ProfileModel["backendAuth"]): unknown {
   const viaBackend = b.delivery === "backend" ? { backendId: b.backendId.trim(), backendUrl: b.backendUrl.trim() } : {};
   if (b.mode === "apiKey") {
-    return { mode: "apiKey", namedValue: b.namedValue.trim(), headerName: b.headerName.trim(), delivery: b.delivery === "backend" ? "backend" : "setHeader", ...viaBackend };
+    return {
+      mode: "apiKey",
+      namedValue: b.namedValue.trim(),
+      headerName: b.headerName.trim(),
+      delivery: b.delivery === "backend" ? "backend" : "setHeader",
+      ...viaBackend,
+    };
   }
   if (b.mode === "managedIdentity") {
-    return { mode: "managedIdentity", resource: b.resource.trim(), ...optional("clientId", b.clientId), delivery: b.delivery, ...viaBackend };
+    return {
+      mode: "managedIdentity",
+      resource: b.resource.trim(),
+      ...optional("clientId", b.clientId),
+      delivery: b.delivery,
+      ...viaBackend,
+    };
   }
   return { mode: "none" };
 }
@@ -109,10 +127,21 @@ function callerFromModel(c: ProfileModel["callerAuth"]): unknown {
   const values = (list: ListItem[]) => list.map((item) => item.value.trim());
   const common = {
     audiences: values(c.audiences),
-    requiredClaims: c.requiredClaims.map((claim) => ({ name: claim.name.trim(), match: claim.match, ...optional("separator", claim.separator, false), values: values(claim.values) })),
+    requiredClaims: c.requiredClaims.map((claim) => ({
+      name: claim.name.trim(),
+      match: claim.match,
+      ...optional("separator", claim.separator, false),
+      values: values(claim.values),
+    })),
     ...failedValidationFromModel(c.failedValidation),
   };
-  if (c.mode === "entra") return { mode: "entra", tenantId: c.tenantId.trim(), clientApplicationIds: values(c.clientApplicationIds), ...common };
+  if (c.mode === "entra")
+    return {
+      mode: "entra",
+      tenantId: c.tenantId.trim(),
+      clientApplicationIds: values(c.clientApplicationIds),
+      ...common,
+    };
   return { mode: "jwt", openIdConfigUrl: c.openIdConfigUrl.trim(), issuers: values(c.issuers), ...common };
 }
 

@@ -7,7 +7,10 @@ function hintOf(schema: z.ZodType | undefined): string | undefined {
   while (current && typeof current === "object") {
     const { description } = current as { description?: string };
     if (description) return description;
-    current = "unwrap" in current && typeof current.unwrap === "function" ? (current as { unwrap(): unknown }).unwrap() : undefined;
+    current =
+      "unwrap" in current && typeof current.unwrap === "function"
+        ? (current as { unwrap(): unknown }).unwrap()
+        : undefined;
   }
   return undefined;
 }
@@ -19,7 +22,9 @@ const [apiKey, managedIdentity] = backendAuthSchema.options;
 const [apiKeyByHeader, apiKeyByBackend] = apiKey.options.map(shapeOf);
 const [identityByPolicy] = managedIdentity.options.map(shapeOf);
 const [, entra, jwt] = callerAuthSchema.options.map(shapeOf);
-const claim = shapeOf((callerAuthSchema.options[1].shape.requiredClaims.unwrap() as unknown as { element: unknown }).element);
+const claim = shapeOf(
+  (callerAuthSchema.options[1].shape.requiredClaims.unwrap() as unknown as { element: unknown }).element,
+);
 
 /**
  * Field hints of the access profile editor, taken from the schema's descriptions so the

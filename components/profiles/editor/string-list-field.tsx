@@ -56,7 +56,13 @@ export function StringListField({
                     <input
                       id={id}
                       value={item.value}
-                      onChange={(event) => onChange(items.map((other) => (other.key === item.key ? { ...other, value: event.target.value } : other)))}
+                      onChange={(event) =>
+                        onChange(
+                          items.map((other) =>
+                            other.key === item.key ? { ...other, value: event.target.value } : other,
+                          ),
+                        )
+                      }
                       className={fieldStyles.input}
                       autoComplete="off"
                       spellCheck={false}
@@ -71,7 +77,11 @@ export function StringListField({
                       focusLater(listId);
                     }}
                   >
-                    Remove<span className="sr-only"> {itemLabel.toLowerCase()} {index + 1}</span>
+                    Remove
+                    <span className="sr-only">
+                      {" "}
+                      {itemLabel.toLowerCase()} {index + 1}
+                    </span>
                   </button>
                 </div>
                 <FieldMessages id={id} error={error} />

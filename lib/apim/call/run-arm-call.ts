@@ -1,5 +1,12 @@
 import { toAppError } from "../errors/map-arm-error";
-import { newArmCallState, runInArmCall, traceOf, type ArmCallOptions, type ArmCallState, type ArmResult } from "./arm-call";
+import {
+  newArmCallState,
+  runInArmCall,
+  traceOf,
+  type ArmCallOptions,
+  type ArmCallState,
+  type ArmResult,
+} from "./arm-call";
 
 /**
  * Runs one client operation as one ARM call: its own correlation id, deadline and retry

@@ -7,7 +7,8 @@
  *   await Promise.all(apis.map((api) => limit(() => client.getApiPolicy(api.name))));
  */
 export function limitConcurrency(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, not ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`concurrency must be a positive integer, not ${concurrency}`);
   let running = 0;
   const waiting: Array<() => void> = [];
 

@@ -35,7 +35,10 @@ export function armErrorOf(bodyText: string | null | undefined): ArmErrorBody | 
 }
 
 function toDetail(entry: unknown): ArmErrorDetail {
-  const { code, target, message } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
+  const { code, target, message } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<
+    string,
+    unknown
+  >;
   return { code: text(code), target: text(target), message: text(message) };
 }
 

@@ -9,8 +9,12 @@ const always = (reply: FakeReply) => () => reply;
 
 describe("ARM failures as AppErrors", () => {
   it("412 → precondition_failed with ARM's code and the trace", async () => {
-    const arm = fakeArm(always({ status: 412, body: armError("ValidationError", "Resource was modified since last retrieval.") }));
-    const error = await appErrorOf(arm.client().putApiPolicy("openai", "<policies />", { etag: '"v1"' }, { correlationId: "c-1" }));
+    const arm = fakeArm(
+      always({ status: 412, body: armError("ValidationError", "Resource was modified since last retrieval.") }),
+    );
+    const error = await appErrorOf(
+      arm.client().putApiPolicy("openai", "<policies />", { etag: '"v1"' }, { correlationId: "c-1" }),
+    );
     expect(error.code).toBe("precondition_failed");
     expect(error.message).toMatch(/^Policy of API 'openai' was modified since it was last read/);
     expect(error.details).toEqual({
@@ -32,8 +36,17 @@ describe("ARM failures as AppErrors", () => {
   });
 
   it("400 ValidationError → bad_request keeping ARM's details, with the policy error's location", async () => {
-    const detail = { code: "ValidationError", target: "set-backend-service", message: "Error in element 'set-backend-service' on line 3, column 10: Backend 'nope' not found" };
-    const arm = fakeArm(always({ status: 400, body: armError("ValidationError", "One or more fields contain incorrect values:", [detail]) }));
+    const detail = {
+      code: "ValidationError",
+      target: "set-backend-service",
+      message: "Error in element 'set-backend-service' on line 3, column 10: Backend 'nope' not found",
+    };
+    const arm = fakeArm(
+      always({
+        status: 400,
+        body: armError("ValidationError", "One or more fields contain incorrect values:", [detail]),
+      }),
+    );
     const error = await appErrorOf(arm.client().putApiPolicy("openai", "<policies />", "absent"));
     expect(error.code).toBe("bad_request");
     expect(error.fields).toEqual([{ path: "set-backend-service", message: detail.message }]);
@@ -43,7 +56,9 @@ describe("ARM failures as AppErrors", () => {
   });
 
   it.each([401, 403])("%i → upstream saying Portcullis's identity lacks rights", async (status) => {
-    const arm = fakeArm(always({ status, body: armError("AuthorizationFailed", "The client does not have authorization") }));
+    const arm = fakeArm(
+      always({ status, body: armError("AuthorizationFailed", "The client does not have authorization") }),
+    );
     const error = await appErrorOf(arm.client().listApis());
     expect(error.code).toBe("upstream");
     expect(error.message).toMatch(/refused Portcullis's identity/);
@@ -52,7 +67,9 @@ describe("ARM failures as AppErrors", () => {
 
   it("409 other than PessimisticConcurrencyConflict → conflict, not retried", async () => {
     const arm = fakeArm(always({ status: 409, body: armError("Conflict", "Something else") }));
-    const error = await appErrorOf(arm.client().putBackend("b", { url: "https://x", protocol: "http" }, { etag: '"1"' }));
+    const error = await appErrorOf(
+      arm.client().putBackend("b", { url: "https://x", protocol: "http" }, { etag: '"1"' }),
+    );
     expect(error.code).toBe("conflict");
     expect(arm.requests).toHaveLength(1);
   });
@@ -67,14 +84,23 @@ describe("ARM failures as AppErrors", () => {
   it("never carries the written secret, whatever ARM answers", async () => {
     const secret = "s3cr3t-value-that-must-not-leak";
     for (const reply of [
-      { status: 400, body: armError("ValidationError", "One or more fields contain incorrect values:", [{ code: "ValidationError", target: "value", message: "too long" }]) },
+      {
+        status: 400,
+        body: armError("ValidationError", "One or more fields contain incorrect values:", [
+          { code: "ValidationError", target: "value", message: "too long" },
+        ]),
+      },
       { status: 500, body: "not json" },
       { transportError: "ECONNRESET" },
     ] as FakeReply[]) {
       const arm = fakeArm(always(reply));
-      const error = await appErrorOf(arm.client().putNamedValue("api-key", { displayName: "api-key", value: secret, secret: true }, "absent"));
+      const error = await appErrorOf(
+        arm.client().putNamedValue("api-key", { displayName: "api-key", value: secret, secret: true }, "absent"),
+      );
       expect(arm.requests[0]?.body).toContain(secret);
-      expect(`${error.message} ${JSON.stringify(error)} ${JSON.stringify(error.details)} ${String(error.cause)}`).not.toContain(secret);
+      expect(
+        `${error.message} ${JSON.stringify(error)} ${JSON.stringify(error.details)} ${String(error.cause)}`,
+      ).not.toContain(secret);
       expect(error.cause).toBeUndefined();
     }
   });
@@ -82,19 +108,30 @@ describe("ARM failures as AppErrors", () => {
 
 describe("a credential that cannot produce a token", () => {
   it("→ upstream naming the identity error, with nothing sent", async () => {
-    const credential = { getToken: () => Promise.reject(new CredentialUnavailableError("EnvironmentCredential is unavailable. No credentials provided.")) };
+    const credential = {
+      getToken: () =>
+        Promise.reject(
+          new CredentialUnavailableError("EnvironmentCredential is unavailable. No credentials provided."),
+        ),
+    };
     let sent = 0;
     const httpClient = { sendRequest: () => Promise.reject(new Error(`sent ${++sent}`)) };
     const error = await appErrorOf(createApimClient(testInstance, credential, { httpClient }).listApis());
     expect(error.code).toBe("upstream");
-    expect(error.message).toMatch(/could not get an ARM token .*CredentialUnavailableError.*EnvironmentCredential is unavailable/);
+    expect(error.message).toMatch(
+      /could not get an ARM token .*CredentialUnavailableError.*EnvironmentCredential is unavailable/,
+    );
     expect(sent).toBe(0);
   });
 });
 
 describe("policyLocation", () => {
   it("reads element, line and column from APIM's policy messages", () => {
-    expect(policyLocation("Error in element 'log-to-eventhub' on line 3, column 10: Logger not found")).toEqual({ element: "log-to-eventhub", line: 3, column: 10 });
+    expect(policyLocation("Error in element 'log-to-eventhub' on line 3, column 10: Logger not found")).toEqual({
+      element: "log-to-eventhub",
+      line: 3,
+      column: 10,
+    });
     expect(policyLocation("Named value 'x' not found")).toEqual({});
     expect(policyLocation(undefined)).toEqual({});
   });

@@ -43,7 +43,9 @@ export function toAppError(error: unknown, call: ArmCallState, what: string): un
   if (error instanceof AppError) return error;
   const failure = failureOf(error);
   if (failure?.unusable !== undefined) {
-    return new AppError("upstream", `ARM's answer for ${what} could not be used: ${failure.unusable}`, { details: detailsOf(failure, call) });
+    return new AppError("upstream", `ARM's answer for ${what} could not be used: ${failure.unusable}`, {
+      details: detailsOf(failure, call),
+    });
   }
   if (failure?.status != null) return fromStatus(failure, call, what);
   if (call.callerSignal?.aborted) return call.callerSignal.reason ?? error;
@@ -54,15 +56,23 @@ export function toAppError(error: unknown, call: ArmCallState, what: string): un
   }
   if (error instanceof Error && TOKEN_ERRORS.has(error.name)) {
     // @azure/identity's messages name the tenant, client and AADSTS code, never a secret.
-    return new AppError("upstream", `Portcullis could not get an ARM token for ${what} (${error.name}): ${error.message.slice(0, 500)}`, {
-      details: detailsOf({ status: null }, call),
-    });
+    return new AppError(
+      "upstream",
+      `Portcullis could not get an ARM token for ${what} (${error.name}): ${error.message.slice(0, 500)}`,
+      {
+        details: detailsOf({ status: null }, call),
+      },
+    );
   }
   if (failure !== undefined) {
     const why = call.gaveUp === "unsafe" ? "; not retried because the write may have been carried out" : "";
-    return new AppError("unavailable", `Could not reach ARM for ${what} (${failure.transportCode ?? "connection failed"}) after ${call.attempts} attempt(s)${why}${landedNote(call)}`, {
-      details: detailsOf(failure, call),
-    });
+    return new AppError(
+      "unavailable",
+      `Could not reach ARM for ${what} (${failure.transportCode ?? "connection failed"}) after ${call.attempts} attempt(s)${why}${landedNote(call)}`,
+      {
+        details: detailsOf(failure, call),
+      },
+    );
   }
   return error;
 }
@@ -72,23 +82,41 @@ function fromStatus(failure: ArmFailure, call: ArmCallState, what: string): AppE
   const arm = failure.error;
   const armText = arm?.message === undefined ? "" : `: ${arm.message}`;
   const details = detailsOf(failure, call);
-  const make = (code: AppErrorCode, message: string, fields: FieldIssue[] = []) => new AppError(code, message, { fields, details });
+  const make = (code: AppErrorCode, message: string, fields: FieldIssue[] = []) =>
+    new AppError(code, message, { fields, details });
 
   if (status === 412) {
-    return make("precondition_failed", `${capitalised(what)} was modified since it was last read (its ETag no longer matches); read it again and make a new plan${landedNote(call)}`);
+    return make(
+      "precondition_failed",
+      `${capitalised(what)} was modified since it was last read (its ETag no longer matches); read it again and make a new plan${landedNote(call)}`,
+    );
   }
   if (status === 404) return make("not_found", `${capitalised(what)} was not found in APIM${landedNote(call)}`);
   if (status === 401 || status === 403) {
-    return make("upstream", `ARM refused Portcullis's identity for ${what} (${status} ${arm?.code ?? ""}${armText}): it needs a valid token and rights on the APIM service (e.g. API Management Service Contributor)`);
+    return make(
+      "upstream",
+      `ARM refused Portcullis's identity for ${what} (${status} ${arm?.code ?? ""}${armText}): it needs a valid token and rights on the APIM service (e.g. API Management Service Contributor)`,
+    );
   }
   if (status === 400) {
-    const fields = (details.armDetails ?? []).map((detail) => ({ path: detail.target ?? "", message: detail.message ?? detail.code ?? "invalid" }));
+    const fields = (details.armDetails ?? []).map((detail) => ({
+      path: detail.target ?? "",
+      message: detail.message ?? detail.code ?? "invalid",
+    }));
     const listed = fields.map((field) => ` ${field.message}`).join(";");
     return make("bad_request", `APIM rejected ${what}${armText}${listed}`, fields);
   }
   if (status === 429 || status >= 500 || (status === 409 && arm?.code === "PessimisticConcurrencyConflict")) {
-    const why = call.gaveUp === "unsafe" ? "; not retried because the write may have been carried out" : call.gaveUp === "budget" ? "; the retry budget does not allow waiting as long as asked" : "";
-    return make("unavailable", `ARM answered ${status} for ${what} after ${call.attempts} attempt(s)${why}${armText}${landedNote(call)}`);
+    const why =
+      call.gaveUp === "unsafe"
+        ? "; not retried because the write may have been carried out"
+        : call.gaveUp === "budget"
+          ? "; the retry budget does not allow waiting as long as asked"
+          : "";
+    return make(
+      "unavailable",
+      `ARM answered ${status} for ${what} after ${call.attempts} attempt(s)${why}${armText}${landedNote(call)}`,
+    );
   }
   if (status === 409) return make("conflict", `APIM refused ${what} because of a conflicting state${armText}`);
   return make("upstream", `ARM answered ${status} for ${what}${armText}`);
@@ -113,7 +141,12 @@ function detailsOf(failure: ArmFailure, call: ArmCallState): ArmErrorDetails {
 }
 
 // What @azure/identity credentials throw when they cannot produce a token.
-const TOKEN_ERRORS = new Set(["CredentialUnavailableError", "AuthenticationError", "AggregateAuthenticationError", "AuthenticationRequiredError"]);
+const TOKEN_ERRORS = new Set([
+  "CredentialUnavailableError",
+  "AuthenticationError",
+  "AggregateAuthenticationError",
+  "AuthenticationRequiredError",
+]);
 
 const LOCATION = /Error in element '([^']+)' on line (\d+), column (\d+)/;
 
@@ -124,7 +157,9 @@ export function policyLocation(message: string | undefined): PolicyLocation {
 }
 
 function landedNote(call: ArmCallState): string {
-  return call.mayHaveLanded ? " (an earlier attempt of this write may have been carried out: read the entity again)" : "";
+  return call.mayHaveLanded
+    ? " (an earlier attempt of this write may have been carried out: read the entity again)"
+    : "";
 }
 
 function capitalised(text: string): string {

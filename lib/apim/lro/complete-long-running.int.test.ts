@@ -15,7 +15,9 @@ afterAll(async () => {
 it("polls a named-value write's Location no sooner than Retry-After says, until its final answer", async () => {
   await apim.newRequests();
   const started = Date.now();
-  const { value, trace } = await apim.client({ pollIntervalMs: 5 }).putNamedValue("it-lro", { displayName: "it-lro", value: "plain", secret: false }, "absent");
+  const { value, trace } = await apim
+    .client({ pollIntervalMs: 5 })
+    .putNamedValue("it-lro", { displayName: "it-lro", value: "plain", secret: false }, "absent");
   const elapsed = Date.now() - started;
   expect(value).toMatchObject({ name: "it-lro", secret: false });
   expect(trace.status).toBe(201);

@@ -5,7 +5,11 @@ const stored = { name: "policy", properties: { format: "xml", value: "<policies>
 
 describe("API policy operations", () => {
   it("reads the policy as format=xml with its ETag, and null when the API has none", async () => {
-    const arm = fakeArm((request) => (request.url.pathname.includes("/apis/with/") ? { status: 200, headers: { etag: '"p1"' }, body: stored } : { status: 404 }));
+    const arm = fakeArm((request) =>
+      request.url.pathname.includes("/apis/with/")
+        ? { status: 200, headers: { etag: '"p1"' }, body: stored }
+        : { status: 404 },
+    );
     const client = arm.client();
     expect((await client.getApiPolicy("with")).value).toEqual({ xml: stored.properties.value, etag: '"p1"' });
     expect(arm.requests[0]?.url.searchParams.get("format")).toBe("xml");
@@ -28,7 +32,9 @@ describe("API policy operations", () => {
       ["PUT", '"p1"'],
       ["PUT", undefined],
     ]);
-    expect(JSON.parse(arm.requests[0]?.body ?? "")).toEqual({ properties: { value: "<policies><inbound /></policies>", format: "xml" } });
+    expect(JSON.parse(arm.requests[0]?.body ?? "")).toEqual({
+      properties: { value: "<policies><inbound /></policies>", format: "xml" },
+    });
     expect(value).toEqual({ xml: stored.properties.value, etag: '"p3"' });
     expect(trace).toMatchObject({ status: 200, etag: '"p3"' });
   });
@@ -42,7 +48,9 @@ describe("API policy operations", () => {
   it("refuses `*` or an empty ETag without sending anything", async () => {
     const arm = fakeArm(() => ({ status: 200 }));
     const client = arm.client();
-    await expect(client.putApiPolicy("api", "<policies />", { etag: "*" })).rejects.toThrow(/must be the ETag that was read/);
+    await expect(client.putApiPolicy("api", "<policies />", { etag: "*" })).rejects.toThrow(
+      /must be the ETag that was read/,
+    );
     await expect(client.deleteApiPolicy("api", { etag: " " })).rejects.toThrow(/must be the ETag that was read/);
     expect(arm.requests).toHaveLength(0);
   });

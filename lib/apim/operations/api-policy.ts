@@ -24,7 +24,11 @@ const describe = (apiName: string) => `policy of API '${apiName}'`;
  * A raw request: the SDK's `apiPolicy.get` is generated as an XML operation and returns the
  * JSON answer without its `value` (Azure/azure-sdk-for-js#31566, still so in 10.0.0).
  */
-export function getApiPolicy(ctx: ApimContext, apiName: string, options: ArmCallOptions = {}): Promise<ArmResult<ApiPolicy | null>> {
+export function getApiPolicy(
+  ctx: ApimContext,
+  apiName: string,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<ApiPolicy | null>> {
   return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async () => {
     const url = `${ctx.serviceUrl}/apis/${encodeURIComponent(apiName)}/policies/${POLICY_ID}?api-version=${ctx.apiVersion}&format=xml`;
     const response = await sendRawArmRequest(ctx.sdk, { method: "GET", url });
@@ -35,7 +39,11 @@ export function getApiPolicy(ctx: ApimContext, apiName: string, options: ArmCall
 }
 
 /** Only the policy's ETag (HEAD): a drift check that skips the document when nothing changed. */
-export function getApiPolicyEtag(ctx: ApimContext, apiName: string, options: ArmCallOptions = {}): Promise<ArmResult<string | null>> {
+export function getApiPolicyEtag(
+  ctx: ApimContext,
+  apiName: string,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<string | null>> {
   const { resourceGroup, serviceName } = ctx.instance;
   return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async (call) => {
     const head = await nullIfNotFound(ctx.sdk.apiPolicy.getEntityTag(resourceGroup, serviceName, apiName, POLICY_ID));
@@ -44,16 +52,34 @@ export function getApiPolicyEtag(ctx: ApimContext, apiName: string, options: Arm
 }
 
 /** Creates or replaces the policy (`format: xml`); APIM validates it and answers 400 with element, line and column. */
-export function putApiPolicy(ctx: ApimContext, apiName: string, xml: string, expected: Expected, options: ArmCallOptions = {}): Promise<ArmResult<ApiPolicy>> {
+export function putApiPolicy(
+  ctx: ApimContext,
+  apiName: string,
+  xml: string,
+  expected: Expected,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<ApiPolicy>> {
   const { resourceGroup, serviceName } = ctx.instance;
   return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async (call) => {
     const ifMatch = ifMatchFor(expected);
-    const policy = await ctx.sdk.apiPolicy.createOrUpdate(resourceGroup, serviceName, apiName, POLICY_ID, { value: xml, format: "xml" }, { ifMatch });
+    const policy = await ctx.sdk.apiPolicy.createOrUpdate(
+      resourceGroup,
+      serviceName,
+      apiName,
+      POLICY_ID,
+      { value: xml, format: "xml" },
+      { ifMatch },
+    );
     return { xml: policy.value ?? "", etag: requireEtag(policy.eTag, call.status) };
   });
 }
 
-export function deleteApiPolicy(ctx: ApimContext, apiName: string, expected: { etag: string }, options: ArmCallOptions = {}): Promise<ArmResult<void>> {
+export function deleteApiPolicy(
+  ctx: ApimContext,
+  apiName: string,
+  expected: { etag: string },
+  options: ArmCallOptions = {},
+): Promise<ArmResult<void>> {
   const { resourceGroup, serviceName } = ctx.instance;
   return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async () => {
     await ctx.sdk.apiPolicy.delete(resourceGroup, serviceName, apiName, POLICY_ID, ifMatchOf(expected.etag));

@@ -29,7 +29,11 @@ export function listApis(ctx: ApimContext, options: ArmCallOptions = {}): Promis
 }
 
 /** One API with its ETag, or null when it does not exist. */
-export function getApi(ctx: ApimContext, apiName: string, options: ArmCallOptions = {}): Promise<ArmResult<(ApimApi & { etag: string }) | null>> {
+export function getApi(
+  ctx: ApimContext,
+  apiName: string,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<(ApimApi & { etag: string }) | null>> {
   const { resourceGroup, serviceName } = ctx.instance;
   return runArmCall(options, ctx.callTimeoutMs, `API '${apiName}'`, async (call) => {
     const api = await nullIfNotFound(ctx.sdk.api.get(resourceGroup, serviceName, apiName));

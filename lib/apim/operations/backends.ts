@@ -47,7 +47,10 @@ export function listBackends(ctx: ApimContext, options: ArmCallOptions = {}): Pr
     const backends: Backend[] = [];
     let url: string | undefined = backendUrl(ctx);
     while (url !== undefined) {
-      const page = jsonBody(expectSuccess(await sendRawArmRequest(ctx.sdk, { method: "GET", url }))) as { value?: unknown[]; nextLink?: string | null };
+      const page = jsonBody(expectSuccess(await sendRawArmRequest(ctx.sdk, { method: "GET", url }))) as {
+        value?: unknown[];
+        nextLink?: string | null;
+      };
       backends.push(...(page.value ?? []).map(toBackend));
       // The last page has no nextLink, or an empty one (ApiManagementListApis.json).
       url = page.nextLink || undefined;
@@ -56,7 +59,11 @@ export function listBackends(ctx: ApimContext, options: ArmCallOptions = {}): Pr
   });
 }
 
-export function getBackend(ctx: ApimContext, name: string, options: ArmCallOptions = {}): Promise<ArmResult<(Backend & { etag: string }) | null>> {
+export function getBackend(
+  ctx: ApimContext,
+  name: string,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<(Backend & { etag: string }) | null>> {
   return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
     const response = await sendRawArmRequest(ctx.sdk, { method: "GET", url: backendUrl(ctx, name) });
     if (response.status === 404) return null;
@@ -65,7 +72,11 @@ export function getBackend(ctx: ApimContext, name: string, options: ArmCallOptio
   });
 }
 
-export function getBackendEtag(ctx: ApimContext, name: string, options: ArmCallOptions = {}): Promise<ArmResult<string | null>> {
+export function getBackendEtag(
+  ctx: ApimContext,
+  name: string,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<string | null>> {
   return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
     const response = await sendRawArmRequest(ctx.sdk, { method: "HEAD", url: backendUrl(ctx, name) });
     if (response.status === 404) return null;
@@ -82,15 +93,31 @@ export function putBackend(
   options: ArmCallOptions = {},
 ): Promise<ArmResult<Backend & { etag: string }>> {
   return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
-    const request = { method: "PUT", url: backendUrl(ctx, name), ifMatch: ifMatchFor(expected), body: { properties } } as const;
+    const request = {
+      method: "PUT",
+      url: backendUrl(ctx, name),
+      ifMatch: ifMatchFor(expected),
+      body: { properties },
+    } as const;
     const response = expectSuccess(await sendRawArmRequest(ctx.sdk, request));
     return { ...toBackend(jsonBody(response)), etag: requireEtag(response.headers.get("etag"), response.status) };
   });
 }
 
-export function deleteBackend(ctx: ApimContext, name: string, expected: { etag: string }, options: ArmCallOptions = {}): Promise<ArmResult<void>> {
+export function deleteBackend(
+  ctx: ApimContext,
+  name: string,
+  expected: { etag: string },
+  options: ArmCallOptions = {},
+): Promise<ArmResult<void>> {
   return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
-    expectSuccess(await sendRawArmRequest(ctx.sdk, { method: "DELETE", url: backendUrl(ctx, name), ifMatch: ifMatchOf(expected.etag) }));
+    expectSuccess(
+      await sendRawArmRequest(ctx.sdk, {
+        method: "DELETE",
+        url: backendUrl(ctx, name),
+        ifMatch: ifMatchOf(expected.etag),
+      }),
+    );
   });
 }
 

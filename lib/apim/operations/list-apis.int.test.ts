@@ -12,7 +12,11 @@ afterAll(async () => {
 });
 
 it("lists 500 APIs across pages with one request per page", async () => {
-  const { apis: seeded } = (await apim.control("POST", "/_sandbox/seed", { apis: 500, prefix: "many", withPolicy: false })) as { apis: string[] };
+  const { apis: seeded } = (await apim.control("POST", "/_sandbox/seed", {
+    apis: 500,
+    prefix: "many",
+    withPolicy: false,
+  })) as { apis: string[] };
   await apim.newRequests();
   const { value } = await apim.client().listApis();
   const names = new Set(value.map((api) => api.name));

@@ -20,8 +20,7 @@ export interface KeyVaultReference {
 
 /** What a create or update writes: a value (secret or not) or a Key Vault reference. */
 export type NamedValueInput = { displayName: string; tags?: string[] } & (
-  | { value: string; secret: boolean }
-  | { keyVault: { secretIdentifier: string; identityClientId?: string } }
+  { value: string; secret: boolean } | { keyVault: { secretIdentifier: string; identityClientId?: string } }
 );
 
 /** The SDK's flattened NamedValueContract, which raw ARM JSON also becomes once `properties` is spread. */
@@ -52,7 +51,14 @@ export function toNamedValue(shape: NamedValueShape): NamedValue {
         : {
             secretIdentifier: keyVault.secretIdentifier,
             identityClientId: keyVault.identityClientId ?? null,
-            lastStatus: status == null ? null : { code: status.code ?? "", message: status.message ?? null, timeStampUtc: isoOf(status.timeStampUtc) },
+            lastStatus:
+              status == null
+                ? null
+                : {
+                    code: status.code ?? "",
+                    message: status.message ?? null,
+                    timeStampUtc: isoOf(status.timeStampUtc),
+                  },
           },
     provisioningState: shape.provisioningState ?? null,
   };

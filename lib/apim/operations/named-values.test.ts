@@ -15,14 +15,23 @@ const keyVaultEntity = {
     },
   },
 };
-const plainEntity = { name: "region", properties: { displayName: "region", secret: false, value: "westeurope", tags: [] } };
+const plainEntity = {
+  name: "region",
+  properties: { displayName: "region", secret: false, value: "westeurope", tags: [] },
+};
 
 describe("named value reads", () => {
   it("lists metadata across pages and never returns a value", async () => {
     const arm = fakeArm((request) =>
       request.url.searchParams.has("page2")
         ? { status: 200, body: { value: [keyVaultEntity] } }
-        : { status: 200, body: { value: [plainEntity], nextLink: `https://arm.test${servicePath}/namedValues?api-version=2024-05-01&page2` } },
+        : {
+            status: 200,
+            body: {
+              value: [plainEntity],
+              nextLink: `https://arm.test${servicePath}/namedValues?api-version=2024-05-01&page2`,
+            },
+          },
     );
     const { value } = await arm.client().listNamedValues();
     expect(value).toEqual([
@@ -32,7 +41,11 @@ describe("named value reads", () => {
         displayName: "kv-secret",
         secret: true,
         tags: ["portcullis"],
-        keyVault: { secretIdentifier: "https://vault.example/secrets/key", identityClientId: null, lastStatus: { code: "Success", message: null, timeStampUtc: "2025-01-01T00:00:00.000Z" } },
+        keyVault: {
+          secretIdentifier: "https://vault.example/secrets/key",
+          identityClientId: null,
+          lastStatus: { code: "Success", message: null, timeStampUtc: "2025-01-01T00:00:00.000Z" },
+        },
         provisioningState: null,
       },
     ]);
@@ -40,7 +53,11 @@ describe("named value reads", () => {
   });
 
   it("gets one with its ETag, or null", async () => {
-    const arm = fakeArm((request) => (request.url.pathname.endsWith("/region") ? { status: 200, headers: { etag: '"n1"' }, body: plainEntity } : { status: 404 }));
+    const arm = fakeArm((request) =>
+      request.url.pathname.endsWith("/region")
+        ? { status: 200, headers: { etag: '"n1"' }, body: plainEntity }
+        : { status: 404 },
+    );
     const client = arm.client();
     expect((await client.getNamedValue("region")).value).toMatchObject({ name: "region", etag: '"n1"' });
     expect((await client.getNamedValue("nope")).value).toBeNull();
@@ -59,13 +76,23 @@ describe("named value writes (long-running)", () => {
   }
 
   it("creates: PUT without If-Match, then polls the Location, waiting as asked, until the final answer", async () => {
-    const arm = lro({ status: 202, headers: { location, "retry-after-ms": "20" } }, 2, { status: 201, headers: { etag: '"n2"' }, body: keyVaultEntity });
+    const arm = lro({ status: 202, headers: { location, "retry-after-ms": "20" } }, 2, {
+      status: 201,
+      headers: { etag: '"n2"' },
+      body: keyVaultEntity,
+    });
     const started = performance.now();
-    const { value, trace } = await arm.client().putNamedValue(
-      "kv-secret",
-      { displayName: "kv-secret", tags: ["portcullis"], keyVault: { secretIdentifier: "https://vault.example/secrets/key" } },
-      "absent",
-    );
+    const { value, trace } = await arm
+      .client()
+      .putNamedValue(
+        "kv-secret",
+        {
+          displayName: "kv-secret",
+          tags: ["portcullis"],
+          keyVault: { secretIdentifier: "https://vault.example/secrets/key" },
+        },
+        "absent",
+      );
     expect(performance.now() - started).toBeGreaterThanOrEqual(59);
     expect(arm.requests.map((request) => `${request.method} ${request.url.search}`)).toEqual([
       "PUT ?api-version=2024-05-01",
@@ -75,26 +102,50 @@ describe("named value writes (long-running)", () => {
     ]);
     expect(arm.requests.every((request) => request.headers["if-match"] === undefined)).toBe(true);
     expect(JSON.parse(arm.requests[0]?.body ?? "")).toEqual({
-      properties: { displayName: "kv-secret", tags: ["portcullis"], secret: true, keyVault: { secretIdentifier: "https://vault.example/secrets/key" } },
+      properties: {
+        displayName: "kv-secret",
+        tags: ["portcullis"],
+        secret: true,
+        keyVault: { secretIdentifier: "https://vault.example/secrets/key" },
+      },
     });
     expect(value).toMatchObject({ name: "kv-secret", etag: '"n2"', keyVault: { lastStatus: { code: "Success" } } });
     expect(trace).toMatchObject({ status: 201, etag: '"n2"', attempts: 4 });
   });
 
   it("updates a secret value with If-Match on the PUT only, never on the polls", async () => {
-    const arm = lro({ status: 202, headers: { location } }, 1, { status: 200, headers: { etag: '"n3"' }, body: { ...plainEntity, properties: { displayName: "api-key", secret: true } } });
-    await arm.client().putNamedValue("api-key", { displayName: "api-key", value: "new-secret", secret: true }, { etag: '"n2"' });
+    const arm = lro({ status: 202, headers: { location } }, 1, {
+      status: 200,
+      headers: { etag: '"n3"' },
+      body: { ...plainEntity, properties: { displayName: "api-key", secret: true } },
+    });
+    await arm
+      .client()
+      .putNamedValue("api-key", { displayName: "api-key", value: "new-secret", secret: true }, { etag: '"n2"' });
     expect(arm.requests.map((request) => [request.method, request.headers["if-match"]])).toEqual([
       ["PUT", '"n2"'],
       ["GET", undefined],
       ["GET", undefined],
     ]);
-    expect(JSON.parse(arm.requests[0]?.body ?? "")).toEqual({ properties: { displayName: "api-key", secret: true, value: "new-secret" } });
+    expect(JSON.parse(arm.requests[0]?.body ?? "")).toEqual({
+      properties: { displayName: "api-key", secret: true, value: "new-secret" },
+    });
   });
 
   it("reports a failed operation from its final poll", async () => {
-    const arm = lro({ status: 202, headers: { location } }, 0, { status: 400, body: armError("ValidationError", "Key Vault secret not accessible") });
-    const error = await appErrorOf(arm.client().putNamedValue("kv-secret", { displayName: "kv-secret", keyVault: { secretIdentifier: "https://vault.example/secrets/x" } }, "absent"));
+    const arm = lro({ status: 202, headers: { location } }, 0, {
+      status: 400,
+      body: armError("ValidationError", "Key Vault secret not accessible"),
+    });
+    const error = await appErrorOf(
+      arm
+        .client()
+        .putNamedValue(
+          "kv-secret",
+          { displayName: "kv-secret", keyVault: { secretIdentifier: "https://vault.example/secrets/x" } },
+          "absent",
+        ),
+    );
     expect(error.code).toBe("bad_request");
     // The final answer says the accepted operation failed: nothing landed.
     expect(error.details.mayHaveLanded).toBe(false);
@@ -102,14 +153,24 @@ describe("named value writes (long-running)", () => {
 
   it("bounds the polling by the call's timeout and says the write was accepted", async () => {
     const arm = fakeArm(() => ({ status: 202, headers: { location, "retry-after-ms": "30" } }));
-    const error = await appErrorOf(arm.client().putNamedValue("kv-secret", { displayName: "kv-secret", value: "v", secret: false }, "absent", { timeoutMs: 100 }));
+    const error = await appErrorOf(
+      arm
+        .client()
+        .putNamedValue("kv-secret", { displayName: "kv-secret", value: "v", secret: false }, "absent", {
+          timeoutMs: 100,
+        }),
+    );
     expect(error.code).toBe("unavailable");
     expect(error.details.mayHaveLanded).toBe(true);
     expect(arm.requests.length).toBeLessThanOrEqual(5);
   });
 
   it("refreshes a Key Vault secret with a POST and returns its new status", async () => {
-    const arm = lro({ status: 202, headers: { location } }, 0, { status: 200, headers: { etag: '"n4"' }, body: keyVaultEntity });
+    const arm = lro({ status: 202, headers: { location } }, 0, {
+      status: 200,
+      headers: { etag: '"n4"' },
+      body: keyVaultEntity,
+    });
     const { value } = await arm.client().refreshNamedValueSecret("kv-secret");
     expect(arm.requests[0]?.method).toBe("POST");
     expect(arm.requests[0]?.url.pathname).toMatch(/\/namedValues\/kv-secret\/refreshSecret$/);

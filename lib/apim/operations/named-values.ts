@@ -6,7 +6,13 @@ import { completeLongRunning } from "../lro/complete-long-running";
 import { expectSuccess, jsonBody, sendRawArmRequest, type RawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
 import { collectPages } from "./collect-pages";
-import { namedValueBody, toNamedValue, type NamedValue, type NamedValueInput, type NamedValueShape } from "./named-value-model";
+import {
+  namedValueBody,
+  toNamedValue,
+  type NamedValue,
+  type NamedValueInput,
+  type NamedValueShape,
+} from "./named-value-model";
 
 const describe = (name: string) => `named value '${name}'`;
 
@@ -17,7 +23,11 @@ export function listNamedValues(ctx: ApimContext, options: ArmCallOptions = {}):
   );
 }
 
-export function getNamedValue(ctx: ApimContext, name: string, options: ArmCallOptions = {}): Promise<ArmResult<(NamedValue & { etag: string }) | null>> {
+export function getNamedValue(
+  ctx: ApimContext,
+  name: string,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<(NamedValue & { etag: string }) | null>> {
   const { resourceGroup, serviceName } = ctx.instance;
   return runArmCall(options, ctx.callTimeoutMs, describe(name), async (call) => {
     const found = await nullIfNotFound(ctx.sdk.namedValue.get(resourceGroup, serviceName, name));
@@ -25,7 +35,11 @@ export function getNamedValue(ctx: ApimContext, name: string, options: ArmCallOp
   });
 }
 
-export function getNamedValueEtag(ctx: ApimContext, name: string, options: ArmCallOptions = {}): Promise<ArmResult<string | null>> {
+export function getNamedValueEtag(
+  ctx: ApimContext,
+  name: string,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<string | null>> {
   const { resourceGroup, serviceName } = ctx.instance;
   return runArmCall(options, ctx.callTimeoutMs, describe(name), async (call) => {
     const head = await nullIfNotFound(ctx.sdk.namedValue.getEntityTag(resourceGroup, serviceName, name));
@@ -45,11 +59,21 @@ export function putNamedValue(
   options: ArmCallOptions = {},
 ): Promise<ArmResult<NamedValue & { etag: string }>> {
   return runArmCall(options, ctx.callTimeoutMs, describe(name), (call) =>
-    writeLongRunning(ctx, call, { method: "PUT", url: namedValueUrl(ctx, name), ifMatch: ifMatchFor(expected), body: namedValueBody(input) }),
+    writeLongRunning(ctx, call, {
+      method: "PUT",
+      url: namedValueUrl(ctx, name),
+      ifMatch: ifMatchFor(expected),
+      body: namedValueBody(input),
+    }),
   );
 }
 
-export function deleteNamedValue(ctx: ApimContext, name: string, expected: { etag: string }, options: ArmCallOptions = {}): Promise<ArmResult<void>> {
+export function deleteNamedValue(
+  ctx: ApimContext,
+  name: string,
+  expected: { etag: string },
+  options: ArmCallOptions = {},
+): Promise<ArmResult<void>> {
   const { resourceGroup, serviceName } = ctx.instance;
   return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
     await ctx.sdk.namedValue.delete(resourceGroup, serviceName, name, ifMatchOf(expected.etag));
@@ -57,17 +81,28 @@ export function deleteNamedValue(ctx: ApimContext, name: string, expected: { eta
 }
 
 /** Makes APIM fetch a Key Vault named value again now; `keyVault.lastStatus` says how it went. */
-export function refreshNamedValueSecret(ctx: ApimContext, name: string, options: ArmCallOptions = {}): Promise<ArmResult<NamedValue & { etag: string }>> {
+export function refreshNamedValueSecret(
+  ctx: ApimContext,
+  name: string,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<NamedValue & { etag: string }>> {
   return runArmCall(options, ctx.callTimeoutMs, describe(name), (call) =>
     writeLongRunning(ctx, call, { method: "POST", url: namedValueUrl(ctx, name, "/refreshSecret") }),
   );
 }
 
-async function writeLongRunning(ctx: ApimContext, call: ArmCallState, request: RawArmRequest): Promise<NamedValue & { etag: string }> {
+async function writeLongRunning(
+  ctx: ApimContext,
+  call: ArmCallState,
+  request: RawArmRequest,
+): Promise<NamedValue & { etag: string }> {
   const accepted = expectSuccess(await sendRawArmRequest(ctx.sdk, request));
   const final = expectSuccess(await completeLongRunning(ctx.sdk, accepted, call, ctx.pollIntervalMs));
   const json = jsonBody(final) as { name?: string; properties?: NamedValueShape };
-  return { ...toNamedValue({ ...json.properties, name: json.name }), etag: requireEtag(final.headers.get("etag"), final.status) };
+  return {
+    ...toNamedValue({ ...json.properties, name: json.name }),
+    etag: requireEtag(final.headers.get("etag"), final.status),
+  };
 }
 
 function namedValueUrl(ctx: ApimContext, name: string, action = ""): string {

@@ -1,14 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, classifyOutcome, decideRetry, mayHaveLanded, requestKind, type AttemptOutcome, type RequestKind } from "./retry-decision";
+import {
+  backoffDelay,
+  classifyOutcome,
+  decideRetry,
+  mayHaveLanded,
+  requestKind,
+  type AttemptOutcome,
+  type RequestKind,
+} from "./retry-decision";
 import type { RetryOptions } from "./retry-options";
 
-const options: RetryOptions = { maxAttempts: 4, maxRetryWaitMs: 10_000, baseDelayMs: 100, maxDelayMs: 1_000, attemptTimeoutMs: 5_000 };
+const options: RetryOptions = {
+  maxAttempts: 4,
+  maxRetryWaitMs: 10_000,
+  baseDelayMs: 100,
+  maxDelayMs: 1_000,
+  attemptTimeoutMs: 5_000,
+};
 
 function decide(kind: RequestKind, outcome: AttemptOutcome, attempt = 1, remainingWaitMs = 10_000) {
   return decideRetry({ kind, outcome, attempt, remainingWaitMs, options, random: () => 0.5 });
 }
 
-const response = (status: number, extra: { armCode?: string; retryAfterMs?: number } = {}): AttemptOutcome => ({ type: "response", status, ...extra });
+const response = (status: number, extra: { armCode?: string; retryAfterMs?: number } = {}): AttemptOutcome => ({
+  type: "response",
+  status,
+  ...extra,
+});
 const transport = (code: string): AttemptOutcome => ({ type: "transportError", code });
 
 describe("requestKind", () => {
@@ -57,7 +75,10 @@ describe("decideRetry", () => {
     for (const kind of ["read", "conditionalWrite", "unconditionalWrite"] as const) {
       expect(decide(kind, response(429, { retryAfterMs: 3_000 }))).toEqual({ retry: true, delayMs: 3_000 });
       expect(decide(kind, response(503, { retryAfterMs: 0 }))).toEqual({ retry: true, delayMs: 0 });
-      expect(decide(kind, response(409, { armCode: "PessimisticConcurrencyConflict" }))).toEqual({ retry: true, delayMs: 75 });
+      expect(decide(kind, response(409, { armCode: "PessimisticConcurrencyConflict" }))).toEqual({
+        retry: true,
+        delayMs: 75,
+      });
       expect(decide(kind, transport("ECONNREFUSED"))).toEqual({ retry: true, delayMs: 75 });
     }
   });
@@ -82,7 +103,10 @@ describe("decideRetry", () => {
   });
 
   it("gives up rather than wait longer than the remaining budget", () => {
-    expect(decide("read", response(429, { retryAfterMs: 5_000 }), 1, 4_999)).toEqual({ retry: false, reason: "budget" });
+    expect(decide("read", response(429, { retryAfterMs: 5_000 }), 1, 4_999)).toEqual({
+      retry: false,
+      reason: "budget",
+    });
     expect(decide("read", response(429, { retryAfterMs: 5_000 }), 1, 5_000)).toEqual({ retry: true, delayMs: 5_000 });
     expect(decide("read", response(500), 1, 10)).toEqual({ retry: false, reason: "budget" });
   });
@@ -91,7 +115,9 @@ describe("decideRetry", () => {
 describe("backoffDelay", () => {
   it("doubles per attempt up to the cap, with half of each step jittered", () => {
     expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, options, () => 0))).toEqual([50, 100, 200, 400, 500]);
-    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, options, () => 0.999999))).toEqual([100, 200, 400, 800, 1000]);
+    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, options, () => 0.999999))).toEqual([
+      100, 200, 400, 800, 1000,
+    ]);
   });
 });
 

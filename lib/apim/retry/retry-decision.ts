@@ -30,7 +30,15 @@ export type OutcomeClass = "final" | "notProcessed" | "ambiguous";
 // The connection was never established, so the request cannot have been received.
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 // Lost mid-flight: the request may have been received and carried out.
-const LOST_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED", "ATTEMPT_TIMEOUT", "REQUEST_SEND_ERROR"]);
+const LOST_CODES = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
+  "ECONNABORTED",
+  "ATTEMPT_TIMEOUT",
+  "REQUEST_SEND_ERROR",
+]);
 
 export function classifyOutcome(outcome: AttemptOutcome): OutcomeClass {
   if (outcome.type === "transportError") {
@@ -55,8 +63,7 @@ export function mayHaveLanded(kind: RequestKind, outcome: AttemptOutcome): boole
 }
 
 export type RetryDecision =
-  | { retry: true; delayMs: number }
-  | { retry: false; reason: "final" | "unsafe" | "exhausted" | "budget" };
+  { retry: true; delayMs: number } | { retry: false; reason: "final" | "unsafe" | "exhausted" | "budget" };
 
 export interface RetryInput {
   kind: RequestKind;

@@ -23,7 +23,10 @@ describe("the retry policy, through client calls", () => {
   it("sends the caller's correlation id on every attempt", async () => {
     const arm = fakeArm(script({ status: 503 }, ok()));
     const { trace } = await arm.client().getApiPolicy("api-1", { correlationId: "step-42" });
-    expect(arm.requests.map((request) => request.headers["x-ms-correlation-request-id"])).toEqual(["step-42", "step-42"]);
+    expect(arm.requests.map((request) => request.headers["x-ms-correlation-request-id"])).toEqual([
+      "step-42",
+      "step-42",
+    ]);
     expect(trace.correlationId).toBe("step-42");
   });
 
@@ -38,7 +41,12 @@ describe("the retry policy, through client calls", () => {
   });
 
   it("honours Retry-After before retrying a throttled write", async () => {
-    const arm = fakeArm(script({ status: 429, headers: { "retry-after-ms": "40" }, body: armError("TooManyRequests", "slow down") }, ok(201)));
+    const arm = fakeArm(
+      script(
+        { status: 429, headers: { "retry-after-ms": "40" }, body: armError("TooManyRequests", "slow down") },
+        ok(201),
+      ),
+    );
     const started = performance.now();
     await arm.client().putApiPolicy("api-1", "<policies />", "absent");
     expect(performance.now() - started).toBeGreaterThanOrEqual(39);
@@ -46,14 +54,22 @@ describe("the retry policy, through client calls", () => {
   });
 
   it("retries 409 PessimisticConcurrencyConflict, also for a create", async () => {
-    const busy: FakeReply = { status: 409, body: armError("PessimisticConcurrencyConflict", "Operation on the API is in progress") };
+    const busy: FakeReply = {
+      status: 409,
+      body: armError("PessimisticConcurrencyConflict", "Operation on the API is in progress"),
+    };
     const arm = fakeArm(script(busy, busy, ok(201)));
     await arm.client().putApiPolicy("api-1", "<policies />", "absent");
     expect(arm.requests).toHaveLength(3);
   });
 
   it("retries a conditional write after a lost response and flags that a following 412 may be its own", async () => {
-    const arm = fakeArm(script({ transportError: "ECONNRESET" }, { status: 412, body: armError("ValidationError", "Resource was modified since last retrieval.") }));
+    const arm = fakeArm(
+      script(
+        { transportError: "ECONNRESET" },
+        { status: 412, body: armError("ValidationError", "Resource was modified since last retrieval.") },
+      ),
+    );
     const error = await failure(arm.client().putApiPolicy("api-1", "<policies />", { etag: '"old"' }));
     expect(arm.requests.map((request) => request.headers["if-match"])).toEqual(['"old"', '"old"']);
     expect(error.code).toBe("precondition_failed");
@@ -112,7 +128,10 @@ describe("the retry policy, through client calls", () => {
       }
       throttleNext = true;
       const page = Number(request.url.searchParams.get("page") ?? "1");
-      return { status: 200, body: { value: [], nextLink: `https://arm.test${servicePath}/apis?api-version=2024-05-01&page=${page + 1}` } };
+      return {
+        status: 200,
+        body: { value: [], nextLink: `https://arm.test${servicePath}/apis?api-version=2024-05-01&page=${page + 1}` },
+      };
     });
     const error = await failure(arm.client({ retry: { maxRetryWaitMs: 50 } }).listApis());
     expect(arm.requests).toHaveLength(3);

@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { isRestError, type PipelinePolicy, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import {
+  isRestError,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
 import { log } from "../../log";
 import { currentArmCall, type ArmCallState } from "../call/arm-call";
 import { armErrorOf } from "../errors/arm-error-body";
@@ -57,7 +62,14 @@ export function armRetryPolicy(options: RetryOptions, random: () => number = Mat
           return response as PipelineResponse;
         }
         log.debug(
-          { correlationId: call.correlationId, method: request.method, path: new URL(request.url).pathname, outcome, attempt, delayMs: decision.delayMs },
+          {
+            correlationId: call.correlationId,
+            method: request.method,
+            path: new URL(request.url).pathname,
+            outcome,
+            attempt,
+            delayMs: decision.delayMs,
+          },
           "retrying ARM request",
         );
         call.retryWaitMs += decision.delayMs;

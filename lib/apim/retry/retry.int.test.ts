@@ -29,7 +29,9 @@ const currentPolicyEtag = async () => (await client.getApiPolicy("azure-openai")
 
 describe("reads", () => {
   it("wait for Retry-After after a 429", async () => {
-    await apim.faults([{ kind: "throttle", retryAfterSeconds: 1, limit: 1, match: { methods: ["GET"], path: policyPath } }]);
+    await apim.faults([
+      { kind: "throttle", retryAfterSeconds: 1, limit: 1, match: { methods: ["GET"], path: policyPath } },
+    ]);
     const started = Date.now();
     const { value } = await client.getApiPolicy("azure-openai");
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
@@ -109,7 +111,11 @@ describe("conditional writes (If-Match)", () => {
   });
 
   it("deletes are repeated after a 502", async () => {
-    const created = await client.putBackend("it-retry-delete", { url: "https://x.example", protocol: "http" }, "absent");
+    const created = await client.putBackend(
+      "it-retry-delete",
+      { url: "https://x.example", protocol: "http" },
+      "absent",
+    );
     await apim.newRequests();
     await apim.faults([{ kind: "serverError", status: 502, limit: 1, match: { methods: ["DELETE"] } }]);
     await client.deleteBackend("it-retry-delete", { etag: created.value.etag });
@@ -123,7 +129,11 @@ describe("unconditional writes (creates, POST)", () => {
       { kind: "throttle", retryAfterSeconds: 0, limit: 1, match: { methods: ["PUT"] } },
       { kind: "serverError", status: 503, retryAfterSeconds: 0, limit: 1, match: { methods: ["PUT"] } },
     ]);
-    const { trace } = await client.putBackend("it-create-throttled", { url: "https://x.example", protocol: "http" }, "absent");
+    const { trace } = await client.putBackend(
+      "it-create-throttled",
+      { url: "https://x.example", protocol: "http" },
+      "absent",
+    );
     expect(trace.status).toBe(201);
     expect((await apim.newRequests()).map((request) => request.status)).toEqual([429, 503, 201]);
   });
@@ -135,7 +145,9 @@ describe("unconditional writes (creates, POST)", () => {
     ];
     for (const rule of rules) {
       await apim.faults([rule]);
-      const error = await appErrorOf(client.putBackend("it-create-ambiguous", { url: "https://x.example", protocol: "http" }, "absent"));
+      const error = await appErrorOf(
+        client.putBackend("it-create-ambiguous", { url: "https://x.example", protocol: "http" }, "absent"),
+      );
       expect(error.code).toBe("unavailable");
       expect(error.details).toMatchObject({ attempts: 1, mayHaveLanded: true });
       expect(await apim.newRequests()).toHaveLength(1);
@@ -156,14 +168,22 @@ describe("409 PessimisticConcurrencyConflict", () => {
     // (a long-running PUT with format + value) keeps the API busy.
     const busy = await startSimulatedApim({ lro: { polls: 1_000_000, maxDurationMs: 300 } });
     try {
-      const api = (await busy.sim.request("GET", "/apis/azure-openai")) as { json: { properties: Record<string, unknown> }; headers: Headers };
+      const api = (await busy.sim.request("GET", "/apis/azure-openai")) as {
+        json: { properties: Record<string, unknown> };
+        headers: Headers;
+      };
       const definition = JSON.stringify({ openapi: "3.0.1", info: { title: "Azure OpenAI", version: "1" }, paths: {} });
       const body = { properties: { ...api.json.properties, format: "openapi+json", value: definition } };
-      const putApi = await busy.sim.request("PUT", "/apis/azure-openai", { body, headers: { "If-Match": api.headers.get("etag") ?? "" } });
+      const putApi = await busy.sim.request("PUT", "/apis/azure-openai", {
+        body,
+        headers: { "If-Match": api.headers.get("etag") ?? "" },
+      });
       expect(putApi.status).toBe(202);
       const etag = (await busy.client().getApiPolicy("azure-openai")).value!.etag;
       await busy.newRequests();
-      const { trace } = await busy.client({ retry: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 8 } }).putApiPolicy("azure-openai", xml("after-409"), { etag });
+      const { trace } = await busy
+        .client({ retry: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 8 } })
+        .putApiPolicy("azure-openai", xml("after-409"), { etag });
       expect(trace.status).toBe(200);
       const statuses = (await busy.newRequests()).map((request) => request.status);
       expect(statuses[0]).toBe(409);

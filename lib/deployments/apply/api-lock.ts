@@ -24,7 +24,12 @@ export interface ApiLease {
   release(): Promise<void>;
 }
 
-export async function acquireApiLock(db: PrismaClient, apiId: string, holder: string, timing: LeaseTiming = DEFAULT_LEASE_TIMING): Promise<ApiLease> {
+export async function acquireApiLock(
+  db: PrismaClient,
+  apiId: string,
+  holder: string,
+  timing: LeaseTiming = DEFAULT_LEASE_TIMING,
+): Promise<ApiLease> {
   const seconds = timing.leaseMs / 1000;
   for (let attempt = 0; ; attempt++) {
     const taken = await db.$queryRaw<Array<{ holder: string }>>`

@@ -9,7 +9,11 @@ export interface EarlierAttempt {
   mayHaveLanded: boolean;
 }
 
-export async function earlierAttempts(db: Prisma.TransactionClient, planId: string, deploymentId: string): Promise<Map<number, EarlierAttempt>> {
+export async function earlierAttempts(
+  db: Prisma.TransactionClient,
+  planId: string,
+  deploymentId: string,
+): Promise<Map<number, EarlierAttempt>> {
   const steps = await db.deploymentStep.findMany({
     where: { deployment: { planId, id: { not: deploymentId } }, status: { in: ["succeeded", "failed"] } },
     orderBy: { finishedAt: "asc" },

@@ -43,28 +43,47 @@ export interface StepOutcome {
 export async function executeStep(operation: PlanOperation, context: StepContext): Promise<StepOutcome> {
   const calls = stepCalls(context.correlationId);
   const ifMatch = operation.expected === "absent" ? null : operation.expected.etag;
-  const outcome = (fields: Pick<StepOutcome, "status" | "conflict" | "etagAfter" | "error" | "note">, httpStatus = calls.lastStatus): StepOutcome => ({
+  const outcome = (
+    fields: Pick<StepOutcome, "status" | "conflict" | "etagAfter" | "error" | "note">,
+    httpStatus = calls.lastStatus,
+  ): StepOutcome => ({
     ...fields,
     ifMatch,
     httpStatus,
     requestIds: calls.requestIds,
   });
-  const succeeded = (etagAfter: string | null, note: string | null = null) => outcome({ status: "succeeded", conflict: false, etagAfter, error: null, note });
-  const conflicted = (error: StepError) => outcome({ status: "failed", conflict: true, etagAfter: null, error, note: "APIM changed since the plan was made: make a new plan." });
+  const succeeded = (etagAfter: string | null, note: string | null = null) =>
+    outcome({ status: "succeeded", conflict: false, etagAfter, error: null, note });
+  const conflicted = (error: StepError) =>
+    outcome({
+      status: "failed",
+      conflict: true,
+      etagAfter: null,
+      error,
+      note: "APIM changed since the plan was made: make a new plan.",
+    });
 
   try {
     if (operation.kind === "policy.create" || operation.kind === "backend.create") {
       const existing = await readCurrent(operation, context, calls);
       if (existing === null) return succeeded(await write(operation, context, calls));
-      if (existing.matches) return succeeded(existing.etag, "APIM already held exactly what this step creates, so nothing was written.");
-      return conflicted(changedSincePlan(`${describe(operation)} was created by someone else after the plan was made.`));
+      if (existing.matches)
+        return succeeded(existing.etag, "APIM already held exactly what this step creates, so nothing was written.");
+      return conflicted(
+        changedSincePlan(`${describe(operation)} was created by someone else after the plan was made.`),
+      );
     }
     if (operation.kind === "backend.update") {
       const current = await readCurrent(operation, context, calls);
-      if (current === null) return conflicted(changedSincePlan(`${describe(operation)} was deleted after the plan was made.`));
+      if (current === null)
+        return conflicted(changedSincePlan(`${describe(operation)} was deleted after the plan was made.`));
       if (current.etag !== operation.expected.etag) {
         if (context.earlierAttemptMayHaveLanded && current.matches) return succeeded(current.etag, `${RECONCILED}.`);
-        return conflicted(changedSincePlan(`${describe(operation)} changed after the plan was made (ETag ${operation.expected.etag} is now ${current.etag}).`));
+        return conflicted(
+          changedSincePlan(
+            `${describe(operation)} changed after the plan was made (ETag ${operation.expected.etag} is now ${current.etag}).`,
+          ),
+        );
       }
       return succeeded(await write(operation, context, calls, current.properties));
     }
@@ -78,7 +97,17 @@ export async function executeStep(operation: PlanOperation, context: StepContext
       try {
         const current = await readCurrent(operation, context, calls);
         const reached = operation.kind === "backend.delete" ? current === null : current?.matches === true;
-        if (reached) return outcome({ status: "succeeded", conflict: false, etagAfter: current?.etag ?? null, error: null, note: `${RECONCILED}. ARM had answered: ${error.message}` }, writeStatus);
+        if (reached)
+          return outcome(
+            {
+              status: "succeeded",
+              conflict: false,
+              etagAfter: current?.etag ?? null,
+              error: null,
+              note: `${RECONCILED}. ARM had answered: ${error.message}`,
+            },
+            writeStatus,
+          );
       } catch (readError) {
         if (!(readError instanceof AppError)) throw readError;
         const note = `Whether the write landed is unknown: re-reading ${describe(operation)} failed too (${readError.message}).`;
@@ -90,18 +119,36 @@ export async function executeStep(operation: PlanOperation, context: StepContext
   }
 }
 
-const RECONCILED = "The write's answer was lost or failed, but re-reading showed APIM already holds what this step writes: the write had landed, so the step counts as succeeded";
+const RECONCILED =
+  "The write's answer was lost or failed, but re-reading showed APIM already holds what this step writes: the write had landed, so the step counts as succeeded";
 
 /** Sends the operation's write; the ETag after it (null after a delete). */
-async function write(operation: PlanOperation, { apim }: StepContext, calls: StepCalls, liveProperties?: BackendProperties): Promise<string | null> {
+async function write(
+  operation: PlanOperation,
+  { apim }: StepContext,
+  calls: StepCalls,
+  liveProperties?: BackendProperties,
+): Promise<string | null> {
   switch (operation.kind) {
     case "policy.create":
     case "policy.update":
-      return (await calls.run((options) => apim.putApiPolicy(operation.target, operation.xml, operation.expected, options))).etag;
+      return (
+        await calls.run((options) => apim.putApiPolicy(operation.target, operation.xml, operation.expected, options))
+      ).etag;
     case "backend.create":
-      return (await calls.run((options) => apim.putBackend(operation.target, operation.backend, "absent", options))).etag;
+      return (await calls.run((options) => apim.putBackend(operation.target, operation.backend, "absent", options)))
+        .etag;
     case "backend.update":
-      return (await calls.run((options) => apim.putBackend(operation.target, withManagedFields(liveProperties!, operation.backend), operation.expected, options))).etag;
+      return (
+        await calls.run((options) =>
+          apim.putBackend(
+            operation.target,
+            withManagedFields(liveProperties!, operation.backend),
+            operation.expected,
+            options,
+          ),
+        )
+      ).etag;
     case "backend.delete":
       await calls.run((options) => apim.deleteBackend(operation.target, operation.expected, options));
       return null;
@@ -115,7 +162,11 @@ interface Current {
   properties?: BackendProperties;
 }
 
-async function readCurrent(operation: PlanOperation, { apim, desired }: StepContext, calls: StepCalls): Promise<Current | null> {
+async function readCurrent(
+  operation: PlanOperation,
+  { apim, desired }: StepContext,
+  calls: StepCalls,
+): Promise<Current | null> {
   switch (operation.kind) {
     case "policy.create":
     case "policy.update": {
@@ -125,7 +176,13 @@ async function readCurrent(operation: PlanOperation, { apim, desired }: StepCont
     case "backend.create":
     case "backend.update": {
       const backend = await calls.run((options) => apim.getBackend(operation.target, options));
-      return backend && { etag: backend.etag, matches: sameBackendFields(managedFieldsOf(backend.properties), operation.backend), properties: backend.properties };
+      return (
+        backend && {
+          etag: backend.etag,
+          matches: sameBackendFields(managedFieldsOf(backend.properties), operation.backend),
+          properties: backend.properties,
+        }
+      );
     }
     case "backend.delete": {
       const etag = await calls.run((options) => apim.getBackendEtag(operation.target, options));
@@ -136,12 +193,16 @@ async function readCurrent(operation: PlanOperation, { apim, desired }: StepCont
 
 /** The stored policy is the one the step writes: same managed block and the same everything else. */
 function samePolicy(stored: string, written: string, desired: DesiredState): boolean {
-  const backends: Record<string, ManagedBackendFields> = desired.backend ? { [desired.backend.backendId]: desired.backend.fields } : {};
+  const backends: Record<string, ManagedBackendFields> = desired.backend
+    ? { [desired.backend.backendId]: desired.backend.fields }
+    : {};
   const live = policyStateOf(stored, backends);
   const wanted = policyStateOf(written, backends);
   return live !== null && wanted !== null && sameManagedPart(live, wanted) && sameOutside(live, wanted);
 }
 
 function describe(operation: PlanOperation): string {
-  return operation.kind.startsWith("policy.") ? `The policy of API '${operation.target}'` : `Backend '${operation.target}'`;
+  return operation.kind.startsWith("policy.")
+    ? `The policy of API '${operation.target}'`
+    : `Backend '${operation.target}'`;
 }

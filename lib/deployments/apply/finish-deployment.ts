@@ -16,11 +16,21 @@ export interface Finish {
  * its `deployment.step` event, so every step that may have sent a write has exactly one.
  * Returns false when the deployment had already ended (e.g. marked interrupted meanwhile).
  */
-export async function finishDeployment(db: PrismaClient, audit: AuditContext, deploymentId: string, finish: Finish): Promise<boolean> {
+export async function finishDeployment(
+  db: PrismaClient,
+  audit: AuditContext,
+  deploymentId: string,
+  finish: Finish,
+): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const ended = await tx.deployment.updateMany({
       where: { id: deploymentId, status: { in: ["queued", "running"] } },
-      data: { status: finish.status, error: (finish.error ?? undefined) as Prisma.InputJsonValue | undefined, result: (finish.result ?? undefined) as Prisma.InputJsonValue | undefined, finishedAt: new Date() },
+      data: {
+        status: finish.status,
+        error: (finish.error ?? undefined) as Prisma.InputJsonValue | undefined,
+        result: (finish.result ?? undefined) as Prisma.InputJsonValue | undefined,
+        finishedAt: new Date(),
+      },
     });
     if (ended.count === 0) return false;
     if (finish.error) await failStepsInFlight(tx, audit, deploymentId, finish.error);
@@ -34,7 +44,11 @@ export async function finishDeployment(db: PrismaClient, audit: AuditContext, de
         status: finish.status,
         error: finish.error,
         steps: Object.fromEntries(steps.map((group) => [group.status, group._count])),
-        applied: finish.result && { profileVersion: finish.result.profileVersion, policyEtag: finish.result.policy?.etag ?? null, backendEtag: finish.result.backend?.etag ?? null },
+        applied: finish.result && {
+          profileVersion: finish.result.profileVersion,
+          policyEtag: finish.result.policy?.etag ?? null,
+          backendEtag: finish.result.backend?.etag ?? null,
+        },
       },
       outcome: finish.status === "succeeded" ? "success" : "failure",
       requestId: audit.requestId,
@@ -44,17 +58,41 @@ export async function finishDeployment(db: PrismaClient, audit: AuditContext, de
   });
 }
 
-async function failStepsInFlight(tx: Prisma.TransactionClient, audit: AuditContext, deploymentId: string, cause: DeploymentError): Promise<void> {
+async function failStepsInFlight(
+  tx: Prisma.TransactionClient,
+  audit: AuditContext,
+  deploymentId: string,
+  cause: DeploymentError,
+): Promise<void> {
   const inFlight = await tx.deploymentStep.findMany({ where: { deploymentId, status: "running" } });
   for (const step of inFlight) {
-    const error: StepError = { code: cause.code, message: cause.message, status: null, armCode: null, armMessage: null, targets: [], mayHaveLanded: true };
+    const error: StepError = {
+      code: cause.code,
+      message: cause.message,
+      status: null,
+      armCode: null,
+      armMessage: null,
+      targets: [],
+      mayHaveLanded: true,
+    };
     const note = "The deployment stopped while this step was in progress: whether its write reached APIM is unknown.";
-    await tx.deploymentStep.update({ where: { id: step.id }, data: { status: "failed", error, note, finishedAt: new Date() } });
+    await tx.deploymentStep.update({
+      where: { id: step.id },
+      data: { status: "failed", error, note, finishedAt: new Date() },
+    });
     await appendAuditEvent(tx, {
       actor: audit.actor,
       action: "deployment.step",
       target: { type: "deployment", id: deploymentId },
-      after: { seq: step.seq, kind: step.kind, target: step.target, status: "failed", ifMatch: step.ifMatch, note, error },
+      after: {
+        seq: step.seq,
+        kind: step.kind,
+        target: step.target,
+        status: "failed",
+        ifMatch: step.ifMatch,
+        note,
+        error,
+      },
       outcome: "failure",
       requestId: audit.requestId,
       armCorrelationId: step.armCorrelationId,

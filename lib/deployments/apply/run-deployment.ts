@@ -32,8 +32,12 @@ export async function runDeployment(audit: AuditContext, deploymentId: string): 
       const lease = await acquireApiLock(db, deployment.apiId, randomUUID());
       try {
         await endInterrupted(db, deployment, audit.requestId);
-        const claimed = await db.deployment.updateMany({ where: { id: deploymentId, status: "queued" }, data: { status: "running" } });
-        if (claimed.count === 1) await finishDeployment(db, audit, deploymentId, await applySteps(db, audit, deployment, lease));
+        const claimed = await db.deployment.updateMany({
+          where: { id: deploymentId, status: "queued" },
+          data: { status: "running" },
+        });
+        if (claimed.count === 1)
+          await finishDeployment(db, audit, deploymentId, await applySteps(db, audit, deployment, lease));
       } finally {
         await lease.release();
       }
@@ -41,7 +45,11 @@ export async function runDeployment(audit: AuditContext, deploymentId: string): 
   } catch (error) {
     log.error({ err: error, deploymentId, requestId: audit.requestId }, "deployment stopped by an unexpected error");
     const message = `The deployment stopped because of an internal error (logged with request id ${audit.requestId}); make a new plan and apply it.`;
-    await finishDeployment(db, audit, deploymentId, { status: "failed", error: { code: "internal", message, step: null }, result: null }).catch((finishError: unknown) =>
+    await finishDeployment(db, audit, deploymentId, {
+      status: "failed",
+      error: { code: "internal", message, step: null },
+      result: null,
+    }).catch((finishError: unknown) =>
       log.error({ err: finishError, deploymentId }, "could not record the deployment's failure"),
     );
   }
@@ -50,24 +58,61 @@ export async function runDeployment(audit: AuditContext, deploymentId: string): 
 
 /** Holding the lock means no other deployment of the API can be running: one still marked so was left by a crashed instance. */
 async function endInterrupted(db: PrismaClient, deployment: Deployment, requestId: string): Promise<void> {
-  const stale = await db.deployment.findMany({ where: { apiId: deployment.apiId, status: "running", id: { not: deployment.id } }, select: { id: true } });
-  const message = "The app instance running this deployment stopped before it finished (its lock on the API expired and was taken over). Make a new plan: it reads what APIM holds now.";
+  const stale = await db.deployment.findMany({
+    where: { apiId: deployment.apiId, status: "running", id: { not: deployment.id } },
+    select: { id: true },
+  });
+  const message =
+    "The app instance running this deployment stopped before it finished (its lock on the API expired and was taken over). Make a new plan: it reads what APIM holds now.";
   for (const { id } of stale) {
-    await finishDeployment(db, { actor: SYSTEM_ACTOR, requestId, clientIp: null }, id, { status: "failed", error: { code: "interrupted", message, step: null }, result: null });
+    await finishDeployment(db, { actor: SYSTEM_ACTOR, requestId, clientIp: null }, id, {
+      status: "failed",
+      error: { code: "interrupted", message, step: null },
+      result: null,
+    });
   }
 }
 
-async function applySteps(db: PrismaClient, audit: AuditContext, deployment: Deployment, lease: ApiLease): Promise<Finish> {
+async function applySteps(
+  db: PrismaClient,
+  audit: AuditContext,
+  deployment: Deployment,
+  lease: ApiLease,
+): Promise<Finish> {
   const operations = deployment.plan.operations as PlanOperation[];
   const desired = deployment.plan.desiredState as DesiredState;
   const apim = apimClientForInstance(deployment.api.instance);
   const earlier = await earlierAttempts(db, deployment.planId, deployment.id);
   try {
-    const changed = await changesSincePlan(apim, deployment.api.apimName, operations, desired, earlier, audit.requestId);
-    if (changed.length > 0) return { status: "conflicted", error: { code: "conflicted", message: `${changed.join(" ")} Nothing was written; make a new plan.`, step: null }, result: null };
+    const changed = await changesSincePlan(
+      apim,
+      deployment.api.apimName,
+      operations,
+      desired,
+      earlier,
+      audit.requestId,
+    );
+    if (changed.length > 0)
+      return {
+        status: "conflicted",
+        error: {
+          code: "conflicted",
+          message: `${changed.join(" ")} Nothing was written; make a new plan.`,
+          step: null,
+        },
+        result: null,
+      };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return { status: "failed", error: { code: "check_failed", message: `Checking that APIM still matches the plan failed, so nothing was written: ${error.message}`, step: null }, result: null };
+    return {
+      status: "failed",
+      error: {
+        code: "check_failed",
+        message: `Checking that APIM still matches the plan failed, so nothing was written: ${error.message}`,
+        step: null,
+      },
+      result: null,
+    };
   }
 
   const etagsAfter = new Map<number, string | null>();
@@ -79,12 +124,18 @@ async function applySteps(db: PrismaClient, audit: AuditContext, deployment: Dep
       continue;
     }
     if (lease.lost) {
-      const message = "This instance lost its lock on the API (it could not renew it in time), so it stopped before the next write. Make a new plan.";
+      const message =
+        "This instance lost its lock on the API (it could not renew it in time), so it stopped before the next write. Make a new plan.";
       return { status: "failed", error: { code: "lock_lost", message, step: operation.seq }, result: null };
     }
     const correlationId = randomUUID();
     await markStepRunning(db, deployment.id, operation.seq, correlationId);
-    const outcome = await executeStep(operation, { apim, correlationId, desired, earlierAttemptMayHaveLanded: attempt?.mayHaveLanded ?? false });
+    const outcome = await executeStep(operation, {
+      apim,
+      correlationId,
+      desired,
+      earlierAttemptMayHaveLanded: attempt?.mayHaveLanded ?? false,
+    });
     await recordStepOutcome(db, audit, deployment.id, operation, outcome, correlationId);
     if (outcome.status === "failed") return stoppedAt(operation, outcome);
     etagsAfter.set(operation.seq, outcome.etagAfter);
@@ -97,7 +148,23 @@ function stoppedAt(operation: PlanOperation, outcome: StepOutcome): Finish {
   // ARM's messages do not always end their sentence; ours follows it.
   const why = (outcome.error?.message ?? "failed").replace(/([^.!?])\s*$/, "$1.");
   if (outcome.conflict) {
-    return { status: "conflicted", error: { code: "conflicted", message: `${step} found APIM changed since the plan was made: ${why} A new plan is needed.`, step: operation.seq }, result: null };
+    return {
+      status: "conflicted",
+      error: {
+        code: "conflicted",
+        message: `${step} found APIM changed since the plan was made: ${why} A new plan is needed.`,
+        step: operation.seq,
+      },
+      result: null,
+    };
   }
-  return { status: "failed", error: { code: "step_failed", message: `${step} failed: ${why} Apply the plan again to retry from this step.`, step: operation.seq }, result: null };
+  return {
+    status: "failed",
+    error: {
+      code: "step_failed",
+      message: `${step} failed: ${why} Apply the plan again to retry from this step.`,
+      step: operation.seq,
+    },
+    result: null,
+  };
 }

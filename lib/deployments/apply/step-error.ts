@@ -11,12 +11,23 @@ export function stepErrorOf(error: AppError): StepError {
     status: details.status ?? null,
     armCode: details.armCode ?? null,
     armMessage: details.armMessage ?? null,
-    targets: (details.armDetails ?? []).map((detail) => ({ target: detail.target ?? null, message: detail.message ?? null })),
+    targets: (details.armDetails ?? []).map((detail) => ({
+      target: detail.target ?? null,
+      message: detail.message ?? null,
+    })),
     mayHaveLanded: details.mayHaveLanded === true,
   };
 }
 
 /** A conflict Portcullis found itself (the entity changed since the plan), before writing anything. */
 export function changedSincePlan(message: string): StepError {
-  return { code: "precondition_failed", message, status: null, armCode: null, armMessage: null, targets: [], mayHaveLanded: false };
+  return {
+    code: "precondition_failed",
+    message,
+    status: null,
+    armCode: null,
+    armMessage: null,
+    targets: [],
+    mayHaveLanded: false,
+  };
 }

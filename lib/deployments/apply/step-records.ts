@@ -8,15 +8,32 @@ import type { StepOutcome } from "./execute-step";
 const stepKey = (deploymentId: string, seq: number) => ({ deploymentId_seq: { deploymentId, seq } });
 
 /** The step is about to send its first request: the console shows it in progress. */
-export async function markStepRunning(db: PrismaClient, deploymentId: string, seq: number, correlationId: string): Promise<void> {
-  await db.deploymentStep.update({ where: stepKey(deploymentId, seq), data: { status: "running", startedAt: new Date(), armCorrelationId: correlationId } });
+export async function markStepRunning(
+  db: PrismaClient,
+  deploymentId: string,
+  seq: number,
+  correlationId: string,
+): Promise<void> {
+  await db.deploymentStep.update({
+    where: stepKey(deploymentId, seq),
+    data: { status: "running", startedAt: new Date(), armCorrelationId: correlationId },
+  });
 }
 
 /** Nothing is sent for a step an earlier deployment of the plan already carried out. */
-export async function markStepSkipped(db: PrismaClient, deploymentId: string, seq: number, done: { deploymentId: string; etagAfter: string | null }): Promise<void> {
+export async function markStepSkipped(
+  db: PrismaClient,
+  deploymentId: string,
+  seq: number,
+  done: { deploymentId: string; etagAfter: string | null },
+): Promise<void> {
   await db.deploymentStep.update({
     where: stepKey(deploymentId, seq),
-    data: { status: "skipped", etagAfter: done.etagAfter, note: `Already carried out by deployment ${done.deploymentId} of this plan; nothing was sent.` },
+    data: {
+      status: "skipped",
+      etagAfter: done.etagAfter,
+      note: `Already carried out by deployment ${done.deploymentId} of this plan; nothing was sent.`,
+    },
   });
 }
 
@@ -26,7 +43,14 @@ export async function markStepSkipped(db: PrismaClient, deploymentId: string, se
  * was ended by an instance that took the lock over (this one lost its lease mid-request): it
  * already has its event, so the late outcome is only logged.
  */
-export async function recordStepOutcome(db: PrismaClient, audit: AuditContext, deploymentId: string, operation: PlanOperation, outcome: StepOutcome, correlationId: string): Promise<void> {
+export async function recordStepOutcome(
+  db: PrismaClient,
+  audit: AuditContext,
+  deploymentId: string,
+  operation: PlanOperation,
+  outcome: StepOutcome,
+  correlationId: string,
+): Promise<void> {
   const recorded = {
     status: outcome.status,
     ifMatch: outcome.ifMatch,
@@ -38,10 +62,18 @@ export async function recordStepOutcome(db: PrismaClient, audit: AuditContext, d
   await db.$transaction(async (tx) => {
     const updated = await tx.deploymentStep.updateMany({
       where: { deploymentId, seq: operation.seq, status: "running" },
-      data: { ...recorded, armCorrelationId: correlationId, error: (outcome.error ?? undefined) as Prisma.InputJsonValue | undefined, finishedAt: new Date() },
+      data: {
+        ...recorded,
+        armCorrelationId: correlationId,
+        error: (outcome.error ?? undefined) as Prisma.InputJsonValue | undefined,
+        finishedAt: new Date(),
+      },
     });
     if (updated.count === 0) {
-      log.warn({ deploymentId, seq: operation.seq, status: outcome.status, correlationId }, "step outcome arrived after the deployment was taken over");
+      log.warn(
+        { deploymentId, seq: operation.seq, status: outcome.status, correlationId },
+        "step outcome arrived after the deployment was taken over",
+      );
       return;
     }
     await appendAuditEvent(tx, {

@@ -36,13 +36,25 @@ export async function changesSincePlan(
     expectations.push({ what: whatOf("policy", apimName), etag: desired.policy?.etag ?? null, read: policyEtag });
   }
   const { backend } = desired;
-  if (backend && !operations.some((operation) => operation.target === backend.backendId && operation.kind !== "backend.delete")) {
-    expectations.push({ what: whatOf("backend", backend.backendId), etag: backend.etag, read: backendEtag(backend.backendId) });
+  if (
+    backend &&
+    !operations.some((operation) => operation.target === backend.backendId && operation.kind !== "backend.delete")
+  ) {
+    expectations.push({
+      what: whatOf("backend", backend.backendId),
+      etag: backend.etag,
+      read: backendEtag(backend.backendId),
+    });
   }
-  const found = await Promise.all(expectations.map(async (expectation) => ({ ...expectation, now: await expectation.read() })));
+  const found = await Promise.all(
+    expectations.map(async (expectation) => ({ ...expectation, now: await expectation.read() })),
+  );
   return found
     .filter(({ etag, now }) => etag !== now)
-    .map(({ what, etag, now }) => `${what} changed after the plan was made (ETag ${etag ?? "none: absent"} is now ${now ?? "none: absent"}).`);
+    .map(
+      ({ what, etag, now }) =>
+        `${what} changed after the plan was made (ETag ${etag ?? "none: absent"} is now ${now ?? "none: absent"}).`,
+    );
 }
 
 function whatOf(kind: string, target: string): string {

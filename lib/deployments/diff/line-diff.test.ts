@@ -51,7 +51,16 @@ describe("line diff", () => {
   });
 
   it("diffs from and to nothing", () => {
-    expect(lineDiff("", "a\nb")).toEqual([{ beforeStart: 1, afterStart: 1, lines: [{ op: "added", text: "a" }, { op: "added", text: "b" }] }]);
+    expect(lineDiff("", "a\nb")).toEqual([
+      {
+        beforeStart: 1,
+        afterStart: 1,
+        lines: [
+          { op: "added", text: "a" },
+          { op: "added", text: "b" },
+        ],
+      },
+    ]);
     expect(lineDiff("a", "")).toEqual([{ beforeStart: 1, afterStart: 1, lines: [{ op: "removed", text: "a" }] }]);
   });
 

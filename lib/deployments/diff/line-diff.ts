@@ -46,13 +46,17 @@ function diffLines(a: string[], b: string[]): DiffLine[] {
 function alignMiddle(a: string[], b: string[]): DiffLine[] {
   const removed = (text: string): DiffLine => ({ op: "removed", text });
   const added = (text: string): DiffLine => ({ op: "added", text });
-  if (a.length === 0 || b.length === 0 || a.length * b.length > MAX_TABLE_CELLS) return [...a.map(removed), ...b.map(added)];
+  if (a.length === 0 || b.length === 0 || a.length * b.length > MAX_TABLE_CELLS)
+    return [...a.map(removed), ...b.map(added)];
   // lcs[i * width + j] = length of the longest common subsequence of a[i..] and b[j..].
   const width = b.length + 1;
   const lcs = new Uint32Array((a.length + 1) * width);
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i * width + j] = a[i] === b[j] ? lcs[(i + 1) * width + j + 1]! + 1 : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
+      lcs[i * width + j] =
+        a[i] === b[j]
+          ? lcs[(i + 1) * width + j + 1]! + 1
+          : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
     }
   }
   const lines: DiffLine[] = [];
@@ -82,7 +86,10 @@ function toHunks(lines: DiffLine[]): DiffHunk[] {
       const current = open.at(-1);
       if (current === undefined || index - current.lastChange > 2 * CONTEXT) {
         const lead = lines.slice(Math.max(0, index - CONTEXT), index);
-        open.push({ hunk: { beforeStart: beforeLine - lead.length, afterStart: afterLine - lead.length, lines: [...lead, line] }, lastChange: index });
+        open.push({
+          hunk: { beforeStart: beforeLine - lead.length, afterStart: afterLine - lead.length, lines: [...lead, line] },
+          lastChange: index,
+        });
       } else {
         current.hunk.lines.push(...lines.slice(current.lastChange + 1, index + 1));
         current.lastChange = index;
@@ -92,5 +99,8 @@ function toHunks(lines: DiffLine[]): DiffHunk[] {
     if (line.op !== "removed") afterLine++;
   });
   // Changes closer than 2 * CONTEXT share a hunk, so what follows the last change is all context.
-  return open.map(({ hunk, lastChange }) => ({ ...hunk, lines: [...hunk.lines, ...lines.slice(lastChange + 1, lastChange + 1 + CONTEXT)] }));
+  return open.map(({ hunk, lastChange }) => ({
+    ...hunk,
+    lines: [...hunk.lines, ...lines.slice(lastChange + 1, lastChange + 1 + CONTEXT)],
+  }));
 }

@@ -1,4 +1,11 @@
-import { limitConcurrency, type ApimClient, type ApiPolicy, type ArmCallOptions, type ArmResult, type Backend } from "../../apim";
+import {
+  limitConcurrency,
+  type ApimClient,
+  type ApiPolicy,
+  type ArmCallOptions,
+  type ArmResult,
+  type Backend,
+} from "../../apim";
 
 /**
  * The reads of a drift check: cheap ETag reads (HEAD) first, full reads only for what changed.

@@ -6,7 +6,14 @@ import { apimReserialize } from "../../policy/__fixtures__/apim-reserialize";
 import { sampleProfiles } from "../../policy/__fixtures__/sample-profiles";
 import { computePlan, desiredPolicyText, type LiveState, type PlanInput } from "./compute-plan";
 
-const namedValue = (displayName: string): NamedValue => ({ name: `nv-${displayName}`, displayName, secret: true, tags: [], keyVault: null, provisioningState: "Succeeded" });
+const namedValue = (displayName: string): NamedValue => ({
+  name: `nv-${displayName}`,
+  displayName,
+  secret: true,
+  tags: [],
+  keyVault: null,
+  provisioningState: "Succeeded",
+});
 const headerKey = sampleProfiles["apikey-header--entra"]; // uses {{openai-api-key}}
 const backendKey = sampleProfiles["apikey-backend--entra"]; // backend 'openai-backend' with {{openai-api-key}}
 
@@ -40,11 +47,26 @@ describe("computing a plan", () => {
   it("creates the policy of an API that has none, without If-Match, and lists the named value by fingerprint", () => {
     const plan = computePlan(input(headerKey, {}));
 
-    expect(plan.operations).toEqual([{ seq: 1, kind: "policy.create", target: "chat", expected: "absent", xml: desiredPolicyText(null, headerKey) }]);
-    expect(plan.diff.namedValues).toEqual([{ displayName: "openai-api-key", namedValueId: "nv-openai-api-key", secret: true, keyVaultSecretId: null, fingerprint: "hmac-sha256:abc" }]);
+    expect(plan.operations).toEqual([
+      { seq: 1, kind: "policy.create", target: "chat", expected: "absent", xml: desiredPolicyText(null, headerKey) },
+    ]);
+    expect(plan.diff.namedValues).toEqual([
+      {
+        displayName: "openai-api-key",
+        namedValueId: "nv-openai-api-key",
+        secret: true,
+        keyVaultSecretId: null,
+        fingerprint: "hmac-sha256:abc",
+      },
+    ]);
     expect(plan.diff.policy).toMatchObject({ changed: true, before: null });
     expect(plan.diff.summary).toMatch(/^1 change to match access profile version 4: create the policy of 'chat'\.$/);
-    expect(plan.desired).toMatchObject({ profileVersion: 4, policy: { etag: null }, backend: null, namedValues: [{ name: "nv-openai-api-key", displayName: "openai-api-key" }] });
+    expect(plan.desired).toMatchObject({
+      profileVersion: 4,
+      policy: { etag: null },
+      backend: null,
+      namedValues: [{ name: "nv-openai-api-key", displayName: "openai-api-key" }],
+    });
   });
 
   it("is empty when APIM holds the desired policy as it re-serialised it", () => {
@@ -65,24 +87,42 @@ describe("computing a plan", () => {
     const plan = computePlan(input(headerKey, { policy: { xml: stored, etag: '"p1"' } }));
 
     expect(plan.operations).toMatchObject([{ seq: 1, kind: "policy.update", expected: { etag: '"p1"' } }]);
-    expect(plan.diff.policy.hunks.flatMap((hunk) => hunk.lines).some((line) => line.op === "added" && line.text.includes("validate-azure-ad-token"))).toBe(true);
+    expect(
+      plan.diff.policy.hunks
+        .flatMap((hunk) => hunk.lines)
+        .some((line) => line.op === "added" && line.text.includes("validate-azure-ad-token")),
+    ).toBe(true);
   });
 
   it("creates the backend before the policy that selects it", () => {
     const stored = asApimStores(desiredPolicyText(null, headerKey));
 
-    const plan = computePlan(input(backendKey, { policy: { xml: stored, etag: '"p1"' }, backends: new Map([["openai-backend", null]]) }));
+    const plan = computePlan(
+      input(backendKey, { policy: { xml: stored, etag: '"p1"' }, backends: new Map([["openai-backend", null]]) }),
+    );
 
     expect(plan.operations.map((operation) => [operation.seq, operation.kind, operation.target])).toEqual([
       [1, "backend.create", "openai-backend"],
       [2, "policy.update", "chat"],
     ]);
-    expect(plan.operations[0]).toMatchObject({ expected: "absent", backend: { url: "https://contoso.openai.azure.com/openai", protocol: "http", credentials: { header: { "api-key": ["{{openai-api-key}}"] } } } });
+    expect(plan.operations[0]).toMatchObject({
+      expected: "absent",
+      backend: {
+        url: "https://contoso.openai.azure.com/openai",
+        protocol: "http",
+        credentials: { header: { "api-key": ["{{openai-api-key}}"] } },
+      },
+    });
     expect(plan.desired.backend).toMatchObject({ backendId: "openai-backend", etag: null });
   });
 
   it("updates only the managed fields of a backend that differs, hiding literal keys in the diff", () => {
-    const live = backendEntity("openai-backend", { url: "https://old.example.com", protocol: "http", title: "kept", credentials: { header: { "api-key": ["sk-literal-key"] } } });
+    const live = backendEntity("openai-backend", {
+      url: "https://old.example.com",
+      protocol: "http",
+      title: "kept",
+      credentials: { header: { "api-key": ["sk-literal-key"] } },
+    });
     const plan = computePlan(input(backendKey, { backends: new Map([["openai-backend", live]]) }));
 
     expect(plan.operations[0]).toMatchObject({ kind: "backend.update", expected: { etag: '"b1"' } });
@@ -97,16 +137,39 @@ describe("computing a plan", () => {
 
   it("removes a backend Portcullis created only after the policy stops selecting it, and keeps one another API uses", () => {
     const stored = asApimStores(desiredPolicyText(null, backendKey));
-    const live = backendEntity("openai-backend", { url: "https://contoso.openai.azure.com/openai", protocol: "http" }, '"b7"');
+    const live = backendEntity(
+      "openai-backend",
+      { url: "https://contoso.openai.azure.com/openai", protocol: "http" },
+      '"b7"',
+    );
     const backends = new Map([["openai-backend", live]]);
 
-    const removing = computePlan(input(headerKey, { policy: { xml: stored, etag: '"p1"' }, backends }, { owned: [{ backendId: "openai-backend", usedBy: [] }] }));
-    const keeping = computePlan(input(headerKey, { policy: { xml: stored, etag: '"p1"' }, backends }, { owned: [{ backendId: "openai-backend", usedBy: ["other-api"] }] }));
+    const removing = computePlan(
+      input(
+        headerKey,
+        { policy: { xml: stored, etag: '"p1"' }, backends },
+        { owned: [{ backendId: "openai-backend", usedBy: [] }] },
+      ),
+    );
+    const keeping = computePlan(
+      input(
+        headerKey,
+        { policy: { xml: stored, etag: '"p1"' }, backends },
+        { owned: [{ backendId: "openai-backend", usedBy: ["other-api"] }] },
+      ),
+    );
 
     expect(removing.operations.map((operation) => operation.kind)).toEqual(["policy.update", "backend.delete"]);
     expect(removing.operations[1]).toMatchObject({ target: "openai-backend", expected: { etag: '"b7"' } });
     expect(keeping.operations.map((operation) => operation.kind)).toEqual(["policy.update"]);
-    expect(keeping.diff.backends).toEqual([{ backendId: "openai-backend", action: "kept", changes: [], note: "Kept: still used by the access profile of 'other-api'." }]);
+    expect(keeping.diff.backends).toEqual([
+      {
+        backendId: "openai-backend",
+        action: "kept",
+        changes: [],
+        note: "Kept: still used by the access profile of 'other-api'.",
+      },
+    ]);
   });
 
   it("refuses a profile whose named value does not exist, naming it", () => {
@@ -125,7 +188,10 @@ describe("computing a plan", () => {
   });
 
   it("blocks the apply when the resulting policy has lint errors, e.g. a hand-written reference to a missing named value", () => {
-    const handWritten = EMPTY_POLICY_DOCUMENT.replace("</inbound>", '    <set-header name="x-tenant" exists-action="override"><value>{{missing-one}}</value></set-header>\n    </inbound>');
+    const handWritten = EMPTY_POLICY_DOCUMENT.replace(
+      "</inbound>",
+      '    <set-header name="x-tenant" exists-action="override"><value>{{missing-one}}</value></set-header>\n    </inbound>',
+    );
 
     const plan = computePlan(input(headerKey, { policy: { xml: handWritten, etag: '"p1"' } }));
 
@@ -134,13 +200,22 @@ describe("computing a plan", () => {
   });
 
   it("refuses a policy whose Portcullis markers do not pair up, saying where", () => {
-    const broken = EMPTY_POLICY_DOCUMENT.replace("<base />\n    </inbound>", "<base />\n        <!-- portcullis:begin -->\n    </inbound>");
-    expect(() => computePlan(input(headerKey, { policy: { xml: broken, etag: '"p1"' } }))).toThrow(/cannot take the profile: .*no end marker.*\(line 4, column 9\)/);
+    const broken = EMPTY_POLICY_DOCUMENT.replace(
+      "<base />\n    </inbound>",
+      "<base />\n        <!-- portcullis:begin -->\n    </inbound>",
+    );
+    expect(() => computePlan(input(headerKey, { policy: { xml: broken, etag: '"p1"' } }))).toThrow(
+      /cannot take the profile: .*no end marker.*\(line 4, column 9\)/,
+    );
   });
 
   it("takes over the hand-written validation when the version adopts: the diff shows its lines removed, and the applied policy is in sync", () => {
-    const validation = '<validate-azure-ad-token tenant-id="{{tenant}}">\n            <client-application-ids><application-id>x</application-id></client-application-ids>\n        </validate-azure-ad-token>';
-    const handWritten = EMPTY_POLICY_DOCUMENT.replace("<base />\n    </inbound>", `<base />\n        ${validation}\n        <rate-limit calls="5" renewal-period="60" />\n    </inbound>`);
+    const validation =
+      '<validate-azure-ad-token tenant-id="{{tenant}}">\n            <client-application-ids><application-id>x</application-id></client-application-ids>\n        </validate-azure-ad-token>';
+    const handWritten = EMPTY_POLICY_DOCUMENT.replace(
+      "<base />\n    </inbound>",
+      `<base />\n        ${validation}\n        <rate-limit calls="5" renewal-period="60" />\n    </inbound>`,
+    );
     const live = { policy: { xml: handWritten, etag: '"p1"' } };
 
     const plain = computePlan(input(headerKey, live));
@@ -151,7 +226,9 @@ describe("computing a plan", () => {
     const xml = adopting.desired.policy?.xml ?? "";
     expect(xml).not.toContain('tenant-id="{{tenant}}"');
     expect(xml).toContain('<rate-limit calls="5" renewal-period="60" />');
-    const removed = adopting.diff.policy.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.op === "removed").map((line) => line.text.trim()));
+    const removed = adopting.diff.policy.hunks.flatMap((hunk) =>
+      hunk.lines.filter((line) => line.op === "removed").map((line) => line.text.trim()),
+    );
     // A line diff may pair the hand-written closing tag with the block's: every removed line is the validation's.
     expect(removed[0]).toBe('<validate-azure-ad-token tenant-id="{{tenant}}">');
     expect(validation.split("\n").map((line) => line.trim())).toEqual(expect.arrayContaining(removed));

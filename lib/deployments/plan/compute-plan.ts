@@ -1,7 +1,21 @@
 import type { ApiPolicy, Backend, NamedValue } from "../../apim";
 import { AppError } from "../../errors";
-import { EMPTY_POLICY_DOCUMENT, lintPolicy, listPolicyReferences, mergePolicy, parsePolicyDocument, profileReferences, type AccessProfile } from "../../policy";
-import { desiredBackendOf, managedFieldsOf, sameBackendFields, shownBackendFields, type DesiredBackend } from "../backend-fields";
+import {
+  EMPTY_POLICY_DOCUMENT,
+  lintPolicy,
+  listPolicyReferences,
+  mergePolicy,
+  parsePolicyDocument,
+  profileReferences,
+  type AccessProfile,
+} from "../../policy";
+import {
+  desiredBackendOf,
+  managedFieldsOf,
+  sameBackendFields,
+  shownBackendFields,
+  type DesiredBackend,
+} from "../backend-fields";
 import type { ManagedBackendFields } from "../../policy";
 import { fieldChanges } from "../diff/field-changes";
 import { lineDiff } from "../diff/line-diff";
@@ -52,7 +66,10 @@ export function desiredPolicyText(live: ApiPolicy | null, profile: AccessProfile
   const merged = mergePolicy(live?.xml ?? EMPTY_POLICY_DOCUMENT, profile, { format: "xml", adopt });
   if (!merged.ok) {
     const where = merged.error.line === undefined ? "" : ` (line ${merged.error.line}, column ${merged.error.column})`;
-    throw new AppError("conflict", `The API's policy in APIM cannot take the profile: ${merged.error.message}${where}. Repair the policy in APIM, then plan again.`);
+    throw new AppError(
+      "conflict",
+      `The API's policy in APIM cannot take the profile: ${merged.error.message}${where}. Repair the policy in APIM, then plan again.`,
+    );
   }
   return merged.text;
 }
@@ -69,34 +86,63 @@ export function computePlan(input: PlanInput): ComputedPlan {
   refuseMissingNamedValues(input);
   const desiredBackend = desiredBackendOf(profile);
   const xml = desiredPolicyText(live.policy, profile, input.adopt);
-  const backendsForReading: Record<string, ManagedBackendFields> = desiredBackend ? { [desiredBackend.backendId]: desiredBackend.fields } : {};
+  const backendsForReading: Record<string, ManagedBackendFields> = desiredBackend
+    ? { [desiredBackend.backendId]: desiredBackend.fields }
+    : {};
   const desiredPolicy = policyStateOf(xml, backendsForReading)!;
   const livePolicy = live.policy && policyStateOf(live.policy.xml, backendsForReading);
 
   const operations: UnsequencedOperation[] = [];
   const backendDiffs: PlanDiff["backends"] = [];
-  const backendOperation = desiredBackend && planBackend(desiredBackend, live.backends.get(desiredBackend.backendId) ?? null, backendDiffs);
+  const backendOperation =
+    desiredBackend && planBackend(desiredBackend, live.backends.get(desiredBackend.backendId) ?? null, backendDiffs);
   if (backendOperation) operations.push(backendOperation);
 
   // An API without a policy needs none while the profile enforces nothing (APIM's default applies).
-  const policyInSync = live.policy === null ? desiredPolicy.blocks === 0 : livePolicy !== null && sameManagedPart(livePolicy, desiredPolicy);
+  const policyInSync =
+    live.policy === null
+      ? desiredPolicy.blocks === 0
+      : livePolicy !== null && sameManagedPart(livePolicy, desiredPolicy);
   if (!policyInSync) {
-    operations.push(live.policy ? { kind: "policy.update", target: input.apimName, expected: { etag: live.policy.etag }, xml } : { kind: "policy.create", target: input.apimName, expected: "absent", xml });
+    operations.push(
+      live.policy
+        ? { kind: "policy.update", target: input.apimName, expected: { etag: live.policy.etag }, xml }
+        : { kind: "policy.create", target: input.apimName, expected: "absent", xml },
+    );
   }
   // The policy APIM will hold (null: none, as now); what it references must exist and stay.
   const finalXml = policyInSync ? (live.policy?.xml ?? null) : xml;
   const references = policyReferencesOf(finalXml ?? xml);
   operations.push(...planRemovals(input, desiredBackend?.backendId, references.backendIds, backendDiffs));
   const namedValues = referencedNamedValues(input, references.namedValues);
-  const lint = lintPolicy(finalXml ?? xml, { format: "xml", namedValues: live.namedValues.map((value) => value.displayName), tier: input.tier });
-  const findings = lint.ok ? lint.findings : [{ code: "unreadable-policy", severity: "error" as const, message: lint.error.message, line: lint.error.line, column: lint.error.column }];
+  const lint = lintPolicy(finalXml ?? xml, {
+    format: "xml",
+    namedValues: live.namedValues.map((value) => value.displayName),
+    tier: input.tier,
+  });
+  const findings = lint.ok
+    ? lint.findings
+    : [
+        {
+          code: "unreadable-policy",
+          severity: "error" as const,
+          message: lint.error.message,
+          line: lint.error.line,
+          column: lint.error.column,
+        },
+      ];
   const sequenced = operations.map((operation, index) => ({ ...operation, seq: index + 1 }) as PlanOperation);
 
   return {
     operations: sequenced,
     diff: {
       summary: summaryOf(sequenced, input.profileVersion),
-      policy: { changed: !policyInSync, before: live.policy?.xml ?? null, after: finalXml, hunks: policyInSync ? [] : lineDiff(live.policy?.xml ?? "", xml) },
+      policy: {
+        changed: !policyInSync,
+        before: live.policy?.xml ?? null,
+        after: finalXml,
+        hunks: policyInSync ? [] : lineDiff(live.policy?.xml ?? "", xml),
+      },
       backends: backendDiffs,
       namedValues: namedValues.map((value) => ({
         displayName: value.displayName,
@@ -111,7 +157,9 @@ export function computePlan(input: PlanInput): ComputedPlan {
       profileVersion: input.profileVersion,
       profile,
       policy: finalXml === null ? null : { etag: live.policy?.etag ?? null, xml: finalXml },
-      backend: desiredBackend ? { ...desiredBackend, etag: live.backends.get(desiredBackend.backendId)?.etag ?? null } : null,
+      backend: desiredBackend
+        ? { ...desiredBackend, etag: live.backends.get(desiredBackend.backendId)?.etag ?? null }
+        : null,
       namedValues: namedValues.map((value) => ({ name: value.name, displayName: value.displayName })),
     },
   };
@@ -129,7 +177,11 @@ function refuseMissingNamedValues(input: PlanInput): void {
   );
 }
 
-function planBackend(desired: DesiredBackend, live: (Backend & { etag: string }) | null, diffs: PlanDiff["backends"]): UnsequencedOperation | undefined {
+function planBackend(
+  desired: DesiredBackend,
+  live: (Backend & { etag: string }) | null,
+  diffs: PlanDiff["backends"],
+): UnsequencedOperation | undefined {
   const { backendId, fields } = desired;
   if (live === null) {
     diffs.push({ backendId, action: "create", changes: fieldChanges(null, fields), note: null });
@@ -140,12 +192,22 @@ function planBackend(desired: DesiredBackend, live: (Backend & { etag: string })
     diffs.push({ backendId, action: "unchanged", changes: [], note: null });
     return undefined;
   }
-  diffs.push({ backendId, action: "update", changes: fieldChanges(shownBackendFields(current), fields), note: "Only url, protocol and credentials change; the backend's other settings are kept." });
+  diffs.push({
+    backendId,
+    action: "update",
+    changes: fieldChanges(shownBackendFields(current), fields),
+    note: "Only url, protocol and credentials change; the backend's other settings are kept.",
+  });
   return { kind: "backend.update", target: backendId, expected: { etag: live.etag }, backend: fields };
 }
 
 /** Backends Portcullis created for this API that neither this profile, the policy, nor another API's profile uses. */
-function planRemovals(input: PlanInput, desiredBackendId: string | undefined, selected: ReadonlySet<string>, diffs: PlanDiff["backends"]): UnsequencedOperation[] {
+function planRemovals(
+  input: PlanInput,
+  desiredBackendId: string | undefined,
+  selected: ReadonlySet<string>,
+  diffs: PlanDiff["backends"],
+): UnsequencedOperation[] {
   const removals: UnsequencedOperation[] = [];
   for (const { backendId, usedBy } of input.owned) {
     const live = input.live.backends.get(backendId) ?? null;
@@ -159,7 +221,12 @@ function planRemovals(input: PlanInput, desiredBackendId: string | undefined, se
       diffs.push({ backendId, action: "kept", changes: [], note: keptBecause });
       continue;
     }
-    diffs.push({ backendId, action: "delete", changes: fieldChanges(shownBackendFields(managedFieldsOf(live.properties)), null), note: "Created by Portcullis for this API and no longer used." });
+    diffs.push({
+      backendId,
+      action: "delete",
+      changes: fieldChanges(shownBackendFields(managedFieldsOf(live.properties)), null),
+      note: "Created by Portcullis for this API and no longer used.",
+    });
     removals.push({ kind: "backend.delete", target: backendId, expected: { etag: live.etag } });
   }
   return removals;
@@ -168,7 +235,10 @@ function planRemovals(input: PlanInput, desiredBackendId: string | undefined, se
 function policyReferencesOf(xml: string): { namedValues: Set<string>; backendIds: Set<string> } {
   const parsed = parsePolicyDocument(xml, "xml");
   const references = parsed.ok ? listPolicyReferences(parsed.document) : { namedValues: [], backendIds: [] };
-  return { namedValues: new Set(references.namedValues.map((reference) => reference.name)), backendIds: new Set(references.backendIds.map((reference) => reference.backendId)) };
+  return {
+    namedValues: new Set(references.namedValues.map((reference) => reference.name)),
+    backendIds: new Set(references.backendIds.map((reference) => reference.backendId)),
+  };
 }
 
 /** Named values the resulting policy and backend reference, as they exist in APIM. */

@@ -7,7 +7,10 @@ import type { OwnedBackend } from "./compute-plan";
  * of its deployments (a step is the record of what was really done), each with the other APIs
  * of the instance whose current access profile still uses it: those are never removed.
  */
-export async function ownedBackends(db: Prisma.TransactionClient, api: { id: string; instanceId: string }): Promise<OwnedBackend[]> {
+export async function ownedBackends(
+  db: Prisma.TransactionClient,
+  api: { id: string; instanceId: string },
+): Promise<OwnedBackend[]> {
   const steps = await db.deploymentStep.findMany({
     where: { deployment: { apiId: api.id }, kind: { in: ["backend.create", "backend.delete"] }, status: "succeeded" },
     orderBy: [{ finishedAt: "asc" }, { seq: "asc" }],
@@ -27,6 +30,8 @@ export async function ownedBackends(db: Prisma.TransactionClient, api: { id: str
   });
   return [...owned].map((backendId) => ({
     backendId,
-    usedBy: others.filter((other) => profileReferences(other.profile as AccessProfile).backendIds.includes(backendId)).map((other) => other.api.apimName),
+    usedBy: others
+      .filter((other) => profileReferences(other.profile as AccessProfile).backendIds.includes(backendId))
+      .map((other) => other.api.apimName),
   }));
 }

@@ -30,6 +30,10 @@ export function toPlanView(row: PlanRow): PlanView {
     diff,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
-    deployments: row.deployments.map((deployment) => ({ id: deployment.id, status: deployment.status, startedAt: deployment.startedAt.toISOString() })),
+    deployments: row.deployments.map((deployment) => ({
+      id: deployment.id,
+      status: deployment.status,
+      startedAt: deployment.startedAt.toISOString(),
+    })),
   };
 }

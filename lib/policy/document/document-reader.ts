@@ -75,7 +75,8 @@ class DocumentReader {
     const { text, i } = this;
     if (text.startsWith("<!--", i)) this.readComment();
     else if (text.startsWith("<![CDATA[", i)) this.readCData();
-    else if (text.startsWith("<!", i)) throw new ReadError(i, "DOCTYPE and other declarations are not allowed in a policy");
+    else if (text.startsWith("<!", i))
+      throw new ReadError(i, "DOCTYPE and other declarations are not allowed in a policy");
     else if (text.startsWith("<?", i)) this.readInstruction();
     else if (text.startsWith("</", i)) this.readEndTag();
     else this.readStartTag();
@@ -86,7 +87,12 @@ class DocumentReader {
     const close = this.text.indexOf("-->", start + 4);
     if (close < 0) throw new ReadError(start, "comment is not closed with -->");
     this.i = close + 3;
-    this.append({ kind: "comment", value: this.text.slice(start + 4, close), start: this.positionAt(start), end: this.i });
+    this.append({
+      kind: "comment",
+      value: this.text.slice(start + 4, close),
+      start: this.positionAt(start),
+      end: this.i,
+    });
   }
 
   private readCData(): void {
@@ -95,7 +101,12 @@ class DocumentReader {
     const close = this.text.indexOf("]]>", start + 9);
     if (close < 0) throw new ReadError(start, "CDATA section is not closed with ]]>");
     this.i = close + 3;
-    this.append({ kind: "cdata", value: this.text.slice(start + 9, close), start: this.positionAt(start), end: this.i });
+    this.append({
+      kind: "cdata",
+      value: this.text.slice(start + 9, close),
+      start: this.positionAt(start),
+      end: this.i,
+    });
   }
 
   private readInstruction(): void {
@@ -167,14 +178,16 @@ class DocumentReader {
     const start = this.i;
     const name = this.readName(`attribute of <${elementName}>`);
     this.skipWhitespace();
-    if (this.text[this.i] !== "=") throw new ReadError(this.i, `attribute '${name}' of <${elementName}> needs '=' and a value`);
+    if (this.text[this.i] !== "=")
+      throw new ReadError(this.i, `attribute '${name}' of <${elementName}> needs '=' and a value`);
     this.i++;
     this.skipWhitespace();
     const quote = this.text[this.i];
     if (quote !== '"' && quote !== "'") throw new ReadError(this.i, `value of attribute '${name}' must be quoted`);
     const valueStart = this.i + 1;
     const expressionAt = this.format === "rawxml" ? this.leadingExpressionAt(valueStart) : -1;
-    const searchFrom = expressionAt < 0 ? valueStart : this.expressionEnd(expressionAt, `attribute '${name}' of <${elementName}>`);
+    const searchFrom =
+      expressionAt < 0 ? valueStart : this.expressionEnd(expressionAt, `attribute '${name}' of <${elementName}>`);
     const valueEnd = this.text.indexOf(quote, searchFrom);
     if (valueEnd < 0) throw new ReadError(start, `value of attribute '${name}' is not closed with ${quote}`);
     const raw = this.text.slice(valueStart, valueEnd);
@@ -183,7 +196,8 @@ class DocumentReader {
       return { name, value: raw, isExpression: true, quote, start: this.positionAt(start), valueStart, valueEnd };
     }
     const lessThan = raw.indexOf("<");
-    if (lessThan >= 0) throw new ReadError(valueStart + lessThan, `'<' is not allowed in the value of attribute '${name}' (write &lt;)`);
+    if (lessThan >= 0)
+      throw new ReadError(valueStart + lessThan, `'<' is not allowed in the value of attribute '${name}' (write &lt;)`);
     const decoded = decodeXmlValue(raw, "attribute");
     if (!decoded.ok) throw new ReadError(valueStart + decoded.index, decoded.message);
     const isExpression = LEADING_EXPRESSION.test(decoded.value);

@@ -8,7 +8,7 @@ function endOf(text: string): number | string {
 
 describe("scanExpression", () => {
   it("ends at the bracket that balances the opening one", () => {
-    expect(endOf('@(a(b)[c]{d}) rest')).toBe(13);
+    expect(endOf("@(a(b)[c]{d}) rest")).toBe(13);
     expect(endOf("@{ return 1; } tail")).toBe(14);
   });
 
@@ -41,8 +41,16 @@ describe("scanExpression", () => {
   });
 
   it("reports an unbalanced or unclosed expression with its offset", () => {
-    expect(scanExpression("@(a]", 0)).toEqual({ ok: false, offset: 3, message: expect.stringContaining("unbalanced ']'") });
-    expect(scanExpression("@(a(b)", 0)).toEqual({ ok: false, offset: 1, message: expect.stringContaining("not closed") });
+    expect(scanExpression("@(a]", 0)).toEqual({
+      ok: false,
+      offset: 3,
+      message: expect.stringContaining("unbalanced ']'"),
+    });
+    expect(scanExpression("@(a(b)", 0)).toEqual({
+      ok: false,
+      offset: 1,
+      message: expect.stringContaining("not closed"),
+    });
     expect(scanExpression('@("abc)', 0)).toMatchObject({ ok: false, offset: 2 });
     expect(scanExpression("@x", 0)).toMatchObject({ ok: false, offset: 0 });
   });

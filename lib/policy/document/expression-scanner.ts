@@ -53,7 +53,10 @@ function scanBalanced(text: string, from: number, closer: string, openedAt: numb
       i++;
     } else if (c === ")" || c === "}" || c === "]") {
       if (c !== expected[expected.length - 1]) {
-        throw new UnclosedError(i, `unbalanced '${c}' in policy expression (expected '${expected[expected.length - 1]}')`);
+        throw new UnclosedError(
+          i,
+          `unbalanced '${c}' in policy expression (expected '${expected[expected.length - 1]}')`,
+        );
       }
       expected.pop();
       openedAtStack.pop();
@@ -67,7 +70,10 @@ function scanBalanced(text: string, from: number, closer: string, openedAt: numb
       i = scanVerbatimString(text, i + 2, false);
     } else if (c === "$" && next === '"') {
       i = scanRegularString(text, i + 2, true);
-    } else if ((c === "$" && next === "@" && text[i + 2] === '"') || (c === "@" && next === "$" && text[i + 2] === '"')) {
+    } else if (
+      (c === "$" && next === "@" && text[i + 2] === '"') ||
+      (c === "@" && next === "$" && text[i + 2] === '"')
+    ) {
       i = scanVerbatimString(text, i + 3, true);
     } else if (c === "/" && next === "/") {
       i = skipLineComment(text, i + 2);

@@ -89,9 +89,7 @@ export interface PolicyParseError {
   offset: number;
 }
 
-export type PolicyParseResult =
-  | { ok: true; document: PolicyDocument }
-  | { ok: false; error: PolicyParseError };
+export type PolicyParseResult = { ok: true; document: PolicyDocument } | { ok: false; error: PolicyParseError };
 
 /** The element children of an element, in document order. */
 export function childElements(element: PolicyElement): PolicyElement[] {

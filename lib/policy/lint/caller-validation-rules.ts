@@ -9,23 +9,48 @@ import { firstRiskyStatement, isBackendAuthentication, isCallerValidation } from
 export function callerValidationFindings(root: PolicyElement): LintFinding[] {
   const findings: LintFinding[] = [];
   const sections = root.name === "fragment" ? [root] : childElements(root);
-  const validations = sections.flatMap((section) => [...descendantElements(section)].filter(isCallerValidation).map((element) => ({ element, section })));
-  const requestSections = sections.filter((section) => section.name === "inbound" || section.name === "backend" || section.name === "fragment");
-  const authenticatesBackend = requestSections.some((section) => [...requestStatements(section)].some(isBackendAuthentication));
+  const validations = sections.flatMap((section) =>
+    [...descendantElements(section)].filter(isCallerValidation).map((element) => ({ element, section })),
+  );
+  const requestSections = sections.filter(
+    (section) => section.name === "inbound" || section.name === "backend" || section.name === "fragment",
+  );
+  const authenticatesBackend = requestSections.some((section) =>
+    [...requestStatements(section)].some(isBackendAuthentication),
+  );
   for (const { element, section } of validations) {
     if (section.name !== "inbound" && section.name !== "fragment") {
-      findings.push(findingAt(element, "caller-validation-outside-inbound", "error", `<${element.name}> is in <${section.name}>; APIM allows it only in <inbound>`));
+      findings.push(
+        findingAt(
+          element,
+          "caller-validation-outside-inbound",
+          "error",
+          `<${element.name}> is in <${section.name}>; APIM allows it only in <inbound>`,
+        ),
+      );
       continue;
     }
     if (!authenticatesBackend && root.name !== "fragment") {
       findings.push(
-        findingAt(element, "caller-validation-without-backend-auth", "error", `<${element.name}> validates callers but nothing authenticates APIM to the backend; caller validation is defence in depth, not a replacement`),
+        findingAt(
+          element,
+          "caller-validation-without-backend-auth",
+          "error",
+          `<${element.name}> validates callers but nothing authenticates APIM to the backend; caller validation is defence in depth, not a replacement`,
+        ),
       );
     }
-    const risky = statementsBefore(element, section).map(firstRiskyStatement).find((found) => found !== undefined);
+    const risky = statementsBefore(element, section)
+      .map(firstRiskyStatement)
+      .find((found) => found !== undefined);
     if (risky !== undefined) {
       findings.push(
-        findingAt(element, "caller-validation-late", "error", `<${element.name}> runs after <${risky.name}> on line ${risky.start.line}, which can forward, answer or authenticate the request before the caller is validated`),
+        findingAt(
+          element,
+          "caller-validation-late",
+          "error",
+          `<${element.name}> runs after <${risky.name}> on line ${risky.start.line}, which can forward, answer or authenticate the request before the caller is validated`,
+        ),
       );
     }
   }

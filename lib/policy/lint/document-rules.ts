@@ -19,7 +19,11 @@ export function unknownNamedValueFindings(document: PolicyDocument, namedValues:
 
 export function managedBlockFindings(document: PolicyDocument): LintFinding[] {
   const { blocks, problems } = findManagedBlocks(document.root, document.nodes);
-  const findings: LintFinding[] = problems.map((problem) => ({ code: "broken-managed-block", severity: "error", ...problem }));
+  const findings: LintFinding[] = problems.map((problem) => ({
+    code: "broken-managed-block",
+    severity: "error",
+    ...problem,
+  }));
   for (const block of blocks.slice(1)) {
     findings.push({
       code: "multiple-managed-blocks",
@@ -42,10 +46,26 @@ export function sizeFindings(text: string, tier: "consumption" | "dedicated" | u
   const limit = tier === "consumption" ? CONSUMPTION_POLICY_SIZE_LIMIT : POLICY_SIZE_LIMIT;
   const size = `${(bytes / KIB).toFixed(1)} KiB`;
   if (bytes > limit) {
-    return [{ code: "policy-too-large", severity: "error", message: `the policy is ${size}; APIM accepts at most ${limit / KIB} KiB${tier === "consumption" ? " on the Consumption tier" : ""}`, line: 1, column: 1 }];
+    return [
+      {
+        code: "policy-too-large",
+        severity: "error",
+        message: `the policy is ${size}; APIM accepts at most ${limit / KIB} KiB${tier === "consumption" ? " on the Consumption tier" : ""}`,
+        line: 1,
+        column: 1,
+      },
+    ];
   }
   if (tier === undefined && bytes > CONSUMPTION_POLICY_SIZE_LIMIT) {
-    return [{ code: "policy-too-large-for-consumption", severity: "warning", message: `the policy is ${size}; the Consumption tier accepts at most 16 KiB`, line: 1, column: 1 }];
+    return [
+      {
+        code: "policy-too-large-for-consumption",
+        severity: "warning",
+        message: `the policy is ${size}; the Consumption tier accepts at most 16 KiB`,
+        line: 1,
+        column: 1,
+      },
+    ];
   }
   return [];
 }

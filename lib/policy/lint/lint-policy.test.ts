@@ -13,7 +13,8 @@ function codes(text: string, options: Parameters<typeof lintPolicy>[1] = {}): Ar
   return result.findings.map((finding) => [finding.code, finding.severity, finding.line]);
 }
 
-const JWT = '<validate-jwt header-name="Authorization"><openid-config url="https://idp.example.com/.well-known/openid-configuration" /></validate-jwt>';
+const JWT =
+  '<validate-jwt header-name="Authorization"><openid-config url="https://idp.example.com/.well-known/openid-configuration" /></validate-jwt>';
 const KEY = '<set-header name="api-key" exists-action="override"><value>{{key}}</value></set-header>';
 
 describe("lintPolicy", () => {
@@ -29,15 +30,27 @@ describe("lintPolicy", () => {
     expect(codes(policy(`${JWT}\n${KEY}`))).toEqual([]);
     expect(codes(policy(JWT, '<set-backend-service backend-id="b" />'))).toEqual([]);
     // A header set on a sub-request or on the response does not authenticate the forwarded request.
-    expect(codes(policy(`${JWT}\n<send-request mode="new" response-variable-name="r">${KEY}</send-request>`))).toContainEqual(["caller-validation-without-backend-auth", "error", 3]);
+    expect(
+      codes(policy(`${JWT}\n<send-request mode="new" response-variable-name="r">${KEY}</send-request>`)),
+    ).toContainEqual(["caller-validation-without-backend-auth", "error", 3]);
   });
 
   it("caller-validation-late: validation after statements that forward, answer or authenticate", () => {
     expect(codes(policy(`${KEY}\n${JWT}`))).toEqual([["caller-validation-late", "error", 4]]);
-    expect(codes(policy(`<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />\n${JWT}\n${KEY}`))).toEqual([["caller-validation-late", "error", 4]]);
-    expect(codes(policy(`<choose><when condition="@(true)"><return-response /></when></choose>\n${JWT}\n${KEY}`))).toEqual([["caller-validation-late", "error", 4]]);
+    expect(
+      codes(policy(`<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />\n${JWT}\n${KEY}`)),
+    ).toEqual([["caller-validation-late", "error", 4]]);
+    expect(
+      codes(policy(`<choose><when condition="@(true)"><return-response /></when></choose>\n${JWT}\n${KEY}`)),
+    ).toEqual([["caller-validation-late", "error", 4]]);
     // Branches of one choose are alternatives, not a sequence.
-    expect(codes(policy(`<choose><when condition="@(true)"><return-response /></when><otherwise>${JWT}</otherwise></choose>\n${KEY}`))).toEqual([]);
+    expect(
+      codes(
+        policy(
+          `<choose><when condition="@(true)"><return-response /></when><otherwise>${JWT}</otherwise></choose>\n${KEY}`,
+        ),
+      ),
+    ).toEqual([]);
     expect(codes(policy(`<base />\n<set-variable name="a" value="b" />\n${JWT}\n${KEY}`))).toEqual([]);
   });
 
@@ -46,8 +59,11 @@ describe("lintPolicy", () => {
   });
 
   it("expression-in-client-application-ids", () => {
-    const entra = '<validate-azure-ad-token tenant-id="contoso.com"><client-application-ids>\n<application-id>@(context.Variables["a"])</application-id>\n</client-application-ids></validate-azure-ad-token>';
-    expect(codes(policy(`${entra}\n${KEY}`), { format: "rawxml" })).toEqual([["expression-in-client-application-ids", "error", 4]]);
+    const entra =
+      '<validate-azure-ad-token tenant-id="contoso.com"><client-application-ids>\n<application-id>@(context.Variables["a"])</application-id>\n</client-application-ids></validate-azure-ad-token>';
+    expect(codes(policy(`${entra}\n${KEY}`), { format: "rawxml" })).toEqual([
+      ["expression-in-client-application-ids", "error", 4],
+    ]);
   });
 
   it("unknown-named-value only when the caller passes the list", () => {
@@ -57,7 +73,10 @@ describe("lintPolicy", () => {
   });
 
   it("unsigned-tokens-accepted and expiration-not-required", () => {
-    const weak = JWT.replace('header-name="Authorization"', 'header-name="Authorization" require-signed-tokens="false" require-expiration-time="false"');
+    const weak = JWT.replace(
+      'header-name="Authorization"',
+      'header-name="Authorization" require-signed-tokens="false" require-expiration-time="false"',
+    );
     expect(codes(policy(`${weak}\n${KEY}`))).toEqual([
       ["expiration-not-required", "warning", 3],
       ["unsigned-tokens-accepted", "error", 3],
@@ -65,7 +84,9 @@ describe("lintPolicy", () => {
   });
 
   it("insecure-openid-config", () => {
-    expect(codes(policy(`${JWT.replace("https:", "http:")}\n${KEY}`))).toEqual([["insecure-openid-config", "error", 3]]);
+    expect(codes(policy(`${JWT.replace("https:", "http:")}\n${KEY}`))).toEqual([
+      ["insecure-openid-config", "error", 3],
+    ]);
   });
 
   it("multiple-managed-blocks and broken-managed-block", () => {

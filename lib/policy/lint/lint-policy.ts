@@ -14,10 +14,12 @@ export interface LintOptions {
   tier?: "consumption" | "dedicated";
 }
 
-export type LintResult = { ok: true; format: PolicyFormat; findings: LintFinding[] } | { ok: false; error: PolicyParseError };
+export type LintResult =
+  { ok: true; format: PolicyFormat; findings: LintFinding[] } | { ok: false; error: PolicyParseError };
 
 export function lintPolicy(text: string, options: LintOptions = {}): LintResult {
-  const parsed = options.format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, options.format);
+  const parsed =
+    options.format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, options.format);
   if (!parsed.ok) return parsed;
   const document = parsed.document;
   const findings = [

@@ -1,5 +1,11 @@
 /** What lint needs to know about statements: which validate callers, authenticate to backends, or may let a request past. */
-import { attributeValue, childElements, descendantElements, textContent, type PolicyElement } from "../document/policy-document";
+import {
+  attributeValue,
+  childElements,
+  descendantElements,
+  textContent,
+  type PolicyElement,
+} from "../document/policy-document";
 
 export function isCallerValidation(element: PolicyElement): boolean {
   return element.name === "validate-jwt" || element.name === "validate-azure-ad-token";

@@ -17,7 +17,12 @@ import { readAccessProfile } from "../read/read-access-profile";
 import { readStatements } from "../read/read-statements";
 import { mergePolicy } from "./merge-policy";
 
-const profiles: SampleName[] = ["managed-identity-policy--entra", "apikey-backend--entra", "managed-identity-backend--jwt", "apikey-header--none"];
+const profiles: SampleName[] = [
+  "managed-identity-policy--entra",
+  "apikey-backend--entra",
+  "managed-identity-backend--jwt",
+  "apikey-header--none",
+];
 const policies = loadReferencePolicies();
 const cases = policies.flatMap((policy) => profiles.map((name) => [policy.file, name, policy.text] as const));
 
@@ -33,7 +38,9 @@ function takenOver(text: string, profile: AccessProfile): { text: string; statem
   if (!parsed.ok) throw new Error(parsed.error.message);
   const container = blockContainer(parsed.document.root);
   const { sources } = readStatements(container === undefined ? [] : childElements(container), {});
-  const parts = (["callerAuth", "backendAuth"] as const).filter((part) => profile[part].mode !== "none" && sources[part].replaceable);
+  const parts = (["callerAuth", "backendAuth"] as const).filter(
+    (part) => profile[part].mode !== "none" && sources[part].replaceable,
+  );
   return { text, statements: parts.flatMap((part) => sources[part].statements) };
 }
 
@@ -50,7 +57,9 @@ function withoutBlock(text: string): string {
 }
 
 function withoutStatements(text: string, statements: readonly PolicyElement[]): string {
-  return [...statements].sort((a, b) => b.start.offset - a.start.offset).reduce((rest, statement) => cut(rest, statement.start.offset, statement.end), text);
+  return [...statements]
+    .sort((a, b) => b.start.offset - a.start.offset)
+    .reduce((rest, statement) => cut(rest, statement.start.offset, statement.end), text);
 }
 
 /** The source text of each statement a reading lists as unmanaged, sorted. */
@@ -60,7 +69,9 @@ function unmanagedTexts(text: string): string[] {
   if (!reading.ok || !parsed.ok) throw new Error("unreadable");
   const elements = [...descendantElements(parsed.document.root)];
   return reading.reading.unmanaged
-    .map((statement) => elements.find((element) => element.start.line === statement.line && element.start.column === statement.column))
+    .map((statement) =>
+      elements.find((element) => element.start.line === statement.line && element.start.column === statement.column),
+    )
     .map((element) => (element === undefined ? "?" : text.slice(element.start.offset, element.end)))
     .sort();
 }
@@ -83,7 +94,8 @@ describe.each(cases)("%s adopted with %s", (_file, name, text) => {
     const read = readAccessProfile(adopted, { backends: backendsFor(profile) });
     expect(read).toMatchObject({ ok: true, reading: { source: "managed-block", undetermined: [], profile } });
     const expected = unmanagedTexts(merged(text, profile, false));
-    for (const statement of taken.statements) expected.splice(expected.indexOf(text.slice(statement.start.offset, statement.end)), 1);
+    for (const statement of taken.statements)
+      expected.splice(expected.indexOf(text.slice(statement.start.offset, statement.end)), 1);
     expect(unmanagedTexts(adopted)).toEqual(expected);
   });
 
@@ -98,7 +110,9 @@ describe.each(cases)("%s adopted with %s", (_file, name, text) => {
     if (!parsed.ok) throw new Error(parsed.error.message);
     const reserialized = apimReserialize(parsed.document);
     const again = takenOver(reserialized, profile);
-    expect(again.statements.map((statement) => statement.name)).toEqual(taken.statements.map((statement) => statement.name));
+    expect(again.statements.map((statement) => statement.name)).toEqual(
+      taken.statements.map((statement) => statement.name),
+    );
     const adopted = merged(reserialized, profile, true);
     expect(withoutBlock(adopted)).toBe(withoutStatements(reserialized, again.statements));
     expect(parsePolicyDocument(adopted, "xml").ok).toBe(true);
@@ -115,18 +129,24 @@ function removedElements(text: string, profile: AccessProfile): string[] {
     return (container === undefined ? [] : childElements(container)).map((element) => element.name);
   };
   const left = names(withoutBlock(merged(text, profile, true)));
-  return names(text).filter((element) => {
-    const index = left.indexOf(element);
-    if (index >= 0) left.splice(index, 1);
-    return index < 0;
-  }).sort();
+  return names(text)
+    .filter((element) => {
+      const index = left.indexOf(element);
+      if (index >= 0) left.splice(index, 1);
+      return index < 0;
+    })
+    .sort();
 }
 
 it.each([
   ["20-aigw-access-controlling", "apikey-backend--entra", ["set-backend-service", "validate-azure-ad-token"]],
   ["20-aigw-access-controlling", "apikey-header--none", ["set-backend-service"]],
   ["21-aigw-ghcp-byok-entra", "apikey-backend--entra", ["set-backend-service"]], // its validation has an output variable
-  ["31-aigw-foundry-model-gateway", "managed-identity-policy--entra", ["authentication-managed-identity", "set-header"]],
+  [
+    "31-aigw-foundry-model-gateway",
+    "managed-identity-policy--entra",
+    ["authentication-managed-identity", "set-header"],
+  ],
   ["35-aigw-streamable-mcp-auth-client", "managed-identity-backend--jwt", ["validate-jwt"]],
   ["01-snippets-preauthorize-validate-jwt", "managed-identity-backend--jwt", []], // conditional validations only
 ])("%s with %s removes %j", (prefix, name, elements) => {

@@ -16,5 +16,7 @@ import { readStatements } from "../read/read-statements";
  */
 export function adoptedStatements(container: PolicyElement, profile: AccessProfile): PolicyElement[] {
   const { sources } = readStatements(childElements(container), {});
-  return (["callerAuth", "backendAuth"] as const).filter((part) => profile[part].mode !== "none" && sources[part].replaceable).flatMap((part) => sources[part].statements);
+  return (["callerAuth", "backendAuth"] as const)
+    .filter((part) => profile[part].mode !== "none" && sources[part].replaceable)
+    .flatMap((part) => sources[part].statements);
 }

@@ -15,22 +15,30 @@ function merge(text: string, withProfile = profile): string {
 
 describe("mergePolicy", () => {
   it("inserts after a leading <base /> with the document's indentation and line ends", () => {
-    const text = "<policies>\r\n\t<inbound>\r\n\t\t<base />\r\n\t\t<rate-limit calls=\"5\" renewal-period=\"60\" />\r\n\t</inbound>\r\n</policies>";
+    const text =
+      '<policies>\r\n\t<inbound>\r\n\t\t<base />\r\n\t\t<rate-limit calls="5" renewal-period="60" />\r\n\t</inbound>\r\n</policies>';
     expect(merge(text)).toBe(
       `<policies>\r\n\t<inbound>\r\n\t\t<base />\r\n\t\t${BEGIN_MARKER}\r\n\t\t${HEADER}\r\n\t\t\t<value>{{openai-api-key}}</value>\r\n\t\t</set-header>\r\n\t\t${END_MARKER}\r\n\t\t<rate-limit calls="5" renewal-period="60" />\r\n\t</inbound>\r\n</policies>`,
     );
   });
 
   it("inserts first in <inbound> when it does not start with <base />", () => {
-    const text = "<policies>\n  <inbound>\n    <!-- mine -->\n    <rate-limit calls=\"5\" renewal-period=\"60\" />\n    <base />\n  </inbound>\n</policies>";
+    const text =
+      '<policies>\n  <inbound>\n    <!-- mine -->\n    <rate-limit calls="5" renewal-period="60" />\n    <base />\n  </inbound>\n</policies>';
     const merged = merge(text);
     expect(merged.startsWith(`<policies>\n  <inbound>\n    ${BEGIN_MARKER}\n    ${HEADER}\n`)).toBe(true);
-    expect(merged.endsWith(`${END_MARKER}\n    <!-- mine -->\n    <rate-limit calls="5" renewal-period="60" />\n    <base />\n  </inbound>\n</policies>`)).toBe(true);
+    expect(
+      merged.endsWith(
+        `${END_MARKER}\n    <!-- mine -->\n    <rate-limit calls="5" renewal-period="60" />\n    <base />\n  </inbound>\n</policies>`,
+      ),
+    ).toBe(true);
   });
 
   it("writes out a self-closing or missing <inbound>, and starts from APIM's default for an empty document", () => {
     expect(merge("<policies>\n  <inbound />\n</policies>")).toContain(`<inbound>\n    ${BEGIN_MARKER}`);
-    expect(merge("<policies>\n  <outbound />\n</policies>")).toMatch(/^<policies>\n {2}<inbound>\n {4}<!-- portcullis:begin[\s\S]*<\/inbound>\n {2}<outbound \/>/);
+    expect(merge("<policies>\n  <outbound />\n</policies>")).toMatch(
+      /^<policies>\n {2}<inbound>\n {4}<!-- portcullis:begin[\s\S]*<\/inbound>\n {2}<outbound \/>/,
+    );
     expect(merge("<policies/>")).toContain("<inbound>");
     expect(merge("  ")).toContain(`<base />\n        ${BEGIN_MARKER}`);
   });
@@ -58,10 +66,13 @@ describe("mergePolicy", () => {
   });
 
   it("keeps rawxml expressions byte for byte and reports the format to upload with", () => {
-    const text = '<policies>\n  <inbound>\n    <base />\n    <set-variable name="a" value="@(context.Request.Headers.GetValueOrDefault("x", "") != "" && 1 < 2)" />\n  </inbound>\n</policies>';
+    const text =
+      '<policies>\n  <inbound>\n    <base />\n    <set-variable name="a" value="@(context.Request.Headers.GetValueOrDefault("x", "") != "" && 1 < 2)" />\n  </inbound>\n</policies>';
     const result = mergePolicy(text, profile);
     expect(result).toMatchObject({ ok: true, format: "rawxml" });
-    expect(result.ok && result.text).toContain('value="@(context.Request.Headers.GetValueOrDefault("x", "") != "" && 1 < 2)"');
+    expect(result.ok && result.text).toContain(
+      'value="@(context.Request.Headers.GetValueOrDefault("x", "") != "" && 1 < 2)"',
+    );
   });
 
   it.each([
@@ -70,11 +81,14 @@ describe("mergePolicy", () => {
     ["a begin marker without end", `<policies><inbound>${BEGIN_MARKER}</inbound></policies>`, "has no end marker"],
     ["an end marker without begin", `<policies><inbound>${END_MARKER}</inbound></policies>`, "no begin marker"],
   ])("refuses %s with a message", (_what, text, message) => {
-    expect(mergePolicy(text, profile)).toMatchObject({ ok: false, error: { message: expect.stringContaining(message) } });
+    expect(mergePolicy(text, profile)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining(message) },
+    });
   });
 
   it("puts the block at the top of a policy fragment", () => {
-    const merged = merge("<fragment>\n    <set-variable name=\"a\" value=\"b\" />\n</fragment>");
+    const merged = merge('<fragment>\n    <set-variable name="a" value="b" />\n</fragment>');
     expect(merged.startsWith(`<fragment>\n    ${BEGIN_MARKER}`)).toBe(true);
   });
 });

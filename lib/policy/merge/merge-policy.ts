@@ -55,20 +55,31 @@ export type MergeResult = { ok: true; text: string; format: PolicyFormat } | { o
 
 export function mergePolicy(existing: string, profile: AccessProfile, options: MergeOptions = {}): MergeResult {
   const source = existing.trim() === "" ? EMPTY_POLICY_DOCUMENT : existing;
-  const parsed = options.format === undefined ? parsePolicyDocumentOfAnyFormat(source) : parsePolicyDocument(source, options.format);
+  const parsed =
+    options.format === undefined ? parsePolicyDocumentOfAnyFormat(source) : parsePolicyDocument(source, options.format);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const document = parsed.document;
   const { root, text } = document;
   if (root.name !== "policies" && root.name !== "fragment") {
-    return { ok: false, error: { message: `the root element is <${root.name}>, but a policy has <policies> (or <fragment>)`, line: root.start.line, column: root.start.column } };
+    return {
+      ok: false,
+      error: {
+        message: `the root element is <${root.name}>, but a policy has <policies> (or <fragment>)`,
+        line: root.start.line,
+        column: root.start.column,
+      },
+    };
   }
   const { blocks, problems } = findManagedBlocks(root, document.nodes);
   const problem = problems[0];
-  if (problem !== undefined) return { ok: false, error: { ...problem, message: `${problem.message}; repair or remove the marker by hand` } };
+  if (problem !== undefined)
+    return { ok: false, error: { ...problem, message: `${problem.message}; repair or remove the marker by hand` } };
 
   const container = blockContainer(root);
   const target = blocks.find((block) => block.parent === container);
-  const splices: Splice[] = blocks.filter((block) => block !== target).map((block) => removalWithItsLine(text, block.start.offset, block.end));
+  const splices: Splice[] = blocks
+    .filter((block) => block !== target)
+    .map((block) => removalWithItsLine(text, block.start.offset, block.end));
   const statements = renderStatements(profile);
   const unit = indentationUnit(document, container === root ? undefined : container);
   const eol = lineEnding(text);
@@ -76,18 +87,28 @@ export function mergePolicy(existing: string, profile: AccessProfile, options: M
     if (target !== undefined) splices.push(removalWithItsLine(text, target.start.offset, target.end));
   } else if (target !== undefined) {
     const indent = indentationAt(text, target.start.offset) ?? childIndentation(text, target.parent, unit);
-    splices.push({ start: target.start.offset, end: target.end, insert: writeBlock(statements, { indent, unit, eol }) });
+    splices.push({
+      start: target.start.offset,
+      end: target.end,
+      insert: writeBlock(statements, { indent, unit, eol }),
+    });
   } else {
     splices.push(insertion(document, container, statements, unit, eol));
     if (options.adopt === true && container !== undefined) {
-      splices.push(...adoptedStatements(container, profile).map((statement) => removalWithItsLine(text, statement.start.offset, statement.end)));
+      splices.push(
+        ...adoptedStatements(container, profile).map((statement) =>
+          removalWithItsLine(text, statement.start.offset, statement.end),
+        ),
+      );
     }
   }
   return { ok: true, text: applySplices(text, splices), format: document.format };
 }
 
 function writeBlock(statements: readonly XmlElement[], layout: Layout): string {
-  const lines = statements.map((statement) => `${layout.eol}${layout.indent}${writeElement(statement, layout)}`).join("");
+  const lines = statements
+    .map((statement) => `${layout.eol}${layout.indent}${writeElement(statement, layout)}`)
+    .join("");
   return `${BEGIN_MARKER}${lines}${layout.eol}${layout.indent}${END_MARKER}`;
 }
 
@@ -95,22 +116,36 @@ function writeBlock(statements: readonly XmlElement[], layout: Layout): string {
  * A new block goes after a leading `<base />` (inherited policies run first, as APIM's default
  * document arranges), otherwise first in its container, on its own line.
  */
-function insertion(document: PolicyDocument, container: PolicyElement | undefined, statements: readonly XmlElement[], unit: string, eol: string): Splice {
+function insertion(
+  document: PolicyDocument,
+  container: PolicyElement | undefined,
+  statements: readonly XmlElement[],
+  unit: string,
+  eol: string,
+): Splice {
   const { text, root } = document;
   if (container !== undefined && !container.selfClosing) {
     const first = childElements(container)[0];
     const anchor = first?.name === "base" ? first : undefined;
-    const indent = (anchor === undefined ? undefined : indentationAt(text, anchor.start.offset)) ?? childIndentation(text, container, unit);
+    const indent =
+      (anchor === undefined ? undefined : indentationAt(text, anchor.start.offset)) ??
+      childIndentation(text, container, unit);
     const at = anchor?.end ?? container.contentStart;
     return { start: at, end: at, insert: `${eol}${indent}${writeBlock(statements, { indent, unit, eol })}` };
   }
   // A self-closing or missing container has to be written out to hold the block.
   const rootIndent = indentationAt(text, root.start.offset) ?? "";
-  const containerIndent = (container === undefined ? undefined : indentationAt(text, container.start.offset)) ?? rootIndent + unit;
+  const containerIndent =
+    (container === undefined ? undefined : indentationAt(text, container.start.offset)) ?? rootIndent + unit;
   const name = container?.name ?? "inbound";
   const blockIndent = container === root ? rootIndent + unit : containerIndent + unit;
   const written = `<${name}>${eol}${blockIndent}${writeBlock(statements, { indent: blockIndent, unit, eol })}${eol}${container === root ? rootIndent : containerIndent}</${name}>`;
   if (container !== undefined) return { start: container.start.offset, end: container.end, insert: written };
-  if (!root.selfClosing) return { start: root.contentStart, end: root.contentStart, insert: `${eol}${containerIndent}${written}` };
-  return { start: root.start.offset, end: root.end, insert: `<policies>${eol}${containerIndent}${written}${eol}${rootIndent}</policies>` };
+  if (!root.selfClosing)
+    return { start: root.contentStart, end: root.contentStart, insert: `${eol}${containerIndent}${written}` };
+  return {
+    start: root.start.offset,
+    end: root.end,
+    insert: `<policies>${eol}${containerIndent}${written}${eol}${rootIndent}</policies>`,
+  };
 }

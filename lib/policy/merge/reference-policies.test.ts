@@ -12,7 +12,12 @@ import type { AccessProfile } from "../profile-schema";
 import { readAccessProfile } from "../read/read-access-profile";
 import { mergePolicy } from "./merge-policy";
 
-const profiles: SampleName[] = ["managed-identity-policy--entra", "apikey-backend--entra", "managed-identity-backend--jwt", "apikey-header--none"];
+const profiles: SampleName[] = [
+  "managed-identity-policy--entra",
+  "apikey-backend--entra",
+  "managed-identity-backend--jwt",
+  "apikey-header--none",
+];
 const cases = loadReferencePolicies().flatMap((policy) => profiles.map((name) => [policy.file, name, policy] as const));
 
 function merged(text: string, profile: AccessProfile): { text: string; format: string } {

@@ -31,14 +31,23 @@ export interface PolicyReading {
   unmanaged: UnmanagedStatement[];
 }
 
-export type ReadResult = { ok: true; reading: PolicyReading } | { ok: false; error: { message: string; line?: number; column?: number } };
+export type ReadResult =
+  { ok: true; reading: PolicyReading } | { ok: false; error: { message: string; line?: number; column?: number } };
 
 export function readAccessProfile(text: string, options: ReadOptions = {}): ReadResult {
-  const parsed = options.format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, options.format);
+  const parsed =
+    options.format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, options.format);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const { root, nodes, format } = parsed.document;
   if (root.name !== "policies" && root.name !== "fragment") {
-    return { ok: false, error: { message: `the root element is <${root.name}>, but a policy has <policies> (or <fragment>)`, line: root.start.line, column: root.start.column } };
+    return {
+      ok: false,
+      error: {
+        message: `the root element is <${root.name}>, but a policy has <policies> (or <fragment>)`,
+        line: root.start.line,
+        column: root.start.column,
+      },
+    };
   }
   const { blocks, problems } = findManagedBlocks(root, nodes);
   const problem = problems[0];
@@ -46,7 +55,12 @@ export function readAccessProfile(text: string, options: ReadOptions = {}): Read
 
   const container = blockContainer(root);
   const block = blocks.find((candidate) => candidate.parent === container);
-  const candidates = block === undefined ? (container === undefined ? [] : childElements(container)) : block.nodes.filter((node): node is PolicyElement => node.kind === "element");
+  const candidates =
+    block === undefined
+      ? container === undefined
+        ? []
+        : childElements(container)
+      : block.nodes.filter((node): node is PolicyElement => node.kind === "element");
 
   const { callerAuth, backendAuth, undetermined, sources } = readStatements(candidates, options.backends ?? {});
   const managed = new Set([...sources.callerAuth.statements, ...sources.backendAuth.statements]);

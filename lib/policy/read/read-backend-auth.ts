@@ -20,19 +20,35 @@ export function readBackendStatements(candidates: readonly PolicyElement[]): Bac
   if (managedIdentity !== undefined) return readManagedIdentity(managedIdentity, candidates);
   const apiKeyHeader = candidates.find((element) => namedValueOfHeader(element) !== undefined);
   if (apiKeyHeader !== undefined) {
-    const candidate = { mode: "apiKey", namedValue: namedValueOfHeader(apiKeyHeader), headerName: attributeValue(apiKeyHeader, "name"), delivery: "setHeader" };
+    const candidate = {
+      mode: "apiKey",
+      namedValue: namedValueOfHeader(apiKeyHeader),
+      headerName: attributeValue(apiKeyHeader, "name"),
+      delivery: "setHeader",
+    };
     return { kind: "policy", reading: checkedAgainst(backendAuthSchema, candidate), statements: [apiKeyHeader] };
   }
-  const selection = candidates.find((element) => element.name === "set-backend-service" && attributeValue(element, "backend-id") !== undefined);
+  const selection = candidates.find(
+    (element) => element.name === "set-backend-service" && attributeValue(element, "backend-id") !== undefined,
+  );
   if (selection === undefined) return { kind: "none" };
   const extra = unknownAttributes(selection, ["backend-id", "id"]);
-  if (extra.length > 0) return { kind: "policy", reading: refused(`set-backend-service also sets ${extra.join(", ")}`), statements: [selection] };
+  if (extra.length > 0)
+    return {
+      kind: "policy",
+      reading: refused(`set-backend-service also sets ${extra.join(", ")}`),
+      statements: [selection],
+    };
   return { kind: "backend", backendId: attributeValue(selection, "backend-id") ?? "", statement: selection };
 }
 
 /** True for `<set-header name="Authorization" exists-action="delete" />`, which drops the caller's token. */
 export function dropsAuthorization(element: PolicyElement): boolean {
-  return element.name === "set-header" && attributeValue(element, "name")?.toLowerCase() === "authorization" && attributeValue(element, "exists-action") === "delete";
+  return (
+    element.name === "set-header" &&
+    attributeValue(element, "name")?.toLowerCase() === "authorization" &&
+    attributeValue(element, "exists-action") === "delete"
+  );
 }
 
 function overridesHeader(element: PolicyElement): boolean {
@@ -51,14 +67,29 @@ function namedValueOfHeader(element: PolicyElement): string | undefined {
 function readManagedIdentity(statement: PolicyElement, candidates: readonly PolicyElement[]): BackendStatementReading {
   const extra = unknownAttributes(statement, ["resource", "client-id", "output-token-variable-name", "ignore-error"]);
   const ignoreError = attributeValue(statement, "ignore-error");
-  if (extra.length > 0) return { kind: "policy", reading: refused(`authentication-managed-identity also sets ${extra.join(", ")}`), statements: [statement] };
+  if (extra.length > 0)
+    return {
+      kind: "policy",
+      reading: refused(`authentication-managed-identity also sets ${extra.join(", ")}`),
+      statements: [statement],
+    };
   if (ignoreError !== undefined && ignoreError !== "false") {
-    return { kind: "policy", reading: refused(`authentication-managed-identity sets ignore-error="${ignoreError}"`), statements: [statement] };
+    return {
+      kind: "policy",
+      reading: refused(`authentication-managed-identity sets ignore-error="${ignoreError}"`),
+      statements: [statement],
+    };
   }
-  const candidate = { mode: "managedIdentity", resource: attributeValue(statement, "resource"), clientId: attributeValue(statement, "client-id"), delivery: "policy" };
+  const candidate = {
+    mode: "managedIdentity",
+    resource: attributeValue(statement, "resource"),
+    clientId: attributeValue(statement, "client-id"),
+    delivery: "policy",
+  };
   const variable = attributeValue(statement, "output-token-variable-name");
   // Without an output variable APIM sets Authorization itself.
-  if (variable === undefined) return { kind: "policy", reading: checkedAgainst(backendAuthSchema, candidate), statements: [statement] };
+  if (variable === undefined)
+    return { kind: "policy", reading: checkedAgainst(backendAuthSchema, candidate), statements: [statement] };
   const header = candidates.find(
     (element) =>
       overridesHeader(element) &&
@@ -66,8 +97,11 @@ function readManagedIdentity(statement: PolicyElement, candidates: readonly Poli
       variableOfBearerExpression(textContent(childElements(element)[0] ?? element)) === variable,
   );
   if (header === undefined) {
-    return { kind: "policy", reading: refused(`the managed identity token in variable '${variable}' is not sent as the Authorization header`), statements: [statement] };
+    return {
+      kind: "policy",
+      reading: refused(`the managed identity token in variable '${variable}' is not sent as the Authorization header`),
+      statements: [statement],
+    };
   }
   return { kind: "policy", reading: checkedAgainst(backendAuthSchema, candidate), statements: [statement, header] };
 }
-

@@ -5,7 +5,15 @@
  */
 import { attributeValue, childElements, type PolicyElement } from "../document/policy-document";
 import { callerAuthSchema, type CallerAuth } from "../profile-schema";
-import { childTexts, checkedAgainst, listItems, refused, unknownAttributes, unknownChildren, type StatementReading } from "./statement-reading";
+import {
+  childTexts,
+  checkedAgainst,
+  listItems,
+  refused,
+  unknownAttributes,
+  unknownChildren,
+  type StatementReading,
+} from "./statement-reading";
 
 export const CALLER_VALIDATION_ELEMENTS = ["validate-azure-ad-token", "validate-jwt"];
 
@@ -22,7 +30,8 @@ export function readCallerValidation(element: PolicyElement): StatementReading<C
 
 function readEntra(element: PolicyElement, header: string | undefined): StatementReading<CallerAuth> {
   // header-name defaults to Authorization for validate-azure-ad-token.
-  if (header !== undefined && header.toLowerCase() !== "authorization") return refused(`reads the token from header '${header}', not Authorization`);
+  if (header !== undefined && header.toLowerCase() !== "authorization")
+    return refused(`reads the token from header '${header}', not Authorization`);
   const extra = [
     ...unknownAttributes(element, ["tenant-id", "header-name", ...FAILED_VALIDATION]),
     ...unknownChildren(element, ["client-application-ids", "audiences", ...CLAIMS]),
@@ -39,7 +48,8 @@ function readEntra(element: PolicyElement, header: string | undefined): Statemen
 }
 
 function readJwt(element: PolicyElement, header: string | undefined): StatementReading<CallerAuth> {
-  if (header === undefined || header.toLowerCase() !== "authorization") return refused("does not read the token from the Authorization header");
+  if (header === undefined || header.toLowerCase() !== "authorization")
+    return refused("does not read the token from the Authorization header");
   for (const check of ["require-expiration-time", "require-signed-tokens"]) {
     const value = attributeValue(element, check);
     if (value !== undefined && value.toLowerCase() !== "true") return refused(`sets ${check}="${value}"`);
@@ -47,7 +57,13 @@ function readJwt(element: PolicyElement, header: string | undefined): StatementR
   const scheme = attributeValue(element, "require-scheme");
   if (scheme !== undefined && scheme !== "Bearer") return refused(`requires scheme '${scheme}', not Bearer`);
   const extra = [
-    ...unknownAttributes(element, ["header-name", "require-scheme", "require-expiration-time", "require-signed-tokens", ...FAILED_VALIDATION]),
+    ...unknownAttributes(element, [
+      "header-name",
+      "require-scheme",
+      "require-expiration-time",
+      "require-signed-tokens",
+      ...FAILED_VALIDATION,
+    ]),
     ...unknownChildren(element, ["openid-config", "audiences", "issuers", ...CLAIMS]),
   ];
   if (extra.length > 0) return refused(`uses ${extra.join(", ")}, which a profile does not describe`);
@@ -80,4 +96,3 @@ function readFailedValidation(element: PolicyElement): unknown {
   if (httpCode === undefined && message === undefined) return undefined;
   return { httpCode: httpCode === undefined || !/^\d+$/.test(httpCode) ? httpCode : Number(httpCode), message };
 }
-

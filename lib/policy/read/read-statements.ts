@@ -34,13 +34,21 @@ export interface StatementsReading {
   sources: { callerAuth: PartSource; backendAuth: PartSource };
 }
 
-export function readStatements(candidates: readonly PolicyElement[], backends: Readonly<Record<string, BackendEntityProperties>>): StatementsReading {
+export function readStatements(
+  candidates: readonly PolicyElement[],
+  backends: Readonly<Record<string, BackendEntityProperties>>,
+): StatementsReading {
   const undetermined: UndeterminedField[] = [];
   const caller = readCaller(candidates, undetermined);
   const backend = readBackend(candidates, undetermined, backends);
   // Dropping the caller's token belongs to validating callers (render writes it for that reason).
   if (caller.value?.mode !== "none") caller.source.statements.push(...candidates.filter(dropsAuthorization));
-  return { callerAuth: caller.value, backendAuth: backend.value, undetermined, sources: { callerAuth: caller.source, backendAuth: backend.source } };
+  return {
+    callerAuth: caller.value,
+    backendAuth: backend.value,
+    undetermined,
+    sources: { callerAuth: caller.source, backendAuth: backend.source },
+  };
 }
 
 interface PartReading<T> {
@@ -49,23 +57,38 @@ interface PartReading<T> {
 }
 
 function part<T>(reading: StatementReading<T>, statements: PolicyElement[]): PartReading<T> {
-  return { value: reading.ok ? reading.value : null, source: { statements, replaceable: reading.ok || reading.failed === "value" } };
+  return {
+    value: reading.ok ? reading.value : null,
+    source: { statements, replaceable: reading.ok || reading.failed === "value" },
+  };
 }
 
 function readCaller(candidates: readonly PolicyElement[], undetermined: UndeterminedField[]): PartReading<CallerAuth> {
   const validation = candidates.find((element) => CALLER_VALIDATION_ELEMENTS.includes(element.name));
   if (validation === undefined) return { value: { mode: "none" }, source: { statements: [], replaceable: true } };
   const reading = readCallerValidation(validation);
-  if (!reading.ok) undetermined.push({ path: "callerAuth", reason: `<${validation.name}> on line ${validation.start.line} ${reading.reason}` });
+  if (!reading.ok)
+    undetermined.push({
+      path: "callerAuth",
+      reason: `<${validation.name}> on line ${validation.start.line} ${reading.reason}`,
+    });
   return part(reading, [validation]);
 }
 
-function readBackend(candidates: readonly PolicyElement[], undetermined: UndeterminedField[], backends: Readonly<Record<string, BackendEntityProperties>>): PartReading<BackendAuth> {
+function readBackend(
+  candidates: readonly PolicyElement[],
+  undetermined: UndeterminedField[],
+  backends: Readonly<Record<string, BackendEntityProperties>>,
+): PartReading<BackendAuth> {
   const found = readBackendStatements(candidates);
   if (found.kind === "none") return { value: { mode: "none" }, source: { statements: [], replaceable: true } };
   if (found.kind === "policy") {
     const first = found.statements[0];
-    if (!found.reading.ok) undetermined.push({ path: "backendAuth", reason: `<${first?.name}> on line ${first?.start.line}: ${found.reading.reason}` });
+    if (!found.reading.ok)
+      undetermined.push({
+        path: "backendAuth",
+        reason: `<${first?.name}> on line ${first?.start.line}: ${found.reading.reason}`,
+      });
     return part(found.reading, found.statements);
   }
   // `<set-backend-service backend-id>` says all a profile does; what the entity holds is the

@@ -48,7 +48,9 @@ function describeIssues(error: ZodError): string {
 /** The same schema that guards rendering decides whether what was read is a valid part of a profile. */
 export function checkedAgainst<T>(schema: ZodType<T>, candidate: Record<string, unknown>): StatementReading<T> {
   const parsed = schema.safeParse(withoutUndefined(candidate));
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: describeIssues(parsed.error), failed: "value" };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, reason: describeIssues(parsed.error), failed: "value" };
 }
 
 /**
@@ -58,5 +60,9 @@ export function checkedAgainst<T>(schema: ZodType<T>, candidate: Record<string, 
 export function withoutUndefined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutUndefined);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, withoutUndefined(item)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .map(([key, item]) => [key, withoutUndefined(item)]),
+  );
 }

@@ -33,7 +33,10 @@ const WHAT_IT_DOES: Record<string, string> = {
 function bearsOnAuthentication(element: PolicyElement): boolean {
   if (element.name === "check-header") return attributeValue(element, "name")?.toLowerCase() === "authorization";
   if (element.name === "set-header") {
-    return attributeValue(element, "name")?.toLowerCase() === "authorization" || childElements(element).some((value) => textContent(value).includes("{{"));
+    return (
+      attributeValue(element, "name")?.toLowerCase() === "authorization" ||
+      childElements(element).some((value) => textContent(value).includes("{{"))
+    );
   }
   return element.name in WHAT_IT_DOES;
 }
@@ -42,7 +45,11 @@ function bearsOnAuthentication(element: PolicyElement): boolean {
  * Lists the authentication statements of every section that are not in `managed`. `blockStatements`
  * are the elements inside the engine's block that it did not recognise as its own.
  */
-export function findUnmanagedStatements(root: PolicyElement, managed: ReadonlySet<PolicyElement>, blockStatements: ReadonlySet<PolicyElement>): UnmanagedStatement[] {
+export function findUnmanagedStatements(
+  root: PolicyElement,
+  managed: ReadonlySet<PolicyElement>,
+  blockStatements: ReadonlySet<PolicyElement>,
+): UnmanagedStatement[] {
   const found: UnmanagedStatement[] = [];
   // A fragment holds statements directly; a policy holds them in its sections.
   const sections = root.name === "fragment" ? [root] : childElements(root);
@@ -61,17 +68,24 @@ function visit(
   blockStatements: ReadonlySet<PolicyElement>,
 ): void {
   if (managed.has(element)) return;
-  const report = (reason: string) => found.push({ element: element.name, section, line: element.start.line, column: element.start.column, reason });
+  const report = (reason: string) =>
+    found.push({ element: element.name, section, line: element.start.line, column: element.start.column, reason });
   if (blockStatements.has(element)) {
     report("stands inside the Portcullis block but is not what the engine writes; the next push replaces it");
     return;
   }
   if (bearsOnAuthentication(element)) {
     const what = WHAT_IT_DOES[element.name] ?? element.name;
-    const where = ancestors.length > 0 ? `conditionally (inside <${ancestors[ancestors.length - 1]}>)` : section === "inbound" || section === "fragment" ? "outside the profile" : `in <${section}>`;
+    const where =
+      ancestors.length > 0
+        ? `conditionally (inside <${ancestors[ancestors.length - 1]}>)`
+        : section === "inbound" || section === "fragment"
+          ? "outside the profile"
+          : `in <${section}>`;
     report(`${what} ${where}; kept as it is`);
     // What a send-request or validation holds is part of that statement, not separate.
     return;
   }
-  for (const child of childElements(element)) visit(child, section, [...ancestors, element.name], found, managed, blockStatements);
+  for (const child of childElements(element))
+    visit(child, section, [...ancestors, element.name], found, managed, blockStatements);
 }

@@ -26,7 +26,9 @@ describe("renderPolicy", () => {
   it("validates the caller before anything authenticates to the backend", () => {
     const rendered = renderPolicy(sampleProfiles["managed-identity-policy--entra"]);
     expect(rendered.indexOf("<validate-azure-ad-token")).toBeGreaterThan(rendered.indexOf("<base />"));
-    expect(rendered.indexOf("<validate-azure-ad-token")).toBeLessThan(rendered.indexOf("<authentication-managed-identity"));
+    expect(rendered.indexOf("<validate-azure-ad-token")).toBeLessThan(
+      rendered.indexOf("<authentication-managed-identity"),
+    );
   });
 
   it("drops the caller's token unless backend authentication replaces Authorization", () => {

@@ -9,7 +9,11 @@ import { xmlElement, type XmlElement } from "./xml-writer";
 export function renderStatements(profile: AccessProfile): XmlElement[] {
   const caller = callerValidation(profile.callerAuth);
   const backend = backendAuthentication(profile.backendAuth);
-  return [...(caller === undefined ? [] : [caller]), ...(dropsCallerToken(profile) ? [deleteCallerToken()] : []), ...backend];
+  return [
+    ...(caller === undefined ? [] : [caller]),
+    ...(dropsCallerToken(profile) ? [deleteCallerToken()] : []),
+    ...backend,
+  ];
 }
 
 /**
@@ -24,11 +28,18 @@ export function dropsCallerToken(profile: AccessProfile): boolean {
 
 function setsAuthorizationInPolicy(backend: BackendAuth): boolean {
   if (backend.mode === "managedIdentity") return backend.delivery === "policy";
-  return backend.mode === "apiKey" && backend.delivery === "setHeader" && backend.headerName.toLowerCase() === "authorization";
+  return (
+    backend.mode === "apiKey" &&
+    backend.delivery === "setHeader" &&
+    backend.headerName.toLowerCase() === "authorization"
+  );
 }
 
 function deleteCallerToken(): XmlElement {
-  return xmlElement("set-header", [["name", "Authorization"], ["exists-action", "delete"]]);
+  return xmlElement("set-header", [
+    ["name", "Authorization"],
+    ["exists-action", "delete"],
+  ]);
 }
 
 function callerValidation(caller: CallerAuth): XmlElement | undefined {
@@ -39,18 +50,26 @@ function callerValidation(caller: CallerAuth): XmlElement | undefined {
     ...(message === undefined ? [] : [["failed-validation-error-message", message] as [string, string]]),
   ];
   if (caller.mode === "entra") {
-    return xmlElement("validate-azure-ad-token", [["tenant-id", caller.tenantId], ["header-name", "Authorization"], ...failed], [
-      list("client-application-ids", "application-id", caller.clientApplicationIds),
-      ...optionalList("audiences", "audience", caller.audiences),
-      ...requiredClaims(caller.requiredClaims),
-    ]);
+    return xmlElement(
+      "validate-azure-ad-token",
+      [["tenant-id", caller.tenantId], ["header-name", "Authorization"], ...failed],
+      [
+        list("client-application-ids", "application-id", caller.clientApplicationIds),
+        ...optionalList("audiences", "audience", caller.audiences),
+        ...requiredClaims(caller.requiredClaims),
+      ],
+    );
   }
-  return xmlElement("validate-jwt", [["header-name", "Authorization"], ["require-scheme", "Bearer"], ...failed], [
-    xmlElement("openid-config", [["url", caller.openIdConfigUrl]]),
-    list("audiences", "audience", caller.audiences),
-    list("issuers", "issuer", caller.issuers),
-    ...requiredClaims(caller.requiredClaims),
-  ]);
+  return xmlElement(
+    "validate-jwt",
+    [["header-name", "Authorization"], ["require-scheme", "Bearer"], ...failed],
+    [
+      xmlElement("openid-config", [["url", caller.openIdConfigUrl]]),
+      list("audiences", "audience", caller.audiences),
+      list("issuers", "issuer", caller.issuers),
+      ...requiredClaims(caller.requiredClaims),
+    ],
+  );
 }
 
 function backendAuthentication(backend: BackendAuth): XmlElement[] {
@@ -71,11 +90,22 @@ function backendAuthentication(backend: BackendAuth): XmlElement[] {
 }
 
 function setHeader(name: string, value: string): XmlElement {
-  return xmlElement("set-header", [["name", name], ["exists-action", "override"]], [xmlElement("value", [], value)]);
+  return xmlElement(
+    "set-header",
+    [
+      ["name", name],
+      ["exists-action", "override"],
+    ],
+    [xmlElement("value", [], value)],
+  );
 }
 
 function list(name: string, itemName: string, values: readonly string[]): XmlElement {
-  return xmlElement(name, [], values.map((value) => xmlElement(itemName, [], value)));
+  return xmlElement(
+    name,
+    [],
+    values.map((value) => xmlElement(itemName, [], value)),
+  );
 }
 
 function optionalList(name: string, itemName: string, values: readonly string[]): XmlElement[] {
@@ -89,8 +119,13 @@ function requiredClaims(claims: readonly RequiredClaim[]): XmlElement[] {
       "required-claims",
       [],
       claims.map((claim) => {
-        const separator: Array<[string, string]> = claim.separator === undefined ? [] : [["separator", claim.separator]];
-        return xmlElement("claim", [["name", claim.name], ["match", claim.match], ...separator], claim.values.map((value) => xmlElement("value", [], value)));
+        const separator: Array<[string, string]> =
+          claim.separator === undefined ? [] : [["separator", claim.separator]];
+        return xmlElement(
+          "claim",
+          [["name", claim.name], ["match", claim.match], ...separator],
+          claim.values.map((value) => xmlElement("value", [], value)),
+        );
       }),
     ),
   ];

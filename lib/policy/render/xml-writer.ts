@@ -11,7 +11,11 @@ export interface XmlElement {
   content: XmlElement[] | string;
 }
 
-export function xmlElement(name: string, attributes: XmlElement["attributes"] = [], content: XmlElement["content"] = []): XmlElement {
+export function xmlElement(
+  name: string,
+  attributes: XmlElement["attributes"] = [],
+  content: XmlElement["content"] = [],
+): XmlElement {
   return { name, attributes, content };
 }
 

@@ -46,5 +46,10 @@ export function ifMatchRequired(): ArmError {
  */
 export function entityInUse(label: "Named Value" | "Backend", name: string, usedBy: string[]): ArmError {
   const list = usedBy.map((path) => `${path}\r\n`).join("");
-  return new ArmError(400, "ValidationError", `The ${label} '${name}' is used by the following entities:\r\n${list}`, null);
+  return new ArmError(
+    400,
+    "ValidationError",
+    `The ${label} '${name}' is used by the following entities:\r\n${list}`,
+    null,
+  );
 }

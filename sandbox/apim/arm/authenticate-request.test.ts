@@ -5,7 +5,10 @@ import { authenticateRequest, type Authenticate } from "./authenticate-request";
 
 const audience = "https://management.azure.com/";
 
-async function failureOf(header: string | undefined, authenticate: Authenticate): Promise<{ status: number; code: string } | "ok"> {
+async function failureOf(
+  header: string | undefined,
+  authenticate: Authenticate,
+): Promise<{ status: number; code: string } | "ok"> {
   try {
     await authenticateRequest(header, authenticate);
     return "ok";
@@ -20,7 +23,10 @@ describe("bearer authentication", () => {
 
   it("refuses a request without Authorization or with a non-bearer one", async () => {
     expect(await failureOf(undefined, accept)).toEqual({ status: 401, code: "AuthenticationFailed" });
-    expect(await failureOf("Basic dXNlcjpwYXNz", accept)).toEqual({ status: 401, code: "AuthenticationFailedInvalidHeader" });
+    expect(await failureOf("Basic dXNlcjpwYXNz", accept)).toEqual({
+      status: 401,
+      code: "AuthenticationFailedInvalidHeader",
+    });
     expect(await failureOf("Bearer", accept)).toEqual({ status: 401, code: "AuthenticationFailedInvalidHeader" });
   });
 
@@ -40,7 +46,10 @@ describe("bearer authentication", () => {
     const now = Math.floor(Date.now() / 1000);
 
     expect(await failureOf(`Bearer ${await sign(audience, now + 600)}`, viaJose)).toBe("ok");
-    expect(await failureOf(`Bearer ${await sign(audience, now - 600)}`, viaJose)).toEqual({ status: 401, code: "ExpiredAuthenticationToken" });
+    expect(await failureOf(`Bearer ${await sign(audience, now - 600)}`, viaJose)).toEqual({
+      status: 401,
+      code: "ExpiredAuthenticationToken",
+    });
     expect(await failureOf(`Bearer ${await sign("https://graph.microsoft.com", now + 600)}`, viaJose)).toEqual({
       status: 401,
       code: "InvalidAuthenticationTokenAudience",
@@ -50,6 +59,9 @@ describe("bearer authentication", () => {
 
   it("answers an ArmError thrown by the validator as is", async () => {
     const custom = new ArmError(401, "InvalidAuthenticationTokenTenant", "wrong tenant");
-    expect(await failureOf("Bearer x", async () => Promise.reject(custom))).toEqual({ status: 401, code: "InvalidAuthenticationTokenTenant" });
+    expect(await failureOf("Bearer x", async () => Promise.reject(custom))).toEqual({
+      status: 401,
+      code: "InvalidAuthenticationTokenTenant",
+    });
   });
 });

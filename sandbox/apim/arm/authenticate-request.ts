@@ -1,5 +1,11 @@
 import { ArmError } from "./arm-error";
-import { authorizationMalformed, authorizationMissing, tokenExpired, tokenInvalid, tokenWrongAudience } from "./front-door-errors";
+import {
+  authorizationMalformed,
+  authorizationMissing,
+  tokenExpired,
+  tokenInvalid,
+  tokenWrongAudience,
+} from "./front-door-errors";
 
 /**
  * Validates the bearer token of one ARM request. Supplied by whoever starts the simulator

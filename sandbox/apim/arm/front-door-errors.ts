@@ -13,7 +13,11 @@ export function authorizationMissing(): ArmError {
 
 /** Seen in public reports (Azure/azure-sdk-for-python#4124). */
 export function authorizationMalformed(): ArmError {
-  return new ArmError(401, "AuthenticationFailedInvalidHeader", "Authentication failed. The 'Authorization' header is provided in an invalid format.");
+  return new ArmError(
+    401,
+    "AuthenticationFailedInvalidHeader",
+    "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+  );
 }
 
 /** ARM's generic answer to a token it cannot validate; the message wording is ARM's. */
@@ -28,16 +32,28 @@ export function tokenExpired(): ArmError {
 
 /** ARM's code for a token minted for another audience; wording shortened. */
 export function tokenWrongAudience(): ArmError {
-  return new ArmError(401, "InvalidAuthenticationTokenAudience", "The access token has been obtained for wrong audience or resource. It should exactly match with one of the allowed audiences 'https://management.azure.com/','https://management.core.windows.net/'.");
+  return new ArmError(
+    401,
+    "InvalidAuthenticationTokenAudience",
+    "The access token has been obtained for wrong audience or resource. It should exactly match with one of the allowed audiences 'https://management.azure.com/','https://management.core.windows.net/'.",
+  );
 }
 
 /** ARM's well-known answer to a request without api-version. */
 export function apiVersionMissing(): ArmError {
-  return new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+  return new ArmError(
+    400,
+    "MissingApiVersionParameter",
+    "The api-version query parameter (?api-version=) is required for all requests.",
+  );
 }
 
 /** Recorded form (Azure/bicep#15227) of an unsupported api-version; location is fixed. */
-export function apiVersionUnsupported(apiVersion: string, resourceType: string, supported: readonly string[]): ArmError {
+export function apiVersionUnsupported(
+  apiVersion: string,
+  resourceType: string,
+  supported: readonly string[],
+): ArmError {
   return new ArmError(
     400,
     "NoRegisteredProviderFound",
@@ -66,7 +82,11 @@ export function serviceNotFound(serviceName: string, resourceGroup: string): Arm
 
 /** ARM's code for a path it cannot route; wording shortened. */
 export function resourceTypeUnknown(path: string): ArmError {
-  return new ArmError(400, "InvalidResourceType", `The resource type could not be found in the namespace 'Microsoft.ApiManagement' for path '${path}'.`);
+  return new ArmError(
+    400,
+    "InvalidResourceType",
+    `The resource type could not be found in the namespace 'Microsoft.ApiManagement' for path '${path}'.`,
+  );
 }
 
 /** Invented: ARM has no recorded body for an unsupported method on a known path. */
@@ -76,7 +96,11 @@ export function methodNotAllowed(method: string): ArmError {
 
 /** ARM's code for an unreadable body; the parser detail is ours. */
 export function requestContentInvalid(detail: string): ArmError {
-  return new ArmError(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: '${detail}'.`);
+  return new ArmError(
+    400,
+    "InvalidRequestContent",
+    `The request content was invalid and could not be deserialized: '${detail}'.`,
+  );
 }
 
 /**
@@ -95,7 +119,19 @@ export function throttled(subscriptionId: string, operation: string, retryAfterS
 
 /** Invented wording for injected 5xx faults; codes follow ARM's status names. */
 export function serverError(status: 500 | 502 | 503 | 504, retryAfterSeconds?: number): ArmError {
-  const codes = { 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout" } as const;
-  const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { "Retry-After": String(retryAfterSeconds) };
-  return new ArmError(status, codes[status], "The simulator injected this failure (sandbox fault).", undefined, headers);
+  const codes = {
+    500: "InternalServerError",
+    502: "BadGateway",
+    503: "ServiceUnavailable",
+    504: "GatewayTimeout",
+  } as const;
+  const headers: Record<string, string> =
+    retryAfterSeconds === undefined ? {} : { "Retry-After": String(retryAfterSeconds) };
+  return new ArmError(
+    status,
+    codes[status],
+    "The simulator injected this failure (sandbox fault).",
+    undefined,
+    headers,
+  );
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ArmError } from "./arm-error";
-import { apiIdRule, backendIdRule, checkIdentifier, nameViolation, namedValueDisplayNameRule, namedValueIdRule } from "./names";
+import {
+  apiIdRule,
+  backendIdRule,
+  checkIdentifier,
+  nameViolation,
+  namedValueDisplayNameRule,
+  namedValueIdRule,
+} from "./names";
 
 describe("naming rules", () => {
   it("accepts the identifiers seen in recordings and examples", () => {
@@ -41,7 +48,9 @@ describe("naming rules", () => {
       const body = (error as ArmError).body();
       expect((error as ArmError).status).toBe(400);
       expect(body.error.code).toBe("ValidationError");
-      expect(body.error.details).toEqual([{ code: "ValidationError", target: "name", message: expect.stringContaining("bad:id") }]);
+      expect(body.error.details).toEqual([
+        { code: "ValidationError", target: "name", message: expect.stringContaining("bad:id") },
+      ]);
       return;
     }
     throw new Error("expected a 400");

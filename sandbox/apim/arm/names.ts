@@ -16,9 +16,24 @@ export interface NameRule {
 const identifierCharacters = /^[^*#&+:<>?]+$/;
 const identifierText = "must not contain any of * # & + : < > ?";
 
-export const namedValueIdRule: NameRule = { minLength: 1, maxLength: 256, pattern: identifierCharacters, describe: identifierText };
-export const apiIdRule: NameRule = { minLength: 1, maxLength: 256, pattern: identifierCharacters, describe: identifierText };
-export const backendIdRule: NameRule = { minLength: 1, maxLength: 80, pattern: identifierCharacters, describe: identifierText };
+export const namedValueIdRule: NameRule = {
+  minLength: 1,
+  maxLength: 256,
+  pattern: identifierCharacters,
+  describe: identifierText,
+};
+export const apiIdRule: NameRule = {
+  minLength: 1,
+  maxLength: 256,
+  pattern: identifierCharacters,
+  describe: identifierText,
+};
+export const backendIdRule: NameRule = {
+  minLength: 1,
+  maxLength: 80,
+  pattern: identifierCharacters,
+  describe: identifierText,
+};
 /** What `{{…}}` references: "only letters, digits, period, dash, and underscore". */
 export const namedValueDisplayNameRule: NameRule = {
   minLength: 1,

@@ -25,7 +25,12 @@ export function parsePageRequest(query: URLSearchParams, defaultPageSize: number
 }
 
 /** `requestUrl` is the URL the client called, `publicOrigin` the simulator's ARM endpoint. */
-export function toCollection<T>(items: readonly T[], page: PageRequest, requestUrl: URL, publicOrigin: string): Collection<T> {
+export function toCollection<T>(
+  items: readonly T[],
+  page: PageRequest,
+  requestUrl: URL,
+  publicOrigin: string,
+): Collection<T> {
   const end = page.skip + page.top;
   const collection: Collection<T> = { value: items.slice(page.skip, end), count: items.length };
   if (end < items.length) collection.nextLink = nextLink(requestUrl, publicOrigin, end);

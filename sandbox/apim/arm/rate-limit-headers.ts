@@ -20,7 +20,8 @@ export class RateLimitCounters {
 
   /** Spends one token for `method` and returns the header to send with its remainder. */
   take(method: string): [name: string, value: string] {
-    const category: Category = method === "GET" || method === "HEAD" ? "reads" : method === "DELETE" ? "deletes" : "writes";
+    const category: Category =
+      method === "GET" || method === "HEAD" ? "reads" : method === "DELETE" ? "deletes" : "writes";
     const { capacity, refillPerSecond } = buckets[category];
     const now = this.now();
     const previous = this.state.get(category) ?? { tokens: capacity, at: now };

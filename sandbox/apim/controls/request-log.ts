@@ -36,7 +36,10 @@ export class RequestLog {
 
   /** Entries with `seq` greater than `since`, oldest first, at most `limit` of them. */
   list(since: number, limit: number): { requests: RequestLogEntry[]; lastSeq: number } {
-    const requests = this.entries.filter((entry) => entry.seq > since).slice(-this.limit).slice(0, limit);
+    const requests = this.entries
+      .filter((entry) => entry.seq > since)
+      .slice(-this.limit)
+      .slice(0, limit);
     return { requests, lastSeq: this.nextSeq - 1 };
   }
 

@@ -34,13 +34,23 @@ const seedSchema = z
 
 const keyVaultSchema = z.union([
   z.object({ secretIdentifier: z.string().min(1), value: z.string().min(1).max(4096) }).strict(),
-  z.object({ secretIdentifier: z.string().min(1), failure: z.object({ code: z.string().min(1), message: z.string().min(1) }).strict() }).strict(),
+  z
+    .object({
+      secretIdentifier: z.string().min(1),
+      failure: z.object({ code: z.string().min(1), message: z.string().min(1) }).strict(),
+    })
+    .strict(),
 ]);
 
 const loopback = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
-export async function handleSandboxControl(parts: SandboxControlParts, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (!loopback.has(request.socket.remoteAddress ?? "")) return reply(response, 403, { error: { message: "Sandbox controls answer loopback clients only." } });
+export async function handleSandboxControl(
+  parts: SandboxControlParts,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (!loopback.has(request.socket.remoteAddress ?? ""))
+    return reply(response, 403, { error: { message: "Sandbox controls answer loopback clients only." } });
   const url = new URL(request.url ?? "/", "https://localhost");
   const route = `${request.method} ${url.pathname.replace(/\/+$/, "")}`;
   try {
@@ -66,7 +76,11 @@ export async function handleSandboxControl(parts: SandboxControlParts, request: 
         return reply(response, 204);
       case "POST /_sandbox/seed": {
         const options = parse(seedSchema, await readJsonBody(request));
-        const apis = await parts.seedApis({ count: options.apis, prefix: options.prefix, withPolicy: options.withPolicy });
+        const apis = await parts.seedApis({
+          count: options.apis,
+          prefix: options.prefix,
+          withPolicy: options.withPolicy,
+        });
         return reply(response, 200, { apis });
       }
       case "POST /_sandbox/keyvault": {
@@ -78,7 +92,8 @@ export async function handleSandboxControl(parts: SandboxControlParts, request: 
         return reply(response, 404, { error: { message: `No sandbox control ${route}.` } });
     }
   } catch (error) {
-    if (error instanceof ControlInputError) return reply(response, 400, { error: { message: error.message, issues: error.issues } });
+    if (error instanceof ControlInputError)
+      return reply(response, 400, { error: { message: error.message, issues: error.issues } });
     if (error instanceof ArmError) return reply(response, error.status, { error: { message: error.message } });
     console.error("APIM simulator: sandbox control failed", error);
     return reply(response, 500, { error: { message: (error as Error).message } });
@@ -94,7 +109,9 @@ class ControlInputError extends Error {
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  throw new ControlInputError(result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
+  throw new ControlInputError(
+    result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+  );
 }
 
 function reply(response: ServerResponse, status: number, body?: unknown): void {
@@ -103,5 +120,10 @@ function reply(response: ServerResponse, status: number, body?: unknown): void {
     return;
   }
   const json = JSON.stringify(body);
-  response.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": String(Buffer.byteLength(json)) }).end(json);
+  response
+    .writeHead(status, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": String(Buffer.byteLength(json)),
+    })
+    .end(json);
 }

@@ -7,7 +7,10 @@ import { z } from "zod";
 const matchSchema = z
   .object({
     /** HTTP methods the rule applies to; all when omitted. */
-    methods: z.array(z.enum(["GET", "HEAD", "PUT", "PATCH", "DELETE", "POST"])).min(1).optional(),
+    methods: z
+      .array(z.enum(["GET", "HEAD", "PUT", "PATCH", "DELETE", "POST"]))
+      .min(1)
+      .optional(),
     /** A regular expression tested against the request path (no query string). */
     path: z
       .string()
@@ -26,7 +29,14 @@ const seconds = z.number().int().min(0).max(3600);
 
 export const faultRuleSchema = z.discriminatedUnion("kind", [
   /** Delay the response by `ms`, plus or minus up to `jitterMs`. */
-  z.object({ kind: z.literal("latency"), ms: z.number().int().min(0).max(60_000), jitterMs: z.number().int().min(0).max(60_000).default(0), ...common }).strict(),
+  z
+    .object({
+      kind: z.literal("latency"),
+      ms: z.number().int().min(0).max(60_000),
+      jitterMs: z.number().int().min(0).max(60_000).default(0),
+      ...common,
+    })
+    .strict(),
   /** Answer 429 with `Retry-After` before the request is handled. */
   z.object({ kind: z.literal("throttle"), retryAfterSeconds: seconds.default(1), ...common }).strict(),
   /** Answer a 5xx before the request is handled. */
@@ -42,7 +52,13 @@ export const faultRuleSchema = z.discriminatedUnion("kind", [
    * Destroy the socket without answering: `beforeHandling` loses the request,
    * `afterHandling` carries it out and loses the response.
    */
-  z.object({ kind: z.literal("drop"), phase: z.enum(["beforeHandling", "afterHandling"]).default("beforeHandling"), ...common }).strict(),
+  z
+    .object({
+      kind: z.literal("drop"),
+      phase: z.enum(["beforeHandling", "afterHandling"]).default("beforeHandling"),
+      ...common,
+    })
+    .strict(),
   /**
    * Another writer changes the target entity (new content and ETag) just before a
    * PUT/PATCH/DELETE is handled, so an If-Match the client read earlier is stale.

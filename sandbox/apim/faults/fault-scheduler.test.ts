@@ -14,7 +14,11 @@ function run(faults: FaultScheduler, count: number, method = "PUT", path = "/x/n
 
 describe("fault rules", () => {
   it("fill in defaults and reject unknown kinds, bad rates and bad regular expressions", () => {
-    expect(faultConfigSchema.parse({ rules: [{ kind: "throttle" }] }).rules[0]).toEqual({ kind: "throttle", retryAfterSeconds: 1, rate: 1 });
+    expect(faultConfigSchema.parse({ rules: [{ kind: "throttle" }] }).rules[0]).toEqual({
+      kind: "throttle",
+      retryAfterSeconds: 1,
+      rate: 1,
+    });
     expect(faultConfigSchema.safeParse({ rules: [{ kind: "explode" }] }).success).toBe(false);
     expect(faultConfigSchema.safeParse({ rules: [{ kind: "drop", rate: 2 }] }).success).toBe(false);
     expect(faultConfigSchema.safeParse({ rules: [{ kind: "drop", match: { path: "(" } }] }).success).toBe(false);
@@ -32,7 +36,9 @@ describe("fault scheduler", () => {
   });
 
   it("fires at roughly the configured rate", () => {
-    const fired = run(scheduler({ seed: 1, rules: [{ kind: "throttle", rate: 0.25 }] }), 4000).filter((plan) => plan.terminal).length;
+    const fired = run(scheduler({ seed: 1, rules: [{ kind: "throttle", rate: 0.25 }] }), 4000).filter(
+      (plan) => plan.terminal,
+    ).length;
     expect(fired).toBeGreaterThan(850);
     expect(fired).toBeLessThan(1150);
   });
@@ -46,13 +52,22 @@ describe("fault scheduler", () => {
 
   it("applies only to the methods and paths a rule matches", () => {
     const faults = scheduler({ rules: [{ kind: "throttle", match: { methods: ["PUT"], path: "/policies/policy$" } }] });
-    expect(faults.decide("PUT", "/s/apis/a/policies/policy").terminal).toEqual({ kind: "throttle", retryAfterSeconds: 1 });
+    expect(faults.decide("PUT", "/s/apis/a/policies/policy").terminal).toEqual({
+      kind: "throttle",
+      retryAfterSeconds: 1,
+    });
     expect(faults.decide("GET", "/s/apis/a/policies/policy").terminal).toBeUndefined();
     expect(faults.decide("PUT", "/s/namedValues/a").terminal).toBeUndefined();
   });
 
   it("adds latencies up, with seeded jitter inside the bounds", () => {
-    const faults = scheduler({ seed: 7, rules: [{ kind: "latency", ms: 50 }, { kind: "latency", ms: 100, jitterMs: 20 }] });
+    const faults = scheduler({
+      seed: 7,
+      rules: [
+        { kind: "latency", ms: 50 },
+        { kind: "latency", ms: 100, jitterMs: 20 },
+      ],
+    });
     for (const plan of run(faults, 100)) {
       expect(plan.latencyMs).toBeGreaterThanOrEqual(130);
       expect(plan.latencyMs).toBeLessThanOrEqual(170);
@@ -61,7 +76,12 @@ describe("fault scheduler", () => {
 
   it("applies only the first terminal fault and then skips dropped responses and concurrent writers", () => {
     const faults = scheduler({
-      rules: [{ kind: "concurrentWrite" }, { kind: "drop", phase: "afterHandling" }, { kind: "serverError", status: 503, retryAfterSeconds: 2 }, { kind: "throttle" }],
+      rules: [
+        { kind: "concurrentWrite" },
+        { kind: "drop", phase: "afterHandling" },
+        { kind: "serverError", status: 503, retryAfterSeconds: 2 },
+        { kind: "throttle" },
+      ],
     });
     const plan = faults.decide("PATCH", "/x");
     expect(plan.terminal).toEqual({ kind: "serverError", status: 503, retryAfterSeconds: 2 });
@@ -95,6 +115,9 @@ describe("fault scheduler", () => {
     const faults = scheduler({ seed: 3, rules: [{ kind: "throttle" }] });
     faults.clear();
     expect(faults.decide("PUT", "/x").terminal).toBeUndefined();
-    expect(faults.snapshot()).toEqual({ rules: [], fired: { latency: 0, throttle: 0, serverError: 0, drop: 0, concurrentWrite: 0 } });
+    expect(faults.snapshot()).toEqual({
+      rules: [],
+      fired: { latency: 0, throttle: 0, serverError: 0, drop: 0, concurrentWrite: 0 },
+    });
   });
 });

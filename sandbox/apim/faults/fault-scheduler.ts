@@ -72,7 +72,11 @@ export class FaultScheduler {
       const { rule } = active;
       if (rule.kind === "drop" && rule.phase === "afterHandling" && !plan.dropResponse) {
         plan.dropResponse = this.fires(active, plan);
-      } else if (rule.kind === "concurrentWrite" && plan.concurrentWriteRule === undefined && writeMethods.has(method)) {
+      } else if (
+        rule.kind === "concurrentWrite" &&
+        plan.concurrentWriteRule === undefined &&
+        writeMethods.has(method)
+      ) {
         // Counted only once the writer really changed something (confirmConcurrentWrite).
         if (this.draw(active)) plan.concurrentWriteRule = this.rules.indexOf(active);
       }
@@ -89,7 +93,11 @@ export class FaultScheduler {
   }
 
   /** What `GET /_sandbox/faults` shows: the rules with how often each matched and fired. */
-  snapshot(): { seed?: number; rules: (FaultRule & { id: number; matched: number; fired: number })[]; fired: Record<FaultKind, number> } {
+  snapshot(): {
+    seed?: number;
+    rules: (FaultRule & { id: number; matched: number; fired: number })[];
+    fired: Record<FaultKind, number>;
+  } {
     const fired: Record<FaultKind, number> = { latency: 0, throttle: 0, serverError: 0, drop: 0, concurrentWrite: 0 };
     for (const active of this.rules) fired[active.rule.kind] += active.fired;
     return {
@@ -121,7 +129,8 @@ export class FaultScheduler {
 
 function terminalFault(rule: FaultRule): TerminalFault | undefined {
   if (rule.kind === "throttle") return { kind: "throttle", retryAfterSeconds: rule.retryAfterSeconds };
-  if (rule.kind === "serverError") return { kind: "serverError", status: rule.status, retryAfterSeconds: rule.retryAfterSeconds };
+  if (rule.kind === "serverError")
+    return { kind: "serverError", status: rule.status, retryAfterSeconds: rule.retryAfterSeconds };
   if (rule.kind === "drop" && rule.phase === "beforeHandling") return { kind: "drop" };
   return undefined;
 }

@@ -28,7 +28,11 @@ export interface ArmHandlerParts {
  * faults (latency, a dropped request, 429, 5xx, another writer), the handler, and possibly
  * a dropped response. Every request ends up in the request log, whatever its fate.
  */
-export async function handleArmRequest(parts: ArmHandlerParts, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function handleArmRequest(
+  parts: ArmHandlerParts,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const { context, faults, requestLog } = parts;
   const startedAt = Date.now();
   const method = request.method ?? "GET";
@@ -53,9 +57,11 @@ export async function handleArmRequest(parts: ArmHandlerParts, request: Incoming
       request.socket.destroy();
       return;
     }
-    if (plan.terminal?.kind === "throttle") throw throttledError(context, method, target, plan.terminal.retryAfterSeconds);
+    if (plan.terminal?.kind === "throttle")
+      throw throttledError(context, method, target, plan.terminal.retryAfterSeconds);
     if (plan.terminal?.kind === "serverError") throw serverError(plan.terminal.status, plan.terminal.retryAfterSeconds);
-    if (plan.concurrentWriteRule !== undefined && (await changeByAnotherWriter(context, target))) faults.confirmConcurrentWrite(plan);
+    if (plan.concurrentWriteRule !== undefined && (await changeByAnotherWriter(context, target)))
+      faults.confirmConcurrentWrite(plan);
     const answer = await routeRequest(context, target, { method, url, ifMatch, body, apiVersion });
     status = answer.status;
     if (plan.dropResponse) {
@@ -67,7 +73,13 @@ export async function handleArmRequest(parts: ArmHandlerParts, request: Incoming
   } catch (error) {
     const armError = asArmError(error);
     status = armError.status;
-    send(parts, response, { status: armError.status, headers: { ...armError.headers }, body: armError.body() }, ids, method);
+    send(
+      parts,
+      response,
+      { status: armError.status, headers: { ...armError.headers }, body: armError.body() },
+      ids,
+      method,
+    );
   } finally {
     requestLog.add({
       startedAt: new Date(startedAt).toISOString(),
@@ -85,12 +97,23 @@ export async function handleArmRequest(parts: ArmHandlerParts, request: Incoming
   }
 }
 
-function send(parts: ArmHandlerParts, response: ServerResponse, answer: ArmResponse, ids: { requestId: string; correlationId: string }, method: string): void {
+function send(
+  parts: ArmHandlerParts,
+  response: ServerResponse,
+  answer: ArmResponse,
+  ids: { requestId: string; correlationId: string },
+  method: string,
+): void {
   sendArmResponse(response, answer, ids, parts.rateLimits.take(method), method === "HEAD");
 }
 
 /** ARM names the throttled operation METHOD/SUBSCRIPTIONS/RESOURCEGROUPS/PROVIDERS/<TYPE PATH>. */
-function throttledError(context: SimulatorContext, method: string, target: ArmTarget, retryAfterSeconds: number): ArmError {
+function throttledError(
+  context: SimulatorContext,
+  method: string,
+  target: ArmTarget,
+  retryAfterSeconds: number,
+): ArmError {
   const operation = `${method}/SUBSCRIPTIONS/RESOURCEGROUPS/PROVIDERS/MICROSOFT.APIMANAGEMENT/${resourceTypeOf(target).toUpperCase()}`;
   return throttled(context.service.subscriptionId, operation, retryAfterSeconds);
 }
@@ -98,7 +121,11 @@ function throttledError(context: SimulatorContext, method: string, target: ArmTa
 function asArmError(error: unknown): ArmError {
   if (error instanceof ArmError) return error;
   console.error("APIM simulator: unexpected error", error);
-  return new ArmError(500, "InternalServerError", "The local APIM simulator failed to handle the request; see its log.");
+  return new ArmError(
+    500,
+    "InternalServerError",
+    "The local APIM simulator failed to handle the request; see its log.",
+  );
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {

@@ -11,7 +11,13 @@ export interface RequestIds {
  * no-cache, request/correlation/routing ids and the remaining rate-limit budget. Bodies are
  * pretty-printed with CRLF as APIM sends them; a body-less answer carries Content-Length 0.
  */
-export function sendArmResponse(response: ServerResponse, answer: ArmResponse, ids: RequestIds, rateLimit: [string, string], isHead: boolean): void {
+export function sendArmResponse(
+  response: ServerResponse,
+  answer: ArmResponse,
+  ids: RequestIds,
+  rateLimit: [string, string],
+  isHead: boolean,
+): void {
   const headers: Record<string, string> = {
     "Cache-Control": "no-cache",
     Pragma: "no-cache",
@@ -30,6 +36,10 @@ export function sendArmResponse(response: ServerResponse, answer: ArmResponse, i
     return;
   }
   const json = Buffer.from(JSON.stringify(answer.body, null, 2).replace(/\n/g, "\r\n"), "utf8");
-  response.writeHead(answer.status, { ...headers, "Content-Type": "application/json; charset=utf-8", "Content-Length": String(json.length) });
+  response.writeHead(answer.status, {
+    ...headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": String(json.length),
+  });
   response.end(isHead ? undefined : json);
 }

@@ -42,7 +42,11 @@ export class LongRunningOperations {
   /** Starts an operation; `failure` is what its final poll answers instead of success. */
   start(options: { apiKey?: string; failure?: ArmError } = {}): string {
     const id = randomBytes(12).toString("hex");
-    const operation: Operation = { pollsLeft: this.settings.polls, deadline: this.now() + this.settings.maxDurationMs, ...options };
+    const operation: Operation = {
+      pollsLeft: this.settings.polls,
+      deadline: this.now() + this.settings.maxDurationMs,
+      ...options,
+    };
     this.operations.set(id, operation);
     if (options.apiKey !== undefined) this.latestByApi.set(options.apiKey, operation);
     if (this.operations.size > remembered) this.forgetOldest();

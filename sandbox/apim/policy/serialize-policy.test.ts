@@ -24,7 +24,9 @@ describe("policy re-serialisation as APIM returns it", () => {
   it("escapes a raw expression from rawxml input as =&gt; (2024-05-01 non-XML-encoded example)", () => {
     const example = readSpecExample("2024-05-01/ApiManagementCreateApiPolicyNonXmlEncoded.json");
     const sent = example.parameters.parameters?.properties?.value as string;
-    expect(reserialize(sent, "rawxml")).toBe(policyValue("2024-05-01/ApiManagementCreateApiPolicyNonXmlEncoded.json", "201"));
+    expect(reserialize(sent, "rawxml")).toBe(
+      policyValue("2024-05-01/ApiManagementCreateApiPolicyNonXmlEncoded.json", "201"),
+    );
   });
 
   it("gives back APIM's own output unchanged: comments, &#x9;, inline multi-line expressions (GET example)", () => {
@@ -33,7 +35,8 @@ describe("policy re-serialisation as APIM returns it", () => {
   });
 
   it("keeps <x></x> and <x /> apart and keeps comments (CLI recording, with two spaces for its tabs)", () => {
-    const sent = "<policies>\n        <inbound></inbound>\n        <backend>\n                <!-- test -->\n        </backend>\n        <outbound />\n        <on-error />\n</policies>";
+    const sent =
+      "<policies>\n        <inbound></inbound>\n        <backend>\n                <!-- test -->\n        </backend>\n        <outbound />\n        <on-error />\n</policies>";
     expect(reserialize(sent, "xml")).toBe(
       "<policies>\r\n  <inbound></inbound>\r\n  <backend>\r\n    <!-- test -->\r\n  </backend>\r\n  <outbound />\r\n  <on-error />\r\n</policies>",
     );

@@ -51,7 +51,10 @@ function writeInline(node: PolicyNode, format: ExportFormat): string {
       return `<?${node.target} ${node.data}?>`;
     case "element": {
       const children = significant(node.children);
-      if (children.length === 0) return node.selfClosing ? `${startTag(node, format).slice(0, -1)} />` : `${startTag(node, format)}</${node.name}>`;
+      if (children.length === 0)
+        return node.selfClosing
+          ? `${startTag(node, format).slice(0, -1)} />`
+          : `${startTag(node, format)}</${node.name}>`;
       return `${startTag(node, format)}${children.map((child) => writeInline(child, format)).join("")}</${node.name}>`;
     }
   }
@@ -74,7 +77,11 @@ function escapeText(value: string): string {
 }
 
 function escapeAttribute(value: string): string {
-  return escapeText(value).replace(/"/g, "&quot;").replace(/\t/g, "&#x9;").replace(/\n/g, "&#xA;").replace(/\r/g, "&#xD;");
+  return escapeText(value)
+    .replace(/"/g, "&quot;")
+    .replace(/\t/g, "&#x9;")
+    .replace(/\n/g, "&#xA;")
+    .replace(/\r/g, "&#xD;");
 }
 
 function lineBreaks(value: string): string {

@@ -7,7 +7,10 @@ const lookups: PolicyLookups = {
   backendExists: (id) => id.toLowerCase() === "aoai",
 };
 
-function rejection(value: string, format: "xml" | "rawxml" = "xml"): { status: number; details: ArmErrorDetail[] | null | undefined } {
+function rejection(
+  value: string,
+  format: "xml" | "rawxml" = "xml",
+): { status: number; details: ArmErrorDetail[] | null | undefined } {
   try {
     validatePolicy(value, format, lookups);
   } catch (error) {
@@ -25,17 +28,27 @@ const rawExpression = `<policies>
 
 describe("policy validation at PUT", () => {
   it("accepts raw C# in expressions for rawxml and refuses it for xml, pointing at line and position", () => {
-    expect(validatePolicy(rawExpression, "rawxml", lookups).rawxml).toContain(`value="@(context.Request.Method == "POST" && true)"`);
+    expect(validatePolicy(rawExpression, "rawxml", lookups).rawxml).toContain(
+      `value="@(context.Request.Method == "POST" && true)"`,
+    );
     const { status, details } = rejection(rawExpression, "xml");
     expect(status).toBe(400);
-    expect(details).toEqual([{ code: "ValidationError", target: "representation", message: expect.stringMatching(/ Line 3, position \d+\.$/) }]);
+    expect(details).toEqual([
+      { code: "ValidationError", target: "representation", message: expect.stringMatching(/ Line 3, position \d+\.$/) },
+    ]);
   });
 
   it("refuses a {{named value}} that does not exist, naming the element, line and column", () => {
     const policy = `<policies>\n  <inbound>\n    <set-header name="api-key" exists-action="override">\n      <value>{{missing-key}}</value>\n    </set-header>\n  </inbound>\n</policies>`;
     expect(rejection(policy)).toEqual({
       status: 400,
-      details: [{ code: "ValidationError", target: "value", message: "Error in element 'value' on line 4, column 8: Property 'missing-key' not found." }],
+      details: [
+        {
+          code: "ValidationError",
+          target: "value",
+          message: "Error in element 'value' on line 4, column 8: Property 'missing-key' not found.",
+        },
+      ],
     });
   });
 
@@ -47,7 +60,8 @@ describe("policy validation at PUT", () => {
         {
           code: "ValidationError",
           target: "set-backend-service",
-          message: "Error in element 'set-backend-service' on line 3, column 6: Backend with id 'nope' could not be found.",
+          message:
+            "Error in element 'set-backend-service' on line 3, column 6: Backend with id 'nope' could not be found.",
         },
       ],
     });

@@ -1,4 +1,9 @@
-import { listPolicyReferences, parsePolicyDocument, type PolicyFormat, type PolicyReferenceSite } from "../../../lib/policy";
+import {
+  listPolicyReferences,
+  parsePolicyDocument,
+  type PolicyFormat,
+  type PolicyReferenceSite,
+} from "../../../lib/policy";
 import { validationError } from "../arm/apim-errors";
 import { serializePolicy } from "./serialize-policy";
 
@@ -34,7 +39,9 @@ export function validatePolicy(value: string, format: PolicyFormat, lookups: Pol
   const parsed = parsePolicyDocument(value, format);
   if (!parsed.ok) {
     const { message, line, column } = parsed.error;
-    throw validationError([{ code: "ValidationError", target: "representation", message: `${message} Line ${line}, position ${column}.` }]);
+    throw validationError([
+      { code: "ValidationError", target: "representation", message: `${message} Line ${line}, position ${column}.` },
+    ]);
   }
   const references = listPolicyReferences(parsed.document);
   const problems: (PolicyReferenceSite & { problem: string })[] = [
@@ -43,7 +50,10 @@ export function validatePolicy(value: string, format: PolicyFormat, lookups: Pol
       // Extrapolated from the recorded backend-credentials error "Property 'x' not found."
       .map((reference) => ({ ...reference, problem: `Property '${reference.name}' not found.` })),
     ...references.backendIds
-      .filter((reference) => !reference.isExpression && !reference.backendId.includes("{{") && !lookups.backendExists(reference.backendId))
+      .filter(
+        (reference) =>
+          !reference.isExpression && !reference.backendId.includes("{{") && !lookups.backendExists(reference.backendId),
+      )
       // Invented, in the words of the recorded "Policy fragment with id 'x' could not be found."
       .map((reference) => ({ ...reference, problem: `Backend with id '${reference.backendId}' could not be found.` })),
   ];
@@ -61,7 +71,9 @@ export function validatePolicy(value: string, format: PolicyFormat, lookups: Pol
     xml: serializePolicy(parsed.document, "xml"),
     rawxml: serializePolicy(parsed.document, "rawxml"),
     namedValueRefs: unique(references.namedValues.map((reference) => reference.name)),
-    backendRefs: unique(references.backendIds.filter((reference) => !reference.isExpression).map((reference) => reference.backendId)),
+    backendRefs: unique(
+      references.backendIds.filter((reference) => !reference.isExpression).map((reference) => reference.backendId),
+    ),
   };
 }
 

@@ -16,14 +16,17 @@ export async function changeByAnotherWriter(context: SimulatorContext, target: A
       const collection = target.resource === "apis" ? state.apis : state.backends;
       const current = target.id === undefined ? undefined : collection.get(target.id);
       if (current === undefined) return false;
-      await collection.save({ ...withoutMetadata(current), properties: { ...current.properties, description: note } }).persisted;
+      await collection.save({ ...withoutMetadata(current), properties: { ...current.properties, description: note } })
+        .persisted;
       return true;
     }
     case "namedValues": {
       const current = target.id === undefined ? undefined : state.namedValues.get(target.id);
       if (current === undefined) return false;
       const marker = "changed-by-another-writer";
-      const tags = current.tags.includes(marker) ? current.tags.filter((tag) => tag !== marker) : [...current.tags, marker];
+      const tags = current.tags.includes(marker)
+        ? current.tags.filter((tag) => tag !== marker)
+        : [...current.tags, marker];
       await state.namedValues.save({ ...withoutMetadata(current), tags }).persisted;
       return true;
     }
@@ -31,7 +34,11 @@ export async function changeByAnotherWriter(context: SimulatorContext, target: A
       const current = target.policyId === undefined ? undefined : state.policies.get(target.apiId);
       if (current === undefined) return false;
       const comment = (text: string) => insertBeforeEndTag(text, `  <!-- ${note} -->\r\n`);
-      await state.policies.save({ ...withoutMetadata(current), xml: comment(current.xml), rawxml: comment(current.rawxml) }).persisted;
+      await state.policies.save({
+        ...withoutMetadata(current),
+        xml: comment(current.xml),
+        rawxml: comment(current.rawxml),
+      }).persisted;
       return true;
     }
     default:

@@ -24,11 +24,21 @@ export function accepted(
  * started by `accepted`: 202 again while it runs, its failure, or `answer` with the status
  * `asyncCode` names (201 for a create, 200 otherwise).
  */
-export function answerGetOrPoll(context: SimulatorContext, request: ArmRequest, answer: (status: 200 | 201) => ArmResponse): ArmResponse {
+export function answerGetOrPoll(
+  context: SimulatorContext,
+  request: ArmRequest,
+  answer: (status: 200 | 201) => ArmResponse,
+): ArmResponse {
   if (request.method !== "GET" || !request.url.searchParams.has("asyncId")) return answer(200);
   const outcome = context.lro.poll(request.url.searchParams.get("asyncId") ?? "");
   if (outcome.running) {
-    return { status: 202, headers: { Location: `${context.publicOrigin}${request.url.pathname}${request.url.search}`, ...retryAfter(context) } };
+    return {
+      status: 202,
+      headers: {
+        Location: `${context.publicOrigin}${request.url.pathname}${request.url.search}`,
+        ...retryAfter(context),
+      },
+    };
   }
   if (outcome.failure !== undefined) throw outcome.failure;
   return answer(request.url.searchParams.get("asyncCode") === "201" ? 201 : 200);

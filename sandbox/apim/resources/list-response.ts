@@ -6,7 +6,12 @@ import type { ArmRequest, ArmResponse, SimulatorContext } from "./arm-exchange";
  * A collection GET: `{ value, count, nextLink }`, one page rendered. `$filter` is refused
  * rather than ignored, so a client never mistakes an unfiltered list for a filtered one.
  */
-export function listResponse<T>(context: SimulatorContext, request: ArmRequest, records: readonly T[], render: (record: T) => object): ArmResponse {
+export function listResponse<T>(
+  context: SimulatorContext,
+  request: ArmRequest,
+  records: readonly T[],
+  render: (record: T) => object,
+): ArmResponse {
   if (request.url.searchParams.has("$filter")) {
     // Invented: the simulator does not evaluate OData filters (README.md).
     throw fieldError("$filter", "The local APIM simulator does not support $filter.");

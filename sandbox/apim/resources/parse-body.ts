@@ -16,7 +16,8 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   throw validationError(
     result.error.issues.map((issue) => ({
       code: "ValidationError",
-      target: issue.path.filter((segment, index) => !(index === 0 && segment === "properties")).join(".") || "properties",
+      target:
+        issue.path.filter((segment, index) => !(index === 0 && segment === "properties")).join(".") || "properties",
       message: issue.message,
     })),
   );

@@ -2,8 +2,14 @@ import { describe, expect, it } from "vitest";
 import { ArmError } from "../arm/arm-error";
 import { parseArmPath, resourceTypeOf } from "./resource-path";
 
-const service = { subscriptionId: "00000000-0000-0000-0000-000000000000", resourceGroup: "portcullis-sandbox", serviceName: "portcullis-sandbox-apim", location: "westeurope" };
-const base = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/portcullis-sandbox/providers/Microsoft.ApiManagement/service/portcullis-sandbox-apim";
+const service = {
+  subscriptionId: "00000000-0000-0000-0000-000000000000",
+  resourceGroup: "portcullis-sandbox",
+  serviceName: "portcullis-sandbox-apim",
+  location: "westeurope",
+};
+const base =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/portcullis-sandbox/providers/Microsoft.ApiManagement/service/portcullis-sandbox-apim";
 
 function failure(path: string): [number, string] {
   try {
@@ -19,21 +25,44 @@ describe("ARM path parsing", () => {
   it("finds the service, collections, entities, named value actions and API policies", () => {
     expect(parseArmPath(base, service)).toEqual({ resource: "service" });
     expect(parseArmPath(`${base}/apis`, service)).toEqual({ resource: "apis", id: undefined });
-    expect(parseArmPath(`${base}/namedValues/my%20value`, service)).toEqual({ resource: "namedValues", id: "my value" });
+    expect(parseArmPath(`${base}/namedValues/my%20value`, service)).toEqual({
+      resource: "namedValues",
+      id: "my value",
+    });
     expect(parseArmPath(`${base}/backends/b1`, service)).toEqual({ resource: "backends", id: "b1" });
-    expect(parseArmPath(`${base}/namedValues/nv/listValue`, service)).toEqual({ resource: "namedValueAction", id: "nv", action: "listValue" });
-    expect(parseArmPath(`${base}/namedValues/nv/refreshSecret`, service)).toEqual({ resource: "namedValueAction", id: "nv", action: "refreshSecret" });
-    expect(parseArmPath(`${base}/apis/echo/policies`, service)).toEqual({ resource: "apiPolicies", apiId: "echo", policyId: undefined });
-    expect(parseArmPath(`${base}/apis/echo/policies/policy`, service)).toEqual({ resource: "apiPolicies", apiId: "echo", policyId: "policy" });
+    expect(parseArmPath(`${base}/namedValues/nv/listValue`, service)).toEqual({
+      resource: "namedValueAction",
+      id: "nv",
+      action: "listValue",
+    });
+    expect(parseArmPath(`${base}/namedValues/nv/refreshSecret`, service)).toEqual({
+      resource: "namedValueAction",
+      id: "nv",
+      action: "refreshSecret",
+    });
+    expect(parseArmPath(`${base}/apis/echo/policies`, service)).toEqual({
+      resource: "apiPolicies",
+      apiId: "echo",
+      policyId: undefined,
+    });
+    expect(parseArmPath(`${base}/apis/echo/policies/policy`, service)).toEqual({
+      resource: "apiPolicies",
+      apiId: "echo",
+      policyId: "policy",
+    });
   });
 
   it("compares keywords and names case-insensitively, as ARM does", () => {
-    const lower = base.replace("resourceGroups", "resourcegroups").replace("portcullis-sandbox-apim", "PORTCULLIS-SANDBOX-APIM");
+    const lower = base
+      .replace("resourceGroups", "resourcegroups")
+      .replace("portcullis-sandbox-apim", "PORTCULLIS-SANDBOX-APIM");
     expect(parseArmPath(`${lower}/NAMEDVALUES/x`, service)).toEqual({ resource: "namedValues", id: "x" });
   });
 
   it("answers ARM's 404s for another subscription, resource group or service", () => {
-    expect(failure(base.replace("00000000-0000-0000-0000-000000000000", "11111111-1111-1111-1111-111111111111"))).toEqual([404, "SubscriptionNotFound"]);
+    expect(
+      failure(base.replace("00000000-0000-0000-0000-000000000000", "11111111-1111-1111-1111-111111111111")),
+    ).toEqual([404, "SubscriptionNotFound"]);
     expect(failure(base.replace("/portcullis-sandbox/", "/other-rg/"))).toEqual([404, "ResourceGroupNotFound"]);
     expect(failure(base.replace("portcullis-sandbox-apim", "other-apim"))).toEqual([404, "ResourceNotFound"]);
   });

@@ -1,4 +1,10 @@
-import { requestContentInvalid, resourceGroupNotFound, resourceTypeUnknown, serviceNotFound, subscriptionNotFound } from "../arm/front-door-errors";
+import {
+  requestContentInvalid,
+  resourceGroupNotFound,
+  resourceTypeUnknown,
+  serviceNotFound,
+  subscriptionNotFound,
+} from "../arm/front-door-errors";
 import type { ServiceIdentity } from "./arm-exchange";
 
 /**
@@ -15,13 +21,32 @@ export type ArmTarget =
 const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 
 export function parseArmPath(pathname: string, service: ServiceIdentity): ArmTarget {
-  const segments = pathname.split("/").slice(1).map((segment) => decode(segment, pathname));
-  const [subscriptions, subscriptionId, resourceGroups, resourceGroup, providers, namespace, serviceKeyword, serviceName, ...rest] = segments;
-  if (!same(subscriptions, "subscriptions") || subscriptionId === undefined || subscriptionId === "") throw resourceTypeUnknown(pathname);
+  const segments = pathname
+    .split("/")
+    .slice(1)
+    .map((segment) => decode(segment, pathname));
+  const [
+    subscriptions,
+    subscriptionId,
+    resourceGroups,
+    resourceGroup,
+    providers,
+    namespace,
+    serviceKeyword,
+    serviceName,
+    ...rest
+  ] = segments;
+  if (!same(subscriptions, "subscriptions") || subscriptionId === undefined || subscriptionId === "")
+    throw resourceTypeUnknown(pathname);
   if (!same(subscriptionId, service.subscriptionId)) throw subscriptionNotFound(subscriptionId);
   if (!same(resourceGroups, "resourceGroups") || resourceGroup === undefined) throw resourceTypeUnknown(pathname);
   if (!same(resourceGroup, service.resourceGroup)) throw resourceGroupNotFound(resourceGroup);
-  if (!same(providers, "providers") || !same(namespace, "Microsoft.ApiManagement") || !same(serviceKeyword, "service") || serviceName === undefined) {
+  if (
+    !same(providers, "providers") ||
+    !same(namespace, "Microsoft.ApiManagement") ||
+    !same(serviceKeyword, "service") ||
+    serviceName === undefined
+  ) {
     throw resourceTypeUnknown(pathname);
   }
   if (!same(serviceName, service.serviceName)) throw serviceNotFound(serviceName, resourceGroup);
@@ -48,9 +73,15 @@ function childTarget(rest: string[]): ArmTarget | undefined {
   const [collection, id, child, childId, ...tooDeep] = rest;
   if (tooDeep.length > 0 || rest.some((segment) => segment === "")) return undefined;
   if (collection === undefined) return { resource: "service" };
-  if (same(collection, "apis") && id !== undefined && same(child, "policies")) return { resource: "apiPolicies", apiId: id, policyId: childId };
+  if (same(collection, "apis") && id !== undefined && same(child, "policies"))
+    return { resource: "apiPolicies", apiId: id, policyId: childId };
   if (child !== undefined) {
-    if (same(collection, "namedValues") && id !== undefined && childId === undefined && (same(child, "listValue") || same(child, "refreshSecret"))) {
+    if (
+      same(collection, "namedValues") &&
+      id !== undefined &&
+      childId === undefined &&
+      (same(child, "listValue") || same(child, "refreshSecret"))
+    ) {
       return { resource: "namedValueAction", id, action: same(child, "listValue") ? "listValue" : "refreshSecret" };
     }
     return undefined;

@@ -27,12 +27,22 @@ interface EntityHandlers {
 
 const entities: Record<"apis" | "namedValues" | "backends", EntityHandlers> = {
   apis: { list: listApis, get: getApi, put: putApi, patch: patchApi, delete: deleteApi },
-  namedValues: { list: listNamedValues, get: getNamedValue, put: putNamedValue, patch: patchNamedValue, delete: deleteNamedValue },
+  namedValues: {
+    list: listNamedValues,
+    get: getNamedValue,
+    put: putNamedValue,
+    patch: patchNamedValue,
+    delete: deleteNamedValue,
+  },
   backends: { list: listBackends, get: getBackend, put: putBackend, patch: patchBackend, delete: deleteBackend },
 };
 
 /** Dispatches an authenticated ARM request to the handler of its resource and method. */
-export async function routeRequest(context: SimulatorContext, target: ArmTarget, request: ArmRequest): Promise<ArmResponse> {
+export async function routeRequest(
+  context: SimulatorContext,
+  target: ArmTarget,
+  request: ArmRequest,
+): Promise<ArmResponse> {
   const { method } = request;
   const read = method === "GET" || method === "HEAD";
   switch (target.resource) {
@@ -41,7 +51,9 @@ export async function routeRequest(context: SimulatorContext, target: ArmTarget,
       break;
     case "namedValueAction":
       if (method === "POST") {
-        return target.action === "listValue" ? listNamedValueValue(context, target.id) : refreshNamedValueSecret(context, request, target.id);
+        return target.action === "listValue"
+          ? listNamedValueValue(context, target.id)
+          : refreshNamedValueSecret(context, request, target.id);
       }
       break;
     case "apiPolicies":

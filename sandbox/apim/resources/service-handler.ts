@@ -28,7 +28,15 @@ export function getService(context: SimulatorContext, request: ArmRequest): ArmR
       portalUrl: `https://${service.serviceName}.portal.azure-api.net`,
       managementApiUrl: `https://${service.serviceName}.management.azure-api.net`,
       developerPortalUrl: `https://${service.serviceName}.developer.azure-api.net`,
-      hostnameConfigurations: [{ type: "Proxy", hostName: host, negotiateClientCertificate: false, defaultSslBinding: true, certificateSource: "BuiltIn" }],
+      hostnameConfigurations: [
+        {
+          type: "Proxy",
+          hostName: host,
+          negotiateClientCertificate: false,
+          defaultSslBinding: true,
+          certificateSource: "BuiltIn",
+        },
+      ],
       virtualNetworkType: "None",
       disableGateway: false,
       apiVersionConstraint: {},
@@ -36,7 +44,11 @@ export function getService(context: SimulatorContext, request: ArmRequest): ArmR
       platformVersion: "stv2",
     },
     sku: { name: "Developer", capacity: 1 },
-    identity: { type: "SystemAssigned", principalId: "00000000-0000-0000-0000-00000000a91d", tenantId: "00000000-0000-0000-0000-0000000000aa" },
+    identity: {
+      type: "SystemAssigned",
+      principalId: "00000000-0000-0000-0000-00000000a91d",
+      tenantId: "00000000-0000-0000-0000-0000000000aa",
+    },
     systemData: { createdBy: "sandbox", createdByType: "Application", createdAt: "2024-01-01T00:00:00Z" },
   };
   return request.method === "HEAD" ? { status: 200, etag } : { status: 200, etag, body };

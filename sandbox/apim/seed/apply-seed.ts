@@ -13,13 +13,25 @@ export async function applySeed(context: SimulatorContext, requests: readonly Se
 }
 
 /** Applies independent seed groups concurrently; each group's requests run in order. */
-export async function applySeedGroups(context: SimulatorContext, groups: readonly (readonly SeedRequest[])[]): Promise<void> {
+export async function applySeedGroups(
+  context: SimulatorContext,
+  groups: readonly (readonly SeedRequest[])[],
+): Promise<void> {
   await Promise.all(groups.map((group) => applySeed(context, group)));
 }
 
 async function applyOne(context: SimulatorContext, seed: SeedRequest): Promise<void> {
   // Only the path matters: nothing a seed request answers (e.g. a Location) is kept.
-  const url = new URL(`${servicePath(context.service)}${seed.path}?api-version=2024-06-01-preview`, "https://localhost");
+  const url = new URL(
+    `${servicePath(context.service)}${seed.path}?api-version=2024-06-01-preview`,
+    "https://localhost",
+  );
   const target = parseArmPath(url.pathname, context.service);
-  await routeRequest(context, target, { method: seed.method, url, ifMatch: undefined, body: seed.body, apiVersion: "2024-06-01-preview" });
+  await routeRequest(context, target, {
+    method: seed.method,
+    url,
+    ifMatch: undefined,
+    body: seed.body,
+    apiVersion: "2024-06-01-preview",
+  });
 }

@@ -54,38 +54,110 @@ const handWrittenPolicy = policyDocument(
         </set-header>`,
 );
 
-const backendOnlyPolicy = (backendId: string) => policyDocument(`
+const backendOnlyPolicy = (backendId: string) =>
+  policyDocument(`
         <set-backend-service backend-id="${backendId}" />`);
 
 const aoaiUrl = "https://portcullis-sandbox-aoai.openai.azure.com/openai";
 const foundryUrl = "https://portcullis-sandbox-foundry.services.ai.azure.com/models";
 
-const put = (path: string, properties: Record<string, unknown>): SeedRequest => ({ method: "PUT", path, body: { properties } });
+const put = (path: string, properties: Record<string, unknown>): SeedRequest => ({
+  method: "PUT",
+  path,
+  body: { properties },
+});
 
-function apiWithPolicy(apiId: string, properties: Record<string, unknown>, format: "xml" | "rawxml", policy: string): SeedRequest[] {
+function apiWithPolicy(
+  apiId: string,
+  properties: Record<string, unknown>,
+  format: "xml" | "rawxml",
+  policy: string,
+): SeedRequest[] {
   const path = `/apis/${encodeURIComponent(apiId)}`;
-  return [put(path, { protocols: ["https"], ...properties }), put(`${path}/policies/policy`, { format, value: policy })];
+  return [
+    put(path, { protocols: ["https"], ...properties }),
+    put(`${path}/policies/policy`, { format, value: policy }),
+  ];
 }
 
 export const initialSeed: readonly SeedRequest[] = [
-  put("/namedValues/azure-openai-api-key", { displayName: "azure-openai-api-key", value: "sandbox-aoai-key-0000000000000000", secret: true, tags: ["azure-openai"] }),
+  put("/namedValues/azure-openai-api-key", {
+    displayName: "azure-openai-api-key",
+    value: "sandbox-aoai-key-0000000000000000",
+    secret: true,
+    tags: ["azure-openai"],
+  }),
   put("/namedValues/foundry-api-key", {
     displayName: "foundry-api-key",
     secret: true,
     tags: ["foundry"],
     keyVault: { secretIdentifier: "https://portcullis-sandbox-kv.vault.azure.net/secrets/foundry-api-key" },
   }),
-  put("/namedValues/entra-tenant-id", { displayName: "entra-tenant-id", value: "00000000-0000-0000-0000-0000000000aa", secret: false }),
-  put("/backends/azure-openai-backend", { title: "Azure OpenAI (sandbox)", url: aoaiUrl, protocol: "http", credentials: { header: { "api-key": ["{{azure-openai-api-key}}"] } } }),
-  put("/backends/foundry-backend", { title: "Foundry models (managed identity)", url: foundryUrl, protocol: "http", credentials: { managedIdentity: { resource: "https://cognitiveservices.azure.com" } } }),
-  put("/backends/foundry-backend-key", { title: "Foundry models (API key)", url: foundryUrl, protocol: "http", credentials: { header: { "api-key": ["{{foundry-api-key}}"] } } }),
-  ...apiWithPolicy("azure-openai", { displayName: "Azure OpenAI", description: "Azure OpenAI chat completions and embeddings.", path: "openai", serviceUrl: aoaiUrl }, "xml", backendOnlyPolicy("azure-openai-backend")),
-  ...apiWithPolicy("foundry-models", { displayName: "Foundry Models", description: "Azure AI Foundry model inference.", path: "models", serviceUrl: foundryUrl }, "xml", backendOnlyPolicy("foundry-backend")),
-  ...apiWithPolicy("chat-token-limited", { displayName: "Chat (token limited)", description: "Chat completions with a hand-written token budget.", path: "chat", serviceUrl: foundryUrl }, "rawxml", handWrittenPolicy),
+  put("/namedValues/entra-tenant-id", {
+    displayName: "entra-tenant-id",
+    value: "00000000-0000-0000-0000-0000000000aa",
+    secret: false,
+  }),
+  put("/backends/azure-openai-backend", {
+    title: "Azure OpenAI (sandbox)",
+    url: aoaiUrl,
+    protocol: "http",
+    credentials: { header: { "api-key": ["{{azure-openai-api-key}}"] } },
+  }),
+  put("/backends/foundry-backend", {
+    title: "Foundry models (managed identity)",
+    url: foundryUrl,
+    protocol: "http",
+    credentials: { managedIdentity: { resource: "https://cognitiveservices.azure.com" } },
+  }),
+  put("/backends/foundry-backend-key", {
+    title: "Foundry models (API key)",
+    url: foundryUrl,
+    protocol: "http",
+    credentials: { header: { "api-key": ["{{foundry-api-key}}"] } },
+  }),
+  ...apiWithPolicy(
+    "azure-openai",
+    {
+      displayName: "Azure OpenAI",
+      description: "Azure OpenAI chat completions and embeddings.",
+      path: "openai",
+      serviceUrl: aoaiUrl,
+    },
+    "xml",
+    backendOnlyPolicy("azure-openai-backend"),
+  ),
+  ...apiWithPolicy(
+    "foundry-models",
+    {
+      displayName: "Foundry Models",
+      description: "Azure AI Foundry model inference.",
+      path: "models",
+      serviceUrl: foundryUrl,
+    },
+    "xml",
+    backendOnlyPolicy("foundry-backend"),
+  ),
+  ...apiWithPolicy(
+    "chat-token-limited",
+    {
+      displayName: "Chat (token limited)",
+      description: "Chat completions with a hand-written token budget.",
+      path: "chat",
+      serviceUrl: foundryUrl,
+    },
+    "rawxml",
+    handWrittenPolicy,
+  ),
 ];
 
 /** A plain API for benchmarks, with (optionally) a policy that routes to the Azure OpenAI backend. */
 export function benchmarkApiSeed(apiId: string, withPolicy: boolean): SeedRequest[] {
-  const requests = apiWithPolicy(apiId, { displayName: `Benchmark ${apiId}`, path: `bench/${apiId}`, serviceUrl: aoaiUrl }, "xml", backendOnlyPolicy("azure-openai-backend"));
+  const requests = apiWithPolicy(
+    apiId,
+    { displayName: `Benchmark ${apiId}`, path: `bench/${apiId}`, serviceUrl: aoaiUrl },
+    "xml",
+    backendOnlyPolicy("azure-openai-backend"),
+  );
   return withPolicy ? requests : requests.slice(0, 1);
 }

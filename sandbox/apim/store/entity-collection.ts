@@ -30,7 +30,8 @@ export class EntityCollection<T extends StoredEntity> {
 
   /** Fills the collection from records read at start-up. */
   restore(records: readonly T[]): void {
-    for (const record of [...records].sort((a, b) => a.created - b.created)) this.entities.set(keyOf(record.name), record);
+    for (const record of [...records].sort((a, b) => a.created - b.created))
+      this.entities.set(keyOf(record.name), record);
   }
 
   get(name: string): T | undefined {
@@ -58,7 +59,11 @@ export class EntityCollection<T extends StoredEntity> {
       created: existing?.created ?? this.nextCreated(),
     } as T;
     this.entities.set(keyOf(entity.name), entity);
-    return { entity, created: existing === undefined, persisted: this.files.write(this.kind, keyOf(entity.name), entity) };
+    return {
+      entity,
+      created: existing === undefined,
+      persisted: this.files.write(this.kind, keyOf(entity.name), entity),
+    };
   }
 
   /** Removes the entity; resolves once the file is gone. */

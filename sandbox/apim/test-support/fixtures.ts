@@ -14,7 +14,10 @@ export function readFixture(relativePath: string): string {
 /** A spec example file: request parameters and the responses by status code. */
 export interface SpecExample {
   parameters: Record<string, unknown> & { parameters?: { properties?: Record<string, unknown> }; "If-Match"?: string };
-  responses: Record<string, { body?: Record<string, unknown> & { properties?: Record<string, unknown> }; headers?: Record<string, string> }>;
+  responses: Record<
+    string,
+    { body?: Record<string, unknown> & { properties?: Record<string, unknown> }; headers?: Record<string, string> }
+  >;
 }
 
 export function readSpecExample(relativePath: string): SpecExample {

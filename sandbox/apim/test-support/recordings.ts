@@ -49,7 +49,9 @@ function fromVcr(file: VcrFile): RecordedExchange[] {
     ifMatch: request.headers["If-Match"]?.[0],
     body: request.body === null ? undefined : (JSON.parse(request.body) as unknown),
     status: response.status.code,
-    headers: Object.fromEntries(Object.entries(response.headers).map(([name, values]) => [name.toLowerCase(), values[0] ?? ""])),
+    headers: Object.fromEntries(
+      Object.entries(response.headers).map(([name, values]) => [name.toLowerCase(), values[0] ?? ""]),
+    ),
     response: response.body.string === "" ? undefined : (JSON.parse(response.body.string) as unknown),
   }));
 }
@@ -61,12 +63,19 @@ function fromSdkRecording(file: SdkRecording): RecordedExchange[] {
     ifMatch: entry.RequestHeaders["If-Match"],
     body: entry.RequestBody ?? undefined,
     status: entry.StatusCode,
-    headers: Object.fromEntries(Object.entries(entry.ResponseHeaders).map(([name, value]) => [name.toLowerCase(), value])),
+    headers: Object.fromEntries(
+      Object.entries(entry.ResponseHeaders).map(([name, value]) => [name.toLowerCase(), value]),
+    ),
     response: entry.ResponseBody ?? undefined,
   }));
 }
 
 /** Replaces the recorded subscription/resource group/service prefix of ARM ids and paths with `base`. */
 export function rehome(value: unknown, base: string): unknown {
-  return JSON.parse(JSON.stringify(value ?? null).replace(/\/subscriptions\/[^/"?]+\/resource[Gg]roups\/[^/"?]+\/providers\/Microsoft\.ApiManagement\/service\/[^/"?]+/g, base)) as unknown;
+  return JSON.parse(
+    JSON.stringify(value ?? null).replace(
+      /\/subscriptions\/[^/"?]+\/resource[Gg]roups\/[^/"?]+\/providers\/Microsoft\.ApiManagement\/service\/[^/"?]+/g,
+      base,
+    ),
+  ) as unknown;
 }

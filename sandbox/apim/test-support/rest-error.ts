@@ -12,5 +12,7 @@ export async function restErrorOf(run: () => Promise<unknown>): Promise<RestErro
 
 /** The ARM error body the failed call received. */
 export function errorBody(error: RestError): { error: { code: string; message: string; details: unknown } } {
-  return JSON.parse(error.response?.bodyAsText ?? "{}") as { error: { code: string; message: string; details: unknown } };
+  return JSON.parse(error.response?.bodyAsText ?? "{}") as {
+    error: { code: string; message: string; details: unknown };
+  };
 }

@@ -58,7 +58,9 @@ export interface TestSimulator {
   close(): Promise<void>;
 }
 
-export async function startTestSimulator(options: Partial<Pick<ApimSimulatorOptions, "lro" | "pageSize" | "service" | "seed" | "host">> = {}): Promise<TestSimulator> {
+export async function startTestSimulator(
+  options: Partial<Pick<ApimSimulatorOptions, "lro" | "pageSize" | "service" | "seed" | "host">> = {},
+): Promise<TestSimulator> {
   const dataDir = await mkdtemp(join(tmpdir(), "apim-simulator-"));
   const tls = await ensureSandboxTls(inject("sandboxTlsDir"));
   const { privateKey, publicKey } = await generateKeyPair("RS256");
@@ -103,8 +105,11 @@ export async function startTestSimulator(options: Partial<Pick<ApimSimulatorOpti
     get svc() {
       return simulator.serviceName;
     },
-    requestLog: async (since = 0) => ((await harness.request("GET", `/_sandbox/requests?since=${since}`)).json as { requests: RequestLogEntry[] }).requests,
-    lastSeq: async () => ((await harness.request("GET", "/_sandbox/requests?limit=1")).json as { lastSeq: number }).lastSeq,
+    requestLog: async (since = 0) =>
+      ((await harness.request("GET", `/_sandbox/requests?since=${since}`)).json as { requests: RequestLogEntry[] })
+        .requests,
+    lastSeq: async () =>
+      ((await harness.request("GET", "/_sandbox/requests?limit=1")).json as { lastSeq: number }).lastSeq,
     client: ({ apiVersion, maxRetries = 0 } = {}) =>
       new ApiManagementClient(credential, simulator.subscriptionId, {
         $host: simulator.armEndpoint,
@@ -114,16 +119,26 @@ export async function startTestSimulator(options: Partial<Pick<ApimSimulatorOpti
         retryOptions: { maxRetries, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
       }),
     request: async (method, path, { body, headers = {}, apiVersion = "2024-05-01", token: bearer = token } = {}) => {
-      const absolute = path.startsWith("/subscriptions") || path.startsWith("/_sandbox") ? path : `${harness.base}${path}`;
+      const absolute =
+        path.startsWith("/subscriptions") || path.startsWith("/_sandbox") ? path : `${harness.base}${path}`;
       const url = new URL(absolute, simulator.armEndpoint);
       if (apiVersion !== null && !path.startsWith("/_sandbox")) url.searchParams.set("api-version", apiVersion);
       const response = await fetch(url, {
         method,
-        headers: { ...(bearer === null ? {} : { Authorization: `Bearer ${bearer}` }), ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
+        headers: {
+          ...(bearer === null ? {} : { Authorization: `Bearer ${bearer}` }),
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, text, json: text === "" ? undefined : (JSON.parse(text) as unknown) };
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        json: text === "" ? undefined : (JSON.parse(text) as unknown),
+      };
     },
     sign,
     restart: async () => {

@@ -1,4 +1,10 @@
-import { createHttpHeaders, RestError, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import {
+  createHttpHeaders,
+  RestError,
+  type HttpClient,
+  type PipelineRequest,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { createApimClient, type ApimClientOptions } from "../../../lib/apim/apim-client";
 import type { ApimInstance } from "../../../lib/apim/apim-instance";
@@ -11,7 +17,8 @@ export interface SentRequest {
   body: string | undefined;
 }
 
-export type FakeReply = { status: number; headers?: Record<string, string>; body?: unknown } | { transportError: string };
+export type FakeReply =
+  { status: number; headers?: Record<string, string>; body?: unknown } | { transportError: string };
 
 export const testInstance: ApimInstance = {
   subscriptionId: "00000000-0000-0000-0000-000000000001",
@@ -20,7 +27,8 @@ export const testInstance: ApimInstance = {
   armEndpoint: "https://arm.test",
 };
 
-export const servicePath = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.ApiManagement/service/apim-test";
+export const servicePath =
+  "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.ApiManagement/service/apim-test";
 
 export const staticCredential: TokenCredential = {
   getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
@@ -42,10 +50,13 @@ export function fakeArm(reply: (request: SentRequest, index: number) => FakeRepl
       };
       requests.push(sent);
       const answer = reply(sent, requests.length - 1);
-      if ("transportError" in answer) throw new RestError(`fake ${answer.transportError}`, { code: answer.transportError, request });
-      const body = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+      if ("transportError" in answer)
+        throw new RestError(`fake ${answer.transportError}`, { code: answer.transportError, request });
+      const body =
+        answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
       const headers = createHttpHeaders({ "x-ms-request-id": `req-${requests.length}`, ...answer.headers });
-      if (answer.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json; charset=utf-8");
+      if (answer.body !== undefined && !headers.has("content-type"))
+        headers.set("content-type", "application/json; charset=utf-8");
       return { status: answer.status, headers, request, bodyAsText: request.method === "HEAD" ? undefined : body };
     },
   };
@@ -61,6 +72,10 @@ export function fakeArm(reply: (request: SentRequest, index: number) => FakeRepl
 }
 
 /** An ARM error body as APIM sends it. */
-export function armError(code: string, message: string, details: Array<{ code?: string; target?: string; message?: string }> | null = null) {
+export function armError(
+  code: string,
+  message: string,
+  details: Array<{ code?: string; target?: string; message?: string }> | null = null,
+) {
   return { error: { code, message, details } };
 }

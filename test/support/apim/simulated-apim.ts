@@ -39,7 +39,10 @@ export async function startSimulatedApim(simulatorOptions: Parameters<typeof sta
     clearFaults: () => control("DELETE", "/_sandbox/faults"),
     /** ARM requests the simulator received since the previous call. */
     newRequests: async (): Promise<RequestLogEntry[]> => {
-      const { requests, lastSeq } = (await control("GET", `/_sandbox/requests?since=${seen}`)) as { requests: RequestLogEntry[]; lastSeq: number };
+      const { requests, lastSeq } = (await control("GET", `/_sandbox/requests?since=${seen}`)) as {
+        requests: RequestLogEntry[];
+        lastSeq: number;
+      };
       seen = lastSeq;
       return requests;
     },

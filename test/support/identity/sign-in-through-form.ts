@@ -64,7 +64,11 @@ export async function signInThroughForm(
       submitted = true;
       continue;
     }
-    const text = html.replace(/<style>[\s\S]*?<\/style>/, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+    const text = html
+      .replace(/<style>[\s\S]*?<\/style>/, "")
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     throw new Error(`sign-in stopped at ${url} with HTTP ${response.status}: ${text.slice(0, 300)}`);
   }
   throw new Error(`sign-in did not reach ${redirectUri} within ${MAX_HOPS} redirects`);

@@ -3,12 +3,19 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { resolveEntraConfig, type EntraConfig } from "../../../lib/auth/entra-config";
 import { ensureSandboxTls } from "../../../sandbox/tls/ensure-sandbox-tls";
-import { startSandboxIdentityProvider, type SandboxIdentityProvider } from "../../../sandbox/identity/start-sandbox-identity-provider";
+import {
+  startSandboxIdentityProvider,
+  type SandboxIdentityProvider,
+} from "../../../sandbox/identity/start-sandbox-identity-provider";
 
 export const TEST_API_AUDIENCE = "api://portcullis-sandbox";
 export const TEST_REDIRECT_URI = "http://localhost:3000/auth/callback";
 export const TEST_POST_LOGOUT_URI = "http://localhost:3000/signed-out";
-export const TEST_ROLE_NAMES = { admin: "Portcullis.Admin", reviewer: "Portcullis.Reviewer", reader: "Portcullis.Reader" };
+export const TEST_ROLE_NAMES = {
+  admin: "Portcullis.Admin",
+  reviewer: "Portcullis.Reviewer",
+  reader: "Portcullis.Reader",
+};
 
 export interface TestIdentityProvider {
   idp: SandboxIdentityProvider;

@@ -29,7 +29,12 @@ export async function saveProfileAction(_previous: FormState<null>, formData: Fo
   try {
     const ctx = await guardAction("config.write", "profile.save");
     const input = parseInput(saveInputSchema, formFields(formData));
-    saved = await saveAccessProfile(ctx, { apiId: input.apiId, profile: input.profile, ifMatch: input.ifMatch ?? null, adopt: input.adopt === "true" });
+    saved = await saveAccessProfile(ctx, {
+      apiId: input.apiId,
+      profile: input.profile,
+      ifMatch: input.ifMatch ?? null,
+      adopt: input.adopt === "true",
+    });
   } catch (error) {
     return actionError(error);
   }

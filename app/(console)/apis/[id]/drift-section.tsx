@@ -12,7 +12,12 @@ export async function DriftSection({ ctx, apiId }: { ctx: RequestContext; apiId:
   if (!checked.ok) return <ArmProblem title="APIM could not be read." error={checked.error} />;
   const restore =
     ctx.permissions.has("config.write") && checked.value.restorePlan ? (
-      <ButtonForm action={createPlanAction} fields={{ apiId, purpose: "drift" }} busyText="Reading APIM…" errorTitle="No restore plan was made">
+      <ButtonForm
+        action={createPlanAction}
+        fields={{ apiId, purpose: "drift" }}
+        busyText="Reading APIM…"
+        errorTitle="No restore plan was made"
+      >
         Create the restore plan
       </ButtonForm>
     ) : undefined;

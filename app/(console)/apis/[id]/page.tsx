@@ -38,7 +38,9 @@ export default async function ApiPage({ params, searchParams }: Props) {
     orStalePage(listProfileVersions(ctx, { apiId: id, limit: VERSIONS_PER_PAGE, cursor: versionsCursor })),
   ]);
   // The version below the last row shown, to say what that row changed.
-  const older = versions.nextCursor ? ((await listProfileVersions(ctx, { apiId: id, limit: 1, cursor: versions.nextCursor })).items[0] ?? null) : null;
+  const older = versions.nextCursor
+    ? ((await listProfileVersions(ctx, { apiId: id, limit: 1, cursor: versions.nextCursor })).items[0] ?? null)
+    : null;
   const canWrite = ctx.permissions.has("config.write");
   const saved = typeof query.saved === "string" ? query.saved : null;
 
@@ -72,10 +74,14 @@ export default async function ApiPage({ params, searchParams }: Props) {
             {current ? (
               <p className="text-sm text-slate-600">
                 Version {current.version}, saved by {current.createdBy}, <DateTime value={current.createdAt} />
-                {current.adoptsHandWritten ? ". It takes over the hand-written policy: while APIM's policy has no Portcullis block, a plan removes the statements it was read from." : null}
+                {current.adoptsHandWritten
+                  ? ". It takes over the hand-written policy: while APIM's policy has no Portcullis block, a plan removes the statements it was read from."
+                  : null}
               </p>
             ) : (
-              <p className="text-sm text-slate-600">No access profile yet: Portcullis does not manage this API&apos;s authentication.</p>
+              <p className="text-sm text-slate-600">
+                No access profile yet: Portcullis does not manage this API&apos;s authentication.
+              </p>
             )}
           </div>
           {canWrite ? (
@@ -86,7 +92,13 @@ export default async function ApiPage({ params, searchParams }: Props) {
                     Edit access profile
                   </Link>
                   {api.gone ? null : (
-                    <ButtonForm action={createPlanAction} fields={{ apiId: api.id, purpose: "profile" }} tone="primary" busyText="Reading APIM…" errorTitle="No plan was made">
+                    <ButtonForm
+                      action={createPlanAction}
+                      fields={{ apiId: api.id, purpose: "profile" }}
+                      tone="primary"
+                      busyText="Reading APIM…"
+                      errorTitle="No plan was made"
+                    >
                       Plan changes
                     </ButtonForm>
                   )}
@@ -109,7 +121,13 @@ export default async function ApiPage({ params, searchParams }: Props) {
         ) : (
           <div className="space-y-2">
             <h3 className="font-semibold">What the live APIM policy does today</h3>
-            <Suspense fallback={<p className="text-sm text-slate-600" role="status">Reading the live policy from APIM…</p>}>
+            <Suspense
+              fallback={
+                <p className="text-sm text-slate-600" role="status">
+                  Reading the live policy from APIM…
+                </p>
+              }
+            >
               <LiveProfileSection ctx={ctx} apiId={api.id} />
             </Suspense>
           </div>
@@ -120,13 +138,20 @@ export default async function ApiPage({ params, searchParams }: Props) {
         {api.lastDeployment ? (
           <>
             <p className="flex flex-wrap items-center gap-2 text-sm">
-              Last deployment: <DeploymentStatusBadge status={api.lastDeployment.status} /> started <DateTime value={api.lastDeployment.startedAt} />
+              Last deployment: <DeploymentStatusBadge status={api.lastDeployment.status} /> started{" "}
+              <DateTime value={api.lastDeployment.startedAt} />
               <Link href={`/deployments/${api.lastDeployment.id}`} className="font-semibold text-blue-700 underline">
                 See its steps
               </Link>
             </p>
             {api.gone ? null : (
-              <Suspense fallback={<p className="text-sm text-slate-600" role="status">Comparing APIM with what was last applied…</p>}>
+              <Suspense
+                fallback={
+                  <p className="text-sm text-slate-600" role="status">
+                    Comparing APIM with what was last applied…
+                  </p>
+                }
+              >
                 <DriftSection ctx={ctx} apiId={api.id} />
               </Suspense>
             )}
@@ -138,7 +163,9 @@ export default async function ApiPage({ params, searchParams }: Props) {
 
       <Section id="history" title="Version history">
         {versions.items.length === 0 ? (
-          <p className="text-sm text-slate-600">{versions.stale ? "That link to older versions is no longer valid." : "No versions saved yet."}</p>
+          <p className="text-sm text-slate-600">
+            {versions.stale ? "That link to older versions is no longer valid." : "No versions saved yet."}
+          </p>
         ) : (
           <VersionHistory versions={versions.items} older={older} />
         )}
@@ -149,7 +176,10 @@ export default async function ApiPage({ params, searchParams }: Props) {
             </Link>
           ) : null}
           {versions.nextCursor ? (
-            <Link href={`/apis/${api.id}?versions=${encodeURIComponent(versions.nextCursor)}`} className={buttonStyles.secondary}>
+            <Link
+              href={`/apis/${api.id}?versions=${encodeURIComponent(versions.nextCursor)}`}
+              className={buttonStyles.secondary}
+            >
               Older versions
             </Link>
           ) : null}

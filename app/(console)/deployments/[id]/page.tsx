@@ -62,13 +62,23 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
         deployment={deployment}
         newPlan={
           ctx.permissions.has("config.write") ? (
-            <ButtonForm action={createPlanAction} fields={{ apiId: api.id, purpose: "profile" }} tone="primary" busyText="Reading APIM…" errorTitle="No plan was made">
+            <ButtonForm
+              action={createPlanAction}
+              fields={{ apiId: api.id, purpose: "profile" }}
+              tone="primary"
+              busyText="Reading APIM…"
+              errorTitle="No plan was made"
+            >
               Make a new plan
             </ButtonForm>
           ) : undefined
         }
       />
-      {deployment.steps.length === 0 ? <p className="text-sm text-slate-600">This deployment has no steps: its plan was already in sync.</p> : <DeploymentSteps steps={deployment.steps} />}
+      {deployment.steps.length === 0 ? (
+        <p className="text-sm text-slate-600">This deployment has no steps: its plan was already in sync.</p>
+      ) : (
+        <DeploymentSteps steps={deployment.steps} />
+      )}
     </div>
   );
 }

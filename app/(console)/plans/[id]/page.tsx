@@ -37,10 +37,14 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
         current="Plan"
       />
       <div>
-        <h1 className="text-2xl font-semibold">{plan.purpose === "drift" ? "Restore plan" : "Plan"} for {api.displayName}</h1>
+        <h1 className="text-2xl font-semibold">
+          {plan.purpose === "drift" ? "Restore plan" : "Plan"} for {api.displayName}
+        </h1>
         <p className="text-sm text-slate-600">
-          {plan.purpose === "drift" ? `Restores what was last applied (profile version ${plan.profileVersion}).` : `Makes APIM match profile version ${plan.profileVersion}.`} Made by{" "}
-          {plan.createdBy}, <DateTime value={plan.createdAt} />, from what APIM held then.
+          {plan.purpose === "drift"
+            ? `Restores what was last applied (profile version ${plan.profileVersion}).`
+            : `Makes APIM match profile version ${plan.profileVersion}.`}{" "}
+          Made by {plan.createdBy}, <DateTime value={plan.createdAt} />, from what APIM held then.
         </p>
       </div>
 
@@ -61,7 +65,8 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
         <Section id="ops" title="What applying does, in order" card>
           <PlanOperations operations={plan.operations} />
           <p className="text-xs text-slate-600">
-            Every update sends the ETag this plan read. If someone changes an entity in APIM before the apply, APIM refuses (412) and nothing is overwritten.
+            Every update sends the ETag this plan read. If someone changes an entity in APIM before the apply, APIM
+            refuses (412) and nothing is overwritten.
           </p>
         </Section>
       ) : null}
@@ -72,7 +77,11 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
           {diff.policy.after !== null ? (
             <details className="text-sm">
               <summary className="cursor-pointer text-blue-700">The whole policy after applying</summary>
-              <pre tabIndex={0} aria-label="Policy after applying" className="mt-2 max-h-96 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">
+              <pre
+                tabIndex={0}
+                aria-label="Policy after applying"
+                className="mt-2 max-h-96 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100"
+              >
                 {diff.policy.after}
               </pre>
             </details>
@@ -114,7 +123,13 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
       ) : null}
 
       {canApply ? (
-        <ButtonForm action={applyPlanAction} fields={{ planId: plan.id }} tone="primary" busyText="Starting…" errorTitle="The plan was not applied">
+        <ButtonForm
+          action={applyPlanAction}
+          fields={{ planId: plan.id }}
+          tone="primary"
+          busyText="Starting…"
+          errorTitle="The plan was not applied"
+        >
           {plan.deployments.length > 0 ? "Apply again" : "Apply"}
         </ButtonForm>
       ) : null}

@@ -20,10 +20,17 @@ const maxPolicyBytes = 256 * 1024; // 04-limits-and-naming.md: 256 KiB outside C
 export function listApiPolicies(context: SimulatorContext, request: ArmRequest, apiId: string): ArmResponse {
   existingApi(context, apiId);
   const policy = context.state.policies.get(apiId);
-  return listResponse(context, request, policy === undefined ? [] : [policy], (record) => apiPolicyContract(record, context.service, "xml"));
+  return listResponse(context, request, policy === undefined ? [] : [policy], (record) =>
+    apiPolicyContract(record, context.service, "xml"),
+  );
 }
 
-export function getApiPolicy(context: SimulatorContext, request: ArmRequest, apiId: string, policyId: string): ArmResponse {
+export function getApiPolicy(
+  context: SimulatorContext,
+  request: ArmRequest,
+  apiId: string,
+  policyId: string,
+): ArmResponse {
   checkPolicyId(policyId);
   const format = exportFormat(request.url.searchParams.get("format"));
   existingApi(context, apiId);
@@ -31,7 +38,12 @@ export function getApiPolicy(context: SimulatorContext, request: ArmRequest, api
   return entityResponse(request, record.etag, apiPolicyContract(record, context.service, format));
 }
 
-export async function putApiPolicy(context: SimulatorContext, request: ArmRequest, apiId: string, policyId: string): Promise<ArmResponse> {
+export async function putApiPolicy(
+  context: SimulatorContext,
+  request: ArmRequest,
+  apiId: string,
+  policyId: string,
+): Promise<ArmResponse> {
   checkPolicyId(policyId);
   const api = existingApi(context, apiId);
   refuseWhileBusy(context, apiId);
@@ -40,8 +52,10 @@ export async function putApiPolicy(context: SimulatorContext, request: ArmReques
   checkPutPrecondition(request.ifMatch, current?.etag);
   const format = properties.format ?? "xml";
   // Invented wording for both: the simulator cannot fetch links, and no size error was recorded.
-  if (format === "xml-link" || format === "rawxml-link") throw fieldError("format", "The local APIM simulator does not fetch policy links; send the document inline.");
-  if (Buffer.byteLength(properties.value, "utf8") > maxPolicyBytes) throw fieldError("value", "The policy document is larger than 256 KiB.");
+  if (format === "xml-link" || format === "rawxml-link")
+    throw fieldError("format", "The local APIM simulator does not fetch policy links; send the document inline.");
+  if (Buffer.byteLength(properties.value, "utf8") > maxPolicyBytes)
+    throw fieldError("value", "The policy document is larger than 256 KiB.");
   const validated = validatePolicy(properties.value, format, {
     namedValueExists: (name) => namedValueExists(context.state, name),
     backendExists: (id) => context.state.backends.get(id) !== undefined,
@@ -51,7 +65,12 @@ export async function putApiPolicy(context: SimulatorContext, request: ArmReques
   return entityResponse(request, entity.etag, apiPolicyContract(entity, context.service, "xml"), created ? 201 : 200);
 }
 
-export async function deleteApiPolicy(context: SimulatorContext, request: ArmRequest, apiId: string, policyId: string): Promise<ArmResponse> {
+export async function deleteApiPolicy(
+  context: SimulatorContext,
+  request: ArmRequest,
+  apiId: string,
+  policyId: string,
+): Promise<ArmResponse> {
   const ifMatch = requireIfMatch(request.ifMatch);
   checkPolicyId(policyId);
   existingApi(context, apiId);
@@ -71,7 +90,8 @@ function existingPolicy(context: SimulatorContext, apiId: string): PolicyRecord 
 
 /** The spec allows only the constant `policy` (invented wording). */
 function checkPolicyId(policyId: string): void {
-  if (policyId.toLowerCase() !== "policy") throw fieldError("policyId", `'${policyId}' is not a valid policy identifier; it must be 'policy'.`);
+  if (policyId.toLowerCase() !== "policy")
+    throw fieldError("policyId", `'${policyId}' is not a valid policy identifier; it must be 'policy'.`);
 }
 
 /** GET's ?format= (PolicyExportFormat): xml, the default, or rawxml (invented wording). */

@@ -5,7 +5,9 @@ export const apiPolicyBodySchema = z.object({
   properties: z
     .object({
       value: z.string("value is required: the policy document."),
-      format: z.enum(["xml", "xml-link", "rawxml", "rawxml-link"], "format must be xml, xml-link, rawxml or rawxml-link.").optional(),
+      format: z
+        .enum(["xml", "xml-link", "rawxml", "rawxml-link"], "format must be xml, xml-link, rawxml or rawxml-link.")
+        .optional(),
     })
     .loose(),
 });

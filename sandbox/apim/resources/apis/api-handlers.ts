@@ -38,7 +38,10 @@ export async function putApi(context: SimulatorContext, request: ArmRequest, id:
   if (properties.path === undefined) throw fieldError("path", "path is required.");
   const displayName = properties.displayName ?? (imports ? id : undefined);
   if (displayName === undefined) throw fieldError("displayName", "displayName is required.");
-  const { entity, created, persisted } = context.state.apis.save({ name: id, properties: storedProperties({ ...properties, displayName }) });
+  const { entity, created, persisted } = context.state.apis.save({
+    name: id,
+    properties: storedProperties({ ...properties, displayName }),
+  });
   await persisted;
   if (imports) return accepted(context, request, created ? 201 : 200, { apiKey: id.toLowerCase() });
   return entityResponse(request, entity.etag, apiContract(entity, context.service), created ? 201 : 200);
@@ -50,7 +53,10 @@ export async function patchApi(context: SimulatorContext, request: ArmRequest, i
   const { properties: patch } = parseBody(apiBodySchema, request.body);
   const current = existingApi(context, id);
   checkUpdatePrecondition(ifMatch, current.etag);
-  const { entity, persisted } = context.state.apis.save({ name: id, properties: storedProperties({ ...current.properties, ...patch }) });
+  const { entity, persisted } = context.state.apis.save({
+    name: id,
+    properties: storedProperties({ ...current.properties, ...patch }),
+  });
   await persisted;
   return entityResponse(request, entity.etag, apiContract(entity, context.service));
 }
@@ -82,7 +88,18 @@ export function existingApi(context: SimulatorContext, id: string): ApiRecord {
  * from the path); the import fields are not kept.
  */
 function storedProperties(properties: ApiProperties): Record<string, unknown> {
-  const { displayName, apiRevision, description, subscriptionRequired, serviceUrl, path, protocols, format: _format, value: _value, ...rest } = properties;
+  const {
+    displayName,
+    apiRevision,
+    description,
+    subscriptionRequired,
+    serviceUrl,
+    path,
+    protocols,
+    format: _format,
+    value: _value,
+    ...rest
+  } = properties;
   const { authenticationSettings, subscriptionKeyParameterNames, isCurrent: _isCurrent, ...others } = rest;
   return {
     displayName,
@@ -93,7 +110,10 @@ function storedProperties(properties: ApiProperties): Record<string, unknown> {
     path: (path ?? "").replace(/^\/+/, ""),
     protocols: protocols ?? ["https"],
     authenticationSettings: { oAuth2: null, openid: null, ...(authenticationSettings as object | undefined) },
-    subscriptionKeyParameterNames: subscriptionKeyParameterNames ?? { header: "Ocp-Apim-Subscription-Key", query: "subscription-key" },
+    subscriptionKeyParameterNames: subscriptionKeyParameterNames ?? {
+      header: "Ocp-Apim-Subscription-Key",
+      query: "subscription-key",
+    },
     ...others,
     isCurrent: true,
   };

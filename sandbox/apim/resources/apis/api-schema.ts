@@ -7,11 +7,17 @@ import { z } from "zod";
  */
 const propertiesSchema = z
   .object({
-    displayName: z.string().min(1, "displayName may not be empty.").max(300, "displayName must be at most 300 characters long.").optional(),
+    displayName: z
+      .string()
+      .min(1, "displayName may not be empty.")
+      .max(300, "displayName must be at most 300 characters long.")
+      .optional(),
     path: z.string().max(400, "path must be at most 400 characters long.").optional(),
     serviceUrl: z.string().min(1).max(2000, "serviceUrl must be at most 2000 characters long.").nullish(),
     description: z.string().nullish(),
-    protocols: z.array(z.enum(["http", "https", "ws", "wss"], "protocols may hold only http, https, ws and wss.")).nullish(),
+    protocols: z
+      .array(z.enum(["http", "https", "ws", "wss"], "protocols may hold only http, https, ws and wss."))
+      .nullish(),
     subscriptionRequired: z.boolean().nullish(),
     apiRevision: z.string().min(1).max(100, "apiRevision must be at most 100 characters long.").nullish(),
     apiVersion: z.string().max(100, "apiVersion must be at most 100 characters long.").nullish(),

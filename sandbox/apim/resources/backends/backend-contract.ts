@@ -12,7 +12,9 @@ import { servicePath, type ServiceIdentity } from "../arm-exchange";
 export function backendContract(record: BackendRecord, service: ServiceIdentity, apiVersion: ApiVersion): object {
   const { title = null, description, url, protocol, credentials, ...rest } = record.properties;
   const withIdentity = isPreview(apiVersion) && record.managedIdentity !== undefined;
-  const shownCredentials = withIdentity ? { ...(credentials as object | undefined), managedIdentity: record.managedIdentity } : credentials;
+  const shownCredentials = withIdentity
+    ? { ...(credentials as object | undefined), managedIdentity: record.managedIdentity }
+    : credentials;
   return {
     id: `${servicePath(service)}/backends/${record.name}`,
     type: "Microsoft.ApiManagement/service/backends",

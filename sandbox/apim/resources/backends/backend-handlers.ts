@@ -18,7 +18,9 @@ import { backendBodySchema, type BackendManagedIdentity, type BackendProperties 
  * a field outside the contract behaves.
  */
 export function listBackends(context: SimulatorContext, request: ArmRequest): ArmResponse {
-  return listResponse(context, request, context.state.backends.list(), (record) => backendContract(record, context.service, request.apiVersion));
+  return listResponse(context, request, context.state.backends.list(), (record) =>
+    backendContract(record, context.service, request.apiVersion),
+  );
 }
 
 export function getBackend(context: SimulatorContext, request: ArmRequest, id: string): ArmResponse {
@@ -31,7 +33,9 @@ export async function putBackend(context: SimulatorContext, request: ArmRequest,
   const { properties } = parseBody(backendBodySchema, request.body);
   const current = context.state.backends.get(id);
   checkPutPrecondition(request.ifMatch, current?.etag);
-  const identity = isPreview(request.apiVersion) ? (properties.credentials?.managedIdentity ?? undefined) : current?.managedIdentity;
+  const identity = isPreview(request.apiVersion)
+    ? (properties.credentials?.managedIdentity ?? undefined)
+    : current?.managedIdentity;
   return save(context, request, id, properties, identity);
 }
 
@@ -78,9 +82,19 @@ async function save(
   // Recorded (Azure/apiops#491): credentials referring to a missing named value.
   if (missing !== undefined) throw fieldError("credentials", `Property '${missing}' not found.`);
   const stored = Object.keys(kept).length === 0 ? rest : { ...rest, credentials: kept };
-  const { entity, created, persisted } = context.state.backends.save({ name: id, properties: stored, managedIdentity, namedValueRefs });
+  const { entity, created, persisted } = context.state.backends.save({
+    name: id,
+    properties: stored,
+    managedIdentity,
+    namedValueRefs,
+  });
   await persisted;
-  return entityResponse(request, entity.etag, backendContract(entity, context.service, request.apiVersion), created ? 201 : 200);
+  return entityResponse(
+    request,
+    entity.etag,
+    backendContract(entity, context.service, request.apiVersion),
+    created ? 201 : 200,
+  );
 }
 
 function existing(context: SimulatorContext, id: string): BackendRecord {

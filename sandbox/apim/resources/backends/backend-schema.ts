@@ -13,14 +13,20 @@ const credentialsSchema = z
     authorization: z
       .object({
         scheme: z.string().min(1, "scheme is required.").max(100, "scheme must be at most 100 characters long."),
-        parameter: z.string().min(1, "parameter is required.").max(300, "parameter must be at most 300 characters long."),
+        parameter: z
+          .string()
+          .min(1, "parameter is required.")
+          .max(300, "parameter must be at most 300 characters long."),
       })
       .nullish(),
     certificateIds: z.array(z.string()).max(32, "At most 32 certificate ids are allowed.").nullish(),
     certificate: z.array(z.string()).max(32, "At most 32 certificate thumbprints are allowed.").nullish(),
     managedIdentity: z
       .object({
-        resource: z.string().min(1, "resource is required.").max(2000, "resource must be at most 2000 characters long."),
+        resource: z
+          .string()
+          .min(1, "resource is required.")
+          .max(2000, "resource must be at most 2000 characters long."),
         clientId: z.string().min(1).optional(),
       })
       .strict()
@@ -36,7 +42,10 @@ const propertiesSchema = z
     description: z.string().min(1).max(2000, "description must be at most 2000 characters long.").nullish(),
     resourceId: z.string().min(1).max(2000, "resourceId must be at most 2000 characters long.").nullish(),
     credentials: credentialsSchema.nullish(),
-    proxy: z.object({ url: z.string().min(1, "proxy url is required.").max(2000) }).loose().nullish(),
+    proxy: z
+      .object({ url: z.string().min(1, "proxy url is required.").max(2000) })
+      .loose()
+      .nullish(),
   })
   .loose();
 

@@ -19,7 +19,11 @@ import { checkNamedValueContent, namedValueBodySchema, type NamedValueContent } 
  */
 export function listNamedValues(context: SimulatorContext, request: ArmRequest): ArmResponse {
   const onlyFailed = request.url.searchParams.get("isKeyVaultRefreshFailed") === "true";
-  const records = context.state.namedValues.list().filter((record) => !onlyFailed || (record.keyVault !== undefined && record.keyVault.lastStatus.code !== "Success"));
+  const records = context.state.namedValues
+    .list()
+    .filter(
+      (record) => !onlyFailed || (record.keyVault !== undefined && record.keyVault.lastStatus.code !== "Success"),
+    );
   return listResponse(context, request, records, (record) => namedValueContract(record, context.service));
 }
 
@@ -39,7 +43,11 @@ export async function putNamedValue(context: SimulatorContext, request: ArmReque
   return write(context, request, id, checkNamedValueContent(properties), current);
 }
 
-export async function patchNamedValue(context: SimulatorContext, request: ArmRequest, id: string): Promise<ArmResponse> {
+export async function patchNamedValue(
+  context: SimulatorContext,
+  request: ArmRequest,
+  id: string,
+): Promise<ArmResponse> {
   const ifMatch = requireIfMatch(request.ifMatch);
   const { properties: patch } = parseBody(namedValueBodySchema, request.body);
   const current = existing(context, id);
@@ -61,7 +69,11 @@ export async function patchNamedValue(context: SimulatorContext, request: ArmReq
   return write(context, request, id, content, current);
 }
 
-export async function deleteNamedValue(context: SimulatorContext, request: ArmRequest, id: string): Promise<ArmResponse> {
+export async function deleteNamedValue(
+  context: SimulatorContext,
+  request: ArmRequest,
+  id: string,
+): Promise<ArmResponse> {
   const ifMatch = requireIfMatch(request.ifMatch);
   const current = context.state.namedValues.get(id);
   if (current === undefined) return { status: 204 };
@@ -79,7 +91,11 @@ export function listNamedValueValue(context: SimulatorContext, id: string): ArmR
 }
 
 /** Fetches a Key Vault named value's secret again; a failed fetch keeps the old value and says so in lastStatus. */
-export async function refreshNamedValueSecret(context: SimulatorContext, request: ArmRequest, id: string): Promise<ArmResponse> {
+export async function refreshNamedValueSecret(
+  context: SimulatorContext,
+  request: ArmRequest,
+  id: string,
+): Promise<ArmResponse> {
   const record = existing(context, id);
   if (record.keyVault === undefined) {
     // Invented wording: APIM's answer for a plain named value was not recorded.
@@ -92,18 +108,34 @@ export async function refreshNamedValueSecret(context: SimulatorContext, request
     "value" in fetched
       ? { value: fetched.value, lastStatus: { code: "Success", timeStampUtc } }
       : { value: record.value, lastStatus: { ...fetched.failure, timeStampUtc } };
-  await context.state.namedValues.save({ name, displayName, secret, tags, value: refreshed.value, keyVault: { ...keyVault, lastStatus: refreshed.lastStatus } }).persisted;
+  await context.state.namedValues.save({
+    name,
+    displayName,
+    secret,
+    tags,
+    value: refreshed.value,
+    keyVault: { ...keyVault, lastStatus: refreshed.lastStatus },
+  }).persisted;
   return accepted(context, request, 200, { entityPath: request.url.pathname.replace(/\/refreshSecret$/i, "") });
 }
 
-async function write(context: SimulatorContext, request: ArmRequest, id: string, content: NamedValueContent, current: NamedValueRecord | undefined): Promise<ArmResponse> {
+async function write(
+  context: SimulatorContext,
+  request: ArmRequest,
+  id: string,
+  content: NamedValueContent,
+  current: NamedValueRecord | undefined,
+): Promise<ArmResponse> {
   const asyncCode = current === undefined ? 201 : 200;
   const failure = displayNameClash(context, id, content.displayName);
   const resolved = failure === undefined ? resolveValue(context, content) : { failure };
   if ("failure" in resolved) return accepted(context, request, asyncCode, { failure: resolved.failure });
   const { displayName, secret, tags } = content;
   const saved = context.state.namedValues.save({ name: id, displayName, secret, tags, ...resolved });
-  const renamed = current !== undefined && current.displayName !== displayName ? renameReferences(context.state, current.displayName, displayName) : undefined;
+  const renamed =
+    current !== undefined && current.displayName !== displayName
+      ? renameReferences(context.state, current.displayName, displayName)
+      : undefined;
   await Promise.all([saved.persisted, renamed]);
   return accepted(context, request, asyncCode);
 }
@@ -112,18 +144,32 @@ async function write(context: SimulatorContext, request: ArmRequest, id: string,
 function displayNameClash(context: SimulatorContext, id: string, displayName: string): ArmError | undefined {
   const clash = context.state.namedValues
     .list()
-    .some((other) => other.name.toLowerCase() !== id.toLowerCase() && other.displayName.toLowerCase() === displayName.toLowerCase());
+    .some(
+      (other) =>
+        other.name.toLowerCase() !== id.toLowerCase() && other.displayName.toLowerCase() === displayName.toLowerCase(),
+    );
   return clash ? fieldError("name", "Property with the same name already exist.") : undefined;
 }
 
-function resolveValue(context: SimulatorContext, content: NamedValueContent): Pick<NamedValueRecord, "value" | "keyVault"> | { failure: ArmError } {
+function resolveValue(
+  context: SimulatorContext,
+  content: NamedValueContent,
+): Pick<NamedValueRecord, "value" | "keyVault"> | { failure: ArmError } {
   if (content.keyVault === undefined) return { value: content.value ?? "" };
   const fetched = context.keyVault.fetch(content.keyVault.secretIdentifier);
   if (!("value" in fetched)) {
     // Invented wording: APIM refuses a Key Vault named value whose secret it cannot read.
-    return { failure: fieldError("keyVault", `Cannot read secret '${content.keyVault.secretIdentifier}' from Key Vault: ${fetched.failure.message}`) };
+    return {
+      failure: fieldError(
+        "keyVault",
+        `Cannot read secret '${content.keyVault.secretIdentifier}' from Key Vault: ${fetched.failure.message}`,
+      ),
+    };
   }
-  return { value: fetched.value, keyVault: { ...content.keyVault, lastStatus: { code: "Success", timeStampUtc: new Date().toISOString() } } };
+  return {
+    value: fetched.value,
+    keyVault: { ...content.keyVault, lastStatus: { code: "Success", timeStampUtc: new Date().toISOString() } },
+  };
 }
 
 function existing(context: SimulatorContext, id: string): NamedValueRecord {

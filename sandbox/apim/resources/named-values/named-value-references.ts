@@ -14,8 +14,14 @@ export function entitiesReferencing(state: ApimState, displayName: string): stri
   const wanted = displayName.toLowerCase();
   const uses = (refs: string[]) => refs.some((ref) => ref.toLowerCase() === wanted);
   return [
-    ...state.policies.list().filter((policy) => uses(policy.namedValueRefs)).map((policy) => `/apis/${policy.name}/policies/policy`),
-    ...state.backends.list().filter((backend) => uses(backend.namedValueRefs)).map((backend) => `/backends/${backend.name}`),
+    ...state.policies
+      .list()
+      .filter((policy) => uses(policy.namedValueRefs))
+      .map((policy) => `/apis/${policy.name}/policies/policy`),
+    ...state.backends
+      .list()
+      .filter((backend) => uses(backend.namedValueRefs))
+      .map((backend) => `/backends/${backend.name}`),
   ];
 }
 
@@ -30,12 +36,27 @@ export async function renameReferences(state: ApimState, from: string, to: strin
   const refers = (refs: string[]) => refs.some((ref) => ref.toLowerCase() === from.toLowerCase());
   const rename = (refs: string[]) => refs.map((ref) => (ref.toLowerCase() === from.toLowerCase() ? to : ref));
   const writes: Promise<void>[] = [];
-  for (const { name, xml, rawxml, namedValueRefs, backendRefs } of state.policies.list().filter((p) => refers(p.namedValueRefs))) {
-    writes.push(state.policies.save({ name, xml: replaceIn(xml), rawxml: replaceIn(rawxml), namedValueRefs: rename(namedValueRefs), backendRefs }).persisted);
+  for (const { name, xml, rawxml, namedValueRefs, backendRefs } of state.policies
+    .list()
+    .filter((p) => refers(p.namedValueRefs))) {
+    writes.push(
+      state.policies.save({
+        name,
+        xml: replaceIn(xml),
+        rawxml: replaceIn(rawxml),
+        namedValueRefs: rename(namedValueRefs),
+        backendRefs,
+      }).persisted,
+    );
   }
-  for (const { name, properties, managedIdentity, namedValueRefs } of state.backends.list().filter((b) => refers(b.namedValueRefs))) {
+  for (const { name, properties, managedIdentity, namedValueRefs } of state.backends
+    .list()
+    .filter((b) => refers(b.namedValueRefs))) {
     const renamed = JSON.parse(replaceIn(JSON.stringify(properties))) as Record<string, unknown>;
-    writes.push(state.backends.save({ name, properties: renamed, managedIdentity, namedValueRefs: rename(namedValueRefs) }).persisted);
+    writes.push(
+      state.backends.save({ name, properties: renamed, managedIdentity, namedValueRefs: rename(namedValueRefs) })
+        .persisted,
+    );
   }
   await Promise.all(writes);
 }

@@ -11,7 +11,10 @@ const keyVaultSchema = z
   .object({
     secretIdentifier: z
       .string()
-      .refine((url) => /^https:\/\/[^/]+\/secrets\/[^/]+(\/[^/]*)?\/?$/i.test(url), "secretIdentifier must be a Key Vault secret URL, e.g. https://contoso.vault.azure.net/secrets/name."),
+      .refine(
+        (url) => /^https:\/\/[^/]+\/secrets\/[^/]+(\/[^/]*)?\/?$/i.test(url),
+        "secretIdentifier must be a Key Vault secret URL, e.g. https://contoso.vault.azure.net/secrets/name.",
+      ),
     identityClientId: z.string().nullish(),
   })
   .loose();
@@ -46,10 +49,12 @@ export function checkNamedValueContent(properties: NamedValueProperties): NamedV
   if (violation !== undefined) throw fieldError("displayName", violation);
   const content: NamedValueContent = { displayName, secret: properties.secret ?? false, tags: properties.tags ?? [] };
   if (keyVault) {
-    if (value !== undefined) throw fieldError("value", "A named value takes either a value or a Key Vault secret, not both.");
+    if (value !== undefined)
+      throw fieldError("value", "A named value takes either a value or a Key Vault secret, not both.");
     const { secretIdentifier, identityClientId } = keyVault;
     return { ...content, keyVault: identityClientId ? { secretIdentifier, identityClientId } : { secretIdentifier } };
   }
-  if (value === undefined || value.trim() === "") throw fieldError("value", "Value may not be empty or consist only of whitespace.");
+  if (value === undefined || value.trim() === "")
+    throw fieldError("value", "Value may not be empty or consist only of whitespace.");
   return { ...content, value };
 }

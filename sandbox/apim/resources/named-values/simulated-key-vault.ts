@@ -12,7 +12,11 @@ export class SimulatedKeyVault {
   private readonly secrets = new Map<string, KeyVaultSecret>();
 
   fetch(secretIdentifier: string): KeyVaultSecret {
-    return this.secrets.get(keyOf(secretIdentifier)) ?? { value: `sandbox-kv-${createHash("sha256").update(keyOf(secretIdentifier)).digest("hex").slice(0, 24)}` };
+    return (
+      this.secrets.get(keyOf(secretIdentifier)) ?? {
+        value: `sandbox-kv-${createHash("sha256").update(keyOf(secretIdentifier)).digest("hex").slice(0, 24)}`,
+      }
+    );
   }
 
   set(secretIdentifier: string, secret: KeyVaultSecret): void {

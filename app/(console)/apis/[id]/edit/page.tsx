@@ -20,13 +20,16 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
   const api = await orNotFound(getApi(ctx, { apiId: id }));
   const current = await orNull(getAccessProfile(ctx, { apiId: id }));
   // Adopting: the first version starts from what the live policy already does.
-  const live = !current && (await searchParams).from === "live" ? await orArmFailure(readLiveProfile(ctx, { apiId: id })) : null;
+  const live =
+    !current && (await searchParams).from === "live" ? await orArmFailure(readLiveProfile(ctx, { apiId: id })) : null;
   const adopted = live?.ok && live.value.ok ? live.value.reading : null;
   // Taking over means something only when the reading was built from hand-written statements.
   // A version that takes over offers it again until a deployment succeeds (from then on the
   // policy has the block and nothing is left to take over), so a fix saved before the apply keeps it.
   const stillAdopting = current?.adoptsHandWritten === true && api.lastDeployment?.status !== "succeeded";
-  const offerAdopt = stillAdopting || (adopted?.source === "adopted" && [adopted.callerAuth, adopted.backendAuth].some((part) => part?.mode !== "none"));
+  const offerAdopt =
+    stillAdopting ||
+    (adopted?.source === "adopted" && [adopted.callerAuth, adopted.backendAuth].some((part) => part?.mode !== "none"));
 
   return (
     <div className="space-y-6">
@@ -47,8 +50,18 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
               : "This API has no access profile yet; saving creates version 1."}
         </p>
       </div>
-      {live && !live.ok ? <ArmProblem title="The live policy could not be read from APIM, so the editor starts from nothing." error={live.error} /> : null}
-      {live?.ok && !live.value.ok ? <Alert tone="warning" title={`The live policy could not be read (${live.value.error.message}), so the editor starts from nothing.`} /> : null}
+      {live && !live.ok ? (
+        <ArmProblem
+          title="The live policy could not be read from APIM, so the editor starts from nothing."
+          error={live.error}
+        />
+      ) : null}
+      {live?.ok && !live.value.ok ? (
+        <Alert
+          tone="warning"
+          title={`The live policy could not be read (${live.value.error.message}), so the editor starts from nothing.`}
+        />
+      ) : null}
       {adopted && adopted.undetermined.length > 0 ? (
         <Alert tone="warning" title="Some of the live policy could not be read into the profile.">
           <ul className="list-disc pl-5">
@@ -61,10 +74,16 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
           Those parts start from defaults here.
         </Alert>
       ) : null}
-      {api.gone ? <Alert tone="warning" title="APIM no longer has this API (as of the last sync).">A profile can still be saved, but it cannot be applied.</Alert> : null}
+      {api.gone ? (
+        <Alert tone="warning" title="APIM no longer has this API (as of the last sync).">
+          A profile can still be saved, but it cannot be applied.
+        </Alert>
+      ) : null}
       <AccessProfileEditor
         apiId={api.id}
-        initial={current?.profile ?? (adopted ? { backendAuth: adopted.backendAuth, callerAuth: adopted.callerAuth } : null)}
+        initial={
+          current?.profile ?? (adopted ? { backendAuth: adopted.backendAuth, callerAuth: adopted.callerAuth } : null)
+        }
         etag={current?.etag ?? null}
         offerAdopt={offerAdopt}
         action={saveProfileAction}

@@ -26,7 +26,10 @@ export async function createSecretAction(_previous: FormState<string>, formData:
     const ctx = await guardAction("config.write", "secret.create");
     const secret = await createSecret(ctx, parseInput(typedSecretSchema, formFields(formData), "secret"));
     refresh();
-    return { status: "done", result: `Created ${secret.name} in APIM (fingerprint ${secret.fingerprint}). The value is not kept and will not be shown again.` };
+    return {
+      status: "done",
+      result: `Created ${secret.name} in APIM (fingerprint ${secret.fingerprint}). The value is not kept and will not be shown again.`,
+    };
   } catch (error) {
     return actionError(error);
   }
@@ -34,12 +37,21 @@ export async function createSecretAction(_previous: FormState<string>, formData:
 
 const keyVaultSecretSchema = keyVaultReferenceSchema.extend({ instanceId: z.string(), name: secretNameSchema });
 
-export async function createKeyVaultSecretAction(_previous: FormState<string>, formData: FormData): Promise<FormState<string>> {
+export async function createKeyVaultSecretAction(
+  _previous: FormState<string>,
+  formData: FormData,
+): Promise<FormState<string>> {
   try {
     const ctx = await guardAction("config.write", "secret.create");
-    const secret = await createKeyVaultSecret(ctx, parseInput(keyVaultSecretSchema, formFields(formData), "Key Vault reference"));
+    const secret = await createKeyVaultSecret(
+      ctx,
+      parseInput(keyVaultSecretSchema, formFields(formData), "Key Vault reference"),
+    );
     refresh();
-    return { status: "done", result: `Created ${secret.name}: APIM reads it from ${secret.keyVault?.secretIdentifier ?? "Key Vault"}.` };
+    return {
+      status: "done",
+      result: `Created ${secret.name}: APIM reads it from ${secret.keyVault?.secretIdentifier ?? "Key Vault"}.`,
+    };
   } catch (error) {
     return actionError(error);
   }
@@ -52,7 +64,10 @@ export async function rotateSecretAction(_previous: FormState<string>, formData:
     const ctx = await guardAction("config.write", "secret.rotate");
     const secret = await rotateSecret(ctx, parseInput(rotateSchema, formFields(formData), "secret"));
     refresh();
-    return { status: "done", result: `Rotated ${secret.name} (new fingerprint ${secret.fingerprint}). The value will not be shown again.` };
+    return {
+      status: "done",
+      result: `Rotated ${secret.name} (new fingerprint ${secret.fingerprint}). The value will not be shown again.`,
+    };
   } catch (error) {
     return actionError(error);
   }
@@ -60,13 +75,19 @@ export async function rotateSecretAction(_previous: FormState<string>, formData:
 
 const refreshSchema = z.object({ secretId: z.string() });
 
-export async function refreshSecretAction(_previous: FormState<string>, formData: FormData): Promise<FormState<string>> {
+export async function refreshSecretAction(
+  _previous: FormState<string>,
+  formData: FormData,
+): Promise<FormState<string>> {
   try {
     const ctx = await guardAction("config.write", "secret.refresh");
     const secret = await refreshKeyVaultSecret(ctx, parseInput(refreshSchema, formFields(formData)));
     refresh();
     const status = secret.keyVault?.lastStatus;
-    return { status: "done", result: `Refreshed ${secret.name}: Key Vault answered ${status?.code ?? "nothing yet"}${status?.message ? ` (${status.message})` : ""}.` };
+    return {
+      status: "done",
+      result: `Refreshed ${secret.name}: Key Vault answered ${status?.code ?? "nothing yet"}${status?.message ? ` (${status.message})` : ""}.`,
+    };
   } catch (error) {
     return actionError(error);
   }

@@ -31,7 +31,9 @@ export default async function SecretsPage({ params, searchParams }: Props) {
     throw error;
   });
   const canWrite = ctx.permissions.has("config.write");
-  const listed = await orArmFailure(orStalePage(listSecrets(ctx, { instanceId: id, cursor: typeof cursor === "string" ? cursor : undefined })));
+  const listed = await orArmFailure(
+    orStalePage(listSecrets(ctx, { instanceId: id, cursor: typeof cursor === "string" ? cursor : undefined })),
+  );
 
   return (
     <div className="space-y-8">
@@ -39,8 +41,9 @@ export default async function SecretsPage({ params, searchParams }: Props) {
       <div>
         <h1 className="text-2xl font-semibold">Secrets of {instance.name}</h1>
         <p className="text-sm text-slate-600">
-          APIM named values marked secret, which policies and backends reference as <code className="font-mono">{"{{name}}"}</code>. Portcullis never stores or
-          shows a value: typed values are known here only by their fingerprint.
+          APIM named values marked secret, which policies and backends reference as{" "}
+          <code className="font-mono">{"{{name}}"}</code>. Portcullis never stores or shows a value: typed values are
+          known here only by their fingerprint.
         </p>
       </div>
 
@@ -59,7 +62,12 @@ export default async function SecretsPage({ params, searchParams }: Props) {
                   secret.id === null ? (
                     <span className="text-xs text-slate-600">Managed outside Portcullis</span>
                   ) : secret.kind === "keyVault" ? (
-                    <ButtonForm action={refreshSecretAction} fields={{ secretId: secret.id }} busyText="Refreshing…" errorTitle={`${secret.name} was not refreshed`}>
+                    <ButtonForm
+                      action={refreshSecretAction}
+                      fields={{ secretId: secret.id }}
+                      busyText="Refreshing…"
+                      errorTitle={`${secret.name} was not refreshed`}
+                    >
                       Refresh<span className="sr-only"> {secret.name}</span> from Key Vault
                     </ButtonForm>
                   ) : (
@@ -70,7 +78,10 @@ export default async function SecretsPage({ params, searchParams }: Props) {
         />
       )}
       {listed.ok && listed.value.nextCursor ? (
-        <Link className={buttonStyles.secondary} href={`/instances/${id}/secrets?cursor=${encodeURIComponent(listed.value.nextCursor)}`}>
+        <Link
+          className={buttonStyles.secondary}
+          href={`/instances/${id}/secrets?cursor=${encodeURIComponent(listed.value.nextCursor)}`}
+        >
           Next page
         </Link>
       ) : null}
