@@ -61,13 +61,11 @@ describe("APIs through the SDK", () => {
   });
 
   it("creates a plain API at once (201) and drops the leading slash of its path, as recorded", async () => {
-    const created = await sim
-      .client()
-      .api.beginCreateOrUpdateAndWait(sim.rg, sim.svc, "plain-api", {
-        displayName: "Plain",
-        path: "/api/plain",
-        protocols: ["https"],
-      });
+    const created = await sim.client().api.beginCreateOrUpdateAndWait(sim.rg, sim.svc, "plain-api", {
+      displayName: "Plain",
+      path: "/api/plain",
+      protocols: ["https"],
+    });
     expect(created).toMatchObject({ name: "plain-api", path: "api/plain", serviceUrl: null, description: null });
   });
 

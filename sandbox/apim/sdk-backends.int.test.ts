@@ -65,13 +65,11 @@ describe("backends through the SDK", () => {
 
   it("refuses credentials that refer to a missing named value, as recorded", async () => {
     const failure = await restErrorOf(() =>
-      sim
-        .client()
-        .backend.createOrUpdate(sim.rg, sim.svc, "bad-credentials", {
-          url: "https://x.invalid",
-          protocol: "http",
-          credentials: { header: { "api-key": ["{{no-such-value}}"] } },
-        }),
+      sim.client().backend.createOrUpdate(sim.rg, sim.svc, "bad-credentials", {
+        url: "https://x.invalid",
+        protocol: "http",
+        credentials: { header: { "api-key": ["{{no-such-value}}"] } },
+      }),
     );
     expect(failure.statusCode).toBe(400);
     expect(JSON.parse(failure.response?.bodyAsText ?? "{}")).toEqual({

@@ -82,17 +82,15 @@ describe("named value writes (long-running)", () => {
       body: keyVaultEntity,
     });
     const started = performance.now();
-    const { value, trace } = await arm
-      .client()
-      .putNamedValue(
-        "kv-secret",
-        {
-          displayName: "kv-secret",
-          tags: ["portcullis"],
-          keyVault: { secretIdentifier: "https://vault.example/secrets/key" },
-        },
-        "absent",
-      );
+    const { value, trace } = await arm.client().putNamedValue(
+      "kv-secret",
+      {
+        displayName: "kv-secret",
+        tags: ["portcullis"],
+        keyVault: { secretIdentifier: "https://vault.example/secrets/key" },
+      },
+      "absent",
+    );
     expect(performance.now() - started).toBeGreaterThanOrEqual(59);
     expect(arm.requests.map((request) => `${request.method} ${request.url.search}`)).toEqual([
       "PUT ?api-version=2024-05-01",
@@ -154,11 +152,9 @@ describe("named value writes (long-running)", () => {
   it("bounds the polling by the call's timeout and says the write was accepted", async () => {
     const arm = fakeArm(() => ({ status: 202, headers: { location, "retry-after-ms": "30" } }));
     const error = await appErrorOf(
-      arm
-        .client()
-        .putNamedValue("kv-secret", { displayName: "kv-secret", value: "v", secret: false }, "absent", {
-          timeoutMs: 100,
-        }),
+      arm.client().putNamedValue("kv-secret", { displayName: "kv-secret", value: "v", secret: false }, "absent", {
+        timeoutMs: 100,
+      }),
     );
     expect(error.code).toBe("unavailable");
     expect(error.details.mayHaveLanded).toBe(true);
