@@ -11,7 +11,7 @@ const NAV: Array<{ href: string; label: string; needs: Permission }> = [
   { href: "/audit", label: "Audit", needs: "audit.read" },
 ];
 
-export async function ConsoleHeader() {
+export async function ConsoleHeader({ signOut }: { signOut: () => Promise<void> }) {
   const actor = await currentActor();
   const permissions = permissionsOf(actor?.roles ?? []);
   return (
@@ -41,7 +41,7 @@ export async function ConsoleHeader() {
                 ({actor.roles.map((role) => ROLE_LABELS[role]).join(", ") || "no role"})
               </span>
             </span>
-            <SignOutButton />
+            <SignOutButton signOut={signOut} />
           </div>
         ) : null}
       </div>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { signOutAction } from "@/app/(auth)/actions";
 import { CenteredCard } from "@/components/layout/centered-card";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { guardPage } from "@/lib/auth/console-guard";
@@ -37,7 +38,7 @@ export default async function NoRolePage() {
         </div>
       </dl>
       <p className="mb-6 text-sm text-slate-600">After the role is assigned, sign out and sign in again.</p>
-      <SignOutButton />
+      <SignOutButton signOut={signOutAction} />
     </CenteredCard>
   );
 }
