@@ -61,3 +61,36 @@ export { BEGIN_MARKER, END_MARKER } from "./managed-block";
 export type { LintFinding, LintSeverity } from "./lint/lint-finding";
 export type { LintOptions, LintResult } from "./lint/lint-policy";
 export { lintPolicy } from "./lint/lint-policy";
+export type {
+  AccessFacts,
+  EffectivePipelineInput,
+  NamedValueFact,
+  PolicyScope,
+  ScopeDocument,
+  ServiceIdentity,
+} from "./effective/effective-input";
+export type {
+  Branch,
+  CallerCheck,
+  ClaimRequirement,
+  ClientCertificateCheck,
+  Condition,
+  EffectivePipeline,
+  EntraTokenCheck,
+  FailureResponse,
+  HeaderCheck,
+  HeaderValue,
+  IpFilterCheck,
+  JwtCheck,
+  PipelineNote,
+  PipelineSectionView,
+  PipelineStatement,
+  PolicySection,
+  PolicyValue,
+  ScopeReport,
+  SkippedStatements,
+  StatementRef,
+  StatementRole,
+  TokenSource,
+} from "./effective/effective-pipeline";
+export { composeEffectivePipeline } from "./effective/compose-pipeline";

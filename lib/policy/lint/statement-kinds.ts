@@ -11,7 +11,8 @@ export function isCallerValidation(element: PolicyElement): boolean {
   return element.name === "validate-jwt" || element.name === "validate-azure-ad-token";
 }
 
-const CREDENTIAL_HEADERS = ["authorization", "api-key", "ocp-apim-subscription-key", "x-api-key"];
+/** Headers that carry credentials to a backend (lower case). */
+export const CREDENTIAL_HEADERS = ["authorization", "api-key", "ocp-apim-subscription-key", "x-api-key"];
 
 /** A statement that authenticates APIM to the backend (or selects a backend entity that may carry credentials). */
 export function isBackendAuthentication(element: PolicyElement): boolean {
@@ -22,24 +23,26 @@ export function isBackendAuthentication(element: PolicyElement): boolean {
   return CREDENTIAL_HEADERS.includes(name) || childElements(element).some((value) => textContent(value).includes("{{"));
 }
 
-// Statements that send the request somewhere, answer it, or serve it from a cache.
-const FORWARDS_OR_ANSWERS = [
-  "forward-request",
-  "send-request",
-  "send-one-way-request",
+// Statements that send the request (or data from it) somewhere.
+const SENDS = ["forward-request", "send-request", "send-one-way-request", "invoke-dapr-binding", "publish-to-dapr"];
+// Statements that answer the caller, or may serve the answer from a cache.
+const ANSWERS = [
   "return-response",
   "mock-response",
   "cache-lookup",
   "azure-openai-semantic-cache-lookup",
   "llm-semantic-cache-lookup",
-  "invoke-dapr-binding",
-  "publish-to-dapr",
 ];
+/** Whether a statement sends the request or data somewhere, or answers the caller (so must not run before caller validation). */
+export function sendsOrAnswers(name: string): "sends" | "answers" | undefined {
+  if (SENDS.includes(name)) return "sends";
+  return ANSWERS.includes(name) ? "answers" : undefined;
+}
 
 /** The first statement inside `element` (or itself) that must not run before caller validation. */
 export function firstRiskyStatement(element: PolicyElement): PolicyElement | undefined {
   for (const candidate of descendantElements(element)) {
-    if (FORWARDS_OR_ANSWERS.includes(candidate.name) || isBackendAuthentication(candidate)) return candidate;
+    if (sendsOrAnswers(candidate.name) !== undefined || isBackendAuthentication(candidate)) return candidate;
   }
   return undefined;
 }

@@ -1,0 +1,248 @@
+/**
+ * Composes the effective pipeline of one call (an API operation, through a product or none)
+ * following APIM's `<base />` rules, as Microsoft's documentation states them:
+ * - "Place the base element within a section to inherit all policies from the corresponding
+ *   section at the parent (broader) scope" — at the place where `<base />` stands;
+ * - "To prevent inheriting policies from the corresponding section in the parent scope, remove
+ *   the base element" — a section without `<base />` does not run its parent's statements there;
+ * - "A globally scoped policy has no parent scope, and using the base element in it has no effect."
+ * Scopes from narrow to broad: operation, API, product, global.
+ */
+import { parsePolicyDocument, parsePolicyDocumentOfAnyFormat } from "../document/parse-policy-document";
+import { attributeValue, childElements, type PolicyElement } from "../document/policy-document";
+import { CREDENTIAL_HEADERS } from "../lint/statement-kinds";
+import { findManagedBlocks } from "../managed-block";
+import type { EffectivePipelineInput, PolicyScope, ScopeDocument } from "./effective-input";
+import {
+  POLICY_SECTIONS,
+  SCOPE_NAMES,
+  type EffectivePipeline,
+  type PipelineNote,
+  type PipelineStatement,
+  type PolicySection,
+  type ScopeReport,
+  type SkippedStatements,
+} from "./effective-pipeline";
+import { classifyStatements, type ClassifyContext } from "./classify-statement";
+
+interface Layer {
+  report: ScopeReport;
+  /** The parsed `<policies>` element, or undefined for a scope without policy or an unreadable one. */
+  root?: PolicyElement;
+  context: ClassifyContext;
+}
+
+export function composeEffectivePipeline(input: EffectivePipelineInput): EffectivePipeline {
+  const notes: PipelineNote[] = [];
+  const credentialHeaders = new Set(CREDENTIAL_HEADERS);
+  if (input.profile?.backendAuth.mode === "apiKey")
+    credentialHeaders.add(input.profile.backendAuth.headerName.toLowerCase());
+  const fragments = fragmentReader(input.fragments ?? {}, credentialHeaders);
+  const scopes: Array<[PolicyScope, { id: string; document: ScopeDocument } | undefined]> = [
+    ["operation", input.operation],
+    ["api", input.api],
+    ["product", input.product],
+    ["global", { id: "", document: input.global }],
+  ];
+  const layers = scopes.flatMap(([scope, given]) =>
+    given === undefined ? [] : [readLayer(scope, given.id, given.document, credentialHeaders, fragments, notes)],
+  );
+  const sections = Object.fromEntries(
+    POLICY_SECTIONS.map((section) => {
+      const skipped: SkippedStatements[] = [];
+      const statements = composeSection(layers, 0, section, skipped);
+      return [section, { statements, skipped }];
+    }),
+  ) as EffectivePipeline["sections"];
+  for (const section of POLICY_SECTIONS) notes.push(...undeterminedNotes(sections[section].statements));
+  return {
+    apiId: input.api.id,
+    productId: input.product?.id ?? null,
+    operationId: input.operation?.id ?? null,
+    scopes: layers.map((layer) => layer.report),
+    sections,
+    notes: distinct(notes),
+    profile: input.profile ?? null,
+  };
+}
+
+/** The statements section `section` runs from layer `index` on (narrow to broad). */
+function composeSection(
+  layers: readonly Layer[],
+  index: number,
+  section: PolicySection,
+  skipped: SkippedStatements[],
+): PipelineStatement[] {
+  const layer = layers[index];
+  if (layer === undefined) return [];
+  const parent = () => composeSection(layers, index + 1, section, skipped);
+  const { report, root, context } = layer;
+  if (report.status === "none") return parent();
+  if (root === undefined) {
+    return [
+      {
+        element: `(${SCOPE_NAMES[report.scope]} policy)`,
+        scope: report.scope,
+        line: 1,
+        column: 1,
+        managed: false,
+        role: "undetermined",
+        reason: `the ${SCOPE_NAMES[report.scope]} policy could not be read (${report.reason}); whether the broader scopes' statements run, and what it adds, is undetermined`,
+        possibly: parent(),
+      },
+    ];
+  }
+  const element = childElements(root).find((child) => child.name === section);
+  if (element === undefined) return parent();
+  const statements: PipelineStatement[] = [];
+  let inherited = false;
+  for (const child of childElements(element)) {
+    if (child.name !== "base") {
+      statements.push(...classifyStatements([child], context));
+    } else if (report.scope === "global") {
+      // "Using the base element in it has no effect."
+    } else if (inherited) {
+      statements.push({
+        element: "base",
+        scope: report.scope,
+        line: child.start.line,
+        column: child.start.column,
+        managed: false,
+        role: "undetermined",
+        reason: `a second <base /> in <${section}>; the documentation describes one, so whether the broader scopes' statements run again is undetermined`,
+        possibly: [],
+      });
+    } else {
+      statements.push(...parent());
+      inherited = true;
+    }
+  }
+  if (!inherited && report.scope !== "global") {
+    // What would have run; what those scopes skip in turn does not matter here.
+    const dropped = composeSection(layers, index + 1, section, []);
+    if (dropped.length > 0) skipped.push({ by: report.scope, line: element.start.line, statements: dropped });
+  }
+  return statements;
+}
+
+function readLayer(
+  scope: PolicyScope,
+  id: string,
+  document: ScopeDocument,
+  credentialHeaders: ReadonlySet<string>,
+  includeFragment: (scope: PolicyScope) => ClassifyContext["includeFragment"],
+  notes: PipelineNote[],
+): Layer {
+  const report: ScopeReport = {
+    scope,
+    id: scope === "global" ? null : id,
+    status: document.status,
+    sectionsWithoutBase: [],
+    missingSections: [],
+  };
+  const context: ClassifyContext = {
+    scope,
+    managedRoots: new Set(),
+    credentialHeaders,
+    includeFragment: includeFragment(scope),
+  };
+  if (document.status === "none") return { report, context };
+  if (document.status === "unreadable") {
+    const { reason, armStatus, requestId } = document;
+    Object.assign(report, { reason, armStatus, requestId });
+    return { report, context };
+  }
+  const parsed =
+    document.format === undefined
+      ? parsePolicyDocumentOfAnyFormat(document.text)
+      : parsePolicyDocument(document.text, document.format);
+  const unreadable = (reason: string): Layer => {
+    Object.assign(report, { status: "unreadable", reason });
+    return { report, context };
+  };
+  if (!parsed.ok) return unreadable(`it does not parse: line ${parsed.error.line}: ${parsed.error.message}`);
+  const { root, nodes, format } = parsed.document;
+  if (root.name !== "policies") return unreadable(`its root element is <${root.name}>, not <policies>`);
+  report.format = format;
+  const blocks = findManagedBlocks(root, nodes);
+  for (const problem of blocks.problems)
+    notes.push({ scope, line: problem.line, message: `${problem.message}; no statement there counts as managed` });
+  if (blocks.problems.length === 0)
+    context.managedRoots = new Set(
+      blocks.blocks.flatMap((block) => block.nodes.filter((node): node is PolicyElement => node.kind === "element")),
+    );
+  for (const section of POLICY_SECTIONS) {
+    const element = childElements(root).find((child) => child.name === section);
+    if (element === undefined) {
+      report.missingSections.push(section);
+      notes.push({
+        scope,
+        line: root.start.line,
+        message: `the ${SCOPE_NAMES[scope]} policy has no <${section}> section; the documentation does not say what APIM runs for a section a policy leaves out, so it is shown as running the broader scopes' statements`,
+      });
+    } else if (scope !== "global" && !childElements(element).some((child) => child.name === "base")) {
+      report.sectionsWithoutBase.push(section);
+    }
+  }
+  return { report, root, context };
+}
+
+/** Expands include-fragment from the given fragments; anything else stays undetermined. */
+function fragmentReader(
+  fragments: Readonly<Record<string, string>>,
+  credentialHeaders: ReadonlySet<string>,
+): (scope: PolicyScope) => ClassifyContext["includeFragment"] {
+  return (scope) => (element, managed) => {
+    const id = attributeValue(element, "fragment-id") ?? "";
+    const base = { element: element.name, scope, line: element.start.line, column: element.start.column, managed };
+    const undetermined = (reason: string): PipelineStatement[] => [
+      { ...base, role: "undetermined", reason, possibly: [] },
+    ];
+    if (!Object.hasOwn(fragments, id))
+      return undetermined(`fragment '${id}' was not given, so what it does here is undetermined`);
+    const parsed = parsePolicyDocumentOfAnyFormat(fragments[id] as string);
+    if (!parsed.ok)
+      return undetermined(`fragment '${id}' does not parse (line ${parsed.error.line}: ${parsed.error.message})`);
+    const { root, nodes } = parsed.document;
+    if (root.name !== "fragment") return undetermined(`fragment '${id}' has the root <${root.name}>, not <fragment>`);
+    const blocks = findManagedBlocks(root, nodes);
+    const managedRoots = new Set(
+      blocks.blocks.flatMap((block) => block.nodes.filter((node): node is PolicyElement => node.kind === "element")),
+    );
+    // "A policy fragment can't nest another policy fragment."
+    const context: ClassifyContext = {
+      scope,
+      managedRoots,
+      fragment: id,
+      credentialHeaders,
+      includeFragment: (nested) =>
+        undetermined(
+          `fragment '${id}' includes fragment '${attributeValue(nested, "fragment-id") ?? ""}' on line ${nested.start.line}, which the documentation says a fragment cannot do`,
+        ),
+    };
+    return classifyStatements(childElements(root), context, managed);
+  };
+}
+
+/** Every undetermined statement in `statements` (also in branches and containers), as a note. */
+function undeterminedNotes(statements: readonly PipelineStatement[]): PipelineNote[] {
+  return statements.flatMap((statement): PipelineNote[] => {
+    if (statement.role === "undetermined") {
+      const { scope, line, fragment, reason } = statement;
+      return [{ scope, line, ...(fragment === undefined ? {} : { fragment }), message: reason }];
+    }
+    if (statement.role === "choose")
+      return statement.branches.flatMap((branch) => undeterminedNotes(branch.statements));
+    return statement.role === "container" ? undeterminedNotes(statement.statements) : [];
+  });
+}
+
+function distinct(notes: readonly PipelineNote[]): PipelineNote[] {
+  const seen = new Set<string>();
+  return notes.filter((note) => {
+    const key = `${note.scope}|${note.line}|${note.fragment}|${note.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
