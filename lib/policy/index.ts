@@ -94,3 +94,10 @@ export type {
   TokenSource,
 } from "./effective/effective-pipeline";
 export { composeEffectivePipeline } from "./effective/compose-pipeline";
+export type {
+  EffectiveAccessAnalysis,
+  EffectiveAccessFinding,
+  FindingSeverity,
+  NotConcluded,
+} from "./effective/findings/effective-access-finding";
+export { findEffectiveAccessFindings } from "./effective/findings/find-effective-access-findings";

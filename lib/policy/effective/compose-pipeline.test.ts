@@ -127,6 +127,7 @@ describe("composeEffectivePipeline: <base /> placement", () => {
       line: 4,
     });
     expect(without.notes).toContainEqual({
+      kind: "undetermined",
       scope: "api",
       line: 4,
       message: "fragment 'auth' was not given, so what it does here is undetermined",

@@ -166,7 +166,12 @@ function readLayer(
   report.format = format;
   const blocks = findManagedBlocks(root, nodes);
   for (const problem of blocks.problems)
-    notes.push({ scope, line: problem.line, message: `${problem.message}; no statement there counts as managed` });
+    notes.push({
+      kind: "assumption",
+      scope,
+      line: problem.line,
+      message: `${problem.message}; no statement of this policy counts as managed`,
+    });
   if (blocks.problems.length === 0)
     context.managedRoots = new Set(
       blocks.blocks.flatMap((block) => block.nodes.filter((node): node is PolicyElement => node.kind === "element")),
@@ -176,6 +181,7 @@ function readLayer(
     if (element === undefined) {
       report.missingSections.push(section);
       notes.push({
+        kind: "assumption",
         scope,
         line: root.start.line,
         message: `the ${SCOPE_NAMES[scope]} policy has no <${section}> section; the documentation does not say what APIM runs for a section a policy leaves out, so it is shown as running the broader scopes' statements`,
@@ -229,7 +235,7 @@ function undeterminedNotes(statements: readonly PipelineStatement[]): PipelineNo
   return statements.flatMap((statement): PipelineNote[] => {
     if (statement.role === "undetermined") {
       const { scope, line, fragment, reason } = statement;
-      return [{ scope, line, ...(fragment === undefined ? {} : { fragment }), message: reason }];
+      return [{ kind: "undetermined", scope, line, ...(fragment === undefined ? {} : { fragment }), message: reason }];
     }
     if (statement.role === "choose")
       return statement.branches.flatMap((branch) => undeterminedNotes(branch.statements));

@@ -198,8 +198,13 @@ export interface ScopeReport {
   missingSections: PolicySection[];
 }
 
-/** Something the composition could not decide, with where it is. */
+/**
+ * Something the composition could not decide, with where it is: `undetermined` (an unreadable
+ * scope, a fragment not given, a misplaced `<base />`) or an `assumption` it had to make where the
+ * documentation is silent (a section a document leaves out).
+ */
 export interface PipelineNote {
+  kind: "undetermined" | "assumption";
   scope: PolicyScope;
   line?: number;
   fragment?: string;
