@@ -86,4 +86,28 @@ describe("configuration from the environment", () => {
       "AZURE_TENANT_ID: must be the tenant's GUID",
     ]);
   });
+
+  it("allows Azure's ARM endpoints, the sandbox's simulator and those listed in ARM_ENDPOINTS_ALLOWED", () => {
+    const origins = (env: Record<string, string>) => loadConfig(env, "/srv").allowedArmEndpoints.map((e) => e.origin);
+    const clouds = [
+      "https://management.azure.com",
+      "https://management.usgovcloudapi.net",
+      "https://management.chinacloudapi.cn",
+    ];
+    expect(origins(entra)).toEqual(clouds);
+    expect(origins({ SANDBOX_ARM_ENDPOINT: "https://127.0.0.1:3002" })).toEqual([...clouds, "https://127.0.0.1:3002"]);
+    expect(
+      loadConfig({ ...entra, ARM_ENDPOINTS_ALLOWED: "https://arm.contoso.example=AzureChinaCloud" }, "/srv")
+        .allowedArmEndpoints,
+    ).toContainEqual({ origin: "https://arm.contoso.example", cloud: "AzureChinaCloud" });
+  });
+
+  it("names a bad ARM_ENDPOINTS_ALLOWED entry, and a sandbox endpoint outside sandbox mode", () => {
+    expect(problems({ ...entra, ARM_ENDPOINTS_ALLOWED: "http://arm.example" })).toEqual([
+      expect.stringMatching(/^ARM_ENDPOINTS_ALLOWED: "http:\/\/arm.example" is not an https:\/\/ origin/),
+    ]);
+    expect(problems({ ...entra, SANDBOX_ARM_ENDPOINT: "https://127.0.0.1:3002" })).toEqual([
+      expect.stringMatching(/^SANDBOX_ARM_ENDPOINT: is the sandbox's own setting/),
+    ]);
+  });
 });

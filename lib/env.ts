@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { AZURE_CLOUD_ENDPOINTS, parseAllowedArmEndpoints, type AllowedArmEndpoint } from "./apim/arm-endpoints";
 import { AppError } from "./errors";
 
 /**
@@ -54,6 +55,15 @@ const envSchema = z
     ),
     LOG_LEVEL: optionalText.pipe(z.enum(["debug", "info", "warn", "error"]).optional()),
     APIM_POLL_INTERVAL_MS: positiveInt(2000),
+    ARM_ENDPOINTS_ALLOWED: optionalText.transform((value, ctx) => {
+      if (value === undefined) return [];
+      const parsed = parseAllowedArmEndpoints(value);
+      if ("entries" in parsed) return parsed.entries;
+      ctx.addIssue({ code: "custom", message: parsed.problem });
+      return z.NEVER;
+    }),
+    // Set by the sandbox launcher only: the APIM simulator's endpoint (its tokens are AzureCloud's).
+    SANDBOX_ARM_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https$/ }).optional()),
     PORTCULLIS_SANDBOX: optionalText,
   })
   .superRefine((env, ctx) => {
@@ -69,6 +79,13 @@ const envSchema = z
       }
     }
     const real = present.length === azure.length && env.PORTCULLIS_SANDBOX !== "1";
+    if (real && env.SANDBOX_ARM_ENDPOINT !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SANDBOX_ARM_ENDPOINT"],
+        message: "is the sandbox's own setting and not used with Entra ID configuration (use ARM_ENDPOINTS_ALLOWED)",
+      });
+    }
     if (real && env.FINGERPRINT_KEY === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -126,6 +143,8 @@ export interface AppConfig {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Wait between polls of APIM's long-running operations when APIM sends no Retry-After. */
   apimPollIntervalMs: number;
+  /** ARM endpoints Portcullis sends its ARM token to: Azure's clouds, the simulator, ARM_ENDPOINTS_ALLOWED. */
+  allowedArmEndpoints: readonly AllowedArmEndpoint[];
 }
 
 /** Parses the environment; throws AppError("config") naming every bad variable. */
@@ -168,6 +187,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fingerprintKey: e.FINGERPRINT_KEY,
     logLevel: e.LOG_LEVEL ?? "info",
     apimPollIntervalMs: e.APIM_POLL_INTERVAL_MS,
+    allowedArmEndpoints: [
+      ...AZURE_CLOUD_ENDPOINTS,
+      ...(e.SANDBOX_ARM_ENDPOINT
+        ? [{ origin: new URL(e.SANDBOX_ARM_ENDPOINT).origin, cloud: "AzureCloud" as const }]
+        : []),
+      ...e.ARM_ENDPOINTS_ALLOWED,
+    ],
   };
 }
 

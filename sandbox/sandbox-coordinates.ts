@@ -32,6 +32,8 @@ export function sandboxAppEnvironment(c: SandboxCoordinates): Record<string, str
     AZURE_CLIENT_SECRET: c.webClient.clientSecret,
     AZURE_AUTHORITY_HOST: c.authorityHost,
     API_AUDIENCE: c.apiAudience,
+    // The one ARM endpoint beyond Azure's clouds that the app may send its ARM token to.
+    SANDBOX_ARM_ENDPOINT: c.armEndpoint,
     PORTCULLIS_SANDBOX: "1",
   };
 }

@@ -64,6 +64,9 @@ export async function startSandboxHost(
 }
 
 async function registerSandboxInstance(config: AppConfig, c: SandboxCoordinates): Promise<void> {
+  // The use cases below read the configuration (first use parses the environment): the
+  // simulator is an allowed ARM endpoint here as it is in the web server.
+  process.env.SANDBOX_ARM_ENDPOINT = c.armEndpoint;
   const { openDatabase } = await import("../lib/db/open-database");
   const { setDb } = await import("../lib/db");
   const { listInstances } = await import("../lib/instances/list-instances");

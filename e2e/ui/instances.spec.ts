@@ -38,3 +38,24 @@ test("registering an instance with bad coordinates names each field, and keeps w
   await expect(form.getByLabel("Name", { exact: true })).toHaveValue("prod-westeurope");
   await expect(form.getByLabel("Resource group")).toHaveValue("rg-llm");
 });
+
+test("registering an instance at an ARM endpoint that is not an Azure cloud's is refused, naming the field", async ({
+  page,
+}) => {
+  await signIn(page, "admin");
+  await page.goto("/instances");
+  const form = page.getByRole("form", { name: "Register an instance" });
+  await form.getByLabel("Name", { exact: true }).fill("token-sink");
+  await form.getByLabel("Subscription id").fill("11111111-1111-1111-1111-111111111111");
+  await form.getByLabel("Resource group").fill("rg-llm");
+  await form.getByLabel("APIM service name").fill("apim-sink");
+  await form.getByLabel("ARM endpoint").fill("https://arm.attacker.example");
+  await form.getByRole("button", { name: "Register instance" }).click();
+
+  await expect(form.getByRole("alert")).toBeFocused();
+  await expect(form.getByLabel("ARM endpoint")).toHaveAccessibleDescription(
+    /must be the ARM endpoint of an Azure cloud/,
+  );
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Sync APIs of token-sink" })).toHaveCount(0);
+});

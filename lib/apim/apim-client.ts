@@ -1,6 +1,7 @@
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { serviceUrl, type ApimInstance } from "./apim-instance";
+import { AZURE_CLOUDS } from "./arm-endpoints";
 import type { ArmCallOptions } from "./call/arm-call";
 import type { Expected } from "./expected-state";
 import type { ApimContext } from "./operations/apim-context";
@@ -42,7 +43,8 @@ export interface ApimClientOptions {
   random?: () => number;
 }
 
-export const defaultScope = "https://management.azure.com/.default";
+/** The public cloud's; apimClientForInstance passes the scope of the instance's own cloud. */
+export const defaultScope = AZURE_CLOUDS[0].scope;
 
 /**
  * The ARM client of one APIM instance: build it once per instance and share it (the pipeline,

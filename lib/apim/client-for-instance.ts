@@ -1,4 +1,5 @@
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import { allowedArmTarget } from "./allowed-arm-endpoint";
 import { createApimClient, type ApimClient, type ApimClientOptions } from "./apim-client";
 import { getEntraConfig } from "../auth/bearer-context";
 import { getConfig } from "../env";
@@ -9,18 +10,21 @@ import { getConfig } from "../env";
  * a managed identity or the AZURE_* app registration in Azure, and in sandbox mode the same
  * AZURE_* variables pointing at the sandbox identity provider — whose host MSAL must be told
  * to trust instead of asking login.microsoftonline.com (instance discovery).
+ * The token's scope is the one of the endpoint's cloud, and only allowed endpoints get one.
  */
 const holder = globalThis as typeof globalThis & {
-  __portcullisApim?: { credential: TokenCredential; clients: Map<string, ApimClient>; options: ApimClientOptions };
+  __portcullisApim?: { credential?: TokenCredential; clients: Map<string, ApimClient>; options: ApimClientOptions };
 };
 
 function state() {
-  holder.__portcullisApim ??= {
-    credential: new DefaultAzureCredential({ disableInstanceDiscovery: !getEntraConfig().isMicrosoftHost }),
-    clients: new Map(),
-    options: { pollIntervalMs: getConfig().apimPollIntervalMs },
-  };
+  holder.__portcullisApim ??= { clients: new Map(), options: { pollIntervalMs: getConfig().apimPollIntervalMs } };
   return holder.__portcullisApim;
+}
+
+function credential(): TokenCredential {
+  const s = state();
+  s.credential ??= new DefaultAzureCredential({ disableInstanceDiscovery: !getEntraConfig().isMicrosoftHost });
+  return s.credential;
 }
 
 export interface InstanceCoordinates {
@@ -31,8 +35,10 @@ export interface InstanceCoordinates {
   armEndpoint: string;
 }
 
+/** Throws AppError("conflict") when the instance's endpoint is not (or no longer) allowed. */
 export function apimClientForInstance(instance: InstanceCoordinates): ApimClient {
-  const { credential, clients, options } = state();
+  const { scope } = allowedArmTarget(instance.armEndpoint, "stored");
+  const { clients, options } = state();
   const key = `${instance.id}|${instance.armEndpoint}`;
   let client = clients.get(key);
   if (!client) {
@@ -43,16 +49,18 @@ export function apimClientForInstance(instance: InstanceCoordinates): ApimClient
         serviceName: instance.serviceName,
         armEndpoint: instance.armEndpoint,
       },
-      credential,
-      options,
+      credential(),
+      { ...options, scope },
     );
     clients.set(key, client);
   }
   return client;
 }
 
-/** Replaces the client options (tests and benchmarks: short retry waits, fast polls). */
-export function configureApimClients(options: ApimClientOptions): void {
-  state().options = options;
-  state().clients.clear();
+/** Replaces the client options (tests and benchmarks: short retry waits, fast polls) and, for unit tests, the credential. */
+export function configureApimClients(options: ApimClientOptions, testCredential?: TokenCredential): void {
+  const s = state();
+  s.options = options;
+  if (testCredential) s.credential = testCredential;
+  s.clients.clear();
 }

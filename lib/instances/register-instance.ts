@@ -1,3 +1,4 @@
+import { allowedArmTarget } from "../apim/allowed-arm-endpoint";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
@@ -13,6 +14,7 @@ import { instanceInputSchema, toInstanceView, type InstanceView } from "./schema
 export async function registerInstance(ctx: RequestContext, input: unknown): Promise<InstanceView> {
   await authorize(ctx, "config.write");
   const data = parseInput(instanceInputSchema, input, "instance");
+  allowedArmTarget(data.armEndpoint, "input");
   const db = getDb();
   const existing = await db.instance.findUnique({ where: { name: data.name } });
   if (existing) {

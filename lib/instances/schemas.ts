@@ -30,7 +30,9 @@ export const instanceInputSchema = z.strictObject({
     .url({ protocol: /^https$/, error: "must be an https:// URL" })
     .default("https://management.azure.com")
     .transform((v) => new URL(v).origin)
-    .describe("Azure Resource Manager endpoint; https://management.azure.com for the public cloud."),
+    .describe(
+      "Azure Resource Manager endpoint of the service's cloud: https://management.azure.com (public), https://management.usgovcloudapi.net (US Government) or https://management.chinacloudapi.cn (China); others only when the server allows them (ARM_ENDPOINTS_ALLOWED).",
+    ),
   tier: z
     .enum(["Consumption", "Developer", "Basic", "Standard", "Premium", "BasicV2", "StandardV2", "PremiumV2"])
     .default("Developer")

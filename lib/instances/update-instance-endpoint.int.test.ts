@@ -39,13 +39,18 @@ describe("registering and re-pointing instances", () => {
     expect(event?.after).toEqual({ armEndpoint: "https://management.usgovcloudapi.net" });
   });
 
-  it("refuses plain http endpoints and readers", async () => {
+  it("refuses plain http endpoints, endpoints that are not allowed, and readers", async () => {
     const instance = await registerInstance(admin, { ...coordinates, name: "guarded", serviceName: "apim-guarded" });
     const insecure = await updateInstanceEndpoint(admin, {
       instanceId: instance.id,
       armEndpoint: "http://arm.example.com",
     }).catch((e: unknown) => e);
     expect((insecure as AppError).fields[0]).toMatchObject({ path: "armEndpoint", message: "must be an https:// URL" });
+    const elsewhere = await updateInstanceEndpoint(admin, {
+      instanceId: instance.id,
+      armEndpoint: "https://arm.attacker.example",
+    }).catch((e: unknown) => e);
+    expect(elsewhere).toMatchObject({ code: "bad_request", fields: [{ path: "armEndpoint" }] });
     const denied = await updateInstanceEndpoint(contextFor("reader"), {
       instanceId: instance.id,
       armEndpoint: "https://x.example.com",

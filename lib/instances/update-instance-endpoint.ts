@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { allowedArmTarget } from "../apim/allowed-arm-endpoint";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
@@ -19,6 +20,7 @@ const inputSchema = z.strictObject({
 export async function updateInstanceEndpoint(ctx: RequestContext, input: unknown): Promise<InstanceView> {
   await authorize(ctx, "config.write");
   const { instanceId, armEndpoint } = parseInput(inputSchema, input, "instance");
+  allowedArmTarget(armEndpoint, "input");
   return getDb().$transaction(async (tx) => {
     const before = await findInstanceOrThrow(tx, instanceId);
     if (before.armEndpoint === armEndpoint) return toInstanceView(before);

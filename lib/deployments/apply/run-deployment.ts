@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { SYSTEM_ACTOR } from "../../audit/audit-input";
 import { getDb, type Prisma, type PrismaClient } from "../../db";
 import { AppError } from "../../errors";
+import type { ApimClient } from "../../apim/apim-client";
 import { apimClientForInstance } from "../../apim/client-for-instance";
 import { log } from "../../log";
 import { findDeploymentOrThrow, toDeploymentView } from "../deployment-view";
@@ -81,7 +82,14 @@ async function applySteps(
 ): Promise<Finish> {
   const operations = deployment.plan.operations as PlanOperation[];
   const desired = deployment.plan.desiredState as DesiredState;
-  const apim = apimClientForInstance(deployment.api.instance);
+  let apim: ApimClient;
+  try {
+    apim = apimClientForInstance(deployment.api.instance);
+  } catch (error) {
+    // The instance's ARM endpoint is no longer allowed (apimClientForInstance says why).
+    if (!(error instanceof AppError)) throw error;
+    return { status: "failed", error: { code: "check_failed", message: error.message, step: null }, result: null };
+  }
   const earlier = await earlierAttempts(db, deployment.planId, deployment.id);
   try {
     const changed = await changesSincePlan(

@@ -68,7 +68,7 @@ export function fakeArm(reply: (request: SentRequest, index: number) => FakeRepl
       ...options,
       retry: { baseDelayMs: 2, maxDelayMs: 8, maxRetryWaitMs: 1_000, ...options.retry },
     });
-  return { requests, client };
+  return { requests, client, httpClient };
 }
 
 /** An ARM error body as APIM sends it. */
