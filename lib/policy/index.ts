@@ -101,3 +101,9 @@ export type {
   NotConcluded,
 } from "./effective/findings/effective-access-finding";
 export { findEffectiveAccessFindings } from "./effective/findings/find-effective-access-findings";
+export type { BackendCall, BackendCredential } from "./effective/what-if/backend-call";
+export type { RefusalResponse } from "./effective/what-if/check-outcome";
+export type { Assumption, CheckStep } from "./effective/what-if/run-pipeline";
+export type { TokenCheckRequest, TokenCheckResult, WhatIfOutcome } from "./effective/what-if/check-token";
+export type { TokenInput } from "./effective/what-if/token-input";
+export { checkToken } from "./effective/what-if/check-token";

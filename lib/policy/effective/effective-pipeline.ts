@@ -242,3 +242,10 @@ export const SCOPE_NAMES: Record<PolicyScope, string> = {
   api: "API",
   operation: "operation",
 };
+
+const SCOPE_RANKS: Record<PolicyScope, number> = { global: 0, product: 1, api: 2, operation: 3 };
+
+/** Broad (0, global) to narrow (3, operation). */
+export function scopeRank(scope: PolicyScope): number {
+  return SCOPE_RANKS[scope];
+}

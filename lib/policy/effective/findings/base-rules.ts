@@ -9,6 +9,7 @@ import {
   SCOPE_NAMES,
   type EffectivePipeline,
   type PipelineStatement,
+  scopeRank,
   type ScopeReport,
 } from "../effective-pipeline";
 import { walkPipeline, walkStatements } from "../walk-pipeline";
@@ -61,7 +62,7 @@ export function missingInboundFindings(pipeline: EffectivePipeline): EffectiveAc
   return pipeline.scopes
     .filter((report) => report.missingSections.includes("inbound") && report.scope !== "global")
     .flatMap((report) => {
-      const broader = checks.filter((check) => rank(check.scope) < rank(report.scope));
+      const broader = checks.filter((check) => scopeRank(check.scope) < scopeRank(report.scope));
       if (broader.length === 0) return [];
       return [
         findingAt(
@@ -73,12 +74,6 @@ export function missingInboundFindings(pipeline: EffectivePipeline): EffectiveAc
         ),
       ];
     });
-}
-
-const RANK = { global: 0, product: 1, api: 2, operation: 3 } as const;
-
-export function rank(scope: keyof typeof RANK): number {
-  return RANK[scope];
 }
 
 function scopeName(pipeline: EffectivePipeline, scope: ScopeReport["scope"]): string {

@@ -3,10 +3,9 @@
  * backend selection, or another value of the credential header. The profile then no longer
  * decides how APIM authenticates to the model.
  */
-import { describeStatement, type PipelineStatement } from "../effective-pipeline";
+import { describeStatement, scopeRank, type PipelineStatement } from "../effective-pipeline";
 import { canRunBefore, conditionPhrase, REQUEST_SECTIONS, walkPipeline, type Visit } from "../walk-pipeline";
 import type { EffectivePipeline } from "../effective-pipeline";
-import { rank } from "./base-rules";
 import { findingAt, type EffectiveAccessFinding } from "./effective-access-finding";
 
 export function overrideFindings(pipeline: EffectivePipeline): EffectiveAccessFinding[] {
@@ -42,7 +41,7 @@ function backendOverrides(visits: readonly Visit[]): EffectiveAccessFinding[] {
  */
 function overridesSelection(managed: PipelineStatement, later: PipelineStatement): boolean {
   if (later.role !== "backend-target" || managed.role !== "backend-target") return false;
-  const inheritedBackendId = managed.backendId !== null && rank(later.scope) > rank(managed.scope);
+  const inheritedBackendId = managed.backendId !== null && scopeRank(later.scope) > scopeRank(managed.scope);
   return !(inheritedBackendId && later.backendId === null);
 }
 
