@@ -5,7 +5,7 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
 import { AppError } from "../errors";
 import { apimClientForInstance } from "../apim/client-for-instance";
-import { accessProfileSchema } from "../policy";
+import { storedProfile } from "../profiles/stored-profile";
 import { desiredBackendOf } from "./backend-fields";
 import { findLastApplied } from "./last-applied";
 import { computePlan } from "./plan/compute-plan";
@@ -36,7 +36,7 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
       `API '${api.apimName}' was no longer in APIM at the last sync; sync the instance if it is back.`,
     );
   const version = await versionToPlan(db, api.id, purpose);
-  const profile = accessProfileSchema.parse(version.profile);
+  const profile = storedProfile(version);
   const owned = await ownedBackends(db, api);
   const backendIds = new Set(
     [desiredBackendOf(profile)?.backendId, ...owned.map((backend) => backend.backendId)].filter(

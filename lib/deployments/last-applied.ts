@@ -1,5 +1,6 @@
 import type { Prisma } from "../db";
-import type { AppliedState } from "./schemas";
+import { parseStored } from "../db/parse-stored";
+import { appliedStateSchema, type AppliedState } from "./schemas";
 
 /** The last successful deployment of an API: what APIM held after it is the drift baseline. */
 export interface LastApplied {
@@ -44,6 +45,6 @@ function toLastApplied(row: Prisma.DeploymentGetPayload<{ select: typeof select 
     apiId: row.apiId,
     finishedAt: row.finishedAt,
     profileVersionId: row.plan.profileVersionId,
-    state: row.result as AppliedState,
+    state: parseStored(appliedStateSchema, row.result, { record: `deployment ${row.id}`, field: "result" }),
   };
 }

@@ -6,7 +6,8 @@ import { AppError } from "../errors";
 import { runDeployment } from "./apply/run-deployment";
 import { deploymentViewInclude, toDeploymentView } from "./deployment-view";
 import { findPlanOrThrow } from "./plan/plan-view";
-import type { DeploymentView, PlanDiff, PlanOperation } from "./schemas";
+import { storedDiff, storedOperations } from "./plan/stored-plan";
+import type { DeploymentView } from "./schemas";
 
 export interface StartedDeployment {
   /** The deployment, queued, with every step pending. */
@@ -27,7 +28,7 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
   await authorize(ctx, "config.write");
   const db = getDb();
   const plan = await findPlanOrThrow(db, input.planId);
-  const diff = plan.diff as PlanDiff;
+  const diff = storedDiff(plan);
   const errors = diff.lint.findings.filter((finding) => finding.severity === "error");
   if (errors.length > 0) {
     const listed = errors.map((finding) => `${finding.code} (line ${finding.line}): ${finding.message}`).join("; ");
@@ -39,7 +40,7 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
       },
     );
   }
-  const operations = plan.operations as PlanOperation[];
+  const operations = storedOperations(plan);
   const deployment = await db.$transaction(async (tx) => {
     const created = await tx.deployment.create({
       data: {

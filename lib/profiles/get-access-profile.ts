@@ -5,6 +5,7 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { profileEtag } from "./profile-etag";
+import { storedProfile } from "./stored-profile";
 
 export interface AccessProfileView {
   apiId: string;
@@ -41,7 +42,7 @@ export function toView(row: {
   return {
     apiId: row.apiId,
     version: row.version,
-    profile: row.profile as AccessProfile,
+    profile: storedProfile(row),
     adoptsHandWritten: row.adoptsHandWritten,
     etag: profileEtag(row.version),
     createdAt: row.createdAt.toISOString(),

@@ -78,7 +78,7 @@ export const createSecretBodySchema = z.union(
 
 export const rotateSecretBodySchema = z.strictObject({ value: secretValueSchema });
 
-const lastStatusSchema = z.object({
+export const lastStatusSchema = z.object({
   code: z.string().describe("Success, or the Key Vault error APIM met."),
   message: z.string().nullable(),
   timeStampUtc: z.string().nullable(),

@@ -1,7 +1,8 @@
 import type { NamedValue } from "../apim";
 import type { Secret } from "../db/generated/client";
+import { parseStored } from "../db/parse-stored";
 import { isVersionedIdentifier } from "./key-vault-identifier";
-import type { KeyVaultStatus, SecretView } from "./schemas";
+import { lastStatusSchema, type SecretView } from "./schemas";
 
 /**
  * A Portcullis-managed secret as shown, overlaid with what APIM holds now (`live`; null when
@@ -16,7 +17,10 @@ export function managedSecretView(row: Secret, live: NamedValue | null): SecretV
       : {
           secretIdentifier: row.keyVaultSecretId,
           identityClientId: row.keyVaultIdentity,
-          lastStatus: row.lastStatus as KeyVaultStatus | null,
+          lastStatus: parseStored(lastStatusSchema.nullable(), row.lastStatus, {
+            record: `secret ${row.id}`,
+            field: "lastStatus",
+          }),
         });
   return withWarnings({
     id: row.id,

@@ -1,5 +1,6 @@
 import type { Prisma } from "../../db";
-import type { StepError } from "../schemas";
+import { parseStored } from "../../db/parse-stored";
+import { stepErrorSchema } from "../schemas";
 
 /** What earlier deployments of the same plan did with one step. */
 export interface EarlierAttempt {
@@ -23,7 +24,11 @@ export async function earlierAttempts(
   for (const step of steps) {
     const attempt = attempts.get(step.seq) ?? { succeeded: null, mayHaveLanded: false };
     if (step.status === "succeeded") attempt.succeeded = { deploymentId: step.deploymentId, etagAfter: step.etagAfter };
-    else if ((step.error as StepError | null)?.mayHaveLanded) attempt.mayHaveLanded = true;
+    else {
+      const record = `step ${step.seq} of deployment ${step.deploymentId}`;
+      const error = parseStored(stepErrorSchema.nullable(), step.error, { record, field: "error" });
+      if (error?.mayHaveLanded) attempt.mayHaveLanded = true;
+    }
     attempts.set(step.seq, attempt);
   }
   return attempts;

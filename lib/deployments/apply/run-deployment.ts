@@ -6,7 +6,8 @@ import type { ApimClient } from "../../apim/apim-client";
 import { apimClientForInstance } from "../../apim/client-for-instance";
 import { log } from "../../log";
 import { findDeploymentOrThrow, toDeploymentView } from "../deployment-view";
-import type { DeploymentView, DesiredState, PlanOperation } from "../schemas";
+import { storedDesiredState, storedOperations } from "../plan/stored-plan";
+import type { DeploymentView, PlanOperation } from "../schemas";
 import { acquireApiLock, type ApiLease } from "./api-lock";
 import { appliedStateOf } from "./applied-state";
 import type { AuditContext } from "./audit-context";
@@ -80,8 +81,8 @@ async function applySteps(
   deployment: Deployment,
   lease: ApiLease,
 ): Promise<Finish> {
-  const operations = deployment.plan.operations as PlanOperation[];
-  const desired = deployment.plan.desiredState as DesiredState;
+  const operations = storedOperations(deployment.plan);
+  const desired = storedDesiredState(deployment.plan);
   let apim: ApimClient;
   try {
     apim = apimClientForInstance(deployment.api.instance);

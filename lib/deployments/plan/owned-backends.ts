@@ -1,5 +1,6 @@
 import type { Prisma } from "../../db";
-import { profileReferences, type AccessProfile } from "../../policy";
+import { profileReferences } from "../../policy";
+import { storedProfile } from "../../profiles/stored-profile";
 import type { OwnedBackend } from "./compute-plan";
 
 /**
@@ -26,12 +27,14 @@ export async function ownedBackends(
     where: { api: { instanceId: api.instanceId, id: { not: api.id } } },
     orderBy: [{ apiId: "asc" }, { version: "desc" }],
     distinct: ["apiId"],
-    select: { profile: true, api: { select: { apimName: true } } },
+    select: { apiId: true, version: true, profile: true, api: { select: { apimName: true } } },
   });
+  const profiles = others.map((other) => ({
+    apimName: other.api.apimName,
+    backendIds: profileReferences(storedProfile(other)).backendIds,
+  }));
   return [...owned].map((backendId) => ({
     backendId,
-    usedBy: others
-      .filter((other) => profileReferences(other.profile as AccessProfile).backendIds.includes(backendId))
-      .map((other) => other.api.apimName),
+    usedBy: profiles.filter((other) => other.backendIds.includes(backendId)).map((other) => other.apimName),
   }));
 }

@@ -1,7 +1,9 @@
 import type { Prisma } from "../../db";
+import { parseStored } from "../../db/parse-stored";
 import { AppError } from "../../errors";
 import { isUuid } from "../../apis/find-api";
-import type { PlanDiff, PlanOperation, PlanView } from "../schemas";
+import { planSchema, type PlanView } from "../schemas";
+import { storedDiff, storedOperations } from "./stored-plan";
 
 export const planViewInclude = {
   profileVersion: { select: { version: true } },
@@ -17,12 +19,12 @@ export async function findPlanOrThrow(db: Prisma.TransactionClient, planId: stri
 }
 
 export function toPlanView(row: PlanRow): PlanView {
-  const operations = row.operations as PlanOperation[];
-  const diff = row.diff as PlanDiff;
+  const operations = storedOperations(row);
+  const diff = storedDiff(row);
   return {
     id: row.id,
     apiId: row.apiId,
-    purpose: row.purpose as PlanView["purpose"],
+    purpose: parseStored(planSchema.shape.purpose, row.purpose, { record: `plan ${row.id}`, field: "purpose" }),
     profileVersion: row.profileVersion?.version ?? 0,
     empty: operations.length === 0,
     blocked: diff.lint.blocking,
