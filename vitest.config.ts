@@ -15,6 +15,9 @@ export default defineConfig({
           include: ["{lib,sandbox,cli,scripts,app,components,test}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          // A timeout says a test hung, not that it was slow: property tests and ESLint runs take
+          // seconds on a loaded 2-core machine, and a timing goal belongs in bench/, never here.
+          testTimeout: 30_000,
           // Unit tests run first when both projects run in one command.
           sequence: { groupOrder: 0 },
         },
