@@ -27,7 +27,7 @@ const TEST_CODE = [
 /** Packages lib/policy may use: pure computation, no I/O. A new one joins only if it is pure. */
 const PURE_POLICY_PACKAGES = ["zod", "saxes", "canonicalize"];
 /** Files outside lib/policy that it may import; they are held to the same purity. */
-const PURE_HELPERS = ["lib/validation.ts", "lib/errors.ts"];
+const PURE_HELPERS = ["lib/validation.ts", "lib/unsafe-text.ts", "lib/errors.ts"];
 
 const zone = (from, message, except) => ({ target: ".", from, message, ...(except ? { except } : {}) });
 
@@ -154,6 +154,21 @@ const config = [
     },
   },
   ...layering,
+  {
+    name: "portcullis/entry-points-validate-input",
+    files: ["app/**", "components/**"],
+    rules: {
+      // parseInput/validateInput (lib/validation.ts) also refuse the characters no text input may hold.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name=/^(safe)?[pP]arse(Async)?$/]:not([callee.object.name='JSON'])",
+          message:
+            "Entry points parse input with parseInput or validateInput from lib/validation.ts, not with zod directly.",
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

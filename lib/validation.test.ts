@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "./errors";
-import { formatPath, parseInput } from "./validation";
+import { allowLineBreaks, formatPath, parseInput, validateInput } from "./validation";
 
 describe("input validation errors", () => {
   const schema = z.object({
@@ -39,5 +39,99 @@ describe("input validation errors", () => {
   it("formats nested paths and prefixes", () => {
     expect(formatPath(["profile", "callerAuth", "audiences", 0])).toBe("profile.callerAuth.audiences[0]");
     expect(formatPath([])).toBe("(input)");
+  });
+});
+
+describe("text that no input may hold", () => {
+  const refusal = (schema: z.ZodType, value: unknown, prefix = "") => {
+    try {
+      parseInput(schema, value, "input", prefix);
+    } catch (error) {
+      return (error as AppError).fields;
+    }
+    return [];
+  };
+  const CONTROL = /must not contain control characters, unpaired surrogates or bidirectional controls/;
+  const LINE_BREAK = /must not contain tabs or line breaks/;
+  const profile = z.object({
+    name: z.string().max(100),
+    tags: z.array(z.string()).optional(),
+    auth: z.discriminatedUnion("mode", [
+      z.object({ mode: z.literal("key"), header: z.string() }),
+      z.object({ mode: z.literal("none") }),
+    ]),
+  });
+
+  it.each([
+    ["NUL", "a\u0000b"],
+    ["BEL", "a\u0007"],
+    ["DEL", "\u007f"],
+    ["a C1 control", "a\u0085"],
+    ["a lone high surrogate", "a\ud800"],
+    ["a lone low surrogate", "\udc00b"],
+    ["a right-to-left override", "admin\u202etxt.exe"],
+    ["a first-strong isolate", "\u2068x"],
+  ])("refuses %s anywhere, naming the field, without echoing the value", (_what, text) => {
+    const fields = refusal(profile, { name: "ok", tags: ["x", text], auth: { mode: "key", header: text } });
+    expect(fields.map((f) => f.path)).toEqual(["tags[1]", "auth.header"]);
+    for (const field of fields) {
+      expect(field.message).toMatch(CONTROL);
+      expect(field.message).not.toContain(text);
+    }
+  });
+
+  it("names query fields with their prefix, and object keys by the object holding them", () => {
+    expect(refusal(z.object({ search: z.string() }), { search: "\u0000" }, "query")).toEqual([
+      { path: "query.search", message: expect.stringMatching(CONTROL) },
+    ]);
+    expect(refusal(z.record(z.string(), z.string()), { "a\u0000": "x" })).toEqual([
+      { path: "(input)", message: expect.stringMatching(/has a key that must not contain control characters/) },
+    ]);
+  });
+
+  it("keeps paired surrogates (emoji) and ordinary text, including right-to-left scripts", () => {
+    expect(parseInput(profile, { name: "😀 שלום مرحبا", auth: { mode: "none" } })).toMatchObject({
+      name: "😀 שלום مرحبا",
+    });
+  });
+
+  it("refuses tabs and line breaks unless the field allows them", () => {
+    for (const text of ["a\tb", "a\nb", "a\r\nb"]) {
+      expect(refusal(profile, { name: text, auth: { mode: "none" } })).toEqual([
+        { path: "name", message: expect.stringMatching(LINE_BREAK) },
+      ]);
+    }
+    const notes = allowLineBreaks(z.string().max(1000)).describe("Free text.");
+    const withNotes = z.union([
+      z.object({ kind: z.literal("a"), notes: notes.optional() }),
+      z.object({ kind: z.literal("b"), other: z.string() }),
+    ]);
+    expect(parseInput(withNotes, { kind: "a", notes: "line 1\r\n\tline 2" })).toEqual({
+      kind: "a",
+      notes: "line 1\r\n\tline 2",
+    });
+    expect(refusal(withNotes, { kind: "b", other: "x\ny" })).toEqual([
+      { path: "other", message: expect.stringMatching(LINE_BREAK) },
+    ]);
+    // Allowing line breaks allows nothing else.
+    expect(refusal(withNotes, { kind: "a", notes: "x\u0000" }).map((f) => f.path)).toEqual(["notes"]);
+  });
+
+  it("reports the schema's own problems with the text problems, once per field", () => {
+    expect(refusal(profile, { name: "a\u0000", auth: { mode: "key" } })).toEqual([
+      { path: "name", message: expect.stringMatching(CONTROL) },
+      { path: "auth.header", message: expect.any(String) },
+    ]);
+  });
+
+  it("answers without throwing for pages that show problems beside the form", () => {
+    expect(validateInput(profile, { name: "x\u202e", auth: { mode: "none" } })).toEqual({
+      success: false,
+      fields: [{ path: "name", message: expect.stringMatching(CONTROL) }],
+    });
+    expect(validateInput(profile, { name: "x", auth: { mode: "none" } })).toEqual({
+      success: true,
+      data: { name: "x", auth: { mode: "none" } },
+    });
   });
 });

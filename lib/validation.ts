@@ -1,5 +1,8 @@
 import type { z } from "zod";
 import { AppError, type FieldIssue } from "./errors";
+import { unsafeTextIssues, withTextIssuesFirst } from "./unsafe-text";
+
+export { allowLineBreaks } from "./unsafe-text";
 
 /**
  * zod issues as field problems a person can act on: the JSON path as written
@@ -21,11 +24,33 @@ export function formatPath(path: readonly PropertyKey[], rootLabel = "(input)"):
   return text === "" ? rootLabel : text;
 }
 
+/**
+ * Validates entry-point input: the schema, and (unsafe-text.ts) the characters no text input may
+ * hold, whatever the schema. Every REST operation, server action and page filter comes through
+ * here or parseInput.
+ */
+export function validateInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  prefix = "",
+): { success: true; data: z.output<S> } | { success: false; fields: FieldIssue[] } {
+  const text = unsafeTextIssues(schema, value).map((issue) => ({
+    path: formatPath([...(prefix ? [prefix] : []), ...issue.path]),
+    message: issue.message,
+  }));
+  const result = schema.safeParse(value);
+  if (result.success && text.length === 0) return { success: true, data: result.data };
+  return {
+    success: false,
+    fields: withTextIssuesFirst(text, result.success ? [] : formatZodIssues(result.error, prefix)),
+  };
+}
+
 /** Parses entry-point input; throws AppError("bad_request") naming every bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = "input", prefix = ""): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = validateInput(schema, value, prefix);
   if (result.success) return result.data;
-  const fields = formatZodIssues(result.error, prefix);
+  const { fields } = result;
   const summary = fields
     .slice(0, 3)
     .map((f) => `${f.path} ${f.message}`)

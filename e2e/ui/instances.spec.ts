@@ -59,3 +59,21 @@ test("registering an instance at an ARM endpoint that is not an Azure cloud's is
   await page.reload();
   await expect(page.getByRole("button", { name: "Sync APIs of token-sink" })).toHaveCount(0);
 });
+
+test("a name with characters no text may hold is refused, naming the field, not answered with a database error", async ({
+  page,
+}) => {
+  await signIn(page, "admin");
+  await page.goto("/instances");
+  const form = page.getByRole("form", { name: "Register an instance" });
+  await form.getByLabel("Name", { exact: true }).fill("prod\u0000weu");
+  await form.getByLabel("Subscription id").fill("11111111-1111-1111-1111-111111111111");
+  await form.getByLabel("Resource group").fill("rg-llm");
+  await form.getByLabel("APIM service name").fill("apim-nul");
+  await form.getByRole("button", { name: "Register instance" }).click();
+
+  await expect(form.getByRole("alert")).toBeFocused();
+  await expect(form.getByLabel("Name", { exact: true })).toHaveAccessibleDescription(
+    /must not contain control characters/,
+  );
+});

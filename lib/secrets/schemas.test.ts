@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createSecretBodySchema, secretNameSchema, secretValueSchema } from "./schemas";
+import { validateInput } from "../validation";
+import { createSecretBodySchema, rotateSecretBodySchema, secretNameSchema, secretValueSchema } from "./schemas";
 
 const issues = (result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }) =>
   result.error?.issues.map((issue) => [issue.path.join("."), issue.message]) ?? [];
@@ -17,6 +18,19 @@ describe("secret input rules", () => {
     expect(issues(secretValueSchema.safeParse(""))).toEqual([["", "must not be empty"]]);
     expect(issues(secretValueSchema.safeParse(" \t\u00a0\n"))).toEqual([["", "must not consist only of whitespace"]]);
     expect(secretValueSchema.safeParse(" padded ").success).toBe(true);
+  });
+
+  it("takes values over several lines (a PEM certificate), but no control characters, as every input", () => {
+    const pem = "-----BEGIN CERTIFICATE-----\r\nMIIB\tx\n-----END CERTIFICATE-----";
+    expect(validateInput(createSecretBodySchema, { name: "cert", value: pem })).toMatchObject({ success: true });
+    expect(validateInput(rotateSecretBodySchema, { value: "sk-\u0000" })).toMatchObject({
+      success: false,
+      fields: [{ path: "value" }],
+    });
+    expect(validateInput(createSecretBodySchema, { name: "a\nb", value: "v" })).toMatchObject({
+      success: false,
+      fields: [{ path: "name" }],
+    });
   });
 
   it("accepts APIM display names only", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pageOf } from "../rest/pagination";
+import { allowLineBreaks } from "../validation";
 import { isKeyVaultSecretUrl } from "./key-vault-identifier";
 
 /*
@@ -24,13 +25,14 @@ const TOO_LONG = "must be at most 4096 characters (UTF-16 code units, as APIM co
  * refinement catches what it lets through. (No `abort`: it would hide the field's message
  * behind the body union's generic one.)
  */
-export const secretValueSchema = z
-  .string({ error: "must be a string" })
+export const secretValueSchema = allowLineBreaks(z.string({ error: "must be a string" }))
   .min(1, "must not be empty")
   .max(4096, TOO_LONG)
   .refine((value) => value.length <= 4096 || [...value].length > 4096, TOO_LONG)
   .refine((value) => value === "" || value.trim() !== "", "must not consist only of whitespace")
-  .describe("The secret value. Write-only: sent to APIM, never stored or returned.");
+  .describe(
+    "The secret value (line breaks and tabs allowed, e.g. a PEM certificate). Write-only: sent to APIM, never stored or returned.",
+  );
 
 export const keyVaultReferenceSchema = z.strictObject({
   secretIdentifier: z

@@ -8,7 +8,7 @@ import { listApis } from "@/lib/apis/list-apis";
 import { apiListQuerySchema } from "@/lib/apis/schemas";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listInstances } from "@/lib/instances/list-instances";
-import { formatZodIssues } from "@/lib/validation";
+import { validateInput } from "@/lib/validation";
 import { orStalePage } from "../lookup";
 
 export const metadata: Metadata = { title: "APIs" };
@@ -20,12 +20,12 @@ export default async function ApisPage({ searchParams }: { searchParams: SearchP
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
   );
-  const parsed = apiListQuerySchema.safeParse(raw);
+  const parsed = validateInput(apiListQuerySchema, raw);
   const [instances, page] = await Promise.all([
     listInstances(ctx, { limit: 200 }),
     parsed.success ? orStalePage(listApis(ctx, parsed.data)) : { items: [], nextCursor: null },
   ]);
-  const errors = parsed.success ? [] : formatZodIssues(parsed.error);
+  const errors = parsed.success ? [] : parsed.fields;
   const filtered = Boolean(raw.search || raw.instanceId);
   const filterQuery = new URLSearchParams(
     Object.entries(raw).filter(([key]) => key === "search" || key === "instanceId"),

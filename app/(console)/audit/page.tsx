@@ -8,7 +8,7 @@ import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { auditFilterSchema } from "@/lib/audit/schemas";
 import { verifyAuditHistory } from "@/lib/audit/verify-audit-history";
 import { guardPage } from "@/lib/auth/console-guard";
-import { formatZodIssues } from "@/lib/validation";
+import { validateInput } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Audit history" };
 
@@ -27,8 +27,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
   );
-  const parsed = auditFilterSchema.safeParse(raw);
-  const errors = parsed.success ? [] : formatZodIssues(parsed.error);
+  const parsed = validateInput(auditFilterSchema, raw);
+  const errors = parsed.success ? [] : parsed.fields;
   const page = parsed.success ? await listAuditEvents(ctx, parsed.data) : { items: [], nextCursor: null };
   const verification = raw.verify === "1" ? await verifyAuditHistory(ctx) : null;
   const filterQuery = new URLSearchParams(Object.entries(raw).filter(([k]) => FILTERS.some((f) => f.name === k)));

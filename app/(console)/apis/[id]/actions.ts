@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { FormState } from "@/components/forms/form-state";
 import { guardAction } from "@/lib/auth/console-guard";
 import { saveAccessProfile } from "@/lib/profiles/save-access-profile";
-import { parseInput } from "@/lib/validation";
+import { allowLineBreaks, parseInput } from "@/lib/validation";
 import { actionError } from "../../action-error";
 import { formFields } from "../../form-fields";
 
@@ -13,7 +13,8 @@ const saveInputSchema = z.object({
   apiId: z.guid("must be an API id"),
   ifMatch: z.string().optional(),
   adopt: z.enum(["true", "false"]).optional(),
-  profile: z.string().transform((text, ctx) => {
+  // JSON text: its layout may span lines; saveAccessProfile checks the strings inside.
+  profile: allowLineBreaks(z.string()).transform((text, ctx) => {
     try {
       return JSON.parse(text) as unknown;
     } catch {
