@@ -1,27 +1,17 @@
 /** Spawns the real `bin/portcullis.mjs` the way `npx portcullis` runs it. */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sampleProfiles } from "../lib/policy/__fixtures__/sample-profiles";
 import { renderBackendEntity } from "../lib/policy";
+import { fileWriter, spawnCli as run } from "./__fixtures__/cli-runner";
 
-const bin = fileURLToPath(new URL("../bin/portcullis.mjs", import.meta.url));
 const fixtures = fileURLToPath(new URL("../lib/policy/__fixtures__/reference-policies/", import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), "portcullis-cli-"));
+const file = fileWriter("portcullis-cli-");
 
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: tmpdir() });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function file(name: string, content: string): string {
-  const path = join(folder, name);
-  writeFileSync(path, content);
-  return path;
-}
+// Each spawn starts Node and tsx (~1.5 s, more when the two cores are busy); some tests spawn four.
+vi.setConfig({ testTimeout: 30_000 });
 
 const profile = sampleProfiles["managed-identity-policy--entra"];
 const profileFile = file("profile.json", JSON.stringify(profile));
@@ -58,7 +48,7 @@ describe("portcullis policy render", () => {
   it.each([
     [["policy", "render"], "--profile FILE is required"],
     [["policy", "render", "--profile", profileFile, "--adopt"], "--adopt needs --into POLICY.xml"],
-    [["policy", "render", "--profile", join(folder, "missing.json")], "cannot read profile"],
+    [["policy", "render", "--profile", join(dirname(profileFile), "missing.json")], "cannot read profile"],
     [["policy", "render", "--profile", file("bad.json", "{")], "is not JSON"],
     [
       [

@@ -1,9 +1,12 @@
 /**
- * The portcullis command line: `portcullis policy render|parse|lint`. Exit codes: 0 success,
- * 1 lint found errors, 2 bad input (unreadable file, invalid profile, not XML, bad arguments)
- * with one line on stderr naming the problem.
+ * The portcullis command line: `portcullis policy render|parse|lint|effective|check-token`.
+ * Exit codes: 0 success, 1 lint found errors, a blocking effective-access finding or a token that
+ * is not allowed, 2 bad input (unreadable file, invalid profile, not XML, bad arguments, a
+ * malformed token) with one line on stderr naming the problem.
  */
 import { InputError, processIo, type CliIo } from "./cli-io";
+import { checkTokenCommand, checkTokenUsage } from "./policy-check-token";
+import { effectiveCommand, effectiveUsage } from "./policy-effective";
 import { lintCommand, lintUsage } from "./policy-lint";
 import { parseCommand, parseUsage } from "./policy-parse";
 import { renderCommand, renderUsage } from "./policy-render";
@@ -11,22 +14,26 @@ import { renderCommand, renderUsage } from "./policy-render";
 const usage = `Usage: portcullis policy <command> [options]
 
 Commands:
-  policy render   write the policy for an access profile, or merge it into an existing policy
-  policy parse    read the access profile a policy holds
-  policy lint     check a policy for unsafe or invalid access settings
+  policy render        write the policy for an access profile, or merge it into an existing policy
+  policy parse         read the access profile a policy holds
+  policy lint          check a policy for unsafe or invalid access settings
+  policy effective     the statements one call runs across all policy scopes, and what undoes a profile
+  policy check-token   what the policies would decide for a token (its signature is not checked)
 
 Run 'portcullis policy <command> --help' for a command's options.
 `;
 
 const policyUsage = usage.replace(
   "Usage: portcullis policy <command> [options]",
-  "Usage: portcullis policy render|parse|lint [options]",
+  "Usage: portcullis policy render|parse|lint|effective|check-token [options]",
 );
 
 const commands: Record<string, { usage: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
   render: { usage: renderUsage, run: renderCommand },
   parse: { usage: parseUsage, run: parseCommand },
   lint: { usage: lintUsage, run: lintCommand },
+  effective: { usage: effectiveUsage, run: effectiveCommand },
+  "check-token": { usage: checkTokenUsage, run: checkTokenCommand },
 };
 
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {

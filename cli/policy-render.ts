@@ -1,6 +1,7 @@
-import { mergePolicy, renderPolicy, validateAccessProfile } from "../lib/policy";
-import { formatOption, InputError, positioned, readInputFile, readJsonFile, type CliIo } from "./cli-io";
+import { mergePolicy, renderPolicy } from "../lib/policy";
+import { formatOption, InputError, positioned, readInputFile, type CliIo } from "./cli-io";
 import { parseCommandArgs } from "./parse-command-args";
+import { readProfileFile } from "./profile-file";
 
 export const renderUsage = `Usage: portcullis policy render --profile FILE [--into POLICY.xml [--adopt]] [--format xml|rawxml]
 
@@ -22,20 +23,15 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
     0,
   );
   if (values.profile === undefined) throw new InputError("--profile FILE is required");
-  const validation = validateAccessProfile(await readJsonFile(io, values.profile, "profile"));
-  if (!validation.ok) {
-    throw new InputError(
-      `invalid profile ${values.profile}: ${validation.issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`,
-    );
-  }
+  const profile = await readProfileFile(io, values.profile);
   if (values.into === undefined) {
     if (values.adopt === true)
       throw new InputError("--adopt needs --into POLICY.xml: it takes over statements of an existing policy");
-    io.stdout(renderPolicy(validation.profile));
+    io.stdout(renderPolicy(profile));
     return 0;
   }
   const existing = await readInputFile(io, values.into, "policy");
-  const merged = mergePolicy(existing, validation.profile, {
+  const merged = mergePolicy(existing, profile, {
     format: formatOption(values.format),
     adopt: values.adopt === true,
   });

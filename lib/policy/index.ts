@@ -93,6 +93,7 @@ export type {
   StatementRole,
   TokenSource,
 } from "./effective/effective-pipeline";
+export { POLICY_SECTIONS } from "./effective/effective-pipeline";
 export { composeEffectivePipeline } from "./effective/compose-pipeline";
 export type {
   EffectiveAccessAnalysis,
