@@ -16,9 +16,14 @@ describe("discovering an instance's APIs", () => {
   it("finds every API across pages, lists them by name and audits the sync", async () => {
     const result = await syncInstance(admin, { instanceId: sandbox.instance.id });
 
-    expect(result).toMatchObject({ added: 3, updated: 0, gone: 0, total: 3 });
+    expect(result).toMatchObject({ added: 4, updated: 0, gone: 0, total: 4 });
     const page = await listApis(reader, {});
-    expect(page.items.map((api) => api.apimName)).toEqual(["azure-openai", "chat-token-limited", "foundry-models"]);
+    expect(page.items.map((api) => api.apimName)).toEqual([
+      "azure-openai",
+      "azure-openai-eu",
+      "chat-token-limited",
+      "foundry-models",
+    ]);
     expect(page.items[0]).toMatchObject({
       instanceName: "sandbox",
       displayName: "Azure OpenAI",
@@ -38,14 +43,14 @@ describe("discovering an instance's APIs", () => {
     expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({
       added: 3,
       gone: 0,
-      total: 6,
+      total: 7,
     });
 
     await sandbox.controls.reset();
     expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({
       added: 0,
       gone: 3,
-      total: 3,
+      total: 4,
     });
     const extra = (await listApis(reader, { search: "extra" })).items;
     expect(extra).toHaveLength(3);
@@ -57,9 +62,9 @@ describe("discovering an instance's APIs", () => {
     const first = await listApis(reader, { limit: 4 });
     const second = await listApis(reader, { limit: 4, cursor: first.nextCursor! });
     expect(first.items).toHaveLength(4);
-    expect(second.items).toHaveLength(2);
+    expect(second.items).toHaveLength(3);
     expect(second.nextCursor).toBeNull();
-    expect(new Set([...first.items, ...second.items].map((a) => a.id)).size).toBe(6);
+    expect(new Set([...first.items, ...second.items].map((a) => a.id)).size).toBe(7);
   });
 
   it("is a change: readers may not sync", async () => {

@@ -1,6 +1,7 @@
 /**
  * The local APIM simulator: an HTTPS server that speaks the ARM REST API of Azure API
- * Management (named values, backends, APIs, API policies) for sandbox mode and tests.
+ * Management (named values, backends, APIs, products, operations, the policies of every scope,
+ * the service with its identities) for sandbox mode and tests.
  * See README.md in this folder.
  */
 export { DEFAULT_LRO, DEFAULT_SERVICE, startApimSimulator } from "./start-apim-simulator";

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ServiceManagedIdentity } from "./resources/arm-exchange";
 import { readSpecExample, type SpecExample } from "./test-support/fixtures";
 import { rehome } from "./test-support/recordings";
 import { startTestSimulator, type TestSimulator } from "./test-support/test-simulator";
@@ -180,6 +181,135 @@ describe("spec examples: APIs and API policies", () => {
       expect(listed.json).not.toHaveProperty("nextLink");
     } finally {
       await empty.close();
+    }
+  });
+});
+
+describe("spec examples: the other policy scopes, products and operations (2024-05-01)", () => {
+  /** The example's policy document, PUT at `path` and read back: byte for byte the same. */
+  async function storesAndReturns(file: string, path: string): Promise<void> {
+    const expected = expectedBody(readSpecExample(`2024-05-01/${file}`), "200");
+    const value = (expected.properties as { value: string }).value;
+    expect((await sim.request("PUT", path, { body: { properties: { format: "xml", value } } })).status).toBe(201);
+    const got = await sim.request("GET", path);
+    expect(got.status).toBe(200);
+    expect(got.json).toMatchObject(expected);
+  }
+
+  it("ApiManagementGetPolicy.json: the global policy, with its leading comment, comes back byte for byte", async () => {
+    await storesAndReturns("ApiManagementGetPolicy.json", "/policies/policy");
+  });
+
+  it("ApiManagementGetProductPolicy.json: a product's policy comes back byte for byte", async () => {
+    const { productId } = readSpecExample("2024-05-01/ApiManagementGetProductPolicy.json").parameters as {
+      productId: string;
+    };
+    expect(
+      (await sim.request("PUT", `/products/${productId}`, { body: { properties: { displayName: "Example" } } })).status,
+    ).toBe(201);
+    await storesAndReturns("ApiManagementGetProductPolicy.json", `/products/${productId}/policies/policy`);
+  });
+
+  it("ApiManagementGetApiOperationPolicy.json: an operation's policy, with a comment inside set-header, comes back byte for byte", async () => {
+    const { apiId, operationId } = readSpecExample("2024-05-01/ApiManagementGetApiOperationPolicy.json").parameters as {
+      apiId: string;
+      operationId: string;
+    };
+    await putApi(apiId, { displayName: "Operation policy example", path: "operation-policy-example" });
+    const operation = { displayName: "Sample", method: "GET", urlTemplate: "/sample" };
+    expect(
+      (await sim.request("PUT", `/apis/${apiId}/operations/${operationId}`, { body: { properties: operation } }))
+        .status,
+    ).toBe(201);
+    await storesAndReturns(
+      "ApiManagementGetApiOperationPolicy.json",
+      `/apis/${apiId}/operations/${operationId}/policies/policy`,
+    );
+  });
+
+  it('ApiManagementListProducts.json: the products with APIM\'s fields (no nextLink on the last page, where the example has "")', async () => {
+    const { value, count } = expectedBody(readSpecExample("2024-05-01/ApiManagementListProducts.json"), "200") as {
+      value: { name: string; properties: Record<string, unknown> }[];
+      count: number;
+    };
+    const empty = await startTestSimulator({ seed: false });
+    try {
+      for (const product of value) {
+        const put = await empty.request("PUT", `/products/${product.name}`, {
+          body: { properties: product.properties },
+        });
+        expect(put.status).toBe(201);
+      }
+      const listed = await empty.request("GET", "/products");
+      expect(listed.json).toMatchObject({ value: rehome(value, empty.base) as object[], count });
+      expect(listed.json).not.toHaveProperty("nextLink");
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it("ApiManagementListApiProducts.json: the products holding an API, typed as the API's products", async () => {
+    const example = readSpecExample("2024-05-01/ApiManagementListApiProducts.json");
+    const apiId = example.parameters.apiId as string;
+    const { value, count } = expectedBody(example, "200") as {
+      value: { name: string; properties: Record<string, unknown> }[];
+      count: number;
+    };
+    await putApi(apiId, { displayName: "Products example", path: "products-example" });
+    for (const product of value) {
+      await sim.request("PUT", `/products/${product.name}`, { body: { properties: product.properties } });
+      expect((await sim.request("PUT", `/products/${product.name}/apis/${apiId}`)).status).toBe(201);
+    }
+    const listed = await sim.request("GET", `/apis/${apiId}/products`);
+    expect(listed.json).toMatchObject({ value, count });
+  });
+
+  it("ApiManagementListApiOperations.json: the operations of an API with method and URL template", async () => {
+    const example = readSpecExample("2024-05-01/ApiManagementListApiOperations.json");
+    const apiId = example.parameters.apiId as string;
+    const { value, count } = expectedBody(example, "200") as {
+      value: { name: string; properties: Record<string, unknown> }[];
+      count: number;
+    };
+    await putApi(apiId, { displayName: "Operations example", path: "operations-example" });
+    for (const operation of value) {
+      const put = await sim.request("PUT", `/apis/${apiId}/operations/${operation.name}`, {
+        body: { properties: operation.properties },
+      });
+      expect(put.status).toBe(201);
+    }
+    const listed = await sim.request("GET", `/apis/${apiId}/operations`);
+    expect(listed.json).toMatchObject({ value, count });
+  });
+
+  it("ApiManagementServiceGetService.excerpt.json: the service's gateway URL and managed identities", async () => {
+    const expected = expectedBody(readSpecExample("2024-05-01/ApiManagementServiceGetService.excerpt.json"), "200") as {
+      properties: { gatewayUrl: string };
+      identity: ServiceManagedIdentity;
+    };
+    const service = await startTestSimulator({
+      seed: false,
+      gatewayUrl: expected.properties.gatewayUrl,
+      identity: expected.identity,
+    });
+    try {
+      const got = await service.request("GET", "");
+      expect(got.status).toBe(200);
+      expect(got.json).toMatchObject({
+        type: "Microsoft.ApiManagement/service",
+        properties: {
+          provisioningState: "Succeeded",
+          targetProvisioningState: "",
+          gatewayUrl: expected.properties.gatewayUrl,
+          virtualNetworkType: "None",
+          disableGateway: false,
+          publicNetworkAccess: "Enabled",
+          platformVersion: "stv2",
+        },
+        identity: expected.identity,
+      });
+    } finally {
+      await service.close();
     }
   });
 });

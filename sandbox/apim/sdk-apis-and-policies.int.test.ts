@@ -20,14 +20,20 @@ const simplePolicy = `<policies>
 </policies>`;
 
 describe("APIs through the SDK", () => {
-  it("discovers every API across pages (250 seeded for the benchmark + 3), following nextLink", async () => {
+  it("discovers every API across pages (250 seeded for the benchmark + 4), following nextLink", async () => {
     const seeded = await sim.request("POST", "/_sandbox/seed", { body: { apis: 250, prefix: "paged" } });
     expect((seeded.json as { apis: string[] }).apis).toHaveLength(250);
     const before = await sim.lastSeq();
     const names = [];
     for await (const api of sim.client().api.listByService(sim.rg, sim.svc)) names.push(api.name);
-    expect(names).toHaveLength(253);
-    expect(names.slice(0, 4)).toEqual(["azure-openai", "foundry-models", "chat-token-limited", "paged-1"]);
+    expect(names).toHaveLength(254);
+    expect(names.slice(0, 5)).toEqual([
+      "azure-openai",
+      "foundry-models",
+      "chat-token-limited",
+      "azure-openai-eu",
+      "paged-1",
+    ]);
     expect((await sim.requestLog(before)).map((r) => new URL(r.url, "https://x").searchParams.get("$skip"))).toEqual([
       null,
       "100",

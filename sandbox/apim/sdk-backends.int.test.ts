@@ -94,7 +94,7 @@ describe("backends through the SDK", () => {
     expect(longId.json).toMatchObject({ error: { details: [{ target: "name" }] } });
   });
 
-  it("deletes with If-Match, 204 when gone, and refuses a backend a policy uses", async () => {
+  it("deletes with If-Match, 204 when gone, and refuses a backend a policy at any scope uses", async () => {
     const client = sim.client();
     const { eTag } = await client.backend.get(sim.rg, sim.svc, "sdk-backend");
     await client.backend.delete(sim.rg, sim.svc, "sdk-backend", eTag as string);
@@ -104,7 +104,10 @@ describe("backends through the SDK", () => {
     const used = await restErrorOf(() => client.backend.delete(sim.rg, sim.svc, "azure-openai-backend", "*"));
     expect([used.statusCode, used.message]).toEqual([
       400,
-      "The Backend 'azure-openai-backend' is used by the following entities:\r\n/apis/azure-openai/policies/policy\r\n",
+      "The Backend 'azure-openai-backend' is used by the following entities:\r\n" +
+        "/apis/azure-openai/policies/policy\r\n" +
+        "/apis/azure-openai-eu/policies/policy\r\n" +
+        "/apis/azure-openai/operations/embeddings_create/policies/policy\r\n",
     ]);
   });
 });

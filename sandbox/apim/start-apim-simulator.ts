@@ -7,10 +7,11 @@ import { handleSandboxControl, type SandboxControlParts } from "./controls/sandb
 import { FaultScheduler } from "./faults/fault-scheduler";
 import { handleArmRequest } from "./http/handle-arm-request";
 import { LongRunningOperations, type LroSettings } from "./lro/long-running-operations";
-import type { ServiceIdentity, SimulatorContext } from "./resources/arm-exchange";
+import type { ServiceIdentity, ServiceManagedIdentity, SimulatorContext } from "./resources/arm-exchange";
 import { SimulatedKeyVault } from "./resources/named-values/simulated-key-vault";
 import { applySeed, applySeedGroups } from "./seed/apply-seed";
-import { benchmarkApiSeed, initialSeed } from "./seed/initial-seed";
+import { benchmarkApiSeed, benchmarkProductSeed, initialSeed, seedVersion } from "./seed/initial-seed";
+import { sandboxServiceIdentity } from "./seed/service-identity";
 import { ApimState } from "./store/apim-state";
 
 export interface ApimSimulatorOptions {
@@ -30,6 +31,13 @@ export interface ApimSimulatorOptions {
   lro?: Partial<LroSettings>;
   /** Names of the simulated service (see DEFAULT_SERVICE). */
   service?: Partial<ServiceIdentity>;
+  /**
+   * The service's `gatewayUrl` (where the sandbox gateway listens, e.g.
+   * `https://localhost:{PORT+3}`); `https://{serviceName}.azure-api.net` by default.
+   */
+  gatewayUrl?: string;
+  /** The service's managed identities; the sandbox's system- and user-assigned ones by default. */
+  identity?: ServiceManagedIdentity;
   /** Page size of collections when the client sends no $top (100 by default). */
   pageSize?: number;
   /** How many requests the request log keeps (50,000 by default). */
@@ -45,6 +53,9 @@ export interface ApimSimulator {
   /** Stops listening, drops open connections and waits for pending disk writes. */
   close(): Promise<void>;
 }
+
+/** The seed marker of a directory started without seed data. */
+const unseeded = "unseeded";
 
 export const DEFAULT_SERVICE: ServiceIdentity = {
   subscriptionId: "00000000-0000-0000-0000-000000000000",
@@ -76,16 +87,27 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
     lro,
     keyVault,
     service,
+    gatewayUrl: options.gatewayUrl ?? `https://${service.serviceName}.azure-api.net`,
+    identity: options.identity ?? sandboxServiceIdentity,
     publicOrigin: "",
     pageSize: options.pageSize ?? 100,
   };
 
+  const seeding = options.seed ?? true;
   const seed = async () => {
-    if (options.seed ?? true) await applySeed(context, initialSeed);
+    if (seeding) await applySeed(context, initialSeed);
     lro.clear();
-    await state.markSeeded();
+    await state.markSeeded(seeding ? seedVersion : unseeded);
   };
-  if (!(await state.isSeeded())) await seed();
+  const seededWith = await state.seededWith();
+  if (seededWith === null) await seed();
+  else if (seeding && seededWith !== seedVersion && seededWith !== unseeded) {
+    // A directory seeded by an older seed starts over with the current one: the sandbox's
+    // state is demo data, and a half-old seed would lack what the console expects.
+    console.warn(`APIM simulator: ${options.dataDir} holds seed '${seededWith}'; re-seeding it with '${seedVersion}'.`);
+    await state.clear();
+    await seed();
+  }
 
   // A reset swaps the whole state; requests arriving meanwhile wait for it.
   let ready: Promise<void> = Promise.resolve();
@@ -106,13 +128,24 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
       ready = resetting.catch(() => undefined);
       return resetting;
     },
-    seedApis: async ({ count, prefix, withPolicy }) => {
-      const ids = Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
+    seedApis: async ({ count, prefix, withPolicy, operations, products }) => {
+      const apis = Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
       await applySeedGroups(
         context,
-        ids.map((id) => benchmarkApiSeed(id, withPolicy)),
+        apis.map((id) => benchmarkApiSeed(id, withPolicy, operations)),
       );
-      return ids;
+      // APIs are dealt to the products in turn: API i joins product (i mod products).
+      const productIds = Array.from({ length: products }, (_, index) => `${prefix}-product-${index + 1}`);
+      await applySeedGroups(
+        context,
+        productIds.map((id, index) =>
+          benchmarkProductSeed(
+            id,
+            apis.filter((_, api) => api % products === index),
+          ),
+        ),
+      );
+      return { apis, products: productIds };
     },
   };
   const armParts = { context, authenticate: options.authenticate, faults, requestLog, rateLimits };

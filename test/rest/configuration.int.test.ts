@@ -62,7 +62,7 @@ describe("REST: instances, APIs and access profiles", () => {
       params: { id: sandbox.instance.id },
     });
     expect(synced.status).toBe(200);
-    expect(synced.body).toMatchObject({ added: 3, total: 3 });
+    expect(synced.body).toMatchObject({ added: 4, total: 4 });
   });
 
   it("registers an instance (201 + Location), naming bad fields in problem+json", async () => {
@@ -93,10 +93,10 @@ describe("REST: instances, APIs and access profiles", () => {
   });
 
   it("reads APIs with cursor pages and one by id; 404 problem for an unknown id; 400 for a malformed one", async () => {
-    const first = await callRoute(apis.GET, { path: "/apis?limit=2", token: reader });
+    const first = await callRoute(apis.GET, { path: "/apis?limit=3", token: reader });
     const body = first.body as { items: unknown[]; nextCursor: string };
-    expect(body.items).toHaveLength(2);
-    const second = await callRoute(apis.GET, { path: `/apis?limit=2&cursor=${body.nextCursor}`, token: reader });
+    expect(body.items).toHaveLength(3);
+    const second = await callRoute(apis.GET, { path: `/apis?limit=3&cursor=${body.nextCursor}`, token: reader });
     expect((second.body as { items: unknown[] }).items).toHaveLength(1);
 
     const id = await openAiApiId();

@@ -30,7 +30,9 @@ export function apiOperationInProgress(): ArmError {
  * Recorded for APIs ("Api not found.", Azure/apiops#643) and named values ("NamedValue not
  * found", hashicorp/terraform-provider-azurerm#26661); the other labels follow the pattern.
  */
-export function entityNotFound(label: "Api" | "NamedValue" | "Backend" | "Policy"): ArmError {
+export function entityNotFound(
+  label: "Api" | "NamedValue" | "Backend" | "Policy" | "Product" | "Operation" | "ProductApi",
+): ArmError {
   return new ArmError(404, "ResourceNotFound", `${label} not found.`, null);
 }
 

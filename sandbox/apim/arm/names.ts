@@ -2,8 +2,9 @@ import { fieldError } from "./apim-errors";
 
 /**
  * Naming rules from 04-limits-and-naming.md (the 2022-08-01 spec parameters, confirmed in
- * the SDK v10 mappers). The spec gives backendId no pattern; the simulator applies APIM's
- * usual identifier character rule to it as well (an assumption, noted in README.md).
+ * the SDK v10 mappers). The spec gives backendId and operationId only a length; the
+ * simulator applies APIM's usual identifier character rule to them as well (an assumption,
+ * noted in README.md).
  */
 export interface NameRule {
   readonly minLength: number;
@@ -13,27 +14,21 @@ export interface NameRule {
   readonly describe: string;
 }
 
-const identifierCharacters = /^[^*#&+:<>?]+$/;
-const identifierText = "must not contain any of * # & + : < > ?";
+/** An APIM identifier of 1 to `maxLength` characters, none of `* # & + : < > ?`. */
+function identifierRule(maxLength: number): NameRule {
+  return {
+    minLength: 1,
+    maxLength,
+    pattern: /^[^*#&+:<>?]+$/,
+    describe: "must not contain any of * # & + : < > ?",
+  };
+}
 
-export const namedValueIdRule: NameRule = {
-  minLength: 1,
-  maxLength: 256,
-  pattern: identifierCharacters,
-  describe: identifierText,
-};
-export const apiIdRule: NameRule = {
-  minLength: 1,
-  maxLength: 256,
-  pattern: identifierCharacters,
-  describe: identifierText,
-};
-export const backendIdRule: NameRule = {
-  minLength: 1,
-  maxLength: 80,
-  pattern: identifierCharacters,
-  describe: identifierText,
-};
+export const namedValueIdRule = identifierRule(256);
+export const apiIdRule = identifierRule(256);
+export const backendIdRule = identifierRule(80);
+export const productIdRule = identifierRule(256);
+export const operationIdRule = identifierRule(80);
 /** What `{{…}}` references: "only letters, digits, period, dash, and underscore". */
 export const namedValueDisplayNameRule: NameRule = {
   minLength: 1,

@@ -17,8 +17,8 @@ export interface SandboxControlParts {
   keyVault: SimulatedKeyVault;
   /** Back to the first-start state: seed data only, no faults, empty log. */
   reset(): Promise<void>;
-  /** Creates `count` benchmark APIs and returns their ids. */
-  seedApis(options: { count: number; prefix: string; withPolicy: boolean }): Promise<string[]>;
+  /** Creates `count` benchmark APIs (and products holding them) and returns their ids. */
+  seedApis(options: SeedApisOptions): Promise<{ apis: string[]; products: string[] }>;
 }
 
 const seedSchema = z
@@ -29,8 +29,12 @@ const seedSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,40}$/, "prefix: letters, digits and dashes, at most 41")
       .default("bench-api"),
     withPolicy: z.boolean().default(true),
+    operations: z.number().int().min(0).max(50).default(0),
+    products: z.number().int().min(0).max(100).default(0),
   })
   .strict();
+
+export type SeedApisOptions = { count: number } & Omit<z.infer<typeof seedSchema>, "apis">;
 
 const keyVaultSchema = z.union([
   z.object({ secretIdentifier: z.string().min(1), value: z.string().min(1).max(4096) }).strict(),
@@ -75,13 +79,8 @@ export async function handleSandboxControl(
         await parts.reset();
         return reply(response, 204);
       case "POST /_sandbox/seed": {
-        const options = parse(seedSchema, await readJsonBody(request));
-        const apis = await parts.seedApis({
-          count: options.apis,
-          prefix: options.prefix,
-          withPolicy: options.withPolicy,
-        });
-        return reply(response, 200, { apis });
+        const { apis: count, ...options } = parse(seedSchema, await readJsonBody(request));
+        return reply(response, 200, await parts.seedApis({ count, ...options }));
       }
       case "POST /_sandbox/keyvault": {
         const { secretIdentifier, ...secret } = parse(keyVaultSchema, await readJsonBody(request));

@@ -28,12 +28,28 @@ export interface ServiceIdentity {
   location: string;
 }
 
+/**
+ * The service's managed identities (ApiManagementServiceIdentity): `type` is `None`,
+ * `SystemAssigned`, `UserAssigned` or `SystemAssigned, UserAssigned`; `principalId` and
+ * `tenantId` belong to the system-assigned identity; user-assigned ones are keyed by their
+ * ARM resource id.
+ */
+export interface ServiceManagedIdentity {
+  type: "None" | "SystemAssigned" | "UserAssigned" | "SystemAssigned, UserAssigned";
+  principalId?: string;
+  tenantId?: string;
+  userAssignedIdentities?: Record<string, { principalId: string; clientId: string }>;
+}
+
 /** Everything a handler may use. */
 export interface SimulatorContext {
   state: ApimState;
   lro: LongRunningOperations;
   keyVault: SimulatedKeyVault;
   service: ServiceIdentity;
+  /** What the service GET answers as `gatewayUrl` (where the sandbox gateway listens). */
+  gatewayUrl: string;
+  identity: ServiceManagedIdentity;
   /** The simulator's ARM endpoint, e.g. https://127.0.0.1:8443, for nextLink and Location. */
   publicOrigin: string;
   /** Page size of collections when the client sends no $top. */

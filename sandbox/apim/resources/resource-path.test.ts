@@ -40,16 +40,64 @@ describe("ARM path parsing", () => {
       id: "nv",
       action: "refreshSecret",
     });
+    expect(parseArmPath(`${base}/products/p1`, service)).toEqual({ resource: "products", id: "p1" });
+  });
+
+  it("finds the policies of every scope: service, product, API and operation", () => {
+    expect(parseArmPath(`${base}/policies`, service)).toEqual({
+      resource: "policies",
+      scope: { kind: "service" },
+      policyId: undefined,
+    });
+    expect(parseArmPath(`${base}/policies/policy`, service)).toEqual({
+      resource: "policies",
+      scope: { kind: "service" },
+      policyId: "policy",
+    });
+    expect(parseArmPath(`${base}/products/starter/policies/policy`, service)).toEqual({
+      resource: "policies",
+      scope: { kind: "product", productId: "starter" },
+      policyId: "policy",
+    });
     expect(parseArmPath(`${base}/apis/echo/policies`, service)).toEqual({
-      resource: "apiPolicies",
-      apiId: "echo",
+      resource: "policies",
+      scope: { kind: "api", apiId: "echo" },
       policyId: undefined,
     });
     expect(parseArmPath(`${base}/apis/echo/policies/policy`, service)).toEqual({
-      resource: "apiPolicies",
-      apiId: "echo",
+      resource: "policies",
+      scope: { kind: "api", apiId: "echo" },
       policyId: "policy",
     });
+    expect(parseArmPath(`${base}/apis/echo/operations/get-1/policies/policy`, service)).toEqual({
+      resource: "policies",
+      scope: { kind: "operation", apiId: "echo", operationId: "get-1" },
+      policyId: "policy",
+    });
+  });
+
+  it("finds operations, a product's APIs and an API's products", () => {
+    expect(parseArmPath(`${base}/apis/echo/operations`, service)).toEqual({
+      resource: "operations",
+      apiId: "echo",
+      id: undefined,
+    });
+    expect(parseArmPath(`${base}/apis/echo/Operations/get-1`, service)).toEqual({
+      resource: "operations",
+      apiId: "echo",
+      id: "get-1",
+    });
+    expect(parseArmPath(`${base}/products/starter/apis`, service)).toEqual({
+      resource: "productApis",
+      productId: "starter",
+      apiId: undefined,
+    });
+    expect(parseArmPath(`${base}/products/starter/apis/echo`, service)).toEqual({
+      resource: "productApis",
+      productId: "starter",
+      apiId: "echo",
+    });
+    expect(parseArmPath(`${base}/apis/echo/products`, service)).toEqual({ resource: "apiProducts", apiId: "echo" });
   });
 
   it("compares keywords and names case-insensitively, as ARM does", () => {
@@ -68,8 +116,12 @@ describe("ARM path parsing", () => {
   });
 
   it("rejects paths it does not serve", () => {
-    expect(failure(`${base}/products`)).toEqual([400, "InvalidResourceType"]);
-    expect(failure(`${base}/apis/a/operations/o`)).toEqual([400, "InvalidResourceType"]);
+    expect(failure(`${base}/loggers`)).toEqual([400, "InvalidResourceType"]);
+    expect(failure(`${base}/policies/policy/x`)).toEqual([400, "InvalidResourceType"]);
+    expect(failure(`${base}/apis/a/products/p`)).toEqual([400, "InvalidResourceType"]);
+    expect(failure(`${base}/apis/a/operations/o/tags`)).toEqual([400, "InvalidResourceType"]);
+    expect(failure(`${base}/apis/a/operations/o/policies/policy/x`)).toEqual([400, "InvalidResourceType"]);
+    expect(failure(`${base}/products/p/groups`)).toEqual([400, "InvalidResourceType"]);
     expect(failure(`${base}/namedValues/a/b`)).toEqual([400, "InvalidResourceType"]);
     expect(failure(`${base}/apis//policies`)).toEqual([400, "InvalidResourceType"]);
     expect(failure("/providers/Microsoft.ApiManagement")).toEqual([400, "InvalidResourceType"]);
@@ -80,6 +132,17 @@ describe("ARM path parsing", () => {
     expect(resourceTypeOf({ resource: "service" })).toBe("service");
     expect(resourceTypeOf({ resource: "namedValues" })).toBe("service/namedValues");
     expect(resourceTypeOf({ resource: "namedValueAction", id: "x", action: "listValue" })).toBe("service/namedValues");
-    expect(resourceTypeOf({ resource: "apiPolicies", apiId: "a" })).toBe("service/apis/policies");
+    expect(resourceTypeOf({ resource: "policies", scope: { kind: "service" } })).toBe("service/policies");
+    expect(resourceTypeOf({ resource: "policies", scope: { kind: "product", productId: "p" } })).toBe(
+      "service/products/policies",
+    );
+    expect(resourceTypeOf({ resource: "policies", scope: { kind: "api", apiId: "a" } })).toBe("service/apis/policies");
+    expect(resourceTypeOf({ resource: "policies", scope: { kind: "operation", apiId: "a", operationId: "o" } })).toBe(
+      "service/apis/operations/policies",
+    );
+    expect(resourceTypeOf({ resource: "operations", apiId: "a" })).toBe("service/apis/operations");
+    expect(resourceTypeOf({ resource: "productApis", productId: "p" })).toBe("service/products/apis");
+    expect(resourceTypeOf({ resource: "apiProducts", apiId: "a" })).toBe("service/apis/products");
+    expect(resourceTypeOf({ resource: "products" })).toBe("service/products");
   });
 });

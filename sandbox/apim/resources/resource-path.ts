@@ -5,6 +5,7 @@ import {
   serviceNotFound,
   subscriptionNotFound,
 } from "../arm/front-door-errors";
+import type { PolicyScope } from "../store/policy-scopes";
 import type { ServiceIdentity } from "./arm-exchange";
 
 /**
@@ -14,9 +15,16 @@ import type { ServiceIdentity } from "./arm-exchange";
  */
 export type ArmTarget =
   | { resource: "service" }
-  | { resource: "apis" | "namedValues" | "backends"; id?: string }
+  | { resource: EntityResource; id?: string }
   | { resource: "namedValueAction"; id: string; action: "listValue" | "refreshSecret" }
-  | { resource: "apiPolicies"; apiId: string; policyId?: string };
+  | { resource: "policies"; scope: PolicyScope; policyId?: string }
+  | { resource: "operations"; apiId: string; id?: string }
+  | { resource: "productApis"; productId: string; apiId?: string }
+  | { resource: "apiProducts"; apiId: string };
+
+/** Collections directly below the service whose entities are addressed by one identifier. */
+export type EntityResource = "apis" | "namedValues" | "backends" | "products";
+const entityResources: readonly EntityResource[] = ["apis", "namedValues", "backends", "products"];
 
 const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 
@@ -62,34 +70,65 @@ export function resourceTypeOf(target: ArmTarget): string {
       return "service";
     case "namedValueAction":
       return "service/namedValues";
-    case "apiPolicies":
-      return "service/apis/policies";
+    case "policies":
+      return `${scopeTypePath(target.scope)}/policies`;
+    case "operations":
+      return "service/apis/operations";
+    case "productApis":
+      return "service/products/apis";
+    case "apiProducts":
+      return "service/apis/products";
     default:
       return `service/${target.resource}`;
   }
 }
 
-function childTarget(rest: string[]): ArmTarget | undefined {
-  const [collection, id, child, childId, ...tooDeep] = rest;
-  if (tooDeep.length > 0 || rest.some((segment) => segment === "")) return undefined;
-  if (collection === undefined) return { resource: "service" };
-  if (same(collection, "apis") && id !== undefined && same(child, "policies"))
-    return { resource: "apiPolicies", apiId: id, policyId: childId };
-  if (child !== undefined) {
-    if (
-      same(collection, "namedValues") &&
-      id !== undefined &&
-      childId === undefined &&
-      (same(child, "listValue") || same(child, "refreshSecret"))
-    ) {
-      return { resource: "namedValueAction", id, action: same(child, "listValue") ? "listValue" : "refreshSecret" };
-    }
-    return undefined;
+/** `service/apis/operations` for an operation's policy, and so on. */
+function scopeTypePath(scope: PolicyScope): string {
+  switch (scope.kind) {
+    case "service":
+      return "service";
+    case "product":
+      return "service/products";
+    case "api":
+      return "service/apis";
+    case "operation":
+      return "service/apis/operations";
   }
-  for (const resource of ["apis", "namedValues", "backends"] as const) {
-    if (same(collection, resource)) return { resource, id };
+}
+
+function childTarget(rest: string[]): ArmTarget | undefined {
+  if (rest.some((segment) => segment === "")) return undefined;
+  const [collection, id, child, childId, grandChild, grandChildId, ...tooDeep] = rest;
+  if (tooDeep.length > 0) return undefined;
+  if (collection === undefined) return { resource: "service" };
+  if (same(collection, "policies")) return child === undefined ? policies({ kind: "service" }, id) : undefined;
+  const resource = entityResources.find((candidate) => same(collection, candidate));
+  if (resource === undefined) return undefined;
+  if (child === undefined) return { resource, id };
+  if (id === undefined) return undefined;
+  if (grandChild !== undefined) {
+    // Only an operation has children two levels down: its policies.
+    if (resource !== "apis" || !same(child, "operations") || childId === undefined || !same(grandChild, "policies"))
+      return undefined;
+    return policies({ kind: "operation", apiId: id, operationId: childId }, grandChildId);
+  }
+  if (resource === "namedValues" && childId === undefined && (same(child, "listValue") || same(child, "refreshSecret")))
+    return { resource: "namedValueAction", id, action: same(child, "listValue") ? "listValue" : "refreshSecret" };
+  if (resource === "apis") {
+    if (same(child, "policies")) return policies({ kind: "api", apiId: id }, childId);
+    if (same(child, "operations")) return { resource: "operations", apiId: id, id: childId };
+    if (same(child, "products") && childId === undefined) return { resource: "apiProducts", apiId: id };
+  }
+  if (resource === "products") {
+    if (same(child, "policies")) return policies({ kind: "product", productId: id }, childId);
+    if (same(child, "apis")) return { resource: "productApis", productId: id, apiId: childId };
   }
   return undefined;
+}
+
+function policies(scope: PolicyScope, policyId: string | undefined): ArmTarget {
+  return { resource: "policies", scope, policyId };
 }
 
 function decode(segment: string, pathname: string): string {

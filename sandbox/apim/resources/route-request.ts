@@ -1,5 +1,4 @@
 import { methodNotAllowed } from "../arm/front-door-errors";
-import { deleteApiPolicy, getApiPolicy, listApiPolicies, putApiPolicy } from "./api-policies/api-policy-handlers";
 import { deleteApi, getApi, listApis, patchApi, putApi } from "./apis/api-handlers";
 import type { ArmRequest, ArmResponse, SimulatorContext } from "./arm-exchange";
 import { deleteBackend, getBackend, listBackends, patchBackend, putBackend } from "./backends/backend-handlers";
@@ -12,7 +11,23 @@ import {
   putNamedValue,
   refreshNamedValueSecret,
 } from "./named-values/named-value-handlers";
-import type { ArmTarget } from "./resource-path";
+import {
+  deleteOperation,
+  getOperation,
+  listOperations,
+  patchOperation,
+  putOperation,
+} from "./operations/operation-handlers";
+import { deletePolicy, getPolicy, listPolicies, putPolicy } from "./policies/policy-handlers";
+import {
+  checkProductApi,
+  deleteProductApi,
+  listApiProducts,
+  listProductApis,
+  putProductApi,
+} from "./product-apis/product-api-handlers";
+import { deleteProduct, getProduct, listProducts, patchProduct, putProduct } from "./products/product-handlers";
+import type { ArmTarget, EntityResource } from "./resource-path";
 import { getService } from "./service-handler";
 
 type Handler = (context: SimulatorContext, request: ArmRequest, id: string) => ArmResponse | Promise<ArmResponse>;
@@ -25,7 +40,7 @@ interface EntityHandlers {
   delete: Handler;
 }
 
-const entities: Record<"apis" | "namedValues" | "backends", EntityHandlers> = {
+const entities: Record<EntityResource, EntityHandlers> = {
   apis: { list: listApis, get: getApi, put: putApi, patch: patchApi, delete: deleteApi },
   namedValues: {
     list: listNamedValues,
@@ -35,6 +50,7 @@ const entities: Record<"apis" | "namedValues" | "backends", EntityHandlers> = {
     delete: deleteNamedValue,
   },
   backends: { list: listBackends, get: getBackend, put: putBackend, patch: patchBackend, delete: deleteBackend },
+  products: { list: listProducts, get: getProduct, put: putProduct, patch: patchProduct, delete: deleteProduct },
 };
 
 /** Dispatches an authenticated ARM request to the handler of its resource and method. */
@@ -56,12 +72,30 @@ export async function routeRequest(
           : refreshNamedValueSecret(context, request, target.id);
       }
       break;
-    case "apiPolicies":
+    case "policies":
       if (target.policyId === undefined) {
-        if (method === "GET") return listApiPolicies(context, request, target.apiId);
-      } else if (read) return getApiPolicy(context, request, target.apiId, target.policyId);
-      else if (method === "PUT") return putApiPolicy(context, request, target.apiId, target.policyId);
-      else if (method === "DELETE") return deleteApiPolicy(context, request, target.apiId, target.policyId);
+        if (method === "GET") return listPolicies(context, request, target.scope);
+      } else if (read) return getPolicy(context, request, target.scope, target.policyId);
+      else if (method === "PUT") return putPolicy(context, request, target.scope, target.policyId);
+      else if (method === "DELETE") return deletePolicy(context, request, target.scope, target.policyId);
+      break;
+    case "operations":
+      if (target.id === undefined) {
+        if (method === "GET") return listOperations(context, request, target.apiId);
+      } else if (read) return getOperation(context, request, target.apiId, target.id);
+      else if (method === "PUT") return putOperation(context, request, target.apiId, target.id);
+      else if (method === "PATCH") return patchOperation(context, request, target.apiId, target.id);
+      else if (method === "DELETE") return deleteOperation(context, request, target.apiId, target.id);
+      break;
+    case "productApis":
+      if (target.apiId === undefined) {
+        if (method === "GET") return listProductApis(context, request, target.productId);
+      } else if (method === "HEAD") return checkProductApi(context, target.productId, target.apiId);
+      else if (method === "PUT") return putProductApi(context, target.productId, target.apiId);
+      else if (method === "DELETE") return deleteProductApi(context, target.productId, target.apiId);
+      break;
+    case "apiProducts":
+      if (method === "GET") return listApiProducts(context, request, target.apiId);
       break;
     default: {
       const handlers = entities[target.resource];

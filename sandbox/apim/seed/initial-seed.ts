@@ -1,71 +1,44 @@
+import {
+  backendOnlyPolicy,
+  embeddingsWithoutBasePolicy,
+  globalPolicy,
+  llmStandardPolicy,
+  regionalOverridePolicy,
+  tokenLimitedPolicy,
+} from "./seed-policies";
+
 /**
- * What a fresh simulator holds: three LLM APIs and the named values and backends they use.
- * - `azure-openai`: an Azure OpenAI API whose backend sends an API key from a secret named value;
- * - `foundry-models`: a Foundry models API whose backend authenticates with APIM's managed
- *   identity (`credentials.managedIdentity`, preview api-version only);
- * - `chat-token-limited`: a hand-written rawxml policy with things an access-control engine
- *   does not manage (llm-token-limit, token metrics, a variable computed in C#) next to a
- *   caller check it does manage, on a backend whose key is a Key Vault named value.
+ * What a fresh simulator holds: four LLM APIs, the named values and backends they use, their
+ * operations, a product and a policy at every scope (seed-policies.ts says what each shows).
+ * - `azure-openai`: Azure OpenAI, its backend sends an API key from a secret named value; in
+ *   "LLM Standard"; its embeddings operation's policy drops <base />;
+ * - `foundry-models`: Foundry models, its backend authenticates with APIM's managed identity
+ *   (`credentials.managedIdentity`, preview api-version only); in "LLM Standard";
+ * - `chat-token-limited`: a hand-written rawxml policy with a caller check and a token budget,
+ *   on a backend whose key is a Key Vault named value;
+ * - `azure-openai-eu`: a hand-written policy that overrides its backend selection late in <inbound>.
  * Each entry is an ARM request relative to the service, applied through the same handlers
  * as a client's request. All secrets here are made up.
  */
 export interface SeedRequest {
   method: "PUT";
   path: string;
-  body: { properties: Record<string, unknown> };
+  body?: { properties: Record<string, unknown> };
 }
 
-/** A policy with the four sections, each inheriting (<base />) before its own statements. */
-function policyDocument(inbound: string, outbound = ""): string {
-  return `<policies>
-    <inbound>
-        <base />${inbound}
-    </inbound>
-    <backend>
-        <base />
-    </backend>
-    <outbound>
-        <base />${outbound}
-    </outbound>
-    <on-error>
-        <base />
-    </on-error>
-</policies>`;
-}
-
-const handWrittenPolicy = policyDocument(
-  `
-        <!-- Hand-written: token budget per caller and usage metrics. -->
-        <validate-azure-ad-token tenant-id="{{entra-tenant-id}}">
-            <client-application-ids>
-                <application-id>11111111-1111-1111-1111-111111111111</application-id>
-            </client-application-ids>
-        </validate-azure-ad-token>
-        <set-variable name="caller" value="@(context.Request.Headers.GetValueOrDefault("x-client-id", "anonymous"))" />
-        <llm-token-limit counter-key="@((string)context.Variables["caller"])" tokens-per-minute="20000" estimate-prompt-tokens="false" remaining-tokens-variable-name="remainingTokens" />
-        <llm-emit-token-metric namespace="portcullis-sandbox">
-            <dimension name="Caller" value="@((string)context.Variables["caller"])" />
-            <dimension name="API ID" value="@(context.Api.Id)" />
-        </llm-emit-token-metric>
-        <set-backend-service backend-id="foundry-backend-key" />`,
-  `
-        <set-header name="x-remaining-tokens" exists-action="override">
-            <value>@(context.Variables.GetValueOrDefault<int>("remainingTokens", 0).ToString())</value>
-        </set-header>`,
-);
-
-const backendOnlyPolicy = (backendId: string) =>
-  policyDocument(`
-        <set-backend-service backend-id="${backendId}" />`);
+/**
+ * Which seed a data directory holds (ApimState.markSeeded): change it whenever the seed
+ * changes, so that sandboxes seeded before re-seed with the new one.
+ */
+export const seedVersion = "2026-12-03 scopes";
 
 const aoaiUrl = "https://portcullis-sandbox-aoai.openai.azure.com/openai";
 const foundryUrl = "https://portcullis-sandbox-foundry.services.ai.azure.com/models";
 
-const put = (path: string, properties: Record<string, unknown>): SeedRequest => ({
-  method: "PUT",
-  path,
-  body: { properties },
-});
+const put = (path: string, properties?: Record<string, unknown>): SeedRequest =>
+  properties === undefined ? { method: "PUT", path } : { method: "PUT", path, body: { properties } };
+
+const apiPath = (apiId: string) => `/apis/${encodeURIComponent(apiId)}`;
 
 function apiWithPolicy(
   apiId: string,
@@ -73,12 +46,46 @@ function apiWithPolicy(
   format: "xml" | "rawxml",
   policy: string,
 ): SeedRequest[] {
-  const path = `/apis/${encodeURIComponent(apiId)}`;
   return [
-    put(path, { protocols: ["https"], ...properties }),
-    put(`${path}/policies/policy`, { format, value: policy }),
+    put(apiPath(apiId), { protocols: ["https"], ...properties }),
+    put(`${apiPath(apiId)}/policies/policy`, { format, value: policy }),
   ];
 }
+
+/** A URL template parameter as an OpenAPI import into APIM declares it. */
+const templateParameter = (name: string, description: string) => ({
+  name,
+  description,
+  type: "string",
+  required: true,
+  values: [],
+});
+const deploymentId = templateParameter("deployment-id", "Deployment id of the model which was deployed.");
+const apiVersion = templateParameter("api-version", "The requested API version.");
+
+function operation(
+  apiId: string,
+  operationId: string,
+  properties: { displayName: string; method: string; urlTemplate: string; templateParameters: object[] },
+): SeedRequest {
+  return put(`${apiPath(apiId)}/operations/${operationId}`, properties);
+}
+
+/** The operations of the Azure OpenAI data plane an APIM import of its OpenAPI document creates. */
+const azureOpenAiOperations = (apiId: string) => [
+  operation(apiId, "ChatCompletions_Create", {
+    displayName: "Creates a completion for the chat message",
+    method: "POST",
+    urlTemplate: "/deployments/{deployment-id}/chat/completions?api-version={api-version}",
+    templateParameters: [deploymentId, apiVersion],
+  }),
+  operation(apiId, "embeddings_create", {
+    displayName: "Get a vector representation of a given input",
+    method: "POST",
+    urlTemplate: "/deployments/{deployment-id}/embeddings?api-version={api-version}",
+    templateParameters: [deploymentId, apiVersion],
+  }),
+];
 
 export const initialSeed: readonly SeedRequest[] = [
   put("/namedValues/azure-openai-api-key", {
@@ -116,6 +123,8 @@ export const initialSeed: readonly SeedRequest[] = [
     protocol: "http",
     credentials: { header: { "api-key": ["{{foundry-api-key}}"] } },
   }),
+  put("/policies/policy", { format: "xml", value: globalPolicy }),
+
   ...apiWithPolicy(
     "azure-openai",
     {
@@ -127,6 +136,12 @@ export const initialSeed: readonly SeedRequest[] = [
     "xml",
     backendOnlyPolicy("azure-openai-backend"),
   ),
+  ...azureOpenAiOperations("azure-openai"),
+  put(`${apiPath("azure-openai")}/operations/embeddings_create/policies/policy`, {
+    format: "xml",
+    value: embeddingsWithoutBasePolicy,
+  }),
+
   ...apiWithPolicy(
     "foundry-models",
     {
@@ -138,6 +153,19 @@ export const initialSeed: readonly SeedRequest[] = [
     "xml",
     backendOnlyPolicy("foundry-backend"),
   ),
+  operation("foundry-models", "getChatCompletions", {
+    displayName: "Chat completions",
+    method: "POST",
+    urlTemplate: "/chat/completions?api-version={api-version}",
+    templateParameters: [apiVersion],
+  }),
+  operation("foundry-models", "getModelInfo", {
+    displayName: "Model information",
+    method: "GET",
+    urlTemplate: "/info?api-version={api-version}",
+    templateParameters: [apiVersion],
+  }),
+
   ...apiWithPolicy(
     "chat-token-limited",
     {
@@ -147,17 +175,76 @@ export const initialSeed: readonly SeedRequest[] = [
       serviceUrl: foundryUrl,
     },
     "rawxml",
-    handWrittenPolicy,
+    tokenLimitedPolicy,
   ),
+  operation("chat-token-limited", "chat-completions", {
+    displayName: "Chat completions",
+    method: "POST",
+    urlTemplate: "/chat/completions",
+    templateParameters: [],
+  }),
+
+  ...apiWithPolicy(
+    "azure-openai-eu",
+    {
+      displayName: "Azure OpenAI (EU routing)",
+      description: "Azure OpenAI with a hand-written regional route.",
+      path: "openai-eu",
+      serviceUrl: aoaiUrl,
+    },
+    "xml",
+    regionalOverridePolicy,
+  ),
+  ...azureOpenAiOperations("azure-openai-eu").slice(0, 1),
+
+  put("/products/llm-standard", {
+    displayName: "LLM Standard",
+    description: "Chat and embeddings for internal applications, with a per-subscription budget.",
+    subscriptionRequired: true,
+    approvalRequired: false,
+    state: "published",
+  }),
+  put("/products/llm-standard/apis/azure-openai"),
+  put("/products/llm-standard/apis/foundry-models"),
+  put("/products/llm-standard/policies/policy", { format: "xml", value: llmStandardPolicy }),
 ];
 
-/** A plain API for benchmarks, with (optionally) a policy that routes to the Azure OpenAI backend. */
-export function benchmarkApiSeed(apiId: string, withPolicy: boolean): SeedRequest[] {
-  const requests = apiWithPolicy(
+/**
+ * A plain API for benchmarks, with (optionally) a policy that routes to the Azure OpenAI
+ * backend, and `operations` operations; every fourth operation has a policy of its own.
+ */
+export function benchmarkApiSeed(apiId: string, withPolicy: boolean, operations = 0): SeedRequest[] {
+  const [api, policy] = apiWithPolicy(
     apiId,
     { displayName: `Benchmark ${apiId}`, path: `bench/${apiId}`, serviceUrl: aoaiUrl },
     "xml",
     backendOnlyPolicy("azure-openai-backend"),
   );
-  return withPolicy ? requests : requests.slice(0, 1);
+  return [
+    api!,
+    ...(withPolicy ? [policy!] : []),
+    ...Array.from({ length: operations }, (_, index) => {
+      const operationId = `operation-${index + 1}`;
+      const created = operation(apiId, operationId, {
+        displayName: `Operation ${index + 1}`,
+        method: "POST",
+        urlTemplate: `/operation-${index + 1}/{deployment-id}`,
+        templateParameters: [deploymentId],
+      });
+      const ownPolicy = put(`${apiPath(apiId)}/operations/${operationId}/policies/policy`, {
+        format: "xml",
+        value: backendOnlyPolicy("azure-openai-backend"),
+      });
+      return index % 4 === 0 ? [created, ownPolicy] : [created];
+    }).flat(),
+  ];
+}
+
+/** A product for benchmarks holding `apiIds`, with a policy of its own. */
+export function benchmarkProductSeed(productId: string, apiIds: readonly string[]): SeedRequest[] {
+  return [
+    put(`/products/${productId}`, { displayName: `Benchmark ${productId}`, state: "published" }),
+    ...apiIds.map((apiId) => put(`/products/${productId}/apis/${encodeURIComponent(apiId)}`)),
+    put(`/products/${productId}/policies/policy`, { format: "xml", value: llmStandardPolicy }),
+  ];
 }

@@ -62,13 +62,14 @@ describe("APIM state on disk", () => {
     expect(state.apis.save(api("a", "one")).entity.etag).not.toBe(before);
   });
 
-  it("deletes files and forgets everything on clear, and tracks the seeded marker", async () => {
+  it("deletes files and forgets everything on clear, and tracks which seed the directory holds", async () => {
     const state = await ApimState.open(dataDir);
     await state.apis.save(api("a", "one")).persisted;
-    await state.markSeeded();
-    expect(await state.isSeeded()).toBe(true);
+    expect(await state.seededWith()).toBeNull();
+    await state.markSeeded("seed v2");
+    expect(await state.seededWith()).toBe("seed v2");
     await state.clear();
-    expect(await state.isSeeded()).toBe(false);
+    expect(await state.seededWith()).toBeNull();
     expect(state.apis.list()).toEqual([]);
     expect(await readdir(join(dataDir, "apis"))).toEqual([]);
     expect((await ApimState.open(dataDir)).apis.list()).toEqual([]);

@@ -1,11 +1,32 @@
-import { access, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EtagClock, rowVersionOf } from "../arm/etag";
 import { EntityCollection, type StoredEntity } from "./entity-collection";
 import { EntityFiles } from "./entity-files";
-import type { ApiRecord, BackendRecord, NamedValueRecord, PolicyRecord } from "./records";
+import type {
+  ApiRecord,
+  BackendRecord,
+  NamedValueRecord,
+  OperationRecord,
+  PolicyRecord,
+  ProductApiRecord,
+  ProductRecord,
+} from "./records";
 
-const kinds = ["namedValues", "backends", "apis", "policies"] as const;
+// `policies` holds the API policies (its name predates the other scopes; data directories keep it).
+const kinds = [
+  "namedValues",
+  "backends",
+  "apis",
+  "policies",
+  "products",
+  "productApis",
+  "operations",
+  "servicePolicies",
+  "productPolicies",
+  "operationPolicies",
+] as const;
+type Kind = (typeof kinds)[number];
 const seededMarker = "seeded";
 
 /**
@@ -16,7 +37,15 @@ export class ApimState {
   readonly namedValues: EntityCollection<NamedValueRecord>;
   readonly backends: EntityCollection<BackendRecord>;
   readonly apis: EntityCollection<ApiRecord>;
+  /** API policies, keyed by API. */
   readonly policies: EntityCollection<PolicyRecord>;
+  readonly products: EntityCollection<ProductRecord>;
+  readonly productApis: EntityCollection<ProductApiRecord>;
+  readonly operations: EntityCollection<OperationRecord>;
+  /** The global (service) policy: at most one, named `policy`. */
+  readonly servicePolicies: EntityCollection<PolicyRecord>;
+  readonly productPolicies: EntityCollection<PolicyRecord>;
+  readonly operationPolicies: EntityCollection<PolicyRecord>;
 
   private constructor(
     private readonly dataDir: string,
@@ -26,51 +55,60 @@ export class ApimState {
   ) {
     let created = firstCreated;
     const nextCreated = () => created++;
-    this.namedValues = new EntityCollection(kinds[0], files, clock, nextCreated);
-    this.backends = new EntityCollection(kinds[1], files, clock, nextCreated);
-    this.apis = new EntityCollection(kinds[2], files, clock, nextCreated);
-    this.policies = new EntityCollection(kinds[3], files, clock, nextCreated);
+    const collection = <T extends StoredEntity>(kind: Kind) => new EntityCollection<T>(kind, files, clock, nextCreated);
+    this.namedValues = collection("namedValues");
+    this.backends = collection("backends");
+    this.apis = collection("apis");
+    this.policies = collection("policies");
+    this.products = collection("products");
+    this.productApis = collection("productApis");
+    this.operations = collection("operations");
+    this.servicePolicies = collection("servicePolicies");
+    this.productPolicies = collection("productPolicies");
+    this.operationPolicies = collection("operationPolicies");
   }
 
   /** Loads the state kept in `dataDir` (empty on first start). */
   static async open(dataDir: string): Promise<ApimState> {
     await mkdir(dataDir, { recursive: true });
     const files = new EntityFiles(dataDir);
-    const [namedValues, backends, apis, policies] = (await Promise.all(kinds.map((kind) => files.load(kind)))) as [
-      NamedValueRecord[],
-      BackendRecord[],
-      ApiRecord[],
-      PolicyRecord[],
-    ];
-    const all: StoredEntity[] = [...namedValues, ...backends, ...apis, ...policies];
+    const loaded = new Map<Kind, StoredEntity[]>(
+      await Promise.all(kinds.map(async (kind) => [kind, (await files.load(kind)) as StoredEntity[]] as const)),
+    );
+    const all = [...loaded.values()].flat();
     const floor = all.reduce((max, entity) => (rowVersionOf(entity.etag) > max ? rowVersionOf(entity.etag) : max), 0n);
     const firstCreated = all.reduce((max, entity) => Math.max(max, entity.created + 1), 0);
     const state = new ApimState(dataDir, files, new EtagClock(floor), firstCreated);
-    state.namedValues.restore(namedValues);
-    state.backends.restore(backends);
-    state.apis.restore(apis);
-    state.policies.restore(policies);
+    for (const kind of kinds) state.collection(kind).restore(loaded.get(kind) ?? []);
     return state;
   }
 
-  /** False until `markSeeded` ran in this data directory (first start, or after a reset). */
-  async isSeeded(): Promise<boolean> {
-    return access(join(this.dataDir, seededMarker)).then(
-      () => true,
-      () => false,
+  /**
+   * The version of the seed this data directory was seeded with (`markSeeded`), null before
+   * the first seeding or after a reset. A directory seeded before versions were recorded
+   * answers its marker's text (a date), which matches no version.
+   */
+  async seededWith(): Promise<string | null> {
+    return readFile(join(this.dataDir, seededMarker), "utf8").then(
+      (text) => text.trim(),
+      () => null,
     );
   }
 
-  async markSeeded(): Promise<void> {
+  async markSeeded(version: string): Promise<void> {
     await this.files.flush();
-    await writeFile(join(this.dataDir, seededMarker), new Date().toISOString());
+    await writeFile(join(this.dataDir, seededMarker), version);
   }
 
   /** Forgets every entity, in memory and on disk. */
   async clear(): Promise<void> {
-    for (const collection of [this.namedValues, this.backends, this.apis, this.policies]) collection.clear();
+    for (const kind of kinds) this.collection(kind).clear();
     await rm(join(this.dataDir, seededMarker), { force: true });
     await this.files.wipe(kinds);
+  }
+
+  private collection(kind: Kind): EntityCollection<StoredEntity> {
+    return this[kind] as EntityCollection<StoredEntity>;
   }
 
   /** Resolves once every write issued so far is on disk. */

@@ -32,7 +32,31 @@ export interface ApiRecord extends StoredEntity {
   properties: Record<string, unknown>;
 }
 
-/** An API's policy; `name` is the API's identifier. */
+export interface ProductRecord extends StoredEntity {
+  properties: Record<string, unknown>;
+}
+
+/**
+ * An API's membership in a product. `name` is `{productId}:{apiId}` (":" cannot occur in
+ * either identifier), spelled as the product and the API were created.
+ */
+export interface ProductApiRecord extends StoredEntity {
+  productId: string;
+  apiId: string;
+}
+
+/** An operation of an API; `name` is `{apiId}:{operationId}` (see ProductApiRecord). */
+export interface OperationRecord extends StoredEntity {
+  apiId: string;
+  operationId: string;
+  properties: Record<string, unknown>;
+}
+
+/**
+ * A policy document at one scope. `name` is the scope's key (store/policy-scopes.ts): the
+ * API's identifier for an API policy (as before there were other scopes), the product's for
+ * a product policy, `{apiId}:{operationId}` for an operation policy, `policy` for the service.
+ */
 export interface PolicyRecord extends StoredEntity {
   /** The stored document as GET ?format=xml returns it. */
   xml: string;

@@ -59,7 +59,9 @@ export interface TestSimulator {
 }
 
 export async function startTestSimulator(
-  options: Partial<Pick<ApimSimulatorOptions, "lro" | "pageSize" | "service" | "seed" | "host">> = {},
+  options: Partial<
+    Pick<ApimSimulatorOptions, "lro" | "pageSize" | "service" | "seed" | "host" | "gatewayUrl" | "identity">
+  > = {},
 ): Promise<TestSimulator> {
   const dataDir = await mkdtemp(join(tmpdir(), "apim-simulator-"));
   const tls = await ensureSandboxTls(inject("sandboxTlsDir"));
@@ -84,6 +86,8 @@ export async function startTestSimulator(
       service: options.service,
       seed: options.seed,
       host: options.host,
+      gatewayUrl: options.gatewayUrl,
+      identity: options.identity,
     });
   const token = await sign({});
   const credential: TokenCredential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };

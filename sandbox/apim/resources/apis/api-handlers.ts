@@ -1,6 +1,7 @@
 import { apiOperationInProgress, entityNotFound, fieldError } from "../../arm/apim-errors";
 import { apiIdRule, checkIdentifier } from "../../arm/names";
 import { checkPutPrecondition, checkUpdatePrecondition, requireIfMatch } from "../../arm/preconditions";
+import { operationsOf } from "../../store/api-relations";
 import type { ApiRecord } from "../../store/records";
 import { entityResponse, type ArmRequest, type ArmResponse, type SimulatorContext } from "../arm-exchange";
 import { accepted, answerGetOrPoll } from "../async-operation";
@@ -15,7 +16,8 @@ import { apiBodySchema, type ApiProperties } from "./api-schema";
  * every write to the API or its children answers 409 PessimisticConcurrencyConflict
  * (Azure/apiops#379). A plain PUT answers 201/200 at once, as the recorded CLI session
  * shows (recordings/azure-cli__test_apim_api_policy.yaml); the SDK's beginCreateOrUpdate
- * accepts both. DELETE answers 200 at once and takes the API's policy with it.
+ * accepts both. DELETE answers 200 at once and takes the API's policy, operations (with their
+ * policies) and product memberships with it.
  */
 export function listApis(context: SimulatorContext, request: ArmRequest): ArmResponse {
   return listResponse(context, request, context.state.apis.list(), (record) => apiContract(record, context.service));
@@ -67,7 +69,15 @@ export async function deleteApi(context: SimulatorContext, request: ArmRequest, 
   const current = context.state.apis.get(id);
   if (current === undefined) return { status: 204 };
   checkUpdatePrecondition(ifMatch, current.etag);
-  await Promise.all([context.state.policies.delete(id), context.state.apis.delete(id)]);
+  const { state } = context;
+  const operations = operationsOf(state, current.name).map((operation) => operation.name);
+  const links = state.productApis.list().filter((link) => link.apiId.toLowerCase() === id.toLowerCase());
+  await Promise.all([
+    ...operations.flatMap((key) => [state.operationPolicies.delete(key), state.operations.delete(key)]),
+    ...links.map((link) => state.productApis.delete(link.name)),
+    state.policies.delete(id),
+    state.apis.delete(id),
+  ]);
   return { status: 200 };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { displayNameSchema } from "../display-name-schema";
 
 /**
  * ApiCreateOrUpdateParameter / ApiUpdateContract properties (limits from the SDK v10
@@ -7,11 +8,7 @@ import { z } from "zod";
  */
 const propertiesSchema = z
   .object({
-    displayName: z
-      .string()
-      .min(1, "displayName may not be empty.")
-      .max(300, "displayName must be at most 300 characters long.")
-      .optional(),
+    displayName: displayNameSchema,
     path: z.string().max(400, "path must be at most 400 characters long.").optional(),
     serviceUrl: z.string().min(1).max(2000, "serviceUrl must be at most 2000 characters long.").nullish(),
     description: z.string().nullish(),

@@ -3,6 +3,7 @@ import { isPreview } from "../../arm/api-versions";
 import { entityInUse, entityNotFound, fieldError } from "../../arm/apim-errors";
 import { backendIdRule, checkIdentifier } from "../../arm/names";
 import { checkPutPrecondition, checkUpdatePrecondition, requireIfMatch } from "../../arm/preconditions";
+import { everyPolicy } from "../../store/policy-scopes";
 import type { BackendRecord } from "../../store/records";
 import { entityResponse, type ArmRequest, type ArmResponse, type SimulatorContext } from "../arm-exchange";
 import { listResponse } from "../list-response";
@@ -56,10 +57,9 @@ export async function deleteBackend(context: SimulatorContext, request: ArmReque
   if (current === undefined) return { status: 204 };
   checkUpdatePrecondition(ifMatch, current.etag);
   // Invented by analogy with named values: a policy's backend-id must keep resolving.
-  const users = context.state.policies
-    .list()
-    .filter((policy) => policy.backendRefs.some((ref) => ref.toLowerCase() === id.toLowerCase()))
-    .map((policy) => `/apis/${policy.name}/policies/policy`);
+  const users = everyPolicy(context.state)
+    .filter(({ record }) => record.backendRefs.some((ref) => ref.toLowerCase() === id.toLowerCase()))
+    .map(({ path }) => path);
   if (users.length > 0) throw entityInUse("Backend", current.name, users);
   await context.state.backends.delete(id);
   return { status: 200 };

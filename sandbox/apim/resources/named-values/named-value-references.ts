@@ -1,4 +1,5 @@
 import type { ApimState } from "../../store/apim-state";
+import { everyPolicy } from "../../store/policy-scopes";
 
 /** Whether a named value with this display name exists (what `{{name}}` refers to). */
 export function namedValueExists(state: ApimState, displayName: string): boolean {
@@ -7,17 +8,16 @@ export function namedValueExists(state: ApimState, displayName: string): boolean
 }
 
 /**
- * Where named values are used: policies and backend credentials refer to them by display
+ * Where named values are used: policies (at every scope) and backend credentials refer to them by display
  * name (`{{name}}`, compared case-insensitively like every APIM name).
  */
 export function entitiesReferencing(state: ApimState, displayName: string): string[] {
   const wanted = displayName.toLowerCase();
   const uses = (refs: string[]) => refs.some((ref) => ref.toLowerCase() === wanted);
   return [
-    ...state.policies
-      .list()
-      .filter((policy) => uses(policy.namedValueRefs))
-      .map((policy) => `/apis/${policy.name}/policies/policy`),
+    ...everyPolicy(state)
+      .filter(({ record }) => uses(record.namedValueRefs))
+      .map(({ path }) => path),
     ...state.backends
       .list()
       .filter((backend) => uses(backend.namedValueRefs))
@@ -36,11 +36,10 @@ export async function renameReferences(state: ApimState, from: string, to: strin
   const refers = (refs: string[]) => refs.some((ref) => ref.toLowerCase() === from.toLowerCase());
   const rename = (refs: string[]) => refs.map((ref) => (ref.toLowerCase() === from.toLowerCase() ? to : ref));
   const writes: Promise<void>[] = [];
-  for (const { name, xml, rawxml, namedValueRefs, backendRefs } of state.policies
-    .list()
-    .filter((p) => refers(p.namedValueRefs))) {
+  for (const { record, collection } of everyPolicy(state).filter(({ record }) => refers(record.namedValueRefs))) {
+    const { name, xml, rawxml, namedValueRefs, backendRefs } = record;
     writes.push(
-      state.policies.save({
+      collection.save({
         name,
         xml: replaceIn(xml),
         rawxml: replaceIn(rawxml),

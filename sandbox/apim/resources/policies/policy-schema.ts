@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-/** PolicyContract properties (01-arm-rest-reference.md §5). */
-export const apiPolicyBodySchema = z.object({
+/** PolicyContract properties (01-arm-rest-reference.md §5), the same at every scope. */
+export const policyBodySchema = z.object({
   properties: z
     .object({
       value: z.string("value is required: the policy document."),
