@@ -67,6 +67,25 @@ describe("injected faults", () => {
     expect((await sim.requestLog()).slice(-2).map((r) => r.status)).toEqual([500, 200]);
   });
 
+  it("answers 403 AuthorizationFailed naming the refused action and scope, only where the rule matches", async () => {
+    await faults({ rules: [{ kind: "forbidden", match: { path: "/products/[^/]+/policies/" } }] });
+    const refused = await sim.request("GET", "/products/llm-standard/policies/policy");
+    expect([refused.status, refused.json]).toEqual([
+      403,
+      {
+        error: {
+          code: "AuthorizationFailed",
+          message: `The client does not have authorization to perform action 'Microsoft.ApiManagement/service/products/policies/read' over scope '${sim.base}/products/llm-standard/policies/policy' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+        },
+      },
+    ]);
+    expect((await sim.request("GET", "/products/llm-standard")).status).toBe(200);
+    expect((await sim.requestLog()).slice(-2).map((r) => [r.status, r.faults])).toEqual([
+      [403, ["forbidden"]],
+      [200, []],
+    ]);
+  });
+
   it("drops the connection before handling; nothing happens and the SDK's retry succeeds", async () => {
     await faults({ rules: [{ kind: "drop", limit: 1 }] });
     await expect(sim.request("GET", "/apis")).rejects.toThrow();
@@ -215,7 +234,14 @@ describe("injected faults", () => {
       ["throttle", 2, 2],
       ["latency", 3, 3],
     ]);
-    expect(snapshot.fired).toEqual({ latency: 3, throttle: 2, serverError: 0, drop: 0, concurrentWrite: 0 });
+    expect(snapshot.fired).toEqual({
+      latency: 3,
+      throttle: 2,
+      serverError: 0,
+      forbidden: 0,
+      drop: 0,
+      concurrentWrite: 0,
+    });
 
     const invalid = await sim.request("POST", "/_sandbox/faults", { body: { rules: [{ kind: "throttle", rate: 5 }] } });
     expect(invalid.status).toBe(400);

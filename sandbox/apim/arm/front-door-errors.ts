@@ -117,6 +117,19 @@ export function throttled(subscriptionId: string, operation: string, retryAfterS
   );
 }
 
+/**
+ * ARM's answer when the caller's role assignments lack the action (e.g.
+ * `Microsoft.ApiManagement/service/products/policies/read`), worded as ARM words it; the
+ * client and object ids ARM names are left out (the simulator does not keep them).
+ */
+export function authorizationFailed(action: string, scope: string): ArmError {
+  return new ArmError(
+    403,
+    "AuthorizationFailed",
+    `The client does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+  );
+}
+
 /** Invented wording for injected 5xx faults; codes follow ARM's status names. */
 export function serverError(status: 500 | 502 | 503 | 504, retryAfterSeconds?: number): ArmError {
   const codes = {

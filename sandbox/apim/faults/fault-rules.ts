@@ -49,6 +49,11 @@ export const faultRuleSchema = z.discriminatedUnion("kind", [
     })
     .strict(),
   /**
+   * Answer 403 AuthorizationFailed before the request is handled, as ARM does when the
+   * caller's role assignment lacks the action (e.g. a role without policy read).
+   */
+  z.object({ kind: z.literal("forbidden"), ...common }).strict(),
+  /**
    * Destroy the socket without answering: `beforeHandling` loses the request,
    * `afterHandling` carries it out and loses the response.
    */

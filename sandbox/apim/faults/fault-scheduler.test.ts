@@ -117,7 +117,7 @@ describe("fault scheduler", () => {
     expect(faults.decide("PUT", "/x").terminal).toBeUndefined();
     expect(faults.snapshot()).toEqual({
       rules: [],
-      fired: { latency: 0, throttle: 0, serverError: 0, drop: 0, concurrentWrite: 0 },
+      fired: { latency: 0, throttle: 0, serverError: 0, forbidden: 0, drop: 0, concurrentWrite: 0 },
     });
   });
 });

@@ -6,13 +6,14 @@ import { seededRandom } from "./seeded-random";
  * random stream (derived from the seed and the rule's position), so with a seed the
  * decisions depend only on the sequence of requests each rule matches.
  *
- * At most one "terminal" fault (a dropped request, a 429 or a 5xx) applies to a request:
+ * At most one "terminal" fault (a dropped request, a 403, a 429 or a 5xx) applies to a request:
  * the first rule in order that fires; later terminal rules are not consulted. Latency
  * rules always add up. A dropped response and a concurrent writer only make sense for a
  * request that is handled, so they are consulted only when no terminal fault fired.
  */
 export type TerminalFault =
   | { kind: "drop" }
+  | { kind: "forbidden" }
   | { kind: "throttle"; retryAfterSeconds: number }
   | { kind: "serverError"; status: 500 | 502 | 503 | 504; retryAfterSeconds?: number };
 
@@ -98,7 +99,14 @@ export class FaultScheduler {
     rules: (FaultRule & { id: number; matched: number; fired: number })[];
     fired: Record<FaultKind, number>;
   } {
-    const fired: Record<FaultKind, number> = { latency: 0, throttle: 0, serverError: 0, drop: 0, concurrentWrite: 0 };
+    const fired: Record<FaultKind, number> = {
+      latency: 0,
+      throttle: 0,
+      serverError: 0,
+      forbidden: 0,
+      drop: 0,
+      concurrentWrite: 0,
+    };
     for (const active of this.rules) fired[active.rule.kind] += active.fired;
     return {
       ...(this.seed === undefined ? {} : { seed: this.seed }),
@@ -128,6 +136,7 @@ export class FaultScheduler {
 }
 
 function terminalFault(rule: FaultRule): TerminalFault | undefined {
+  if (rule.kind === "forbidden") return { kind: "forbidden" };
   if (rule.kind === "throttle") return { kind: "throttle", retryAfterSeconds: rule.retryAfterSeconds };
   if (rule.kind === "serverError")
     return { kind: "serverError", status: rule.status, retryAfterSeconds: rule.retryAfterSeconds };

@@ -4,7 +4,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { requireApiVersion } from "../arm/api-versions";
 import { ArmError } from "../arm/arm-error";
 import { authenticateRequest, type Authenticate } from "../arm/authenticate-request";
-import { serverError, throttled } from "../arm/front-door-errors";
+import { authorizationFailed, serverError, throttled } from "../arm/front-door-errors";
 import type { RateLimitCounters } from "../arm/rate-limit-headers";
 import type { RequestLog } from "../controls/request-log";
 import type { FaultPlan, FaultScheduler } from "../faults/fault-scheduler";
@@ -57,6 +57,7 @@ export async function handleArmRequest(
       request.socket.destroy();
       return;
     }
+    if (plan.terminal?.kind === "forbidden") throw forbiddenError(method, target, url.pathname);
     if (plan.terminal?.kind === "throttle")
       throw throttledError(context, method, target, plan.terminal.retryAfterSeconds);
     if (plan.terminal?.kind === "serverError") throw serverError(plan.terminal.status, plan.terminal.retryAfterSeconds);
@@ -116,6 +117,12 @@ function throttledError(
 ): ArmError {
   const operation = `${method}/SUBSCRIPTIONS/RESOURCEGROUPS/PROVIDERS/MICROSOFT.APIMANAGEMENT/${resourceTypeOf(target).toUpperCase()}`;
   return throttled(context.service.subscriptionId, operation, retryAfterSeconds);
+}
+
+/** ARM names the refused action `Microsoft.ApiManagement/<type path>/<read|write|delete|action>`. */
+function forbiddenError(method: string, target: ArmTarget, scope: string): ArmError {
+  const verb = { GET: "read", HEAD: "read", PUT: "write", PATCH: "write", DELETE: "delete" }[method] ?? "action";
+  return authorizationFailed(`Microsoft.ApiManagement/${resourceTypeOf(target)}/${verb}`, scope);
 }
 
 function asArmError(error: unknown): ArmError {
