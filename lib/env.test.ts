@@ -46,10 +46,24 @@ describe("configuration from the environment", () => {
         authorityHost: "https://login.microsoftonline.com",
         apiAudience: `api://${entra.AZURE_CLIENT_ID}`,
       },
-      database: { kind: "postgres", url: "postgres://u:p@db:5432/portcullis" },
+      database: {
+        kind: "postgres",
+        url: "postgres://u:p@db:5432/portcullis",
+        migrationUrl: "postgres://u:p@db:5432/portcullis",
+      },
       port: 8080,
       roles: { admin: "Gate.Admin" },
     });
+  });
+
+  it("migrates with the owner's MIGRATION_DATABASE_URL and runs with DATABASE_URL, which it needs", () => {
+    const owner = "postgres://owner:p@db:5432/portcullis";
+    expect(
+      loadConfig({ DATABASE_URL: "postgres://app@db:5432/portcullis", MIGRATION_DATABASE_URL: owner }).database,
+    ).toEqual({ kind: "postgres", url: "postgres://app@db:5432/portcullis", migrationUrl: owner });
+    expect(problems({ MIGRATION_DATABASE_URL: owner })).toEqual([
+      "MIGRATION_DATABASE_URL: needs DATABASE_URL too (the embedded database has a single role)",
+    ]);
   });
 
   it("names each variable that is wrong and why", () => {

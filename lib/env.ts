@@ -38,6 +38,12 @@ const envSchema = z
         )
         .optional(),
     ),
+    MIGRATION_DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL of the role that owns the schema")
+        .optional(),
+    ),
     AZURE_TENANT_ID: optionalText.pipe(z.string().regex(guid, "must be the tenant's GUID").optional()),
     AZURE_CLIENT_ID: optionalText.pipe(
       z.string().regex(guid, "must be the app registration's client id (a GUID)").optional(),
@@ -77,6 +83,13 @@ const envSchema = z
           message: `is required because ${present.join(" and ")} ${present.length > 1 ? "are" : "is"} set (set all three for Entra ID, or none for sandbox mode)`,
         });
       }
+    }
+    if (env.MIGRATION_DATABASE_URL !== undefined && env.DATABASE_URL === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MIGRATION_DATABASE_URL"],
+        message: "needs DATABASE_URL too (the embedded database has a single role)",
+      });
     }
     const real = present.length === azure.length && env.PORTCULLIS_SANDBOX !== "1";
     if (real && env.SANDBOX_ARM_ENDPOINT !== undefined) {
@@ -132,7 +145,11 @@ export interface AppConfig {
   port: number;
   appUrl: string;
   dataDir: string;
-  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
+  /**
+   * PostgreSQL: `url` is the runtime role's (DATABASE_URL); `migrationUrl` the owner's that
+   * migrates (MIGRATION_DATABASE_URL, or the same URL when unset: weaker, see README).
+   */
+  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string; migrationUrl: string };
   /** Undefined before the launcher has started the sandbox (sandbox mode, launcher only). */
   entra: EntraSettings | undefined;
   sandbox: boolean;
@@ -174,7 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     appUrl: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     dataDir,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL }
+      ? { kind: "postgres", url: e.DATABASE_URL, migrationUrl: e.MIGRATION_DATABASE_URL ?? e.DATABASE_URL }
       : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
     entra,
     sandbox: entra === undefined || e.PORTCULLIS_SANDBOX === "1",

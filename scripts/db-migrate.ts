@@ -8,6 +8,7 @@ try {
   const { migrateDatabase } = await import("../lib/db/migrate-database");
   const result = await migrateDatabase(loadConfig().database);
   console.log(result.applied.length ? `Applied ${result.applied.join(", ")}` : "The database is up to date.");
+  if (result.runtimeRole) console.log(`Granted the runtime role ${result.runtimeRole} its privileges.`);
 } catch (error) {
   exitWithStartupError(error);
 }

@@ -27,6 +27,9 @@ try {
   const { migrateDatabase } = await import("../lib/db/migrate-database");
   const migrated = await migrateDatabase(config.database);
   if (migrated.applied.length > 0) console.log(`Database migrated: ${migrated.applied.join(", ")}`);
+  const { auditProtectionWeakness } = await import("../lib/db/runtime-role");
+  const weakness = await auditProtectionWeakness(config.database);
+  if (weakness) console.warn(`Warning: the audit history is less protected: ${weakness}`);
   buildIfStale(root);
 
   let env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };

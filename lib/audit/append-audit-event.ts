@@ -1,70 +1,69 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "../db";
+import { log } from "../log";
 import type { AuditInput } from "./audit-input";
-import { hashAuditEvent, type HashedAuditFields } from "./event-hash";
+import { chainWaitingEvents } from "./chain-sequencer";
 
-type Tx = Prisma.TransactionClient;
+declare const audited: unique symbol;
+/**
+ * A transaction opened by `auditedTransaction`: the only kind `appendAuditEvent` accepts, so an
+ * event can never be written in a transaction whose commit nobody follows with chaining.
+ */
+export type AuditTx = Prisma.TransactionClient & { readonly [audited]: true };
 
 /**
- * Appends one event to the hash chain inside the caller's transaction, so the change and
- * its event commit together or not at all. The row lock on audit_chain_head serialises
- * appends across app instances; it is held only for the rest of this short transaction.
+ * Runs `work` in one transaction; the audit events it appends commit with its changes or not
+ * at all. Once committed, the events join the hash chain (group commit, see README) before this
+ * returns, so whoever reads the history next sees them.
  */
-export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<HashedAuditFields & { hash: string }> {
-  const [head] = await tx.$queryRaw<Array<{ last_seq: bigint; last_hash: string }>>`
-    SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE`;
-  if (!head) throw new Error("audit_chain_head is missing: the database was not migrated");
-  const seq = head.last_seq + 1n;
-  const time = new Date();
-  const fields: HashedAuditFields = {
-    seq: seq.toString(),
-    id: randomUUID(),
-    time: time.toISOString(),
-    actor: { type: input.actor.type, oid: input.actor.oid, tid: input.actor.tid || null, name: input.actor.name },
-    action: input.action,
-    target: input.target,
-    before: jsonOrNull(input.before),
-    after: jsonOrNull(input.after),
-    outcome: input.outcome,
-    requestId: input.requestId ?? null,
-    armCorrelationId: input.armCorrelationId ?? null,
-    clientIp: input.clientIp ?? null,
-    prevHash: head.last_hash,
-  };
-  const hash = hashAuditEvent(fields);
-  await tx.auditEvent.create({
+export async function auditedTransaction<T>(db: PrismaClient, work: (tx: AuditTx) => Promise<T>): Promise<T> {
+  const result = await db.$transaction((tx) => work(tx as AuditTx));
+  try {
+    await chainWaitingEvents(db);
+  } catch (error) {
+    // The change and its event are committed; the event waits in audit_pending and joins the
+    // chain with the next append, read or start. Failing here would invite a retry of a change
+    // that happened.
+    log.error({ err: error }, "audit events committed but not yet chained; the next append will chain them");
+  }
+  return result;
+}
+
+/**
+ * Records one event inside the caller's audited transaction. It waits in `audit_pending`
+ * (no lock shared with unrelated changes) until it is given its place in the chain.
+ */
+export async function appendAuditEvent(tx: AuditTx, input: AuditInput): Promise<void> {
+  const before = jsonOrUndefined(input.before);
+  const after = jsonOrUndefined(input.after);
+  await tx.auditPending.create({
     data: {
-      seq,
-      id: fields.id,
-      time,
-      actorType: fields.actor.type,
-      actorOid: fields.actor.oid,
-      actorTid: fields.actor.tid,
-      actorName: fields.actor.name,
-      action: fields.action,
-      targetType: fields.target.type,
-      targetId: fields.target.id,
-      before: fields.before === null ? undefined : (fields.before as Prisma.InputJsonValue),
-      after: fields.after === null ? undefined : (fields.after as Prisma.InputJsonValue),
-      outcome: fields.outcome,
-      requestId: fields.requestId,
-      armCorrelationId: fields.armCorrelationId,
-      clientIp: fields.clientIp,
-      prevHash: fields.prevHash,
-      hash,
+      eventId: randomUUID(),
+      time: new Date(),
+      actorType: input.actor.type,
+      actorOid: input.actor.oid,
+      actorTid: input.actor.tid || null,
+      actorName: input.actor.name,
+      action: input.action,
+      targetType: input.target.type,
+      targetId: input.target.id,
+      before,
+      after,
+      outcome: input.outcome,
+      requestId: input.requestId ?? null,
+      armCorrelationId: input.armCorrelationId ?? null,
+      clientIp: input.clientIp ?? null,
     },
   });
-  await tx.auditChainHead.update({ where: { id: 1 }, data: { lastSeq: seq, lastHash: hash } });
-  return { ...fields, hash };
 }
 
 /** Runs `work` and appends its audit event in one transaction: both commit or neither. */
 export async function runAudited<T>(
   db: PrismaClient,
-  work: (tx: Tx) => Promise<T>,
+  work: (tx: Prisma.TransactionClient) => Promise<T>,
   describe: (result: T) => AuditInput,
 ): Promise<T> {
-  return db.$transaction(async (tx) => {
+  return auditedTransaction(db, async (tx) => {
     const result = await work(tx);
     await appendAuditEvent(tx, describe(result));
     return result;
@@ -73,10 +72,15 @@ export async function runAudited<T>(
 
 /** Appends an event that is itself the record (a denial, a failed step), in its own transaction. */
 export async function recordAuditEvent(db: PrismaClient, input: AuditInput): Promise<void> {
-  await db.$transaction((tx) => appendAuditEvent(tx, input));
+  await auditedTransaction(db, (tx) => appendAuditEvent(tx, input));
 }
 
-/** JSON round-trip so what we hash is exactly what jsonb stores (no undefined, no Dates). */
-function jsonOrNull(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+/**
+ * JSON round-trip so what is hashed is exactly what jsonb stores (no undefined, no Dates);
+ * absent and null are both stored as SQL NULL and hashed as null.
+ */
+function jsonOrUndefined(value: unknown): Prisma.InputJsonValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  const plain = JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue | null;
+  return plain === null ? undefined : plain;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
-import { appendAuditEvent, recordAuditEvent, runAudited } from "./append-audit-event";
+import { appendAuditEvent, auditedTransaction, recordAuditEvent, runAudited } from "./append-audit-event";
 import type { AuditInput } from "./audit-input";
 import { verifyAuditChain } from "./verify-audit-chain";
 
@@ -21,15 +21,29 @@ const event = (action: string, extra: Partial<AuditInput> = {}): AuditInput => (
   ...extra,
 });
 
-/** Alters stored events the way an attacker with direct database access could. */
+/** Alters stored events the way the database owner could. */
 async function tamper(sql: string): Promise<void> {
-  const prisma = database.prisma;
-  await prisma.$executeRawUnsafe(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
+  await database.owner.$executeRawUnsafe(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
   try {
-    await prisma.$executeRawUnsafe(sql);
+    await database.owner.$executeRawUnsafe(sql);
   } finally {
-    await prisma.$executeRawUnsafe(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`);
+    await database.owner.$executeRawUnsafe(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`);
   }
+}
+
+async function head(): Promise<{ last_seq: bigint; last_hash: string }> {
+  const [row] = await database.prisma.$queryRawUnsafe<Array<{ last_seq: bigint; last_hash: string }>>(
+    `SELECT last_seq, last_hash FROM audit_chain_head`,
+  );
+  return row!;
+}
+
+/** An insert made directly with SQL, the way someone holding the runtime credentials could try. */
+function forgedInsert(seq: bigint | string, prevHash: string, time = "now()"): Promise<number> {
+  return database.prisma.$executeRawUnsafe(
+    `INSERT INTO audit_events (seq, id, time, actor_type, actor_oid, actor_name, action, target_type, target_id, outcome, prev_hash, hash)
+     VALUES (${seq}, gen_random_uuid(), ${time}, 'user', 'mallory', 'Mallory', 'forged', 'api', 'x', 'success', '${prevHash}', '${"f".repeat(64)}')`,
+  );
 }
 
 describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
@@ -45,7 +59,9 @@ describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
     expect(result).toMatchObject({ ok: true, eventsChecked: 2 });
     const rows = await database.prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
     expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
+    expect(rows[0]!.before).toEqual({ b: 1, a: [1, "x"] });
     expect(result.headHash).toBe(rows[1]!.hash);
+    expect(await database.prisma.auditPending.count()).toBe(0);
   });
 
   it("keeps the change and its event together: a failing change writes no event", async () => {
@@ -70,6 +86,7 @@ describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
     ).rejects.toThrow("boom");
 
     expect(await database.prisma.auditEvent.count()).toBe(before);
+    expect(await database.prisma.auditPending.count()).toBe(0);
     expect(await database.prisma.instance.count({ where: { name: "doomed" } })).toBe(0);
   });
 
@@ -96,18 +113,34 @@ describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
     expect((await verifyAuditChain(database.prisma)).ok).toBe(true);
   });
 
-  it("keeps one unbroken chain when many changes append at once", async () => {
-    const start = await database.prisma.auditEvent.count();
-    await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        database.prisma.$transaction((tx) => appendAuditEvent(tx, event(`parallel.${i}`))),
-      ),
-    );
+  it("refuses an insert that does not continue the chain at its head, and keeps the head where it was", async () => {
+    const { last_seq, last_hash } = await head();
 
-    const result = await verifyAuditChain(database.prisma);
+    await expect(forgedInsert(last_seq + 1n, "0".repeat(64))).rejects.toThrow(/previous hash/);
+    await expect(forgedInsert(last_seq + 2n, last_hash)).rejects.toThrow(/sequence/);
+    await expect(forgedInsert(last_seq, last_hash)).rejects.toThrow(/sequence|duplicate/);
+    await expect(forgedInsert(last_seq + 1n, last_hash, "now() - interval '1 day'")).rejects.toThrow(/before the time/);
 
-    expect(result.ok).toBe(true);
-    expect(result.eventsChecked).toBe(start + 40);
+    expect(await head()).toEqual({ last_seq, last_hash });
+    expect((await verifyAuditChain(database.prisma)).ok).toBe(true);
+  });
+
+  it("lets the head move only forward, one event at a time, and never disappear", async () => {
+    const { last_seq, last_hash } = await head();
+
+    await expect(
+      database.owner.$executeRawUnsafe(`UPDATE audit_chain_head SET last_seq = last_seq - 1`),
+    ).rejects.toThrow(/only moves forward/);
+    await expect(
+      database.owner.$executeRawUnsafe(`UPDATE audit_chain_head SET last_seq = last_seq + 5`),
+    ).rejects.toThrow(/only moves forward/);
+    await expect(database.owner.$executeRawUnsafe(`DELETE FROM audit_chain_head`)).rejects.toThrow(/not allowed/);
+    await expect(database.owner.$executeRawUnsafe(`TRUNCATE audit_chain_head`)).rejects.toThrow(/not allowed/);
+    await expect(
+      database.owner.$executeRawUnsafe(`INSERT INTO audit_chain_head VALUES (2, 0, '${"0".repeat(64)}', now())`),
+    ).rejects.toThrow(/audit_chain_head_one_row/);
+
+    expect(await head()).toEqual({ last_seq, last_hash });
   });
 
   it("names the first altered event", async () => {
@@ -121,6 +154,64 @@ describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
     expect(result.firstBad!.reason).toMatch(/altered/);
     await tamper(`UPDATE audit_events SET actor_name = 'Alice' WHERE seq = ${target.seq}`);
     expect((await verifyAuditChain(database.prisma)).ok).toBe(true);
+  });
+});
+
+describe(`many concurrent appenders on ${process.env.TEST_DB ?? "pglite"}`, () => {
+  it("chain every committed event exactly once, none of the rolled-back ones, in commit order, with times that never go back", async () => {
+    const start = (await head()).last_seq;
+    const WORKERS = 24;
+    const APPENDS = 10;
+    // Two clients stand for two Portcullis instances on PostgreSQL (one process-wide database on PGlite).
+    const clients = [database.prisma, database.second];
+
+    await Promise.all(
+      Array.from({ length: WORKERS }, async (_, worker) => {
+        const db = clients[worker % clients.length]!;
+        for (let i = 0; i < APPENDS; i++) {
+          const failing = (worker + i) % 7 === 0;
+          const append = auditedTransaction(db, async (tx) => {
+            await appendAuditEvent(tx, event("concurrent.step", { target: { type: "worker", id: `${worker}:${i}` } }));
+            // A second event in the same transaction, as finishing a deployment records.
+            if (i % 3 === 0)
+              await appendAuditEvent(
+                tx,
+                event("concurrent.extra", { target: { type: "worker", id: `${worker}:${i}` } }),
+              );
+            if (failing) throw new Error("rolled back");
+          });
+          if (failing) await expect(append).rejects.toThrow("rolled back");
+          else await append;
+        }
+      }),
+    );
+
+    const rows = await database.prisma.auditEvent.findMany({
+      where: { seq: { gt: start } },
+      orderBy: { seq: "asc" },
+    });
+    const expected: string[] = [];
+    for (let worker = 0; worker < WORKERS; worker++)
+      for (let i = 0; i < APPENDS; i++)
+        if ((worker + i) % 7 !== 0) {
+          expected.push(`concurrent.step ${worker}:${i}`);
+          if (i % 3 === 0) expected.push(`concurrent.extra ${worker}:${i}`);
+        }
+    const got = rows.map((r) => `${r.action} ${r.targetId}`);
+    // Nothing lost, nothing duplicated, nothing of a rolled-back transaction.
+    expect([...got].sort()).toEqual([...expected].sort());
+    // Contiguous sequence numbers from where the chain was.
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => start + 1n + BigInt(i)));
+    // Each worker waited for one append before starting the next: the chain keeps that order,
+    // and the events of one transaction stay together in the order they were recorded.
+    for (let worker = 0; worker < WORKERS; worker++) {
+      const mine = got.filter((g) => g.split(" ")[1]!.startsWith(`${worker}:`));
+      expect(mine).toEqual(expected.filter((e) => e.split(" ")[1]!.startsWith(`${worker}:`)));
+    }
+    for (let i = 1; i < rows.length; i++)
+      expect(rows[i]!.time.getTime()).toBeGreaterThanOrEqual(rows[i - 1]!.time.getTime());
+    expect(await database.prisma.auditPending.count()).toBe(0);
+    expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
   });
 
   it("detects a removed event in the middle and at the end", async () => {

@@ -3,6 +3,7 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from "../rest/pagination";
+import { chainWaitingEvents } from "./chain-sequencer";
 import type { AuditFilter } from "./schemas";
 import { toPublicEvent, type PublicAuditEvent } from "./stored-event";
 
@@ -16,6 +17,8 @@ export async function listAuditEvents(
   await authorize(ctx, "audit.read");
   const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
   const after = decodeCursor(filter.cursor, cursorShape);
+  // Events committed by an instance that stopped before chaining them show up now.
+  await chainWaitingEvents(getDb());
   const rows = await getDb().auditEvent.findMany({
     where: { ...auditWhere(filter), ...(after ? { seq: { lt: BigInt(after.seq) } } : {}) },
     orderBy: { seq: "desc" },

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../db";
+import { chainWaitingEvents } from "./chain-sequencer";
 import { GENESIS_HASH, hashAuditEvent } from "./event-hash";
 import { toHashedFields } from "./stored-event";
 
@@ -20,6 +21,7 @@ const BATCH = 1000;
  * when the chain head points elsewhere.
  */
 export async function verifyAuditChain(db: PrismaClient): Promise<ChainVerification> {
+  await chainWaitingEvents(db);
   let expectedPrev = GENESIS_HASH;
   let expectedSeq = 1n;
   let checked = 0;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendAuditEvent, recordAuditEvent } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction, recordAuditEvent } from "../audit/append-audit-event";
 import { getDb } from "../db";
 import { getConfig } from "../env";
 import { AppError } from "../errors";
@@ -89,7 +89,7 @@ export async function completeSignIn(input: {
   }
   const config = getConfig();
   const roles = rolesFromClaims(user.roles, config.roles);
-  const session = await db.$transaction(async (tx) => {
+  const session = await auditedTransaction(db, async (tx) => {
     const created = await createSession(tx, user, config.session, {
       clientIp: input.meta.clientIp,
       userAgent: input.meta.userAgent,

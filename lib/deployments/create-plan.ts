@@ -1,4 +1,4 @@
-import { appendAuditEvent } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
@@ -65,7 +65,7 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
     tier: api.instance.tier === "Consumption" ? "consumption" : "dedicated",
   });
 
-  const plan = await db.$transaction(async (tx) => {
+  const plan = await auditedTransaction(db, async (tx) => {
     const created = await tx.plan.create({
       data: {
         apiId: api.id,

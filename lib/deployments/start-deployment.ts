@@ -1,4 +1,4 @@
-import { appendAuditEvent } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
@@ -41,7 +41,7 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
     );
   }
   const operations = storedOperations(plan);
-  const deployment = await db.$transaction(async (tx) => {
+  const deployment = await auditedTransaction(db, async (tx) => {
     const created = await tx.deployment.create({
       data: {
         planId: plan.id,

@@ -1,5 +1,5 @@
 import { allowedArmTarget } from "../apim/allowed-arm-endpoint";
-import { appendAuditEvent } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
@@ -29,7 +29,7 @@ export async function registerInstance(ctx: RequestContext, input: unknown): Pro
     });
   }
   try {
-    return await db.$transaction(async (tx) => {
+    return await auditedTransaction(db, async (tx) => {
       const created = await tx.instance.create({ data });
       await appendAuditEvent(tx, {
         actor: ctx.actor,

@@ -1,4 +1,4 @@
-import { appendAuditEvent } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
@@ -27,7 +27,7 @@ export async function syncInstance(ctx: RequestContext, input: { instanceId: str
   const current = apis.filter((api) => api.isCurrent && !api.name.includes(";rev="));
   const now = new Date();
 
-  return db.$transaction(async (tx) => {
+  return auditedTransaction(db, async (tx) => {
     const known = new Map(
       (await tx.api.findMany({ where: { instanceId: instance.id } })).map((api) => [api.apimName, api]),
     );

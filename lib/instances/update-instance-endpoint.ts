@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { allowedArmTarget } from "../apim/allowed-arm-endpoint";
-import { appendAuditEvent } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
@@ -21,7 +21,7 @@ export async function updateInstanceEndpoint(ctx: RequestContext, input: unknown
   await authorize(ctx, "config.write");
   const { instanceId, armEndpoint } = parseInput(inputSchema, input, "instance");
   allowedArmTarget(armEndpoint, "input");
-  return getDb().$transaction(async (tx) => {
+  return auditedTransaction(getDb(), async (tx) => {
     const before = await findInstanceOrThrow(tx, instanceId);
     if (before.armEndpoint === armEndpoint) return toInstanceView(before);
     const updated = await tx.instance.update({ where: { id: instanceId }, data: { armEndpoint } });

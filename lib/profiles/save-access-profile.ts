@@ -1,4 +1,4 @@
-import { appendAuditEvent } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
@@ -24,7 +24,7 @@ export async function saveAccessProfile(
   const profile = parseInput(accessProfileSchema, input.profile, "access profile");
   const db = getDb();
   try {
-    return await db.$transaction(async (tx) => {
+    return await auditedTransaction(db, async (tx) => {
       const api = await findApiOrThrow(tx, input.apiId);
       const current = await tx.accessProfileVersion.findFirst({
         where: { apiId: api.id },

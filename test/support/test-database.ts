@@ -5,19 +5,26 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "../../lib/db/generated/client";
 import { migrate, readMigrations } from "../../lib/db/migrator";
-import { MIGRATIONS_DIR } from "../../lib/db/migrate-database";
-import { pgliteSession, postgresSession } from "../../lib/db/sql-session";
+import { MIGRATIONS_DIR, migrateDatabase } from "../../lib/db/migrate-database";
+import { pgliteSession } from "../../lib/db/sql-session";
 
 /**
  * A fresh, migrated database for one integration test file, on the engine TEST_DB names:
  * `pglite` (default; in memory) or `postgres` (a new database on TEST_DATABASE_URL's
- * server, dropped afterwards).
+ * server, dropped afterwards). On PostgreSQL the app's client signs in as a runtime role of
+ * its own, migrated and granted as production does (MIGRATION_DATABASE_URL ≠ DATABASE_URL).
  */
 export interface TestDatabase {
   engine: "pglite" | "postgres";
+  /** The application's client: the runtime role on PostgreSQL. */
   prisma: PrismaClient;
-  /** Connection string of the created PostgreSQL database (postgres engine only). */
+  /** A second client on its own connections, as a second Portcullis instance would have (PGlite: the same). */
+  second: PrismaClient;
+  /** The owner of the schema (what MIGRATION_DATABASE_URL signs in as); on PGlite the only role. */
+  owner: PrismaClient;
+  /** Connection strings of the created PostgreSQL database (postgres engine only). */
   url?: string;
+  ownerUrl?: string;
   close(): Promise<void>;
 }
 
@@ -31,35 +38,37 @@ export function testEngine(): "pglite" | "postgres" {
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const migrations = await readMigrations(MIGRATIONS_DIR);
   if (testEngine() === "pglite") {
     const pglite = new PGlite();
-    await migrate(pgliteSession(pglite, { closeOnEnd: false }), migrations);
+    await migrate(pgliteSession(pglite, { closeOnEnd: false }), await readMigrations(MIGRATIONS_DIR));
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
     return {
       engine: "pglite",
       prisma,
+      second: prisma,
+      owner: prisma,
       async close() {
         await prisma.$disconnect();
         await pglite.close();
       },
     };
   }
-  const url = await createScratchPostgresDatabase();
-  const session = await postgresSession(url);
-  try {
-    await migrate(session, migrations);
-  } finally {
-    await session.close();
-  }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 5 }) });
+  const ownerUrl = await createScratchPostgresDatabase();
+  const url = await createRuntimeRole(ownerUrl);
+  await migrateDatabase({ kind: "postgres", url, migrationUrl: ownerUrl });
+  const client = (connectionString: string) =>
+    new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 5 }) });
+  const [prisma, second, owner] = [client(url), client(url), client(ownerUrl)];
   return {
     engine: "postgres",
     prisma,
+    second,
+    owner,
     url,
+    ownerUrl,
     async close() {
-      await prisma.$disconnect();
-      await dropScratchPostgresDatabase(url);
+      await Promise.all([prisma.$disconnect(), second.$disconnect(), owner.$disconnect()]);
+      await dropScratchPostgresDatabase(ownerUrl);
     },
   };
 }
@@ -73,9 +82,23 @@ export async function createScratchPostgresDatabase(): Promise<string> {
   return url.toString();
 }
 
+/** A login role for one scratch database (named after it), and the database's URL as that role. */
+async function createRuntimeRole(ownerUrl: string): Promise<string> {
+  const url = new URL(ownerUrl);
+  const role = `${url.pathname.slice(1)}_app`;
+  await withAdmin((client) => client.query(`CREATE ROLE "${role}" LOGIN`));
+  url.username = role;
+  url.password = "";
+  return url.toString();
+}
+
+/** Drops a scratch database and the runtime role made for it, if any. */
 export async function dropScratchPostgresDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
-  await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await withAdmin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`DROP ROLE IF EXISTS "${name}_app"`);
+  });
 }
 
 async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {

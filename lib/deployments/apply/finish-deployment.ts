@@ -1,4 +1,4 @@
-import { appendAuditEvent } from "../../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction, type AuditTx } from "../../audit/append-audit-event";
 import type { Prisma, PrismaClient } from "../../db";
 import type { AppliedState, DeploymentError, StepError } from "../schemas";
 import type { AuditContext } from "./audit-context";
@@ -22,7 +22,7 @@ export async function finishDeployment(
   deploymentId: string,
   finish: Finish,
 ): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  return auditedTransaction(db, async (tx) => {
     const ended = await tx.deployment.updateMany({
       where: { id: deploymentId, status: { in: ["queued", "running"] } },
       data: {
@@ -59,7 +59,7 @@ export async function finishDeployment(
 }
 
 async function failStepsInFlight(
-  tx: Prisma.TransactionClient,
+  tx: AuditTx,
   audit: AuditContext,
   deploymentId: string,
   cause: DeploymentError,

@@ -1,4 +1,4 @@
-import { appendAuditEvent } from "../../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction } from "../../audit/append-audit-event";
 import type { Prisma, PrismaClient } from "../../db";
 import { log } from "../../log";
 import type { PlanOperation } from "../schemas";
@@ -59,7 +59,7 @@ export async function recordStepOutcome(
     armRequestIds: outcome.requestIds,
     note: outcome.note,
   };
-  await db.$transaction(async (tx) => {
+  await auditedTransaction(db, async (tx) => {
     const updated = await tx.deploymentStep.updateMany({
       where: { deploymentId, seq: operation.seq, status: "running" },
       data: {
