@@ -50,14 +50,21 @@ async function clientCredentialsToken(
   return result.accessToken;
 }
 
-async function forge(overrides: JWTPayload, algorithm: "RS256" | "HS256" = "RS256"): Promise<string> {
+async function forge(
+  overrides: JWTPayload,
+  algorithm: "RS256" | "HS256" = "RS256",
+  typ: string | undefined = "JWT",
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
+  // An Entra v2.0 app-only access token: `azpacr` says how the client authenticated.
   const claims: JWTPayload = {
     iss: env.idp.issuer,
     aud: TEST_API_AUDIENCE,
     tid: env.idp.tenantId,
     oid: home.automationClient.objectId,
     azp: home.automationClient.clientId,
+    azpacr: "1",
+    ver: "2.0",
     idtyp: "app",
     roles: ["Portcullis.Admin"],
     iat: now,
@@ -66,7 +73,7 @@ async function forge(overrides: JWTPayload, algorithm: "RS256" | "HS256" = "RS25
     ...overrides,
   };
   const payload = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
-  const jwt = new SignJWT(payload).setProtectedHeader({ alg: algorithm, kid: home.signingKey.kid, typ: "JWT" });
+  const jwt = new SignJWT(payload).setProtectedHeader({ alg: algorithm, kid: home.signingKey.kid, typ });
   if (algorithm === "RS256") return jwt.sign(await importJWK(home.signingKey, "RS256"));
   // The classic confusion attack: the tenant's public key (PEM) used as an HMAC secret.
   const { d: _private, ...publicJwk } = home.signingKey;
@@ -229,5 +236,94 @@ describe("bearer validation when the tenant cannot be trusted or reached", () =>
       .authenticate(`Bearer ${await forge({})}`)
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "config" });
+  });
+});
+
+describe("ID tokens are refused by their type, whatever claims they carry", () => {
+  const idToken = (overrides: JWTPayload = {}) =>
+    forge({
+      // What Entra puts in a v2.0 ID token for the web app: its client id as audience, the
+      // sign-in's nonce and the user's app roles; no azpacr (that is an access token's).
+      aud: env.config.clientId,
+      oid: randomUUID(),
+      idtyp: undefined,
+      azpacr: undefined,
+      nonce: "n-0S6_WzA2Mj",
+      at_hash: "77QmUPtjPfzWtF2AnpK9RQ",
+      roles: ["Portcullis.Admin"],
+      ...overrides,
+    });
+
+  it("the sandbox provider's own ID token of a signed-in admin", async () => {
+    const msal = msalFor(env.idp.tenantId, env.idp.webClient);
+    const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
+    const nonce = randomUUID();
+    const authorizationUrl = await msal.getAuthCodeUrl({
+      scopes: [],
+      nonce,
+      redirectUri: TEST_REDIRECT_URI,
+      codeChallenge: challenge,
+      codeChallengeMethod: "S256",
+    });
+    const admin = env.idp.users.find((user) => user.username === "admin")!;
+    const callback = await signInThroughForm(authorizationUrl, admin, TEST_REDIRECT_URI);
+    const result = await msal.acquireTokenByCode({
+      code: callback.get("code") ?? "",
+      scopes: [],
+      nonce,
+      redirectUri: TEST_REDIRECT_URI,
+      codeVerifier: verifier,
+    });
+
+    expect((await rejection(`Bearer ${result.idToken}`)).message).toMatch(/^The token is an ID token/);
+  });
+
+  it.each<[string, () => Promise<string>, RegExp]>([
+    [
+      "an ID token that also names the calling application (azp)",
+      () => idToken({ azp: env.config.clientId }),
+      /^The token is an ID token/,
+    ],
+    [
+      "an ID token without a nonce",
+      () => idToken({ azp: env.config.clientId, nonce: undefined }),
+      /^The token is an ID token/,
+    ],
+    [
+      "a token typed for something else (typ: logout+jwt)",
+      () => forge({}, "RS256", "logout+jwt"),
+      /^The token is not an access token \(typ logout\+jwt\)/,
+    ],
+    [
+      "a v2.0 token that does not say how its client authenticated (no azpacr)",
+      () => forge({ azpacr: undefined }),
+      /^The token is not an access token/,
+    ],
+    [
+      "a v1.0 token without appidacr",
+      () => forge({ ver: "1.0", azp: undefined, azpacr: undefined, appid: home.automationClient.clientId }),
+      /^The token is not an access token/,
+    ],
+  ])("%s", async (_case, token, reason) => {
+    const error = await rejection(`Bearer ${await token()}`);
+    expect(error.code).toBe("unauthenticated");
+    expect(error.message).toMatch(reason);
+    expect(error.details).toEqual({ error: "invalid_token" });
+  });
+
+  it("still accepts access tokens: RFC 9068 typed ones, and Entra v1.0 ones with appidacr", async () => {
+    expect(
+      await validator.authenticate(`Bearer ${await forge({ azpacr: undefined }, "RS256", "at+jwt")}`),
+    ).toMatchObject({
+      kind: "app",
+    });
+    const v1 = await forge({
+      ver: "1.0",
+      azp: undefined,
+      azpacr: undefined,
+      appid: home.automationClient.clientId,
+      appidacr: "1",
+    });
+    expect(await validator.authenticate(`Bearer ${v1}`)).toMatchObject({ kind: "app" });
   });
 });

@@ -1,4 +1,4 @@
-import { errors } from "jose";
+import { decodeProtectedHeader, errors } from "jose";
 import { z } from "zod";
 import { AppError } from "../errors";
 import type { EntraConfig } from "./entra-config";
@@ -38,6 +38,12 @@ const claimsSchema = z.object({
   azp: z.string().optional(),
   appid: z.string().optional(),
   idtyp: z.string().optional(),
+  ver: z.string().optional(),
+  azpacr: z.string().optional(),
+  appidacr: z.string().optional(),
+  nonce: z.unknown().optional(),
+  at_hash: z.unknown().optional(),
+  c_hash: z.unknown().optional(),
   scp: z.string().optional(),
   roles: z.array(z.string()).optional(),
   name: z.string().optional(),
@@ -65,6 +71,7 @@ export function createBearerTokenValidator(
 
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) throw unauthenticated("The token's claims are malformed");
+      refuseAllButAccessTokens(String(decodeProtectedHeader(token).typ ?? "JWT"), claims.data);
       return identityFrom(claims.data);
     },
   };
@@ -75,6 +82,32 @@ function bearerTokenFrom(header: string | null | undefined): string {
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header);
   if (!match?.[1]) throw unauthenticated("The Authorization header must be 'Bearer <access token>'");
   return match[1];
+}
+
+/**
+ * Only access tokens call the API, decided by what the token declares itself to be, never by
+ * which claims happen to be missing (an ID token of this app has its client id as audience and
+ * may carry the user's app roles):
+ * - the header's `typ`: `at+jwt` (RFC 9068) is an access token; Entra types every token `JWT`;
+ *   anything else (`logout+jwt`, `id_token+jwt`, …) is not one;
+ * - ID tokens declare themselves by the sign-in's `nonce` and the `at_hash` / `c_hash` that bind
+ *   them to its code and access token: a token with any of these is an ID token;
+ * - an Entra (`typ: JWT`) access token declares how its client authenticated, `azpacr` in v2.0
+ *   and `appidacr` in v1.0 (Microsoft's access token claims reference); ID tokens never do.
+ */
+function refuseAllButAccessTokens(typ: string, claims: z.infer<typeof claimsSchema>): void {
+  const type = typ.toLowerCase().replace(/^application\//, "");
+  if (type !== "jwt" && type !== "at+jwt") throw unauthenticated(`The token is not an access token (typ ${typ})`);
+  if (claims.nonce !== undefined || claims.at_hash !== undefined || claims.c_hash !== undefined) {
+    throw unauthenticated("The token is an ID token; call the API with an access token");
+  }
+  if (type === "at+jwt") return;
+  const declared = claims.ver === "1.0" ? claims.appidacr : claims.azpacr;
+  if (declared === undefined) {
+    throw unauthenticated(
+      `The token is not an access token: an Entra v${claims.ver === "1.0" ? "1.0" : "2.0"} access token says how its client authenticated (${claims.ver === "1.0" ? "appidacr" : "azpacr"})`,
+    );
+  }
 }
 
 function identityFrom(claims: z.infer<typeof claimsSchema>): BearerIdentity {

@@ -36,6 +36,8 @@ export function testTokens(coordinates: () => SandboxCoordinates, sandboxDataDir
       tid: c.tenantId,
       oid: randomUUID(),
       azp: c.webClient.clientId,
+      // How the client authenticated: Entra puts it in every v2.0 access token, never in an ID token.
+      azpacr: "1",
       scp: "access_as_user",
       name: "Test User",
       ver: "2.0",
