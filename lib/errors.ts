@@ -11,6 +11,7 @@ export type AppErrorCode =
   | "not_found"
   | "conflict" // state changed underneath (409)
   | "precondition_failed" // stale ETag / If-Match (412)
+  | "payload_too_large" // request body over the limit (413)
   | "precondition_required" // If-Match missing where required (428)
   | "upstream" // APIM / ARM failed in a way the caller should see (502)
   | "unavailable" // dependency temporarily unavailable (503)

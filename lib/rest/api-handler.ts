@@ -7,6 +7,7 @@ import { AppError, isAppError } from "../errors";
 import { log } from "../log";
 import { parseInput } from "../validation";
 import { problemResponse, toProblem } from "./problem";
+import { readLimitedBody } from "./read-limited-body";
 import { requestMetaFrom } from "./request-meta";
 
 export interface HandlerResult<T> {
@@ -77,7 +78,7 @@ async function readJson(request: Request): Promise<unknown> {
       fields: [{ path: "content-type", message: "must be application/json" }],
     });
   }
-  const text = await request.text();
+  const text = await readLimitedBody(request);
   try {
     return JSON.parse(text) as unknown;
   } catch {

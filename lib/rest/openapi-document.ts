@@ -37,6 +37,7 @@ function toOpenApi(operation: Operation): ZodOpenApiOperationObject {
     403: problem(`The token's roles do not grant ${operation.permission}.`),
     404: problem("Not found."),
   };
+  if (operation.body) responses["413"] = problem("The request body is over 1 MiB.");
   if (operation.ifMatch) {
     responses["412"] = problem("The If-Match ETag is stale: someone changed the resource since you read it.");
     if (operation.ifMatch === "required") responses["428"] = problem("If-Match is required.");
