@@ -6,6 +6,7 @@ import type { ArmCallOptions } from "./call/arm-call";
 import type { Expected } from "./expected-state";
 import type { ApimContext } from "./operations/apim-context";
 import { deleteApiPolicy, getApiPolicy, getApiPolicyEtag, putApiPolicy } from "./operations/api-policy";
+import { listApiOperations } from "./operations/api-operations";
 import { getApi, listApis } from "./operations/apis";
 import {
   deleteBackend,
@@ -24,6 +25,12 @@ import {
   putNamedValue,
   refreshNamedValueSecret,
 } from "./operations/named-values";
+import type { ListOptions } from "./operations/collect-pages";
+import { listApiProducts, listProductApis, listProducts, type ApimProduct } from "./operations/products";
+import { getScopePolicy, type PolicyScope } from "./operations/scope-policy";
+import { getService } from "./operations/service";
+import type { ApimApi } from "./operations/apis";
+import type { ApimOperation } from "./operations/api-operations";
 import { defaultRetryOptions, type RetryOptions } from "./retry/retry-options";
 import { createSdkClient } from "./sdk-client";
 
@@ -69,8 +76,16 @@ export function createApimClient(instance: ApimInstance, credential: TokenCreden
   };
   return {
     instance,
-    listApis: (call?: ArmCallOptions) => listApis(ctx, call),
+    listApis: (call?: ListOptions<ApimApi>) => listApis(ctx, call),
     getApi: (apiName: string, call?: ArmCallOptions) => getApi(ctx, apiName, call),
+    listApiOperations: (apiName: string, call?: ListOptions<ApimOperation>) => listApiOperations(ctx, apiName, call),
+
+    getService: (call?: ArmCallOptions) => getService(ctx, call),
+    listProducts: (call?: ListOptions<ApimProduct>) => listProducts(ctx, call),
+    listProductApis: (productName: string, call?: ListOptions<ApimApi>) => listProductApis(ctx, productName, call),
+    listApiProducts: (apiName: string, call?: ListOptions<ApimProduct>) => listApiProducts(ctx, apiName, call),
+
+    getScopePolicy: (scope: PolicyScope, call?: ArmCallOptions) => getScopePolicy(ctx, scope, call),
 
     getApiPolicy: (apiName: string, call?: ArmCallOptions) => getApiPolicy(ctx, apiName, call),
     getApiPolicyEtag: (apiName: string, call?: ArmCallOptions) => getApiPolicyEtag(ctx, apiName, call),

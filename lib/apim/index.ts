@@ -13,6 +13,30 @@ export type { ArmCallOptions, ArmResult, ArmTrace } from "./call/arm-call";
 export type { Expected } from "./expected-state";
 export type { ArmErrorDetails, PolicyLocation } from "./errors/map-arm-error";
 export type { ApimApi } from "./operations/apis";
+export type { ApimOperation } from "./operations/api-operations";
+export type { ApimProduct } from "./operations/products";
+export type { ApimService, ServiceIdentity } from "./operations/service";
+export type { PolicyScope, ScopePolicy } from "./operations/scope-policy";
+export type { ListOptions } from "./operations/collect-pages";
+export {
+  readInstanceScopes,
+  type ApiScopes,
+  type InstanceScopes,
+  type OperationScopes,
+  type PolicyRead,
+  type ProductScopes,
+  type ScopeReadOptions,
+} from "./scopes/read-instance-scopes";
+export { readApiScopes, type ApiScopesRead } from "./scopes/read-api-scopes";
+export type { ScopeRead, UnreadableScope } from "./scopes/scope-read";
+export {
+  dependencyRounds,
+  lowerBoundMs,
+  minimumApiReadRequests,
+  minimumInstanceReadRequests,
+  shapeOf,
+  type InstanceShape,
+} from "./scopes/read-bounds";
 export type { ApiPolicy } from "./operations/api-policy";
 export type { KeyVaultReference, NamedValue, NamedValueInput } from "./operations/named-value-model";
 export type { Backend, BackendCredentials, BackendProperties } from "./operations/backends";

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
 import { AppError } from "../errors";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { contextFor } from "../../test/support/request-context";
@@ -8,6 +7,7 @@ import { createPlan } from "./create-plan";
 import { detectDrift } from "./detect-drift";
 import { scanDrift } from "./scan-drift";
 import { apiIdOf, applyPlan, planAndApply, profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { peakConcurrency } from "../../test/support/apim/peak-concurrency";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
@@ -45,22 +45,6 @@ async function editPolicy(apiName: string, edit: (xml: string) => string): Promi
 async function restore(apiId: string) {
   const plan = await createPlan(admin, { apiId, purpose: "drift" });
   return { plan, deployment: await applyPlan(admin, plan.id) };
-}
-
-/** Most ARM requests the simulator was handling at the same time. */
-function peakConcurrency(requests: RequestLogEntry[]): number {
-  const edges = requests.flatMap((request) => {
-    const start = Date.parse(request.startedAt);
-    return [
-      { at: start, delta: 1 },
-      { at: start + request.durationMs, delta: -1 },
-    ];
-  });
-  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let current = 0;
-  let peak = 0;
-  for (const edge of edges) peak = Math.max(peak, (current += edge.delta));
-  return peak;
 }
 
 describe("drift", () => {

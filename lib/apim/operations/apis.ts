@@ -3,7 +3,7 @@ import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
 import { nullIfNotFound, requireEtag } from "../errors/arm-failure";
 import type { ApimContext } from "./apim-context";
-import { collectPages } from "./collect-pages";
+import { listAll, type ListOptions } from "./collect-pages";
 
 /** An API of the instance as discovery needs it. Revisions other than the current one are listed too, with `;rev=n` names. */
 export interface ApimApi {
@@ -21,10 +21,14 @@ export interface ApimApi {
 }
 
 /** All APIs, following `nextLink` across pages. */
-export function listApis(ctx: ApimContext, options: ArmCallOptions = {}): Promise<ArmResult<ApimApi[]>> {
+export function listApis(ctx: ApimContext, options: ListOptions<ApimApi> = {}): Promise<ArmResult<ApimApi[]>> {
   const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, `the APIs of service '${serviceName}'`, () =>
-    collectPages(ctx.sdk.api.listByService(resourceGroup, serviceName).byPage(), toApi),
+  return listAll(
+    ctx,
+    `the APIs of service '${serviceName}'`,
+    () => ctx.sdk.api.listByService(resourceGroup, serviceName).byPage(),
+    toApi,
+    options,
   );
 }
 
@@ -41,7 +45,7 @@ export function getApi(
   });
 }
 
-function toApi(api: ApiContract): ApimApi {
+export function toApi(api: ApiContract): ApimApi {
   return {
     name: api.name ?? "",
     displayName: api.displayName ?? api.name ?? "",

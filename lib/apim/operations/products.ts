@@ -1,0 +1,79 @@
+import type { ProductContract } from "@azure/arm-apimanagement";
+import type { ArmResult } from "../call/arm-call";
+import type { ApimContext } from "./apim-context";
+import { toApi, type ApimApi } from "./apis";
+import { listAll, type ListOptions } from "./collect-pages";
+
+/**
+ * A product as the access analysis needs it: a call that comes through a product that
+ * requires a subscription must carry one of its keys, and runs the product's policy.
+ */
+export interface ApimProduct {
+  /** ARM name, e.g. `llm-standard`. */
+  name: string;
+  displayName: string;
+  description: string | null;
+  /** APIM assumes true when it is not set. */
+  subscriptionRequired: boolean;
+  approvalRequired: boolean | null;
+  /** `published` or `notPublished`: developers can subscribe only to a published product. */
+  state: string | null;
+}
+
+/** All products of the service, following `nextLink` across pages. */
+export function listProducts(
+  ctx: ApimContext,
+  options: ListOptions<ApimProduct> = {},
+): Promise<ArmResult<ApimProduct[]>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return listAll(
+    ctx,
+    `the products of service '${serviceName}'`,
+    () => ctx.sdk.product.listByService(resourceGroup, serviceName).byPage(),
+    toProduct,
+    options,
+  );
+}
+
+/** The APIs a product holds. */
+export function listProductApis(
+  ctx: ApimContext,
+  productName: string,
+  options: ListOptions<ApimApi> = {},
+): Promise<ArmResult<ApimApi[]>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return listAll(
+    ctx,
+    `the APIs of product '${productName}'`,
+    () => ctx.sdk.productApi.listByProduct(resourceGroup, serviceName, productName).byPage(),
+    toApi,
+    options,
+  );
+}
+
+/** The products holding an API (one list, instead of every product's APIs, for one API). */
+export function listApiProducts(
+  ctx: ApimContext,
+  apiName: string,
+  options: ListOptions<ApimProduct> = {},
+): Promise<ArmResult<ApimProduct[]>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return listAll(
+    ctx,
+    `the products of API '${apiName}'`,
+    () => ctx.sdk.apiProduct.listByApis(resourceGroup, serviceName, apiName).byPage(),
+    toProduct,
+    options,
+  );
+}
+
+function toProduct(product: ProductContract): ApimProduct {
+  return {
+    name: product.name ?? "",
+    displayName: product.displayName ?? product.name ?? "",
+    description: product.description ?? null,
+    subscriptionRequired: product.subscriptionRequired ?? true,
+    approvalRequired: product.approvalRequired ?? null,
+    state: product.state ?? null,
+  };
+}
