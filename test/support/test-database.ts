@@ -6,6 +6,7 @@ import pg from "pg";
 import { PrismaClient } from "../../lib/db/generated/client";
 import { migrate, readMigrations } from "../../lib/db/migrator";
 import { MIGRATIONS_DIR, migrateDatabase } from "../../lib/db/migrate-database";
+import { TRANSACTION_OPTIONS } from "../../lib/db/open-database";
 import { pgliteSession } from "../../lib/db/sql-session";
 
 /**
@@ -37,11 +38,15 @@ export function testEngine(): "pglite" | "postgres" {
   return engine;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * `poolSize`: PostgreSQL connections of each client; tests keep it small (two test files run
+ * at once), benchmarks pass the app's own (POSTGRES_POOL_SIZE) so they measure what runs.
+ */
+export async function createTestDatabase({ poolSize = 5 }: { poolSize?: number } = {}): Promise<TestDatabase> {
   if (testEngine() === "pglite") {
     const pglite = new PGlite();
     await migrate(pgliteSession(pglite, { closeOnEnd: false }), await readMigrations(MIGRATIONS_DIR));
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
     return {
       engine: "pglite",
       prisma,
@@ -57,7 +62,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = await createRuntimeRole(ownerUrl);
   await migrateDatabase({ kind: "postgres", url, migrationUrl: ownerUrl });
   const client = (connectionString: string) =>
-    new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 5 }) });
+    new PrismaClient({
+      adapter: new PrismaPg({ connectionString, max: poolSize }),
+      transactionOptions: TRANSACTION_OPTIONS,
+    });
   const [prisma, second, owner] = [client(url), client(url), client(ownerUrl)];
   return {
     engine: "postgres",
