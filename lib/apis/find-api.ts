@@ -1,11 +1,22 @@
 import type { Prisma } from "../db";
 import { AppError } from "../errors";
 
-/** Loads an API by id or fails with a not_found the caller can show. */
-export async function findApiOrThrow(tx: Prisma.TransactionClient, apiId: string) {
-  const api = isUuid(apiId) ? await tx.api.findUnique({ where: { id: apiId }, include: { instance: true } }) : null;
+const withInstance = { instance: true } satisfies Prisma.ApiInclude;
+
+/**
+ * Loads an API by id, with its instance and whatever else `include` adds (in the same query),
+ * or fails with a not_found the caller can show.
+ */
+export async function findApiOrThrow<Include extends Prisma.ApiInclude = Record<never, never>>(
+  tx: Prisma.TransactionClient,
+  apiId: string,
+  include?: Include,
+): Promise<Prisma.ApiGetPayload<{ include: typeof withInstance & Include }>> {
+  const api = isUuid(apiId)
+    ? await tx.api.findUnique({ where: { id: apiId }, include: { ...include, ...withInstance } })
+    : null;
   if (!api) throw new AppError("not_found", `There is no API with id ${apiId}.`);
-  return api;
+  return api as Prisma.ApiGetPayload<{ include: typeof withInstance & Include }>;
 }
 
 export function isUuid(value: string): boolean {

@@ -3,6 +3,7 @@ import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
+import type { AccessProfileVersion } from "../db/generated/client";
 import { AppError } from "../errors";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { storedProfile } from "../profiles/stored-profile";
@@ -10,7 +11,7 @@ import { desiredBackendOf } from "./backend-fields";
 import { findLastApplied } from "./last-applied";
 import { computePlan } from "./plan/compute-plan";
 import { ownedBackends } from "./plan/owned-backends";
-import { planViewInclude, toPlanView } from "./plan/plan-view";
+import { toPlanView } from "./plan/plan-view";
 import { readLiveState } from "./plan/read-live-state";
 import type { PlanView } from "./schemas";
 
@@ -29,13 +30,13 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
   await authorize(ctx, "config.write");
   const purpose = input.purpose ?? "profile";
   const db = getDb();
-  const api = await findApiOrThrow(db, input.apiId);
+  const api = await findApiOrThrow(db, input.apiId, { profileVersions: { orderBy: { version: "desc" }, take: 1 } });
   if (api.goneAt)
     throw new AppError(
       "conflict",
       `API '${api.apimName}' was no longer in APIM at the last sync; sync the instance if it is back.`,
     );
-  const version = await versionToPlan(db, api.id, purpose);
+  const version = await versionToPlan(db, api, purpose);
   const profile = storedProfile(version);
   const owned = await ownedBackends(db, api);
   const backendIds = new Set(
@@ -76,7 +77,6 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
         desiredState: computed.desired as Prisma.InputJsonValue,
         createdBy: ctx.actor.name,
       },
-      include: planViewInclude,
     });
     await appendAuditEvent(tx, {
       actor: ctx.actor,
@@ -104,16 +104,22 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
     });
     return created;
   });
-  return toPlanView(plan);
+  // A new plan has no deployments yet, and its version is the one read above: nothing to read back.
+  return toPlanView({ ...plan, profileVersion: { version: version.version }, deployments: [] });
 }
 
-async function versionToPlan(db: Prisma.TransactionClient, apiId: string, purpose: "profile" | "drift") {
+/** The version to plan: the API's latest (read with the API), or the one last applied. */
+async function versionToPlan(
+  db: Prisma.TransactionClient,
+  api: { id: string; profileVersions: AccessProfileVersion[] },
+  purpose: "profile" | "drift",
+) {
   if (purpose === "profile") {
-    const current = await db.accessProfileVersion.findFirst({ where: { apiId }, orderBy: { version: "desc" } });
+    const current = api.profileVersions[0];
     if (!current) throw new AppError("not_found", "This API has no access profile yet; save one before making a plan.");
     return current;
   }
-  const applied = await findLastApplied(db, apiId);
+  const applied = await findLastApplied(db, api.id);
   const version = applied?.profileVersionId
     ? await db.accessProfileVersion.findUnique({ where: { id: applied.profileVersionId } })
     : null;

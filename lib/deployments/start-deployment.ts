@@ -3,10 +3,10 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { runDeployment } from "./apply/run-deployment";
-import { deploymentViewInclude, toDeploymentView } from "./deployment-view";
+import { runDeployment, type QueuedDeployment } from "./apply/run-deployment";
+import { toDeploymentView } from "./deployment-view";
 import { findPlanOrThrow } from "./plan/plan-view";
-import { storedDiff, storedOperations } from "./plan/stored-plan";
+import { storedDesiredState, storedDiff, storedOperations } from "./plan/stored-plan";
 import type { DeploymentView } from "./schemas";
 
 export interface StartedDeployment {
@@ -27,7 +27,7 @@ export interface StartedDeployment {
 export async function startDeployment(ctx: RequestContext, input: { planId: string }): Promise<StartedDeployment> {
   await authorize(ctx, "config.write");
   const db = getDb();
-  const plan = await findPlanOrThrow(db, input.planId);
+  const plan = await findPlanOrThrow(db, input.planId, { api: { include: { instance: true } } });
   const diff = storedDiff(plan);
   const errors = diff.lint.findings.filter((finding) => finding.severity === "error");
   if (errors.length > 0) {
@@ -41,7 +41,7 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
     );
   }
   const operations = storedOperations(plan);
-  const deployment = await auditedTransaction(db, async (tx) => {
+  const { deployment, steps } = await auditedTransaction(db, async (tx) => {
     const created = await tx.deployment.create({
       data: {
         planId: plan.id,
@@ -49,17 +49,17 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
         status: "queued",
         startedBy: ctx.actor.name,
         requestId: ctx.requestId,
-        steps: {
-          create: operations.map((operation) => ({
-            seq: operation.seq,
-            kind: operation.kind,
-            target: operation.target,
-            status: "pending",
-            ifMatch: operation.expected === "absent" ? null : operation.expected.etag,
-          })),
-        },
       },
-      include: deploymentViewInclude,
+    });
+    const pending = await tx.deploymentStep.createManyAndReturn({
+      data: operations.map((operation) => ({
+        deploymentId: created.id,
+        seq: operation.seq,
+        kind: operation.kind,
+        target: operation.target,
+        status: "pending",
+        ifMatch: operation.expected === "absent" ? null : operation.expected.etag,
+      })),
     });
     await appendAuditEvent(tx, {
       actor: ctx.actor,
@@ -70,7 +70,17 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
       requestId: ctx.requestId,
       clientIp: ctx.clientIp,
     });
-    return created;
+    return { deployment: created, steps: pending.sort((a, b) => a.seq - b.seq) };
   });
-  return { deployment: toDeploymentView(deployment), run: () => runDeployment(ctx, deployment.id) };
+  // What the run needs is what this use case already read: it does not read it again.
+  const queued: QueuedDeployment = {
+    id: deployment.id,
+    planId: plan.id,
+    apiId: plan.apiId,
+    apimName: plan.api.apimName,
+    instance: plan.api.instance,
+    operations,
+    desired: storedDesiredState(plan),
+  };
+  return { deployment: toDeploymentView({ ...deployment, steps }), run: () => runDeployment(ctx, queued) };
 }

@@ -7,6 +7,11 @@ export interface Finish {
   status: "succeeded" | "failed" | "conflicted";
   error: DeploymentError | null;
   result: AppliedState | null;
+  /**
+   * Its steps by status when the caller knows every one (none left pending or running);
+   * otherwise pending steps become `not_run` and the steps are counted in the database.
+   */
+  steps?: Record<string, number>;
 }
 
 /**
@@ -33,9 +38,7 @@ export async function finishDeployment(
       },
     });
     if (ended.count === 0) return false;
-    if (finish.error) await failStepsInFlight(tx, audit, deploymentId, finish.error);
-    await tx.deploymentStep.updateMany({ where: { deploymentId, status: "pending" }, data: { status: "not_run" } });
-    const steps = await tx.deploymentStep.groupBy({ by: ["status"], where: { deploymentId }, _count: true });
+    const steps = finish.steps ?? (await endUnfinishedSteps(tx, audit, deploymentId, finish.error));
     await appendAuditEvent(tx, {
       actor: audit.actor,
       action: "deployment.finish",
@@ -43,7 +46,7 @@ export async function finishDeployment(
       after: {
         status: finish.status,
         error: finish.error,
-        steps: Object.fromEntries(steps.map((group) => [group.status, group._count])),
+        steps,
         applied: finish.result && {
           profileVersion: finish.result.profileVersion,
           policyEtag: finish.result.policy?.etag ?? null,
@@ -56,6 +59,19 @@ export async function finishDeployment(
     });
     return true;
   });
+}
+
+/** Steps it did not reach become `not_run`, one in flight fails (see above); returns the steps by status. */
+async function endUnfinishedSteps(
+  tx: AuditTx,
+  audit: AuditContext,
+  deploymentId: string,
+  cause: DeploymentError | null,
+): Promise<Record<string, number>> {
+  if (cause) await failStepsInFlight(tx, audit, deploymentId, cause);
+  await tx.deploymentStep.updateMany({ where: { deploymentId, status: "pending" }, data: { status: "not_run" } });
+  const steps = await tx.deploymentStep.groupBy({ by: ["status"], where: { deploymentId }, _count: true });
+  return Object.fromEntries(steps.map((group) => [group.status, group._count]));
 }
 
 async function failStepsInFlight(

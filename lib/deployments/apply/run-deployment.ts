@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { SYSTEM_ACTOR } from "../../audit/audit-input";
-import { getDb, type Prisma, type PrismaClient } from "../../db";
+import { getDb, type PrismaClient } from "../../db";
 import { AppError } from "../../errors";
 import type { ApimClient } from "../../apim/apim-client";
-import { apimClientForInstance } from "../../apim/client-for-instance";
+import { apimClientForInstance, type InstanceCoordinates } from "../../apim/client-for-instance";
 import { log } from "../../log";
 import { findDeploymentOrThrow, toDeploymentView } from "../deployment-view";
-import { storedDesiredState, storedOperations } from "../plan/stored-plan";
-import type { DeploymentView, PlanOperation } from "../schemas";
+import type { DeploymentView, DesiredState, PlanOperation } from "../schemas";
 import { acquireApiLock, type ApiLease } from "./api-lock";
 import { appliedStateOf } from "./applied-state";
 import type { AuditContext } from "./audit-context";
@@ -17,8 +16,16 @@ import { finishDeployment, type Finish } from "./finish-deployment";
 import { markStepRunning, markStepSkipped, recordStepOutcome } from "./step-records";
 import { changesSincePlan } from "./unwritten-entities";
 
-const include = { plan: true, api: { include: { instance: true } } } satisfies Prisma.DeploymentInclude;
-type Deployment = Prisma.DeploymentGetPayload<{ include: typeof include }>;
+/** A deployment startDeployment created, with what running it needs (read once, there). */
+export interface QueuedDeployment {
+  id: string;
+  planId: string;
+  apiId: string;
+  apimName: string;
+  instance: InstanceCoordinates;
+  operations: PlanOperation[];
+  desired: DesiredState;
+}
 
 /**
  * Carries out a queued deployment: takes the API's lock (waiting for earlier applies of the same
@@ -26,40 +33,40 @@ type Deployment = Prisma.DeploymentGetPayload<{ include: typeof include }>;
  * steps in order. Never throws: whatever happens is recorded on the deployment, which it returns.
  * Running it again, or for a deployment that is no longer queued, does nothing.
  */
-export async function runDeployment(audit: AuditContext, deploymentId: string): Promise<DeploymentView> {
+export async function runDeployment(audit: AuditContext, deployment: QueuedDeployment): Promise<DeploymentView> {
   const db = getDb();
   try {
-    const deployment = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include });
-    if (deployment.status === "queued") {
-      const lease = await acquireApiLock(db, deployment.apiId, randomUUID());
-      try {
-        await endInterrupted(db, deployment, audit.requestId);
-        const claimed = await db.deployment.updateMany({
-          where: { id: deploymentId, status: "queued" },
-          data: { status: "running" },
-        });
-        if (claimed.count === 1)
-          await finishDeployment(db, audit, deploymentId, await applySteps(db, audit, deployment, lease));
-      } finally {
-        await lease.release();
-      }
+    const lease = await acquireApiLock(db, deployment.apiId, randomUUID());
+    try {
+      await endInterrupted(db, deployment, audit.requestId);
+      const claimed = await db.deployment.updateMany({
+        where: { id: deployment.id, status: "queued" },
+        data: { status: "running" },
+      });
+      if (claimed.count === 1)
+        await finishDeployment(db, audit, deployment.id, await applySteps(db, audit, deployment, lease));
+    } finally {
+      await lease.release();
     }
   } catch (error) {
-    log.error({ err: error, deploymentId, requestId: audit.requestId }, "deployment stopped by an unexpected error");
+    log.error(
+      { err: error, deploymentId: deployment.id, requestId: audit.requestId },
+      "deployment stopped by an unexpected error",
+    );
     const message = `The deployment stopped because of an internal error (logged with request id ${audit.requestId}); make a new plan and apply it.`;
-    await finishDeployment(db, audit, deploymentId, {
+    await finishDeployment(db, audit, deployment.id, {
       status: "failed",
       error: { code: "internal", message, step: null },
       result: null,
     }).catch((finishError: unknown) =>
-      log.error({ err: finishError, deploymentId }, "could not record the deployment's failure"),
+      log.error({ err: finishError, deploymentId: deployment.id }, "could not record the deployment's failure"),
     );
   }
-  return toDeploymentView(await findDeploymentOrThrow(db, deploymentId));
+  return toDeploymentView(await findDeploymentOrThrow(db, deployment.id));
 }
 
 /** Holding the lock means no other deployment of the API can be running: one still marked so was left by a crashed instance. */
-async function endInterrupted(db: PrismaClient, deployment: Deployment, requestId: string): Promise<void> {
+async function endInterrupted(db: PrismaClient, deployment: QueuedDeployment, requestId: string): Promise<void> {
   const stale = await db.deployment.findMany({
     where: { apiId: deployment.apiId, status: "running", id: { not: deployment.id } },
     select: { id: true },
@@ -78,14 +85,13 @@ async function endInterrupted(db: PrismaClient, deployment: Deployment, requestI
 async function applySteps(
   db: PrismaClient,
   audit: AuditContext,
-  deployment: Deployment,
+  deployment: QueuedDeployment,
   lease: ApiLease,
 ): Promise<Finish> {
-  const operations = storedOperations(deployment.plan);
-  const desired = storedDesiredState(deployment.plan);
+  const { operations, desired } = deployment;
   let apim: ApimClient;
   try {
-    apim = apimClientForInstance(deployment.api.instance);
+    apim = apimClientForInstance(deployment.instance);
   } catch (error) {
     // The instance's ARM endpoint is no longer allowed (apimClientForInstance says why).
     if (!(error instanceof AppError)) throw error;
@@ -93,14 +99,7 @@ async function applySteps(
   }
   const earlier = await earlierAttempts(db, deployment.planId, deployment.id);
   try {
-    const changed = await changesSincePlan(
-      apim,
-      deployment.api.apimName,
-      operations,
-      desired,
-      earlier,
-      audit.requestId,
-    );
+    const changed = await changesSincePlan(apim, deployment.apimName, operations, desired, earlier, audit.requestId);
     if (changed.length > 0)
       return {
         status: "conflicted",
@@ -125,11 +124,13 @@ async function applySteps(
   }
 
   const etagsAfter = new Map<number, string | null>();
+  let skipped = 0;
   for (const operation of operations) {
     const attempt = earlier.get(operation.seq);
     if (attempt?.succeeded) {
       await markStepSkipped(db, deployment.id, operation.seq, attempt.succeeded);
       etagsAfter.set(operation.seq, attempt.succeeded.etagAfter);
+      skipped += 1;
       continue;
     }
     if (lease.lost) {
@@ -149,7 +150,13 @@ async function applySteps(
     if (outcome.status === "failed") return stoppedAt(operation, outcome);
     etagsAfter.set(operation.seq, outcome.etagAfter);
   }
-  return { status: "succeeded", error: null, result: appliedStateOf(operations, desired, etagsAfter) };
+  return {
+    status: "succeeded",
+    error: null,
+    result: appliedStateOf(operations, desired, etagsAfter),
+    // Every step ran or was skipped: the deployment need not count them again.
+    steps: countsOf({ succeeded: operations.length - skipped, skipped }),
+  };
 }
 
 function stoppedAt(operation: PlanOperation, outcome: StepOutcome): Finish {
@@ -176,4 +183,9 @@ function stoppedAt(operation: PlanOperation, outcome: StepOutcome): Finish {
     },
     result: null,
   };
+}
+
+/** Step counts by status as the `deployment.finish` event records them: statuses with no step are left out. */
+function countsOf(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));
 }

@@ -12,10 +12,15 @@ export const planViewInclude = {
 
 type PlanRow = Prisma.PlanGetPayload<{ include: typeof planViewInclude }>;
 
-export async function findPlanOrThrow(db: Prisma.TransactionClient, planId: string): Promise<PlanRow> {
-  const plan = isUuid(planId) ? await db.plan.findUnique({ where: { id: planId }, include: planViewInclude }) : null;
+/** A plan with what `include` asks for (by default what its view shows), or not_found. */
+export async function findPlanOrThrow<Include extends Prisma.PlanInclude = typeof planViewInclude>(
+  db: Prisma.TransactionClient,
+  planId: string,
+  include: Include = planViewInclude as Include,
+): Promise<Prisma.PlanGetPayload<{ include: Include }>> {
+  const plan = isUuid(planId) ? await db.plan.findUnique({ where: { id: planId }, include }) : null;
   if (!plan) throw new AppError("not_found", `There is no plan with id ${planId}.`);
-  return plan;
+  return plan as Prisma.PlanGetPayload<{ include: Include }>;
 }
 
 export function toPlanView(row: PlanRow): PlanView {
