@@ -69,6 +69,25 @@ describe("drift", () => {
     expect(peakConcurrency(requests)).toBeLessThanOrEqual(2);
   });
 
+  it("reports an API whose policy ETag cannot be read as check_failed, and scans the others", async () => {
+    const [broken, fine] = await deployedApis("scan-fail", 2);
+    await sandbox.controls.setFaults({
+      rules: [
+        { kind: "serverError", status: 500, match: { methods: ["HEAD"], path: `/apis/${broken!.name}/policies` } },
+      ],
+    });
+
+    const scan = await scanDrift(reader, { instanceId: sandbox.instance.id, concurrency: 4 });
+
+    const byName = new Map(scan.apis.map((report) => [report.apimName, report]));
+    expect(byName.get(broken!.name)).toMatchObject({
+      status: "check_failed",
+      error: expect.stringContaining("500"),
+      significant: [],
+    });
+    expect(byName.get(fine!.name)!.status).toBe("in_sync");
+  });
+
   it("is in sync right after an apply, and has no baseline before the first one", async () => {
     const [name] = await sandbox.controls.seedApis(1, { prefix: "drift-new" });
     const id = await apiIdOf(admin, sandbox.instance.id, name!);

@@ -31,13 +31,23 @@ export async function scanDrift(
   const apis = await db.api.findMany({
     where: { instanceId: instance.id, goneAt: null },
     orderBy: { apimName: "asc" },
-    select: { id: true, apimName: true, displayName: true },
+    select: {
+      id: true,
+      apimName: true,
+      displayName: true,
+      _count: { select: { deployments: { where: { status: "succeeded" } } } },
+    },
   });
+  const reader = driftReader(apimClientForInstance(instance), { concurrency, correlationId: ctx.requestId });
+  // Every deployed API's check starts with its policy's ETag: ask for them all now, so the ARM
+  // round trips run while the baselines are read from the database, not after. (The reader reads
+  // each once; checkDrift awaits the same answer, failures included, and reports them.)
+  const deployed = apis.filter((api) => api._count.deployments > 0);
+  for (const api of deployed) reader.policyEtag(api.apimName).catch(() => undefined);
   const applied = await findLastAppliedOfEach(
     db,
-    apis.map((api) => api.id),
+    deployed.map((api) => api.id),
   );
-  const reader = driftReader(apimClientForInstance(instance), { concurrency, correlationId: ctx.requestId });
   const reports = await Promise.all(
     apis.map((api) => {
       const baseline = applied.get(api.id);

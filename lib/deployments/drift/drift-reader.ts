@@ -9,8 +9,9 @@ import {
 
 /**
  * The reads of a drift check: cheap ETag reads (HEAD) first, full reads only for what changed.
- * Every call goes through one concurrency limit, and reads of entities many APIs share (named
- * values, backends) are made once per check, however many APIs use them. `calls` counts the
+ * Every call goes through one concurrency limit, and an ETag is read once per check: entities
+ * many APIs share (named values, backends) however many APIs use them, and a policy's however
+ * early the scan asks for it. `calls` counts the
  * ARM calls made, for the scan's report and the benchmark.
  */
 export interface DriftReader {
@@ -37,7 +38,7 @@ export function driftReader(apim: ApimClient, options: { concurrency: number; co
     return memo.get(key) as Promise<T>;
   };
   return {
-    policyEtag: (apimName) => read((o) => apim.getApiPolicyEtag(apimName, o)),
+    policyEtag: (apimName) => once(`policy-etag:${apimName}`, () => read((o) => apim.getApiPolicyEtag(apimName, o))),
     policy: (apimName) => read((o) => apim.getApiPolicy(apimName, o)),
     backendEtag: (backendId) => once(`backend-etag:${backendId}`, () => read((o) => apim.getBackendEtag(backendId, o))),
     backend: (backendId) => once(`backend:${backendId}`, () => read((o) => apim.getBackend(backendId, o))),
