@@ -1,7 +1,7 @@
 import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
-import { getDb } from "../db";
+import { getDb, type Prisma } from "../db";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { findInstanceOrThrow } from "./find-instance";
 import { toInstanceView, type InstanceView } from "./schemas";
@@ -31,14 +31,13 @@ export async function syncInstance(ctx: RequestContext, input: { instanceId: str
     const known = new Map(
       (await tx.api.findMany({ where: { instanceId: instance.id } })).map((api) => [api.apimName, api]),
     );
-    let added = 0;
+    const added: Prisma.ApiCreateManyInput[] = [];
     let updated = 0;
     for (const api of current) {
       const existing = known.get(api.name);
       const fields = { displayName: api.displayName, path: api.path, serviceUrl: api.serviceUrl };
       if (!existing) {
-        await tx.api.create({ data: { instanceId: instance.id, apimName: api.name, ...fields } });
-        added += 1;
+        added.push({ instanceId: instance.id, apimName: api.name, ...fields });
       } else if (
         existing.goneAt ||
         existing.displayName !== fields.displayName ||
@@ -49,11 +48,13 @@ export async function syncInstance(ctx: RequestContext, input: { instanceId: str
         updated += 1;
       }
     }
+    // New APIs in one statement: the first sync of a large instance adds thousands.
+    if (added.length > 0) await tx.api.createMany({ data: added });
     const present = new Set(current.map((api) => api.name));
     const goneIds = [...known.values()].filter((api) => !api.goneAt && !present.has(api.apimName)).map((api) => api.id);
     if (goneIds.length) await tx.api.updateMany({ where: { id: { in: goneIds } }, data: { goneAt: now } });
     const synced = await tx.instance.update({ where: { id: instance.id }, data: { lastSyncedAt: now } });
-    const result = { added, updated, gone: goneIds.length, total: current.length };
+    const result = { added: added.length, updated, gone: goneIds.length, total: current.length };
     await appendAuditEvent(tx, {
       actor: ctx.actor,
       action: "instance.sync",
