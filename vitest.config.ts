@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{lib,sandbox,cli,scripts,app,components,test}/**/*.test.ts"],
+          include: ["{lib,sandbox,cli,scripts,app,components,test,bench}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
           // A timeout says a test hung, not that it was slow: property tests and ESLint runs take

@@ -2,54 +2,80 @@
  * Apply a profile change to 200 APIs with 50 ms of latency on every ARM call, at most
  * `--concurrency` APIs in flight. Wall time is compared with the lower bound the calls'
  * dependency order allows (per API: read the policy and the named values at once, then write
- * the policy: two round trips), and ARM calls made with the minimum a per-API plan needs.
+ * the policy: two round trips), and ARM calls with the minimum a per-API plan needs.
+ * Each of the `--runs` applies a new profile version (saved beforehand, not measured).
  *
- *   npx tsx bench/deployments-apply-200.ts [--concurrency=16]
+ *   npx tsx bench/deployments-apply-200.ts [--concurrency=16] [--latency=50] [--runs=5]
  */
 import { limitConcurrency } from "../lib/apim";
 import { createPlan } from "../lib/deployments/create-plan";
 import { startDeployment } from "../lib/deployments/start-deployment";
 import { profiles, saveProfile } from "../test/support/deployment-fixtures";
+import { figure } from "./support/bench-result";
 import { benchmark, deployEach, numberArgument } from "./support/control-plane";
 
 const APIS = 200;
 const LATENCY_MS = numberArgument("latency", 50);
 const concurrency = numberArgument("concurrency", 16);
+const runs = numberArgument("runs", 5);
 
 await benchmark(async (plane) => {
   const { ctx } = plane;
   const ids = await plane.seedApis(APIS, "bench-apply");
-  // Not measured: every API at profile version 1, then version 2 saved (another client application).
+  // Not measured: every API at profile version 1.
   await deployEach(plane, ids, profiles.headerKey());
-  for (const id of ids) await saveProfile(ctx, id, profiles.headerKey("22222222-2222-3333-4444-555555555555"));
 
-  await plane.setFaults({ rules: [{ kind: "latency", ms: LATENCY_MS, jitterMs: 0, rate: 1 }] });
-  const since = (await plane.requests()).at(-1)?.seq ?? 0;
-  const limit = limitConcurrency(concurrency);
-  const started = performance.now();
-  const deployments = await Promise.all(
-    ids.map((apiId) =>
-      limit(async () => {
-        const plan = await createPlan(ctx, { apiId });
-        const { run } = await startDeployment(ctx, { planId: plan.id });
-        return run();
-      }),
-    ),
-  );
-  const wallMs = performance.now() - started;
-  await plane.clearFaults();
+  const wallTimes: number[] = [];
+  const callCounts: number[] = [];
+  for (let run = 1; run <= runs; run++) {
+    // Not measured: the next version (another client application) saved for every API.
+    const client = `22222222-2222-3333-4444-${String(run).padStart(12, "0")}`;
+    for (const id of ids) await saveProfile(ctx, id, profiles.headerKey(client));
 
-  const failed = deployments.filter((deployment) => deployment.status !== "succeeded");
-  if (failed.length > 0) throw new Error(`${failed.length} deployments did not succeed: ${failed[0]!.error?.message}`);
-  const calls = (await plane.requests(since)).length;
-  const minimumCalls = 3 * APIS; // per API: read the policy, list the named values, write the policy
+    await plane.setFaults({ rules: [{ kind: "latency", ms: LATENCY_MS, jitterMs: 0, rate: 1 }] });
+    const since = (await plane.requests()).at(-1)?.seq ?? 0;
+    const limit = limitConcurrency(concurrency);
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const statementsBefore = plane.statements();
+    const deployments = await Promise.all(
+      ids.map((apiId) =>
+        limit(async () => {
+          const plan = await createPlan(ctx, { apiId });
+          const { run } = await startDeployment(ctx, { planId: plan.id });
+          return run();
+        }),
+      ),
+    );
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const statementsAfter = plane.statements();
+    await plane.clearFaults();
+
+    const failed = deployments.filter((deployment) => deployment.status !== "succeeded");
+    if (failed.length > 0)
+      throw new Error(`${failed.length} deployments did not succeed: ${failed[0]!.error?.message}`);
+    const calls = (await plane.requests(since)).length;
+    wallTimes.push(wallMs);
+    callCounts.push(calls);
+    // Where the time goes: this process's CPU (the simulator and PostgreSQL run in others) and its statements.
+    const cpuPerApi = (cpu.user + cpu.system) / 1000 / APIS;
+    const statements =
+      statementsBefore === null ? "" : `, ${((statementsAfter! - statementsBefore) / APIS).toFixed(1)} statements`;
+    console.log(
+      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls; per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${statements}`,
+    );
+  }
+
+  // Per API: read the policy and list the named values at once, then write the policy.
+  const minimumCalls = 3 * APIS;
   const lowerBoundMs = Math.ceil(APIS / concurrency) * 2 * LATENCY_MS;
-  console.log(
-    `apply a profile change to ${APIS} APIs, ${LATENCY_MS} ms per ARM call, ${concurrency} APIs in flight (${plane.engine}):`,
-  );
-  const ratio = lowerBoundMs > 0 ? `; ratio ${(wallMs / lowerBoundMs).toFixed(2)}` : "";
-  console.log(
-    `  wall time ${Math.round(wallMs)} ms; lower bound ${lowerBoundMs} ms (ceil(${APIS}/${concurrency}) x 2 round trips)${ratio}`,
-  );
-  console.log(`  ARM calls ${calls}; minimum ${minimumCalls} (3 per API); ratio ${(calls / minimumCalls).toFixed(2)}`);
+  const what = `apply a change to ${APIS} APIs, ${concurrency} in flight, ${LATENCY_MS} ms per ARM call (${plane.engine})`;
+  return [
+    figure(`${what}: wall time`, "ms", wallTimes, {
+      bound: lowerBoundMs,
+      timesBound: plane.engine === "postgres" ? 1.2 : 1.5,
+    }),
+    figure(`${what}: ARM calls`, "calls", callCounts, { equalsBound: minimumCalls }),
+  ];
 });

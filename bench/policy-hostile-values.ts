@@ -1,12 +1,14 @@
 /**
  * The property of lib/policy/hostile-values.test.ts at 100,000 values:
- *   npx tsx bench/policy-hostile-values.ts [runs]
+ *   npx tsx bench/policy-hostile-values.ts [--values=100000]
  * Prints how many values were refused and accepted, and the time taken. Exits 1 on a counterexample.
  */
 import fc from "fast-check";
 import { checkHostileProfile, hostileProfileCase } from "../lib/policy/__fixtures__/hostile-values";
+import { figure, printBenchResult } from "./support/bench-result";
+import { numberArgument } from "./support/control-plane";
 
-const runs = Number(process.argv[2] ?? 100_000);
+const runs = numberArgument("values", 100_000);
 let accepted = 0;
 const started = performance.now();
 const result = fc.check(
@@ -26,3 +28,11 @@ if (result.failed) {
 console.log(
   `${result.numRuns} hostile values: ${result.numRuns - accepted} refused naming their field, ${accepted} rendered, well-formed and read back exactly; no expression, reference or element injected (seed ${result.seed}, ${seconds} s)`,
 );
+printBenchResult([
+  figure(
+    `hostile profile values handled safely (refused naming their field, or rendered and read back exactly) in ${seconds} s`,
+    "values",
+    [result.numRuns],
+    { equalsBound: runs },
+  ),
+]);

@@ -1,16 +1,19 @@
-import { spawn } from "node:child_process";
+import { fork, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
 import type { FaultConfig } from "../../sandbox/apim";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
-import { sandboxAppEnvironment } from "../../sandbox/sandbox-coordinates";
-import { startSandbox } from "../../sandbox/start-sandbox";
+import { sandboxAppEnvironment, type SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
+import type { StartSandboxOptions } from "../../sandbox/start-sandbox";
 import { ensureSandboxTls } from "../../sandbox/tls/ensure-sandbox-tls";
 import { systemContext } from "../../lib/auth/system-context";
 import type { RequestContext } from "../../lib/auth/request-context";
 import { setDb } from "../../lib/db";
-import { createTestDatabase } from "../../test/support/test-database";
+import { POSTGRES_POOL_SIZE } from "../../lib/db/open-database";
+import { createTestDatabase, testEngine } from "../../test/support/test-database";
 import { limitConcurrency } from "../../lib/apim";
 import { listApis } from "../../lib/apis/list-apis";
 import { planAndApply, saveProfile } from "../../test/support/deployment-fixtures";
@@ -19,49 +22,59 @@ import { configureApimClients } from "../../lib/apim/client-for-instance";
 import { registerInstance } from "../../lib/instances/register-instance";
 import { syncInstance } from "../../lib/instances/sync-instance";
 import type { InstanceView } from "../../lib/instances/schemas";
+import { BENCH_RESULT_PREFIX, parseBenchResult, printBenchResult, type BenchFigure } from "./bench-result";
 
 /**
- * The control plane in one plain process for the deployment benchmarks, as in sandbox mode: a
- * migrated database (TEST_DB=pglite|postgres), the sandbox identity provider and APIM simulator
- * over HTTPS, the simulated instance registered, Portcullis acting as itself.
+ * The control plane for the deployment benchmarks, as in sandbox mode: a migrated database
+ * (TEST_DB=pglite|postgres), Portcullis's use cases in this process acting as itself, and the
+ * sandbox identity provider and APIM simulator over HTTPS in a process of their own — as
+ * `npm start` runs them, and as real ARM is a remote service whose work is not Portcullis's.
  */
 export interface ControlPlane {
   instance: InstanceView;
   ctx: RequestContext;
-  engine: string;
+  engine: "pglite" | "postgres";
   setFaults(config: FaultConfig): Promise<void>;
   clearFaults(): Promise<void>;
   /** The simulator's request log after `since` (a sequence number), oldest first. */
   requests(since?: number): Promise<RequestLogEntry[]>;
   /** Seeds `count` APIs named `<prefix>-1…`, syncs the instance once and returns their ids. */
   seedApis(count: number, prefix: string): Promise<string[]>;
+  /** Statements sent to PostgreSQL so far, transaction control included (null on PGlite). */
+  statements(): number | null;
 }
 
+const ENGINES = ["pglite", "postgres"] as const;
+
 /**
- * Runs `main` with a control plane. Node reads NODE_EXTRA_CA_CERTS only when it starts, so the
- * first process makes the sandbox CA and runs the script again, trusting it.
+ * Runs `main` with a control plane and prints its figures as the BENCH_RESULT line. Without
+ * TEST_DB it runs once per database engine, each in a fresh process, and prints the figures of
+ * both. Node reads NODE_EXTRA_CA_CERTS only when it starts, so the first process makes the
+ * sandbox CA and runs the script again, trusting it.
  */
-export async function benchmark(main: (plane: ControlPlane) => Promise<void>): Promise<void> {
+export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigure[]>): Promise<void> {
   if (!process.env.PORTCULLIS_BENCH_TLS_DIR) {
     const tlsDir = await mkdtemp(path.join(tmpdir(), "portcullis-bench-tls-"));
-    const { caCertPath } = await ensureSandboxTls(tlsDir);
-    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-      stdio: "inherit",
-      env: {
-        ...process.env,
-        NODE_EXTRA_CA_CERTS: caCertPath,
-        PORTCULLIS_BENCH_TLS_DIR: tlsDir,
-        LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      },
-    });
-    const code = await new Promise<number>((resolve) => child.on("exit", (exit) => resolve(exit ?? 1)));
-    await rm(tlsDir, { recursive: true, force: true });
-    process.exit(code);
+    try {
+      const { caCertPath } = await ensureSandboxTls(tlsDir);
+      const figures: BenchFigure[] = [];
+      for (const engine of process.env.TEST_DB ? [testEngine()] : ENGINES) {
+        const env = { NODE_EXTRA_CA_CERTS: caCertPath, PORTCULLIS_BENCH_TLS_DIR: tlsDir, TEST_DB: engine };
+        const output = await runAgain(env);
+        figures.push(...parseBenchResult(output).figures);
+      }
+      printBenchResult(figures);
+    } finally {
+      await rm(tlsDir, { recursive: true, force: true });
+    }
+    return;
   }
+
   const dataDir = await mkdtemp(path.join(tmpdir(), "portcullis-bench-"));
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ poolSize: POSTGRES_POOL_SIZE });
+  const statements = countPostgresStatements();
   setDb({ prisma: database.prisma, close: () => database.close() });
-  const sandbox = await startSandbox({
+  const sandbox = await startSandboxProcess({
     dataDir,
     appUrl: "http://localhost:3999",
     identityPort: 0,
@@ -92,7 +105,7 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<void>): P
         throw new Error(`sandbox control ${method} ${route}: ${response.status} ${await response.text()}`);
       return response.status === 204 ? undefined : ((await response.json()) as unknown);
     };
-    await main({
+    const figures = await main({
       instance,
       ctx,
       engine: database.engine,
@@ -111,12 +124,76 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<void>): P
           cursor = page.nextCursor;
         }
       },
+      statements: () => (database.engine === "postgres" ? statements.count : null),
     });
+    printBenchResult(figures);
   } finally {
     await sandbox.close();
     await database.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Counts what the pg driver sends (every client of every pool calls Client#query), so a
+ * benchmark can say how many statements an operation costs. Benchmark processes only.
+ */
+function countPostgresStatements(): { readonly count: number } {
+  const counter = { count: 0 };
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    counter.count += 1;
+    return (query as (...all: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  return counter;
+}
+
+/** This script again with `env` added; its output is shown as it comes, except its result line, and returned. */
+function runAgain(env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...env },
+    });
+    let output = "";
+    let shown = 0;
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      output += chunk;
+      // Whole lines only, so a result line split across chunks is still recognised.
+      const end = output.lastIndexOf("\n") + 1;
+      for (const line of output.slice(shown, end).split("\n").slice(0, -1))
+        if (!line.startsWith(BENCH_RESULT_PREFIX)) process.stdout.write(`${line}\n`);
+      shown = end;
+    });
+    child.on("close", (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`the ${env.TEST_DB} run exited with code ${code}`)),
+    );
+  });
+}
+
+/** The sandbox in its own process (sandbox/serve.ts, as `npm start` runs it); resolves once it listens. */
+async function startSandboxProcess(
+  options: StartSandboxOptions,
+): Promise<{ coordinates: SandboxCoordinates; close(): Promise<void> }> {
+  const serve = fileURLToPath(new URL("../../sandbox/serve.ts", import.meta.url));
+  const child = fork(serve, [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, PORTCULLIS_SANDBOX_OPTIONS: JSON.stringify(options) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const coordinates = await new Promise<SandboxCoordinates>((resolve, reject) => {
+    child.once("message", (message: { coordinates: SandboxCoordinates }) => resolve(message.coordinates));
+    child.once("exit", (code) => reject(new Error(`the sandbox process exited with code ${code} before it was ready`)));
+  });
+  return {
+    coordinates,
+    async close() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
 /** `--name=value` from the command line, as a positive whole number. */
