@@ -1,16 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import {
-  startTransition,
-  useActionState,
-  useDeferredValue,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type FormEvent,
-} from "react";
+import { startTransition, useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { ErrorSummary } from "@/components/forms/error-summary";
 import { IDLE, type FormAction } from "@/components/forms/form-state";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -21,7 +12,8 @@ import { AdoptCheckbox } from "./adopt-checkbox";
 import { BackendAuthFields } from "./backend-auth-fields";
 import { CallerAuthFields } from "./caller-auth-fields";
 import type { EditorFieldsProps } from "./editor-fields";
-import { PolicyPreview } from "./policy-preview";
+import { PolicyPreview, type PreviewAction } from "./policy-preview";
+import type { ProfileHints } from "./profile-hints";
 import { fieldDomId, fieldKeyOf, modelFromProfile, profileFromModel, type ProfileModel } from "./profile-form-model";
 
 export interface AccessProfileEditorProps {
@@ -33,6 +25,10 @@ export interface AccessProfileEditorProps {
   /** Offer to take over the live policy's hand-written statements (checked at first). */
   offerAdopt: boolean;
   action: FormAction<null>;
+  /** Renders the live preview on the server. */
+  preview: PreviewAction;
+  /** Field hints (PROFILE_HINTS, read on the server). */
+  hints: ProfileHints;
 }
 
 /**
@@ -41,7 +37,15 @@ export interface AccessProfileEditorProps {
  * takes focus, and the fields keep everything that was typed. A 412 means someone else saved
  * in between: the editor says so and offers the latest version instead of overwriting it.
  */
-export function AccessProfileEditor({ apiId, initial, etag, offerAdopt, action }: AccessProfileEditorProps) {
+export function AccessProfileEditor({
+  apiId,
+  initial,
+  etag,
+  offerAdopt,
+  action,
+  preview,
+  hints,
+}: AccessProfileEditorProps) {
   const [model, setModel] = useState(() => modelFromProfile(initial));
   const [adopt, setAdopt] = useState(offerAdopt);
   const [sent, setSent] = useState<ProfileModel>(model);
@@ -73,6 +77,7 @@ export function AccessProfileEditor({ apiId, initial, etag, offerAdopt, action }
     errors,
     newKey: () => `new${++keyCounter.current}`,
     focusLater: (id) => setFocusTarget({ id }),
+    hints,
   };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -94,7 +99,6 @@ export function AccessProfileEditor({ apiId, initial, etag, offerAdopt, action }
           return { label: field.path, message: field.message, fieldId: key ? fieldDomId(key) : undefined };
         })
       : [];
-  const preview = useDeferredValue(model);
 
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
@@ -142,7 +146,7 @@ export function AccessProfileEditor({ apiId, initial, etag, offerAdopt, action }
         </div>
       </form>
       <div className="lg:sticky lg:top-4 lg:self-start">
-        <PolicyPreview model={preview} />
+        <PolicyPreview model={model} render={preview} />
       </div>
     </div>
   );

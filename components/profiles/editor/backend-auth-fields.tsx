@@ -1,7 +1,6 @@
 import { TextField } from "@/components/ui/text-field";
 import type { EditorFieldsProps } from "./editor-fields";
 import { fieldDomId } from "./profile-form-model";
-import { PROFILE_HINTS } from "./profile-hints";
 import { RadioGroup } from "./radio-group";
 
 const MODES = [
@@ -15,7 +14,7 @@ const MODES = [
 ] as const;
 
 /** How APIM authenticates to the model backend. */
-export function BackendAuthFields({ model, update, errors }: EditorFieldsProps) {
+export function BackendAuthFields({ model, update, errors, hints }: EditorFieldsProps) {
   const backend = model.backendAuth;
   const text = (
     name: "namedValue" | "headerName" | "resource" | "clientId" | "backendId" | "backendUrl",
@@ -25,7 +24,7 @@ export function BackendAuthFields({ model, update, errors }: EditorFieldsProps) 
     <TextField
       id={fieldDomId(`backendAuth.${name}`)}
       label={label}
-      hint={PROFILE_HINTS[name]}
+      hint={hints[name]}
       error={errors.get(`backendAuth.${name}`)}
       value={backend[name]}
       onChange={(event) => update((draft) => void (draft.backendAuth[name] = event.target.value))}
@@ -72,13 +71,13 @@ export function BackendAuthFields({ model, update, errors }: EditorFieldsProps) 
                     : "The policy (authentication-managed-identity)",
                 hint:
                   backend.mode === "apiKey"
-                    ? PROFILE_HINTS.deliveryPolicy
+                    ? hints.deliveryPolicy
                     : "The policy gets a token and sets the Authorization header.",
               },
               {
                 value: "backend",
                 label: "An APIM backend entity (set-backend-service)",
-                hint: PROFILE_HINTS.deliveryBackend,
+                hint: hints.deliveryBackend,
               },
             ]}
             value={backend.delivery}

@@ -2,7 +2,6 @@ import { TextField } from "@/components/ui/text-field";
 import { ClaimsField } from "./claims-field";
 import type { EditorFieldsProps } from "./editor-fields";
 import { fieldDomId, type ListItem } from "./profile-form-model";
-import { PROFILE_HINTS } from "./profile-hints";
 import { RadioGroup } from "./radio-group";
 import { StringListField } from "./string-list-field";
 
@@ -28,6 +27,7 @@ type ListName = "clientApplicationIds" | "issuers" | "audiences";
 
 /** Which callers APIM lets in, checked before backend authentication. */
 export function CallerAuthFields(props: EditorFieldsProps) {
+  const { hints } = props;
   const { model, update, errors, newKey, focusLater } = props;
   const caller = model.callerAuth;
   const list = (name: ListName, legend: string, itemLabel: string, hint: string | undefined) => (
@@ -87,14 +87,9 @@ export function CallerAuthFields(props: EditorFieldsProps) {
       />
       {caller.mode === "entra" ? (
         <>
-          {text("tenantId", "Tenant", PROFILE_HINTS.tenantId, "contoso.onmicrosoft.com or a tenant id")}
-          {list(
-            "clientApplicationIds",
-            "Client application ids",
-            "Client application id",
-            PROFILE_HINTS.clientApplicationIds,
-          )}
-          {list("audiences", "Audiences (optional)", "Audience", PROFILE_HINTS.entraAudiences)}
+          {text("tenantId", "Tenant", hints.tenantId, "contoso.onmicrosoft.com or a tenant id")}
+          {list("clientApplicationIds", "Client application ids", "Client application id", hints.clientApplicationIds)}
+          {list("audiences", "Audiences (optional)", "Audience", hints.entraAudiences)}
         </>
       ) : null}
       {caller.mode === "jwt" ? (
@@ -102,11 +97,11 @@ export function CallerAuthFields(props: EditorFieldsProps) {
           {text(
             "openIdConfigUrl",
             "OpenID configuration URL",
-            PROFILE_HINTS.openIdConfigUrl,
+            hints.openIdConfigUrl,
             "https://…/.well-known/openid-configuration",
           )}
-          {list("issuers", "Issuers", "Issuer", PROFILE_HINTS.issuers)}
-          {list("audiences", "Audiences", "Audience", PROFILE_HINTS.jwtAudiences)}
+          {list("issuers", "Issuers", "Issuer", hints.issuers)}
+          {list("audiences", "Audiences", "Audience", hints.jwtAudiences)}
         </>
       ) : null}
       {caller.mode !== "none" ? (
@@ -115,7 +110,7 @@ export function CallerAuthFields(props: EditorFieldsProps) {
           <fieldset aria-describedby={`${fieldDomId("callerAuth.failedValidation")}-hint`}>
             <legend className="text-sm font-medium text-slate-700">When a token fails validation</legend>
             <p id={`${fieldDomId("callerAuth.failedValidation")}-hint`} className="mt-1 text-xs text-slate-500">
-              {PROFILE_HINTS.failedValidation}
+              {hints.failedValidation}
             </p>
             <div className="mt-2 grid gap-4 sm:grid-cols-[8rem_1fr]">
               {failed("httpCode", "Status code")}

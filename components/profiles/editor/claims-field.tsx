@@ -6,11 +6,10 @@ import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import type { EditorFieldsProps } from "./editor-fields";
 import { fieldDomId, type ClaimModel } from "./profile-form-model";
-import { PROFILE_HINTS } from "./profile-hints";
 import { StringListField } from "./string-list-field";
 
 /** Required claims: each a name, all/any, an optional separator and a list of accepted values. */
-export function ClaimsField({ model, update, errors, newKey, focusLater }: EditorFieldsProps) {
+export function ClaimsField({ model, update, errors, newKey, focusLater, hints }: EditorFieldsProps) {
   const claims = model.callerAuth.requiredClaims;
   const listKey = "callerAuth.requiredClaims";
   const change = (claimKey: string, apply: (claim: ClaimModel) => void) =>
@@ -35,14 +34,10 @@ export function ClaimsField({ model, update, errors, newKey, focusLater }: Edito
   return (
     <fieldset
       className="space-y-3"
-      {...fieldAria(`${fieldDomId(listKey)}-list`, { hint: PROFILE_HINTS.requiredClaims, error: errors.get(listKey) })}
+      {...fieldAria(`${fieldDomId(listKey)}-list`, { hint: hints.requiredClaims, error: errors.get(listKey) })}
     >
       <legend className={fieldStyles.label}>Required claims</legend>
-      <FieldMessages
-        id={`${fieldDomId(listKey)}-list`}
-        hint={PROFILE_HINTS.requiredClaims}
-        error={errors.get(listKey)}
-      />
+      <FieldMessages id={`${fieldDomId(listKey)}-list`} hint={hints.requiredClaims} error={errors.get(listKey)} />
       {claims.map((claim, index) => {
         const key = `${listKey}.${claim.key}`;
         return (
@@ -52,7 +47,7 @@ export function ClaimsField({ model, update, errors, newKey, focusLater }: Edito
               <TextField
                 id={fieldDomId(`${key}.name`)}
                 label="Claim name"
-                hint={PROFILE_HINTS.claimName}
+                hint={hints.claimName}
                 error={errors.get(`${key}.name`)}
                 value={claim.name}
                 onChange={(event) => change(claim.key, (c) => void (c.name = event.target.value))}
@@ -62,7 +57,7 @@ export function ClaimsField({ model, update, errors, newKey, focusLater }: Edito
               <SelectField
                 id={fieldDomId(`${key}.match`)}
                 label="Match"
-                hint={PROFILE_HINTS.claimMatch}
+                hint={hints.claimMatch}
                 error={errors.get(`${key}.match`)}
                 value={claim.match}
                 onChange={(event) =>
@@ -75,7 +70,7 @@ export function ClaimsField({ model, update, errors, newKey, focusLater }: Edito
               <TextField
                 id={fieldDomId(`${key}.separator`)}
                 label="Separator (optional)"
-                hint={PROFILE_HINTS.claimSeparator}
+                hint={hints.claimSeparator}
                 error={errors.get(`${key}.separator`)}
                 value={claim.separator}
                 maxLength={1}
@@ -87,7 +82,7 @@ export function ClaimsField({ model, update, errors, newKey, focusLater }: Edito
               fieldKey={`${key}.values`}
               legend="Accepted values"
               itemLabel={`Claim ${index + 1} value`}
-              hint={PROFILE_HINTS.claimValues}
+              hint={hints.claimValues}
               items={claim.values}
               errors={errors}
               onChange={(values) => change(claim.key, (c) => void (c.values = values))}

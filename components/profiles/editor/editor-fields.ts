@@ -1,4 +1,5 @@
 import type { ProfileModel } from "./profile-form-model";
+import type { ProfileHints } from "./profile-hints";
 
 /** What every part of the access profile editor gets: the model, a way to change it, and its errors. */
 export interface EditorFieldsProps {
@@ -11,4 +12,6 @@ export interface EditorFieldsProps {
   newKey: () => string;
   /** Moves focus to an element once the next render has put it on the page. */
   focusLater: (domId: string) => void;
+  /** Each field's hint, from the profile schema (read on the server: the schema stays there). */
+  hints: ProfileHints;
 }

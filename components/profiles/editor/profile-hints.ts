@@ -29,6 +29,8 @@ const claim = shapeOf(
 /**
  * Field hints of the access profile editor, taken from the schema's descriptions so the
  * editor, the REST API's OpenAPI document and the server's validation say the same thing.
+ * Read on the server (the edit page passes them to the editor as a prop): importing this from
+ * a client component would ship zod and the whole profile schema to the browser.
  */
 export const PROFILE_HINTS = {
   namedValue: hintOf(apiKeyByHeader!.namedValue),
@@ -52,3 +54,5 @@ export const PROFILE_HINTS = {
   claimSeparator: hintOf(claim.separator),
   claimValues: hintOf(claim.values),
 };
+
+export type ProfileHints = typeof PROFILE_HINTS;

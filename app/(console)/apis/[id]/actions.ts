@@ -4,25 +4,31 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { FormState } from "@/components/forms/form-state";
 import { guardAction } from "@/lib/auth/console-guard";
+import { previewPolicy, type PolicyPreview } from "@/lib/profiles/preview-policy";
 import { saveAccessProfile } from "@/lib/profiles/save-access-profile";
 import { allowLineBreaks, parseInput } from "@/lib/validation";
 import { actionError } from "../../action-error";
 import { formFields } from "../../form-fields";
 
+// JSON text: its layout may span lines; saveAccessProfile and previewPolicy check the strings inside.
+const profileJson = allowLineBreaks(z.string()).transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be JSON" });
+    return z.NEVER;
+  }
+});
+
 const saveInputSchema = z.object({
   apiId: z.guid("must be an API id"),
   ifMatch: z.string().optional(),
   adopt: z.enum(["true", "false"]).optional(),
-  // JSON text: its layout may span lines; saveAccessProfile checks the strings inside.
-  profile: allowLineBreaks(z.string()).transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be JSON" });
-      return z.NEVER;
-    }
-  }),
+  profile: profileJson,
 });
+
+// A profile is a few hundred bytes; the limit only keeps a previewer from sending megabytes.
+const previewInputSchema = z.object({ profile: z.string().max(65_536, "must be at most 64 KiB").pipe(profileJson) });
 
 /** Saves the editor's profile as a new version, with If-Match of the version that was edited (and whether it takes over the hand-written policy). */
 export async function saveProfileAction(_previous: FormState<null>, formData: FormData): Promise<FormState<null>> {
@@ -40,4 +46,20 @@ export async function saveProfileAction(_previous: FormState<null>, formData: Fo
     return actionError(error);
   }
   redirect(`/apis/${saved.apiId}?saved=${saved.version}`);
+}
+
+/**
+ * The editor's live preview, called as the user types (debounced): what the profile in the form
+ * renders to. Nothing is saved. Failures come back as a message for the preview to show.
+ */
+export async function previewPolicyAction(
+  profile: string,
+): Promise<PolicyPreview | { status: "error"; message: string }> {
+  try {
+    const ctx = await guardAction("config.write", "profile.preview");
+    const input = parseInput(previewInputSchema, { profile });
+    return await previewPolicy(ctx, { profile: input.profile });
+  } catch (error) {
+    return { status: "error", message: (await actionError(error)).message };
+  }
 }

@@ -2,13 +2,14 @@ import type { Metadata } from "next";
 import { ArmProblem } from "@/components/arm/arm-problem";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
 import { AccessProfileEditor } from "@/components/profiles/editor/access-profile-editor";
+import { PROFILE_HINTS } from "@/components/profiles/editor/profile-hints";
 import { Alert } from "@/components/ui/alert";
 import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getAccessProfile } from "@/lib/profiles/get-access-profile";
 import { readLiveProfile } from "@/lib/profiles/read-live-profile";
 import { orArmFailure, orNotFound, orNull } from "../../../lookup";
-import { saveProfileAction } from "../actions";
+import { previewPolicyAction, saveProfileAction } from "../actions";
 
 export const metadata: Metadata = { title: "Edit access profile" };
 
@@ -87,6 +88,8 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
         etag={current?.etag ?? null}
         offerAdopt={offerAdopt}
         action={saveProfileAction}
+        preview={previewPolicyAction}
+        hints={PROFILE_HINTS}
       />
     </div>
   );
