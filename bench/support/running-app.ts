@@ -78,31 +78,46 @@ export async function startApp(options: { databaseUrl?: string } = {}): Promise<
   }
 }
 
-/** The automation client's token (client credentials), trusting the sandbox CA for this one request. */
+/** The automation client's token (client credentials) from the sandbox identity provider. */
 async function clientCredentialsToken(sandbox: SandboxCoordinates): Promise<string> {
-  const agent = new Agent({ ca: readFileSync(sandbox.caCertPath) });
   const body = new URLSearchParams({
     grant_type: "client_credentials",
     client_id: sandbox.automationClient.clientId,
     client_secret: sandbox.automationClient.clientSecret,
     scope: `${sandbox.apiAudience}/.default`,
   });
-  const text = await new Promise<string>((resolve, reject) => {
-    const sent = request(
-      `${sandbox.authorityHost}/${sandbox.tenantId}/oauth2/v2.0/token`,
-      { method: "POST", agent, headers: { "content-type": "application/x-www-form-urlencoded" } },
-      (response) => {
-        let data = "";
-        response.on("data", (chunk: Buffer) => (data += chunk.toString()));
-        response.on("end", () =>
-          response.statusCode === 200 ? resolve(data) : reject(new Error(`token: ${response.statusCode} ${data}`)),
-        );
-      },
-    );
-    sent.on("error", reject);
-    sent.end(body.toString());
+  const text = await sandboxRequest(sandbox, "POST", `${sandbox.authorityHost}/${sandbox.tenantId}/oauth2/v2.0/token`, {
+    type: "application/x-www-form-urlencoded",
+    text: body.toString(),
   });
   return (JSON.parse(text) as { access_token: string }).access_token;
+}
+
+/**
+ * An HTTPS request to a sandbox server (identity provider, APIM simulator), trusting the
+ * sandbox CA for this one request: this process started before the CA existed. Resolves with
+ * the body of a 2xx answer, rejects with the status and body of any other.
+ */
+export function sandboxRequest(
+  sandbox: Pick<SandboxCoordinates, "caCertPath">,
+  method: string,
+  url: string,
+  body?: { type: string; text: string },
+): Promise<string> {
+  const agent = new Agent({ ca: readFileSync(sandbox.caCertPath) });
+  return new Promise<string>((resolve, reject) => {
+    const sent = request(url, { method, agent, headers: body ? { "content-type": body.type } : {} }, (response) => {
+      let data = "";
+      response.on("data", (chunk: Buffer) => (data += chunk.toString()));
+      response.on("end", () => {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve(data);
+        else reject(new Error(`${method} ${url}: ${status} ${data}`));
+      });
+    });
+    sent.on("error", reject);
+    sent.end(body?.text);
+  });
 }
 
 /**

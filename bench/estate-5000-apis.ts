@@ -1,0 +1,179 @@
+/**
+ * An estate of 5,000 APIs in 10 APIM instances, on PostgreSQL (the production database):
+ *
+ * - sync: each instance's 500 APIs discovered through ARM with 50 ms per call; APIM pages the
+ *   API list (100 a page), each page follows the previous one's nextLink, so the lower bound is
+ *   5 pages x 50 ms. Goal ≤ 1.2x. Measured as REST `POST /instances/{id}/sync`, one per instance.
+ * - reading the estate: the APIs list (first page, a search, one instance), the overview, and
+ *   the REST list (first page and page 50) with a history behind them (4,000 APIs with a
+ *   profile and a deployment, some failed or conflicted). Each is requested 5 x 40 times after
+ *   a warm-up; a run's figure is the p95 of its 40 response times (whole response, on
+ *   localhost: server time). Goal: p95 ≤ 150 ms.
+ *
+ *   npx tsx bench/estate-5000-apis.ts
+ *
+ * The app runs as `npm start` does (PORT, 3660) on a scratch PostgreSQL database; the ten
+ * instances are APIM simulators this script starts (the app's own sandbox is the eleventh). The
+ * history is inserted with SQL: planning and applying 4,000 APIs is another benchmark's subject.
+ * PGlite is not measured here: it is the single-user sandbox's engine, and the app process owns it.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { startApimSimulator, type ApimSimulator } from "../sandbox/apim";
+import { ensureSandboxTls } from "../sandbox/tls/ensure-sandbox-tls";
+import { createScratchPostgresDatabase, dropScratchPostgresDatabase } from "../test/support/test-database";
+import { figure, percentile, printBenchResult, type BenchFigure } from "./support/bench-result";
+import { numberArgument } from "./support/control-plane";
+import { sandboxRequest, signedInBrowser, startApp, type RunningApp } from "./support/running-app";
+
+const INSTANCES = 10;
+const APIS_PER_INSTANCE = 500;
+const PAGE_SIZE = 100;
+const LATENCY_MS = numberArgument("latency", 50);
+const BATCHES = numberArgument("runs", 5);
+const REQUESTS_PER_BATCH = 40;
+
+const databaseUrl = await createScratchPostgresDatabase();
+const simulatorDir = await mkdtemp(path.join(tmpdir(), "portcullis-bench-estate-"));
+const simulators: ApimSimulator[] = [];
+let app: RunningApp | undefined;
+try {
+  app = await startApp({ databaseUrl });
+  const tls = await ensureSandboxTls(path.join(app.dataDir, "sandbox", "tls"));
+  const instanceIds: string[] = [];
+  for (let i = 1; i <= INSTANCES; i++) {
+    const simulator = await startApimSimulator({
+      dataDir: path.join(simulatorDir, `apim-${i}`),
+      seed: false,
+      tls: { key: tls.keyPem, cert: tls.certPem },
+      // Who may call these simulators is not what this benchmark measures.
+      authenticate: async (authorization) => {
+        if (!authorization?.startsWith("Bearer ")) throw new Error("a bearer token is required");
+      },
+      service: { serviceName: `estate-${i}` },
+      pageSize: PAGE_SIZE,
+    });
+    simulators.push(simulator);
+    await control(simulator, "POST", "seed", { apis: APIS_PER_INSTANCE, prefix: `estate${i}`, withPolicy: false });
+    const registered = await app.rest<{ id: string }>("POST", "/instances", {
+      name: `estate-${i}`,
+      subscriptionId: simulator.subscriptionId,
+      resourceGroup: simulator.resourceGroup,
+      serviceName: simulator.serviceName,
+      armEndpoint: simulator.armEndpoint,
+    });
+    instanceIds.push(registered.id);
+  }
+
+  const figures: BenchFigure[] = [];
+  const syncTimes: number[] = [];
+  for (const [index, instanceId] of instanceIds.entries()) {
+    const simulator = simulators[index]!;
+    await control(simulator, "POST", "faults", { rules: [{ kind: "latency", ms: LATENCY_MS, jitterMs: 0, rate: 1 }] });
+    const started = performance.now();
+    const synced = await app.rest<{ added: number; total: number }>("POST", `/instances/${instanceId}/sync`);
+    syncTimes.push(performance.now() - started);
+    await control(simulator, "DELETE", "faults");
+    if (synced.added !== APIS_PER_INSTANCE)
+      throw new Error(`sync added ${synced.added} APIs, not ${APIS_PER_INSTANCE}`);
+    console.log(`  sync of estate-${index + 1}: ${Math.round(syncTimes.at(-1)!)} ms, ${synced.total} APIs`);
+  }
+  const pages = Math.ceil(APIS_PER_INSTANCE / PAGE_SIZE);
+  figures.push(
+    figure(
+      `sync of an instance with ${APIS_PER_INSTANCE} APIs (${pages} pages), ${LATENCY_MS} ms per ARM call (postgres): wall time`,
+      "ms",
+      syncTimes,
+      { bound: pages * LATENCY_MS, timesBound: 1.2 },
+    ),
+  );
+
+  await insertHistory(databaseUrl);
+  const { browser, signedIn } = await signedInBrowser(app, "admin");
+  const cookie = (await signedIn.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  await browser.close();
+  let deepCursor = (await app.rest<{ nextCursor: string | null }>("GET", "/apis?limit=50")).nextCursor;
+  for (let page = 2; page < 50 && deepCursor; page++)
+    deepCursor = (await app.rest<{ nextCursor: string | null }>("GET", `/apis?limit=50&cursor=${deepCursor}`))
+      .nextCursor;
+
+  const reads: Array<[string, string, "console" | "rest"]> = [
+    ["the APIs list, first page", "/apis", "console"],
+    ["the APIs list, searching one name", "/apis?search=estate7-123", "console"],
+    ["the APIs list of one instance", `/apis?instanceId=${instanceIds[4]}`, "console"],
+    ["the overview", "/", "console"],
+    ["REST GET /apis, first page", "/api/v1/apis?limit=50", "rest"],
+    ["REST GET /apis, page 50", `/api/v1/apis?limit=50&cursor=${deepCursor}`, "rest"],
+  ];
+  for (const [what, url, channel] of reads) {
+    const headers: Record<string, string> =
+      channel === "console" ? { cookie } : { authorization: `Bearer ${app.token}` };
+    const once = async () => {
+      const started = performance.now();
+      const response = await fetch(`${app!.baseUrl}${url}`, { headers, redirect: "manual" });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+      return performance.now() - started;
+    };
+    for (let i = 0; i < 5; i++) await once();
+    const p95s: number[] = [];
+    for (let batch = 0; batch < BATCHES; batch++) {
+      const times: number[] = [];
+      for (let i = 0; i < REQUESTS_PER_BATCH; i++) times.push(await once());
+      p95s.push(percentile(times, 95));
+    }
+    console.log(`  ${what}: p95 ${p95s.map((p) => Math.round(p)).join(", ")} ms`);
+    figures.push(
+      figure(`${what} at ${INSTANCES * APIS_PER_INSTANCE} APIs in ${INSTANCES} instances (postgres): p95`, "ms", p95s, {
+        atMost: 150,
+      }),
+    );
+  }
+  printBenchResult(figures);
+} finally {
+  await app?.close();
+  for (const simulator of simulators) await simulator.close();
+  await rm(simulatorDir, { recursive: true, force: true });
+  await dropScratchPostgresDatabase(databaseUrl);
+}
+
+async function control(simulator: ApimSimulator, method: string, route: string, body?: unknown): Promise<void> {
+  await sandboxRequest(
+    app!.sandbox,
+    method,
+    `${simulator.armEndpoint}/_sandbox/${route}`,
+    body === undefined ? undefined : { type: "application/json", text: JSON.stringify(body) },
+  );
+}
+
+/**
+ * What an estate that has been managed for a while holds: 4 in 5 APIs with a profile version, a
+ * plan and a deployment (1 in 50 failed, 1 in 100 conflicted), spread over the last 90 days.
+ */
+async function insertHistory(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`
+      CREATE TEMP TABLE managed AS
+        SELECT id AS api_id, gen_random_uuid() AS version_id, gen_random_uuid() AS plan_id,
+               gen_random_uuid() AS deployment_id, row_number() OVER (ORDER BY apim_name) AS n,
+               now() - random() * interval '90 days' AS at
+        FROM apis WHERE apim_name LIKE 'estate%';
+      DELETE FROM managed WHERE n % 5 = 0;
+      INSERT INTO access_profile_versions (id, api_id, version, profile, created_at, created_by)
+        SELECT version_id, api_id, 1, '{"backendAuth":{"mode":"none"},"callerAuth":{"mode":"none"}}', at, 'bench' FROM managed;
+      INSERT INTO plans (id, api_id, profile_version_id, operations, diff, created_at, created_by)
+        SELECT plan_id, api_id, version_id, '[]', '{}', at, 'bench' FROM managed;
+      INSERT INTO deployments (id, plan_id, api_id, status, started_at, finished_at, started_by)
+        SELECT deployment_id, plan_id, api_id,
+               CASE WHEN n % 50 = 1 THEN 'failed' WHEN n % 100 = 2 THEN 'conflicted' ELSE 'succeeded' END,
+               at, at + interval '2 seconds', 'bench'
+        FROM managed;
+      ANALYZE;`);
+  } finally {
+    await client.end();
+  }
+}
