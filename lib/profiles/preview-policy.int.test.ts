@@ -32,6 +32,12 @@ describe("previewPolicy (the editor's live preview)", () => {
     expect(await previewPolicy(admin, { profile: incomplete })).toEqual({ status: "incomplete", problems: 2 });
   });
 
+  it("counts a value saving would refuse (a control character) as a field needing attention", async () => {
+    const withControl = { ...profile, callerAuth: { ...profile.callerAuth, tenantId: "contoso\u0007.example" } };
+
+    expect(await previewPolicy(admin, { profile: withControl })).toEqual({ status: "incomplete", problems: 1 });
+  });
+
   it("is refused to a reader, and the refusal is audited", async () => {
     const reader = contextFor("reader");
 
