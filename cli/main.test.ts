@@ -2,16 +2,13 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sampleProfiles } from "../lib/policy/__fixtures__/sample-profiles";
 import { renderBackendEntity } from "../lib/policy";
 import { fileWriter, spawnCli as run } from "./__fixtures__/cli-runner";
 
 const fixtures = fileURLToPath(new URL("../lib/policy/__fixtures__/reference-policies/", import.meta.url));
 const file = fileWriter("portcullis-cli-");
-
-// Each spawn starts Node and tsx (~1.5 s, more when the two cores are busy); some tests spawn four.
-vi.setConfig({ testTimeout: 30_000 });
 
 const profile = sampleProfiles["managed-identity-policy--entra"];
 const profileFile = file("profile.json", JSON.stringify(profile));

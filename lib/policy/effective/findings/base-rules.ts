@@ -13,9 +13,12 @@ import {
   type ScopeReport,
 } from "../effective-pipeline";
 import { walkPipeline, walkStatements } from "../walk-pipeline";
-import { findingAt, type EffectiveAccessFinding } from "./effective-access-finding";
+import { findingAt, type EffectiveAccessFinding, type NotConcluded } from "./effective-access-finding";
 
-export function skippedStatementFindings(pipeline: EffectivePipeline): EffectiveAccessFinding[] {
+export function skippedStatementFindings(
+  pipeline: EffectivePipeline,
+  notConcluded: NotConcluded[],
+): EffectiveAccessFinding[] {
   const findings: EffectiveAccessFinding[] = [];
   for (const section of POLICY_SECTIONS) {
     for (const group of pipeline.sections[section].skipped) {
@@ -23,6 +26,12 @@ export function skippedStatementFindings(pipeline: EffectivePipeline): Effective
       const checks = skipped.filter((statement) => statement.role === "caller-check");
       const managed = skipped.filter((statement) => statement.managed && statement.role !== "caller-check");
       const where = { element: section, scope: group.by, line: group.line, column: 1 };
+      const unknown = skipped.filter((statement) => statement.role === "undetermined");
+      if (unknown.length > 0)
+        notConcluded.push({
+          code: "caller-validation-skipped",
+          reason: `the ${scopeName(pipeline, group.by)} policy leaves out <base /> in <${section}>, and what it skips is partly undetermined: ${unknown.map((statement) => (statement.role === "undetermined" ? statement.reason : "")).join("; ")}`,
+        });
       const dropper = `The ${scopeName(pipeline, group.by)} policy has no <base /> in <${section}>`;
       if (checks.length > 0) {
         findings.push(

@@ -29,7 +29,7 @@ export function findEffectiveAccessFindings(
 ): EffectiveAccessAnalysis {
   const notConcluded: NotConcluded[] = [];
   const findings = [
-    ...skippedStatementFindings(pipeline),
+    ...skippedStatementFindings(pipeline, notConcluded),
     ...missingInboundFindings(pipeline),
     ...overrideFindings(pipeline),
     ...validationOrderFindings(pipeline),
