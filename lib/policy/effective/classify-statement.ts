@@ -9,7 +9,7 @@ import { childElements, type PolicyElement } from "../document/policy-document";
 import { sendsOrAnswers } from "../lint/statement-kinds";
 import { variableOfBearerExpression } from "../render/managed-identity-token";
 import type { PolicyScope } from "./effective-input";
-import type { Branch, HeaderValue, PipelineStatement } from "./effective-pipeline";
+import type { Branch, HeaderValue, PipelineStatement, StatementBase, StatementFields } from "./effective-pipeline";
 import { CALLER_CHECK_ELEMENTS, classifyCallerCheck } from "./classify-caller-check";
 import { attributeOf, plainAttribute, textOf } from "./policy-value";
 
@@ -31,89 +31,92 @@ export function classifyStatements(
   context: ClassifyContext,
   managed = false,
 ): PipelineStatement[] {
-  return elements.flatMap((element) => classifyStatement(element, context, managed));
+  const statements: PipelineStatement[] = [];
+  for (const element of elements) classifyStatement(element, context, managed, statements);
+  return statements;
 }
 
 function classifyStatement(
   element: PolicyElement,
   context: ClassifyContext,
   insideManaged: boolean,
-): PipelineStatement[] {
+  out: PipelineStatement[],
+): void {
   const managed = insideManaged || context.managedRoots.has(element);
-  const base = {
+  const add = (fields: StatementFields) => out.push(statementAt(element, context, managed, fields));
+  const name = element.name;
+  if (name === "include-fragment") out.push(...context.includeFragment(element, managed));
+  else if (name === "base")
+    add({
+      role: "undetermined",
+      reason:
+        "<base /> stands inside another statement; the documentation places it directly in a section, so where the broader scopes' statements run is undetermined",
+      possibly: [],
+    });
+  else if (CALLER_CHECK_ELEMENTS.includes(name)) add({ role: "caller-check", check: classifyCallerCheck(element) });
+  else if (name === "return-response") add({ role: "answer", status: returnedStatus(element) });
+  else if (name === "mock-response") add({ role: "answer", status: attributeOf(element, "status-code") });
+  else if (name === "set-header") {
+    const header = attributeOf(element, "name");
+    add({
+      role: "header",
+      header,
+      // exists-action defaults to override.
+      action: attributeOf(element, "exists-action") ?? { text: "override", kind: "literal" },
+      values: childElements(element)
+        .filter((child) => child.name === "value")
+        .map(headerValue),
+      credential: header !== null && context.credentialHeaders.has(header.text.toLowerCase()),
+    });
+  } else if (name === "authentication-managed-identity")
+    add({
+      role: "managed-identity",
+      resource: attributeOf(element, "resource"),
+      clientId: attributeOf(element, "client-id"),
+      outputTokenVariable: plainAttribute(element, "output-token-variable-name"),
+      ignoreError: attributeOf(element, "ignore-error"),
+    });
+  else if (name === "authentication-basic" || name === "authentication-certificate")
+    add({ role: "backend-authentication", kind: name === "authentication-basic" ? "basic" : "certificate" });
+  else if (name === "set-backend-service")
+    add({
+      role: "backend-target",
+      backendId: attributeOf(element, "backend-id"),
+      baseUrl: attributeOf(element, "base-url"),
+    });
+  else if (name === "forward-request") add({ role: "forward" });
+  else if (name === "choose") add({ role: "choose", branches: branches(element, context, managed) });
+  else if (CONTAINERS.includes(name))
+    add({ role: "container", statements: classifyStatements(childElements(element), context, managed) });
+  else {
+    const effect = sendsOrAnswers(name);
+    add(
+      effect === undefined
+        ? { role: "other" }
+        : { role: "other", effect: effect === "sends" ? "calls-out" : "answers" },
+    );
+  }
+}
+
+/**
+ * A statement at `element`. Object.assign rather than a spread: V8 copies object spreads slowly,
+ * and a pipeline near the size limit holds thousands of statements.
+ */
+function statementAt(
+  element: PolicyElement,
+  context: ClassifyContext,
+  managed: boolean,
+  fields: StatementFields,
+): PipelineStatement {
+  const base: StatementBase = {
     element: element.name,
     scope: context.scope,
     line: element.start.line,
     column: element.start.column,
     managed,
-    ...(context.fragment === undefined ? {} : { fragment: context.fragment }),
   };
-  const name = element.name;
-  if (name === "include-fragment") return context.includeFragment(element, managed);
-  if (name === "base")
-    return [
-      {
-        ...base,
-        role: "undetermined",
-        reason:
-          "<base /> stands inside another statement; the documentation places it directly in a section, so where the broader scopes' statements run is undetermined",
-        possibly: [],
-      },
-    ];
-  if (CALLER_CHECK_ELEMENTS.includes(name))
-    return [{ ...base, role: "caller-check", check: classifyCallerCheck(element) }];
-  if (name === "return-response") return [{ ...base, role: "answer", status: returnedStatus(element) }];
-  if (name === "mock-response") return [{ ...base, role: "answer", status: attributeOf(element, "status-code") }];
-  if (name === "set-header") {
-    const header = attributeOf(element, "name");
-    return [
-      {
-        ...base,
-        role: "header",
-        header,
-        // exists-action defaults to override.
-        action: attributeOf(element, "exists-action") ?? { text: "override", kind: "literal" },
-        values: childElements(element)
-          .filter((child) => child.name === "value")
-          .map(headerValue),
-        credential: header !== null && context.credentialHeaders.has(header.text.toLowerCase()),
-      },
-    ];
-  }
-  if (name === "authentication-managed-identity")
-    return [
-      {
-        ...base,
-        role: "managed-identity",
-        resource: attributeOf(element, "resource"),
-        clientId: attributeOf(element, "client-id"),
-        outputTokenVariable: plainAttribute(element, "output-token-variable-name"),
-        ignoreError: attributeOf(element, "ignore-error"),
-      },
-    ];
-  if (name === "authentication-basic" || name === "authentication-certificate")
-    return [
-      { ...base, role: "backend-authentication", kind: name === "authentication-basic" ? "basic" : "certificate" },
-    ];
-  if (name === "set-backend-service")
-    return [
-      {
-        ...base,
-        role: "backend-target",
-        backendId: attributeOf(element, "backend-id"),
-        baseUrl: attributeOf(element, "base-url"),
-      },
-    ];
-  if (name === "forward-request") return [{ ...base, role: "forward" }];
-  if (name === "choose") return [{ ...base, role: "choose", branches: branches(element, context, managed) }];
-  if (CONTAINERS.includes(name))
-    return [{ ...base, role: "container", statements: classifyStatements(childElements(element), context, managed) }];
-  const effect = sendsOrAnswers(name);
-  return [
-    effect === undefined
-      ? { ...base, role: "other" }
-      : { ...base, role: "other", effect: effect === "sends" ? "calls-out" : "answers" },
-  ];
+  if (context.fragment !== undefined) base.fragment = context.fragment;
+  return Object.assign(base, fields) as PipelineStatement;
 }
 
 function branches(choose: PolicyElement, context: ClassifyContext, managed: boolean): Branch[] {

@@ -25,11 +25,27 @@ import {
 } from "./effective-pipeline";
 import { classifyStatements, type ClassifyContext } from "./classify-statement";
 
+/** Where a `<base />` stands in a section. */
+interface BasePosition {
+  base: true;
+  line: number;
+  column: number;
+}
+
+interface LayerSection {
+  line: number;
+  /** The section's statements, classified, and its `<base />` elements where they stand. */
+  items: Array<PipelineStatement | BasePosition>;
+}
+
+/**
+ * One scope, read: its sections classified as soon as the document is parsed, so only one
+ * document tree is alive at a time (a call near the size limit has four of 64 KiB).
+ */
 interface Layer {
   report: ScopeReport;
-  /** The parsed `<policies>` element, or undefined for a scope without policy or an unreadable one. */
-  root?: PolicyElement;
-  context: ClassifyContext;
+  /** Undefined for a scope without policy or an unreadable one. */
+  sections?: Partial<Record<PolicySection, LayerSection>>;
 }
 
 export function composeEffectivePipeline(input: EffectivePipelineInput): EffectivePipeline {
@@ -76,9 +92,9 @@ function composeSection(
   const layer = layers[index];
   if (layer === undefined) return [];
   const parent = () => composeSection(layers, index + 1, section, skipped);
-  const { report, root, context } = layer;
+  const { report, sections } = layer;
   if (report.status === "none") return parent();
-  if (root === undefined) {
+  if (sections === undefined) {
     return [
       {
         element: `(${SCOPE_NAMES[report.scope]} policy)`,
@@ -92,21 +108,21 @@ function composeSection(
       },
     ];
   }
-  const element = childElements(root).find((child) => child.name === section);
-  if (element === undefined) return parent();
+  const read = sections[section];
+  if (read === undefined) return parent();
   const statements: PipelineStatement[] = [];
   let inherited = false;
-  for (const child of childElements(element)) {
-    if (child.name !== "base") {
-      statements.push(...classifyStatements([child], context));
+  for (const item of read.items) {
+    if (!("base" in item)) {
+      statements.push(item);
     } else if (report.scope === "global") {
       // "Using the base element in it has no effect."
     } else if (inherited) {
       statements.push({
         element: "base",
         scope: report.scope,
-        line: child.start.line,
-        column: child.start.column,
+        line: item.line,
+        column: item.column,
         managed: false,
         role: "undetermined",
         reason: `a second <base /> in <${section}>; the documentation describes one, so whether the broader scopes' statements run again is undetermined`,
@@ -120,7 +136,7 @@ function composeSection(
   if (!inherited && report.scope !== "global") {
     // What would have run; what those scopes skip in turn does not matter here.
     const dropped = composeSection(layers, index + 1, section, []);
-    if (dropped.length > 0) skipped.push({ by: report.scope, line: element.start.line, statements: dropped });
+    if (dropped.length > 0) skipped.push({ by: report.scope, line: read.line, statements: dropped });
   }
   return statements;
 }
@@ -146,11 +162,11 @@ function readLayer(
     credentialHeaders,
     includeFragment: includeFragment(scope),
   };
-  if (document.status === "none") return { report, context };
+  if (document.status === "none") return { report };
   if (document.status === "unreadable") {
     const { reason, armStatus, requestId } = document;
     Object.assign(report, { reason, armStatus, requestId });
-    return { report, context };
+    return { report };
   }
   const parsed =
     document.format === undefined
@@ -158,7 +174,7 @@ function readLayer(
       : parsePolicyDocument(document.text, document.format);
   const unreadable = (reason: string): Layer => {
     Object.assign(report, { status: "unreadable", reason });
-    return { report, context };
+    return { report };
   };
   if (!parsed.ok) return unreadable(`it does not parse: line ${parsed.error.line}: ${parsed.error.message}`);
   const { root, nodes, format } = parsed.document;
@@ -176,8 +192,18 @@ function readLayer(
     context.managedRoots = new Set(
       blocks.blocks.flatMap((block) => block.nodes.filter((node): node is PolicyElement => node.kind === "element")),
     );
+  const sections: Partial<Record<PolicySection, LayerSection>> = {};
   for (const section of POLICY_SECTIONS) {
     const element = childElements(root).find((child) => child.name === section);
+    if (element !== undefined)
+      sections[section] = {
+        line: element.start.line,
+        items: childElements(element).flatMap((child): LayerSection["items"] =>
+          child.name === "base"
+            ? [{ base: true as const, line: child.start.line, column: child.start.column }]
+            : classifyStatements([child], context),
+        ),
+      };
     if (element === undefined) {
       report.missingSections.push(section);
       notes.push({
@@ -190,7 +216,7 @@ function readLayer(
       report.sectionsWithoutBase.push(section);
     }
   }
-  return { report, root, context };
+  return { report, sections };
 }
 
 /** Expands include-fragment from the given fragments; anything else stays undetermined. */

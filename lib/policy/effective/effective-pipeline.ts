@@ -30,7 +30,7 @@ export interface StatementRef {
   fragment?: string;
 }
 
-interface StatementBase extends StatementRef {
+export interface StatementBase extends StatementRef {
   /** Inside the Portcullis block of its document (so the next push rewrites it). */
   managed: boolean;
 }
@@ -167,6 +167,13 @@ export type PipelineStatement =
   | (StatementBase & { role: "other"; effect?: "answers" | "calls-out" });
 
 export type StatementRole = PipelineStatement["role"];
+
+/** What a statement of each role holds besides its position. */
+export type StatementFields = PipelineStatement extends infer S
+  ? S extends unknown
+    ? Omit<S, keyof StatementBase>
+    : never
+  : never;
 
 /** Statements of broader scopes that do not run because a narrower scope's section has no `<base />`. */
 export interface SkippedStatements {

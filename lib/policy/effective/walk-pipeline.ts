@@ -21,9 +21,18 @@ export interface Visit {
 /** The request path: inbound, then backend. */
 export const REQUEST_SECTIONS: readonly PolicySection[] = ["inbound", "backend"];
 
-export function walkPipeline(pipeline: EffectivePipeline, sections: readonly PolicySection[]): Visit[] {
+// The rules of one analysis walk the same pipeline several times; a pipeline does not change.
+const walked = new WeakMap<EffectivePipeline, Map<string, readonly Visit[]>>();
+
+export function walkPipeline(pipeline: EffectivePipeline, sections: readonly PolicySection[]): readonly Visit[] {
+  const cache = walked.get(pipeline) ?? new Map<string, readonly Visit[]>();
+  walked.set(pipeline, cache);
+  const key = sections.join(",");
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
   const visits: Visit[] = [];
   for (const section of sections) walk(pipeline.sections[section].statements, section, [], [], false, visits);
+  cache.set(key, visits);
   return visits;
 }
 

@@ -11,15 +11,21 @@ const TOKEN_VALIDATIONS = ["validate-azure-ad-token", "validate-jwt"];
 
 export function validationOrderFindings(pipeline: EffectivePipeline): EffectiveAccessFinding[] {
   const visits = walkPipeline(pipeline, ["inbound"]);
+  // Only these can undo a validation; looking through them alone keeps large pipelines fast.
+  const writers = visits.filter((visit) =>
+    ["header", "managed-identity", "backend-authentication"].includes(visit.statement.role),
+  );
+  const sending = visits.filter(sendsOrAnswers);
   return visits.flatMap((visit) => {
     const statement = visit.statement;
     if (statement.role !== "caller-check" || !TOKEN_VALIDATIONS.includes(statement.element)) return [];
     const severity = statement.managed ? "blocking" : "warning";
-    const before = visits.filter((earlier) => canRunBefore(earlier, visit));
     const findings: EffectiveAccessFinding[] = [];
     const header = tokenHeader(statement);
     const rewrite =
-      header === undefined ? undefined : before.find((earlier) => writesHeader(earlier.statement, header));
+      header === undefined
+        ? undefined
+        : writers.find((earlier) => canRunBefore(earlier, visit) && writesHeader(earlier.statement, header));
     if (rewrite !== undefined) {
       findings.push(
         findingAt(
@@ -31,7 +37,7 @@ export function validationOrderFindings(pipeline: EffectivePipeline): EffectiveA
         ),
       );
     }
-    const risky = before.find(sendsOrAnswers);
+    const risky = sending.find((earlier) => canRunBefore(earlier, visit));
     if (risky !== undefined) {
       findings.push(
         findingAt(

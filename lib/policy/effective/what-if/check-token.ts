@@ -10,7 +10,8 @@ import { namedValueMap } from "../policy-value";
 import { walkPipeline, walkStatements } from "../walk-pipeline";
 import { describeBackendCall, type BackendCall } from "./backend-call";
 import type { RefusalResponse } from "./check-outcome";
-import { runRequestPath, type CheckStep, type PathEnd } from "./run-pipeline";
+import { requestKey } from "./request-state";
+import { runRequestPath, type Assumption, type Assumptions, type CheckStep, type PathEnd } from "./run-pipeline";
 import { readTokenInput, type TokenInput, type TokenUnderTest } from "./token-input";
 import { tokenHeader } from "../findings/validation-order-rules";
 
@@ -31,7 +32,7 @@ export interface WhatIfOutcome {
   response: (RefusalResponse & { mayBeChangedBy: StatementRef[] }) | null;
   /** What the backend call carries, when the call is forwarded. */
   backendCall: BackendCall | null;
-  /** The undecided conditions and checks this outcome depends on, in words. */
+  /** The undecided conditions and checks on a path that ends this way (the last few, earlier ones counted), in words. */
   when: string[];
   steps: CheckStep[];
 }
@@ -67,18 +68,22 @@ export function checkToken(
   const credentialHeaders = new Set(CREDENTIAL_HEADERS);
   if (pipeline.profile?.backendAuth.mode === "apiKey")
     credentialHeaders.add(pipeline.profile.backendAuth.headerName.toLowerCase());
+  let tokenHeaders: ReadonlySet<string> | undefined;
   const ends = runRequestPath(pipeline, {
     token,
     at: request.at.getTime() / 1000,
     callerIp: request.callerIp,
     headers: new Map(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
-    tokenHeaders: new Set(walkPipeline(pipeline, ["inbound"]).flatMap(({ statement }) => tokenHeader(statement) ?? [])),
+    tokenHeaders: () =>
+      (tokenHeaders ??= new Set(
+        walkPipeline(pipeline, ["inbound"]).flatMap(({ statement }) => tokenHeader(statement) ?? []),
+      )),
     namedValues,
     facts,
   });
   const onError = errorHandlers(pipeline);
   const outcomes = distinctOutcomes(
-    ends.map((end) =>
+    groupEnds(ends).map((end) =>
       outcomeOf(end, onError, (state) =>
         describeBackendCall(state, credentialHeaders, facts.backends ?? {}, namedValues),
       ),
@@ -114,9 +119,7 @@ function outcomeOf(
   onError: StatementRef[],
   backendCall: (state: PathEnd["path"]["request"]) => BackendCall,
 ): WhatIfOutcome {
-  const when = end.path.assumptions.map(
-    (assumption) => `${describeStatement(assumption.statement)} ${assumption.assumed} (${assumption.reason})`,
-  );
+  const when = describeAssumptions(end.path.assumptions);
   const steps = end.path.steps;
   if (end.decision === "allowed")
     return {
@@ -146,14 +149,44 @@ function outcomeOf(
   };
 }
 
+/** The undecided things closest to the end, in words; a long path's earlier ones only counted. */
+const LISTED_ASSUMPTIONS = 5;
+
+function describeAssumptions(assumptions: Assumptions | null): string[] {
+  const latest: Assumption[] = [];
+  for (let at = assumptions; at !== null && latest.length < LISTED_ASSUMPTIONS; at = at.earlier)
+    latest.unshift(at.latest);
+  const listed = latest.map(
+    (assumption) => `${describeStatement(assumption.statement)} ${assumption.assumed} (${assumption.reason})`,
+  );
+  const earlier = (assumptions?.count ?? 0) - listed.length;
+  return earlier > 0
+    ? [
+        `${earlier} earlier undecided condition${earlier === 1 ? "" : "s"} or check${earlier === 1 ? "" : "s"}`,
+        ...listed,
+      ]
+    : listed;
+}
+
+/** Ends alike in everything but the path to them, as one (the first path stands for how it got there). */
+function groupEnds(ends: readonly PathEnd[]): PathEnd[] {
+  const groups = new Map<string, PathEnd>();
+  for (const end of ends) {
+    const key =
+      end.decision === "allowed"
+        ? `${end.forwarded}|${requestKey(end.path.request)}|${JSON.stringify(end.path.lastPassed)}`
+        : `${end.decision}|${end.by.scope}|${end.by.fragment}|${end.by.line}|${end.by.column}|${end.decision === "denied" ? `${end.response.status}|${end.response.message}|${end.response.source}` : end.reason}`;
+    if (!groups.has(key)) groups.set(key, end);
+  }
+  return [...groups.values()];
+}
+
 /** Outcomes that agree on everything but the path to them are one. */
 function distinctOutcomes(outcomes: WhatIfOutcome[]): WhatIfOutcome[] {
   const byKey = new Map<string, WhatIfOutcome>();
   for (const outcome of outcomes) {
     const key = JSON.stringify([outcome.decision, outcome.decidedBy, outcome.response, outcome.backendCall]);
-    const seen = byKey.get(key);
-    if (seen === undefined) byKey.set(key, outcome);
-    else byKey.set(key, { ...seen, when: [...new Set([...seen.when, ...outcome.when])] });
+    if (!byKey.has(key)) byKey.set(key, outcome);
   }
   return [...byKey.values()];
 }

@@ -22,7 +22,7 @@ import { evaluateEntraToken } from "./evaluate-entra-token";
 import { evaluateIpFilter } from "./evaluate-ip-filter";
 import { evaluateJwt } from "./evaluate-jwt";
 import { readTokenSource } from "./read-token-source";
-import { applyStatement, INITIAL_REQUEST, type CallerHeaders, type RequestState } from "./request-state";
+import { applyStatement, INITIAL_REQUEST, requestKey, type CallerHeaders, type RequestState } from "./request-state";
 import type { TokenUnderTest } from "./token-input";
 
 export interface RunContext {
@@ -32,7 +32,7 @@ export interface RunContext {
   /** Headers the caller sends besides the token, by lower-case name. */
   headers: ReadonlyMap<string, string>;
   /** Headers validations read the token from (lower case): the caller sends the token there. */
-  tokenHeaders: ReadonlySet<string>;
+  tokenHeaders: () => ReadonlySet<string>;
   namedValues: ReadonlyMap<string, string>;
   facts: AccessFacts;
 }
@@ -52,11 +52,22 @@ export interface Assumption {
   reason: string;
 }
 
+/** The undecided things a path went through, newest first, shared between the paths that fork from it. */
+export interface Assumptions {
+  latest: Assumption;
+  earlier: Assumptions | null;
+  count: number;
+}
+
 export interface Path {
   request: RequestState;
   lastPassed: StatementRef | null;
   steps: CheckStep[];
-  assumptions: Assumption[];
+  assumptions: Assumptions | null;
+}
+
+function assuming(assumptions: Assumptions | null, latest: Assumption): Assumptions {
+  return { latest, earlier: assumptions, count: (assumptions?.count ?? 0) + 1 };
 }
 
 export type PathEnd =
@@ -69,7 +80,7 @@ const MAX_PATHS = 256;
 
 export function runRequestPath(pipeline: EffectivePipeline, context: RunContext): PathEnd[] {
   const ends: PathEnd[] = [];
-  let paths: Path[] = [{ request: INITIAL_REQUEST, lastPassed: null, steps: [], assumptions: [] }];
+  let paths: Path[] = [{ request: INITIAL_REQUEST, lastPassed: null, steps: [], assumptions: null }];
   for (const section of ["inbound", "backend"] as const)
     paths = run(pipeline.sections[section].statements, paths, context, ends);
   for (const path of paths) ends.push({ decision: "allowed", path, forwarded: false });
@@ -83,7 +94,8 @@ function run(statements: readonly PipelineStatement[], start: Path[], context: R
     if (!bearsOnAccess(statement)) continue;
     const next: Path[] = [];
     for (const path of paths) next.push(...step(statement, path, context, ends));
-    paths = distinct(next);
+    // Paths only multiply where a statement forks them; merging there keeps their number bounded.
+    paths = next.length > paths.length ? distinct(next) : next;
     if (paths.length > MAX_PATHS) {
       for (const path of paths)
         ends.push({
@@ -123,7 +135,8 @@ function step(statement: PipelineStatement, path: Path, context: RunContext, end
         ...path,
         steps: [...path.steps, { statement: by, result: "undetermined" as const, details: [outcome.reason] }],
       };
-      const assume = (assumed: string) => [...path.assumptions, { statement: by, assumed, reason: outcome.reason }];
+      const assume = (assumed: string) =>
+        assuming(path.assumptions, { statement: by, assumed, reason: outcome.reason });
       ends.push({
         decision: "denied",
         path: { ...undecided, assumptions: assume("fails") },
@@ -201,7 +214,7 @@ function choose(
       };
       const assume = (current: Path, assumed: string): Path => ({
         ...current,
-        assumptions: [...current.assumptions, { statement: at, assumed, reason: value }],
+        assumptions: assuming(current.assumptions, { statement: at, assumed, reason: value }),
       });
       results.push(...run(branch.statements, [assume(remaining, "holds")], context, ends));
       remaining = assume(remaining, "does not hold");
@@ -252,7 +265,7 @@ function evaluateCheck(
 
 function callerHeaders(context: RunContext): CallerHeaders {
   return (name) =>
-    name === "authorization" || context.tokenHeaders.has(name) || context.headers.has(name) ? true : undefined;
+    name === "authorization" || context.tokenHeaders().has(name) || context.headers.has(name) ? true : undefined;
 }
 
 /** A request header as a check-header sees it. */
@@ -280,7 +293,7 @@ function seenHeader(name: string, request: RequestState, context: RunContext): S
       value: context.token.raw === undefined ? undefined : `Bearer ${context.token.raw}`,
       display: "Bearer (the caller's token)",
     };
-  if (context.tokenHeaders.has(header))
+  if (context.tokenHeaders().has(header))
     return { kind: "value", value: context.token.raw, display: "(the caller's token)" };
   return { kind: "unknown", reason: `the what-if request does not say whether it sends a ${name} header` };
 }
@@ -299,21 +312,16 @@ function bearsOnAccess(statement: PipelineStatement): boolean {
   }
 }
 
-/** Paths that left the request in the same state after the same last check continue as one. */
+/**
+ * Paths that left the request in the same state after the same last check continue as one (the
+ * first one's undecided conditions stand for how it got there).
+ */
 function distinct(paths: Path[]): Path[] {
+  if (paths.length < 2) return paths;
   const byKey = new Map<string, Path>();
   for (const path of paths) {
-    const key = JSON.stringify([path.request, path.lastPassed]);
-    const seen = byKey.get(key);
-    if (seen === undefined) byKey.set(key, path);
-    else byKey.set(key, { ...seen, assumptions: mergeAssumptions(seen.assumptions, path.assumptions) });
+    const key = `${requestKey(path.request)}|${JSON.stringify(path.lastPassed)}`;
+    if (!byKey.has(key)) byKey.set(key, path);
   }
   return [...byKey.values()];
-}
-
-function mergeAssumptions(a: readonly Assumption[], b: readonly Assumption[]): Assumption[] {
-  const merged = [...a];
-  for (const assumption of b)
-    if (!merged.some((existing) => JSON.stringify(existing) === JSON.stringify(assumption))) merged.push(assumption);
-  return merged;
 }
