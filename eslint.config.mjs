@@ -155,6 +155,24 @@ const config = [
   },
   ...layering,
   {
+    name: "portcullis/e2e-specs-watch-csp",
+    files: ["e2e/**/*.spec.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@playwright/test",
+              message:
+                "Import test and expect from e2e/support/test.ts: its test fails on any Content-Security-Policy violation.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     name: "portcullis/entry-points-validate-input",
     files: ["app/**", "components/**"],
     rules: {

@@ -9,6 +9,7 @@ export type AppErrorCode =
   | "unauthenticated" // no or invalid credentials (401)
   | "forbidden" // authenticated but lacks the permission (403)
   | "not_found"
+  | "method_not_allowed" // the route does not serve this method (405, with Allow)
   | "conflict" // state changed underneath (409)
   | "precondition_failed" // stale ETag / If-Match (412)
   | "payload_too_large" // request body over the limit (413)

@@ -11,6 +11,7 @@ const SOURCES = [
   "components",
   "lib",
   "proxy.ts",
+  "instrumentation-client.ts",
   "next.config.ts",
   "postcss.config.mjs",
   "tsconfig.json",

@@ -38,15 +38,12 @@ try {
     env = { ...env, ...(await startSandboxHost(config, root, children, shutdown)) };
   }
 
-  const next = spawn(
-    process.execPath,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(config.port)],
-    {
-      cwd: root,
-      env,
-      stdio: "inherit",
-    },
-  );
+  // `next start`, plus the methods Next.js cannot take (serve-app.ts).
+  const next = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/serve-app.ts")], {
+    cwd: root,
+    env: { ...env, PORT: String(config.port), NODE_ENV: "production" },
+    stdio: "inherit",
+  });
   children.push(next);
   next.on("exit", (code) => shutdown(code ?? 1));
   console.log(`Portcullis is starting on ${config.appUrl}${config.entra ? "" : " (sandbox mode)"}`);

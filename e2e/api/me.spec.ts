@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { clientCredentialsToken, sandbox } from "../support/sandbox";
 
 test.describe("GET /api/v1/me", () => {

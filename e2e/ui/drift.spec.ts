@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "../support/test";
 import { expectAccessible } from "../support/accessibility";
 import { editPolicyInApim, setApimFaults } from "../support/apim";
 import { applyPlan, openApi, syncSandbox } from "../support/console";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { setApimFaults } from "../support/apim";
 import { signIn } from "../support/sandbox";
 

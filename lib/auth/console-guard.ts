@@ -59,6 +59,11 @@ export async function guardRoute(route: RouteKey): Promise<RequestContext> {
   return guardAction(access, route);
 }
 
+/** The signed-in user's context, for refusals that record who tried; null without a live session. */
+export async function sessionContext(): Promise<RequestContext | null> {
+  return (await consoleContext()).ctx ?? null;
+}
+
 /** The signed-in user for page chrome (header, menus); null without a live session. */
 export async function currentActor(): Promise<RequestContext["actor"] | null> {
   return (await consoleContext()).ctx?.actor ?? null;

@@ -32,6 +32,7 @@ export const ROUTE_ACCESS = {
   // Sign-in flow
   "/auth/signin": "public", // starts the OpenID flow
   "/auth/callback": "public", // the identity provider returns here; state + PKCE protect it
+  "/auth/refused-action": "public", // proxy.ts sends server actions posted from other sites here: 403, audited
   // Operations
   "/api/health": "public", // load balancer liveness: says only "ok"
   // REST API: each /api/v1 operation declares its permission in lib/rest/operations.ts.
