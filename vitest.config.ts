@@ -36,7 +36,7 @@ export default defineConfig({
           // A throw-away CA trusted through NODE_EXTRA_CA_CERTS, which only child-process
           // workers pick up: keep pool "forks" (see test/setup/sandbox-tls.ts).
           pool: "forks",
-          globalSetup: ["test/setup/sandbox-tls.ts"],
+          globalSetup: ["test/setup/sandbox-tls.ts", "test/setup/audit-signing-key.ts"],
           sequence: { groupOrder: 1 },
         },
       },

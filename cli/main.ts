@@ -4,6 +4,7 @@
  * is not allowed, 2 bad input (unreadable file, invalid profile, not XML, bad arguments, a
  * malformed token) with one line on stderr naming the problem.
  */
+import { auditVerifyCommand, auditVerifyUsage } from "./audit-verify";
 import { InputError, processIo, type CliIo } from "./cli-io";
 import { checkTokenCommand, checkTokenUsage } from "./policy-check-token";
 import { effectiveCommand, effectiveUsage } from "./policy-effective";
@@ -11,7 +12,7 @@ import { lintCommand, lintUsage } from "./policy-lint";
 import { parseCommand, parseUsage } from "./policy-parse";
 import { renderCommand, renderUsage } from "./policy-render";
 
-const usage = `Usage: portcullis policy <command> [options]
+const usage = `Usage: portcullis policy|audit <command> [options]
 
 Commands:
   policy render        write the policy for an access profile, or merge it into an existing policy
@@ -20,11 +21,13 @@ Commands:
   policy effective     the statements one call runs across all policy scopes, and what undoes a profile
   policy check-token   what the policies would decide for a token (its signature is not checked)
 
-Run 'portcullis policy <command> --help' for a command's options.
+  audit verify         verify an NDJSON export of the audit history offline, with its signed checkpoints
+
+Run 'portcullis policy <command> --help' (or 'portcullis audit verify --help') for a command's options.
 `;
 
 const policyUsage = usage.replace(
-  "Usage: portcullis policy <command> [options]",
+  "Usage: portcullis policy|audit <command> [options]",
   "Usage: portcullis policy render|parse|lint|effective|check-token [options]",
 );
 
@@ -42,13 +45,26 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.stdout(usage);
     return group === undefined ? 2 : 0;
   }
+  if (group === "audit")
+    return runCommand(io, name === "verify" ? auditVerify : undefined, `audit ${name ?? ""}`.trim(), args);
   if (group !== "policy") return fail(io, `unknown command '${group}'; try 'portcullis --help'`);
   if (name === undefined || name === "--help" || name === "-h") {
     io.stdout(policyUsage);
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
-  if (command === undefined) return fail(io, `unknown command 'policy ${name}'; try 'portcullis policy --help'`);
+  return runCommand(io, commands[name], `policy ${name}`, args, "portcullis policy --help");
+}
+
+const auditVerify = { usage: auditVerifyUsage, run: auditVerifyCommand };
+
+async function runCommand(
+  io: CliIo,
+  command: (typeof commands)[string] | undefined,
+  name: string,
+  args: string[],
+  help = "portcullis --help",
+) {
+  if (command === undefined) return fail(io, `unknown command '${name}'; try '${help}'`);
   if (args.includes("--help") || args.includes("-h")) {
     io.stdout(command.usage);
     return 0;

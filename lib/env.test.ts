@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AppError } from "./errors";
 import { loadConfig } from "./env";
@@ -8,7 +9,14 @@ const entra = {
   AZURE_CLIENT_SECRET: "s3cret",
   APP_URL: "https://portcullis.example.com",
   FINGERPRINT_KEY: "k".repeat(48),
+  AUDIT_SIGNING_KEY: pem("ed25519"),
 };
+
+function pem(type: "ed25519" | "ec"): string {
+  const { privateKey } =
+    type === "ed25519" ? generateKeyPairSync("ed25519") : generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+}
 
 function problems(env: Record<string, string | undefined>): string[] {
   try {
@@ -63,6 +71,37 @@ describe("configuration from the environment", () => {
     ).toEqual({ kind: "postgres", url: "postgres://app@db:5432/portcullis", migrationUrl: owner });
     expect(problems({ MIGRATION_DATABASE_URL: owner })).toEqual([
       "MIGRATION_DATABASE_URL: needs DATABASE_URL too (the embedded database has a single role)",
+    ]);
+  });
+
+  it("needs a key outside the database to sign audit checkpoints with Entra ID, and refuses one that is not Ed25519", () => {
+    const { AUDIT_SIGNING_KEY: key, ...withoutKey } = entra;
+    expect(problems(withoutKey)).toEqual([
+      expect.stringMatching(/^AUDIT_SIGNING_KEY: \(or AUDIT_KEY_VAULT_KEY_ID\) is required/),
+    ]);
+    const vault = "https://contoso.vault.azure.net/keys/portcullis-audit";
+    expect(loadConfig({ ...withoutKey, AUDIT_KEY_VAULT_KEY_ID: vault }).audit).toMatchObject({
+      keyVaultKeyId: vault,
+      signingKey: undefined,
+      checkpointEvents: 1000,
+      checkpointMinutes: 60,
+    });
+    // An environment variable often carries the PEM's newlines as \n.
+    expect(loadConfig({ ...entra, AUDIT_SIGNING_KEY: key.replace(/\n/g, "\\n") }).audit.signingKey).toBeDefined();
+    expect(problems({ ...entra, AUDIT_SIGNING_KEY: pem("ec") })).toEqual([
+      "AUDIT_SIGNING_KEY: is a ec key; it must be an Ed25519 key (`openssl genpkey -algorithm ed25519`)",
+    ]);
+    expect(problems({ ...entra, AUDIT_SIGNING_KEY: "not a key" })).toEqual([
+      expect.stringMatching(/^AUDIT_SIGNING_KEY: is not a PEM private key/),
+    ]);
+    expect(problems({ ...entra, AUDIT_KEY_VAULT_KEY_ID: vault })).toEqual([
+      expect.stringMatching(/^AUDIT_KEY_VAULT_KEY_ID: cannot be set together with AUDIT_SIGNING_KEY/),
+    ]);
+    expect(problems({ ...withoutKey, AUDIT_KEY_VAULT_KEY_ID: "http://vault/secrets/x" })).toEqual([
+      expect.stringMatching(/^AUDIT_KEY_VAULT_KEY_ID: must be a Key Vault key identifier/),
+    ]);
+    expect(problems({ AUDIT_TRUSTED_PUBLIC_KEYS: "[{}]" })).toEqual([
+      expect.stringMatching(/^AUDIT_TRUSTED_PUBLIC_KEYS: must be a JSON Web Key Set/),
     ]);
   });
 

@@ -1,6 +1,8 @@
+import type { JsonWebKey } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 import { AZURE_CLOUD_ENDPOINTS, parseAllowedArmEndpoints, type AllowedArmEndpoint } from "./apim/arm-endpoints";
+import { parseEd25519PrivateKey } from "./audit/signing/ed25519-signer";
 import { AppError } from "./errors";
 
 /**
@@ -71,6 +73,45 @@ const envSchema = z
     // Set by the sandbox launcher only: the APIM simulator's endpoint (its tokens are AzureCloud's).
     SANDBOX_ARM_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https$/ }).optional()),
     PORTCULLIS_SANDBOX: optionalText,
+    AUDIT_SIGNING_KEY: optionalText.superRefine((pem, ctx) => {
+      if (pem === undefined) return;
+      try {
+        parseEd25519PrivateKey(pem);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+    AUDIT_KEY_VAULT_KEY_ID: optionalText.pipe(
+      z
+        .string()
+        .regex(
+          /^https:\/\/[^/\s]+\/keys\/[0-9A-Za-z-]+(\/[0-9A-Za-z]+)?$/,
+          "must be a Key Vault key identifier, https://<vault>.vault.azure.net/keys/<name>[/<version>]",
+        )
+        .optional(),
+    ),
+    AUDIT_TRUSTED_PUBLIC_KEYS: optionalText.pipe(
+      z
+        .string()
+        .transform((text, ctx) => {
+          try {
+            const parsed = JSON.parse(text) as { keys?: unknown } | unknown[];
+            const keys = Array.isArray(parsed) ? parsed : parsed.keys;
+            if (Array.isArray(keys) && keys.every((k) => typeof k === "object" && k !== null && "kid" in k))
+              return keys as JsonWebKey[];
+          } catch {
+            // reported below
+          }
+          ctx.addIssue({
+            code: "custom",
+            message: 'must be a JSON Web Key Set ({"keys": [...]}) whose keys have a kid',
+          });
+          return z.NEVER;
+        })
+        .optional(),
+    ),
+    AUDIT_CHECKPOINT_EVENTS: positiveInt(1000),
+    AUDIT_CHECKPOINT_MINUTES: positiveInt(60),
   })
   .superRefine((env, ctx) => {
     const azure = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
@@ -106,6 +147,21 @@ const envSchema = z
         message: "is required with Entra ID configuration: every instance must share it to fingerprint secrets",
       });
     }
+    if (env.AUDIT_SIGNING_KEY !== undefined && env.AUDIT_KEY_VAULT_KEY_ID !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUDIT_KEY_VAULT_KEY_ID"],
+        message: "cannot be set together with AUDIT_SIGNING_KEY: choose one key to sign audit checkpoints",
+      });
+    }
+    if (real && env.AUDIT_SIGNING_KEY === undefined && env.AUDIT_KEY_VAULT_KEY_ID === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUDIT_SIGNING_KEY"],
+        message:
+          "(or AUDIT_KEY_VAULT_KEY_ID) is required with Entra ID configuration: audit checkpoints are signed with a key kept outside the database",
+      });
+    }
     if (real && env.APP_URL === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -135,6 +191,20 @@ export interface EntraSettings {
   apiAudience: string;
 }
 
+/** How audit checkpoints are signed and how often (lib/audit/README.md, "Signed checkpoints"). */
+export interface AuditSettings {
+  /** Ed25519 private key (PKCS#8 PEM); generated into the data directory in sandbox mode. */
+  signingKey: string | undefined;
+  /** Or a Key Vault key that signs (its private part never leaves the vault). */
+  keyVaultKeyId: string | undefined;
+  /** Public keys of earlier signing keys, so their checkpoints still verify. */
+  trustedPublicKeys: JsonWebKey[];
+  /** A checkpoint at the latest after this many events … */
+  checkpointEvents: number;
+  /** … or this many minutes after the last one, when events came since. */
+  checkpointMinutes: number;
+}
+
 export interface RoleNames {
   admin: string;
   reviewer: string;
@@ -158,6 +228,7 @@ export interface AppConfig {
   /** Undefined only in sandbox mode, where the launcher generates and persists one. */
   fingerprintKey: string | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
+  audit: AuditSettings;
   /** Wait between polls of APIM's long-running operations when APIM sends no Retry-After. */
   apimPollIntervalMs: number;
   /** ARM endpoints Portcullis sends its ARM token to: Azure's clouds, the simulator, ARM_ENDPOINTS_ALLOWED. */
@@ -211,6 +282,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : []),
       ...e.ARM_ENDPOINTS_ALLOWED,
     ],
+    audit: {
+      signingKey: e.AUDIT_SIGNING_KEY,
+      keyVaultKeyId: e.AUDIT_KEY_VAULT_KEY_ID,
+      trustedPublicKeys: e.AUDIT_TRUSTED_PUBLIC_KEYS ?? [],
+      checkpointEvents: e.AUDIT_CHECKPOINT_EVENTS,
+      checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
   };
 }
 

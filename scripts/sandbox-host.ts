@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AppConfig } from "../lib/env";
@@ -12,7 +12,7 @@ import { ensureSandboxTls } from "../sandbox/tls/ensure-sandbox-tls";
  * Sandbox mode only: runs the sandbox in its own process (which trusts the sandbox CA from
  * its first instruction), registers the simulated APIM instance, and returns the environment
  * the web server needs: the sandbox's Entra-shaped coordinates, the CA to trust, and a
- * fingerprint key kept in the data directory.
+ * fingerprint key and an audit signing key kept in the data directory.
  */
 export async function startSandboxHost(
   config: AppConfig,
@@ -59,6 +59,9 @@ export async function startSandboxHost(
     ...sandboxAppEnvironment(coordinates),
     APP_URL: config.appUrl,
     FINGERPRINT_KEY: config.fingerprintKey ?? sandboxFingerprintKey(config.dataDir),
+    ...(config.audit.signingKey || config.audit.keyVaultKeyId
+      ? {}
+      : { AUDIT_SIGNING_KEY: sandboxAuditSigningKey(config.dataDir) }),
     NODE_EXTRA_CA_CERTS: tls.caCertPath,
   };
 }
@@ -95,6 +98,17 @@ async function registerSandboxInstance(config: AppConfig, c: SandboxCoordinates)
     // The embedded database allows one process at a time: release it for the web server.
     await database.close();
   }
+}
+
+/** The Ed25519 key that signs audit checkpoints in sandbox mode, kept beside the data it signs. */
+function sandboxAuditSigningKey(dataDir: string): string {
+  const file = path.join(dataDir, "sandbox", "audit-signing-key.pem");
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const { privateKey } = generateKeyPairSync("ed25519");
+    writeFileSync(file, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8");
 }
 
 function sandboxFingerprintKey(dataDir: string): string {

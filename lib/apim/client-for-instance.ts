@@ -57,6 +57,11 @@ export function apimClientForInstance(instance: InstanceCoordinates): ApimClient
   return client;
 }
 
+/** The app's Azure credential, shared with the other Azure clients (the audit's Key Vault signer). */
+export function azureCredential(): TokenCredential {
+  return credential();
+}
+
 /** Replaces the client options (tests and benchmarks: short retry waits, fast polls) and, for unit tests, the credential. */
 export function configureApimClients(options: ApimClientOptions, testCredential?: TokenCredential): void {
   const s = state();

@@ -3,6 +3,7 @@ import type { Prisma, PrismaClient } from "../db";
 import { log } from "../log";
 import type { AuditInput } from "./audit-input";
 import { chainWaitingEvents } from "./chain-sequencer";
+import { signCheckpointInBackground } from "./sign-checkpoint";
 
 declare const audited: unique symbol;
 /**
@@ -14,12 +15,13 @@ export type AuditTx = Prisma.TransactionClient & { readonly [audited]: true };
 /**
  * Runs `work` in one transaction; the audit events it appends commit with its changes or not
  * at all. Once committed, the events join the hash chain (group commit, see README) before this
- * returns, so whoever reads the history next sees them.
+ * returns, so whoever reads the history next sees them; a signed checkpoint follows when one is due.
  */
 export async function auditedTransaction<T>(db: PrismaClient, work: (tx: AuditTx) => Promise<T>): Promise<T> {
   const result = await db.$transaction((tx) => work(tx as AuditTx));
   try {
-    await chainWaitingEvents(db);
+    const head = await chainWaitingEvents(db);
+    if (head !== null) signCheckpointInBackground(db, head);
   } catch (error) {
     // The change and its event are committed; the event waits in audit_pending and joins the
     // chain with the next append, read or start. Failing here would invite a retry of a change

@@ -160,7 +160,9 @@ describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
 describe(`many concurrent appenders on ${process.env.TEST_DB ?? "pglite"}`, () => {
   it("chain every committed event exactly once, none of the rolled-back ones, in commit order, with times that never go back", async () => {
     const start = (await head()).last_seq;
-    const WORKERS = 24;
+    // Five per client: each test client's pool has five connections, and a transaction that waits
+    // longer than Prisma's maxWait (2 s) for one fails, which a loaded machine would turn into flakiness.
+    const WORKERS = 10;
     const APPENDS = 10;
     // Two clients stand for two Portcullis instances on PostgreSQL (one process-wide database on PGlite).
     const clients = [database.prisma, database.second];

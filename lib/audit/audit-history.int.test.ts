@@ -60,10 +60,16 @@ describe("audit history for reviewers", () => {
 
   it("exports NDJSON in chain order that verifies offline with the documented algorithm", async () => {
     const text = await readAll(await exportAuditEvents(reviewer, {}, "ndjson"));
-    const events = text
+    const lines = text
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line) as HashedAuditFields & { hash: string });
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // A header, the signed checkpoints, then the events.
+    expect(lines[0]).toMatchObject({ portcullisAuditExport: { version: 1, filter: {} } });
+    const events = lines.filter((line) => "seq" in line) as unknown as Array<HashedAuditFields & { hash: string }>;
+    expect(lines.filter((line) => "checkpoint" in line)).toEqual([
+      { checkpoint: expect.objectContaining({ seq: events.at(-1)!.seq, headHash: events.at(-1)!.hash }) },
+    ]);
 
     expect(events.map((e) => e.action).slice(0, 4)).toEqual([
       "profile.save",

@@ -15,7 +15,7 @@ const CHAIN_LOCK_KEY = 7_271_900_001n;
  * progress, everyone arriving joins the single next run: many appenders' events are chained in
  * one short critical section instead of each holding the chain head through its transaction.
  */
-export function chainWaitingEvents(db: PrismaClient): Promise<void> {
+export function chainWaitingEvents(db: PrismaClient): Promise<ChainedHead> {
   let sequencer = sequencers.get(db);
   if (!sequencer) {
     sequencer = new Sequencer(db);
@@ -24,15 +24,18 @@ export function chainWaitingEvents(db: PrismaClient): Promise<void> {
   return sequencer.flush();
 }
 
+/** The sequence number of the last event this process chained in the run, or null when it chained none. */
+export type ChainedHead = bigint | null;
+
 const sequencers = new WeakMap<PrismaClient, Sequencer>();
 
 class Sequencer {
-  private running: Promise<void> | null = null;
-  private next: Promise<void> | null = null;
+  private running: Promise<ChainedHead> | null = null;
+  private next: Promise<ChainedHead> | null = null;
 
   constructor(private readonly db: PrismaClient) {}
 
-  flush(): Promise<void> {
+  flush(): Promise<ChainedHead> {
     if (this.next) return this.next;
     if (!this.running) return this.start();
     this.next = this.running
@@ -44,7 +47,7 @@ class Sequencer {
     return this.next;
   }
 
-  private start(): Promise<void> {
+  private start(): Promise<ChainedHead> {
     const run = this.drain().finally(() => {
       if (this.running === run) this.running = null;
     });
@@ -52,8 +55,13 @@ class Sequencer {
     return run;
   }
 
-  private async drain(): Promise<void> {
-    while ((await chainBatch(this.db)) === BATCH);
+  private async drain(): Promise<ChainedHead> {
+    let head: ChainedHead = null;
+    for (;;) {
+      const batch = await chainBatch(this.db);
+      if (batch.chained > 0) head = batch.headSeq;
+      if (batch.chained < BATCH) return head;
+    }
   }
 }
 
@@ -63,33 +71,38 @@ class Sequencer {
  * hashes and their own hashes, are inserted into audit_events (whose trigger checks each one
  * against the head and moves it) and leave the queue, all in one transaction.
  */
-async function chainBatch(db: PrismaClient): Promise<number> {
-  if ((await db.auditPending.findFirst({ select: { id: true } })) === null) return 0;
-  return db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})::text`;
-    const waiting = await tx.auditPending.findMany({ orderBy: { id: "asc" }, take: BATCH });
-    if (waiting.length === 0) return 0;
-    const head = await tx.auditChainHead.findUnique({ where: { id: 1 } });
-    if (!head) throw new Error("audit_chain_head is missing: the database was not migrated");
-    let seq = head.lastSeq;
-    let prevHash = head.lastHash;
-    let lastTime = head.lastTime;
-    const events = waiting.map((pending) => {
-      seq += 1n;
-      // Times never go backwards along the chain (the insert trigger insists): an event recorded
-      // a moment before one chained ahead of it takes that one's time.
-      const time = lastTime !== null && pending.time < lastTime ? lastTime : pending.time;
-      const event = toEvent(pending, seq, time, prevHash);
-      prevHash = event.hash;
-      lastTime = time;
-      return event;
-    });
-    await tx.auditEvent.createMany({
-      data: events.map((e) => ({ ...e, before: e.before ?? undefined, after: e.after ?? undefined })),
-    });
-    await tx.auditPending.deleteMany({ where: { id: { in: waiting.map((p) => p.id) } } });
-    return waiting.length;
-  });
+async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq: bigint }> {
+  const none = { chained: 0, headSeq: 0n };
+  if ((await db.auditPending.findFirst({ select: { id: true } })) === null) return none;
+  return db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})::text`;
+      const waiting = await tx.auditPending.findMany({ orderBy: { id: "asc" }, take: BATCH });
+      if (waiting.length === 0) return none;
+      const head = await tx.auditChainHead.findUnique({ where: { id: 1 } });
+      if (!head) throw new Error("audit_chain_head is missing: the database was not migrated");
+      let seq = head.lastSeq;
+      let prevHash = head.lastHash;
+      let lastTime = head.lastTime;
+      const events = waiting.map((pending) => {
+        seq += 1n;
+        // Times never go backwards along the chain (the insert trigger insists): an event recorded
+        // a moment before one chained ahead of it takes that one's time.
+        const time = lastTime !== null && pending.time < lastTime ? lastTime : pending.time;
+        const event = toEvent(pending, seq, time, prevHash);
+        prevHash = event.hash;
+        lastTime = time;
+        return event;
+      });
+      await tx.auditEvent.createMany({
+        data: events.map((e) => ({ ...e, before: e.before ?? undefined, after: e.after ?? undefined })),
+      });
+      await tx.auditPending.deleteMany({ where: { id: { in: waiting.map((p) => p.id) } } });
+      return { chained: waiting.length, headSeq: seq };
+      // A busy pool must not make committed events wait for the next append: wait longer for a connection.
+    },
+    { maxWait: 15_000, timeout: 30_000 },
+  );
 }
 
 function toEvent(pending: AuditPending, seq: bigint, time: Date, prevHash: string): AuditEvent {

@@ -3,15 +3,19 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { recordAuditEvent } from "./append-audit-event";
 import { auditWhere } from "./list-audit-events";
+import type { Checkpoint } from "./checkpoint";
 import type { AuditFilter } from "./schemas";
+import { signCheckpoint, toCheckpoint } from "./sign-checkpoint";
 import { toPublicEvent, type PublicAuditEvent } from "./stored-event";
 
 const BATCH = 500;
 
 /**
- * The audit history as a stream of events in chain order (oldest first), for download. Each
- * event carries its hashes, so a reviewer can re-verify the export offline. The export
- * itself is audited.
+ * The audit history as a stream of events in chain order (oldest first), for download. The
+ * export itself is audited, then the head is signed (a checkpoint, so every export carries a
+ * signature over its own end) and the export stops there. NDJSON starts with a header line and
+ * the signed checkpoints (`{"checkpoint": …}`), then one event per line carrying its hashes, so a
+ * reviewer can verify it offline (`portcullis audit verify`).
  */
 export async function exportAuditEvents(
   ctx: RequestContext,
@@ -29,18 +33,23 @@ export async function exportAuditEvents(
     requestId: ctx.requestId,
     clientIp: ctx.clientIp,
   });
+  const signed = await signCheckpoint(db);
+  const end = BigInt(signed!.seq);
   const where = auditWhere(filter);
   const encoder = new TextEncoder();
   let lastSeq = 0n;
-  let headerSent = format !== "csv";
+  let headerSent = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!headerSent) {
-        controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(",")}\n`));
+        controller.enqueue(
+          encoder.encode(format === "csv" ? `${CSV_COLUMNS.join(",")}\n` : await ndjsonHeader(filter, signed!)),
+        );
         headerSent = true;
+        return;
       }
       const rows = await db.auditEvent.findMany({
-        where: { AND: [where, { seq: { gt: lastSeq } }] },
+        where: { AND: [where, { seq: { gt: lastSeq, lte: end } }] },
         orderBy: { seq: "asc" },
         take: BATCH,
       });
@@ -52,6 +61,18 @@ export async function exportAuditEvents(
       if (rows.length < BATCH) controller.close();
     },
   });
+}
+
+/** The header line and every checkpoint up to the export's own, oldest first. */
+async function ndjsonHeader(filter: object, signed: Checkpoint): Promise<string> {
+  const checkpoints = await getDb().auditCheckpoint.findMany({
+    where: { seq: { lte: BigInt(signed.seq) } },
+    orderBy: [{ seq: "asc" }, { id: "asc" }],
+  });
+  const header = { portcullisAuditExport: { version: 1, filter, headSeq: signed.seq, exportedAt: signed.time } };
+  return [header, ...checkpoints.map((c) => ({ checkpoint: toCheckpoint(c) }))]
+    .map((line) => `${JSON.stringify(line)}\n`)
+    .join("");
 }
 
 const CSV_COLUMNS = [

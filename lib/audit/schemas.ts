@@ -45,9 +45,26 @@ export const auditPageSchema = pageOf(auditEventSchema, "AuditEventPage");
 
 export const chainVerificationSchema = z
   .object({
-    ok: z.boolean(),
+    ok: z.boolean().describe("The chain is unbroken and every signed checkpoint holds."),
     eventsChecked: z.number().int(),
-    headHash: z.string().describe("Hash of the last event; keep it elsewhere to detect a rewritten chain later."),
+    headHash: z.string().describe("Hash of the last event checked."),
     firstBad: z.object({ seq: z.string(), id: z.string(), reason: z.string() }).optional(),
+    checkpoints: z.object({
+      checked: z.number().int(),
+      lastTrustworthySeq: z
+        .string()
+        .describe("Events up to this sequence match a checkpoint signed with a trusted key: a rewrite would show."),
+      lastSignedAt: z.string().nullable(),
+      unsignedEvents: z.number().int().describe("Events after the last trustworthy checkpoint."),
+      firstBad: z.object({ seq: z.string(), reason: z.string() }).optional(),
+    }),
   })
   .meta({ id: "AuditChainVerification" });
+
+export const signingKeysSchema = z
+  .object({
+    keys: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe("Public keys (JWK, RFC 7517) with kid and alg; a checkpoint names its key by kid."),
+  })
+  .meta({ id: "AuditSigningKeys" });

@@ -72,12 +72,25 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             tone="success"
             title={`The chain verifies: ${verification.eventsChecked} events, none altered or missing.`}
           >
-            Head hash <code className="break-all font-mono text-xs">{verification.headHash}</code> — keep it elsewhere
-            to detect a rewritten history later.
+            Signed checkpoints prove it up to event {verification.checkpoints.lastTrustworthySeq}
+            {verification.checkpoints.lastSignedAt ? ` (signed ${verification.checkpoints.lastSignedAt})` : ""}
+            {verification.checkpoints.unsignedEvents > 0
+              ? `; the ${verification.checkpoints.unsignedEvents} events since are not signed yet`
+              : ""}
+            . Head hash <code className="break-all font-mono text-xs">{verification.headHash}</code>.
+          </Alert>
+        ) : verification.firstBad ? (
+          <Alert tone="error" title={`The chain is broken at event ${verification.firstBad.seq}.`}>
+            {verification.firstBad.reason} ({verification.eventsChecked} events before it verify; signed checkpoints
+            prove them up to event {verification.checkpoints.lastTrustworthySeq}.)
           </Alert>
         ) : (
-          <Alert tone="error" title={`The chain is broken at event ${verification.firstBad?.seq}.`}>
-            {verification.firstBad?.reason} ({verification.eventsChecked} events before it verify.)
+          <Alert
+            tone="error"
+            title={`The history was rewritten: the checkpoint signed at event ${verification.checkpoints.firstBad?.seq} does not hold.`}
+          >
+            {verification.checkpoints.firstBad?.reason}. Only events up to {verification.checkpoints.lastTrustworthySeq}{" "}
+            are proven by a signature.
           </Alert>
         )
       ) : null}
