@@ -229,9 +229,18 @@ export interface EffectivePipeline {
   profile: AccessProfile | null;
 }
 
+// The what-if refers to the same statements on every path it follows: one reference each.
+const refs = new WeakMap<StatementRef, StatementRef>();
+
+/** Where a statement is, without the rest of it (the same object each time for a statement). */
 export function statementRef(statement: StatementRef): StatementRef {
-  const { element, scope, line, column, fragment } = statement;
-  return fragment === undefined ? { element, scope, line, column } : { element, scope, line, column, fragment };
+  let ref = refs.get(statement);
+  if (ref === undefined) {
+    const { element, scope, line, column, fragment } = statement;
+    ref = fragment === undefined ? { element, scope, line, column } : { element, scope, line, column, fragment };
+    refs.set(statement, ref);
+  }
+  return ref;
 }
 
 /** "validate-jwt on line 12 of the API policy" (or of fragment 'x', included by the API policy). */
