@@ -61,7 +61,10 @@ export async function checkTokenCommand(args: string[], io: CliIo): Promise<numb
   if (!result.ok) throw new InputError(`${values.token !== undefined ? "--token" : values.claims}: ${result.error}`);
   if (values.json === true) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else {
-    const lines = [result.summary, result.signature];
+    const lines = [result.summary];
+    for (const step of result.steps)
+      if (step.result !== "passed") lines.push(...step.details.map((detail) => `  ${step.result}: ${detail}`));
+    lines.push(result.signature);
     if (result.response !== null)
       lines.push(
         `answer: ${result.response.status ?? "(status not known)"} ${result.response.message ?? "(message not known)"} — ${result.response.source}`,

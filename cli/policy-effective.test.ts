@@ -163,7 +163,9 @@ describe("portcullis policy check-token", () => {
     });
     const expired = await run(...base, "--token", jwt(claims(ALLOWED_CLIENT, { exp: 1_000_000_000 })));
     expect(expired.code).toBe(1);
-    expect(expired.stdout).toMatch(/^Denied by <validate-azure-ad-token> on line 5 of the API policy\./);
+    expect(expired.stdout).toMatch(
+      /^Denied by <validate-azure-ad-token> on line 5 of the API policy\.\n  failed: the token expired at 2001-09-09T01:46:40Z/,
+    );
   });
 
   it("takes claims from a file and an instant", async () => {
