@@ -67,7 +67,7 @@ function credentialOverrides(visits: readonly Visit[]): EffectiveAccessFinding[]
 }
 
 /** The credential headers (lower case) a statement sets, replaces or removes. */
-export function headersWritten(statement: PipelineStatement): string[] {
+function headersWritten(statement: PipelineStatement): string[] {
   if (statement.role === "header") {
     if (!statement.credential || statement.header === null) return [];
     return statement.action.kind === "literal" && statement.action.text === "skip"

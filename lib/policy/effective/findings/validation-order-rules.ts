@@ -64,7 +64,7 @@ export function tokenHeader(statement: PipelineStatement): string | undefined {
 }
 
 /** Whether a statement removes or replaces request header `header` (lower case). */
-export function writesHeader(statement: PipelineStatement, header: string): boolean {
+function writesHeader(statement: PipelineStatement, header: string): boolean {
   if (statement.role === "header") {
     const skip = statement.action.kind === "literal" && statement.action.text === "skip";
     // A header named by an expression may be any header.

@@ -104,7 +104,7 @@ function valueSource(value: PolicyValue): string {
     : `from a value with named value${names.length === 1 ? "" : "s"} ${names.join(", ")}`;
 }
 
-export function managedIdentityToken(token: ManagedIdentityToken, namedValues: ReadonlyMap<string, string>): string {
+function managedIdentityToken(token: ManagedIdentityToken, namedValues: ReadonlyMap<string, string>): string {
   const resource = token.resource === null ? undefined : resolve(token.resource, namedValues);
   const forResource = resource?.ok === true ? `resource ${resource.value}` : "a resource the engine cannot know";
   if (token.clientId === null) return `managed identity token for ${forResource} (system-assigned identity)`;

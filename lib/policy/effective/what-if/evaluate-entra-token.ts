@@ -20,7 +20,7 @@ import type { TokenUnderTest } from "./token-input";
  * within five minutes (the default `ClockSkew` of the .NET token validation APIM runs on) of
  * `exp` or `nbf` is undetermined rather than guessed either way.
  */
-export const UNDOCUMENTED_SKEW_SECONDS = 300;
+const UNDOCUMENTED_SKEW_SECONDS = 300;
 
 export const JWT_NOT_PRESENT = "JWT not present.";
 

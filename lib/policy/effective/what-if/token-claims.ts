@@ -31,7 +31,7 @@ function asText(value: unknown): string {
  * without regard to case, as GUIDs do; everything else exactly. A value the engine cannot know
  * (an expression, a named value not given) leaves a non-match undetermined.
  */
-export function matchList(
+function matchList(
   tokenValues: readonly string[],
   accepted: readonly PolicyValue[],
   namedValues: ReadonlyMap<string, string>,
@@ -182,7 +182,7 @@ export function checkLifetime(
   }
 }
 
-export function isoSeconds(seconds: number): string {
+function isoSeconds(seconds: number): string {
   const date = new Date(seconds * 1000);
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace(".000Z", "Z");
 }
