@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
-import type { Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
 import type { SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
-import { E2E_DATA_DIR } from "./e2e-env";
+import { E2E_DATA_DIR, E2E_PORT } from "./e2e-env";
 
 /** What the running sandbox wrote to its data directory (users, clients, endpoints). */
 export function sandbox(): SandboxCoordinates {
@@ -76,4 +76,32 @@ export async function signOut(page: Page): Promise<void> {
   await page.waitForURL(/\/oauth2\/v2\.0\/logout/);
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(/\/signin$/);
+}
+
+/**
+ * Goes through the sign-in as a plain HTTP client (`request`, with its own cookies) and stops
+ * before the callback: returns the callback URL the identity provider sent back, unused.
+ */
+export async function unusedCallbackUrl(
+  request: APIRequestContext,
+  username: "admin" | "reviewer" | "reader" | "norole",
+): Promise<string> {
+  const { password } = user(username);
+  let url = `http://localhost:${E2E_PORT}/auth/signin?returnTo=%2F`;
+  let form: Record<string, string> | undefined;
+  for (let hop = 0; hop < 12; hop += 1) {
+    const response = form
+      ? await request.post(url, { form, maxRedirects: 0 })
+      : await request.get(url, { maxRedirects: 0 });
+    form = undefined;
+    const location = response.headers()["location"];
+    if (location) {
+      url = new URL(location, url).href;
+      if (new URL(url).pathname === "/auth/callback") return url;
+      continue;
+    }
+    if ((await response.text()).includes('name="password"')) form = { username, password, action: "sign-in" };
+    else throw new Error(`sign-in stopped at ${url} with HTTP ${response.status()}`);
+  }
+  throw new Error("sign-in did not reach the callback");
 }

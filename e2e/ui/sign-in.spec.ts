@@ -1,6 +1,6 @@
 import { expect, test } from "../support/test";
 import { withAppDatabase } from "../support/database";
-import { signIn, signOut } from "../support/sandbox";
+import { signIn, signOut, unusedCallbackUrl } from "../support/sandbox";
 
 const SESSION_COOKIE = "__Host-portcullis-session";
 
@@ -92,5 +92,32 @@ test.describe("signing in through the sandbox identity provider", () => {
 
     await expect(page).toHaveURL(/reason=revoked$/);
     await expect(page.getByText("Your session was ended")).toBeVisible();
+  });
+});
+
+test.describe("login CSRF", () => {
+  test("a sign-in callback opened in another browser than the one that started it signs no one in", async ({
+    page,
+    playwright,
+  }) => {
+    // The attacker signs in with their own account and keeps the callback URL instead of opening it.
+    const attacker = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+    const callbackUrl = await unusedCallbackUrl(attacker, "reader");
+
+    // The victim is made to open it in their browser.
+    await page.goto(callbackUrl);
+
+    await expect(page).toHaveURL(/\/signin\?reason=failed$/);
+    expect((await page.context().cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
+    await attacker.dispose();
+  });
+
+  test("the browser that started the sign-in finishes it", async ({ playwright }) => {
+    const browser = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+    const callback = await browser.get(await unusedCallbackUrl(browser, "reader"), { maxRedirects: 0 });
+
+    expect(callback.headers()["location"]).toMatch(/\/$/);
+    expect((await browser.storageState()).cookies.map((c) => c.name)).toContain(SESSION_COOKIE);
+    await browser.dispose();
   });
 });
