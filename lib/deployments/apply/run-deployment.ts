@@ -9,6 +9,7 @@ import { findDeploymentOrThrow, toDeploymentView } from "../deployment-view";
 import type { DeploymentView, DesiredState, PlanOperation } from "../schemas";
 import { acquireApiLock, type ApiLease } from "./api-lock";
 import { appliedStateOf } from "./applied-state";
+import { claimDeployment } from "./claim-deployment";
 import type { AuditContext } from "./audit-context";
 import { earlierAttempts } from "./earlier-attempts";
 import { executeStep, type StepOutcome } from "./execute-step";
@@ -38,13 +39,9 @@ export async function runDeployment(audit: AuditContext, deployment: QueuedDeplo
   try {
     const lease = await acquireApiLock(db, deployment.apiId, randomUUID());
     try {
-      await endInterrupted(db, deployment, audit.requestId);
-      const claimed = await db.deployment.updateMany({
-        where: { id: deployment.id, status: "queued" },
-        data: { status: "running" },
-      });
-      if (claimed.count === 1)
-        await finishDeployment(db, audit, deployment.id, await applySteps(db, audit, deployment, lease));
+      const { claimed, stale } = await claimDeployment(db, deployment);
+      await endInterrupted(db, stale, audit.requestId);
+      if (claimed) await finishDeployment(db, audit, deployment.id, await applySteps(db, audit, deployment, lease));
     } finally {
       await lease.release();
     }
@@ -65,15 +62,11 @@ export async function runDeployment(audit: AuditContext, deployment: QueuedDeplo
   return toDeploymentView(await findDeploymentOrThrow(db, deployment.id));
 }
 
-/** Holding the lock means no other deployment of the API can be running: one still marked so was left by a crashed instance. */
-async function endInterrupted(db: PrismaClient, deployment: QueuedDeployment, requestId: string): Promise<void> {
-  const stale = await db.deployment.findMany({
-    where: { apiId: deployment.apiId, status: "running", id: { not: deployment.id } },
-    select: { id: true },
-  });
+/** Ends the deployments a crashed instance left running (see claimDeployment). */
+async function endInterrupted(db: PrismaClient, stale: readonly string[], requestId: string): Promise<void> {
   const message =
     "The app instance running this deployment stopped before it finished (its lock on the API expired and was taken over). Make a new plan: it reads what APIM holds now.";
-  for (const { id } of stale) {
+  for (const id of stale) {
     await finishDeployment(db, { actor: SYSTEM_ACTOR, requestId, clientIp: null }, id, {
       status: "failed",
       error: { code: "interrupted", message, step: null },
