@@ -8,6 +8,7 @@ import { createPlan } from "./create-plan";
 import { getDeployment } from "./get-deployment";
 import { listDeployments } from "./list-deployments";
 import type { StepOutcome } from "./apply/execute-step";
+import { finishDeployment } from "./apply/finish-deployment";
 import { recordStepOutcome } from "./apply/step-records";
 import { startDeployment } from "./start-deployment";
 import { apiIdOf, applyPlan, planAndApply, profiles, saveProfile } from "../../test/support/deployment-fixtures";
@@ -348,13 +349,15 @@ describe("applying a plan", () => {
       error: null,
       note: null,
     };
-    await recordStepOutcome(sandbox.db.prisma, admin, crashed.id, plan.operations[0]!, late, "late-correlation");
-    expect(
-      await sandbox.db.prisma.auditEvent.count({ where: { targetId: crashed.id, action: "deployment.step" } }),
-    ).toBe(1);
-    expect((await getDeployment(admin, { deploymentId: crashed.id })).steps[0]).toMatchObject({
+    const lateStep = { operation: plan.operations[0]!, outcome: late, correlationId: "late-correlation" };
+    await recordStepOutcome(sandbox.db.prisma, admin, crashed.id, lateStep);
+    // Nor when it arrives as the step that ends the run, with the deployment's end: that is ignored too.
+    const lateFinish = { status: "succeeded", error: null, result: null, lastStep: lateStep } as const;
+    expect(await finishDeployment(sandbox.db.prisma, admin, crashed.id, lateFinish)).toBe(false);
+    expect(await sandbox.db.prisma.auditEvent.count({ where: { targetId: crashed.id } })).toBe(3);
+    expect(await getDeployment(admin, { deploymentId: crashed.id })).toMatchObject({
       status: "failed",
-      etagAfter: null,
+      steps: [{ status: "failed", etagAfter: null }],
     });
 
     // A live holder's lease is respected: the next apply waits for it to end.

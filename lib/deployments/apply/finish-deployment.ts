@@ -2,6 +2,7 @@ import { appendAuditEvent, auditedTransaction, type AuditTx } from "../../audit/
 import type { Prisma, PrismaClient } from "../../db";
 import type { AppliedState, DeploymentError, StepError } from "../schemas";
 import type { AuditContext } from "./audit-context";
+import { writeStepOutcome, type StepRecord } from "./step-records";
 
 export interface Finish {
   status: "succeeded" | "failed" | "conflicted";
@@ -12,6 +13,12 @@ export interface Finish {
    * otherwise pending steps become `not_run` and the steps are counted in the database.
    */
   steps?: Record<string, number>;
+  /**
+   * The step that ended the run (the last one, or the one that failed), recorded with its event
+   * in the same transaction as the end, before it: one transaction less per deployment, and no
+   * moment at which every step is recorded but the deployment still looks running.
+   */
+  lastStep?: StepRecord;
 }
 
 /**
@@ -28,6 +35,7 @@ export async function finishDeployment(
   finish: Finish,
 ): Promise<boolean> {
   return auditedTransaction(db, async (tx) => {
+    if (finish.lastStep) await writeStepOutcome(tx, audit, deploymentId, finish.lastStep);
     const ended = await tx.deployment.updateMany({
       where: { id: deploymentId, status: { in: ["queued", "running"] } },
       data: {

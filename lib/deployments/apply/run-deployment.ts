@@ -14,7 +14,7 @@ import type { AuditContext } from "./audit-context";
 import { earlierAttempts } from "./earlier-attempts";
 import { executeStep, type StepOutcome } from "./execute-step";
 import { finishDeployment, type Finish } from "./finish-deployment";
-import { markStepRunning, markStepSkipped, recordStepOutcome } from "./step-records";
+import { markStepRunning, markStepSkipped, recordStepOutcome, type StepRecord } from "./step-records";
 import { changesSincePlan } from "./unwritten-entities";
 
 /** A deployment startDeployment created, with what running it needs (read once, there). */
@@ -118,6 +118,7 @@ async function applySteps(
 
   const etagsAfter = new Map<number, string | null>();
   let skipped = 0;
+  let lastStep: StepRecord | undefined;
   for (const operation of operations) {
     const attempt = earlier.get(operation.seq);
     if (attempt?.succeeded) {
@@ -139,9 +140,12 @@ async function applySteps(
       desired,
       earlierAttemptMayHaveLanded: attempt?.mayHaveLanded ?? false,
     });
-    await recordStepOutcome(db, audit, deployment.id, operation, outcome, correlationId);
-    if (outcome.status === "failed") return stoppedAt(operation, outcome);
+    const step = { operation, outcome, correlationId };
+    if (outcome.status === "failed") return { ...stoppedAt(operation, outcome), lastStep: step };
     etagsAfter.set(operation.seq, outcome.etagAfter);
+    // The last step's outcome is recorded with the deployment's end (finishDeployment).
+    if (operation === operations.at(-1)) lastStep = step;
+    else await recordStepOutcome(db, audit, deployment.id, step);
   }
   return {
     status: "succeeded",
@@ -149,6 +153,7 @@ async function applySteps(
     result: appliedStateOf(operations, desired, etagsAfter),
     // Every step ran or was skipped: the deployment need not count them again.
     steps: countsOf({ succeeded: operations.length - skipped, skipped }),
+    lastStep,
   };
 }
 

@@ -1,4 +1,4 @@
-import { appendAuditEvent, auditedTransaction } from "../../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction, type AuditTx } from "../../audit/append-audit-event";
 import type { Prisma, PrismaClient } from "../../db";
 import { log } from "../../log";
 import type { PlanOperation } from "../schemas";
@@ -37,19 +37,37 @@ export async function markStepSkipped(
   });
 }
 
+/** What one executed step did, to be recorded with its event. */
+export interface StepRecord {
+  operation: PlanOperation;
+  outcome: StepOutcome;
+  correlationId: string;
+}
+
 /**
  * The step's outcome and its one `deployment.step` audit event, in one transaction: a step is
- * never recorded without its event, nor an event without its step. A step no longer `running`
- * was ended by an instance that took the lock over (this one lost its lease mid-request): it
- * already has its event, so the late outcome is only logged.
+ * never recorded without its event, nor an event without its step.
  */
 export async function recordStepOutcome(
   db: PrismaClient,
   audit: AuditContext,
   deploymentId: string,
-  operation: PlanOperation,
-  outcome: StepOutcome,
-  correlationId: string,
+  step: StepRecord,
+): Promise<void> {
+  await auditedTransaction(db, (tx) => writeStepOutcome(tx, audit, deploymentId, step));
+}
+
+/**
+ * Writes the step's outcome and its event inside the caller's audited transaction (the last
+ * step of a deployment is recorded in the transaction that ends it). A step no longer `running`
+ * was ended by an instance that took the lock over (this one lost its lease mid-request): it
+ * already has its event, so the late outcome is only logged.
+ */
+export async function writeStepOutcome(
+  tx: AuditTx,
+  audit: AuditContext,
+  deploymentId: string,
+  { operation, outcome, correlationId }: StepRecord,
 ): Promise<void> {
   const recorded = {
     status: outcome.status,
@@ -59,32 +77,30 @@ export async function recordStepOutcome(
     armRequestIds: outcome.requestIds,
     note: outcome.note,
   };
-  await auditedTransaction(db, async (tx) => {
-    const updated = await tx.deploymentStep.updateMany({
-      where: { deploymentId, seq: operation.seq, status: "running" },
-      data: {
-        ...recorded,
-        armCorrelationId: correlationId,
-        error: (outcome.error ?? undefined) as Prisma.InputJsonValue | undefined,
-        finishedAt: new Date(),
-      },
-    });
-    if (updated.count === 0) {
-      log.warn(
-        { deploymentId, seq: operation.seq, status: outcome.status, correlationId },
-        "step outcome arrived after the deployment was taken over",
-      );
-      return;
-    }
-    await appendAuditEvent(tx, {
-      actor: audit.actor,
-      action: "deployment.step",
-      target: { type: "deployment", id: deploymentId },
-      after: { seq: operation.seq, kind: operation.kind, target: operation.target, ...recorded, error: outcome.error },
-      outcome: outcome.status === "succeeded" ? "success" : "failure",
-      requestId: audit.requestId,
+  const updated = await tx.deploymentStep.updateMany({
+    where: { deploymentId, seq: operation.seq, status: "running" },
+    data: {
+      ...recorded,
       armCorrelationId: correlationId,
-      clientIp: audit.clientIp,
-    });
+      error: (outcome.error ?? undefined) as Prisma.InputJsonValue | undefined,
+      finishedAt: new Date(),
+    },
+  });
+  if (updated.count === 0) {
+    log.warn(
+      { deploymentId, seq: operation.seq, status: outcome.status, correlationId },
+      "step outcome arrived after the deployment was taken over",
+    );
+    return;
+  }
+  await appendAuditEvent(tx, {
+    actor: audit.actor,
+    action: "deployment.step",
+    target: { type: "deployment", id: deploymentId },
+    after: { seq: operation.seq, kind: operation.kind, target: operation.target, ...recorded, error: outcome.error },
+    outcome: outcome.status === "succeeded" ? "success" : "failure",
+    requestId: audit.requestId,
+    armCorrelationId: correlationId,
+    clientIp: audit.clientIp,
   });
 }
