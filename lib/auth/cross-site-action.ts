@@ -5,6 +5,7 @@
  * with 500; proxy.ts finds them first so that they are answered 403 and audited. Returns the
  * offending Origin, or undefined. A request without Origin passes, as in Next.js: browsers send
  * one with every POST, and a hand-made request carries only the credentials its maker has.
+ * next.config.ts sets no `serverActions.allowedOrigins`; one set there must be allowed here too.
  */
 export function crossSiteActionOrigin(method: string, headers: Headers): string | undefined {
   if (method !== "POST") return undefined;
