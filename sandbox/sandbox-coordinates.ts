@@ -19,6 +19,8 @@ export interface SandboxCoordinates {
 }
 
 export const SANDBOX_API_AUDIENCE = "api://portcullis-sandbox";
+/** App ID URI of the app registration that stands for the LLM APIs behind the sandbox gateway. */
+export const SANDBOX_LLM_API_AUDIENCE = "api://portcullis-sandbox-llm";
 export const ARM_AUDIENCE = "https://management.azure.com/";
 
 /**

@@ -10,7 +10,15 @@ import { LongRunningOperations, type LroSettings } from "./lro/long-running-oper
 import type { ServiceIdentity, ServiceManagedIdentity, SimulatorContext } from "./resources/arm-exchange";
 import { SimulatedKeyVault } from "./resources/named-values/simulated-key-vault";
 import { applySeed, applySeedGroups } from "./seed/apply-seed";
-import { benchmarkApiSeed, benchmarkProductSeed, initialSeed, seedVersion } from "./seed/initial-seed";
+import { applyGatewaySeed } from "./seed/gateway-seed";
+import {
+  benchmarkApiSeed,
+  benchmarkProductSeed,
+  initialSeed,
+  sandboxIdentityNamedValues,
+  seedVersion,
+  type SandboxIdentityValues,
+} from "./seed/initial-seed";
 import { sandboxServiceIdentity } from "./seed/service-identity";
 import { ApimState } from "./store/apim-state";
 
@@ -42,6 +50,8 @@ export interface ApimSimulatorOptions {
   pageSize?: number;
   /** How many requests the request log keeps (50,000 by default). */
   requestLogLimit?: number;
+  /** The sandbox identity provider's values the seeded caller check uses (placeholders without). */
+  sandboxIdentity?: SandboxIdentityValues;
 }
 
 export interface ApimSimulator {
@@ -50,9 +60,16 @@ export interface ApimSimulator {
   subscriptionId: string;
   resourceGroup: string;
   serviceName: string;
+  /** The simulated service's state, for the sandbox gateway and model in the same process. */
+  store: SimulatorStore;
+  /** Sets the `gatewayUrl` the service answers, once the sandbox gateway listens (its port may be picked then). */
+  setGatewayUrl(url: string): void;
   /** Stops listening, drops open connections and waits for pending disk writes. */
   close(): Promise<void>;
 }
+
+/** Read access to what the simulator holds (the gateway runs the policies it stores). */
+export type SimulatorStore = Readonly<Pick<SimulatorContext, "state" | "keyVault" | "service" | "identity">>;
 
 /** The seed marker of a directory started without seed data. */
 const unseeded = "unseeded";
@@ -95,7 +112,10 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
 
   const seeding = options.seed ?? true;
   const seed = async () => {
-    if (seeding) await applySeed(context, initialSeed);
+    if (seeding) {
+      await applySeed(context, initialSeed(options.sandboxIdentity));
+      await applyGatewaySeed(context);
+    }
     lro.clear();
     await state.markSeeded(seeding ? seedVersion : unseeded);
   };
@@ -107,6 +127,14 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
     console.warn(`APIM simulator: ${options.dataDir} holds seed '${seededWith}'; re-seeding it with '${seedVersion}'.`);
     await state.clear();
     await seed();
+  } else if (
+    seeding &&
+    options.sandboxIdentity &&
+    state.namedValues.get("llm-callers-tenant-id")?.value !== options.sandboxIdentity.tenantId
+  ) {
+    // The sandbox identity provider was created anew (another tenant and clients) after this
+    // state was seeded: the seeded caller check follows it.
+    await applySeed(context, sandboxIdentityNamedValues(options.sandboxIdentity));
   }
 
   // A reset swaps the whole state; requests arriving meanwhile wait for it.
@@ -115,6 +143,7 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
     faults,
     requestLog,
     keyVault,
+    roleAssignments: state.roleAssignments,
     reset: () => {
       const resetting = (async () => {
         await state.clear();
@@ -173,6 +202,10 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
     subscriptionId: service.subscriptionId,
     resourceGroup: service.resourceGroup,
     serviceName: service.serviceName,
+    store: context,
+    setGatewayUrl: (url) => {
+      context.gatewayUrl = url;
+    },
     close: async () => {
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();

@@ -1,5 +1,5 @@
 import type { AccessToken, Account, ClientCredentials, FindAccount } from "oidc-provider";
-import { findSandboxResource } from "./entra-resources";
+import { findSandboxResource, type SandboxAudiences } from "./entra-resources";
 import type { SandboxRoleKey, SandboxTenant, SandboxUser } from "./identity-state";
 
 /**
@@ -36,21 +36,21 @@ export function findAccountIn(tenant: SandboxTenant, roleNames: SandboxRoleNames
 }
 
 /** `extraTokenClaims`: the Entra claims of a JWT access token, for a user or for an app. */
-export function extraTokenClaimsFor(tenant: SandboxTenant, roleNames: SandboxRoleNames, apiAudience: string) {
+export function extraTokenClaimsFor(tenant: SandboxTenant, roleNames: SandboxRoleNames, audiences: SandboxAudiences) {
   return (_ctx: unknown, token: AccessToken | ClientCredentials): Record<string, unknown> => {
-    const resource = findSandboxResource(apiAudience, token.resourceServer?.audience);
+    const resource = findSandboxResource(audiences, token.resourceServer?.audience);
     const common = { tid: tenant.tenantId, azp: token.clientId, ver: "2.0", nbf: Math.floor(Date.now() / 1000) };
 
     if (token.kind === "ClientCredentials") {
-      const client = [tenant.webClient, tenant.automationClient].find((c) => c.clientId === token.clientId);
-      // Only the automation client is assigned an app role (admin) on the app's API.
-      const isAutomation = client === tenant.automationClient;
+      const client = [tenant.webClient, tenant.automationClient, ...tenant.callerClients].find(
+        (c) => c.clientId === token.clientId,
+      );
       return {
         ...common,
         oid: client?.objectId,
         appid: token.clientId,
         idtyp: "app",
-        ...(isAutomation && resource?.carriesAppRoles ? { roles: [roleNames.admin] } : {}),
+        ...appRolesOf(tenant, client?.clientId, resource?.appRoles, roleNames),
       };
     }
 
@@ -62,7 +62,23 @@ export function extraTokenClaimsFor(tenant: SandboxTenant, roleNames: SandboxRol
       name: user.displayName,
       preferred_username: user.username,
       scp: resource?.delegatedScope,
-      ...(resource?.carriesAppRoles ? userRoles(user, roleNames) : {}),
+      ...(resource?.appRoles === "portcullis" ? userRoles(user, roleNames) : {}),
     };
   };
+}
+
+/**
+ * An app's roles on the API a token is for: the automation client holds Portcullis's admin
+ * role, each caller client its own roles on the LLM APIs; Entra omits `roles` when empty.
+ */
+function appRolesOf(
+  tenant: SandboxTenant,
+  clientId: string | undefined,
+  appRoles: "portcullis" | "llm" | null | undefined,
+  roleNames: SandboxRoleNames,
+): { roles?: string[] } {
+  if (appRoles === "portcullis" && clientId === tenant.automationClient.clientId) return { roles: [roleNames.admin] };
+  if (appRoles !== "llm") return {};
+  const roles = tenant.callerClients.find((caller) => caller.clientId === clientId)?.roles ?? [];
+  return roles.length > 0 ? { roles } : {};
 }

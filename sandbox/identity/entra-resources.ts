@@ -9,12 +9,18 @@ import { ARM_AUDIENCE } from "../sandbox-coordinates";
  * and each resource gets RS256 JWT access tokens with the audience Entra would put there.
  */
 
+/** The App ID URIs of the sandbox's own APIs: Portcullis's API and the LLM APIs behind the gateway. */
+export interface SandboxAudiences {
+  apiAudience: string;
+  llmApiAudience: string;
+}
+
 interface SandboxResource {
   audience: string;
   /** The scope that asks for it, exactly as clients send it. */
   scope: string;
-  /** Only our own API defines the Portcullis app roles; ARM tokens carry none. */
-  carriesAppRoles: boolean;
+  /** Whose app roles its tokens carry: Portcullis's (admin, …), the LLM APIs' (caller clients'), or none (ARM). */
+  appRoles: "portcullis" | "llm" | null;
   /** The delegated permission a user token carries in `scp`, as the real API exposes it. */
   delegatedScope: string;
 }
@@ -26,25 +32,23 @@ function withoutTrailingSlash(value: string): string {
   return value.endsWith("/") ? value.slice(0, -1) : value;
 }
 
-function sandboxResources(apiAudience: string): SandboxResource[] {
+function resource(audience: string, appRoles: SandboxResource["appRoles"], delegatedScope: string): SandboxResource {
+  return { audience, scope: `${withoutTrailingSlash(audience)}${DEFAULT_SUFFIX}`, appRoles, delegatedScope };
+}
+
+function sandboxResources({ apiAudience, llmApiAudience }: SandboxAudiences): SandboxResource[] {
   return [
-    {
-      audience: apiAudience,
-      scope: `${withoutTrailingSlash(apiAudience)}${DEFAULT_SUFFIX}`,
-      carriesAppRoles: true,
-      delegatedScope: "access_as_user",
-    },
-    {
-      audience: ARM_AUDIENCE,
-      scope: `${withoutTrailingSlash(ARM_AUDIENCE)}${DEFAULT_SUFFIX}`,
-      carriesAppRoles: false,
-      delegatedScope: "user_impersonation",
-    },
+    resource(apiAudience, "portcullis", "access_as_user"),
+    resource(ARM_AUDIENCE, null, "user_impersonation"),
+    resource(llmApiAudience, "llm", "access_as_user"),
   ];
 }
 
-export function findSandboxResource(apiAudience: string, audience: string | undefined): SandboxResource | undefined {
-  return sandboxResources(apiAudience).find((resource) => resource.audience === audience);
+export function findSandboxResource(
+  audiences: SandboxAudiences,
+  audience: string | undefined,
+): SandboxResource | undefined {
+  return sandboxResources(audiences).find((candidate) => candidate.audience === audience);
 }
 
 /**
@@ -53,13 +57,13 @@ export function findSandboxResource(apiAudience: string, audience: string | unde
  * a token for the app's own API: Entra would hand out a Microsoft Graph token there, which
  * the app never uses, and oidc-provider would otherwise issue an opaque userinfo token.
  */
-export function defaultResourceFor(apiAudience: string) {
+export function defaultResourceFor(audiences: SandboxAudiences) {
   return (ctx: KoaContextWithOIDC, _client: unknown, oneOf?: readonly string[]): string | readonly string[] => {
     if (oneOf) return oneOf;
     const scopes = String(ctx.oidc.params?.scope ?? "").split(" ");
     const requested = scopes.find((scope) => scope.endsWith(DEFAULT_SUFFIX));
-    if (!requested) return apiAudience;
-    const known = sandboxResources(apiAudience).find((resource) => resource.scope === requested);
+    if (!requested) return audiences.apiAudience;
+    const known = sandboxResources(audiences).find((candidate) => candidate.scope === requested);
     // An unknown resource is passed on as named, so getResourceServerInfo refuses it with
     // invalid_target, as Entra refuses a resource it does not know.
     return known?.audience ?? requested.slice(0, -DEFAULT_SUFFIX.length);
@@ -67,13 +71,13 @@ export function defaultResourceFor(apiAudience: string) {
 }
 
 /** `features.resourceIndicators.getResourceServerInfo`. */
-export function resourceServerInfoFor(apiAudience: string) {
+export function resourceServerInfoFor(audiences: SandboxAudiences) {
   return (_ctx: KoaContextWithOIDC, indicator: string): ResourceServer => {
-    const resource = findSandboxResource(apiAudience, indicator);
-    if (!resource) throw new errors.InvalidTarget(`resource ${indicator} is not known to the sandbox tenant`);
+    const known = findSandboxResource(audiences, indicator);
+    if (!known) throw new errors.InvalidTarget(`resource ${indicator} is not known to the sandbox tenant`);
     return {
-      scope: resource.scope,
-      audience: resource.audience,
+      scope: known.scope,
+      audience: known.audience,
       accessTokenFormat: "jwt",
       accessTokenTTL: ACCESS_TOKEN_SECONDS,
       jwt: { sign: { alg: "RS256" } },

@@ -33,12 +33,23 @@ const userSchema = z.object({
   role: z.enum(SANDBOX_ROLE_KEYS).nullable(),
 });
 
+/**
+ * A client application that calls the LLM APIs through the gateway (not a Portcullis user).
+ * `roles` are the LLM API's app roles assigned to it: they appear in its tokens for that API.
+ */
+const callerClientSchema = clientSchema.extend({
+  displayName: z.string().min(1),
+  roles: z.array(z.string().min(1)),
+});
+
 const tenantSchema = z.object({
   tenantId: guid,
   signingKey: z.looseObject({ kty: z.literal("RSA"), kid: z.string(), d: z.string() }),
   webClient: clientSchema,
   automationClient: clientSchema,
   users: z.array(userSchema),
+  /** Added after the first release of the sandbox: an older state file gets them on load. */
+  callerClients: z.array(callerClientSchema).optional(),
 });
 
 const stateSchema = z.object({
@@ -49,9 +60,17 @@ const stateSchema = z.object({
 });
 
 type SandboxClient = z.infer<typeof clientSchema>;
+export type SandboxCallerClient = z.infer<typeof callerClientSchema>;
 export type SandboxUser = z.infer<typeof userSchema>;
-export type SandboxTenant = z.infer<typeof tenantSchema>;
-export type IdentityState = z.infer<typeof stateSchema>;
+export type SandboxTenant = z.infer<typeof tenantSchema> & { callerClients: SandboxCallerClient[] };
+export interface IdentityState {
+  version: 1;
+  home: SandboxTenant;
+  other: SandboxTenant;
+}
+
+/** The app role of the LLM APIs that the first caller client holds and the second does not. */
+export const LLM_CHAT_ROLE = "LLM.Chat";
 
 const STATE_FILE = "sandbox-identity.json";
 
@@ -64,11 +83,7 @@ export async function loadOrCreateIdentityState(dataDir: string): Promise<Identi
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     const state = { version: 1 as const, home: await newTenant(), other: await newTenant() };
-    await mkdir(dataDir, { recursive: true });
-    // Written whole and renamed into place so a crash never leaves half a file behind.
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(state, null, 2), { mode: 0o600 });
-    await rename(temporary, file);
+    await save(dataDir, file, state);
     return state;
   }
   const parsed = stateSchema.safeParse(JSON.parse(text));
@@ -76,7 +91,24 @@ export async function loadOrCreateIdentityState(dataDir: string): Promise<Identi
     // Regenerating silently would change every password and key under the user's feet.
     throw new Error(`${file} is not a valid sandbox identity state; delete it to create a new one`);
   }
-  return parsed.data;
+  const { home, other } = parsed.data;
+  if (home.callerClients && other.callerClients) return { version: 1, home: withCallers(home), other: withCallers(other) };
+  // A state written before caller clients existed: add them, keep everything else as it was.
+  const upgraded = { version: 1 as const, home: withCallers(home), other: withCallers(other) };
+  await save(dataDir, file, upgraded);
+  return upgraded;
+}
+
+async function save(dataDir: string, file: string, state: IdentityState): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  // Written whole and renamed into place so a crash never leaves half a file behind.
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(state, null, 2), { mode: 0o600 });
+  await rename(temporary, file);
+}
+
+function withCallers(tenant: z.infer<typeof tenantSchema>): SandboxTenant {
+  return { ...tenant, callerClients: tenant.callerClients ?? newCallerClients() };
 }
 
 function secret(): string {
@@ -89,6 +121,14 @@ function newClient(): SandboxClient {
 
 function newUser(username: string, displayName: string, role: SandboxRoleKey | null): SandboxUser {
   return { username, password: secret(), displayName, oid: randomUUID(), sub: secret(), role };
+}
+
+/** Two applications that call the LLM APIs: one holds the chat role, the other none. */
+function newCallerClients(): SandboxCallerClient[] {
+  return [
+    { ...newClient(), displayName: "Sandbox chat app", roles: [LLM_CHAT_ROLE] },
+    { ...newClient(), displayName: "Sandbox batch job", roles: [] },
+  ];
 }
 
 async function newTenant(): Promise<SandboxTenant> {
@@ -106,5 +146,6 @@ async function newTenant(): Promise<SandboxTenant> {
       // Signs in fine but holds no role: exercises the "which role to request" page.
       newUser("norole", "Sandbox User Without Role", null),
     ],
-  });
+    callerClients: newCallerClients(),
+  }) as SandboxTenant;
 }

@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type Provider from "oidc-provider";
+import { SANDBOX_LLM_API_AUDIENCE } from "../sandbox-coordinates";
 import type { SandboxRoleNames } from "./entra-claims";
 import { loadOrCreateIdentityState, type SandboxTenant } from "./identity-state";
 import { handleInteraction } from "./interaction-handler";
+import { managedIdentityTokenIssuer, type ManagedIdentityTokenRequest } from "./managed-identity-tokens";
 import { createTenantProvider } from "./tenant-provider";
 
 export interface StartSandboxIdentityProviderOptions {
@@ -21,6 +23,8 @@ export interface StartSandboxIdentityProviderOptions {
   postLogoutRedirectUris: string[];
   /** App ID URI of the app's API, e.g. `api://portcullis-sandbox`: the `aud` of its tokens. */
   apiAudience: string;
+  /** App ID URI of the LLM APIs behind the gateway; `SANDBOX_LLM_API_AUDIENCE` by default. */
+  llmApiAudience?: string;
   roleNames: SandboxRoleNames;
 }
 
@@ -38,6 +42,14 @@ export interface SandboxTenantInfo {
   /** Client credentials only; its tokens for the app's API carry the admin role. */
   automationClient: SandboxClientCredentials;
   users: { username: string; password: string; roles: string[] }[];
+  /** Applications that call the LLM APIs (client credentials for `{llmApiAudience}/.default`). */
+  callerClients: SandboxCallerClientInfo[];
+}
+
+export interface SandboxCallerClientInfo extends SandboxClientCredentials {
+  displayName: string;
+  /** The LLM APIs' app roles it holds (the `roles` claim of its tokens for them). */
+  roles: string[];
 }
 
 export interface SandboxIdentityProvider extends SandboxTenantInfo {
@@ -45,6 +57,14 @@ export interface SandboxIdentityProvider extends SandboxTenantInfo {
   authorityHost: string;
   /** A second tenant on the same server, for tokens that the app must refuse. */
   otherTenant: SandboxTenantInfo;
+  /** App ID URI of the LLM APIs: the audience caller clients request. */
+  llmApiAudience: string;
+  /**
+   * What Azure's managed identity endpoint does for APIM: a token of the home tenant for a
+   * managed identity and a resource. In-process only (the gateway's internal path): nothing
+   * outside the sandbox can obtain a managed identity's token.
+   */
+  managedIdentityToken(request: ManagedIdentityTokenRequest): Promise<{ token: string; expiresOn: number }>;
   close(): Promise<void>;
 }
 
@@ -63,6 +83,7 @@ export async function startSandboxIdentityProvider(
   options: StartSandboxIdentityProviderOptions,
 ): Promise<SandboxIdentityProvider> {
   const state = await loadOrCreateIdentityState(options.dataDir);
+  const llmApiAudience = options.llmApiAudience ?? SANDBOX_LLM_API_AUDIENCE;
   const tenants = new Map<string, MountedTenant>();
 
   const server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
@@ -82,7 +103,7 @@ export async function startSandboxIdentityProvider(
   const authorityHost = `https://localhost:${port}`;
   const describe = (tenant: SandboxTenant): SandboxTenantInfo => {
     const issuer = `${authorityHost}/${tenant.tenantId}/v2.0`;
-    const provider = createTenantProvider({ ...options, tenant, issuer });
+    const provider = createTenantProvider({ ...options, llmApiAudience, tenant, issuer });
     tenants.set(tenant.tenantId, { tenant, provider, handle: provider.callback() });
     return {
       tenantId: tenant.tenantId,
@@ -94,6 +115,12 @@ export async function startSandboxIdentityProvider(
         password: user.password,
         roles: user.role ? [options.roleNames[user.role]] : [],
       })),
+      callerClients: tenant.callerClients.map(({ clientId, clientSecret, displayName, roles }) => ({
+        clientId,
+        clientSecret,
+        displayName,
+        roles,
+      })),
     };
   };
 
@@ -101,6 +128,8 @@ export async function startSandboxIdentityProvider(
     ...describe(state.home),
     authorityHost,
     otherTenant: describe(state.other),
+    llmApiAudience,
+    managedIdentityToken: managedIdentityTokenIssuer(state.home, authorityHost),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

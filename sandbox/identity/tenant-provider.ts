@@ -12,6 +12,8 @@ export interface TenantProviderOptions {
   /** `https://host:port/{tenantId}/v2.0`, Entra's v2 issuer shape. */
   issuer: string;
   apiAudience: string;
+  /** App ID URI of the LLM APIs behind the gateway: the `aud` caller clients ask for. */
+  llmApiAudience: string;
   roleNames: SandboxRoleNames;
   appRedirectUris: string[];
   postLogoutRedirectUris: string[];
@@ -38,7 +40,8 @@ function sendPage(ctx: KoaContextWithOIDC, html: string): void {
 
 /** One tenant of the sandbox: an oidc-provider instance configured to behave like Entra ID. */
 export function createTenantProvider(options: TenantProviderOptions): Provider {
-  const { tenant, apiAudience, roleNames } = options;
+  const { tenant, roleNames } = options;
+  const audiences = { apiAudience: options.apiAudience, llmApiAudience: options.llmApiAudience };
   // Cookie names carry the tenant so two tenants on one host never overwrite each other.
   const cookieSuffix = tenant.tenantId.slice(0, 8);
 
@@ -65,6 +68,16 @@ export function createTenantProvider(options: TenantProviderOptions): Provider {
         grant_types: ["client_credentials"],
         token_endpoint_auth_method: "client_secret_post",
       },
+      // Applications that call the LLM APIs through the gateway; not Portcullis users.
+      ...tenant.callerClients.map((caller) => ({
+        client_id: caller.clientId,
+        client_secret: caller.clientSecret,
+        client_name: caller.displayName,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: ["client_credentials"],
+        token_endpoint_auth_method: "client_secret_post" as const,
+      })),
     ],
     jwks: { keys: [tenant.signingKey] },
     // Cookie signing keys live only as long as the process: a restart signs everyone out of
@@ -84,7 +97,7 @@ export function createTenantProvider(options: TenantProviderOptions): Provider {
     // keep them for the userinfo endpoint when an access token is issued too.
     conformIdTokenClaims: false,
     findAccount: findAccountIn(tenant, roleNames),
-    extraTokenClaims: extraTokenClaimsFor(tenant, roleNames, apiAudience),
+    extraTokenClaims: extraTokenClaimsFor(tenant, roleNames, audiences),
     loadExistingGrant: autoConsent,
     // Authorization code only (Entra also offers hybrid and implicit; Portcullis uses neither).
     responseTypes: ["code"],
@@ -95,8 +108,8 @@ export function createTenantProvider(options: TenantProviderOptions): Provider {
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: defaultResourceFor(apiAudience),
-        getResourceServerInfo: resourceServerInfoFor(apiAudience),
+        defaultResource: defaultResourceFor(audiences),
+        getResourceServerInfo: resourceServerInfoFor(audiences),
         // The code exchange names no resource; the one chosen at /authorize applies.
         useGrantedResource: () => true,
       },

@@ -5,6 +5,8 @@ import { faultConfigSchema } from "../faults/fault-rules";
 import type { FaultScheduler } from "../faults/fault-scheduler";
 import { readJsonBody } from "../http/read-json-body";
 import type { SimulatedKeyVault } from "../resources/named-values/simulated-key-vault";
+import type { EntityCollection } from "../store/entity-collection";
+import type { RoleAssignmentRecord } from "../store/records";
 import type { RequestLog } from "./request-log";
 
 /**
@@ -17,6 +19,8 @@ export interface SandboxControlParts {
   keyVault: SimulatedKeyVault;
   /** Back to the first-start state: seed data only, no faults, empty log. */
   reset(): Promise<void>;
+  /** Azure role assignments the sandbox model honours; a control removes them behind Portcullis's back. */
+  roleAssignments: EntityCollection<RoleAssignmentRecord>;
   /** Creates `count` benchmark APIs (and products holding them) and returns their ids. */
   seedApis(options: SeedApisOptions): Promise<{ apis: string[]; products: string[] }>;
 }
@@ -81,6 +85,19 @@ export async function handleSandboxControl(
       case "POST /_sandbox/seed": {
         const { apis: count, ...options } = parse(seedSchema, await readJsonBody(request));
         return reply(response, 200, await parts.seedApis({ count, ...options }));
+      }
+      case "GET /_sandbox/role-assignments":
+        return reply(response, 200, { value: parts.roleAssignments.list() });
+      case "DELETE /_sandbox/role-assignments": {
+        // Every assignment of the principal (optionally only those on one scope).
+        const principalId = url.searchParams.get("principalId")?.toLowerCase();
+        const scope = url.searchParams.get("scope")?.toLowerCase();
+        if (!principalId) return reply(response, 400, { error: { message: "principalId is required." } });
+        const removed = parts.roleAssignments
+          .list()
+          .filter((a) => a.principalId.toLowerCase() === principalId && (!scope || a.scope.toLowerCase() === scope));
+        await Promise.all(removed.map((assignment) => parts.roleAssignments.delete(assignment.name)));
+        return reply(response, 200, { removed: removed.map((assignment) => assignment.name) });
       }
       case "POST /_sandbox/keyvault": {
         const { secretIdentifier, ...secret } = parse(keyVaultSchema, await readJsonBody(request));

@@ -1,5 +1,6 @@
 import {
   backendOnlyPolicy,
+  callerCheckedPolicy,
   embeddingsWithoutBasePolicy,
   globalPolicy,
   llmStandardPolicy,
@@ -12,8 +13,9 @@ import {
  * operations, a product and a policy at every scope (seed-policies.ts says what each shows).
  * - `azure-openai`: Azure OpenAI, its backend sends an API key from a secret named value; in
  *   "LLM Standard"; its embeddings operation's policy drops <base />;
- * - `foundry-models`: Foundry models, its backend authenticates with APIM's managed identity
- *   (`credentials.managedIdentity`, preview api-version only); in "LLM Standard";
+ * - `foundry-models`: Foundry models, callers need a token of the first sandbox caller client
+ *   for the LLM APIs (no subscription key); its backend authenticates with APIM's managed
+ *   identity (`credentials.managedIdentity`, preview api-version only); in "LLM Standard";
  * - `chat-token-limited`: a hand-written rawxml policy with a caller check and a token budget,
  *   on a backend whose key is a Key Vault named value;
  * - `azure-openai-eu`: a hand-written policy that overrides its backend selection late in <inbound>.
@@ -30,7 +32,12 @@ export interface SeedRequest {
  * Which seed a data directory holds (ApimState.markSeeded): change it whenever the seed
  * changes, so that sandboxes seeded before re-seed with the new one.
  */
-export const seedVersion = "2026-12-03 scopes";
+export const seedVersion = "2026-12-03 gateway";
+
+/** The seeded Azure OpenAI key; the sandbox model account accepts it (sandbox/model). */
+export const SEEDED_AOAI_KEY = "sandbox-aoai-key-0000000000000000";
+/** The Key Vault secret the seeded `foundry-api-key` refers to; the sandbox Foundry account accepts its value. */
+export const FOUNDRY_KEY_SECRET = "https://portcullis-sandbox-kv.vault.azure.net/secrets/foundry-api-key";
 
 const aoaiUrl = "https://portcullis-sandbox-aoai.openai.azure.com/openai";
 const foundryUrl = "https://portcullis-sandbox-foundry.services.ai.azure.com/models";
@@ -49,6 +56,41 @@ function apiWithPolicy(
   return [
     put(apiPath(apiId), { protocols: ["https"], ...properties }),
     put(`${apiPath(apiId)}/policies/policy`, { format, value: policy }),
+  ];
+}
+
+/** What the sandbox identity provider tells the seed: its tenant, first caller client and LLM API audience. */
+export interface SandboxIdentityValues {
+  tenantId: string;
+  callerClientId: string;
+  llmApiAudience: string;
+}
+
+/** Stand-ins when the simulator runs without the sandbox identity provider (its own tests). */
+const PLACEHOLDER_IDENTITY: SandboxIdentityValues = {
+  tenantId: "00000000-0000-0000-0000-0000000000aa",
+  callerClientId: "00000000-0000-0000-0000-0000000000c1",
+  llmApiAudience: "api://portcullis-sandbox-llm",
+};
+
+/** The named values the seeded caller check reads (callerCheckedPolicy), with the sandbox's identity. */
+export function sandboxIdentityNamedValues(identity: SandboxIdentityValues = PLACEHOLDER_IDENTITY): SeedRequest[] {
+  return [
+    put("/namedValues/llm-callers-tenant-id", {
+      displayName: "llm-callers-tenant-id",
+      value: identity.tenantId,
+      secret: false,
+    }),
+    put("/namedValues/llm-caller-client-id", {
+      displayName: "llm-caller-client-id",
+      value: identity.callerClientId,
+      secret: false,
+    }),
+    put("/namedValues/llm-api-audience", {
+      displayName: "llm-api-audience",
+      value: identity.llmApiAudience,
+      secret: false,
+    }),
   ];
 }
 
@@ -87,10 +129,10 @@ const azureOpenAiOperations = (apiId: string) => [
   }),
 ];
 
-export const initialSeed: readonly SeedRequest[] = [
+export const initialSeed = (identity?: SandboxIdentityValues): readonly SeedRequest[] => [
   put("/namedValues/azure-openai-api-key", {
     displayName: "azure-openai-api-key",
-    value: "sandbox-aoai-key-0000000000000000",
+    value: SEEDED_AOAI_KEY,
     secret: true,
     tags: ["azure-openai"],
   }),
@@ -98,13 +140,14 @@ export const initialSeed: readonly SeedRequest[] = [
     displayName: "foundry-api-key",
     secret: true,
     tags: ["foundry"],
-    keyVault: { secretIdentifier: "https://portcullis-sandbox-kv.vault.azure.net/secrets/foundry-api-key" },
+    keyVault: { secretIdentifier: FOUNDRY_KEY_SECRET },
   }),
   put("/namedValues/entra-tenant-id", {
     displayName: "entra-tenant-id",
     value: "00000000-0000-0000-0000-0000000000aa",
     secret: false,
   }),
+  ...sandboxIdentityNamedValues(identity),
   put("/backends/azure-openai-backend", {
     title: "Azure OpenAI (sandbox)",
     url: aoaiUrl,
@@ -149,9 +192,11 @@ export const initialSeed: readonly SeedRequest[] = [
       description: "Azure AI Foundry model inference.",
       path: "models",
       serviceUrl: foundryUrl,
+      // Callers prove who they are with an Entra token instead of a subscription key.
+      subscriptionRequired: false,
     },
     "xml",
-    backendOnlyPolicy("foundry-backend"),
+    callerCheckedPolicy,
   ),
   operation("foundry-models", "getChatCompletions", {
     displayName: "Chat completions",

@@ -28,6 +28,24 @@ export const backendOnlyPolicy = (backendId: string) =>
         <set-backend-service backend-id="${backendId}" />`);
 
 /**
+ * Foundry models admits only the first sandbox caller client, with a token for the LLM APIs'
+ * audience from the sandbox tenant (named values hold the sandbox identity's values, see
+ * sandboxIdentityNamedValues), and then calls the model through the backend that
+ * authenticates with APIM's managed identity.
+ */
+export const callerCheckedPolicy = inheritingPolicy(`
+        <validate-azure-ad-token tenant-id="{{llm-callers-tenant-id}}" header-name="Authorization" failed-validation-httpcode="401" failed-validation-error-message="Unauthorized. Access token is missing or invalid.">
+            <client-application-ids>
+                <application-id>{{llm-caller-client-id}}</application-id>
+            </client-application-ids>
+            <audiences>
+                <audience>{{llm-api-audience}}</audience>
+            </audiences>
+        </validate-azure-ad-token>
+        <set-header name="Authorization" exists-action="delete" />
+        <set-backend-service backend-id="foundry-backend" />`);
+
+/**
  * The global (service) policy: a correlation id on every call and CORS for a browser client.
  * There is nothing above the global scope, so it has no <base />; its <backend> forwards the
  * request, which every narrower scope inherits. It never refuses a caller: CORS leaves

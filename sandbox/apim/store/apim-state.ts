@@ -11,6 +11,8 @@ import type {
   PolicyRecord,
   ProductApiRecord,
   ProductRecord,
+  RoleAssignmentRecord,
+  SubscriptionRecord,
 } from "./records";
 
 // `policies` holds the API policies (its name predates the other scopes; data directories keep it).
@@ -25,6 +27,8 @@ const kinds = [
   "servicePolicies",
   "productPolicies",
   "operationPolicies",
+  "subscriptions",
+  "roleAssignments",
 ] as const;
 type Kind = (typeof kinds)[number];
 const seededMarker = "seeded";
@@ -46,6 +50,9 @@ export class ApimState {
   readonly servicePolicies: EntityCollection<PolicyRecord>;
   readonly productPolicies: EntityCollection<PolicyRecord>;
   readonly operationPolicies: EntityCollection<PolicyRecord>;
+  readonly subscriptions: EntityCollection<SubscriptionRecord>;
+  /** Azure role assignments (on the model accounts), which the sandbox model decides managed-identity access by. */
+  readonly roleAssignments: EntityCollection<RoleAssignmentRecord>;
 
   private constructor(
     private readonly dataDir: string,
@@ -66,6 +73,8 @@ export class ApimState {
     this.servicePolicies = collection("servicePolicies");
     this.productPolicies = collection("productPolicies");
     this.operationPolicies = collection("operationPolicies");
+    this.subscriptions = collection("subscriptions");
+    this.roleAssignments = collection("roleAssignments");
   }
 
   /** Loads the state kept in `dataDir` (empty on first start). */

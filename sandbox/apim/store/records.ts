@@ -65,3 +65,29 @@ export interface PolicyRecord extends StoredEntity {
   namedValueRefs: string[];
   backendRefs: string[];
 }
+
+/** An APIM subscription: the keys callers send to an API, a product or all APIs (`scope`). */
+export interface SubscriptionRecord extends StoredEntity {
+  displayName: string;
+  /** `/apis`, `/apis/{apiId}` or `/products/{productId}`, relative to the service. */
+  scope: string;
+  state: "active" | "suspended" | "submitted" | "rejected" | "cancelled" | "expired";
+  primaryKey: string;
+  secondaryKey: string;
+  allowTracing: boolean;
+  createdDate: string;
+}
+
+/**
+ * An Azure role assignment (Microsoft.Authorization), kept by the simulator because the
+ * sandbox model backend decides managed-identity access by them. `name` is its GUID.
+ */
+export interface RoleAssignmentRecord extends StoredEntity {
+  /** ARM id of what it is assigned on, e.g. a Cognitive Services account. */
+  scope: string;
+  /** `/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}`. */
+  roleDefinitionId: string;
+  principalId: string;
+  principalType: "ServicePrincipal" | "User" | "Group";
+  createdOn: string;
+}
