@@ -17,7 +17,14 @@ describe("named values through the SDK", () => {
       expect(page).toHaveLength(1);
       seen.push(...page);
     }
-    expect(seen.map((nv) => nv.name)).toEqual(["azure-openai-api-key", "foundry-api-key", "entra-tenant-id"]);
+    expect(seen.map((nv) => nv.name)).toEqual([
+      "azure-openai-api-key",
+      "foundry-api-key",
+      "entra-tenant-id",
+      "llm-callers-tenant-id",
+      "llm-caller-client-id",
+      "llm-api-audience",
+    ]);
     expect(seen.find((nv) => nv.name === "azure-openai-api-key")).toMatchObject({ secret: true });
     expect(seen.find((nv) => nv.name === "azure-openai-api-key")?.value).toBeUndefined();
     expect(seen.find((nv) => nv.name === "entra-tenant-id")?.value).toBe("00000000-0000-0000-0000-0000000000aa");
