@@ -16,6 +16,14 @@ export interface SandboxCoordinates {
   subscriptionId: string;
   resourceGroup: string;
   serviceName: string;
+  /** The simulated service's gateway: the LLM APIs are called here. */
+  gatewayUrl: string;
+  /** The audience caller clients ask tokens for (`{llmApiAudience}/.default`). */
+  llmApiAudience: string;
+  /** Applications that may call the LLM APIs (client credentials); not Portcullis users. */
+  callerClients: Array<{ clientId: string; clientSecret: string; displayName: string; roles: string[] }>;
+  /** The sandbox model backend behind the gateway (its `/_sandbox/model/…` controls). */
+  modelEndpoint: string;
 }
 
 export const SANDBOX_API_AUDIENCE = "api://portcullis-sandbox";

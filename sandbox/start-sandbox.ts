@@ -1,7 +1,13 @@
 import path from "node:path";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { startApimSimulator, type ApimSimulatorOptions } from "./apim/start-apim-simulator";
+import { startApimSimulator, type ApimSimulator, type ApimSimulatorOptions } from "./apim/start-apim-simulator";
+import { sandboxServiceIdentity } from "./apim/seed/service-identity";
+import { simulatorCatalog } from "./gateway/simulator-catalog";
+import { startSandboxGateway, type SandboxGateway } from "./gateway/start-sandbox-gateway";
+import { entraIssuers } from "./identity/entra-issuers";
 import { startSandboxIdentityProvider, type SandboxIdentityProvider } from "./identity/start-sandbox-identity-provider";
+import { sandboxModelAccounts } from "./model/model-accounts";
+import { startSandboxModel } from "./model/start-sandbox-model";
 import { ARM_AUDIENCE, SANDBOX_API_AUDIENCE, type SandboxCoordinates } from "./sandbox-coordinates";
 import { ensureSandboxTls } from "./tls/ensure-sandbox-tls";
 
@@ -10,6 +16,10 @@ export interface StartSandboxOptions {
   appUrl: string;
   identityPort: number;
   armPort: number;
+  /** The gateway of the simulated service (PORT+3 under `npm start`); a free port unless given. */
+  gatewayPort?: number;
+  /** The model backend behind the gateway; a free port unless given. */
+  modelPort?: number;
   roleNames: { admin: string; reviewer: string; reader: string };
   /** Where the CA lives; defaults to `{dataDir}/sandbox/tls` (tests pass their run's CA). */
   tlsDir?: string;
@@ -20,6 +30,8 @@ export interface StartSandboxOptions {
 export interface RunningSandbox {
   coordinates: SandboxCoordinates;
   identityProvider: SandboxIdentityProvider;
+  simulator: ApimSimulator;
+  gateway: SandboxGateway;
   close(): Promise<void>;
 }
 
@@ -31,6 +43,11 @@ export interface RunningSandbox {
  */
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
   const tls = await ensureSandboxTls(options.tlsDir ?? path.join(options.dataDir, "sandbox", "tls"));
+  // Closed in reverse order of starting, on failure as on close().
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
   const identityProvider = await startSandboxIdentityProvider({
     dataDir: path.join(options.dataDir, "sandbox"),
     port: options.identityPort,
@@ -40,14 +57,24 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     apiAudience: SANDBOX_API_AUDIENCE,
     roleNames: options.roleNames,
   });
+  closers.push(() => identityProvider.close());
   try {
     const keys = createRemoteJWKSet(
       new URL(`${identityProvider.authorityHost}/${identityProvider.tenantId}/discovery/v2.0/keys`),
     );
+    const firstCaller = identityProvider.callerClients[0];
+    if (!firstCaller) throw new Error("the sandbox identity provider has no caller client");
     const simulator = await startApimSimulator({
       dataDir: path.join(options.dataDir, "sandbox", "apim"),
       port: options.armPort,
       tls: { key: tls.keyPem, cert: tls.certPem },
+      // The service's identities belong to the sandbox tenant, whose identity provider issues their tokens.
+      identity: { ...sandboxServiceIdentity, tenantId: identityProvider.tenantId },
+      sandboxIdentity: {
+        tenantId: identityProvider.tenantId,
+        callerClientId: firstCaller.clientId,
+        llmApiAudience: identityProvider.llmApiAudience,
+      },
       ...options.simulator,
       async authenticate(authorization) {
         const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
@@ -59,6 +86,36 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         });
       },
     });
+    closers.push(() => simulator.close());
+    const { state } = simulator.store;
+    const issuers = entraIssuers(identityProvider.authorityHost, identityProvider.tenantId);
+    const model = await startSandboxModel({
+      dataDir: path.join(options.dataDir, "sandbox", "model"),
+      port: options.modelPort ?? 0,
+      tls,
+      accounts: sandboxModelAccounts(simulator.subscriptionId, simulator.resourceGroup),
+      credentials: {
+        signingKeys: keys,
+        issuers: [issuers.v1, issuers.v2],
+        roleAssignments: () => state.roleAssignments.list(),
+        namedValuesHolding: (value) =>
+          state.namedValues
+            .list()
+            .filter((record) => record.value === value)
+            .map((record) => record.displayName),
+      },
+    });
+    closers.push(() => model.close());
+    const gateway = await startSandboxGateway({
+      port: options.gatewayPort ?? 0,
+      tls,
+      catalog: simulatorCatalog(simulator.store),
+      authorityHost: identityProvider.authorityHost,
+      modelEndpoint: model.endpoint,
+      managedIdentityToken: identityProvider.managedIdentityToken,
+    });
+    closers.push(() => gateway.close());
+    simulator.setGatewayUrl(gateway.gatewayUrl);
     const coordinates: SandboxCoordinates = {
       appUrl: options.appUrl,
       issuer: identityProvider.issuer,
@@ -73,17 +130,20 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       subscriptionId: simulator.subscriptionId,
       resourceGroup: simulator.resourceGroup,
       serviceName: simulator.serviceName,
+      gatewayUrl: gateway.gatewayUrl,
+      llmApiAudience: identityProvider.llmApiAudience,
+      callerClients: identityProvider.callerClients,
+      modelEndpoint: model.endpoint,
     };
     return {
       coordinates,
       identityProvider,
-      async close() {
-        await simulator.close();
-        await identityProvider.close();
-      },
+      simulator,
+      gateway,
+      close: closeAll,
     };
   } catch (error) {
-    await identityProvider.close();
+    await closeAll();
     throw error;
   }
 }

@@ -26,6 +26,7 @@ export async function startSandboxHost(
     appUrl: config.appUrl,
     identityPort: Number(process.env.SANDBOX_IDENTITY_PORT ?? config.port + 1),
     armPort: Number(process.env.SANDBOX_ARM_PORT ?? config.port + 2),
+    gatewayPort: Number(process.env.SANDBOX_GATEWAY_PORT ?? config.port + 3),
     roleNames: config.roles,
   };
   const child = fork(path.join(root, "sandbox/serve.ts"), [], {
@@ -41,7 +42,7 @@ export async function startSandboxHost(
       reject(
         new AppError(
           "config",
-          `The sandbox could not start (exit code ${code}); is port ${options.identityPort} or ${options.armPort} in use? Set SANDBOX_IDENTITY_PORT / SANDBOX_ARM_PORT to change them.`,
+          `The sandbox could not start (exit code ${code}); is port ${options.identityPort}, ${options.armPort} or ${options.gatewayPort} in use? Set SANDBOX_IDENTITY_PORT / SANDBOX_ARM_PORT / SANDBOX_GATEWAY_PORT to change them.`,
         ),
       ),
     );
@@ -53,7 +54,7 @@ export async function startSandboxHost(
 
   await registerSandboxInstance(config, coordinates);
   console.log(
-    `Sandbox ready: identity provider ${coordinates.authorityHost}, APIM simulator ${coordinates.armEndpoint}; users and passwords in ${path.join(config.dataDir, "sandbox.json")}`,
+    `Sandbox ready: identity provider ${coordinates.authorityHost}, APIM simulator ${coordinates.armEndpoint}, gateway ${coordinates.gatewayUrl}; users, passwords and caller clients in ${path.join(config.dataDir, "sandbox.json")}`,
   );
   return {
     ...sandboxAppEnvironment(coordinates),

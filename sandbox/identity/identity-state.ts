@@ -92,7 +92,8 @@ export async function loadOrCreateIdentityState(dataDir: string): Promise<Identi
     throw new Error(`${file} is not a valid sandbox identity state; delete it to create a new one`);
   }
   const { home, other } = parsed.data;
-  if (home.callerClients && other.callerClients) return { version: 1, home: withCallers(home), other: withCallers(other) };
+  if (home.callerClients && other.callerClients)
+    return { version: 1, home: withCallers(home), other: withCallers(other) };
   // A state written before caller clients existed: add them, keep everything else as it was.
   const upgraded = { version: 1 as const, home: withCallers(home), other: withCallers(other) };
   await save(dataDir, file, upgraded);

@@ -24,7 +24,11 @@ export class UnknownResourceError extends Error {
 }
 
 /** Resources a managed identity can get sandbox tokens for; Azure knows them as first-party apps. */
-const KNOWN_RESOURCES = ["https://cognitiveservices.azure.com", "https://management.azure.com", "https://vault.azure.net"];
+const KNOWN_RESOURCES = [
+  "https://cognitiveservices.azure.com",
+  "https://management.azure.com",
+  "https://vault.azure.net",
+];
 
 /** Managed identity tokens live 24 hours in Azure; APIM caches them until they expire. */
 const LIFETIME_SECONDS = 24 * 60 * 60;
@@ -38,7 +42,8 @@ export function managedIdentityTokenIssuer(tenant: SandboxTenant, authorityHost:
   const key = importJWK(tenant.signingKey, "RS256");
   const issuer = entraIssuers(authorityHost, tenant.tenantId).v1;
   return async (request: ManagedIdentityTokenRequest): Promise<{ token: string; expiresOn: number }> => {
-    if (!KNOWN_RESOURCES.includes(request.resource.replace(/\/+$/, ""))) throw new UnknownResourceError(request.resource);
+    if (!KNOWN_RESOURCES.includes(request.resource.replace(/\/+$/, "")))
+      throw new UnknownResourceError(request.resource);
     const now = Math.floor(Date.now() / 1000);
     const expiresOn = now + LIFETIME_SECONDS;
     const token = await new SignJWT({

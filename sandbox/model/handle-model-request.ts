@@ -22,8 +22,19 @@ export async function handleModelRequest(parts: ModelParts, request: IncomingMes
   const url = new URL(request.url ?? "/", "https://localhost");
   const accountName = accountNameOfHost(request.headers.host ?? "");
   const account = parts.accounts.find((candidate) => candidate.name === accountName);
-  const record = (status: number, credential: Parameters<ModelCallLog["add"]>[0]["credential"], refusal: string | null) =>
-    parts.log.add({ account: account?.name ?? null, method: request.method ?? "", path: url.pathname, credential, status, refusal });
+  const record = (
+    status: number,
+    credential: Parameters<ModelCallLog["add"]>[0]["credential"],
+    refusal: string | null,
+  ) =>
+    parts.log.add({
+      account: account?.name ?? null,
+      method: request.method ?? "",
+      path: url.pathname,
+      credential,
+      status,
+      refusal,
+    });
 
   if (account === undefined) {
     record(404, { kind: "none" }, "AccountNotFound");
@@ -55,11 +66,15 @@ export async function handleModelRequest(parts: ModelParts, request: IncomingMes
 function routeOf(method: string, url: URL, body: unknown): Route {
   if (method !== "POST" || !url.searchParams.get("api-version")) return undefined;
   const openAi = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(url.pathname);
-  if (openAi) return { answer: openAi[2] === "embeddings" ? "embeddings" : "chat", model: decodeURIComponent(openAi[1]!) };
+  if (openAi)
+    return { answer: openAi[2] === "embeddings" ? "embeddings" : "chat", model: decodeURIComponent(openAi[1]!) };
   const foundry = /^\/models\/(chat\/completions|embeddings)$/.exec(url.pathname);
   if (!foundry) return undefined;
   const model = (body as { model?: unknown } | undefined)?.model;
-  return { answer: foundry[1] === "embeddings" ? "embeddings" : "chat", model: typeof model === "string" ? model : undefined };
+  return {
+    answer: foundry[1] === "embeddings" ? "embeddings" : "chat",
+    model: typeof model === "string" ? model : undefined,
+  };
 }
 
 async function readBody(request: IncomingMessage): Promise<unknown> {

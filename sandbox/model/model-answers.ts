@@ -39,7 +39,11 @@ export function chatCompletion(model: string, body: { messages?: unknown; max_to
         finish_reason: content.length < reply.length ? "length" : "stop",
       },
     ],
-    usage: { prompt_tokens: promptTokens, completion_tokens: content.length, total_tokens: promptTokens + content.length },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: content.length,
+      total_tokens: promptTokens + content.length,
+    },
   };
 }
 

@@ -22,7 +22,11 @@ export interface ModelRoleAssignment {
  * True when `principalId` holds an inference role on the account, assigned at the account
  * itself or inherited from a scope above it (resource group, subscription), as Azure RBAC does.
  */
-export function mayInvoke(assignments: readonly ModelRoleAssignment[], principalId: string, accountId: string): boolean {
+export function mayInvoke(
+  assignments: readonly ModelRoleAssignment[],
+  principalId: string,
+  accountId: string,
+): boolean {
   const account = accountId.toLowerCase();
   return assignments.some((assignment) => {
     const scope = assignment.scope.toLowerCase().replace(/\/+$/, "");

@@ -85,7 +85,9 @@ async function handleControl(keys: ModelKeys, log: ModelCallLog, request: Incomi
         return reply(response, 400, { error: { message: "The body is not JSON." } });
       }
       if (!parsed.success)
-        return reply(response, 400, { error: { message: `Expected {account, key}: ${parsed.error.issues[0]?.message}` } });
+        return reply(response, 400, {
+          error: { message: `Expected {account, key}: ${parsed.error.issues[0]?.message}` },
+        });
       if (!keys.has(parsed.data.account))
         return reply(response, 404, { error: { message: `No model account ${parsed.data.account}.` } });
       await keys.set(parsed.data.account, parsed.data.key);

@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { GatewayCatalog } from "./gateway-catalog";
+import { modelForwarder } from "./forward-to-model";
+import { handleGatewayRequest } from "./handle-gateway-request";
+import type { GatewayRuntime } from "./pipeline/exchange";
+import { QuotaCounters } from "./pipeline/quota-counters";
+import { RateLimitCounters } from "./pipeline/rate-limit-counters";
+import { ManagedIdentityTokens, type ManagedIdentityTokenSource } from "./tokens/managed-identity-tokens";
+import { OpenIdConfigurations } from "./tokens/openid-configurations";
+
+export interface SandboxGatewayOptions {
+  port: number;
+  host?: string;
+  tls: { keyPem: string; certPem: string };
+  catalog: GatewayCatalog;
+  /** The Entra authority (the sandbox identity provider's authority host). */
+  authorityHost: string;
+  /** Where Azure AI host names resolve to (the sandbox model backend). */
+  modelEndpoint: string;
+  managedIdentityToken: ManagedIdentityTokenSource;
+}
+
+export interface SandboxGateway {
+  /** `https://localhost:{port}`: the gateway URL callers use. */
+  gatewayUrl: string;
+  port: number;
+  /** How often the gateway asked the identity provider (the caches APIM documents at work). */
+  stats(): { openIdConfigurationFetches: number; managedIdentityTokenRequests: number };
+  close(): Promise<void>;
+}
+
+const loopback = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/**
+ * The simulated service's gateway: HTTPS with the sandbox CA, on 127.0.0.1 only, serving
+ * every API of the simulator at its path and running its policies (see README.md).
+ */
+export async function startSandboxGateway(options: SandboxGatewayOptions): Promise<SandboxGateway> {
+  const openIdConfigurations = new OpenIdConfigurations();
+  const managedIdentityTokens = new ManagedIdentityTokens(options.managedIdentityToken);
+  const forwarder = modelForwarder(new URL(options.modelEndpoint));
+  const rateLimits = new RateLimitCounters();
+  const quotas = new QuotaCounters();
+  const runtime: GatewayRuntime = {
+    catalog: options.catalog,
+    authorityHost: options.authorityHost,
+    openIdConfigurations,
+    managedIdentityTokens,
+    rateLimits,
+    quotas,
+    forward: (exchange, timeoutSeconds) => forwarder.forward(exchange, runtime, timeoutSeconds),
+  };
+  const stats = () => ({
+    openIdConfigurationFetches: openIdConfigurations.fetches,
+    managedIdentityTokenRequests: managedIdentityTokens.requests,
+  });
+
+  const server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (request, response) => {
+    const handled = request.url?.startsWith("/_sandbox/gateway/")
+      ? control(request, response, stats, () => {
+          rateLimits.clear();
+          quotas.clear();
+        })
+      : handleGatewayRequest(runtime, request, response);
+    handled.catch((error: unknown) => {
+      console.error("Sandbox gateway: request failed", error);
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    gatewayUrl: `https://localhost:${port}`,
+    port,
+    stats,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      forwarder.close();
+    },
+  };
+}
+
+/** `/_sandbox/gateway/…`: loopback only, like the simulator's controls. */
+async function control(
+  request: IncomingMessage,
+  response: ServerResponse,
+  stats: SandboxGateway["stats"],
+  clearCounters: () => void,
+): Promise<void> {
+  const reply = (status: number, body?: unknown) => {
+    const json = body === undefined ? "" : JSON.stringify(body);
+    response
+      .writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(json)) })
+      .end(json);
+  };
+  if (!loopback.has(request.socket.remoteAddress ?? "")) return reply(403, { error: { message: "Loopback only." } });
+  const route = `${request.method} ${new URL(request.url ?? "/", "https://localhost").pathname.replace(/\/+$/, "")}`;
+  if (route === "GET /_sandbox/gateway/stats") return reply(200, stats());
+  if (route === "DELETE /_sandbox/gateway/rate-limits") {
+    clearCounters();
+    return reply(204);
+  }
+  return reply(404, { error: { message: `No sandbox control ${route}.` } });
+}
