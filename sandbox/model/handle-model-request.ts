@@ -31,6 +31,7 @@ export async function handleModelRequest(parts: ModelParts, request: IncomingMes
       account: account?.name ?? null,
       method: request.method ?? "",
       path: url.pathname,
+      apiVersion: url.searchParams.get("api-version"),
       credential,
       status,
       refusal,

@@ -14,6 +14,8 @@ export interface ModelCall {
   account: string | null;
   method: string;
   path: string;
+  /** The `api-version` query parameter the call carried (null without one). */
+  apiVersion: string | null;
   credential: SeenCredential;
   status: number;
   /** Why the call was refused (the error code the model answered), when it was. */

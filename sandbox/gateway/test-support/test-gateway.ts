@@ -37,6 +37,11 @@ export interface TestGateway {
   ): Promise<GatewayResponse>;
   /** An ARM request to the simulated service (path relative to the service), as the automation client. */
   arm(method: string, servicePath: string, body?: unknown, apiVersion?: string): Promise<GatewayResponse>;
+  /**
+   * Replaces the policy at a scope through ARM (format rawxml): `scope` is the path below the
+   * service, "" for the global policy, e.g. `/products/llm-standard` or `/apis/a/operations/o`.
+   */
+  putPolicy(scope: string, xml: string): Promise<void>;
   /** Replaces an API's policy through ARM (format rawxml). */
   putApiPolicy(apiId: string, xml: string): Promise<void>;
   /** Creates or replaces an API through ARM. */
@@ -45,8 +50,8 @@ export interface TestGateway {
   putOperation(apiId: string, operationId: string, operation: { method: string; urlTemplate: string }): Promise<void>;
   /** Sets a named value's plain value through ARM (e.g. behind Portcullis's back). */
   putNamedValue(name: string, value: string, secret?: boolean): Promise<void>;
-  /** The primary key of the seeded all-APIs subscription. */
-  subscriptionKey(): string;
+  /** The primary key of a seeded subscription: `sandbox-all-apis` (the default) or `sandbox-llm-standard`. */
+  subscriptionKey(name?: string): string;
   /** What the model backend saw after sequence number `since`. */
   modelCalls(since?: number): Promise<ModelCall[]>;
   /** Sets the key a model account accepts (a regeneration on the model's side). */
@@ -120,6 +125,11 @@ export async function startTestGateway(): Promise<TestGateway> {
   const expectOk = (what: string, response: GatewayResponse) => {
     if (response.status >= 300) throw new Error(`${what}: ${response.status} ${response.text}`);
   };
+  const putPolicy = async (scope: string, xml: string) =>
+    expectOk(
+      "policy PUT",
+      await arm("PUT", `${scope}/policies/policy`, { properties: { format: "rawxml", value: xml } }),
+    );
   const control = async (base: string, method: string, route: string, body?: unknown) => {
     const response = await fetch(`${base}/_sandbox/${route}`, {
       method,
@@ -145,11 +155,8 @@ export async function startTestGateway(): Promise<TestGateway> {
         }),
       ),
     arm,
-    putApiPolicy: async (apiId, xml) =>
-      expectOk(
-        "policy PUT",
-        await arm("PUT", `/apis/${apiId}/policies/policy`, { properties: { format: "rawxml", value: xml } }),
-      ),
+    putPolicy: (scope, xml) => putPolicy(scope, xml),
+    putApiPolicy: (apiId, xml) => putPolicy(`/apis/${apiId}`, xml),
     putApi: async (apiId, properties) =>
       expectOk("API PUT", await arm("PUT", `/apis/${apiId}`, { properties: { protocols: ["https"], ...properties } })),
     putOperation: async (apiId, operationId, { method, urlTemplate }) =>
@@ -170,9 +177,9 @@ export async function startTestGateway(): Promise<TestGateway> {
           await read(await fetch(location, { headers: { authorization: `Bearer ${await armToken()}` } })),
         );
     },
-    subscriptionKey: () => {
-      const subscription = sandbox.simulator.store.state.subscriptions.get("sandbox-all-apis");
-      if (!subscription) throw new Error("the seeded subscription is missing");
+    subscriptionKey: (name = "sandbox-all-apis") => {
+      const subscription = sandbox.simulator.store.state.subscriptions.get(name);
+      if (!subscription) throw new Error(`the seeded subscription ${name} is missing`);
       return subscription.primaryKey;
     },
     modelCalls: async (since = 0) =>
