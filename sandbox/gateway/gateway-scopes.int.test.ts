@@ -144,6 +144,39 @@ describe("routing and the errors of built-in steps", () => {
   });
 });
 
+describe("subscriptions made through ARM", () => {
+  it("a subscription's key from listSecrets opens the APIs of its scope until it is suspended", async () => {
+    // "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription."
+    const created = await gw.arm("PUT", "/subscriptions/probe-team", {
+      properties: { scope: "/apis/azure-openai", displayName: "Probe team" },
+    });
+    expect(created.status).toBe(201);
+    const secrets = await gw.arm("POST", "/subscriptions/probe-team/listSecrets");
+    const { primaryKey } = secrets.json as { primaryKey: string };
+    expect((await gw.call(aoaiChat, { body: chat, headers: { "ocp-apim-subscription-key": primaryKey } })).status).toBe(
+      200,
+    );
+    // The key is for azure-openai only.
+    expect(
+      (
+        await gw.call("/openai-eu/deployments/gpt-4o/chat/completions?api-version=2024-10-21", {
+          body: chat,
+          headers: { "ocp-apim-subscription-key": primaryKey },
+        })
+      ).status,
+    ).toBe(401);
+
+    const etag = created.headers.get("etag")!;
+    expect(
+      (await gw.arm("PATCH", "/subscriptions/probe-team", { properties: { state: "suspended" } }, { ifMatch: etag }))
+        .status,
+    ).toBe(200);
+    const suspended = await gw.call(aoaiChat, { body: chat, headers: { "ocp-apim-subscription-key": primaryKey } });
+    expect(suspended.status).toBe(401);
+    expect(suspended.json).toMatchObject({ message: expect.stringContaining("invalid subscription key") });
+  });
+});
+
 describe("quota and set-variable", () => {
   it("quota refuses the call over the period's calls with 403 and Retry-After", async () => {
     // "When the quota is exceeded, the caller receives a 403 Forbidden response status code, and the response includes a Retry-After header"
@@ -183,7 +216,9 @@ describe("the service's managed identities", () => {
         <set-backend-service base-url="${FOUNDRY}" />`),
     );
     const since = await lastSeq();
-    const refused = await gw.call("/probe/chat/completions", { body: { ...chat, model: "gpt-4o" } });
+    const modelCall = () =>
+      gw.call("/probe/chat/completions?api-version=2024-05-01-preview", { body: { ...chat, model: "gpt-4o" } });
+    const refused = await modelCall();
     expect(refused.status).toBe(401);
     expect(refused.json).toMatchObject({ error: { code: "PermissionDenied" } });
     expect((await gw.modelCalls(since))[0]?.credential).toMatchObject({
@@ -191,5 +226,11 @@ describe("the service's managed identities", () => {
       objectId: userAssigned.principalId,
       appId: userAssigned.clientId,
     });
+
+    // An administrator assigns the role through ARM: the next call gets through; revoked, refused again.
+    const assignment = await gw.grantModelRole(userAssigned.principalId, "portcullis-sandbox-foundry");
+    expect((await modelCall()).status).toBe(200);
+    await gw.revokeModelRole(assignment, "portcullis-sandbox-foundry");
+    expect((await modelCall()).status).toBe(401);
   });
 });

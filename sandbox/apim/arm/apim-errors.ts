@@ -31,7 +31,7 @@ export function apiOperationInProgress(): ArmError {
  * found", hashicorp/terraform-provider-azurerm#26661); the other labels follow the pattern.
  */
 export function entityNotFound(
-  label: "Api" | "NamedValue" | "Backend" | "Policy" | "Product" | "Operation" | "ProductApi",
+  label: "Api" | "NamedValue" | "Backend" | "Policy" | "Product" | "Operation" | "ProductApi" | "Subscription",
 ): ArmError {
   return new ArmError(404, "ResourceNotFound", `${label} not found.`, null);
 }

@@ -29,6 +29,7 @@ export const apiIdRule = identifierRule(256);
 export const backendIdRule = identifierRule(80);
 export const productIdRule = identifierRule(256);
 export const operationIdRule = identifierRule(80);
+export const subscriptionIdRule = identifierRule(256);
 /** What `{{…}}` references: "only letters, digits, period, dash, and underscore". */
 export const namedValueDisplayNameRule: NameRule = {
   minLength: 1,

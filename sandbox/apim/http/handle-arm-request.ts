@@ -11,6 +11,8 @@ import type { FaultPlan, FaultScheduler } from "../faults/fault-scheduler";
 import { changeByAnotherWriter } from "../resources/another-writer";
 import type { ArmResponse, SimulatorContext } from "../resources/arm-exchange";
 import { parseArmPath, resourceTypeOf, type ArmTarget } from "../resources/resource-path";
+import { handleRoleAssignmentRequest } from "../resources/role-assignments/role-assignment-handlers";
+import { parseRoleAssignmentPath } from "../resources/role-assignments/role-assignment-path";
 import { routeRequest } from "../resources/route-request";
 import { readJsonBody } from "./read-json-body";
 import { sendArmResponse } from "./send-arm-response";
@@ -26,7 +28,8 @@ export interface ArmHandlerParts {
 /**
  * One ARM request, in ARM's order: bearer token, path, api-version, body; then the injected
  * faults (latency, a dropped request, 429, 5xx, another writer), the handler, and possibly
- * a dropped response. Every request ends up in the request log, whatever its fate.
+ * a dropped response. Role assignments at a model account (Microsoft.Authorization) are
+ * answered without faults. Every request ends up in the request log, whatever its fate.
  */
 export async function handleArmRequest(
   parts: ArmHandlerParts,
@@ -46,6 +49,18 @@ export async function handleArmRequest(
   try {
     await authenticateRequest(header(request, "authorization"), parts.authenticate);
     const url = new URL(request.url ?? "/", context.publicOrigin);
+    const roleAssignment = parseRoleAssignmentPath(url.pathname, context.service);
+    if (roleAssignment !== undefined) {
+      // Microsoft.Authorization at a model account: no APIM faults apply to it.
+      const answer = await handleRoleAssignmentRequest(context, roleAssignment, {
+        method,
+        url,
+        body: await readJsonBody(request),
+      });
+      status = answer.status;
+      send(parts, response, answer, ids, method);
+      return;
+    }
     const target = parseArmPath(url.pathname, context.service);
     const apiVersion = requireApiVersion(url.searchParams, resourceTypeOf(target));
     // An unread body is drained by Node once the answer is sent, so early refusals are safe.

@@ -17,14 +17,17 @@ export type ArmTarget =
   | { resource: "service" }
   | { resource: EntityResource; id?: string }
   | { resource: "namedValueAction"; id: string; action: "listValue" | "refreshSecret" }
+  | { resource: "subscriptionAction"; id: string; action: SubscriptionAction }
   | { resource: "policies"; scope: PolicyScope; policyId?: string }
   | { resource: "operations"; apiId: string; id?: string }
   | { resource: "productApis"; productId: string; apiId?: string }
   | { resource: "apiProducts"; apiId: string };
 
 /** Collections directly below the service whose entities are addressed by one identifier. */
-export type EntityResource = "apis" | "namedValues" | "backends" | "products";
-const entityResources: readonly EntityResource[] = ["apis", "namedValues", "backends", "products"];
+export type EntityResource = "apis" | "namedValues" | "backends" | "products" | "subscriptions";
+const entityResources: readonly EntityResource[] = ["apis", "namedValues", "backends", "products", "subscriptions"];
+const subscriptionActions = ["listSecrets", "regeneratePrimaryKey", "regenerateSecondaryKey"] as const;
+export type SubscriptionAction = (typeof subscriptionActions)[number];
 
 const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 
@@ -70,6 +73,8 @@ export function resourceTypeOf(target: ArmTarget): string {
       return "service";
     case "namedValueAction":
       return "service/namedValues";
+    case "subscriptionAction":
+      return "service/subscriptions";
     case "policies":
       return `${scopeTypePath(target.scope)}/policies`;
     case "operations":
@@ -115,6 +120,9 @@ function childTarget(rest: string[]): ArmTarget | undefined {
   }
   if (resource === "namedValues" && childId === undefined && (same(child, "listValue") || same(child, "refreshSecret")))
     return { resource: "namedValueAction", id, action: same(child, "listValue") ? "listValue" : "refreshSecret" };
+  const subscriptionAction = subscriptionActions.find((action) => same(child, action));
+  if (resource === "subscriptions" && childId === undefined && subscriptionAction !== undefined)
+    return { resource: "subscriptionAction", id, action: subscriptionAction };
   if (resource === "apis") {
     if (same(child, "policies")) return policies({ kind: "api", apiId: id }, childId);
     if (same(child, "operations")) return { resource: "operations", apiId: id, id: childId };

@@ -29,6 +29,15 @@ import {
 import { deleteProduct, getProduct, listProducts, patchProduct, putProduct } from "./products/product-handlers";
 import type { ArmTarget, EntityResource } from "./resource-path";
 import { getService } from "./service-handler";
+import {
+  deleteSubscription,
+  getSubscription,
+  listSubscriptionSecrets,
+  listSubscriptions,
+  patchSubscription,
+  putSubscription,
+  regenerateSubscriptionKey,
+} from "./subscriptions/subscription-handlers";
 
 type Handler = (context: SimulatorContext, request: ArmRequest, id: string) => ArmResponse | Promise<ArmResponse>;
 
@@ -51,6 +60,13 @@ const entities: Record<EntityResource, EntityHandlers> = {
   },
   backends: { list: listBackends, get: getBackend, put: putBackend, patch: patchBackend, delete: deleteBackend },
   products: { list: listProducts, get: getProduct, put: putProduct, patch: patchProduct, delete: deleteProduct },
+  subscriptions: {
+    list: listSubscriptions,
+    get: getSubscription,
+    put: putSubscription,
+    patch: patchSubscription,
+    delete: deleteSubscription,
+  },
 };
 
 /** Dispatches an authenticated ARM request to the handler of its resource and method. */
@@ -70,6 +86,16 @@ export async function routeRequest(
         return target.action === "listValue"
           ? listNamedValueValue(context, target.id)
           : refreshNamedValueSecret(context, request, target.id);
+      }
+      break;
+    case "subscriptionAction":
+      if (method === "POST") {
+        if (target.action === "listSecrets") return listSubscriptionSecrets(context, target.id);
+        return regenerateSubscriptionKey(
+          context,
+          target.id,
+          target.action === "regeneratePrimaryKey" ? "primaryKey" : "secondaryKey",
+        );
       }
       break;
     case "policies":

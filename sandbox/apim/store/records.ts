@@ -76,6 +76,8 @@ export interface SubscriptionRecord extends StoredEntity {
   secondaryKey: string;
   allowTracing: boolean;
   createdDate: string;
+  /** The APIM user owning it (an ARM id); the seeded subscriptions have none, like the built-in one. */
+  ownerId?: string;
 }
 
 /**

@@ -1,10 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
 import { ARM_AUDIENCE, type SandboxCoordinates } from "../../sandbox-coordinates";
 import { startSandbox, type RunningSandbox } from "../../start-sandbox";
+import { ROLE_ASSIGNMENT_API_VERSION } from "../../apim/resources/role-assignments/role-assignment-handlers";
 import type { ModelCall } from "../../model/model-call-log";
+import { COGNITIVE_SERVICES_OPENAI_USER } from "../../model/model-roles";
 
 /**
  * The whole sandbox for one integration test file, started the way `npm start` starts it
@@ -36,7 +39,12 @@ export interface TestGateway {
     options?: { method?: string; headers?: Record<string, string>; body?: unknown },
   ): Promise<GatewayResponse>;
   /** An ARM request to the simulated service (path relative to the service), as the automation client. */
-  arm(method: string, servicePath: string, body?: unknown, apiVersion?: string): Promise<GatewayResponse>;
+  arm(
+    method: string,
+    servicePath: string,
+    body?: unknown,
+    options?: { apiVersion?: string; ifMatch?: string },
+  ): Promise<GatewayResponse>;
   /**
    * Replaces the policy at a scope through ARM (format rawxml): `scope` is the path below the
    * service, "" for the global policy, e.g. `/products/llm-standard` or `/apis/a/operations/o`.
@@ -56,6 +64,14 @@ export interface TestGateway {
   modelCalls(since?: number): Promise<ModelCall[]>;
   /** Sets the key a model account accepts (a regeneration on the model's side). */
   setModelKey(account: string, key: string): Promise<void>;
+  /**
+   * Assigns "Cognitive Services OpenAI User" on a model account (`portcullis-sandbox-aoai` or
+   * `portcullis-sandbox-foundry`) to a principal through ARM, as an administrator does; answers
+   * the assignment's name.
+   */
+  grantModelRole(principalId: string, account: string): Promise<string>;
+  /** Deletes a role assignment on a model account through ARM. */
+  revokeModelRole(name: string, account: string): Promise<void>;
   /** Removes the principal's role assignments (the simulator's `/_sandbox/role-assignments` control). */
   removeRoleAssignments(principalId: string): Promise<void>;
   /** How often the gateway fetched OpenID configurations and managed identity tokens. */
@@ -111,13 +127,19 @@ export async function startTestGateway(): Promise<TestGateway> {
     return { status: response.status, headers: response.headers, text, json };
   };
   const servicePath = `/subscriptions/${c.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ApiManagement/service/${c.serviceName}`;
-  const arm: TestGateway["arm"] = async (method, relative, body, apiVersion = "2024-06-01-preview") => {
-    const url = new URL(`${servicePath}${relative}`, c.armEndpoint);
+  const arm: TestGateway["arm"] = (method, relative, body, { apiVersion = "2024-06-01-preview", ifMatch } = {}) =>
+    armAt(method, `${servicePath}${relative}`, body, apiVersion, ifMatch);
+  const armAt = async (method: string, path: string, body: unknown, apiVersion: string, ifMatch?: string) => {
+    const url = new URL(path, c.armEndpoint);
     url.searchParams.set("api-version", apiVersion);
     return read(
       await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${await armToken()}`, "content-type": "application/json" },
+        headers: {
+          authorization: `Bearer ${await armToken()}`,
+          "content-type": "application/json",
+          ...(ifMatch === undefined ? {} : { "if-match": ifMatch }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
     );
@@ -125,6 +147,8 @@ export async function startTestGateway(): Promise<TestGateway> {
   const expectOk = (what: string, response: GatewayResponse) => {
     if (response.status >= 300) throw new Error(`${what}: ${response.status} ${response.text}`);
   };
+  const roleAssignmentPath = (account: string, name: string) =>
+    `/subscriptions/${c.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.CognitiveServices/accounts/${account}/providers/Microsoft.Authorization/roleAssignments/${name}`;
   const putPolicy = async (scope: string, xml: string) =>
     expectOk(
       "policy PUT",
@@ -185,6 +209,28 @@ export async function startTestGateway(): Promise<TestGateway> {
     modelCalls: async (since = 0) =>
       ((await control(c.modelEndpoint, "GET", `model/calls?since=${since}`)) as { calls: ModelCall[] }).calls,
     setModelKey: async (account, key) => void (await control(c.modelEndpoint, "POST", "model/keys", { account, key })),
+    grantModelRole: async (principalId, account) => {
+      const name = randomUUID();
+      const response = await armAt(
+        "PUT",
+        roleAssignmentPath(account, name),
+        {
+          properties: {
+            roleDefinitionId: `/subscriptions/${c.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${COGNITIVE_SERVICES_OPENAI_USER}`,
+            principalId,
+            principalType: "ServicePrincipal",
+          },
+        },
+        ROLE_ASSIGNMENT_API_VERSION,
+      );
+      expectOk("role assignment PUT", response);
+      return name;
+    },
+    revokeModelRole: async (name, account) =>
+      expectOk(
+        "role assignment DELETE",
+        await armAt("DELETE", roleAssignmentPath(account, name), undefined, ROLE_ASSIGNMENT_API_VERSION),
+      ),
     removeRoleAssignments: async (principalId) =>
       void (await control(c.armEndpoint, "DELETE", `role-assignments?principalId=${encodeURIComponent(principalId)}`)),
     stats: () => sandbox.gateway.stats(),

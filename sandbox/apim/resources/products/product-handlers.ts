@@ -10,8 +10,8 @@ import { productBodySchema, type ProductProperties } from "./product-schema";
 
 /**
  * Products (2024-05-01 Product_*): synchronous PUT (201/200) and PATCH, DELETE taking the
- * product's API memberships and policy with it. Subscriptions are not simulated, so
- * `deleteSubscriptions` changes nothing.
+ * product's API memberships and policy with it, and its subscriptions when
+ * `deleteSubscriptions=true` (without it they stay, and their keys no longer open anything).
  */
 export function listProducts(context: SimulatorContext, request: ArmRequest): ArmResponse {
   return listResponse(context, request, context.state.products.list(), (record) =>
@@ -48,7 +48,12 @@ export async function deleteProduct(context: SimulatorContext, request: ArmReque
   checkUpdatePrecondition(ifMatch, current.etag);
   const { state } = context;
   const links = state.productApis.list().filter((link) => link.productId.toLowerCase() === id.toLowerCase());
+  const subscriptions =
+    request.url.searchParams.get("deleteSubscriptions") === "true"
+      ? state.subscriptions.list().filter((record) => record.scope.toLowerCase() === `/products/${id.toLowerCase()}`)
+      : [];
   await Promise.all([
+    ...subscriptions.map((record) => state.subscriptions.delete(record.name)),
     ...links.map((link) => state.productApis.delete(link.name)),
     state.productPolicies.delete(current.name),
     state.products.delete(id),
