@@ -58,18 +58,20 @@ describe("a row changed outside Portcullis", () => {
     expect(await sql().deployment.count({ where: { planId: plan.id } })).toBe(0);
   });
 
-  it("plan desired state: the apply stops before writing anything and records an internal error", async () => {
+  it("plan desired state: the apply names the plan and the field, and nothing is started or written", async () => {
     const apiId = await newApi("stored-desired");
     await saveProfile(admin, apiId, profiles.headerKey());
     const plan = await createPlan(admin, { apiId });
     await sql().$executeRaw`UPDATE plans SET desired_state = '{}'::jsonb WHERE id = ${plan.id}::uuid`;
     await sandbox.controls.clearRequests();
 
-    const { run } = await startDeployment(admin, { planId: plan.id });
-    const deployment = await run();
-
-    expect(deployment).toMatchObject({ status: "failed", error: { code: "internal" } });
-    expect(deployment.steps.map((step) => step.status)).toEqual(plan.operations.map(() => "not_run"));
+    await expectStoredDataError(
+      startDeployment(admin, { planId: plan.id }),
+      `plan ${plan.id}`,
+      "desiredState",
+      "desiredState.profileVersion",
+    );
+    expect(await sql().deployment.count({ where: { planId: plan.id } })).toBe(0);
     const writes = (await sandbox.controls.requests()).filter((request) => request.method !== "GET");
     expect(writes).toEqual([]);
   });

@@ -40,7 +40,9 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
       },
     );
   }
+  // Both are parsed before anything is written, so a plan changed outside Portcullis starts nothing.
   const operations = storedOperations(plan);
+  const desired = storedDesiredState(plan);
   const { deployment, steps } = await auditedTransaction(db, async (tx) => {
     const created = await tx.deployment.create({
       data: {
@@ -80,7 +82,7 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
     apimName: plan.api.apimName,
     instance: plan.api.instance,
     operations,
-    desired: storedDesiredState(plan),
+    desired,
   };
   return { deployment: toDeploymentView({ ...deployment, steps }), run: () => runDeployment(ctx, queued) };
 }
