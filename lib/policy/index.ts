@@ -93,7 +93,8 @@ export type {
   StatementRole,
   TokenSource,
 } from "./effective/effective-pipeline";
-export { POLICY_SECTIONS } from "./effective/effective-pipeline";
+export { describeStatement, POLICY_SECTIONS } from "./effective/effective-pipeline";
+export { walkPipeline, type Visit } from "./effective/walk-pipeline";
 export { composeEffectivePipeline } from "./effective/compose-pipeline";
 export type {
   EffectiveAccessAnalysis,
