@@ -1,13 +1,9 @@
-import { apimClientForInstance } from "../apim/client-for-instance";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { findInstanceOrThrow } from "../instances/find-instance";
-import { storedProfile } from "../profiles/stored-profile";
-import { accessMatrixRows, type StoredApi } from "./access-matrix-rows";
-import { clientDirectory } from "./client-directory";
+import { buildAccessMatrix } from "./build-access-matrix";
 import type { AccessMatrix } from "./matrix-schemas";
-import { readInstanceAccess } from "./read-instance-access";
 
 export interface AccessMatrixInput {
   instanceId: string;
@@ -28,56 +24,15 @@ export interface AccessMatrixInput {
  */
 export async function getAccessMatrix(ctx: RequestContext, input: AccessMatrixInput): Promise<AccessMatrix> {
   await authorize(ctx, "config.read");
-  const db = getDb();
-  const instance = await findInstanceOrThrow(db, input.instanceId);
-  const [read, apis] = await Promise.all([
-    readInstanceAccess(apimClientForInstance(instance), {
-      correlationId: ctx.requestId,
-      ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
-    }),
-    db.api.findMany({
-      where: { instanceId: instance.id, goneAt: null },
-      select: {
-        id: true,
-        apimName: true,
-        profileVersions: {
-          select: { apiId: true, version: true, profile: true },
-          orderBy: { version: "desc" },
-          take: 1,
-        },
-      },
-    }),
-  ]);
-  const stored = new Map<string, StoredApi>(
-    apis.map((api) => {
-      const version = api.profileVersions[0];
-      return [api.apimName, { id: api.id, profile: version === undefined ? null : storedProfile(version) }];
-    }),
-  );
-  const matrix = accessMatrixRows(read, stored);
-  const directory = clientDirectory();
-  const names = await directory.displayNames([...matrix.appIds]);
-  const rows = matrix.rows
-    .filter((row) => !input.anyoneCanCall || row.anyoneCanCall)
-    .filter((row) => !input.hasFindings || row.findings.count > 0)
-    .map((row) => ({
-      ...row,
-      paths: row.paths.map((path) => ({
-        ...path,
-        clientApplications: path.clientApplications.map(({ appId }) => ({
-          appId,
-          displayName: names.get(appId) ?? null,
-        })),
-      })),
-    }));
+  const instance = await findInstanceOrThrow(getDb(), input.instanceId);
+  const matrix = await buildAccessMatrix(instance, {
+    correlationId: ctx.requestId,
+    ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
+  });
   return {
-    instanceId: instance.id,
-    instanceName: instance.name,
-    readFrom: matrix.readFrom,
-    readTo: matrix.readTo,
-    armRequests: read.requests,
-    directory: directory.source,
-    unreadable: matrix.unreadable,
-    rows,
+    ...matrix,
+    rows: matrix.rows
+      .filter((row) => !input.anyoneCanCall || row.anyoneCanCall)
+      .filter((row) => !input.hasFindings || row.findings.count > 0),
   };
 }
