@@ -26,6 +26,18 @@ const positiveInt = (fallback: number) =>
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const sandboxCallerClientsSchema = z.array(
+  z.object({ clientId: z.string().regex(guid), clientSecret: z.string().min(1), displayName: z.string().min(1) }),
+);
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 const envSchema = z
   .object({
     PORT: positiveInt(3000).refine((p) => p < 65536, "must be a TCP port (1-65535)"),
@@ -73,6 +85,15 @@ const envSchema = z
     // Set by the sandbox launcher only: the APIM simulator's endpoint (its tokens are AzureCloud's).
     SANDBOX_ARM_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https$/ }).optional()),
     PORTCULLIS_SANDBOX: optionalText,
+    // Set by the sandbox launcher only: the caller client applications verification probes with.
+    SANDBOX_CALLER_CLIENTS: optionalText.transform((text, ctx) => {
+      if (text === undefined) return [];
+      const parsed = sandboxCallerClientsSchema.safeParse(safeJson(text));
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: "custom", message: "must be a JSON array of {clientId, clientSecret, displayName}" });
+      return z.NEVER;
+    }),
+    VERIFY_PROBES_PER_MINUTE: positiveInt(60),
     AUDIT_SIGNING_KEY: optionalText.superRefine((pem, ctx) => {
       if (pem === undefined) return;
       try {
@@ -112,13 +133,6 @@ const envSchema = z
     ),
     AUDIT_CHECKPOINT_EVENTS: positiveInt(1000),
     AUDIT_CHECKPOINT_MINUTES: positiveInt(60),
-    DRIFT_SCAN_MINUTES: optionalText
-      .refine(
-        (v) => v === undefined || v === "off" || /^[1-9][0-9]*$/.test(v),
-        'must be a positive whole number or "off"',
-      )
-      .transform((v) => (v === undefined ? 60 : v === "off" ? null : Number(v))),
-    SCHEDULER: optionalText.pipe(z.enum(["on", "off"], 'must be "on" or "off"').optional()),
   })
   .superRefine((env, ctx) => {
     const azure = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
@@ -240,13 +254,14 @@ export interface AppConfig {
   apimPollIntervalMs: number;
   /** ARM endpoints Portcullis sends its ARM token to: Azure's clouds, the simulator, ARM_ENDPOINTS_ALLOWED. */
   allowedArmEndpoints: readonly AllowedArmEndpoint[];
-  /** Work that runs on its own (lib/scheduler/README.md). */
-  scheduler: {
-    /** SCHEDULER=off: this process runs no scheduled job (others on the same database still may). */
-    enabled: boolean;
-    /** Minutes between drift scans of each instance; null: no scheduled scans. */
-    driftScanMinutes: number | null;
-  };
+  verification: VerificationSettings;
+}
+
+export interface VerificationSettings {
+  /** Probes sent to one gateway per minute at most (VERIFY_PROBES_PER_MINUTE). */
+  probesPerMinute: number;
+  /** Sandbox only: caller client applications whose tokens prove that allowed callers get in. */
+  sandboxCallerClients: ReadonlyArray<{ clientId: string; clientSecret: string; displayName: string }>;
 }
 
 /** Parses the environment; throws AppError("config") naming every bad variable. */
@@ -296,7 +311,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : []),
       ...e.ARM_ENDPOINTS_ALLOWED,
     ],
-    scheduler: { enabled: e.SCHEDULER !== "off", driftScanMinutes: e.DRIFT_SCAN_MINUTES },
+    verification: {
+      probesPerMinute: e.VERIFY_PROBES_PER_MINUTE,
+      sandboxCallerClients: entra === undefined || e.PORTCULLIS_SANDBOX === "1" ? e.SANDBOX_CALLER_CLIENTS : [],
+    },
     audit: {
       signingKey: e.AUDIT_SIGNING_KEY,
       keyVaultKeyId: e.AUDIT_KEY_VAULT_KEY_ID,

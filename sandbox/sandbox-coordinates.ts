@@ -45,5 +45,9 @@ export function sandboxAppEnvironment(c: SandboxCoordinates): Record<string, str
     // The one ARM endpoint beyond Azure's clouds that the app may send its ARM token to.
     SANDBOX_ARM_ENDPOINT: c.armEndpoint,
     PORTCULLIS_SANDBOX: "1",
+    // Verification proves allowed callers get in with these applications' tokens.
+    SANDBOX_CALLER_CLIENTS: JSON.stringify(
+      c.callerClients.map(({ clientId, clientSecret, displayName }) => ({ clientId, clientSecret, displayName })),
+    ),
   };
 }

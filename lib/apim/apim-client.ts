@@ -22,6 +22,7 @@ import {
   getNamedValue,
   getNamedValueEtag,
   listNamedValues,
+  listPlainNamedValues,
   putNamedValue,
   refreshNamedValueSecret,
 } from "./operations/named-values";
@@ -95,6 +96,7 @@ export function createApimClient(instance: ApimInstance, credential: TokenCreden
       deleteApiPolicy(ctx, apiName, expected, call),
 
     listNamedValues: (call?: ArmCallOptions) => listNamedValues(ctx, call),
+    listPlainNamedValues: (call?: ArmCallOptions) => listPlainNamedValues(ctx, call),
     getNamedValue: (name: string, call?: ArmCallOptions) => getNamedValue(ctx, name, call),
     getNamedValueEtag: (name: string, call?: ArmCallOptions) => getNamedValueEtag(ctx, name, call),
     putNamedValue: (name: string, input: NamedValueInput, expected: Expected, call?: ArmCallOptions) =>

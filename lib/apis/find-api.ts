@@ -19,6 +19,15 @@ export async function findApiOrThrow<Include extends Prisma.ApiInclude = Record<
   return api as Prisma.ApiGetPayload<{ include: typeof withInstance & Include }>;
 }
 
+/** Refuses an API the last sync no longer found in APIM: nothing can be planned or probed for it. */
+export function assertApiInApim(api: { apimName: string; goneAt: Date | null }): void {
+  if (api.goneAt)
+    throw new AppError(
+      "conflict",
+      `API '${api.apimName}' was no longer in APIM at the last sync; sync the instance if it is back.`,
+    );
+}
+
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -1,5 +1,4 @@
 import { authorize } from "../auth/authorize";
-import { csvLine } from "../csv-line";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { recordAuditEvent } from "./append-audit-event";
@@ -118,9 +117,16 @@ function toCsvLine(e: PublicAuditEvent): string {
     e.prevHash,
     e.hash,
   ];
-  return csvLine(values);
+  return `${values.map(csvCell).join(",")}\n`;
 }
 
 function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** RFC 4180 quoting, plus a leading apostrophe against spreadsheet formula injection. */
+function csvCell(value: string | null): string {
+  if (value === null) return "";
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -166,7 +166,6 @@ describe(`schema on ${engine}`, () => {
         "deployments",
         "instances",
         "plans",
-        "scheduled_jobs",
         "secrets",
         "sessions",
         "sign_in_requests",

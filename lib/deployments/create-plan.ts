@@ -1,5 +1,5 @@
 import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
-import { findApiOrThrow } from "../apis/find-api";
+import { assertApiInApim, findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
@@ -31,11 +31,7 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
   const purpose = input.purpose ?? "profile";
   const db = getDb();
   const api = await findApiOrThrow(db, input.apiId, { profileVersions: { orderBy: { version: "desc" }, take: 1 } });
-  if (api.goneAt)
-    throw new AppError(
-      "conflict",
-      `API '${api.apimName}' was no longer in APIM at the last sync; sync the instance if it is back.`,
-    );
+  assertApiInApim(api);
   const version = await versionToPlan(db, api, purpose);
   const profile = storedProfile(version);
   const owned = await ownedBackends(db, api);

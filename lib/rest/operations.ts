@@ -1,4 +1,3 @@
-import { accessOperations } from "../access/operations";
 import { apisOperations } from "../apis/operations";
 import { auditOperations } from "../audit/operations";
 import { authOperations } from "../auth/operations";
@@ -6,6 +5,7 @@ import { deploymentsOperations } from "../deployments/operations";
 import { instancesOperations } from "../instances/operations";
 import { profilesOperations } from "../profiles/operations";
 import { secretsOperations } from "../secrets/operations";
+import { verificationOperations } from "../verification/operations";
 
 /**
  * Every /api/v1 operation, keyed by operation id. Each feature declares its own in
@@ -19,7 +19,7 @@ export const operations = {
   ...deploymentsOperations,
   ...secretsOperations,
   ...auditOperations,
-  ...accessOperations,
+  ...verificationOperations,
 };
 
 export type OperationId = keyof typeof operations;

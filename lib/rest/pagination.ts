@@ -58,3 +58,19 @@ export function toPage<Row, Item>(
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
   };
 }
+
+const newestFirstCursor = z.object({ startedAt: z.string(), id: z.string() });
+
+/**
+ * A page of rows newest first by (startedAt, id): the condition that continues after `cursor`,
+ * the order, and each row's cursor key.
+ */
+export function newestFirst(cursor: string | undefined) {
+  const after = decodeCursor(cursor, newestFirstCursor);
+  const before = after && new Date(after.startedAt);
+  return {
+    where: before ? { OR: [{ startedAt: { lt: before } }, { startedAt: before, id: { lt: after.id } }] } : {},
+    orderBy: [{ startedAt: "desc" as const }, { id: "desc" as const }],
+    keyOf: (row: { startedAt: Date; id: string }) => ({ startedAt: row.startedAt.toISOString(), id: row.id }),
+  };
+}

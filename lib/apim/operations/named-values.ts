@@ -23,6 +23,27 @@ export function listNamedValues(ctx: ApimContext, options: ArmCallOptions = {}):
   );
 }
 
+/**
+ * The plain (not secret) named values with their values, by display name: what `{{name}}` in a
+ * policy resolves to. Secret values are never asked for (ARM does not return them on a list).
+ */
+export function listPlainNamedValues(
+  ctx: ApimContext,
+  options: ArmCallOptions = {},
+): Promise<ArmResult<Array<{ displayName: string; value: string }>>> {
+  const { resourceGroup, serviceName } = ctx.instance;
+  return runArmCall(options, ctx.callTimeoutMs, `the named values of service '${serviceName}'`, async () => {
+    const all = await collectPages(ctx.sdk.namedValue.listByService(resourceGroup, serviceName).byPage(), (shape) => ({
+      displayName: shape.displayName ?? "",
+      secret: shape.secret ?? false,
+      value: shape.value,
+    }));
+    return all.flatMap(({ displayName, secret, value }) =>
+      !secret && typeof value === "string" ? [{ displayName, value }] : [],
+    );
+  });
+}
+
 export function getNamedValue(
   ctx: ApimContext,
   name: string,

@@ -82,6 +82,11 @@ export interface AccessFacts {
   namedValues?: NamedValueFact[];
   /** Backend entities (ARM `properties`) by id: what a `set-backend-service backend-id` authenticates with. */
   backends?: Record<string, BackendEntityProperties>;
+  /**
+   * The Entra sign-in host the service's gateway takes tenants' tokens from (a national cloud's,
+   * or a stand-in such as the sandbox identity provider); the public cloud's when not given.
+   */
+  entraAuthorityHost?: string;
   /** OpenID configurations by URL: the issuer each one declares (validate-jwt takes the issuer from it). */
   openIdConfigurations?: Record<string, { issuer: string }>;
 }

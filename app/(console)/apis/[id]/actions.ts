@@ -6,6 +6,7 @@ import type { FormState } from "@/components/forms/form-state";
 import { guardAction } from "@/lib/auth/console-guard";
 import { previewPolicy, type PolicyPreview } from "@/lib/profiles/preview-policy";
 import { saveAccessProfile } from "@/lib/profiles/save-access-profile";
+import { verifyApiAccess } from "@/lib/verification/verify-api-access";
 import { allowLineBreaks, parseInput } from "@/lib/validation";
 import { actionError } from "../../action-error";
 import { formFields } from "../../form-fields";
@@ -62,4 +63,19 @@ export async function previewPolicyAction(
   } catch (error) {
     return { status: "error", message: (await actionError(error)).message };
   }
+}
+
+const verifyInputSchema = z.object({ apiId: z.guid("must be an API id") });
+
+/** "Verify access": probes the API through its gateway, then shows the page with the stored result. */
+export async function verifyApiAction(_previous: FormState<string>, formData: FormData): Promise<FormState<string>> {
+  let apiId: string;
+  try {
+    const ctx = await guardAction("config.write", "verification.run");
+    apiId = parseInput(verifyInputSchema, formFields(formData)).apiId;
+    await verifyApiAccess(ctx, { apiId });
+  } catch (error) {
+    return actionError(error);
+  }
+  redirect(`/apis/${apiId}#verification`);
 }

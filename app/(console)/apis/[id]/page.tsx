@@ -12,12 +12,15 @@ import { Badge } from "@/components/ui/badge";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { DateTime } from "@/components/ui/date-time";
 import { Section } from "@/components/ui/section";
+import { VerificationPanel } from "@/components/verification/verification-panel";
 import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getAccessProfile } from "@/lib/profiles/get-access-profile";
 import { listProfileVersions } from "@/lib/profiles/list-profile-versions";
+import { getLatestVerification } from "@/lib/verification/list-verifications";
 import { orNotFound, orNull, orStalePage } from "../../lookup";
 import { createPlanAction } from "../../plans/actions";
+import { verifyApiAction } from "./actions";
 import { DriftSection } from "./drift-section";
 import { LiveProfileSection } from "./live-profile-section";
 
@@ -33,9 +36,10 @@ export default async function ApiPage({ params, searchParams }: Props) {
   const query = await searchParams;
   const versionsCursor = typeof query.versions === "string" ? query.versions : undefined;
   const api = await orNotFound(getApi(ctx, { apiId: id }));
-  const [current, versions] = await Promise.all([
+  const [current, versions, verification] = await Promise.all([
     orNull(getAccessProfile(ctx, { apiId: id })),
     orStalePage(listProfileVersions(ctx, { apiId: id, limit: VERSIONS_PER_PAGE, cursor: versionsCursor })),
+    orNull(getLatestVerification(ctx, { apiId: id })),
   ]);
   // The version below the last row shown, to say what that row changed.
   const older = versions.nextCursor
@@ -159,6 +163,21 @@ export default async function ApiPage({ params, searchParams }: Props) {
         ) : (
           <p className="text-sm text-slate-600">Nothing has been applied to this API from Portcullis yet.</p>
         )}
+      </Section>
+
+      <Section id="verification" title="Access at the gateway" card>
+        <VerificationPanel verification={verification} />
+        {canWrite && !api.gone ? (
+          <ButtonForm
+            action={verifyApiAction}
+            fields={{ apiId: api.id }}
+            tone="primary"
+            busyText="Sending probes through the gateway…"
+            errorTitle="The API was not verified"
+          >
+            Verify access
+          </ButtonForm>
+        ) : null}
       </Section>
 
       <Section id="history" title="Version history">

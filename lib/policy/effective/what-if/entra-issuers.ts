@@ -14,8 +14,14 @@ export function isGuid(value: string): boolean {
  * The v1.0 and v2.0 issuers of tenant `tenantId`, or undefined when it is a domain name (its
  * tenant id, which the issuers hold, cannot be known from the policy).
  */
-export function entraIssuers(tenantId: string): string[] | undefined {
+export function entraIssuers(tenantId: string, authorityHost = PUBLIC_AUTHORITY_HOST): string[] | undefined {
   if (!isGuid(tenantId)) return undefined;
   const tenant = tenantId.toLowerCase();
-  return [`https://sts.windows.net/${tenant}/`, `https://login.microsoftonline.com/${tenant}/v2.0`];
+  const host = authorityHost.replace(/\/+$/, "");
+  // v1.0 tokens come from sts.windows.net in the public cloud only.
+  return host === PUBLIC_AUTHORITY_HOST
+    ? [`https://sts.windows.net/${tenant}/`, `${host}/${tenant}/v2.0`]
+    : [`${host}/${tenant}/v2.0`];
 }
+
+export const PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com";

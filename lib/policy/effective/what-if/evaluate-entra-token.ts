@@ -29,6 +29,8 @@ export interface TokenEvaluation {
   /** The instant, in seconds since 1970. */
   at: number;
   namedValues: ReadonlyMap<string, string>;
+  /** The Entra sign-in host whose tenants' tokens validate-azure-ad-token accepts (default: the public cloud's). */
+  entraAuthorityHost?: string;
 }
 
 export function evaluateEntraToken(check: EntraTokenCheck, seen: SeenToken, evaluation: TokenEvaluation): CheckOutcome {
@@ -45,7 +47,7 @@ export function evaluateEntraToken(check: EntraTokenCheck, seen: SeenToken, eval
         defaultMessage: null,
       });
     else if (token.signature === "present") verdicts.notes.push("the token's signature is not checked");
-    checkIssuer(verdicts, check, token, namedValues);
+    checkIssuer(verdicts, check, token, namedValues, evaluation.entraAuthorityHost);
     if (token.claims.exp === undefined)
       verdicts.undetermined.push(
         "the token has no exp, and the documentation does not say whether validate-azure-ad-token accepts that",
@@ -69,6 +71,7 @@ function checkIssuer(
   check: EntraTokenCheck,
   token: TokenUnderTest,
   namedValues: ReadonlyMap<string, string>,
+  authorityHost: string | undefined,
 ): void {
   const issuer = typeof token.claims.iss === "string" ? token.claims.iss : undefined;
   if (issuer === undefined) {
@@ -97,7 +100,7 @@ function checkIssuer(
       );
     return;
   }
-  const accepted = entraIssuers(tenantId);
+  const accepted = entraIssuers(tenantId, authorityHost);
   if (accepted === undefined) {
     // A domain name: its tenant id is not known, but an issuer of no Entra form cannot be its.
     if (ENTRA_ISSUER.test(issuer))

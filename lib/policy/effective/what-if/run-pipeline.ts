@@ -242,7 +242,12 @@ function evaluateCheck(
   const check = statement.check;
   switch (check.kind) {
     case "validate-azure-ad-token":
-      return evaluateEntraToken(check, readTokenSource(check.source, request, namedValues), { token, at, namedValues });
+      return evaluateEntraToken(check, readTokenSource(check.source, request, namedValues), {
+        token,
+        at,
+        namedValues,
+        entraAuthorityHost: context.facts.entraAuthorityHost,
+      });
     case "validate-jwt":
       return evaluateJwt(check, readTokenSource(check.source, request, namedValues), {
         token,

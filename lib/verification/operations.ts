@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { defineOperation } from "../rest/operation";
+import {
+  verificationListQuerySchema,
+  verificationPageSchema,
+  verificationSchema,
+  verifyApiInputSchema,
+} from "./schemas";
+
+const apiParams = z.object({ id: z.guid("must be an API id") });
+
+/** REST operations of verifications (see lib/rest/operations.ts). */
+export const verificationOperations = {
+  verifyApiAccess: defineOperation({
+    id: "verifyApiAccess",
+    method: "POST",
+    path: "/apis/{id}/verifications",
+    permission: "config.write",
+    summary: "Verify access: send probes through the API's gateway and store what it answered",
+    description:
+      "Reads the API's scopes and the service's gateway URL from APIM, derives each probe's expectation with the what-if evaluator, and sends at most one request per probe (max_tokens 1) within the per-minute probe budget: no token, a client that is not allowed, another audience, a missing claim and an allowed client, each where an honest token exists (otherwise `not_probed` with the reason). Answers 201 with the stored verification, whatever its status.",
+    tags: ["verifications"],
+    params: apiParams,
+    body: verifyApiInputSchema,
+    response: verificationSchema,
+    successStatus: 201,
+  }),
+  listVerifications: defineOperation({
+    id: "listVerifications",
+    method: "GET",
+    path: "/apis/{id}/verifications",
+    permission: "config.read",
+    summary: "The API's verifications, newest first",
+    tags: ["verifications"],
+    params: apiParams,
+    query: verificationListQuerySchema,
+    response: verificationPageSchema,
+  }),
+  getLatestVerification: defineOperation({
+    id: "getLatestVerification",
+    method: "GET",
+    path: "/apis/{id}/verifications/latest",
+    permission: "config.read",
+    summary: "The API's latest verification (404 when it was never verified)",
+    tags: ["verifications"],
+    params: apiParams,
+    response: verificationSchema,
+  }),
+};

@@ -1,0 +1,99 @@
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
+import { assertApiInApim, findApiOrThrow } from "../apis/find-api";
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb, type Prisma } from "../db";
+import { storedProfile } from "../profiles/stored-profile";
+import { runVerification, type VerificationRun } from "./run-verification";
+import type { VerificationView } from "./schemas";
+import { toVerificationView, verificationViewInclude } from "./verification-view";
+
+export interface VerifyApiInput {
+  apiId: string;
+  operationId?: string;
+  deployment?: string;
+}
+
+/**
+ * "Verify access": sends probes through the API's gateway, each with the expectation the what-if
+ * evaluator derives from what APIM holds, and stores what the gateway answered (never a token or
+ * body) with its audit event. A verification that finds a failure is stored and answered like any
+ * other: it is the evidence.
+ */
+export async function verifyApiAccess(ctx: RequestContext, input: VerifyApiInput): Promise<VerificationView> {
+  await authorize(ctx, "config.write");
+  const db = getDb();
+  const api = await findApiOrThrow(db, input.apiId, { profileVersions: { orderBy: { version: "desc" }, take: 1 } });
+  assertApiInApim(api);
+  const version = api.profileVersions[0];
+  const startedAt = new Date();
+  const run = await runVerification({
+    instance: api.instance,
+    apimName: api.apimName,
+    profile: version ? storedProfile(version) : null,
+    correlationId: ctx.requestId,
+    ...(input.operationId === undefined ? {} : { operationId: input.operationId }),
+    ...(input.deployment === undefined ? {} : { deployment: input.deployment }),
+  });
+  const row = await auditedTransaction(db, async (tx) => {
+    const created = await tx.verification.create({
+      data: {
+        apiId: api.id,
+        status: run.status,
+        summary: run.summary,
+        gatewayUrl: run.gatewayUrl,
+        target: (run.target ?? undefined) as Prisma.InputJsonValue | undefined,
+        notes: run.notes as Prisma.InputJsonValue,
+        startedAt,
+        finishedAt: new Date(),
+        startedBy: ctx.actor.name,
+        requestId: ctx.requestId,
+        probes: {
+          create: run.probes.map((probe, index) => ({
+            seq: index + 1,
+            kind: probe.kind,
+            caller: probe.caller,
+            outcome: probe.outcome,
+            expected: (probe.expected ?? undefined) as Prisma.InputJsonValue | undefined,
+            actualStatus: probe.actualStatus,
+            latencyMs: probe.latencyMs,
+            gatewayRequestId: probe.gatewayRequestId,
+            detail: probe.detail,
+          })),
+        },
+      },
+      include: verificationViewInclude,
+    });
+    await appendAuditEvent(tx, {
+      actor: ctx.actor,
+      action: "verification.run",
+      target: { type: "api", id: api.id },
+      after: { verificationId: created.id, apimName: api.apimName, ...evidence(run) },
+      outcome: run.status === "proven" || run.status === "unproven" ? "success" : "failure",
+      requestId: ctx.requestId,
+      armCorrelationId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    });
+    return created;
+  });
+  return toVerificationView(row);
+}
+
+/** What the audit event keeps of a run: statuses, callers and request ids, never a token. */
+function evidence({ status, summary, gatewayUrl, target, ...run }: VerificationRun) {
+  return {
+    status,
+    summary,
+    gatewayUrl,
+    target,
+    probes: run.probes.map((probe) => ({
+      kind: probe.kind,
+      caller: probe.caller,
+      outcome: probe.outcome,
+      expectedDecision: probe.expected?.decision ?? null,
+      expectedStatus: probe.expected?.status ?? null,
+      actualStatus: probe.actualStatus,
+      gatewayRequestId: probe.gatewayRequestId,
+    })),
+  };
+}

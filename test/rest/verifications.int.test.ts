@@ -1,0 +1,186 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import * as verifications from "../../app/api/v1/apis/[id]/verifications/route";
+import * as latest from "../../app/api/v1/apis/[id]/verifications/latest/route";
+import { createPlan } from "../../lib/deployments/create-plan";
+import type { VerificationView } from "../../lib/verification/schemas";
+import { ARM_AUDIENCE } from "../../sandbox/sandbox-coordinates";
+import { callRoute } from "../support/call-route";
+import { apiIdOf, applyPlan, saveProfile } from "../support/deployment-fixtures";
+import { contextFor } from "../support/request-context";
+import { setupSandboxHarness } from "../support/sandbox-harness";
+
+/**
+ * Verification over REST against the whole sandbox: the gateway runs what APIM holds, the model
+ * checks the credential APIM sends. What Portcullis configured is proven; a named value changed
+ * behind its back makes the next verification fail naming the model's refusal.
+ */
+const sandbox = setupSandboxHarness();
+const admin = contextFor("admin");
+let automation = "";
+let reader = "";
+
+beforeAll(async () => {
+  automation = await sandbox.tokens.automation();
+  reader = await sandbox.tokens.user("reader");
+});
+
+/** An ARM request to the simulated service as the automation client (an administrator behind Portcullis's back). */
+async function arm(method: string, servicePath: string, body?: unknown): Promise<Response> {
+  const c = sandbox.coordinates;
+  const token = await fetch(`${c.authorityHost}/${c.tenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: c.automationClient.clientId,
+      client_secret: c.automationClient.clientSecret,
+      scope: `${ARM_AUDIENCE}.default`,
+    }),
+  }).then(async (response) => ((await response.json()) as { access_token: string }).access_token);
+  const url = new URL(
+    `/subscriptions/${c.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ApiManagement/service/${c.serviceName}${servicePath}`,
+    c.armEndpoint,
+  );
+  url.searchParams.set("api-version", "2024-06-01-preview");
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status >= 300) throw new Error(`${method} ${servicePath}: ${response.status} ${await response.text()}`);
+  const location = response.headers.get("location");
+  // A named value write is a long-running operation: its first poll completes it.
+  if (location) await fetch(location, { headers: { authorization: `Bearer ${token}` } });
+  return response;
+}
+
+const verify = (id: string, token = automation, body: unknown = {}) =>
+  callRoute(verifications.POST, { path: `/apis/${id}/verifications`, token, params: { id }, body });
+
+const probe = (verification: VerificationView, kind: string) =>
+  verification.probes.find((candidate) => candidate.kind === kind);
+
+describe("REST: verifications", () => {
+  it("proves the seeded caller-checked API: no token, another client and another audience refused, the allowed client reaches the model", async () => {
+    const id = await apiIdOf(admin, sandbox.instance.id, "foundry-models");
+    const created = await verify(id);
+    expect(created.status).toBe(201);
+    const verification = created.body as VerificationView;
+    expect(created.headers.get("location")).toBe(`/api/v1/apis/${id}/verifications/latest`);
+    expect(verification).toMatchObject({
+      apiId: id,
+      status: "proven",
+      gatewayUrl: sandbox.coordinates.gatewayUrl,
+      target: { method: "POST", operationId: "getChatCompletions" },
+      startedBy: expect.any(String),
+    });
+    const caller = sandbox.coordinates.callerClients[0]!;
+    expect(probe(verification, "noToken")).toMatchObject({
+      outcome: "passed",
+      expected: { decision: "denied", status: 401 },
+      actualStatus: 401,
+    });
+    expect(probe(verification, "notAllowedClient")).toMatchObject({
+      outcome: "passed",
+      caller: expect.stringContaining(sandbox.coordinates.webClient.clientId),
+      actualStatus: 401,
+    });
+    expect(probe(verification, "wrongAudience")).toMatchObject({ outcome: "passed", actualStatus: 401 });
+    expect(probe(verification, "expired")).toMatchObject({ outcome: "not_probed", detail: expect.any(String) });
+    expect(probe(verification, "missingClaim")).toMatchObject({
+      outcome: "not_probed",
+      detail: "no token validation on the path requires claims",
+    });
+    expect(probe(verification, "allowedClient")).toMatchObject({
+      outcome: "passed",
+      caller: expect.stringContaining(caller.clientId),
+      expected: { decision: "allowed" },
+      actualStatus: 200,
+      latencyMs: expect.any(Number),
+      gatewayRequestId: expect.any(String),
+    });
+    // Evidence, never credentials: no token or secret in what is stored and answered.
+    const text = JSON.stringify(verification);
+    expect(text).not.toContain(caller.clientSecret);
+    expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+
+    const read = await callRoute(latest.GET, {
+      path: `/apis/${id}/verifications/latest`,
+      token: reader,
+      params: { id },
+    });
+    expect(read).toMatchObject({ status: 200, body: verification });
+    const events = await sandbox.db.prisma.auditEvent.findMany({ where: { action: "verification.run", targetId: id } });
+    expect(
+      events.map((event: { after: unknown }) => (event.after as { verificationId: string }).verificationId),
+    ).toContain(verification.id);
+    expect(JSON.stringify(events.map((event: { after: unknown }) => event.after))).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+  });
+
+  it("fails naming the model's refusal once the API key's named value is changed behind Portcullis's back", async () => {
+    const c = sandbox.coordinates;
+    await arm("PUT", "/apis/verify-key", {
+      properties: {
+        displayName: "Verify key",
+        path: "verify-key",
+        protocols: ["https"],
+        serviceUrl: "https://portcullis-sandbox-aoai.openai.azure.com/openai",
+        subscriptionRequired: false,
+      },
+    });
+    await arm("PUT", "/apis/verify-key/operations/chat", {
+      properties: {
+        displayName: "Chat",
+        method: "POST",
+        urlTemplate: "/deployments/{deployment-id}/chat/completions?api-version={api-version}",
+        templateParameters: [
+          { name: "deployment-id", type: "string", required: true, values: [] },
+          { name: "api-version", type: "string", required: true, values: [] },
+        ],
+      },
+    });
+    const id = await apiIdOf(admin, sandbox.instance.id, "verify-key");
+    await saveProfile(admin, id, {
+      backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "setHeader" },
+      callerAuth: {
+        mode: "entra",
+        tenantId: c.tenantId,
+        clientApplicationIds: [c.callerClients[0]!.clientId],
+        audiences: [c.llmApiAudience],
+      },
+    });
+    expect((await applyPlan(admin, (await createPlan(admin, { apiId: id })).id)).status).toBe("succeeded");
+
+    const before = (await verify(id)).body as VerificationView;
+    expect(before.status).toBe("proven");
+
+    await arm("PUT", "/namedValues/azure-openai-api-key", {
+      properties: { displayName: "azure-openai-api-key", value: "a-key-the-model-never-issued", secret: true },
+    });
+    const after = (await verify(id)).body as VerificationView;
+    expect(after.status).toBe("failed");
+    expect(probe(after, "allowedClient")).toMatchObject({
+      outcome: "failed",
+      actualStatus: 401,
+      detail: expect.stringContaining("the model refused APIM's credential: 401 from the backend"),
+    });
+    // Callers are still kept out: only the backend credential broke.
+    expect(probe(after, "noToken")).toMatchObject({ outcome: "passed", actualStatus: 401 });
+    expect(after.summary).toContain("the model refused APIM's credential");
+
+    const listed = await callRoute(verifications.GET, {
+      path: `/apis/${id}/verifications?limit=1`,
+      token: reader,
+      params: { id },
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ items: [{ id: after.id }], nextCursor: expect.any(String) });
+  });
+
+  it("lets readers read but not verify, and answers 404 for an API never verified", async () => {
+    const id = await apiIdOf(admin, sandbox.instance.id, "azure-openai-eu");
+    expect((await verify(id, reader)).status).toBe(403);
+    expect(
+      (await callRoute(latest.GET, { path: `/apis/${id}/verifications/latest`, token: reader, params: { id } })).status,
+    ).toBe(404);
+  });
+});
