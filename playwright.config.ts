@@ -45,6 +45,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(E2E_PORT), DATA_DIR: E2E_DATA_DIR, SESSION_IDLE_MINUTES: "30" },
+    // No scheduled drift scans: they would read the simulator behind the tests' backs.
+    env: { PORT: String(E2E_PORT), DATA_DIR: E2E_DATA_DIR, SESSION_IDLE_MINUTES: "30", DRIFT_SCAN_MINUTES: "off" },
   },
 });

@@ -163,4 +163,17 @@ describe("configuration from the environment", () => {
       expect.stringMatching(/^SANDBOX_ARM_ENDPOINT: is the sandbox's own setting/),
     ]);
   });
+
+  it("scans for drift hourly unless DRIFT_SCAN_MINUTES says otherwise or off, and runs the scheduler unless SCHEDULER=off", () => {
+    expect(loadConfig({}, "/srv").scheduler).toEqual({ enabled: true, driftScanMinutes: 60 });
+    expect(loadConfig({ DRIFT_SCAN_MINUTES: "15", SCHEDULER: "off" }, "/srv").scheduler).toEqual({
+      enabled: false,
+      driftScanMinutes: 15,
+    });
+    expect(loadConfig({ DRIFT_SCAN_MINUTES: "off" }, "/srv").scheduler.driftScanMinutes).toBeNull();
+    expect(problems({ DRIFT_SCAN_MINUTES: "0", SCHEDULER: "maybe" })).toEqual([
+      'DRIFT_SCAN_MINUTES: must be a positive whole number or "off"',
+      'SCHEDULER: must be "on" or "off"',
+    ]);
+  });
 });

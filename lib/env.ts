@@ -133,6 +133,13 @@ const envSchema = z
     ),
     AUDIT_CHECKPOINT_EVENTS: positiveInt(1000),
     AUDIT_CHECKPOINT_MINUTES: positiveInt(60),
+    DRIFT_SCAN_MINUTES: optionalText
+      .refine(
+        (v) => v === undefined || v === "off" || /^[1-9][0-9]*$/.test(v),
+        'must be a positive whole number or "off"',
+      )
+      .transform((v) => (v === undefined ? 60 : v === "off" ? null : Number(v))),
+    SCHEDULER: optionalText.pipe(z.enum(["on", "off"], 'must be "on" or "off"').optional()),
   })
   .superRefine((env, ctx) => {
     const azure = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
@@ -254,6 +261,13 @@ export interface AppConfig {
   apimPollIntervalMs: number;
   /** ARM endpoints Portcullis sends its ARM token to: Azure's clouds, the simulator, ARM_ENDPOINTS_ALLOWED. */
   allowedArmEndpoints: readonly AllowedArmEndpoint[];
+  /** Work that runs on its own (lib/scheduler/README.md). */
+  scheduler: {
+    /** SCHEDULER=off: this process runs no scheduled job (others on the same database still may). */
+    enabled: boolean;
+    /** Minutes between drift scans of each instance; null: no scheduled scans. */
+    driftScanMinutes: number | null;
+  };
   verification: VerificationSettings;
 }
 
@@ -311,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : []),
       ...e.ARM_ENDPOINTS_ALLOWED,
     ],
+    scheduler: { enabled: e.SCHEDULER !== "off", driftScanMinutes: e.DRIFT_SCAN_MINUTES },
     verification: {
       probesPerMinute: e.VERIFY_PROBES_PER_MINUTE,
       sandboxCallerClients: entra === undefined || e.PORTCULLIS_SANDBOX === "1" ? e.SANDBOX_CALLER_CLIENTS : [],

@@ -7,6 +7,7 @@ import { NOTHING_POLICY, securityHeaders } from "../lib/http/security-headers";
 import { edgeRefusal } from "../lib/rest/edge-refusal";
 import { problemResponse, toProblem } from "../lib/rest/problem";
 import { requestMetaFrom } from "../lib/rest/request-meta";
+import { startScheduler } from "../lib/scheduler/start-scheduler";
 
 /**
  * The web server `npm start` runs: what `next start` runs, plus the one thing Next.js cannot do
@@ -56,9 +57,15 @@ server.on("connect", (request: http.IncomingMessage, socket: Duplex) => {
 });
 server.listen(port, () => console.log(`✓ Ready on port ${port}`));
 
+// Drift scans, checkpoint signing and webhook deliveries run here, in the server process (never
+// in a route handler), sharing its database handle: on the embedded database there is only one.
+const scheduler = startScheduler();
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    server.close(() => process.exit(0));
+  process.once(signal, () => {
+    const closed = new Promise((resolve) => server.close(resolve));
     server.closeAllConnections();
+    // A job in progress finishes and records its outcome before the process ends.
+    void Promise.allSettled([closed, scheduler.stop()]).then(() => process.exit(0));
   });
 }

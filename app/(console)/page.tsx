@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { RecentDeployments } from "@/components/deployments/recent-deployments";
+import { ScheduledJobs } from "@/components/scheduler/scheduled-jobs";
 import { ApiAttentionList } from "@/components/overview/api-attention-list";
 import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getOverview } from "@/lib/overview/get-overview";
+import { listScheduledJobs } from "@/lib/scheduler/list-scheduled-jobs";
 import { DriftOverview } from "./drift-overview";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -21,7 +23,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await guardPage("/");
-  const overview = await getOverview(ctx);
+  const [overview, jobs] = await Promise.all([getOverview(ctx), listScheduledJobs(ctx)]);
   // Checking drift reads APIM for every deployed API, so it runs when someone asks for it.
   const checkDrift = (await searchParams).drift === "check";
 
@@ -104,6 +106,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
         ) : (
           <RecentDeployments deployments={overview.recentDeployments} />
         )}
+      </Section>
+
+      <Section id="scheduled-jobs" title="Scheduled jobs" card>
+        <ScheduledJobs jobs={jobs} />
       </Section>
 
       <section aria-labelledby="can" className="rounded-lg border border-slate-200 bg-white p-6">

@@ -1,4 +1,5 @@
 import { authorize } from "../auth/authorize";
+import { csvLine } from "../csv-line";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { recordAuditEvent } from "./append-audit-event";
@@ -117,16 +118,9 @@ function toCsvLine(e: PublicAuditEvent): string {
     e.prevHash,
     e.hash,
   ];
-  return `${values.map(csvCell).join(",")}\n`;
+  return csvLine(values);
 }
 
 function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-/** RFC 4180 quoting, plus a leading apostrophe against spreadsheet formula injection. */
-function csvCell(value: string | null): string {
-  if (value === null) return "";
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -166,6 +166,7 @@ describe(`schema on ${engine}`, () => {
         "deployments",
         "instances",
         "plans",
+        "scheduled_jobs",
         "secrets",
         "sessions",
         "sign_in_requests",

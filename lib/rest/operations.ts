@@ -1,3 +1,4 @@
+import { accessOperations } from "../access/operations";
 import { apisOperations } from "../apis/operations";
 import { auditOperations } from "../audit/operations";
 import { authOperations } from "../auth/operations";
@@ -19,6 +20,7 @@ export const operations = {
   ...deploymentsOperations,
   ...secretsOperations,
   ...auditOperations,
+  ...accessOperations,
   ...verificationOperations,
 };
 

@@ -1,10 +1,15 @@
-/** A named value's metadata. Its value is never here: secret values are write-only. */
+/** A named value's metadata. A secret's value is never here: secret values are write-only. */
 export interface NamedValue {
   /** ARM name (namedValueId). */
   name: string;
   /** What policies reference as `{{displayName}}`. */
   displayName: string;
   secret: boolean;
+  /**
+   * The value of a named value that is not secret (ARM returns it on a GET and in lists), so a
+   * policy's `{{name}}` can be read as APIM reads it; never present for a secret or a Key Vault reference.
+   */
+  plainValue?: string;
   tags: string[];
   keyVault: KeyVaultReference | null;
   provisioningState: string | null;
@@ -28,6 +33,7 @@ export interface NamedValueShape {
   name?: string;
   displayName?: string;
   secret?: boolean;
+  value?: string | null;
   tags?: string[];
   keyVault?: {
     secretIdentifier?: string;
@@ -44,6 +50,10 @@ export function toNamedValue(shape: NamedValueShape): NamedValue {
     name: shape.name ?? "",
     displayName: shape.displayName ?? "",
     secret: shape.secret ?? false,
+    // Only for a plain value: even if ARM sent a secret's value, it goes no further than here.
+    ...(shape.secret === false && shape.keyVault?.secretIdentifier == null && typeof shape.value === "string"
+      ? { plainValue: shape.value }
+      : {}),
     tags: shape.tags ?? [],
     keyVault:
       keyVault?.secretIdentifier == null

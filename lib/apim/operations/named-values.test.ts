@@ -15,16 +15,21 @@ const keyVaultEntity = {
     },
   },
 };
+// ARM does not list a secret's value; if it ever did, it must go no further than the reader.
+const typedSecretEntity = {
+  name: "typed",
+  properties: { displayName: "typed", secret: true, value: "s3cret-never-kept", tags: [] },
+};
 const plainEntity = {
   name: "region",
   properties: { displayName: "region", secret: false, value: "westeurope", tags: [] },
 };
 
 describe("named value reads", () => {
-  it("lists metadata across pages and never returns a value", async () => {
+  it("lists metadata across pages, with the value of a plain named value only (never a secret's)", async () => {
     const arm = fakeArm((request) =>
       request.url.searchParams.has("page2")
-        ? { status: 200, body: { value: [keyVaultEntity] } }
+        ? { status: 200, body: { value: [keyVaultEntity, typedSecretEntity] } }
         : {
             status: 200,
             body: {
@@ -35,7 +40,15 @@ describe("named value reads", () => {
     );
     const { value } = await arm.client().listNamedValues();
     expect(value).toEqual([
-      { name: "region", displayName: "region", secret: false, tags: [], keyVault: null, provisioningState: null },
+      {
+        name: "region",
+        displayName: "region",
+        secret: false,
+        plainValue: "westeurope",
+        tags: [],
+        keyVault: null,
+        provisioningState: null,
+      },
       {
         name: "kv-secret",
         displayName: "kv-secret",
@@ -48,8 +61,9 @@ describe("named value reads", () => {
         },
         provisioningState: null,
       },
+      { name: "typed", displayName: "typed", secret: true, tags: [], keyVault: null, provisioningState: null },
     ]);
-    expect(JSON.stringify(value)).not.toContain("westeurope");
+    expect(JSON.stringify(value)).not.toContain("s3cret-never-kept");
   });
 
   it("gets one with its ETag, or null", async () => {

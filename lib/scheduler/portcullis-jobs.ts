@@ -1,0 +1,35 @@
+import { systemContext } from "../auth/system-context";
+import { signCheckpointIfDue } from "../audit/sign-checkpoint";
+import { getDb } from "../db";
+import type { AppConfig } from "../env";
+import { driftScanJob } from "./drift-scan-job";
+import type { JobDefinition } from "./scheduler";
+
+export const CHECKPOINT_JOB = "audit-checkpoint";
+const MINUTE = 60_000;
+
+/**
+ * The jobs Portcullis runs on its own: signing an audit checkpoint when one is due (looked at
+ * every minute; AUDIT_CHECKPOINT_EVENTS / AUDIT_CHECKPOINT_MINUTES decide) and a drift scan of
+ * each registered instance every DRIFT_SCAN_MINUTES (unless off).
+ */
+export function portcullisJobs(config: AppConfig): () => Promise<JobDefinition[]> {
+  const checkpoint: JobDefinition = {
+    name: CHECKPOINT_JOB,
+    intervalMs: MINUTE,
+    leaseMs: 2 * MINUTE,
+    async run({ now }) {
+      const signed = await signCheckpointIfDue(systemContext(), { now });
+      return { summary: signed ? `signed the head at event ${signed.seq}` : "no checkpoint due" };
+    },
+  };
+  return async () => {
+    const jobs = [checkpoint];
+    const minutes = config.scheduler.driftScanMinutes;
+    if (minutes !== null) {
+      const instances = await getDb().instance.findMany({ select: { id: true }, orderBy: { createdAt: "asc" } });
+      for (const { id } of instances) jobs.push(driftScanJob(id, minutes * MINUTE, async () => undefined));
+    }
+    return jobs;
+  };
+}
