@@ -112,10 +112,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
         <ScheduledJobs jobs={jobs} />
       </Section>
 
-      <section aria-labelledby="can" className="rounded-lg border border-slate-200 bg-white p-6">
-        <h2 id="can" className="mb-3 text-lg font-semibold">
-          What you can do
-        </h2>
+      <Section id="can" title="What you can do" card>
         <ul className="space-y-2 text-sm" data-testid="capabilities">
           {CAPABILITIES.map((c) => (
             <li key={c.permission} className="flex gap-2">
@@ -127,7 +124,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
             </li>
           ))}
         </ul>
-      </section>
+      </Section>
     </div>
   );
 }

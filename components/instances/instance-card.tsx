@@ -1,20 +1,19 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { DateTime } from "@/components/ui/date-time";
+import { Section } from "@/components/ui/section";
 import type { InstanceView } from "@/lib/instances/schemas";
 
 /** One registered APIM service: where it is, when it was last synced, and what can be done with it. */
 export function InstanceCard({ instance, actions }: { instance: InstanceView; actions?: ReactNode }) {
-  const titleId = `instance-${instance.id}`;
   return (
-    <article aria-labelledby={titleId} className="rounded-lg border border-slate-200 bg-white p-5">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <h2 id={titleId} className="text-lg font-semibold">
-            {instance.name}
-          </h2>
-          <p className="font-mono text-xs text-slate-600">{instance.serviceName}</p>
-        </div>
+    <Section
+      id={`instance-${instance.id}`}
+      as="article"
+      title={instance.name}
+      card
+      subtitle={<p className="font-mono text-xs text-slate-600">{instance.serviceName}</p>}
+      aside={
         <nav aria-label={`${instance.name} links`} className="flex gap-4 text-sm font-medium">
           <Link className="text-blue-700 underline" href={`/apis?instanceId=${instance.id}`}>
             APIs
@@ -23,16 +22,17 @@ export function InstanceCard({ instance, actions }: { instance: InstanceView; ac
             Secrets
           </Link>
         </nav>
-      </div>
-      <dl className="mt-4 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+      }
+    >
+      <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
         <Fact term="Subscription" value={<span className="font-mono text-xs">{instance.subscriptionId}</span>} />
         <Fact term="Resource group" value={instance.resourceGroup} />
         <Fact term="Tier" value={instance.tier} />
         <Fact term="ARM endpoint" value={<span className="break-all font-mono text-xs">{instance.armEndpoint}</span>} />
         <Fact term="Last synced" value={instance.lastSyncedAt ? <DateTime value={instance.lastSyncedAt} /> : "never"} />
       </dl>
-      {actions ? <div className="mt-4">{actions}</div> : null}
-    </article>
+      {actions}
+    </Section>
   );
 }
 

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { AuditEventRow } from "@/components/audit/audit-event-row";
 import { Alert } from "@/components/ui/alert";
 import { buttonStyles } from "@/components/ui/button-styles";
+import { DataTable } from "@/components/ui/data-table";
+import { Section } from "@/components/ui/section";
 import { TextField } from "@/components/ui/text-field";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { auditFilterSchema } from "@/lib/audit/schemas";
@@ -95,70 +97,41 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         )
       ) : null}
 
-      <form
-        method="get"
-        className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6"
-        aria-label="Filter events"
-      >
-        {FILTERS.map((f) => (
-          <TextField
-            key={f.name}
-            id={`filter-${f.name}`}
-            name={f.name}
-            label={f.label}
-            hint={f.hint}
-            error={errors.find((e) => e.path === f.name)?.message}
-            defaultValue={raw[f.name] ?? ""}
-          />
-        ))}
-        <div className="flex items-end gap-2">
-          <button type="submit" className={buttonStyles.primary}>
-            Filter
-          </button>
-          <Link href="/audit" className="text-sm text-blue-700 underline">
-            Clear
-          </Link>
-        </div>
-      </form>
+      <Section card padding="compact">
+        <form method="get" className="grid gap-4 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter events">
+          {FILTERS.map((f) => (
+            <TextField
+              key={f.name}
+              id={`filter-${f.name}`}
+              name={f.name}
+              label={f.label}
+              hint={f.hint}
+              error={errors.find((e) => e.path === f.name)?.message}
+              defaultValue={raw[f.name] ?? ""}
+            />
+          ))}
+          <div className="flex items-end gap-2">
+            <button type="submit" className={buttonStyles.primary}>
+              Filter
+            </button>
+            <Link href="/audit" className="text-sm text-blue-700 underline">
+              Clear
+            </Link>
+          </div>
+        </form>
+      </Section>
 
       {page.items.length === 0 ? (
         <Alert title={errors.length ? "Fix the filter to see events." : "No events match."} />
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-left">
-            <caption className="sr-only">Audit events, newest first</caption>
-            <thead className="bg-slate-50 text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  #
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Time
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Actor
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Action
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Target
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Outcome
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  More
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((event) => (
-                <AuditEventRow key={event.id} event={event} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Audit events, newest first"
+          columns={["#", "Time", "Actor", "Action", "Target", "Outcome", "More"]}
+        >
+          {page.items.map((event) => (
+            <AuditEventRow key={event.id} event={event} />
+          ))}
+        </DataTable>
       )}
       {page.nextCursor ? (
         <Link

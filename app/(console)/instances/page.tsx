@@ -3,6 +3,7 @@ import { ButtonForm } from "@/components/forms/button-form";
 import { InstanceCard } from "@/components/instances/instance-card";
 import { RegisterInstanceForm } from "@/components/instances/register-instance-form";
 import { Alert } from "@/components/ui/alert";
+import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listInstances } from "@/lib/instances/list-instances";
 import { instanceInputSchema } from "@/lib/instances/schemas";
@@ -66,9 +67,9 @@ export default async function InstancesPage() {
       )}
 
       {canWrite ? (
-        <section className="rounded-lg border border-slate-200 bg-white p-5">
+        <Section card>
           <RegisterInstanceForm action={registerInstanceAction} hints={HINTS} tiers={shape.tier.unwrap().options} />
-        </section>
+        </Section>
       ) : null}
     </div>
   );

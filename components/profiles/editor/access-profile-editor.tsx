@@ -7,6 +7,7 @@ import { IDLE, type FormAction } from "@/components/forms/form-state";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { Alert } from "@/components/ui/alert";
 import { buttonStyles } from "@/components/ui/button-styles";
+import { Section } from "@/components/ui/section";
 import type { BackendAuth, CallerAuth } from "@/lib/policy/profile-schema";
 import { AdoptCheckbox } from "./adopt-checkbox";
 import { BackendAuthFields } from "./backend-auth-fields";
@@ -115,23 +116,17 @@ export function AccessProfileEditor({
           <ErrorSummary error={state} links={links} title="The profile was not saved" />
         ) : null}
 
-        <section aria-labelledby="backend-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
-          <h2 id="backend-title" className="text-lg font-semibold">
-            Backend authentication
-          </h2>
+        <Section id="backend" title="Backend authentication" card>
           <p className="text-sm text-slate-600">How APIM authenticates to the model.</p>
           <BackendAuthFields {...fields} />
-        </section>
+        </Section>
 
-        <section aria-labelledby="caller-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
-          <h2 id="caller-title" className="text-lg font-semibold">
-            Caller authentication
-          </h2>
+        <Section id="caller" title="Caller authentication" card>
           <p className="text-sm text-slate-600">
             Which callers APIM lets in. It is checked first, in front of backend authentication, never instead of it.
           </p>
           <CallerAuthFields {...fields} />
-        </section>
+        </Section>
 
         {offerAdopt ? <AdoptCheckbox checked={adopt} onChange={setAdopt} /> : null}
 

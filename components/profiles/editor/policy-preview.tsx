@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
+import { Section } from "@/components/ui/section";
 import type { PolicyPreview as Preview } from "@/lib/profiles/preview-policy";
 import { profileFromModel, type ProfileModel } from "./profile-form-model";
 
@@ -44,35 +45,32 @@ export function PolicyPreview({ model, render }: { model: ProfileModel; render: 
   const updating = shown?.profile !== profile;
   const result = shown?.result;
   return (
-    <section
-      aria-labelledby="preview-title"
-      aria-busy={updating}
-      className="rounded-lg border border-slate-200 bg-white p-4"
+    <Section
+      id="preview"
+      title="Policy preview"
+      card
+      padding="compact"
+      busy={updating}
+      aside={updating ? <span className="text-xs text-slate-600">Updating…</span> : null}
     >
-      <div className="flex items-baseline justify-between gap-2">
-        <h2 id="preview-title" className="text-sm font-semibold">
-          Policy preview
-        </h2>
-        {updating ? <span className="text-xs text-slate-600">Updating…</span> : null}
-      </div>
       {result === undefined ? (
-        <p className="mt-2 text-sm text-slate-600">Rendering the preview…</p>
+        <p className="text-sm text-slate-600">Rendering the preview…</p>
       ) : result.status === "rendered" ? (
         <pre
           tabIndex={0}
           aria-label="Rendered policy XML"
-          className={`mt-2 max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100 ${updating ? "opacity-70" : ""}`}
+          className={`max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100 ${updating ? "opacity-70" : ""}`}
         >
           {result.xml}
         </pre>
       ) : result.status === "incomplete" ? (
-        <p className="mt-2 text-sm text-slate-600">
+        <p className="text-sm text-slate-600">
           The preview appears when the profile is complete ({result.problems}{" "}
           {result.problems === 1 ? "field needs" : "fields need"} attention; saving lists them).
         </p>
       ) : (
-        <p className="mt-2 text-sm text-slate-600">The preview could not be rendered: {result.message}</p>
+        <p className="text-sm text-slate-600">The preview could not be rendered: {result.message}</p>
       )}
-    </section>
+    </Section>
   );
 }

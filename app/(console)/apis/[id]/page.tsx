@@ -69,26 +69,26 @@ export default async function ApiPage({ params, searchParams }: Props) {
         </Alert>
       ) : null}
 
-      <section aria-labelledby="profile-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
-        <div className="flex flex-wrap items-start justify-between gap-4">
-          <div>
-            <h2 id="profile-title" className="text-lg font-semibold">
-              Access profile
-            </h2>
-            {current ? (
-              <p className="text-sm text-slate-600">
-                Version {current.version}, saved by {current.createdBy}, <DateTime value={current.createdAt} />
-                {current.adoptsHandWritten
-                  ? ". It takes over the hand-written policy: while APIM's policy has no Portcullis block, a plan removes the statements it was read from."
-                  : null}
-              </p>
-            ) : (
-              <p className="text-sm text-slate-600">
-                No access profile yet: Portcullis does not manage this API&apos;s authentication.
-              </p>
-            )}
-          </div>
-          {canWrite ? (
+      <Section
+        id="profile"
+        title="Access profile"
+        card
+        subtitle={
+          current ? (
+            <p className="text-sm text-slate-600">
+              Version {current.version}, saved by {current.createdBy}, <DateTime value={current.createdAt} />
+              {current.adoptsHandWritten
+                ? ". It takes over the hand-written policy: while APIM's policy has no Portcullis block, a plan removes the statements it was read from."
+                : null}
+            </p>
+          ) : (
+            <p className="text-sm text-slate-600">
+              No access profile yet: Portcullis does not manage this API&apos;s authentication.
+            </p>
+          )
+        }
+        aside={
+          canWrite ? (
             <div className="flex flex-wrap gap-2">
               {current ? (
                 <>
@@ -118,8 +118,9 @@ export default async function ApiPage({ params, searchParams }: Props) {
                 </>
               )}
             </div>
-          ) : null}
-        </div>
+          ) : undefined
+        }
+      >
         {current ? (
           <ProfileSummary profile={current.profile} />
         ) : (
@@ -136,7 +137,7 @@ export default async function ApiPage({ params, searchParams }: Props) {
             </Suspense>
           </div>
         )}
-      </section>
+      </Section>
 
       <Section id="deployment" title="In APIM" card>
         {api.lastDeployment ? (

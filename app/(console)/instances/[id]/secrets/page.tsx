@@ -10,6 +10,7 @@ import { SecretTable } from "@/components/secrets/secret-table";
 import { TypedSecretForm } from "@/components/secrets/typed-secret-form";
 import { Alert } from "@/components/ui/alert";
 import { buttonStyles } from "@/components/ui/button-styles";
+import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
 import { isAppError } from "@/lib/errors";
 import { getInstance } from "@/lib/instances/get-instance";
@@ -87,12 +88,9 @@ export default async function SecretsPage({ params, searchParams }: Props) {
       ) : null}
 
       {canWrite ? (
-        <section aria-labelledby="add-title" className="space-y-4">
-          <h2 id="add-title" className="text-lg font-semibold">
-            Add a secret
-          </h2>
+        <Section id="add" title="Add a secret">
           <div className="grid gap-6 lg:grid-cols-2">
-            <div className="rounded-lg border border-slate-200 bg-white p-5">
+            <Section card>
               <KeyVaultSecretForm
                 instanceId={id}
                 action={createKeyVaultSecretAction}
@@ -102,12 +100,12 @@ export default async function SecretsPage({ params, searchParams }: Props) {
                   identityClientId: keyVaultReferenceSchema.shape.identityClientId.description,
                 }}
               />
-            </div>
-            <div className="rounded-lg border border-slate-200 bg-white p-5">
+            </Section>
+            <Section card>
               <TypedSecretForm instanceId={id} nameHint={secretNameSchema.description} action={createSecretAction} />
-            </div>
+            </Section>
           </div>
-        </section>
+        </Section>
       ) : null}
     </div>
   );
