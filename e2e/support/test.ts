@@ -1,7 +1,7 @@
 import { test as base, type BrowserContext, type Page } from "@playwright/test";
 
 export { expect } from "@playwright/test";
-export type { Page } from "@playwright/test";
+export type { APIRequestContext, Page } from "@playwright/test";
 
 /**
  * Every browser test uses this `test` (ESLint refuses @playwright/test's own in e2e specs): it
