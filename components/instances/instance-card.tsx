@@ -21,6 +21,9 @@ export function InstanceCard({ instance, actions }: { instance: InstanceView; ac
           <Link className="text-blue-700 underline" href={`/instances/${instance.id}/secrets`}>
             Secrets
           </Link>
+          <Link className="text-blue-700 underline" href={`/instances/${instance.id}/access`}>
+            Access matrix
+          </Link>
         </nav>
       }
     >

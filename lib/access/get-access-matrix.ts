@@ -29,10 +29,15 @@ export async function getAccessMatrix(ctx: RequestContext, input: AccessMatrixIn
     correlationId: ctx.requestId,
     ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
   });
-  return {
-    ...matrix,
-    rows: matrix.rows
-      .filter((row) => !input.anyoneCanCall || row.anyoneCanCall)
-      .filter((row) => !input.hasFindings || row.findings.count > 0),
-  };
+  return { ...matrix, rows: filterAccessRows(matrix.rows, input) };
+}
+
+/** The rows the filters keep: anyone can call it (on some path or operation), it has a finding. */
+export function filterAccessRows(
+  rows: AccessMatrix["rows"],
+  filters: { anyoneCanCall?: boolean; hasFindings?: boolean },
+): AccessMatrix["rows"] {
+  return rows
+    .filter((row) => !filters.anyoneCanCall || row.anyoneCanCall)
+    .filter((row) => !filters.hasFindings || row.findings.count > 0);
 }

@@ -60,31 +60,40 @@ export async function getClientApplicationAccess(
       });
       continue;
     }
-    const where = { instanceId: matrix.instanceId, instanceName: matrix.instanceName };
-    for (const scope of matrix.unreadable) unreadable.push({ ...where, what: scope.what, message: scope.message });
-    for (const row of matrix.rows) {
-      for (const scope of row.unreadable)
-        unreadable.push({ ...where, what: `${scope.what} (API ${row.displayName})`, message: scope.message });
-      const paths = row.paths.flatMap((path) => {
-        const reason = reasonFor(path, appId);
-        return reason === null
-          ? []
-          : [
-              {
-                key: path.key,
-                label: path.label,
-                reason,
-                conditions: conditionsOf(path),
-                findings: path.findings.codes,
-              },
-            ];
-      });
-      if (paths.length > 0)
-        items.push({ ...where, apiId: row.apiId, apimName: row.apimName, displayName: row.displayName, paths });
-    }
+    const found = applicationAccessIn(matrix, appId);
+    items.push(...found.items);
+    unreadable.push(...found.unreadable);
   }
   const names = await clientDirectory().displayNames([appId]);
   return { appId, displayName: names.get(appId) ?? null, items, unreadable, readAt: new Date().toISOString() };
+}
+
+/** The paths of one instance's matrix that `appId` can call (see getClientApplicationAccess), and what was unreadable there. */
+export function applicationAccessIn(
+  matrix: AccessMatrix,
+  appId: string,
+): Pick<ClientApplicationAccess, "items" | "unreadable"> {
+  const id = appId.toLowerCase();
+  const where = { instanceId: matrix.instanceId, instanceName: matrix.instanceName };
+  const items: ClientApplicationAccess["items"] = [];
+  const unreadable: ClientApplicationAccess["unreadable"] = matrix.unreadable.map((scope) => ({
+    ...where,
+    what: scope.what,
+    message: scope.message,
+  }));
+  for (const row of matrix.rows) {
+    for (const scope of row.unreadable)
+      unreadable.push({ ...where, what: `${scope.what} (API ${row.displayName})`, message: scope.message });
+    const paths = row.paths.flatMap((path) => {
+      const reason = reasonFor(path, id);
+      return reason === null
+        ? []
+        : [{ key: path.key, label: path.label, reason, conditions: conditionsOf(path), findings: path.findings.codes }];
+    });
+    if (paths.length > 0)
+      items.push({ ...where, apiId: row.apiId, apimName: row.apimName, displayName: row.displayName, paths });
+  }
+  return { items, unreadable };
 }
 
 function reasonFor(path: AccessPathRow, appId: string): Reason | null {

@@ -98,6 +98,11 @@ export const accessMatrixQuerySchema = z.object({
   hasFindings: booleanQuery.optional().describe("true: only APIs with a finding on some path or operation."),
 });
 
+/** The console page's query: the matrix's filters and, optionally, a client application to look up. */
+export const accessPageQuerySchema = accessMatrixQuerySchema.extend({
+  appId: z.guid("must be an application (client) id, a GUID").optional(),
+});
+
 export const clientApplicationAccessSchema = z.object({
   appId: z.string(),
   displayName: z.string().nullable(),

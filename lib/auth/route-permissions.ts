@@ -24,6 +24,8 @@ export const ROUTE_ACCESS = {
   "/audit/export": "audit.read",
   "/instances": "config.read",
   "/instances/[id]/secrets": "config.read",
+  "/instances/[id]/access": "config.read",
+  "/instances/[id]/access/export": "config.read",
   "/apis": "config.read",
   "/apis/[id]": "config.read",
   "/apis/[id]/edit": "config.write",
