@@ -38,8 +38,11 @@ export interface ControlPlane {
   clearFaults(): Promise<void>;
   /** The simulator's request log after `since` (a sequence number), oldest first. */
   requests(since?: number): Promise<RequestLogEntry[]>;
-  /** Seeds `count` APIs named `<prefix>-1…`, syncs the instance once and returns their ids. */
-  seedApis(count: number, prefix: string): Promise<string[]>;
+  /**
+   * Seeds `count` APIs named `<prefix>-1…` (with `operations` operations each, dealt in turn to
+   * `products` products), syncs the instance once and returns their ids.
+   */
+  seedApis(count: number, prefix: string, options?: { operations?: number; products?: number }): Promise<string[]>;
   /** Statements sent to PostgreSQL so far, transaction control included (null on PGlite). */
   statements(): number | null;
 }
@@ -113,8 +116,9 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
       clearFaults: async () => void (await control("DELETE", "faults")),
       requests: async (since = 0) =>
         ((await control("GET", `requests?since=${since}&limit=1000000`)) as { requests: RequestLogEntry[] }).requests,
-      seedApis: async (count, prefix) => {
-        const names = new Set(((await control("POST", "seed", { apis: count, prefix })) as { apis: string[] }).apis);
+      seedApis: async (count, prefix, options = {}) => {
+        const seeded = (await control("POST", "seed", { apis: count, prefix, ...options })) as { apis: string[] };
+        const names = new Set(seeded.apis);
         await syncInstance(ctx, { instanceId: instance.id });
         const ids: string[] = [];
         for (let cursor: string | undefined; ;) {
