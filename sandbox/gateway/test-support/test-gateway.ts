@@ -26,6 +26,8 @@ export interface GatewayResponse {
 
 export interface TestGateway {
   sandbox: RunningSandbox;
+  /** The sandbox's data directory (its identity state holds the tenants' signing keys). */
+  dataDir: string;
   coordinates: SandboxCoordinates;
   /** `https://localhost:{port}` of the gateway. */
   gatewayUrl: string;
@@ -166,6 +168,7 @@ export async function startTestGateway(): Promise<TestGateway> {
 
   return {
     sandbox,
+    dataDir,
     coordinates: c,
     gatewayUrl: c.gatewayUrl,
     token,
