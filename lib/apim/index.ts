@@ -28,6 +28,7 @@ export {
   type ScopeReadOptions,
 } from "./scopes/read-instance-scopes";
 export { readApiScopes, type ApiScopesRead } from "./scopes/read-api-scopes";
+export { readServiceFacts, type ServiceFactsRead } from "./scopes/read-service-facts";
 export type { ScopeRead, UnreadableScope } from "./scopes/scope-read";
 export {
   dependencyRounds,

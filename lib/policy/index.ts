@@ -108,5 +108,6 @@ export type { RefusalResponse } from "./effective/what-if/check-outcome";
 export type { Assumption, CheckStep } from "./effective/what-if/run-pipeline";
 export type { TokenCheckRequest, TokenCheckResult, WhatIfOutcome } from "./effective/what-if/check-token";
 export type { TokenInput } from "./effective/what-if/token-input";
+export { readTokenInput } from "./effective/what-if/token-input";
 export { checkToken } from "./effective/what-if/check-token";
 export { tokenAudiences, type TokenAudiences } from "./effective/what-if/token-audiences";
