@@ -13,7 +13,16 @@
  * A scope that could not be read is carried into the pipeline as unreadable (never as empty),
  * listed with ARM's status and ids, and the analysis names the conclusions it could not reach.
  */
-import type { ApimApi, ApimOperation, ApimProduct, ApimService, NamedValue, ScopeRead, UnreadableScope } from "../apim";
+import type {
+  Backend,
+  ApimApi,
+  ApimOperation,
+  ApimProduct,
+  ApimService,
+  NamedValue,
+  ScopeRead,
+  UnreadableScope,
+} from "../apim";
 import type { InstanceScopes, ApiScopes, OperationScopes, PolicyRead } from "../apim";
 import {
   composeEffectivePipeline,
@@ -58,8 +67,12 @@ export interface ApiAccessContext {
   profile?: AccessProfile | null;
   /** The service's named values (metadata only: a secret's value is never read). Absent: not read. */
   namedValues?: ScopeRead<NamedValue[]>;
-  /** Backend entities (ARM `properties`) by id, for `set-backend-service backend-id`. Absent: not read. */
+  /** The Entra sign-in host the gateway takes tenants' tokens from (AccessFacts.entraAuthorityHost). */
+  entraAuthorityHost?: string;
+  /** Backend entities (ARM `properties`) by id, for how a `set-backend-service backend-id` authenticates. Absent: not read. */
   backends?: Record<string, BackendEntityProperties>;
+  /** How the backends were read, when they were: one that could not be is listed with the unreadable scopes. */
+  backendsRead?: ScopeRead<unknown>;
 }
 
 /** A read that failed, named so a person knows which scope it was. */
@@ -183,6 +196,7 @@ function baseInput(apiName: string, scopes: ApiAccessScopes, context: ApiAccessC
   const facts: BaseInput["facts"] = {};
   if (scopes.service.state === "read") facts.serviceIdentity = scopes.service.value.identity;
   if (context.namedValues?.state === "read") facts.namedValues = context.namedValues.value.map(namedValueFact);
+  if (context.entraAuthorityHost !== undefined) facts.entraAuthorityHost = context.entraAuthorityHost;
   if (context.backends !== undefined) facts.backends = context.backends;
   return {
     input: {
@@ -349,6 +363,7 @@ function namedValueFact(namedValue: NamedValue): NamedValueFact {
   return {
     name: namedValue.displayName,
     secret: namedValue.secret,
+    ...(namedValue.secret || namedValue.plainValue === undefined ? {} : { value: namedValue.plainValue }),
     ...(namedValue.keyVault === null
       ? {}
       : {
@@ -380,6 +395,26 @@ export function describeError(error: UnreadableScope): string {
   return `${status}${code}: ${message} (${ids})`;
 }
 
+/** The backends as the analysis takes them, by id; undefined when they could not be read. */
+export function backendFacts(read: ScopeRead<Backend[]>): Record<string, BackendEntityProperties> | undefined {
+  if (read.state === "unreadable") return undefined;
+  return Object.fromEntries(
+    read.value.map(({ name, properties }): [string, BackendEntityProperties] => [
+      name,
+      // ARM answers `credentials: null` for a backend without credentials; the engine wants it absent.
+      { ...properties, credentials: properties.credentials ?? undefined },
+    ]),
+  );
+}
+
+/** The scopes that could not be read, and when the first and last were read. */
+export function scopeReadSummary(
+  scopes: ApiAccessScopes,
+  context: ApiAccessContext = {},
+): { unreadable: UnreadableRead[]; readFrom: string; readTo: string } {
+  return { unreadable: unreadableReads(scopes, context), ...readSpan(scopes, context) };
+}
+
 function unreadableReads(scopes: ApiAccessScopes, context: ApiAccessContext): UnreadableRead[] {
   const found: UnreadableRead[] = [];
   const check = (what: string, read: ScopeRead<unknown> | undefined) => {
@@ -400,6 +435,7 @@ function unreadableReads(scopes: ApiAccessScopes, context: ApiAccessContext): Un
     for (const { operation, policy } of scopes.operations.value)
       check(`the policy of operation '${operation.displayName}'`, policy);
   check("the service's named values", context.namedValues);
+  check("the service's backends", context.backendsRead);
   return found;
 }
 
@@ -408,7 +444,7 @@ function readSpan(scopes: ApiAccessScopes, context: ApiAccessContext): { readFro
     .map((read) => read.readAt)
     .concat(scopes.products.state === "read" ? scopes.products.value.map(({ policy }) => policy.readAt) : [])
     .concat(scopes.operations.state === "read" ? scopes.operations.value.map(({ policy }) => policy.readAt) : [])
-    .concat(context.namedValues === undefined ? [] : [context.namedValues.readAt])
+    .concat([context.namedValues, context.backendsRead].flatMap((read) => (read === undefined ? [] : [read.readAt])))
     .sort();
   return { readFrom: instants[0] ?? "", readTo: instants[instants.length - 1] ?? "" };
 }

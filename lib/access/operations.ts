@@ -1,14 +1,41 @@
 import { z } from "zod";
 import { defineOperation } from "../rest/operation";
 import { accessMatrixQuerySchema, accessMatrixSchema, clientApplicationAccessSchema } from "./matrix-schemas";
+import { accessCheckInputSchema, accessCheckSchema, effectiveAccessSchema } from "./schemas";
 
+const apiParams = z.object({ id: z.guid("must be an API id") });
 const instanceParams = z.object({ id: z.guid("must be an instance id") });
 
 const matrixDescription =
   "Reads every policy scope of the instance from APIM now (global, products, APIs, operations, named values, backends; nothing is stored) and composes, per API and per product path, what APIM really runs: who is let in and how APIM authenticates to the backend. A scope APIM refuses is listed as unreadable with ARM's status and request ids, and the conclusions it prevents are named.";
 
-/** REST operations of effective access across an instance and by client application (see lib/rest/operations.ts). */
+/** REST operations of effective access: one API, its token what-if, an instance and a client application (see lib/rest/operations.ts). */
 export const accessOperations = {
+  getEffectiveAccess: defineOperation({
+    id: "getEffectiveAccess",
+    method: "GET",
+    path: "/apis/{id}/effective-access",
+    permission: "config.read",
+    summary: "What access the API really grants, across the global, product, API and operation policies",
+    description:
+      "Reads every scope from APIM now (scopes are not stored; readFrom/readTo say when). Per path (each product holding the API, and no product): the statements that decide access and the backend call, the findings, and what could not be concluded. A scope ARM refuses is listed under unreadable with ARM's status and request ids.",
+    tags: ["access"],
+    params: apiParams,
+    response: effectiveAccessSchema,
+  }),
+  checkAccess: defineOperation({
+    id: "checkAccess",
+    method: "POST",
+    path: "/apis/{id}/access-checks",
+    permission: "config.read",
+    summary: "Token what-if: would APIM let this token (or these claims) call the API?",
+    description:
+      "The token's signature is NOT checked. The token and claims are never stored or logged; the check is audited (who, which API, the decision). A malformed token or claims object is a 400 naming what is wrong, without repeating it.",
+    tags: ["access"],
+    params: apiParams,
+    body: accessCheckInputSchema,
+    response: accessCheckSchema,
+  }),
   getAccessMatrix: defineOperation({
     id: "getAccessMatrix",
     method: "GET",

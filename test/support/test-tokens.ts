@@ -89,6 +89,27 @@ export function testTokens(coordinates: () => SandboxCoordinates, sandboxDataDir
         { tenant: "other" },
       );
     },
+    /**
+     * A real client-credentials token of the sandbox's caller client `index` for the LLM APIs'
+     * audience, as a caller of the gateway gets one (what the seeded caller checks validate).
+     */
+    async caller(index = 0): Promise<string> {
+      const c = coordinates();
+      const client = c.callerClients[index];
+      if (!client) throw new Error(`the sandbox has no caller client ${index}`);
+      const response = await fetch(`${c.authorityHost}/${c.tenantId}/oauth2/v2.0/token`, {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+          scope: `${c.llmApiAudience}/.default`,
+        }),
+      });
+      const body = (await response.json()) as { access_token?: string; error_description?: string };
+      if (!body.access_token) throw new Error(`no token for caller ${index}: ${body.error_description}`);
+      return body.access_token;
+    },
     unsigned(payload: JWTPayload): string {
       const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
       return `${part({ alg: "none", typ: "JWT" })}.${part(payload)}.`;

@@ -1,0 +1,53 @@
+import { findApiOrThrow } from "../apis/find-api";
+import { readApiScopes, readServiceFacts, type Backend, type ScopeRead } from "../apim";
+import { apimClientForInstance } from "../apim/client-for-instance";
+import type { RequestContext } from "../auth/request-context";
+import { getDb } from "../db";
+import type { AccessProfile } from "../policy";
+import { storedProfile } from "../profiles/stored-profile";
+import { getEntraConfig } from "../auth/bearer-context";
+import { backendFacts, type ApiAccessContext, type ApiAccessScopes } from "./api-access-paths";
+
+export interface ApiAccessRead {
+  api: { id: string; apimName: string; displayName: string; instanceId: string };
+  scopes: ApiAccessScopes;
+  /** With the Entra sign-in host Portcullis uses: the gateway takes tenants' tokens from the same cloud (or, in sandbox mode, the sandbox identity provider). */
+  context: ApiAccessContext;
+  profileVersion: number | null;
+  /** ARM requests sent, retries included. */
+  armRequests: number;
+}
+
+/**
+ * Reads what the effective access of one API depends on, now (scopes are not stored: the page
+ * shows when they were read): every scope a call runs through, the service's named values and
+ * backends from APIM with the instance's client, and the API's current profile from the database.
+ * A scope ARM refuses is unreadable, never an error of the whole read.
+ */
+export async function readApiAccess(ctx: RequestContext, apiId: string): Promise<ApiAccessRead> {
+  const db = getDb();
+  const api = await findApiOrThrow(db, apiId);
+  const current = await db.accessProfileVersion.findFirst({ where: { apiId }, orderBy: { version: "desc" } });
+  const profile: AccessProfile | null = current ? storedProfile(current) : null;
+  const apim = apimClientForInstance(api.instance);
+  const call = { correlationId: ctx.requestId };
+  const [scopes, facts] = await Promise.all([readApiScopes(apim, api.apimName, call), readServiceFacts(apim, call)]);
+  const { requests, ...apiScopes } = scopes;
+  return {
+    api: { id: api.id, apimName: api.apimName, displayName: api.displayName, instanceId: api.instanceId },
+    scopes: apiScopes,
+    context: {
+      profile,
+      namedValues: facts.namedValues,
+      ...backendsOf(facts.backends),
+      entraAuthorityHost: getEntraConfig().authorityHost,
+    },
+    profileVersion: current?.version ?? null,
+    armRequests: requests + facts.requests,
+  };
+}
+
+function backendsOf(read: ScopeRead<Backend[]>): Pick<ApiAccessContext, "backends" | "backendsRead"> {
+  const backends = backendFacts(read);
+  return backends === undefined ? { backendsRead: read } : { backends, backendsRead: read };
+}
