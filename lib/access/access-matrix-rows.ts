@@ -1,9 +1,18 @@
 /**
  * One access matrix row per API of an instance read: each API's effective-access paths (the
- * shared mapping, api-access-paths.ts) turned into the matrix's columns. Pure.
+ * shared mapping, api-access-paths.ts) turned into the matrix's columns. Pure; a row can be
+ * made as soon as its API has been read (the instance read hands each over as it completes).
  */
 import type { AccessFacts, AccessProfile, BackendEntityProperties, EffectiveAccessAnalysis } from "../policy";
-import type { ScopeRead, UnreadableScope } from "../apim";
+import type {
+  ApiScopes,
+  Backend,
+  InstanceScopes,
+  NamedValue,
+  ScopeRead,
+  SharedInstanceScopes,
+  UnreadableScope,
+} from "../apim";
 import { accessColumns } from "./access-columns";
 import { apiAccessPaths, apiScopesFromInstance, type AccessPath, type ApiAccessPaths } from "./api-access-paths";
 import type { InstanceAccessRead } from "./read-instance-access";
@@ -15,36 +24,30 @@ export interface StoredApi {
   profile: AccessProfile | null;
 }
 
-export interface MatrixRows {
-  rows: AccessMatrixRow[];
-  /** Instance-wide reads that failed. */
-  unreadable: UnreadableScopeView[];
-  readFrom: string;
-  readTo: string;
-  /** Every client application id a row lists, for the directory. */
-  appIds: Set<string>;
+/** What every API's row is read with: the scopes all APIs share, the named values and the backends. */
+export interface MatrixContext {
+  shared: SharedInstanceScopes;
+  namedValues: ScopeRead<NamedValue[]>;
+  backendMap: Record<string, BackendEntityProperties> | undefined;
+  /** What the columns resolve names with: which named values exist and what kind each is, the backends' credentials. */
+  facts: AccessFacts;
 }
 
-export function accessMatrixRows(read: InstanceAccessRead, stored: ReadonlyMap<string, StoredApi>): MatrixRows {
-  const { scopes } = read;
-  const unreadable: UnreadableScopeView[] = [];
-  const note = (what: string, value: ScopeRead<unknown>) => {
-    if (value.state === "unreadable") unreadable.push(unreadableView(what, value.error));
-  };
-  note("the APIs of the instance", scopes.apis);
-  note("the products of the instance", scopes.products);
-  note("the backends of the instance", read.backends);
-  const backends =
-    read.backends.state === "read"
+export function matrixContext(
+  shared: SharedInstanceScopes,
+  namedValues: ScopeRead<NamedValue[]>,
+  backends: ScopeRead<Backend[]>,
+): MatrixContext {
+  const backendMap =
+    backends.state === "read"
       ? Object.fromEntries(
-          read.backends.value.map((backend) => [backend.name, backend.properties as BackendEntityProperties]),
+          backends.value.map((backend) => [backend.name, backend.properties as BackendEntityProperties]),
         )
       : undefined;
-  // What the columns resolve names with: which named values exist and what kind each is, the backends' credentials.
   const facts: AccessFacts = {
-    ...(read.namedValues.state === "read"
+    ...(namedValues.state === "read"
       ? {
-          namedValues: read.namedValues.value.map((namedValue) => ({
+          namedValues: namedValues.value.map((namedValue) => ({
             name: namedValue.displayName,
             secret: namedValue.secret,
             ...(namedValue.plainValue === undefined ? {} : { value: namedValue.plainValue }),
@@ -52,29 +55,48 @@ export function accessMatrixRows(read: InstanceAccessRead, stored: ReadonlyMap<s
           })),
         }
       : {}),
-    ...(backends === undefined ? {} : { backends }),
+    ...(backendMap === undefined ? {} : { backends: backendMap }),
   };
-  const appIds = new Set<string>();
-  const instants: string[] = [scopes.service.readAt, scopes.apis.readAt, read.namedValues.readAt];
-  const rows = (scopes.apis.state === "read" ? scopes.apis.value : []).map((api) => {
-    const paths = apiAccessPaths(api.api.name, apiScopesFromInstance(scopes, api), {
-      profile: stored.get(api.api.name)?.profile ?? null,
-      namedValues: read.namedValues,
-      ...(backends === undefined ? {} : { backends }),
-    });
-    instants.push(paths.readFrom, paths.readTo);
-    const row = matrixRow(
-      paths,
-      facts,
-      stored.get(api.api.name)?.id ?? null,
-      api.api.displayName,
-      api.api.path ?? null,
-    );
-    for (const path of row.paths) for (const client of path.clientApplications) appIds.add(client.appId);
-    return row;
+  return { shared, namedValues, backendMap, facts };
+}
+
+/** One API's row, with the span of instants its scopes were read at. */
+export interface MatrixRow {
+  row: AccessMatrixRow;
+  readFrom: string;
+  readTo: string;
+}
+
+/** The row of one API, as soon as it and the shared scopes have been read. */
+export function accessMatrixRow(api: ApiScopes, context: MatrixContext, stored: StoredApi | undefined): MatrixRow {
+  // The API arrived in a page of the list; its own policy was read right after.
+  const instance: InstanceScopes = {
+    ...context.shared,
+    apis: { state: "read", value: [], readAt: api.policy.readAt },
+    requests: 0,
+  };
+  const paths = apiAccessPaths(api.api.name, apiScopesFromInstance(instance, api), {
+    profile: stored?.profile ?? null,
+    namedValues: context.namedValues,
+    ...(context.backendMap === undefined ? {} : { backends: context.backendMap }),
   });
-  const sorted = instants.filter((instant) => instant !== "").sort();
-  return { rows, unreadable, readFrom: sorted[0] ?? "", readTo: sorted[sorted.length - 1] ?? "", appIds };
+  return {
+    row: matrixRow(paths, context.facts, stored?.id ?? null, api.api.displayName, api.api.path ?? null),
+    readFrom: paths.readFrom,
+    readTo: paths.readTo,
+  };
+}
+
+/** Instance-wide reads that failed: APIs there are missing from the matrix. */
+export function instanceUnreadable(read: InstanceAccessRead): UnreadableScopeView[] {
+  const unreadable: UnreadableScopeView[] = [];
+  const note = (what: string, value: ScopeRead<unknown>) => {
+    if (value.state === "unreadable") unreadable.push(unreadableView(what, value.error));
+  };
+  note("the APIs of the instance", read.scopes.apis);
+  note("the products of the instance", read.scopes.products);
+  note("the backends of the instance", read.backends);
+  return unreadable;
 }
 
 function matrixRow(

@@ -1,7 +1,7 @@
 import { apimClientForInstance, type InstanceCoordinates } from "../apim/client-for-instance";
 import { getDb } from "../db";
 import { storedProfile } from "../profiles/stored-profile";
-import { accessMatrixRows, type StoredApi } from "./access-matrix-rows";
+import { accessMatrixRow, instanceUnreadable, type MatrixRow, type StoredApi } from "./access-matrix-rows";
 import { clientDirectory } from "./client-directory";
 import type { AccessMatrix } from "./matrix-schemas";
 import { readInstanceAccess } from "./read-instance-access";
@@ -18,39 +18,38 @@ export async function buildAccessMatrix(
   instance: MatrixInstance,
   options: { correlationId: string; concurrency?: number },
 ): Promise<AccessMatrix> {
-  const [read, apis] = await Promise.all([
-    readInstanceAccess(apimClientForInstance(instance), options),
-    getDb().api.findMany({
-      where: { instanceId: instance.id, goneAt: null },
-      select: {
-        id: true,
-        apimName: true,
-        profileVersions: {
-          select: { apiId: true, version: true, profile: true },
-          orderBy: { version: "desc" },
-          take: 1,
-        },
-      },
-    }),
-  ]);
-  const stored = new Map<string, StoredApi>(
-    apis.map((api) => {
-      const version = api.profileVersions[0];
-      return [api.apimName, { id: api.id, profile: version === undefined ? null : storedProfile(version) }];
-    }),
+  const stored = storedApis(instance.id);
+  // Each API's row is made as soon as it has been read, while the others are still being read.
+  const made = new Map<string, Promise<MatrixRow>>();
+  const read = await readInstanceAccess(apimClientForInstance(instance), {
+    ...options,
+    onApi: (api, context) =>
+      made.set(
+        api.api.name,
+        Promise.all([context, stored]).then(([ready, apis]) => accessMatrixRow(api, ready, apis.get(api.api.name))),
+      ),
+  });
+  await stored; // its failure is this call's, also when no API was listed
+  const listed = read.scopes.apis.state === "read" ? read.scopes.apis.value : [];
+  const rows = await Promise.all(listed.map((api) => made.get(api.api.name)!));
+  const instants = [read.scopes.service.readAt, read.scopes.apis.readAt, read.namedValues.readAt]
+    .concat(rows.flatMap(({ readFrom, readTo }) => [readFrom, readTo]))
+    .filter((instant) => instant !== "")
+    .sort();
+  const appIds = new Set(
+    rows.flatMap(({ row }) => row.paths.flatMap((path) => path.clientApplications.map((client) => client.appId))),
   );
-  const matrix = accessMatrixRows(read, stored);
   const directory = clientDirectory();
-  const names = await directory.displayNames([...matrix.appIds]);
+  const names = await directory.displayNames([...appIds]);
   return {
     instanceId: instance.id,
     instanceName: instance.name,
-    readFrom: matrix.readFrom,
-    readTo: matrix.readTo,
+    readFrom: instants[0] ?? "",
+    readTo: instants[instants.length - 1] ?? "",
     armRequests: read.requests,
     directory: directory.source,
-    unreadable: matrix.unreadable,
-    rows: matrix.rows.map((row) => ({
+    unreadable: instanceUnreadable(read),
+    rows: rows.map(({ row }) => ({
       ...row,
       paths: row.paths.map((path) => ({
         ...path,
@@ -61,4 +60,22 @@ export async function buildAccessMatrix(
       })),
     })),
   };
+}
+
+/** The APIs Portcullis knows on the instance, by APIM name, with their current profile. */
+async function storedApis(instanceId: string): Promise<Map<string, StoredApi>> {
+  const apis = await getDb().api.findMany({
+    where: { instanceId, goneAt: null },
+    select: {
+      id: true,
+      apimName: true,
+      profileVersions: { select: { apiId: true, version: true, profile: true }, orderBy: { version: "desc" }, take: 1 },
+    },
+  });
+  return new Map(
+    apis.map((api) => {
+      const version = api.profileVersions[0];
+      return [api.apimName, { id: api.id, profile: version === undefined ? null : storedProfile(version) }];
+    }),
+  );
 }

@@ -21,11 +21,13 @@ export type { ListOptions } from "./operations/collect-pages";
 export {
   readInstanceScopes,
   type ApiScopes,
+  type InstanceScopeReadOptions,
   type InstanceScopes,
   type OperationScopes,
   type PolicyRead,
   type ProductScopes,
   type ScopeReadOptions,
+  type SharedInstanceScopes,
 } from "./scopes/read-instance-scopes";
 export { readApiScopes, type ApiScopesRead } from "./scopes/read-api-scopes";
 export { readServiceFacts, type ServiceFactsRead } from "./scopes/read-service-facts";

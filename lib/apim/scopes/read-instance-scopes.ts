@@ -46,6 +46,18 @@ export interface InstanceScopes {
   requests: number;
 }
 
+/** The scopes every API of an instance shares: what a call runs before and around the API's own. */
+export type SharedInstanceScopes = Pick<InstanceScopes, "service" | "globalPolicy" | "products">;
+
+export interface InstanceScopeReadOptions extends ScopeReadOptions {
+  /**
+   * Called as soon as an API and everything below it (its policy, operations and theirs) has
+   * been read, with the shared scopes still arriving, so a caller can analyse each API while
+   * the others are read instead of after the last one.
+   */
+  onApi?: (api: ApiScopes, shared: Promise<SharedInstanceScopes>) => void;
+}
+
 /** Revisions other than the current one are listed with `;rev=n` names. */
 export const isCurrentRevision = (api: ApimApi) => api.isCurrent && !api.name.includes(";rev=");
 
@@ -56,8 +68,11 @@ export const isCurrentRevision = (api: ApimApi) => api.isCurrent && !api.name.in
  * as what it depends on has arrived (a page of a list is enough), so no round waits for
  * another that it does not need. A scope ARM refuses is `unreadable`; the others are still read.
  */
-export async function readInstanceScopes(apim: ApimClient, options: ScopeReadOptions = {}): Promise<InstanceScopes> {
-  const { concurrency = 32, ...call } = options;
+export async function readInstanceScopes(
+  apim: ApimClient,
+  options: InstanceScopeReadOptions = {},
+): Promise<InstanceScopes> {
+  const { concurrency = 32, onApi, ...call } = options;
   const reader = new ScopeReader(limitConcurrency(concurrency), call);
   const policy = (scope: Parameters<ApimClient["getScopePolicy"]>[0]) =>
     reader.read((options) => apim.getScopePolicy(scope, options));
@@ -75,7 +90,9 @@ export async function readInstanceScopes(apim: ApimClient, options: ScopeReadOpt
         (operation: ApimOperation) => readOperation(api.name, operation),
       ),
     ]);
-    return { api, policy: apiPolicy, operations };
+    const scopes = { api, policy: apiPolicy, operations };
+    onApi?.(scopes, shared);
+    return scopes;
   };
   const readProduct = async (product: ApimProduct): Promise<ProductScopes> => {
     const [apis, productPolicy] = await Promise.all([
@@ -88,10 +105,18 @@ export async function readInstanceScopes(apim: ApimClient, options: ScopeReadOpt
     return { product, apis, policy: productPolicy };
   };
 
-  const [service, globalPolicy, products, apis] = await Promise.all([
+  const sharedReads = [
     reader.read((options) => apim.getService(options)),
     policy({ kind: "service" }),
     readList(reader, (options) => apim.listProducts(options), readProduct),
+  ] as const;
+  const shared = Promise.all(sharedReads).then(([service, globalPolicy, products]) => ({
+    service,
+    globalPolicy,
+    products,
+  }));
+  const [{ service, globalPolicy, products }, apis] = await Promise.all([
+    shared,
     readList(reader, (options) => apim.listApis(options), readApi, isCurrentRevision),
   ]);
   return { service, globalPolicy, products, apis, requests: reader.requests };

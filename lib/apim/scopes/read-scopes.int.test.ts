@@ -97,6 +97,27 @@ describe("reading every scope of an instance", () => {
     );
   });
 
+  it("hands over each API as soon as it is read, with the shared scopes, before the read ends", async () => {
+    const handed: Array<{ name: string; shared: Promise<unknown>; whileReading: boolean }> = [];
+    let reading = true;
+    const read = readInstanceScopes(apim.client(), {
+      onApi: (api, shared) => handed.push({ name: api.api.name, shared, whileReading: reading }),
+    });
+    const scopes = await read.finally(() => (reading = false));
+    await apim.newRequests();
+
+    expect(handed.map((api) => api.name)).toEqual(
+      expect.arrayContaining(valueOf(scopes.apis).map((api) => api.api.name)),
+    );
+    expect(handed).toHaveLength(4);
+    expect(handed.every((api) => api.whileReading)).toBe(true);
+    expect(await handed[0]!.shared).toEqual({
+      service: scopes.service,
+      globalPolicy: scopes.globalPolicy,
+      products: scopes.products,
+    });
+  });
+
   it("reports a scope ARM refuses as unreadable with ARM's status and ids, and still reads the others", async () => {
     await apim.faults([
       { kind: "forbidden", match: { path: "/products/[^/]+/policies/policy$" } },
