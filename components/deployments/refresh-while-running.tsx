@@ -4,8 +4,9 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
 /**
- * Re-renders the page from the server every second while a deployment runs, so its steps
- * appear as they finish. Without JavaScript a meta refresh does the same (see the page).
+ * Re-renders the page from the server every second while work runs (a deployment's steps, a
+ * Verify-all batch), so results appear as they finish. Without JavaScript a meta refresh every
+ * two seconds does the same.
  */
 export function RefreshWhileRunning({ running }: { running: boolean }) {
   const router = useRouter();
@@ -14,5 +15,9 @@ export function RefreshWhileRunning({ running }: { running: boolean }) {
     const timer = setInterval(() => router.refresh(), 1000);
     return () => clearInterval(timer);
   }, [running, router]);
-  return null;
+  return running ? (
+    <noscript>
+      <meta httpEquiv="refresh" content="2" />
+    </noscript>
+  ) : null;
 }

@@ -26,6 +26,7 @@ export const ROUTE_ACCESS = {
   "/instances/[id]/secrets": "config.read",
   "/instances/[id]/access": "config.read",
   "/instances/[id]/access/export": "config.read",
+  "/instances/[id]/verifications/[batchId]": "config.read",
   "/apis": "config.read",
   "/apis/[id]": "config.read",
   "/apis/[id]/edit": "config.write",

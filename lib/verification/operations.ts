@@ -3,11 +3,15 @@ import { defineOperation } from "../rest/operation";
 import {
   verificationListQuerySchema,
   verificationPageSchema,
+  verificationBatchSchema,
   verificationSchema,
   verifyApiInputSchema,
+  verifyInstanceInputSchema,
 } from "./schemas";
 
 const apiParams = z.object({ id: z.guid("must be an API id") });
+const instanceParams = z.object({ id: z.guid("must be an instance id") });
+const batchParams = z.object({ id: z.guid("must be an instance id"), batchId: z.guid("must be a batch id") });
 
 /** REST operations of verifications (see lib/rest/operations.ts). */
 export const verificationOperations = {
@@ -45,5 +49,28 @@ export const verificationOperations = {
     tags: ["verifications"],
     params: apiParams,
     response: verificationSchema,
+  }),
+  verifyInstanceAccess: defineOperation({
+    id: "verifyInstanceAccess",
+    method: "POST",
+    path: "/instances/{id}/verifications",
+    permission: "config.write",
+    summary:
+      "Verify all: verify every API of the instance, a few at a time; answers 202 with the batch, poll its Location",
+    tags: ["verifications"],
+    params: instanceParams,
+    body: verifyInstanceInputSchema,
+    response: verificationBatchSchema,
+    successStatus: 202,
+  }),
+  getVerificationBatch: defineOperation({
+    id: "getVerificationBatch",
+    method: "GET",
+    path: "/instances/{id}/verifications/{batchId}",
+    permission: "config.read",
+    summary: "A Verify-all batch: n of N verified, counts by status, the APIs so far with failures first",
+    tags: ["verifications"],
+    params: batchParams,
+    response: verificationBatchSchema,
   }),
 };

@@ -87,3 +87,44 @@ export const verifyApiInputSchema = z
       .describe("The model deployment (and `model`) the probes name; default gpt-4o."),
   })
   .meta({ id: "VerifyApiInput" });
+
+export const verificationBatchSchema = z
+  .object({
+    id: z.guid(),
+    instanceId: z.guid(),
+    total: z.number().int().describe("APIs to verify."),
+    done: z.number().int().describe("APIs verified so far."),
+    concurrency: z.number().int(),
+    counts: z.record(z.enum(VERIFICATION_STATUSES), z.number().int()).describe("Verified APIs by status."),
+    finished: z.boolean(),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+    startedBy: z.string(),
+    items: z
+      .array(
+        z.object({
+          apiId: z.guid(),
+          apimName: z.string(),
+          displayName: z.string(),
+          verificationId: z.guid(),
+          status: z.enum(VERIFICATION_STATUSES),
+          summary: z.string(),
+        }),
+      )
+      .describe("The APIs verified so far, failures first."),
+  })
+  .meta({ id: "VerificationBatch" });
+
+export type VerificationBatchView = z.infer<typeof verificationBatchSchema>;
+
+export const verifyInstanceInputSchema = z
+  .object({
+    concurrency: z
+      .number()
+      .int()
+      .min(1, "must be at least 1")
+      .max(16, "must be at most 16")
+      .optional()
+      .describe("APIs verified at the same time (default 4); the probe budget per gateway still applies."),
+  })
+  .meta({ id: "VerifyInstanceInput" });

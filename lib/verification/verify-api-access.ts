@@ -3,6 +3,8 @@ import { assertApiInApim, findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
+import type { InstanceCoordinates } from "../apim/client-for-instance";
+import { isAppError } from "../errors";
 import { storedProfile } from "../profiles/stored-profile";
 import { runVerification, type VerificationRun } from "./run-verification";
 import type { VerificationView } from "./schemas";
@@ -22,23 +24,50 @@ export interface VerifyApiInput {
  */
 export async function verifyApiAccess(ctx: RequestContext, input: VerifyApiInput): Promise<VerificationView> {
   await authorize(ctx, "config.write");
-  const db = getDb();
-  const api = await findApiOrThrow(db, input.apiId, { profileVersions: { orderBy: { version: "desc" }, take: 1 } });
+  const api = await findApiOrThrow(getDb(), input.apiId);
   assertApiInApim(api);
-  const version = api.profileVersions[0];
+  return verifyAndRecord(ctx, api, input);
+}
+
+/**
+ * Verifies one API (already authorized and found) and stores the result with its audit event;
+ * "Verify all" calls it for each API of its batch. A failure to read APIM is stored as an `error`
+ * verification, so a batch always accounts for every API.
+ */
+export async function verifyAndRecord(
+  ctx: RequestContext,
+  api: { id: string; apimName: string; instance: InstanceCoordinates },
+  input: { operationId?: string; deployment?: string; batchId?: string } = {},
+): Promise<VerificationView> {
+  const db = getDb();
+  const version = await db.accessProfileVersion.findFirst({ where: { apiId: api.id }, orderBy: { version: "desc" } });
   const startedAt = new Date();
-  const run = await runVerification({
-    instance: api.instance,
-    apimName: api.apimName,
-    profile: version ? storedProfile(version) : null,
-    correlationId: ctx.requestId,
-    ...(input.operationId === undefined ? {} : { operationId: input.operationId }),
-    ...(input.deployment === undefined ? {} : { deployment: input.deployment }),
-  });
+  let run: VerificationRun;
+  try {
+    run = await runVerification({
+      instance: api.instance,
+      apimName: api.apimName,
+      profile: version ? storedProfile(version) : null,
+      correlationId: ctx.requestId,
+      ...(input.operationId === undefined ? {} : { operationId: input.operationId }),
+      ...(input.deployment === undefined ? {} : { deployment: input.deployment }),
+    });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    run = {
+      status: "error",
+      summary: `Not verified: ${error.message}`,
+      gatewayUrl: null,
+      target: null,
+      notes: [],
+      probes: [],
+    };
+  }
   const row = await auditedTransaction(db, async (tx) => {
     const created = await tx.verification.create({
       data: {
         apiId: api.id,
+        batchId: input.batchId ?? null,
         status: run.status,
         summary: run.summary,
         gatewayUrl: run.gatewayUrl,

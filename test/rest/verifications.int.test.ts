@@ -1,8 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import * as batches from "../../app/api/v1/instances/[id]/verifications/route";
+import * as batch from "../../app/api/v1/instances/[id]/verifications/[batchId]/route";
 import * as verifications from "../../app/api/v1/apis/[id]/verifications/route";
 import * as latest from "../../app/api/v1/apis/[id]/verifications/latest/route";
 import { createPlan } from "../../lib/deployments/create-plan";
-import type { VerificationView } from "../../lib/verification/schemas";
+import type { VerificationBatchView, VerificationView } from "../../lib/verification/schemas";
 import { ARM_AUDIENCE } from "../../sandbox/sandbox-coordinates";
 import { callRoute } from "../support/call-route";
 import { apiIdOf, applyPlan, saveProfile } from "../support/deployment-fixtures";
@@ -14,6 +17,12 @@ import { setupSandboxHarness } from "../support/sandbox-harness";
  * checks the credential APIM sends. What Portcullis configured is proven; a named value changed
  * behind its back makes the next verification fail naming the model's refusal.
  */
+// Next runs `after()` tasks once the response has been sent; outside a Next server, start them at once.
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/server")>()),
+  after: (task: () => Promise<unknown>) => void task(),
+}));
+
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
 let automation = "";
@@ -182,5 +191,39 @@ describe("REST: verifications", () => {
     expect(
       (await callRoute(latest.GET, { path: `/apis/${id}/verifications/latest`, token: reader, params: { id } })).status,
     ).toBe(404);
+  });
+
+  it("verifies every API of the instance a few at a time, with progress and failures first", async () => {
+    const instanceId = sandbox.instance.id;
+    const started = await callRoute(batches.POST, {
+      path: `/instances/${instanceId}/verifications`,
+      token: automation,
+      params: { id: instanceId },
+      body: { concurrency: 2 },
+    });
+    expect(started.status).toBe(202);
+    const first = started.body as VerificationBatchView;
+    expect(first).toMatchObject({ concurrency: 2, finished: false, total: expect.any(Number) });
+    expect(started.headers.get("location")).toBe(`/api/v1/instances/${instanceId}/verifications/${first.id}`);
+    let current = first;
+    while (!current.finished) {
+      await sleep(100);
+      current = (
+        await callRoute(batch.GET, {
+          path: `/instances/${instanceId}/verifications/${first.id}`,
+          token: reader,
+          params: { id: instanceId, batchId: first.id },
+        })
+      ).body as VerificationBatchView;
+      expect(current.done).toBeLessThanOrEqual(current.total);
+    }
+    expect(current.done).toBe(current.total);
+    const counts = current.counts;
+    expect(counts.proven + counts.unproven + counts.failed + counts.error).toBe(current.total);
+    expect(current.items.find((item) => item.apimName === "foundry-models")).toMatchObject({ status: "proven" });
+    // Failures first: no failed or error item after a proven or unproven one.
+    const rank = { failed: 0, error: 0, unproven: 1, proven: 2 };
+    const ranks = current.items.map((item) => rank[item.status]);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 });

@@ -1,12 +1,15 @@
 "use server";
 
 import { refresh } from "next/cache";
+import { redirect } from "next/navigation";
+import { after } from "next/server";
 import { z } from "zod";
 import type { FormState } from "@/components/forms/form-state";
 import { guardAction } from "@/lib/auth/console-guard";
 import { registerInstance } from "@/lib/instances/register-instance";
 import { instanceInputSchema, type InstanceView } from "@/lib/instances/schemas";
 import { syncInstance } from "@/lib/instances/sync-instance";
+import { startInstanceVerification } from "@/lib/verification/verify-instance-access";
 import { parseInput } from "@/lib/validation";
 import { actionError } from "../action-error";
 import { formFields } from "../form-fields";
@@ -42,4 +45,24 @@ export async function syncInstanceAction(_previous: FormState<string>, formData:
   } catch (error) {
     return actionError(error);
   }
+}
+
+const verifyAllInputSchema = z.object({ instanceId: z.guid("must be an instance id") });
+
+/** "Verify all": starts the batch (it runs after the response) and opens its progress page. */
+export async function verifyInstanceAction(
+  _previous: FormState<string>,
+  formData: FormData,
+): Promise<FormState<string>> {
+  let path: string;
+  try {
+    const ctx = await guardAction("config.write", "verification.batch");
+    const input = parseInput(verifyAllInputSchema, formFields(formData));
+    const { batch, run } = await startInstanceVerification(ctx, input);
+    after(run);
+    path = `/instances/${input.instanceId}/verifications/${batch.id}`;
+  } catch (error) {
+    return actionError(error);
+  }
+  redirect(path);
 }

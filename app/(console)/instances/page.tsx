@@ -7,7 +7,7 @@ import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listInstances } from "@/lib/instances/list-instances";
 import { instanceInputSchema } from "@/lib/instances/schemas";
-import { registerInstanceAction, syncInstanceAction } from "./actions";
+import { registerInstanceAction, syncInstanceAction, verifyInstanceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Instances" };
 
@@ -50,14 +50,24 @@ export default async function InstancesPage() {
                 instance={instance}
                 actions={
                   canWrite ? (
-                    <ButtonForm
-                      action={syncInstanceAction}
-                      fields={{ instanceId: instance.id }}
-                      busyText="Syncing…"
-                      errorTitle={`Sync of ${instance.name} failed`}
-                    >
-                      Sync APIs<span className="sr-only"> of {instance.name}</span>
-                    </ButtonForm>
+                    <div className="flex flex-wrap gap-2">
+                      <ButtonForm
+                        action={syncInstanceAction}
+                        fields={{ instanceId: instance.id }}
+                        busyText="Syncing…"
+                        errorTitle={`Sync of ${instance.name} failed`}
+                      >
+                        Sync APIs<span className="sr-only"> of {instance.name}</span>
+                      </ButtonForm>
+                      <ButtonForm
+                        action={verifyInstanceAction}
+                        fields={{ instanceId: instance.id }}
+                        busyText="Starting…"
+                        errorTitle={`Verification of ${instance.name} did not start`}
+                      >
+                        Verify all<span className="sr-only"> APIs of {instance.name}</span>
+                      </ButtonForm>
+                    </div>
                   ) : undefined
                 }
               />

@@ -25,12 +25,6 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
 
   return (
     <div className="space-y-6">
-      {/* Without JavaScript the browser reloads until the deployment has ended. */}
-      {running ? (
-        <noscript>
-          <meta httpEquiv="refresh" content="2" />
-        </noscript>
-      ) : null}
       <RefreshWhileRunning running={running} />
       <Breadcrumb
         trail={[

@@ -1,0 +1,74 @@
+import { recordAuditEvent } from "../audit/append-audit-event";
+import { limitConcurrency } from "../apim";
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { findInstanceOrThrow } from "../instances/find-instance";
+import { getVerificationBatch } from "./get-verification-batch";
+import type { VerificationBatchView } from "./schemas";
+import { verifyAndRecord } from "./verify-api-access";
+
+export const DEFAULT_VERIFY_CONCURRENCY = 4;
+
+/**
+ * "Verify all": a batch that verifies every API of the instance that is in APIM, at most
+ * `concurrency` at a time (the per-gateway probe budget still applies). Answers the batch at once;
+ * `run` does the work (after the response), each API's verification stored as it finishes.
+ */
+export async function startInstanceVerification(
+  ctx: RequestContext,
+  input: { instanceId: string; concurrency?: number },
+): Promise<{ batch: VerificationBatchView; run: () => Promise<VerificationBatchView> }> {
+  await authorize(ctx, "config.write");
+  const concurrency = input.concurrency ?? DEFAULT_VERIFY_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
+    throw new AppError("bad_request", "The concurrency must be a whole number from 1 to 16.", {
+      fields: [{ path: "concurrency", message: "must be 1 to 16" }],
+    });
+  const db = getDb();
+  const instance = await findInstanceOrThrow(db, input.instanceId);
+  const apis = await db.api.findMany({
+    where: { instanceId: instance.id, goneAt: null },
+    orderBy: { apimName: "asc" },
+    select: { id: true, apimName: true },
+  });
+  const created = await db.verificationBatch.create({
+    data: {
+      instanceId: instance.id,
+      total: apis.length,
+      concurrency,
+      startedBy: ctx.actor.name,
+      requestId: ctx.requestId,
+    },
+  });
+  await recordAuditEvent(db, {
+    actor: ctx.actor,
+    action: "verification.batch.start",
+    target: { type: "instance", id: instance.id },
+    after: { batchId: created.id, apis: apis.length, concurrency },
+    outcome: "success",
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+  });
+  const batch = await getVerificationBatch(ctx, { instanceId: instance.id, batchId: created.id });
+  const run = async () => {
+    const limit = limitConcurrency(concurrency);
+    await Promise.all(
+      apis.map((api) => limit(() => verifyAndRecord(ctx, { ...api, instance }, { batchId: created.id }))),
+    );
+    await db.verificationBatch.update({ where: { id: created.id }, data: { finishedAt: new Date() } });
+    const finished = await getVerificationBatch(ctx, { instanceId: instance.id, batchId: created.id });
+    await recordAuditEvent(db, {
+      actor: ctx.actor,
+      action: "verification.batch.finish",
+      target: { type: "instance", id: instance.id },
+      after: { batchId: created.id, total: finished.total, counts: finished.counts },
+      outcome: finished.counts.failed + finished.counts.error > 0 ? "failure" : "success",
+      requestId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    });
+    return finished;
+  };
+  return { batch, run };
+}
