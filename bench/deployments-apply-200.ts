@@ -38,13 +38,15 @@ await benchmark(async (plane) => {
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const statementsBefore = plane.statements();
-    const deployments = await Promise.all(
-      ids.map((apiId) =>
-        limit(async () => {
-          const plan = await createPlan(ctx, { apiId });
-          const { run } = await startDeployment(ctx, { planId: plan.id });
-          return run();
-        }),
+    const deployments = await plane.profiled(() =>
+      Promise.all(
+        ids.map((apiId) =>
+          limit(async () => {
+            const plan = await createPlan(ctx, { apiId });
+            const { run } = await startDeployment(ctx, { planId: plan.id });
+            return run();
+          }),
+        ),
       ),
     );
     const wallMs = performance.now() - started;
