@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma, PrismaClient } from "../db";
+import { Prisma, type PrismaClient } from "../db";
 import { log } from "../log";
 import type { AuditInput } from "./audit-input";
 import { chainWaitingEvents } from "./chain-sequencer";
@@ -18,9 +18,23 @@ export type AuditTx = Prisma.TransactionClient & { readonly [audited]: true };
  * returns, so whoever reads the history next sees them; a signed checkpoint follows when one is due.
  */
 export async function auditedTransaction<T>(db: PrismaClient, work: (tx: AuditTx) => Promise<T>): Promise<T> {
-  const result = await db.$transaction((tx) => work(tx as AuditTx));
+  let transaction: object | undefined;
+  const result = await db.$transaction((tx) => {
+    transaction = tx;
+    return work(tx as AuditTx);
+  });
+  // A transaction that recorded no event (a change that turned out to be none) has nothing to chain.
+  if (transaction && appended.has(transaction)) await chainCommitted(db);
+  return result;
+}
+
+/** Transactions of auditedTransaction that appended at least one event. */
+const appended = new WeakSet<object>();
+
+/** After a commit that queued events: they join the chain before the caller goes on. */
+async function chainCommitted(db: PrismaClient): Promise<void> {
   try {
-    const head = await chainWaitingEvents(db);
+    const head = await chainWaitingEvents(db, { committed: true });
     if (head !== null) signCheckpointInBackground(db, head);
   } catch (error) {
     // The change and its event are committed; the event waits in audit_pending and joins the
@@ -28,7 +42,59 @@ export async function auditedTransaction<T>(db: PrismaClient, work: (tx: AuditTx
     // that happened.
     log.error({ err: error }, "audit events committed but not yet chained; the next append will chain them");
   }
-  return result;
+}
+
+/** An event for `auditedStatement`, queued only when `when` (an SQL boolean) holds. */
+export interface QueuedEvent {
+  event: AuditInput;
+  when?: Prisma.Sql;
+}
+
+/**
+ * One statement that makes a change and queues its audit events: a data-modifying `WITH` query.
+ * A statement is atomic, so the change and its events commit together or not at all, exactly as
+ * with auditedTransaction, without a transaction's round trips (BEGIN, each statement, COMMIT):
+ * the hot paths of an apply (README, "Appending"). `statement` gets `queue`, which returns the
+ * `audit_queued AS (INSERT INTO audit_pending …)` part of the WITH list; it must be used once.
+ * The events are queued in the order given, and those whose `when` holds are chained "before"
+ * this returns, as "after" auditedTransaction. Returns the statement's rows.
+ */
+export async function auditedStatement<Row>(
+  db: PrismaClient,
+  statement: (queue: (events: readonly QueuedEvent[]) => Prisma.Sql) => Prisma.Sql,
+): Promise<Row[]> {
+  let queued = 0;
+  const sql = statement((events) => {
+    queued += 1;
+    return queueEvents(events);
+  });
+  if (queued !== 1) throw new Error("auditedStatement: the statement must queue its events exactly once");
+  const rows = await db.$queryRaw<Row[]>(sql);
+  await chainCommitted(db);
+  return rows;
+}
+
+/** The WITH item that inserts `events` into audit_pending, in their order, each when its condition holds. */
+function queueEvents(events: readonly QueuedEvent[]): Prisma.Sql {
+  if (events.length === 0) throw new Error("auditedStatement: no event to queue");
+  const rows = events.map(({ event, when }, index) => {
+    const row = pendingRow(event);
+    const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
+    return Prisma.sql`(${index}::int, ${when ?? Prisma.sql`TRUE`}, ${row.eventId}::uuid, ${row.time.toISOString()}::timestamptz,
+      ${row.actorType}::text, ${row.actorOid}::text, ${row.actorTid}::text, ${row.actorName}::text, ${row.action}::text,
+      ${row.targetType}::text, ${row.targetId}::text, ${json(row.before)}::jsonb, ${json(row.after)}::jsonb,
+      ${row.outcome}::text, ${row.requestId}::text, ${row.armCorrelationId}::text, ${row.clientIp}::text)`;
+  });
+  return Prisma.sql`audit_queued AS (
+    INSERT INTO audit_pending (event_id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
+      target_id, "before", "after", outcome, request_id, arm_correlation_id, client_ip)
+    SELECT event_id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
+      target_id, "before", "after", outcome, request_id, arm_correlation_id, client_ip
+    FROM (VALUES ${Prisma.join(rows)}) AS queued (ord, wanted, event_id, "time", actor_type, actor_oid, actor_tid,
+      actor_name, "action", target_type, target_id, "before", "after", outcome, request_id, arm_correlation_id, client_ip)
+    WHERE wanted
+    ORDER BY ord
+  )`;
 }
 
 /**
@@ -36,27 +102,31 @@ export async function auditedTransaction<T>(db: PrismaClient, work: (tx: AuditTx
  * (no lock shared with unrelated changes) until it is given its place in the chain.
  */
 export async function appendAuditEvent(tx: AuditTx, input: AuditInput): Promise<void> {
+  appended.add(tx);
+  await tx.auditPending.create({ data: pendingRow(input) });
+}
+
+/** The queued row of an event, recorded now. */
+function pendingRow(input: AuditInput) {
   const before = jsonOrUndefined(input.before);
   const after = jsonOrUndefined(input.after);
-  await tx.auditPending.create({
-    data: {
-      eventId: randomUUID(),
-      time: new Date(),
-      actorType: input.actor.type,
-      actorOid: input.actor.oid,
-      actorTid: input.actor.tid || null,
-      actorName: input.actor.name,
-      action: input.action,
-      targetType: input.target.type,
-      targetId: input.target.id,
-      before,
-      after,
-      outcome: input.outcome,
-      requestId: input.requestId ?? null,
-      armCorrelationId: input.armCorrelationId ?? null,
-      clientIp: input.clientIp ?? null,
-    },
-  });
+  return {
+    eventId: randomUUID(),
+    time: new Date(),
+    actorType: input.actor.type,
+    actorOid: input.actor.oid,
+    actorTid: input.actor.tid || null,
+    actorName: input.actor.name,
+    action: input.action,
+    targetType: input.target.type,
+    targetId: input.target.id,
+    before,
+    after,
+    outcome: input.outcome,
+    requestId: input.requestId ?? null,
+    armCorrelationId: input.armCorrelationId ?? null,
+    clientIp: input.clientIp ?? null,
+  };
 }
 
 /** Runs `work` and appends its audit event in one transaction: both commit or neither. */

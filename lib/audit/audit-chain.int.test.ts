@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
-import { appendAuditEvent, auditedTransaction, recordAuditEvent, runAudited } from "./append-audit-event";
+import { Prisma } from "../db";
+import {
+  appendAuditEvent,
+  auditedStatement,
+  auditedTransaction,
+  recordAuditEvent,
+  runAudited,
+  type QueuedEvent,
+} from "./append-audit-event";
 import type { AuditInput } from "./audit-input";
 import { verifyAuditChain } from "./verify-audit-chain";
 
@@ -154,6 +162,65 @@ describe(`audit hash chain on ${process.env.TEST_DB ?? "pglite"}`, () => {
     expect(result.firstBad!.reason).toMatch(/altered/);
     await tamper(`UPDATE audit_events SET actor_name = 'Alice' WHERE seq = ${target.seq}`);
     expect((await verifyAuditChain(database.prisma)).ok).toBe(true);
+  });
+});
+
+describe(`a change and its events in one statement on ${process.env.TEST_DB ?? "pglite"}`, () => {
+  /** Creates an instance named `name` and queues `events` with it; each event's `when` may refer to `created`. */
+  const createInstance = (name: string, events: readonly QueuedEvent[]) =>
+    auditedStatement<{ created: boolean }>(
+      database.prisma,
+      (queue) => Prisma.sql`
+        WITH created AS (
+          INSERT INTO instances (id, name, subscription_id, resource_group, service_name, arm_endpoint)
+          VALUES (gen_random_uuid(), ${name}, 's', 'r', ${name}, 'https://x')
+          ON CONFLICT (name) DO NOTHING
+          RETURNING id
+        ),
+        ${queue(events)}
+        SELECT EXISTS (SELECT 1 FROM created) AS created`,
+    );
+
+  it("queues the events in the order given, only those whose condition holds, and chains them before returning", async () => {
+    const start = (await head()).last_seq;
+    const created = Prisma.sql`EXISTS (SELECT 1 FROM created)`;
+    const notCreated = Prisma.sql`NOT EXISTS (SELECT 1 FROM created)`;
+    const events = [
+      { event: event("statement.first", { after: { b: 1, a: [1, "x"] } }), when: created },
+      { event: event("statement.skipped"), when: notCreated },
+      { event: event("statement.second", { requestId: "req-2", clientIp: "10.0.0.2" }) },
+      { event: event("statement.third", { before: { z: { y: null } } }), when: created },
+    ];
+
+    expect(await createInstance("one-statement", events)).toEqual([{ created: true }]);
+
+    const rows = await database.prisma.auditEvent.findMany({ where: { seq: { gt: start } }, orderBy: { seq: "asc" } });
+    expect(rows.map((row) => row.action)).toEqual(["statement.first", "statement.second", "statement.third"]);
+    expect(rows[0]).toMatchObject({ after: { b: 1, a: [1, "x"] }, actorOid: alice.oid, actorTid: "t" });
+    expect(rows[1]).toMatchObject({ requestId: "req-2", clientIp: "10.0.0.2", before: null, after: null });
+    expect(rows[2]!.before).toEqual({ z: { y: null } });
+    expect(await database.prisma.auditPending.count()).toBe(0);
+    expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
+
+    // The same change again changes nothing: only the event for that case is queued.
+    expect(await createInstance("one-statement", events)).toEqual([{ created: false }]);
+    const again = await database.prisma.auditEvent.findMany({
+      where: { seq: { gt: start + 3n } },
+      orderBy: { seq: "asc" },
+    });
+    expect(again.map((row) => row.action)).toEqual(["statement.skipped", "statement.second"]);
+  });
+
+  it("writes neither the change nor its events when the statement fails", async () => {
+    const before = await database.prisma.auditEvent.count();
+    // jsonb refuses NUL characters: the event cannot be queued, so the instance is not created either.
+    await expect(
+      createInstance("unaudited-statement", [{ event: event("statement.bad", { after: { name: "bad\u0000value" } }) }]),
+    ).rejects.toThrow();
+
+    expect(await database.prisma.instance.count({ where: { name: "unaudited-statement" } })).toBe(0);
+    expect(await database.prisma.auditEvent.count()).toBe(before);
+    expect(await database.prisma.auditPending.count()).toBe(0);
   });
 });
 

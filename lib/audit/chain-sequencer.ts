@@ -14,14 +14,16 @@ const CHAIN_LOCK_KEY = 7_271_900_001n;
  * after that commit has finished, so the caller's events are in the chain. While one run is in
  * progress, everyone arriving joins the single next run: many appenders' events are chained in
  * one short critical section instead of each holding the chain head through its transaction.
+ * `committed`: the caller has just committed events of its own, so the run need not first look
+ * whether any wait (one statement less per append; readers leave it false).
  */
-export function chainWaitingEvents(db: PrismaClient): Promise<ChainedHead> {
+export function chainWaitingEvents(db: PrismaClient, options: { committed?: boolean } = {}): Promise<ChainedHead> {
   let sequencer = sequencers.get(db);
   if (!sequencer) {
     sequencer = new Sequencer(db);
     sequencers.set(db, sequencer);
   }
-  return sequencer.flush();
+  return sequencer.flush(options.committed ?? false);
 }
 
 /** The sequence number of the last event this process chained in the run, or null when it chained none. */
@@ -32,33 +34,39 @@ const sequencers = new WeakMap<PrismaClient, Sequencer>();
 class Sequencer {
   private running: Promise<ChainedHead> | null = null;
   private next: Promise<ChainedHead> | null = null;
+  /** Someone joining the next run has committed events of its own: it need not look first. */
+  private nextCommitted = false;
 
   constructor(private readonly db: PrismaClient) {}
 
-  flush(): Promise<ChainedHead> {
-    if (this.next) return this.next;
-    if (!this.running) return this.start();
+  flush(committed: boolean): Promise<ChainedHead> {
+    if (this.next) {
+      this.nextCommitted ||= committed;
+      return this.next;
+    }
+    if (!this.running) return this.start(committed);
+    this.nextCommitted = committed;
     this.next = this.running
       .catch(() => undefined)
       .then(() => {
         this.next = null;
-        return this.start();
+        return this.start(this.nextCommitted);
       });
     return this.next;
   }
 
-  private start(): Promise<ChainedHead> {
-    const run = this.drain().finally(() => {
+  private start(committed: boolean): Promise<ChainedHead> {
+    const run = this.drain(committed).finally(() => {
       if (this.running === run) this.running = null;
     });
     this.running = run;
     return run;
   }
 
-  private async drain(): Promise<ChainedHead> {
+  private async drain(committed: boolean): Promise<ChainedHead> {
     let head: ChainedHead = null;
-    for (;;) {
-      const batch = await chainBatch(this.db);
+    for (let look = !committed; ; look = true) {
+      const batch = await chainBatch(this.db, look);
       if (batch.chained > 0) head = batch.headSeq;
       if (batch.chained < BATCH) return head;
     }
@@ -71,9 +79,10 @@ class Sequencer {
  * hashes and their own hashes, are inserted into audit_events (whose trigger checks each one
  * against the head and moves it) and leave the queue, all in one transaction.
  */
-async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq: bigint }> {
+async function chainBatch(db: PrismaClient, look: boolean): Promise<{ chained: number; headSeq: bigint }> {
   const none = { chained: 0, headSeq: 0n };
-  if ((await db.auditPending.findFirst({ select: { id: true } })) === null) return none;
+  // Looking first (one read) spares a transaction when nothing waits, the common case for readers.
+  if (look && (await db.auditPending.findFirst({ select: { id: true } })) === null) return none;
   return db.$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})::text`;

@@ -6,6 +6,7 @@ import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { createPlan } from "./create-plan";
 import { getDeployment } from "./get-deployment";
+import { getPlan } from "./get-plan";
 import { listDeployments } from "./list-deployments";
 import type { StepOutcome } from "./apply/execute-step";
 import { finishDeployment } from "./apply/finish-deployment";
@@ -31,6 +32,7 @@ describe("applying a plan", () => {
     const api = await newApi("apply-steps");
     await saveProfile(admin, api.id, profiles.backendKey(`${api.name}-backend`));
     const plan = await createPlan(admin, { apiId: api.id });
+    expect(await getPlan(contextFor("reader"), { planId: plan.id })).toEqual(plan);
     const since = await lastSeq();
 
     const { deployment: queued, run } = await startDeployment(admin, { planId: plan.id });
@@ -44,7 +46,11 @@ describe("applying a plan", () => {
       [1, "backend.create", "pending"],
       [2, "policy.update", "pending"],
     ]);
+    // The queued deployment is shown as stored (written without being read back), as the plan was.
+    expect(await getDeployment(contextFor("reader"), { deploymentId: queued.id })).toEqual(queued);
     const deployment = await run();
+    // The API's lock was released with the deployment's end.
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
 
     expect(deployment.status).toBe("succeeded");
     const [create, update] = deployment.steps;

@@ -19,9 +19,17 @@ export interface LeaseTiming {
 export const DEFAULT_LEASE_TIMING: LeaseTiming = { leaseMs: 30_000, firstWaitMs: 25, maxWaitMs: 1_000 };
 
 export interface ApiLease {
+  readonly apiId: string;
+  readonly holder: string;
   /** True once a renewal found the lease taken over: stop before the next write. */
   readonly lost: boolean;
+  /** Deletes the lock (if still ours) and stops renewing it; nothing more once released. */
   release(): Promise<void>;
+  /**
+   * The caller deleted the lock in a statement of its own (finishing the deployment with it):
+   * stop renewing, and release() has nothing left to do.
+   */
+  released(): void;
 }
 
 export async function acquireApiLock(
@@ -63,13 +71,22 @@ function holdLease(db: PrismaClient, apiId: string, holder: string, timing: Leas
   };
   const timer = setInterval(() => void renew(), timing.leaseMs / 3);
   timer.unref();
+  let held = true;
   return {
+    apiId,
+    holder,
     get lost() {
       return lost;
     },
     async release() {
       clearInterval(timer);
+      if (!held) return;
+      held = false;
       await db.$executeRaw`DELETE FROM api_locks WHERE api_id = ${apiId}::uuid AND holder = ${holder}`;
+    },
+    released() {
+      clearInterval(timer);
+      held = false;
     },
   };
 }

@@ -1,4 +1,3 @@
-import type { Prisma } from "../../db";
 import { parseStored } from "../../db/parse-stored";
 import { stepErrorSchema } from "../schemas";
 
@@ -10,16 +9,16 @@ export interface EarlierAttempt {
   mayHaveLanded: boolean;
 }
 
-export async function earlierAttempts(
-  db: Prisma.TransactionClient,
-  planId: string,
-  deploymentId: string,
-): Promise<Map<number, EarlierAttempt>> {
-  const steps = await db.deploymentStep.findMany({
-    where: { deployment: { planId, id: { not: deploymentId } }, status: { in: ["succeeded", "failed"] } },
-    orderBy: { finishedAt: "asc" },
-    select: { deploymentId: true, seq: true, status: true, etagAfter: true, error: true },
-  });
+/** A step of an earlier deployment of the plan that succeeded or failed, oldest first. */
+export interface EarlierStep {
+  deploymentId: string;
+  seq: number;
+  status: string;
+  etagAfter: string | null;
+  error: unknown;
+}
+
+export function earlierAttemptsOf(steps: readonly EarlierStep[]): Map<number, EarlierAttempt> {
   const attempts = new Map<number, EarlierAttempt>();
   for (const step of steps) {
     const attempt = attempts.get(step.seq) ?? { succeeded: null, mayHaveLanded: false };

@@ -1,8 +1,10 @@
-import { appendAuditEvent, auditedTransaction, type AuditTx } from "../../audit/append-audit-event";
-import type { Prisma, PrismaClient } from "../../db";
+import { appendAuditEvent, auditedStatement, auditedTransaction, type AuditTx } from "../../audit/append-audit-event";
+import type { AuditInput } from "../../audit/audit-input";
+import { Prisma, type PrismaClient } from "../../db";
+import type { ApiLease } from "./api-lock";
 import type { AppliedState, DeploymentError, StepError } from "../schemas";
-import type { AuditContext } from "./audit-context";
-import { writeStepOutcome, type StepRecord } from "./step-records";
+import { deploymentEvent, type AuditContext } from "./audit-context";
+import { logLateOutcome, stepEvent, stepOutcomeUpdate, writeStepOutcome, type StepRecord } from "./step-records";
 
 export interface Finish {
   status: "succeeded" | "failed" | "conflicted";
@@ -27,16 +29,22 @@ export interface Finish {
  * instance stopped mid-request) may or may not have reached APIM: it is recorded as failed, with
  * its `deployment.step` event, so every step that may have sent a write has exactly one.
  * Returns false when the deployment had already ended (e.g. marked interrupted meanwhile).
+ *
+ * `lease`: the API's lock, released in the same transaction (the next apply of the API, waiting
+ * for it, finds the deployment ended). When the caller knows every step (`finish.steps`), all of
+ * it — the last step and its event, the end and its event, the lock — is one statement.
  */
 export async function finishDeployment(
   db: PrismaClient,
   audit: AuditContext,
   deploymentId: string,
   finish: Finish,
+  lease?: ApiLease,
 ): Promise<boolean> {
-  return auditedTransaction(db, async (tx) => {
+  if (finish.steps) return finishKnownSteps(db, audit, deploymentId, { ...finish, steps: finish.steps }, lease);
+  const ended = await auditedTransaction(db, async (tx) => {
     if (finish.lastStep) await writeStepOutcome(tx, audit, deploymentId, finish.lastStep);
-    const ended = await tx.deployment.updateMany({
+    const updated = await tx.deployment.updateMany({
       where: { id: deploymentId, status: { in: ["queued", "running"] } },
       data: {
         status: finish.status,
@@ -45,27 +53,69 @@ export async function finishDeployment(
         finishedAt: new Date(),
       },
     });
-    if (ended.count === 0) return false;
-    const steps = finish.steps ?? (await endUnfinishedSteps(tx, audit, deploymentId, finish.error));
-    await appendAuditEvent(tx, {
-      actor: audit.actor,
-      action: "deployment.finish",
-      target: { type: "deployment", id: deploymentId },
-      after: {
-        status: finish.status,
-        error: finish.error,
-        steps,
-        applied: finish.result && {
-          profileVersion: finish.result.profileVersion,
-          policyEtag: finish.result.policy?.etag ?? null,
-          backendEtag: finish.result.backend?.etag ?? null,
-        },
-      },
-      outcome: finish.status === "succeeded" ? "success" : "failure",
-      requestId: audit.requestId,
-      clientIp: audit.clientIp,
-    });
+    if (lease) await tx.apiLock.deleteMany({ where: { apiId: lease.apiId, holder: lease.holder } });
+    if (updated.count === 0) return false;
+    const steps = await endUnfinishedSteps(tx, audit, deploymentId, finish.error);
+    await appendAuditEvent(tx, finishEvent(audit, deploymentId, finish, steps));
     return true;
+  });
+  lease?.released();
+  return ended;
+}
+
+/** finishDeployment in one statement, when every step's status is known (none pending or running). */
+async function finishKnownSteps(
+  db: PrismaClient,
+  audit: AuditContext,
+  deploymentId: string,
+  finish: Finish & { steps: Record<string, number> },
+  lease: ApiLease | undefined,
+): Promise<boolean> {
+  const { lastStep } = finish;
+  const nothing = Prisma.sql`SELECT NULL WHERE FALSE`;
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  const [row] = await auditedStatement<{ stepRecorded: boolean; ended: boolean }>(
+    db,
+    (queue) => Prisma.sql`
+      WITH step AS (${lastStep ? stepOutcomeUpdate(deploymentId, lastStep) : nothing}),
+      ended AS (
+        UPDATE deployments SET status = ${finish.status}, error = COALESCE(${json(finish.error)}::jsonb, error),
+          result = COALESCE(${json(finish.result)}::jsonb, result), finished_at = ${new Date().toISOString()}::timestamptz
+        WHERE id = ${deploymentId}::uuid AND status IN ('queued', 'running')
+        RETURNING id
+      ),
+      released AS (${lease ? Prisma.sql`DELETE FROM api_locks WHERE api_id = ${lease.apiId}::uuid AND holder = ${lease.holder} RETURNING api_id` : nothing}),
+      ${queue([
+        ...(lastStep
+          ? [{ event: stepEvent(audit, deploymentId, lastStep), when: Prisma.sql`EXISTS (SELECT 1 FROM step)` }]
+          : []),
+        {
+          event: finishEvent(audit, deploymentId, finish, finish.steps),
+          when: Prisma.sql`EXISTS (SELECT 1 FROM ended)`,
+        },
+      ])}
+      SELECT EXISTS (SELECT 1 FROM step) AS "stepRecorded", EXISTS (SELECT 1 FROM ended) AS ended`,
+  );
+  lease?.released();
+  if (lastStep && !row?.stepRecorded) logLateOutcome(deploymentId, lastStep);
+  return row?.ended === true;
+}
+
+function finishEvent(
+  audit: AuditContext,
+  deploymentId: string,
+  { status, error, result }: Finish,
+  steps: Record<string, number>,
+): AuditInput {
+  const applied = result && {
+    profileVersion: result.profileVersion,
+    policyEtag: result.policy?.etag ?? null,
+    backendEtag: result.backend?.etag ?? null,
+  };
+  return deploymentEvent(audit, deploymentId, {
+    action: "deployment.finish",
+    after: { status, error, steps, applied },
+    outcome: status === "succeeded" ? "success" : "failure",
   });
 }
 

@@ -11,7 +11,7 @@ import { acquireApiLock, type ApiLease } from "./api-lock";
 import { appliedStateOf } from "./applied-state";
 import { claimDeployment } from "./claim-deployment";
 import type { AuditContext } from "./audit-context";
-import { earlierAttempts } from "./earlier-attempts";
+import type { EarlierAttempt } from "./earlier-attempts";
 import { executeStep, type StepOutcome } from "./execute-step";
 import { finishDeployment, type Finish } from "./finish-deployment";
 import { markStepRunning, markStepSkipped, recordStepOutcome, type StepRecord } from "./step-records";
@@ -39,9 +39,16 @@ export async function runDeployment(audit: AuditContext, deployment: QueuedDeplo
   try {
     const lease = await acquireApiLock(db, deployment.apiId, randomUUID());
     try {
-      const { claimed, stale } = await claimDeployment(db, deployment);
+      const { claimed, stale, earlier } = await claimDeployment(db, deployment);
       await endInterrupted(db, stale, audit.requestId);
-      if (claimed) await finishDeployment(db, audit, deployment.id, await applySteps(db, audit, deployment, lease));
+      if (claimed)
+        await finishDeployment(
+          db,
+          audit,
+          deployment.id,
+          await applySteps(db, audit, deployment, earlier, lease),
+          lease,
+        );
     } finally {
       await lease.release();
     }
@@ -79,6 +86,7 @@ async function applySteps(
   db: PrismaClient,
   audit: AuditContext,
   deployment: QueuedDeployment,
+  earlier: ReadonlyMap<number, EarlierAttempt>,
   lease: ApiLease,
 ): Promise<Finish> {
   const { operations, desired } = deployment;
@@ -90,7 +98,6 @@ async function applySteps(
     if (!(error instanceof AppError)) throw error;
     return { status: "failed", error: { code: "check_failed", message: error.message, step: null }, result: null };
   }
-  const earlier = await earlierAttempts(db, deployment.planId, deployment.id);
   try {
     const changed = await changesSincePlan(apim, deployment.apimName, operations, desired, earlier, audit.requestId);
     if (changed.length > 0)
