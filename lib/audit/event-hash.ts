@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import canonicalize from "canonicalize";
+import { hash } from "node:crypto";
+import { canonicalEventJson } from "./canonical-json";
 
 /** The genesis `prevHash` of the first event (also seeded into audit_chain_head). */
 export const GENESIS_HASH = "0".repeat(64);
@@ -24,10 +24,9 @@ export interface HashedAuditFields {
 /**
  * SHA-256 over the RFC 8785 canonical JSON of the event. Canonical JSON makes the hash
  * independent of key order and number formatting, so it can be recomputed from what the
- * database returns (jsonb reorders keys) and by a reviewer from an export.
+ * database returns (jsonb reorders keys) and by a reviewer from an export. The serialiser is
+ * canonical-json.ts: byte for byte the `canonicalize` package's output, faster.
  */
 export function hashAuditEvent(fields: HashedAuditFields): string {
-  const canonical = canonicalize(fields);
-  if (canonical === undefined) throw new Error("audit event is not serialisable");
-  return createHash("sha256").update(canonical, "utf8").digest("hex");
+  return hash("sha256", canonicalEventJson(fields), "hex");
 }
