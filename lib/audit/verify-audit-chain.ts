@@ -2,30 +2,33 @@ import type { PrismaClient } from "../db";
 import { chainWaitingEvents } from "./chain-sequencer";
 import { ChainVerifier, type ChainVerification } from "./chain-verifier";
 import { hashAuditEvent } from "./event-hash";
+import { eventBatches, hashedFieldsOf, yieldToEventLoop } from "./event-rows";
 import { toCheckpoint } from "./sign-checkpoint";
-import { toHashedFields } from "./stored-event";
 import { checkSignatures } from "./trusted-keys";
 
 export type { ChainVerification } from "./chain-verifier";
 
-const BATCH = 1000;
+/** Events per query: large enough that round trips do not count, small enough to keep memory flat. */
+const BATCH = 5000;
+/** Events hashed between two turns of the event loop, so the next batch arrives meanwhile. */
+const SLICE = 500;
 
 /**
  * Walks the whole chain in order, recomputes every hash and checks every signed checkpoint
- * (chain-verifier.ts), then that the chain head points at the last event.
+ * (chain-verifier.ts), then that the chain head points at the last event. The events stream in
+ * keyset batches of raw rows (event-rows.ts); the next batch is fetched while this one is hashed.
  */
 export async function verifyAuditChain(db: PrismaClient): Promise<ChainVerification> {
   await chainWaitingEvents(db);
   const checkpoints = await db.auditCheckpoint.findMany({ orderBy: [{ seq: "asc" }, { id: "asc" }] });
   const verifier = new ChainVerifier(await checkSignatures(checkpoints.map(toCheckpoint)));
-  let next = 1n;
-  for (;;) {
-    const rows = await db.auditEvent.findMany({ where: { seq: { gte: next } }, orderBy: { seq: "asc" }, take: BATCH });
-    for (const row of rows) {
-      if (!verifier.accept(row, hashAuditEvent(toHashedFields(row)))) return verifier.result();
-      next = row.seq + 1n;
+  for await (const batch of eventBatches(db, { after: 0n }, BATCH)) {
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
+      const event = { seq: BigInt(row[0]!), id: row[1]!, prevHash: row[16]!, hash: row[17]! };
+      if (!verifier.accept(event, hashAuditEvent(hashedFieldsOf(row)))) return verifier.result();
+      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
     }
-    if (rows.length < BATCH) break;
   }
   const head = await db.auditChainHead.findUnique({ where: { id: 1 } });
   const { seq, hash } = verifier.end;

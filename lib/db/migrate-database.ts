@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import { openEmbeddedDatabase } from "./embedded-database";
 import type { AppConfig } from "../env";
 import { migrate, readMigrations, type MigrationResult } from "./migrator";
 import { grantRuntimeRole, runtimeRoleOf } from "./runtime-role";
@@ -39,7 +39,7 @@ export async function migrateDatabase(config: AppConfig["database"]): Promise<Da
 async function openSqlSession(config: AppConfig["database"]): Promise<SqlSession> {
   if (config.kind === "postgres") return postgresSession(config.migrationUrl);
   mkdirSync(config.dataDir, { recursive: true });
-  const pglite = new PGlite(config.dataDir);
+  const pglite = openEmbeddedDatabase(config.dataDir);
   await pglite.waitReady;
   return pgliteSession(pglite, { closeOnEnd: true });
 }

@@ -1,9 +1,12 @@
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
+import { openEmbeddedDatabase } from "./embedded-database";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { AppConfig } from "../env";
 import { PrismaClient } from "./generated/client";
+import { pgliteRawRows, postgresRawRows, registerRawRows } from "./raw-rows";
 
 export type DatabaseConfig = AppConfig["database"] | { kind: "pglite-memory" };
 
@@ -28,16 +31,30 @@ export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const
 
 /** A Prisma client on the configured engine. Connections open lazily on first query. */
 export function openDatabase(config: DatabaseConfig): Database {
-  if (config.kind === "postgres") {
-    const prisma = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: config.url, max: POSTGRES_POOL_SIZE }),
-      transactionOptions: TRANSACTION_OPTIONS,
-    });
-    return { prisma, close: () => prisma.$disconnect() };
-  }
+  if (config.kind === "postgres") return postgresDatabase(config.url, POSTGRES_POOL_SIZE);
   if (config.kind === "pglite") mkdirSync(config.dataDir, { recursive: true });
-  const pglite = new PGlite(config.kind === "pglite" ? config.dataDir : undefined);
+  const pglite = openEmbeddedDatabase(config.kind === "pglite" ? config.dataDir : undefined);
+  return pgliteDatabase(pglite);
+}
+
+/** A Prisma client on one pool of `max` connections, which the bulk readers share (raw-rows.ts). */
+export function postgresDatabase(connectionString: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString, max });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
+  registerRawRows(prisma, postgresRawRows(pool));
+  return {
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+/** A Prisma client on an embedded database; closing it closes the database. */
+export function pgliteDatabase(pglite: PGlite): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
+  registerRawRows(prisma, pgliteRawRows(pglite));
   return {
     prisma,
     async close() {

@@ -1,13 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import { openEmbeddedDatabase } from "../../lib/db/embedded-database";
 import pg from "pg";
-import { PrismaClient } from "../../lib/db/generated/client";
+import type { PrismaClient } from "../../lib/db/generated/client";
 import { migrate, readMigrations } from "../../lib/db/migrator";
 import { MIGRATIONS_DIR, migrateDatabase } from "../../lib/db/migrate-database";
-import { TRANSACTION_OPTIONS } from "../../lib/db/open-database";
-import { pgliteSession } from "../../lib/db/sql-session";
+import { pgliteDatabase, postgresDatabase } from "../../lib/db/open-database";
+import { pgliteSession, postgresSession, type SqlSession } from "../../lib/db/sql-session";
 
 /**
  * A fresh, migrated database for one integration test file, on the engine TEST_DB names:
@@ -23,6 +21,8 @@ export interface TestDatabase {
   second: PrismaClient;
   /** The owner of the schema (what MIGRATION_DATABASE_URL signs in as); on PGlite the only role. */
   owner: PrismaClient;
+  /** One raw SQL connection as the owner (PGlite: the database itself), for fixtures that only the owner may load. */
+  ownerSession(): Promise<SqlSession>;
   /** Connection strings of the created PostgreSQL database (postgres engine only). */
   url?: string;
   ownerUrl?: string;
@@ -44,29 +44,24 @@ export function testEngine(): "pglite" | "postgres" {
  */
 export async function createTestDatabase({ poolSize = 5 }: { poolSize?: number } = {}): Promise<TestDatabase> {
   if (testEngine() === "pglite") {
-    const pglite = new PGlite();
+    const pglite = openEmbeddedDatabase();
     await migrate(pgliteSession(pglite, { closeOnEnd: false }), await readMigrations(MIGRATIONS_DIR));
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
+    const database = pgliteDatabase(pglite);
+    const prisma = database.prisma;
     return {
       engine: "pglite",
       prisma,
       second: prisma,
       owner: prisma,
-      async close() {
-        await prisma.$disconnect();
-        await pglite.close();
-      },
+      ownerSession: async () => pgliteSession(pglite, { closeOnEnd: false }),
+      close: () => database.close(),
     };
   }
   const ownerUrl = await createScratchPostgresDatabase();
   const url = await createRuntimeRole(ownerUrl);
   await migrateDatabase({ kind: "postgres", url, migrationUrl: ownerUrl });
-  const client = (connectionString: string) =>
-    new PrismaClient({
-      adapter: new PrismaPg({ connectionString, max: poolSize }),
-      transactionOptions: TRANSACTION_OPTIONS,
-    });
-  const [prisma, second, owner] = [client(url), client(url), client(ownerUrl)];
+  const clients = [url, url, ownerUrl].map((connectionString) => postgresDatabase(connectionString, poolSize));
+  const [prisma, second, owner] = clients.map((client) => client.prisma) as [PrismaClient, PrismaClient, PrismaClient];
   return {
     engine: "postgres",
     prisma,
@@ -74,8 +69,9 @@ export async function createTestDatabase({ poolSize = 5 }: { poolSize?: number }
     owner,
     url,
     ownerUrl,
+    ownerSession: () => postgresSession(ownerUrl),
     async close() {
-      await Promise.all([prisma.$disconnect(), second.$disconnect(), owner.$disconnect()]);
+      await Promise.all(clients.map((client) => client.close()));
       await dropScratchPostgresDatabase(ownerUrl);
     },
   };
@@ -109,7 +105,8 @@ export async function dropScratchPostgresDatabase(url: string): Promise<void> {
   });
 }
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a connection to TEST_DATABASE_URL as its (admin) user. */
+export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {

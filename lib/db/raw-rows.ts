@@ -1,0 +1,47 @@
+import type { PGlite } from "@electric-sql/pglite";
+import type pg from "pg";
+import type { PrismaClient } from "./generated/client";
+
+/**
+ * Reading many rows without the ORM: every column as text (or null), each row an array, straight
+ * from the driver. Prisma builds an object per row and converts every value by its type; at a
+ * million audit events that costs more than the database's own work, so the bulk readers
+ * (audit verification and export) use this instead. The SQL must cast every column to text
+ * (`::text`): the rows hold the text PostgreSQL sent, so both engines answer alike.
+ */
+export type RawRows = (sql: string, params: readonly unknown[]) => Promise<Array<Array<string | null>>>;
+
+const readers = new WeakMap<PrismaClient, RawRows>();
+
+/** Every value as the text PostgreSQL sent (the driver's type parsers skipped). */
+const asText = { getTypeParser: () => (value: string) => value };
+
+export function postgresRawRows(pool: pg.Pool): RawRows {
+  return async (sql, params) =>
+    (await pool.query({ text: sql, values: [...params], rowMode: "array", types: asText })).rows as Array<
+      Array<string | null>
+    >;
+}
+
+export function pgliteRawRows(pglite: PGlite): RawRows {
+  return async (sql, params) => (await pglite.query<Array<string | null>>(sql, [...params], { rowMode: "array" })).rows;
+}
+
+/** Makes `reader` the raw reader of `prisma` (the database handles of the app, tests and benchmarks do). */
+export function registerRawRows(prisma: PrismaClient, reader: RawRows): void {
+  readers.set(prisma, reader);
+}
+
+/**
+ * The raw reader of `prisma`; a client opened elsewhere gets one through Prisma's own raw
+ * queries (slower, same rows), so the bulk readers work on any client.
+ */
+export function rawRowsOf(prisma: PrismaClient): RawRows {
+  return (
+    readers.get(prisma) ??
+    (async (sql, params) => {
+      const rows = await prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
+      return rows.map((row) => Object.values(row).map((value) => (value === null ? null : String(value))));
+    })
+  );
+}
