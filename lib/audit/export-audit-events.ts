@@ -3,13 +3,15 @@ import { csvLine } from "../csv-line";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { recordAuditEvent } from "./append-audit-event";
-import { auditWhere } from "./list-audit-events";
+import { auditFilterSql } from "./audit-filter-sql";
+import { eventBatches, publicEventOf, type EventRow } from "./event-rows";
 import type { Checkpoint } from "./checkpoint";
 import type { AuditFilter } from "./schemas";
 import { signCheckpoint, toCheckpoint } from "./sign-checkpoint";
-import { toPublicEvent, type PublicAuditEvent } from "./stored-event";
+import type { PublicAuditEvent } from "./stored-event";
 
-const BATCH = 500;
+/** Events per query and per chunk written: one string and one encoding for thousands of lines. */
+const BATCH = 5000;
 
 /**
  * The audit history as a stream of events in chain order (oldest first), for download. The
@@ -36,30 +38,40 @@ export async function exportAuditEvents(
   });
   const signed = await signCheckpoint(db);
   const end = BigInt(signed!.seq);
-  const where = auditWhere(filter);
+  const where = await auditFilterSql(db, filter, 3);
   const encoder = new TextEncoder();
-  let lastSeq = 0n;
-  let headerSent = false;
+  let batches: AsyncGenerator<EventRow[], void, undefined> | undefined;
   return new ReadableStream<Uint8Array>({
+    // Called only when the reader wants more (backpressure): one batch per call, the next one
+    // already requested from the database (event-rows.ts).
     async pull(controller) {
-      if (!headerSent) {
+      if (!batches) {
         controller.enqueue(
           encoder.encode(format === "csv" ? `${CSV_COLUMNS.join(",")}\n` : await ndjsonHeader(filter, signed!)),
         );
-        headerSent = true;
+        batches = eventBatches(db, { after: 0n, upTo: end, where }, BATCH);
         return;
       }
-      const rows = await db.auditEvent.findMany({
-        where: { AND: [where, { seq: { gt: lastSeq, lte: end } }] },
-        orderBy: { seq: "asc" },
-        take: BATCH,
-      });
-      for (const row of rows) {
-        const event = toPublicEvent(row);
-        controller.enqueue(encoder.encode(format === "csv" ? toCsvLine(event) : `${JSON.stringify(event)}\n`));
-        lastSeq = row.seq;
+      // Every call enqueues or closes: a call that did neither would never be followed by another.
+      for (;;) {
+        const next = await batches.next();
+        if (next.done) {
+          controller.close();
+          return;
+        }
+        let chunk = "";
+        for (const row of next.value) {
+          const event = publicEventOf(row);
+          chunk += format === "csv" ? toCsvLine(event) : `${JSON.stringify(event)}\n`;
+        }
+        if (chunk) {
+          controller.enqueue(encoder.encode(chunk));
+          return;
+        }
       }
-      if (rows.length < BATCH) controller.close();
+    },
+    async cancel() {
+      await batches?.return();
     },
   });
 }

@@ -4,7 +4,14 @@ import { pageOf, pageQuerySchema } from "../rest/pagination";
 const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-11-27T09:00:00Z" });
 
 export const auditFilterSchema = pageQuerySchema.extend({
-  actor: z.string().trim().min(1).max(200).optional().describe("Actor object id, or part of the actor's name."),
+  actor: z
+    .string()
+    .trim()
+    // Part of a name is looked up by its trigrams (a trigram index); shorter text would scan every event.
+    .min(3, "must be at least 3 characters: an object id or part of a name")
+    .max(200)
+    .optional()
+    .describe("Actor object id, or part of the actor's name (at least 3 characters)."),
   action: z
     .string()
     .trim()

@@ -1,4 +1,4 @@
-import { PGlite } from "@electric-sql/pglite";
+import { openEmbeddedDatabase } from "./embedded-database";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { Prisma } from "./generated/client";
@@ -21,7 +21,7 @@ afterEach(async () => {
 /** An empty database on the engine under test, with a way to open more connections to it. */
 async function emptyDatabase(): Promise<{ open: () => Promise<SqlSession> }> {
   if (engine === "pglite") {
-    const pglite = new PGlite();
+    const pglite = openEmbeddedDatabase();
     cleanups.push(() => pglite.close());
     return { open: async () => pgliteSession(pglite, { closeOnEnd: false }) };
   }
@@ -162,6 +162,7 @@ describe(`schema on ${engine}`, () => {
         "audit_checkpoints",
         "audit_events",
         "audit_pending",
+        "audit_time_order",
         "deployment_steps",
         "deployments",
         "instances",

@@ -1,0 +1,51 @@
+/**
+ * Audit export (NDJSON, the verifiable format) of a million events on PostgreSQL, through the use
+ * case REST `GET /audit/export` calls, read to the end as fast as the reader takes it:
+ *
+ *   npx tsx bench/audit-export-1m.ts [--runs=3] [--events=1000000]
+ *
+ * Goals (issue 12): ≥ 150,000 events/s; resident memory flat (≤ 100 MiB over the process before
+ * the run). Runs on a copy of the template (an export appends its own event and checkpoint).
+ */
+import { exportAuditEvents } from "../lib/audit/export-audit-events";
+import { systemContext } from "../lib/auth/system-context";
+import { EVENTS, withAuditDatabase, withRss } from "./support/audit-bench";
+import { figure, printBenchResult } from "./support/bench-result";
+import { numberArgument } from "./support/control-plane";
+
+const RUNS = numberArgument("runs", 3);
+
+const figures = await withAuditDatabase(true, async () => {
+  const rates: number[] = [];
+  const memory: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    const { result, overIdleMiB, idleMiB } = await withRss(async () => {
+      const stream = await exportAuditEvents(systemContext(), {}, "ndjson");
+      let bytes = 0;
+      let newlines = 0;
+      let firstByte = 0;
+      const reader = stream.getReader();
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        const chunk = read.value;
+        if (bytes === 0) firstByte = performance.now() - started;
+        bytes += chunk.byteLength;
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
+      }
+      return { bytes, newlines, firstByte };
+    });
+    const ms = performance.now() - started;
+    // Lines: header, checkpoints, then the events (the ones before the run and the exports' own).
+    if (result.newlines < EVENTS) throw new Error(`the export has ${result.newlines} lines, fewer than ${EVENTS}`);
+    rates.push((EVENTS / ms) * 1000);
+    memory.push(overIdleMiB);
+    console.log(
+      `  run ${run + 1}: ${result.newlines} lines, ${Math.round(result.bytes / 2 ** 20)} MiB in ${Math.round(ms)} ms = ${Math.round(rates.at(-1)!)} events/s; first byte ${Math.round(result.firstByte)} ms; RSS peak ${Math.round(overIdleMiB)} MiB over ${Math.round(idleMiB)} MiB`,
+    );
+  }
+  return [
+    figure(`audit export NDJSON, ${EVENTS} events (postgres): rate`, "events/s", rates, { atLeast: 150_000 }),
+    figure(`audit export NDJSON, ${EVENTS} events (postgres): RSS peak over idle`, "MiB", memory, { atMost: 100 }),
+  ];
+});
+printBenchResult(figures);

@@ -1,0 +1,133 @@
+/**
+ * Audit pages at a million events on PostgreSQL, through the use case the console page and REST
+ * `GET /audit` call (listAuditEvents, 50 a page), with every filter they offer:
+ *
+ *   npx tsx bench/audit-pages-1m.ts [--runs=5] [--events=1000000]
+ *
+ * Each filter is requested 5 x 40 times after a warm-up; a run's figure is the p95 of its 40
+ * times. Goals (issue 12): p95 ≤ 20 ms for every filter, including an actor with few events, an
+ * actor matching nothing, target + month and action + date range; following the cursor through
+ * 50 pages ≤ 250 ms; page 500 costs what page 1 does. The query plan of each filter is printed
+ * (EXPLAIN ANALYZE of the page query) and recorded in bench/README.md.
+ */
+import { auditFilterSql } from "../lib/audit/audit-filter-sql";
+import { EVENT_COLUMNS } from "../lib/audit/event-rows";
+import { listAuditEvents } from "../lib/audit/list-audit-events";
+import type { AuditFilter } from "../lib/audit/schemas";
+import { systemContext } from "../lib/auth/system-context";
+import { getDb } from "../lib/db";
+import { BUSY_TARGET, RARE_ACTION, RARE_ACTOR } from "./support/audit-fixture";
+import { EVENTS, withAuditDatabase } from "./support/audit-bench";
+import { figure, percentile, printBenchResult, type BenchFigure } from "./support/bench-result";
+import { numberArgument } from "./support/control-plane";
+
+const RUNS = numberArgument("runs", 5);
+const REQUESTS = 40;
+const PAGE = 50;
+
+const figures = await withAuditDatabase(false, async () => {
+  const ctx = systemContext();
+  const db = getDb();
+  const [oldest, newest, frequent] = await Promise.all([
+    db.auditEvent.findFirst({ orderBy: { seq: "asc" } }),
+    db.auditEvent.findFirst({ orderBy: { seq: "desc" } }),
+    db.auditEvent.findFirst({ where: { actorType: "user", seq: { gt: BigInt(EVENTS / 2) } } }),
+  ]);
+  const t0 = oldest!.time.getTime();
+  const t1 = newest!.time.getTime();
+  const at = (fraction: number) => new Date(t0 + (t1 - t0) * fraction).toISOString();
+  const filters: Array<[string, AuditFilter]> = [
+    ["no filter", {}],
+    ["actor: object id of a frequent user", { actor: frequent!.actorOid }],
+    ["actor: part of a frequent name", { actor: frequent!.actorName.split(" ")[0]! }],
+    ["actor: part of the name of an actor with 20 old events", { actor: RARE_ACTOR.name.split(" ")[1]! }],
+    ["actor: matching nothing", { actor: "nobody-matches-this" }],
+    ["action: frequent, exact", { action: "deployment.step" }],
+    ["action: prefix", { action: "deployment.*" }],
+    ["action: rare + a month in the middle", { action: RARE_ACTION, from: at(0.5), to: at(0.58) }],
+    ["action: frequent + a week in the first month", { action: "plan.create", from: at(0.02), to: at(0.04) }],
+    ["target: type", { target: "session" }],
+    ["target + month (the first)", { target: `${BUSY_TARGET.type}:${BUSY_TARGET.id}`, from: at(0), to: at(0.08) }],
+    ["time: a day in the middle", { from: at(0.5), to: at(0.503) }],
+    ["actor + action + time", { actor: frequent!.actorOid, action: "auth.*", from: at(0.1), to: at(0.9) }],
+  ];
+  const out: BenchFigure[] = [];
+  for (const [what, filter] of filters) {
+    const once = async () => {
+      const started = performance.now();
+      await listAuditEvents(ctx, { ...filter, limit: PAGE });
+      return performance.now() - started;
+    };
+    for (let i = 0; i < 5; i++) await once();
+    const p95s: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const times: number[] = [];
+      for (let i = 0; i < REQUESTS; i++) times.push(await once());
+      p95s.push(percentile(times, 95));
+    }
+    const page = await listAuditEvents(ctx, { ...filter, limit: PAGE });
+    console.log(
+      `\n  ${what} ${JSON.stringify(filter)}: ${page.items.length} on the first page; p95 ${p95s.map((p) => p.toFixed(1)).join(", ")} ms`,
+    );
+    console.log(await plan(filter));
+    out.push(figure(`audit page at ${EVENTS} events, ${what} (postgres): p95`, "ms", p95s, { atMost: 20 }));
+  }
+
+  // Following the cursor: 50 pages, then the cost of page 1 and page 500 alike.
+  const follow = async (pages: number) => {
+    let cursor: string | undefined;
+    const started = performance.now();
+    for (let i = 0; i < pages; i++) {
+      const page = await listAuditEvents(ctx, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+      cursor = page.nextCursor ?? undefined;
+    }
+    return { ms: performance.now() - started, cursor };
+  };
+  await follow(5);
+  const totals: number[] = [];
+  for (let run = 0; run < RUNS; run++) totals.push((await follow(50)).ms);
+  console.log(`\n  50 pages following the cursor: ${totals.map((t) => Math.round(t)).join(", ")} ms`);
+  out.push(
+    figure(`audit: 50 pages following the cursor at ${EVENTS} events (postgres): total`, "ms", totals, { atMost: 250 }),
+  );
+  const deep = (await follow(499)).cursor!;
+  const pageTimes = async (cursor?: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const started = performance.now();
+      await listAuditEvents(ctx, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+      times.push(performance.now() - started);
+    }
+    return percentile(times, 50);
+  };
+  const first: number[] = [];
+  const fivehundredth: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    first.push(await pageTimes());
+    fivehundredth.push(await pageTimes(deep));
+  }
+  console.log(
+    `  page 1 median ${first.map((t) => t.toFixed(1)).join(", ")} ms; page 500 median ${fivehundredth.map((t) => t.toFixed(1)).join(", ")} ms`,
+  );
+  const m1 = [...first].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+  out.push(
+    figure(`audit: page 500 vs page 1 at ${EVENTS} events (postgres): median time`, "ms", fivehundredth, {
+      timesBound: 1.5,
+      bound: m1,
+    }),
+  );
+  return out;
+});
+printBenchResult(figures);
+
+/** EXPLAIN ANALYZE of the page query a filter makes (the same SQL listAuditEvents sends). */
+async function plan(filter: AuditFilter): Promise<string> {
+  const where = await auditFilterSql(getDb(), filter, 2);
+  const sql = `EXPLAIN (ANALYZE, COSTS OFF) SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE e.seq < $1::bigint AND ${where.sql} ORDER BY e.seq DESC LIMIT ${PAGE + 1}`;
+  const rows = await getDb().$queryRawUnsafe<Array<{ "QUERY PLAN": string }>>(
+    sql,
+    "9223372036854775807",
+    ...where.params,
+  );
+  return rows.map((row) => `    ${row["QUERY PLAN"]}`).join("\n");
+}
