@@ -34,6 +34,8 @@ import { BENCH_RESULT_PREFIX, parseBenchResult, printBenchResult, type BenchFigu
  */
 export interface ControlPlane {
   instance: InstanceView;
+  /** The sandbox's coordinates (gateway URL, caller clients, model endpoint, …). */
+  coordinates: SandboxCoordinates;
   ctx: RequestContext;
   engine: "pglite" | "postgres";
   setFaults(config: FaultConfig): Promise<void>;
@@ -123,6 +125,7 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
     };
     const figures = await main({
       instance,
+      coordinates: c,
       ctx,
       engine: database.engine,
       setFaults: async (config) => void (await control("POST", "faults", config)),
