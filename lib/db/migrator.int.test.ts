@@ -171,6 +171,9 @@ describe(`schema on ${engine}`, () => {
         "secrets",
         "sessions",
         "sign_in_requests",
+        "verification_batches",
+        "verification_probes",
+        "verifications",
       ].sort(),
     );
     expect(Object.values(Prisma.ModelName)).toHaveLength(tables.length - 1);
