@@ -17,7 +17,7 @@ const BROWSERS = {
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
 };
 
-type Ids = { instance: string; api: string; plan: string; deployment: string };
+type Ids = { instance: string; api: string; plan: string; deployment: string; batch: string };
 type Visitor = "admin" | "norole" | "anonymous";
 
 /** Each page of app/(console) and app/(auth), as a route pattern: who can open it, where, and its title. */
@@ -29,6 +29,12 @@ const PAGES: Record<string, { as: Visitor; url: (ids: Ids) => string; title: str
   "/audit": { as: "admin", url: () => "/audit", title: "Audit history" },
   "/deployments/[id]": { as: "admin", url: (ids) => `/deployments/${ids.deployment}`, title: "Deployment" },
   "/instances": { as: "admin", url: () => "/instances", title: "Instances" },
+  "/instances/[id]/access": { as: "admin", url: (ids) => `/instances/${ids.instance}/access`, title: "Access matrix" },
+  "/instances/[id]/verifications/[batchId]": {
+    as: "admin",
+    url: (ids) => `/instances/${ids.instance}/verifications/${ids.batch}`,
+    title: "Verify all",
+  },
   "/instances/[id]/secrets": { as: "admin", url: (ids) => `/instances/${ids.instance}/secrets`, title: "Secrets" },
   "/plans/[id]": { as: "admin", url: (ids) => `/plans/${ids.plan}`, title: "Plan" },
   "/signin": { as: "anonymous", url: () => "/signin", title: "Sign in" },
@@ -50,13 +56,16 @@ function pageRoutes(): string[] {
   return routes.sort();
 }
 
-/** An API, a plan and a deployment made through the REST API, for the pages that show one. */
+/** An API, a plan, a deployment and a Verify-all batch made through the REST API, for the pages that show one. */
 async function makeIds(request: APIRequestContext): Promise<Ids> {
   const instance = await syncedSandboxInstance(request);
   const api = await saveNewProfile(request, "azure-openai-eu");
   const plan = (await restCall(request, "POST", `/apis/${api}/plans`)).body.id as string;
   const deployment = (await restCall(request, "POST", `/plans/${plan}/apply`)).body.id as string;
-  return { instance, api, plan, deployment };
+  // One API at a time: the batch only has to exist for its page, not to finish.
+  const batch = (await restCall(request, "POST", `/instances/${instance}/verifications`, { data: { concurrency: 1 } }))
+    .body.id as string;
+  return { instance, api, plan, deployment, batch };
 }
 
 test("the pages listed here are every page of the console", () => {
