@@ -114,10 +114,17 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
       armEndpoint: c.armEndpoint,
     });
     const control = async (method: string, route: string, body?: unknown) => {
-      const response = await fetch(`${c.armEndpoint}/_sandbox/${route}`, {
-        method,
-        headers: { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
+      const send = () =>
+        fetch(`${c.armEndpoint}/_sandbox/${route}`, {
+          method,
+          headers: { "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      // After a long unmeasured setup the sandbox may have closed the kept-alive connection just
+      // as it is reused ("other side closed"): the control routes used between runs are safe to send again.
+      const response = await send().catch((error: unknown) => {
+        if (route === "seed") throw error;
+        return send();
       });
       if (!response.ok)
         throw new Error(`sandbox control ${method} ${route}: ${response.status} ${await response.text()}`);
