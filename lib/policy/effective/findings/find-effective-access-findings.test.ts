@@ -118,6 +118,16 @@ describe("findEffectiveAccessFindings", () => {
     ]);
   });
 
+  it("managed-backend-overridden: selecting again the backend the block selects is no override", () => {
+    const api = policy({ inbound: ["<base />", BEGIN, '<set-backend-service backend-id="openai" />', END] });
+    const same = policy({ inbound: ["<base />", '<set-backend-service backend-id="openai" />'] });
+    expect(codes(scopes({ api, operation: same }))).toEqual([]);
+    const other = policy({ inbound: ["<base />", '<set-backend-service backend-id="elsewhere" />'] });
+    expect(codes(scopes({ api, operation: other }))).toEqual([
+      ["managed-backend-overridden", "blocking", "operation", 4],
+    ]);
+  });
+
   it("managed-credential-overridden: a later statement rewrites the block's credential header, in any scope", () => {
     const override = '<set-header name="api-key" exists-action="override"><value>{{other-key}}</value></set-header>';
     expect(codes(scopes({ api: managedApi([override]) }))).toEqual([
@@ -132,6 +142,13 @@ describe("findEffectiveAccessFindings", () => {
     // "skip - does not replace the existing header value."
     const skip = override.replace("override", "skip");
     expect(codes(scopes({ api: managedApi([skip]) }))).toEqual([]);
+    // Removing the Authorization header the block already removed leaves nothing to override; setting it does not.
+    const deleteAgain = '<set-header name="Authorization" exists-action="delete" />';
+    expect(codes(scopes({ api: managedApi([deleteAgain]) }))).toEqual([]);
+    const setAgain = '<set-header name="Authorization" exists-action="override"><value>Bearer x</value></set-header>';
+    expect(codes(scopes({ api: managedApi([setAgain]) }))).toEqual([
+      ["managed-credential-overridden", "blocking", "api", 9],
+    ]);
   });
 
   it("the profile's own header counts as a credential header", () => {

@@ -41,6 +41,14 @@ function backendOverrides(visits: readonly Visit[]): EffectiveAccessFinding[] {
  */
 function overridesSelection(managed: PipelineStatement, later: PipelineStatement): boolean {
   if (later.role !== "backend-target" || managed.role !== "backend-target") return false;
+  // Selecting the very backend the block selects changes nothing.
+  if (
+    later.baseUrl === null &&
+    later.backendId?.kind === "literal" &&
+    managed.backendId?.kind === "literal" &&
+    later.backendId.text === managed.backendId.text
+  )
+    return false;
   const inheritedBackendId = managed.backendId !== null && scopeRank(later.scope) > scopeRank(managed.scope);
   return !(inheritedBackendId && later.backendId === null);
 }
@@ -52,7 +60,13 @@ function credentialOverrides(visits: readonly Visit[]): EffectiveAccessFinding[]
   return visits.flatMap((later) => {
     if (later.statement.managed) return [];
     const written = headersWritten(later.statement);
-    const replaced = managed.find(({ visit, header }) => written.includes(header) && canRunBefore(visit, later));
+    // Removing a header the block already removed (the caller's token, once validated) changes nothing.
+    const replaced = managed.find(
+      ({ visit, header }) =>
+        written.includes(header) &&
+        canRunBefore(visit, later) &&
+        !(deletes(visit.statement) && deletes(later.statement)),
+    );
     if (replaced === undefined) return [];
     return [
       findingAt(
@@ -64,6 +78,10 @@ function credentialOverrides(visits: readonly Visit[]): EffectiveAccessFinding[]
       ),
     ];
   });
+}
+
+function deletes(statement: PipelineStatement): boolean {
+  return statement.role === "header" && statement.action.kind === "literal" && statement.action.text === "delete";
 }
 
 /** The credential headers (lower case) a statement sets, replaces or removes. */
