@@ -174,6 +174,8 @@ describe(`schema on ${engine}`, () => {
         "verification_batches",
         "verification_probes",
         "verifications",
+        "webhook_deliveries",
+        "webhooks",
       ].sort(),
     );
     expect(Object.values(Prisma.ModelName)).toHaveLength(tables.length - 1);

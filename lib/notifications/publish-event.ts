@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "../db";
+import { eventSource, type CloudEvent } from "./cloud-event";
+import { cloudEventType, type WebhookEventType } from "./event-types";
+
+export interface PublishedEvent {
+  type: WebhookEventType;
+  /** The instance the event is about; null for Portcullis-wide events (audit checkpoints). */
+  instanceId: string | null;
+  /** The event's facts, as JSON. Never a secret value, token or key: it leaves Portcullis. */
+  data: Record<string, unknown>;
+}
+
+/** Both a transaction and the client itself can publish (the outbox rows need no more). */
+export type EventWriter = Pick<Prisma.TransactionClient, "webhook" | "webhookDelivery">;
+
+/**
+ * Announces an event to every enabled webhook subscribed to it: the instance's own webhooks and
+ * the global ones (an event without an instance goes to global webhooks only). Call it inside
+ * the transaction of the change the event tells of: the deliveries are rows of the outbox
+ * (webhook_deliveries), committed with the change or not at all, and the webhook-deliveries job
+ * sends them afterwards with retries, so neither a crash nor an unreachable receiver loses one.
+ * Returns the event id (the CloudEvent id and `webhook-id` header), or null when no webhook wants it.
+ */
+export async function publishEvent(tx: EventWriter, event: PublishedEvent, now = new Date()): Promise<string | null> {
+  const webhooks = await tx.webhook.findMany({
+    where: {
+      enabled: true,
+      events: { has: event.type },
+      OR: event.instanceId === null ? [{ instanceId: null }] : [{ instanceId: null }, { instanceId: event.instanceId }],
+    },
+    select: { id: true },
+  });
+  if (webhooks.length === 0) return null;
+  const payload = toCloudEvent(randomUUID(), event.type, event.instanceId, event.data, now);
+  await tx.webhookDelivery.createMany({
+    data: webhooks.map((webhook) => ({
+      webhookId: webhook.id,
+      eventId: payload.id,
+      eventType: event.type,
+      payload: payload as unknown as Prisma.InputJsonValue,
+      nextAttemptAt: now,
+    })),
+  });
+  return payload.id;
+}
+
+/** The CloudEvent as stored in the outbox and sent to `cloudevents` webhooks. */
+export function toCloudEvent(
+  id: string,
+  type: string,
+  instanceId: string | null,
+  data: Record<string, unknown>,
+  now: Date,
+): CloudEvent {
+  return {
+    specversion: "1.0",
+    id,
+    source: eventSource(instanceId),
+    type: cloudEventType(type),
+    ...(instanceId === null ? {} : { subject: instanceId }),
+    time: now.toISOString(),
+    datacontenttype: "application/json",
+    // A JSON round trip: what is stored (jsonb) is exactly what is sent, no Dates or undefined.
+    data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
+  };
+}
