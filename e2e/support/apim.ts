@@ -32,15 +32,81 @@ async function request(
   });
 }
 
+const armToken = () => clientCredentialsToken(sandbox().webClient, "https://management.azure.com/.default");
+
+function resourceGroupPath(): string {
+  const { armEndpoint, subscriptionId, resourceGroup } = sandbox();
+  return `${armEndpoint}/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
+}
+
 function servicePath(): string {
-  const { armEndpoint, subscriptionId, resourceGroup, serviceName } = sandbox();
-  return `${armEndpoint}/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ApiManagement/service/${serviceName}`;
+  return `${resourceGroupPath()}/providers/Microsoft.ApiManagement/service/${sandbox().serviceName}`;
+}
+
+/** One ARM call with a token of the sandbox's web client (someone in the Azure portal); throws unless it answered 2xx. */
+async function arm(method: string, url: string, body?: unknown): Promise<void> {
+  const token = await armToken();
+  const answered = await request(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (answered.status >= 300) throw new Error(`${method} ${url}: ${answered.status} ${answered.text}`);
+}
+
+/** Creates (or replaces) an API in APIM with one POST operation, as someone in the Azure portal would. */
+export async function putApiInApim(
+  apiName: string,
+  properties: { displayName: string; path: string; serviceUrl: string; subscriptionRequired: boolean },
+  operation: { name: string; urlTemplate: string },
+): Promise<void> {
+  const api = `${servicePath()}/apis/${apiName}`;
+  await arm("PUT", `${api}?api-version=2024-05-01`, { properties: { protocols: ["https"], ...properties } });
+  const parameters = [...operation.urlTemplate.matchAll(/\{([^}]+)\}/g)].map(([, name]) => ({
+    name,
+    type: "string",
+    required: true,
+    values: [],
+  }));
+  await arm("PUT", `${api}/operations/${operation.name}?api-version=2024-05-01`, {
+    properties: {
+      displayName: operation.name,
+      method: "POST",
+      urlTemplate: operation.urlTemplate,
+      templateParameters: parameters,
+    },
+  });
+}
+
+/** Azure RBAC at a sandbox model account (Microsoft.Authorization role assignments, as in the portal's Access control). */
+function roleAssignmentUrl(account: string, assignment: string): string {
+  return `${resourceGroupPath()}/providers/Microsoft.CognitiveServices/accounts/${account}/providers/Microsoft.Authorization/roleAssignments/${assignment}?api-version=2022-04-01`;
+}
+
+/** Assigns a role on a model account to a principal (e.g. APIM's managed identity). */
+export async function assignModelRole(
+  account: string,
+  assignment: string,
+  grant: { principalId: string; roleDefinitionGuid: string },
+): Promise<void> {
+  const { subscriptionId } = sandbox();
+  await arm("PUT", roleAssignmentUrl(account, assignment), {
+    properties: {
+      roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${grant.roleDefinitionGuid}`,
+      principalId: grant.principalId,
+      principalType: "ServicePrincipal",
+    },
+  });
+}
+
+/** Removes a role assignment from a model account, behind Portcullis's back. */
+export async function removeModelRole(account: string, assignment: string): Promise<void> {
+  await arm("DELETE", roleAssignmentUrl(account, assignment));
 }
 
 /** Rewrites an API's policy directly in APIM (read, change, write with its ETag), as someone in the Azure portal would. */
 export async function editPolicyInApim(apiName: string, change: (xml: string) => string): Promise<void> {
-  const { webClient } = sandbox();
-  const token = await clientCredentialsToken(webClient, "https://management.azure.com/.default");
+  const token = await armToken();
   const url = `${servicePath()}/apis/${apiName}/policies/policy?api-version=2024-05-01&format=xml`;
   const read = await request(url, { method: "GET", headers: { authorization: `Bearer ${token}` } });
   if (read.status !== 200) throw new Error(`reading the policy of ${apiName}: ${read.status} ${read.text}`);

@@ -67,15 +67,20 @@ export async function previewPolicyAction(
 
 const verifyInputSchema = z.object({ apiId: z.guid("must be an API id") });
 
-/** "Verify access": probes the API through its gateway, then shows the page with the stored result. */
+/**
+ * "Verify access": probes the API through its gateway, then shows the page with the stored result.
+ * The redirect names the new verification: a redirect to the page itself that only adds a hash is
+ * a scroll for the client router, which then kept showing the verdict from before.
+ */
 export async function verifyApiAction(_previous: FormState<string>, formData: FormData): Promise<FormState<string>> {
   let apiId: string;
+  let verificationId: string;
   try {
     const ctx = await guardAction("config.write", "verification.run");
     apiId = parseInput(verifyInputSchema, formFields(formData)).apiId;
-    await verifyApiAccess(ctx, { apiId });
+    verificationId = (await verifyApiAccess(ctx, { apiId })).id;
   } catch (error) {
     return actionError(error);
   }
-  redirect(`/apis/${apiId}#verification`);
+  redirect(`/apis/${apiId}?verified=${verificationId}#verification`);
 }
