@@ -51,6 +51,7 @@ const api = (subscriptionRequired: boolean | null = true): ApimApi => ({
   apiVersion: null,
   apiType: "http",
   subscriptionRequired,
+  subscriptionKeyHeader: "Ocp-Apim-Subscription-Key",
 });
 const product = (name: string, subscriptionRequired = true): ApimProduct => ({
   name,

@@ -30,6 +30,7 @@ import type { ListOptions } from "./operations/collect-pages";
 import { listApiProducts, listProductApis, listProducts, type ApimProduct } from "./operations/products";
 import { getScopePolicy, type PolicyScope } from "./operations/scope-policy";
 import { getService } from "./operations/service";
+import { getSubscriptionKey, listSubscriptions, type ApimSubscription } from "./operations/subscriptions";
 import type { ApimApi } from "./operations/apis";
 import type { ApimOperation } from "./operations/api-operations";
 import { defaultRetryOptions, type RetryOptions } from "./retry/retry-options";
@@ -85,6 +86,10 @@ export function createApimClient(instance: ApimInstance, credential: TokenCreden
     listProducts: (call?: ListOptions<ApimProduct>) => listProducts(ctx, call),
     listProductApis: (productName: string, call?: ListOptions<ApimApi>) => listProductApis(ctx, productName, call),
     listApiProducts: (apiName: string, call?: ListOptions<ApimProduct>) => listApiProducts(ctx, apiName, call),
+
+    listSubscriptions: (call?: ListOptions<ApimSubscription>) => listSubscriptions(ctx, call),
+    getSubscriptionKey: (subscriptionName: string, call?: ArmCallOptions) =>
+      getSubscriptionKey(ctx, subscriptionName, call),
 
     getScopePolicy: (scope: PolicyScope, call?: ArmCallOptions) => getScopePolicy(ctx, scope, call),
 

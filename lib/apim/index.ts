@@ -16,6 +16,7 @@ export type { ApimApi } from "./operations/apis";
 export type { ApimOperation } from "./operations/api-operations";
 export type { ApimProduct } from "./operations/products";
 export type { ApimService, ServiceIdentity } from "./operations/service";
+export type { ApimSubscription } from "./operations/subscriptions";
 export type { PolicyScope, ScopePolicy } from "./operations/scope-policy";
 export type { ListOptions } from "./operations/collect-pages";
 export {

@@ -35,6 +35,7 @@ describe("listApis", () => {
       apiVersion: null,
       apiType: "http",
       subscriptionRequired: null,
+      subscriptionKeyHeader: "Ocp-Apim-Subscription-Key",
     });
     expect(arm.requests).toHaveLength(3);
     expect(trace.requestIds).toEqual(["req-1", "req-2", "req-3"]);

@@ -18,6 +18,8 @@ export interface ApimApi {
   /** `http`, `soap`, `graphql`, `websocket`, … */
   apiType: string | null;
   subscriptionRequired: boolean | null;
+  /** The header a subscription key is sent in (APIM's default `Ocp-Apim-Subscription-Key` unless the API renames it). */
+  subscriptionKeyHeader: string;
 }
 
 /** All APIs, following `nextLink` across pages. */
@@ -56,5 +58,6 @@ export function toApi(api: ApiContract): ApimApi {
     apiVersion: api.apiVersion ?? null,
     apiType: api.apiType ?? null,
     subscriptionRequired: api.subscriptionRequired ?? null,
+    subscriptionKeyHeader: api.subscriptionKeyParameterNames?.header || "Ocp-Apim-Subscription-Key",
   };
 }
