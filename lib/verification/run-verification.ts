@@ -1,9 +1,10 @@
 /**
  * The work of one verification, without storing it: read what APIM holds for the API (its scopes,
- * the gateway URL, plain named values, backends), compose the pipeline of the probed call, get the
- * tokens Portcullis can honestly get, let the what-if evaluator state each probe's expectation,
- * and send the probes one at a time within the probe budget. A 429 or an unreachable gateway ends
- * the run: the remaining probes are reported as not sent, never retried.
+ * the gateway URL, plain named values, backends, and the key of a subscription that opens the API
+ * when it requires one), compose the pipeline of the probed call, get the tokens Portcullis can
+ * honestly get, let the what-if evaluator state each probe's expectation, and send the probes one
+ * at a time within the probe budget. A 429 or an unreachable gateway ends the run: the remaining
+ * probes are reported as not sent, never retried.
  */
 import { apimClientForInstance, type InstanceCoordinates } from "../apim/client-for-instance";
 import { readApiScopes } from "../apim";
@@ -12,7 +13,8 @@ import { composeEffectivePipeline, tokenAudiences, type AccessProfile, type Back
 import { judgeAnswer } from "./judge-answer";
 import { planProbes, type CandidateToken, type PlannedProbe } from "./plan-probes";
 import { takeProbeSlot } from "./probe-budget";
-import type { ProbeKind } from "./probe-kinds";
+import { PROBE_KINDS, type ProbeKind } from "./probe-kinds";
+import { subscriptionForProbes, type ProbeSubscription } from "./probe-subscription";
 import { chooseOperation, probeCall } from "./probe-target";
 import { entraAuthorityHost, otherAudience, probeClients, probeIdentityName, tokenFor } from "./probe-tokens";
 import type { ProbeView, VerificationTarget, VerificationView } from "./schemas";
@@ -84,18 +86,37 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
   );
   if (typeof operation === "string") return failedRun(`Nothing to probe: ${operation}.`, gatewayUrl);
   const probe = probeCall(api, operation, input.deployment);
+  let subscription: Extract<ProbeSubscription, { ok: true }> | null = null;
+  if (api.subscriptionRequired !== false) {
+    const products = scopes.products.state === "read" ? scopes.products.value.map((entry) => entry.product) : [];
+    const found = await subscriptionForProbes(apim, api, products, call);
+    if (!found.ok)
+      return {
+        status: "unproven",
+        summary: `Not proven: ${found.reason}.`,
+        gatewayUrl,
+        target: { method: probe.method, path: probe.path, operationId: operation.name, productId: null },
+        notes,
+        probes: PROBE_KINDS.map((kind) => notProbedView(kind, null, found.reason)),
+      };
+    subscription = found;
+    notes.push(
+      `Every probe carries the key of subscription '${found.subscription.displayName}' (${found.subscription.name}, scope ${found.subscription.scope}), as the API requires one; the key is not kept.`,
+    );
+  }
   const target: VerificationTarget = {
     method: probe.method,
     path: probe.path,
     operationId: operation.name,
-    productId: null,
+    // A product's key runs the product's policy too: the probes prove the path through it.
+    productId: subscription?.productName ?? null,
   };
 
   const composed = callInput(
     input.apimName,
     scopes,
     { profile: input.profile, ...(backends === undefined ? {} : { backends }) },
-    { productName: null, operationName: operation.name },
+    { productName: target.productId, operationName: operation.name },
   );
   if (!composed.ok) return failedRun(`Nothing to probe: ${composed.message}.`, gatewayUrl);
   const pipeline = composeEffectivePipeline(composed.input);
@@ -109,21 +130,6 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
   };
   for (const note of pipeline.notes)
     if (note.kind === "undetermined") notes.push(`${note.scope} policy: ${note.message}`);
-
-  if (api.subscriptionRequired !== false) {
-    const reason =
-      "the API requires a subscription key, and verification sends none: APIM answers 401 before any policy runs, so the caller check cannot be probed";
-    return {
-      status: "unproven",
-      summary: `Not proven: ${reason}.`,
-      gatewayUrl,
-      target,
-      notes,
-      probes: (
-        ["noToken", "notAllowedClient", "wrongAudience", "expired", "missingClaim", "allowedClient"] as const
-      ).map((kind) => notProbedView(kind, null, reason)),
-    };
-  }
 
   const audiences = tokenAudiences(pipeline, facts);
   const audience = audiences.audiences[0];
@@ -180,6 +186,7 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
       method: probe.method,
       body: probe.body,
       token: planItem.token,
+      headers: subscription === null ? {} : { [subscription.header]: subscription.key },
     });
     if (!response.ok) {
       stopped = response.problem;

@@ -13,6 +13,8 @@ export interface ProbeRequest {
   method: string;
   body: string;
   token: string | null;
+  /** Further headers, e.g. the API's subscription key: sent, never kept. */
+  headers?: Record<string, string>;
 }
 
 export type ProbeResponse =
@@ -26,6 +28,7 @@ export async function sendProbe(request: ProbeRequest): Promise<ProbeResponse> {
     const response = await fetch(request.url, {
       method: request.method,
       headers: {
+        ...request.headers,
         "content-type": "application/json",
         ...(request.token === null ? {} : { authorization: `Bearer ${request.token}` }),
       },

@@ -5,6 +5,7 @@ import * as batch from "../../app/api/v1/instances/[id]/verifications/[batchId]/
 import * as verifications from "../../app/api/v1/apis/[id]/verifications/route";
 import * as latest from "../../app/api/v1/apis/[id]/verifications/latest/route";
 import { createPlan } from "../../lib/deployments/create-plan";
+import type { AccessProfile } from "../../lib/policy";
 import type { VerificationBatchView, VerificationView } from "../../lib/verification/schemas";
 import { ARM_AUDIENCE } from "../../sandbox/sandbox-coordinates";
 import { callRoute } from "../support/call-route";
@@ -60,6 +61,56 @@ async function arm(method: string, servicePath: string, body?: unknown): Promise
   // A named value write is a long-running operation: its first poll completes it.
   if (location) await fetch(location, { headers: { authorization: `Bearer ${token}` } });
   return response;
+}
+
+/**
+ * An API created in APIM behind Portcullis's back (one chat operation), then given a profile that
+ * lets only the first sandbox caller client in with a token for the LLM APIs, applied: its id.
+ */
+async function appliedCallerCheckedApi(
+  name: string,
+  api: {
+    serviceUrl: string;
+    urlTemplate: string;
+    subscriptionRequired: boolean;
+    backendAuth: AccessProfile["backendAuth"];
+  },
+): Promise<string> {
+  const c = sandbox.coordinates;
+  await arm("PUT", `/apis/${name}`, {
+    properties: {
+      displayName: name,
+      path: name,
+      protocols: ["https"],
+      serviceUrl: api.serviceUrl,
+      subscriptionRequired: api.subscriptionRequired,
+    },
+  });
+  await arm("PUT", `/apis/${name}/operations/chat`, {
+    properties: {
+      displayName: "Chat",
+      method: "POST",
+      urlTemplate: api.urlTemplate,
+      templateParameters: [...api.urlTemplate.matchAll(/\{([^}]+)\}/g)].map(([, parameter]) => ({
+        name: parameter,
+        type: "string",
+        required: true,
+        values: [],
+      })),
+    },
+  });
+  const id = await apiIdOf(admin, sandbox.instance.id, name);
+  await saveProfile(admin, id, {
+    backendAuth: api.backendAuth,
+    callerAuth: {
+      mode: "entra",
+      tenantId: c.tenantId,
+      clientApplicationIds: [c.callerClients[0]!.clientId],
+      audiences: [c.llmApiAudience],
+    },
+  });
+  expect((await applyPlan(admin, (await createPlan(admin, { apiId: id })).id)).status).toBe("succeeded");
+  return id;
 }
 
 const verify = (id: string, token = automation, body: unknown = {}) =>
@@ -125,40 +176,74 @@ describe("REST: verifications", () => {
     expect(JSON.stringify(events.map((event: { after: unknown }) => event.after))).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
   });
 
-  it("fails naming the model's refusal once the API key's named value is changed behind Portcullis's back", async () => {
-    const c = sandbox.coordinates;
-    await arm("PUT", "/apis/verify-key", {
-      properties: {
-        displayName: "Verify key",
-        path: "verify-key",
-        protocols: ["https"],
-        serviceUrl: "https://portcullis-sandbox-aoai.openai.azure.com/openai",
-        subscriptionRequired: false,
-      },
+  it("probes an API that requires a subscription key with the key of a subscription that opens it, never keeping the key", async () => {
+    const id = await appliedCallerCheckedApi("verify-subscribed", {
+      serviceUrl: "https://portcullis-sandbox-foundry.services.ai.azure.com/models",
+      urlTemplate: "/chat/completions?api-version={api-version}",
+      subscriptionRequired: true,
+      backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "policy" },
     });
-    await arm("PUT", "/apis/verify-key/operations/chat", {
-      properties: {
-        displayName: "Chat",
-        method: "POST",
-        urlTemplate: "/deployments/{deployment-id}/chat/completions?api-version={api-version}",
-        templateParameters: [
-          { name: "deployment-id", type: "string", required: true, values: [] },
-          { name: "api-version", type: "string", required: true, values: [] },
-        ],
-      },
-    });
-    const id = await apiIdOf(admin, sandbox.instance.id, "verify-key");
-    await saveProfile(admin, id, {
-      backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "setHeader" },
-      callerAuth: {
-        mode: "entra",
-        tenantId: c.tenantId,
-        clientApplicationIds: [c.callerClients[0]!.clientId],
-        audiences: [c.llmApiAudience],
-      },
-    });
-    expect((await applyPlan(admin, (await createPlan(admin, { apiId: id })).id)).status).toBe("succeeded");
+    const verification = (await verify(id)).body as VerificationView;
+    expect(verification).toMatchObject({ status: "proven", target: { productId: null } });
+    // Every probe got past the subscription check: the caller check refused, the allowed client reached the model.
+    expect(probe(verification, "noToken")).toMatchObject({ outcome: "passed", actualStatus: 401 });
+    expect(probe(verification, "notAllowedClient")).toMatchObject({ outcome: "passed", actualStatus: 401 });
+    expect(probe(verification, "allowedClient")).toMatchObject({ outcome: "passed", actualStatus: 200 });
+    expect(verification.notes).toContainEqual(
+      expect.stringContaining("subscription 'Sandbox: all APIs' (sandbox-all-apis, scope /apis)"),
+    );
 
+    // The gateway refuses a call without the key (so the probes did carry it), and the key is nowhere in the evidence.
+    expect(
+      (
+        await fetch(`${sandbox.coordinates.gatewayUrl}/verify-subscribed/chat/completions?api-version=2024-10-21`, {
+          method: "POST",
+        })
+      ).status,
+    ).toBe(401);
+    const { primaryKey } = (await (await arm("POST", "/subscriptions/sandbox-all-apis/listSecrets")).json()) as {
+      primaryKey: string;
+    };
+    const read = await callRoute(latest.GET, {
+      path: `/apis/${id}/verifications/latest`,
+      token: reader,
+      params: { id },
+    });
+    const events = await sandbox.db.prisma.auditEvent.findMany({ where: { action: "verification.run", targetId: id } });
+    for (const text of [
+      JSON.stringify(verification),
+      JSON.stringify(read.body),
+      JSON.stringify(events.map((event: { after: unknown }) => event.after)),
+    ])
+      expect(text).not.toContain(primaryKey);
+  });
+
+  it("says why an API that requires a subscription key is not proven when no subscription opens it", async () => {
+    await arm("PUT", "/subscriptions/sandbox-all-apis", {
+      properties: { scope: "/apis", displayName: "Sandbox: all APIs", state: "suspended" },
+    });
+    try {
+      const id = await apiIdOf(admin, sandbox.instance.id, "verify-subscribed");
+      const verification = (await verify(id)).body as VerificationView;
+      expect(verification.status).toBe("unproven");
+      expect(verification.summary).toBe(
+        "Not proven: the API requires a subscription key, and the service has no active subscription to the API, to all APIs or to a product holding it (1 subscription is not active).",
+      );
+      expect(verification.probes.every((candidate) => candidate.outcome === "not_probed")).toBe(true);
+    } finally {
+      await arm("PUT", "/subscriptions/sandbox-all-apis", {
+        properties: { scope: "/apis", displayName: "Sandbox: all APIs", state: "active" },
+      });
+    }
+  });
+
+  it("fails naming the model's refusal once the API key's named value is changed behind Portcullis's back", async () => {
+    const id = await appliedCallerCheckedApi("verify-key", {
+      serviceUrl: "https://portcullis-sandbox-aoai.openai.azure.com/openai",
+      urlTemplate: "/deployments/{deployment-id}/chat/completions?api-version={api-version}",
+      subscriptionRequired: false,
+      backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "setHeader" },
+    });
     const before = (await verify(id)).body as VerificationView;
     expect(before.status).toBe("proven");
 
