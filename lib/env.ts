@@ -94,6 +94,9 @@ const envSchema = z
       return z.NEVER;
     }),
     VERIFY_PROBES_PER_MINUTE: positiveInt(60),
+    // The App ID URI of an app registration that exposes no API: wrong-audience probe tokens are
+    // minted for it only, so such a token is accepted nowhere (see lib/verification/probe-tokens.ts).
+    VERIFY_WRONG_AUDIENCE: optionalText,
     AUDIT_SIGNING_KEY: optionalText.superRefine((pem, ctx) => {
       if (pem === undefined) return;
       try {
@@ -274,6 +277,11 @@ export interface AppConfig {
 export interface VerificationSettings {
   /** Probes sent to one gateway per minute at most (VERIFY_PROBES_PER_MINUTE). */
   probesPerMinute: number;
+  /**
+   * The audience wrong-audience probe tokens are minted for (VERIFY_WRONG_AUDIENCE): an app
+   * registration without an API, so the token is valid nowhere. Null: that probe is not sent.
+   */
+  wrongAudience: string | null;
   /** Sandbox only: caller client applications whose tokens prove that allowed callers get in. */
   sandboxCallerClients: ReadonlyArray<{ clientId: string; clientSecret: string; displayName: string }>;
 }
@@ -328,6 +336,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scheduler: { enabled: e.SCHEDULER !== "off", driftScanMinutes: e.DRIFT_SCAN_MINUTES },
     verification: {
       probesPerMinute: e.VERIFY_PROBES_PER_MINUTE,
+      wrongAudience: e.VERIFY_WRONG_AUDIENCE ?? null,
       sandboxCallerClients: entra === undefined || e.PORTCULLIS_SANDBOX === "1" ? e.SANDBOX_CALLER_CLIENTS : [],
     },
     audit: {

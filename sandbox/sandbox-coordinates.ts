@@ -30,6 +30,11 @@ export const SANDBOX_API_AUDIENCE = "api://portcullis-sandbox";
 /** App ID URI of the app registration that stands for the LLM APIs behind the sandbox gateway. */
 export const SANDBOX_LLM_API_AUDIENCE = "api://portcullis-sandbox-llm";
 export const ARM_AUDIENCE = "https://management.azure.com/";
+/**
+ * An app registration that exposes no API and that nothing accepts tokens for: verification's
+ * wrong-audience probes use tokens for it, which are valid nowhere (VERIFY_WRONG_AUDIENCE).
+ */
+export const SANDBOX_PROBE_ONLY_AUDIENCE = "api://portcullis-sandbox-probe-only";
 
 /**
  * The environment that makes the app use the sandbox as its Entra ID (and, through
@@ -45,6 +50,7 @@ export function sandboxAppEnvironment(c: SandboxCoordinates): Record<string, str
     // The one ARM endpoint beyond Azure's clouds that the app may send its ARM token to.
     SANDBOX_ARM_ENDPOINT: c.armEndpoint,
     PORTCULLIS_SANDBOX: "1",
+    VERIFY_WRONG_AUDIENCE: SANDBOX_PROBE_ONLY_AUDIENCE,
     // Verification proves allowed callers get in with these applications' tokens.
     SANDBOX_CALLER_CLIENTS: JSON.stringify(
       c.callerClients.map(({ clientId, clientSecret, displayName }) => ({ clientId, clientSecret, displayName })),

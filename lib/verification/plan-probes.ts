@@ -83,6 +83,8 @@ export interface ProbePlanInput {
   tokenProblems: string[];
   /** The Portcullis probe identity, in words, for the "not proven" reasons. */
   probeIdentity: string;
+  /** Why no token for another audience was asked for (none that nothing accepts is configured), if so. */
+  noOtherAudience?: string | null;
 }
 
 export function planProbes(input: ProbePlanInput): PlannedProbe[] {
@@ -130,9 +132,10 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
       ? send("wrongAudience", wrongAudience)
       : notProbed(
           "wrongAudience",
-          validated
-            ? "no allowed client's token for another audience is available (only an allowed client's token shows that the audience is what refuses it)"
-            : "no token validation on the path checks the audience",
+          !validated
+            ? "no token validation on the path checks the audience"
+            : (input.noOtherAudience ??
+                "no allowed client's token for another audience is available (only an allowed client's token shows that the audience is what refuses it)"),
         ),
   );
 

@@ -6,6 +6,7 @@
  */
 import { getEntraConfig } from "../auth/bearer-context";
 import { getConfig } from "../env";
+import { wrongAudienceFor, type OtherAudience } from "./wrong-audience";
 
 export interface ProbeClient {
   clientId: string;
@@ -46,9 +47,9 @@ export function entraAuthorityHost(): string {
   return getEntraConfig().authorityHost;
 }
 
-/** Portcullis's own API: an audience a caller check for the LLM APIs must refuse. */
-export function otherAudience(): string {
-  return getEntraConfig().apiAudience;
+/** The audience wrong-audience probes ask a token for (see wrong-audience.ts). */
+export function otherAudience(): OtherAudience {
+  return wrongAudienceFor(getConfig().verification.wrongAudience, getEntraConfig().acceptedAudiences);
 }
 
 export async function tokenFor(client: ProbeClient, audience: string): Promise<TokenResult> {

@@ -144,7 +144,9 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
   const clients = probeClients();
   const wanted = clients.flatMap((client) => [
     ...(audience === undefined ? [] : [{ client, audience, which: "expected" as const }]),
-    ...(audiences.audiences.includes(wrong) ? [] : [{ client, audience: wrong, which: "other" as const }]),
+    ...(!wrong.ok || audiences.audiences.includes(wrong.audience)
+      ? []
+      : [{ client, audience: wrong.audience, which: "other" as const }]),
   ]);
   const candidates: CandidateToken[] = [];
   for (const [index, result] of (await Promise.all(wanted.map((w) => tokenFor(w.client, w.audience)))).entries()) {
@@ -160,6 +162,7 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
     candidates,
     tokenProblems,
     probeIdentity: probeIdentityName(),
+    noOtherAudience: wrong.ok ? null : wrong.problem,
   });
 
   const probes: Omit<ProbeView, "seq">[] = [];

@@ -1,6 +1,6 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from "oidc-provider";
 // Azure Resource Manager, the audience the APIM simulator requires.
-import { ARM_AUDIENCE } from "../sandbox-coordinates";
+import { ARM_AUDIENCE, SANDBOX_PROBE_ONLY_AUDIENCE } from "../sandbox-coordinates";
 
 /**
  * Entra has no `resource` parameter in its v2 endpoints: the audience of an access token is
@@ -41,6 +41,8 @@ function sandboxResources({ apiAudience, llmApiAudience }: SandboxAudiences): Sa
     resource(apiAudience, "portcullis", "access_as_user"),
     resource(ARM_AUDIENCE, null, "user_impersonation"),
     resource(llmApiAudience, "llm", "access_as_user"),
+    // No API behind it: what wrong-audience probe tokens are for.
+    resource(SANDBOX_PROBE_ONLY_AUDIENCE, null, "access_as_user"),
   ];
 }
 

@@ -7,7 +7,7 @@ import * as latest from "../../app/api/v1/apis/[id]/verifications/latest/route";
 import { createPlan } from "../../lib/deployments/create-plan";
 import type { AccessProfile } from "../../lib/policy";
 import type { VerificationBatchView, VerificationView } from "../../lib/verification/schemas";
-import { ARM_AUDIENCE } from "../../sandbox/sandbox-coordinates";
+import { ARM_AUDIENCE, SANDBOX_PROBE_ONLY_AUDIENCE } from "../../sandbox/sandbox-coordinates";
 import { callRoute } from "../support/call-route";
 import { apiIdOf, applyPlan, saveProfile } from "../support/deployment-fixtures";
 import { contextFor } from "../support/request-context";
@@ -145,6 +145,10 @@ describe("REST: verifications", () => {
       actualStatus: 401,
     });
     expect(probe(verification, "wrongAudience")).toMatchObject({ outcome: "passed", actualStatus: 401 });
+    // Its token is for an app registration without an API: never one Portcullis's REST API (or any API) accepts.
+    const wrongAudience = JSON.stringify(probe(verification, "wrongAudience")!.expected);
+    expect(wrongAudience).toContain(SANDBOX_PROBE_ONLY_AUDIENCE);
+    expect(wrongAudience).not.toContain(`'${sandbox.coordinates.apiAudience}'`);
     expect(probe(verification, "expired")).toMatchObject({ outcome: "not_probed", detail: expect.any(String) });
     expect(probe(verification, "missingClaim")).toMatchObject({
       outcome: "not_probed",
