@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { readJsonBody } from "../apim/http/read-json-body";
 import type { GatewayCatalog } from "./gateway-catalog";
 import { modelForwarder } from "./forward-to-model";
 import { handleGatewayRequest } from "./handle-gateway-request";
@@ -26,10 +29,24 @@ export interface SandboxGateway {
   /** `https://localhost:{port}`: the gateway URL callers use. */
   gatewayUrl: string;
   port: number;
-  /** How often the gateway asked the identity provider (the caches APIM documents at work). */
-  stats(): { openIdConfigurationFetches: number; managedIdentityTokenRequests: number };
+  /**
+   * How often the gateway asked the identity provider (the caches APIM documents at work), the
+   * API requests it received and the latency it adds to each (see the latency control).
+   */
+  stats(): GatewayStats;
   close(): Promise<void>;
 }
+
+export interface GatewayStats {
+  openIdConfigurationFetches: number;
+  managedIdentityTokenRequests: number;
+  /** API requests received (controls not counted). */
+  requests: number;
+  latencyMs: number;
+}
+
+/** `PUT /_sandbox/gateway/latency`: every API request waits this long before it is handled. */
+const latencySchema = z.strictObject({ ms: z.number().int().min(0).max(60_000) });
 
 const loopback = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -52,18 +69,31 @@ export async function startSandboxGateway(options: SandboxGatewayOptions): Promi
     quotas,
     forward: (exchange, timeoutSeconds) => forwarder.forward(exchange, runtime, timeoutSeconds),
   };
-  const stats = () => ({
+  // Injected latency: a far-away gateway for benchmarks, like the simulator's ARM latency faults.
+  let latencyMs = 0;
+  let requests = 0;
+  const stats = (): GatewayStats => ({
     openIdConfigurationFetches: openIdConfigurations.fetches,
     managedIdentityTokenRequests: managedIdentityTokens.requests,
+    requests,
+    latencyMs,
   });
 
   const server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (request, response) => {
     const handled = request.url?.startsWith("/_sandbox/gateway/")
-      ? control(request, response, stats, () => {
-          rateLimits.clear();
-          quotas.clear();
+      ? control(request, response, {
+          stats,
+          clearCounters: () => {
+            rateLimits.clear();
+            quotas.clear();
+          },
+          setLatency: (ms) => void (latencyMs = ms),
         })
-      : handleGatewayRequest(runtime, request, response);
+      : (async () => {
+          requests += 1;
+          if (latencyMs > 0) await sleep(latencyMs);
+          await handleGatewayRequest(runtime, request, response);
+        })();
     handled.catch((error: unknown) => {
       console.error("Sandbox gateway: request failed", error);
       if (!response.headersSent) response.writeHead(500).end();
@@ -92,8 +122,7 @@ export async function startSandboxGateway(options: SandboxGatewayOptions): Promi
 async function control(
   request: IncomingMessage,
   response: ServerResponse,
-  stats: SandboxGateway["stats"],
-  clearCounters: () => void,
+  parts: { stats: SandboxGateway["stats"]; clearCounters: () => void; setLatency: (ms: number) => void },
 ): Promise<void> {
   const reply = (status: number, body?: unknown) => {
     const json = body === undefined ? "" : JSON.stringify(body);
@@ -103,10 +132,17 @@ async function control(
   };
   if (!loopback.has(request.socket.remoteAddress ?? "")) return reply(403, { error: { message: "Loopback only." } });
   const route = `${request.method} ${new URL(request.url ?? "/", "https://localhost").pathname.replace(/\/+$/, "")}`;
-  if (route === "GET /_sandbox/gateway/stats") return reply(200, stats());
+  if (route === "GET /_sandbox/gateway/stats") return reply(200, parts.stats());
   if (route === "DELETE /_sandbox/gateway/rate-limits") {
-    clearCounters();
+    parts.clearCounters();
     return reply(204);
+  }
+  if (route === "PUT /_sandbox/gateway/latency") {
+    const parsed = latencySchema.safeParse(await readJsonBody(request).catch(() => undefined));
+    if (!parsed.success)
+      return reply(400, { error: { message: 'The body must be {"ms": a whole number from 0 to 60000}.' } });
+    parts.setLatency(parsed.data.ms);
+    return reply(200, { ms: parsed.data.ms });
   }
   return reply(404, { error: { message: `No sandbox control ${route}.` } });
 }

@@ -7,6 +7,7 @@ import { ARM_AUDIENCE, type SandboxCoordinates } from "../../sandbox-coordinates
 import { startSandbox, type RunningSandbox } from "../../start-sandbox";
 import { ROLE_ASSIGNMENT_API_VERSION } from "../../apim/resources/role-assignments/role-assignment-handlers";
 import type { ModelCall } from "../../model/model-call-log";
+import type { GatewayStats } from "../start-sandbox-gateway";
 import { COGNITIVE_SERVICES_OPENAI_USER } from "../../model/model-roles";
 
 /**
@@ -77,7 +78,7 @@ export interface TestGateway {
   /** Removes the principal's role assignments (the simulator's `/_sandbox/role-assignments` control). */
   removeRoleAssignments(principalId: string): Promise<void>;
   /** How often the gateway fetched OpenID configurations and managed identity tokens. */
-  stats(): { openIdConfigurationFetches: number; managedIdentityTokenRequests: number };
+  stats(): GatewayStats;
   close(): Promise<void>;
 }
 
