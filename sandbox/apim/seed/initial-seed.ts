@@ -256,7 +256,8 @@ export const initialSeed = (identity?: SandboxIdentityValues): readonly SeedRequ
 
 /**
  * A plain API for benchmarks, with (optionally) a policy that routes to the Azure OpenAI
- * backend, and `operations` operations; every fourth operation has a policy of its own.
+ * backend, and `operations` operations; every fourth operation has a policy of its own. The first
+ * is a chat completions operation the sandbox model answers (what verification probes).
  */
 export function benchmarkApiSeed(apiId: string, withPolicy: boolean, operations = 0): SeedRequest[] {
   const [api, policy] = apiWithPolicy(
@@ -273,7 +274,8 @@ export function benchmarkApiSeed(apiId: string, withPolicy: boolean, operations 
       const created = operation(apiId, operationId, {
         displayName: `Operation ${index + 1}`,
         method: "POST",
-        urlTemplate: `/operation-${index + 1}/{deployment-id}`,
+        urlTemplate:
+          index === 0 ? "/deployments/{deployment-id}/chat/completions" : `/operation-${index + 1}/{deployment-id}`,
         templateParameters: [deploymentId],
       });
       const ownPolicy = put(`${apiPath(apiId)}/operations/${operationId}/policies/policy`, {
