@@ -142,6 +142,7 @@ const envSchema = z
         'must be a positive whole number or "off"',
       )
       .transform((v) => (v === undefined ? 60 : v === "off" ? null : Number(v))),
+    ROTATION_GRACE_MINUTES: positiveInt(24 * 60),
     SCHEDULER: optionalText.pipe(z.enum(["on", "off"], 'must be "on" or "off"').optional()),
   })
   .superRefine((env, ctx) => {
@@ -271,6 +272,8 @@ export interface AppConfig {
     /** Minutes between drift scans of each instance; null: no scheduled scans. */
     driftScanMinutes: number | null;
   };
+  /** Default minutes a rotated-out named value is kept (roll back possible) before it is deleted. */
+  rotationGraceMinutes: number;
   verification: VerificationSettings;
 }
 
@@ -334,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...e.ARM_ENDPOINTS_ALLOWED,
     ],
     scheduler: { enabled: e.SCHEDULER !== "off", driftScanMinutes: e.DRIFT_SCAN_MINUTES },
+    rotationGraceMinutes: e.ROTATION_GRACE_MINUTES,
     verification: {
       probesPerMinute: e.VERIFY_PROBES_PER_MINUTE,
       wrongAudience: e.VERIFY_WRONG_AUDIENCE ?? null,

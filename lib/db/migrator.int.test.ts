@@ -168,6 +168,7 @@ describe(`schema on ${engine}`, () => {
         "instances",
         "plans",
         "scheduled_jobs",
+        "secret_rotations",
         "secrets",
         "sessions",
         "sign_in_requests",
