@@ -25,11 +25,16 @@ export async function listSecrets(
   const after = decodeCursor(cursor, cursorShape);
   const db = getDb();
   const instance = await findInstanceOrThrow(db, instanceId);
-  const [rows, live] = await Promise.all([
+  const [rows, rotations, live] = await Promise.all([
     db.secret.findMany({ where: { instanceId: instance.id } }),
+    db.secretRotation.findMany({
+      where: { instanceId: instance.id, deletedAt: null },
+      select: { newNamedValueId: true, oldNamedValueId: true },
+    }),
     apimClientForInstance(instance).listNamedValues({ correlationId: ctx.requestId }),
   ]);
-  const secrets = mergeSecrets(instance.id, rows, live.value).filter(
+  const rotating = rotations.flatMap((rotation) => [rotation.newNamedValueId, rotation.oldNamedValueId]);
+  const secrets = mergeSecrets(instance.id, rows, live.value, rotating).filter(
     (secret) => !after || compareKeys(sortKey(secret), after) > 0,
   );
   return toPage(secrets.slice(0, limit + 1), limit, (secret) => secret, sortKey);

@@ -19,6 +19,8 @@ function row(namedValueId: string, changes: Partial<Secret> = {}): Secret {
     createdAt: new Date("2026-11-01T10:00:00Z"),
     createdBy: "Ada Admin",
     rotatedAt: null,
+    rotationIntervalDays: null,
+    rotationDueNotifiedAt: null,
     ...changes,
   };
 }

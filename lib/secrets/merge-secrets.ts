@@ -5,12 +5,19 @@ import { externalSecretView, managedSecretView } from "./secret-view";
 
 /**
  * One instance's secrets: every managed one (also when APIM lost it) and APIM's other secret
- * named values as external. APIM compares names case-insensitively, and so do we.
+ * named values as external. APIM compares names case-insensitively, and so do we. `rotating`
+ * names the named values a key rotation holds beside its secret (the new one before the apply,
+ * the retired one until it is deleted): they belong to that secret, not outside Portcullis.
  * Sorted by `sortKey`, which is also the list's cursor.
  */
-export function mergeSecrets(instanceId: string, rows: Secret[], live: NamedValue[]): SecretView[] {
+export function mergeSecrets(
+  instanceId: string,
+  rows: Secret[],
+  live: NamedValue[],
+  rotating: readonly string[] = [],
+): SecretView[] {
   const liveById = new Map(live.map((namedValue) => [namedValue.name.toLowerCase(), namedValue]));
-  const managedIds = new Set(rows.map((row) => row.namedValueId.toLowerCase()));
+  const managedIds = new Set([...rows.map((row) => row.namedValueId), ...rotating].map((id) => id.toLowerCase()));
   const managed = rows.map((row) => managedSecretView(row, liveById.get(row.namedValueId.toLowerCase()) ?? null));
   const external = live
     .filter((namedValue) => namedValue.secret && !managedIds.has(namedValue.name.toLowerCase()))

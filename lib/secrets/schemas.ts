@@ -113,6 +113,15 @@ export const secretSchema = z
     createdAt: z.string().nullable(),
     createdBy: z.string().nullable(),
     rotatedAt: z.string().nullable(),
+    rotation: z
+      .object({
+        ageDays: z.number().int().describe("Whole days since the value was set (created or last rotated)."),
+        intervalDays: z.number().int().nullable().describe("Rotation policy: rotate every N days; null: none."),
+        dueAt: z.string().nullable(),
+        due: z.boolean().describe("The policy's interval has passed: rotate the key."),
+      })
+      .nullable()
+      .describe("Key age and rotation policy of a typed value managed by Portcullis; null otherwise."),
     warnings: z.array(z.string()).describe("Things an administrator should act on."),
   })
   .meta({ id: "Secret" });

@@ -1,6 +1,7 @@
 import type { NamedValue } from "../apim";
 import type { Secret } from "../db/generated/client";
 import { parseStored } from "../db/parse-stored";
+import { rotationAge } from "../rotation/rotation-due";
 import { isVersionedIdentifier } from "./key-vault-identifier";
 import { lastStatusSchema, type SecretView } from "./schemas";
 
@@ -9,7 +10,7 @@ import { lastStatusSchema, type SecretView } from "./schemas";
  * APIM no longer has it): Key Vault identifier, identity and status come from APIM when it
  * has them, because APIM is where they can change.
  */
-export function managedSecretView(row: Secret, live: NamedValue | null): SecretView {
+export function managedSecretView(row: Secret, live: NamedValue | null, now = new Date()): SecretView {
   const keyVault =
     live?.keyVault ??
     (row.keyVaultSecretId === null
@@ -35,7 +36,18 @@ export function managedSecretView(row: Secret, live: NamedValue | null): SecretV
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
     rotatedAt: row.rotatedAt?.toISOString() ?? null,
+    rotation: row.kind === "value" ? rotationOf(row, now) : null,
   });
+}
+
+function rotationOf(row: Secret, now: Date): SecretView["rotation"] {
+  const age = rotationAge(row, now);
+  return {
+    ageDays: age.ageDays,
+    intervalDays: row.rotationIntervalDays,
+    dueAt: age.dueAt?.toISOString() ?? null,
+    due: age.due,
+  };
 }
 
 /** A secret named value that was not created through Portcullis: its value is unknown to us. */
@@ -53,6 +65,7 @@ export function externalSecretView(instanceId: string, live: NamedValue): Secret
     createdAt: null,
     createdBy: null,
     rotatedAt: null,
+    rotation: null,
   });
 }
 
@@ -61,6 +74,10 @@ function withWarnings(view: Omit<SecretView, "warnings">): SecretView {
   if (!view.inApim)
     warnings.push(
       `APIM no longer has this named value (it was deleted outside Portcullis); policies that reference {{${view.name}}} will fail.`,
+    );
+  if (view.rotation?.due)
+    warnings.push(
+      `The key is ${view.rotation.ageDays} days old and the rotation policy asks for a new one every ${view.rotation.intervalDays} days: rotate it.`,
     );
   const keyVault = view.keyVault;
   if (keyVault && isVersionedIdentifier(keyVault.secretIdentifier)) {
