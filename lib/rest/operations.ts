@@ -5,6 +5,7 @@ import { authOperations } from "../auth/operations";
 import { deploymentsOperations } from "../deployments/operations";
 import { instancesOperations } from "../instances/operations";
 import { profilesOperations } from "../profiles/operations";
+import { rotationOperations } from "../rotation/operations";
 import { secretsOperations } from "../secrets/operations";
 import { verificationOperations } from "../verification/operations";
 
@@ -19,6 +20,7 @@ export const operations = {
   ...profilesOperations,
   ...deploymentsOperations,
   ...secretsOperations,
+  ...rotationOperations,
   ...auditOperations,
   ...accessOperations,
   ...verificationOperations,

@@ -3,6 +3,7 @@ import { signCheckpointIfDue } from "../audit/sign-checkpoint";
 import { getDb } from "../db";
 import type { AppConfig } from "../env";
 import { driftScanJob } from "./drift-scan-job";
+import { rotationJobs } from "./rotation-jobs";
 import type { JobDefinition } from "./scheduler";
 
 export const CHECKPOINT_JOB = "audit-checkpoint";
@@ -24,7 +25,7 @@ export function portcullisJobs(config: AppConfig): () => Promise<JobDefinition[]
     },
   };
   return async () => {
-    const jobs = [checkpoint];
+    const jobs = [checkpoint, ...rotationJobs(config)];
     const minutes = config.scheduler.driftScanMinutes;
     if (minutes !== null) {
       const instances = await getDb().instance.findMany({ select: { id: true }, orderBy: { createdAt: "asc" } });
