@@ -1,6 +1,7 @@
-import { appendAuditEvent, auditedTransaction, type AuditTx } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import { publishEvent } from "../notifications/publish-event";
 import { rotationAge } from "./rotation-due";
 
 /** What is announced of a secret due for rotation: names and dates, never a value. */
@@ -13,18 +14,13 @@ export interface DueSecret {
   dueAt: string;
 }
 
-export type AnnounceDue = (tx: AuditTx, secret: DueSecret) => Promise<void>;
-
 /**
  * The scheduled check (job `rotation-due`): each typed secret whose rotation policy says it is
- * due is announced once per due period — marked with one conditional UPDATE, announced (the
- * "secret due for rotation" notification) and audited in the same transaction, so several
- * Portcullis processes announce it once. A rotation or a new policy clears the mark.
+ * due is announced once per due period — marked with one conditional UPDATE, published as the
+ * `secret.rotation_due` notification (the webhook outbox, lib/notifications) and audited in the
+ * same transaction, so several Portcullis processes announce it once and a crash loses nothing. A rotation or a new policy clears the mark.
  */
-export async function announceDueRotations(
-  ctx: RequestContext,
-  input: { now: Date; announce: AnnounceDue },
-): Promise<number> {
+export async function announceDueRotations(ctx: RequestContext, input: { now: Date }): Promise<number> {
   const db = getDb();
   const candidates = await db.secret.findMany({
     where: { kind: "value", rotationIntervalDays: { not: null }, rotationDueNotifiedAt: null },
@@ -47,12 +43,13 @@ export async function announceDueRotations(
         data: { rotationDueNotifiedAt: input.now },
       });
       if (count === 0) return false;
-      await input.announce(tx, due);
+      const { instanceId, ...data } = due;
+      const eventId = await publishEvent(tx, { type: "secret.rotation_due", instanceId, data }, input.now);
       await appendAuditEvent(tx, {
         actor: ctx.actor,
         action: "secret.rotation_due",
         target: { type: "secret", id: secret.id },
-        after: due,
+        after: { ...due, notificationId: eventId },
         outcome: "success",
         requestId: ctx.requestId,
       });

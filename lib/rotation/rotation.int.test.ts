@@ -261,11 +261,28 @@ describe("key rotation", () => {
     expect(due.rotation).toMatchObject({ ageDays: 40, intervalDays: 30, due: true });
     expect(due.warnings.join(" ")).toContain("rotate it");
 
-    const announced: string[] = [];
-    const announce = async (_tx: unknown, secret: { secretId: string }) => void announced.push(secret.secretId);
-    expect(await announceDueRotations(systemContext(), { now: new Date(), announce })).toBeGreaterThanOrEqual(1);
-    expect(await announceDueRotations(systemContext(), { now: new Date(), announce })).toBe(0);
-    expect(announced).toEqual([secretId]);
+    // An admin subscribed a webhook of this instance to the notification.
+    const webhook = await sandbox.db.prisma.webhook.create({
+      data: {
+        instanceId: sandbox.instance.id,
+        url: "https://hooks.example.com/rotation",
+        events: ["secret.rotation_due"],
+        format: "cloudevents",
+        secretSalt: "salt",
+        createdBy: "test",
+      },
+    });
+    expect(await announceDueRotations(systemContext(), { now: new Date() })).toBe(1);
+    expect(await announceDueRotations(systemContext(), { now: new Date() })).toBe(0);
+    const deliveries = await sandbox.db.prisma.webhookDelivery.findMany({ where: { webhookId: webhook.id } });
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).toMatchObject({
+      eventType: "secret.rotation_due",
+      payload: {
+        type: "com.portcullis.secret.rotation_due",
+        data: { secretId, name: due.name, ageDays: 40, intervalDays: 30 },
+      },
+    });
     const events = await sandbox.db.prisma.auditEvent.findMany({
       where: { targetId: secretId, action: "secret.rotation_due" },
     });

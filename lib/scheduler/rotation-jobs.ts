@@ -33,9 +33,7 @@ export function rotationJobs(_config: AppConfig): JobDefinition[] {
       intervalMs: 60 * MINUTE,
       leaseMs: 5 * MINUTE,
       async run({ now }) {
-        // The notification is not wired until lib/notifications lands: the due state shows in
-        // the console and REST, and the audit event records the announcement.
-        const announced = await announceDueRotations(systemContext(), { now, announce: async () => undefined });
+        const announced = await announceDueRotations(systemContext(), { now });
         return { summary: `${announced} secret${announced === 1 ? "" : "s"} newly due for rotation` };
       },
     },
