@@ -97,6 +97,23 @@ const envSchema = z
     // The App ID URI of an app registration that exposes no API: wrong-audience probe tokens are
     // minted for it only, so such a token is accepted nowhere (see lib/verification/probe-tokens.ts).
     VERIFY_WRONG_AUDIENCE: optionalText,
+    // Gateways besides APIM's own domains that an instance's gateway URL may name (probes carry
+    // callers' tokens and subscription keys there): comma-separated https origins.
+    VERIFY_GATEWAYS_ALLOWED: optionalText.transform((text, ctx) => {
+      const origins = (text ?? "")
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean);
+      for (const origin of origins)
+        if (!/^https:\/\/[^/?#@\s]+$/.test(origin)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${origin}" is not an https:// origin (scheme, host and port only)`,
+          });
+          return z.NEVER;
+        }
+      return origins.map((origin) => new URL(origin).origin);
+    }),
     AUDIT_SIGNING_KEY: optionalText.superRefine((pem, ctx) => {
       if (pem === undefined) return;
       try {
@@ -285,6 +302,8 @@ export interface VerificationSettings {
    * registration without an API, so the token is valid nowhere. Null: that probe is not sent.
    */
   wrongAudience: string | null;
+  /** Origins besides APIM's gateway domains an instance's gateway URL may name (VERIFY_GATEWAYS_ALLOWED). */
+  gatewaysAllowed: readonly string[];
   /** Sandbox only: caller client applications whose tokens prove that allowed callers get in. */
   sandboxCallerClients: ReadonlyArray<{ clientId: string; clientSecret: string; displayName: string }>;
 }
@@ -341,6 +360,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     verification: {
       probesPerMinute: e.VERIFY_PROBES_PER_MINUTE,
       wrongAudience: e.VERIFY_WRONG_AUDIENCE ?? null,
+      gatewaysAllowed: e.VERIFY_GATEWAYS_ALLOWED,
       sandboxCallerClients: entra === undefined || e.PORTCULLIS_SANDBOX === "1" ? e.SANDBOX_CALLER_CLIENTS : [],
     },
     audit: {

@@ -51,6 +51,8 @@ export function sandboxAppEnvironment(c: SandboxCoordinates): Record<string, str
     SANDBOX_ARM_ENDPOINT: c.armEndpoint,
     PORTCULLIS_SANDBOX: "1",
     VERIFY_WRONG_AUDIENCE: SANDBOX_PROBE_ONLY_AUDIENCE,
+    // The sandbox gateway is on localhost: an instance's gateway URL may name it.
+    VERIFY_GATEWAYS_ALLOWED: new URL(c.gatewayUrl).origin,
     // Verification proves allowed callers get in with these applications' tokens.
     SANDBOX_CALLER_CLIENTS: JSON.stringify(
       c.callerClients.map(({ clientId, clientSecret, displayName }) => ({ clientId, clientSecret, displayName })),

@@ -4,6 +4,8 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import { AppError } from "../errors";
+import { log } from "../log";
+import { verifyAndRecord } from "../verification/verify-api-access";
 import { runDeployment, type QueuedDeployment } from "./apply/run-deployment";
 import { toDeploymentView } from "./deployment-view";
 import { findPlanOrThrow } from "./plan/plan-view";
@@ -118,5 +120,23 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
     operations,
     desired,
   };
-  return { deployment: toDeploymentView({ ...deployment, steps }), run: () => runDeployment(ctx, queued) };
+  const run = async () => {
+    const finished = await runDeployment(ctx, queued);
+    if (finished.status === "succeeded" && plan.api.instance.verifyAfterApply) await verifyAfterApply(ctx, plan.api);
+    return finished;
+  };
+  return { deployment: toDeploymentView({ ...deployment, steps }), run };
+}
+
+/**
+ * The instance asks for proof after every successful apply: the API is verified (stored and
+ * audited like any verification). Its outcome is the verification's, not the deployment's: a
+ * failure to verify is logged and the deployment stays succeeded.
+ */
+async function verifyAfterApply(ctx: RequestContext, api: Parameters<typeof verifyAndRecord>[1]): Promise<void> {
+  try {
+    await verifyAndRecord(ctx, api);
+  } catch (error) {
+    log.error({ err: error, apiId: api.id }, "verification after apply failed");
+  }
 }

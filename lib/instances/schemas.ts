@@ -50,6 +50,11 @@ export const instanceSchema = z
     tier: z.string(),
     createdAt: z.string(),
     lastSyncedAt: z.string().nullable(),
+    gatewayUrl: z
+      .string()
+      .nullable()
+      .describe("Where verification sends probes instead of the gateway URL ARM reports; null: ARM's."),
+    verifyAfterApply: z.boolean().describe("Whether every successful apply is followed by a verification of its API."),
   })
   .meta({ id: "Instance" });
 
@@ -65,6 +70,8 @@ export function toInstanceView(row: {
   tier: string;
   createdAt: Date;
   lastSyncedAt: Date | null;
+  gatewayUrl: string | null;
+  verifyAfterApply: boolean;
 }): InstanceView {
   return { ...row, createdAt: row.createdAt.toISOString(), lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null };
 }

@@ -5,9 +5,11 @@ import {
   verificationPageSchema,
   verificationBatchSchema,
   verificationSchema,
+  verificationSettingsInputSchema,
   verifyApiInputSchema,
   verifyInstanceInputSchema,
 } from "./schemas";
+import { instanceSchema } from "../instances/schemas";
 
 const apiParams = z.object({ id: z.guid("must be an API id") });
 const instanceParams = z.object({ id: z.guid("must be an instance id") });
@@ -62,6 +64,19 @@ export const verificationOperations = {
     body: verifyInstanceInputSchema,
     response: verificationBatchSchema,
     successStatus: 202,
+  }),
+  updateVerificationSettings: defineOperation({
+    id: "updateVerificationSettings",
+    method: "PUT",
+    path: "/instances/{id}/verification-settings",
+    permission: "config.write",
+    summary: "Set the instance's verification settings: the gateway URL probes use, and verify after every apply",
+    description:
+      "Probes carry callers' tokens and subscription keys, so a gateway URL must be https:// on an APIM gateway domain (.azure-api.net, .azure-api.us, .azure-api.cn) or an origin the server lists in VERIFY_GATEWAYS_ALLOWED; 400 naming gatewayUrl otherwise. Answers the instance.",
+    tags: ["verifications"],
+    params: instanceParams,
+    body: verificationSettingsInputSchema,
+    response: instanceSchema,
   }),
   getVerificationBatch: defineOperation({
     id: "getVerificationBatch",

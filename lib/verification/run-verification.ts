@@ -10,6 +10,8 @@ import { apimClientForInstance, type InstanceCoordinates } from "../apim/client-
 import { readApiScopes } from "../apim";
 import { callInput, describeError } from "../access/api-access-paths";
 import { composeEffectivePipeline, tokenAudiences, type AccessProfile, type BackendEntityProperties } from "../policy";
+import { getConfig } from "../env";
+import { checkGatewayUrl } from "./gateway-url";
 import { judgeAnswer } from "./judge-answer";
 import { planProbes, type CandidateToken, type PlannedProbe } from "./plan-probes";
 import { takeProbeSlot } from "./probe-budget";
@@ -30,7 +32,8 @@ export interface VerificationRun {
 }
 
 export interface RunInput {
-  instance: InstanceCoordinates;
+  /** `gatewayUrl`: the instance's configured gateway URL, used instead of ARM's when set. */
+  instance: InstanceCoordinates & { gatewayUrl: string | null };
   apimName: string;
   profile: AccessProfile | null;
   correlationId: string;
@@ -71,7 +74,19 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
     return failedRun(
       `The service could not be read, so neither its gateway URL: ${describeError(scopes.service.error)}.`,
     );
-  const gatewayUrl = scopes.service.value.gatewayUrl;
+  let gatewayUrl = scopes.service.value.gatewayUrl;
+  if (input.instance.gatewayUrl !== null) {
+    // Checked again before use: a setting allowed when it was saved may no longer be.
+    const configured = checkGatewayUrl(input.instance.gatewayUrl, getConfig().verification.gatewaysAllowed);
+    if (!configured.ok)
+      return failedRun(
+        `The instance's gateway URL ${input.instance.gatewayUrl} is not allowed, so no probe was sent: it ${configured.problem}.`,
+      );
+    gatewayUrl = configured.url;
+    notes.push(
+      `Probes went to the instance's configured gateway URL instead of the one ARM reports (${scopes.service.value.gatewayUrl ?? "none"}).`,
+    );
+  }
   if (gatewayUrl === null)
     return failedRun("APIM reports no gateway URL for this service; there is nowhere to send probes.");
   if (scopes.api.state === "unreadable")

@@ -128,3 +128,17 @@ export const verifyInstanceInputSchema = z
       .describe("APIs verified at the same time (default 4); the probe budget per gateway still applies."),
   })
   .meta({ id: "VerifyInstanceInput" });
+
+export const verificationSettingsInputSchema = z
+  .strictObject({
+    gatewayUrl: z
+      .string()
+      .trim()
+      .max(2048, "must be at most 2048 characters")
+      .nullable()
+      .describe(
+        "Where probes go instead of the gateway URL ARM reports (a custom domain, a self-hosted gateway): https://, a host under .azure-api.net/.us/.cn or an origin listed in VERIFY_GATEWAYS_ALLOWED; null for ARM's.",
+      ),
+    verifyAfterApply: z.boolean().describe("Verify an API after every successful apply to it."),
+  })
+  .meta({ id: "VerificationSettingsInput" });

@@ -36,7 +36,7 @@ export async function verifyApiAccess(ctx: RequestContext, input: VerifyApiInput
  */
 export async function verifyAndRecord(
   ctx: RequestContext,
-  api: { id: string; apimName: string; instance: InstanceCoordinates },
+  api: { id: string; apimName: string; instance: InstanceCoordinates & { gatewayUrl: string | null } },
   input: { operationId?: string; deployment?: string; batchId?: string } = {},
 ): Promise<VerificationView> {
   const db = getDb();

@@ -4,6 +4,7 @@ import * as batches from "../../app/api/v1/instances/[id]/verifications/route";
 import * as batch from "../../app/api/v1/instances/[id]/verifications/[batchId]/route";
 import * as verifications from "../../app/api/v1/apis/[id]/verifications/route";
 import * as latest from "../../app/api/v1/apis/[id]/verifications/latest/route";
+import * as settings from "../../app/api/v1/instances/[id]/verification-settings/route";
 import { createPlan } from "../../lib/deployments/create-plan";
 import type { AccessProfile } from "../../lib/policy";
 import type { VerificationBatchView, VerificationView } from "../../lib/verification/schemas";
@@ -272,6 +273,72 @@ describe("REST: verifications", () => {
     });
     expect(listed.status).toBe(200);
     expect(listed.body).toMatchObject({ items: [{ id: after.id }], nextCursor: expect.any(String) });
+  });
+
+  it("takes an instance's gateway URL only on an APIM gateway domain or an allowed origin, and probes go there", async () => {
+    const id = sandbox.instance.id;
+    const put = (body: unknown, token = automation) =>
+      callRoute(settings.PUT, { path: `/instances/${id}/verification-settings`, token, params: { id }, body });
+    expect((await put({ gatewayUrl: null, verifyAfterApply: false }, reader)).status).toBe(403);
+    for (const gatewayUrl of ["https://169.254.169.254", "http://contoso.azure-api.net", "https://evil.example"]) {
+      const refused = await put({ gatewayUrl, verifyAfterApply: false });
+      expect(refused.status, gatewayUrl).toBe(400);
+      expect(JSON.stringify(refused.body)).toContain("gatewayUrl");
+    }
+    // The sandbox gateway's origin is allowed (VERIFY_GATEWAYS_ALLOWED); a prefix no API lives under proves the probes go there.
+    const elsewhere = await put({
+      gatewayUrl: `${sandbox.coordinates.gatewayUrl}/elsewhere/`,
+      verifyAfterApply: false,
+    });
+    expect(elsewhere).toMatchObject({
+      status: 200,
+      body: { gatewayUrl: `${sandbox.coordinates.gatewayUrl}/elsewhere`, verifyAfterApply: false },
+    });
+    try {
+      const apiId = await apiIdOf(admin, id, "foundry-models");
+      const verification = (await verify(apiId)).body as VerificationView;
+      expect(verification.gatewayUrl).toBe(`${sandbox.coordinates.gatewayUrl}/elsewhere`);
+      expect(verification.status).toBe("failed");
+      expect(probe(verification, "allowedClient")).toMatchObject({ outcome: "failed", actualStatus: 404 });
+      expect(verification.notes).toContainEqual(expect.stringContaining("the instance's configured gateway URL"));
+    } finally {
+      expect((await put({ gatewayUrl: null, verifyAfterApply: false })).status).toBe(200);
+    }
+    const events = await sandbox.db.prisma.auditEvent.findMany({
+      where: { action: "instance.verification-settings.update", targetId: id },
+    });
+    expect(events.map((event: { after: unknown }) => event.after)).toEqual([
+      { gatewayUrl: `${sandbox.coordinates.gatewayUrl}/elsewhere`, verifyAfterApply: false },
+      { gatewayUrl: null, verifyAfterApply: false },
+    ]);
+  });
+
+  it("verifies an API after each successful apply when the instance asks for it", async () => {
+    const id = sandbox.instance.id;
+    const put = (verifyAfterApply: boolean) =>
+      callRoute(settings.PUT, {
+        path: `/instances/${id}/verification-settings`,
+        token: automation,
+        params: { id },
+        body: { gatewayUrl: null, verifyAfterApply },
+      });
+    expect((await put(true)).body).toMatchObject({ verifyAfterApply: true });
+    try {
+      const apiId = await appliedCallerCheckedApi("verify-after-apply", {
+        serviceUrl: "https://portcullis-sandbox-foundry.services.ai.azure.com/models",
+        urlTemplate: "/chat/completions?api-version={api-version}",
+        subscriptionRequired: false,
+        backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "policy" },
+      });
+      const read = await callRoute(latest.GET, {
+        path: `/apis/${apiId}/verifications/latest`,
+        token: reader,
+        params: { id: apiId },
+      });
+      expect(read).toMatchObject({ status: 200, body: { apiId, status: "proven" } });
+    } finally {
+      await put(false);
+    }
   });
 
   it("lets readers read but not verify, and answers 404 for an API never verified", async () => {
