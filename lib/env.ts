@@ -292,6 +292,11 @@ export interface AppConfig {
   /** Default minutes a rotated-out named value is kept (roll back possible) before it is deleted. */
   rotationGraceMinutes: number;
   verification: VerificationSettings;
+  /**
+   * Sandbox only: the simulator's webhook receiver (`<simulator>/_sandbox/webhooks/`), the one
+   * loopback address a webhook may point at (lib/notifications/webhook-url.ts).
+   */
+  sandboxWebhookReceiver: string | undefined;
 }
 
 export interface VerificationSettings {
@@ -370,6 +375,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       checkpointEvents: e.AUDIT_CHECKPOINT_EVENTS,
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
     },
+    sandboxWebhookReceiver: e.SANDBOX_ARM_ENDPOINT
+      ? new URL("/_sandbox/webhooks/", e.SANDBOX_ARM_ENDPOINT).href
+      : undefined,
   };
 }
 

@@ -8,6 +8,7 @@ import { FaultScheduler } from "./faults/fault-scheduler";
 import { handleArmRequest } from "./http/handle-arm-request";
 import { LongRunningOperations, type LroSettings } from "./lro/long-running-operations";
 import type { ServiceIdentity, ServiceManagedIdentity, SimulatorContext } from "./resources/arm-exchange";
+import { WebhookReceiver } from "./controls/webhook-receiver";
 import { SimulatedKeyVault } from "./resources/named-values/simulated-key-vault";
 import { applySeed, applySeedGroups } from "./seed/apply-seed";
 import { applyGatewaySeed } from "./seed/gateway-seed";
@@ -94,6 +95,7 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
   const service = { ...DEFAULT_SERVICE, ...options.service };
   const lro = new LongRunningOperations({ ...DEFAULT_LRO, ...options.lro });
   const keyVault = new SimulatedKeyVault();
+  const webhooks = new WebhookReceiver();
   const faults = new FaultScheduler();
   const requestLog = new RequestLog(options.requestLogLimit ?? 50_000);
   const rateLimits = new RateLimitCounters();
@@ -143,6 +145,7 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
     faults,
     requestLog,
     keyVault,
+    webhooks,
     roleAssignments: state.roleAssignments,
     reset: () => {
       const resetting = (async () => {
@@ -151,6 +154,7 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
         faults.clear();
         requestLog.clear();
         keyVault.clear();
+        webhooks.clear();
         await seed();
       })();
       // A failed reset is reported to its caller; later requests still get answers.

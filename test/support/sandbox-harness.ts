@@ -5,6 +5,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 import type { z } from "zod";
 import type { faultConfigSchema } from "../../sandbox/apim/faults/fault-rules";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
+import type { ReceivedWebhook } from "../../sandbox/apim/controls/webhook-receiver";
 import { sandboxAppEnvironment, type SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
 import { startSandbox, type RunningSandbox } from "../../sandbox/start-sandbox";
 import { systemContext } from "../../lib/auth/system-context";
@@ -38,6 +39,10 @@ export interface SandboxControls {
   clearRequests(): Promise<void>;
   reset(): Promise<void>;
   seedApis(count: number, options?: { prefix?: string; withPolicy?: boolean }): Promise<string[]>;
+  /** What the simulator's webhook receiver `<name>` took (sandbox/apim/controls/webhook-receiver.ts). */
+  webhooksReceived(name: string): Promise<ReceivedWebhook[]>;
+  /** The statuses receiver `<name>` answers its next deliveries with, one each. */
+  answerWebhooks(name: string, statuses: number[]): Promise<void>;
 }
 
 export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSize?: number } = {}): SandboxHarness {
@@ -113,6 +118,10 @@ export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSiz
       reset: async () => void (await control("POST", "reset")),
       seedApis: async (count, seedOptions = {}) =>
         ((await control("POST", "seed", { apis: count, ...seedOptions })) as { apis: string[] }).apis,
+      webhooksReceived: async (name) =>
+        ((await control("GET", `webhooks?name=${encodeURIComponent(name)}`)) as { deliveries: ReceivedWebhook[] })
+          .deliveries,
+      answerWebhooks: async (name, statuses) => void (await control("PUT", `webhook-answers/${name}`, { statuses })),
     },
   };
 }

@@ -8,6 +8,7 @@ import type { SimulatedKeyVault } from "../resources/named-values/simulated-key-
 import type { EntityCollection } from "../store/entity-collection";
 import type { RoleAssignmentRecord } from "../store/records";
 import type { RequestLog } from "./request-log";
+import type { WebhookReceiver } from "./webhook-receiver";
 
 /**
  * `/_sandbox/…`: controls for tests and benchmarks, answered only to loopback clients and
@@ -17,6 +18,8 @@ export interface SandboxControlParts {
   faults: FaultScheduler;
   requestLog: RequestLog;
   keyVault: SimulatedKeyVault;
+  /** Takes the webhooks Portcullis sends in sandbox mode (webhook-receiver.ts). */
+  webhooks: WebhookReceiver;
   /** Back to the first-start state: seed data only, no faults, empty log. */
   reset(): Promise<void>;
   /** Azure role assignments the sandbox model honours; a control removes them behind Portcullis's back. */
@@ -50,6 +53,9 @@ const keyVaultSchema = z.union([
     .strict(),
 ]);
 
+const answersSchema = z.object({ statuses: z.array(z.number().int().min(200).max(599)).max(100) }).strict();
+const receiverName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 const loopback = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 export async function handleSandboxControl(
@@ -62,6 +68,14 @@ export async function handleSandboxControl(
   const url = new URL(request.url ?? "/", "https://localhost");
   const route = `${request.method} ${url.pathname.replace(/\/+$/, "")}`;
   try {
+    const webhook = /^(POST \/_sandbox\/webhooks|PUT \/_sandbox\/webhook-answers)\/([^/]+)$/.exec(route);
+    if (webhook) {
+      const name = webhook[2]!;
+      if (!receiverName.test(name)) return reply(response, 400, { error: { message: "Not a receiver name." } });
+      if (webhook[1]!.startsWith("POST")) return reply(response, await parts.webhooks.receive(name, request));
+      parts.webhooks.program(name, parse(answersSchema, await readJsonBody(request)).statuses);
+      return reply(response, 204);
+    }
     switch (route) {
       case "GET /_sandbox/faults":
         return reply(response, 200, parts.faults.snapshot());
@@ -78,6 +92,11 @@ export async function handleSandboxControl(
       }
       case "DELETE /_sandbox/requests":
         parts.requestLog.clear();
+        return reply(response, 204);
+      case "GET /_sandbox/webhooks":
+        return reply(response, 200, { deliveries: parts.webhooks.list(url.searchParams.get("name") ?? undefined) });
+      case "DELETE /_sandbox/webhooks":
+        parts.webhooks.clear();
         return reply(response, 204);
       case "POST /_sandbox/reset":
         await parts.reset();
