@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Permission } from "../auth/permissions";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /**
  * One REST operation: the single description that the route handler enforces (permission,

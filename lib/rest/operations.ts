@@ -4,6 +4,7 @@ import { auditOperations } from "../audit/operations";
 import { authOperations } from "../auth/operations";
 import { deploymentsOperations } from "../deployments/operations";
 import { instancesOperations } from "../instances/operations";
+import { notificationsOperations } from "../notifications/operations";
 import { profilesOperations } from "../profiles/operations";
 import { rotationOperations } from "../rotation/operations";
 import { secretsOperations } from "../secrets/operations";
@@ -24,6 +25,7 @@ export const operations = {
   ...auditOperations,
   ...accessOperations,
   ...verificationOperations,
+  ...notificationsOperations,
 };
 
 export type OperationId = keyof typeof operations;
