@@ -4,6 +4,7 @@ import { getDb, type PrismaClient } from "../db";
 import type { AuditCheckpoint } from "../db/generated/client";
 import { getConfig } from "../env";
 import { log } from "../log";
+import { publishEvent } from "../notifications/publish-event";
 import { chainWaitingEvents } from "./chain-sequencer";
 import { checkpointSigningInput, type Checkpoint } from "./checkpoint";
 import { getCheckpointSigner } from "./signing/configured-signer";
@@ -26,10 +27,21 @@ export async function signCheckpoint(db: PrismaClient): Promise<Checkpoint | nul
     ...key,
   };
   const signature = (await signer.sign(checkpointSigningInput(unsigned), key)).toString("base64url");
-  const stored = await db.auditCheckpoint.create({
-    data: { ...unsigned, seq: head.lastSeq, time: new Date(unsigned.time), signature },
+  // The checkpoint and its announcement commit together: a copy of the signed head is sent out
+  // (webhooks subscribed to audit.checkpoint) without anyone remembering to export it.
+  return db.$transaction(async (tx) => {
+    const stored = toCheckpoint(
+      await tx.auditCheckpoint.create({
+        data: { ...unsigned, seq: head.lastSeq, time: new Date(unsigned.time), signature },
+      }),
+    );
+    await publishEvent(tx, {
+      type: "audit.checkpoint",
+      instanceId: null,
+      data: { summary: `Audit history signed at event ${stored.seq} (head ${stored.headHash})`, ...stored },
+    });
+    return stored;
   });
-  return toCheckpoint(stored);
 }
 
 /**

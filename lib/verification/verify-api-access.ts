@@ -1,4 +1,5 @@
 import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
+import { publishEvent } from "../notifications/publish-event";
 import { assertApiInApim, findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
@@ -103,6 +104,19 @@ export async function verifyAndRecord(
       armCorrelationId: ctx.requestId,
       clientIp: ctx.clientIp,
     });
+    // A caller got in who should not have, or an allowed one did not: announce it with the evidence.
+    if (run.status === "failed")
+      await publishEvent(tx, {
+        type: "verification.failed",
+        instanceId: api.instance.id,
+        data: {
+          ...evidence(run),
+          summary: `${api.apimName}: ${run.summary}`,
+          verificationId: created.id,
+          apiId: api.id,
+          apimName: api.apimName,
+        },
+      });
     return created;
   });
   return toVerificationView(row);

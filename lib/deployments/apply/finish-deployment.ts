@@ -1,6 +1,7 @@
 import { appendAuditEvent, auditedStatement, auditedTransaction, type AuditTx } from "../../audit/append-audit-event";
 import type { AuditInput } from "../../audit/audit-input";
 import { Prisma, type PrismaClient } from "../../db";
+import { publishEvent } from "../../notifications/publish-event";
 import type { ApiLease } from "./api-lock";
 import type { AppliedState, DeploymentError, StepError } from "../schemas";
 import { deploymentEvent, type AuditContext } from "./audit-context";
@@ -41,7 +42,10 @@ export async function finishDeployment(
   finish: Finish,
   lease?: ApiLease,
 ): Promise<boolean> {
-  if (finish.steps) return finishKnownSteps(db, audit, deploymentId, { ...finish, steps: finish.steps }, lease);
+  // A deployment that failed or conflicted is announced in its finishing transaction (below); the
+  // one-statement path is for the common, silent success.
+  if (finish.steps && finish.status === "succeeded")
+    return finishKnownSteps(db, audit, deploymentId, { ...finish, steps: finish.steps }, lease);
   const ended = await auditedTransaction(db, async (tx) => {
     if (finish.lastStep) await writeStepOutcome(tx, audit, deploymentId, finish.lastStep);
     const updated = await tx.deployment.updateMany({
@@ -57,6 +61,7 @@ export async function finishDeployment(
     if (updated.count === 0) return false;
     const steps = await endUnfinishedSteps(tx, audit, deploymentId, finish.error);
     await appendAuditEvent(tx, finishEvent(audit, deploymentId, finish, steps));
+    if (finish.status !== "succeeded") await announceDeploymentEnd(tx, deploymentId, finish, steps);
     return true;
   });
   lease?.released();
@@ -173,4 +178,30 @@ async function failStepsInFlight(
       clientIp: audit.clientIp,
     });
   }
+}
+
+/** `deployment.failed` or `deployment.conflicted` for the API's instance, with why and how far it got. */
+async function announceDeploymentEnd(
+  tx: AuditTx,
+  deploymentId: string,
+  finish: Finish,
+  steps: Record<string, number>,
+): Promise<void> {
+  const { api, startedBy } = await tx.deployment.findUniqueOrThrow({
+    where: { id: deploymentId },
+    select: { startedBy: true, api: { select: { id: true, apimName: true, displayName: true, instanceId: true } } },
+  });
+  await publishEvent(tx, {
+    type: finish.status === "conflicted" ? "deployment.conflicted" : "deployment.failed",
+    instanceId: api.instanceId,
+    data: {
+      summary: `Deployment to ${api.displayName} ${finish.status}: ${finish.error?.message ?? "no reason recorded"}`,
+      deploymentId,
+      apiId: api.id,
+      apimName: api.apimName,
+      startedBy,
+      error: finish.error,
+      steps,
+    },
+  });
 }
