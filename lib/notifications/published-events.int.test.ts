@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
+import { apiIdOf, applyPlan, profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { signCheckpoint } from "../audit/sign-checkpoint";
+import { createPlan } from "../deployments/create-plan";
+import type { DriftScan } from "../deployments/schemas";
+import { announceDrift } from "./announce-drift";
+import { cloudEventSchema } from "./cloud-event";
+import { registerWebhook } from "./register-webhook";
+
+/**
+ * The features that announce events do so in the transaction that records what happened: each
+ * leaves one outbox row per subscribed webhook, with a CloudEvent that carries no secret.
+ */
+const sandbox = setupSandboxHarness();
+const admin = contextFor("admin");
+
+afterEach(() => sandbox.controls.clearFaults());
+beforeEach(async () => void (await sandbox.db.prisma.webhook.deleteMany()));
+
+async function subscribe(events: string[], instanceId: string | null = null) {
+  return registerWebhook(admin, {
+    url: `${sandbox.coordinates.armEndpoint}/_sandbox/webhooks/events`,
+    instanceId,
+    events,
+  });
+}
+
+async function eventsOf(webhookId: string) {
+  const rows = await sandbox.db.prisma.webhookDelivery.findMany({
+    where: { webhookId },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((row) => cloudEventSchema.parse(row.payload));
+}
+
+describe("events published by the features", () => {
+  it("a signed audit checkpoint goes out with its sequence, head hash and signature", async () => {
+    const webhook = await subscribe(["audit.checkpoint"]);
+    const checkpoint = await signCheckpoint(sandbox.db.prisma);
+    expect(checkpoint).not.toBeNull();
+    const [event] = await eventsOf(webhook.id);
+    expect(event).toMatchObject({
+      type: "com.portcullis.audit.checkpoint",
+      source: "/portcullis",
+      data: { ...checkpoint, summary: expect.stringContaining(`event ${checkpoint!.seq}`) },
+    });
+  });
+
+  it("a deployment that conflicts is announced to the instance's webhooks, one that succeeds is not", async () => {
+    const webhook = await subscribe(["deployment.failed", "deployment.conflicted"], sandbox.instance.id);
+    const [name] = await sandbox.controls.seedApis(1, { prefix: "announce-conflict" });
+    const apiId = await apiIdOf(admin, sandbox.instance.id, name!);
+    await saveProfile(admin, apiId, profiles.headerKey());
+    const plan = await createPlan(admin, { apiId });
+    await sandbox.controls.setFaults({
+      rules: [{ kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/policies/policy$" } }],
+    });
+    const conflicted = await applyPlan(admin, plan.id);
+    expect(conflicted.status).toBe("conflicted");
+    await sandbox.controls.clearFaults();
+    expect((await applyPlan(admin, (await createPlan(admin, { apiId })).id)).status).toBe("succeeded");
+
+    const events = await eventsOf(webhook.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: "com.portcullis.deployment.conflicted",
+      subject: sandbox.instance.id,
+      data: {
+        deploymentId: conflicted.id,
+        apiId,
+        apimName: name,
+        error: { code: "conflicted" },
+        steps: expect.objectContaining({ failed: 1 }),
+      },
+    });
+  });
+
+  it("new drift from a scheduled scan names the APIs, not their policies", async () => {
+    const webhook = await subscribe(["drift.detected"], sandbox.instance.id);
+    const report = (apiId: string, status: "drifted" | "in_sync") => ({
+      apiId,
+      apimName: `api-${apiId}`,
+      displayName: `API ${apiId}`,
+      status,
+      baseline: null,
+      significant: status === "drifted" ? [{ path: "policy", before: "<secret-free/>", after: "<x/>" }] : [],
+      harmless: [],
+      error: null,
+      restorePlan: null,
+    });
+    const scan = {
+      instanceId: sandbox.instance.id,
+      checkedAt: "2026-12-05T10:00:00.000Z",
+      concurrency: 4,
+      armCalls: 3,
+      counts: { drifted: 2, in_sync: 1 },
+      apis: [report("a", "drifted"), report("b", "drifted"), report("c", "in_sync")],
+    } as unknown as DriftScan;
+    await announceDrift(sandbox.instance.id, scan, ["b"]);
+    const [event] = await eventsOf(webhook.id);
+    expect(event).toMatchObject({
+      type: "com.portcullis.drift.detected",
+      data: {
+        summary: "1 API drifted from what Portcullis deployed: API b",
+        apis: [{ apiId: "b", apimName: "api-b", displayName: "API b", differences: 1 }],
+      },
+    });
+    expect(JSON.stringify(event)).not.toContain("<x/>");
+  });
+});
