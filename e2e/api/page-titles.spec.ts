@@ -36,6 +36,7 @@ const PAGES: Record<string, { as: Visitor; url: (ids: Ids) => string; title: str
     title: "Verify all",
   },
   "/instances/[id]/secrets": { as: "admin", url: (ids) => `/instances/${ids.instance}/secrets`, title: "Secrets" },
+  "/notifications": { as: "admin", url: () => "/notifications", title: "Notifications" },
   "/plans/[id]": { as: "admin", url: (ids) => `/plans/${ids.plan}`, title: "Plan" },
   "/signin": { as: "anonymous", url: () => "/signin", title: "Sign in" },
   "/forbidden": { as: "admin", url: () => "/forbidden?need=audit.read", title: "Not allowed" },

@@ -131,3 +131,18 @@ export async function setApimFaults(rules: unknown[]): Promise<void> {
   });
   if (response.status !== 200) throw new Error(`setting faults: ${response.status} ${response.text}`);
 }
+
+/** The deliveries the simulator's webhook receiver `name` took (sandbox/apim/controls/webhook-receiver.ts). */
+export async function webhooksReceived(
+  name: string,
+): Promise<Array<{ headers: Record<string, string>; body: string; status: number }>> {
+  const response = await request(`${sandbox().armEndpoint}/_sandbox/webhooks?name=${encodeURIComponent(name)}`, {
+    method: "GET",
+  });
+  if (response.status !== 200) throw new Error(`reading the webhook receiver: ${response.status} ${response.text}`);
+  return (
+    JSON.parse(response.text) as {
+      deliveries: Array<{ headers: Record<string, string>; body: string; status: number }>;
+    }
+  ).deliveries;
+}

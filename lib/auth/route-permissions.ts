@@ -32,6 +32,7 @@ export const ROUTE_ACCESS = {
   "/apis/[id]/edit": "config.write",
   "/plans/[id]": "config.read",
   "/deployments/[id]": "config.read",
+  "/notifications": "config.read",
   // Sign-in flow
   "/auth/signin": "public", // starts the OpenID flow
   "/auth/callback": "public", // the identity provider returns here; state + PKCE protect it
