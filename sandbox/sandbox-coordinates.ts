@@ -11,6 +11,8 @@ export interface SandboxCoordinates {
   caCertPath: string;
   webClient: { clientId: string; clientSecret: string };
   automationClient: { clientId: string; clientSecret: string };
+  /** A second automation client (admin role too): four-eyes over REST needs two callers. */
+  secondAutomationClient: { clientId: string; clientSecret: string };
   users: Array<{ username: string; password: string; roles: string[] }>;
   armEndpoint: string;
   subscriptionId: string;

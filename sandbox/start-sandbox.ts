@@ -125,6 +125,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       caCertPath: tls.caCertPath,
       webClient: identityProvider.webClient,
       automationClient: identityProvider.automationClient,
+      secondAutomationClient: identityProvider.secondAutomationClient,
       users: identityProvider.users,
       armEndpoint: simulator.armEndpoint,
       subscriptionId: simulator.subscriptionId,

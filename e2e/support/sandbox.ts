@@ -10,7 +10,7 @@ export function sandbox(): SandboxCoordinates {
   return JSON.parse(readFileSync(path.resolve(E2E_DATA_DIR, "sandbox.json"), "utf8")) as SandboxCoordinates;
 }
 
-export function user(username: "admin" | "reviewer" | "reader" | "norole") {
+export function user(username: "admin" | "admin2" | "reviewer" | "reader" | "norole") {
   const found = sandbox().users.find((u) => u.username === username);
   if (!found) throw new Error(`sandbox user ${username} is missing from sandbox.json`);
   return found;
@@ -19,7 +19,7 @@ export function user(username: "admin" | "reviewer" | "reader" | "norole") {
 /** Signs in through the real OpenID redirects: app → identity provider's form → callback. */
 export async function signIn(
   page: Page,
-  username: "admin" | "reviewer" | "reader" | "norole",
+  username: "admin" | "admin2" | "reviewer" | "reader" | "norole",
   startAt = "/",
 ): Promise<void> {
   const { password } = user(username);
@@ -84,7 +84,7 @@ export async function signOut(page: Page): Promise<void> {
  */
 export async function unusedCallbackUrl(
   request: APIRequestContext,
-  username: "admin" | "reviewer" | "reader" | "norole",
+  username: "admin" | "admin2" | "reviewer" | "reader" | "norole",
 ): Promise<string> {
   const { password } = user(username);
   let url = `http://localhost:${E2E_PORT}/auth/signin?returnTo=%2F`;

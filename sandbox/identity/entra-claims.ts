@@ -42,9 +42,12 @@ export function extraTokenClaimsFor(tenant: SandboxTenant, roleNames: SandboxRol
     const common = { tid: tenant.tenantId, azp: token.clientId, ver: "2.0", nbf: Math.floor(Date.now() / 1000) };
 
     if (token.kind === "ClientCredentials") {
-      const client = [tenant.webClient, tenant.automationClient, ...tenant.callerClients].find(
-        (c) => c.clientId === token.clientId,
-      );
+      const client = [
+        tenant.webClient,
+        tenant.automationClient,
+        tenant.secondAutomationClient,
+        ...tenant.callerClients,
+      ].find((c) => c.clientId === token.clientId);
       return {
         ...common,
         oid: client?.objectId,
@@ -68,7 +71,7 @@ export function extraTokenClaimsFor(tenant: SandboxTenant, roleNames: SandboxRol
 }
 
 /**
- * An app's roles on the API a token is for: the automation client holds Portcullis's admin
+ * An app's roles on the API a token is for: the automation clients hold Portcullis's admin
  * role, each caller client its own roles on the LLM APIs; Entra omits `roles` when empty.
  */
 function appRolesOf(
@@ -77,7 +80,9 @@ function appRolesOf(
   appRoles: "portcullis" | "llm" | null | undefined,
   roleNames: SandboxRoleNames,
 ): { roles?: string[] } {
-  if (appRoles === "portcullis" && clientId === tenant.automationClient.clientId) return { roles: [roleNames.admin] };
+  const automation = [tenant.automationClient.clientId, tenant.secondAutomationClient.clientId];
+  if (appRoles === "portcullis" && clientId !== undefined && automation.includes(clientId))
+    return { roles: [roleNames.admin] };
   if (appRoles !== "llm") return {};
   const roles = tenant.callerClients.find((caller) => caller.clientId === clientId)?.roles ?? [];
   return roles.length > 0 ? { roles } : {};

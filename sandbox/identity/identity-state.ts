@@ -47,6 +47,8 @@ const tenantSchema = z.object({
   signingKey: z.looseObject({ kty: z.literal("RSA"), kid: z.string(), d: z.string() }),
   webClient: clientSchema,
   automationClient: clientSchema,
+  /** A second automation client (four-eyes: one pipeline plans, another approves). Added later, like callerClients. */
+  secondAutomationClient: clientSchema.optional(),
   users: z.array(userSchema),
   /** Added after the first release of the sandbox: an older state file gets them on load. */
   callerClients: z.array(callerClientSchema).optional(),
@@ -62,7 +64,10 @@ const stateSchema = z.object({
 type SandboxClient = z.infer<typeof clientSchema>;
 export type SandboxCallerClient = z.infer<typeof callerClientSchema>;
 export type SandboxUser = z.infer<typeof userSchema>;
-export type SandboxTenant = z.infer<typeof tenantSchema> & { callerClients: SandboxCallerClient[] };
+export type SandboxTenant = z.infer<typeof tenantSchema> & {
+  callerClients: SandboxCallerClient[];
+  secondAutomationClient: SandboxClient;
+};
 export interface IdentityState {
   version: 1;
   home: SandboxTenant;
@@ -92,11 +97,9 @@ export async function loadOrCreateIdentityState(dataDir: string): Promise<Identi
     throw new Error(`${file} is not a valid sandbox identity state; delete it to create a new one`);
   }
   const { home, other } = parsed.data;
-  if (home.callerClients && other.callerClients)
-    return { version: 1, home: withCallers(home), other: withCallers(other) };
-  // A state written before caller clients existed: add them, keep everything else as it was.
-  const upgraded = { version: 1 as const, home: withCallers(home), other: withCallers(other) };
-  await save(dataDir, file, upgraded);
+  const upgraded = { version: 1 as const, home: upgradeTenant(home), other: upgradeTenant(other) };
+  // A state written before some of its parts existed: add them, keep everything else as it was.
+  if (JSON.stringify(upgraded) !== JSON.stringify(parsed.data)) await save(dataDir, file, upgraded);
   return upgraded;
 }
 
@@ -108,9 +111,21 @@ async function save(dataDir: string, file: string, state: IdentityState): Promis
   await rename(temporary, file);
 }
 
-function withCallers(tenant: z.infer<typeof tenantSchema>): SandboxTenant {
-  return { ...tenant, callerClients: tenant.callerClients ?? newCallerClients() };
+/** Adds what later versions of the sandbox have (caller clients, the second admin and automation client). */
+function upgradeTenant(tenant: z.infer<typeof tenantSchema>): SandboxTenant {
+  const users = tenant.users.some((user) => user.username === SECOND_ADMIN.username)
+    ? tenant.users
+    : [...tenant.users, newUser(SECOND_ADMIN.username, SECOND_ADMIN.displayName, "admin")];
+  return {
+    ...tenant,
+    users,
+    callerClients: tenant.callerClients ?? newCallerClients(),
+    secondAutomationClient: tenant.secondAutomationClient ?? newClient(),
+  };
 }
+
+/** A second admin, so that four-eyes approval can be tried: the author of a plan cannot approve it. */
+const SECOND_ADMIN = { username: "admin2", displayName: "Sandbox Second Admin" };
 
 function secret(): string {
   return randomBytes(24).toString("base64url");
@@ -140,8 +155,10 @@ async function newTenant(): Promise<SandboxTenant> {
     signingKey: { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: "RS256", use: "sig" },
     webClient: newClient(),
     automationClient: newClient(),
+    secondAutomationClient: newClient(),
     users: [
       newUser("admin", "Sandbox Admin", "admin"),
+      newUser(SECOND_ADMIN.username, SECOND_ADMIN.displayName, "admin"),
       newUser("reviewer", "Sandbox Reviewer", "reviewer"),
       newUser("reader", "Sandbox Reader", "reader"),
       // Signs in fine but holds no role: exercises the "which role to request" page.

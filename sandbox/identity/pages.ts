@@ -81,7 +81,7 @@ ${error ? `<div class="error" role="alert" id="signin-error"><p>${escapeHtml(err
   <div class="field">
     <label for="username">Username</label>
     <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escapeHtml(username)}"${invalid}${focusUsername} aria-describedby="username-hint${describedBy}">
-    <p class="hint" id="username-hint">admin, reviewer, reader or norole. Their passwords are listed in the sandbox.json file written at start.</p>
+    <p class="hint" id="username-hint">admin, admin2, reviewer, reader or norole. Their passwords are listed in the sandbox.json file written at start.</p>
   </div>
   <div class="field">
     <label for="password">Password</label>

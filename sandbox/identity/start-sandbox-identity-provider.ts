@@ -41,6 +41,8 @@ export interface SandboxTenantInfo {
   webClient: SandboxClientCredentials;
   /** Client credentials only; its tokens for the app's API carry the admin role. */
   automationClient: SandboxClientCredentials;
+  /** A second automation client with the same role: one pipeline's plan, another's approval. */
+  secondAutomationClient: SandboxClientCredentials;
   users: { username: string; password: string; roles: string[] }[];
   /** Applications that call the LLM APIs (client credentials for `{llmApiAudience}/.default`). */
   callerClients: SandboxCallerClientInfo[];
@@ -110,6 +112,7 @@ export async function startSandboxIdentityProvider(
       issuer,
       webClient: credentials(tenant.webClient),
       automationClient: credentials(tenant.automationClient),
+      secondAutomationClient: credentials(tenant.secondAutomationClient),
       users: tenant.users.map((user) => ({
         username: user.username,
         password: user.password,

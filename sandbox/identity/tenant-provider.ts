@@ -59,15 +59,15 @@ export function createTenantProvider(options: TenantProviderOptions): Provider {
         // MSAL (and so @azure/identity) sends the secret in the body.
         token_endpoint_auth_method: "client_secret_post",
       },
-      {
-        client_id: tenant.automationClient.clientId,
-        client_secret: tenant.automationClient.clientSecret,
-        client_name: "Portcullis automation",
+      ...[tenant.automationClient, tenant.secondAutomationClient].map((client, index) => ({
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        client_name: index === 0 ? "Portcullis automation" : "Portcullis automation 2",
         redirect_uris: [],
         response_types: [],
         grant_types: ["client_credentials"],
-        token_endpoint_auth_method: "client_secret_post",
-      },
+        token_endpoint_auth_method: "client_secret_post" as const,
+      })),
       // Applications that call the LLM APIs through the gateway; not Portcullis users.
       ...tenant.callerClients.map((caller) => ({
         client_id: caller.clientId,

@@ -63,12 +63,12 @@ export function testTokens(coordinates: () => SandboxCoordinates, sandboxDataDir
   }
 
   return {
-    async automation(): Promise<string> {
+    /** `second`: the sandbox's second automation client (another service principal, also admin). */
+    async automation(which: "first" | "second" = "first"): Promise<string> {
       const c = coordinates();
+      const client = which === "first" ? c.automationClient : c.secondAutomationClient;
       const msal = new ConfidentialClientApplication(
-        msalConfiguration(
-          resolveEntraConfig({ tenantId: c.tenantId, ...c.automationClient, authorityHost: c.authorityHost }),
-        ),
+        msalConfiguration(resolveEntraConfig({ tenantId: c.tenantId, ...client, authorityHost: c.authorityHost })),
       );
       const result = await msal.acquireTokenByClientCredential({ scopes: [`${c.apiAudience}/.default`] });
       if (!result) throw new Error("MSAL returned no token");
