@@ -17,6 +17,7 @@ export interface FilterSql {
  *   the schema insists, since shorter text has no trigram to look up);
  * - action: exact, or a prefix (`deployment.*`);
  * - target: type, or type and id;
+ * - planHash: events about a plan with that content hash (four-eyes approval);
  * - from / to: turned into a range of sequence numbers (timeRangeSeqs), kept as time conditions too.
  */
 export async function auditFilterSql(
@@ -46,6 +47,10 @@ export async function auditFilterSql(
     const [type, ...id] = filter.target.split(":");
     conditions.push(`e.target_type = ${param(type)}`);
     if (id.length) conditions.push(`e.target_id = ${param(id.join(":"))}`);
+  }
+  if (filter.planHash) {
+    // Served by the partial expression index of migration 20261205500000_four_eyes_approval.
+    conditions.push(`e.after ? 'planHash' AND e.after->>'planHash' = ${param(filter.planHash)}`);
   }
   if (filter.from || filter.to) {
     const seqs = await timeRangeSeqs(db, filter.from, filter.to);

@@ -24,6 +24,14 @@ export const auditFilterSchema = pageQuerySchema.extend({
     .regex(/^[a-z-]+(:.+)?$/, "must be a target type, or type:id, e.g. api:3f2c…")
     .optional()
     .describe("Target type, or type:id."),
+  planHash: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{64}$/, "must be a plan hash (64 hexadecimal digits)")
+    .optional()
+    .describe(
+      "Only events about the plan with this content hash: its request, approvals, rejections, expiries, apply.",
+    ),
   from: isoTime.optional().describe("Only events at or after this time (UTC)."),
   to: isoTime.optional().describe("Only events before this time (UTC)."),
 });

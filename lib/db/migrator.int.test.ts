@@ -166,6 +166,7 @@ describe(`schema on ${engine}`, () => {
         "deployment_steps",
         "deployments",
         "instances",
+        "plan_approvals",
         "plans",
         "scheduled_jobs",
         "secret_rotations",

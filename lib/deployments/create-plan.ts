@@ -10,8 +10,10 @@ import { apimClientForInstance } from "../apim/client-for-instance";
 import { storedProfile } from "../profiles/stored-profile";
 import { desiredBackendOf } from "./backend-fields";
 import { findLastApplied } from "./last-applied";
+import { effectiveApprovalsRequired } from "./approval/approval-rules";
 import { computePlan } from "./plan/compute-plan";
 import { ownedBackends } from "./plan/owned-backends";
+import { planContentHash } from "./plan/plan-hash";
 import { toPlanView } from "./plan/plan-view";
 import { readLiveState } from "./plan/read-live-state";
 import type { PlanView } from "./schemas";
@@ -82,14 +84,30 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
     desiredState: JSON.parse(desiredState) as Prisma.JsonValue,
     createdAt: new Date(),
     createdBy: ctx.actor.name,
+    createdByOid: ctx.actor.oid,
+  };
+  const hash = planContentHash(plan);
+  // A plan with nothing to write needs no approval (approval-rules.ts).
+  const required = computed.operations.length > 0 ? effectiveApprovalsRequired(api.instance) : 0;
+  const approvalRequest = {
+    event: {
+      actor: ctx.actor,
+      action: "approval.request",
+      target: { type: "plan", id: plan.id },
+      after: { planHash: hash, apiId: api.id, instanceId: api.instanceId, approvalsRequired: required },
+      outcome: "success" as const,
+      requestId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    },
   };
   await auditedStatement(
     db,
     (queue) => Prisma.sql`
       WITH created AS (
-        INSERT INTO plans (id, api_id, profile_version_id, purpose, operations, diff, desired_state, created_at, created_by)
+        INSERT INTO plans (id, api_id, profile_version_id, purpose, operations, diff, desired_state, created_at, created_by,
+          created_by_oid)
         VALUES (${plan.id}::uuid, ${api.id}::uuid, ${version.id}::uuid, ${purpose}, ${operations}::jsonb, ${diff}::jsonb,
-          ${desiredState}::jsonb, ${plan.createdAt.toISOString()}::timestamptz, ${plan.createdBy})
+          ${desiredState}::jsonb, ${plan.createdAt.toISOString()}::timestamptz, ${plan.createdBy}, ${plan.createdByOid})
       ),
       ${queue([
         {
@@ -98,6 +116,7 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
             action: "plan.create",
             target: { type: "plan", id: plan.id },
             after: {
+              planHash: hash,
               apiId: api.id,
               apimName: api.apimName,
               purpose,
@@ -118,11 +137,18 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
             clientIp: ctx.clientIp,
           },
         },
+        ...(required > 0 ? [approvalRequest] : []),
       ])}
       SELECT 1 AS done`,
   );
   // A new plan has no deployments yet, and its version is the one read above: nothing to read back.
-  return toPlanView({ ...plan, profileVersion: { version: version.version }, deployments: [] });
+  return toPlanView({
+    ...plan,
+    profileVersion: { version: version.version },
+    deployments: [],
+    approvals: [],
+    api: { instanceId: api.instanceId, instance: api.instance },
+  });
 }
 
 /** The version to plan: the API's latest (read with the API), or the one last applied. */

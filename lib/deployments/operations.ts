@@ -5,11 +5,13 @@ import {
   deploymentPageSchema,
   deploymentSchema,
   driftReportSchema,
+  planIdSchema,
+  planRejectionInputSchema,
   planSchema,
 } from "./schemas";
 
 const apiParams = z.object({ id: z.guid("must be an API id") });
-const planParams = z.object({ id: z.guid("must be a plan id") });
+const planParams = z.object({ id: planIdSchema });
 const deploymentParams = z.object({ id: z.guid("must be a deployment id") });
 
 /** REST operations of plans, deployments and drift (see lib/rest/operations.ts). */
@@ -44,11 +46,36 @@ export const deploymentsOperations = {
     permission: "config.write",
     summary: "Apply a plan: answers 202 with the queued deployment; poll its Location",
     description:
-      "Steps run in order with the plan's If-Match. A changed entity stops the deployment as `conflicted` (make a new plan); any other failure as `failed` (apply the same plan again to go on from there). 409 when the plan has lint errors.",
+      "Steps run in order with the plan's If-Match. A changed entity stops the deployment as `conflicted` (make a new plan); any other failure as `failed` (apply the same plan again to go on from there). 409 when the plan has lint errors; 409 with `code: approval-required` when its instance requires approvals the plan does not have (or it was rejected).",
     tags: ["deployments"],
     params: planParams,
     response: deploymentSchema,
     successStatus: 202,
+  }),
+  approvePlan: defineOperation({
+    id: "approvePlan",
+    method: "POST",
+    path: "/plans/{id}/approvals",
+    permission: "config.write",
+    summary: "Approve a plan (four-eyes): bound to its content hash, expires after the instance's approval lifetime",
+    description:
+      "Only an admin other than the plan's author may approve (403 otherwise); a client-credentials caller only where the instance allows automation approvers. Answers the plan with its approval state. 409 when the plan needs no approval or was applied already.",
+    tags: ["deployments"],
+    params: planParams,
+    response: planSchema,
+    successStatus: 201,
+  }),
+  rejectPlan: defineOperation({
+    id: "rejectPlan",
+    method: "POST",
+    path: "/plans/{id}/rejections",
+    permission: "config.write",
+    summary: "Reject a plan with a reason: it cannot be applied",
+    tags: ["deployments"],
+    params: planParams,
+    body: planRejectionInputSchema,
+    response: planSchema,
+    successStatus: 201,
   }),
   getDeployment: defineOperation({
     id: "getDeployment",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { pageOf, pageQuerySchema } from "../rest/pagination";
 import { accessProfileSchema } from "../policy";
+import { allowLineBreaks } from "../validation";
 
 /**
  * The shapes of plans, deployments and drift reports: what the database keeps in the JSON
@@ -164,6 +165,59 @@ export const appliedStateSchema = z
 
 export type AppliedState = z.output<typeof appliedStateSchema>;
 
+export const planDecisionSchema = z
+  .object({
+    id: z.string(),
+    decision: z.enum(["approved", "rejected"]),
+    reason: z.string().nullable().describe("Why the plan was rejected."),
+    planHash: z.string().describe("The content hash of the plan this decision was made for."),
+    actor: z.object({ type: z.enum(["user", "app"]), oid: z.string(), name: z.string() }),
+    createdAt: z.string(),
+    expiresAt: z.string().describe("An approval no longer counts from this time on."),
+    counts: z.boolean().describe("Whether this decision counts now."),
+    notCountedBecause: z
+      .enum(["author", "automation", "plan-changed", "expired", "superseded"])
+      .nullable()
+      .describe(
+        "author: the plan's author; automation: the instance does not accept automation's approvals; plan-changed: made for other content; expired; superseded: the same actor decided again later.",
+      ),
+  })
+  .meta({ id: "PlanDecision" });
+
+export const planApprovalSchema = z
+  .object({
+    required: z.number().int().describe("Approvals the instance requires for this plan; 0 when none."),
+    status: z
+      .enum(["not_required", "waiting", "approved", "rejected"])
+      .describe("Whether the plan may be applied: not_required or approved."),
+    approvedBy: z.number().int().describe("Approvals that count now (admins other than the author)."),
+    decisions: z.array(planDecisionSchema),
+  })
+  .meta({ id: "PlanApproval" });
+
+export type PlanApprovalView = z.output<typeof planApprovalSchema>;
+
+export const planIdSchema = z.guid("must be a plan id");
+
+const reviewedHash = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, "must be a plan hash (64 hexadecimal digits)")
+  .optional()
+  .describe("The hash of the plan you reviewed: refused (409) when the plan's content is no longer that.");
+
+export const planApprovalInputSchema = z.strictObject({ planHash: reviewedHash }).meta({ id: "PlanApprovalInput" });
+
+export const planRejectionInputSchema = z
+  .strictObject({
+    // A reason may run over several lines (a reviewer's note).
+    reason: allowLineBreaks(z.string({ error: "must be a string" }))
+      .trim()
+      .min(1, "must say why the plan is rejected")
+      .max(2000, "must be at most 2000 characters"),
+    planHash: reviewedHash,
+  })
+  .meta({ id: "PlanRejectionInput" });
+
 export const planSchema = z
   .object({
     id: z.string(),
@@ -178,6 +232,13 @@ export const planSchema = z
     diff: planDiffSchema,
     createdAt: z.string(),
     createdBy: z.string(),
+    hash: z
+      .string()
+      .describe(
+        "SHA-256 of the plan's content (operations with the ETags read, diff, desired state): approvals are bound to it.",
+      ),
+    instanceId: z.string(),
+    approval: planApprovalSchema,
     deployments: z.array(z.object({ id: z.string(), status: z.string(), startedAt: z.string() })),
   })
   .meta({ id: "Plan" });

@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { auditedStatement } from "../audit/append-audit-event";
+import { auditedStatement, recordAuditEvent } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import { AppError } from "../errors";
 import { log } from "../log";
 import { verifyAndRecord } from "../verification/verify-api-access";
+import { assertApproved } from "./approval/assert-approved";
+import { auditExpiredApprovals } from "./approval/audit-expired-approvals";
+import { approvalInclude, planApprovalState } from "./approval/plan-approval-state";
 import { runDeployment, type QueuedDeployment } from "./apply/run-deployment";
 import { toDeploymentView } from "./deployment-view";
 import { findPlanOrThrow } from "./plan/plan-view";
@@ -30,7 +33,28 @@ export interface StartedDeployment {
 export async function startDeployment(ctx: RequestContext, input: { planId: string }): Promise<StartedDeployment> {
   await authorize(ctx, "config.write");
   const db = getDb();
-  const plan = await findPlanOrThrow(db, input.planId, { api: { include: { instance: true } } });
+  const plan = await findPlanOrThrow(db, input.planId, {
+    approvals: approvalInclude.approvals,
+    api: { include: { instance: true } },
+  });
+  const now = new Date();
+  const approval = planApprovalState(plan, now);
+  await auditExpiredApprovals(db, plan, approval, now);
+  try {
+    assertApproved(approval);
+  } catch (error) {
+    // A refused apply is part of the plan's story: security reviewers see who tried.
+    await recordAuditEvent(db, {
+      actor: ctx.actor,
+      action: "deployment.refuse",
+      target: { type: "plan", id: plan.id },
+      after: { planHash: approval.hash, approvalStatus: approval.status, approvedBy: approval.approvedBy },
+      outcome: "denied",
+      requestId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    });
+    throw error;
+  }
   const diff = storedDiff(plan);
   const errors = diff.lint.findings.filter((finding) => finding.severity === "error");
   if (errors.length > 0) {
@@ -101,7 +125,19 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
             actor: ctx.actor,
             action: "deployment.start",
             target: { type: "deployment", id: deployment.id },
-            after: { planId: plan.id, apiId: plan.apiId, steps: operations.length, summary: diff.summary },
+            after: {
+              planId: plan.id,
+              planHash: approval.hash,
+              apiId: plan.apiId,
+              steps: operations.length,
+              summary: diff.summary,
+              approval: {
+                required: approval.required,
+                approvedBy: approval.decisions
+                  .filter((decision) => decision.counts && decision.decision === "approved")
+                  .map((decision) => ({ type: decision.actorType, oid: decision.actorOid, name: decision.actorName })),
+              },
+            },
             outcome: "success",
             requestId: ctx.requestId,
             clientIp: ctx.clientIp,

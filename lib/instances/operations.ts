@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { defineOperation } from "../rest/operation";
 import { pageQuerySchema } from "../rest/pagination";
-import { instanceInputSchema, instancePageSchema, instanceSchema, syncResultSchema } from "./schemas";
+import {
+  instanceInputSchema,
+  instancePageSchema,
+  instanceSchema,
+  instanceSettingsInputSchema,
+  syncResultSchema,
+} from "./schemas";
 
 const instanceParams = z.object({ id: z.guid("must be an instance id") });
 
@@ -36,6 +42,19 @@ export const instancesOperations = {
     summary: "One registered APIM instance",
     tags: ["instances"],
     params: instanceParams,
+    response: instanceSchema,
+  }),
+  updateInstance: defineOperation({
+    id: "updateInstance",
+    method: "PATCH",
+    path: "/instances/{id}",
+    permission: "config.write",
+    summary: "Change an instance's environment and four-eyes approval settings",
+    description:
+      "Fields not sent stay as they are. `approvalsRequired` null returns to the environment's default (1 for production, otherwise 0).",
+    tags: ["instances"],
+    params: instanceParams,
+    body: instanceSettingsInputSchema,
     response: instanceSchema,
   }),
   syncInstance: defineOperation({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { effectiveApprovalsRequired } from "../deployments/approval/approval-rules";
 import { pageOf } from "../rest/pagination";
 
 /** ARM coordinates of an APIM service (naming rules from the ARM specification). */
@@ -39,6 +40,40 @@ export const instanceInputSchema = z.strictObject({
     .describe("APIM tier; Consumption limits policies to 16 KiB instead of 256 KiB."),
 });
 
+/** development, test, production, or another name an estate uses. */
+export const environmentSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, "must be development, test, production or another lowercase name (a-z, 0-9, -)")
+  .describe(
+    "The instance's stage: development, test, production or another name; production needs approvals by default.",
+  );
+
+/** The four-eyes settings of an instance, as PATCH /instances/{id} changes them; absent fields stay as they are. */
+export const instanceSettingsInputSchema = z
+  .strictObject({
+    environment: environmentSchema.nullable().optional().describe("null: not set."),
+    approvalsRequired: z
+      .union([z.literal(0), z.literal(1), z.literal(2)], { error: "must be 0, 1 or 2, or null" })
+      .nullable()
+      .optional()
+      .describe(
+        "Approvals by admins other than the author an apply needs: 0 (none), 1 or 2; null: the environment's default (1 for production, otherwise 0).",
+      ),
+    automationApprovers: z
+      .boolean()
+      .optional()
+      .describe("Whether an approval by automation (a client-credentials caller) counts."),
+    approvalLifetimeHours: z
+      .number()
+      .int("must be a whole number of hours")
+      .min(1, "must be at least 1 hour")
+      .max(720, "must be at most 720 hours (30 days)")
+      .optional()
+      .describe("How long an approval counts; 24 by default."),
+  })
+  .refine((input) => Object.keys(input).length > 0, "must change at least one setting");
+
 export const instanceSchema = z
   .object({
     id: z.string(),
@@ -55,6 +90,19 @@ export const instanceSchema = z
       .nullable()
       .describe("Where verification sends probes instead of the gateway URL ARM reports; null: ARM's."),
     verifyAfterApply: z.boolean().describe("Whether every successful apply is followed by a verification of its API."),
+    environment: z.string().nullable(),
+    approvals: z
+      .object({
+        required: z.number().int().describe("Approvals an apply needs now; 0: applies need no approval."),
+        setting: z
+          .number()
+          .int()
+          .nullable()
+          .describe("As set; null: the environment's default (1 for production, otherwise 0)."),
+        automationApprovers: z.boolean(),
+        lifetimeHours: z.number().int(),
+      })
+      .describe("Four-eyes approval of applies on this instance."),
   })
   .meta({ id: "Instance" });
 
@@ -72,8 +120,23 @@ export function toInstanceView(row: {
   lastSyncedAt: Date | null;
   gatewayUrl: string | null;
   verifyAfterApply: boolean;
+  environment: string | null;
+  approvalsRequired: number | null;
+  automationApprovers: boolean;
+  approvalLifetimeHours: number;
 }): InstanceView {
-  return { ...row, createdAt: row.createdAt.toISOString(), lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null };
+  const { approvalsRequired, automationApprovers, approvalLifetimeHours, ...rest } = row;
+  return {
+    ...rest,
+    createdAt: row.createdAt.toISOString(),
+    lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
+    approvals: {
+      required: effectiveApprovalsRequired(row),
+      setting: approvalsRequired,
+      automationApprovers,
+      lifetimeHours: approvalLifetimeHours,
+    },
+  };
 }
 
 export const instancePageSchema = pageOf(instanceSchema, "InstancePage");

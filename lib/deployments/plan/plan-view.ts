@@ -3,9 +3,11 @@ import { parseStored } from "../../db/parse-stored";
 import { AppError } from "../../errors";
 import { isUuid } from "../../apis/find-api";
 import { planSchema, type PlanView } from "../schemas";
+import { approvalInclude, planApprovalState, toApprovalView } from "../approval/plan-approval-state";
 import { storedDiff, storedOperations } from "./stored-plan";
 
 export const planViewInclude = {
+  ...approvalInclude,
   profileVersion: { select: { version: true } },
   deployments: { select: { id: true, status: true, startedAt: true }, orderBy: { startedAt: "asc" } },
 } satisfies Prisma.PlanInclude;
@@ -23,9 +25,11 @@ export async function findPlanOrThrow<Include extends Prisma.PlanInclude = typeo
   return plan as Prisma.PlanGetPayload<{ include: Include }>;
 }
 
-export function toPlanView(row: PlanRow): PlanView {
+/** The plan as shown, with its approval state at `now`. */
+export function toPlanView(row: PlanRow, now: Date = new Date()): PlanView {
   const operations = storedOperations(row);
   const diff = storedDiff(row);
+  const approval = planApprovalState(row, now);
   return {
     id: row.id,
     apiId: row.apiId,
@@ -37,6 +41,9 @@ export function toPlanView(row: PlanRow): PlanView {
     diff,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
+    hash: approval.hash,
+    instanceId: row.api.instanceId,
+    approval: toApprovalView(approval),
     deployments: row.deployments.map((deployment) => ({
       id: deployment.id,
       status: deployment.status,

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import {
+  approvalRefusal,
+  approvalState,
+  effectiveApprovalsRequired,
+  type ApprovalSettings,
+  type RecordedDecision,
+} from "./approval-rules";
+
+const now = new Date("2026-12-05T12:00:00Z");
+const hour = 3_600_000;
+const author = { oid: "oid-author", name: "Author" };
+const production: ApprovalSettings = { environment: "production", approvalsRequired: null, automationApprovers: false };
+
+let seq = 0;
+function decision(overrides: Partial<RecordedDecision> = {}): RecordedDecision {
+  seq += 1;
+  return {
+    id: `d${seq}`,
+    decision: "approved",
+    planHash: "h1",
+    reason: null,
+    actorType: "user",
+    actorOid: `oid-${seq}`,
+    actorName: `Admin ${seq}`,
+    createdAt: new Date(now.getTime() - hour + seq),
+    expiresAt: new Date(now.getTime() + 23 * hour),
+    ...overrides,
+  };
+}
+
+function state(decisions: RecordedDecision[], settings: Partial<ApprovalSettings> = {}, empty = false) {
+  return approvalState({
+    settings: { ...production, ...settings },
+    author,
+    planHash: "h1",
+    empty,
+    decisions,
+    now,
+  });
+}
+
+describe("how many approvals an instance requires", () => {
+  it("is one on production and none elsewhere unless the instance says so", () => {
+    expect(effectiveApprovalsRequired({ environment: "production", approvalsRequired: null })).toBe(1);
+    expect(effectiveApprovalsRequired({ environment: "development", approvalsRequired: null })).toBe(0);
+    expect(effectiveApprovalsRequired({ environment: null, approvalsRequired: null })).toBe(0);
+    expect(effectiveApprovalsRequired({ environment: "production", approvalsRequired: 0 })).toBe(0);
+    expect(effectiveApprovalsRequired({ environment: "test", approvalsRequired: 2 })).toBe(2);
+  });
+
+  it("is none for a plan with nothing to write", () => {
+    expect(state([], {}, true)).toMatchObject({ required: 0, status: "not_required" });
+  });
+});
+
+describe("which approvals count", () => {
+  it("waits without approvals and is approved by another admin's", () => {
+    expect(state([])).toMatchObject({ required: 1, status: "waiting", approvedBy: 0 });
+    expect(state([decision()])).toMatchObject({ status: "approved", approvedBy: 1 });
+  });
+
+  it("never counts the author's own approval, by object id (or by name for plans without one)", () => {
+    const own = decision({ actorOid: author.oid, actorName: "Renamed" });
+    expect(state([own]).decisions[0]).toMatchObject({ counts: false, notCountedBecause: "author" });
+    expect(state([own]).status).toBe("waiting");
+    const byName = approvalState({
+      settings: production,
+      author: { oid: null, name: "Author" },
+      planHash: "h1",
+      empty: false,
+      decisions: [decision({ actorName: "Author" })],
+      now,
+    });
+    expect(byName.status).toBe("waiting");
+  });
+
+  it("needs two different admins when two are required; one admin approving twice counts once", () => {
+    const first = decision();
+    expect(state([first], { approvalsRequired: 2 })).toMatchObject({ status: "waiting", approvedBy: 1 });
+    const again = decision({ actorOid: first.actorOid });
+    expect(state([first, again], { approvalsRequired: 2 })).toMatchObject({ status: "waiting", approvedBy: 1 });
+    expect(state([first, decision()], { approvalsRequired: 2 })).toMatchObject({ status: "approved", approvedBy: 2 });
+  });
+
+  it("counts automation's approval only where the instance allows automation approvers", () => {
+    const app = decision({ actorType: "app" });
+    expect(state([app]).decisions[0]).toMatchObject({ counts: false, notCountedBecause: "automation" });
+    expect(state([app], { automationApprovers: true }).status).toBe("approved");
+  });
+
+  it("binds an approval to the plan's content hash: another hash has no approval", () => {
+    expect(state([decision({ planHash: "h0" })]).decisions[0]).toMatchObject({
+      counts: false,
+      notCountedBecause: "plan-changed",
+    });
+  });
+
+  it("lets an approval expire at its expiry time", () => {
+    expect(state([decision({ expiresAt: new Date(now.getTime() + 1) })]).status).toBe("approved");
+    expect(state([decision({ expiresAt: now })]).decisions[0]).toMatchObject({ notCountedBecause: "expired" });
+  });
+
+  it("is stopped by a rejection for this content, also after approvals, until the rejecter approves later", () => {
+    const rejection = decision({ decision: "rejected", reason: "wrong tenant" });
+    const approvals = [decision(), decision()];
+    expect(state([...approvals, rejection], { approvalsRequired: 2 })).toMatchObject({ status: "rejected", rejection });
+    const changedMind = decision({ actorOid: rejection.actorOid });
+    expect(state([...approvals, rejection, changedMind], { approvalsRequired: 2 }).status).toBe("approved");
+    expect(state([decision({ decision: "rejected", reason: "x", planHash: "h0" })]).status).toBe("waiting");
+  });
+});
+
+describe("who may approve at all", () => {
+  it("refuses the author and, unless allowed, automation", () => {
+    expect(approvalRefusal(production, author, { type: "user", ...author })).toMatch(/author/);
+    expect(approvalRefusal(production, author, { type: "app", oid: "app", name: "ci" })).toMatch(/automation/);
+    expect(
+      approvalRefusal({ ...production, automationApprovers: true }, author, { type: "app", oid: "app", name: "ci" }),
+    ).toBeNull();
+    expect(approvalRefusal(production, author, { type: "user", oid: "other", name: "Other" })).toBeNull();
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The four-eyes rules, pure: which recorded decisions count towards applying a plan. Use cases
+ * read the rows and the instance's settings and ask these functions; nothing here reads the clock.
+ */
+
+export type ApprovalStatus = "not_required" | "waiting" | "approved" | "rejected";
+
+export interface ApprovalSettings {
+  environment: string | null;
+  /** As stored: 0, 1 or 2, or null for the environment's default. */
+  approvalsRequired: number | null;
+  automationApprovers: boolean;
+}
+
+export interface RecordedDecision {
+  id: string;
+  decision: "approved" | "rejected";
+  planHash: string;
+  reason: string | null;
+  actorType: "user" | "app";
+  actorOid: string;
+  actorName: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** Who made the plan: by object id; plans made before ids were kept only have the name. */
+export interface PlanAuthor {
+  oid: string | null;
+  name: string;
+}
+
+export type NotCountedBecause = "author" | "automation" | "plan-changed" | "expired" | "superseded";
+
+export interface DecisionState extends RecordedDecision {
+  /** Whether this decision counts now; `notCountedBecause` says why not. */
+  counts: boolean;
+  notCountedBecause: NotCountedBecause | null;
+}
+
+export interface ApprovalState {
+  required: number;
+  status: ApprovalStatus;
+  /** Approvals that count now. */
+  approvedBy: number;
+  /** The rejection that stops the plan, when there is one. */
+  rejection: RecordedDecision | null;
+  decisions: DecisionState[];
+}
+
+/** Applies need approval on production unless the instance says otherwise; elsewhere only when it says so. */
+export function effectiveApprovalsRequired(settings: Pick<ApprovalSettings, "environment" | "approvalsRequired">) {
+  return settings.approvalsRequired ?? (settings.environment === "production" ? 1 : 0);
+}
+
+export function isAuthor(author: PlanAuthor, actor: { oid: string; name: string }): boolean {
+  return author.oid !== null ? author.oid === actor.oid : author.name === actor.name;
+}
+
+/**
+ * Why this actor's approval could never count (the use case refuses it rather than recording a
+ * decision with no effect); null when it can.
+ */
+export function approvalRefusal(
+  settings: ApprovalSettings,
+  author: PlanAuthor,
+  actor: { type: "user" | "app"; oid: string; name: string },
+): string | null {
+  if (isAuthor(author, actor)) return "The author of a plan cannot approve it: another admin must.";
+  if (actor.type === "app" && !settings.automationApprovers)
+    return "This instance does not accept approvals from automation (client credentials): an admin must approve.";
+  return null;
+}
+
+/**
+ * The approval state of a plan with content hash `planHash` at `now`. Each actor's latest
+ * decision replaces their earlier ones. An approval counts when it is for this hash, not expired,
+ * not the author's, and not automation's unless the instance allows it. A rejection for this
+ * hash stops the plan whoever made it (an author may withdraw their own plan); it does not expire.
+ * A plan with nothing to write needs no approval.
+ */
+export function approvalState(input: {
+  settings: ApprovalSettings;
+  author: PlanAuthor;
+  planHash: string;
+  empty: boolean;
+  decisions: readonly RecordedDecision[];
+  now: Date;
+}): ApprovalState {
+  const required = input.empty ? 0 : effectiveApprovalsRequired(input.settings);
+  const latest = new Map<string, RecordedDecision>();
+  for (const decision of [...input.decisions].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+    latest.set(decision.actorOid, decision);
+  }
+  const decisions = input.decisions.map((decision): DecisionState => {
+    const because = notCountedBecause(input, decision, latest.get(decision.actorOid) !== decision);
+    return { ...decision, counts: because === null, notCountedBecause: because };
+  });
+  const counting = decisions.filter((decision) => decision.counts);
+  const rejection = counting.find((decision) => decision.decision === "rejected") ?? null;
+  const approvedBy = counting.filter((decision) => decision.decision === "approved").length;
+  const status: ApprovalStatus =
+    required === 0 ? "not_required" : rejection ? "rejected" : approvedBy >= required ? "approved" : "waiting";
+  return { required, status, approvedBy, rejection, decisions };
+}
+
+function notCountedBecause(
+  input: { settings: ApprovalSettings; author: PlanAuthor; planHash: string; now: Date },
+  decision: RecordedDecision,
+  superseded: boolean,
+): NotCountedBecause | null {
+  if (superseded) return "superseded";
+  if (decision.planHash !== input.planHash) return "plan-changed";
+  if (decision.decision === "rejected") return null;
+  if (isAuthor(input.author, { oid: decision.actorOid, name: decision.actorName })) return "author";
+  if (decision.actorType === "app" && !input.settings.automationApprovers) return "automation";
+  if (decision.expiresAt.getTime() <= input.now.getTime()) return "expired";
+  return null;
+}

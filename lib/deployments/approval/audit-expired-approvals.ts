@@ -1,0 +1,45 @@
+import { appendAuditEvent, auditedTransaction } from "../../audit/append-audit-event";
+import { SYSTEM_ACTOR } from "../../audit/audit-input";
+import type { PrismaClient } from "../../db";
+import type { ApprovalState } from "./approval-rules";
+
+/**
+ * Writes `approval.expire` for each approval of the plan that has expired and was not yet
+ * recorded as such, once (expiry_audited_at), attributed to Portcullis itself. Called where the
+ * approvals are weighed for a change (approve, reject, apply), so an expiry that decides an
+ * outcome is in the history before that outcome.
+ */
+export async function auditExpiredApprovals(
+  db: PrismaClient,
+  plan: { id: string; approvals: Array<{ id: string; expiryAuditedAt: Date | null }> },
+  state: ApprovalState & { hash: string },
+  now: Date,
+): Promise<void> {
+  const unrecorded = new Set(plan.approvals.filter((row) => row.expiryAuditedAt === null).map((row) => row.id));
+  const expired = state.decisions.filter(
+    (decision) => decision.notCountedBecause === "expired" && unrecorded.has(decision.id),
+  );
+  if (expired.length === 0) return;
+  await auditedTransaction(db, async (tx) => {
+    for (const decision of expired) {
+      // Conditional, so two requests at once record an expiry once.
+      const marked = await tx.planApproval.updateMany({
+        where: { id: decision.id, expiryAuditedAt: null },
+        data: { expiryAuditedAt: now },
+      });
+      if (marked.count === 0) continue;
+      await appendAuditEvent(tx, {
+        actor: SYSTEM_ACTOR,
+        action: "approval.expire",
+        target: { type: "plan", id: plan.id },
+        after: {
+          planHash: decision.planHash,
+          approvalId: decision.id,
+          approvedBy: { type: decision.actorType, oid: decision.actorOid, name: decision.actorName },
+          expiresAt: decision.expiresAt.toISOString(),
+        },
+        outcome: "success",
+      });
+    }
+  });
+}

@@ -1,0 +1,80 @@
+import type { Prisma } from "../../db";
+import { parseStored } from "../../db/parse-stored";
+import { planDecisionSchema, type PlanApprovalView } from "../schemas";
+import { planContentHash } from "../plan/plan-hash";
+import { approvalState, type ApprovalState, type RecordedDecision } from "./approval-rules";
+
+/** The instance settings the approval rules read. */
+export const approvalSettingsSelect = {
+  environment: true,
+  approvalsRequired: true,
+  automationApprovers: true,
+  approvalLifetimeHours: true,
+} satisfies Prisma.InstanceSelect;
+
+/** What a plan row needs included to know its approval state. */
+export const approvalInclude = {
+  approvals: { orderBy: { createdAt: "asc" } },
+  api: { select: { instanceId: true, instance: { select: approvalSettingsSelect } } },
+} satisfies Prisma.PlanInclude;
+
+type DecisionRow = Prisma.PlanApprovalGetPayload<object>;
+
+export interface PlanWithApprovals {
+  id: string;
+  operations: unknown;
+  diff: unknown;
+  desiredState: unknown;
+  createdBy: string;
+  createdByOid: string | null;
+  approvals: DecisionRow[];
+  api: { instance: Prisma.InstanceGetPayload<{ select: typeof approvalSettingsSelect }> };
+}
+
+/** The plan's content hash and its approval state at `now`, from its row. */
+export function planApprovalState(plan: PlanWithApprovals, now: Date): ApprovalState & { hash: string } {
+  const hash = planContentHash(plan);
+  const state = approvalState({
+    settings: plan.api.instance,
+    author: { oid: plan.createdByOid, name: plan.createdBy },
+    planHash: hash,
+    empty: Array.isArray(plan.operations) && plan.operations.length === 0,
+    decisions: plan.approvals.map((row) => toRecordedDecision(row)),
+    now,
+  });
+  return { ...state, hash };
+}
+
+export function toRecordedDecision(row: DecisionRow): RecordedDecision {
+  const at = (field: string) => ({ record: `plan approval ${row.id}`, field });
+  return {
+    id: row.id,
+    decision: parseStored(planDecisionSchema.shape.decision, row.decision, at("decision")),
+    planHash: row.planHash,
+    reason: row.reason,
+    actorType: parseStored(planDecisionSchema.shape.actor.shape.type, row.actorType, at("actorType")),
+    actorOid: row.actorOid,
+    actorName: row.actorName,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+  };
+}
+
+export function toApprovalView(state: ApprovalState): PlanApprovalView {
+  return {
+    required: state.required,
+    status: state.status,
+    approvedBy: state.approvedBy,
+    decisions: state.decisions.map((decision) => ({
+      id: decision.id,
+      decision: decision.decision,
+      reason: decision.reason,
+      planHash: decision.planHash,
+      actor: { type: decision.actorType, oid: decision.actorOid, name: decision.actorName },
+      createdAt: decision.createdAt.toISOString(),
+      expiresAt: decision.expiresAt.toISOString(),
+      counts: decision.counts,
+      notCountedBecause: decision.notCountedBecause,
+    })),
+  };
+}
