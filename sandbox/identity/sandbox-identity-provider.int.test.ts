@@ -99,6 +99,20 @@ describe("the sandbox identity provider looks like Entra ID", () => {
     });
   });
 
+  it("has a second automation client, another service principal that also holds the admin role", async () => {
+    const first = decodeJwt(
+      (await clientCredentials(env.idp.tenantId, env.idp.automationClient, `${TEST_API_AUDIENCE}/.default`)).body
+        .access_token ?? "",
+    );
+    const second = decodeJwt(
+      (await clientCredentials(env.idp.tenantId, env.idp.secondAutomationClient, `${TEST_API_AUDIENCE}/.default`)).body
+        .access_token ?? "",
+    );
+    expect(second).toMatchObject({ appid: env.idp.secondAutomationClient.clientId, roles: [TEST_ROLE_NAMES.admin] });
+    expect(second.oid).toEqual(expect.any(String));
+    expect(second.oid).not.toBe(first.oid);
+  });
+
   it("refuses a resource it does not know, as Entra does", async () => {
     const graph = await clientCredentials(env.idp.tenantId, env.idp.webClient, "https://graph.microsoft.com/.default");
     expect(graph).toMatchObject({ status: 400, body: { error: "invalid_target" } });
@@ -113,15 +127,16 @@ describe("the sandbox identity provider looks like Entra ID", () => {
     expect(wrong).toMatchObject({ status: 401, body: { error: "invalid_client" } });
   });
 
-  it("has four users, one per role and one without, with strong distinct passwords", () => {
+  it("has five users, one per role, a second admin (four-eyes) and one without, with strong distinct passwords", () => {
     expect(env.idp.users.map(({ username, roles }) => ({ username, roles }))).toEqual([
       { username: "admin", roles: [TEST_ROLE_NAMES.admin] },
+      { username: "admin2", roles: [TEST_ROLE_NAMES.admin] },
       { username: "reviewer", roles: [TEST_ROLE_NAMES.reviewer] },
       { username: "reader", roles: [TEST_ROLE_NAMES.reader] },
       { username: "norole", roles: [] },
     ]);
     const passwords = env.idp.users.map((user) => user.password);
-    expect(new Set(passwords).size).toBe(4);
+    expect(new Set(passwords).size).toBe(5);
     for (const password of passwords) expect(password.length).toBeGreaterThanOrEqual(24);
   });
 
