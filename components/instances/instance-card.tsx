@@ -5,7 +5,16 @@ import { Section } from "@/components/ui/section";
 import type { InstanceView } from "@/lib/instances/schemas";
 
 /** One registered APIM service: where it is, when it was last synced, and what can be done with it. */
-export function InstanceCard({ instance, actions }: { instance: InstanceView; actions?: ReactNode }) {
+export function InstanceCard({
+  instance,
+  actions,
+  settings,
+}: {
+  instance: InstanceView;
+  actions?: ReactNode;
+  /** The verification settings form, for those who may change them. */
+  settings?: ReactNode;
+}) {
   return (
     <Section
       id={`instance-${instance.id}`}
@@ -33,8 +42,27 @@ export function InstanceCard({ instance, actions }: { instance: InstanceView; ac
         <Fact term="Tier" value={instance.tier} />
         <Fact term="ARM endpoint" value={<span className="break-all font-mono text-xs">{instance.armEndpoint}</span>} />
         <Fact term="Last synced" value={instance.lastSyncedAt ? <DateTime value={instance.lastSyncedAt} /> : "never"} />
+        <Fact
+          term="Probes go to"
+          value={
+            instance.gatewayUrl ? (
+              <span className="break-all font-mono text-xs">{instance.gatewayUrl}</span>
+            ) : (
+              "the gateway URL ARM reports"
+            )
+          }
+        />
+        <Fact term="Verify after apply" value={instance.verifyAfterApply ? "on" : "off"} />
       </dl>
       {actions}
+      {settings ? (
+        <details className="text-sm">
+          <summary className="cursor-pointer font-medium text-blue-700">
+            Verification settings<span className="sr-only"> of {instance.name}</span>
+          </summary>
+          <div className="mt-3">{settings}</div>
+        </details>
+      ) : null}
     </Section>
   );
 }

@@ -4,13 +4,14 @@ import { expect, test, type Page } from "../support/test";
 import { expectAccessible } from "../support/accessibility";
 import { assignModelRole, putApiInApim, removeModelRole } from "../support/apim";
 import { applyPlan, openApi, syncSandbox } from "../support/console";
+import { restCall, syncedSandboxInstance } from "../support/rest";
 import { sandbox, signIn } from "../support/sandbox";
 
 /**
- * An admin proves at the gateway what Portcullis configured: Entra caller validation and APIM's
- * user-assigned managed identity towards the model. Then the identity's role on the model account
- * is removed behind Portcullis's back (Azure RBAC in the simulator), and the next verification
- * fails naming the model's refusal. The API and the role assignment are this spec's own, so no
+ * An admin asks for a verification after every apply, then proves at the gateway what Portcullis
+ * configured: Entra caller validation and APIM's user-assigned managed identity towards the model.
+ * Then the identity's role on the model account is removed behind Portcullis's back (Azure RBAC in
+ * the simulator), and the next verification fails naming the model's refusal. The API and the role assignment are this spec's own, so no
  * other spec's APIs or the seeded system identity's roles are touched.
  */
 const API = "Verify managed identity";
@@ -40,8 +41,41 @@ test.describe("an admin verifies access at the gateway", () => {
     });
   });
 
+  test.afterAll(async ({ request }) => {
+    // Other specs' applies are not verified.
+    const instance = await syncedSandboxInstance(request);
+    await restCall(request, "PUT", `/instances/${instance}/verification-settings`, {
+      data: { gatewayUrl: null, verifyAfterApply: false },
+    });
+  });
+
   test.beforeEach(async ({ page }) => {
     await signIn(page, "admin");
+  });
+
+  test("asks for a verification after every apply; a gateway URL outside APIM's domains is refused", async ({
+    page,
+  }) => {
+    await page.goto("/instances");
+    const card = page.getByRole("article", { name: "sandbox" });
+    await card.getByText("Verification settings of sandbox").click();
+    const settings = card.getByRole("form", { name: "Verification settings of sandbox" });
+    await settings.getByLabel("Gateway URL for probes").fill("https://169.254.169.254/metadata");
+    await settings.getByRole("button", { name: "Save verification settings" }).click();
+    const summary = settings.getByRole("alert").filter({ hasText: "The verification settings were not saved" });
+    await expect(summary).toBeFocused();
+    await expect(settings.getByLabel("Gateway URL for probes")).toHaveAccessibleDescription(
+      /must be an https:\/\/ URL of an APIM gateway/,
+    );
+
+    await settings.getByLabel("Gateway URL for probes").fill("");
+    await settings.getByLabel("Verify access after every successful apply").check();
+    await settings.getByRole("button", { name: "Save verification settings" }).click();
+    await expect(
+      settings.getByText("Saved: probes go to the gateway URL ARM reports; every successful apply is verified."),
+    ).toBeVisible();
+    await expect(card.getByRole("definition").filter({ hasText: /^on$/ })).toBeVisible();
+    await expectAccessible(page);
   });
 
   test("configures Entra caller validation and the managed identity, then applies", async ({ page }) => {
@@ -70,12 +104,17 @@ test.describe("an admin verifies access at the gateway", () => {
     await expect(page.getByText("Succeeded: APIM now matches the plan.")).toBeVisible();
   });
 
-  test("verifies: the allowed client reaches the model, the other probes are refused as configured", async ({
+  test("was verified after the apply: the allowed client reaches the model, the other probes are refused as configured", async ({
     page,
   }) => {
     await openApi(page, API);
-    await expect(page.getByText("Not verified yet")).toBeVisible();
-    const probes = await verify(page, "Proven");
+    // Verified after the apply, without anyone pressing Verify access: the verification runs once the
+    // deployment has ended, so the page is read again until it shows it.
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId("verification-verdict")).toContainText("Proven", { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    const probes = page.getByRole("table", { name: "Probes of the latest verification" });
     const { callerClients } = sandbox();
     await expect(
       gatewaySection(page).getByText(
@@ -114,11 +153,11 @@ test.describe("an admin verifies access at the gateway", () => {
 const gatewaySection = (page: Page) => page.getByRole("region", { name: "Access at the gateway" });
 
 /**
- * Presses "Verify access" and waits for the verdict it expects (each call here expects another
- * verdict than the page showed before); returns the probes table. Probes run one after another
- * through the gateway and the model, hence the longer wait under load.
+ * Presses "Verify access" and waits for the verdict it expects (another verdict than the page
+ * showed before); returns the probes table. Probes run one after another through the gateway and
+ * the model, hence the longer wait under load.
  */
-async function verify(page: Page, verdict: "Proven" | "Failed") {
+async function verify(page: Page, verdict: "Failed") {
   await page.getByRole("button", { name: "Verify access" }).click();
   await expect(page.getByTestId("verification-verdict")).toContainText(verdict, { timeout: 30_000 });
   return page.getByRole("table", { name: "Probes of the latest verification" });

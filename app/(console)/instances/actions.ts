@@ -10,6 +10,7 @@ import { registerInstance } from "@/lib/instances/register-instance";
 import { instanceInputSchema, type InstanceView } from "@/lib/instances/schemas";
 import { syncInstance } from "@/lib/instances/sync-instance";
 import { startInstanceVerification } from "@/lib/verification/verify-instance-access";
+import { updateVerificationSettings } from "@/lib/verification/update-verification-settings";
 import { parseInput } from "@/lib/validation";
 import { actionError } from "../action-error";
 import { formFields } from "../form-fields";
@@ -65,4 +66,34 @@ export async function verifyInstanceAction(
     return actionError(error);
   }
   redirect(path);
+}
+
+const settingsInputSchema = z.object({
+  instanceId: z.guid("must be an instance id"),
+  gatewayUrl: z.string().optional(),
+  verifyAfterApply: z.literal("on").optional(),
+});
+
+/** Saves an instance's verification settings; an empty gateway URL means the one ARM reports. */
+export async function updateVerificationSettingsAction(
+  _previous: FormState<string>,
+  formData: FormData,
+): Promise<FormState<string>> {
+  try {
+    const ctx = await guardAction("config.write", "instance.verification-settings");
+    const input = parseInput(settingsInputSchema, formFields(formData));
+    const gatewayUrl = input.gatewayUrl?.trim() ? input.gatewayUrl.trim() : null;
+    const instance = await updateVerificationSettings(ctx, {
+      instanceId: input.instanceId,
+      gatewayUrl,
+      verifyAfterApply: input.verifyAfterApply === "on",
+    });
+    refresh();
+    return {
+      status: "done",
+      result: `Saved: probes go to ${instance.gatewayUrl ?? "the gateway URL ARM reports"}; ${instance.verifyAfterApply ? "every successful apply is verified" : "applies are not verified automatically"}.`,
+    };
+  } catch (error) {
+    return actionError(error);
+  }
 }

@@ -2,12 +2,19 @@ import type { Metadata } from "next";
 import { ButtonForm } from "@/components/forms/button-form";
 import { InstanceCard } from "@/components/instances/instance-card";
 import { RegisterInstanceForm } from "@/components/instances/register-instance-form";
+import { VerificationSettingsForm } from "@/components/instances/verification-settings-form";
 import { Alert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listInstances } from "@/lib/instances/list-instances";
 import { instanceInputSchema } from "@/lib/instances/schemas";
-import { registerInstanceAction, syncInstanceAction, verifyInstanceAction } from "./actions";
+import { verificationSettingsInputSchema } from "@/lib/verification/schemas";
+import {
+  registerInstanceAction,
+  syncInstanceAction,
+  updateVerificationSettingsAction,
+  verifyInstanceAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Instances" };
 
@@ -68,6 +75,15 @@ export default async function InstancesPage() {
                         Verify all<span className="sr-only"> APIs of {instance.name}</span>
                       </ButtonForm>
                     </div>
+                  ) : undefined
+                }
+                settings={
+                  canWrite ? (
+                    <VerificationSettingsForm
+                      instance={instance}
+                      action={updateVerificationSettingsAction}
+                      gatewayHint={verificationSettingsInputSchema.shape.gatewayUrl.description}
+                    />
                   ) : undefined
                 }
               />
