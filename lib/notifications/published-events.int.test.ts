@@ -3,6 +3,7 @@ import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { apiIdOf, applyPlan, profiles, saveProfile } from "../../test/support/deployment-fixtures";
 import { signCheckpoint } from "../audit/sign-checkpoint";
+import { verifyAuditHistory } from "../audit/verify-audit-history";
 import { createPlan } from "../deployments/create-plan";
 import type { DriftScan } from "../deployments/schemas";
 import { announceDrift } from "./announce-drift";
@@ -108,5 +109,35 @@ describe("events published by the features", () => {
       },
     });
     expect(JSON.stringify(event)).not.toContain("<x/>");
+  });
+
+  it("an audit history that does not verify is announced with the first event that does not fit", async () => {
+    const webhook = await subscribe(["audit.verification_failed"]);
+    const reviewer = contextFor("reviewer");
+    expect((await verifyAuditHistory(reviewer)).ok).toBe(true);
+    const target = await sandbox.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "webhook.register" } });
+    // Whoever owns the tables rewrites one event (the trigger that forbids it switched off).
+    const owner = sandbox.db.owner;
+    const tamper = async (name: string) => {
+      await owner.$executeRawUnsafe(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
+      try {
+        await owner.$executeRawUnsafe(`UPDATE audit_events SET actor_name = '${name}' WHERE seq = ${target.seq}`);
+      } finally {
+        await owner.$executeRawUnsafe(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`);
+      }
+    };
+    await tamper("Mallory");
+    try {
+      const result = await verifyAuditHistory(reviewer);
+      expect(result.ok).toBe(false);
+      const [event] = await eventsOf(webhook.id);
+      expect(event).toMatchObject({
+        type: "com.portcullis.audit.verification_failed",
+        data: { verifiedBy: reviewer.actor.name, firstBad: { seq: target.seq.toString(), id: target.id } },
+      });
+    } finally {
+      await tamper(target.actorName);
+    }
+    expect((await verifyAuditHistory(reviewer)).ok).toBe(true);
   });
 });

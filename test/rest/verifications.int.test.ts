@@ -6,6 +6,7 @@ import * as verifications from "../../app/api/v1/apis/[id]/verifications/route";
 import * as latest from "../../app/api/v1/apis/[id]/verifications/latest/route";
 import * as settings from "../../app/api/v1/instances/[id]/verification-settings/route";
 import { createPlan } from "../../lib/deployments/create-plan";
+import { registerWebhook } from "../../lib/notifications/register-webhook";
 import type { AccessProfile } from "../../lib/policy";
 import type { VerificationBatchView, VerificationView } from "../../lib/verification/schemas";
 import { ARM_AUDIENCE, SANDBOX_PROBE_ONLY_AUDIENCE } from "../../sandbox/sandbox-coordinates";
@@ -249,6 +250,11 @@ describe("REST: verifications", () => {
       subscriptionRequired: false,
       backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "setHeader" },
     });
+    const webhook = await registerWebhook(admin, {
+      url: `${sandbox.coordinates.armEndpoint}/_sandbox/webhooks/verification-failed`,
+      instanceId: sandbox.instance.id,
+      events: ["verification.failed"],
+    });
     const before = (await verify(id)).body as VerificationView;
     expect(before.status).toBe("proven");
 
@@ -265,6 +271,15 @@ describe("REST: verifications", () => {
     // Callers are still kept out: only the backend credential broke.
     expect(probe(after, "noToken")).toMatchObject({ outcome: "passed", actualStatus: 401 });
     expect(after.summary).toContain("the model refused APIM's credential");
+    // The failure, not the proof before it, is announced to the instance's webhooks (lib/notifications).
+    const announced = await sandbox.db.prisma.webhookDelivery.findMany({ where: { webhookId: webhook.id } });
+    expect(announced.map((row) => row.payload)).toEqual([
+      expect.objectContaining({
+        type: "com.portcullis.verification.failed",
+        subject: sandbox.instance.id,
+        data: expect.objectContaining({ verificationId: after.id, apiId: id, status: "failed" }),
+      }),
+    ]);
 
     const listed = await callRoute(verifications.GET, {
       path: `/apis/${id}/verifications?limit=1`,
