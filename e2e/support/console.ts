@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+import { signIn } from "./sandbox";
 
 /** Discovers the sandbox instance's APIs (idempotent), as an admin does on the instances page. */
 export async function syncSandbox(page: Page): Promise<void> {
@@ -7,6 +8,14 @@ export async function syncSandbox(page: Page): Promise<void> {
   await expect(page.getByRole("status").filter({ hasText: "Synced sandbox" })).toContainText(
     /Synced sandbox: \d+ APIs in APIM/,
   );
+}
+
+/** An admin discovers the sandbox's APIs in a page of their own, so that the tests' own user finds them. */
+export async function syncSandboxAsAdmin(browser: Browser): Promise<void> {
+  const admin = await browser.newPage();
+  await signIn(admin, "admin");
+  await syncSandbox(admin);
+  await admin.close();
 }
 
 /** Opens an API's page from the APIs list. */

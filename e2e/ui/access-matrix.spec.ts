@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "../support/test";
 import { expectAccessible } from "../support/accessibility";
 import { editPolicyInApim } from "../support/apim";
-import { syncSandbox } from "../support/console";
+import { syncSandboxAsAdmin } from "../support/console";
 import { sandbox, signIn } from "../support/sandbox";
 
 // A hand-written caller check on Azure OpenAI: its embeddings operation, whose <inbound> has no <base />, skips it.
@@ -13,10 +13,7 @@ test.describe("the access matrix", () => {
 
   // An admin has discovered the APIs (so the matrix links to their pages); then someone adds the caller check in the portal.
   test.beforeEach(async ({ browser }) => {
-    const admin = await browser.newPage();
-    await signIn(admin, "admin");
-    await syncSandbox(admin);
-    await admin.close();
+    await syncSandboxAsAdmin(browser);
     await editPolicyInApim("azure-openai", (xml) => xml.replace("<base />", `<base />\n        ${CHECK}`));
   });
 

@@ -3,6 +3,8 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { FormState } from "@/components/forms/form-state";
+import { checkAccess } from "@/lib/access/check-access";
+import { accessCheckInputSchema, type AccessCheckView } from "@/lib/access/schemas";
 import { guardAction } from "@/lib/auth/console-guard";
 import { previewPolicy, type PolicyPreview } from "@/lib/profiles/preview-policy";
 import { saveAccessProfile } from "@/lib/profiles/save-access-profile";
@@ -11,8 +13,8 @@ import { allowLineBreaks, parseInput } from "@/lib/validation";
 import { actionError } from "../../action-error";
 import { formFields } from "../../form-fields";
 
-// JSON text: its layout may span lines; saveAccessProfile and previewPolicy check the strings inside.
-const profileJson = allowLineBreaks(z.string()).transform((text, ctx) => {
+// JSON text: its layout may span lines; the use cases check the strings inside.
+const jsonText = allowLineBreaks(z.string()).transform((text, ctx) => {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -25,11 +27,11 @@ const saveInputSchema = z.object({
   apiId: z.guid("must be an API id"),
   ifMatch: z.string().optional(),
   adopt: z.enum(["true", "false"]).optional(),
-  profile: profileJson,
+  profile: jsonText,
 });
 
 // A profile is a few hundred bytes; the limit only keeps a previewer from sending megabytes.
-const previewInputSchema = z.object({ profile: z.string().max(65_536, "must be at most 64 KiB").pipe(profileJson) });
+const previewInputSchema = z.object({ profile: z.string().max(65_536, "must be at most 64 KiB").pipe(jsonText) });
 
 /** Saves the editor's profile as a new version, with If-Match of the version that was edited (and whether it takes over the hand-written policy). */
 export async function saveProfileAction(_previous: FormState<null>, formData: FormData): Promise<FormState<null>> {
@@ -83,4 +85,33 @@ export async function verifyApiAction(_previous: FormState<string>, formData: Fo
     return actionError(error);
   }
   redirect(`/apis/${apiId}?verified=${verificationId}#verification`);
+}
+
+// The form's text, before accessCheckInputSchema checks it as REST does: claims are JSON text, and a pasted token may end in a line break.
+const checkFormSchema = z
+  .object({
+    apiId: z.guid("must be an API id"),
+    token: allowLineBreaks(z.string())
+      .transform((token) => token.trim())
+      .optional(),
+    claims: jsonText.optional(),
+  })
+  .loose();
+
+/**
+ * "Try a token": the what-if for a pasted token or claims object. The token is only passed to
+ * the check: errors name the field and never repeat it, and the use case audits the decision only.
+ */
+export async function checkAccessAction(
+  _previous: FormState<AccessCheckView>,
+  formData: FormData,
+): Promise<FormState<AccessCheckView>> {
+  try {
+    const ctx = await guardAction("config.read", "access.check");
+    const { apiId, ...form } = parseInput(checkFormSchema, formFields(formData));
+    const input = parseInput(accessCheckInputSchema, form);
+    return { status: "done", result: await checkAccess(ctx, { apiId, ...input }) };
+  } catch (error) {
+    return actionError(error);
+  }
 }

@@ -22,6 +22,7 @@ import { orNotFound, orNull, orStalePage } from "../../lookup";
 import { createPlanAction } from "../../plans/actions";
 import { verifyApiAction } from "./actions";
 import { DriftSection } from "./drift-section";
+import { EffectiveAccessSection } from "./effective-access-section";
 import { LiveProfileSection } from "./live-profile-section";
 
 export const metadata: Metadata = { title: "API" };
@@ -180,6 +181,30 @@ export default async function ApiPage({ params, searchParams }: Props) {
           </ButtonForm>
         ) : null}
       </Section>
+
+      {api.gone ? null : (
+        <Section
+          id="effective-access"
+          title="Effective access"
+          card
+          subtitle={
+            <p className="text-sm text-slate-600">
+              What APIM really decides for this API, across the global, product, API and operation policies — not only
+              what the access profile says.
+            </p>
+          }
+        >
+          <Suspense
+            fallback={
+              <p className="text-sm text-slate-600" role="status">
+                Reading every policy scope of this API from APIM…
+              </p>
+            }
+          >
+            <EffectiveAccessSection ctx={ctx} apiId={api.id} />
+          </Suspense>
+        </Section>
+      )}
 
       <Section id="history" title="Version history">
         {versions.items.length === 0 ? (

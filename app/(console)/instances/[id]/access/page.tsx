@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { AccessFilters } from "@/components/access/access-filters";
 import { AccessMatrixTable } from "@/components/access/access-matrix-table";
 import { ClientApplicationPaths } from "@/components/access/client-application-paths";
+import { UnreadableScopes } from "@/components/access/unreadable-scopes";
 import { ArmProblem } from "@/components/arm/arm-problem";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
 import { Alert } from "@/components/ui/alert";
@@ -88,14 +89,7 @@ export default async function AccessMatrixPage({ params, searchParams }: Props) 
             </div>
             {read.value.unreadable.length > 0 ? (
               <Alert tone="error" title="Parts of the instance could not be read: APIs there are missing below.">
-                <ul className="list-disc pl-4">
-                  {read.value.unreadable.map((scope) => (
-                    <li key={scope.what}>
-                      {scope.what}: {scope.status ?? "no answer"} {scope.armCode ?? ""} {scope.message}
-                      {scope.requestIds.length > 0 ? ` (request id ${scope.requestIds.join(", ")})` : ""}
-                    </li>
-                  ))}
-                </ul>
+                <UnreadableScopes scopes={read.value.unreadable} />
               </Alert>
             ) : null}
             {rows.length > 0 ? (
