@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { DateTime } from "@/components/ui/date-time";
 import type { AccessCheckView } from "@/lib/access/schemas";
-import { scopeName } from "./effective-access-panel";
+import { scopeName } from "./scope-name";
 
 type Ref = NonNullable<AccessCheckView["decidedBy"]>;
 

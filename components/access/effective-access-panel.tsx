@@ -3,16 +3,11 @@ import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
 import type { AccessPathView, EffectiveAccessView } from "@/lib/access/schemas";
+import { FindingsTable } from "./findings-table";
+import { scopeName } from "./scope-name";
 import { UnreadableScopes } from "./unreadable-scopes";
 
 type Analysed = Pick<AccessPathView, "scopes" | "statements" | "findings" | "notConcluded" | "notes">;
-
-const SCOPE_NAMES = { global: "global", product: "product", api: "API", operation: "operation" } as const;
-
-/** "API policy azure-openai, line 4": where a statement or finding stands. */
-export function scopeName(scope: keyof typeof SCOPE_NAMES, scopeId: string | null): string {
-  return `${SCOPE_NAMES[scope]} policy${scopeId === null ? "" : ` ${scopeId}`}`;
-}
 
 /**
  * An API's effective access: for each way a call reaches it (each product holding it, and no
@@ -141,23 +136,7 @@ function Pipeline({ analysed, what }: { analysed: Analysed; what: string }) {
             : "No findings among what could be concluded (see below what could not)."}
         </p>
       ) : (
-        <DataTable caption={`Findings for ${what}`} columns={["Severity", "Finding", "Where"]}>
-          {analysed.findings.map((finding) => (
-            <tr key={`${finding.code}:${finding.scope}:${finding.line}`} className="border-t border-slate-200">
-              <td className="px-3 py-2">
-                <Badge tone={finding.severity === "blocking" ? "danger" : "warning"}>{finding.severity}</Badge>
-              </td>
-              <th scope="row" className="px-3 py-2 font-normal">
-                {finding.message}
-                <code className="block font-mono text-xs text-slate-600">{finding.code}</code>
-              </th>
-              <td className="px-3 py-2">
-                {scopeName(finding.scope, finding.scopeId)}, line {finding.line}
-                {finding.fragment ? ` of fragment ${finding.fragment}` : ""}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
+        <FindingsTable caption={`Findings for ${what}`} findings={analysed.findings} />
       )}
       <NotConcluded items={analysed.notConcluded} />
       {analysed.notes.length > 0 ? (

@@ -104,15 +104,27 @@ export async function removeModelRole(account: string, assignment: string): Prom
   await arm("DELETE", roleAssignmentUrl(account, assignment));
 }
 
-/** Rewrites an API's policy directly in APIM (read, change, write with its ETag), as someone in the Azure portal would. */
-export async function editPolicyInApim(apiName: string, change: (xml: string) => string): Promise<void> {
+/**
+ * Rewrites an API's policy (or one of its operations') directly in APIM (read, change, write with
+ * its ETag), as someone in the Azure portal would. `mustChange: false` lets a change that is
+ * already made pass (putting a seeded policy back).
+ */
+export async function editPolicyInApim(
+  apiName: string,
+  change: (xml: string) => string,
+  { mustChange = true, operation }: { mustChange?: boolean; operation?: string } = {},
+): Promise<void> {
   const token = await armToken();
-  const url = `${servicePath()}/apis/${apiName}/policies/policy?api-version=2024-05-01&format=xml`;
+  const scope = `apis/${apiName}${operation === undefined ? "" : `/operations/${operation}`}`;
+  const url = `${servicePath()}/${scope}/policies/policy?api-version=2024-05-01&format=xml`;
   const read = await request(url, { method: "GET", headers: { authorization: `Bearer ${token}` } });
   if (read.status !== 200) throw new Error(`reading the policy of ${apiName}: ${read.status} ${read.text}`);
   const xml = (JSON.parse(read.text) as { properties: { value: string } }).properties.value;
   const changed = change(xml);
-  if (changed === xml) throw new Error("the change did not change the policy");
+  if (changed === xml) {
+    if (mustChange) throw new Error("the change did not change the policy");
+    return;
+  }
   const written = await request(url, {
     method: "PUT",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "if-match": read.headers.etag! },
@@ -146,3 +158,23 @@ export async function webhooksReceived(
     }
   ).deliveries;
 }
+
+/**
+ * The seeded Azure OpenAI embeddings operation drops <base />, so a profile's caller check on the
+ * API never runs for it and a plan with one is blocked. Specs that apply such a profile give it
+ * its <base /> back first, as an administrator would after reading the finding, and take it away again after.
+ */
+const INBOUND_BASE = /(<inbound>)\s*<base \/>/;
+export const embeddingsBase = {
+  restore: () =>
+    editPolicyInApim(
+      "azure-openai",
+      (xml) => (INBOUND_BASE.test(xml) ? xml : xml.replace("<inbound>", "<inbound>\n        <base />")),
+      { operation: "embeddings_create", mustChange: false },
+    ),
+  drop: () =>
+    editPolicyInApim("azure-openai", (xml) => xml.replace(INBOUND_BASE, "$1"), {
+      operation: "embeddings_create",
+      mustChange: false,
+    }),
+};

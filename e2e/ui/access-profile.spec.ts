@@ -1,6 +1,7 @@
 import { expect, test } from "../support/test";
 import { expectAccessible } from "../support/accessibility";
 import { applyPlan, openApi, syncSandbox } from "../support/console";
+import { embeddingsBase } from "../support/apim";
 import { signIn } from "../support/sandbox";
 
 const CLIENT_A = "11111111-2222-3333-4444-555555555555";
@@ -13,6 +14,9 @@ test.describe("an admin changes who may call an API", () => {
   test.beforeEach(async ({ page }) => {
     await signIn(page, "admin");
   });
+
+  // The refused plan's step gives the seeded embeddings operation its <base /> back; later specs find it as seeded.
+  test.afterAll(() => embeddingsBase.drop());
 
   // One admin's session, cut into the steps it takes so that each stays well inside the test
   // timeout on a loaded machine; each step starts where the previous one left APIM and the profile.
@@ -60,10 +64,34 @@ test.describe("an admin changes who may call an API", () => {
     await expect(page.getByRole("region", { name: "Caller authentication" })).toContainText(CLIENT_B);
   });
 
+  test("a plan is refused while the embeddings operation would skip the new caller check, naming it", async ({
+    page,
+  }) => {
+    await openApi(page, "Azure OpenAI");
+    // The embeddings operation drops <base />: the new caller check would not run for it, so the plan is refused.
+    await page.getByRole("button", { name: "Plan changes" }).click();
+    await expect(page.getByRole("heading", { name: "Plan for Azure OpenAI" })).toBeVisible();
+    const refusal = page
+      .getByRole("alert")
+      .filter({ hasText: "This plan cannot be applied: another policy scope would undo the access profile." });
+    await expect(refusal).toContainText("operation policy embeddings_create, line");
+    await expect(refusal).toContainText("<validate-azure-ad-token>");
+    const findings = page.getByRole("table", { name: "Effective-access findings of the policy this plan writes" });
+    await expect(findings.getByRole("row").filter({ hasText: "caller-validation-skipped" })).toContainText(
+      "operation embeddings_create through no product",
+    );
+    await expect(page.getByRole("button", { name: /^Apply/ })).toHaveCount(0);
+    await expectAccessible(page);
+
+    // The admin gives the operation its <base /> back in APIM: the next step plans again.
+    await embeddingsBase.restore();
+  });
+
   test("plans the saved profile, showing the If-Match and the added lines, and applies it", async ({ page }) => {
     await openApi(page, "Azure OpenAI");
     await page.getByRole("button", { name: "Plan changes" }).click();
     await expect(page.getByRole("heading", { name: "Plan for Azure OpenAI" })).toBeVisible();
+    await expect(page.getByText("This plan cannot be applied")).toHaveCount(0);
     await expect(page.getByRole("listitem").filter({ hasText: "Update the API policy azure-openai" })).toContainText(
       'If-Match "',
     );

@@ -1,6 +1,7 @@
 import { expect, test } from "../support/test";
 import { expectAccessible } from "../support/accessibility";
-import { setApimFaults } from "../support/apim";
+import { callerCheckedPolicy } from "../../sandbox/apim/seed/seed-policies";
+import { editPolicyInApim, setApimFaults } from "../support/apim";
 import { openApi, syncSandboxAsAdmin } from "../support/console";
 import { clientCredentialsToken, sandbox, signIn } from "../support/sandbox";
 
@@ -11,7 +12,11 @@ const callerToken = (index: number) =>
 test.describe("effective access on an API's page", () => {
   test.describe.configure({ mode: "serial" });
 
-  test.beforeEach(async ({ browser }) => syncSandboxAsAdmin(browser));
+  // Foundry Models as seeded (earlier specs apply profiles to it): its caller check lets caller client 0 in.
+  test.beforeEach(async ({ browser }) => {
+    await editPolicyInApim("foundry-models", () => callerCheckedPolicy, { mustChange: false });
+    await syncSandboxAsAdmin(browser);
+  });
 
   test("a reader sees each path's deciding statements and tries tokens: the allowed client, another client, an expired token", async ({
     page,

@@ -1,6 +1,11 @@
 import { expect, test } from "../support/test";
 import { openApi, syncSandbox } from "../support/console";
+import { embeddingsBase } from "../support/apim";
 import { signIn } from "../support/sandbox";
+
+// An earlier spec may have let Entra callers in on Azure OpenAI, which its embeddings operation would skip.
+test.beforeAll(() => embeddingsBase.restore());
+test.afterAll(() => embeddingsBase.drop());
 
 test("without JavaScript, applying a plan still ends on the deployment's outcome", async ({ page, browser }) => {
   // Prepare a plan with JavaScript: a new header name for Azure OpenAI's key.

@@ -223,3 +223,23 @@ export const accessCheckSchema = z
   .meta({ id: "AccessCheck" });
 
 export type AccessCheckView = z.output<typeof accessCheckSchema>;
+
+/**
+ * What a plan found about the effective access its profile would have once applied: the API's
+ * policy as the plan writes it, with every other scope as read when the plan was made. A blocking
+ * finding means something else would undo the profile, and the plan cannot be applied.
+ */
+export const planAccessCheckSchema = z
+  .object({
+    readAt: z.string().describe("When the other scopes were read."),
+    blocking: z.boolean().describe("A finding makes the profile ineffective: the plan cannot be applied."),
+    findings: z.array(
+      effectiveFindingSchema.extend({
+        where: z.array(z.string()).describe("The paths (and operations) it was found on."),
+      }),
+    ),
+    notConcluded: z.array(z.string()).describe("What could not be concluded (a scope could not be read), in words."),
+  })
+  .meta({ id: "PlanAccessCheck" });
+
+export type PlanAccessCheck = z.output<typeof planAccessCheckSchema>;

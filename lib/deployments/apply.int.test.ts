@@ -12,7 +12,14 @@ import type { StepOutcome } from "./apply/execute-step";
 import { finishDeployment } from "./apply/finish-deployment";
 import { recordStepOutcome } from "./apply/step-records";
 import { startDeployment } from "./start-deployment";
-import { apiIdOf, applyPlan, planAndApply, profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import {
+  apiIdOf,
+  applyPlan,
+  dropBackendSelection,
+  planAndApply,
+  profiles,
+  saveProfile,
+} from "../../test/support/deployment-fixtures";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
@@ -20,8 +27,10 @@ const apim = () => apimClientForInstance(sandbox.instance);
 
 afterEach(() => sandbox.controls.clearFaults());
 
+/** A fresh API whose policy only inherits (see dropBackendSelection): the profiles here bring their own backend. */
 async function newApi(prefix: string): Promise<{ id: string; name: string }> {
   const [name] = await sandbox.controls.seedApis(1, { prefix });
+  await dropBackendSelection(apim(), [name!]);
   return { id: await apiIdOf(admin, sandbox.instance.id, name!), name: name! };
 }
 

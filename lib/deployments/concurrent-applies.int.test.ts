@@ -5,7 +5,14 @@ import { createPlan } from "./create-plan";
 import { detectDrift } from "./detect-drift";
 import type { DeploymentView } from "./schemas";
 import { startDeployment } from "./start-deployment";
-import { apiIdOf, planAndApply, profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { apimClientForInstance } from "../apim/client-for-instance";
+import {
+  apiIdOf,
+  dropBackendSelection,
+  planAndApply,
+  profiles,
+  saveProfile,
+} from "../../test/support/deployment-fixtures";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
@@ -22,6 +29,7 @@ function writingInterval(deployment: DeploymentView): [number, number] {
 describe("20 concurrent applies to one API", () => {
   it("run one after another; the stale ones end conflicted, APIM holds the one that succeeded, and a new plan converges", async () => {
     const [name] = await sandbox.controls.seedApis(1, { prefix: "concurrent" });
+    await dropBackendSelection(apimClientForInstance(sandbox.instance), [name!]);
     const apiId = await apiIdOf(admin, sandbox.instance.id, name!);
     // Twenty plans made against the same state, each creating its own backend and then updating the policy.
     const plans = [];

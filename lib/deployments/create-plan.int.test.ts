@@ -6,15 +6,29 @@ import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { createPlan } from "./create-plan";
 import { getPlan } from "./get-plan";
 import { startDeployment } from "./start-deployment";
-import { apiIdOf, planAndApply, profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import {
+  apiIdOf,
+  dropBackendSelection,
+  planAndApply,
+  profiles,
+  saveProfile,
+} from "../../test/support/deployment-fixtures";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
 const apim = () => apimClientForInstance(sandbox.instance);
 
-/** A fresh API (with a hand-written policy routing to the seeded backend unless told otherwise). */
-async function newApi(prefix: string, withPolicy = true): Promise<{ id: string; name: string }> {
-  const [name] = await sandbox.controls.seedApis(1, { prefix, withPolicy });
+/**
+ * A fresh API: with the seed's hand-written policy routing to the seeded backend, with that policy
+ * less its backend selection (only <base />: a profile with a backend of its own would otherwise
+ * be undone by that later selection, and its plan blocked), or with no policy at all.
+ */
+async function newApi(
+  prefix: string,
+  policy: "hand-written" | "base-only" | "none" = "hand-written",
+): Promise<{ id: string; name: string }> {
+  const [name] = await sandbox.controls.seedApis(1, { prefix, withPolicy: policy !== "none" });
+  if (policy === "base-only") await dropBackendSelection(apim(), [name!]);
   return { id: await apiIdOf(admin, sandbox.instance.id, name!), name: name! };
 }
 
@@ -66,7 +80,7 @@ describe("making a plan", () => {
   });
 
   it("creates the backend before the policy that selects it, and deletes it only after the policy stops selecting it", async () => {
-    const api = await newApi("plan-order");
+    const api = await newApi("plan-order", "base-only");
     await saveProfile(admin, api.id, profiles.backendKey(`${api.name}-backend`));
 
     const first = await planAndApply(admin, api.id);
@@ -95,8 +109,8 @@ describe("making a plan", () => {
   });
 
   it("keeps a backend it created while another API's current profile still uses it", async () => {
-    const owner = await newApi("plan-owner");
-    const other = await newApi("plan-other");
+    const owner = await newApi("plan-owner", "base-only");
+    const other = await newApi("plan-other", "base-only");
     const shared = `${owner.name}-shared`;
     await saveProfile(admin, owner.id, profiles.backendKey(shared));
     await planAndApply(admin, owner.id);
@@ -205,7 +219,7 @@ describe("making a plan", () => {
   });
 
   it("lists lint errors, and a plan with errors cannot be applied", async () => {
-    const api = await newApi("plan-lint", false);
+    const api = await newApi("plan-lint", "none");
     // Callers are validated but nothing authenticates to the backend.
     await saveProfile(admin, api.id, { backendAuth: { mode: "none" }, callerAuth: profiles.headerKey().callerAuth });
 
@@ -220,6 +234,63 @@ describe("making a plan", () => {
     expect(refused.code).toBe("conflict");
     expect(refused.message).toContain("caller-validation-without-backend-auth");
     expect(await sandbox.db.prisma.deployment.count({ where: { planId: plan.id } })).toBe(0);
+  });
+
+  it("is blocked with the reason when another statement would undo the profile, and cannot be applied", async () => {
+    // The seed's hand-written <set-backend-service> runs after the Portcullis block and replaces its backend.
+    const api = await newApi("plan-undone");
+    await saveProfile(admin, api.id, profiles.backendKey(`${api.name}-backend`));
+
+    const plan = await createPlan(admin, { apiId: api.id });
+
+    expect(plan.blocked).toBe(true);
+    expect(plan.diff.lint.blocking).toBe(false);
+    expect(plan.diff.effectiveAccess).toMatchObject({ blocking: true, notConcluded: [] });
+    const [overridden] = plan.diff.effectiveAccess!.findings.filter((finding) => finding.severity === "blocking");
+    expect(overridden).toMatchObject({
+      code: "managed-backend-overridden",
+      scope: "api",
+      scopeId: api.name,
+      where: ["no product (an API-scoped or all-APIs subscription key)"],
+    });
+    expect(plan.diff.policy.after!.split("\n")[overridden!.line - 1]).toContain(
+      '<set-backend-service backend-id="azure-openai-backend" />',
+    );
+    expect(await getPlan(admin, { planId: plan.id })).toMatchObject({ blocked: true });
+
+    const refused = await failure(startDeployment(admin, { planId: plan.id }));
+    expect(refused.code).toBe("effective-access-blocked");
+    expect(refused.message).toContain(`managed-backend-overridden (api policy ${api.name}, line ${overridden!.line})`);
+    expect(await sandbox.db.prisma.deployment.count({ where: { planId: plan.id } })).toBe(0);
+    const event = await sandbox.db.prisma.auditEvent.findFirst({ where: { action: "plan.create", targetId: plan.id } });
+    expect((event!.after as { effectiveAccessBlocking: unknown[] }).effectiveAccessBlocking).toEqual([
+      { code: "managed-backend-overridden", scope: "api", scopeId: api.name, line: overridden!.line },
+    ]);
+  });
+
+  it("is blocked when an operation's own policy skips the API's caller validation", async () => {
+    // The seeded embeddings operation of Azure OpenAI drops <base />: the profile's caller check never runs for it.
+    const id = await apiIdOf(admin, sandbox.instance.id, "azure-openai");
+    await saveProfile(admin, id, profiles.headerKey());
+
+    const plan = await createPlan(admin, { apiId: id });
+
+    expect(plan.blocked).toBe(true);
+    expect(plan.diff.effectiveAccess!.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: "caller-validation-skipped",
+          severity: "blocking",
+          scope: "operation",
+          scopeId: "embeddings_create",
+          where: [
+            "operation embeddings_create through product 'LLM Standard' (subscription key required)",
+            "operation embeddings_create through no product (an API-scoped or all-APIs subscription key)",
+          ],
+        }),
+      ]),
+    );
+    expect((await failure(startDeployment(admin, { planId: plan.id }))).code).toBe("effective-access-blocked");
   });
 
   it("is a change: readers and reviewers may not plan, and a restore plan needs something applied first", async () => {

@@ -6,6 +6,7 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import type { AccessProfileVersion } from "../db/generated/client";
 import { AppError } from "../errors";
+import { checkPlannedAccess } from "../access/check-planned-access";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { storedProfile } from "../profiles/stored-profile";
 import { desiredBackendOf } from "./backend-fields";
@@ -16,7 +17,7 @@ import { ownedBackends } from "./plan/owned-backends";
 import { planContentHash } from "./plan/plan-hash";
 import { toPlanView } from "./plan/plan-view";
 import { readLiveState } from "./plan/read-live-state";
-import type { PlanView } from "./schemas";
+import type { PlanDiff, PlanView } from "./schemas";
 
 export interface CreatePlanInput {
   apiId: string;
@@ -26,7 +27,8 @@ export interface CreatePlanInput {
 
 /**
  * Reads the API's live state from APIM and stores the exact ARM writes (with the ETags read)
- * that would make it match the access profile, with a readable diff and lint findings.
+ * that would make it match the access profile, with a readable diff, lint findings and what the
+ * other scopes make of it (effective access: a finding that undoes the profile blocks the plan).
  * Nothing in APIM changes here; startDeployment applies the plan.
  */
 export async function createPlan(ctx: RequestContext, input: CreatePlanInput): Promise<PlanView> {
@@ -65,12 +67,20 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
     tier: api.instance.tier === "Consumption" ? "consumption" : "dedicated",
   });
 
+  // What the other scopes (global, products, operations) make of the policy the plan writes.
+  const effectiveAccess = await checkPlannedAccess(
+    api,
+    { profile, profileVersion: version.version, policyXml: computed.diff.policy.after },
+    ctx.requestId,
+  );
+  const diffWithAccess: PlanDiff = { ...computed.diff, effectiveAccess };
+
   // One statement: the plan and its event (an apply's database work is its cost, see
   // bench/README.md). Every value is chosen here, so nothing needs reading back.
   const stored = (value: unknown) => JSON.stringify(value);
   const [operations, diff, desiredState] = [
     stored(computed.operations),
-    stored(computed.diff),
+    stored(diffWithAccess),
     stored(computed.desired),
   ];
   const plan = {
@@ -130,6 +140,9 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
                 ifMatch: expected === "absent" ? null : expected.etag,
               })),
               lintErrors: computed.diff.lint.findings.filter((finding) => finding.severity === "error").length,
+              effectiveAccessBlocking: effectiveAccess.findings
+                .filter((finding) => finding.severity === "blocking")
+                .map(({ code, scope, scopeId, line }) => ({ code, scope, scopeId, line })),
             },
             outcome: "success",
             requestId: ctx.requestId,

@@ -23,7 +23,7 @@ export const deploymentsOperations = {
     permission: "config.write",
     summary: "Plan what would make APIM match the API's current access profile",
     description:
-      "Reads the API's policy, backend and named values from APIM and stores the ARM writes (each with the ETag read) and a diff. Nothing changes in APIM. 409 when a named value the profile uses does not exist.",
+      "Reads the API's policy, backend and named values from APIM and stores the ARM writes (each with the ETag read) and a diff. Nothing changes in APIM. The diff's effectiveAccess says what the other scopes (global, products, operations) make of the policy the plan writes; a finding that undoes the profile marks the plan blocked. 409 when a named value the profile uses does not exist.",
     tags: ["deployments"],
     params: apiParams,
     response: planSchema,
@@ -46,7 +46,7 @@ export const deploymentsOperations = {
     permission: "config.write",
     summary: "Apply a plan: answers 202 with the queued deployment; poll its Location",
     description:
-      "Steps run in order with the plan's If-Match. A changed entity stops the deployment as `conflicted` (make a new plan); any other failure as `failed` (apply the same plan again to go on from there). 409 when the plan has lint errors; 409 with `code: approval-required` when its instance requires approvals the plan does not have (or it was rejected).",
+      "Steps run in order with the plan's If-Match. A changed entity stops the deployment as `conflicted` (make a new plan); any other failure as `failed` (apply the same plan again to go on from there). 409 when the plan has lint errors; 409 with `code: approval-required` when its instance requires approvals the plan does not have (or it was rejected); 409 with `code: effective-access-blocked` (the blocking findings under `findings`) when another policy scope would undo the profile.",
     tags: ["deployments"],
     params: planParams,
     response: deploymentSchema,

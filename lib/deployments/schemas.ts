@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pageOf, pageQuerySchema } from "../rest/pagination";
+import { planAccessCheckSchema } from "../access/schemas";
 import { accessProfileSchema } from "../policy";
 import { allowLineBreaks } from "../validation";
 
@@ -122,6 +123,10 @@ export const planDiffSchema = z
       findings: z.array(lintFindingSchema),
       blocking: z.boolean().describe("True when a finding is an error: the plan cannot be applied."),
     }),
+    effectiveAccess: planAccessCheckSchema
+      .nullable()
+      .default(null)
+      .describe("The effective access the plan would leave; null for plans made before it was checked."),
   })
   .meta({ id: "PlanDiff" });
 
@@ -227,7 +232,9 @@ export const planSchema = z
       .describe("profile: from the current profile version; drift: restores the last applied one."),
     profileVersion: z.number().int(),
     empty: z.boolean().describe("True when APIM already matches: nothing to write."),
-    blocked: z.boolean().describe("True when lint found errors: the plan cannot be applied."),
+    blocked: z
+      .boolean()
+      .describe("True when lint found errors or a finding makes the profile ineffective: the plan cannot be applied."),
     operations: z.array(planOperationSchema),
     diff: planDiffSchema,
     createdAt: z.string(),

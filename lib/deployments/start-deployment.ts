@@ -67,6 +67,21 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
       },
     );
   }
+  const access = diff.effectiveAccess;
+  if (access?.blocking) {
+    const blocking = access.findings.filter((finding) => finding.severity === "blocking");
+    const listed = blocking
+      .map(
+        (finding) =>
+          `${finding.code} (${finding.scope} policy${finding.scopeId ? ` ${finding.scopeId}` : ""}, line ${finding.line}): ${finding.message.replace(/\.$/, "")}`,
+      )
+      .join("; ");
+    throw new AppError(
+      "effective-access-blocked",
+      `This plan cannot be applied: another policy scope would undo the access profile: ${listed}. Fix the policy in APIM and make a new plan.`,
+      { details: { findings: blocking } },
+    );
+  }
   // Both are parsed before anything is written, so a plan changed outside Portcullis starts nothing.
   const operations = storedOperations(plan);
   const desired = storedDesiredState(plan);

@@ -112,6 +112,30 @@ describe("REST: plans, deployments and drift", () => {
     ).toMatchObject({ status: 400, errors: [{ path: "path.id" }] });
   });
 
+  it("makes a blocked plan when another statement would undo the profile, and answers 409 effective-access-blocked to its apply", async () => {
+    // The seed's hand-written backend selection runs after the Portcullis block's and replaces it.
+    const api = await newApi("rest-undone", profiles.backendKey("rest-undone-backend"));
+    const created = await post(plans.POST, `/apis/${api.id}/plans`, api.id, automation);
+    expect(created.status).toBe(201);
+    const planned = created.body as PlanView;
+    expect(planned.blocked).toBe(true);
+    expect(planned.diff.effectiveAccess!.findings.map((finding) => [finding.code, finding.severity])).toContainEqual([
+      "managed-backend-overridden",
+      "blocking",
+    ]);
+
+    const refused = await post(apply.POST, `/plans/${planned.id}/apply`, planned.id, automation);
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get("content-type")).toBe("application/problem+json");
+    expect(refused.body).toMatchObject({
+      status: 409,
+      code: "effective-access-blocked",
+      detail: expect.stringContaining(`managed-backend-overridden (api policy ${api.name}, line `),
+      findings: [expect.objectContaining({ code: "managed-backend-overridden", scope: "api", scopeId: api.name })],
+    });
+    expect(await sandbox.db.prisma.deployment.count({ where: { planId: planned.id } })).toBe(0);
+  });
+
   it("reports drift and makes a restore plan that brings the managed block back", async () => {
     const api = await newApi("rest-drift");
     const planned = (await post(plans.POST, `/apis/${api.id}/plans`, api.id, automation)).body as PlanView;

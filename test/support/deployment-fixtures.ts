@@ -2,6 +2,7 @@
  * Helpers for the integration tests of plans, deployments and drift: find a synced API, save a
  * profile version (with the If-Match the previous version needs) and plan + apply in one go.
  */
+import type { ApimClient } from "../../lib/apim";
 import type { AccessProfileInput } from "../../lib/policy";
 import { listApis } from "../../lib/apis/list-apis";
 import type { RequestContext } from "../../lib/auth/request-context";
@@ -85,4 +86,19 @@ export async function planAndApply(
 ): Promise<{ plan: PlanView; deployment: DeploymentView }> {
   const plan = await createPlan(ctx, { apiId });
   return { plan, deployment: await applyPlan(ctx, plan.id) };
+}
+
+/**
+ * Takes the backend selection out of seeded APIs' hand-written policies, leaving only <base />.
+ * It runs after where the Portcullis block goes, so it would undo a profile with a backend of its
+ * own (a blocking effective-access finding: such a plan cannot be applied). Tests of applying
+ * such profiles start from APIs whose policy keeps nothing that undoes them.
+ */
+export async function dropBackendSelection(apim: ApimClient, apimNames: readonly string[]): Promise<void> {
+  for (const name of apimNames) {
+    const live = (await apim.getApiPolicy(name)).value!;
+    const inheriting = live.xml.replace(/<set-backend-service [^>]*\/>\s*/, "");
+    if (inheriting === live.xml) throw new Error(`the policy of ${name} selects no backend`);
+    await apim.putApiPolicy(name, inheriting, { etag: live.etag });
+  }
 }

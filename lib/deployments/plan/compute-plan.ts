@@ -53,7 +53,8 @@ export interface PlanInput {
 
 export interface ComputedPlan {
   operations: PlanOperation[];
-  diff: PlanDiff;
+  /** Without the effective access, which needs the other scopes: the use case reads them. */
+  diff: Omit<PlanDiff, "effectiveAccess">;
   desired: DesiredState;
 }
 

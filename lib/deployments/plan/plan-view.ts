@@ -36,7 +36,7 @@ export function toPlanView(row: PlanRow, now: Date = new Date()): PlanView {
     purpose: parseStored(planSchema.shape.purpose, row.purpose, { record: `plan ${row.id}`, field: "purpose" }),
     profileVersion: row.profileVersion?.version ?? 0,
     empty: operations.length === 0,
-    blocked: diff.lint.blocking,
+    blocked: diff.lint.blocking || (diff.effectiveAccess?.blocking ?? false),
     operations,
     diff,
     createdAt: row.createdAt.toISOString(),

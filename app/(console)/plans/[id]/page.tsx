@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { scopeName } from "@/components/access/scope-name";
 import { PolicyDiff } from "@/components/diff/policy-diff";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
 import { ButtonForm } from "@/components/forms/button-form";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
 import { BackendChanges } from "@/components/plans/backend-changes";
+import { EffectiveAccessFindings } from "@/components/plans/effective-access-findings";
 import { LintFindings } from "@/components/plans/lint-findings";
 import { NamedValueList } from "@/components/plans/named-value-list";
 import { PlanOperations } from "@/components/plans/plan-operations";
@@ -55,9 +57,23 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
       ) : (
         <Alert title={diff.summary} />
       )}
-      {plan.blocked ? (
+      {diff.lint.blocking ? (
         <Alert tone="error" title="This plan cannot be applied: the policy it would write has lint errors.">
           Fix the profile (or the hand-written part of the policy in APIM), then make a new plan.
+        </Alert>
+      ) : null}
+      {diff.effectiveAccess?.blocking ? (
+        <Alert tone="error" title="This plan cannot be applied: another policy scope would undo the access profile.">
+          <ul className="list-disc pl-4">
+            {diff.effectiveAccess.findings
+              .filter((finding) => finding.severity === "blocking")
+              .map((finding) => (
+                <li key={`${finding.code}:${finding.scope}:${finding.scopeId}:${finding.line}`}>
+                  {finding.message} ({scopeName(finding.scope, finding.scopeId)}, line {finding.line})
+                </li>
+              ))}
+          </ul>
+          Fix the policy in APIM (see the findings below), then make a new plan.
         </Alert>
       ) : null}
 
@@ -104,6 +120,12 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
       {diff.lint.findings.length > 0 ? (
         <Section id="lint" title="Lint findings">
           <LintFindings findings={diff.lint.findings} />
+        </Section>
+      ) : null}
+
+      {diff.effectiveAccess ? (
+        <Section id="effective-access" title="Effective access after applying">
+          <EffectiveAccessFindings check={diff.effectiveAccess} />
         </Section>
       ) : null}
 
