@@ -6,7 +6,8 @@ import { AppError } from "../errors";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
-import { apiIdOf, profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { apimClientForInstance } from "../apim/client-for-instance";
+import { apiIdOf, dropBackendSelection, profiles, saveProfile } from "../../test/support/deployment-fixtures";
 import { approvePlan } from "./approve-plan";
 import { createPlan } from "./create-plan";
 import { getPlan } from "./get-plan";
@@ -32,9 +33,10 @@ async function settings(value: Record<string, unknown>) {
   return updateInstanceSettings(author, { instanceId: sandbox.instance.id, settings: value });
 }
 
-/** A plan with something to write, by `by`, on a fresh API. */
+/** A plan with something to write, by `by`, on a fresh API whose policy only inherits (see dropBackendSelection). */
 async function newPlan(by: RequestContext = author) {
   const [name] = await sandbox.controls.seedApis(1, { prefix: "four-eyes" });
+  await dropBackendSelection(apimClientForInstance(sandbox.instance), [name!]);
   const apiId = await apiIdOf(by, sandbox.instance.id, name!);
   await saveProfile(by, apiId, profiles.backendKey(`${name}-backend`));
   const plan = await createPlan(by, { apiId });
