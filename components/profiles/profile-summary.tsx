@@ -2,7 +2,14 @@ import type { ReactNode } from "react";
 import type { AccessProfile, BackendAuth, CallerAuth, RequiredClaim } from "@/lib/policy/profile-schema";
 
 /** An access profile in words, as an admin or reviewer reads it; values stay exact (monospace). */
-export function ProfileSummary({ profile }: { profile: Pick<AccessProfile, "backendAuth" | "callerAuth"> }) {
+export function ProfileSummary({
+  profile,
+  probeClientId = null,
+}: {
+  profile: Pick<AccessProfile, "backendAuth" | "callerAuth">;
+  /** The Portcullis probe's client id: named "Portcullis probe" where the profile lets it in. */
+  probeClientId?: string | null;
+}) {
   return (
     <div className="grid gap-6 md:grid-cols-2">
       <section aria-label="Backend authentication">
@@ -11,7 +18,7 @@ export function ProfileSummary({ profile }: { profile: Pick<AccessProfile, "back
       </section>
       <section aria-label="Caller authentication">
         <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Caller authentication</h3>
-        <CallerAuthSummary caller={profile.callerAuth} />
+        <CallerAuthSummary caller={profile.callerAuth} probeClientId={probeClientId} />
       </section>
     </div>
   );
@@ -60,7 +67,13 @@ export function BackendAuthSummary({ backend }: { backend: BackendAuth }) {
   );
 }
 
-export function CallerAuthSummary({ caller }: { caller: CallerAuth }) {
+export function CallerAuthSummary({
+  caller,
+  probeClientId = null,
+}: {
+  caller: CallerAuth;
+  probeClientId?: string | null;
+}) {
   if (caller.mode === "none") return <p className="mt-2 text-sm">None: APIM does not validate caller tokens.</p>;
   return (
     <Facts>
@@ -71,7 +84,12 @@ export function CallerAuthSummary({ caller }: { caller: CallerAuth }) {
             <Code>{caller.tenantId}</Code>
           </Fact>
           <Fact term="Client applications">
-            <List items={caller.clientApplicationIds} />
+            <List
+              items={caller.clientApplicationIds}
+              note={(item) =>
+                probeClientId !== null && item.toLowerCase() === probeClientId.toLowerCase() ? "Portcullis probe" : null
+              }
+            />
           </Fact>
           <Fact term="Audiences">
             {caller.audiences.length ? (
@@ -143,7 +161,16 @@ function Code({ children }: { children: ReactNode }) {
   return <code className="break-all rounded bg-slate-100 px-1 font-mono text-xs">{children}</code>;
 }
 
-function List({ items, inline = false }: { items: string[]; inline?: boolean }) {
+function List({
+  items,
+  inline = false,
+  note = () => null,
+}: {
+  items: string[];
+  inline?: boolean;
+  /** Words shown after an item, e.g. whose client id it is. */
+  note?: (item: string) => string | null;
+}) {
   if (inline)
     return items.map((item, index) => (
       <span key={index}>
@@ -156,6 +183,7 @@ function List({ items, inline = false }: { items: string[]; inline?: boolean }) 
       {items.map((item, index) => (
         <li key={index}>
           <Code>{item}</Code>
+          {note(item) ? <span className="text-xs text-slate-600"> ({note(item)})</span> : null}
         </li>
       ))}
     </ul>

@@ -79,7 +79,7 @@ test.describe("an admin verifies access at the gateway", () => {
   });
 
   test("configures Entra caller validation and the managed identity, then applies", async ({ page }) => {
-    const { tenantId, callerClients, llmApiAudience } = sandbox();
+    const { tenantId, callerClients, llmApiAudience, webClient } = sandbox();
     await syncSandbox(page);
     await openApi(page, API);
     await page.getByRole("link", { name: "Start from scratch" }).click();
@@ -87,6 +87,12 @@ test.describe("an admin verifies access at the gateway", () => {
     await page.getByRole("radio", { name: "Microsoft Entra token" }).check();
     await page.getByLabel("Tenant").fill(tenantId);
     await page.getByLabel("Client application id 1").fill(callerClients[0]!.clientId);
+    // The editor offers Portcullis's own probe identity, so that verification can prove allowed callers get in.
+    await page.getByRole("button", { name: "Add the Portcullis probe" }).click();
+    await expect(page.getByLabel("Client application id 2")).toBeFocused();
+    await expect(page.getByLabel("Client application id 2")).toHaveValue(webClient.clientId);
+    await expect(page.getByTestId("probe-client")).toContainText("The Portcullis probe");
+    await expect(page.getByRole("button", { name: "Add the Portcullis probe" })).toHaveCount(0);
     await page.getByRole("button", { name: "Add audience" }).click();
     await page.getByLabel("Audience 1").fill(llmApiAudience);
     await page.getByRole("radio", { name: "Managed identity" }).check();
@@ -97,7 +103,9 @@ test.describe("an admin verifies access at the gateway", () => {
     await expect(page.getByLabel("Rendered policy XML")).toContainText(`client-id="${userAssigned.clientId}"`);
     await page.getByRole("button", { name: "Save new version" }).click();
     await expect(page.getByText("Saved version 1.")).toBeVisible();
-
+    await expect(page.getByRole("region", { name: "Caller authentication" })).toContainText(
+      `${webClient.clientId} (Portcullis probe)`,
+    );
     await page.getByRole("button", { name: "Plan changes" }).click();
     await expect(page.getByRole("heading", { name: `Plan for ${API}` })).toBeVisible();
     await applyPlan(page);
@@ -115,10 +123,10 @@ test.describe("an admin verifies access at the gateway", () => {
       await expect(page.getByTestId("verification-verdict")).toContainText("Proven", { timeout: 1_000 });
     }).toPass({ timeout: 30_000 });
     const probes = page.getByRole("table", { name: "Probes of the latest verification" });
-    const { callerClients } = sandbox();
+    // The Portcullis probe is an allowed client: its own token proves that allowed callers reach the model.
     await expect(
       gatewaySection(page).getByText(
-        `Proven: ${callerClients[0]!.displayName} (client ${callerClients[0]!.clientId}) reached the model (200)`,
+        `Proven: the Portcullis probe identity (client ${sandbox().webClient.clientId}) reached the model (200)`,
       ),
     ).toBeVisible();
     await expect(probeRow(probes, "An allowed client")).toContainText("reaches the model (2xx)");

@@ -39,6 +39,11 @@ export function probeClients(): ProbeClient[] {
   ];
 }
 
+/** The Portcullis probe's client id (Portcullis's own app registration), for the profile editor's offer. */
+export function probeClientId(): string {
+  return getEntraConfig().clientId;
+}
+
 export function probeIdentityName(): string {
   return `the Portcullis probe identity (client ${getEntraConfig().clientId})`;
 }

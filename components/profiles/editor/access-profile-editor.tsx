@@ -30,6 +30,8 @@ export interface AccessProfileEditorProps {
   preview: PreviewAction;
   /** Field hints (PROFILE_HINTS, read on the server). */
   hints: ProfileHints;
+  /** The Portcullis probe's client id, offered as an allowed client (null: not offered). */
+  probeClientId: string | null;
 }
 
 /**
@@ -46,6 +48,7 @@ export function AccessProfileEditor({
   action,
   preview,
   hints,
+  probeClientId,
 }: AccessProfileEditorProps) {
   const [model, setModel] = useState(() => modelFromProfile(initial));
   const [adopt, setAdopt] = useState(offerAdopt);
@@ -79,6 +82,7 @@ export function AccessProfileEditor({
     newKey: () => `new${++keyCounter.current}`,
     focusLater: (id) => setFocusTarget({ id }),
     hints,
+    probeClientId,
   };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {

@@ -1,6 +1,7 @@
 import { TextField } from "@/components/ui/text-field";
 import { ClaimsField } from "./claims-field";
 import type { EditorFieldsProps } from "./editor-fields";
+import { ProbeClientOffer } from "./probe-client-offer";
 import { fieldDomId, type ListItem } from "./profile-form-model";
 import { RadioGroup } from "./radio-group";
 import { StringListField } from "./string-list-field";
@@ -89,6 +90,7 @@ export function CallerAuthFields(props: EditorFieldsProps) {
         <>
           {text("tenantId", "Tenant", hints.tenantId, "contoso.onmicrosoft.com or a tenant id")}
           {list("clientApplicationIds", "Client application ids", "Client application id", hints.clientApplicationIds)}
+          <ProbeClientOffer {...props} />
           {list("audiences", "Audiences (optional)", "Audience", hints.entraAudiences)}
         </>
       ) : null}

@@ -14,4 +14,6 @@ export interface EditorFieldsProps {
   focusLater: (domId: string) => void;
   /** Each field's hint, from the profile schema (read on the server: the schema stays there). */
   hints: ProfileHints;
+  /** The Portcullis probe's client id, which the caller check may let in so verification can prove allowed callers get in. */
+  probeClientId: string | null;
 }

@@ -18,6 +18,7 @@ import { guardPage } from "@/lib/auth/console-guard";
 import { getAccessProfile } from "@/lib/profiles/get-access-profile";
 import { listProfileVersions } from "@/lib/profiles/list-profile-versions";
 import { getLatestVerification } from "@/lib/verification/list-verifications";
+import { probeClientId } from "@/lib/verification/probe-tokens";
 import { orNotFound, orNull, orStalePage } from "../../lookup";
 import { createPlanAction } from "../../plans/actions";
 import { verifyApiAction } from "./actions";
@@ -123,7 +124,7 @@ export default async function ApiPage({ params, searchParams }: Props) {
         }
       >
         {current ? (
-          <ProfileSummary profile={current.profile} />
+          <ProfileSummary profile={current.profile} probeClientId={probeClientId()} />
         ) : (
           <div className="space-y-2">
             <h3 className="font-semibold">What the live APIM policy does today</h3>

@@ -8,6 +8,7 @@ import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getAccessProfile } from "@/lib/profiles/get-access-profile";
 import { readLiveProfile } from "@/lib/profiles/read-live-profile";
+import { probeClientId } from "@/lib/verification/probe-tokens";
 import { orArmFailure, orNotFound, orNull } from "../../../lookup";
 import { previewPolicyAction, saveProfileAction } from "../actions";
 
@@ -90,6 +91,7 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
         action={saveProfileAction}
         preview={previewPolicyAction}
         hints={PROFILE_HINTS}
+        probeClientId={probeClientId()}
       />
     </div>
   );
