@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
@@ -23,10 +24,17 @@ export function SecretTable({
       {secrets.map((secret) => (
         <tr key={secret.namedValueId} className="border-t border-slate-200 align-top">
           <th scope="row" className="px-3 py-2 font-normal">
-            <code className="font-mono text-xs font-semibold">{`{{${secret.name}}}`}</code>
+            {secret.id ? (
+              <Link className="text-blue-700 underline" href={`/instances/${secret.instanceId}/secrets/${secret.id}`}>
+                <code className="font-mono text-xs font-semibold">{`{{${secret.name}}}`}</code>
+              </Link>
+            ) : (
+              <code className="font-mono text-xs font-semibold">{`{{${secret.name}}}`}</code>
+            )}
             <span className="mt-1 flex flex-wrap gap-1">
               {secret.origin === "external" ? <Badge>created outside Portcullis</Badge> : null}
               {!secret.inApim ? <Badge tone="danger">deleted in APIM</Badge> : null}
+              {secret.rotation?.due ? <Badge tone="danger">due for rotation</Badge> : null}
             </span>
             {secret.warnings.length > 0 ? (
               <ul className="mt-1 list-disc pl-4 text-xs text-amber-900">
@@ -53,6 +61,14 @@ export function SecretTable({
             ) : (
               "unknown"
             )}
+            {secret.rotation ? (
+              <span className="block">
+                {secret.rotation.ageDays} days old;{" "}
+                {secret.rotation.intervalDays === null
+                  ? "no rotation policy"
+                  : `rotate every ${secret.rotation.intervalDays} days`}
+              </span>
+            ) : null}
           </td>
           {actions ? <td className="px-3 py-2">{actions(secret)}</td> : null}
         </tr>

@@ -17,7 +17,7 @@ const BROWSERS = {
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
 };
 
-type Ids = { instance: string; api: string; plan: string; deployment: string; batch: string };
+type Ids = { instance: string; api: string; plan: string; deployment: string; batch: string; secret: string };
 type Visitor = "admin" | "norole" | "anonymous";
 
 /** Each page of app/(console) and app/(auth), as a route pattern: who can open it, where, and its title. */
@@ -37,6 +37,11 @@ const PAGES: Record<string, { as: Visitor; url: (ids: Ids) => string; title: str
   },
   "/instances/[id]/secrets": { as: "admin", url: (ids) => `/instances/${ids.instance}/secrets`, title: "Secrets" },
   "/notifications": { as: "admin", url: () => "/notifications", title: "Notifications" },
+  "/instances/[id]/secrets/[secretId]": {
+    as: "admin",
+    url: (ids) => `/instances/${ids.instance}/secrets/${ids.secret}`,
+    title: "Secret",
+  },
   "/plans/[id]": { as: "admin", url: (ids) => `/plans/${ids.plan}`, title: "Plan" },
   "/signin": { as: "anonymous", url: () => "/signin", title: "Sign in" },
   "/forbidden": { as: "admin", url: () => "/forbidden?need=audit.read", title: "Not allowed" },
@@ -57,7 +62,7 @@ function pageRoutes(): string[] {
   return routes.sort();
 }
 
-/** An API, a plan, a deployment and a Verify-all batch made through the REST API, for the pages that show one. */
+/** An API, a plan, a deployment, a Verify-all batch and a secret made through the REST API, for the pages that show one. */
 async function makeIds(request: APIRequestContext): Promise<Ids> {
   const instance = await syncedSandboxInstance(request);
   const api = await saveNewProfile(request, "azure-openai-eu");
@@ -66,7 +71,12 @@ async function makeIds(request: APIRequestContext): Promise<Ids> {
   // One API at a time: the batch only has to exist for its page, not to finish.
   const batch = (await restCall(request, "POST", `/instances/${instance}/verifications`, { data: { concurrency: 1 } }))
     .body.id as string;
-  return { instance, api, plan, deployment, batch };
+  const secret = (
+    await restCall(request, "POST", `/instances/${instance}/secrets`, {
+      data: { name: `title-key-${Date.now()}`, value: "a-key-for-the-title-test" },
+    })
+  ).body.id as string;
+  return { instance, api, plan, deployment, batch, secret };
 }
 
 test("the pages listed here are every page of the console", () => {

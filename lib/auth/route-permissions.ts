@@ -24,6 +24,7 @@ export const ROUTE_ACCESS = {
   "/audit/export": "audit.read",
   "/instances": "config.read",
   "/instances/[id]/secrets": "config.read",
+  "/instances/[id]/secrets/[secretId]": "config.read",
   "/instances/[id]/access": "config.read",
   "/instances/[id]/access/export": "config.read",
   "/instances/[id]/verifications/[batchId]": "config.read",
