@@ -22,7 +22,7 @@ export interface StartedRotationApply {
 }
 
 /**
- * Applies the rotation's current plans: the switch to the new named value, or — once a roll back
+ * Applies the rotation's current plans (each with the approvals its instance requires): the switch to the new named value, or — once a roll back
  * was asked — the switch back. Each plan is an ordinary deployment (its own steps and audit
  * events). When every one succeeded the secret follows the references: after a rotation it is
  * the new named value and the old one is retired, deleted by the scheduled clean-up after the
@@ -42,7 +42,7 @@ export async function applyRotation(
       details: { status: found.status },
     });
   const plans = currentPlans(found);
-  await requireApproval(ctx, plans);
+  await requireApproval(plans);
   const rollingBack = found.rollbackPlans !== null;
   const claimed = await recordRotationStep(
     ctx,

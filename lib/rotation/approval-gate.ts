@@ -1,12 +1,36 @@
-import type { RequestContext } from "../auth/request-context";
+import { approvalInclude, planApprovalState } from "../deployments/approval/plan-approval-state";
+import { getDb } from "../db";
+import { AppError } from "../errors";
 import type { RotationPlanEntry } from "./schemas";
 
 /**
- * The hook where a second admin's approval will be required before a rotation's plans are
- * applied. Approvals (bound to a plan's content hash, see DESIGN.md) do not exist yet, so it
- * lets every apply through; once they do, this throws `conflict` naming the plans that still
- * need one. Rotation and roll back both pass here, as any apply should.
+ * A rotation's plans are applied only when each has the approvals its instance requires (four
+ * eyes, lib/deployments/approval): checked for all of them before the first is applied, so a
+ * rotation never switches some references and stops at the first plan still waiting. Each plan
+ * is approved like any plan (its page, or POST /plans/{id}/approvals); startDeployment checks
+ * again, bound to the plan's content hash.
  */
-export async function requireApproval(_ctx: RequestContext, _plans: readonly RotationPlanEntry[]): Promise<void> {
-  // Nothing to check until approvals exist.
+export async function requireApproval(plans: readonly RotationPlanEntry[], now = new Date()): Promise<void> {
+  const rows = await getDb().plan.findMany({
+    where: { id: { in: plans.map((plan) => plan.planId) } },
+    include: approvalInclude,
+  });
+  const waiting = rows
+    .map((row) => ({ row, state: planApprovalState(row, now) }))
+    .filter(({ state }) => state.status !== "not_required" && state.status !== "approved")
+    .map(({ row, state }) => ({
+      planId: row.id,
+      apimName: plans.find((plan) => plan.planId === row.id)?.apimName ?? row.apiId,
+      approvalStatus: state.status,
+      approvalsRequired: state.required,
+      approvedBy: state.approvedBy,
+    }));
+  if (waiting.length === 0) return;
+  throw new AppError(
+    "approval-required",
+    `${waiting.length === 1 ? "A plan of this rotation needs" : `${waiting.length} plans of this rotation need`} approval by another admin before anything is applied: ${waiting
+      .map((plan) => `${plan.apimName} (plan ${plan.planId}, ${plan.approvalStatus})`)
+      .join(", ")}.`,
+    { details: { plans: waiting } },
+  );
 }

@@ -51,7 +51,7 @@ export const rotationOperations = {
     permission: "config.write",
     summary: "Apply the rotation's plans (the switch, or the switch back after a roll back)",
     description:
-      "Answers 202 with the rotation `applying`; poll it. Each plan runs as an ordinary deployment; when all succeed the secret follows the references, the retired named value is deleted after the grace period (at once after a roll back), and each switched API is verified at the gateway.",
+      "409 `approval-required`, naming the plans, while any plan lacks the approvals its instance requires (nothing is applied then). Otherwise answers 202 with the rotation `applying`; poll it. Each plan runs as an ordinary deployment; when all succeed the secret follows the references, the retired named value is deleted after the grace period (at once after a roll back), and each switched API is verified at the gateway.",
     tags: ["secrets"],
     params: rotationParams,
     response: rotationSchema,

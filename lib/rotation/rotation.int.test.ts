@@ -14,8 +14,11 @@ import { createChatApi, provableKeyProfile, sandboxArm } from "../../test/suppor
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { systemContext } from "../auth/system-context";
+import { approvePlan } from "../deployments/approve-plan";
 import { createPlan } from "../deployments/create-plan";
+import { getPlan } from "../deployments/get-plan";
 import { getInstance } from "../instances/get-instance";
+import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { createSecret } from "../secrets/create-secret";
 import type { SecretView } from "../secrets/schemas";
 import { verifyApiAccess } from "../verification/verify-api-access";
@@ -287,5 +290,27 @@ describe("key rotation", () => {
       where: { targetId: secretId, action: "secret.rotation_due" },
     });
     expect(events).toHaveLength(1);
+  });
+
+  it("applies nothing until every plan has the approvals its instance requires", async () => {
+    await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 1 } });
+    const planned = (await start({ value: NEW_KEY })).body as RotationView;
+    const planId = planned.plans[0]!.planId;
+    const refused = await callRoute(apply.POST, {
+      ...call(`/${planned.id}/apply`, { rid: planned.id }),
+      token: automation,
+      method: "POST",
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ detail: expect.stringContaining(`rotate-key (plan ${planId}, waiting)`) });
+    expect(await read(planned.id)).toMatchObject({ status: "planned", deployments: [] });
+
+    const reviewer = contextFor("admin", { name: "Second Admin" });
+    await approvePlan(reviewer, { planId, planHash: (await getPlan(admin, { planId })).hash });
+    expect(await applyAndWait(planned.id)).toMatchObject({
+      status: "applied",
+      deployments: [{ status: "succeeded" }],
+      verifications: [{ status: "proven" }],
+    });
   });
 });
