@@ -2,9 +2,9 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { findWebhookOrThrow } from "./find-webhook";
-import { toWebhookView, type WebhookView } from "./schemas";
+import { webhookViewFor, type WebhookView } from "./schemas";
 
 export async function getWebhook(ctx: RequestContext, input: { webhookId: string }): Promise<WebhookView> {
   await authorize(ctx, "config.read");
-  return toWebhookView(await findWebhookOrThrow(getDb(), input.webhookId));
+  return webhookViewFor(ctx, await findWebhookOrThrow(getDb(), input.webhookId));
 }

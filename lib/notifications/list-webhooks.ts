@@ -1,7 +1,7 @@
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { toWebhookView, webhookViewSelect, type WebhookView } from "./schemas";
+import { webhookViewFor, webhookViewSelect, type WebhookView } from "./schemas";
 
 /** Every registered webhook, oldest first (a handful per deployment: no paging). */
 export async function listWebhooks(ctx: RequestContext): Promise<{ items: WebhookView[] }> {
@@ -10,5 +10,5 @@ export async function listWebhooks(ctx: RequestContext): Promise<{ items: Webhoo
     select: webhookViewSelect,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
-  return { items: rows.map(toWebhookView) };
+  return { items: rows.map((row) => webhookViewFor(ctx, row)) };
 }

@@ -47,7 +47,11 @@ export const webhookSchema = z
     id: z.string(),
     instanceId: z.string().nullable(),
     instanceName: z.string().nullable(),
-    url: z.string(),
+    url: z
+      .string()
+      .describe(
+        "The whole URL for admins; its origin followed by /… for others (a Teams or Slack URL is a credential).",
+      ),
     events: z.array(z.string()),
     format: z.enum(WEBHOOK_FORMATS),
     enabled: z.boolean(),
@@ -93,6 +97,15 @@ export const deliverySchema = z
 export type DeliveryView = z.output<typeof deliverySchema>;
 
 export const deliveryPageSchema = pageOf(deliverySchema, "WebhookDeliveryPage");
+
+/**
+ * A webhook as `ctx` may see it: admins see the whole URL, others its origin only. A Teams or
+ * Slack incoming-webhook URL is itself a credential (whoever knows its path can post there).
+ */
+export function webhookViewFor(ctx: { permissions: ReadonlySet<string> }, row: Parameters<typeof toWebhookView>[0]) {
+  const view = toWebhookView(row);
+  return ctx.permissions.has("config.write") ? view : { ...view, url: `${new URL(view.url).origin}/…` };
+}
 
 export function toWebhookView(row: {
   id: string;

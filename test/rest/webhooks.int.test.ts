@@ -36,6 +36,12 @@ describe("REST: webhooks", () => {
 
     const read = await callRoute(webhook.GET, { ...one(body.id), token: reader });
     expect(read.status).toBe(200);
+    // A reader sees the URL's origin only (a Teams or Slack URL is a credential); an admin all of it.
+    expect(read.body).toMatchObject({ url: `${sandbox.coordinates.armEndpoint}/…` });
+    expect(JSON.stringify(read.body)).not.toContain("webhooks/rest");
+    expect((await callRoute(webhook.GET, { ...one(body.id), token: admin })).body).toMatchObject({
+      url: receiver("rest"),
+    });
     const list = await callRoute(webhooks.GET, { path: "/webhooks", token: reader });
     expect(list.status).toBe(200);
     const events = await sandbox.db.prisma.auditEvent.findMany({ where: { targetType: "webhook", targetId: body.id } });
