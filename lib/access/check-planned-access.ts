@@ -1,25 +1,22 @@
-import type { InstanceCoordinates } from "../apim/client-for-instance";
-import type { AccessProfile } from "../policy";
 import { apiAccessPaths } from "./api-access-paths";
 import { effectiveAccessView } from "./effective-access-view";
-import { readAccessScopes } from "./read-api-access";
+import type { ApiAccessRead } from "./read-api-access";
 import type { EffectiveFindingView, PlanAccessCheck } from "./schemas";
 
 /**
- * The effective access a plan would leave: every scope of the API read from APIM now, with the
- * API's own policy replaced by the one the plan writes (`policyXml`, null when the API would have
- * none), compared with the profile planned. A finding that makes the profile ineffective — an
- * operation that skips its caller validation, a later statement that replaces its backend
- * credential — blocks the plan; the others are kept as warnings. A finding that several paths or
- * operations share is listed once, with where it was found. Not authorised here: the use case
- * that makes the plan is.
+ * The effective access a plan would leave: every scope of the API as read (readAccessScopes, with
+ * the profile planned), with the API's own policy replaced by the one the plan writes (`policyXml`,
+ * null when the API would have none). A finding that makes the profile ineffective — an operation
+ * that skips its caller validation, a later statement that replaces its backend credential —
+ * blocks the plan; the others are kept as warnings. A finding that several paths or operations
+ * share is listed once, with where it was found. Pure; not authorised here: the use case that
+ * makes the plan is.
  */
-export async function checkPlannedAccess(
-  api: { id: string; apimName: string; displayName: string; instance: InstanceCoordinates },
-  planned: { profile: AccessProfile; profileVersion: number; policyXml: string | null },
-  correlationId: string,
-): Promise<PlanAccessCheck> {
-  const read = await readAccessScopes(api, planned.profile, correlationId);
+export function checkPlannedAccess(
+  api: { id: string; apimName: string; displayName: string },
+  read: Pick<ApiAccessRead, "scopes" | "context" | "armRequests">,
+  planned: { profileVersion: number; policyXml: string | null },
+): PlanAccessCheck {
   const policy = {
     state: "read" as const,
     value: planned.policyXml === null ? null : { xml: planned.policyXml, etag: "" },

@@ -7,6 +7,7 @@ import { getDb, Prisma } from "../db";
 import type { AccessProfileVersion } from "../db/generated/client";
 import { AppError } from "../errors";
 import { checkPlannedAccess } from "../access/check-planned-access";
+import { readAccessScopes } from "../access/read-api-access";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { storedProfile } from "../profiles/stored-profile";
 import { desiredBackendOf } from "./backend-fields";
@@ -45,13 +46,11 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
       (id) => id !== undefined,
     ),
   );
-  const live = await readLiveState(
-    apimClientForInstance(api.instance),
-    api.apimName,
-    profile,
-    [...backendIds],
-    ctx.requestId,
-  );
+  // The other scopes are read beside the live state: the analysis below only needs the policy the plan writes.
+  const [live, scopes] = await Promise.all([
+    readLiveState(apimClientForInstance(api.instance), api.apimName, profile, [...backendIds], ctx.requestId),
+    readAccessScopes(api, profile, ctx.requestId),
+  ]);
   const secrets = await db.secret.findMany({
     where: { instanceId: api.instanceId, namedValueId: { in: live.namedValues.map((value) => value.name) } },
   });
@@ -68,11 +67,10 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
   });
 
   // What the other scopes (global, products, operations) make of the policy the plan writes.
-  const effectiveAccess = await checkPlannedAccess(
-    api,
-    { profile, profileVersion: version.version, policyXml: computed.diff.policy.after },
-    ctx.requestId,
-  );
+  const effectiveAccess = checkPlannedAccess(api, scopes, {
+    profileVersion: version.version,
+    policyXml: computed.diff.policy.after,
+  });
   const diffWithAccess: PlanDiff = { ...computed.diff, effectiveAccess };
 
   // One statement: the plan and its event (an apply's database work is its cost, see
