@@ -358,7 +358,7 @@ export function scopeDocument(read: PolicyRead): ScopeDocument {
   return read.value === null ? { status: "none" } : { status: "policy", text: read.value.xml, format: "xml" };
 }
 
-function namedValueFact(namedValue: NamedValue): NamedValueFact {
+export function namedValueFact(namedValue: NamedValue): NamedValueFact {
   const status = namedValue.keyVault?.lastStatus;
   return {
     name: namedValue.displayName,

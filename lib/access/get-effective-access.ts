@@ -1,6 +1,7 @@
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { apiAccessPaths } from "./api-access-paths";
+import { clientApplicationsOf } from "./client-applications";
 import { effectiveAccessView } from "./effective-access-view";
 import { readApiAccess } from "./read-api-access";
 import type { EffectiveAccessView } from "./schemas";
@@ -14,5 +15,8 @@ export async function getEffectiveAccess(ctx: RequestContext, input: { apiId: st
   await authorize(ctx, "config.read");
   const read = await readApiAccess(ctx, input.apiId);
   const access = apiAccessPaths(read.api.apimName, read.scopes, read.context);
-  return effectiveAccessView(access, read.api, { profileVersion: read.profileVersion, armRequests: read.armRequests });
+  return {
+    ...effectiveAccessView(access, read.api, { profileVersion: read.profileVersion, armRequests: read.armRequests }),
+    ...(await clientApplicationsOf(access, read.context.namedValues)),
+  };
 }

@@ -132,6 +132,19 @@ export const effectiveAccessSchema = z
     notConcluded: z.array(notConcludedSchema),
     blocking: z.boolean().describe("A path or operation has a finding that makes the profile ineffective."),
     paths: z.array(accessPathSchema),
+    clientApplications: z
+      .array(
+        z.object({
+          appId: z.string(),
+          displayName: z.string().nullable().describe("From the client directory; null when it does not know the id."),
+        }),
+      )
+      .describe("The client application ids the API's token validations accept, on any path or operation."),
+    directory: z
+      .enum(["sandbox", "graph", "none"])
+      .describe(
+        "Where the names come from: the sandbox identity provider, or none (Microsoft Graph is not looked up).",
+      ),
   })
   .meta({ id: "EffectiveAccess" });
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { AccessFilters } from "@/components/access/access-filters";
 import { AccessMatrixTable } from "@/components/access/access-matrix-table";
 import { ClientApplicationPaths } from "@/components/access/client-application-paths";
+import { DIRECTORY_NOTES } from "@/components/access/directory-note";
 import { UnreadableScopes } from "@/components/access/unreadable-scopes";
 import { ArmProblem } from "@/components/arm/arm-problem";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
@@ -20,12 +21,6 @@ import { orArmFailure, orNotFound } from "../../../lookup";
 export const metadata: Metadata = { title: "Access matrix" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-const DIRECTORY = {
-  sandbox: "Client application names come from the sandbox identity provider.",
-  graph: "Client application names come from Microsoft Graph.",
-  none: "Client applications are shown by id (no directory lookup is configured: GRAPH_LOOKUP).",
-};
 
 export default async function AccessMatrixPage({ params, searchParams }: Props) {
   const ctx = await guardPage("/instances/[id]/access");
@@ -77,7 +72,7 @@ export default async function AccessMatrixPage({ params, searchParams }: Props) 
             <div className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
               <p>
                 Read from APIM <DateTime value={read.value.readTo} /> in {read.value.armRequests} ARM requests.{" "}
-                {DIRECTORY[read.value.directory]}
+                {DIRECTORY_NOTES[read.value.directory]}
               </p>
               <a
                 className={buttonStyles.secondary}
