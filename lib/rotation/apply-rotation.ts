@@ -48,9 +48,10 @@ export async function applyRotation(
     ctx,
     rollingBack ? "rollback_apply_start" : "apply_start",
     async (tx) => {
-      // One conditional update: two admins pressing "Apply" at once start one apply.
+      // One conditional update (on the row as read): two admins pressing "Apply" at once, or
+      // taking over the same stale apply, start one apply.
       const { count } = await tx.secretRotation.updateMany({
-        where: { id: found.id, status: found.status },
+        where: { id: found.id, status: found.status, updatedAt: found.updatedAt },
         data: { status: "applying", deployments: [], verifications: [], error: null, updatedAt: new Date() },
       });
       if (count === 0) throw new AppError("conflict", "This rotation was applied by someone else in the meantime.");

@@ -32,12 +32,22 @@ export function currentPlans(row: SecretRotation): RotationPlanEntry[] {
     : parseStored(plansSchema, row.rollbackPlans, at("rollbackPlans"));
 }
 
-/** A failed apply is carried on by applying again; a switch that could not even be planned is over. */
-export function canApply(row: SecretRotation): boolean {
+/**
+ * An apply records progress after every deployment; one silent this long was left by a process
+ * that died, and may be applied again (deployments converge: what was done is skipped).
+ */
+export const STALE_APPLY_MS = 15 * 60_000;
+
+/**
+ * A failed apply is carried on by applying again, and so is one a dead process left `applying`;
+ * a switch that could not even be planned is over.
+ */
+export function canApply(row: SecretRotation, now = new Date()): boolean {
   return (
     row.status === "planned" ||
     row.status === "rollback_planned" ||
-    (row.status === "failed" && row.deployments !== null)
+    (row.status === "failed" && row.deployments !== null) ||
+    (row.status === "applying" && now.getTime() - row.updatedAt.getTime() > STALE_APPLY_MS)
   );
 }
 
@@ -73,7 +83,7 @@ export function toRotationView(row: SecretRotation, now = new Date()): RotationV
     retiredNamedValue: row.retiredNamedValueId,
     deleteAfter: row.deleteAfter?.toISOString() ?? null,
     deletedAt: row.deletedAt?.toISOString() ?? null,
-    canApply: canApply(row),
+    canApply: canApply(row, now),
     canRollBack: canRollBack(row, now),
     error: row.error,
     createdAt: row.createdAt.toISOString(),
