@@ -53,6 +53,8 @@ export function InstanceCard({
           }
         />
         <Fact term="Verify after apply" value={instance.verifyAfterApply ? "on" : "off"} />
+        <Fact term="Environment" value={instance.environment ?? "not set"} />
+        <Fact term="Applies need approval" value={approvalsText(instance.approvals)} />
       </dl>
       {actions}
       {settings ? (
@@ -74,4 +76,10 @@ function Fact({ term, value }: { term: string; value: ReactNode }) {
       <dd>{value}</dd>
     </div>
   );
+}
+
+function approvalsText(approvals: InstanceView["approvals"]): string {
+  if (approvals.required === 0) return "no";
+  const who = approvals.automationApprovers ? "admins or automation" : "admins";
+  return `${approvals.required} by ${who} other than the author, valid ${approvals.lifetimeHours} h`;
 }

@@ -12,7 +12,17 @@ const NAV: Array<{ href: string; label: string; needs: Permission }> = [
   { href: "/audit", label: "Audit", needs: "audit.read" },
 ];
 
-export async function ConsoleHeader({ signOut }: { signOut: () => Promise<void> }) {
+/**
+ * `waitingForApproval`: how many plans wait for approval (null when the viewer may not see plans);
+ * shown beside the link to their list so admins notice a colleague waiting on them.
+ */
+export async function ConsoleHeader({
+  signOut,
+  waitingForApproval,
+}: {
+  signOut: () => Promise<void>;
+  waitingForApproval: number | null;
+}) {
   const actor = await currentActor();
   const permissions = permissionsOf(actor?.roles ?? []);
   return (
@@ -29,6 +39,20 @@ export async function ConsoleHeader({ signOut }: { signOut: () => Promise<void> 
                   <NavLink href={item.href}>{item.label}</NavLink>
                 </li>
               ))}
+              {waitingForApproval !== null ? (
+                <li>
+                  <NavLink href="/approvals">
+                    Waiting for approval{" "}
+                    <span
+                      data-testid="waiting-for-approval-count"
+                      className={`rounded-full px-2 py-0.5 text-xs font-semibold ${waitingForApproval > 0 ? "bg-amber-100 text-amber-950" : "bg-slate-100 text-slate-700"}`}
+                    >
+                      {waitingForApproval}
+                      <span className="sr-only"> plan{waitingForApproval === 1 ? "" : "s"}</span>
+                    </span>
+                  </NavLink>
+                </li>
+              ) : null}
             </ul>
           </nav>
         </div>

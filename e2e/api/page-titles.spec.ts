@@ -24,6 +24,7 @@ type Visitor = "admin" | "norole" | "anonymous";
 const PAGES: Record<string, { as: Visitor; url: (ids: Ids) => string; title: string }> = {
   "/": { as: "admin", url: () => "/", title: "Overview" },
   "/apis": { as: "admin", url: () => "/apis", title: "APIs" },
+  "/approvals": { as: "admin", url: () => "/approvals", title: "Waiting for approval" },
   "/apis/[id]": { as: "admin", url: (ids) => `/apis/${ids.api}`, title: "API" },
   "/apis/[id]/edit": { as: "admin", url: (ids) => `/apis/${ids.api}/edit`, title: "Edit access profile" },
   "/audit": { as: "admin", url: () => "/audit", title: "Audit history" },

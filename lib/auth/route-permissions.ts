@@ -32,6 +32,7 @@ export const ROUTE_ACCESS = {
   "/apis/[id]": "config.read",
   "/apis/[id]/edit": "config.write",
   "/plans/[id]": "config.read",
+  "/approvals": "config.read",
   "/deployments/[id]": "config.read",
   "/notifications": "config.read",
   // Sign-in flow

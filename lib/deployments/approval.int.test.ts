@@ -11,6 +11,7 @@ import { apiIdOf, dropBackendSelection, profiles, saveProfile } from "../../test
 import { approvePlan } from "./approve-plan";
 import { createPlan } from "./create-plan";
 import { getPlan } from "./get-plan";
+import { listPlansAwaitingApproval } from "./list-plans-awaiting-approval";
 import { rejectPlan } from "./reject-plan";
 import { startDeployment } from "./start-deployment";
 
@@ -171,6 +172,21 @@ describe("four-eyes approval of applies", () => {
     const refused = await failure(startDeployment(author, { planId: plan.id }));
     expect(refused.code).toBe("approval-required");
     expect(refused.message).toContain("Wrong tenant for production");
+  });
+
+  it("lists the latest plan of each API that waits for approval, not approved, superseded or rejected ones", async () => {
+    const waiting = await newPlan();
+    const approved = await newPlan();
+    await approvePlan(second, { planId: approved.id });
+    const rejected = await newPlan();
+    await rejectPlan(second, { planId: rejected.id, reason: "no" });
+    const superseded = await newPlan();
+    const newer = await createPlan(author, { apiId: superseded.apiId });
+    const listed = (await listPlansAwaitingApproval(contextFor("reader"))).map((plan) => plan.planId);
+    expect(listed).toEqual(expect.arrayContaining([waiting.id, newer.id]));
+    for (const id of [approved.id, rejected.id, superseded.id]) expect(listed).not.toContain(id);
+    const mine = (await listPlansAwaitingApproval(author)).find((plan) => plan.planId === waiting.id);
+    expect(mine).toMatchObject({ ownPlan: true, hash: waiting.hash, approval: { required: 1, approvedBy: 0 } });
   });
 
   it("lets readers see the state but not decide", async () => {

@@ -215,7 +215,11 @@ export const planApprovalInputSchema = z.strictObject({ planHash: reviewedHash }
 export const planRejectionInputSchema = z
   .strictObject({
     // A reason may run over several lines (a reviewer's note).
-    reason: allowLineBreaks(z.string({ error: "must be a string" }))
+    reason: allowLineBreaks(
+      z.string({
+        error: (issue) => (issue.input === undefined ? "must say why the plan is rejected" : "must be a string"),
+      }),
+    )
       .trim()
       .min(1, "must say why the plan is rejected")
       .max(2000, "must be at most 2000 characters"),
@@ -239,6 +243,10 @@ export const planSchema = z
     diff: planDiffSchema,
     createdAt: z.string(),
     createdBy: z.string(),
+    createdByOid: z
+      .string()
+      .nullable()
+      .describe("The author's object id (null for plans made before approvals existed): their approval never counts."),
     hash: z
       .string()
       .describe(

@@ -7,7 +7,8 @@ import { z } from "zod";
 import type { FormState } from "@/components/forms/form-state";
 import { guardAction } from "@/lib/auth/console-guard";
 import { registerInstance } from "@/lib/instances/register-instance";
-import { instanceInputSchema, type InstanceView } from "@/lib/instances/schemas";
+import { instanceInputSchema, instanceSettingsInputSchema, type InstanceView } from "@/lib/instances/schemas";
+import { updateInstanceSettings } from "@/lib/instances/update-instance-settings";
 import { syncInstance } from "@/lib/instances/sync-instance";
 import { startInstanceVerification } from "@/lib/verification/verify-instance-access";
 import { updateVerificationSettings } from "@/lib/verification/update-verification-settings";
@@ -93,6 +94,40 @@ export async function updateVerificationSettingsAction(
       status: "done",
       result: `Saved: probes go to ${instance.gatewayUrl ?? "the gateway URL ARM reports"}; ${instance.verifyAfterApply ? "every successful apply is verified" : "applies are not verified automatically"}.`,
     };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/**
+ * The instance's four-eyes settings as the form sends them: every setting every time (an
+ * unchecked box is absent from a form), "none" and "default" standing for null.
+ */
+const settingsFormSchema = z.object({
+  instanceId: z.string(),
+  environment: z.string().transform((value) => (value === "none" ? null : value)),
+  approvalsRequired: z
+    .enum(["default", "0", "1", "2"], { error: "must be the default, 0, 1 or 2" })
+    .transform((value) => (value === "default" ? null : Number(value))),
+  automationApprovers: z
+    .literal("on")
+    .optional()
+    .transform((value) => value === "on"),
+  approvalLifetimeHours: z.coerce.number({ error: "must be a number of hours" }),
+});
+
+export async function updateInstanceSettingsAction(
+  _previous: FormState<InstanceView>,
+  formData: FormData,
+): Promise<FormState<InstanceView>> {
+  try {
+    const ctx = await guardAction("config.write", "instance.settings");
+    const { instanceId, ...fields } = parseInput(settingsFormSchema, formFields(formData), "instance settings");
+    // Checked here too so that a refused value is named by its form field's own path.
+    const settings = parseInput(instanceSettingsInputSchema, fields, "instance settings");
+    const instance = await updateInstanceSettings(ctx, { instanceId, settings });
+    refresh();
+    return { status: "done", result: instance };
   } catch (error) {
     return actionError(error);
   }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ButtonForm } from "@/components/forms/button-form";
+import { ApprovalSettingsForm } from "@/components/instances/approval-settings-form";
 import { InstanceCard } from "@/components/instances/instance-card";
 import { RegisterInstanceForm } from "@/components/instances/register-instance-form";
 import { VerificationSettingsForm } from "@/components/instances/verification-settings-form";
@@ -12,6 +13,7 @@ import { verificationSettingsInputSchema } from "@/lib/verification/schemas";
 import {
   registerInstanceAction,
   syncInstanceAction,
+  updateInstanceSettingsAction,
   updateVerificationSettingsAction,
   verifyInstanceAction,
 } from "./actions";
@@ -74,6 +76,14 @@ export default async function InstancesPage() {
                       >
                         Verify all<span className="sr-only"> APIs of {instance.name}</span>
                       </ButtonForm>
+                      <details className="w-full text-sm">
+                        <summary className="cursor-pointer font-medium text-blue-700">
+                          Environment and approval settings<span className="sr-only"> of {instance.name}</span>
+                        </summary>
+                        <div className="mt-3">
+                          <ApprovalSettingsForm instance={instance} action={updateInstanceSettingsAction} />
+                        </div>
+                      </details>
                     </div>
                   ) : undefined
                 }

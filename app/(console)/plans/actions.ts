@@ -1,11 +1,14 @@
 "use server";
 
+import { refresh } from "next/cache";
 import { redirect } from "next/navigation";
 import { after } from "next/server";
 import { z } from "zod";
 import type { FormState } from "@/components/forms/form-state";
 import { guardAction } from "@/lib/auth/console-guard";
+import { approvePlan } from "@/lib/deployments/approve-plan";
 import { createPlan } from "@/lib/deployments/create-plan";
+import { rejectPlan } from "@/lib/deployments/reject-plan";
 import { startDeployment } from "@/lib/deployments/start-deployment";
 import { parseInput } from "@/lib/validation";
 import { actionError } from "../action-error";
@@ -43,4 +46,37 @@ export async function applyPlanAction(_previous: FormState<string>, formData: Fo
     return actionError(error);
   }
   redirect(`/deployments/${deploymentId}`);
+}
+
+/**
+ * Approves the plan as shown: the form carries the hash of the content the admin reviewed, so a
+ * plan that changed meanwhile is refused rather than approved unseen.
+ */
+export async function approvePlanAction(_previous: FormState<string>, formData: FormData): Promise<FormState<string>> {
+  try {
+    const ctx = await guardAction("config.write", "approval.approve");
+    const plan = await approvePlan(ctx, formFields(formData));
+    refresh();
+    return { status: "done", result: `Approved. ${approvalSentence(plan.approval)}` };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/** Rejects the plan as shown, with the reason the admin typed. */
+export async function rejectPlanAction(_previous: FormState<string>, formData: FormData): Promise<FormState<string>> {
+  try {
+    const ctx = await guardAction("config.write", "approval.reject");
+    await rejectPlan(ctx, formFields(formData));
+    refresh();
+    return { status: "done", result: "Rejected: this plan cannot be applied." };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+function approvalSentence(approval: { status: string; required: number; approvedBy: number }): string {
+  return approval.status === "approved"
+    ? "The plan has the approvals it needs and can be applied."
+    : `${approval.approvedBy} of ${approval.required} approvals.`;
 }

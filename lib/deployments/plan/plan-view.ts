@@ -41,6 +41,7 @@ export function toPlanView(row: PlanRow, now: Date = new Date()): PlanView {
     diff,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
+    createdByOid: row.createdByOid,
     hash: approval.hash,
     instanceId: row.api.instanceId,
     approval: toApprovalView(approval),

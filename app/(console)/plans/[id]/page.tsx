@@ -9,6 +9,8 @@ import { BackendChanges } from "@/components/plans/backend-changes";
 import { EffectiveAccessFindings } from "@/components/plans/effective-access-findings";
 import { LintFindings } from "@/components/plans/lint-findings";
 import { NamedValueList } from "@/components/plans/named-value-list";
+import { PlanApproval } from "@/components/plans/plan-approval";
+import { RejectPlanForm } from "@/components/plans/reject-plan-form";
 import { PlanOperations } from "@/components/plans/plan-operations";
 import { Alert } from "@/components/ui/alert";
 import { DateTime } from "@/components/ui/date-time";
@@ -17,7 +19,7 @@ import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getPlan } from "@/lib/deployments/get-plan";
 import { orNotFound } from "../../lookup";
-import { applyPlanAction } from "../actions";
+import { applyPlanAction, approvePlanAction, rejectPlanAction } from "../actions";
 
 export const metadata: Metadata = { title: "Plan" };
 
@@ -28,6 +30,11 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
   const api = await getApi(ctx, { apiId: plan.apiId });
   const { diff } = plan;
   const canApply = ctx.permissions.has("config.write") && !plan.empty && !plan.blocked && !api.gone;
+  const { approval } = plan;
+  const applied = plan.deployments.some((deployment) => deployment.status === "succeeded");
+  const canDecide = ctx.permissions.has("config.write") && approval.required > 0 && !applied;
+  // The author's own approval never counts, so they are not offered the button (they may still withdraw).
+  const ownPlan = plan.createdByOid === ctx.actor.oid;
 
   return (
     <div className="space-y-8">
@@ -141,6 +148,37 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
               </li>
             ))}
           </ul>
+        </Section>
+      ) : null}
+
+      {approval.required > 0 ? (
+        <Section id="approval" title="Approval" card>
+          <PlanApproval
+            approval={approval}
+            actions={
+              canDecide ? (
+                <div className="grid gap-6 sm:grid-cols-2">
+                  {ownPlan ? (
+                    <p className="text-sm text-slate-600">
+                      You made this plan: another admin must approve it. You may reject it to withdraw it.
+                    </p>
+                  ) : (
+                    <ButtonForm
+                      action={approvePlanAction}
+                      fields={{ planId: plan.id, planHash: plan.hash }}
+                      tone="primary"
+                      busyText="Approving…"
+                      errorTitle="The plan was not approved"
+                    >
+                      Approve
+                    </ButtonForm>
+                  )}
+                  <RejectPlanForm planId={plan.id} planHash={plan.hash} action={rejectPlanAction} />
+                </div>
+              ) : undefined
+            }
+          />
+          <p className="mt-3 break-all font-mono text-xs text-slate-600">Plan hash {plan.hash}</p>
         </Section>
       ) : null}
 

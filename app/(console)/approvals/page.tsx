@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Alert } from "@/components/ui/alert";
+import { DataTable } from "@/components/ui/data-table";
+import { DateTime } from "@/components/ui/date-time";
+import { guardPage } from "@/lib/auth/console-guard";
+import { listPlansAwaitingApproval } from "@/lib/deployments/list-plans-awaiting-approval";
+
+export const metadata: Metadata = { title: "Waiting for approval" };
+
+/** Plans on instances that require approval, waiting for an admin other than their author. */
+export default async function ApprovalsPage() {
+  const ctx = await guardPage("/approvals");
+  const plans = await listPlansAwaitingApproval(ctx);
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Waiting for approval</h1>
+        <p className="text-sm text-slate-600">
+          The latest plan of each API on an instance that requires approval, not yet approved by enough admins other
+          than its author. Open a plan to review its changes and approve or reject it.
+        </p>
+      </div>
+      {plans.length === 0 ? (
+        <Alert title="No plan is waiting for approval." />
+      ) : (
+        <DataTable
+          caption="Plans waiting for approval, oldest first"
+          columns={["API", "Instance", "Made by", "Made", "Approvals"]}
+        >
+          {plans.map((plan) => (
+            <tr key={plan.planId} className="border-t border-slate-100">
+              <th scope="row" className="px-3 py-2 font-medium">
+                <Link href={`/plans/${plan.planId}`} className="text-blue-700 underline">
+                  {plan.api.displayName}
+                  <span className="sr-only"> — review the plan</span>
+                </Link>
+              </th>
+              <td className="px-3 py-2">
+                {plan.instance.name}
+                {plan.instance.environment ? ` (${plan.instance.environment})` : ""}
+              </td>
+              <td className="px-3 py-2">
+                {plan.createdBy}
+                {plan.ownPlan ? " (you: another admin must approve)" : ""}
+              </td>
+              <td className="px-3 py-2">
+                <DateTime value={plan.createdAt} />
+              </td>
+              <td className="px-3 py-2">
+                {plan.approval.approvedBy} of {plan.approval.required}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+import { expect, test, type Page } from "../support/test";
+import { expectAccessible } from "../support/accessibility";
+import { restCall, saveNewProfile, syncedSandboxInstance } from "../support/rest";
+import { signIn } from "../support/sandbox";
+
+const API = "Azure OpenAI (EU routing)";
+
+/** Admin plans the API's newest profile version (saved over REST) and lands on the plan page. */
+async function planAsAdmin(page: Page, request: Parameters<typeof saveNewProfile>[0]): Promise<string> {
+  const apiId = await saveNewProfile(request, "azure-openai-eu");
+  await page.goto(`/apis/${apiId}`);
+  await page.getByRole("button", { name: "Plan changes" }).click();
+  await expect(page.getByRole("heading", { name: `Plan for ${API}` })).toBeVisible();
+  return page.url();
+}
+
+test.describe("four-eyes approval on a production instance", () => {
+  test.describe.configure({ mode: "serial" });
+
+  // The other specs share this instance: it goes back to needing no approval.
+  test.afterAll(async ({ request }) => {
+    const instance = await syncedSandboxInstance(request);
+    await restCall(request, "PATCH", `/instances/${instance}`, {
+      data: { environment: null, approvalsRequired: null },
+    });
+  });
+
+  test("an admin marks the instance as production, which makes applies need one approval", async ({ page }) => {
+    await signIn(page, "admin");
+    await page.goto("/instances");
+    await page.getByText("Environment and approval settings of sandbox").click();
+    const form = page.getByRole("form", { name: "Approval settings of sandbox" });
+    await form.getByLabel("Environment").selectOption("production");
+    await form.getByLabel("Approval lifetime (hours)").fill("0");
+    await form.getByRole("button", { name: "Save approval settings" }).click();
+    // A refused value is named and linked to its field, and keyboard focus lands on the summary.
+    const summary = form.getByRole("alert");
+    await expect(summary).toContainText("must be at least 1 hour");
+    await expect(summary).toBeFocused();
+    await form.getByLabel("Approval lifetime (hours)").fill("24");
+    await form.getByRole("button", { name: "Save approval settings" }).click();
+    await expect(form.getByRole("status")).toContainText("Applies on this instance need 1 approval.");
+    await expect(page.getByRole("article", { name: "sandbox" })).toContainText("1 by admins other than the author");
+    await expectAccessible(page);
+  });
+
+  test("the author's apply is refused until admin2 approves; then the author applies", async ({
+    page,
+    browser,
+    request,
+  }) => {
+    await signIn(page, "admin");
+    const planUrl = await planAsAdmin(page, request);
+    const approval = page.getByRole("region", { name: "Approval", exact: true });
+    await expect(approval).toContainText("Waiting for approval");
+    await expect(approval).toContainText("You made this plan: another admin must approve it.");
+    await expect(approval.getByRole("button", { name: "Approve" })).toHaveCount(0);
+
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page.getByRole("alert", { name: "The plan was not applied" })).toContainText(
+      "needs an approval by an admin other than its author",
+    );
+    await expect(page).toHaveURL(planUrl);
+
+    // The second admin finds it through the header's count and the waiting list.
+    const second = await (await browser.newContext()).newPage();
+    await signIn(second, "admin2");
+    await expect(second.getByTestId("waiting-for-approval-count")).toHaveText(/^[1-9]\d* plans?$/);
+    await second.getByRole("link", { name: /^Waiting for approval/ }).click();
+    await expect(second.getByRole("heading", { name: "Waiting for approval", level: 1 })).toBeVisible();
+    await expectAccessible(second);
+    await second.getByRole("link", { name: `${API} — review the plan` }).click();
+    await expect(second).toHaveURL(planUrl);
+    // Keyboard only: the approve button is reached and pressed without a pointer.
+    const approve = second
+      .getByRole("region", { name: "Approval", exact: true })
+      .getByRole("button", { name: "Approve" });
+    await approve.focus();
+    await second.keyboard.press("Enter");
+    await expect(second.getByRole("status").filter({ hasText: "Approved." })).toContainText(
+      "The plan has the approvals it needs and can be applied.",
+    );
+    await expect(second.getByRole("list", { name: "Approvals and rejections" })).toContainText(
+      "Approved by Sandbox Second Admin",
+    );
+    await second.context().close();
+
+    await page.reload();
+    await expect(page.getByRole("region", { name: "Approval", exact: true })).toContainText("Approved");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/\/deployments\//);
+    await expect(page.getByTestId("deployment-progress")).toHaveText(/^Succeeded/, { timeout: 30_000 });
+  });
+
+  test("a plan admin2 rejects cannot be applied, and the author is told why", async ({ page, browser, request }) => {
+    await signIn(page, "admin");
+    const planUrl = await planAsAdmin(page, request);
+
+    const second = await (await browser.newContext()).newPage();
+    await signIn(second, "admin2");
+    await second.goto(planUrl);
+    const reject = second.getByRole("form", { name: "Reject this plan" });
+    await reject.getByRole("button", { name: "Reject" }).click();
+    await expect(reject.getByRole("alert")).toContainText("must say why the plan is rejected");
+    await reject.getByLabel("Reason for rejecting").fill("Not during the freeze");
+    await reject.getByRole("button", { name: "Reject" }).click();
+    await expect(reject.getByRole("status")).toContainText("Rejected: this plan cannot be applied.");
+    await expect(second.getByRole("region", { name: "Approval", exact: true })).toContainText("Rejected");
+    await second.context().close();
+
+    await page.reload();
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page.getByRole("alert", { name: "The plan was not applied" })).toContainText(
+      "rejected by Sandbox Second Admin: Not during the freeze",
+    );
+  });
+});

@@ -1,0 +1,73 @@
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb, Prisma } from "../db";
+import { approvalInclude, planApprovalState, toApprovalView } from "./approval/plan-approval-state";
+import type { PlanApprovalView } from "./schemas";
+
+export interface PlanAwaitingApproval {
+  planId: string;
+  hash: string;
+  createdAt: string;
+  createdBy: string;
+  /** Whether the asking actor made it (and so cannot approve it). */
+  ownPlan: boolean;
+  api: { id: string; displayName: string };
+  instance: { id: string; name: string; environment: string | null };
+  approval: PlanApprovalView;
+}
+
+/**
+ * Plans waiting for approval: for each API on an instance that requires approvals, its latest
+ * plan, when it has something to write, was never applied, and lacks the approvals it needs
+ * (an older plan of the same API is superseded by the newer one and is not listed). Oldest first.
+ */
+export async function listPlansAwaitingApproval(ctx: RequestContext): Promise<PlanAwaitingApproval[]> {
+  await authorize(ctx, "config.read");
+  const db = getDb();
+  const candidates = await db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    SELECT latest.id FROM (
+      SELECT DISTINCT ON (p.api_id) p.id, p.operations
+      FROM plans p
+      JOIN apis a ON a.id = p.api_id
+      JOIN instances i ON i.id = a.instance_id
+      WHERE a.gone_at IS NULL
+        AND COALESCE(i.approvals_required, CASE WHEN i.environment = 'production' THEN 1 ELSE 0 END) > 0
+      ORDER BY p.api_id, p.created_at DESC
+    ) AS latest
+    WHERE jsonb_array_length(latest.operations) > 0
+      AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.plan_id = latest.id)`);
+  if (candidates.length === 0) return [];
+  const plans = await db.plan.findMany({
+    where: { id: { in: candidates.map((row) => row.id) } },
+    include: {
+      approvals: approvalInclude.approvals,
+      api: {
+        select: {
+          id: true,
+          displayName: true,
+          instanceId: true,
+          instance: { select: { ...approvalInclude.api.select.instance.select, id: true, name: true } },
+        },
+      },
+    },
+    orderBy: { createdAt: "asc" },
+  });
+  const now = new Date();
+  return plans.flatMap((plan) => {
+    const state = planApprovalState(plan, now);
+    if (state.status !== "waiting") return [];
+    const { instance } = plan.api;
+    return [
+      {
+        planId: plan.id,
+        hash: state.hash,
+        createdAt: plan.createdAt.toISOString(),
+        createdBy: plan.createdBy,
+        ownPlan: plan.createdByOid === ctx.actor.oid,
+        api: { id: plan.api.id, displayName: plan.api.displayName },
+        instance: { id: instance.id, name: instance.name, environment: instance.environment },
+        approval: toApprovalView(state),
+      },
+    ];
+  });
+}
