@@ -90,6 +90,15 @@ test.describe("four-eyes approval on a production instance", () => {
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/\/deployments\//);
     await expect(page.getByTestId("deployment-progress")).toHaveText(/^Succeeded/, { timeout: 30_000 });
+
+    // The plan's story, filtered by its hash: requested, refused, approved by admin2, applied.
+    await page.goto(planUrl);
+    await page.getByRole("link", { name: "Audit history of this plan" }).click();
+    const events = page.getByRole("table");
+    for (const action of ["approval.request", "deployment.refuse", "approval.approve", "deployment.start"]) {
+      await expect(events.getByRole("row").filter({ hasText: action })).toHaveCount(1);
+    }
+    await expect(events.getByRole("row").filter({ hasText: "approval.approve" })).toContainText("Sandbox Second Admin");
   });
 
   test("a plan admin2 rejects cannot be applied, and the author is told why", async ({ page, browser, request }) => {

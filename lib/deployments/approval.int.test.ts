@@ -34,9 +34,15 @@ async function settings(value: Record<string, unknown>) {
   return updateInstanceSettings(author, { instanceId: sandbox.instance.id, settings: value });
 }
 
-/** A plan with something to write, by `by`, on a fresh API whose policy only inherits (see dropBackendSelection). */
+let apis = 0;
+
+/**
+ * A plan with something to write, by `by`, on a fresh API (the simulator names seeded APIs by
+ * prefix) whose policy only inherits (see dropBackendSelection).
+ */
 async function newPlan(by: RequestContext = author) {
-  const [name] = await sandbox.controls.seedApis(1, { prefix: "four-eyes" });
+  apis += 1;
+  const [name] = await sandbox.controls.seedApis(1, { prefix: `four-eyes-${apis}` });
   await dropBackendSelection(apimClientForInstance(sandbox.instance), [name!]);
   const apiId = await apiIdOf(by, sandbox.instance.id, name!);
   await saveProfile(by, apiId, profiles.backendKey(`${name}-backend`));

@@ -179,6 +179,11 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
             }
           />
           <p className="mt-3 break-all font-mono text-xs text-slate-600">Plan hash {plan.hash}</p>
+          {ctx.permissions.has("audit.read") ? (
+            <Link href={`/audit?planHash=${plan.hash}`} className="text-sm text-blue-700 underline">
+              Audit history of this plan
+            </Link>
+          ) : null}
         </Section>
       ) : null}
 
