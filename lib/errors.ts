@@ -26,7 +26,22 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * What makes an error an AppError, whichever copy of this module made it. `npm start` runs two
+ * copies in one process: the Next.js server bundle's and the one the scheduler is loaded from
+ * (scripts/serve-app.ts, through tsx). They share what lib/ keeps on globalThis (the ARM clients,
+ * the database handle), so an AppError thrown by one copy's code reaches the other's
+ * `instanceof` checks, which compare classes by identity: a 503 from ARM then showed as "something
+ * went wrong" instead of ARM's answer. A registered symbol is the same in both copies.
+ */
+const APP_ERROR = Symbol.for("portcullis.AppError");
+
 export class AppError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [APP_ERROR]?: true })[APP_ERROR] === true;
+  }
+
+  readonly [APP_ERROR] = true as const;
   readonly code: AppErrorCode;
   readonly fields: FieldIssue[];
   /** Extra, non-secret facts safe to show the caller (e.g. ARM error code, target). */
