@@ -9,10 +9,11 @@ import { createPlan } from "../../lib/deployments/create-plan";
 import { registerWebhook } from "../../lib/notifications/register-webhook";
 import type { AccessProfile } from "../../lib/policy";
 import type { VerificationBatchView, VerificationView } from "../../lib/verification/schemas";
-import { ARM_AUDIENCE, SANDBOX_PROBE_ONLY_AUDIENCE } from "../../sandbox/sandbox-coordinates";
+import { SANDBOX_PROBE_ONLY_AUDIENCE } from "../../sandbox/sandbox-coordinates";
 import { callRoute } from "../support/call-route";
 import { apiIdOf, applyPlan, saveProfile } from "../support/deployment-fixtures";
 import { contextFor } from "../support/request-context";
+import { sandboxArm } from "../support/sandbox-arm";
 import { setupSandboxHarness } from "../support/sandbox-harness";
 
 /**
@@ -36,34 +37,7 @@ beforeAll(async () => {
   reader = await sandbox.tokens.user("reader");
 });
 
-/** An ARM request to the simulated service as the automation client (an administrator behind Portcullis's back). */
-async function arm(method: string, servicePath: string, body?: unknown): Promise<Response> {
-  const c = sandbox.coordinates;
-  const token = await fetch(`${c.authorityHost}/${c.tenantId}/oauth2/v2.0/token`, {
-    method: "POST",
-    body: new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: c.automationClient.clientId,
-      client_secret: c.automationClient.clientSecret,
-      scope: `${ARM_AUDIENCE}.default`,
-    }),
-  }).then(async (response) => ((await response.json()) as { access_token: string }).access_token);
-  const url = new URL(
-    `/subscriptions/${c.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ApiManagement/service/${c.serviceName}${servicePath}`,
-    c.armEndpoint,
-  );
-  url.searchParams.set("api-version", "2024-06-01-preview");
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (response.status >= 300) throw new Error(`${method} ${servicePath}: ${response.status} ${await response.text()}`);
-  const location = response.headers.get("location");
-  // A named value write is a long-running operation: its first poll completes it.
-  if (location) await fetch(location, { headers: { authorization: `Bearer ${token}` } });
-  return response;
-}
+const arm = sandboxArm(() => sandbox.coordinates);
 
 /**
  * An API created in APIM behind Portcullis's back (one chat operation), then given a profile that
