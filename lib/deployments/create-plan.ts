@@ -9,6 +9,7 @@ import { AppError } from "../errors";
 import { checkPlannedAccess } from "../access/check-planned-access";
 import { readAccessScopes } from "../access/read-api-access";
 import { apimClientForInstance } from "../apim/client-for-instance";
+import { publishEventSql } from "../notifications/publish-event";
 import { storedProfile } from "../profiles/stored-profile";
 import { desiredBackendOf } from "./backend-fields";
 import { findLastApplied } from "./last-applied";
@@ -108,6 +109,20 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
       clientIp: ctx.clientIp,
     },
   };
+  // Approvers learn of it from the instance's webhooks, in the same statement as the request.
+  const announced = publishEventSql({
+    type: "approval.requested",
+    instanceId: api.instanceId,
+    data: {
+      planId: plan.id,
+      planHash: hash,
+      apiId: api.id,
+      apimName: api.apimName,
+      approvalsRequired: required,
+      requestedBy: ctx.actor.name,
+      summary: `${ctx.actor.name} asks for ${required} approval${required === 1 ? "" : "s"} of a plan for ${api.apimName}`,
+    },
+  });
   await auditedStatement(
     db,
     (queue) => Prisma.sql`
@@ -117,6 +132,7 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
         VALUES (${plan.id}::uuid, ${api.id}::uuid, ${version.id}::uuid, ${purpose}, ${operations}::jsonb, ${diff}::jsonb,
           ${desiredState}::jsonb, ${plan.createdAt.toISOString()}::timestamptz, ${plan.createdBy}, ${plan.createdByOid})
       ),
+      ${required > 0 ? Prisma.sql`${announced},` : Prisma.empty}
       ${queue([
         {
           event: {

@@ -11,6 +11,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "audit.verification_failed",
   "verification.failed",
   "secret.rotation_due",
+  "approval.requested",
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -26,6 +27,7 @@ export const EVENT_TYPE_LABELS: Record<WebhookEventType | typeof TEST_EVENT_TYPE
   "audit.verification_failed": "Audit verification failed",
   "verification.failed": "Verification failed",
   "secret.rotation_due": "Secret due for rotation",
+  "approval.requested": "Approval requested",
   "webhook.test": "Test event",
 };
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "../db";
+import { Prisma } from "../db";
 import { eventSource, type CloudEvent } from "./cloud-event";
 import { cloudEventType, type WebhookEventType } from "./event-types";
 
@@ -43,6 +43,23 @@ export async function publishEvent(tx: EventWriter, event: PublishedEvent, now =
     })),
   });
   return payload.id;
+}
+
+/**
+ * The same as publishEvent, as an item of a data-modifying WITH query (`event_published AS (…)`):
+ * for a change written as one statement (auditedStatement), so the event still commits with it
+ * or not at all, without turning the statement into a transaction.
+ */
+export function publishEventSql(event: PublishedEvent, now = new Date()): Prisma.Sql {
+  const payload = toCloudEvent(randomUUID(), event.type, event.instanceId, event.data, now);
+  const instance = event.instanceId === null ? Prisma.sql`FALSE` : Prisma.sql`instance_id = ${event.instanceId}::uuid`;
+  return Prisma.sql`event_published AS (
+    INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at)
+    SELECT gen_random_uuid(), id, ${payload.id}::uuid, ${event.type}, ${JSON.stringify(payload)}::jsonb,
+      ${now.toISOString()}::timestamptz
+    FROM webhooks
+    WHERE enabled AND ${event.type} = ANY(events) AND (instance_id IS NULL OR ${instance})
+  )`;
 }
 
 /** The CloudEvent as stored in the outbox and sent to `cloudevents` webhooks. */

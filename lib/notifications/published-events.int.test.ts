@@ -1,10 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
-import { apiIdOf, applyPlan, profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import {
+  apiIdOf,
+  applyPlan,
+  dropBackendSelection,
+  profiles,
+  saveProfile,
+} from "../../test/support/deployment-fixtures";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { signCheckpoint } from "../audit/sign-checkpoint";
 import { verifyAuditHistory } from "../audit/verify-audit-history";
 import { createPlan } from "../deployments/create-plan";
+import { updateInstanceSettings } from "../instances/update-instance-settings";
 import type { DriftScan } from "../deployments/schemas";
 import { announceDrift } from "./announce-drift";
 import { cloudEventSchema } from "./cloud-event";
@@ -37,6 +45,33 @@ async function eventsOf(webhookId: string) {
 }
 
 describe("events published by the features", () => {
+  it("a plan that needs approval asks the instance's webhooks for it; one that needs none does not", async () => {
+    const webhook = await subscribe(["approval.requested"], sandbox.instance.id);
+    const [name] = await sandbox.controls.seedApis(1, { prefix: "announce-approval" });
+    await dropBackendSelection(apimClientForInstance(sandbox.instance), [name!]);
+    const apiId = await apiIdOf(admin, sandbox.instance.id, name!);
+    await saveProfile(admin, apiId, profiles.backendKey(`${name}-backend`));
+    const setApprovals = (approvalsRequired: number | null) =>
+      updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired } });
+
+    await setApprovals(2);
+    try {
+      const plan = await createPlan(admin, { apiId });
+      await setApprovals(0);
+      await createPlan(admin, { apiId });
+
+      const events = await eventsOf(webhook.id);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        type: "com.portcullis.approval.requested",
+        subject: sandbox.instance.id,
+        data: { planId: plan.id, planHash: plan.hash, apiId, apimName: name, approvalsRequired: 2 },
+      });
+    } finally {
+      await setApprovals(null);
+    }
+  });
+
   it("a signed audit checkpoint goes out with its sequence, head hash and signature", async () => {
     const webhook = await subscribe(["audit.checkpoint"]);
     const checkpoint = await signCheckpoint(sandbox.db.prisma);
