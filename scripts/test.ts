@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { failedPlaywrightTests, failedVitestTests } from "./failed-tests";
 import { generatePrismaClient } from "./generate-prisma-client";
 
 /**
@@ -20,6 +21,7 @@ interface Tally {
 }
 const total: Tally = { passed: 0, failed: 0 };
 const failures: string[] = [];
+const failedTests: string[] = [];
 
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
@@ -51,11 +53,12 @@ async function vitest(name: string, project: string, env: Record<string, string>
     env,
   );
   if (!existsSync(report)) return record(name, 0, 1);
-  const result = JSON.parse(readFileSync(report, "utf8")) as {
+  const result = JSON.parse(readFileSync(report, "utf8")) as Parameters<typeof failedVitestTests>[0] & {
     numPassedTests: number;
     numFailedTests: number;
     numFailedTestSuites: number;
   };
+  failedTests.push(...failedVitestTests(result, root).map((test) => `${name}: ${test}`));
   // A file that fails to load has no tests but is a failure all the same.
   const failed =
     result.numFailedTests + (result.numFailedTests === 0 && code !== 0 ? Math.max(1, result.numFailedTestSuites) : 0);
@@ -68,9 +71,11 @@ async function playwright(name: string): Promise<void> {
   rmSync(report, { force: true });
   const code = await run(bin("playwright"), ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
   if (!existsSync(report)) return record(name, 0, 1);
-  const stats = (
-    JSON.parse(readFileSync(report, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number } }
-  ).stats;
+  const result = JSON.parse(readFileSync(report, "utf8")) as Parameters<typeof failedPlaywrightTests>[0] & {
+    stats: { expected: number; unexpected: number; flaky: number };
+  };
+  const stats = result.stats;
+  failedTests.push(...failedPlaywrightTests(result).map((test) => `${name}: ${test}`));
   const failed = stats.unexpected + (stats.unexpected === 0 && code !== 0 ? 1 : 0);
   record(name, stats.expected + stats.flaky, failed);
 }
@@ -115,6 +120,7 @@ async function main(): Promise<void> {
   else record("browser and API tests (not run: the build failed)", 0, 1);
 
   console.log("");
+  for (const test of failedTests) console.log(`FAILED TEST ${test}`);
   for (const failure of failures) console.log(`FAILED ${failure}`);
   console.log(`${total.passed} passed, ${total.failed} failed`);
   process.exit(total.failed === 0 ? 0 : 1);
