@@ -13,6 +13,7 @@ export type AppErrorCode =
   | "conflict" // state changed underneath (409)
   | "approval-required" // the plan lacks the approvals its instance requires, or was rejected (409)
   | "effective-access-blocked" // a plan whose profile another policy scope would undo cannot be applied (409)
+  | "variables-missing" // the profile uses ${name} variables its environment does not set (409, `missingVariables`)
   | "precondition_failed" // stale ETag / If-Match (412)
   | "payload_too_large" // request body over the limit (413)
   | "precondition_required" // If-Match missing where required (428)

@@ -18,6 +18,8 @@ export interface SandboxCoordinates {
   subscriptionId: string;
   resourceGroup: string;
   serviceName: string;
+  /** Services the simulator serves beside serviceName, same subscription and resource group (a production stand-in, to try promotion). */
+  moreServices: string[];
   /** The simulated service's gateway: the LLM APIs are called here. */
   gatewayUrl: string;
   /** The audience caller clients ask tokens for (`{llmApiAudience}/.default`). */

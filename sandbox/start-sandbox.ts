@@ -27,6 +27,9 @@ export interface StartSandboxOptions {
   simulator?: Pick<ApimSimulatorOptions, "lro" | "pageSize">;
 }
 
+/** The service the sandbox serves beside the first, standing for a production instance. */
+export const SANDBOX_PRODUCTION_SERVICE = "portcullis-sandbox-apim-prod";
+
 export interface RunningSandbox {
   coordinates: SandboxCoordinates;
   identityProvider: SandboxIdentityProvider;
@@ -75,6 +78,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         callerClientId: firstCaller.clientId,
         llmApiAudience: identityProvider.llmApiAudience,
       },
+      // A second service stands for production, so promotion can be tried from one to the other.
+      moreServices: [SANDBOX_PRODUCTION_SERVICE],
       ...options.simulator,
       async authenticate(authorization) {
         const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
@@ -131,6 +136,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       subscriptionId: simulator.subscriptionId,
       resourceGroup: simulator.resourceGroup,
       serviceName: simulator.serviceName,
+      moreServices: simulator.moreServices,
       gatewayUrl: gateway.gatewayUrl,
       llmApiAudience: identityProvider.llmApiAudience,
       callerClients: identityProvider.callerClients,

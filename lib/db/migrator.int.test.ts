@@ -165,6 +165,7 @@ describe(`schema on ${engine}`, () => {
         "audit_time_order",
         "deployment_steps",
         "deployments",
+        "environment_variables",
         "instances",
         "plan_approvals",
         "plans",

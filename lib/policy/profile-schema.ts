@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { formatZodIssues } from "../validation";
+import { orVariables } from "./profile-variables";
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
@@ -67,145 +68,178 @@ function distinctList<T extends z.ZodType<string>>(item: T, minimum: number, wha
     });
 }
 
-const namedValue = z
-  .string()
-  .min(1, "must not be empty")
-  .max(256, "must be at most 256 characters")
-  .regex(NAMED_VALUE_NAME, "must contain only letters, digits, period, dash and underscore (APIM named value rules)")
-  .describe("Display name of the APIM named value that holds the API key; referenced as {{name}}.");
+/**
+ * Builds the profile schema. `leaf` wraps every free-text field: the identity for the profile
+ * itself, `orVariables` for a profile as written, whose values may be `${name}` variables
+ * (lib/policy/profile-variables.ts) checked only once they are resolved.
+ */
+function buildProfileSchema(leaf: (schema: z.ZodString) => z.ZodString) {
+  const namedValue = leaf(
+    z
+      .string()
+      .min(1, "must not be empty")
+      .max(256, "must be at most 256 characters")
+      .regex(
+        NAMED_VALUE_NAME,
+        "must contain only letters, digits, period, dash and underscore (APIM named value rules)",
+      ),
+  ).describe("Display name of the APIM named value that holds the API key; referenced as {{name}}.");
 
-const headerName = z
-  .string()
-  .min(1, "must not be empty")
-  .max(256, "must be at most 256 characters")
-  .regex(HEADER_NAME, "must be an HTTP header name (RFC 7230 token characters, no spaces or separators)")
-  .describe("HTTP header the backend expects the key in, e.g. api-key.");
+  const headerName = leaf(
+    z
+      .string()
+      .min(1, "must not be empty")
+      .max(256, "must be at most 256 characters")
+      .regex(HEADER_NAME, "must be an HTTP header name (RFC 7230 token characters, no spaces or separators)"),
+  ).describe("HTTP header the backend expects the key in, e.g. api-key.");
 
-const backendId = z
-  .string()
-  .min(1, "must not be empty")
-  .max(80, "must be at most 80 characters")
-  .regex(BACKEND_ID, "must start with a letter or digit and contain only letters, digits, '.', '-' and '_'")
-  .describe("Id of the APIM backend entity the policy selects with set-backend-service.");
+  const backendId = leaf(
+    z
+      .string()
+      .min(1, "must not be empty")
+      .max(80, "must be at most 80 characters")
+      .regex(BACKEND_ID, "must start with a letter or digit and contain only letters, digits, '.', '-' and '_'"),
+  ).describe("Id of the APIM backend entity the policy selects with set-backend-service.");
 
-const backendUrl = httpsUrl().describe("Runtime URL of the model endpoint, stored in the backend entity.");
+  const backendUrl = leaf(httpsUrl()).describe("Runtime URL of the model endpoint, stored in the backend entity.");
 
-const resource = policyLiteral(2000)
-  .refine(
-    (value) => GUID.test(value) || /^(https|api):\/\/[^\s{}]+$/.test(value),
-    "must be an https:// or api:// application ID URI, or an application id GUID",
-  )
-  .describe(
+  const resource = leaf(
+    policyLiteral(2000).refine(
+      (value) => GUID.test(value) || /^(https|api):\/\/[^\s{}]+$/.test(value),
+      "must be an https:// or api:// application ID URI, or an application id GUID",
+    ),
+  ).describe(
     "Application ID URI (or id) the managed identity token is requested for, e.g. https://cognitiveservices.azure.com.",
   );
 
-const clientId = guid.describe("Client id of a user-assigned managed identity; omit for the system-assigned identity.");
-
-const apiKeyFields = { mode: z.literal("apiKey"), namedValue, headerName };
-const managedIdentityFields = { mode: z.literal("managedIdentity"), resource, clientId: clientId.optional() };
-const backendDelivery = {
-  delivery: z
-    .literal("backend")
-    .describe("The key or identity is configured on an APIM backend entity; the policy selects it."),
-  backendId,
-  backendUrl,
-};
-
-export const backendAuthSchema = z
-  .discriminatedUnion("mode", [
-    z.discriminatedUnion("delivery", [
-      z.strictObject({
-        ...apiKeyFields,
-        delivery: z.literal("setHeader").describe("The policy sets the header from the named value."),
-      }),
-      z.strictObject({ ...apiKeyFields, ...backendDelivery }),
-    ]),
-    z.discriminatedUnion("delivery", [
-      z.strictObject({
-        ...managedIdentityFields,
-        delivery: z
-          .literal("policy")
-          .describe("The policy gets a token with authentication-managed-identity and sets Authorization."),
-      }),
-      z.strictObject({ ...managedIdentityFields, ...backendDelivery }),
-    ]),
-    z.strictObject({ mode: z.literal("none") }),
-  ])
-  .describe("How APIM authenticates to the model backend.");
-
-const requiredClaim = z.strictObject({
-  name: policyLiteral(256).describe("Claim name, e.g. roles or scp."),
-  match: z.enum(["all", "any"]).default("all").describe("all: the token must hold every value; any: at least one."),
-  separator: z
-    .string()
-    .length(1, "must be a single character")
-    .refine(
-      (value) => !UNCARRIABLE.test(value) && value !== "@" && value !== "{",
-      'must not be a control character, "@" or "{"',
-    )
-    .optional()
-    .describe("Splits a multi-valued claim held in one string, e.g. a space for scp."),
-  values: distinctList(policyLiteral(1024), 1, "value").describe("Accepted claim values."),
-});
-
-const failedValidation = z
-  .strictObject({
-    httpCode: z
-      .number()
-      .int("must be a whole number")
-      .min(400, "must be 400 or above")
-      .max(599, "must be 599 or below")
-      .optional(),
-    message: policyLiteral(1024).optional(),
-  })
-  .refine((value) => value.httpCode !== undefined || value.message !== undefined, "must set httpCode, message or both")
-  .describe(
-    "Status code and message returned to callers whose token fails validation (APIM defaults: 401 and its own message).",
+  const clientId = leaf(guid).describe(
+    "Client id of a user-assigned managed identity; omit for the system-assigned identity.",
   );
 
-const requiredClaims = z
-  .array(requiredClaim)
-  .max(50, "must list at most 50 claims")
-  .default([])
-  .describe("Claims every token must carry.");
+  const apiKeyFields = { mode: z.literal("apiKey"), namedValue, headerName };
+  const managedIdentityFields = { mode: z.literal("managedIdentity"), resource, clientId: clientId.optional() };
+  const backendDelivery = {
+    delivery: z
+      .literal("backend")
+      .describe("The key or identity is configured on an APIM backend entity; the policy selects it."),
+    backendId,
+    backendUrl,
+  };
 
-export const callerAuthSchema = z
-  .discriminatedUnion("mode", [
-    z.strictObject({ mode: z.literal("none") }),
-    z.strictObject({
-      mode: z.literal("entra"),
-      tenantId: z
-        .string()
-        .refine(
-          (value) => GUID.test(value) || DOMAIN.test(value),
-          "must be a tenant GUID or a domain such as contoso.onmicrosoft.com",
-        )
-        .describe("Microsoft Entra tenant id or domain."),
-      clientApplicationIds: distinctList(guid, 1, "client application id").describe(
-        "Application (client) ids allowed to call the API.",
-      ),
-      audiences: distinctList(policyLiteral(1024), 0, "audience")
-        .default([])
-        .describe("Accepted token audiences; empty accepts any audience issued for the client applications."),
-      requiredClaims,
-      failedValidation: failedValidation.optional(),
-    }),
-    z.strictObject({
-      mode: z.literal("jwt"),
-      openIdConfigUrl: httpsUrl().describe("OpenID Connect discovery document of the token issuer."),
-      issuers: distinctList(policyLiteral(1024), 1, "issuer").describe("Accepted token issuers (iss)."),
-      audiences: distinctList(policyLiteral(1024), 1, "audience").describe(
-        "Accepted token audiences (aud); at least one.",
-      ),
-      requiredClaims,
-      failedValidation: failedValidation.optional(),
-    }),
-  ])
-  .describe("Which callers APIM lets in, validated before the request reaches the backend.");
+  const backendAuth = z
+    .discriminatedUnion("mode", [
+      z.discriminatedUnion("delivery", [
+        z.strictObject({
+          ...apiKeyFields,
+          delivery: z.literal("setHeader").describe("The policy sets the header from the named value."),
+        }),
+        z.strictObject({ ...apiKeyFields, ...backendDelivery }),
+      ]),
+      z.discriminatedUnion("delivery", [
+        z.strictObject({
+          ...managedIdentityFields,
+          delivery: z
+            .literal("policy")
+            .describe("The policy gets a token with authentication-managed-identity and sets Authorization."),
+        }),
+        z.strictObject({ ...managedIdentityFields, ...backendDelivery }),
+      ]),
+      z.strictObject({ mode: z.literal("none") }),
+    ])
+    .describe("How APIM authenticates to the model backend.");
 
-export const accessProfileSchema = z
-  .strictObject({ backendAuth: backendAuthSchema, callerAuth: callerAuthSchema })
-  .describe("Desired authentication state of one API.");
+  const requiredClaim = z.strictObject({
+    name: leaf(policyLiteral(256)).describe("Claim name, e.g. roles or scp."),
+    match: z.enum(["all", "any"]).default("all").describe("all: the token must hold every value; any: at least one."),
+    separator: z
+      .string()
+      .length(1, "must be a single character")
+      .refine(
+        (value) => !UNCARRIABLE.test(value) && value !== "@" && value !== "{",
+        'must not be a control character, "@" or "{"',
+      )
+      .optional()
+      .describe("Splits a multi-valued claim held in one string, e.g. a space for scp."),
+    values: distinctList(leaf(policyLiteral(1024)), 1, "value").describe("Accepted claim values."),
+  });
+
+  const failedValidation = z
+    .strictObject({
+      httpCode: z
+        .number()
+        .int("must be a whole number")
+        .min(400, "must be 400 or above")
+        .max(599, "must be 599 or below")
+        .optional(),
+      message: leaf(policyLiteral(1024)).optional(),
+    })
+    .refine(
+      (value) => value.httpCode !== undefined || value.message !== undefined,
+      "must set httpCode, message or both",
+    )
+    .describe(
+      "Status code and message returned to callers whose token fails validation (APIM defaults: 401 and its own message).",
+    );
+
+  const requiredClaims = z
+    .array(requiredClaim)
+    .max(50, "must list at most 50 claims")
+    .default([])
+    .describe("Claims every token must carry.");
+
+  const callerAuth = z
+    .discriminatedUnion("mode", [
+      z.strictObject({ mode: z.literal("none") }),
+      z.strictObject({
+        mode: z.literal("entra"),
+        tenantId: leaf(
+          z
+            .string()
+            .refine(
+              (value) => GUID.test(value) || DOMAIN.test(value),
+              "must be a tenant GUID or a domain such as contoso.onmicrosoft.com",
+            ),
+        ).describe("Microsoft Entra tenant id or domain."),
+        clientApplicationIds: distinctList(leaf(guid), 1, "client application id").describe(
+          "Application (client) ids allowed to call the API.",
+        ),
+        audiences: distinctList(leaf(policyLiteral(1024)), 0, "audience")
+          .default([])
+          .describe("Accepted token audiences; empty accepts any audience issued for the client applications."),
+        requiredClaims,
+        failedValidation: failedValidation.optional(),
+      }),
+      z.strictObject({
+        mode: z.literal("jwt"),
+        openIdConfigUrl: leaf(httpsUrl()).describe("OpenID Connect discovery document of the token issuer."),
+        issuers: distinctList(leaf(policyLiteral(1024)), 1, "issuer").describe("Accepted token issuers (iss)."),
+        audiences: distinctList(leaf(policyLiteral(1024)), 1, "audience").describe(
+          "Accepted token audiences (aud); at least one.",
+        ),
+        requiredClaims,
+        failedValidation: failedValidation.optional(),
+      }),
+    ])
+    .describe("Which callers APIM lets in, validated before the request reaches the backend.");
+
+  const profile = z.strictObject({ backendAuth, callerAuth }).describe("Desired authentication state of one API.");
+  return { backendAuth, callerAuth, profile, requiredClaim };
+}
+
+const concrete = buildProfileSchema((schema) => schema);
+export const backendAuthSchema = concrete.backendAuth;
+export const callerAuthSchema = concrete.callerAuth;
+export const accessProfileSchema = concrete.profile;
+
+/**
+ * An access profile as written: any free-text value may hold `${name}` variables, whose values
+ * each environment sets. Values without variables are checked as in accessProfileSchema; the
+ * resolved profile is checked against accessProfileSchema before anything is saved, so a variable's
+ * value can never become a policy expression or a named value reference.
+ */
+export const writtenProfileSchema = buildProfileSchema(orVariables).profile.describe(
+  "Desired authentication state of one API; free-text values may be ${name} variables set per environment.",
+);
 
 /** A valid profile, defaults applied. */
 export type AccessProfile = z.output<typeof accessProfileSchema>;
@@ -213,7 +247,7 @@ export type AccessProfile = z.output<typeof accessProfileSchema>;
 export type AccessProfileInput = z.input<typeof accessProfileSchema>;
 export type BackendAuth = AccessProfile["backendAuth"];
 export type CallerAuth = AccessProfile["callerAuth"];
-export type RequiredClaim = z.output<typeof requiredClaim>;
+export type RequiredClaim = z.output<typeof concrete.requiredClaim>;
 
 export interface ProfileIssue {
   /** Field path as it is written in JSON, e.g. `callerAuth.clientApplicationIds[1]`. */

@@ -5,7 +5,7 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { profileEtag } from "./profile-etag";
-import { storedProfile } from "./stored-profile";
+import { storedProfile, storedWrittenProfile } from "./stored-profile";
 
 export interface AccessProfileView {
   apiId: string;
@@ -13,6 +13,8 @@ export interface AccessProfileView {
   profile: AccessProfile;
   /** Plans take over the live policy's hand-written statements while it has no managed block. */
   adoptsHandWritten: boolean;
+  /** The profile as written, with its `${name}` variables; null when it has none. */
+  written: AccessProfile | null;
   etag: string;
   createdAt: string;
   createdBy: string;
@@ -36,6 +38,7 @@ export function toView(row: {
   version: number;
   profile: unknown;
   adoptsHandWritten: boolean;
+  written: unknown;
   createdAt: Date;
   createdBy: string;
 }): AccessProfileView {
@@ -44,6 +47,7 @@ export function toView(row: {
     version: row.version,
     profile: storedProfile(row),
     adoptsHandWritten: row.adoptsHandWritten,
+    written: storedWrittenProfile(row),
     etag: profileEtag(row.version),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "../rest/operation";
-import { accessProfileSchema } from "../policy/profile-schema";
+import { writtenProfileSchema } from "../policy/profile-schema";
 import {
   profileVersionPageSchema,
   profileVersionSchema,
@@ -30,12 +30,12 @@ export const profilesOperations = {
     permission: "config.write",
     summary: "Save a new version of the API's access profile",
     description:
-      "Creates a new version; every version is kept. When the API already has a profile, send its ETag in If-Match (428 without it, 412 when someone saved in between). Nothing changes in APIM until a plan is made and applied. With adopt=true the version takes over the hand-written statements of a policy Portcullis does not manage yet.",
+      "Creates a new version; every version is kept. When the API already has a profile, send its ETag in If-Match (428 without it, 412 when someone saved in between). Nothing changes in APIM until a plan is made and applied. With adopt=true the version takes over the hand-written statements of a policy Portcullis does not manage yet. Free-text values may be ${name} variables: they are resolved with the variables of the instance's environment (409 variables-missing naming each one it does not set), and the resolved profile is checked as any other.",
     tags: ["access profiles"],
     params: apiParams,
     query: saveProfileQuerySchema,
     ifMatch: "optional",
-    body: accessProfileSchema,
+    body: writtenProfileSchema,
     response: profileVersionSchema,
     etag: true,
   }),

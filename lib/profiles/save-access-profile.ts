@@ -4,7 +4,8 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import { AppError } from "../errors";
-import { accessProfileSchema } from "../policy/profile-schema";
+import { resolveWrittenProfile } from "../environments/resolve-written-profile";
+import { writtenProfileSchema } from "../policy/profile-schema";
 import { parseInput } from "../validation";
 import { toView, type AccessProfileView } from "./get-access-profile";
 import { etagMatches, profileEtag } from "./profile-etag";
@@ -15,17 +16,29 @@ import { etagMatches, profileEtag } from "./profile-etag";
  * between, and we refuse rather than overwrite their change. `adopt` (only when the admin asks)
  * records that the version takes over the live policy's hand-written statements: its plans
  * remove them while the policy has no managed block yet (see lib/policy README).
+ *
+ * A profile may be written with `${name}` variables: they are resolved with the values of the
+ * API's instance's environment before anything is stored (missing ones are refused by name), and
+ * the version keeps both, the profile as written and the resolved one that plans render.
+ * `promotedFrom` records, in the audit event, the version a promotion brought here.
  */
 export async function saveAccessProfile(
   ctx: RequestContext,
-  input: { apiId: string; profile: unknown; ifMatch?: string | null; adopt?: boolean },
+  input: {
+    apiId: string;
+    profile: unknown;
+    ifMatch?: string | null;
+    adopt?: boolean;
+    promotedFrom?: { apiId: string; instance: string; version: number };
+  },
 ): Promise<AccessProfileView> {
   await authorize(ctx, "config.write");
-  const profile = parseInput(accessProfileSchema, input.profile, "access profile");
+  const written = parseInput(writtenProfileSchema, input.profile, "access profile");
   const db = getDb();
   try {
     return await auditedTransaction(db, async (tx) => {
       const api = await findApiOrThrow(tx, input.apiId);
+      const { profile, usesVariables } = await resolveWrittenProfile(tx, api.instance, written);
       const current = await tx.accessProfileVersion.findFirst({
         where: { apiId: api.id },
         orderBy: { version: "desc" },
@@ -37,6 +50,7 @@ export async function saveAccessProfile(
           version: (current?.version ?? 0) + 1,
           profile: profile as Prisma.InputJsonValue,
           adoptsHandWritten: input.adopt === true,
+          written: usesVariables ? (written as Prisma.InputJsonValue) : Prisma.DbNull,
           createdBy: ctx.actor.name,
         },
       });
@@ -47,7 +61,13 @@ export async function saveAccessProfile(
         before: current
           ? { version: current.version, profile: current.profile, adoptsHandWritten: current.adoptsHandWritten }
           : null,
-        after: { version: saved.version, profile, adoptsHandWritten: saved.adoptsHandWritten },
+        after: {
+          version: saved.version,
+          profile,
+          adoptsHandWritten: saved.adoptsHandWritten,
+          ...(usesVariables ? { written, environment: api.instance.environment } : {}),
+          ...(input.promotedFrom ? { promotedFrom: input.promotedFrom } : {}),
+        },
         outcome: "success",
         requestId: ctx.requestId,
         clientIp: ctx.clientIp,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pageOf, pageQuerySchema } from "../rest/pagination";
-import { accessProfileSchema } from "../policy/profile-schema";
+import { accessProfileSchema, writtenProfileSchema } from "../policy/profile-schema";
 
 export const profileVersionSchema = z
   .object({
@@ -11,6 +11,11 @@ export const profileVersionSchema = z
       .boolean()
       .describe(
         "Saved with adopt=true: plans remove the hand-written statements of the live policy this profile was read from, while the policy has no Portcullis block.",
+      ),
+    written: writtenProfileSchema
+      .nullable()
+      .describe(
+        "The profile as saved, with its ${name} variables (profile holds them resolved with the instance's environment); null when it has none.",
       ),
     etag: z.string().describe("Send back in If-Match to save the next version."),
     createdAt: z.string(),

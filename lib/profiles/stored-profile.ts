@@ -1,10 +1,19 @@
 import { parseStored } from "../db/parse-stored";
-import { accessProfileSchema, type AccessProfile } from "../policy/profile-schema";
+import { accessProfileSchema, writtenProfileSchema, type AccessProfile } from "../policy/profile-schema";
 
 /** A saved access profile version's profile, parsed as read back from the database. */
 export function storedProfile(row: { apiId: string; version: number; profile: unknown }): AccessProfile {
   return parseStored(accessProfileSchema, row.profile, {
     record: `access profile version ${row.version} of API ${row.apiId}`,
     field: "profile",
+  });
+}
+
+/** A version's profile as written, with its `${name}` variables; null when it had none. */
+export function storedWrittenProfile(row: { apiId: string; version: number; written: unknown }): AccessProfile | null {
+  if (row.written === null) return null;
+  return parseStored(writtenProfileSchema, row.written, {
+    record: `access profile version ${row.version} of API ${row.apiId}`,
+    field: "written",
   });
 }

@@ -3,6 +3,7 @@ import { apisOperations } from "../apis/operations";
 import { auditOperations } from "../audit/operations";
 import { authOperations } from "../auth/operations";
 import { deploymentsOperations } from "../deployments/operations";
+import { environmentsOperations } from "../environments/operations";
 import { instancesOperations } from "../instances/operations";
 import { notificationsOperations } from "../notifications/operations";
 import { profilesOperations } from "../profiles/operations";
@@ -26,6 +27,7 @@ export const operations = {
   ...accessOperations,
   ...verificationOperations,
   ...notificationsOperations,
+  ...environmentsOperations,
 };
 
 export type OperationId = keyof typeof operations;

@@ -1,4 +1,5 @@
 import { createServer } from "node:https";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Authenticate } from "./arm/authenticate-request";
 import { RateLimitCounters } from "./arm/rate-limit-headers";
@@ -53,6 +54,13 @@ export interface ApimSimulatorOptions {
   requestLogLimit?: number;
   /** The sandbox identity provider's values the seeded caller check uses (placeholders without). */
   sandboxIdentity?: SandboxIdentityValues;
+  /**
+   * Names of more APIM services served beside the first, in the same subscription and resource
+   * group (e.g. a production service beside a development one, for promotion). Each has its own
+   * state in `<dataDir>/services/<name>`, seeded alike; faults, the request log and the gateway
+   * belong to the first.
+   */
+  moreServices?: string[];
 }
 
 export interface ApimSimulator {
@@ -61,6 +69,8 @@ export interface ApimSimulator {
   subscriptionId: string;
   resourceGroup: string;
   serviceName: string;
+  /** Names of the services served beside the first (options.moreServices). */
+  moreServices: string[];
   /** The simulated service's state, for the sandbox gateway and model in the same process. */
   store: SimulatorStore;
   /** Sets the `gatewayUrl` the service answers, once the sandbox gateway listens (its port may be picked then). */
@@ -89,7 +99,7 @@ export const DEFAULT_SERVICE: ServiceIdentity = {
  */
 export const DEFAULT_LRO: LroSettings = { polls: 1, maxDurationMs: 10_000 };
 
-/** Starts the local APIM simulator: an HTTPS server speaking ARM for one APIM service. */
+/** Starts the local APIM simulator: an HTTPS server speaking ARM for one APIM service (and options.moreServices). */
 export async function startApimSimulator(options: ApimSimulatorOptions): Promise<ApimSimulator> {
   const state = await ApimState.open(options.dataDir);
   const service = { ...DEFAULT_SERVICE, ...options.service };
@@ -113,32 +123,23 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
   };
 
   const seeding = options.seed ?? true;
-  const seed = async () => {
+  const others = await Promise.all(
+    (options.moreServices ?? []).map(async (serviceName): Promise<SimulatorContext> => ({
+      ...context,
+      state: await ApimState.open(path.join(options.dataDir, "services", serviceName)),
+      service: { ...service, serviceName },
+      gatewayUrl: `https://${serviceName}.azure-api.net`,
+    })),
+  );
+  const seed = async (served: SimulatorContext) => {
     if (seeding) {
-      await applySeed(context, initialSeed(options.sandboxIdentity));
-      await applyGatewaySeed(context);
+      await applySeed(served, initialSeed(options.sandboxIdentity));
+      await applyGatewaySeed(served);
     }
-    lro.clear();
-    await state.markSeeded(seeding ? seedVersion : unseeded);
+    await served.state.markSeeded(seeding ? seedVersion : unseeded);
   };
-  const seededWith = await state.seededWith();
-  if (seededWith === null) await seed();
-  else if (seeding && seededWith !== seedVersion && seededWith !== unseeded) {
-    // A directory seeded by an older seed starts over with the current one: the sandbox's
-    // state is demo data, and a half-old seed would lack what the console expects.
-    console.warn(`APIM simulator: ${options.dataDir} holds seed '${seededWith}'; re-seeding it with '${seedVersion}'.`);
-    await state.clear();
-    await seed();
-  } else if (
-    seeding &&
-    options.sandboxIdentity &&
-    state.namedValues.get("llm-callers-tenant-id")?.value !== options.sandboxIdentity.tenantId
-  ) {
-    // The sandbox identity provider was created anew (another tenant and clients) after this
-    // state was seeded: the seeded caller check follows it.
-    await applySeed(context, sandboxIdentityNamedValues(options.sandboxIdentity));
-  }
-
+  for (const served of [context, ...others]) await openSeeded(served, seeding, seed, options);
+  lro.clear();
   // A reset swaps the whole state; requests arriving meanwhile wait for it.
   let ready: Promise<void> = Promise.resolve();
   const controls: SandboxControlParts = {
@@ -149,13 +150,13 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
     roleAssignments: state.roleAssignments,
     reset: () => {
       const resetting = (async () => {
-        await state.clear();
+        for (const served of [context, ...others]) await served.state.clear();
         lro.clear();
         faults.clear();
         requestLog.clear();
         keyVault.clear();
         webhooks.clear();
-        await seed();
+        for (const served of [context, ...others]) await seed(served);
       })();
       // A failed reset is reported to its caller; later requests still get answers.
       ready = resetting.catch(() => undefined);
@@ -181,7 +182,14 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
       return { apis, products: productIds };
     },
   };
-  const armParts = { context, authenticate: options.authenticate, faults, requestLog, rateLimits };
+  const armParts = {
+    context,
+    otherServices: new Map(others.map((served) => [served.service.serviceName.toLowerCase(), served])),
+    authenticate: options.authenticate,
+    faults,
+    requestLog,
+    rateLimits,
+  };
 
   const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (request, response) => {
     const run = async () => {
@@ -199,13 +207,14 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const armEndpoint = `https://${endpointHost(host)}:${(server.address() as AddressInfo).port}`;
-  context.publicOrigin = armEndpoint;
+  for (const served of [context, ...others]) served.publicOrigin = armEndpoint;
 
   return {
     armEndpoint,
     subscriptionId: service.subscriptionId,
     resourceGroup: service.resourceGroup,
     serviceName: service.serviceName,
+    moreServices: others.map((served) => served.service.serviceName),
     store: context,
     setGatewayUrl: (url) => {
       context.gatewayUrl = url;
@@ -214,7 +223,7 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
       await closed;
-      await state.flush();
+      for (const served of [context, ...others]) await served.state.flush();
     },
   };
 }
@@ -223,4 +232,34 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
 function endpointHost(host: string): string {
   if (host === "0.0.0.0" || host === "::") return "localhost";
   return host.includes(":") ? `[${host}]` : host;
+}
+
+/**
+ * Seeds a service's state on its first start, and again when it holds an older seed; follows a
+ * sandbox identity provider created anew (another tenant and clients) in the seeded caller check.
+ */
+async function openSeeded(
+  served: SimulatorContext,
+  seeding: boolean,
+  seed: (served: SimulatorContext) => Promise<void>,
+  options: ApimSimulatorOptions,
+): Promise<void> {
+  const { state } = served;
+  const seededWith = await state.seededWith();
+  if (seededWith === null) await seed(served);
+  else if (seeding && seededWith !== seedVersion && seededWith !== unseeded) {
+    // A directory seeded by an older seed starts over with the current one: the sandbox's
+    // state is demo data, and a half-old seed would lack what the console expects.
+    console.warn(
+      `APIM simulator: ${served.service.serviceName} holds seed '${seededWith}'; re-seeding it with '${seedVersion}'.`,
+    );
+    await state.clear();
+    await seed(served);
+  } else if (
+    seeding &&
+    options.sandboxIdentity &&
+    state.namedValues.get("llm-callers-tenant-id")?.value !== options.sandboxIdentity.tenantId
+  ) {
+    await applySeed(served, sandboxIdentityNamedValues(options.sandboxIdentity));
+  }
 }

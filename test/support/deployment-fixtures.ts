@@ -60,7 +60,9 @@ export const profiles = {
 /** Syncs the instance (idempotent) and returns the id of the API with this ARM name. */
 export async function apiIdOf(ctx: RequestContext, instanceId: string, apimName: string): Promise<string> {
   await syncInstance(ctx, { instanceId });
-  const api = (await listApis(ctx, { search: apimName, limit: 200 })).items.find((item) => item.apimName === apimName);
+  const api = (await listApis(ctx, { instanceId, search: apimName, limit: 200 })).items.find(
+    (item) => item.apimName === apimName,
+  );
   if (!api) throw new Error(`no API ${apimName}`);
   return api.id;
 }

@@ -19,6 +19,8 @@ import { sendArmResponse } from "./send-arm-response";
 
 export interface ArmHandlerParts {
   context: SimulatorContext;
+  /** The services served beside the first, by lower-case service name. */
+  otherServices: ReadonlyMap<string, SimulatorContext>;
   authenticate: Authenticate;
   faults: FaultScheduler;
   requestLog: RequestLog;
@@ -36,7 +38,8 @@ export async function handleArmRequest(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const { context, faults, requestLog } = parts;
+  const { faults, requestLog } = parts;
+  let context = parts.context;
   const startedAt = Date.now();
   const method = request.method ?? "GET";
   const ids = { requestId: randomUUID(), correlationId: header(request, "x-ms-correlation-request-id") ?? "" };
@@ -49,6 +52,7 @@ export async function handleArmRequest(
   try {
     await authenticateRequest(header(request, "authorization"), parts.authenticate);
     const url = new URL(request.url ?? "/", context.publicOrigin);
+    context = servedContext(parts, url.pathname);
     const roleAssignment = parseRoleAssignmentPath(url.pathname, context.service);
     if (roleAssignment !== undefined) {
       // Microsoft.Authorization at a model account: no APIM faults apply to it.
@@ -110,6 +114,21 @@ export async function handleArmRequest(
       correlationId: ids.correlationId,
       faults: plan?.fired ?? [],
     });
+  }
+}
+
+/** The service a path names (…/providers/Microsoft.ApiManagement/service/{name}/…); the first one otherwise. */
+function servedContext(parts: ArmHandlerParts, pathname: string): SimulatorContext {
+  const serviceName = pathname.split("/")[8];
+  if (serviceName === undefined) return parts.context;
+  return parts.otherServices.get(safeDecode(serviceName).toLowerCase()) ?? parts.context;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 

@@ -1,0 +1,155 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { listAuditEvents } from "../audit/list-audit-events";
+import { appErrorOf as failure } from "../../test/support/apim/app-error";
+import { registerInstance } from "../instances/register-instance";
+import type { InstanceView } from "../instances/schemas";
+import { updateInstanceSettings } from "../instances/update-instance-settings";
+import { getAccessProfile } from "../profiles/get-access-profile";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
+import { apiIdOf, saveProfile } from "../../test/support/deployment-fixtures";
+import { SANDBOX_PRODUCTION_SERVICE } from "../../sandbox/start-sandbox";
+import { getEnvironmentVariables } from "./get-environment-variables";
+import { promoteAccessProfile } from "./promote-access-profile";
+import { putEnvironmentVariables } from "./put-environment-variables";
+
+const sandbox = setupSandboxHarness();
+const admin = contextFor("admin", { name: "Promoting Admin" });
+const reader = contextFor("reader");
+
+const DEV_APP = "11111111-1111-1111-1111-111111111111";
+const PROD_APP = "22222222-2222-2222-2222-222222222222";
+
+/** The profile as written once, with what differs between development and production as variables. */
+const written = {
+  backendAuth: { mode: "apiKey", namedValue: "${keyName}", headerName: "api-key", delivery: "setHeader" },
+  callerAuth: {
+    mode: "entra",
+    tenantId: "${tenant}",
+    clientApplicationIds: ["${chatApp}"],
+    audiences: ["${audience}"],
+  },
+};
+
+const developmentValues = {
+  keyName: "azure-openai-api-key",
+  tenant: "dev.onmicrosoft.com",
+  chatApp: DEV_APP,
+  audience: "api://llm-dev",
+};
+
+let production: InstanceView;
+let devApiId: string;
+let prodApiId: string;
+
+beforeAll(async () => {
+  const c = sandbox.coordinates;
+  production = await registerInstance(admin, {
+    name: "sandbox-production",
+    subscriptionId: c.subscriptionId,
+    resourceGroup: c.resourceGroup,
+    serviceName: SANDBOX_PRODUCTION_SERVICE,
+    armEndpoint: c.armEndpoint,
+  });
+  await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { environment: "development" } });
+  await updateInstanceSettings(admin, { instanceId: production.id, settings: { environment: "production" } });
+  await putEnvironmentVariables(admin, { environment: "development", variables: developmentValues });
+  devApiId = await apiIdOf(admin, sandbox.instance.id, "azure-openai");
+  prodApiId = await apiIdOf(admin, production.id, "azure-openai");
+  await saveProfile(admin, devApiId, written as never);
+});
+
+describe("environment variables", () => {
+  it("resolve a profile written with variables on save, keeping it as written", async () => {
+    const saved = await getAccessProfile(admin, { apiId: devApiId });
+    expect(saved.profile.callerAuth).toMatchObject({
+      tenantId: "dev.onmicrosoft.com",
+      clientApplicationIds: [DEV_APP],
+    });
+    expect(saved.written?.callerAuth).toMatchObject({ tenantId: "${tenant}", clientApplicationIds: ["${chatApp}"] });
+  });
+
+  it("refuse bad names and key-like values naming the variable, and readers", async () => {
+    const refused = await failure(
+      putEnvironmentVariables(admin, {
+        environment: "development",
+        variables: { "1bad": "x", apiKey: "8f2d1c0b9a7e4f6d8c2b1a0e9f7d6c5b" },
+      }),
+    );
+    expect(refused.code).toBe("bad_request");
+    expect(refused.fields.map((field) => field.path)).toEqual(["variables.1bad", "variables.apiKey"]);
+    expect(refused.fields[1]?.message).toMatch(/looks like a key/);
+    const forbidden = await failure(putEnvironmentVariables(reader, { environment: "development", variables: {} }));
+    expect(forbidden.code).toBe("forbidden");
+    expect((await getEnvironmentVariables(reader, { environment: "development" })).variables).toEqual(
+      developmentValues,
+    );
+  });
+});
+
+describe("promotion from development to production", () => {
+  it("is refused naming each variable production does not set, and saves nothing", async () => {
+    await putEnvironmentVariables(admin, {
+      environment: "production",
+      variables: { keyName: "azure-openai-api-key", chatApp: PROD_APP },
+    });
+    const refused = await failure(promoteAccessProfile(admin, { apiId: devApiId, targetInstanceId: production.id }));
+    expect(refused.code).toBe("variables-missing");
+    expect(refused.message).toContain("${audience}, ${tenant}");
+    expect(refused.details.missingVariables).toEqual([
+      { name: "audience", paths: ["callerAuth.audiences[0]"] },
+      { name: "tenant", paths: ["callerAuth.tenantId"] },
+    ]);
+    expect((await failure(getAccessProfile(admin, { apiId: prodApiId }))).code).toBe("not_found");
+  });
+
+  it("saves the production values on the same API there and opens its plan, awaiting approval", async () => {
+    await putEnvironmentVariables(admin, {
+      environment: "production",
+      variables: {
+        keyName: "azure-openai-api-key",
+        chatApp: PROD_APP,
+        tenant: "prod.onmicrosoft.com",
+        audience: "api://llm-prod",
+      },
+    });
+    const promotion = await promoteAccessProfile(admin, { apiId: devApiId, targetInstanceId: production.id });
+    expect(promotion.profile.apiId).toBe(prodApiId);
+    expect(promotion.profile.profile.callerAuth).toEqual({
+      mode: "entra",
+      tenantId: "prod.onmicrosoft.com",
+      clientApplicationIds: [PROD_APP],
+      audiences: ["api://llm-prod"],
+      requiredClaims: [],
+    });
+    expect(promotion.profile.written).toEqual((await getAccessProfile(admin, { apiId: devApiId })).written);
+    expect(promotion.plan.apiId).toBe(prodApiId);
+    expect(promotion.plan.empty).toBe(false);
+    expect(promotion.plan.approval?.required).toBe(1);
+    // The development API keeps its own values.
+    expect((await getAccessProfile(admin, { apiId: devApiId })).profile.callerAuth).toMatchObject({
+      clientApplicationIds: [DEV_APP],
+    });
+    const saves = await listAuditEvents(admin, { action: "profile.save", limit: 10 });
+    const promoted = saves.items.find((event) => event.target.id === prodApiId);
+    expect(promoted?.after).toMatchObject({
+      environment: "production",
+      promotedFrom: { apiId: devApiId, instance: "sandbox", version: 1 },
+    });
+  });
+
+  it("is refused for readers, onto the same API, and to an API the target does not have", async () => {
+    expect(
+      (await failure(promoteAccessProfile(reader, { apiId: devApiId, targetInstanceId: production.id }))).code,
+    ).toBe("forbidden");
+    expect(
+      (await failure(promoteAccessProfile(admin, { apiId: devApiId, targetInstanceId: sandbox.instance.id }))).code,
+    ).toBe("bad_request");
+    const [onlyInDevelopment] = await sandbox.controls.seedApis(1, { prefix: "dev-only" });
+    const devOnlyId = await apiIdOf(admin, sandbox.instance.id, onlyInDevelopment!);
+    await saveProfile(admin, devOnlyId, written as never);
+    const missing = await failure(promoteAccessProfile(admin, { apiId: devOnlyId, targetInstanceId: production.id }));
+    expect(missing.code).toBe("not_found");
+    expect(missing.message).toContain(`no API named '${onlyInDevelopment}'`);
+  });
+});

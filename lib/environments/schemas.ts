@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { environmentSchema } from "../instances/schemas";
+import { variableNameIssue, variableValueIssue } from "../policy/profile-variables";
+import { planSchema } from "../deployments/schemas";
+import { profileVersionSchema } from "../profiles/schemas";
+
+export const environmentParamsSchema = z.object({ name: environmentSchema });
+
+/** Every variable of an environment, name → value, as PUT replaces them. */
+export const environmentVariablesInputSchema = z
+  .strictObject({
+    variables: z
+      .record(z.string(), z.string())
+      .superRefine((variables, ctx) => {
+        const names = Object.keys(variables);
+        if (names.length > 500) ctx.addIssue({ code: "custom", message: "must set at most 500 variables" });
+        for (const name of names) {
+          const nameIssue = variableNameIssue(name);
+          if (nameIssue) ctx.addIssue({ code: "custom", path: [name], message: `name ${nameIssue}` });
+          const valueIssue = variableValueIssue(variables[name]!);
+          if (valueIssue) ctx.addIssue({ code: "custom", path: [name], message: valueIssue });
+        }
+      })
+      .describe(
+        "Variable name → value. Values are names and identifiers (tenant, client application ids, audiences, URLs, named value names, Key Vault secret identifiers), never secrets: a value that looks like a key is refused.",
+      ),
+  })
+  .meta({ id: "EnvironmentVariablesInput" });
+
+export const environmentVariablesSchema = z
+  .object({
+    environment: z.string(),
+    variables: z.record(z.string(), z.string()).describe("Variable name → value, sorted by name."),
+    instances: z.array(z.string()).describe("Names of the instances in this environment."),
+    updatedAt: z.string().nullable().describe("When a variable was last changed; null: never set."),
+    updatedBy: z.string().nullable(),
+  })
+  .meta({ id: "EnvironmentVariables" });
+
+export type EnvironmentVariablesView = z.output<typeof environmentVariablesSchema>;
+
+export const promotionInputSchema = z
+  .strictObject({
+    targetInstanceId: z.guid("must be an instance id").describe("The instance to promote the profile to."),
+    targetApiId: z
+      .guid("must be an API id")
+      .optional()
+      .describe("The API on the target instance; default: the one with the same ARM name."),
+  })
+  .meta({ id: "PromotionInput" });
+
+export const promotionSchema = z
+  .object({
+    source: z.object({ apiId: z.string(), instance: z.string(), version: z.number().int() }),
+    profile: profileVersionSchema.describe("The version saved on the target API, variables resolved."),
+    plan: planSchema.describe("The target API's plan for it; approvals apply as for any plan."),
+  })
+  .meta({ id: "Promotion" });
+
+export type PromotionView = z.output<typeof promotionSchema>;
