@@ -176,4 +176,29 @@ describe("configuration from the environment", () => {
       'SCHEDULER: must be "on" or "off"',
     ]);
   });
+  it("looks client application names up in Microsoft Graph only when GRAPH_LOOKUP=true, at the cloud's own Graph", () => {
+    expect(loadConfig(entra, "/srv").graph).toBeNull();
+    expect(loadConfig({ ...entra, GRAPH_LOOKUP: "true" }, "/srv").graph).toEqual({
+      endpoint: "https://graph.microsoft.com",
+      scope: "https://graph.microsoft.com/.default",
+    });
+    expect(
+      loadConfig({ ...entra, GRAPH_LOOKUP: "true", AZURE_AUTHORITY_HOST: "https://login.microsoftonline.us" }, "/srv")
+        .graph,
+    ).toEqual({ endpoint: "https://graph.microsoft.us", scope: "https://graph.microsoft.us/.default" });
+    expect(problems({ ...entra, GRAPH_LOOKUP: "yes" })).toEqual(['GRAPH_LOOKUP: must be "true" or "false"']);
+    expect(problems({ ...entra, SANDBOX_GRAPH_ENDPOINT: "https://localhost:3001" })).toEqual([
+      "SANDBOX_GRAPH_ENDPOINT: is the sandbox's own setting and not used with Entra ID configuration (Microsoft Graph is used)",
+    ]);
+  });
+
+  it("in the sandbox asks the sandbox identity provider's Graph unless GRAPH_LOOKUP=false", () => {
+    const sandbox = { SANDBOX_GRAPH_ENDPOINT: "https://localhost:3001" };
+    expect(loadConfig(sandbox, "/srv").graph).toEqual({
+      endpoint: "https://localhost:3001",
+      scope: "https://graph.microsoft.com/.default",
+    });
+    expect(loadConfig({ ...sandbox, GRAPH_LOOKUP: "false" }, "/srv").graph).toBeNull();
+    expect(loadConfig({}, "/srv").graph).toBeNull();
+  });
 });

@@ -93,6 +93,10 @@ const envSchema = z
       ctx.addIssue({ code: "custom", message: "must be a JSON array of {clientId, clientSecret, displayName}" });
       return z.NEVER;
     }),
+    // Client application names from Microsoft Graph (needs Application.Read.All); on by default in the sandbox.
+    GRAPH_LOOKUP: optionalText.pipe(z.enum(["true", "false"], 'must be "true" or "false"').optional()),
+    // Set by the sandbox launcher only: the sandbox identity provider's Graph-shaped endpoint.
+    SANDBOX_GRAPH_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https$/ }).optional()),
     VERIFY_PROBES_PER_MINUTE: positiveInt(60),
     // The App ID URI of an app registration that exposes no API: wrong-audience probe tokens are
     // minted for it only, so such a token is accepted nowhere (see lib/verification/probe-tokens.ts).
@@ -187,6 +191,13 @@ const envSchema = z
         code: "custom",
         path: ["SANDBOX_ARM_ENDPOINT"],
         message: "is the sandbox's own setting and not used with Entra ID configuration (use ARM_ENDPOINTS_ALLOWED)",
+      });
+    }
+    if (real && env.SANDBOX_GRAPH_ENDPOINT !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SANDBOX_GRAPH_ENDPOINT"],
+        message: "is the sandbox's own setting and not used with Entra ID configuration (Microsoft Graph is used)",
       });
     }
     if (real && env.FINGERPRINT_KEY === undefined) {
@@ -292,11 +303,47 @@ export interface AppConfig {
   /** Default minutes a rotated-out named value is kept (roll back possible) before it is deleted. */
   rotationGraceMinutes: number;
   verification: VerificationSettings;
+  /** Where client application names are looked up (GRAPH_LOOKUP); null: not looked up. */
+  graph: GraphSettings | null;
   /**
    * Sandbox only: the simulator's webhook receiver (`<simulator>/_sandbox/webhooks/`), the one
    * loopback address a webhook may point at (lib/notifications/webhook-url.ts).
    */
   sandboxWebhookReceiver: string | undefined;
+}
+
+export interface GraphSettings {
+  /** Microsoft Graph of the app's cloud, or the sandbox identity provider's stand-in for it. */
+  endpoint: string;
+  /** The `.default` scope the app's token for it is asked with. */
+  scope: string;
+}
+
+/** Microsoft Graph of each Entra cloud, by its sign-in host. */
+const GRAPH_OF_CLOUD: Record<string, string> = {
+  "login.microsoftonline.com": "https://graph.microsoft.com",
+  "login.microsoftonline.us": "https://graph.microsoft.us",
+  "login.chinacloudapi.cn": "https://microsoftgraph.chinacloudapi.cn",
+  "login.partner.microsoftonline.cn": "https://microsoftgraph.chinacloudapi.cn",
+};
+
+/**
+ * Graph lookups: on when GRAPH_LOOKUP=true, and in the sandbox unless GRAPH_LOOKUP=false. The
+ * app's token is only ever sent to its cloud's Graph, or in the sandbox to the sandbox's stand-in.
+ */
+function graphSettings(
+  lookup: "true" | "false" | undefined,
+  sandbox: boolean,
+  sandboxEndpoint: string | undefined,
+  authorityHost: string | undefined,
+): GraphSettings | null {
+  if ((lookup ?? (sandbox ? "true" : "false")) === "false") return null;
+  if (sandbox)
+    return sandboxEndpoint === undefined
+      ? null
+      : { endpoint: new URL(sandboxEndpoint).origin, scope: "https://graph.microsoft.com/.default" };
+  const endpoint = GRAPH_OF_CLOUD[new URL(authorityHost ?? "https://login.microsoftonline.com").hostname];
+  return endpoint === undefined ? null : { endpoint, scope: `${endpoint}/.default` };
 }
 
 export interface VerificationSettings {
@@ -335,6 +382,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           apiAudience: e.API_AUDIENCE ?? `api://${e.AZURE_CLIENT_ID}`,
         }
       : undefined;
+  const sandbox = entra === undefined || e.PORTCULLIS_SANDBOX === "1";
   return {
     port: e.PORT,
     appUrl: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
@@ -343,7 +391,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { kind: "postgres", url: e.DATABASE_URL, migrationUrl: e.MIGRATION_DATABASE_URL ?? e.DATABASE_URL }
       : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
     entra,
-    sandbox: entra === undefined || e.PORTCULLIS_SANDBOX === "1",
+    sandbox,
     roles: {
       admin: e.ROLE_ADMIN ?? "Portcullis.Admin",
       reviewer: e.ROLE_REVIEWER ?? "Portcullis.Reviewer",
@@ -366,8 +414,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       probesPerMinute: e.VERIFY_PROBES_PER_MINUTE,
       wrongAudience: e.VERIFY_WRONG_AUDIENCE ?? null,
       gatewaysAllowed: e.VERIFY_GATEWAYS_ALLOWED,
-      sandboxCallerClients: entra === undefined || e.PORTCULLIS_SANDBOX === "1" ? e.SANDBOX_CALLER_CLIENTS : [],
+      sandboxCallerClients: sandbox ? e.SANDBOX_CALLER_CLIENTS : [],
     },
+    graph: graphSettings(e.GRAPH_LOOKUP, sandbox, e.SANDBOX_GRAPH_ENDPOINT, entra?.authorityHost),
     audit: {
       signingKey: e.AUDIT_SIGNING_KEY,
       keyVaultKeyId: e.AUDIT_KEY_VAULT_KEY_ID,

@@ -26,6 +26,8 @@ export interface SandboxCoordinates {
   llmApiAudience: string;
   /** Applications that may call the LLM APIs (client credentials); not Portcullis users. */
   callerClients: Array<{ clientId: string; clientSecret: string; displayName: string; roles: string[] }>;
+  /** The identity provider's stand-in for Microsoft Graph (`/v1.0/servicePrincipals`): client application names. */
+  graphEndpoint: string;
   /** The sandbox model backend behind the gateway (its `/_sandbox/model/…` controls). */
   modelEndpoint: string;
 }
@@ -34,6 +36,8 @@ export const SANDBOX_API_AUDIENCE = "api://portcullis-sandbox";
 /** App ID URI of the app registration that stands for the LLM APIs behind the sandbox gateway. */
 export const SANDBOX_LLM_API_AUDIENCE = "api://portcullis-sandbox-llm";
 export const ARM_AUDIENCE = "https://management.azure.com/";
+/** Microsoft Graph's audience; the sandbox identity provider serves a stand-in for it (service principals). */
+export const MICROSOFT_GRAPH_AUDIENCE = "https://graph.microsoft.com";
 /**
  * An app registration that exposes no API and that nothing accepts tokens for: verification's
  * wrong-audience probes use tokens for it, which are valid nowhere (VERIFY_WRONG_AUDIENCE).
@@ -55,6 +59,8 @@ export function sandboxAppEnvironment(c: SandboxCoordinates): Record<string, str
     SANDBOX_ARM_ENDPOINT: c.armEndpoint,
     PORTCULLIS_SANDBOX: "1",
     VERIFY_WRONG_AUDIENCE: SANDBOX_PROBE_ONLY_AUDIENCE,
+    // Client application names are looked up there, as in Microsoft Graph (GRAPH_LOOKUP).
+    SANDBOX_GRAPH_ENDPOINT: c.graphEndpoint,
     // The sandbox gateway is on localhost: an instance's gateway URL may name it.
     VERIFY_GATEWAYS_ALLOWED: new URL(c.gatewayUrl).origin,
     // Verification proves allowed callers get in with these applications' tokens.

@@ -140,6 +140,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       gatewayUrl: gateway.gatewayUrl,
       llmApiAudience: identityProvider.llmApiAudience,
       callerClients: identityProvider.callerClients,
+      graphEndpoint: identityProvider.authorityHost,
       modelEndpoint: model.endpoint,
     };
     return {

@@ -3,7 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
 import type { AccessPathView, EffectiveAccessView } from "@/lib/access/schemas";
-import { DIRECTORY_NOTES } from "./directory-note";
+import { ClientApplications } from "./client-applications";
 import { FindingsTable } from "./findings-table";
 import { scopeName } from "./scope-name";
 import { UnreadableScopes } from "./unreadable-scopes";
@@ -38,30 +38,12 @@ export function EffectiveAccessPanel({ access }: { access: EffectiveAccessView }
         </Alert>
       ) : null}
       <NotConcluded items={access.notConcluded} />
-      <ClientApplications access={access} />
+      <ClientApplications access={access} title="Client applications the token validations accept" />
       {access.paths.length === 0 ? (
         <Alert tone="warning" title="No path to this API could be analysed." />
       ) : (
         access.paths.map((path) => <PathArticle key={path.key} path={path} />)
       )}
-    </div>
-  );
-}
-
-/** The client applications whose tokens some path lets in, by name where the directory knows them. */
-function ClientApplications({ access }: { access: EffectiveAccessView }) {
-  if (access.clientApplications.length === 0) return null;
-  return (
-    <div className="text-sm">
-      <p className="font-semibold">Client applications the token validations accept</p>
-      <ul className="list-disc pl-5">
-        {access.clientApplications.map((client) => (
-          <li key={client.appId}>
-            {client.displayName ?? "(name unknown)"} <code className="font-mono text-xs">{client.appId}</code>
-          </li>
-        ))}
-      </ul>
-      <p className="text-xs text-slate-600">{DIRECTORY_NOTES[access.directory]}</p>
     </div>
   );
 }

@@ -33,12 +33,12 @@ test.describe("effective access on an API's page", () => {
     await expect(statements.getByRole("row").nth(1)).toContainText("API policy foundry-models, line 4");
     await expect(statements.getByRole("row").nth(1)).toContainText("hand-written");
     await expect(direct).toContainText("No findings.");
-    // The client application its caller check names, by the name the sandbox identity provider gives it.
+    // The client application its caller check names, by its name in (the sandbox's) Microsoft Graph.
     const caller = sandbox().callerClients[0]!;
     await expect(section.getByRole("listitem").filter({ hasText: caller.clientId })).toHaveText(
       `${caller.displayName} ${caller.clientId}`,
     );
-    await expect(section).toContainText("Client application names come from the sandbox identity provider.");
+    await expect(section).toContainText("Client application names come from Microsoft Graph");
     await expect(section.getByRole("article", { name: /^Through product 'LLM Standard'/ })).toBeVisible();
     await expectAccessible(page);
 

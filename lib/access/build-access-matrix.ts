@@ -40,7 +40,7 @@ export async function buildAccessMatrix(
     rows.flatMap(({ row }) => row.paths.flatMap((path) => path.clientApplications.map((client) => client.appId))),
   );
   const directory = clientDirectory();
-  const names = await directory.displayNames([...appIds]);
+  const { names, problem } = await directory.displayNames([...appIds]);
   return {
     instanceId: instance.id,
     instanceName: instance.name,
@@ -48,6 +48,7 @@ export async function buildAccessMatrix(
     readTo: instants[instants.length - 1] ?? "",
     armRequests: read.requests,
     directory: directory.source,
+    directoryProblem: problem,
     unreadable: instanceUnreadable(read),
     rows: rows.map(({ row }) => ({
       ...row,

@@ -11,7 +11,7 @@ import type { EffectiveAccessView } from "./schemas";
 export async function clientApplicationsOf(
   access: ApiAccessPaths,
   namedValues: ScopeRead<NamedValue[]> | undefined,
-): Promise<Pick<EffectiveAccessView, "clientApplications" | "directory">> {
+): Promise<Pick<EffectiveAccessView, "clientApplications" | "directory" | "directoryProblem">> {
   const facts = namedValues?.state === "read" ? { namedValues: namedValues.value.map(namedValueFact) } : {};
   const appIds = [
     ...new Set(
@@ -23,9 +23,10 @@ export async function clientApplicationsOf(
     ),
   ];
   const directory = clientDirectory();
-  const names = await directory.displayNames(appIds);
+  const { names, problem } = await directory.displayNames(appIds);
   return {
     directory: directory.source,
+    directoryProblem: problem,
     clientApplications: appIds.map((appId) => ({ appId, displayName: names.get(appId) ?? null })),
   };
 }

@@ -1,4 +1,13 @@
+import { azureCredential } from "../apim/client-for-instance";
 import { getConfig } from "../env";
+import { graphDirectory } from "./graph-directory";
+
+/** Names of the asked ids the directory knows (the others are left out), and why some may be missing. */
+export interface DirectoryAnswer {
+  names: Map<string, string>;
+  /** Set when the lookup failed: the ids are shown as they are, with this reason beside them. */
+  problem: string | null;
+}
 
 /**
  * Display names of client applications, for showing an app id as a person knows it. Never
@@ -6,42 +15,62 @@ import { getConfig } from "../env";
  */
 export interface ClientDirectory {
   /** Where the names come from, said beside the matrix. */
-  source: "sandbox" | "graph" | "none";
-  /** Names of the ids the directory knows; the others are left out. Never throws. */
-  displayNames(appIds: readonly string[]): Promise<Map<string, string>>;
+  source: "graph" | "none";
+  /** Never throws: a failure is the answer's `problem`. */
+  displayNames(appIds: readonly string[]): Promise<DirectoryAnswer>;
 }
 
-const none: ClientDirectory = { source: "none", displayNames: async () => new Map() };
+/** What the Portcullis probe (Portcullis's own app registration) is called wherever its client id is shown. */
+export const PROBE_CLIENT_NAME = "Portcullis probe";
 
-const holder = globalThis as typeof globalThis & { __portcullisClientDirectory?: ClientDirectory };
+const none: ClientDirectory = { source: "none", displayNames: async () => ({ names: new Map(), problem: null }) };
+
+const holder = globalThis as typeof globalThis & {
+  __portcullisClientDirectory?: ClientDirectory;
+  __portcullisGraphDirectory?: ClientDirectory;
+};
 
 /**
- * The directory this process uses: one configured (tests), else in sandbox mode the sandbox
- * identity provider's caller clients (the launcher hands them over, names included), else none.
- * Microsoft Graph is not looked up: GRAPH_LOOKUP is not implemented.
+ * The directory this process uses: one configured (tests), else Microsoft Graph when GRAPH_LOOKUP
+ * is on (in the sandbox, its identity provider's stand-in for Graph), else none. Whichever it is,
+ * Portcullis's own client id is named "Portcullis probe": that is what it is in an allowed-client
+ * list, whatever the app registration is called in the directory.
  */
 export function clientDirectory(): ClientDirectory {
-  if (holder.__portcullisClientDirectory) return holder.__portcullisClientDirectory;
   const config = getConfig();
-  return config.sandbox ? sandboxDirectory(config.verification.sandboxCallerClients) : none;
+  const directory = holder.__portcullisClientDirectory ?? (config.graph ? sharedGraphDirectory() : none);
+  return config.entra ? namingProbe(directory, config.entra.clientId) : directory;
 }
 
-/** Names from a list of known clients (the sandbox's); application ids compare without regard to case. */
-export function sandboxDirectory(clients: ReadonlyArray<{ clientId: string; displayName: string }>): ClientDirectory {
-  const names = new Map(clients.map((client) => [client.clientId.toLowerCase(), client.displayName]));
+/** One per process, so its names are kept across requests. */
+function sharedGraphDirectory(): ClientDirectory {
+  const graph = getConfig().graph!;
+  holder.__portcullisGraphDirectory ??= graphDirectory({
+    endpoint: graph.endpoint,
+    token: async () => {
+      const token = await azureCredential().getToken(graph.scope);
+      if (!token) throw new Error("the app's credential gave no token for Microsoft Graph");
+      return token.token;
+    },
+  });
+  return holder.__portcullisGraphDirectory;
+}
+
+/** `directory`, except that `probeClientId` is always "Portcullis probe" (and never asked for). */
+export function namingProbe(directory: ClientDirectory, probeClientId: string): ClientDirectory {
+  const probe = probeClientId.toLowerCase();
   return {
-    source: "sandbox",
-    displayNames: async (appIds) =>
-      new Map(
-        appIds.flatMap((appId) => {
-          const name = names.get(appId.toLowerCase());
-          return name === undefined ? [] : [[appId, name] as const];
-        }),
-      ),
+    source: directory.source,
+    async displayNames(appIds) {
+      const others = appIds.filter((id) => id.toLowerCase() !== probe);
+      const answer = others.length > 0 ? await directory.displayNames(others) : { names: new Map(), problem: null };
+      for (const id of appIds) if (id.toLowerCase() === probe) answer.names.set(id, PROBE_CLIENT_NAME);
+      return answer;
+    },
   };
 }
 
-/** Sets the directory (at start, or in tests); undefined goes back to none. */
+/** Sets the directory (tests); undefined goes back to the configured one. */
 export function configureClientDirectory(directory: ClientDirectory | undefined): void {
   holder.__portcullisClientDirectory = directory;
 }

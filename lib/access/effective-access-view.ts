@@ -22,7 +22,7 @@ export function effectiveAccessView(
   access: ApiAccessPaths,
   api: { id: string; apimName: string; displayName: string },
   extra: { profileVersion: number | null; armRequests: number },
-): Omit<EffectiveAccessView, "clientApplications" | "directory"> {
+): Omit<EffectiveAccessView, "clientApplications" | "directory" | "directoryProblem"> {
   return {
     apiId: api.id,
     apimName: api.apimName,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { clientCredentialsToken } from "../../test/support/client-credentials-token";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { apimClientForInstance } from "../apim/client-for-instance";
@@ -6,7 +7,9 @@ import { minimumInstanceReadRequests } from "../apim";
 import { systemContext } from "../auth/system-context";
 import { AppError } from "../errors";
 import { syncInstance } from "../instances/sync-instance";
+import { configureClientDirectory } from "./client-directory";
 import { getAccessMatrix } from "./get-access-matrix";
+import { graphDirectory } from "./graph-directory";
 import type { AccessMatrix } from "./matrix-schemas";
 
 const sandbox = setupSandboxHarness();
@@ -15,6 +18,8 @@ const reader = contextFor("reader");
 beforeAll(async () => {
   await syncInstance(systemContext(), { instanceId: sandbox.instance.id });
 });
+
+const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
 const rowOf = (matrix: AccessMatrix, name: string) => matrix.rows.find((row) => row.apimName === name)!;
 
@@ -124,6 +129,43 @@ describe("the access matrix of an instance", () => {
     } finally {
       await restoreFoundry();
       await restoreOpenAi();
+    }
+  });
+
+  it("names client applications from Microsoft Graph (the sandbox's), Portcullis's own as the Portcullis probe", async () => {
+    const probe = sandbox.coordinates.webClient.clientId;
+    const caller = sandbox.coordinates.callerClients[0]!;
+    const restore = await editPolicy("foundry-models", (xml) =>
+      xml.replace("<client-application-ids>", `<client-application-ids><application-id>${probe}</application-id>`),
+    );
+    try {
+      const matrix = await getAccessMatrix(reader, { instanceId: sandbox.instance.id });
+      expect(matrix.directory).toBe("graph");
+      expect(matrix.directoryProblem).toBeNull();
+      expect(rowOf(matrix, "foundry-models").paths[1]!.clientApplications).toEqual([
+        { appId: probe, displayName: "Portcullis probe" },
+        { appId: caller.clientId, displayName: caller.displayName },
+      ]);
+
+      // Graph refusing (an app without Application.Read.All): the ids stay, with the reason; the probe is still named.
+      const automation = sandbox.coordinates.automationClient;
+      configureClientDirectory(
+        graphDirectory({
+          endpoint: sandbox.coordinates.graphEndpoint,
+          token: () => clientCredentialsToken(sandbox.coordinates, automation, GRAPH_SCOPE),
+        }),
+      );
+      const refused = await getAccessMatrix(reader, { instanceId: sandbox.instance.id });
+      expect(refused.directoryProblem).toBe(
+        "Microsoft Graph could not name the client applications, so they are shown by id: 403 Authorization_RequestDenied: Insufficient privileges to complete the operation. (the app needs the Application.Read.All permission)",
+      );
+      expect(rowOf(refused, "foundry-models").paths[1]!.clientApplications).toEqual([
+        { appId: probe, displayName: "Portcullis probe" },
+        { appId: caller.clientId, displayName: null },
+      ]);
+    } finally {
+      configureClientDirectory(undefined);
+      await restore();
     }
   });
 

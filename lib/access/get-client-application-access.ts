@@ -64,7 +64,7 @@ export async function getClientApplicationAccess(
     items.push(...found.items);
     unreadable.push(...found.unreadable);
   }
-  const names = await clientDirectory().displayNames([appId]);
+  const { names } = await clientDirectory().displayNames([appId]);
   return { appId, displayName: names.get(appId) ?? null, items, unreadable, readAt: new Date().toISOString() };
 }
 

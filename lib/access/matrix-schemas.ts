@@ -8,7 +8,7 @@ const scopeName = z.enum(["global", "product", "api", "operation"]);
 
 export const clientApplicationSchema = z.object({
   appId: z.string(),
-  /** From the directory (the sandbox identity provider, or Microsoft Graph when GRAPH_LOOKUP=true); null when unknown. */
+  /** From the directory (Microsoft Graph when GRAPH_LOOKUP is on; "Portcullis probe" for Portcullis's own client id); null when unknown. */
   displayName: z.string().nullable(),
 });
 
@@ -88,7 +88,13 @@ export const accessMatrixSchema = z.object({
   readFrom: z.string().describe("When the first scope was read (scopes are read on demand, never stored)."),
   readTo: z.string(),
   armRequests: z.number().int(),
-  directory: z.enum(["sandbox", "graph", "none"]).describe("Where client application display names came from."),
+  directory: z
+    .enum(["graph", "none"])
+    .describe("Where client application display names came from (the Portcullis probe is always named)."),
+  directoryProblem: z
+    .string()
+    .nullable()
+    .describe("Why names are missing when the lookup failed (the ids are shown as they are); null when it did not."),
   unreadable: z.array(unreadableScopeSchema).describe("Instance-wide reads that failed (the API list, products, …)."),
   rows: z.array(accessMatrixRowSchema),
 });

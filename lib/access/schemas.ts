@@ -141,10 +141,14 @@ export const effectiveAccessSchema = z
       )
       .describe("The client application ids the API's token validations accept, on any path or operation."),
     directory: z
-      .enum(["sandbox", "graph", "none"])
+      .enum(["graph", "none"])
       .describe(
-        "Where the names come from: the sandbox identity provider, or none (Microsoft Graph is not looked up).",
+        "Where the names come from: Microsoft Graph (GRAPH_LOOKUP), or none; the Portcullis probe is always named.",
       ),
+    directoryProblem: z
+      .string()
+      .nullable()
+      .describe("Why names are missing when the lookup failed (the ids are shown as they are); null when it did not."),
   })
   .meta({ id: "EffectiveAccess" });
 

@@ -2,6 +2,9 @@ import type { AccessToken, Account, ClientCredentials, FindAccount } from "oidc-
 import { findSandboxResource, type SandboxAudiences } from "./entra-resources";
 import type { SandboxRoleKey, SandboxTenant, SandboxUser } from "./identity-state";
 
+/** The Microsoft Graph application permission that reads service principals. */
+export const GRAPH_READ_APPLICATIONS = "Application.Read.All";
+
 /**
  * The claims Entra puts in its v2.0 tokens, so the app reads exactly what it reads in
  * production: `oid` (the stable object id, not `sub`), `tid`, `name`, `preferred_username`,
@@ -72,17 +75,20 @@ export function extraTokenClaimsFor(tenant: SandboxTenant, roleNames: SandboxRol
 
 /**
  * An app's roles on the API a token is for: the automation clients hold Portcullis's admin
- * role, each caller client its own roles on the LLM APIs; Entra omits `roles` when empty.
+ * role, each caller client its own roles on the LLM APIs, the web app Graph's
+ * Application.Read.All; Entra omits `roles` when empty.
  */
 function appRolesOf(
   tenant: SandboxTenant,
   clientId: string | undefined,
-  appRoles: "portcullis" | "llm" | null | undefined,
+  appRoles: "portcullis" | "llm" | "graph" | null | undefined,
   roleNames: SandboxRoleNames,
 ): { roles?: string[] } {
   const automation = [tenant.automationClient.clientId, tenant.secondAutomationClient.clientId];
   if (appRoles === "portcullis" && clientId !== undefined && automation.includes(clientId))
     return { roles: [roleNames.admin] };
+  // Portcullis's app registration was granted Application.Read.All, to name client applications.
+  if (appRoles === "graph") return clientId === tenant.webClient.clientId ? { roles: [GRAPH_READ_APPLICATIONS] } : {};
   if (appRoles !== "llm") return {};
   const roles = tenant.callerClients.find((caller) => caller.clientId === clientId)?.roles ?? [];
   return roles.length > 0 ? { roles } : {};

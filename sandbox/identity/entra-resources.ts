@@ -1,6 +1,6 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from "oidc-provider";
 // Azure Resource Manager, the audience the APIM simulator requires.
-import { ARM_AUDIENCE, SANDBOX_PROBE_ONLY_AUDIENCE } from "../sandbox-coordinates";
+import { ARM_AUDIENCE, MICROSOFT_GRAPH_AUDIENCE, SANDBOX_PROBE_ONLY_AUDIENCE } from "../sandbox-coordinates";
 
 /**
  * Entra has no `resource` parameter in its v2 endpoints: the audience of an access token is
@@ -19,8 +19,8 @@ interface SandboxResource {
   audience: string;
   /** The scope that asks for it, exactly as clients send it. */
   scope: string;
-  /** Whose app roles its tokens carry: Portcullis's (admin, …), the LLM APIs' (caller clients'), or none (ARM). */
-  appRoles: "portcullis" | "llm" | null;
+  /** Whose app roles its tokens carry: Portcullis's (admin, …), the LLM APIs' (caller clients'), Graph's (the web app's), or none (ARM). */
+  appRoles: "portcullis" | "llm" | "graph" | null;
   /** The delegated permission a user token carries in `scp`, as the real API exposes it. */
   delegatedScope: string;
 }
@@ -43,6 +43,8 @@ function sandboxResources({ apiAudience, llmApiAudience }: SandboxAudiences): Sa
     resource(llmApiAudience, "llm", "access_as_user"),
     // No API behind it: what wrong-audience probe tokens are for.
     resource(SANDBOX_PROBE_ONLY_AUDIENCE, null, "access_as_user"),
+    // The identity provider's stand-in for Microsoft Graph (graph-service-principals.ts).
+    resource(MICROSOFT_GRAPH_AUDIENCE, "graph", "User.Read"),
   ];
 }
 

@@ -114,8 +114,8 @@ describe("the sandbox identity provider looks like Entra ID", () => {
   });
 
   it("refuses a resource it does not know, as Entra does", async () => {
-    const graph = await clientCredentials(env.idp.tenantId, env.idp.webClient, "https://graph.microsoft.com/.default");
-    expect(graph).toMatchObject({ status: 400, body: { error: "invalid_target" } });
+    const unknown = await clientCredentials(env.idp.tenantId, env.idp.webClient, "https://storage.azure.com/.default");
+    expect(unknown).toMatchObject({ status: 400, body: { error: "invalid_target" } });
   });
 
   it("refuses a wrong client secret", async () => {
@@ -244,5 +244,61 @@ describe("persistence and the second tenant", () => {
       `${TEST_API_AUDIENCE}/.default`,
     );
     expect(crossed).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+  });
+});
+
+async function graphToken(client: { clientId: string; clientSecret: string }): Promise<string> {
+  const { status, body } = await clientCredentials(env.idp.tenantId, client, "https://graph.microsoft.com/.default");
+  expect(status).toBe(200);
+  return body.access_token!;
+}
+
+async function servicePrincipals(filter: string, token: string | null) {
+  const url = `${env.idp.authorityHost}/v1.0/servicePrincipals?$filter=${encodeURIComponent(filter)}&$select=appId,displayName`;
+  const response = await fetch(url, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("the sandbox identity provider's stand-in for Microsoft Graph", () => {
+  it("names the tenant's applications by appId for an app holding Application.Read.All", async () => {
+    const token = await graphToken(env.idp.webClient);
+    const [chat, batch] = env.idp.callerClients;
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    const answer = await servicePrincipals(
+      `appId in ('${chat!.clientId}','${batch!.clientId.toUpperCase()}','${unknown}')`,
+      token,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.value).toEqual([
+      { id: expect.any(String), appId: chat!.clientId, displayName: chat!.displayName },
+      { id: expect.any(String), appId: batch!.clientId, displayName: batch!.displayName },
+    ]);
+    const single = await servicePrincipals(`appId eq '${env.idp.automationClient.clientId}'`, token);
+    expect(single.body.value).toEqual([
+      { id: expect.any(String), appId: env.idp.automationClient.clientId, displayName: "Sandbox automation" },
+    ]);
+  });
+
+  it("answers as Graph does without a token, without the permission, and past 15 values", async () => {
+    expect(await servicePrincipals("appId eq 'x'", null)).toEqual({
+      status: 401,
+      body: { error: { code: "InvalidAuthenticationToken", message: "Access token validation failure." } },
+    });
+    const withoutPermission = await graphToken(env.idp.automationClient);
+    expect(await servicePrincipals("appId eq 'x'", withoutPermission)).toEqual({
+      status: 403,
+      body: {
+        error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." },
+      },
+    });
+    const token = await graphToken(env.idp.webClient);
+    const sixteen = Array.from({ length: 16 }, (_, n) => `'${n}'`).join(",");
+    const tooMany = await servicePrincipals(`appId in (${sixteen})`, token);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error).toMatchObject({ code: "Request_UnsupportedQuery" });
+    // A token for another audience (here Portcullis's own API) is not a Graph token.
+    const other = (await clientCredentials(env.idp.tenantId, env.idp.webClient, `${TEST_API_AUDIENCE}/.default`)).body
+      .access_token!;
+    expect((await servicePrincipals("appId eq 'x'", other)).status).toBe(401);
   });
 });

@@ -5,6 +5,7 @@ import type Provider from "oidc-provider";
 import { SANDBOX_LLM_API_AUDIENCE } from "../sandbox-coordinates";
 import type { SandboxRoleNames } from "./entra-claims";
 import { loadOrCreateIdentityState, type SandboxTenant } from "./identity-state";
+import { graphServicePrincipals } from "./graph-service-principals";
 import { handleInteraction } from "./interaction-handler";
 import { managedIdentityTokenIssuer, type ManagedIdentityTokenRequest } from "./managed-identity-tokens";
 import { createTenantProvider } from "./tenant-provider";
@@ -87,9 +88,11 @@ export async function startSandboxIdentityProvider(
   const state = await loadOrCreateIdentityState(options.dataDir);
   const llmApiAudience = options.llmApiAudience ?? SANDBOX_LLM_API_AUDIENCE;
   const tenants = new Map<string, MountedTenant>();
+  // Like the tenants, Graph's stand-in needs the port for its issuer: set once it is known.
+  const graph: { serve?: ReturnType<typeof graphServicePrincipals> } = {};
 
   const server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-    route(tenants, req, res).catch(() => {
+    route(tenants, graph.serve, req, res).catch(() => {
       // Details stay out of the response; oidc-provider reports its own errors itself.
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end("internal error");
@@ -127,6 +130,7 @@ export async function startSandboxIdentityProvider(
     };
   };
 
+  graph.serve = graphServicePrincipals(state.home, authorityHost);
   return {
     ...describe(state.home),
     authorityHost,
@@ -147,13 +151,20 @@ function credentials({ clientId, clientSecret }: SandboxClientCredentials): Sand
 }
 
 /**
- * `/{tenantId}/…` goes to that tenant's provider, mounted at `/{tenantId}`: oidc-provider
+ * `/v1.0/…` is the stand-in for Microsoft Graph. `/{tenantId}/…` goes to that tenant's provider, mounted at `/{tenantId}`: oidc-provider
  * derives its mount path from `originalUrl` minus `url`, and builds every endpoint URL in
  * discovery from it. Entra serves the v2.0 discovery document under `/{tenantId}/v2.0/`,
  * while oidc-provider serves it at its mount root, so that one path is rewritten.
  */
-async function route(tenants: Map<string, MountedTenant>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  tenants: Map<string, MountedTenant>,
+  graph: ReturnType<typeof graphServicePrincipals> | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? "/", "https://localhost");
+  // Microsoft Graph's stand-in (graph-service-principals.ts), for the home tenant.
+  if (url.pathname.startsWith("/v1.0/") && graph) return graph(req, res, url);
   const [, tenantId = "", ...rest] = url.pathname.split("/");
   const mounted = tenants.get(tenantId);
   if (!mounted) {

@@ -52,10 +52,11 @@ describe("REST: effective access", () => {
     ]);
     expect(direct.statements[0]).toMatchObject({ scopeId: "foundry-models", managed: false, role: "caller-check" });
     expect(direct.findings).toEqual([]);
-    // The client its caller check names (through a named value), by the name the sandbox identity provider gives it.
+    // The client its caller check names (through a named value), by its name in (the sandbox's) Microsoft Graph.
     const caller = sandbox.coordinates.callerClients[0]!;
     expect(view.clientApplications).toEqual([{ appId: caller.clientId, displayName: caller.displayName }]);
-    expect(view.directory).toBe("sandbox");
+    expect(view.directory).toBe("graph");
+    expect(view.directoryProblem).toBeNull();
   });
 
   it("finds the seeded operation that skips <base /> and the hand-written backend override once a profile's block is in the policy", async () => {

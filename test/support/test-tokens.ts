@@ -7,6 +7,7 @@ import type { SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
 import { resolveEntraConfig } from "../../lib/auth/entra-config";
 import { msalConfiguration } from "../../lib/auth/msal-client";
 import type { Role } from "../../lib/auth/permissions";
+import { clientCredentialsToken } from "./client-credentials-token";
 
 const ROLE_CLAIMS: Record<Role, string> = {
   admin: "Portcullis.Admin",
@@ -97,18 +98,7 @@ export function testTokens(coordinates: () => SandboxCoordinates, sandboxDataDir
       const c = coordinates();
       const client = c.callerClients[index];
       if (!client) throw new Error(`the sandbox has no caller client ${index}`);
-      const response = await fetch(`${c.authorityHost}/${c.tenantId}/oauth2/v2.0/token`, {
-        method: "POST",
-        body: new URLSearchParams({
-          grant_type: "client_credentials",
-          client_id: client.clientId,
-          client_secret: client.clientSecret,
-          scope: `${c.llmApiAudience}/.default`,
-        }),
-      });
-      const body = (await response.json()) as { access_token?: string; error_description?: string };
-      if (!body.access_token) throw new Error(`no token for caller ${index}: ${body.error_description}`);
-      return body.access_token;
+      return clientCredentialsToken(c, client, `${c.llmApiAudience}/.default`);
     },
     unsigned(payload: JWTPayload): string {
       const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");

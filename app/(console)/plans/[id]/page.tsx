@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ClientApplications } from "@/components/access/client-applications";
 import { scopeName } from "@/components/access/scope-name";
 import { PolicyDiff } from "@/components/diff/policy-diff";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
@@ -17,6 +18,7 @@ import { DateTime } from "@/components/ui/date-time";
 import { Section } from "@/components/ui/section";
 import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
+import { getPlanClientApplications } from "@/lib/access/plan-client-applications";
 import { getPlan } from "@/lib/deployments/get-plan";
 import { orNotFound } from "../../lookup";
 import { applyPlanAction, approvePlanAction, rejectPlanAction } from "../actions";
@@ -27,7 +29,10 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
   const ctx = await guardPage("/plans/[id]");
   const { id } = await params;
   const plan = await orNotFound(getPlan(ctx, { planId: id }));
-  const api = await getApi(ctx, { apiId: plan.apiId });
+  const [api, clients] = await Promise.all([
+    getApi(ctx, { apiId: plan.apiId }),
+    getPlanClientApplications(ctx, { planId: plan.id }),
+  ]);
   const { diff } = plan;
   const canApply = ctx.permissions.has("config.write") && !plan.empty && !plan.blocked && !api.gone;
   const { approval } = plan;
@@ -109,6 +114,7 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
               </pre>
             </details>
           ) : null}
+          <ClientApplications access={clients} title="Client applications the profile lets in" />
         </Section>
       ) : null}
 

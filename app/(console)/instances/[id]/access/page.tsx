@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AccessFilters } from "@/components/access/access-filters";
 import { AccessMatrixTable } from "@/components/access/access-matrix-table";
 import { ClientApplicationPaths } from "@/components/access/client-application-paths";
-import { DIRECTORY_NOTES } from "@/components/access/directory-note";
+import { DIRECTORY_NOTES, DirectoryProblem } from "@/components/access/directory-note";
 import { UnreadableScopes } from "@/components/access/unreadable-scopes";
 import { ArmProblem } from "@/components/arm/arm-problem";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
@@ -82,6 +82,7 @@ export default async function AccessMatrixPage({ params, searchParams }: Props) 
                 Download CSV{filtered ? " (filtered)" : ""}
               </a>
             </div>
+            {read.value.directoryProblem ? <DirectoryProblem problem={read.value.directoryProblem} /> : null}
             {read.value.unreadable.length > 0 ? (
               <Alert tone="error" title="Parts of the instance could not be read: APIs there are missing below.">
                 <UnreadableScopes scopes={read.value.unreadable} />
