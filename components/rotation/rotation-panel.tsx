@@ -13,6 +13,7 @@ const STATUS: Record<RotationView["status"], { words: string; tone: BadgeTone }>
   applying: { words: "applying", tone: "info" },
   applied: { words: "applied: grace period", tone: "warning" },
   failed: { words: "failed", tone: "danger" },
+  rollback_planning: { words: "planning the roll back", tone: "info" },
   rollback_planned: { words: "roll back planned", tone: "info" },
   rolled_back: { words: "rolled back", tone: "neutral" },
   completed: { words: "completed: old named value deleted", tone: "success" },

@@ -58,6 +58,8 @@ export { readBackendEntity, renderBackendEntity } from "./backend-entity";
 export type { ProfileReferences } from "./profile-references";
 export { profileReferences } from "./profile-references";
 export { BEGIN_MARKER, END_MARKER } from "./managed-block";
+export type { HandWrittenReference } from "./hand-written-references";
+export { handWrittenReferences } from "./hand-written-references";
 export type { LintFinding, LintSeverity } from "./lint/lint-finding";
 export type { LintOptions, LintResult } from "./lint/lint-policy";
 export { lintPolicy } from "./lint/lint-policy";

@@ -4,6 +4,7 @@ import { getDb } from "../db";
 import type { SecretRotation } from "../db/generated/client";
 import { isAppError } from "../errors";
 import { log } from "../log";
+import { refuseHandWrittenReferences } from "./find-hand-written-references";
 import { updateRotation } from "./record-rotation-step";
 
 export interface RetiredCleanup {
@@ -16,8 +17,8 @@ export interface RetiredCleanup {
  * named value a rotation retired once its time came — the old key after the grace period of an
  * applied rotation, the unused new key right after a roll back. Each deletion is claimed by one
  * conditional UPDATE first, so with several Portcullis processes each named value is deleted
- * once even outside the job's lease; a deletion APIM refuses gives the claim back and is
- * retried on the next run. A rotation rolled back or being rolled back is never touched: its
+ * once even outside the job's lease; a deletion APIM refuses, or one of a named value a
+ * hand-written policy or backend uses by now, gives the claim back and is retried on the next run. A rotation rolled back or being rolled back is never touched: its
  * status is no longer `applied`.
  */
 export async function deleteRetiredNamedValues(ctx: RequestContext, input: { now: Date }): Promise<RetiredCleanup> {
@@ -36,7 +37,14 @@ export async function deleteRetiredNamedValues(ctx: RequestContext, input: { now
   const result: RetiredCleanup = { deleted: 0, failed: 0 };
   for (const rotation of due) {
     const { count } = await db.secretRotation.updateMany({
-      where: { id: rotation.id, deletedAt: null, status: rotation.status },
+      // On the row as read and still due: a roll back that claimed it meanwhile has changed its status.
+      where: {
+        id: rotation.id,
+        deletedAt: null,
+        status: rotation.status,
+        retiredNamedValueId: rotation.retiredNamedValueId,
+        deleteAfter: { lte: input.now },
+      },
       data: { deletedAt: input.now },
     });
     if (count === 0) continue;
@@ -48,13 +56,16 @@ export async function deleteRetiredNamedValues(ctx: RequestContext, input: { now
 
 async function deleteOne(
   ctx: RequestContext,
-  rotation: SecretRotation & { instance: InstanceCoordinates },
+  rotation: SecretRotation & { instance: InstanceCoordinates & { id: string } },
   now: Date,
 ): Promise<boolean> {
   const name = rotation.retiredNamedValueId!;
   const apim = apimClientForInstance(rotation.instance);
   const call = { correlationId: ctx.requestId };
+  const displayName = name === rotation.oldNamedValueId ? rotation.oldDisplayName : rotation.newDisplayName;
   try {
+    // Someone may have written `{{name}}` by hand during the grace period: deleting it would break them.
+    await refuseHandWrittenReferences(rotation.instance, displayName, ctx.requestId);
     const { value: etag } = await apim.getNamedValueEtag(name, call);
     // Already gone (deleted by hand): the clean-up's work is done.
     if (etag !== null) await apim.deleteNamedValue(name, { etag }, call);

@@ -39,7 +39,10 @@ export async function planSwitch(
       rotation.id,
       {
         error: `The switch from ${from} to ${to} could not be planned: ${reason}`,
-        ...(step === "plan" ? { status: "failed", retiredNamedValueId: to, deleteAfter: new Date() } : {}),
+        // A roll back that could not be planned gives its claim back: the rotation is applied again.
+        ...(step === "plan"
+          ? { status: "failed", retiredNamedValueId: to, deleteAfter: new Date() }
+          : { status: "applied" }),
       },
       { after: { from, to, error: reason }, outcome: "failure" },
     );

@@ -61,6 +61,18 @@ describe("what a rotation allows", () => {
     expect(canRollBack(rotation({ status: "rollback_planned", deleteAfter: applied.deleteAfter }), now)).toBe(false);
   });
 
+  it("lets a roll back take over another's claim only once that one has been silent longer than a live one ever is", () => {
+    const claimed = (ms: number) =>
+      rotation({
+        status: "rollback_planning",
+        deleteAfter: new Date(now.getTime() + 1000),
+        updatedAt: new Date(now.getTime() - ms),
+      });
+    expect(canRollBack(claimed(STALE_APPLY_MS), now)).toBe(false);
+    expect(canRollBack(claimed(STALE_APPLY_MS + 1), now)).toBe(true);
+    expect(isOpen(claimed(0))).toBe(true);
+  });
+
   it("holds the secret while it can still change its references", () => {
     expect(isOpen(rotation({ status: "applied" }))).toBe(true);
     expect(isOpen(rotation({ status: "applying" }))).toBe(true);

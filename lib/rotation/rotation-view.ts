@@ -53,16 +53,40 @@ export function canApply(row: SecretRotation, now = new Date()): boolean {
 
 /** Whether the rotation still holds the secret's references (a second rotation would race it). */
 export function isOpen(row: SecretRotation): boolean {
-  return canApply(row) || row.status === "applying" || row.status === "applied";
+  return canApply(row) || ["applying", "applied", "rollback_planning"].includes(row.status);
 }
 
 /** Roll back: only while the old named value is kept, i.e. inside the grace period. */
 export function canRollBack(row: SecretRotation, now: Date): boolean {
+  const staleClaim = row.status === "rollback_planning" && now.getTime() - row.updatedAt.getTime() > STALE_APPLY_MS;
   return (
-    row.status === "applied" &&
+    (row.status === "applied" || staleClaim) &&
     row.deletedAt === null &&
     (row.deleteAfter === null || row.deleteAfter.getTime() > now.getTime())
   );
+}
+
+/**
+ * The claim a roll back makes before planning, as the WHERE of one conditional UPDATE: applied,
+ * the old named value not claimed by the clean-up (`deletedAt`), inside the grace period. The
+ * clean-up claims only `applied` rows whose grace period is over, so of the two exactly one wins,
+ * whatever the timing. A claim left by a process that died while planning (`rollback_planning`
+ * silent for STALE_APPLY_MS) may be taken again.
+ */
+export function rollBackClaim(row: SecretRotation, now: Date): Prisma.SecretRotationWhereInput {
+  return {
+    id: row.id,
+    deletedAt: null,
+    OR: [{ deleteAfter: null }, { deleteAfter: { gt: now } }],
+    AND: [
+      {
+        OR: [
+          { status: "applied" },
+          { status: "rollback_planning", updatedAt: { lt: new Date(now.getTime() - STALE_APPLY_MS) } },
+        ],
+      },
+    ],
+  };
 }
 
 export function toRotationView(row: SecretRotation, now = new Date()): RotationView {

@@ -67,13 +67,19 @@ const call = (path = "", params: Record<string, string> = {}) => ({
   params: { id: secretId, ...params },
 });
 const start = (body: unknown, token = automation) => callRoute(rotations.POST, { ...call(), token, body });
+/** A rotation that must start: the refusal's body is the failure message when it does not. */
+async function started(body: unknown): Promise<RotationView> {
+  const response = await start(body);
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as RotationView;
+}
 const read = async (rid: string) =>
   (await callRoute(rotationRoute.GET, { ...call(`/${rid}`, { rid }), token: reader })).body as RotationView;
 
 /** Applies and follows the rotation until its apply (deployments, then verifications) has ended. */
 async function applyAndWait(rid: string): Promise<RotationView> {
   const started = await callRoute(apply.POST, { ...call(`/${rid}/apply`, { rid }), token: automation, method: "POST" });
-  expect(started.status).toBe(202);
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
   expect(started.body).toMatchObject({ status: "applying" });
   let rotation = await read(rid);
   while (rotation.status === "applying" || (rotation.status !== "failed" && rotation.verifications.length === 0)) {
@@ -171,7 +177,7 @@ describe("key rotation", () => {
 
   it("rolls a wrong key back inside the grace period: the references switch back and the old named value stays", async () => {
     const inUse = (await secretNow()).name;
-    const planned = (await start({ value: WRONG_KEY })).body as RotationView;
+    const planned = await started({ value: WRONG_KEY });
     const applied = await applyAndWait(planned.id);
     // The model refuses the mistyped key: verification reports it, nothing is undone on its own.
     expect(applied).toMatchObject({ status: "applied", verifications: [{ status: "failed" }], canRollBack: true });
@@ -294,7 +300,7 @@ describe("key rotation", () => {
 
   it("applies nothing until every plan has the approvals its instance requires", async () => {
     await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 1 } });
-    const planned = (await start({ value: NEW_KEY })).body as RotationView;
+    const planned = await started({ value: NEW_KEY });
     const planId = planned.plans[0]!.planId;
     const refused = await callRoute(apply.POST, {
       ...call(`/${planned.id}/apply`, { rid: planned.id }),

@@ -12,6 +12,7 @@ export const ROTATION_STATUSES = [
   "applying",
   "applied",
   "failed",
+  "rollback_planning",
   "rollback_planned",
   "rolled_back",
   "completed",

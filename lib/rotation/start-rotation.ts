@@ -15,13 +15,15 @@ import { rotatedName } from "./rotated-name";
 import { isOpen, toRotationView } from "./rotation-view";
 import { startRotationInputSchema, type RotationView } from "./schemas";
 import { planSwitch } from "./plan-switch";
+import { refuseHandWrittenReferences } from "./find-hand-written-references";
 
 /**
  * Starts a key rotation of a typed secret without Portcullis ever keeping the key: the new value
  * goes to a NEW secret named value in APIM (and nowhere else), then every access profile that
  * sends the old named value gets a version that sends the new one, each with its ordinary plan.
  * Nothing references the new named value until the admin applies those plans (applyRotation);
- * the old one keeps working until then and through the grace period after.
+ * the old one keeps working until then and through the grace period after. A named value also
+ * used where no plan can switch it (hand-written policy, backend) is refused before anything is created.
  */
 export async function startRotation(
   ctx: RequestContext,
@@ -46,6 +48,8 @@ export async function startRotation(
       `"${secret.displayName}" has a rotation in progress (${open.status}); finish or roll it back first.`,
       { details: { rotationId: open.id } },
     );
+
+  await refuseHandWrittenReferences(secret.instance, secret.displayName, ctx.requestId);
 
   const now = new Date();
   const newName = rotatedName(secret.displayName, now);
