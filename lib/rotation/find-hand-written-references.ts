@@ -27,7 +27,9 @@ export async function findHandWrittenReferences(
       found.push(`${where}, line ${reference.line} (<${reference.element}>)`);
   };
   const each = <T>(what: string, list: ScopeRead<T[]>, visit: (item: T) => void) =>
-    list.state === "unreadable" ? found.push(`${what} could not be read (${list.error.message})`) : list.value.forEach(visit);
+    list.state === "unreadable"
+      ? found.push(`${what} could not be read (${list.error.message})`)
+      : list.value.forEach(visit);
 
   inPolicy("global (service) policy", read.scopes.globalPolicy);
   each("the products", read.scopes.products, ({ product, policy }) =>
@@ -85,7 +87,11 @@ async function backendsManagedFor(instanceId: string, name: string): Promise<Set
     const current = api.profileVersions[0];
     if (!current) continue;
     const backend = storedProfile(current).backendAuth;
-    if (backend.mode === "apiKey" && backend.delivery === "backend" && backend.namedValue.toLowerCase() === name.toLowerCase())
+    if (
+      backend.mode === "apiKey" &&
+      backend.delivery === "backend" &&
+      backend.namedValue.toLowerCase() === name.toLowerCase()
+    )
       managed.add(backend.backendId.toLowerCase());
   }
   return managed;
