@@ -6,13 +6,14 @@
  */
 import { auditVerifyCommand, auditVerifyUsage } from "./audit-verify";
 import { InputError, processIo, type CliIo } from "./cli-io";
+import { exportCommand, exportUsage } from "./export";
 import { checkTokenCommand, checkTokenUsage } from "./policy-check-token";
 import { effectiveCommand, effectiveUsage } from "./policy-effective";
 import { lintCommand, lintUsage } from "./policy-lint";
 import { parseCommand, parseUsage } from "./policy-parse";
 import { renderCommand, renderUsage } from "./policy-render";
 
-const usage = `Usage: portcullis policy|audit <command> [options]
+const usage = `Usage: portcullis policy|audit <command> [options], or portcullis export [options]
 
 Commands:
   policy render        write the policy for an access profile, or merge it into an existing policy
@@ -23,11 +24,13 @@ Commands:
 
   audit verify         verify an NDJSON export of the audit history offline, with its signed checkpoints
 
+  export               write an instance's access profiles and its environment's variables as YAML files (for Git)
+
 Run 'portcullis policy <command> --help' (or 'portcullis audit verify --help') for a command's options.
 `;
 
 const policyUsage = usage.replace(
-  "Usage: portcullis policy|audit <command> [options]",
+  "Usage: portcullis policy|audit <command> [options], or portcullis export [options]",
   "Usage: portcullis policy render|parse|lint|effective|check-token [options]",
 );
 
@@ -45,6 +48,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.stdout(usage);
     return group === undefined ? 2 : 0;
   }
+  if (group === "export") return runCommand(io, { usage: exportUsage, run: exportCommand }, "export", argv.slice(1));
   if (group === "audit")
     return runCommand(io, name === "verify" ? auditVerify : undefined, `audit ${name ?? ""}`.trim(), args);
   if (group !== "policy") return fail(io, `unknown command '${group}'; try 'portcullis --help'`);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { environmentSchema } from "../instances/schemas";
-import { variableNameIssue, variableValueIssue } from "../policy/profile-variables";
+import { variableValuesSchema } from "../policy/profile-variables";
 import { planSchema } from "../deployments/schemas";
 import { profileVersionSchema } from "../profiles/schemas";
 
@@ -9,21 +9,9 @@ export const environmentParamsSchema = z.object({ name: environmentSchema });
 /** Every variable of an environment, name → value, as PUT replaces them. */
 export const environmentVariablesInputSchema = z
   .strictObject({
-    variables: z
-      .record(z.string(), z.string())
-      .superRefine((variables, ctx) => {
-        const names = Object.keys(variables);
-        if (names.length > 500) ctx.addIssue({ code: "custom", message: "must set at most 500 variables" });
-        for (const name of names) {
-          const nameIssue = variableNameIssue(name);
-          if (nameIssue) ctx.addIssue({ code: "custom", path: [name], message: `name ${nameIssue}` });
-          const valueIssue = variableValueIssue(variables[name]!);
-          if (valueIssue) ctx.addIssue({ code: "custom", path: [name], message: valueIssue });
-        }
-      })
-      .describe(
-        "Variable name → value. Values are names and identifiers (tenant, client application ids, audiences, URLs, named value names, Key Vault secret identifiers), never secrets: a value that looks like a key is refused.",
-      ),
+    variables: variableValuesSchema.describe(
+      "Variable name → value. Values are names and identifiers (tenant, client application ids, audiences, URLs, named value names, Key Vault secret identifiers), never secrets: a value that looks like a key is refused.",
+    ),
   })
   .meta({ id: "EnvironmentVariablesInput" });
 

@@ -12,7 +12,8 @@ import { z } from "zod";
 
 /** A variable name: a letter, then letters, digits and underscores (at most 64 characters). */
 export const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-const VARIABLE_NAME_RULE = "must start with a letter and contain only letters, digits and _ (at most 64 characters)";
+export const VARIABLE_NAME_RULE =
+  "must start with a letter and contain only letters, digits and _ (at most 64 characters)";
 const REFERENCE = /\$\{([^}]*)\}/g;
 /** A long run of key-like characters with no separator: an API key or a client secret, not an identifier. */
 const KEY_LIKE = /^[A-Za-z0-9+/]{32,}={0,2}$/;
@@ -67,6 +68,18 @@ export function variableValueIssue(value: string): string | null {
     return "looks like a key or secret: variables hold names and identifiers only (store the secret as a named value and refer to its name)";
   return null;
 }
+
+/** An environment's variables, name → value, each name and value checked (the issue's path is the name). */
+export const variableValuesSchema = z.record(z.string(), z.string()).superRefine((variables, ctx) => {
+  const names = Object.keys(variables);
+  if (names.length > 500) ctx.addIssue({ code: "custom", message: "must set at most 500 variables" });
+  for (const name of names) {
+    const nameIssue = variableNameIssue(name);
+    if (nameIssue) ctx.addIssue({ code: "custom", path: [name], message: `name ${nameIssue}` });
+    const valueIssue = variableValueIssue(variables[name]!);
+    if (valueIssue) ctx.addIssue({ code: "custom", path: [name], message: valueIssue });
+  }
+});
 
 export interface MissingVariable {
   name: string;

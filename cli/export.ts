@@ -1,0 +1,94 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { formatApiProfileFile, formatEnvironmentFile } from "../lib/profile-files/format-profile-file";
+import type { AccessProfile } from "../lib/policy/profile-schema";
+import { InputError, type CliIo } from "./cli-io";
+import { parseCommandArgs } from "./parse-command-args";
+import { connectToPortcullis, type RestGet } from "./portcullis-client";
+
+export const exportUsage = `Usage: portcullis export --instance NAME --out DIR
+
+Writes the access profiles of an instance's APIs as files for Git: DIR/apis/<ARM name>.yaml, one per
+API with a profile (the profile as written, with its \${name} variables), and DIR/environment.yaml,
+the values of the variables in the instance's environment. Named value names only, never secret values.
+
+Connects to PORTCULLIS_URL with an Entra token for PORTCULLIS_AUDIENCE (AZURE_TENANT_ID,
+AZURE_CLIENT_ID, and AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE); without AZURE_CLIENT_ID,
+to the sandbox as its automation client (.data/sandbox.json, or DATA_DIR).
+
+  --instance NAME  the instance, by its name in Portcullis
+  --out DIR        where to write (created if missing; files of the same names are replaced)
+  --help           show this help
+`;
+
+export async function exportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { instance: { type: "string" }, out: { type: "string" } }, 0);
+  if (!values.instance) throw new InputError("--instance NAME is required");
+  if (!values.out) throw new InputError("--out DIR is required");
+  const written = await exportInstance(await connectToPortcullis(), values.instance, values.out);
+  io.stdout(`${written.map((file) => `wrote ${file}`).join("\n")}\n`);
+  return 0;
+}
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Exports one instance's profiles and its environment's variables into `out`; answers the files written. */
+export async function exportInstance(get: RestGet, instanceName: string, out: string): Promise<string[]> {
+  const instances = await all<{ id: string; name: string; environment: string | null }>(get, "/instances");
+  const instance = instances.find((candidate) => candidate.name === instanceName);
+  if (!instance)
+    throw new InputError(
+      `no instance named '${instanceName}' (there are: ${instances.map((candidate) => candidate.name).join(", ") || "none"})`,
+    );
+  const apis = await all<{ id: string; apimName: string; gone: boolean; profileVersion: number | null }>(
+    get,
+    `/apis?instanceId=${instance.id}`,
+  );
+  const files: Array<[string, string]> = [];
+  // An API without a profile has nothing to export; one gone from APIM is history, not configuration.
+  for (const api of apis.filter((candidate) => !candidate.gone && candidate.profileVersion !== null)) {
+    const current = (await get(`/apis/${api.id}/access-profile`)) as {
+      profile: AccessProfile;
+      written: AccessProfile | null;
+      adoptsHandWritten: boolean;
+    };
+    files.push([
+      path.join("apis", `${api.apimName}.yaml`),
+      formatApiProfileFile({
+        api: api.apimName,
+        instance: instance.name,
+        adopt: current.adoptsHandWritten,
+        profile: current.written ?? current.profile,
+      }),
+    ]);
+  }
+  if (instance.environment) {
+    const environment = (await get(`/environments/${instance.environment}/variables`)) as {
+      variables: Record<string, string>;
+    };
+    files.push([
+      "environment.yaml",
+      formatEnvironmentFile({ environment: instance.environment, variables: environment.variables }),
+    ]);
+  }
+  await mkdir(path.join(out, "apis"), { recursive: true });
+  for (const [file, text] of files) await writeFile(path.join(out, file), text);
+  return files.map(([file]) => file);
+}
+
+async function all<T>(get: RestGet, resource: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = resource.includes("?") ? "&" : "?";
+    const page = (await get(
+      `${resource}${separator}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    )) as Page<T>;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}

@@ -1,0 +1,112 @@
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { writtenProfileSchema } from "../policy/profile-schema";
+import { formatFileProblem } from "./file-problem";
+import { formatApiProfileFile, formatEnvironmentFile } from "./format-profile-file";
+import { parseProfileFile } from "./parse-profile-file";
+import { readProfileDirectory } from "./read-profile-directory";
+
+const profile = writtenProfileSchema.parse({
+  callerAuth: {
+    mode: "entra",
+    tenantId: "${tenant}",
+    clientApplicationIds: ["${chatApp}", "11111111-1111-1111-1111-111111111111"],
+  },
+  backendAuth: { mode: "apiKey", delivery: "setHeader", namedValue: "azure-openai-api-key", headerName: "api-key" },
+});
+
+const apiFile = formatApiProfileFile({ api: "azure-openai", instance: "dev", adopt: false, profile });
+const environmentFile = formatEnvironmentFile({
+  environment: "production",
+  variables: { tenant: "contoso.onmicrosoft.com", chatApp: "22222222-2222-2222-2222-222222222222" },
+});
+
+describe("profile files", () => {
+  it("write a stable layout that parses back to the same profile", () => {
+    expect(apiFile).toContain("variables:\n  - chatApp\n  - tenant\n");
+    // mode first, then the other keys alphabetically, whatever order the profile came in.
+    expect(apiFile.indexOf("mode: apiKey")).toBeLessThan(apiFile.indexOf("delivery: setHeader"));
+    expect(apiFile.indexOf("backendAuth:")).toBeLessThan(apiFile.indexOf("callerAuth:"));
+    expect(formatApiProfileFile({ api: "azure-openai", instance: "dev", adopt: false, profile })).toBe(apiFile);
+    const parsed = parseProfileFile("apis/azure-openai.yaml", apiFile);
+    expect(parsed).toMatchObject({ ok: true, parsed: { kind: "api", content: { api: "azure-openai", profile } } });
+    const environment = parseProfileFile("environment.yaml", environmentFile);
+    expect(environment).toMatchObject({ ok: true, parsed: { kind: "environment" } });
+    expect(environmentFile.indexOf("chatApp")).toBeLessThan(environmentFile.indexOf("tenant"));
+  });
+
+  it("report each problem with file, line and field path", () => {
+    const broken = apiFile
+      .replace(/tenantId: .*/, "tenantId: not a tenant")
+      .replace("- 11111111-1111-1111-1111-111111111111", "- not-a-guid")
+      .replace("headerName: api-key", "headerName: api key");
+    const result = parseProfileFile("apis/azure-openai.yaml", broken);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const lineOf = (text: string) => broken.split("\n").findIndex((line) => line.includes(text)) + 1;
+    expect(result.problems.map(formatFileProblem)).toEqual([
+      `apis/azure-openai.yaml:${lineOf("headerName")}: profile.backendAuth.headerName: must be an HTTP header name (RFC 7230 token characters, no spaces or separators)`,
+      `apis/azure-openai.yaml:${lineOf("not a tenant")}: profile.callerAuth.tenantId: must be a tenant GUID or a domain such as contoso.onmicrosoft.com`,
+      `apis/azure-openai.yaml:${lineOf("not-a-guid")}: profile.callerAuth.clientApplicationIds[1]: must be a GUID such as 00000000-0000-0000-0000-000000000000`,
+      `apis/azure-openai.yaml:${lineOf("  - tenant")}: variables[1]: "tenant" is not used by the profile`,
+    ]);
+  });
+
+  it("refuse YAML that is not plain data, an unknown kind and key-like variable values", () => {
+    const duplicate = parseProfileFile("a.yaml", "kind: AccessProfile\nkind: AccessProfile\n");
+    expect(duplicate.ok || duplicate.problems[0]).toMatchObject({ line: 2, path: "(file)" });
+    const unknown = parseProfileFile("b.yaml", "# nothing\nkind: Policy\n");
+    expect(unknown.ok || unknown.problems).toEqual([
+      { file: "b.yaml", line: 2, path: "kind", message: "must be AccessProfile or EnvironmentVariables" },
+    ]);
+    const secret = parseProfileFile(
+      "environment.yaml",
+      "kind: EnvironmentVariables\nenvironment: production\nvariables:\n  key: 8f2d1c0b9a7e4f6d8c2b1a0e9f7d6c5b\n",
+    );
+    expect(secret.ok || secret.problems[0]).toMatchObject({ line: 4, path: "variables.key" });
+  });
+});
+
+describe("a directory of profile files", () => {
+  let directory = "";
+  afterEach(async () => rm(directory, { recursive: true, force: true }));
+
+  async function write(files: Record<string, string>) {
+    directory = await mkdtemp(path.join(tmpdir(), "profile-files-"));
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(directory, name)), { recursive: true });
+      await writeFile(path.join(directory, name), text);
+    }
+  }
+
+  it("yields every API and the environment when all files are valid", async () => {
+    await write({ "apis/azure-openai.yaml": apiFile, "environment.yaml": environmentFile });
+    const result = await readProfileDirectory(directory);
+    expect(result.ok && result.directory.apis.map((api) => api.file)).toEqual(["apis/azure-openai.yaml"]);
+    expect(result.ok && result.directory.environment?.content.environment).toBe("production");
+  });
+
+  it("yields nothing but the problems when any file is invalid, or an API is there twice, or a variable is unset", async () => {
+    await write({
+      "apis/azure-openai.yaml": apiFile,
+      "apis/copy.yaml": apiFile,
+      "apis/broken.yaml": "kind: AccessProfile\napi: broken\nprofile: [\n",
+      "environment.yaml": formatEnvironmentFile({ environment: "production", variables: { tenant: "contoso.com" } }),
+    });
+    const result = await readProfileDirectory(directory);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const summary = result.problems.map((problem) => `${problem.file} ${problem.path}`);
+    expect(summary).toEqual([
+      "apis/broken.yaml (file)",
+      "apis/copy.yaml api",
+      "apis/azure-openai.yaml variables",
+      "apis/copy.yaml variables",
+    ]);
+    expect(result.problems[2]?.message).toBe(
+      "uses ${chatApp}, which environment.yaml (environment production) does not set",
+    );
+  });
+});
