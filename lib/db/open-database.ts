@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { AppConfig } from "../env";
+import { log } from "../log";
 import { PrismaClient } from "./generated/client";
 import { pgliteRawRows, postgresRawRows, registerRawRows } from "./raw-rows";
 
@@ -40,6 +41,12 @@ export function openDatabase(config: DatabaseConfig): Database {
 /** A Prisma client on one pool of `max` connections, which the bulk readers share (raw-rows.ts). */
 export function postgresDatabase(connectionString: string, max: number): Database {
   const pool = new pg.Pool({ connectionString, max });
+  // An idle connection the server ends (a restart, a failover, an administrator's terminate,
+  // an idle timeout) makes the pool emit "error"; unheard, that is an uncaught exception that
+  // ends the process. The pool has already dropped the connection and opens a new one on demand.
+  pool.on("error", (error: Error & { code?: string }) =>
+    log.warn({ code: error.code, reason: error.message }, "an idle database connection was closed by the server"),
+  );
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   registerRawRows(prisma, postgresRawRows(pool));
   return {
