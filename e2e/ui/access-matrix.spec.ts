@@ -6,7 +6,9 @@ import { syncSandboxAsAdmin } from "../support/console";
 import { sandbox, signIn } from "../support/sandbox";
 
 // A hand-written caller check on Azure OpenAI: its embeddings operation, whose <inbound> has no <base />, skips it.
-const CHECK = `<validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"><client-application-ids><application-id>33333333-4444-5555-6666-777777777777</application-id></client-application-ids></validate-azure-ad-token>`;
+// It also lets in Portcullis's own app registration, which the matrix names "Portcullis probe".
+const check = () =>
+  `<validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"><client-application-ids><application-id>33333333-4444-5555-6666-777777777777</application-id><application-id>${sandbox().webClient.clientId}</application-id></client-application-ids></validate-azure-ad-token>`;
 
 test.describe("the access matrix", () => {
   test.describe.configure({ mode: "serial" });
@@ -14,7 +16,7 @@ test.describe("the access matrix", () => {
   // An admin has discovered the APIs (so the matrix links to their pages); then someone adds the caller check in the portal.
   test.beforeEach(async ({ browser }) => {
     await syncSandboxAsAdmin(browser);
-    await editPolicyInApim("azure-openai", (xml) => xml.replace("<base />", `<base />\n        ${CHECK}`));
+    await editPolicyInApim("azure-openai", (xml) => xml.replace("<base />", `<base />\n        ${check()}`));
   });
 
   test.afterEach(async () => {
@@ -42,6 +44,17 @@ test.describe("the access matrix", () => {
     await expect(openai).toContainText("caller-validation-skipped");
     await expect(openai).toContainText("Operations that differ:");
     await expect(openai).toContainText("embeddings_create");
+    await expect(openai).toContainText(`Portcullis probe${sandbox().webClient.clientId}`);
+
+    // Foundry Models lets in the first caller client, named by (the sandbox's) Microsoft Graph.
+    const caller = sandbox().callerClients[0]!;
+    const foundry = table
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: /^Foundry Models foundry-models$/ }) });
+    await expect(foundry.first()).toContainText(`${caller.displayName}${caller.clientId}`);
+    await expect(page.getByRole("region", { name: "Access matrix" })).toContainText(
+      "Client application names come from Microsoft Graph",
+    );
 
     // The EU routing: a later set-backend-service base-url overrides the keyed backend, so APIM sends no credential.
     const eu = table
@@ -80,7 +93,6 @@ test.describe("the access matrix", () => {
 
     // Which APIs can the first caller client call? Foundry Models, which names it.
     await page.getByRole("link", { name: "Clear" }).click();
-    const caller = sandbox().callerClients[0]!;
     await page.getByLabel("Which APIs can this client application call?").fill(caller.clientId);
     await page.getByRole("button", { name: "Apply" }).click();
     const answer = page.getByRole("region", { name: `APIs client application ${caller.clientId} can call` });

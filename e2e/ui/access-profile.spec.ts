@@ -20,6 +20,9 @@ test.describe("an admin changes who may call an API", () => {
 
   // One admin's session, cut into the steps it takes so that each stays well inside the test
   // timeout on a loaded machine; each step starts where the previous one left APIM and the profile.
+  // The plan the embeddings operation blocks, posted again by hand below.
+  let blockedPlanId = "";
+
   test("edits the access profile, correcting an error without retyping", async ({ page }) => {
     await syncSandbox(page);
     await expectAccessible(page);
@@ -82,9 +85,30 @@ test.describe("an admin changes who may call an API", () => {
     );
     await expect(page.getByRole("button", { name: /^Apply/ })).toHaveCount(0);
     await expectAccessible(page);
+    blockedPlanId = /\/plans\/([0-9a-f-]+)/.exec(page.url())![1]!;
 
     // The admin gives the operation its <base /> back in APIM: the next step plans again.
     await embeddingsBase.restore();
+  });
+
+  test("an apply of the refused plan posted anyway (a stale or hand-made form) is refused, naming why", async ({
+    page,
+  }) => {
+    await openApi(page, "Azure OpenAI");
+    await page.getByRole("button", { name: "Plan changes" }).click();
+    await expect(page.getByRole("heading", { name: "Plan for Azure OpenAI" })).toBeVisible();
+    // The Apply form of this (applicable) plan, posted with the refused plan's id.
+    await page.locator('input[type="hidden"][name="planId"]').evaluate((input, id) => {
+      (input as HTMLInputElement).value = id;
+    }, blockedPlanId);
+    await page.getByRole("button", { name: "Apply" }).click();
+    const refusal = page.getByRole("alert").filter({ hasText: "The plan was not applied" });
+    await expect(refusal).toContainText(
+      "This plan cannot be applied: another policy scope would undo the access profile: ",
+    );
+    await expect(refusal).toContainText("embeddings_create");
+    await expect(page).toHaveURL(/\/plans\//); // no deployment was started
+    await expectAccessible(page);
   });
 
   test("plans the saved profile, showing the If-Match and the added lines, and applies it", async ({ page }) => {

@@ -108,6 +108,12 @@ test.describe("an admin verifies access at the gateway", () => {
     );
     await page.getByRole("button", { name: "Plan changes" }).click();
     await expect(page.getByRole("heading", { name: `Plan for ${API}` })).toBeVisible();
+    // The plan names the clients it lets in: the probe as such, the caller client by its name in Graph.
+    const clients = page.getByTestId("client-applications");
+    await expect(clients.getByRole("listitem")).toHaveText([
+      `${callerClients[0]!.displayName} ${callerClients[0]!.clientId}`,
+      `Portcullis probe ${webClient.clientId}`,
+    ]);
     await applyPlan(page);
     await expect(page.getByText("Succeeded: APIM now matches the plan.")).toBeVisible();
   });
