@@ -22,7 +22,7 @@ describe.runIf(process.env.TEST_DB === "postgres")("the PostgreSQL connection po
 
   it("survives the server ending an idle connection, and the next query gets a new one", async () => {
     const warn = vi.spyOn(log, "warn");
-    const [{ pid }] = await database.prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+    const [{ pid }] = await database.prisma.$queryRaw<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
 
     // The connection is idle in the pool now; end it from the server's side.
     await withAdmin((client) => client.query("SELECT pg_terminate_backend($1)", [pid]));
@@ -36,7 +36,7 @@ describe.runIf(process.env.TEST_DB === "postgres")("the PostgreSQL connection po
         ),
       { timeout: 10_000 },
     );
-    const [{ next }] = await database.prisma.$queryRaw<{ next: number }[]>`SELECT pg_backend_pid() AS next`;
+    const [{ next }] = await database.prisma.$queryRaw<[{ next: number }]>`SELECT pg_backend_pid() AS next`;
     expect(next).not.toBe(pid);
   });
 });
