@@ -11,8 +11,7 @@
  * (EXPLAIN ANALYZE of the page query) and recorded in bench/README.md.
  */
 import { auditFilterSql } from "../lib/audit/audit-filter-sql";
-import { EVENT_COLUMNS } from "../lib/audit/event-rows";
-import { listAuditEvents } from "../lib/audit/list-audit-events";
+import { listAuditEvents, pageSql } from "../lib/audit/list-audit-events";
 import type { AuditFilter } from "../lib/audit/schemas";
 import { systemContext } from "../lib/auth/system-context";
 import { getDb } from "../lib/db";
@@ -123,7 +122,7 @@ printBenchResult(figures);
 /** EXPLAIN ANALYZE of the page query a filter makes (the same SQL listAuditEvents sends). */
 async function plan(filter: AuditFilter): Promise<string> {
   const where = await auditFilterSql(getDb(), filter, 2);
-  const sql = `EXPLAIN (ANALYZE, COSTS OFF) SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE e.seq < $1::bigint AND ${where.sql} ORDER BY e.seq DESC LIMIT ${PAGE + 1}`;
+  const sql = `EXPLAIN (ANALYZE, COSTS OFF) ${pageSql(where, PAGE + 1)}`;
   const rows = await getDb().$queryRawUnsafe<Array<{ "QUERY PLAN": string }>>(
     sql,
     "9223372036854775807",

@@ -25,6 +25,10 @@ describe.runIf(process.env.TEST_DB === "postgres")(
       });
 
       expect(await verifyAuditChain(db.current.prisma)).toMatchObject({ ok: true, eventsChecked: 2 });
+      // The insert trigger records the actor for the actor filter, as the owner.
+      expect(await db.current.prisma.$queryRawUnsafe(`SELECT actor_oid, actor_name FROM audit_actors`)).toEqual([
+        { actor_oid: "o-1", actor_name: "Alice" },
+      ]);
       expect(
         await auditProtectionWeakness({ kind: "postgres", url: db.current.url!, migrationUrl: db.current.ownerUrl! }),
       ).toBeNull();
@@ -54,6 +58,8 @@ describe.runIf(process.env.TEST_DB === "postgres")(
       ["delete a checkpoint", "DELETE FROM audit_checkpoints", /permission denied/],
       ["update a checkpoint", "UPDATE audit_checkpoints SET signature = 'x'", /permission denied/],
       ["disable the checkpoints' triggers", "ALTER TABLE audit_checkpoints DISABLE TRIGGER ALL", /must be owner/],
+      ["hide an actor from the actor filter", "DELETE FROM audit_actors", /permission denied/],
+      ["add an actor to the actor filter", "INSERT INTO audit_actors VALUES ('o-2', 'Mallory')", /permission denied/],
       ["grant itself more", "SELECT portcullis_grant_runtime(current_user::regrole)", /permission denied/],
     ])("cannot %s", async (_what, sql, refusal) => {
       await expect(db.current.prisma.$executeRawUnsafe(sql)).rejects.toThrow(refusal);

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { bulkLoadAuditEvents, generateAuditEvents, type FixtureEvent } from "../../bench/support/audit-fixture";
 import { contextFor } from "../../test/support/request-context";
 import { setupTestDatabase } from "../../test/support/setup-test-database";
+import { AppError } from "../errors";
 import { validateInput } from "../validation";
+import { appendAuditEvent, auditedTransaction } from "./append-audit-event";
+import { MAX_MATCHING_ACTORS } from "./audit-filter-sql";
 import { GENESIS_HASH, hashAuditEvent } from "./event-hash";
 import { exportAuditEvents } from "./export-audit-events";
 import { listAuditEvents } from "./list-audit-events";
@@ -11,6 +14,7 @@ import type { PublicAuditEvent } from "./stored-event";
 
 const db = setupTestDatabase();
 const reviewer = contextFor("reviewer");
+const input = { action: "profile.save", target: { type: "api", id: "api-renamed" }, outcome: "success" } as const;
 
 /** 300 events whose first 100 (history older than the time-order trigger) go back and forth in time. */
 function history(): FixtureEvent[] {
@@ -81,6 +85,39 @@ describe("audit filters served by indexes", () => {
       const seqs = exported.map((e) => e.seq).filter((seq) => Number(seq) <= 300);
       expect({ filter, seqs }).toEqual({ filter, seqs: expected(filter) });
     }
+  });
+
+  it("finds an actor by each name it was recorded under, and refuses a name part matching too many actors", async () => {
+    const oid = "0b7e9d1c-0000-4000-8000-0000000000aa";
+    const actor = (name: string, i: number) => ({
+      type: "user" as const,
+      oid: i < 0 ? oid : `many-${i}`,
+      tid: "tenant",
+      name,
+    });
+    await auditedTransaction(db.current.prisma, async (tx) => {
+      await appendAuditEvent(tx, { ...input, actor: actor("Zora Renamed-Before", -1) });
+      for (let i = 0; i <= MAX_MATCHING_ACTORS; i++)
+        await appendAuditEvent(tx, { ...input, actor: actor(`Crowd Qx ${i}`, i) });
+      await appendAuditEvent(tx, { ...input, actor: actor("Zora Renamed-After", -1) });
+    });
+    // By object id: both names; by a part of one name: that name's event only; an actor matching nothing: none.
+    expect((await everything({ actor: oid })).map((e) => e.actor.name)).toEqual([
+      "Zora Renamed-After",
+      "Zora Renamed-Before",
+    ]);
+    expect((await everything({ actor: "renamed-bef" })).map((e) => e.actor.name)).toEqual(["Zora Renamed-Before"]);
+    expect(await everything({ actor: "Crowd Qx 200" })).toHaveLength(1);
+    expect(await everything({ actor: "nobody-matches-this" })).toEqual([]);
+
+    const refused = await listAuditEvents(reviewer, { actor: "Crowd Qx" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).fields).toEqual([
+      {
+        path: "actor",
+        message: `matches more than ${MAX_MATCHING_ACTORS} actors: give more of the name, or the object id`,
+      },
+    ]);
   });
 
   it("refuses an actor filter too short to look up by trigrams, naming the field", () => {

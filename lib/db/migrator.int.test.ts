@@ -158,6 +158,7 @@ describe(`schema on ${engine}`, () => {
         "access_profile_versions",
         "api_locks",
         "apis",
+        "audit_actors",
         "audit_chain_head",
         "audit_checkpoints",
         "audit_events",
