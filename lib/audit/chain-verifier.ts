@@ -53,14 +53,11 @@ export class ChainVerifier {
   /** Checks the next event; false once the chain is broken (stop feeding). */
   accept(event: ChainEvent, recomputedHash: string): boolean {
     if (this.firstBad) return false;
-    const bad = (reason: string) => {
-      this.firstBad = { seq: event.seq.toString(), id: event.id, reason };
-      return false;
-    };
     if (event.seq !== this.expectedSeq)
-      return bad(`sequence jumps from ${this.expectedSeq - 1n} to ${event.seq}: events are missing`);
-    if (event.prevHash !== this.prevHash) return bad("its previous-hash does not match the event before it");
-    if (recomputedHash !== event.hash) return bad("its content does not match its hash: it was altered");
+      return this.broken(event, `sequence jumps from ${this.expectedSeq - 1n} to ${event.seq}: events are missing`);
+    if (event.prevHash !== this.prevHash)
+      return this.broken(event, "its previous-hash does not match the event before it");
+    if (recomputedHash !== event.hash) return this.broken(event, "its content does not match its hash: it was altered");
     this.prevHash = event.hash;
     this.expectedSeq += 1n;
     this.checked += 1;
@@ -102,6 +99,11 @@ export class ChainVerifier {
         ...(this.checkpointBad ? { firstBad: this.checkpointBad } : {}),
       },
     };
+  }
+
+  private broken(event: ChainEvent, reason: string): false {
+    this.firstBad = { seq: event.seq.toString(), id: event.id, reason };
+    return false;
   }
 
   private judge(checkpoint: CheckedCheckpoint, hash: string): void {
