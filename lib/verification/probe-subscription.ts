@@ -1,10 +1,11 @@
 /**
  * The subscription key probes carry when the API requires one: without it APIM answers 401 before
  * any policy runs, so nothing the policy decides could be proven. The key is one of the service's
- * own subscriptions (read with listSecrets), kept in memory for this verification's probes only —
+ * own subscriptions (read with listSecrets), kept in memory for the probes of this verification (or batch) only —
  * never stored, logged, audited or shown; what is recorded is the subscription's name and scope.
  */
-import type { ApimClient, ApimProduct, ApimSubscription } from "../apim";
+import type { ApimProduct, ApimSubscription } from "../apim";
+import type { ServiceReads } from "./service-reads";
 
 /** Which subscription opens the API, and through which product (whose policy then runs), if any. */
 export type SubscriptionChoice =
@@ -47,32 +48,23 @@ export type ProbeSubscription =
     }
   | { ok: false; reason: string };
 
-/** Lists the service's subscriptions, chooses one that opens the API and reads its key. */
+/** Chooses, from the service's subscriptions, one that opens the API and reads its key (both through `reads`). */
 export async function subscriptionForProbes(
-  apim: ApimClient,
+  reads: Pick<ServiceReads, "subscriptions" | "subscriptionKey">,
   api: { name: string; subscriptionKeyHeader: string },
   products: readonly ApimProduct[],
-  call: { correlationId: string },
 ): Promise<ProbeSubscription> {
-  const unreadable = (what: string, error: unknown) => ({
+  const unreadable = (what: string, problem: string) => ({
     ok: false as const,
-    reason: `the API requires a subscription key, and ${what} could not be read (${(error as Error).message}); Portcullis's identity needs to list subscriptions and their secrets`,
+    reason: `the API requires a subscription key, and ${what} could not be read (${problem}); Portcullis's identity needs to list subscriptions and their secrets`,
   });
-  let subscriptions: ApimSubscription[];
-  try {
-    subscriptions = (await apim.listSubscriptions(call)).value;
-  } catch (error) {
-    return unreadable("the service's subscriptions", error);
-  }
-  const choice = chooseSubscription(subscriptions, api.name, products);
+  const subscriptions = await reads.subscriptions();
+  if (!subscriptions.ok) return unreadable("the service's subscriptions", subscriptions.problem);
+  const choice = chooseSubscription(subscriptions.value, api.name, products);
   if (!choice.ok) return choice;
-  let key: string | null;
-  try {
-    key = (await apim.getSubscriptionKey(choice.subscription.name, call)).value;
-  } catch (error) {
-    return unreadable(`the key of subscription '${choice.subscription.name}'`, error);
-  }
-  if (key === null)
+  const key = await reads.subscriptionKey(choice.subscription.name);
+  if (!key.ok) return unreadable(`the key of subscription '${choice.subscription.name}'`, key.problem);
+  if (key.value === null)
     return {
       ok: false,
       reason: `the API requires a subscription key, and subscription '${choice.subscription.name}' has none`,
@@ -80,7 +72,7 @@ export async function subscriptionForProbes(
   return {
     ok: true,
     header: api.subscriptionKeyHeader,
-    key,
+    key: key.value,
     subscription: choice.subscription,
     productName: choice.productName,
   };

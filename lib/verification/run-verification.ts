@@ -1,7 +1,7 @@
 /**
  * The work of one verification, without storing it: read what APIM holds for the API (its scopes,
- * the gateway URL, plain named values, backends, and the key of a subscription that opens the API
- * when it requires one), compose the pipeline of the probed call, get the tokens Portcullis can
+ * the gateway URL, and through ServiceReads the plain named values, backends, and the key of a
+ * subscription that opens the API when it requires one), compose the pipeline of the probed call, get the tokens Portcullis can
  * honestly get, let the what-if evaluator state each probe's expectation, and send the probes one
  * at a time within the probe budget. A 429 or an unreachable gateway ends the run: the remaining
  * probes are reported as not sent, never retried.
@@ -9,7 +9,7 @@
 import { apimClientForInstance, type InstanceCoordinates } from "../apim/client-for-instance";
 import { readApiScopes } from "../apim";
 import { callInput, describeError } from "../access/api-access-paths";
-import { composeEffectivePipeline, tokenAudiences, type AccessProfile, type BackendEntityProperties } from "../policy";
+import { composeEffectivePipeline, tokenAudiences, type AccessProfile } from "../policy";
 import { getConfig } from "../env";
 import { checkGatewayUrl } from "./gateway-url";
 import { judgeAnswer } from "./judge-answer";
@@ -17,6 +17,7 @@ import { planProbes, type CandidateToken, type PlannedProbe } from "./plan-probe
 import { takeProbeSlot } from "./probe-budget";
 import { PROBE_KINDS, type ProbeKind } from "./probe-kinds";
 import { subscriptionForProbes, type ProbeSubscription } from "./probe-subscription";
+import { serviceReads, type ServiceReads } from "./service-reads";
 import { chooseOperation, probeCall } from "./probe-target";
 import { entraAuthorityHost, otherAudience, probeClients, probeIdentityName, tokenFor } from "./probe-tokens";
 import type { ProbeView, VerificationTarget, VerificationView } from "./schemas";
@@ -39,6 +40,8 @@ export interface RunInput {
   correlationId: string;
   operationId?: string;
   deployment?: string;
+  /** The service-wide reads, shared by a batch's verifications; by default this run's own. */
+  reads?: ServiceReads;
 }
 
 const failedRun = (summary: string, gatewayUrl: string | null = null, notes: string[] = []): VerificationRun => ({
@@ -53,19 +56,14 @@ const failedRun = (summary: string, gatewayUrl: string | null = null, notes: str
 export async function runVerification(input: RunInput): Promise<VerificationRun> {
   const apim = apimClientForInstance(input.instance);
   const call = { correlationId: input.correlationId };
+  const reads = input.reads ?? serviceReads(apim, call);
+  // The subscriptions are listed in the first round too, before it is known whether the API
+  // requires a key (most do): one round less for those, one call more for the others.
   const [scopes, plain, backends] = await Promise.all([
     readApiScopes(apim, input.apimName, call),
-    apim.listPlainNamedValues(call).then(
-      (result) => ({ ok: true as const, values: result.value }),
-      (error: unknown) => ({ ok: false as const, problem: (error as Error).message }),
-    ),
-    apim.listBackends(call).then(
-      (result) =>
-        Object.fromEntries(
-          result.value.map((backend) => [backend.name, backend.properties as BackendEntityProperties]),
-        ),
-      () => undefined,
-    ),
+    reads.plainNamedValues(),
+    reads.backends(),
+    reads.subscriptions(),
   ]);
   const notes: string[] = [];
   if (!plain.ok)
@@ -104,7 +102,7 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
   let subscription: Extract<ProbeSubscription, { ok: true }> | null = null;
   if (api.subscriptionRequired !== false) {
     const products = scopes.products.state === "read" ? scopes.products.value.map((entry) => entry.product) : [];
-    const found = await subscriptionForProbes(apim, api, products, call);
+    const found = await subscriptionForProbes(reads, api, products);
     if (!found.ok)
       return {
         status: "unproven",
@@ -140,7 +138,7 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
     // The gateway takes Entra tokens from the cloud Portcullis signs in with (the sandbox's stand-in in sandbox mode).
     entraAuthorityHost: entraAuthorityHost(),
     namedValues: plain.ok
-      ? plain.values.map(({ displayName, value }) => ({ name: displayName, secret: false, value }))
+      ? plain.value.map(({ displayName, value }) => ({ name: displayName, secret: false, value }))
       : [],
   };
   for (const note of pipeline.notes)

@@ -8,6 +8,7 @@ import type { InstanceCoordinates } from "../apim/client-for-instance";
 import { isAppError } from "../errors";
 import { storedProfile } from "../profiles/stored-profile";
 import { runVerification, type VerificationRun } from "./run-verification";
+import type { ServiceReads } from "./service-reads";
 import type { VerificationView } from "./schemas";
 import { toVerificationView, verificationViewInclude } from "./verification-view";
 
@@ -38,7 +39,7 @@ export async function verifyApiAccess(ctx: RequestContext, input: VerifyApiInput
 export async function verifyAndRecord(
   ctx: RequestContext,
   api: { id: string; apimName: string; instance: InstanceCoordinates & { gatewayUrl: string | null } },
-  input: { operationId?: string; deployment?: string; batchId?: string } = {},
+  input: { operationId?: string; deployment?: string; batchId?: string; reads?: ServiceReads } = {},
 ): Promise<VerificationView> {
   const db = getDb();
   const version = await db.accessProfileVersion.findFirst({ where: { apiId: api.id }, orderBy: { version: "desc" } });
@@ -52,6 +53,7 @@ export async function verifyAndRecord(
       correlationId: ctx.requestId,
       ...(input.operationId === undefined ? {} : { operationId: input.operationId }),
       ...(input.deployment === undefined ? {} : { deployment: input.deployment }),
+      ...(input.reads === undefined ? {} : { reads: input.reads }),
     });
   } catch (error) {
     if (!isAppError(error)) throw error;

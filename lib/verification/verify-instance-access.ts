@@ -1,5 +1,6 @@
 import { recordAuditEvent } from "../audit/append-audit-event";
 import { limitConcurrency } from "../apim";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
@@ -7,6 +8,7 @@ import { AppError } from "../errors";
 import { findInstanceOrThrow } from "../instances/find-instance";
 import { getVerificationBatch } from "./get-verification-batch";
 import type { VerificationBatchView } from "./schemas";
+import { serviceReads } from "./service-reads";
 import { verifyAndRecord } from "./verify-api-access";
 
 export const DEFAULT_VERIFY_CONCURRENCY = 4;
@@ -54,8 +56,10 @@ export async function startInstanceVerification(
   const batch = await getVerificationBatch(ctx, { instanceId: instance.id, batchId: created.id });
   const run = async () => {
     const limit = limitConcurrency(concurrency);
+    // Named values, backends, subscriptions and keys are the service's: read once for the batch.
+    const reads = serviceReads(apimClientForInstance(instance), { correlationId: ctx.requestId });
     await Promise.all(
-      apis.map((api) => limit(() => verifyAndRecord(ctx, { ...api, instance }, { batchId: created.id }))),
+      apis.map((api) => limit(() => verifyAndRecord(ctx, { ...api, instance }, { batchId: created.id, reads }))),
     );
     await db.verificationBatch.update({ where: { id: created.id }, data: { finishedAt: new Date() } });
     const finished = await getVerificationBatch(ctx, { instanceId: instance.id, batchId: created.id });

@@ -340,6 +340,7 @@ describe("REST: verifications", () => {
 
   it("verifies every API of the instance a few at a time, with progress and failures first", async () => {
     const instanceId = sandbox.instance.id;
+    await sandbox.controls.clearRequests();
     const started = await callRoute(batches.POST, {
       path: `/instances/${instanceId}/verifications`,
       token: automation,
@@ -370,5 +371,15 @@ describe("REST: verifications", () => {
     const rank = { failed: 0, error: 0, unproven: 1, proven: 2 };
     const ranks = current.items.map((item) => rank[item.status]);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+
+    // The service's named values, backends, subscriptions and keys are read once for the whole batch.
+    const paths = (await sandbox.controls.requests()).map((entry) => new URL(entry.url, "https://arm").pathname);
+    const count = (pattern: RegExp) => paths.filter((path) => pattern.test(path)).length;
+    expect(current.total).toBeGreaterThan(1);
+    expect(count(/\/namedValues$/)).toBe(1);
+    expect(count(/\/backends$/)).toBe(1);
+    expect(count(/\/subscriptions$/)).toBe(1);
+    const keyReads = paths.filter((path) => /\/subscriptions\/[^/]+\/listSecrets$/.test(path));
+    expect(new Set(keyReads).size).toBe(keyReads.length);
   });
 });
