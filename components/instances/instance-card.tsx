@@ -33,6 +33,11 @@ export function InstanceCard({
           <Link className="text-blue-700 underline" href={`/instances/${instance.id}/access`}>
             Access matrix
           </Link>
+          {instance.environment ? (
+            <Link className="text-blue-700 underline" href={`/environments/${instance.environment}`}>
+              Variables<span className="sr-only"> of environment {instance.environment}</span>
+            </Link>
+          ) : null}
         </nav>
       }
     >

@@ -38,6 +38,7 @@ const PAGES: Record<string, { as: Visitor; url: (ids: Ids) => string; title: str
   },
   "/instances/[id]/secrets": { as: "admin", url: (ids) => `/instances/${ids.instance}/secrets`, title: "Secrets" },
   "/notifications": { as: "admin", url: () => "/notifications", title: "Notifications" },
+  "/environments/[name]": { as: "admin", url: () => "/environments/development", title: "Environment variables" },
   "/instances/[id]/secrets/[secretId]": {
     as: "admin",
     url: (ids) => `/instances/${ids.instance}/secrets/${ids.secret}`,

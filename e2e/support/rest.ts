@@ -32,8 +32,8 @@ export async function syncedSandboxInstance(request: APIRequestContext): Promise
  * API's id.
  */
 export async function saveNewProfile(request: APIRequestContext, apimName: string): Promise<string> {
-  await syncedSandboxInstance(request);
-  const apis = (await restCall(request, "GET", `/apis?search=${apimName}`)).body.items as Array<{
+  const instance = await syncedSandboxInstance(request);
+  const apis = (await restCall(request, "GET", `/apis?instanceId=${instance}&search=${apimName}`)).body.items as Array<{
     id: string;
     apimName: string;
   }>;

@@ -35,6 +35,7 @@ export const ROUTE_ACCESS = {
   "/approvals": "config.read",
   "/deployments/[id]": "config.read",
   "/notifications": "config.read",
+  "/environments/[name]": "config.read",
   // Sign-in flow
   "/auth/signin": "public", // starts the OpenID flow
   "/auth/callback": "public", // the identity provider returns here; state + PKCE protect it

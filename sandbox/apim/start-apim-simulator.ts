@@ -20,6 +20,7 @@ import {
   sandboxIdentityNamedValues,
   seedVersion,
   type SandboxIdentityValues,
+  type SeedRequest,
 } from "./seed/initial-seed";
 import { sandboxServiceIdentity } from "./seed/service-identity";
 import { ApimState } from "./store/apim-state";
@@ -133,7 +134,8 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
   );
   const seed = async (served: SimulatorContext) => {
     if (seeding) {
-      await applySeed(served, initialSeed(options.sandboxIdentity));
+      const requests = initialSeed(options.sandboxIdentity);
+      await applySeed(served, served === context ? requests : namedForService(requests, served.service.serviceName));
       await applyGatewaySeed(served);
     }
     await served.state.markSeeded(seeding ? seedVersion : unseeded);
@@ -262,4 +264,25 @@ async function openSeeded(
   ) {
     await applySeed(served, sandboxIdentityNamedValues(options.sandboxIdentity));
   }
+}
+
+/**
+ * The seed of a further service: the same APIs (same ARM names, so promotion finds them), their
+ * display names suffixed with the service's name so that the console tells the two apart.
+ */
+function namedForService(requests: readonly SeedRequest[], serviceName: string): SeedRequest[] {
+  return requests.map((request) =>
+    /^\/apis\/[^/]+$/.test(request.path) && typeof request.body?.properties.displayName === "string"
+      ? {
+          ...request,
+          body: {
+            ...request.body,
+            properties: {
+              ...request.body.properties,
+              displayName: `${request.body.properties.displayName} (${serviceName})`,
+            },
+          },
+        }
+      : request,
+  );
 }

@@ -8,6 +8,7 @@ import { accessCheckInputSchema, type AccessCheckView } from "@/lib/access/schem
 import { guardAction } from "@/lib/auth/console-guard";
 import { previewPolicy, type PolicyPreview } from "@/lib/profiles/preview-policy";
 import { saveAccessProfile } from "@/lib/profiles/save-access-profile";
+import { promoteAccessProfile } from "@/lib/environments/promote-access-profile";
 import { verifyApiAccess } from "@/lib/verification/verify-api-access";
 import { allowLineBreaks, parseInput } from "@/lib/validation";
 import { actionError } from "../../action-error";
@@ -114,4 +115,19 @@ export async function checkAccessAction(
   } catch (error) {
     return actionError(error);
   }
+}
+
+const promoteInputSchema = z.object({ apiId: z.guid("must be an API id"), targetInstanceId: z.string() });
+
+/** Promotes the API's profile to the same API on the chosen instance and opens the plan made there. */
+export async function promoteAction(_previous: FormState<null>, formData: FormData): Promise<FormState<null>> {
+  let planId: string;
+  try {
+    const ctx = await guardAction("config.write", "profile.promote");
+    const input = parseInput(promoteInputSchema, formFields(formData));
+    planId = (await promoteAccessProfile(ctx, input)).plan.id;
+  } catch (error) {
+    return actionError(error);
+  }
+  redirect(`/plans/${planId}`);
 }

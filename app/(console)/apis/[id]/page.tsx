@@ -13,6 +13,8 @@ import { buttonStyles } from "@/components/ui/button-styles";
 import { DateTime } from "@/components/ui/date-time";
 import { Section } from "@/components/ui/section";
 import { VerificationPanel } from "@/components/verification/verification-panel";
+import { PromoteForm } from "@/components/environments/promote-form";
+import { listInstances } from "@/lib/instances/list-instances";
 import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getAccessProfile } from "@/lib/profiles/get-access-profile";
@@ -21,7 +23,7 @@ import { getLatestVerification } from "@/lib/verification/list-verifications";
 import { probeClientId } from "@/lib/verification/probe-tokens";
 import { orNotFound, orNull, orStalePage } from "../../lookup";
 import { createPlanAction } from "../../plans/actions";
-import { verifyApiAction } from "./actions";
+import { promoteAction, verifyApiAction } from "./actions";
 import { DriftSection } from "./drift-section";
 import { EffectiveAccessSection } from "./effective-access-section";
 import { LiveProfileSection } from "./live-profile-section";
@@ -38,11 +40,13 @@ export default async function ApiPage({ params, searchParams }: Props) {
   const query = await searchParams;
   const versionsCursor = typeof query.versions === "string" ? query.versions : undefined;
   const api = await orNotFound(getApi(ctx, { apiId: id }));
-  const [current, versions, verification] = await Promise.all([
+  const [current, versions, verification, instances] = await Promise.all([
     orNull(getAccessProfile(ctx, { apiId: id })),
     orStalePage(listProfileVersions(ctx, { apiId: id, limit: VERSIONS_PER_PAGE, cursor: versionsCursor })),
     orNull(getLatestVerification(ctx, { apiId: id })),
+    listInstances(ctx, { limit: 200 }),
   ]);
+  const promotionTargets = instances.items.filter((instance) => instance.id !== api.instanceId);
   // The version below the last row shown, to say what that row changed.
   const older = versions.nextCursor
     ? ((await listProfileVersions(ctx, { apiId: id, limit: 1, cursor: versions.nextCursor })).items[0] ?? null)
@@ -124,7 +128,20 @@ export default async function ApiPage({ params, searchParams }: Props) {
         }
       >
         {current ? (
-          <ProfileSummary profile={current.profile} probeClientId={probeClientId()} />
+          <>
+            <ProfileSummary profile={current.profile} probeClientId={probeClientId()} />
+            {current.written ? (
+              <p className="text-sm text-slate-600">
+                Written with variables, resolved with the values of environment{" "}
+                {instances.items.find((instance) => instance.id === api.instanceId)?.environment ?? "(not set)"}.
+              </p>
+            ) : null}
+            {canWrite && promotionTargets.length > 0 ? (
+              <div className="mt-4 border-t border-slate-200 pt-4">
+                <PromoteForm apiId={api.id} targets={promotionTargets} action={promoteAction} />
+              </div>
+            ) : null}
+          </>
         ) : (
           <div className="space-y-2">
             <h3 className="font-semibold">What the live APIM policy does today</h3>

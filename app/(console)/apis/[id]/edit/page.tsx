@@ -76,6 +76,13 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
           Those parts start from defaults here.
         </Alert>
       ) : null}
+      {current?.written ? (
+        <Alert tone="warning" title="This version was written with ${name} variables.">
+          The editor shows their values in this instance&apos;s environment, and saving here keeps those values instead
+          of the variables. To keep the variables, save the profile as written over the REST API (PUT /api/v1/apis/
+          {"{id}"}/access-profile).
+        </Alert>
+      ) : null}
       {api.gone ? (
         <Alert tone="warning" title="APIM no longer has this API (as of the last sync).">
           A profile can still be saved, but it cannot be applied.
