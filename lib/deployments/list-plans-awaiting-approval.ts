@@ -19,7 +19,8 @@ export interface PlanAwaitingApproval {
 /**
  * Plans waiting for approval: for each API on an instance that requires approvals, its latest
  * plan, when it has something to write, was never applied, and lacks the approvals it needs
- * (an older plan of the same API is superseded by the newer one and is not listed). Oldest first.
+ * (an older plan of the same API is superseded by the newer one and is not listed), and is not part
+ * of a change set (approved as a whole). Oldest first.
  */
 export async function listPlansAwaitingApproval(ctx: RequestContext): Promise<PlanAwaitingApproval[]> {
   await authorize(ctx, "config.read");
@@ -35,7 +36,9 @@ export async function listPlansAwaitingApproval(ctx: RequestContext): Promise<Pl
       ORDER BY p.api_id, p.created_at DESC
     ) AS latest
     WHERE jsonb_array_length(latest.operations) > 0
-      AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.plan_id = latest.id)`);
+      AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.plan_id = latest.id)
+      -- A change set's plans are approved with the set, on its page (lib/change-sets).
+      AND NOT EXISTS (SELECT 1 FROM change_set_items c WHERE c.plan_id = latest.id)`);
   if (candidates.length === 0) return [];
   const plans = await db.plan.findMany({
     where: { id: { in: candidates.map((row) => row.id) } },

@@ -55,6 +55,28 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
     });
     throw error;
   }
+  const approvedBy = approval.decisions
+    .filter((decision) => decision.counts && decision.decision === "approved")
+    .map((decision) => ({ type: decision.actorType, oid: decision.actorOid, name: decision.actorName }));
+  return queueDeployment(ctx, plan, { planHash: approval.hash, approval: { required: approval.required, approvedBy } });
+}
+
+/** The plan row queueDeployment needs (as startDeployment reads it). */
+export type PlanToApply = Prisma.PlanGetPayload<{
+  include: { api: { include: { instance: true } } };
+}>;
+
+/**
+ * Queues an apply of a plan whose approval was already decided — by the plan's own approvals
+ * (startDeployment) or by a change set's (lib/change-sets) — after refusing plans with lint errors
+ * or blocking effective-access findings. `evidence.approval` is recorded in `deployment.start`.
+ */
+export async function queueDeployment(
+  ctx: RequestContext,
+  plan: PlanToApply,
+  evidence: { planHash: string; approval: Record<string, unknown> },
+): Promise<StartedDeployment> {
+  const db = getDb();
   const diff = storedDiff(plan);
   const errors = diff.lint.findings.filter((finding) => finding.severity === "error");
   if (errors.length > 0) {
@@ -142,16 +164,11 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
             target: { type: "deployment", id: deployment.id },
             after: {
               planId: plan.id,
-              planHash: approval.hash,
+              planHash: evidence.planHash,
               apiId: plan.apiId,
               steps: operations.length,
               summary: diff.summary,
-              approval: {
-                required: approval.required,
-                approvedBy: approval.decisions
-                  .filter((decision) => decision.counts && decision.decision === "approved")
-                  .map((decision) => ({ type: decision.actorType, oid: decision.actorOid, name: decision.actorName })),
-              },
+              approval: evidence.approval,
             },
             outcome: "success",
             requestId: ctx.requestId,

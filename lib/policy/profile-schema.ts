@@ -187,19 +187,21 @@ function buildProfileSchema(leaf: (schema: z.ZodString) => z.ZodString) {
     .default([])
     .describe("Claims every token must carry.");
 
+  const tenantId = leaf(
+    z
+      .string()
+      .refine(
+        (value) => GUID.test(value) || DOMAIN.test(value),
+        "must be a tenant GUID or a domain such as contoso.onmicrosoft.com",
+      ),
+  ).describe("Microsoft Entra tenant id or domain.");
+
   const callerAuth = z
     .discriminatedUnion("mode", [
       z.strictObject({ mode: z.literal("none") }),
       z.strictObject({
         mode: z.literal("entra"),
-        tenantId: leaf(
-          z
-            .string()
-            .refine(
-              (value) => GUID.test(value) || DOMAIN.test(value),
-              "must be a tenant GUID or a domain such as contoso.onmicrosoft.com",
-            ),
-        ).describe("Microsoft Entra tenant id or domain."),
+        tenantId,
         clientApplicationIds: distinctList(leaf(guid), 1, "client application id").describe(
           "Application (client) ids allowed to call the API.",
         ),
@@ -223,13 +225,19 @@ function buildProfileSchema(leaf: (schema: z.ZodString) => z.ZodString) {
     .describe("Which callers APIM lets in, validated before the request reaches the backend.");
 
   const profile = z.strictObject({ backendAuth, callerAuth }).describe("Desired authentication state of one API.");
-  return { backendAuth, callerAuth, profile, requiredClaim };
+  return { backendAuth, callerAuth, profile, requiredClaim, tenantId };
 }
 
 const concrete = buildProfileSchema((schema) => schema);
 export const backendAuthSchema = concrete.backendAuth;
 export const callerAuthSchema = concrete.callerAuth;
 export const accessProfileSchema = concrete.profile;
+
+/** One tenant, client application id, audience, required claim: what a change set sets, adds or removes. */
+export const tenantIdSchema = concrete.tenantId;
+export const clientApplicationIdSchema = guid.describe("Application (client) id.");
+export const audienceSchema = policyLiteral(1024).describe("Token audience (aud).");
+export const requiredClaimSchema = concrete.requiredClaim;
 
 /**
  * An access profile as written: any free-text value may hold `${name}` variables, whose values

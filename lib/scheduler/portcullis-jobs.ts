@@ -3,6 +3,7 @@ import { signCheckpointIfDue } from "../audit/sign-checkpoint";
 import { getDb } from "../db";
 import type { AppConfig } from "../env";
 import { announceDrift } from "../notifications/announce-drift";
+import { changeSetResumeJob } from "./change-set-resume-job";
 import { driftScanJob } from "./drift-scan-job";
 import { rotationJobs } from "./rotation-jobs";
 import type { JobDefinition } from "./scheduler";
@@ -28,7 +29,7 @@ export function portcullisJobs(config: AppConfig): () => Promise<JobDefinition[]
     },
   };
   return async () => {
-    const jobs = [checkpoint, webhookDeliveryJob, ...rotationJobs(config)];
+    const jobs = [checkpoint, webhookDeliveryJob, changeSetResumeJob, ...rotationJobs(config)];
     const minutes = config.scheduler.driftScanMinutes;
     if (minutes !== null) {
       const instances = await getDb().instance.findMany({ select: { id: true }, orderBy: { createdAt: "asc" } });

@@ -45,7 +45,13 @@ export function planApprovalState(plan: PlanWithApprovals, now: Date): ApprovalS
   return { ...state, hash };
 }
 
-export function toRecordedDecision(row: DecisionRow): RecordedDecision {
+/** A stored decision (of a plan, or of a change set with its set hash as `planHash`). */
+export function toRecordedDecision(
+  row: Pick<
+    DecisionRow,
+    "id" | "decision" | "planHash" | "reason" | "actorType" | "actorOid" | "actorName" | "createdAt" | "expiresAt"
+  >,
+): RecordedDecision {
   const at = (field: string) => ({ record: `plan approval ${row.id}`, field });
   return {
     id: row.id,

@@ -1,0 +1,273 @@
+import { describe, expect, it } from "vitest";
+import { listAuditEvents } from "../audit/list-audit-events";
+import { listApis } from "../apis/list-apis";
+import { syncInstance } from "../instances/sync-instance";
+import { updateInstanceSettings } from "../instances/update-instance-settings";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
+import { profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { approveChangeSet } from "./approve-change-set";
+import { cancelChangeSet } from "./cancel-change-set";
+import { createChangeSet } from "./create-change-set";
+import { getChangeSet } from "./get-change-set";
+import { rejectChangeSet } from "./reject-change-set";
+import { resumeChangeSets } from "./resume-change-sets";
+import { startChangeSetApply } from "./start-change-set-apply";
+
+/**
+ * Change sets against the simulator: one change to many seeded APIs, ARM faults on some, re-runs,
+ * cancellation, a process that stops mid-apply, and the set's one approval.
+ */
+const sandbox = setupSandboxHarness();
+const admin = contextFor("admin", { name: "Set Author" });
+const admin2 = contextFor("admin", { name: "Second Admin" });
+const NEW_CLIENT = "99999999-2222-3333-4444-555555555555";
+const addClient = { op: "addClientApplication", clientApplicationId: NEW_CLIENT } as const;
+
+/** Seeds `count` APIs (no hand-written policy) named `<prefix>-1…`, each with an Entra profile; ids in order. */
+async function seededApis(prefix: string, count: number): Promise<string[]> {
+  const names = await sandbox.controls.seedApis(count, { prefix, withPolicy: false });
+  await syncInstance(admin, { instanceId: sandbox.instance.id });
+  const listed = (await listApis(admin, { search: `${prefix}-`, limit: 200 })).items;
+  const ids = names.map((name) => listed.find((api) => api.apimName === name)!.id);
+  for (const id of ids) await saveProfile(admin, id, profiles.headerKey());
+  return ids;
+}
+
+/** Deployments of each plan of the set: how many times each API was applied. */
+async function deploymentsPerPlan(planIds: string[]): Promise<Map<string, number>> {
+  const rows = await sandbox.db.prisma.deployment.groupBy({
+    by: ["planId"],
+    where: { planId: { in: planIds } },
+    _count: true,
+  });
+  return new Map(rows.map((row) => [row.planId, row._count]));
+}
+
+/** Waits (no time limit of its own: the test's) until the API at `position` of the set is running. */
+async function untilRunning(changeSetId: string, apiId: string): Promise<void> {
+  for (;;) {
+    const item = await sandbox.db.prisma.changeSetItem.findUnique({
+      where: { changeSetId_apiId: { changeSetId, apiId } },
+    });
+    if (item?.status === "running") return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("a change set over 50 APIs", () => {
+  it(
+    "applies past the APIs ARM fails, reports them, and a re-run applies only those",
+    { timeout: 300_000 },
+    async () => {
+      const ids = await seededApis("cs", 50);
+      const created = await createChangeSet(admin, { apiIds: ids, change: addClient });
+      expect(created.title).toBe(`Add client application ${NEW_CLIENT}`);
+      expect(created.progress).toMatchObject({ total: 50, done: 0, counts: { planned: 50 } });
+      expect(created.approval.status).toBe("not_required");
+      const planIds = created.items.map((item) => item.planId!);
+      expect(new Set(planIds).size).toBe(50);
+
+      // Every write of three APIs' policies fails (the retries too).
+      await sandbox.controls.setFaults({
+        rules: [
+          { kind: "serverError", status: 500, match: { methods: ["PUT"], path: "/apis/cs-(3|17|42)/policies/" } },
+        ],
+      });
+      const first = await startChangeSetApply(admin, { changeSetId: created.id });
+      expect(first.changeSet.status).toBe("applying");
+      await first.run();
+      await sandbox.controls.clearFaults();
+
+      const afterFirst = await getChangeSet(admin, { changeSetId: created.id });
+      expect(afterFirst.status).toBe("finished");
+      expect(afterFirst.progress).toMatchObject({ total: 50, done: 50, counts: { succeeded: 47, failed: 3 } });
+      // Failures first, each saying what went wrong.
+      expect(
+        afterFirst.items
+          .slice(0, 3)
+          .map((item) => item.apimName)
+          .sort(),
+      ).toEqual(["cs-17", "cs-3", "cs-42"]);
+      for (const item of afterFirst.items.slice(0, 3)) {
+        expect(item.status).toBe("failed");
+        expect(item.error).toMatch(/failed/);
+        expect(item.deploymentId).not.toBeNull();
+      }
+
+      const second = await startChangeSetApply(admin, { changeSetId: created.id });
+      expect(second.changeSet.progress.counts).toMatchObject({ queued: 3, succeeded: 47 });
+      await second.run();
+      const afterSecond = await getChangeSet(admin, { changeSetId: created.id });
+      expect(afterSecond.progress.counts).toEqual({ succeeded: 50 });
+
+      // The re-run touched only the three that failed.
+      const applied = await deploymentsPerPlan(planIds);
+      const failedPlans = new Set(afterFirst.items.slice(0, 3).map((item) => item.planId));
+      for (const planId of planIds)
+        expect([planId, applied.get(planId)]).toEqual([planId, failedPlans.has(planId) ? 2 : 1]);
+
+      // The new client is let in by every API's policy.
+      const policy = await sandbox.db.prisma.deployment.findFirst({
+        where: { planId: planIds[2], status: "succeeded" },
+        select: { result: true },
+      });
+      expect(JSON.stringify(policy?.result)).toContain(NEW_CLIENT);
+
+      await expect(startChangeSetApply(admin, { changeSetId: created.id })).rejects.toMatchObject({ code: "conflict" });
+      const events = await sandbox.db.prisma.auditEvent.findMany({
+        where: { targetType: "change_set", targetId: created.id },
+        orderBy: { seq: "asc" },
+        select: { action: true },
+      });
+      expect(events.map((event) => event.action)).toEqual([
+        "change_set.create",
+        "change_set.apply.start",
+        "change_set.apply.finish",
+        "change_set.apply.start",
+        "change_set.apply.finish",
+      ]);
+    },
+  );
+
+  it("blocks, naming the reason, the APIs the change does not fit, and leaves unchanged the ones that say it already", async () => {
+    const [fits, open, already] = await seededApis("cs-fit", 3);
+    await saveProfile(admin, open!, profiles.none());
+    await saveProfile(admin, already!, profiles.headerKey(NEW_CLIENT));
+    const set = await createChangeSet(admin, { apiIds: [fits, open, already], change: addClient });
+    const byApi = new Map(set.items.map((item) => [item.apiId, item]));
+    expect(byApi.get(fits!)).toMatchObject({ status: "planned", blocking: [] });
+    expect(byApi.get(open!)).toMatchObject({
+      status: "blocked",
+      planId: null,
+      blocking: [{ code: "change-refused", message: expect.stringContaining("caller auth none") }],
+    });
+    expect(byApi.get(already!)).toMatchObject({ status: "unchanged", planId: null });
+    expect(set.progress.total).toBe(1);
+    expect(set.items[0]?.status).toBe("blocked");
+  });
+
+  it("refuses an unknown API and a change a profile could not hold, naming the field", async () => {
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    await expect(createChangeSet(admin, { apiIds: [unknown], change: addClient })).rejects.toMatchObject({
+      code: "not_found",
+      message: expect.stringContaining(unknown),
+    });
+    await expect(
+      createChangeSet(admin, { apiIds: [unknown], change: { op: "addClientApplication", clientApplicationId: "x" } }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("change.clientApplicationId") });
+  });
+});
+
+describe("cancelling and resuming a change set", () => {
+  it(
+    "cancels between APIs: the running one finishes, the rest are cancelled, and a re-run applies them",
+    { timeout: 120_000 },
+    async () => {
+      const ids = await seededApis("cs-cancel", 6);
+      const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
+      // The third API's write is slow, so the apply is surely on it when the cancel comes.
+      await sandbox.controls.setFaults({
+        rules: [{ kind: "latency", ms: 1500, match: { methods: ["PUT"], path: "/apis/cs-cancel-3/policies/" } }],
+      });
+      const started = await startChangeSetApply(admin, { changeSetId: set.id });
+      const running = started.run({ concurrency: 1 });
+      await untilRunning(set.id, ids[2]!);
+      const cancelling = await cancelChangeSet(admin2, { changeSetId: set.id });
+      expect(cancelling.status).toBe("cancelling");
+      expect(cancelling.progress.counts).toMatchObject({ succeeded: 2, running: 1, cancelled: 3 });
+      await running;
+      await sandbox.controls.clearFaults();
+
+      const cancelled = await getChangeSet(admin, { changeSetId: set.id });
+      expect(cancelled.status).toBe("cancelled");
+      expect(cancelled.progress.counts).toEqual({ succeeded: 3, cancelled: 3 });
+
+      await (await startChangeSetApply(admin, { changeSetId: set.id })).run();
+      const done = await getChangeSet(admin, { changeSetId: set.id });
+      expect(done.progress.counts).toEqual({ succeeded: 6 });
+      const applied = await deploymentsPerPlan(done.items.map((item) => item.planId!));
+      expect([...applied.values()]).toEqual([1, 1, 1, 1, 1, 1]);
+      const cancelEvents = await listAuditEvents(contextFor("reviewer"), { action: "change_set.cancel" });
+      expect(
+        cancelEvents.items.some((event) => event.target.id === set.id && event.actor.name === "Second Admin"),
+      ).toBe(true);
+    },
+  );
+
+  it(
+    "resumes after the applying process stopped: a new run applies what is left, nothing twice",
+    { timeout: 120_000 },
+    async () => {
+      const ids = await seededApis("cs-resume", 6);
+      const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
+      await sandbox.controls.setFaults({
+        rules: [{ kind: "latency", ms: 1500, match: { methods: ["PUT"], path: "/apis/cs-resume-3/policies/" } }],
+      });
+      const started = await startChangeSetApply(admin, { changeSetId: set.id });
+      const first = started.run({ concurrency: 1 });
+      await untilRunning(set.id, ids[2]!);
+      // The process stops: its lease is gone (as once expired), so it starts no further API.
+      await sandbox.db.prisma.changeSet.update({
+        where: { id: set.id },
+        data: { leaseOwner: "a-process-that-stopped", leaseExpiresAt: new Date(Date.now() - 1000) },
+      });
+      await first;
+      await sandbox.controls.clearFaults();
+      const stopped = await getChangeSet(admin, { changeSetId: set.id });
+      expect(stopped.status).toBe("applying");
+      expect(stopped.progress.counts).toEqual({ succeeded: 3, queued: 3 });
+
+      // Another process's scheduler finds the set nobody holds and applies the rest.
+      const runs = await resumeChangeSets(new Date());
+      expect(runs).toHaveLength(1);
+      await Promise.all(runs);
+      const resumed = await getChangeSet(admin, { changeSetId: set.id });
+      expect(resumed.status).toBe("finished");
+      expect(resumed.progress.counts).toEqual({ succeeded: 6 });
+      const applied = await deploymentsPerPlan(resumed.items.map((item) => item.planId!));
+      expect([...applied.values()]).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(await resumeChangeSets(new Date())).toHaveLength(0);
+    },
+  );
+});
+
+describe("one approval for the whole set", () => {
+  it(
+    "follows the plan rules: not the author, the most any instance requires, voided by rejection",
+    { timeout: 120_000 },
+    async () => {
+      const ids = await seededApis("cs-approve", 3);
+      await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 1 } });
+      try {
+        const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
+        expect(set.approval).toMatchObject({ required: 1, status: "waiting" });
+        await expect(startChangeSetApply(admin, { changeSetId: set.id })).rejects.toMatchObject({
+          code: "approval-required",
+        });
+        await expect(approveChangeSet(admin, { changeSetId: set.id })).rejects.toMatchObject({ code: "forbidden" });
+        await expect(approveChangeSet(admin2, { changeSetId: set.id, setHash: "0".repeat(64) })).rejects.toMatchObject({
+          code: "conflict",
+        });
+        const approved = await approveChangeSet(admin2, { changeSetId: set.id, setHash: set.hash });
+        expect(approved.approval).toMatchObject({ status: "approved", approvedBy: 1 });
+        await (await startChangeSetApply(admin, { changeSetId: set.id })).run();
+        expect((await getChangeSet(admin, { changeSetId: set.id })).progress.counts).toEqual({ succeeded: 3 });
+        const decisions = await listAuditEvents(contextFor("reviewer"), { action: "approval.approve" });
+        expect(decisions.items.some((event) => event.target.id === set.id && event.outcome === "denied")).toBe(true);
+
+        const other = await createChangeSet(admin, {
+          apiIds: ids,
+          change: { op: "removeClientApplication", clientApplicationId: NEW_CLIENT },
+        });
+        await rejectChangeSet(admin2, { changeSetId: other.id, reason: "not this week" });
+        await expect(startChangeSetApply(admin, { changeSetId: other.id })).rejects.toMatchObject({
+          code: "approval-required",
+          message: expect.stringContaining("not this week"),
+        });
+      } finally {
+        await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: null } });
+      }
+    },
+  );
+});

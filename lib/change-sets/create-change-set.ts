@@ -1,0 +1,136 @@
+import { randomUUID } from "node:crypto";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb, type Prisma } from "../db";
+import { limitConcurrency } from "../apim";
+import { createPlan } from "../deployments/create-plan";
+import type { PlanView } from "../deployments/schemas";
+import { AppError } from "../errors";
+import { profileEtag } from "../profiles/profile-etag";
+import { saveAccessProfile } from "../profiles/save-access-profile";
+import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
+import { parseInput } from "../validation";
+import { describeChange, type ProfileChange } from "./change-schema";
+import { toChangeSetView } from "./change-set-view";
+import { CHANGE_SET_CONCURRENCY } from "./concurrency";
+import { editProfile } from "./edit-profile";
+import { createChangeSetInputSchema, type ChangeSetView, type ItemStatus } from "./schemas";
+import { changeSetHash, changeSetInclude } from "./set-approval";
+
+interface PreparedItem {
+  apiId: string;
+  status: ItemStatus;
+  summary: string;
+  blocking: Array<{ code: string; message: string }>;
+  planId: string | null;
+  planHash: string | null;
+}
+
+/**
+ * Makes one change to many APIs: for each, the change is made to its current access profile,
+ * saved as a new version (saveAccessProfile, audited as any save) and planned (createPlan). An API
+ * the change does not fit, that cannot be planned, or whose plan has lint errors or blocking
+ * effective-access findings is blocked (never applied) and says why; the others wait for the
+ * set's approval and apply (startChangeSetApply). Nothing in APIM changes here.
+ */
+export async function createChangeSet(ctx: RequestContext, input: unknown): Promise<ChangeSetView> {
+  await authorize(ctx, "config.write");
+  const { apiIds, change, title } = parseInput(createChangeSetInputSchema, input, "change set");
+  const db = getDb();
+  const apis = await db.api.findMany({
+    where: { id: { in: apiIds } },
+    include: { profileVersions: { orderBy: { version: "desc" }, take: 1 } },
+  });
+  const unknown = apiIds.filter((id) => !apis.some((api) => api.id === id));
+  if (unknown.length > 0)
+    throw new AppError("not_found", `There is no API with id ${unknown.join(", ")}.`, {
+      details: { field: "apiIds", apiIds: unknown },
+    });
+
+  const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
+  const byId = new Map(apis.map((api) => [api.id, api]));
+  const items = await Promise.all(apiIds.map((apiId) => limit(() => prepareItem(ctx, byId.get(apiId)!, change))));
+
+  const id = randomUUID();
+  const hash = changeSetHash(items);
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[item.status] = (counts[item.status] ?? 0) + 1;
+  const row = await auditedTransaction(db, async (tx) => {
+    const created = await tx.changeSet.create({
+      data: {
+        id,
+        title: title ?? describeChange(change),
+        change: change as Prisma.InputJsonValue,
+        status: "ready",
+        createdBy: ctx.actor.name,
+        createdByOid: ctx.actor.oid,
+        items: { create: items.map((item, position) => ({ ...item, position })) },
+      },
+      include: changeSetInclude,
+    });
+    await appendAuditEvent(tx, {
+      actor: ctx.actor,
+      action: "change_set.create",
+      target: { type: "change_set", id },
+      after: {
+        setHash: hash,
+        title: created.title,
+        change,
+        apis: items.length,
+        counts,
+        plans: items.flatMap((item) =>
+          item.planId ? [{ apiId: item.apiId, planId: item.planId, planHash: item.planHash }] : [],
+        ),
+      },
+      outcome: "success",
+      requestId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    });
+    return created;
+  });
+  return toChangeSetView(row);
+}
+
+type ApiWithProfile = Prisma.ApiGetPayload<{ include: { profileVersions: true } }>;
+
+async function prepareItem(ctx: RequestContext, api: ApiWithProfile, change: ProfileChange): Promise<PreparedItem> {
+  const base = { apiId: api.id, planId: null, planHash: null };
+  const blocked = (code: string, message: string): PreparedItem => ({
+    ...base,
+    status: "blocked",
+    summary: "Not changed.",
+    blocking: [{ code, message }],
+  });
+  const current = api.profileVersions[0];
+  if (!current)
+    return blocked("no-profile", "This API has no access profile yet; save one before changing it in a set.");
+  // The profile as written, so its ${name} variables stay variables (saveAccessProfile resolves them).
+  const edit = editProfile(storedWrittenProfile(current) ?? storedProfile(current), change);
+  if (edit.kind === "refused") return blocked("change-refused", edit.reason);
+  if (edit.kind === "unchanged")
+    return { ...base, status: "unchanged", summary: "Its profile already says this: nothing saved.", blocking: [] };
+  let plan: PlanView;
+  try {
+    await saveAccessProfile(ctx, { apiId: api.id, profile: edit.profile, ifMatch: profileEtag(current.version) });
+    plan = await createPlan(ctx, { apiId: api.id });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return blocked(error.code, error.message);
+  }
+  const planned = { ...base, planId: plan.id, planHash: plan.hash, summary: plan.diff.summary };
+  const blocking = [
+    ...plan.diff.lint.findings
+      .filter((finding) => finding.severity === "error")
+      .map((finding) => ({ code: finding.code, message: `Line ${finding.line}: ${finding.message}` })),
+    ...(plan.diff.effectiveAccess?.findings ?? [])
+      .filter((finding) => finding.severity === "blocking")
+      .map((finding) => ({
+        code: finding.code,
+        message: `${finding.scope} policy${finding.scopeId ? ` ${finding.scopeId}` : ""}, line ${finding.line}: ${finding.message}`,
+      })),
+  ];
+  if (blocking.length > 0) return { ...planned, status: "blocked", blocking };
+  if (plan.empty) return { ...planned, status: "unchanged", blocking: [] };
+  return { ...planned, status: "planned", blocking: [] };
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb } from "../db";
+import { approvalRefusal } from "../deployments/approval/approval-rules";
+import { AppError } from "../errors";
+import { toChangeSetView } from "./change-set-view";
+import { findChangeSetOrThrow } from "./find-change-set";
+import type { ChangeSetView } from "./schemas";
+import { assertPlansUnchanged, changeSetApprovalState } from "./set-approval";
+
+const HOUR_MS = 3_600_000;
+
+export interface ChangeSetDecisionInput {
+  changeSetId: string;
+  decision: "approved" | "rejected";
+  reason: string | null;
+  /** The hash of the set the decider read: refused when its plans are no longer those. */
+  setHash?: string;
+}
+
+/**
+ * Records an admin's approval or rejection of a whole change set, bound to the set's hash, under
+ * the rules of a plan's approval (approval-rules.ts): the author's own approval and automation's
+ * (unless every instance of the set accepts it) are refused rather than recorded.
+ */
+export async function recordChangeSetDecision(
+  ctx: RequestContext,
+  input: ChangeSetDecisionInput,
+): Promise<ChangeSetView> {
+  await authorize(ctx, "config.write");
+  const db = getDb();
+  const set = await findChangeSetOrThrow(db, input.changeSetId);
+  const now = new Date();
+  const state = changeSetApprovalState(set, now);
+  if (input.setHash !== undefined && input.setHash !== state.hash)
+    throw new AppError(
+      "conflict",
+      "This change set is not the one you reviewed (its hash differs): read it again before deciding.",
+      { details: { setHash: state.hash } },
+    );
+  if (state.required === 0)
+    throw new AppError(
+      "conflict",
+      "This change set needs no approval: none of its instances requires approvals, or it has nothing to apply.",
+    );
+  if (set.status === "applying") throw new AppError("conflict", "This change set is being applied.");
+  await assertPlansUnchanged(db, set);
+  const refusal =
+    input.decision === "approved"
+      ? approvalRefusal(state.settings, { oid: set.createdByOid, name: set.createdBy }, ctx.actor)
+      : null;
+  const event = (outcome: "success" | "denied") => ({
+    actor: ctx.actor,
+    action: input.decision === "approved" ? "approval.approve" : "approval.reject",
+    target: { type: "change_set", id: set.id },
+    after: { setHash: state.hash, ...(input.reason === null ? {} : { reason: input.reason }) },
+    outcome,
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+  });
+  if (refusal) {
+    await auditedTransaction(db, (tx) => appendAuditEvent(tx, event("denied")));
+    throw new AppError("forbidden", refusal.replace("of a plan", "of a change set"));
+  }
+  await auditedTransaction(db, async (tx) => {
+    await tx.changeSetApproval.create({
+      data: {
+        id: randomUUID(),
+        changeSetId: set.id,
+        setHash: state.hash,
+        decision: input.decision,
+        reason: input.reason,
+        actorType: ctx.actor.type,
+        actorOid: ctx.actor.oid,
+        actorName: ctx.actor.name,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + state.settings.approvalLifetimeHours * HOUR_MS),
+      },
+    });
+    await appendAuditEvent(tx, event("success"));
+  });
+  return toChangeSetView(await findChangeSetOrThrow(db, set.id));
+}

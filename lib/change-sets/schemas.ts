@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { planApprovalSchema } from "../deployments/schemas";
+import { allowLineBreaks } from "../validation";
+import { profileChangeSchema } from "./change-schema";
+
+/** The most APIs one change set may hold (one request plans them all). */
+export const MAX_CHANGE_SET_APIS = 500;
+
+export const changeSetIdSchema = z.guid("must be a change set id");
+
+export const createChangeSetInputSchema = z
+  .strictObject({
+    title: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(200, "must be at most 200 characters")
+      .optional()
+      .describe("Shown in the console and the audit history; defaults to a description of the change."),
+    apiIds: z
+      .array(z.guid("must be an API id"))
+      .min(1, "must list at least one API")
+      .max(MAX_CHANGE_SET_APIS, `must list at most ${MAX_CHANGE_SET_APIS} APIs`)
+      .superRefine((ids, ctx) => {
+        ids.forEach((id, index) => {
+          if (ids.indexOf(id) !== index) ctx.addIssue({ code: "custom", path: [index], message: `repeats API ${id}` });
+        });
+      })
+      .describe("The APIs the change is made to."),
+    change: profileChangeSchema,
+  })
+  .meta({ id: "ChangeSetInput" });
+
+export const itemStatusSchema = z
+  .enum(["blocked", "unchanged", "planned", "queued", "running", "succeeded", "failed", "conflicted", "cancelled"])
+  .describe(
+    "blocked: the change does not fit, could not be planned, or the plan has lint errors or blocking effective-access findings (never applied); unchanged: nothing to write; planned: waiting to be applied; queued/running: being applied; succeeded, failed (a re-run applies it again), conflicted (APIM changed since the plan: make a new change set), cancelled (a re-run applies it).",
+  );
+
+export const changeSetItemSchema = z
+  .object({
+    apiId: z.string(),
+    apiName: z.string().describe("The API's display name."),
+    apimName: z.string().describe("The API's name in APIM (ARM)."),
+    instanceId: z.string(),
+    instanceName: z.string(),
+    status: itemStatusSchema,
+    summary: z.string().describe("What changes for this API (the plan's summary), or why nothing does."),
+    blocking: z
+      .array(z.object({ code: z.string(), message: z.string() }))
+      .describe("Why the API is blocked: lint errors, blocking effective-access findings, or a refusal."),
+    planId: z.string().nullable().describe("The API's plan: its page shows the diff."),
+    profileVersion: z.number().int().nullable().describe("The profile version the change saved."),
+    deploymentId: z.string().nullable(),
+    error: z.string().nullable().describe("What went wrong applying it."),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: "ChangeSetItem" });
+
+export const changeSetProgressSchema = z
+  .object({
+    total: z.number().int().describe("APIs with something to apply (neither blocked nor unchanged)."),
+    done: z.number().int().describe("Of those, the ones that ended (succeeded, failed, conflicted or cancelled)."),
+    counts: z.partialRecord(itemStatusSchema, z.number().int()).describe("APIs per status."),
+    estimatedSecondsLeft: z
+      .number()
+      .int()
+      .nullable()
+      .describe("While applying: the time the remaining APIs should take at the pace so far; null before any ended."),
+  })
+  .meta({ id: "ChangeSetProgress" });
+
+export const changeSetSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    change: profileChangeSchema,
+    status: z
+      .enum(["ready", "applying", "cancelling", "finished", "cancelled"])
+      .describe("ready: planned, not applied; applying; cancelling (no API starts any more); finished; cancelled."),
+    hash: z.string().describe("SHA-256 over its plans' content hashes: approvals are bound to it."),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    applyStartedAt: z.string().nullable(),
+    applyStartedBy: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    approval: planApprovalSchema.describe(
+      "One approval covers the set: the most approvals any of its instances requires; automation counts only where every instance allows it. Each decision's planHash is the set hash it was made for.",
+    ),
+    progress: changeSetProgressSchema,
+    concurrency: z.number().int().describe("How many APIs are applied at once."),
+    items: z.array(changeSetItemSchema).describe("Failures first, then in the order selected."),
+  })
+  .meta({ id: "ChangeSet" });
+
+export type ChangeSetView = z.output<typeof changeSetSchema>;
+export type ChangeSetItemView = z.output<typeof changeSetItemSchema>;
+export type ItemStatus = z.output<typeof itemStatusSchema>;
+
+export const changeSetSummarySchema = changeSetSchema
+  .pick({ id: true, title: true, status: true, createdAt: true, createdBy: true, progress: true })
+  .extend({ apis: z.number().int() })
+  .meta({ id: "ChangeSetSummary" });
+
+export type ChangeSetSummary = z.output<typeof changeSetSummarySchema>;
+
+const reviewedHash = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, "must be a change set hash (64 hexadecimal digits)")
+  .optional()
+  .describe("The hash of the change set you reviewed: refused (409) when its plans are no longer those.");
+
+export const changeSetApprovalInputSchema = z
+  .strictObject({ setHash: reviewedHash })
+  .meta({ id: "ChangeSetApprovalInput" });
+
+export const changeSetRejectionInputSchema = z
+  .strictObject({
+    reason: allowLineBreaks(
+      z.string({
+        error: (issue) => (issue.input === undefined ? "must say why the change set is rejected" : "must be a string"),
+      }),
+    )
+      .trim()
+      .min(1, "must say why the change set is rejected")
+      .max(2000, "must be at most 2000 characters"),
+    setHash: reviewedHash,
+  })
+  .meta({ id: "ChangeSetRejectionInput" });

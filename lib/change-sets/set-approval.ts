@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../audit/canonical-json";
+import { type Prisma } from "../db";
+import {
+  approvalState,
+  effectiveApprovalsRequired,
+  type ApprovalSettings,
+} from "../deployments/approval/approval-rules";
+import { approvalSettingsSelect, toRecordedDecision } from "../deployments/approval/plan-approval-state";
+import { planContentHash } from "../deployments/plan/plan-hash";
+import { AppError } from "../errors";
+
+/** What a change set row needs included to know its hash and approval state. */
+export const changeSetInclude = {
+  items: {
+    orderBy: { position: "asc" },
+    include: {
+      api: {
+        select: {
+          apimName: true,
+          displayName: true,
+          instanceId: true,
+          instance: { select: { ...approvalSettingsSelect, name: true } },
+        },
+      },
+      plan: { select: { profileVersion: { select: { version: true } } } },
+    },
+  },
+  approvals: { orderBy: { createdAt: "asc" } },
+} satisfies Prisma.ChangeSetInclude;
+
+export type ChangeSetRow = Prisma.ChangeSetGetPayload<{ include: typeof changeSetInclude }>;
+type ItemRow = ChangeSetRow["items"][number];
+
+/** Items the set applies: neither blocked nor unchanged. */
+export function applicable(item: { status: string }): boolean {
+  return item.status !== "blocked" && item.status !== "unchanged";
+}
+
+/**
+ * The set's hash: SHA-256 over the canonical JSON of (API, plan, plan content hash) of every plan
+ * it holds, in order. One approval is bound to it, so it covers exactly these plans' contents.
+ */
+export function changeSetHash(items: ReadonlyArray<{ apiId: string; planId: string | null; planHash: string | null }>) {
+  const plans = items
+    .filter((item) => item.planId !== null)
+    .map(({ apiId, planId, planHash }) => ({ apiId, planId, planHash }));
+  return createHash("sha256").update(canonicalJson(plans)).digest("hex");
+}
+
+/**
+ * The approval rules of one plan (approval-rules.ts) applied to the whole set: it needs the most
+ * approvals any instance it changes requires, accepts automation's only where every one of them
+ * does, and an approval lasts the shortest lifetime among them.
+ */
+export function changeSetApprovalSettings(
+  items: readonly ItemRow[],
+): ApprovalSettings & { approvalLifetimeHours: number } {
+  const instances = items.filter(applicable).map((item) => item.api.instance);
+  return {
+    environment: null,
+    approvalsRequired: Math.max(0, ...instances.map((instance) => effectiveApprovalsRequired(instance))),
+    automationApprovers: instances.every((instance) => instance.automationApprovers),
+    approvalLifetimeHours: Math.min(24 * 30, ...instances.map((instance) => instance.approvalLifetimeHours)),
+  };
+}
+
+export function changeSetApprovalState(set: ChangeSetRow, now: Date) {
+  const hash = changeSetHash(set.items);
+  const settings = changeSetApprovalSettings(set.items);
+  const state = approvalState({
+    settings,
+    author: { oid: set.createdByOid, name: set.createdBy },
+    planHash: hash,
+    empty: !set.items.some(applicable),
+    decisions: set.approvals.map((row) => toRecordedDecision({ ...row, planHash: row.setHash })),
+    now,
+  });
+  return { ...state, hash, settings };
+}
+
+/**
+ * Refuses a set whose plans no longer have the content they had when it was made (a plan row
+ * changed outside Portcullis): its hash, and so every approval, would be about other plans.
+ */
+export async function assertPlansUnchanged(db: Prisma.TransactionClient, set: ChangeSetRow): Promise<void> {
+  const ids = set.items.flatMap((item) => (item.planId === null ? [] : [item.planId]));
+  const plans = await db.plan.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, operations: true, diff: true, desiredState: true },
+  });
+  const byId = new Map(plans.map((plan) => [plan.id, planContentHash(plan)]));
+  const changed = set.items.filter((item) => item.planId !== null && byId.get(item.planId) !== item.planHash);
+  if (changed.length > 0)
+    throw new AppError(
+      "conflict",
+      `The plans of ${changed.map((item) => item.api.apimName).join(", ")} changed since this change set was made; make a new change set.`,
+    );
+}

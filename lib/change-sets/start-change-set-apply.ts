@@ -1,0 +1,119 @@
+import { randomUUID } from "node:crypto";
+import { appendAuditEvent, auditedTransaction, recordAuditEvent } from "../audit/append-audit-event";
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { CHANGE_SET_LEASE_MS } from "./change-set-lease";
+import { toChangeSetView } from "./change-set-view";
+import { findChangeSetOrThrow } from "./find-change-set";
+import { runChangeSet } from "./run-change-set";
+import type { ChangeSetView } from "./schemas";
+import { assertPlansUnchanged, changeSetApprovalState } from "./set-approval";
+
+/** What a (re-)run applies: never applied yet, failed, or cancelled before it started. */
+const TO_APPLY = ["planned", "failed", "cancelled"];
+
+export interface StartedChangeSet {
+  changeSet: ChangeSetView;
+  /** Applies the queued APIs; schedule it after responding (`after(run)`). Never rejects. */
+  run: (options?: { concurrency?: number }) => Promise<void>;
+}
+
+/**
+ * Starts applying a change set: refuses one without the approvals its instances require (409
+ * `approval-required`, audited), queues every API not yet applied or that failed (a re-run leaves
+ * what succeeded alone) and returns at once. The APIs are applied by `run`, or, if this process
+ * stops, by the scheduler of any process once the lease it took here expires.
+ */
+export async function startChangeSetApply(
+  ctx: RequestContext,
+  input: { changeSetId: string },
+): Promise<StartedChangeSet> {
+  await authorize(ctx, "config.write");
+  const db = getDb();
+  const set = await findChangeSetOrThrow(db, input.changeSetId);
+  if (set.status === "applying") throw new AppError("conflict", "This change set is already being applied.");
+  await assertPlansUnchanged(db, set);
+  const now = new Date();
+  const approval = changeSetApprovalState(set, now);
+  if (approval.status !== "not_required" && approval.status !== "approved") {
+    await recordAuditEvent(db, {
+      actor: ctx.actor,
+      action: "change_set.apply.refuse",
+      target: { type: "change_set", id: set.id },
+      after: { setHash: approval.hash, approvalStatus: approval.status, approvedBy: approval.approvedBy },
+      outcome: "denied",
+      requestId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    });
+    const details = {
+      setHash: approval.hash,
+      approvalsRequired: approval.required,
+      approvedBy: approval.approvedBy,
+      approvalStatus: approval.status,
+    };
+    if (approval.rejection)
+      throw new AppError(
+        "approval-required",
+        `This change set was rejected by ${approval.rejection.actorName}: ${approval.rejection.reason ?? "no reason given"}. It cannot be applied; make a new change set.`,
+        { details },
+      );
+    const missing = approval.required - approval.approvedBy;
+    throw new AppError(
+      "approval-required",
+      `This change set needs ${approval.required === 1 ? "an approval" : `${approval.required} approvals`} by admins other than its author before it can be applied; ${missing} more ${missing === 1 ? "is" : "are"} needed.`,
+      { details },
+    );
+  }
+  const toApply = set.items.filter((item) => TO_APPLY.includes(item.status));
+  if (toApply.length === 0)
+    throw new AppError(
+      "conflict",
+      "Nothing in this change set is left to apply: every API succeeded, is blocked, has nothing to change, or conflicted (make a new change set for those).",
+    );
+  const owner = randomUUID();
+  await auditedTransaction(db, async (tx) => {
+    // Conditional: of two applies started at once, one starts the set.
+    const started = await tx.changeSet.updateMany({
+      where: { id: set.id, status: { not: "applying" } },
+      data: {
+        status: "applying",
+        applyStartedAt: now,
+        applyStartedBy: ctx.actor.name,
+        cancelRequestedAt: null,
+        finishedAt: null,
+        leaseOwner: owner,
+        leaseExpiresAt: new Date(now.getTime() + CHANGE_SET_LEASE_MS),
+      },
+    });
+    if (started.count === 0) throw new AppError("conflict", "This change set is already being applied.");
+    await tx.changeSetItem.updateMany({
+      where: { changeSetId: set.id, status: { in: TO_APPLY } },
+      data: { status: "queued", error: null, startedAt: null, finishedAt: null },
+    });
+    await appendAuditEvent(tx, {
+      actor: ctx.actor,
+      action: "change_set.apply.start",
+      target: { type: "change_set", id: set.id },
+      after: {
+        setHash: approval.hash,
+        apis: toApply.length,
+        rerun: set.applyStartedAt !== null,
+        approval: {
+          required: approval.required,
+          approvedBy: approval.decisions
+            .filter((decision) => decision.counts && decision.decision === "approved")
+            .map((decision) => ({ type: decision.actorType, oid: decision.actorOid, name: decision.actorName })),
+        },
+      },
+      outcome: "success",
+      requestId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    });
+  });
+  return {
+    changeSet: toChangeSetView(await findChangeSetOrThrow(db, set.id)),
+    run: (options = {}) => runChangeSet(ctx, set.id, { ...options, owner }),
+  };
+}
