@@ -2,6 +2,7 @@ import { accessOperations } from "../access/operations";
 import { apisOperations } from "../apis/operations";
 import { auditOperations } from "../audit/operations";
 import { authOperations } from "../auth/operations";
+import { changeSetsOperations } from "../change-sets/operations";
 import { deploymentsOperations } from "../deployments/operations";
 import { environmentsOperations } from "../environments/operations";
 import { instancesOperations } from "../instances/operations";
@@ -21,6 +22,7 @@ export const operations = {
   ...apisOperations,
   ...profilesOperations,
   ...deploymentsOperations,
+  ...changeSetsOperations,
   ...secretsOperations,
   ...rotationOperations,
   ...auditOperations,

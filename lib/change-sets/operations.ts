@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { defineOperation } from "../rest/operation";
+import {
+  changeSetApprovalInputSchema,
+  changeSetIdSchema,
+  changeSetRejectionInputSchema,
+  changeSetSchema,
+  changeSetSummarySchema,
+  createChangeSetInputSchema,
+} from "./schemas";
+
+const params = z.object({ id: changeSetIdSchema });
+
+/** REST operations of change sets (see lib/rest/operations.ts). */
+export const changeSetsOperations = {
+  createChangeSet: defineOperation({
+    id: "createChangeSet",
+    method: "POST",
+    path: "/change-sets",
+    permission: "config.write",
+    summary: "Make one change to many APIs: saves a new profile version of each and plans it",
+    description:
+      "Each API's current access profile gets the change and is saved as a new version (If-Match of the version edited), then planned. An API is `blocked` (never applied, `blocking` says why) when it has no profile, the change does not fit it, planning fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when there is nothing to write. 404 naming unknown API ids. Nothing changes in APIM.",
+    tags: ["change-sets"],
+    body: createChangeSetInputSchema,
+    response: changeSetSchema,
+    successStatus: 201,
+  }),
+  listChangeSets: defineOperation({
+    id: "listChangeSets",
+    method: "GET",
+    path: "/change-sets",
+    permission: "config.read",
+    summary: "The latest 50 change sets, newest first, with their progress",
+    tags: ["change-sets"],
+    response: z.object({ items: z.array(changeSetSummarySchema) }),
+  }),
+  getChangeSet: defineOperation({
+    id: "getChangeSet",
+    method: "GET",
+    path: "/change-sets/{id}",
+    permission: "config.read",
+    summary: "A change set with each API's status (poll it while it applies)",
+    tags: ["change-sets"],
+    params,
+    response: changeSetSchema,
+  }),
+  applyChangeSet: defineOperation({
+    id: "applyChangeSet",
+    method: "POST",
+    path: "/change-sets/{id}/apply",
+    permission: "config.write",
+    summary: "Apply a change set (again): answers 202; poll its Location",
+    description:
+      "Applies every API planned, failed or cancelled (never one that succeeded), a fixed number at once (`concurrency`), going on past failures. 409 with `code: approval-required` when its instances require approvals the set does not have (or it was rejected); 409 while it is applying or when nothing is left to apply. A Portcullis restart does not stop it: another process resumes it.",
+    tags: ["change-sets"],
+    params,
+    response: changeSetSchema,
+    successStatus: 202,
+  }),
+  cancelChangeSet: defineOperation({
+    id: "cancelChangeSet",
+    method: "POST",
+    path: "/change-sets/{id}/cancel",
+    permission: "config.write",
+    summary: "Cancel an apply between APIs: the APIs not started are cancelled (a re-run applies them)",
+    description: "The APIs being applied finish. 409 when the set is not applying.",
+    tags: ["change-sets"],
+    params,
+    response: changeSetSchema,
+    successStatus: 202,
+  }),
+  approveChangeSet: defineOperation({
+    id: "approveChangeSet",
+    method: "POST",
+    path: "/change-sets/{id}/approvals",
+    permission: "config.write",
+    summary: "Approve a whole change set (four-eyes), bound to its hash",
+    description:
+      "The plan approval rules for the whole set: only an admin other than its author (403 otherwise); automation only where every instance of the set allows it; the most approvals any of its instances requires; expires after the shortest approval lifetime among them. 409 when the set needs no approval, is applying, or its hash is not `setHash`.",
+    tags: ["change-sets"],
+    params,
+    body: changeSetApprovalInputSchema,
+    response: changeSetSchema,
+    successStatus: 201,
+  }),
+  rejectChangeSet: defineOperation({
+    id: "rejectChangeSet",
+    method: "POST",
+    path: "/change-sets/{id}/rejections",
+    permission: "config.write",
+    summary: "Reject a change set with a reason: it cannot be applied",
+    tags: ["change-sets"],
+    params,
+    body: changeSetRejectionInputSchema,
+    response: changeSetSchema,
+    successStatus: 201,
+  }),
+};
