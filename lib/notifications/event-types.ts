@@ -12,6 +12,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "verification.failed",
   "secret.rotation_due",
   "approval.requested",
+  "approval.expired",
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -28,6 +29,7 @@ export const EVENT_TYPE_LABELS: Record<WebhookEventType | typeof TEST_EVENT_TYPE
   "verification.failed": "Verification failed",
   "secret.rotation_due": "Secret due for rotation",
   "approval.requested": "Approval requested",
+  "approval.expired": "Approval expired",
   "webhook.test": "Test event",
 };
 

@@ -20,6 +20,9 @@ const LABELS: Record<string, string> = {
   "audit-checkpoint": "Audit checkpoint signing",
   "audit-verify": "Audit history verification",
   "webhook-deliveries": "Webhook deliveries",
+  "approval-expiry": "Approval expiry",
+  "rotation-cleanup": "Deleting rotated-out named values",
+  "rotation-due": "Secrets due for rotation",
 };
 
 /** Each scheduled job's last run and outcome, and when it runs next (the console's overview). */

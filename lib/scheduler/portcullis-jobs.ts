@@ -3,6 +3,7 @@ import { signCheckpointIfDue } from "../audit/sign-checkpoint";
 import { getDb } from "../db";
 import type { AppConfig } from "../env";
 import { announceDrift } from "../notifications/announce-drift";
+import { approvalExpiryJob } from "./approval-expiry-job";
 import { changeSetResumeJob } from "./change-set-resume-job";
 import { driftScanJob } from "./drift-scan-job";
 import { rotationJobs } from "./rotation-jobs";
@@ -15,7 +16,7 @@ const MINUTE = 60_000;
 /**
  * The jobs Portcullis runs on its own: signing an audit checkpoint when one is due (looked at
  * every minute; AUDIT_CHECKPOINT_EVENTS / AUDIT_CHECKPOINT_MINUTES decide), sending the webhook
- * outbox every tick, and a drift scan of each registered instance every DRIFT_SCAN_MINUTES (unless
+ * outbox every tick, expiring plan approvals every minute, and a drift scan of each registered instance every DRIFT_SCAN_MINUTES (unless
  * off), whose new drift is announced to webhooks.
  */
 export function portcullisJobs(config: AppConfig): () => Promise<JobDefinition[]> {
@@ -29,7 +30,7 @@ export function portcullisJobs(config: AppConfig): () => Promise<JobDefinition[]
     },
   };
   return async () => {
-    const jobs = [checkpoint, webhookDeliveryJob, changeSetResumeJob, ...rotationJobs(config)];
+    const jobs = [checkpoint, webhookDeliveryJob, changeSetResumeJob, approvalExpiryJob, ...rotationJobs(config)];
     const minutes = config.scheduler.driftScanMinutes;
     if (minutes !== null) {
       const instances = await getDb().instance.findMany({ select: { id: true }, orderBy: { createdAt: "asc" } });
