@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "../rest/operation";
 import { pageQuerySchema } from "../rest/pagination";
-import { createSecretBodySchema, rotateSecretBodySchema, secretPageSchema, secretSchema } from "./schemas";
+import { createSecretBodySchema, secretPageSchema, secretSchema } from "./schemas";
 
 const instanceParams = z.object({ id: z.guid("must be an instance id") });
 const secretParams = z.object({ id: z.guid("must be a secret id") });
@@ -43,19 +43,6 @@ export const secretsOperations = {
     summary: "A secret created through Portcullis, as APIM holds it now",
     tags: ["secrets"],
     params: secretParams,
-    response: secretSchema,
-  }),
-  rotateSecret: defineOperation({
-    id: "rotateSecret",
-    method: "POST",
-    path: "/secrets/{id}/rotate",
-    permission: "config.write",
-    summary: "Replace a typed secret's value",
-    description:
-      "Written with the ETag just read (If-Match); 412 when the named value changed in APIM in between. Key Vault references rotate in Key Vault: use refresh.",
-    tags: ["secrets"],
-    params: secretParams,
-    body: rotateSecretBodySchema,
     response: secretSchema,
   }),
   refreshSecret: defineOperation({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateInput } from "../validation";
-import { createSecretBodySchema, rotateSecretBodySchema, secretNameSchema, secretValueSchema } from "./schemas";
+import { createSecretBodySchema, secretNameSchema, secretValueSchema } from "./schemas";
 
 const issues = (result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }) =>
   result.error?.issues.map((issue) => [issue.path.join("."), issue.message]) ?? [];
@@ -23,7 +23,7 @@ describe("secret input rules", () => {
   it("takes values over several lines (a PEM certificate), but no control characters, as every input", () => {
     const pem = "-----BEGIN CERTIFICATE-----\r\nMIIB\tx\n-----END CERTIFICATE-----";
     expect(validateInput(createSecretBodySchema, { name: "cert", value: pem })).toMatchObject({ success: true });
-    expect(validateInput(rotateSecretBodySchema, { value: "sk-\u0000" })).toMatchObject({
+    expect(validateInput(createSecretBodySchema, { name: "nul", value: "sk-\u0000" })).toMatchObject({
       success: false,
       fields: [{ path: "value" }],
     });

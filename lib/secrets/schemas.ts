@@ -61,7 +61,6 @@ export const createKeyVaultSecretInputSchema = keyVaultReferenceSchema.extend({
   instanceId: z.string(),
   name: secretNameSchema,
 });
-export const rotateSecretInputSchema = z.strictObject({ secretId: z.string(), value: secretValueSchema });
 export const secretIdInputSchema = z.strictObject({ secretId: z.string() });
 export const listSecretsInputSchema = z.strictObject({
   instanceId: z.string(),
@@ -77,8 +76,6 @@ export const createSecretBodySchema = z.union(
   ],
   { error: "must have a name and either value (a typed secret) or keyVault (a Key Vault reference), not both" },
 );
-
-export const rotateSecretBodySchema = z.strictObject({ value: secretValueSchema });
 
 export const lastStatusSchema = z.object({
   code: z.string().describe("Success, or the Key Vault error APIM met."),

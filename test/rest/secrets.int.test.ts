@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as secrets from "../../app/api/v1/instances/[id]/secrets/route";
 import * as refresh from "../../app/api/v1/secrets/[id]/refresh/route";
-import * as rotate from "../../app/api/v1/secrets/[id]/rotate/route";
+import * as rotations from "../../app/api/v1/secrets/[id]/rotations/route";
 import * as secret from "../../app/api/v1/secrets/[id]/route";
 import { callRoute } from "../support/call-route";
 import { setupSandboxHarness } from "../support/sandbox-harness";
@@ -109,32 +109,6 @@ describe("REST: secrets", () => {
     expect((await callRoute(secret.GET, { ...secretCall("not-a-guid"), token: reader })).status).toBe(400);
   });
 
-  it("rotates (200) with If-Match, and answers 412 when another writer got there first", async () => {
-    const { id } = (await create({ name: "rest-rotate", value: VALUE })).body as { id: string; fingerprint: string };
-
-    const rotated = await callRoute(rotate.POST, {
-      ...secretCall(id, "/rotate"),
-      token: admin,
-      body: { value: OTHER_VALUE },
-    });
-    expect(rotated.status).toBe(200);
-    expect(JSON.stringify(rotated.body)).not.toContain(OTHER_VALUE);
-
-    await sandbox.controls.setFaults({
-      rules: [
-        { kind: "concurrentWrite", rate: 1, limit: 1, match: { methods: ["PUT"], path: "/namedValues/rest-rotate$" } },
-      ],
-    });
-    const raced = await callRoute(rotate.POST, {
-      ...secretCall(id, "/rotate"),
-      token: admin,
-      body: { value: VALUE },
-    }).finally(() => sandbox.controls.clearFaults());
-    expect(raced.status).toBe(412);
-    expect(raced.body).toMatchObject({ code: "precondition_failed", status: 412 });
-    expect(JSON.stringify(raced.body)).not.toContain(VALUE);
-  });
-
   it("refreshes a Key Vault reference (200), reporting Key Vault's error in lastStatus", async () => {
     const secretIdentifier = "https://portcullis-rest.vault.azure.net/secrets/refresh-me";
     const { id } = (await create({ name: "rest-refresh", keyVault: { secretIdentifier } })).body as { id: string };
@@ -156,7 +130,7 @@ describe("REST: secrets", () => {
       const responses = [
         await create({ name: "rest-denied", value: VALUE }, token),
         await create({ name: "rest-denied", keyVault: { secretIdentifier: VAULT_SECRET } }, token),
-        await callRoute(rotate.POST, { ...secretCall(id, "/rotate"), token, body: { value: VALUE } }),
+        await callRoute(rotations.POST, { ...secretCall(id, "/rotations"), token, body: { value: VALUE } }),
         await callRoute(refresh.POST, { ...secretCall(id, "/refresh"), method: "POST", token }),
       ];
       expect(responses.map((response) => response.status)).toEqual([403, 403, 403, 403]);

@@ -7,7 +7,6 @@ import { guardAction } from "@/lib/auth/console-guard";
 import { createKeyVaultSecret } from "@/lib/secrets/create-key-vault-secret";
 import { createSecret } from "@/lib/secrets/create-secret";
 import { refreshKeyVaultSecret } from "@/lib/secrets/refresh-key-vault-secret";
-import { rotateSecret } from "@/lib/secrets/rotate-secret";
 import { keyVaultReferenceSchema, secretNameSchema, secretValueSchema } from "@/lib/secrets/schemas";
 import { parseInput } from "@/lib/validation";
 import { actionError } from "../../../action-error";
@@ -51,22 +50,6 @@ export async function createKeyVaultSecretAction(
     return {
       status: "done",
       result: `Created ${secret.name}: APIM reads it from ${secret.keyVault?.secretIdentifier ?? "Key Vault"}.`,
-    };
-  } catch (error) {
-    return actionError(error);
-  }
-}
-
-const rotateSchema = z.object({ secretId: z.string(), value: secretValueSchema });
-
-export async function rotateSecretAction(_previous: FormState<string>, formData: FormData): Promise<FormState<string>> {
-  try {
-    const ctx = await guardAction("config.write", "secret.rotate");
-    const secret = await rotateSecret(ctx, parseInput(rotateSchema, formFields(formData), "secret"));
-    refresh();
-    return {
-      status: "done",
-      result: `Rotated ${secret.name} (new fingerprint ${secret.fingerprint}). The value will not be shown again.`,
     };
   } catch (error) {
     return actionError(error);

@@ -5,7 +5,6 @@ import { ArmProblem } from "@/components/arm/arm-problem";
 import { ButtonForm } from "@/components/forms/button-form";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
 import { KeyVaultSecretForm } from "@/components/secrets/key-vault-secret-form";
-import { RotateSecretForm } from "@/components/secrets/rotate-secret-form";
 import { SecretTable } from "@/components/secrets/secret-table";
 import { TypedSecretForm } from "@/components/secrets/typed-secret-form";
 import { Alert } from "@/components/ui/alert";
@@ -17,7 +16,7 @@ import { getInstance } from "@/lib/instances/get-instance";
 import { listSecrets } from "@/lib/secrets/list-secrets";
 import { keyVaultReferenceSchema, secretNameSchema } from "@/lib/secrets/schemas";
 import { orArmFailure, orStalePage } from "../../../lookup";
-import { createKeyVaultSecretAction, createSecretAction, refreshSecretAction, rotateSecretAction } from "./actions";
+import { createKeyVaultSecretAction, createSecretAction, refreshSecretAction } from "./actions";
 
 export const metadata: Metadata = { title: "Secrets" };
 
@@ -72,7 +71,13 @@ export default async function SecretsPage({ params, searchParams }: Props) {
                       Refresh<span className="sr-only"> {secret.name}</span> from Key Vault
                     </ButtonForm>
                   ) : (
-                    <RotateSecretForm secretId={secret.id} name={secret.name} action={rotateSecretAction} />
+                    // One way to rotate: the secret's page (new named value, plans, grace period, roll back).
+                    <Link
+                      className="text-sm font-semibold text-blue-700 underline"
+                      href={`/instances/${id}/secrets/${secret.id}#rotate-title`}
+                    >
+                      Rotate<span className="sr-only"> {secret.name}</span>
+                    </Link>
                   )
               : undefined
           }
