@@ -2,19 +2,7 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import { approvalInclude, planApprovalState, toApprovalView } from "./approval/plan-approval-state";
-import type { PlanApprovalView } from "./schemas";
-
-export interface PlanAwaitingApproval {
-  planId: string;
-  hash: string;
-  createdAt: string;
-  createdBy: string;
-  /** Whether the asking actor made it (and so cannot approve it). */
-  ownPlan: boolean;
-  api: { id: string; displayName: string };
-  instance: { id: string; name: string; environment: string | null };
-  approval: PlanApprovalView;
-}
+import type { PlanAwaitingApproval } from "./schemas";
 
 /**
  * Plans waiting for approval: for each API on an instance that requires approvals, its latest

@@ -8,6 +8,7 @@ import {
   planIdSchema,
   planRejectionInputSchema,
   planSchema,
+  plansAwaitingApprovalSchema,
 } from "./schemas";
 
 const apiParams = z.object({ id: z.guid("must be an API id") });
@@ -51,6 +52,17 @@ export const deploymentsOperations = {
     params: planParams,
     response: deploymentSchema,
     successStatus: 202,
+  }),
+  listPlansAwaitingApproval: defineOperation({
+    id: "listPlansAwaitingApproval",
+    method: "GET",
+    path: "/plans/awaiting-approval",
+    permission: "config.read",
+    summary: "Plans waiting for approval (four-eyes), oldest first",
+    description:
+      "For each API on an instance that requires approvals, its latest plan when it has something to write, was never applied and lacks the approvals it needs. `ownPlan` marks the caller's own plans, which the caller cannot approve.",
+    tags: ["deployments"],
+    response: plansAwaitingApprovalSchema,
   }),
   approvePlan: defineOperation({
     id: "approvePlan",

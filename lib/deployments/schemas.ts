@@ -202,6 +202,25 @@ export const planApprovalSchema = z
 
 export type PlanApprovalView = z.output<typeof planApprovalSchema>;
 
+export const planAwaitingApprovalSchema = z
+  .object({
+    planId: z.guid(),
+    hash: z.string().describe("The plan's content hash: an approval is bound to it."),
+    createdAt: z.iso.datetime(),
+    createdBy: z.string(),
+    ownPlan: z.boolean().describe("Whether the caller made the plan (and so cannot approve it)."),
+    api: z.object({ id: z.guid(), displayName: z.string() }),
+    instance: z.object({ id: z.guid(), name: z.string(), environment: z.string().nullable() }),
+    approval: planApprovalSchema,
+  })
+  .meta({ id: "PlanAwaitingApproval" });
+
+export type PlanAwaitingApproval = z.output<typeof planAwaitingApprovalSchema>;
+
+export const plansAwaitingApprovalSchema = z
+  .object({ items: z.array(planAwaitingApprovalSchema) })
+  .meta({ id: "PlansAwaitingApproval" });
+
 export const planIdSchema = z.guid("must be a plan id");
 
 const reviewedHash = z

@@ -4,9 +4,10 @@ import * as plans from "../../app/api/v1/apis/[id]/plans/route";
 import * as audit from "../../app/api/v1/audit/route";
 import * as instance from "../../app/api/v1/instances/[id]/route";
 import * as approvals from "../../app/api/v1/plans/[id]/approvals/route";
+import * as awaiting from "../../app/api/v1/plans/awaiting-approval/route";
 import * as apply from "../../app/api/v1/plans/[id]/apply/route";
 import * as rejections from "../../app/api/v1/plans/[id]/rejections/route";
-import type { PlanView } from "../../lib/deployments/schemas";
+import type { PlanAwaitingApproval, PlanView } from "../../lib/deployments/schemas";
 import type { InstanceView } from "../../lib/instances/schemas";
 import { callRoute } from "../support/call-route";
 import { apiIdOf, profiles, saveProfile } from "../support/deployment-fixtures";
@@ -139,5 +140,25 @@ describe("REST: four-eyes approval", () => {
       code: "approval-required",
       detail: expect.stringContaining("Not in the window"),
     });
+  });
+
+  it("GET /plans/awaiting-approval lists a waiting plan, marks the caller's own, and drops it once approved", async () => {
+    const plan = await pipelinePlan();
+    const waitingFor = async (token: string) => {
+      const listed = await callRoute(awaiting.GET, { path: "/plans/awaiting-approval", token });
+      expect(listed.status).toBe(200);
+      return (listed.body as { items: PlanAwaitingApproval[] }).items.find((item) => item.planId === plan.id);
+    };
+    expect(await waitingFor(reader)).toMatchObject({
+      hash: plan.hash,
+      ownPlan: false,
+      instance: { id: sandbox.instance.id },
+      approval: { status: "waiting", required: 1, approvedBy: 0 },
+    });
+    expect((await waitingFor(pipeline))?.ownPlan).toBe(true);
+
+    expect((await planAction(approvals.POST, "approvals", plan.id, person)).status).toBe(201);
+    expect(await waitingFor(reader)).toBeUndefined();
+    expect((await callRoute(awaiting.GET, { path: "/plans/awaiting-approval" })).status).toBe(401);
   });
 });
