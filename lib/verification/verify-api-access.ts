@@ -6,6 +6,7 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
 import type { InstanceCoordinates } from "../apim/client-for-instance";
 import { isAppError } from "../errors";
+import type { AccessProfile } from "../policy";
 import { storedProfile } from "../profiles/stored-profile";
 import { runVerification, type VerificationRun } from "./run-verification";
 import type { ServiceReads } from "./service-reads";
@@ -38,18 +39,45 @@ export async function verifyApiAccess(ctx: RequestContext, input: VerifyApiInput
  */
 export async function verifyAndRecord(
   ctx: RequestContext,
-  api: { id: string; apimName: string; instance: InstanceCoordinates & { gatewayUrl: string | null } },
-  input: { operationId?: string; deployment?: string; batchId?: string; reads?: ServiceReads } = {},
+  api: VerifiedApi,
+  input: { operationId?: string; deployment?: string; batchId?: string } = {},
 ): Promise<VerificationView> {
-  const db = getDb();
-  const version = await db.accessProfileVersion.findFirst({ where: { apiId: api.id }, orderBy: { version: "desc" } });
+  const version = await getDb().accessProfileVersion.findFirst({
+    where: { apiId: api.id },
+    orderBy: { version: "desc" },
+  });
+  const probed = await probeApi(ctx, api, { ...input, profile: version ? storedProfile(version) : null });
+  return recordVerification(ctx, api, probed, input);
+}
+
+export type VerifiedApi = {
+  id: string;
+  apimName: string;
+  instance: InstanceCoordinates & { gatewayUrl: string | null };
+};
+
+/** A verification's run, not yet stored. */
+export interface ProbedApi {
+  run: VerificationRun;
+  startedAt: Date;
+}
+
+/**
+ * Reads APIM and sends the probes (no database work, so a batch holds a slot of its concurrency
+ * only for the calls that wait on APIM and the gateway). A failure to read APIM is an `error` run.
+ */
+export async function probeApi(
+  ctx: RequestContext,
+  api: VerifiedApi,
+  input: { profile: AccessProfile | null; operationId?: string; deployment?: string; reads?: ServiceReads },
+): Promise<ProbedApi> {
   const startedAt = new Date();
   let run: VerificationRun;
   try {
     run = await runVerification({
       instance: api.instance,
       apimName: api.apimName,
-      profile: version ? storedProfile(version) : null,
+      profile: input.profile,
       correlationId: ctx.requestId,
       ...(input.operationId === undefined ? {} : { operationId: input.operationId }),
       ...(input.deployment === undefined ? {} : { deployment: input.deployment }),
@@ -66,7 +94,17 @@ export async function verifyAndRecord(
       probes: [],
     };
   }
-  const row = await auditedTransaction(db, async (tx) => {
+  return { run, startedAt };
+}
+
+/** Stores a verification's run with its audit event (and its announcement when it failed). */
+export async function recordVerification(
+  ctx: RequestContext,
+  api: VerifiedApi,
+  { run, startedAt }: ProbedApi,
+  input: { batchId?: string } = {},
+): Promise<VerificationView> {
+  const row = await auditedTransaction(getDb(), async (tx) => {
     const created = await tx.verification.create({
       data: {
         apiId: api.id,

@@ -4,12 +4,14 @@ import { apimClientForInstance } from "../apim/client-for-instance";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import type { AccessProfile } from "../policy";
+import { storedProfile } from "../profiles/stored-profile";
 import { AppError } from "../errors";
 import { findInstanceOrThrow } from "../instances/find-instance";
 import { getVerificationBatch } from "./get-verification-batch";
 import type { VerificationBatchView } from "./schemas";
 import { serviceReads } from "./service-reads";
-import { verifyAndRecord } from "./verify-api-access";
+import { probeApi, recordVerification } from "./verify-api-access";
 
 export const DEFAULT_VERIFY_CONCURRENCY = 4;
 
@@ -58,8 +60,14 @@ export async function startInstanceVerification(
     const limit = limitConcurrency(concurrency);
     // Named values, backends, subscriptions and keys are the service's: read once for the batch.
     const reads = serviceReads(apimClientForInstance(instance), { correlationId: ctx.requestId });
+    const profiles = await latestProfiles(apis.map((api) => api.id));
+    // The concurrency bounds the APIs being probed; each is stored once probed, outside its slot.
     await Promise.all(
-      apis.map((api) => limit(() => verifyAndRecord(ctx, { ...api, instance }, { batchId: created.id, reads }))),
+      apis.map(async (api) => {
+        const verified = { ...api, instance };
+        const probed = await limit(() => probeApi(ctx, verified, { profile: profiles.get(api.id) ?? null, reads }));
+        await recordVerification(ctx, verified, probed, { batchId: created.id });
+      }),
     );
     await db.verificationBatch.update({ where: { id: created.id }, data: { finishedAt: new Date() } });
     const finished = await getVerificationBatch(ctx, { instanceId: instance.id, batchId: created.id });
@@ -75,4 +83,14 @@ export async function startInstanceVerification(
     return finished;
   };
   return { batch, run };
+}
+
+/** The current profile of each API, in one query. */
+async function latestProfiles(apiIds: string[]): Promise<Map<string, AccessProfile>> {
+  const versions = await getDb().accessProfileVersion.findMany({
+    where: { apiId: { in: apiIds } },
+    orderBy: [{ apiId: "asc" }, { version: "desc" }],
+    distinct: ["apiId"],
+  });
+  return new Map(versions.map((version) => [version.apiId, storedProfile(version)]));
 }
