@@ -5,7 +5,8 @@
  * resident memory sampled while they run.
  */
 import { generateKeyPairSync } from "node:crypto";
-import { setDb } from "../../lib/db";
+import { eventBatches } from "../../lib/audit/event-rows";
+import { getDb, setDb } from "../../lib/db";
 import { postgresDatabase, POSTGRES_POOL_SIZE } from "../../lib/db/open-database";
 import { dropScratchPostgresDatabase } from "../../test/support/test-database";
 import { copyOfTemplate, ensureAuditTemplate } from "./audit-fixture";
@@ -40,17 +41,48 @@ export async function withAuditDatabase<T>(writes: boolean, main: (url: string) 
   }
 }
 
-/** Peak resident memory while `work` runs, sampled every 10 ms, minus the resident memory just before. */
-export async function withRss<T>(work: () => Promise<T>): Promise<{ result: T; overIdleMiB: number; idleMiB: number }> {
+/**
+ * Peak resident memory and heap while `work` runs, sampled every 10 ms, minus the resident memory
+ * just before; and the CPU time this process spent (all its threads: the driver, hashing, GC), which
+ * the machine's load changes far less than the wall time.
+ */
+export async function withRss<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; overIdleMiB: number; idleMiB: number; heapPeakMiB: number; cpuMs: number }> {
   global.gc?.();
   const idle = process.memoryUsage.rss();
   let peak = idle;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
+  let heapPeak = process.memoryUsage().heapUsed;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  };
+  const timer = setInterval(sample, 10);
+  const cpu = process.cpuUsage();
   try {
     const result = await work();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, overIdleMiB: (peak - idle) / 2 ** 20, idleMiB: idle / 2 ** 20 };
+    sample();
+    const used = process.cpuUsage(cpu);
+    return {
+      result,
+      overIdleMiB: (peak - idle) / 2 ** 20,
+      idleMiB: idle / 2 ** 20,
+      heapPeakMiB: heapPeak / 2 ** 20,
+      cpuMs: (used.user + used.system) / 1000,
+    };
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * The lower bound of reading the history in this process: every event's row fetched as
+ * verification and export fetch them (the same keyset batches, the next one requested before
+ * this one is handed out), and nothing done with it.
+ */
+export async function readRowsOnly(batch: number): Promise<{ events: number; ms: number }> {
+  const started = performance.now();
+  let events = 0;
+  for await (const rows of eventBatches(getDb(), { after: 0n }, batch)) events += rows.length;
+  return { events, ms: performance.now() - started };
 }

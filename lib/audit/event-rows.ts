@@ -118,6 +118,14 @@ export function isoTimeOf(ms: string): string {
   return `${cachedDayPrefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[rest - seconds * 1000]}Z`;
 }
 
+/**
+ * Rows per query of the bulk readers (verification, export): large enough that round trips do
+ * not count (the next batch is already requested), small enough that a batch is garbage before a
+ * scavenge promotes it. At 5,000 and 2,000 rows batches were promoted: the heap grew to ~300 MiB
+ * over a million events; at 500 it stays under 100 MiB and the CPU per event is lower (less GC).
+ */
+export const ROW_BATCH = 500;
+
 export interface EventRange {
   /** Events after this sequence number. */
   after: bigint;

@@ -4,17 +4,11 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { recordAuditEvent } from "./append-audit-event";
 import { auditFilterSql } from "./audit-filter-sql";
-import { eventBatches, jsonOfRow, publicEventOf, type EventRow } from "./event-rows";
+import { eventBatches, jsonOfRow, publicEventOf, ROW_BATCH, type EventRow } from "./event-rows";
 import type { Checkpoint } from "./checkpoint";
 import type { AuditFilter } from "./schemas";
 import { signCheckpoint, toCheckpoint } from "./sign-checkpoint";
 import type { PublicAuditEvent } from "./stored-event";
-
-/**
- * Events per query and per chunk written: one string and one encoding for thousands of lines,
- * few enough that a batch is garbage before it is promoted (as in verify-audit-chain.ts).
- */
-const BATCH = 2000;
 
 /**
  * The audit history as a stream of events in chain order (oldest first), for download. The
@@ -52,7 +46,7 @@ export async function exportAuditEvents(
         controller.enqueue(
           encoder.encode(format === "csv" ? `${CSV_COLUMNS.join(",")}\n` : await ndjsonHeader(filter, signed!)),
         );
-        batches = eventBatches(db, { after: 0n, upTo: end, where }, BATCH);
+        batches = eventBatches(db, { after: 0n, upTo: end, where }, ROW_BATCH);
         return;
       }
       // Every call enqueues or closes: a call that did neither would never be followed by another.

@@ -1,17 +1,12 @@
 import type { PrismaClient } from "../db";
 import { chainWaitingEvents } from "./chain-sequencer";
 import { ChainVerifier, type ChainVerification } from "./chain-verifier";
-import { eventBatches, hashOfRow, yieldToEventLoop } from "./event-rows";
+import { eventBatches, hashOfRow, ROW_BATCH, yieldToEventLoop } from "./event-rows";
 import { toCheckpoint } from "./sign-checkpoint";
 import { checkSignatures } from "./trusted-keys";
 
 export type { ChainVerification } from "./chain-verifier";
 
-/**
- * Events per query: large enough that round trips do not count, small enough that a batch is
- * collected young (5,000-row batches lived long enough to be promoted, and cost more to read).
- */
-const BATCH = 2000;
 /** Events hashed between two turns of the event loop, so the next batch arrives meanwhile. */
 const SLICE = 500;
 
@@ -24,7 +19,7 @@ export async function verifyAuditChain(db: PrismaClient): Promise<ChainVerificat
   await chainWaitingEvents(db);
   const checkpoints = await db.auditCheckpoint.findMany({ orderBy: [{ seq: "asc" }, { id: "asc" }] });
   const verifier = new ChainVerifier(await checkSignatures(checkpoints.map(toCheckpoint)));
-  for await (const batch of eventBatches(db, { after: 0n }, BATCH)) {
+  for await (const batch of eventBatches(db, { after: 0n }, ROW_BATCH)) {
     for (let i = 0; i < batch.length; i++) {
       const row = batch[i]!;
       const event = { seq: BigInt(row[0]!), id: row[1]!, prevHash: row[16]!, hash: row[17]! };
