@@ -8,6 +8,7 @@ const NAV: Array<{ href: string; label: string; needs: Permission }> = [
   { href: "/", label: "Overview", needs: "config.read" },
   { href: "/instances", label: "Instances", needs: "config.read" },
   { href: "/apis", label: "APIs", needs: "config.read" },
+  { href: "/change-sets", label: "Change sets", needs: "config.read" },
   { href: "/notifications", label: "Notifications", needs: "config.read" },
   { href: "/audit", label: "Audit", needs: "audit.read" },
 ];

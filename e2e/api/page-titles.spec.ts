@@ -17,7 +17,15 @@ const BROWSERS = {
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
 };
 
-type Ids = { instance: string; api: string; plan: string; deployment: string; batch: string; secret: string };
+type Ids = {
+  instance: string;
+  api: string;
+  plan: string;
+  deployment: string;
+  batch: string;
+  secret: string;
+  changeSet: string;
+};
 type Visitor = "admin" | "norole" | "anonymous";
 
 /** Each page of app/(console) and app/(auth), as a route pattern: who can open it, where, and its title. */
@@ -28,6 +36,9 @@ const PAGES: Record<string, { as: Visitor; url: (ids: Ids) => string; title: str
   "/apis/[id]": { as: "admin", url: (ids) => `/apis/${ids.api}`, title: "API" },
   "/apis/[id]/edit": { as: "admin", url: (ids) => `/apis/${ids.api}/edit`, title: "Edit access profile" },
   "/audit": { as: "admin", url: () => "/audit", title: "Audit history" },
+  "/change-sets": { as: "admin", url: () => "/change-sets", title: "Change sets" },
+  "/change-sets/new": { as: "admin", url: () => "/change-sets/new", title: "New change set" },
+  "/change-sets/[id]": { as: "admin", url: (ids) => `/change-sets/${ids.changeSet}`, title: "Change set" },
   "/deployments/[id]": { as: "admin", url: (ids) => `/deployments/${ids.deployment}`, title: "Deployment" },
   "/instances": { as: "admin", url: () => "/instances", title: "Instances" },
   "/instances/[id]/access": { as: "admin", url: (ids) => `/instances/${ids.instance}/access`, title: "Access matrix" },
@@ -64,7 +75,7 @@ function pageRoutes(): string[] {
   return routes.sort();
 }
 
-/** An API, a plan, a deployment, a Verify-all batch and a secret made through the REST API, for the pages that show one. */
+/** An API, a plan, a deployment, a Verify-all batch, a secret and a change set made through the REST API, for the pages that show one. */
 async function makeIds(request: APIRequestContext): Promise<Ids> {
   const instance = await syncedSandboxInstance(request);
   const api = await saveNewProfile(request, "azure-openai-eu");
@@ -78,7 +89,12 @@ async function makeIds(request: APIRequestContext): Promise<Ids> {
       data: { name: `title-key-${Date.now()}`, value: "a-key-for-the-title-test" },
     })
   ).body.id as string;
-  return { instance, api, plan, deployment, batch, secret };
+  const changeSet = (
+    await restCall(request, "POST", "/change-sets", {
+      data: { apiIds: [api], change: { op: "addAudience", audience: "api://page-titles" } },
+    })
+  ).body.id as string;
+  return { instance, api, plan, deployment, batch, secret, changeSet };
 }
 
 test("the pages listed here are every page of the console", () => {

@@ -179,7 +179,7 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
                       Approve
                     </ButtonForm>
                   )}
-                  <RejectPlanForm planId={plan.id} planHash={plan.hash} action={rejectPlanAction} />
+                  <RejectPlanForm fields={{ planId: plan.id, planHash: plan.hash }} action={rejectPlanAction} />
                 </div>
               ) : undefined
             }

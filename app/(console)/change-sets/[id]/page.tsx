@@ -1,0 +1,176 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ChangeSetStatusBadge, ItemStatusBadge } from "@/components/change-sets/change-set-status";
+import { RefreshWhileRunning } from "@/components/deployments/refresh-while-running";
+import { ButtonForm } from "@/components/forms/button-form";
+import { Breadcrumb } from "@/components/layout/breadcrumb";
+import { PlanApproval } from "@/components/plans/plan-approval";
+import { RejectPlanForm } from "@/components/plans/reject-plan-form";
+import { DataTable } from "@/components/ui/data-table";
+import { DateTime } from "@/components/ui/date-time";
+import { Section } from "@/components/ui/section";
+import { guardPage } from "@/lib/auth/console-guard";
+import { getChangeSet } from "@/lib/change-sets/get-change-set";
+import { orNotFound } from "../../lookup";
+import { applyChangeSetAction, approveChangeSetAction, cancelChangeSetAction, rejectChangeSetAction } from "../actions";
+
+export const metadata: Metadata = { title: "Change set" };
+
+/**
+ * One change set: what changes per API (each plan one click away), what blocks an API, the one
+ * approval, and while it applies its progress (n of N, failures first, time left) with Cancel.
+ */
+export default async function ChangeSetPage({ params }: { params: Promise<{ id: string }> }) {
+  const ctx = await guardPage("/change-sets/[id]");
+  const { id } = await params;
+  const set = await orNotFound(getChangeSet(ctx, { changeSetId: id }));
+  const applying = set.status === "applying" || set.status === "cancelling";
+  const canWrite = ctx.permissions.has("config.write");
+  const { approval, progress } = set;
+  const leftToApply = (progress.counts.planned ?? 0) + (progress.counts.failed ?? 0) + (progress.counts.cancelled ?? 0);
+  const approvedEnough = approval.status === "not_required" || approval.status === "approved";
+  const ownSet = set.createdBy === ctx.actor.name;
+
+  return (
+    <div className="space-y-8">
+      <RefreshWhileRunning running={applying} />
+      <Breadcrumb trail={[{ href: "/change-sets", label: "Change sets" }]} current={set.title} />
+      <div className="space-y-2">
+        <h1 className="text-2xl font-semibold">{set.title}</h1>
+        <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
+          <ChangeSetStatusBadge status={set.status} /> Made by {set.createdBy}, <DateTime value={set.createdAt} />.
+          {set.applyStartedAt ? (
+            <>
+              {" "}
+              Applied by {set.applyStartedBy}, <DateTime value={set.applyStartedAt} />.
+            </>
+          ) : null}
+        </p>
+        <p role="status" className="text-sm font-medium" data-testid="change-set-progress">
+          {progress.done} of {progress.total} APIs done
+          {progress.counts.succeeded ? `, ${progress.counts.succeeded} succeeded` : ""}
+          {progress.counts.failed ? `, ${progress.counts.failed} failed` : ""}
+          {progress.counts.conflicted ? `, ${progress.counts.conflicted} conflicted` : ""}
+          {progress.counts.blocked ? `, ${progress.counts.blocked} blocked` : ""}
+          {applying && progress.estimatedSecondsLeft !== null ? `; about ${progress.estimatedSecondsLeft} s left` : ""}
+          {applying ? ` (${set.concurrency} at a time)` : ""}.
+        </p>
+      </div>
+
+      {approval.required > 0 ? (
+        <Section id="approval" title="Approval" card>
+          <PlanApproval
+            approval={approval}
+            actions={
+              canWrite && !applying ? (
+                <div className="grid gap-6 sm:grid-cols-2">
+                  {ownSet ? (
+                    <p className="text-sm text-slate-600">
+                      You made this change set: another admin must approve it. You may reject it to withdraw it.
+                    </p>
+                  ) : (
+                    <ButtonForm
+                      action={approveChangeSetAction}
+                      fields={{ changeSetId: set.id, setHash: set.hash }}
+                      tone="primary"
+                      busyText="Approving…"
+                      errorTitle="The change set was not approved"
+                    >
+                      Approve the whole set
+                    </ButtonForm>
+                  )}
+                  <RejectPlanForm
+                    fields={{ changeSetId: set.id, setHash: set.hash }}
+                    what="change set"
+                    action={rejectChangeSetAction}
+                  />
+                </div>
+              ) : undefined
+            }
+          />
+          <p className="mt-3 break-all font-mono text-xs text-slate-600">Change set hash {set.hash}</p>
+        </Section>
+      ) : null}
+
+      {canWrite ? (
+        <div className="flex flex-wrap gap-4">
+          {applying ? (
+            set.status === "applying" ? (
+              <ButtonForm
+                action={cancelChangeSetAction}
+                fields={{ changeSetId: set.id }}
+                tone="danger"
+                busyText="Cancelling…"
+                errorTitle="The change set was not cancelled"
+              >
+                Cancel
+              </ButtonForm>
+            ) : null
+          ) : leftToApply > 0 ? (
+            <ButtonForm
+              action={applyChangeSetAction}
+              fields={{ changeSetId: set.id }}
+              tone="primary"
+              busyText="Starting…"
+              errorTitle="The change set was not applied"
+            >
+              {set.applyStartedAt ? `Apply the ${leftToApply} not applied` : `Apply ${leftToApply} APIs`}
+              {approvedEnough ? "" : " (needs approval)"}
+            </ButtonForm>
+          ) : null}
+        </div>
+      ) : null}
+
+      <DataTable
+        caption="APIs of the change set, failures first"
+        columns={["API", "What changes", "Blocking lint or findings", "Status"]}
+      >
+        {set.items.map((item) => (
+          <tr key={item.apiId} className="border-t border-slate-100 align-top" data-testid="change-set-item">
+            <th scope="row" className="px-3 py-2 font-medium">
+              <Link href={`/apis/${item.apiId}`} className="text-blue-700 underline">
+                {item.apiName}
+              </Link>
+              <div className="text-xs font-normal text-slate-500">{item.instanceName}</div>
+            </th>
+            <td className="px-3 py-2">
+              {item.summary}
+              {item.planId ? (
+                <div>
+                  <Link href={`/plans/${item.planId}`} className="text-blue-700 underline">
+                    Diff<span className="sr-only"> of {item.apiName}&apos;s plan</span>
+                  </Link>
+                  {item.profileVersion ? ` (profile version ${item.profileVersion})` : ""}
+                </div>
+              ) : null}
+            </td>
+            <td className="px-3 py-2">
+              {item.blocking.length === 0 ? (
+                <span className="text-slate-500">None</span>
+              ) : (
+                <ul className="list-disc space-y-1 pl-4">
+                  {item.blocking.map((finding, index) => (
+                    <li key={index}>
+                      <span className="font-mono text-xs">{finding.code}</span>: {finding.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+            <td className="px-3 py-2">
+              <ItemStatusBadge status={item.status} />
+              {item.error ? <p className="mt-1 text-red-800">{item.error}</p> : null}
+              {item.deploymentId ? (
+                <div>
+                  <Link href={`/deployments/${item.deploymentId}`} className="text-blue-700 underline">
+                    Deployment<span className="sr-only"> of {item.apiName}</span>
+                  </Link>
+                </div>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </div>
+  );
+}
