@@ -1,0 +1,79 @@
+import { expect, test } from "../support/test";
+import { expectAccessible } from "../support/accessibility";
+import { putApiInApim } from "../support/apim";
+import { saveNewProfile } from "../support/rest";
+import { signIn } from "../support/sandbox";
+
+const NAMES = ["cs-e2e-1", "cs-e2e-2", "cs-e2e-3"];
+const CLIENT = "55555555-6666-4777-8888-999999999999";
+
+test.describe("change sets", () => {
+  test.beforeAll(async ({ request }) => {
+    for (const name of NAMES) {
+      await putApiInApim(
+        name,
+        {
+          displayName: `Change set ${name}`,
+          path: name,
+          serviceUrl: "https://portcullis-sandbox-aoai.openai.azure.com/openai",
+          subscriptionRequired: false,
+        },
+        { name: "chat", urlTemplate: "/deployments/{deployment-id}/chat/completions" },
+      );
+      // Syncs the instance and gives the API an Entra profile (one client application).
+      await saveNewProfile(request, name);
+    }
+  });
+
+  test("an admin adds a client application to several APIs, reviews the set, applies it and follows its progress", async ({
+    page,
+  }) => {
+    await signIn(page, "admin");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Change sets" }).click();
+    await expect(page.getByRole("heading", { name: "Change sets", level: 1 })).toBeVisible();
+    await page.getByRole("link", { name: "New change set" }).click();
+    await expect(page.getByRole("heading", { name: "New change set", level: 1 })).toBeVisible();
+    await expectAccessible(page);
+
+    const form = page.getByRole("form", { name: "New change set" });
+    await form.getByLabel("Change", { exact: true }).selectOption("addClientApplication");
+    await form.getByLabel("Filter by name").fill("cs-e2e");
+    await form.getByLabel("Select all shown").check();
+    await expect(form.getByTestId("selected-count")).toContainText(/^3 of \d+ APIs selected, 3 shown\.$/);
+
+    // A value a profile could not hold is refused, named and linked to its field; focus lands on the summary.
+    await form.getByLabel("Client application id").fill("not-a-guid");
+    await form.getByRole("button", { name: "Save and plan 3 APIs" }).click();
+    const summary = form.getByRole("alert");
+    await expect(summary).toContainText("must be a GUID");
+    await expect(summary).toBeFocused();
+
+    await form.getByLabel("Client application id").fill(CLIENT);
+    await form.getByRole("button", { name: "Save and plan 3 APIs" }).click();
+    await expect(page.getByRole("heading", { name: `Add client application ${CLIENT}`, level: 1 })).toBeVisible();
+    const rows = page.getByTestId("change-set-item");
+    await expect(rows).toHaveCount(3);
+    for (const name of NAMES) {
+      const row = rows.filter({ hasText: `Change set ${name}` });
+      await expect(row).toContainText("Planned");
+      await expect(row.getByRole("link", { name: `Diff of Change set ${name}'s plan` })).toBeVisible();
+    }
+    await expect(page.getByTestId("change-set-progress")).toContainText("0 of 3 APIs done");
+    await expectAccessible(page);
+
+    // Keyboard only: Apply is reached and pressed without a pointer.
+    const apply = page.getByRole("button", { name: "Apply 3 APIs" });
+    await apply.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByTestId("change-set-progress")).toContainText("3 of 3 APIs done, 3 succeeded");
+    for (const name of NAMES) await expect(rows.filter({ hasText: `Change set ${name}` })).toContainText("Succeeded");
+    await expect(page.getByText("Finished", { exact: true })).toBeVisible();
+    await expect(page.getByRole("button", { name: /^Apply/ })).toHaveCount(0);
+    await expectAccessible(page);
+
+    // Each API's diff is one click away: its plan lets the new client in.
+    await rows.filter({ hasText: "Change set cs-e2e-2" }).getByRole("link", { name: /^Diff/ }).click();
+    await expect(page.getByRole("heading", { name: "Plan for Change set cs-e2e-2" })).toBeVisible();
+    await expect(page.getByText(CLIENT).first()).toBeVisible();
+  });
+});
