@@ -157,3 +157,15 @@ describe("--help", () => {
     expect(result.stdout).toMatch(/^Usage: portcullis/);
   });
 });
+
+describe("portcullis export", () => {
+  it("names what is missing before it connects anywhere", () => {
+    expect(run("export", "--out", "exported")).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: "portcullis: --instance NAME is required\n",
+    });
+    expect(run("export", "--instance", "dev", "--bogus")).toMatchObject({ code: 2 });
+    expect(run("--help").stdout).toContain("export               write an instance's access profiles");
+  });
+});

@@ -23,8 +23,8 @@ export interface StartSandboxOptions {
   roleNames: { admin: string; reviewer: string; reader: string };
   /** Where the CA lives; defaults to `{dataDir}/sandbox/tls` (tests pass their run's CA). */
   tlsDir?: string;
-  /** Simulator settings for tests and benchmarks (fast long-running operations, page size). */
-  simulator?: Pick<ApimSimulatorOptions, "lro" | "pageSize">;
+  /** Simulator settings for tests and benchmarks (fast long-running operations, page size, no further services). */
+  simulator?: Pick<ApimSimulatorOptions, "lro" | "pageSize" | "moreServices">;
 }
 
 /** The service the sandbox serves beside the first, standing for a production instance. */

@@ -30,7 +30,7 @@ test.describe("the access matrix", () => {
   }) => {
     await signIn(page, "reader");
     await page.goto("/instances");
-    await page.getByRole("link", { name: "Access matrix" }).click();
+    await page.getByRole("navigation", { name: "sandbox links" }).getByRole("link", { name: "Access matrix" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Who can call the APIs of sandbox");
     const table = page.getByRole("table", { name: /^Effective access of the APIs of sandbox/ });
     await expect(table).toBeVisible();

@@ -43,7 +43,7 @@ test.describe("a reader", () => {
       await expectAccessible(page);
     }
     await page.goto("/instances");
-    await page.getByRole("link", { name: "Secrets" }).click();
+    await page.getByRole("navigation", { name: "sandbox links" }).getByRole("link", { name: "Secrets" }).click();
     await expect(page.getByRole("heading", { name: "Secrets of sandbox" })).toBeVisible();
     await expect(page.getByRole("button", { name: EDITING_CONTROLS })).toHaveCount(0);
     await expect(page.getByText("Add a secret")).toHaveCount(0);

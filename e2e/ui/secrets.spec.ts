@@ -28,7 +28,7 @@ test("an admin creates and rotates a secret, and its value is never shown again"
   const rotated = `second-${randomUUID()}`;
   await signIn(page, "admin");
   await page.goto("/instances");
-  await page.getByRole("link", { name: "Secrets" }).click();
+  await page.getByRole("navigation", { name: "sandbox links" }).getByRole("link", { name: "Secrets" }).click();
   await expect(page.getByRole("heading", { name: "Secrets of sandbox" })).toBeVisible();
 
   // A refused attempt: the value is not put back into the form, and the page says so.

@@ -13,7 +13,7 @@ import { getEnvironmentVariables } from "./get-environment-variables";
 import { promoteAccessProfile } from "./promote-access-profile";
 import { putEnvironmentVariables } from "./put-environment-variables";
 
-const sandbox = setupSandboxHarness();
+const sandbox = setupSandboxHarness({ productionService: true });
 const admin = contextFor("admin", { name: "Promoting Admin" });
 const reader = contextFor("reader");
 

@@ -18,7 +18,7 @@ import { apiIdOf } from "../support/deployment-fixtures";
 import { contextFor } from "../support/request-context";
 import { setupSandboxHarness } from "../support/sandbox-harness";
 
-const sandbox = setupSandboxHarness();
+const sandbox = setupSandboxHarness({ productionService: true });
 const admin = contextFor("admin");
 let pipeline = "";
 let reader = "";

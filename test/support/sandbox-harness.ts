@@ -7,7 +7,7 @@ import type { faultConfigSchema } from "../../sandbox/apim/faults/fault-rules";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
 import type { ReceivedWebhook } from "../../sandbox/apim/controls/webhook-receiver";
 import { sandboxAppEnvironment, type SandboxCoordinates } from "../../sandbox/sandbox-coordinates";
-import { startSandbox, type RunningSandbox } from "../../sandbox/start-sandbox";
+import { SANDBOX_PRODUCTION_SERVICE, startSandbox, type RunningSandbox } from "../../sandbox/start-sandbox";
 import { systemContext } from "../../lib/auth/system-context";
 import type { TestDatabase } from "./test-database";
 import { configureApimClients } from "../../lib/apim/client-for-instance";
@@ -45,7 +45,10 @@ export interface SandboxControls {
   answerWebhooks(name: string, statuses: number[]): Promise<void>;
 }
 
-export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSize?: number } = {}): SandboxHarness {
+/** `productionService`: also serve the sandbox's production stand-in (promotion tests); other tests skip seeding it. */
+export function setupSandboxHarness(
+  options: { apim?: ApimClientOptions; pageSize?: number; productionService?: boolean } = {},
+): SandboxHarness {
   const database = setupTestDatabase();
   let dataDir = "";
   let sandbox: RunningSandbox | undefined;
@@ -60,7 +63,11 @@ export function setupSandboxHarness(options: { apim?: ApimClientOptions; pageSiz
       armPort: 0,
       roleNames: { admin: "Portcullis.Admin", reviewer: "Portcullis.Reviewer", reader: "Portcullis.Reader" },
       tlsDir: inject("sandboxTlsDir"),
-      simulator: { lro: { polls: 0 }, ...(options.pageSize ? { pageSize: options.pageSize } : {}) },
+      simulator: {
+        lro: { polls: 0 },
+        moreServices: options.productionService ? [SANDBOX_PRODUCTION_SERVICE] : [],
+        ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      },
     });
     const c = sandbox.coordinates;
     Object.assign(process.env, sandboxAppEnvironment(c), {
