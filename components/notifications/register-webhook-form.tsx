@@ -33,7 +33,9 @@ export function RegisterWebhookForm({ action, instances, events, formats, hints 
       : [];
   return (
     <div className="space-y-4">
-      {state.status === "done" ? <WebhookSecretOnce url={state.result.url} secret={state.result.secret} /> : null}
+      {state.status === "done" ? (
+        <WebhookSecretOnce title={`Registered the webhook to ${state.result.url}.`} secret={state.result.secret} />
+      ) : null}
       <form {...formProps} className="space-y-4" aria-labelledby="register-webhook-title" noValidate>
         <h2 id="register-webhook-title" className="text-lg font-semibold">
           Register a webhook

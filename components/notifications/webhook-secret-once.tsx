@@ -6,10 +6,19 @@ import { buttonStyles } from "@/components/ui/button-styles";
 import { fieldStyles } from "@/components/ui/field-styles";
 
 /**
- * The signing secret right after registration: Portcullis keeps only what derives it
- * (docs/decisions/0007), so this is the one time it is shown. Copy puts it on the clipboard.
+ * The signing secret right after registration or regeneration: Portcullis keeps only what
+ * derives it (docs/decisions/0007), so this is the one time it is shown. Copy puts it on the clipboard.
  */
-export function WebhookSecretOnce({ url, secret }: { url: string; secret: string }) {
+export function WebhookSecretOnce({
+  title,
+  secret,
+  fieldId = "webhook-secret",
+}: {
+  title: string;
+  secret: string;
+  /** Unique on the page: each webhook's regenerate form shows its own. */
+  fieldId?: string;
+}) {
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   const copy = () => {
     navigator.clipboard.writeText(secret).then(
@@ -18,18 +27,18 @@ export function WebhookSecretOnce({ url, secret }: { url: string; secret: string
     );
   };
   return (
-    <Alert tone="success" title={`Registered the webhook to ${url}.`}>
+    <Alert tone="success" title={title}>
       <p>
         Its signing secret is shown <strong>this once</strong>: give it to the receiver now, it verifies each delivery
         with it (Standard Webhooks). Portcullis cannot show it again.
       </p>
       <div className="mt-2 flex flex-wrap items-end gap-2">
         <div className="min-w-0 flex-1">
-          <label htmlFor="webhook-secret" className={fieldStyles.label}>
+          <label htmlFor={fieldId} className={fieldStyles.label}>
             Signing secret
           </label>
           <input
-            id="webhook-secret"
+            id={fieldId}
             readOnly
             value={secret}
             className={`${fieldStyles.input} font-mono`}

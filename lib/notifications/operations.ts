@@ -68,6 +68,18 @@ export const notificationsOperations = {
     params: webhookParams,
     response: webhookSchema,
   }),
+  regenerateWebhookSecret: defineOperation({
+    id: "regenerateWebhookSecret",
+    method: "POST",
+    path: "/webhooks/{id}/secret",
+    permission: "config.write",
+    summary: "Replace a webhook's signing secret",
+    description:
+      "Answers the new signing secret once (whsec_…); it cannot be read again. Every delivery from now on, retries included, is signed with it: the old secret stops verifying at once.",
+    tags: ["webhooks"],
+    params: webhookParams,
+    response: createdWebhookSchema,
+  }),
   listWebhookDeliveries: defineOperation({
     id: "listWebhookDeliveries",
     method: "GET",

@@ -9,6 +9,7 @@ import { instancesOperations } from "../instances/operations";
 import { notificationsOperations } from "../notifications/operations";
 import { profilesOperations } from "../profiles/operations";
 import { rotationOperations } from "../rotation/operations";
+import { schedulerOperations } from "../scheduler/operations";
 import { secretsOperations } from "../secrets/operations";
 import { verificationOperations } from "../verification/operations";
 
@@ -29,6 +30,7 @@ export const operations = {
   ...accessOperations,
   ...verificationOperations,
   ...notificationsOperations,
+  ...schedulerOperations,
   ...environmentsOperations,
 };
 

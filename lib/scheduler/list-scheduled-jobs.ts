@@ -1,20 +1,11 @@
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
-import { getDb } from "../db";
+import { getDb, type Prisma } from "../db";
+import type { ScheduledJob } from "../db/generated/client";
 import { DRIFT_SCAN_JOB } from "./drift-scan-job";
+import type { ScheduledJobView } from "./schemas";
 
-export interface ScheduledJobView {
-  name: string;
-  /** What the job does, for people ("Drift scan of prod-westeurope"). */
-  label: string;
-  /** A run holds an unexpired lease now. */
-  running: boolean;
-  lastRunAt: string | null;
-  lastOutcome: "succeeded" | "failed" | null;
-  lastSummary: string | null;
-  lastError: string | null;
-  nextRunAt: string;
-}
+export type { ScheduledJobView } from "./schemas";
 
 const LABELS: Record<string, string> = {
   "audit-checkpoint": "Audit checkpoint signing",
@@ -25,28 +16,33 @@ const LABELS: Record<string, string> = {
   "rotation-due": "Secrets due for rotation",
 };
 
-/** Each scheduled job's last run and outcome, and when it runs next (the console's overview). */
+/** Each scheduled job's last run and outcome, and when it runs next (the console's overview, GET /scheduled-jobs). */
 export async function listScheduledJobs(ctx: RequestContext, input: { now?: Date } = {}): Promise<ScheduledJobView[]> {
   await authorize(ctx, "config.read");
   const db = getDb();
   const now = input.now ?? new Date();
-  const [jobs, instances] = await Promise.all([
-    db.scheduledJob.findMany({ orderBy: { name: "asc" } }),
-    db.instance.findMany({ select: { id: true, name: true } }),
-  ]);
-  const instanceNames = new Map(instances.map((i) => [i.id, i.name]));
+  const [jobs, names] = await Promise.all([db.scheduledJob.findMany({ orderBy: { name: "asc" } }), instanceNames(db)]);
   return jobs
-    .filter((job) => !job.name.startsWith(DRIFT_SCAN_JOB) || instanceNames.has(job.name.slice(DRIFT_SCAN_JOB.length)))
-    .map((job) => ({
-      name: job.name,
-      label: job.name.startsWith(DRIFT_SCAN_JOB)
-        ? `Drift scan of ${instanceNames.get(job.name.slice(DRIFT_SCAN_JOB.length))}`
-        : (LABELS[job.name] ?? job.name),
-      running: job.leaseExpiresAt !== null && job.leaseExpiresAt > now,
-      lastRunAt: job.lastRunAt?.toISOString() ?? null,
-      lastOutcome: job.lastOutcome === "succeeded" || job.lastOutcome === "failed" ? job.lastOutcome : null,
-      lastSummary: job.lastSummary,
-      lastError: job.lastError,
-      nextRunAt: job.nextRunAt.toISOString(),
-    }));
+    .filter((job) => !job.name.startsWith(DRIFT_SCAN_JOB) || names.has(job.name.slice(DRIFT_SCAN_JOB.length)))
+    .map((job) => toScheduledJobView(job, names, now));
+}
+
+export async function instanceNames(db: Prisma.TransactionClient): Promise<Map<string, string>> {
+  const instances = await db.instance.findMany({ select: { id: true, name: true } });
+  return new Map(instances.map((i) => [i.id, i.name]));
+}
+
+export function toScheduledJobView(job: ScheduledJob, names: Map<string, string>, now: Date): ScheduledJobView {
+  return {
+    name: job.name,
+    label: job.name.startsWith(DRIFT_SCAN_JOB)
+      ? `Drift scan of ${names.get(job.name.slice(DRIFT_SCAN_JOB.length))}`
+      : (LABELS[job.name] ?? job.name),
+    running: job.leaseExpiresAt !== null && job.leaseExpiresAt > now,
+    lastRunAt: job.lastRunAt?.toISOString() ?? null,
+    lastOutcome: job.lastOutcome === "succeeded" || job.lastOutcome === "failed" ? job.lastOutcome : null,
+    lastSummary: job.lastSummary,
+    lastError: job.lastError,
+    nextRunAt: job.nextRunAt.toISOString(),
+  };
 }

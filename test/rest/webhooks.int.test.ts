@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as webhooks from "../../app/api/v1/webhooks/route";
 import * as webhook from "../../app/api/v1/webhooks/[id]/route";
 import * as deliveries from "../../app/api/v1/webhooks/[id]/deliveries/route";
+import * as secretRoute from "../../app/api/v1/webhooks/[id]/secret/route";
 import * as testEvents from "../../app/api/v1/webhooks/[id]/test-events/route";
+import { Webhook } from "standardwebhooks";
 import { callRoute } from "../support/call-route";
 import { setupSandboxHarness } from "../support/sandbox-harness";
 
@@ -128,5 +131,40 @@ describe("REST: webhooks", () => {
       "webhook.test",
       "webhook.delete",
     ]);
+  });
+
+  it("replaces the signing secret (admin only): answered once, the next delivery verifies with it and not the old one", async () => {
+    const created = await register({ url: receiver("regenerated"), events: ["audit.checkpoint"] });
+    const { id, secret: old } = created.body as { id: string; secret: string };
+
+    const denied = await callRoute(secretRoute.POST, { ...one(id, "/secret"), token: reader, method: "POST" });
+    expect(denied.status).toBe(403);
+    const replaced = await callRoute(secretRoute.POST, { ...one(id, "/secret"), token: admin, method: "POST" });
+    expect(replaced.status).toBe(200);
+    const { secret } = replaced.body as { secret: string };
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(secret).not.toBe(old);
+
+    await callRoute(testEvents.POST, { ...one(id, "/test-events"), token: admin, method: "POST" });
+    const [received] = await sandbox.controls.webhooksReceived("regenerated");
+    expect(new Webhook(secret).verify(received!.body, received!.headers)).toMatchObject({
+      type: "com.portcullis.webhook.test",
+    });
+    expect(() => new Webhook(old).verify(received!.body, received!.headers)).toThrow();
+
+    const events = await sandbox.db.prisma.auditEvent.findMany({
+      where: { targetType: "webhook", targetId: id },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((e) => e.action)).toEqual(["webhook.register", "webhook.secret_regenerate", "webhook.test"]);
+    const stored = await sandbox.db.prisma.webhook.findUniqueOrThrow({ where: { id } });
+    const audited = events.map((e) => ({ before: e.before, after: e.after }));
+    for (const text of [audited, stored, (await callRoute(webhook.GET, { ...one(id), token: admin })).body].map((v) =>
+      JSON.stringify(v),
+    ))
+      expect(text).not.toContain(secret.slice("whsec_".length));
+    expect(
+      (await callRoute(secretRoute.POST, { ...one(randomUUID(), "/secret"), token: admin, method: "POST" })).status,
+    ).toBe(404);
   });
 });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { FormState } from "@/components/forms/form-state";
 import { guardAction } from "@/lib/auth/console-guard";
 import { deleteWebhook } from "@/lib/notifications/delete-webhook";
+import { regenerateWebhookSecret } from "@/lib/notifications/regenerate-webhook-secret";
 import { registerWebhook } from "@/lib/notifications/register-webhook";
 import { webhookInputSchema } from "@/lib/notifications/schemas";
 import { sendTestEvent } from "@/lib/notifications/send-test-event";
@@ -13,7 +14,7 @@ import { parseInput } from "@/lib/validation";
 import { actionError } from "../action-error";
 import { formFields } from "../form-fields";
 
-/** What the register form answers: the webhook's URL and its secret, shown this once. */
+/** What the register and regenerate forms answer: the webhook's URL and its secret, shown this once. */
 export interface RegisteredWebhook {
   url: string;
   secret: string;
@@ -74,6 +75,20 @@ export async function setWebhookEnabledAction(
     const webhook = await updateWebhook(ctx, { webhookId, update: { enabled: enabled === "true" } });
     refresh();
     return { status: "done", result: webhook.enabled ? "Enabled." : "Disabled: its events wait until it is enabled." };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+export async function regenerateWebhookSecretAction(
+  _previous: FormState<RegisteredWebhook>,
+  formData: FormData,
+): Promise<FormState<RegisteredWebhook>> {
+  try {
+    const ctx = await guardAction("config.write", "webhook.secret_regenerate");
+    const webhook = await regenerateWebhookSecret(ctx, parseInput(webhookIdSchema, formFields(formData)));
+    refresh();
+    return { status: "done", result: { url: webhook.url, secret: webhook.secret } };
   } catch (error) {
     return actionError(error);
   }

@@ -11,7 +11,14 @@ import { EVENT_TYPE_LABELS, WEBHOOK_EVENT_TYPES } from "@/lib/notifications/even
 import { listWebhookDeliveries } from "@/lib/notifications/list-webhook-deliveries";
 import { listWebhooks } from "@/lib/notifications/list-webhooks";
 import { webhookInputSchema } from "@/lib/notifications/schemas";
-import { deleteWebhookAction, registerWebhookAction, sendTestEventAction, setWebhookEnabledAction } from "./actions";
+import {
+  deleteWebhookAction,
+  regenerateWebhookSecretAction,
+  registerWebhookAction,
+  sendTestEventAction,
+  setWebhookEnabledAction,
+} from "./actions";
+import { RegenerateSecretForm } from "@/components/notifications/regenerate-secret-form";
 
 export const metadata: Metadata = { title: "Notifications" };
 
@@ -96,6 +103,7 @@ export default async function NotificationsPage() {
                     >
                       Delete
                     </ButtonForm>
+                    <RegenerateSecretForm action={regenerateWebhookSecretAction} webhookId={webhook.id} />
                   </div>
                 ) : null}
                 <h3 className="text-sm font-semibold">Delivery log</h3>
