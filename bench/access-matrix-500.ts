@@ -43,7 +43,7 @@ await benchmark(async (plane) => {
     await plane.setFaults({ rules: [{ kind: "latency", ms: LATENCY_MS, jitterMs: 0, rate: 1 }] });
     const since = (await plane.requests()).at(-1)?.seq ?? 0;
     const started = performance.now();
-    const matrix = await getAccessMatrix(ctx, { instanceId: plane.instance.id, concurrency });
+    const matrix = await plane.profiled(() => getAccessMatrix(ctx, { instanceId: plane.instance.id, concurrency }));
     const wallMs = performance.now() - started;
     await plane.clearFaults();
 

@@ -201,3 +201,20 @@ describe("composeEffectivePipeline: <base /> placement", () => {
     expect(pipeline.notes).toHaveLength(2);
   });
 });
+
+describe("composeEffectivePipeline: a document is parsed once for many calls", () => {
+  it("composes the same as the first time when the global and product policies are met again in another call", () => {
+    const api = (name: string) => policy({ inbound: ["<base />", `<set-variable name="${name}" value="1" />`] });
+    const first = composeEffectivePipeline(scopes({ global, product, api: api("a") }));
+    const other = composeEffectivePipeline(scopes({ global, product, api: api("b") }));
+    const again = composeEffectivePipeline(scopes({ global, product, api: api("a") }));
+    expect(again).toEqual(first);
+    expect(outline(other.sections.inbound.statements)).toEqual(outline(first.sections.inbound.statements));
+    // A document that no longer parses is reported, not served from an earlier parse of other text.
+    const text = (global as { text: string }).text;
+    const broken = composeEffectivePipeline(
+      scopes({ global: { status: "policy", text: `${text}<` }, product, api: api("a") }),
+    );
+    expect(broken.scopes.find((scope) => scope.scope === "global")?.status).toBe("unreadable");
+  });
+});
