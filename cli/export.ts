@@ -4,7 +4,7 @@ import { formatApiProfileFile, formatEnvironmentFile } from "../lib/profile-file
 import type { AccessProfile } from "../lib/policy/profile-schema";
 import { InputError, type CliIo } from "./cli-io";
 import { parseCommandArgs } from "./parse-command-args";
-import { connectToPortcullis, type RestGet } from "./portcullis-client";
+import { all, connectToPortcullis, type RestGet } from "./portcullis-client";
 
 export const exportUsage = `Usage: portcullis export --instance NAME --out DIR
 
@@ -28,11 +28,6 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   const written = await exportInstance(await connectToPortcullis(), values.instance, values.out);
   io.stdout(`${written.map((file) => `wrote ${file}`).join("\n")}\n`);
   return 0;
-}
-
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 /** Exports one instance's profiles and its environment's variables into `out`; answers the files written. */
@@ -77,18 +72,4 @@ export async function exportInstance(get: RestGet, instanceName: string, out: st
   await mkdir(path.join(out, "apis"), { recursive: true });
   for (const [file, text] of files) await writeFile(path.join(out, file), text);
   return files.map(([file]) => file);
-}
-
-async function all<T>(get: RestGet, resource: string): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const separator = resource.includes("?") ? "&" : "?";
-    const page = (await get(
-      `${resource}${separator}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    )) as Page<T>;
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
 }

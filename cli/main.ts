@@ -2,18 +2,21 @@
  * The portcullis command line: `portcullis policy render|parse|lint|effective|check-token`.
  * Exit codes: 0 success, 1 lint found errors, a blocking effective-access finding or a token that
  * is not allowed, 2 bad input (unreadable file, invalid profile, not XML, bad arguments, a
- * malformed token) with one line on stderr naming the problem.
+ * malformed token) with one line on stderr naming the problem. `plan` and `apply` have their own,
+ * for pipelines (plan.ts, apply.ts): 0 nothing to change / applied, 2 changes planned, 1 any error.
  */
 import { auditVerifyCommand, auditVerifyUsage } from "./audit-verify";
 import { InputError, processIo, type CliIo } from "./cli-io";
+import { applyCommand, applyUsage } from "./apply";
 import { exportCommand, exportUsage } from "./export";
+import { planCommand, planUsage } from "./plan";
 import { checkTokenCommand, checkTokenUsage } from "./policy-check-token";
 import { effectiveCommand, effectiveUsage } from "./policy-effective";
 import { lintCommand, lintUsage } from "./policy-lint";
 import { parseCommand, parseUsage } from "./policy-parse";
 import { renderCommand, renderUsage } from "./policy-render";
 
-const usage = `Usage: portcullis policy|audit <command> [options], or portcullis export [options]
+const usage = `Usage: portcullis policy|audit <command> [options], or portcullis export|plan|apply [options]
 
 Commands:
   policy render        write the policy for an access profile, or merge it into an existing policy
@@ -25,12 +28,14 @@ Commands:
   audit verify         verify an NDJSON export of the audit history offline, with its signed checkpoints
 
   export               write an instance's access profiles and its environment's variables as YAML files (for Git)
+  plan                 plan a directory of those files as one change set; Markdown summary (exit 0 none, 2 changes, 1 error)
+  apply                apply a change set (approvals still apply); --wait follows it to the end
 
 Run 'portcullis policy <command> --help' (or 'portcullis audit verify --help') for a command's options.
 `;
 
 const policyUsage = usage.replace(
-  "Usage: portcullis policy|audit <command> [options], or portcullis export [options]",
+  "Usage: portcullis policy|audit <command> [options], or portcullis export|plan|apply [options]",
   "Usage: portcullis policy render|parse|lint|effective|check-token [options]",
 );
 
@@ -49,6 +54,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return group === undefined ? 2 : 0;
   }
   if (group === "export") return runCommand(io, { usage: exportUsage, run: exportCommand }, "export", argv.slice(1));
+  if (group === "plan") return runCommand(io, { usage: planUsage, run: planCommand }, "plan", argv.slice(1));
+  if (group === "apply") return runCommand(io, { usage: applyUsage, run: applyCommand }, "apply", argv.slice(1));
   if (group === "audit")
     return runCommand(io, name === "verify" ? auditVerify : undefined, `audit ${name ?? ""}`.trim(), args);
   if (group !== "policy") return fail(io, `unknown command '${group}'; try 'portcullis --help'`);

@@ -13,17 +13,82 @@ import { InputError } from "./cli-io";
 /** A GET of a /api/v1 path (e.g. `/instances`), answering the parsed JSON; throws InputError naming the problem. */
 export type RestGet = (path: string) => Promise<unknown>;
 
+/** Any call of a /api/v1 path, answering the status and the parsed JSON (problem+json included), whatever the status. */
+export type RestCall = (
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: unknown }>;
+
+/** The server's REST API and its base URL (for console links). */
+export interface PortcullisConnection {
+  url: string;
+  call: RestCall;
+}
+
 export async function connectToPortcullis(env: NodeJS.ProcessEnv = process.env): Promise<RestGet> {
+  return restGet((await connectToPortcullisApi(env)).call);
+}
+
+export async function connectToPortcullisApi(env: NodeJS.ProcessEnv = process.env): Promise<PortcullisConnection> {
   const { url, token } = env.AZURE_CLIENT_ID ? await azureAccess(env) : await sandboxAccess(env);
+  return {
+    url,
+    call: async (method, resource, body) => {
+      const response = await fetch(`${url}/api/v1${resource}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${await token()}`,
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).catch((error: Error) => {
+        throw new InputError(`cannot reach Portcullis at ${url}: ${error.message}`);
+      });
+      return { status: response.status, body: await response.json().catch(() => null) };
+    },
+  };
+}
+
+/** GETs that answer the JSON of a 2xx and throw InputError with the problem's detail otherwise. */
+export function restGet(call: RestCall): RestGet {
   return async (resource) => {
-    const response = await fetch(`${url}/api/v1${resource}`, {
-      headers: { authorization: `Bearer ${await token()}`, accept: "application/json" },
-    });
-    const body = (await response.json().catch(() => null)) as { detail?: string } | null;
-    if (!response.ok)
-      throw new InputError(`GET ${resource}: ${response.status} ${body?.detail ?? response.statusText}`);
+    const { status, body } = await call("GET", resource);
+    if (status < 200 || status > 299) throw new InputError(`GET ${resource}: ${status} ${problemDetail(body)}`);
     return body;
   };
+}
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Every item of a paged collection (`items`, `nextCursor`), 200 a page. */
+export async function all<T>(get: RestGet, resource: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = resource.includes("?") ? "&" : "?";
+    const page = (await get(
+      `${resource}${separator}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    )) as Page<T>;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** A problem+json answer as one line: its detail and each field named with its reason. */
+export function problemDetail(body: unknown): string {
+  const problem = (body ?? {}) as {
+    detail?: string;
+    title?: string;
+    errors?: Array<{ path: string; message: string }>;
+  };
+  const fields = (problem.errors ?? []).map((error) => `${error.path} ${error.message}`).join("; ");
+  return [problem.detail ?? problem.title ?? "no detail", fields].filter(Boolean).join(": ");
 }
 
 async function azureAccess(env: NodeJS.ProcessEnv) {

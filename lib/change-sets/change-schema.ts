@@ -34,6 +34,18 @@ export const profileChangeSchema = z
 
 export type ProfileChange = z.output<typeof profileChangeSchema>;
 
+/** What a set made: one edit of every API's profile, or each API's own profile (`portcullis plan`'s files). */
+export const changeSetChangeSchema = z
+  .discriminatedUnion("op", [
+    profileChangeSchema,
+    z
+      .strictObject({ op: z.literal("setProfiles") })
+      .describe("Each API got the profile given for it (POST /change-sets with profiles, e.g. `portcullis plan`)."),
+  ])
+  .meta({ id: "ChangeSetChange" });
+
+export type ChangeSetChange = z.output<typeof changeSetChangeSchema>;
+
 /** One line saying what the change does, e.g. for the change set's title. */
 export function describeChange(change: ProfileChange): string {
   switch (change.op) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { toApprovalView } from "../deployments/approval/plan-approval-state";
 import { parseStored } from "../db/parse-stored";
-import { profileChangeSchema } from "./change-schema";
+import { changeSetChangeSchema } from "./change-schema";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import {
   changeSetSchema,
@@ -29,7 +29,7 @@ export function toChangeSetView(row: ChangeSetRow, now: Date = new Date()): Chan
   return {
     id: row.id,
     title: row.title,
-    change: parseStored(profileChangeSchema, row.change, { record: `change set ${row.id}`, field: "change" }),
+    change: parseStored(changeSetChangeSchema, row.change, { record: `change set ${row.id}`, field: "change" }),
     status: displayedStatus(row),
     hash: approval.hash,
     createdAt: row.createdAt.toISOString(),

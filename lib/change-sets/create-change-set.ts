@@ -10,15 +10,16 @@ import { AppError } from "../errors";
 import { profileEtag } from "../profiles/profile-etag";
 import { saveAccessProfile } from "../profiles/save-access-profile";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
+import type { AccessProfile } from "../policy/profile-schema";
 import { parseInput } from "../validation";
-import { describeChange, type ProfileChange } from "./change-schema";
+import { describeChange, type ChangeSetChange, type ProfileChange } from "./change-schema";
 import { toChangeSetView } from "./change-set-view";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import { editProfile } from "./edit-profile";
 import { createChangeSetInputSchema, type ChangeSetView, type ItemStatus } from "./schemas";
 import { changeSetHash, changeSetInclude } from "./set-approval";
 
-interface PreparedItem {
+export interface PreparedItem {
   apiId: string;
   status: ItemStatus;
   summary: string;
@@ -37,21 +38,35 @@ interface PreparedItem {
 export async function createChangeSet(ctx: RequestContext, input: unknown): Promise<ChangeSetView> {
   await authorize(ctx, "config.write");
   const { apiIds, change, title } = parseInput(createChangeSetInputSchema, input, "change set");
-  const db = getDb();
-  const apis = await db.api.findMany({
-    where: { id: { in: apiIds } },
+  const byId = await findApisWithProfile(apiIds, "apiIds");
+  const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
+  const items = await Promise.all(apiIds.map((apiId) => limit(() => prepareItem(ctx, byId.get(apiId)!, change))));
+  return recordChangeSet(ctx, { title: title ?? describeChange(change), change, items });
+}
+
+/** The APIs, each with its current profile version; 404 naming (in `field`) the ids that are no API. */
+export async function findApisWithProfile(
+  apiIds: readonly string[],
+  field: string,
+): Promise<Map<string, ApiWithProfile>> {
+  const apis = await getDb().api.findMany({
+    where: { id: { in: [...apiIds] } },
     include: { profileVersions: { orderBy: { version: "desc" }, take: 1 } },
   });
   const unknown = apiIds.filter((id) => !apis.some((api) => api.id === id));
   if (unknown.length > 0)
     throw new AppError("not_found", `There is no API with id ${unknown.join(", ")}.`, {
-      details: { field: "apiIds", apiIds: unknown },
+      details: { field, apiIds: unknown },
     });
+  return new Map(apis.map((api) => [api.id, api]));
+}
 
-  const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
-  const byId = new Map(apis.map((api) => [api.id, api]));
-  const items = await Promise.all(apiIds.map((apiId) => limit(() => prepareItem(ctx, byId.get(apiId)!, change))));
-
+/** Stores the set, its items and `change_set.create` in one transaction. */
+export async function recordChangeSet(
+  ctx: RequestContext,
+  { title, change, items }: { title: string; change: ChangeSetChange; items: PreparedItem[] },
+): Promise<ChangeSetView> {
+  const db = getDb();
   const id = randomUUID();
   const hash = changeSetHash(items);
   const counts: Record<string, number> = {};
@@ -60,7 +75,7 @@ export async function createChangeSet(ctx: RequestContext, input: unknown): Prom
     const created = await tx.changeSet.create({
       data: {
         id,
-        title: title ?? describeChange(change),
+        title,
         change: change as Prisma.InputJsonValue,
         status: "ready",
         createdBy: ctx.actor.name,
@@ -92,7 +107,7 @@ export async function createChangeSet(ctx: RequestContext, input: unknown): Prom
   return toChangeSetView(row);
 }
 
-type ApiWithProfile = Prisma.ApiGetPayload<{ include: { profileVersions: true } }>;
+export type ApiWithProfile = Prisma.ApiGetPayload<{ include: { profileVersions: true } }>;
 
 async function prepareItem(ctx: RequestContext, api: ApiWithProfile, change: ProfileChange): Promise<PreparedItem> {
   const base = { apiId: api.id, planId: null, planHash: null };
@@ -110,13 +125,31 @@ async function prepareItem(ctx: RequestContext, api: ApiWithProfile, change: Pro
   if (edit.kind === "refused") return blocked("change-refused", edit.reason);
   if (edit.kind === "unchanged")
     return { ...base, status: "unchanged", summary: "Its profile already says this: nothing saved.", blocking: [] };
+  return saveAndPlan(ctx, api.id, { profile: edit.profile, ifMatch: profileEtag(current.version) });
+}
+
+/**
+ * Saves one API's new profile version (If-Match of the version it replaces) and plans it: blocked
+ * when either is refused or the plan has lint errors or blocking effective-access findings.
+ */
+export async function saveAndPlan(
+  ctx: RequestContext,
+  apiId: string,
+  save: { profile: AccessProfile; ifMatch: string | null; adopt?: boolean },
+): Promise<PreparedItem> {
+  const base = { apiId, planId: null, planHash: null };
   let plan: PlanView;
   try {
-    await saveAccessProfile(ctx, { apiId: api.id, profile: edit.profile, ifMatch: profileEtag(current.version) });
-    plan = await createPlan(ctx, { apiId: api.id });
+    await saveAccessProfile(ctx, { apiId, ...save });
+    plan = await createPlan(ctx, { apiId });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return blocked(error.code, error.message);
+    return {
+      ...base,
+      status: "blocked",
+      summary: "Not changed.",
+      blocking: [{ code: error.code, message: error.message }],
+    };
   }
   const planned = { ...base, planId: plan.id, planHash: plan.hash, summary: plan.diff.summary };
   const blocking = [

@@ -6,7 +6,7 @@ import {
   changeSetRejectionInputSchema,
   changeSetSchema,
   changeSetSummarySchema,
-  createChangeSetInputSchema,
+  createChangeSetBodySchema,
 } from "./schemas";
 
 const params = z.object({ id: changeSetIdSchema });
@@ -18,11 +18,12 @@ export const changeSetsOperations = {
     method: "POST",
     path: "/change-sets",
     permission: "config.write",
-    summary: "Make one change to many APIs: saves a new profile version of each and plans it",
+    summary:
+      "Make one change to many APIs, or give each its own profile: saves a new profile version of each and plans it",
     description:
-      "Each API's current access profile gets the change and is saved as a new version (If-Match of the version edited), then planned. An API is `blocked` (never applied, `blocking` says why) when it has no profile, the change does not fit it, planning fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when there is nothing to write. 404 naming unknown API ids. Nothing changes in APIM.",
+      "With `apiIds` and `change`, each API's current access profile gets the change; with `profiles` (`[{ apiId, profile, adopt? }]`, as `portcullis plan` sends its files), each API gets its own profile as written, its ${name} variables resolved with its instance's environment. The result is saved as a new version (If-Match of the version replaced), then planned. An API is `blocked` (never applied, `blocking` says why) when it has no profile, the change does not fit it, planning fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when there is nothing to write. 404 naming unknown API ids. Nothing changes in APIM.",
     tags: ["change-sets"],
-    body: createChangeSetInputSchema,
+    body: createChangeSetBodySchema,
     response: changeSetSchema,
     successStatus: 201,
   }),

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { planApprovalSchema } from "../deployments/schemas";
 import { allowLineBreaks } from "../validation";
-import { profileChangeSchema } from "./change-schema";
+import { writtenProfileSchema } from "../policy/profile-schema";
+import { changeSetChangeSchema, profileChangeSchema } from "./change-schema";
 
 /** The most APIs one change set may hold (one request plans them all). */
 export const MAX_CHANGE_SET_APIS = 500;
@@ -30,6 +31,61 @@ export const createChangeSetInputSchema = z
     change: profileChangeSchema,
   })
   .meta({ id: "ChangeSetInput" });
+
+/** One API and the whole profile it should have (not an edit of its current one). */
+export const desiredProfileSchema = z
+  .strictObject({
+    apiId: z.guid("must be an API id"),
+    profile: writtenProfileSchema.describe(
+      "The profile as written: its ${name} variables take the values of the API's instance's environment, as promotion does.",
+    ),
+    adopt: z
+      .boolean()
+      .optional()
+      .describe("Whether the version takes over the live policy's hand-written statements (default false)."),
+  })
+  .meta({ id: "DesiredProfile" });
+
+export const createProfilesChangeSetInputSchema = z
+  .strictObject({
+    title: createChangeSetInputSchema.shape.title,
+    profiles: z
+      .array(desiredProfileSchema)
+      .min(1, "must give at least one API's profile")
+      .max(MAX_CHANGE_SET_APIS, `must give at most ${MAX_CHANGE_SET_APIS} profiles`)
+      .superRefine((profiles, ctx) => {
+        profiles.forEach(({ apiId }, index) => {
+          if (profiles.findIndex((other) => other.apiId === apiId) !== index)
+            ctx.addIssue({ code: "custom", path: [index, "apiId"], message: `repeats API ${apiId}` });
+        });
+      })
+      .describe("Each API's desired profile; an API whose profile already is this is `unchanged`."),
+  })
+  .meta({ id: "ProfilesChangeSetInput" });
+
+/**
+ * POST /change-sets: one change to many APIs (`apiIds` + `change`), or each API's own desired
+ * profile (`profiles`, as `portcullis plan` sends its files). One object rather than a union, so
+ * a bad request is answered naming its fields.
+ */
+export const createChangeSetBodySchema = z
+  .strictObject({
+    title: createChangeSetInputSchema.shape.title,
+    apiIds: createChangeSetInputSchema.shape.apiIds.optional(),
+    change: profileChangeSchema.optional(),
+    profiles: createProfilesChangeSetInputSchema.shape.profiles.optional(),
+  })
+  .superRefine((body, ctx) => {
+    const issue = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
+    if (body.profiles !== undefined) {
+      if (body.apiIds !== undefined) issue("apiIds", "must not be given with profiles (each profile names its API)");
+      if (body.change !== undefined) issue("change", "must not be given with profiles (each profile is the change)");
+      return;
+    }
+    if (body.apiIds === undefined) issue("apiIds", "must list the APIs to change (or give profiles instead)");
+    if (body.change === undefined) issue("change", "must say the change to make (or give profiles instead)");
+  })
+  .meta({ id: "CreateChangeSetBody" });
 
 export const itemStatusSchema = z
   .enum(["blocked", "unchanged", "planned", "queued", "running", "succeeded", "failed", "conflicted", "cancelled"])
@@ -75,7 +131,7 @@ export const changeSetSchema = z
   .object({
     id: z.string(),
     title: z.string(),
-    change: profileChangeSchema,
+    change: changeSetChangeSchema,
     status: z
       .enum(["ready", "applying", "cancelling", "finished", "cancelled"])
       .describe("ready: planned, not applied; applying; cancelling (no API starts any more); finished; cancelled."),

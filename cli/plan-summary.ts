@@ -1,0 +1,137 @@
+/**
+ * What `portcullis plan` and `portcullis apply` print and answer, as pure functions of the change
+ * set: a Markdown summary for a pull-request comment and exit codes a pipeline can branch on
+ * (plan: 0 nothing to change, 2 changes, 1 error or a blocked API, like `terraform plan
+ * -detailed-exitcode`; apply: 0 only when every API succeeded).
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { ChangeSetItemView, ChangeSetView } from "../lib/change-sets/schemas";
+
+/** One profile file matched to its API on an instance, and how its profile differs from the current one. */
+export interface PlannedFile {
+  file: string;
+  apiId: string;
+  apimName: string;
+  instance: string;
+  /** Field by field (`path: before → after`); empty when the file says what Portcullis has. */
+  changes: string[];
+}
+
+export const PLAN_EXIT = { unchanged: 0, error: 1, changes: 2 } as const;
+
+/** 0 when nothing changes (no set, or nothing in it to apply), 1 when an API is blocked, 2 otherwise. */
+export function planExitCode(changeSet: ChangeSetView | null): number {
+  if (changeSet === null) return PLAN_EXIT.unchanged;
+  if (changeSet.items.some((item) => item.status === "blocked")) return PLAN_EXIT.error;
+  return changeSet.items.some((item) => item.status === "planned") ? PLAN_EXIT.changes : PLAN_EXIT.unchanged;
+}
+
+/** 0 only when the set finished and every API in it succeeded (or had nothing to write). */
+export function applyExitCode(changeSet: ChangeSetView): number {
+  const ok = changeSet.items.every((item) => item.status === "succeeded" || item.status === "unchanged");
+  return changeSet.status === "finished" && ok ? 0 : 1;
+}
+
+/** The differences between two profiles, one line per field, in a stable order. */
+export function profileChanges(before: unknown, after: unknown, path = ""): string[] {
+  if (isDeepStrictEqual(before, after)) return [];
+  // A section added or removed is listed field by field, as one edited would be.
+  if ((isRecord(before) || before === undefined) && (isRecord(after) || after === undefined)) {
+    const [from, to] = [before ?? {}, after ?? {}];
+    const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
+    return keys.flatMap((key) => profileChanges(from[key], to[key], path ? `${path}.${key}` : key));
+  }
+  const label = path || "(profile)";
+  if (Array.isArray(before) && Array.isArray(after) && [...before, ...after].every((value) => !isRecord(value))) {
+    const added = after.filter((value) => !before.some((old) => isDeepStrictEqual(old, value)));
+    const removed = before.filter((value) => !after.some((now) => isDeepStrictEqual(now, value)));
+    if (added.length + removed.length === 0) return [`${label}: reordered`];
+    return [
+      `${label}: ${[...added.map((value) => `+ ${show(value)}`), ...removed.map((value) => `- ${show(value)}`)].join(", ")}`,
+    ];
+  }
+  return [`${label}: ${show(before)} → ${show(after)}`];
+}
+
+export function planMarkdown(input: {
+  directory: string;
+  files: PlannedFile[];
+  changeSet: ChangeSetView | null;
+  consoleUrl: string;
+}): string {
+  const { files, changeSet } = input;
+  const itemOf = (file: PlannedFile) => changeSet?.items.find((item) => item.apiId === file.apiId);
+  const statusOf = (file: PlannedFile) => itemOf(file)?.status ?? "unchanged";
+  const count = (status: string) => files.filter((file) => statusOf(file) === status).length;
+  const toChange = count("planned");
+  const blocked = count("blocked");
+  const lines = [
+    `### Portcullis plan: ${toChange} API${toChange === 1 ? "" : "s"} to change, ${blocked} blocked, ${count("unchanged")} unchanged`,
+    "",
+  ];
+  if (changeSet === null)
+    lines.push(`Every profile in \`${input.directory}\` already is what Portcullis has: no change set was made.`);
+  else {
+    const link = `${input.consoleUrl}/change-sets/${changeSet.id}`;
+    lines.push(`Change set \`${changeSet.id}\` ([open in Portcullis](${link})), ${approvalText(changeSet)}.`);
+    if (toChange === 0 && blocked === 0) lines.push("", "It has nothing to apply: the plans write nothing.");
+  }
+  lines.push("", "| API | Instance | Plan | What changes |", "| --- | --- | --- | --- |");
+  for (const file of files) {
+    const item = itemOf(file);
+    const what = [
+      ...file.changes.map((change) => `\`${change}\``),
+      ...(item && item.status !== "unchanged" ? [item.summary] : []),
+    ];
+    lines.push(
+      `| ${cell(`\`${file.apimName}\` (${file.file})`)} | ${cell(file.instance)} | ${statusOf(file)} | ${cell(what.join("<br>") || "nothing")} |`,
+    );
+  }
+  const blocking = files.flatMap((file) => {
+    const item = itemOf(file);
+    return item?.status === "blocked" ? blockingLines(file, item) : [];
+  });
+  if (blocking.length > 0) lines.push("", "**Blocked** (fix the file, then plan again):", "", ...blocking);
+  if (changeSet && toChange > 0 && blocked === 0)
+    lines.push("", `Apply after review: \`portcullis apply --change-set ${changeSet.id} --wait\``);
+  return `${lines.join("\n")}\n`;
+}
+
+/** One line of progress while a set applies, e.g. `3 of 5 done (succeeded 2, failed 1), about 4 s left`. */
+export function progressLine(changeSet: ChangeSetView): string {
+  const { total, done, counts, estimatedSecondsLeft } = changeSet.progress;
+  const tally = Object.entries(counts)
+    .map(([status, n]) => `${status} ${n}`)
+    .join(", ");
+  const left = estimatedSecondsLeft === null ? "" : `, about ${estimatedSecondsLeft} s left`;
+  return `${changeSet.status}: ${done} of ${total} done (${tally})${left}`;
+}
+
+/** One API's outcome once it ended, e.g. `failed: azure-openai (sandbox): ARM answered 500`. */
+export function itemLine(item: ChangeSetItemView): string {
+  return `${item.status}: ${item.apimName} (${item.instanceName})${item.error ? `: ${item.error}` : ""}`;
+}
+
+function approvalText(changeSet: ChangeSetView): string {
+  const { approval } = changeSet;
+  if (approval.status === "not_required") return "no approval required";
+  if (approval.status === "approved") return "approved";
+  if (approval.status === "rejected") return "**rejected**";
+  return `**needs ${approval.required} approval${approval.required === 1 ? "" : "s"}** (has ${approval.approvedBy}) before it can be applied`;
+}
+
+function blockingLines(file: PlannedFile, item: ChangeSetItemView): string[] {
+  return item.blocking.map((reason) => `- \`${file.apimName}\` (${file.file}): ${reason.code}: ${reason.message}`);
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function show(value: unknown): string {
+  return value === undefined ? "(unset)" : typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
