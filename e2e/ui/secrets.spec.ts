@@ -53,7 +53,6 @@ test("an admin creates and rotates a secret, and its value is never shown again"
   await expect(form.getByLabel("Value")).toHaveValue("");
   const row = page.getByRole("row").filter({ hasText: `{{${name}}}` });
   await expect(row).toContainText("fingerprint hmac-sha256:");
-  const firstFingerprint = await row.getByText(/hmac-sha256:/).textContent();
 
   // One way to rotate: the list links to the secret's page, where the key goes to a new named
   // value (the old one is never overwritten in place).
@@ -63,9 +62,6 @@ test("an admin creates and rotates a secret, and its value is never shown again"
   await rotate.getByRole("button", { name: "Plan the rotation" }).click();
   const rotation = page.getByRole("article", { name: /^Rotation to / });
   await expect(rotation).toContainText("planned: nothing applied yet", { timeout: 20_000 });
-  await expect(rotate.getByLabel("New key")).toHaveValue("");
-  await page.goBack();
-  await expect(row.getByText(/hmac-sha256:/).first()).toHaveText(firstFingerprint!);
 
   await page.reload();
   await expectNowhere(page, bodies, value);
