@@ -270,4 +270,31 @@ describe("one approval for the whole set", () => {
       }
     },
   );
+
+  it("does not count an expired approval, and records its expiry once", { timeout: 120_000 }, async () => {
+    const ids = await seededApis("cs-expire", 1);
+    await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 1 } });
+    try {
+      const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
+      await approveChangeSet(admin2, { changeSetId: set.id, setHash: set.hash });
+      await sandbox.db.prisma.changeSetApproval.updateMany({
+        where: { changeSetId: set.id },
+        data: { expiresAt: new Date(Date.now() - 1000) },
+      });
+      for (let attempt = 0; attempt < 2; attempt++)
+        await expect(startChangeSetApply(admin, { changeSetId: set.id })).rejects.toMatchObject({
+          code: "approval-required",
+        });
+      expect((await getChangeSet(admin, { changeSetId: set.id })).approval.decisions).toMatchObject([
+        { counts: false, notCountedBecause: "expired" },
+      ]);
+      const expiries = await sandbox.db.prisma.auditEvent.findMany({
+        where: { targetType: "change_set", targetId: set.id, action: "approval.expire" },
+      });
+      expect(expiries).toHaveLength(1);
+      expect(expiries[0]?.after).toMatchObject({ setHash: set.hash });
+    } finally {
+      await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: null } });
+    }
+  });
 });

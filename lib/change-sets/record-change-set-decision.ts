@@ -4,11 +4,12 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { approvalRefusal } from "../deployments/approval/approval-rules";
+import { auditExpiredApprovals } from "../deployments/approval/audit-expired-approvals";
 import { AppError } from "../errors";
 import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import type { ChangeSetView } from "./schemas";
-import { assertPlansUnchanged, changeSetApprovalState } from "./set-approval";
+import { assertPlansUnchanged, changeSetApprovalState, CHANGE_SET_APPROVALS } from "./set-approval";
 
 const HOUR_MS = 3_600_000;
 
@@ -34,6 +35,7 @@ export async function recordChangeSetDecision(
   const set = await findChangeSetOrThrow(db, input.changeSetId);
   const now = new Date();
   const state = changeSetApprovalState(set, now);
+  await auditExpiredApprovals(db, set, state, now, CHANGE_SET_APPROVALS);
   if (input.setHash !== undefined && input.setHash !== state.hash)
     throw new AppError(
       "conflict",

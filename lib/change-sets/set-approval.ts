@@ -6,6 +6,7 @@ import {
   effectiveApprovalsRequired,
   type ApprovalSettings,
 } from "../deployments/approval/approval-rules";
+import type { ApprovalSubject } from "../deployments/approval/audit-expired-approvals";
 import { approvalSettingsSelect, toRecordedDecision } from "../deployments/approval/plan-approval-state";
 import { planContentHash } from "../deployments/plan/plan-hash";
 import { AppError } from "../errors";
@@ -97,3 +98,12 @@ export async function assertPlansUnchanged(db: Prisma.TransactionClient, set: Ch
       `The plans of ${changed.map((item) => item.api.apimName).join(", ")} changed since this change set was made; make a new change set.`,
     );
 }
+
+/** Change set approvals, for auditExpiredApprovals: their expiry is recorded once, like a plan approval's. */
+export const CHANGE_SET_APPROVALS: ApprovalSubject = {
+  type: "change_set",
+  hashKey: "setHash",
+  markRecorded: async (tx, id, now) =>
+    (await tx.changeSetApproval.updateMany({ where: { id, expiryAuditedAt: null }, data: { expiryAuditedAt: now } }))
+      .count === 1,
+};

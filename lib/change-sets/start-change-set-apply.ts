@@ -3,13 +3,14 @@ import { appendAuditEvent, auditedTransaction, recordAuditEvent } from "../audit
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import { auditExpiredApprovals } from "../deployments/approval/audit-expired-approvals";
 import { AppError } from "../errors";
 import { CHANGE_SET_LEASE_MS } from "./change-set-lease";
 import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import { runChangeSet } from "./run-change-set";
 import type { ChangeSetView } from "./schemas";
-import { assertPlansUnchanged, changeSetApprovalState } from "./set-approval";
+import { assertPlansUnchanged, changeSetApprovalState, CHANGE_SET_APPROVALS } from "./set-approval";
 
 /** What a (re-)run applies: never applied yet, failed, or cancelled before it started. */
 const TO_APPLY = ["planned", "failed", "cancelled"];
@@ -37,6 +38,7 @@ export async function startChangeSetApply(
   await assertPlansUnchanged(db, set);
   const now = new Date();
   const approval = changeSetApprovalState(set, now);
+  await auditExpiredApprovals(db, set, approval, now, CHANGE_SET_APPROVALS);
   if (approval.status !== "not_required" && approval.status !== "approved") {
     await recordAuditEvent(db, {
       actor: ctx.actor,

@@ -1,10 +1,28 @@
 import { appendAuditEvent, auditedTransaction } from "../../audit/append-audit-event";
 import { SYSTEM_ACTOR } from "../../audit/audit-input";
+import type { AuditTx } from "../../audit/append-audit-event";
 import type { PrismaClient } from "../../db";
 import type { ApprovalState } from "./approval-rules";
 
+/** What was approved: a plan (plan_approvals) or a whole change set (change_set_approvals, lib/change-sets). */
+export interface ApprovalSubject {
+  type: "plan" | "change_set";
+  /** The key of the approved content's hash in the event, as the subject's other events name it. */
+  hashKey: "planHash" | "setHash";
+  /** Marks the approval's expiry as recorded unless it already was; false when it was (conditional, so two requests record it once). */
+  markRecorded(tx: AuditTx, approvalId: string, now: Date): Promise<boolean>;
+}
+
+export const PLAN_APPROVALS: ApprovalSubject = {
+  type: "plan",
+  hashKey: "planHash",
+  markRecorded: async (tx, id, now) =>
+    (await tx.planApproval.updateMany({ where: { id, expiryAuditedAt: null }, data: { expiryAuditedAt: now } }))
+      .count === 1,
+};
+
 /**
- * Writes `approval.expire` for each approval of the plan that has expired and was not yet
+ * Writes `approval.expire` for each approval of the plan (or change set) that has expired and was not yet
  * recorded as such, once (expiry_audited_at), attributed to Portcullis itself. Called where the
  * approvals are weighed for a change (approve, reject, apply), so an expiry that decides an
  * outcome is in the history before that outcome.
@@ -14,6 +32,7 @@ export async function auditExpiredApprovals(
   plan: { id: string; approvals: Array<{ id: string; expiryAuditedAt: Date | null }> },
   state: ApprovalState & { hash: string },
   now: Date,
+  subject: ApprovalSubject = PLAN_APPROVALS,
 ): Promise<void> {
   const unrecorded = new Set(plan.approvals.filter((row) => row.expiryAuditedAt === null).map((row) => row.id));
   const expired = state.decisions.filter(
@@ -23,17 +42,13 @@ export async function auditExpiredApprovals(
   await auditedTransaction(db, async (tx) => {
     for (const decision of expired) {
       // Conditional, so two requests at once record an expiry once.
-      const marked = await tx.planApproval.updateMany({
-        where: { id: decision.id, expiryAuditedAt: null },
-        data: { expiryAuditedAt: now },
-      });
-      if (marked.count === 0) continue;
+      if (!(await subject.markRecorded(tx, decision.id, now))) continue;
       await appendAuditEvent(tx, {
         actor: SYSTEM_ACTOR,
         action: "approval.expire",
-        target: { type: "plan", id: plan.id },
+        target: { type: subject.type, id: plan.id },
         after: {
-          planHash: decision.planHash,
+          [subject.hashKey]: decision.planHash,
           approvalId: decision.id,
           approvedBy: { type: decision.actorType, oid: decision.actorOid, name: decision.actorName },
           expiresAt: decision.expiresAt.toISOString(),
