@@ -8,8 +8,9 @@ import type { PublicAuditEvent } from "./stored-event";
 /**
  * Audit events read in bulk (verification, export, lists): each row the text PostgreSQL sends,
  * without the ORM's per-row objects and conversions (lib/db/raw-rows.ts), turned into exactly
- * what toHashedFields / toPublicEvent make of a Prisma row (event-rows.int.test.ts compares them).
- * The time travels as epoch milliseconds, so Date#toISOString writes it as before.
+ * what toHashedFields / toPublicEvent make of a Prisma row: every verification test depends on
+ * it, since the stored hashes were computed from what the app wrote. The time travels as epoch
+ * milliseconds, written as Date#toISOString writes it (isoTimeOf).
  */
 export const EVENT_COLUMNS = `e.seq::text, e.id::text, (extract(epoch from e.time) * 1000)::bigint::text, e.actor_type,
   e.actor_oid, e.actor_tid, e.actor_name, e.action, e.target_type, e.target_id, e.before::text, e.after::text,
