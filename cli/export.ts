@@ -26,7 +26,11 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   if (!values.instance) throw new InputError("--instance NAME is required");
   if (!values.out) throw new InputError("--out DIR is required");
   const written = await exportInstance(await connectToPortcullis(), values.instance, values.out);
-  io.stdout(`${written.map((file) => `wrote ${file}`).join("\n")}\n`);
+  io.stdout(
+    written.length === 0
+      ? `nothing written: no API of instance ${values.instance} has an access profile, and the instance has no environment\n`
+      : `${written.map((file) => `wrote ${file}`).join("\n")}\n`,
+  );
   return 0;
 }
 
