@@ -169,3 +169,15 @@ describe("portcullis export", () => {
     expect(run("--help").stdout).toContain("export               write an instance's access profiles");
   });
 });
+
+describe("portcullis plan and apply", () => {
+  it("exit 1 (never 2, which means changes) naming what is missing before they connect anywhere", () => {
+    expect(run("plan", "--instance", "dev")).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: "portcullis: --dir DIR is required\n",
+    });
+    expect(run("apply", "--wait")).toMatchObject({ code: 1, stderr: "portcullis: --change-set ID is required\n" });
+    expect(run("plan", "--help").stdout).toMatch(/^Usage: portcullis plan --dir DIR/);
+  });
+});
