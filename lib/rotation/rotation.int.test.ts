@@ -126,7 +126,7 @@ describe("key rotation", () => {
     expect(planned).toMatchObject({
       status: "planned",
       oldNamedValue: { name: "rotation-key" },
-      newNamedValue: { name: expect.stringMatching(/^rotation-key-r\d{14}$/), fingerprint: expect.any(String) },
+      newNamedValue: { name: expect.stringMatching(/^rotation-key-r\d{17}$/), fingerprint: expect.any(String) },
       plans: [{ apiId, apimName: "rotate-key", empty: false, blocked: false }],
       canApply: true,
       canRollBack: false,

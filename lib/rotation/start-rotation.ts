@@ -65,7 +65,7 @@ export async function startRotation(
         `APIM no longer has the named value "${secret.displayName}" (it was deleted outside Portcullis): there is nothing to rotate from.`,
       );
     if ((await apim.getNamedValue(newName, call)).value)
-      throw new AppError("conflict", `APIM already has a named value called "${newName}"; rotate again in a second.`);
+      throw new AppError("conflict", `APIM already has a named value called "${newName}"; rotate again.`);
     created = (
       await apim.putNamedValue(
         newName,

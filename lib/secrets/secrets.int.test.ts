@@ -309,7 +309,7 @@ describe("rotating a typed secret", () => {
 
     const rotation = await startRotation(ctx, { secretId: created.id!, value: OTHER_VALUE });
 
-    expect(rotation.newNamedValue).toMatchObject({ name: expect.stringMatching(/^rotate-me-r\d{14}$/) });
+    expect(rotation.newNamedValue).toMatchObject({ name: expect.stringMatching(/^rotate-me-r\d{17}$/) });
     expect(rotation.newNamedValue.fingerprint).toBe(fingerprint(OTHER_VALUE));
     const writes = await writesSent();
     expect(
