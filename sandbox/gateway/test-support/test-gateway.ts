@@ -9,6 +9,7 @@ import { ROLE_ASSIGNMENT_API_VERSION } from "../../apim/resources/role-assignmen
 import type { ModelCall } from "../../model/model-call-log";
 import type { GatewayStats } from "../start-sandbox-gateway";
 import { COGNITIVE_SERVICES_OPENAI_USER } from "../../model/model-roles";
+import { clientCredentialsToken } from "../../../test/support/client-credentials-token";
 
 /**
  * The whole sandbox for one integration test file, started the way `npm start` starts it
@@ -99,18 +100,7 @@ export async function startTestGateway(): Promise<TestGateway> {
 
   const token: TestGateway["token"] = async (client, scope, tenant = "home") => {
     const tenantId = tenant === "home" ? c.tenantId : sandbox.identityProvider.otherTenant.tenantId;
-    const response = await fetch(`${c.authorityHost}/${tenantId}/oauth2/v2.0/token`, {
-      method: "POST",
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: client.clientId,
-        client_secret: client.clientSecret,
-        scope,
-      }),
-    });
-    const body = (await response.json()) as { access_token?: string; error_description?: string };
-    if (!body.access_token) throw new Error(`no token for ${client.clientId}: ${body.error_description}`);
-    return body.access_token;
+    return clientCredentialsToken({ authorityHost: c.authorityHost, tenantId }, client, scope);
   };
   const armToken = async () => {
     const cached = tokens.get("arm");
