@@ -3,7 +3,8 @@ import { createPlan } from "../deployments/create-plan";
 import { getDb } from "../db";
 import { profileEtag } from "../profiles/profile-etag";
 import { saveAccessProfile } from "../profiles/save-access-profile";
-import { storedProfile } from "../profiles/stored-profile";
+import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
+import type { AccessProfile } from "../policy/profile-schema";
 import type { RotationPlanEntry } from "./schemas";
 
 /**
@@ -11,6 +12,9 @@ import type { RotationPlanEntry } from "./schemas";
  * the named value `to`: a new profile version each (the ordinary save, audited, with the If-Match
  * of the version it replaces) and the ordinary plan of it, which the admin reads like any plan.
  * Nothing in APIM changes here. Both rotation and roll back use it, in opposite directions.
+ * A profile written with `${name}` variables is saved as written with only the key's reference
+ * replaced, so its other fields keep their variables (the resolved profile decides whether it
+ * sends the key from `from`).
  */
 export async function switchReferences(
   ctx: RequestContext,
@@ -31,7 +35,7 @@ export async function switchReferences(
     if (backend.mode !== "apiKey" || backend.namedValue.toLowerCase() !== input.from.toLowerCase()) continue;
     const saved = await saveAccessProfile(ctx, {
       apiId: api.id,
-      profile: { ...profile, backendAuth: { ...backend, namedValue: input.to } },
+      profile: withNamedValue(storedWrittenProfile(current) ?? profile, input.to),
       ifMatch: profileEtag(current.version),
       adopt: current.adoptsHandWritten,
     });
@@ -47,4 +51,10 @@ export async function switchReferences(
     });
   }
   return entries;
+}
+
+/** The profile with its API key sent from named value `name` instead; everything else as it is. */
+function withNamedValue(profile: AccessProfile, name: string): AccessProfile {
+  const backend = profile.backendAuth;
+  return backend.mode === "apiKey" ? { ...profile, backendAuth: { ...backend, namedValue: name } } : profile;
 }
