@@ -32,7 +32,10 @@ const saveInputSchema = z.object({
 });
 
 // A profile is a few hundred bytes; the limit only keeps a previewer from sending megabytes.
-const previewInputSchema = z.object({ profile: z.string().max(65_536, "must be at most 64 KiB").pipe(jsonText) });
+const previewInputSchema = z.object({
+  apiId: z.guid("must be an API id"),
+  profile: z.string().max(65_536, "must be at most 64 KiB").pipe(jsonText),
+});
 
 /** Saves the editor's profile as a new version, with If-Match of the version that was edited (and whether it takes over the hand-written policy). */
 export async function saveProfileAction(_previous: FormState<null>, formData: FormData): Promise<FormState<null>> {
@@ -54,15 +57,18 @@ export async function saveProfileAction(_previous: FormState<null>, formData: Fo
 
 /**
  * The editor's live preview, called as the user types (debounced): what the profile in the form
- * renders to. Nothing is saved. Failures come back as a message for the preview to show.
+ * renders to on this API, its `${variables}` resolved with the values of its instance's
+ * environment. The page binds `apiId`. Nothing is saved. Failures come back as a message for the
+ * preview to show.
  */
 export async function previewPolicyAction(
+  apiId: string,
   profile: string,
 ): Promise<PolicyPreview | { status: "error"; message: string }> {
   try {
     const ctx = await guardAction("config.write", "profile.preview");
-    const input = parseInput(previewInputSchema, { profile });
-    return await previewPolicy(ctx, { profile: input.profile });
+    const input = parseInput(previewInputSchema, { apiId, profile });
+    return await previewPolicy(ctx, input);
   } catch (error) {
     return { status: "error", message: (await actionError(error)).message };
   }

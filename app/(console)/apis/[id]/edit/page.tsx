@@ -6,6 +6,7 @@ import { PROFILE_HINTS } from "@/components/profiles/editor/profile-hints";
 import { Alert } from "@/components/ui/alert";
 import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
+import { getInstance } from "@/lib/instances/get-instance";
 import { getAccessProfile } from "@/lib/profiles/get-access-profile";
 import { readLiveProfile } from "@/lib/profiles/read-live-profile";
 import { probeClientId } from "@/lib/verification/probe-tokens";
@@ -21,6 +22,8 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
   const { id } = await params;
   const api = await orNotFound(getApi(ctx, { apiId: id }));
   const current = await orNull(getAccessProfile(ctx, { apiId: id }));
+  // Whose values the preview resolves a profile's variables with.
+  const environment = current?.written ? (await getInstance(ctx, { instanceId: api.instanceId })).environment : null;
   // Adopting: the first version starts from what the live policy already does.
   const live =
     !current && (await searchParams).from === "live" ? await orArmFailure(readLiveProfile(ctx, { apiId: id })) : null;
@@ -77,10 +80,9 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
         </Alert>
       ) : null}
       {current?.written ? (
-        <Alert tone="warning" title="This version was written with ${name} variables.">
-          The editor shows their values in this instance&apos;s environment, and saving here keeps those values instead
-          of the variables. To keep the variables, save the profile as written over the REST API (PUT /api/v1/apis/
-          {"{id}"}/access-profile).
+        <Alert title="This version is written with ${name} variables.">
+          The editor keeps them as written, and saving keeps them. The preview shows the policy with their values in
+          environment {environment ?? "(not set)"}.
         </Alert>
       ) : null}
       {api.gone ? (
@@ -91,12 +93,14 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
       <AccessProfileEditor
         apiId={api.id}
         initial={
-          current?.profile ?? (adopted ? { backendAuth: adopted.backendAuth, callerAuth: adopted.callerAuth } : null)
+          current?.written ??
+          current?.profile ??
+          (adopted ? { backendAuth: adopted.backendAuth, callerAuth: adopted.callerAuth } : null)
         }
         etag={current?.etag ?? null}
         offerAdopt={offerAdopt}
         action={saveProfileAction}
-        preview={previewPolicyAction}
+        preview={previewPolicyAction.bind(null, api.id)}
         hints={PROFILE_HINTS}
         probeClientId={probeClientId()}
       />
