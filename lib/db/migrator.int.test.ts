@@ -173,6 +173,7 @@ describe(`schema on ${engine}`, () => {
         "instances",
         "plan_approvals",
         "plans",
+        "probe_budgets",
         "scheduled_jobs",
         "secret_rotations",
         "secrets",

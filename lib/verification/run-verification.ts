@@ -193,7 +193,8 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
       continue;
     }
     if (!(await takeProbeSlot(url.origin))) {
-      stopped = "the probe budget for this gateway (probes per minute) is used up by other verifications";
+      stopped =
+        "the probe budget for this gateway (probes per minute, shared by every Portcullis instance) is used up by other verifications";
       probes.push({ ...sentView(planItem), outcome: "error", detail: `not sent: ${stopped}` });
       continue;
     }

@@ -17,7 +17,7 @@ export interface TestDatabase {
   engine: "pglite" | "postgres";
   /** The application's client: the runtime role on PostgreSQL. */
   prisma: PrismaClient;
-  /** A second client on its own connections, as a second Portcullis instance would have (PGlite: the same). */
+  /** A second client on its own connections, as a second Portcullis instance would have (PGlite: its own client on the same database). */
   second: PrismaClient;
   /** The owner of the schema (what MIGRATION_DATABASE_URL signs in as); on PGlite the only role. */
   owner: PrismaClient;
@@ -48,13 +48,18 @@ export async function createTestDatabase({ poolSize = 5 }: { poolSize?: number }
     await migrate(pgliteSession(pglite, { closeOnEnd: false }), await readMigrations(MIGRATIONS_DIR));
     const database = pgliteDatabase(pglite);
     const prisma = database.prisma;
+    // Its own Prisma client on the same embedded database: a second process cannot open it.
+    const second = pgliteDatabase(pglite).prisma;
     return {
       engine: "pglite",
       prisma,
-      second: prisma,
+      second,
       owner: prisma,
       ownerSession: async () => pgliteSession(pglite, { closeOnEnd: false }),
-      close: () => database.close(),
+      async close() {
+        await second.$disconnect();
+        await database.close();
+      },
     };
   }
   const ownerUrl = await createScratchPostgresDatabase();
