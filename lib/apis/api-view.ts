@@ -4,6 +4,7 @@ import type { ApiView } from "./schemas";
 /** What every API read includes: the instance name, current profile version and last deployment. */
 export const apiViewInclude = {
   instance: { select: { name: true } },
+  template: { select: { id: true, name: true } },
   profileVersions: { select: { version: true }, orderBy: { version: "desc" }, take: 1 },
   deployments: {
     select: { id: true, status: true, startedAt: true, finishedAt: true },
@@ -26,6 +27,7 @@ export function toApiView(row: ApiRow): ApiView {
     serviceUrl: row.serviceUrl,
     gone: row.goneAt !== null,
     profileVersion: row.profileVersions[0]?.version ?? null,
+    template: row.template,
     lastDeployment: deployment
       ? {
           id: deployment.id,

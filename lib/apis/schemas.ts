@@ -12,6 +12,10 @@ export const apiSchema = z
     serviceUrl: z.string().nullable(),
     gone: z.boolean().describe("True when the last sync no longer found the API in APIM."),
     profileVersion: z.number().int().nullable().describe("Current access profile version; null when none was saved."),
+    template: z
+      .object({ id: z.string(), name: z.string() })
+      .nullable()
+      .describe("The profile template the API follows (its new versions make change sets for it); null: none."),
     lastDeployment: z
       .object({ id: z.string(), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable() })
       .nullable(),

@@ -41,6 +41,14 @@ export const changeSetChangeSchema = z
     z
       .strictObject({ op: z.literal("setProfiles") })
       .describe("Each API got the profile given for it (POST /change-sets with profiles, e.g. `portcullis plan`)."),
+    z
+      .strictObject({
+        op: z.literal("applyTemplate"),
+        templateId: z.string(),
+        template: z.string().describe("The template's name."),
+        version: z.number().int(),
+      })
+      .describe("Each API got this profile template version and follows the template (lib/templates)."),
   ])
   .meta({ id: "ChangeSetChange" });
 

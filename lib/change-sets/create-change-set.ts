@@ -9,6 +9,7 @@ import type { PlanView } from "../deployments/schemas";
 import { AppError } from "../errors";
 import { profileEtag } from "../profiles/profile-etag";
 import { saveAccessProfile } from "../profiles/save-access-profile";
+import type { TemplateOrigin } from "../profiles/schemas";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
 import type { AccessProfile } from "../policy/profile-schema";
 import { parseInput } from "../validation";
@@ -135,7 +136,7 @@ async function prepareItem(ctx: RequestContext, api: ApiWithProfile, change: Pro
 export async function saveAndPlan(
   ctx: RequestContext,
   apiId: string,
-  save: { profile: AccessProfile; ifMatch: string | null; adopt?: boolean },
+  save: { profile: AccessProfile; ifMatch: string | null; adopt?: boolean; template?: TemplateOrigin },
 ): Promise<PreparedItem> {
   const base = { apiId, planId: null, planHash: null };
   let plan: PlanView;

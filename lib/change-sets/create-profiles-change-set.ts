@@ -3,8 +3,10 @@ import { limitConcurrency } from "../apim";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { profileEtag } from "../profiles/profile-etag";
+import type { TemplateOrigin } from "../profiles/schemas";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
 import { parseInput } from "../validation";
+import type { ChangeSetChange } from "./change-schema";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import {
   findApisWithProfile,
@@ -22,8 +24,14 @@ type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse
  * sends the files of a directory). The profile is saved as written, so saveAccessProfile resolves
  * its `${name}` variables with the API's instance's environment exactly as promotion does, then
  * planned like any set's; an API whose profile already is this one is `unchanged` (nothing saved).
+ * `fromTemplate` (lib/templates only, never a request's body): the profiles are one template
+ * version's, recorded on each version saved, and the set says so.
  */
-export async function createProfilesChangeSet(ctx: RequestContext, input: unknown): Promise<ChangeSetView> {
+export async function createProfilesChangeSet(
+  ctx: RequestContext,
+  input: unknown,
+  fromTemplate?: { change: ChangeSetChange & { op: "applyTemplate" }; template: TemplateOrigin },
+): Promise<ChangeSetView> {
   await authorize(ctx, "config.write");
   const { profiles, title } = parseInput(createProfilesChangeSetInputSchema, input, "change set");
   const byId = await findApisWithProfile(
@@ -32,21 +40,28 @@ export async function createProfilesChangeSet(ctx: RequestContext, input: unknow
   );
   const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
   const items = await Promise.all(
-    profiles.map((desired) => limit(() => prepareItem(ctx, byId.get(desired.apiId)!, desired))),
+    profiles.map((desired) => limit(() => prepareItem(ctx, byId.get(desired.apiId)!, desired, fromTemplate?.template))),
   );
   return recordChangeSet(ctx, {
     title: title ?? `Set the access profiles of ${profiles.length} API${profiles.length === 1 ? "" : "s"}`,
-    change: { op: "setProfiles" },
+    change: fromTemplate?.change ?? { op: "setProfiles" },
     items,
   });
 }
 
-async function prepareItem(ctx: RequestContext, api: ApiWithProfile, desired: DesiredProfile): Promise<PreparedItem> {
+async function prepareItem(
+  ctx: RequestContext,
+  api: ApiWithProfile,
+  desired: DesiredProfile,
+  template: TemplateOrigin | undefined,
+): Promise<PreparedItem> {
   const current = api.profileVersions[0];
   const adopt = desired.adopt ?? false;
   if (
     current &&
     current.adoptsHandWritten === adopt &&
+    // From a template, the version must also say it came from this one (else a new version records it).
+    (!template || isDeepStrictEqual(current.template, template)) &&
     // Compared as written: a file with ${name} variables matches the version saved from it.
     isDeepStrictEqual(storedWrittenProfile(current) ?? storedProfile(current), desired.profile)
   )
@@ -62,5 +77,6 @@ async function prepareItem(ctx: RequestContext, api: ApiWithProfile, desired: De
     profile: desired.profile,
     ifMatch: current ? profileEtag(current.version) : null,
     adopt,
+    template,
   });
 }

@@ -174,6 +174,8 @@ describe(`schema on ${engine}`, () => {
         "plan_approvals",
         "plans",
         "probe_budgets",
+        "profile_template_versions",
+        "profile_templates",
         "scheduled_jobs",
         "secret_rotations",
         "secrets",

@@ -5,7 +5,8 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { profileEtag } from "./profile-etag";
-import { storedProfile, storedWrittenProfile } from "./stored-profile";
+import type { TemplateOrigin } from "./schemas";
+import { storedProfile, storedTemplateOrigin, storedWrittenProfile } from "./stored-profile";
 
 export interface AccessProfileView {
   apiId: string;
@@ -15,6 +16,8 @@ export interface AccessProfileView {
   adoptsHandWritten: boolean;
   /** The profile as written, with its `${name}` variables; null when it has none. */
   written: AccessProfile | null;
+  /** The template version it was saved from; null when written by hand. */
+  template: TemplateOrigin | null;
   etag: string;
   createdAt: string;
   createdBy: string;
@@ -39,6 +42,7 @@ export function toView(row: {
   profile: unknown;
   adoptsHandWritten: boolean;
   written: unknown;
+  template: unknown;
   createdAt: Date;
   createdBy: string;
 }): AccessProfileView {
@@ -48,6 +52,7 @@ export function toView(row: {
     profile: storedProfile(row),
     adoptsHandWritten: row.adoptsHandWritten,
     written: storedWrittenProfile(row),
+    template: storedTemplateOrigin(row),
     etag: profileEtag(row.version),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,

@@ -9,6 +9,7 @@ import { writtenProfileSchema } from "../policy/profile-schema";
 import { parseInput } from "../validation";
 import { toView, type AccessProfileView } from "./get-access-profile";
 import { etagMatches, profileEtag } from "./profile-etag";
+import type { TemplateOrigin } from "./schemas";
 
 /**
  * Saves a new version of an API's access profile. Every saved version is kept. When a version
@@ -20,7 +21,8 @@ import { etagMatches, profileEtag } from "./profile-etag";
  * A profile may be written with `${name}` variables: they are resolved with the values of the
  * API's instance's environment before anything is stored (missing ones are refused by name), and
  * the version keeps both, the profile as written and the resolved one that plans render.
- * `promotedFrom` records, in the audit event, the version a promotion brought here.
+ * `promotedFrom` records, in the audit event, the version a promotion brought here; `template`,
+ * on the version and in the event, the template version it was saved from (lib/templates).
  */
 export async function saveAccessProfile(
   ctx: RequestContext,
@@ -30,6 +32,7 @@ export async function saveAccessProfile(
     ifMatch?: string | null;
     adopt?: boolean;
     promotedFrom?: { apiId: string; instance: string; version: number };
+    template?: TemplateOrigin;
   },
 ): Promise<AccessProfileView> {
   await authorize(ctx, "config.write");
@@ -51,6 +54,7 @@ export async function saveAccessProfile(
           profile: profile as Prisma.InputJsonValue,
           adoptsHandWritten: input.adopt === true,
           written: usesVariables ? (written as Prisma.InputJsonValue) : Prisma.DbNull,
+          template: input.template ?? Prisma.DbNull,
           createdBy: ctx.actor.name,
         },
       });
@@ -67,6 +71,7 @@ export async function saveAccessProfile(
           adoptsHandWritten: saved.adoptsHandWritten,
           ...(usesVariables ? { written, environment: api.instance.environment } : {}),
           ...(input.promotedFrom ? { promotedFrom: input.promotedFrom } : {}),
+          ...(input.template ? { template: input.template } : {}),
         },
         outcome: "success",
         requestId: ctx.requestId,

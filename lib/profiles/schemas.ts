@@ -2,6 +2,17 @@ import { z } from "zod";
 import { pageOf, pageQuerySchema } from "../rest/pagination";
 import { accessProfileSchema, writtenProfileSchema } from "../policy/profile-schema";
 
+/** The template version a profile version was saved from (lib/templates). */
+export const templateOriginSchema = z
+  .object({
+    id: z.string().describe("The template's id (it may have been deleted since)."),
+    name: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: "TemplateOrigin" });
+
+export type TemplateOrigin = z.output<typeof templateOriginSchema>;
+
 export const profileVersionSchema = z
   .object({
     apiId: z.string(),
@@ -17,6 +28,9 @@ export const profileVersionSchema = z
       .describe(
         "The profile as saved, with its ${name} variables (profile holds them resolved with the instance's environment); null when it has none.",
       ),
+    template: templateOriginSchema
+      .nullable()
+      .describe("The profile template version this version was saved from; null: written by hand."),
     etag: z.string().describe("Send back in If-Match to save the next version."),
     createdAt: z.string(),
     createdBy: z.string(),

@@ -1,5 +1,6 @@
 import { parseStored } from "../db/parse-stored";
 import { accessProfileSchema, writtenProfileSchema, type AccessProfile } from "../policy/profile-schema";
+import { templateOriginSchema, type TemplateOrigin } from "./schemas";
 
 /** A saved access profile version's profile, parsed as read back from the database. */
 export function storedProfile(row: { apiId: string; version: number; profile: unknown }): AccessProfile {
@@ -15,5 +16,18 @@ export function storedWrittenProfile(row: { apiId: string; version: number; writ
   return parseStored(writtenProfileSchema, row.written, {
     record: `access profile version ${row.version} of API ${row.apiId}`,
     field: "written",
+  });
+}
+
+/** The template version a version was saved from; null when written by hand. */
+export function storedTemplateOrigin(row: {
+  apiId: string;
+  version: number;
+  template: unknown;
+}): TemplateOrigin | null {
+  if (row.template === null) return null;
+  return parseStored(templateOriginSchema, row.template, {
+    record: `access profile version ${row.version} of API ${row.apiId}`,
+    field: "template",
   });
 }

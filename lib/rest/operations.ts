@@ -11,6 +11,7 @@ import { profilesOperations } from "../profiles/operations";
 import { rotationOperations } from "../rotation/operations";
 import { schedulerOperations } from "../scheduler/operations";
 import { secretsOperations } from "../secrets/operations";
+import { templatesOperations } from "../templates/operations";
 import { verificationOperations } from "../verification/operations";
 
 /**
@@ -32,6 +33,7 @@ export const operations = {
   ...notificationsOperations,
   ...schedulerOperations,
   ...environmentsOperations,
+  ...templatesOperations,
 };
 
 export type OperationId = keyof typeof operations;

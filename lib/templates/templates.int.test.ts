@@ -1,0 +1,256 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { getChangeSet } from "../change-sets/get-change-set";
+import { startChangeSetApply } from "../change-sets/start-change-set-apply";
+import { putEnvironmentVariables } from "../environments/put-environment-variables";
+import { updateInstanceSettings } from "../instances/update-instance-settings";
+import { getApi } from "../apis/get-api";
+import { getAccessProfile } from "../profiles/get-access-profile";
+import { saveAccessProfile } from "../profiles/save-access-profile";
+import { apiIdOf, profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
+import { applyTemplate } from "./apply-template";
+import { createTemplate } from "./create-template";
+import { deleteTemplate } from "./delete-template";
+import { followTemplate } from "./follow-template";
+import { getTemplate } from "./get-template";
+import { listTemplates } from "./list-templates";
+import { publishTemplateVersion } from "./publish-template-version";
+import { unfollowTemplate } from "./unfollow-template";
+import { updateTemplate } from "./update-template";
+
+/** Profile templates against the simulator: CRUD, immutable versions, followers and their change sets. */
+const sandbox = setupSandboxHarness();
+const admin = contextFor("admin", { name: "Template Admin" });
+const admin2 = contextFor("admin", { name: "Second Admin" });
+const reader = contextFor("reader");
+const APP_V1 = "11111111-aaaa-4bbb-8ccc-000000000001";
+const APP_V2 = "11111111-aaaa-4bbb-8ccc-000000000002";
+let apiIds: string[] = [];
+
+/** An Entra profile letting in `app`, its tenant a variable of the environment. */
+const templateProfile = (app: string) => ({
+  backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "setHeader" },
+  callerAuth: { mode: "entra", tenantId: "${tenant}", clientApplicationIds: [app], audiences: [], requiredClaims: [] },
+});
+
+async function failure(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code: string; message: string; details: Record<string, unknown>; fields: unknown[] };
+  }
+  throw new Error("expected a refusal");
+}
+
+beforeAll(async () => {
+  await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { environment: "development" } });
+  await putEnvironmentVariables(admin, {
+    environment: "development",
+    variables: { tenant: "contoso.onmicrosoft.com" },
+  });
+  const names = await sandbox.controls.seedApis(3, { prefix: "tpl", withPolicy: false });
+  apiIds = [];
+  for (const name of names) apiIds.push(await apiIdOf(admin, sandbox.instance.id, name));
+  // Two have a hand-written profile already; the third has none.
+  for (const id of apiIds.slice(0, 2)) await saveProfile(admin, id, profiles.headerKey());
+});
+
+async function auditActions(targetType: string, targetId: string): Promise<string[]> {
+  const rows = await sandbox.db.prisma.auditEvent.findMany({
+    where: { targetType, targetId },
+    orderBy: { seq: "asc" },
+    select: { action: true },
+  });
+  return rows.map((row) => row.action);
+}
+
+describe("profile templates", () => {
+  it("are created, listed, read and described; names are unique; every change is audited", async () => {
+    const created = await createTemplate(admin, {
+      name: "crud-template",
+      description: "Chat apps",
+      profile: templateProfile(APP_V1),
+    });
+    expect(created).toMatchObject({ name: "crud-template", description: "Chat apps", latestVersion: 1, followers: 0 });
+    expect((await listTemplates(reader)).map((template) => template.name)).toContain("crud-template");
+    const read = await getTemplate(reader, { templateId: created.id });
+    expect(read.versions).toEqual([
+      expect.objectContaining({ version: 1, profile: templateProfile(APP_V1), createdBy: "Template Admin" }),
+    ]);
+
+    const taken = await failure(createTemplate(admin, { name: "crud-template", profile: templateProfile(APP_V1) }));
+    expect(taken.code).toBe("conflict");
+    const bad = await failure(
+      createTemplate(admin, {
+        name: "bad-template",
+        profile: {
+          ...templateProfile(APP_V1),
+          callerAuth: { mode: "entra", tenantId: "x", clientApplicationIds: ["no"] },
+        },
+      }),
+    );
+    expect(bad.code).toBe("bad_request");
+    expect(JSON.stringify(bad.fields)).toContain("profile.callerAuth.clientApplicationIds");
+
+    const described = await updateTemplate(admin, { templateId: created.id, update: { description: "Chat apps v2" } });
+    expect(described.description).toBe("Chat apps v2");
+    await deleteTemplate(admin, { templateId: created.id });
+    expect((await failure(getTemplate(admin, { templateId: created.id }))).code).toBe("not_found");
+    expect(await auditActions("profile_template", created.id)).toEqual([
+      "template.create",
+      "template.update",
+      "template.delete",
+    ]);
+  });
+
+  it("refuse readers every change, and let them read", async () => {
+    const template = await createTemplate(admin, { name: "reader-template", profile: templateProfile(APP_V1) });
+    for (const attempt of [
+      createTemplate(reader, { name: "by-reader", profile: templateProfile(APP_V1) }),
+      updateTemplate(reader, { templateId: template.id, update: { description: "x" } }),
+      publishTemplateVersion(reader, { templateId: template.id, version: { profile: templateProfile(APP_V2) } }),
+      deleteTemplate(reader, { templateId: template.id }),
+      followTemplate(reader, { apiId: apiIds[0]!, follow: { templateId: template.id } }),
+      unfollowTemplate(reader, { apiId: apiIds[0]! }),
+      applyTemplate(reader, { templateId: template.id, apply: { apiIds: [apiIds[0]!] } }),
+    ])
+      expect((await failure(attempt)).code).toBe("forbidden");
+    expect((await getTemplate(reader, { templateId: template.id })).latestVersion).toBe(1);
+    expect(await listTemplates(contextFor("none")).catch((error: { code: string }) => error.code)).toBe("forbidden");
+    await deleteTemplate(admin, { templateId: template.id });
+  });
+
+  it("keep every published version as it was: the database refuses to change one", async () => {
+    const template = await createTemplate(admin, { name: "immutable-template", profile: templateProfile(APP_V1) });
+    await publishTemplateVersion(admin, { templateId: template.id, version: { profile: templateProfile(APP_V2) } });
+    const read = await getTemplate(admin, { templateId: template.id });
+    expect(read.versions.map((version) => [version.version, version.profile])).toEqual([
+      [2, templateProfile(APP_V2)],
+      [1, templateProfile(APP_V1)],
+    ]);
+    await expect(
+      sandbox.db.prisma.profileTemplateVersion.update({
+        where: { templateId_version: { templateId: template.id, version: 1 } },
+        data: { profile: templateProfile(APP_V2) },
+      }),
+    ).rejects.toThrow(/immutable/);
+    // A publish from a stale version is refused.
+    const stale = await failure(
+      publishTemplateVersion(admin, {
+        templateId: template.id,
+        ifMatch: '"v1"',
+        version: { profile: templateProfile(APP_V1) },
+      }),
+    );
+    expect(stale.code).toBe("precondition_failed");
+    await deleteTemplate(admin, { templateId: template.id });
+  });
+
+  it("are followed by APIs; a new version makes one change set, owned by its publisher, planning every follower", async () => {
+    const template = await createTemplate(admin, { name: "chat-apps", profile: templateProfile(APP_V1) });
+
+    // Following saves v1 as the API's profile, the variable resolved, recording where it came from.
+    const followed = await followTemplate(admin, { apiId: apiIds[0]!, follow: { templateId: template.id } });
+    expect(followed.template).toEqual({ id: template.id, name: "chat-apps" });
+    const saved = await getAccessProfile(admin, { apiId: apiIds[0]! });
+    expect(saved.version).toBe(2);
+    expect(saved.template).toEqual({ id: template.id, name: "chat-apps", version: 1 });
+    expect(saved.profile.callerAuth).toMatchObject({
+      tenantId: "contoso.onmicrosoft.com",
+      clientApplicationIds: [APP_V1],
+    });
+    expect(saved.written?.callerAuth).toMatchObject({ tenantId: "${tenant}" });
+    expect((await getApi(reader, { apiId: apiIds[0]! })).template).toEqual({ id: template.id, name: "chat-apps" });
+    // Following again saves nothing.
+    expect(
+      (await followTemplate(admin, { apiId: apiIds[0]!, follow: { templateId: template.id } })).profile,
+    ).toBeNull();
+
+    // Applying it to the two others (one without any profile) is a change set that makes them follow.
+    const applied = await applyTemplate(admin, { templateId: template.id, apply: { apiIds: apiIds.slice(1) } });
+    expect(applied.change).toEqual({ op: "applyTemplate", templateId: template.id, template: "chat-apps", version: 1 });
+    expect(applied.items.map((item) => item.status)).toEqual(["planned", "planned"]);
+
+    // Deleting it is refused while they follow, naming them.
+    const refused = await failure(deleteTemplate(admin, { templateId: template.id }));
+    expect(refused.code).toBe("conflict");
+    expect(refused.message).toContain("tpl-1");
+    expect((refused.details.followers as unknown[]).length).toBe(3);
+
+    // v2: one change set for all three followers, owned by the publisher.
+    const published = await publishTemplateVersion(admin2, {
+      templateId: template.id,
+      ifMatch: '"v1"',
+      version: { profile: templateProfile(APP_V2) },
+    });
+    expect(published.version.version).toBe(2);
+    const set = published.changeSet!;
+    expect(set.createdBy).toBe("Second Admin");
+    expect(set.title).toBe("Apply profile template chat-apps v2");
+    expect(set.change).toEqual({ op: "applyTemplate", templateId: template.id, template: "chat-apps", version: 2 });
+    expect(set.items.map((item) => [item.apiId, item.status]).sort()).toEqual(
+      apiIds.map((id) => [id, "planned"]).sort(),
+    );
+    for (const id of apiIds) {
+      const current = await getAccessProfile(admin, { apiId: id });
+      expect(current.template).toEqual({ id: template.id, name: "chat-apps", version: 2 });
+      expect(current.profile.callerAuth).toMatchObject({ clientApplicationIds: [APP_V2] });
+    }
+    const read = await getTemplate(reader, { templateId: template.id });
+    expect(read.followerApis.map((api) => api.templateVersion)).toEqual([2, 2, 2]);
+
+    // It is applied as any change set (development needs no approval).
+    const run = await startChangeSetApply(admin, { changeSetId: set.id });
+    await run.run();
+    expect((await getChangeSet(admin, { changeSetId: set.id })).progress.counts).toEqual({ succeeded: 3 });
+
+    // An API edited by hand still follows, at no template version, until the next one.
+    await saveAccessProfile(admin, {
+      apiId: apiIds[2]!,
+      profile: profiles.headerKey(),
+      ifMatch: (await getAccessProfile(admin, { apiId: apiIds[2]! })).etag,
+    });
+    expect(
+      (await getTemplate(admin, { templateId: template.id })).followerApis.map((api) => api.templateVersion),
+    ).toEqual([2, 2, null]);
+
+    // Once none follows, it can be deleted; their profile versions keep saying where they came from.
+    for (const id of apiIds) await unfollowTemplate(admin, { apiId: id });
+    expect((await getApi(admin, { apiId: apiIds[0]! })).template).toBeNull();
+    const noFollowers = await publishTemplateVersion(admin, {
+      templateId: template.id,
+      version: { profile: templateProfile(APP_V1) },
+    });
+    expect(noFollowers.changeSet).toBeNull();
+    await deleteTemplate(admin, { templateId: template.id });
+    expect((await getAccessProfile(admin, { apiId: apiIds[0]! })).template).toMatchObject({ name: "chat-apps" });
+
+    expect(await auditActions("api", apiIds[0]!)).toEqual(
+      expect.arrayContaining(["profile.save", "api.template.follow", "api.template.unfollow"]),
+    );
+    expect(await auditActions("profile_template", template.id)).toEqual([
+      "template.create",
+      "template.apply",
+      "template.publish",
+      "template.publish",
+      "template.delete",
+    ]);
+  });
+
+  it("refuses to follow a template the API's environment cannot resolve, and nothing is saved", async () => {
+    const template = await createTemplate(admin, {
+      name: "needs-region",
+      profile: {
+        ...templateProfile(APP_V1),
+        callerAuth: { mode: "entra", tenantId: "${region}", clientApplicationIds: [APP_V1] },
+      },
+    });
+    const before = await getAccessProfile(admin, { apiId: apiIds[1]! });
+    const refused = await failure(followTemplate(admin, { apiId: apiIds[1]!, follow: { templateId: template.id } }));
+    expect(refused.code).toBe("variables-missing");
+    expect((await getAccessProfile(admin, { apiId: apiIds[1]! })).version).toBe(before.version);
+    expect((await getApi(admin, { apiId: apiIds[1]! })).template).toBeNull();
+    await deleteTemplate(admin, { templateId: template.id });
+  });
+});

@@ -1,0 +1,31 @@
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
+import { findApiOrThrow } from "../apis/find-api";
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb } from "../db";
+import type { TemplateFollowingView } from "./schemas";
+
+/**
+ * The API stops following its template: its profile stays as it is (edit it by hand from now
+ * on), and the template's next versions leave it alone. Nothing to do when it follows none.
+ */
+export async function unfollowTemplate(ctx: RequestContext, input: { apiId: string }): Promise<TemplateFollowingView> {
+  await authorize(ctx, "config.write");
+  const db = getDb();
+  const api = await findApiOrThrow(db, input.apiId, { template: { select: { id: true, name: true } } });
+  if (api.template)
+    await auditedTransaction(db, async (tx) => {
+      await tx.api.update({ where: { id: api.id }, data: { templateId: null } });
+      await appendAuditEvent(tx, {
+        actor: ctx.actor,
+        action: "api.template.unfollow",
+        target: { type: "api", id: api.id },
+        before: { templateId: api.template!.id, template: api.template!.name },
+        after: { templateId: null },
+        outcome: "success",
+        requestId: ctx.requestId,
+        clientIp: ctx.clientIp,
+      });
+    });
+  return { apiId: api.id, template: null, profile: null };
+}
