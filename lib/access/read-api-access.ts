@@ -1,6 +1,6 @@
 import { findApiOrThrow } from "../apis/find-api";
-import { readApiScopes, readServiceFacts, type Backend, type ScopeRead } from "../apim";
-import { apimClientForInstance, type InstanceCoordinates } from "../apim/client-for-instance";
+import { readApiScopes, readServiceFacts, type ApimClient, type Backend, type ScopeRead } from "../apim";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import type { AccessProfile } from "../policy";
@@ -28,7 +28,12 @@ export async function readApiAccess(ctx: RequestContext, apiId: string): Promise
   const db = getDb();
   const api = await findApiOrThrow(db, apiId);
   const current = await db.accessProfileVersion.findFirst({ where: { apiId }, orderBy: { version: "desc" } });
-  const read = await readAccessScopes(api, current ? storedProfile(current) : null, ctx.requestId);
+  const read = await readAccessScopes(
+    apimClientForInstance(api.instance),
+    api.apimName,
+    current ? storedProfile(current) : null,
+    ctx.requestId,
+  );
   return {
     api: { id: api.id, apimName: api.apimName, displayName: api.displayName, instanceId: api.instanceId },
     ...read,
@@ -38,16 +43,17 @@ export async function readApiAccess(ctx: RequestContext, apiId: string): Promise
 
 /**
  * Every scope a call to the API runs through, and the service's named values and backends, read
- * from APIM with the instance's client; `profile` is the access profile the analysis compares with.
+ * from APIM with `apim` (the instance's client, or a plan's withSharedReads of it); `profile` is
+ * the access profile the analysis compares with.
  */
 export async function readAccessScopes(
-  api: { apimName: string; instance: InstanceCoordinates },
+  apim: ApimClient,
+  apimName: string,
   profile: AccessProfile | null,
   correlationId: string,
 ): Promise<Pick<ApiAccessRead, "scopes" | "context" | "armRequests">> {
-  const apim = apimClientForInstance(api.instance);
   const call = { correlationId };
-  const [scopes, facts] = await Promise.all([readApiScopes(apim, api.apimName, call), readServiceFacts(apim, call)]);
+  const [scopes, facts] = await Promise.all([readApiScopes(apim, apimName, call), readServiceFacts(apim, call)]);
   const { requests, ...apiScopes } = scopes;
   return {
     scopes: apiScopes,

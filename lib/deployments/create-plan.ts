@@ -9,6 +9,7 @@ import { AppError } from "../errors";
 import { checkPlannedAccess } from "../access/check-planned-access";
 import { readAccessScopes } from "../access/read-api-access";
 import { apimClientForInstance } from "../apim/client-for-instance";
+import { withSharedReads } from "../apim/shared-reads";
 import { publishEventSql } from "../notifications/publish-event";
 import { storedProfile } from "../profiles/stored-profile";
 import { desiredBackendOf } from "./backend-fields";
@@ -48,9 +49,11 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
     ),
   );
   // The other scopes are read beside the live state: the analysis below only needs the policy the plan writes.
+  // Both read the API's policy and the named values: one request each, so both judge the same APIM.
+  const apim = withSharedReads(apimClientForInstance(api.instance));
   const [live, scopes] = await Promise.all([
-    readLiveState(apimClientForInstance(api.instance), api.apimName, profile, [...backendIds], ctx.requestId),
-    readAccessScopes(api, profile, ctx.requestId),
+    readLiveState(apim, api.apimName, profile, [...backendIds], ctx.requestId),
+    readAccessScopes(apim, api.apimName, profile, ctx.requestId),
   ]);
   const secrets = await db.secret.findMany({
     where: { instanceId: api.instanceId, namedValueId: { in: live.namedValues.map((value) => value.name) } },
