@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "../db";
+import { driverSqlOf } from "../db/driver-sql";
 import { log } from "../log";
 import type { AuditInput } from "./audit-input";
 import { chainWaitingEvents } from "./chain-sequencer";
@@ -57,7 +58,8 @@ export interface QueuedEvent {
  * the hot paths of an apply (README, "Appending"). `statement` gets `queue`, which returns the
  * `audit_queued AS (INSERT INTO audit_pending …)` part of the WITH list; it must be used once.
  * The events are queued in the order given, and those whose `when` holds are chained "before"
- * this returns, as "after" auditedTransaction. Returns the statement's rows.
+ * this returns, as "after" auditedTransaction. Returns the statement's rows as the driver parses
+ * them (lib/db/driver-sql.ts: cast int8 to text).
  */
 export async function auditedStatement<Row>(
   db: PrismaClient,
@@ -69,7 +71,8 @@ export async function auditedStatement<Row>(
     return queueEvents(events);
   });
   if (queued !== 1) throw new Error("auditedStatement: the statement must queue its events exactly once");
-  const rows = await db.$queryRaw<Row[]>(sql);
+  // Straight to the driver: on the hot paths Prisma's raw query costs more than the statement.
+  const rows = await driverSqlOf(db).query<Row>(sql);
   await chainCommitted(db);
   return rows;
 }

@@ -1,7 +1,6 @@
-import type { PrismaClient } from "../db";
-import type { AuditEvent, AuditPending } from "../db/generated/client";
-import { hashAuditEvent } from "./event-hash";
-import { toHashedFields } from "./stored-event";
+import { Prisma, type PrismaClient } from "../db";
+import { driverSqlOf } from "../db/driver-sql";
+import { hashOfRow, isoTimeOf } from "./event-rows";
 
 /** Events chained per transaction; a longer queue is chained in several. */
 const BATCH = 500;
@@ -73,49 +72,112 @@ class Sequencer {
   }
 }
 
+/** A waiting event as chainBatch reads it, with the chain's head on every row (int8 and times as text). */
+interface WaitingRow {
+  headSeq: string;
+  headHash: string;
+  /** The last chained event's time, epoch milliseconds; null before the first event. */
+  headMs: string | null;
+  /** Null when nothing waits (the head's row alone). */
+  pendingId: string | null;
+  eventId: string;
+  ms: string;
+  actorType: string;
+  actorOid: string;
+  actorTid: string | null;
+  actorName: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  before: string | null;
+  after: string | null;
+  outcome: string;
+  requestId: string | null;
+  armCorrelationId: string | null;
+  clientIp: string | null;
+}
+
 /**
  * One critical section: under the chain lock, the oldest waiting events (in the order they were
  * recorded; every one visible here has committed) get the next sequence numbers, the previous
- * hashes and their own hashes, are inserted into audit_events (whose trigger checks each one
- * against the head and moves it) and leave the queue, all in one transaction.
+ * hashes and their own hashes, and move from the queue into audit_events (whose trigger checks
+ * each one against the head and moves it), all in one transaction of four statements sent
+ * straight to the driver (lib/db/driver-sql.ts): the lock, one read of the waiting events with
+ * the head, one statement that moves them, and the commit. An event's columns never leave the
+ * database to come back: the move copies them, the app only adds the sequence, time and hashes.
  */
 async function chainBatch(db: PrismaClient, look: boolean): Promise<{ chained: number; headSeq: bigint }> {
   const none = { chained: 0, headSeq: 0n };
+  const sql = driverSqlOf(db);
   // Looking first (one read) spares a transaction when nothing waits, the common case for readers.
-  if (look && (await db.auditPending.findFirst({ select: { id: true } })) === null) return none;
-  return db.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})::text`;
-      const waiting = await tx.auditPending.findMany({ orderBy: { id: "asc" }, take: BATCH });
-      if (waiting.length === 0) return none;
-      const head = await tx.auditChainHead.findUnique({ where: { id: 1 } });
-      if (!head) throw new Error("audit_chain_head is missing: the database was not migrated");
-      let seq = head.lastSeq;
-      let prevHash = head.lastHash;
-      let lastTime = head.lastTime;
-      const events = waiting.map((pending) => {
-        seq += 1n;
-        // Times never go backwards along the chain (the insert trigger insists): an event recorded
-        // a moment before one chained ahead of it takes that one's time.
-        const time = lastTime !== null && pending.time < lastTime ? lastTime : pending.time;
-        const event = toEvent(pending, seq, time, prevHash);
-        prevHash = event.hash;
-        lastTime = time;
-        return event;
-      });
-      await tx.auditEvent.createMany({
-        data: events.map((e) => ({ ...e, before: e.before ?? undefined, after: e.after ?? undefined })),
-      });
-      await tx.auditPending.deleteMany({ where: { id: { in: waiting.map((p) => p.id) } } });
-      return { chained: waiting.length, headSeq: seq };
-      // A busy pool must not make committed events wait for the next append: wait longer for a connection.
-    },
-    { maxWait: 15_000, timeout: 30_000 },
-  );
-}
-
-function toEvent(pending: AuditPending, seq: bigint, time: Date, prevHash: string): AuditEvent {
-  const { id: _queued, eventId, ...fields } = pending;
-  const unhashed = { ...fields, seq, id: eventId, time, prevHash, hash: "" };
-  return { ...unhashed, hash: hashAuditEvent(toHashedFields(unhashed)) };
+  if (look && (await sql.query(Prisma.sql`SELECT 1 FROM audit_pending LIMIT 1`)).length === 0) return none;
+  return sql.transaction(async (query) => {
+    // A statement of its own: the read below must see what a sequencer that held the lock before committed.
+    await query(Prisma.sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})::text`);
+    const rows = await query<WaitingRow>(Prisma.sql`
+      SELECT h.last_seq::text AS "headSeq", h.last_hash AS "headHash",
+        (extract(epoch FROM h.last_time) * 1000)::bigint::text AS "headMs",
+        p.id::text AS "pendingId", p.event_id::text AS "eventId", (extract(epoch FROM p.time) * 1000)::bigint::text AS ms,
+        p.actor_type AS "actorType", p.actor_oid AS "actorOid", p.actor_tid AS "actorTid", p.actor_name AS "actorName",
+        p.action, p.target_type AS "targetType", p.target_id AS "targetId", p.before::text AS before,
+        p.after::text AS after, p.outcome, p.request_id AS "requestId", p.arm_correlation_id AS "armCorrelationId",
+        p.client_ip AS "clientIp"
+      FROM audit_chain_head h
+      LEFT JOIN LATERAL (SELECT * FROM audit_pending ORDER BY id LIMIT ${BATCH}) p ON TRUE
+      WHERE h.id = 1
+      ORDER BY p.id`);
+    const head = rows[0];
+    if (!head) throw new Error("audit_chain_head is missing: the database was not migrated");
+    if (head.pendingId === null) return none;
+    let seq = BigInt(head.headSeq);
+    let prevHash = head.headHash;
+    let lastMs = head.headMs === null ? null : Number(head.headMs);
+    const chained = rows.map((row) => {
+      seq += 1n;
+      // Times never go backwards along the chain (the insert trigger insists): an event recorded
+      // a moment before one chained ahead of it takes that one's time.
+      const ms = lastMs !== null && Number(row.ms) < lastMs ? lastMs : Number(row.ms);
+      // The hash verification computes from the stored row (event-rows.ts), from the row as it will be stored.
+      const hash = hashOfRow([
+        seq.toString(),
+        row.eventId,
+        String(ms),
+        row.actorType,
+        row.actorOid,
+        row.actorTid,
+        row.actorName,
+        row.action,
+        row.targetType,
+        row.targetId,
+        row.before,
+        row.after,
+        row.outcome,
+        row.requestId,
+        row.armCorrelationId,
+        row.clientIp,
+        prevHash,
+        null,
+      ]);
+      const event = { pendingId: row.pendingId!, seq: seq.toString(), time: isoTimeOf(String(ms)), prevHash, hash };
+      prevHash = hash;
+      lastMs = ms;
+      return event;
+    });
+    const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((event) => event[key]);
+    await query(Prisma.sql`
+      WITH chained AS (
+        SELECT * FROM unnest(${column("pendingId")}::bigint[], ${column("seq")}::bigint[], ${column("time")}::timestamptz[],
+          ${column("prevHash")}::text[], ${column("hash")}::text[]) AS c (pending_id, seq, "time", prev_hash, hash)
+      ),
+      moved AS (
+        DELETE FROM audit_pending p USING chained c WHERE p.id = c.pending_id
+        RETURNING c.seq, p.event_id, c."time", p.actor_type, p.actor_oid, p.actor_tid, p.actor_name, p.action,
+          p.target_type, p.target_id, p.before, p.after, p.outcome, p.request_id, p.arm_correlation_id, p.client_ip,
+          c.prev_hash, c.hash
+      )
+      INSERT INTO audit_events (seq, id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
+        target_id, "before", "after", outcome, request_id, arm_correlation_id, client_ip, prev_hash, hash)
+      SELECT * FROM moved ORDER BY seq`);
+    return { chained: chained.length, headSeq: seq };
+  });
 }

@@ -7,6 +7,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { AppConfig } from "../env";
 import { log } from "../log";
 import { PrismaClient } from "./generated/client";
+import { pgliteDriverSql, postgresDriverSql, registerDriverSql } from "./driver-sql";
 import { pgliteRawRows, postgresRawRows, registerRawRows } from "./raw-rows";
 
 export type DatabaseConfig = AppConfig["database"] | { kind: "pglite-memory" };
@@ -49,6 +50,7 @@ export function postgresDatabase(connectionString: string, max: number): Databas
   );
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   registerRawRows(prisma, postgresRawRows(pool));
+  registerDriverSql(prisma, postgresDriverSql(pool));
   return {
     prisma,
     async close() {
@@ -62,6 +64,7 @@ export function postgresDatabase(connectionString: string, max: number): Databas
 export function pgliteDatabase(pglite: PGlite): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
   registerRawRows(prisma, pgliteRawRows(pglite));
+  registerDriverSql(prisma, pgliteDriverSql(pglite));
   return {
     prisma,
     async close() {

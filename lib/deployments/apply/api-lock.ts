@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { PrismaClient } from "../../db";
+import { Prisma, type PrismaClient } from "../../db";
+import { driverSqlOf } from "../../db/driver-sql";
 import { log } from "../../log";
 
 /**
@@ -40,12 +41,12 @@ export async function acquireApiLock(
 ): Promise<ApiLease> {
   const seconds = timing.leaseMs / 1000;
   for (let attempt = 0; ; attempt++) {
-    const taken = await db.$queryRaw<Array<{ holder: string }>>`
+    const taken = await driverSqlOf(db).query<{ holder: string }>(Prisma.sql`
       INSERT INTO api_locks (api_id, holder, expires_at)
       VALUES (${apiId}::uuid, ${holder}, now() + make_interval(secs => ${seconds}::float8))
       ON CONFLICT (api_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
       WHERE api_locks.expires_at < now()
-      RETURNING holder`;
+      RETURNING holder`);
     if (taken.length === 1) return holdLease(db, apiId, holder, timing);
     const step = Math.min(timing.maxWaitMs, timing.firstWaitMs * 2 ** attempt);
     await sleep(step / 2 + Math.random() * (step / 2));
@@ -57,10 +58,11 @@ function holdLease(db: PrismaClient, apiId: string, holder: string, timing: Leas
   let lost = false;
   const renew = async () => {
     try {
-      const renewed = await db.$executeRaw`
+      const renewed = await driverSqlOf(db).query(Prisma.sql`
         UPDATE api_locks SET expires_at = now() + make_interval(secs => ${seconds}::float8)
-        WHERE api_id = ${apiId}::uuid AND holder = ${holder}`;
-      if (renewed === 0) {
+        WHERE api_id = ${apiId}::uuid AND holder = ${holder}
+        RETURNING api_id`);
+      if (renewed.length === 0) {
         lost = true;
         clearInterval(timer);
       }
@@ -82,7 +84,9 @@ function holdLease(db: PrismaClient, apiId: string, holder: string, timing: Leas
       clearInterval(timer);
       if (!held) return;
       held = false;
-      await db.$executeRaw`DELETE FROM api_locks WHERE api_id = ${apiId}::uuid AND holder = ${holder}`;
+      await driverSqlOf(db).query(
+        Prisma.sql`DELETE FROM api_locks WHERE api_id = ${apiId}::uuid AND holder = ${holder}`,
+      );
     },
     released() {
       clearInterval(timer);

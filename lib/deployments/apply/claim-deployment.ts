@@ -1,4 +1,5 @@
-import type { PrismaClient } from "../../db";
+import { Prisma, type PrismaClient } from "../../db";
+import { driverSqlOf } from "../../db/driver-sql";
 import { earlierAttemptsOf, type EarlierAttempt, type EarlierStep } from "./earlier-attempts";
 
 export interface Claim {
@@ -23,7 +24,7 @@ export async function claimDeployment(
   db: PrismaClient,
   deployment: { id: string; apiId: string; planId: string },
 ): Promise<Claim> {
-  const [claim] = await db.$queryRaw<Array<{ claimed: boolean; stale: string[]; earlier: EarlierStep[] }>>`
+  const [claim] = await driverSqlOf(db).query<{ claimed: boolean; stale: string[]; earlier: EarlierStep[] }>(Prisma.sql`
     WITH claimed AS (
       UPDATE deployments SET status = 'running'
       WHERE id = ${deployment.id}::uuid AND status = 'queued'
@@ -41,6 +42,6 @@ export async function claimDeployment(
              FROM deployment_steps step JOIN deployments earlier ON earlier.id = step.deployment_id
              WHERE earlier.plan_id = ${deployment.planId}::uuid AND earlier.id <> ${deployment.id}::uuid
                AND step.status IN ('succeeded', 'failed')
-           ), '[]'::jsonb) AS earlier`;
+           ), '[]'::jsonb) AS earlier`);
   return { claimed: claim!.claimed, stale: claim!.stale, earlier: earlierAttemptsOf(claim!.earlier) };
 }

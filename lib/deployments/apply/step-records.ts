@@ -1,6 +1,7 @@
 import { appendAuditEvent, auditedStatement, type AuditTx } from "../../audit/append-audit-event";
 import type { AuditInput } from "../../audit/audit-input";
 import { Prisma, type PrismaClient } from "../../db";
+import { driverSqlOf } from "../../db/driver-sql";
 import { log } from "../../log";
 import type { PlanOperation } from "../schemas";
 import { deploymentEvent, type AuditContext } from "./audit-context";
@@ -15,10 +16,10 @@ export async function markStepRunning(
   seq: number,
   correlationId: string,
 ): Promise<void> {
-  await db.deploymentStep.updateMany({
-    where: { deploymentId, seq },
-    data: { status: "running", startedAt: new Date(), armCorrelationId: correlationId },
-  });
+  await driverSqlOf(db).query(Prisma.sql`
+    UPDATE deployment_steps SET status = 'running', started_at = ${new Date().toISOString()}::timestamptz,
+      arm_correlation_id = ${correlationId}
+    WHERE deployment_id = ${deploymentId}::uuid AND seq = ${seq}::int`);
 }
 
 /** Nothing is sent for a step an earlier deployment of the plan already carried out. */

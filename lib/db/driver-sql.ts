@@ -1,0 +1,74 @@
+import type { PGlite } from "@electric-sql/pglite";
+import type pg from "pg";
+import { Prisma, type PrismaClient } from "./generated/client";
+
+/**
+ * Statements of the hot paths (an apply's writes, the audit chain's group commit) sent straight
+ * to the driver: Prisma's raw query path costs more CPU per statement than the database spends
+ * on these short statements (bench/README.md, "Apply a profile change to 200 APIs"). The SQL is
+ * a `Prisma.sql` template, so it is written and parameterised exactly as for `$queryRaw`. Rows
+ * come as the driver parses them, which the two engines do alike for booleans, text, arrays,
+ * json and times but not for int8 (pg: a string; PGlite: a number): cast int8 to text.
+ */
+export interface DriverSql {
+  query<Row>(sql: Prisma.Sql): Promise<Row[]>;
+  /** `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (query: DriverSql["query"]) => Promise<T>): Promise<T>;
+}
+
+const drivers = new WeakMap<PrismaClient, DriverSql>();
+
+export function postgresDriverSql(pool: pg.Pool): DriverSql {
+  return {
+    async query<Row>(sql: Prisma.Sql) {
+      return (await pool.query(sql.text, sql.values)).rows as Row[];
+    },
+    async transaction(work) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        try {
+          const result = await work(
+            async <Row>(sql: Prisma.Sql) => (await client.query(sql.text, sql.values)).rows as Row[],
+          );
+          await client.query("COMMIT");
+          return result;
+        } catch (error) {
+          // A connection that cannot even roll back is not given back to the pool.
+          await client.query("ROLLBACK").catch((rollback: Error) => (broken = rollback));
+          throw error;
+        }
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+}
+
+export function pgliteDriverSql(pglite: PGlite): DriverSql {
+  return {
+    async query<Row>(sql: Prisma.Sql) {
+      return (await pglite.query<Row>(sql.text, sql.values)).rows;
+    },
+    transaction: (work) =>
+      pglite.transaction((tx) =>
+        work(async <Row>(sql: Prisma.Sql) => (await tx.query<Row>(sql.text, sql.values)).rows),
+      ),
+  };
+}
+
+/** Makes `driver` the one `driverSqlOf(prisma)` answers (the database handles of the app, tests and benchmarks). */
+export function registerDriverSql(prisma: PrismaClient, driver: DriverSql): void {
+  drivers.set(prisma, driver);
+}
+
+/** The driver of `prisma`; a client opened elsewhere gets Prisma's raw queries (slower, same rows but int8). */
+export function driverSqlOf(prisma: PrismaClient): DriverSql {
+  return (
+    drivers.get(prisma) ?? {
+      query: <Row>(sql: Prisma.Sql) => prisma.$queryRaw<Row[]>(sql),
+      transaction: (work) => prisma.$transaction((tx) => work(<Row>(sql: Prisma.Sql) => tx.$queryRaw<Row[]>(sql))),
+    }
+  );
+}
