@@ -244,7 +244,16 @@ describe("one approval for the whole set", () => {
         expect(set.approval).toMatchObject({ required: 1, status: "waiting" });
         await expect(startChangeSetApply(admin, { changeSetId: set.id })).rejects.toMatchObject({
           code: "approval-required",
+          details: { setHash: set.hash, approvalsRequired: 1, approvedBy: 0, approvalStatus: "waiting" },
         });
+        // Who tried to apply without the approvals is in the set's history.
+        expect(
+          await sandbox.db.prisma.auditEvent.findMany({
+            where: { targetType: "change_set", targetId: set.id, action: "change_set.apply.refuse" },
+          }),
+        ).toMatchObject([
+          { outcome: "denied", after: { setHash: set.hash, approvalStatus: "waiting", approvedBy: 0 } },
+        ]);
         await expect(approveChangeSet(admin, { changeSetId: set.id })).rejects.toMatchObject({ code: "forbidden" });
         await expect(approveChangeSet(admin2, { changeSetId: set.id, setHash: "0".repeat(64) })).rejects.toMatchObject({
           code: "conflict",

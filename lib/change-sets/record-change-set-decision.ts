@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import { decisionEvent, decisionRow, type ApprovalDecision } from "../deployments/approval/approval-decision";
 import { approvalRefusal } from "../deployments/approval/approval-rules";
 import { auditExpiredApprovals } from "../deployments/approval/audit-expired-approvals";
 import { AppError } from "../errors";
@@ -11,12 +11,8 @@ import { findChangeSetOrThrow } from "./find-change-set";
 import type { ChangeSetView } from "./schemas";
 import { assertPlansUnchanged, changeSetApprovalState, CHANGE_SET_APPROVALS } from "./set-approval";
 
-const HOUR_MS = 3_600_000;
-
-export interface ChangeSetDecisionInput {
+export interface ChangeSetDecisionInput extends ApprovalDecision {
   changeSetId: string;
-  decision: "approved" | "rejected";
-  reason: string | null;
   /** The hash of the set the decider read: refused when its plans are no longer those. */
   setHash?: string;
 }
@@ -53,15 +49,8 @@ export async function recordChangeSetDecision(
     input.decision === "approved"
       ? approvalRefusal(state.settings, { oid: set.createdByOid, name: set.createdBy }, ctx.actor)
       : null;
-  const event = (outcome: "success" | "denied") => ({
-    actor: ctx.actor,
-    action: input.decision === "approved" ? "approval.approve" : "approval.reject",
-    target: { type: "change_set", id: set.id },
-    after: { setHash: state.hash, ...(input.reason === null ? {} : { reason: input.reason }) },
-    outcome,
-    requestId: ctx.requestId,
-    clientIp: ctx.clientIp,
-  });
+  const event = (outcome: "success" | "denied") =>
+    decisionEvent(ctx, input, CHANGE_SET_APPROVALS, { id: set.id, hash: state.hash }, outcome);
   if (refusal) {
     await auditedTransaction(db, (tx) => appendAuditEvent(tx, event("denied")));
     throw new AppError("forbidden", refusal.replace("of a plan", "of a change set"));
@@ -69,16 +58,9 @@ export async function recordChangeSetDecision(
   await auditedTransaction(db, async (tx) => {
     await tx.changeSetApproval.create({
       data: {
-        id: randomUUID(),
         changeSetId: set.id,
         setHash: state.hash,
-        decision: input.decision,
-        reason: input.reason,
-        actorType: ctx.actor.type,
-        actorOid: ctx.actor.oid,
-        actorName: ctx.actor.name,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + state.settings.approvalLifetimeHours * HOUR_MS),
+        ...decisionRow(ctx, input, now, state.settings.approvalLifetimeHours),
       },
     });
     await appendAuditEvent(tx, event("success"));

@@ -6,7 +6,7 @@ import {
   effectiveApprovalsRequired,
   type ApprovalSettings,
 } from "../deployments/approval/approval-rules";
-import type { ApprovalSubject } from "../deployments/approval/audit-expired-approvals";
+import type { ApprovalSubject } from "../deployments/approval/approval-subject";
 import { approvalSettingsSelect, toRecordedDecision } from "../deployments/approval/plan-approval-state";
 import { planContentHash } from "../deployments/plan/plan-hash";
 import { AppError } from "../errors";
@@ -99,10 +99,12 @@ export async function assertPlansUnchanged(db: Prisma.TransactionClient, set: Ch
     );
 }
 
-/** Change set approvals, for auditExpiredApprovals: their expiry is recorded once, like a plan approval's. */
+/** Change set approvals: recorded, refused and expired as a plan's are (lib/deployments/approval). */
 export const CHANGE_SET_APPROVALS: ApprovalSubject = {
   type: "change_set",
+  noun: "change set",
   hashKey: "setHash",
+  refuseAction: "change_set.apply.refuse",
   markRecorded: async (tx, id, now) =>
     (await tx.changeSetApproval.updateMany({ where: { id, expiryAuditedAt: null }, data: { expiryAuditedAt: now } }))
       .count === 1,

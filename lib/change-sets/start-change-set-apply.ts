@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { appendAuditEvent, auditedTransaction, recordAuditEvent } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import { assertApproved } from "../deployments/approval/assert-approved";
 import { auditExpiredApprovals } from "../deployments/approval/audit-expired-approvals";
 import { AppError } from "../errors";
 import { CHANGE_SET_LEASE_MS } from "./change-set-lease";
@@ -39,35 +40,7 @@ export async function startChangeSetApply(
   const now = new Date();
   const approval = changeSetApprovalState(set, now);
   await auditExpiredApprovals(db, set, approval, now, CHANGE_SET_APPROVALS);
-  if (approval.status !== "not_required" && approval.status !== "approved") {
-    await recordAuditEvent(db, {
-      actor: ctx.actor,
-      action: "change_set.apply.refuse",
-      target: { type: "change_set", id: set.id },
-      after: { setHash: approval.hash, approvalStatus: approval.status, approvedBy: approval.approvedBy },
-      outcome: "denied",
-      requestId: ctx.requestId,
-      clientIp: ctx.clientIp,
-    });
-    const details = {
-      setHash: approval.hash,
-      approvalsRequired: approval.required,
-      approvedBy: approval.approvedBy,
-      approvalStatus: approval.status,
-    };
-    if (approval.rejection)
-      throw new AppError(
-        "approval-required",
-        `This change set was rejected by ${approval.rejection.actorName}: ${approval.rejection.reason ?? "no reason given"}. It cannot be applied; make a new change set.`,
-        { details },
-      );
-    const missing = approval.required - approval.approvedBy;
-    throw new AppError(
-      "approval-required",
-      `This change set needs ${approval.required === 1 ? "an approval" : `${approval.required} approvals`} by admins other than its author before it can be applied; ${missing} more ${missing === 1 ? "is" : "are"} needed.`,
-      { details },
-    );
-  }
+  await assertApproved(db, ctx, CHANGE_SET_APPROVALS, set.id, approval);
   const toApply = set.items.filter((item) => TO_APPLY.includes(item.status));
   if (toApply.length === 0)
     throw new AppError(

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { auditedStatement, recordAuditEvent } from "../audit/append-audit-event";
+import { auditedStatement } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
@@ -7,6 +7,7 @@ import { AppError } from "../errors";
 import { log } from "../log";
 import { verifyAndRecord } from "../verification/verify-api-access";
 import { assertApproved } from "./approval/assert-approved";
+import { PLAN_APPROVALS } from "./approval/approval-subject";
 import { auditExpiredApprovals } from "./approval/audit-expired-approvals";
 import { approvalInclude, planApprovalState } from "./approval/plan-approval-state";
 import { runDeployment, type QueuedDeployment } from "./apply/run-deployment";
@@ -40,21 +41,7 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
   const now = new Date();
   const approval = planApprovalState(plan, now);
   await auditExpiredApprovals(db, plan, approval, now);
-  try {
-    assertApproved(approval);
-  } catch (error) {
-    // A refused apply is part of the plan's story: security reviewers see who tried.
-    await recordAuditEvent(db, {
-      actor: ctx.actor,
-      action: "deployment.refuse",
-      target: { type: "plan", id: plan.id },
-      after: { planHash: approval.hash, approvalStatus: approval.status, approvedBy: approval.approvedBy },
-      outcome: "denied",
-      requestId: ctx.requestId,
-      clientIp: ctx.clientIp,
-    });
-    throw error;
-  }
+  await assertApproved(db, ctx, PLAN_APPROVALS, plan.id, approval);
   const approvedBy = approval.decisions
     .filter((decision) => decision.counts && decision.decision === "approved")
     .map((decision) => ({ type: decision.actorType, oid: decision.actorOid, name: decision.actorName }));

@@ -1,25 +1,8 @@
 import { appendAuditEvent, auditedTransaction } from "../../audit/append-audit-event";
 import { SYSTEM_ACTOR } from "../../audit/audit-input";
-import type { AuditTx } from "../../audit/append-audit-event";
 import type { PrismaClient } from "../../db";
 import type { ApprovalState } from "./approval-rules";
-
-/** What was approved: a plan (plan_approvals) or a whole change set (change_set_approvals, lib/change-sets). */
-export interface ApprovalSubject {
-  type: "plan" | "change_set";
-  /** The key of the approved content's hash in the event, as the subject's other events name it. */
-  hashKey: "planHash" | "setHash";
-  /** Marks the approval's expiry as recorded unless it already was; false when it was (conditional, so two requests record it once). */
-  markRecorded(tx: AuditTx, approvalId: string, now: Date): Promise<boolean>;
-}
-
-export const PLAN_APPROVALS: ApprovalSubject = {
-  type: "plan",
-  hashKey: "planHash",
-  markRecorded: async (tx, id, now) =>
-    (await tx.planApproval.updateMany({ where: { id, expiryAuditedAt: null }, data: { expiryAuditedAt: now } }))
-      .count === 1,
-};
+import { PLAN_APPROVALS, type ApprovalSubject } from "./approval-subject";
 
 /**
  * Writes `approval.expire` for each approval of the plan (or change set) that has expired and was not yet

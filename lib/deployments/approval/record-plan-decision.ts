@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { appendAuditEvent, auditedTransaction } from "../../audit/append-audit-event";
 import { authorize } from "../../auth/authorize";
 import type { RequestContext } from "../../auth/request-context";
@@ -6,19 +5,17 @@ import { getDb } from "../../db";
 import { AppError } from "../../errors";
 import { findPlanOrThrow, toPlanView } from "../plan/plan-view";
 import type { PlanView } from "../schemas";
+import { decisionEvent, decisionRow, type ApprovalDecision } from "./approval-decision";
 import { approvalRefusal } from "./approval-rules";
+import { PLAN_APPROVALS } from "./approval-subject";
 import { auditExpiredApprovals } from "./audit-expired-approvals";
 import { planApprovalState } from "./plan-approval-state";
 
-export interface PlanDecisionInput {
+export interface PlanDecisionInput extends ApprovalDecision {
   planId: string;
-  decision: "approved" | "rejected";
-  reason: string | null;
   /** The hash of the plan the decider read: refused when the plan is no longer that content. */
   planHash?: string;
 }
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Records an admin's approval or rejection of a plan, bound to the plan's content hash, with its
@@ -49,48 +46,25 @@ export async function recordPlanDecision(ctx: RequestContext, input: PlanDecisio
     throw new AppError("conflict", "This plan has already been applied.");
   }
   const refusal = input.decision === "approved" ? approvalRefusal(plan.api.instance, author(plan), ctx.actor) : null;
+  const event = (outcome: "success" | "denied") =>
+    decisionEvent(ctx, input, PLAN_APPROVALS, { id: plan.id, hash: state.hash }, outcome);
   if (refusal) {
-    await auditedTransaction(db, (tx) => appendAuditEvent(tx, event(ctx, plan.id, state.hash, input, "denied")));
+    await auditedTransaction(db, (tx) => appendAuditEvent(tx, event("denied")));
     throw new AppError("forbidden", refusal);
   }
   await auditedTransaction(db, async (tx) => {
     await tx.planApproval.create({
       data: {
-        id: randomUUID(),
         planId: plan.id,
         planHash: state.hash,
-        decision: input.decision,
-        reason: input.reason,
-        actorType: ctx.actor.type,
-        actorOid: ctx.actor.oid,
-        actorName: ctx.actor.name,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + plan.api.instance.approvalLifetimeHours * HOUR_MS),
+        ...decisionRow(ctx, input, now, plan.api.instance.approvalLifetimeHours),
       },
     });
-    await appendAuditEvent(tx, event(ctx, plan.id, state.hash, input, "success"));
+    await appendAuditEvent(tx, event("success"));
   });
   return toPlanView(await findPlanOrThrow(db, plan.id));
 }
 
 function author(plan: { createdBy: string; createdByOid: string | null }) {
   return { oid: plan.createdByOid, name: plan.createdBy };
-}
-
-function event(
-  ctx: RequestContext,
-  planId: string,
-  planHash: string,
-  input: PlanDecisionInput,
-  outcome: "success" | "denied",
-) {
-  return {
-    actor: ctx.actor,
-    action: input.decision === "approved" ? "approval.approve" : "approval.reject",
-    target: { type: "plan", id: planId },
-    after: { planHash, ...(input.reason === null ? {} : { reason: input.reason }) },
-    outcome,
-    requestId: ctx.requestId,
-    clientIp: ctx.clientIp,
-  };
 }

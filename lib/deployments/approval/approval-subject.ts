@@ -1,0 +1,27 @@
+import type { AuditTx } from "../../audit/append-audit-event";
+
+/**
+ * What is approved: a plan (plan_approvals) or a whole change set (change_set_approvals,
+ * lib/change-sets). Both follow the same rules, rows and audit events; this says where they differ.
+ */
+export interface ApprovalSubject {
+  type: "plan" | "change_set";
+  /** What it is called in messages. */
+  noun: "plan" | "change set";
+  /** The key of the approved content's hash in events and error details, as the subject's other events name it. */
+  hashKey: "planHash" | "setHash";
+  /** The audit action of an apply refused for want of approvals. */
+  refuseAction: "deployment.refuse" | "change_set.apply.refuse";
+  /** Marks the approval's expiry as recorded unless it already was; false when it was (conditional, so two requests record it once). */
+  markRecorded(tx: AuditTx, approvalId: string, now: Date): Promise<boolean>;
+}
+
+export const PLAN_APPROVALS: ApprovalSubject = {
+  type: "plan",
+  noun: "plan",
+  hashKey: "planHash",
+  refuseAction: "deployment.refuse",
+  markRecorded: async (tx, id, now) =>
+    (await tx.planApproval.updateMany({ where: { id, expiryAuditedAt: null }, data: { expiryAuditedAt: now } }))
+      .count === 1,
+};
