@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { seededRandom } from "../../sandbox/apim/faults/seeded-random";
+import { canonicalJson } from "../../lib/audit/canonical-json";
 import { GENESIS_HASH, hashAuditEvent, type HashedAuditFields } from "../../lib/audit/event-hash";
 import { migrateDatabase } from "../../lib/db/migrate-database";
 import type { SqlSession } from "../../lib/db/sql-session";
@@ -20,7 +21,7 @@ import { postgresSession } from "../../lib/db/sql-session";
 import { TEST_DATABASE_URL, withAdmin } from "../../test/support/test-database";
 
 /** Bump when the generated events change: cached templates of another version are rebuilt. */
-const FIXTURE_VERSION = 1;
+const FIXTURE_VERSION = 2;
 
 export type FixtureEvent = HashedAuditFields & { hash: string };
 
@@ -179,6 +180,8 @@ const COLUMNS = [
   ["target_id", "text"],
   ["before", "jsonb"],
   ["after", "jsonb"],
+  ["before_canonical", "text"],
+  ["after_canonical", "text"],
   ["outcome", "text"],
   ["request_id", "text"],
   ["arm_correlation_id", "text"],
@@ -206,6 +209,8 @@ function columnsOf(events: readonly FixtureEvent[]): unknown[][] {
       e.target.id,
       e.before === null ? null : JSON.stringify(e.before),
       e.after === null ? null : JSON.stringify(e.after),
+      canonicalJson(e.before),
+      canonicalJson(e.after),
       e.outcome,
       e.requestId,
       e.armCorrelationId,

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from "../db";
 import { driverSqlOf } from "../db/driver-sql";
-import { hashOfRow, isoTimeOf } from "./event-rows";
+import { canonicalJsonText, hashOfRow, isoTimeOf } from "./event-rows";
 
 /** Events chained per transaction; a longer queue is chained in several. */
 const BATCH = 500;
@@ -158,7 +158,16 @@ async function chainBatch(db: PrismaClient, look: boolean): Promise<{ chained: n
         prevHash,
         null,
       ]);
-      const event = { pendingId: row.pendingId!, seq: seq.toString(), time: isoTimeOf(String(ms)), prevHash, hash };
+      // Stored beside jsonb, the canonical text lets the database verify the event (README, "Verifying in the database").
+      const event = {
+        pendingId: row.pendingId!,
+        seq: seq.toString(),
+        time: isoTimeOf(String(ms)),
+        prevHash,
+        hash,
+        beforeCanonical: canonicalJsonText(row.before),
+        afterCanonical: canonicalJsonText(row.after),
+      };
       prevHash = hash;
       lastMs = ms;
       return event;
@@ -167,16 +176,18 @@ async function chainBatch(db: PrismaClient, look: boolean): Promise<{ chained: n
     await query(Prisma.sql`
       WITH chained AS (
         SELECT * FROM unnest(${column("pendingId")}::bigint[], ${column("seq")}::bigint[], ${column("time")}::timestamptz[],
-          ${column("prevHash")}::text[], ${column("hash")}::text[]) AS c (pending_id, seq, "time", prev_hash, hash)
+          ${column("prevHash")}::text[], ${column("hash")}::text[], ${column("beforeCanonical")}::text[],
+          ${column("afterCanonical")}::text[]) AS c (pending_id, seq, "time", prev_hash, hash, before_canonical, after_canonical)
       ),
       moved AS (
         DELETE FROM audit_pending p USING chained c WHERE p.id = c.pending_id
         RETURNING c.seq, p.event_id, c."time", p.actor_type, p.actor_oid, p.actor_tid, p.actor_name, p.action,
-          p.target_type, p.target_id, p.before, p.after, p.outcome, p.request_id, p.arm_correlation_id, p.client_ip,
-          c.prev_hash, c.hash
+          p.target_type, p.target_id, p.before, p.after, c.before_canonical, c.after_canonical, p.outcome, p.request_id,
+          p.arm_correlation_id, p.client_ip, c.prev_hash, c.hash
       )
       INSERT INTO audit_events (seq, id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
-        target_id, "before", "after", outcome, request_id, arm_correlation_id, client_ip, prev_hash, hash)
+        target_id, "before", "after", before_canonical, after_canonical, outcome, request_id, arm_correlation_id, client_ip,
+        prev_hash, hash)
       SELECT * FROM moved ORDER BY seq`);
     return { chained: chained.length, headSeq: seq };
   });

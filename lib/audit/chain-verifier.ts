@@ -70,6 +70,24 @@ export class ChainVerifier {
     return true;
   }
 
+  /**
+   * Takes `events` events, up to and including `through`, as checked elsewhere: the database
+   * found each one continuing the chain and matching its hash (checked-ranges.ts). None of them
+   * may carry a checkpoint: those come one by one through accept.
+   */
+  advance(through: { seq: bigint; hash: string }, events: number): void {
+    const checkpoint = this.checkpoints[this.nextCheckpoint];
+    if (
+      this.firstBad ||
+      through.seq !== this.expectedSeq - 1n + BigInt(events) ||
+      (checkpoint && BigInt(checkpoint.seq) <= through.seq)
+    )
+      throw new Error(`audit verification: events up to ${through.seq} cannot be taken as checked here`);
+    this.prevHash = through.hash;
+    this.expectedSeq = through.seq + 1n;
+    this.checked += events;
+  }
+
   /** The last event accepted (sequence 0 and the genesis hash before the first). */
   get end(): { seq: bigint; hash: string } {
     return { seq: this.expectedSeq - 1n, hash: this.prevHash };

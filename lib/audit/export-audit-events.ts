@@ -1,10 +1,10 @@
 import { authorize } from "../auth/authorize";
 import { csvLine } from "../csv-line";
 import type { RequestContext } from "../auth/request-context";
-import { getDb } from "../db";
+import { getDb, type PrismaClient } from "../db";
 import { recordAuditEvent } from "./append-audit-event";
 import { auditFilterSql } from "./audit-filter-sql";
-import { eventBatches, jsonOfRow, publicEventOf, ROW_BATCH, type EventRow } from "./event-rows";
+import { eventBatches, exportLineBatches, publicEventOf, ROW_BATCH, type EventRange } from "./event-rows";
 import type { Checkpoint } from "./checkpoint";
 import type { AuditFilter } from "./schemas";
 import { signCheckpoint, toCheckpoint } from "./sign-checkpoint";
@@ -37,7 +37,7 @@ export async function exportAuditEvents(
   const end = BigInt(signed!.seq);
   const where = await auditFilterSql(db, filter, 3);
   const encoder = new TextEncoder();
-  let batches: AsyncGenerator<EventRow[], void, undefined> | undefined;
+  let batches: AsyncGenerator<string, void, undefined> | undefined;
   return new ReadableStream<Uint8Array>({
     // Called only when the reader wants more (backpressure): one batch per call, the next one
     // already requested from the database (event-rows.ts).
@@ -46,7 +46,7 @@ export async function exportAuditEvents(
         controller.enqueue(
           encoder.encode(format === "csv" ? `${CSV_COLUMNS.join(",")}\n` : await ndjsonHeader(filter, signed!)),
         );
-        batches = eventBatches(db, { after: 0n, upTo: end, where }, ROW_BATCH);
+        batches = (format === "csv" ? csvBatches : ndjsonBatches)(db, { after: 0n, upTo: end, where });
         return;
       }
       // Every call enqueues or closes: a call that did neither would never be followed by another.
@@ -56,10 +56,8 @@ export async function exportAuditEvents(
           controller.close();
           return;
         }
-        let chunk = "";
-        for (const row of next.value) chunk += format === "csv" ? toCsvLine(publicEventOf(row)) : `${jsonOfRow(row)}\n`;
-        if (chunk) {
-          controller.enqueue(encoder.encode(chunk));
+        if (next.value) {
+          controller.enqueue(encoder.encode(next.value));
           return;
         }
       }
@@ -68,6 +66,21 @@ export async function exportAuditEvents(
       await batches?.return();
     },
   });
+}
+
+/** Events per NDJSON batch: one string of ~3 MB, written by the database (EXPORT_LINE_SQL). */
+const NDJSON_BATCH = 5_000;
+
+async function* ndjsonBatches(db: PrismaClient, range: EventRange): AsyncGenerator<string, void, undefined> {
+  for await (const batch of exportLineBatches(db, range, NDJSON_BATCH)) yield batch.lines;
+}
+
+async function* csvBatches(db: PrismaClient, range: EventRange): AsyncGenerator<string, void, undefined> {
+  for await (const rows of eventBatches(db, range, ROW_BATCH)) {
+    let chunk = "";
+    for (const row of rows) chunk += toCsvLine(publicEventOf(row));
+    yield chunk;
+  }
 }
 
 /** The header line and every checkpoint up to the export's own, oldest first. */

@@ -1,30 +1,30 @@
 import type { PrismaClient } from "../db";
 import { chainWaitingEvents } from "./chain-sequencer";
 import { ChainVerifier, type ChainVerification } from "./chain-verifier";
-import { eventBatches, hashOfRow, ROW_BATCH, yieldToEventLoop } from "./event-rows";
+import { checkedRanges } from "./checked-ranges";
 import { toCheckpoint } from "./sign-checkpoint";
 import { checkSignatures } from "./trusted-keys";
 
 export type { ChainVerification } from "./chain-verifier";
 
-/** Events hashed between two turns of the event loop, so the next batch arrives meanwhile. */
-const SLICE = 500;
-
 /**
  * Walks the whole chain in order, recomputes every hash and checks every signed checkpoint
- * (chain-verifier.ts), then that the chain head points at the last event. The events stream in
- * keyset batches of raw rows (event-rows.ts); the next batch is fetched while this one is hashed.
+ * (chain-verifier.ts), then that the chain head points at the last event. The database hashes
+ * and links the events range by range (checked-ranges.ts) and sends only those the verifier must
+ * see itself; the results are those of hashing every event here. `rangeSize`: sequence numbers
+ * per query (tests make ranges small to cross their edges).
  */
-export async function verifyAuditChain(db: PrismaClient): Promise<ChainVerification> {
+export async function verifyAuditChain(
+  db: PrismaClient,
+  options: { rangeSize?: number } = {},
+): Promise<ChainVerification> {
   await chainWaitingEvents(db);
   const checkpoints = await db.auditCheckpoint.findMany({ orderBy: [{ seq: "asc" }, { id: "asc" }] });
   const verifier = new ChainVerifier(await checkSignatures(checkpoints.map(toCheckpoint)));
-  for await (const batch of eventBatches(db, { after: 0n }, ROW_BATCH)) {
-    for (let i = 0; i < batch.length; i++) {
-      const row = batch[i]!;
-      const event = { seq: BigInt(row[0]!), id: row[1]!, prevHash: row[16]!, hash: row[17]! };
-      if (!verifier.accept(event, hashOfRow(row))) return verifier.result();
-      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
+  for await (const events of checkedRanges(db, [...new Set(checkpoints.map((c) => c.seq))], options.rangeSize)) {
+    for (const event of events) {
+      if (event.before) verifier.advance(event.before, event.inOrderBefore);
+      if (!verifier.accept(event, event.recomputedHash)) return verifier.result();
     }
   }
   const head = await db.auditChainHead.findUnique({ where: { id: 1 } });

@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { generateAuditEvents } from "../../bench/support/audit-fixture";
+import { setupTestDatabase } from "../../test/support/setup-test-database";
+import { recordAuditEvent } from "./append-audit-event";
+import type { AuditInput } from "./audit-input";
+import { EVENT_DIGEST_SQL, EXPORT_LINE_SQL, SAME_PAYLOAD_SQL } from "./event-sql";
+import { signCheckpoint } from "./sign-checkpoint";
+import { toPublicEvent } from "./stored-event";
+import { verifyAuditChain } from "./verify-audit-chain";
+
+// Checkpoints only where this test signs them (read once by getConfig()).
+process.env.AUDIT_CHECKPOINT_EVENTS = "1000000";
+process.env.AUDIT_CHECKPOINT_MINUTES = "100000";
+
+const db = setupTestDatabase();
+
+/** Text JSON escapes, and text it must not escape. */
+const AWKWARD = [
+  'quote " and \\ backslash',
+  "tab\tnew\nline\r\b\f\u0001\u001f\u007f",
+  "Zoë 日本語 \u2028\u2029 😀",
+  "</script>",
+];
+
+async function record(count: number): Promise<void> {
+  let i = 0;
+  for (const event of generateAuditEvents(count, { seed: 21 })) {
+    const awkward = AWKWARD[i++ % AWKWARD.length]!;
+    await recordAuditEvent(db.current.prisma, {
+      actor: { ...(event.actor as AuditInput["actor"]), name: i % 3 === 0 ? awkward : event.actor.name },
+      action: event.action,
+      target: { type: event.target.type, id: i % 5 === 0 ? awkward : event.target.id },
+      before: event.before,
+      after: i % 7 === 0 ? { text: awkward, nested: { b: [1, 2.5, -0, 1e21], a: null } } : event.after,
+      outcome: event.outcome as "success",
+      requestId: i % 4 === 0 ? awkward : event.requestId,
+      armCorrelationId: event.armCorrelationId,
+      clientIp: event.clientIp,
+    });
+  }
+}
+
+/** What only the database's owner can do: change stored events. */
+async function tamper(sql: string, ...params: unknown[]): Promise<void> {
+  const owner = db.current.owner;
+  await owner.$executeRawUnsafe(`ALTER TABLE audit_events DISABLE TRIGGER USER`);
+  try {
+    await owner.$executeRawUnsafe(sql, ...params);
+  } finally {
+    await owner.$executeRawUnsafe(`ALTER TABLE audit_events ENABLE TRIGGER USER`);
+  }
+}
+
+/** The result with ranges of 7 events (every edge crossed) and of the default size: the same. */
+async function verify() {
+  const [small, large] = [
+    await verifyAuditChain(db.current.prisma, { rangeSize: 7 }),
+    await verifyAuditChain(db.current.prisma),
+  ];
+  expect(small).toEqual(large);
+  return small;
+}
+
+describe(`audit events hashed and written by the database on ${process.env.TEST_DB ?? "pglite"}`, () => {
+  it("hashes every event as the application does, and writes export lines holding the public event", async () => {
+    await record(60);
+    const rows = await db.current.prisma.$queryRawUnsafe<
+      Array<{ seq: bigint; digest: string; same: boolean; line: string; hash: string }>
+    >(
+      `SELECT e.seq, ${EVENT_DIGEST_SQL} AS digest, ${SAME_PAYLOAD_SQL} AS same, ${EXPORT_LINE_SQL} AS line, e.hash
+       FROM audit_events e ORDER BY e.seq`,
+    );
+    const events = (await db.current.prisma.auditEvent.findMany({ orderBy: { seq: "asc" } })).map(toPublicEvent);
+
+    expect(rows).toHaveLength(60);
+    rows.forEach((row, i) => {
+      expect(row.digest).toBe(row.hash);
+      expect(row.same).toBe(true);
+      expect(JSON.parse(row.line)).toEqual(JSON.parse(JSON.stringify(events[i])));
+    });
+  });
+
+  it("verifies across range edges and checkpoints as every event hashed here would", async () => {
+    await signCheckpoint(db.current.prisma);
+    await record(20);
+    await signCheckpoint(db.current.prisma);
+
+    expect(await verify()).toMatchObject({
+      ok: true,
+      eventsChecked: 80,
+      checkpoints: { checked: 2, lastTrustworthySeq: "80" },
+    });
+  });
+
+  it("verifies events stored before the canonical text existed here, and still finds an altered one", async () => {
+    await tamper(`UPDATE audit_events SET before_canonical = NULL, after_canonical = NULL WHERE seq BETWEEN 10 AND 30`);
+    expect(await verify()).toMatchObject({ ok: true, eventsChecked: 80 });
+
+    await tamper(`UPDATE audit_events SET target_id = target_id || '!' WHERE seq = 21`);
+    expect((await verify()).firstBad).toMatchObject({ seq: "21", reason: expect.stringMatching(/altered/) });
+    await tamper(`UPDATE audit_events SET target_id = left(target_id, -1) WHERE seq = 21`);
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ["the jsonb after alone", `after = '{"n": 1}'::jsonb`],
+    ["the canonical after alone", `after_canonical = '{"n":1}'`],
+    ["both, alike", `after = '{"n": 1}'::jsonb, after_canonical = '{"n":1}'`],
+    ["the canonical before, to text that is not JSON", `before_canonical = '{not json'`],
+    ["a text column", `actor_name = actor_name || ' '`],
+    ["the time", `"time" = "time" + interval '1 millisecond'`],
+  ])("names the event when %s changed", async (_what, set) => {
+    for (const seq of [7, 8, 50]) {
+      const [original] = await db.current.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(
+        `SELECT "time", actor_name, before, after, before_canonical, after_canonical FROM audit_events WHERE seq = ${seq}`,
+      );
+      await tamper(`UPDATE audit_events SET ${set} WHERE seq = ${seq}`);
+      const result = await verify();
+      expect(result.ok).toBe(false);
+      expect(result.firstBad).toMatchObject({ seq: String(seq), reason: expect.stringMatching(/altered/) });
+      await tamper(
+        `UPDATE audit_events SET "time" = $1, actor_name = $2, before = $3::jsonb, after = $4::jsonb, before_canonical = $5,
+           after_canonical = $6 WHERE seq = ${seq}`,
+        original!.time,
+        original!.actor_name,
+        original!.before === null ? null : JSON.stringify(original!.before),
+        original!.after === null ? null : JSON.stringify(original!.after),
+        original!.before_canonical,
+        original!.after_canonical,
+      );
+    }
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it("names a broken link and a removed event at a range's edge", async () => {
+    await tamper(`UPDATE audit_events SET prev_hash = repeat('a', 64) WHERE seq = 15`);
+    expect((await verify()).firstBad).toMatchObject({ seq: "15", reason: expect.stringMatching(/previous-hash/) });
+
+    await tamper(`DELETE FROM audit_events WHERE seq BETWEEN 8 AND 14`);
+    expect((await verify()).firstBad).toMatchObject({
+      seq: "15",
+      reason: expect.stringMatching(/from 7 to 15: events are missing/),
+    });
+  });
+});
