@@ -1,22 +1,32 @@
 import type { ChangeSetView } from "../lib/change-sets/schemas";
 import { InputError, type CliIo } from "./cli-io";
 import { parseCommandArgs } from "./parse-command-args";
-import { asPipelineCommand } from "./plan";
-import { applyExitCode, itemLine, progressLine } from "./plan-summary";
+import { directoryChanges } from "./directory-changes";
+import { asPipelineCommand, createChangeSet, reportProblems } from "./plan";
+import { applyExitCode, itemLine, planExitCode, planMarkdown, progressLine, PLAN_EXIT } from "./plan-summary";
 import { connectToPortcullisApi, problemDetail, type PortcullisConnection } from "./portcullis-client";
 
 export const applyUsage = `Usage: portcullis apply --change-set ID [--wait]
+       portcullis apply --dir DIR [--instance NAME] [--wait]
 
 Applies a change set (as portcullis plan made it). Approvals still apply: a set whose instances
 require approval is applied only once other admins approved it (exit 1 saying so otherwise).
 Applying again re-runs only the APIs that did not succeed.
 
+With --dir, plans the directory again as portcullis plan does and applies what it finds: first the
+environment's variables from DIR/environment.yaml (when they differ; they change nothing in APIM
+until a profile is saved with them), then the APIs whose profile or variables changed, as one
+change set. A set that needs approval stops there (exit 1 naming it): once approved, apply it
+with --change-set.
+
   --change-set ID  the change set's id (printed by portcullis plan)
+  --dir DIR        the directory of .yaml files (instead of --change-set)
+  --instance NAME  with --dir: the instance every file is planned on (default: each file's instance)
   --wait           poll the set, printing progress and each API's outcome, until it ends;
                    exit 0 only when every API succeeded, 1 otherwise
   --help           show this help
 
-Without --wait, exit 0 once Portcullis started applying.
+Without --wait, exit 0 once Portcullis started applying (or there was nothing to apply).
 `;
 
 const ENDED = new Set(["succeeded", "failed", "conflicted", "cancelled"]);
@@ -31,13 +41,50 @@ export async function applyCommand(
   return asPipelineCommand(io, async () => {
     const { values } = parseCommandArgs(
       args,
-      { "change-set": { type: "string" }, wait: { type: "boolean", default: false } },
+      {
+        "change-set": { type: "string" },
+        dir: { type: "string" },
+        instance: { type: "string" },
+        wait: { type: "boolean", default: false },
+      },
       0,
     );
     const id = values["change-set"];
-    if (!id) throw new InputError("--change-set ID is required");
-    return applyChangeSet(await connect(), io, { changeSetId: id, wait: values.wait ?? false, pollMs });
+    const wait = values.wait ?? false;
+    if (!id === !values.dir) throw new InputError("give either --change-set ID or --dir DIR");
+    if (values.instance && !values.dir) throw new InputError("--instance needs --dir DIR");
+    if (values.dir)
+      return applyDirectory(await connect(), io, { dir: values.dir, instance: values.instance, wait, pollMs });
+    return applyChangeSet(await connect(), io, { changeSetId: id!, wait, pollMs });
   });
+}
+
+/** Writes the directory's changed variables, then plans its changed APIs as one set and applies it. */
+async function applyDirectory(
+  connection: PortcullisConnection,
+  io: CliIo,
+  options: { dir: string; instance?: string; wait: boolean; pollMs: number },
+): Promise<number> {
+  const changes = await directoryChanges(connection.call, options);
+  if (!changes.ok) return reportProblems(io, changes.problems);
+  if (changes.variables) {
+    const { environment, variables, changes: changed } = changes.variables;
+    const path = `/environments/${encodeURIComponent(environment)}/variables`;
+    const put = await connection.call("PUT", path, { variables });
+    if (put.status !== 200) throw new InputError(`PUT ${path}: ${put.status} ${problemDetail(put.body)}`);
+    io.stdout(
+      `Set the variables of environment ${environment}: ${changed.map((change) => `\${${change.name}}`).join(", ")}\n`,
+    );
+  }
+  if (changes.desired.length === 0) {
+    io.stdout("No API to change.\n");
+    return 0;
+  }
+  const changeSet = await createChangeSet(connection, options.dir, changes.desired);
+  io.stdout(planMarkdown({ directory: options.dir, files: changes.files, changeSet, consoleUrl: connection.url }));
+  const planned = planExitCode(changeSet);
+  if (planned !== PLAN_EXIT.changes) return planned === PLAN_EXIT.unchanged ? 0 : 1;
+  return applyChangeSet(connection, io, { changeSetId: changeSet.id, wait: options.wait, pollMs: options.pollMs });
 }
 
 async function applyChangeSet(

@@ -9,8 +9,10 @@ import { all, connectToPortcullis, type RestGet } from "./portcullis-client";
 export const exportUsage = `Usage: portcullis export --instance NAME --out DIR
 
 Writes the access profiles of an instance's APIs as files for Git: DIR/apis/<ARM name>.yaml, one per
-API with a profile (the profile as written, with its \${name} variables), and DIR/environment.yaml,
-the values of the variables in the instance's environment. Named value names only, never secret values.
+API with a profile (the profile as written, with its \${name} variables, and keyVault: the Key Vault
+secret its named value refers to, when it is a Key Vault reference), and DIR/environment.yaml, the
+values of the variables in the instance's environment. Named value names and Key Vault identifiers
+only, never secret values.
 
 Connects to PORTCULLIS_URL with an Entra token for PORTCULLIS_AUDIENCE (AZURE_TENANT_ID,
 AZURE_CLIENT_ID, and AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE); without AZURE_CLIENT_ID,
@@ -47,8 +49,10 @@ export async function exportInstance(get: RestGet, instanceName: string, out: st
     `/apis?instanceId=${instance.id}`,
   );
   const files: Array<[string, string]> = [];
+  const exported = apis.filter((candidate) => !candidate.gone && candidate.profileVersion !== null);
+  const secrets = exported.length === 0 ? [] : await instanceSecrets(get, instance.id);
   // An API without a profile has nothing to export; one gone from APIM is history, not configuration.
-  for (const api of apis.filter((candidate) => !candidate.gone && candidate.profileVersion !== null)) {
+  for (const api of exported) {
     const current = (await get(`/apis/${api.id}/access-profile`)) as {
       profile: AccessProfile;
       written: AccessProfile | null;
@@ -61,6 +65,10 @@ export async function exportInstance(get: RestGet, instanceName: string, out: st
         instance: instance.name,
         adopt: current.adoptsHandWritten,
         profile: current.written ?? current.profile,
+        keyVault:
+          current.profile.backendAuth.mode === "apiKey"
+            ? fileKeyVault(secretNamed(secrets, current.profile.backendAuth.namedValue))
+            : undefined,
       }),
     ]);
   }
@@ -76,4 +84,26 @@ export async function exportInstance(get: RestGet, instanceName: string, out: st
   await mkdir(path.join(out, "apis"), { recursive: true });
   for (const [file, text] of files) await writeFile(path.join(out, file), text);
   return files.map(([file]) => file);
+}
+
+export interface InstanceSecret {
+  name: string;
+  keyVault: { secretIdentifier: string; identityClientId: string | null } | null;
+}
+
+/** The instance's secret named values (names and Key Vault identifiers; the REST API has no values). */
+export function instanceSecrets(get: RestGet, instanceId: string): Promise<InstanceSecret[]> {
+  return all<InstanceSecret>(get, `/instances/${instanceId}/secrets`);
+}
+
+/** The secret named value of this name (APIM compares names case-insensitively), if any. */
+export function secretNamed(secrets: InstanceSecret[], name: string): InstanceSecret | undefined {
+  return secrets.find((secret) => secret.name.toLowerCase() === name.toLowerCase());
+}
+
+/** A secret's Key Vault reference as a profile file writes it, or undefined for a typed value. */
+export function fileKeyVault(secret: InstanceSecret | undefined) {
+  if (!secret?.keyVault) return undefined;
+  const { secretIdentifier, identityClientId } = secret.keyVault;
+  return { secretIdentifier, ...(identityClientId ? { identityClientId } : {}) };
 }

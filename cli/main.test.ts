@@ -177,7 +177,14 @@ describe("portcullis plan and apply", () => {
       stdout: "",
       stderr: "portcullis: --dir DIR is required\n",
     });
-    expect(run("apply", "--wait")).toMatchObject({ code: 1, stderr: "portcullis: --change-set ID is required\n" });
+    expect(run("apply", "--wait")).toMatchObject({
+      code: 1,
+      stderr: "portcullis: give either --change-set ID or --dir DIR\n",
+    });
+    expect(run("apply", "--change-set", "x", "--instance", "dev")).toMatchObject({
+      code: 1,
+      stderr: "portcullis: --instance needs --dir DIR\n",
+    });
     expect(run("plan", "--help").stdout).toMatch(/^Usage: portcullis plan --dir DIR/);
   });
 });

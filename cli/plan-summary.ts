@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { ChangeSetItemView, ChangeSetView } from "../lib/change-sets/schemas";
+import type { VariablesPlan } from "./directory-changes";
 
 /** One profile file matched to its API on an instance, and how its profile differs from the current one. */
 export interface PlannedFile {
@@ -53,23 +54,32 @@ export function profileChanges(before: unknown, after: unknown, path = ""): stri
   return [`${label}: ${show(before)} → ${show(after)}`];
 }
 
+/**
+ * `variables`: the environment's variables that change (then no set was made: `applyDir` writes
+ * them and plans the APIs, whose status is `to plan`).
+ */
 export function planMarkdown(input: {
   directory: string;
   files: PlannedFile[];
   changeSet: ChangeSetView | null;
+  variables?: VariablesPlan | null;
+  applyDir?: string;
   consoleUrl: string;
 }): string {
-  const { files, changeSet } = input;
+  const { files, changeSet, variables } = input;
   const itemOf = (file: PlannedFile) => changeSet?.items.find((item) => item.apiId === file.apiId);
-  const statusOf = (file: PlannedFile) => itemOf(file)?.status ?? "unchanged";
+  const statusOf = (file: PlannedFile) =>
+    itemOf(file)?.status ?? (variables && file.changes.length > 0 ? "to plan" : "unchanged");
   const count = (status: string) => files.filter((file) => statusOf(file) === status).length;
-  const toChange = count("planned");
+  const toChange = count("planned") + count("to plan");
   const blocked = count("blocked");
+  const variableCount = variables?.changes.length ?? 0;
   const lines = [
-    `### Portcullis plan: ${toChange} API${toChange === 1 ? "" : "s"} to change, ${blocked} blocked, ${count("unchanged")} unchanged`,
+    `### Portcullis plan: ${toChange} API${toChange === 1 ? "" : "s"} to change, ${blocked} blocked, ${count("unchanged")} unchanged${variables ? `; ${variableCount} variable${variableCount === 1 ? "" : "s"} of environment ${variables.environment} to change` : ""}`,
     "",
   ];
-  if (changeSet === null)
+  if (variables) lines.push(...variableLines(variables, input.applyDir));
+  else if (changeSet === null)
     lines.push(`Every profile in \`${input.directory}\` already is what Portcullis has: no change set was made.`);
   else {
     const link = `${input.consoleUrl}/change-sets/${changeSet.id}`;
@@ -95,6 +105,24 @@ export function planMarkdown(input: {
   if (changeSet && toChange > 0 && blocked === 0)
     lines.push("", `Apply after review: \`portcullis apply --change-set ${changeSet.id} --wait\``);
   return `${lines.join("\n")}\n`;
+}
+
+function variableLines(variables: VariablesPlan, applyDir: string | undefined): string[] {
+  const lines = [
+    `The variables of environment \`${variables.environment}\` (${variables.file}) differ from Portcullis's. Nothing was saved or planned: \`${applyDir ?? "portcullis apply --dir DIR --wait"}\` writes them, then saves and plans the APIs below with them as one change set and applies it (approvals still apply).`,
+    "",
+    "| Variable | On Portcullis | In the files |",
+    "| --- | --- | --- |",
+    ...variables.changes.map(
+      (change) => `| \`${change.name}\` | ${cell(change.before ?? "(unset)")} | ${cell(change.after ?? "(removed)")} |`,
+    ),
+  ];
+  if (variables.elsewhere.length > 0)
+    lines.push(
+      "",
+      `Not in this directory and using a changed variable (they keep the values they were saved with until their profile is saved again): ${variables.elsewhere.map((api) => cell(`\`${api}\``)).join(", ")}.`,
+    );
+  return lines;
 }
 
 /** One line of progress while a set applies, e.g. `3 of 5 done (succeeded 2, failed 1), about 4 s left`. */

@@ -15,7 +15,7 @@ export type RestGet = (path: string) => Promise<unknown>;
 
 /** Any call of a /api/v1 path, answering the status and the parsed JSON (problem+json included), whatever the status. */
 export type RestCall = (
-  method: "GET" | "POST",
+  method: "GET" | "POST" | "PUT",
   path: string,
   body?: unknown,
 ) => Promise<{ status: number; body: unknown }>;

@@ -2,6 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 import { limitConcurrency } from "../apim";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
+import { getDb } from "../db";
+import { resolveWrittenProfile } from "../environments/resolve-written-profile";
 import { profileEtag } from "../profiles/profile-etag";
 import type { TemplateOrigin } from "../profiles/schemas";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
@@ -23,7 +25,8 @@ type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse
  * A change set where each API gets its own desired profile (profiles as code: `portcullis plan`
  * sends the files of a directory). The profile is saved as written, so saveAccessProfile resolves
  * its `${name}` variables with the API's instance's environment exactly as promotion does, then
- * planned like any set's; an API whose profile already is this one is `unchanged` (nothing saved).
+ * planned like any set's; an API whose profile already is this one, with the environment's values
+ * it was saved with, is `unchanged` (nothing saved).
  * `fromTemplate` (lib/templates only, never a request's body): the profiles are one template
  * version's, recorded on each version saved, and the set says so.
  */
@@ -38,9 +41,16 @@ export async function createProfilesChangeSet(
     profiles.map((desired) => desired.apiId),
     "profiles",
   );
+  const instances = await getDb().instance.findMany({
+    where: { id: { in: [...new Set([...byId.values()].map((api) => api.instanceId))] } },
+  });
   const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
   const items = await Promise.all(
-    profiles.map((desired) => limit(() => prepareItem(ctx, byId.get(desired.apiId)!, desired, fromTemplate?.template))),
+    profiles.map((desired) => {
+      const api = byId.get(desired.apiId)!;
+      const instance = instances.find((candidate) => candidate.id === api.instanceId)!;
+      return limit(() => prepareItem(ctx, api, instance, desired, fromTemplate?.template));
+    }),
   );
   return recordChangeSet(ctx, {
     title: title ?? `Set the access profiles of ${profiles.length} API${profiles.length === 1 ? "" : "s"}`,
@@ -52,6 +62,7 @@ export async function createProfilesChangeSet(
 async function prepareItem(
   ctx: RequestContext,
   api: ApiWithProfile,
+  instance: { name: string; environment: string | null },
   desired: DesiredProfile,
   template: TemplateOrigin | undefined,
 ): Promise<PreparedItem> {
@@ -62,8 +73,10 @@ async function prepareItem(
     current.adoptsHandWritten === adopt &&
     // From a template, the version must also say it came from this one (else a new version records it).
     (!template || isDeepStrictEqual(current.template, template)) &&
-    // Compared as written: a file with ${name} variables matches the version saved from it.
-    isDeepStrictEqual(storedWrittenProfile(current) ?? storedProfile(current), desired.profile)
+    // Compared as written: a file with ${name} variables matches the version saved from it ...
+    isDeepStrictEqual(storedWrittenProfile(current) ?? storedProfile(current), desired.profile) &&
+    // ... unless the environment's variables changed since: then it is saved again with their values.
+    isDeepStrictEqual(await resolvedNow(instance, desired.profile), storedProfile(current))
   )
     return {
       apiId: api.id,
@@ -79,4 +92,12 @@ async function prepareItem(
     adopt,
     template,
   });
+}
+
+/** The profile as written resolved with the environment's values now, or null when it cannot be (saving says why). */
+async function resolvedNow(instance: { name: string; environment: string | null }, written: unknown) {
+  return resolveWrittenProfile(getDb(), instance, written).then(
+    (resolved) => resolved.profile,
+    () => null,
+  );
 }

@@ -44,7 +44,7 @@ export function variableReferences(value: string): { names: string[] } | { issue
  * A free-text profile field that may hold variables: with them, only their syntax is checked
  * here (the value is checked once resolved); without, the field's own rules apply.
  */
-export function orVariables(leaf: z.ZodString): z.ZodString {
+export function orVariables(leaf: z.ZodType<string>): z.ZodString {
   const wrapped = z.string().superRefine((value, ctx) => {
     if (holdsVariables(value)) {
       const references = variableReferences(value);

@@ -13,8 +13,10 @@ export function formatApiProfileFile(input: {
   instance: string;
   adopt: boolean;
   profile: AccessProfile;
+  /** The Key Vault secret the profile's named value refers to, when it is a Key Vault reference. */
+  keyVault?: { secretIdentifier: string; identityClientId?: string };
 }): string {
-  const header = `# Access profile of API ${input.api}, exported from instance ${input.instance} by portcullis export.\n# Named value names only, never secret values; \${name} variables take each environment's values.\n`;
+  const header = `# Access profile of API ${input.api}, exported from instance ${input.instance} by portcullis export.\n# Named value names and Key Vault identifiers only, never secret values; \${name} variables take each environment's values.\n`;
   return (
     header +
     stringify(
@@ -23,8 +25,9 @@ export function formatApiProfileFile(input: {
         api: input.api,
         instance: input.instance,
         adopt: input.adopt,
-        variables: profileVariableNames(input.profile),
+        variables: profileVariableNames([input.profile, input.keyVault ?? {}]),
         profile: ordered(input.profile),
+        ...(input.keyVault ? { keyVault: ordered(input.keyVault) } : {}),
       },
       { lineWidth: 0 },
     )

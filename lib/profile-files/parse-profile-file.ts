@@ -11,9 +11,12 @@ import {
   type EnvironmentFile,
 } from "./profile-file-schemas";
 
+/** `line(path)`: the line of a field (or of its nearest enclosing one), for problems found later. */
 export type ProfileFile =
-  | { kind: "api"; file: string; content: ApiProfileFile }
-  | { kind: "environment"; file: string; content: EnvironmentFile };
+  | { kind: "api"; file: string; content: ApiProfileFile; line: FieldLine }
+  | { kind: "environment"; file: string; content: EnvironmentFile; line: FieldLine };
+
+type FieldLine = (path: readonly PropertyKey[]) => number | null;
 
 export type ProfileFileParse = { ok: true; parsed: ProfileFile } | { ok: false; problems: FileProblem[] };
 
@@ -63,7 +66,10 @@ function checked<S extends z.ZodType>(
   kind: ProfileFile["kind"],
 ): ProfileFileParse {
   const result = schema.safeParse(data);
-  if (result.success) return { ok: true, parsed: { kind, file, content: result.data } as ProfileFile };
+  if (result.success) {
+    const line: FieldLine = (path) => lineOf(document, lines, path);
+    return { ok: true, parsed: { kind, file, content: result.data, line } as ProfileFile };
+  }
   return {
     ok: false,
     problems: result.error.issues.map((issue) => ({

@@ -1,8 +1,9 @@
 /**
  * The files `portcullis export` writes and `portcullis plan --dir` reads: one per API (its
- * access profile as written, with `${name}` variables) and one per environment (the values of
- * those variables). Names and identifiers only: a profile holds named value names, never values,
- * and a variable's value that looks like a key is refused.
+ * access profile as written, with `${name}` variables, and the Key Vault secret its named value
+ * refers to) and one per environment (the values of those variables). Names and identifiers only:
+ * a profile holds named value names, never values, and a variable's value that looks like a key
+ * is refused.
  */
 import { z } from "zod";
 import { environmentSchema } from "../instances/schemas";
@@ -10,12 +11,25 @@ import { writtenProfileSchema } from "../policy/profile-schema";
 import {
   VARIABLE_NAME,
   VARIABLE_NAME_RULE,
+  orVariables,
   profileVariableNames,
   variableValuesSchema,
 } from "../policy/profile-variables";
+import { keyVaultReferenceSchema } from "../secrets/schemas";
 
 export const API_FILE_KIND = "AccessProfile";
 export const ENVIRONMENT_FILE_KIND = "EnvironmentVariables";
+
+/**
+ * The Key Vault secret the profile's named value (`profile.backendAuth.namedValue`) refers to, as
+ * APIM's named value holds it: identifiers only, which may be `${name}` variables too.
+ */
+const namedValueKeyVaultSchema = z
+  .strictObject({
+    secretIdentifier: orVariables(keyVaultReferenceSchema.shape.secretIdentifier),
+    identityClientId: orVariables(keyVaultReferenceSchema.shape.identityClientId.unwrap()).optional(),
+  })
+  .describe("The Key Vault secret the profile's named value refers to; written by export, checked by plan.");
 
 export const apiProfileFileSchema = z
   .strictObject({
@@ -30,16 +44,23 @@ export const apiProfileFileSchema = z
     variables: z
       .array(z.string().regex(VARIABLE_NAME, VARIABLE_NAME_RULE))
       .default([])
-      .describe("The variables the profile uses, for readers of the file; checked against the profile."),
+      .describe("The variables the profile and keyVault use, for readers of the file; checked against them."),
     profile: writtenProfileSchema,
+    keyVault: namedValueKeyVaultSchema.optional(),
   })
   .superRefine((file, ctx) => {
-    const used = profileVariableNames(file.profile);
+    if (file.keyVault && file.profile.backendAuth.mode !== "apiKey")
+      ctx.addIssue({
+        code: "custom",
+        path: ["keyVault"],
+        message: "is the Key Vault secret of the profile's named value: only for backendAuth mode apiKey",
+      });
+    const used = profileVariableNames([file.profile, file.keyVault ?? {}]);
     for (const name of used.filter((name) => !file.variables.includes(name)))
-      ctx.addIssue({ code: "custom", path: ["variables"], message: `must list "${name}", which the profile uses` });
+      ctx.addIssue({ code: "custom", path: ["variables"], message: `must list "${name}", which the file uses` });
     file.variables.forEach((name, index) => {
       if (!used.includes(name))
-        ctx.addIssue({ code: "custom", path: ["variables", index], message: `"${name}" is not used by the profile` });
+        ctx.addIssue({ code: "custom", path: ["variables", index], message: `"${name}" is not used by the file` });
     });
   });
 

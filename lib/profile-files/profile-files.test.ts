@@ -50,8 +50,39 @@ describe("profile files", () => {
       `apis/azure-openai.yaml:${lineOf("headerName")}: profile.backendAuth.headerName: must be an HTTP header name (RFC 7230 token characters, no spaces or separators)`,
       `apis/azure-openai.yaml:${lineOf("not a tenant")}: profile.callerAuth.tenantId: must be a tenant GUID or a domain such as contoso.onmicrosoft.com`,
       `apis/azure-openai.yaml:${lineOf("not-a-guid")}: profile.callerAuth.clientApplicationIds[1]: must be a GUID such as 00000000-0000-0000-0000-000000000000`,
-      `apis/azure-openai.yaml:${lineOf("  - tenant")}: variables[1]: "tenant" is not used by the profile`,
+      `apis/azure-openai.yaml:${lineOf("  - tenant")}: variables[1]: "tenant" is not used by the file`,
     ]);
+  });
+
+  it("carry the Key Vault secret of the profile's named value, identifiers or variables, only for an API key", () => {
+    const keyVault = { secretIdentifier: "https://contoso.vault.azure.net/secrets/${keyName}" };
+    const withVault = formatApiProfileFile({ api: "azure-openai", instance: "dev", adopt: false, profile, keyVault });
+    expect(withVault).toContain("  - keyName\n");
+    expect(withVault).toMatch(
+      /keyVault:\n {2}secretIdentifier: https:\/\/contoso\.vault\.azure\.net\/secrets\/\$\{keyName\}\n$/,
+    );
+    expect(parseProfileFile("apis/azure-openai.yaml", withVault)).toMatchObject({
+      ok: true,
+      parsed: { content: { keyVault } },
+    });
+    // A literal identifier is checked as the secrets' own rule checks it; a variable once resolved.
+    const bad = withVault.replace("contoso.vault.azure.net/secrets/${keyName}", "contoso.example.com/secrets/key");
+    const line = bad.split("\n").findIndex((text) => text.includes("secretIdentifier")) + 1;
+    const refused = parseProfileFile("apis/azure-openai.yaml", bad);
+    expect(refused.ok || refused.problems.map((problem) => `${problem.line} ${problem.path}`)).toEqual([
+      `${line} keyVault.secretIdentifier`,
+      // keyName: used no more once the identifier is a literal.
+      `${bad.split("\n").indexOf("  - keyName") + 1} variables[1]`,
+    ]);
+    const withoutKey = parseProfileFile(
+      "apis/azure-openai.yaml",
+      withVault.replace(/backendAuth:\n(?: {4}.*\n)+/, "backendAuth:\n    mode: none\n"),
+    );
+    expect(withoutKey.ok || withoutKey.problems.map(formatFileProblem)).toContainEqual(
+      expect.stringContaining(
+        "keyVault: is the Key Vault secret of the profile's named value: only for backendAuth mode apiKey",
+      ),
+    );
   });
 
   it("refuse YAML that is not plain data, an unknown kind and key-like variable values", () => {

@@ -2,11 +2,10 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { FileProblem } from "./file-problem";
 import { parseProfileFile, type ProfileFile } from "./parse-profile-file";
-import type { ApiProfileFile, EnvironmentFile } from "./profile-file-schemas";
 
 export interface ProfileDirectory {
-  apis: Array<{ file: string; content: ApiProfileFile }>;
-  environment: { file: string; content: EnvironmentFile } | null;
+  apis: Array<Extract<ProfileFile, { kind: "api" }>>;
+  environment: Extract<ProfileFile, { kind: "environment" }> | null;
 }
 
 /**

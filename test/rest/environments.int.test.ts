@@ -7,6 +7,7 @@ import * as accessProfile from "../../app/api/v1/apis/[id]/access-profile/route"
 import * as promotions from "../../app/api/v1/apis/[id]/promotions/route";
 import * as variables from "../../app/api/v1/environments/[name]/variables/route";
 import * as instanceList from "../../app/api/v1/instances/route";
+import * as secretList from "../../app/api/v1/instances/[id]/secrets/route";
 import { exportInstance } from "../../cli/export";
 import type { RestGet } from "../../cli/portcullis-client";
 import { registerInstance } from "../../lib/instances/register-instance";
@@ -167,6 +168,7 @@ function restGet(token: string): RestGet {
     [/^\/apis(\?|$)/, apiList.GET, () => ({})],
     [/^\/apis\/([^/?]+)\/access-profile$/, accessProfile.GET, (match) => ({ id: match[1]! })],
     [/^\/environments\/([^/?]+)\/variables$/, variables.GET, (match) => ({ name: match[1]! })],
+    [/^\/instances\/([^/?]+)\/secrets(\?|$)/, secretList.GET, (match) => ({ id: match[1]! })],
   ];
   return async (resource) => {
     for (const [pattern, handler, params] of routes) {

@@ -8,14 +8,17 @@ import * as changeSets from "../../app/api/v1/change-sets/route";
 import * as changeSet from "../../app/api/v1/change-sets/[id]/route";
 import * as apply from "../../app/api/v1/change-sets/[id]/apply/route";
 import * as approvals from "../../app/api/v1/change-sets/[id]/approvals/route";
-import * as variables from "../../app/api/v1/environments/[name]/variables/route";
+import * as variablesRoute from "../../app/api/v1/environments/[name]/variables/route";
+import * as secretList from "../../app/api/v1/instances/[id]/secrets/route";
 import * as instanceList from "../../app/api/v1/instances/route";
 import { applyCommand } from "../../cli/apply";
 import type { CliIo } from "../../cli/cli-io";
 import { exportInstance } from "../../cli/export";
 import { planCommand } from "../../cli/plan";
 import { restGet, type PortcullisConnection, type RestCall } from "../../cli/portcullis-client";
+import type { ChangeSetView } from "../../lib/change-sets/schemas";
 import { getAccessProfile } from "../../lib/profiles/get-access-profile";
+import { createKeyVaultSecret } from "../../lib/secrets/create-key-vault-secret";
 import { updateInstanceSettings } from "../../lib/instances/update-instance-settings";
 import { callRoute } from "../support/call-route";
 import { apiIdOf, saveProfile } from "../support/deployment-fixtures";
@@ -32,6 +35,7 @@ const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
 const CHAT_APP = "11111111-2222-3333-4444-555555555555";
 const ADDED_APP = "99999999-8888-7777-6666-555555555555";
+const NEW_CHAT_APP = "66666666-7777-8888-9999-000000000000";
 let pipeline = "";
 let apiId = "";
 let apiName = "";
@@ -40,7 +44,7 @@ let directory = "";
 beforeAll(async () => {
   pipeline = await sandbox.tokens.automation();
   await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { environment: "development" } });
-  const put = await callRoute(variables.PUT, {
+  const put = await callRoute(variablesRoute.PUT, {
     path: "/environments/development/variables",
     params: { name: "development" },
     method: "PUT",
@@ -56,50 +60,93 @@ beforeAll(async () => {
     callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: ["${chatApp}"] },
   });
   directory = await mkdtemp(path.join(tmpdir(), "portcullis-plan-"));
+  await exportInstance(restGet(inProcess(pipeline).call), "sandbox", directory);
 });
 
 afterAll(async () => rm(directory, { recursive: true, force: true }));
 
+/**
+ * The edges of portcullis plan and apply, the CLI's REST calls answered by the route handlers
+ * in-process. The whole pipeline (export → edit → plan → apply → plan, API files and
+ * environment.yaml) runs as a real process against the running app in
+ * e2e/api/cli-profiles-as-code.spec.ts.
+ */
 describe("portcullis plan and apply against the sandbox", () => {
-  it("export → edit → plan (2, Markdown) → apply --wait (0) → plan again (0, no change set)", async () => {
+  it("refuses removing a variable a profile not in the directory still uses, at environment.yaml's line, writing nothing", async () => {
+    const connection = inProcess(pipeline);
+    const onlyEnvironment = await mkdtemp(path.join(tmpdir(), "portcullis-plan-env-"));
+    try {
+      await exportInstance(restGet(connection.call), "sandbox", onlyEnvironment);
+      await rm(path.join(onlyEnvironment, "apis"), { recursive: true });
+      const file = path.join(onlyEnvironment, "environment.yaml");
+      const text = await readFile(file, "utf8");
+      expect(text).toContain(`chatApp: ${CHAT_APP}`);
+      await writeFile(file, text.replace(`  chatApp: ${CHAT_APP}\n`, "  other: contoso.com\n"));
+      // A problem with a map is at its first entry's line.
+      const lineOfVariables = text.split("\n").indexOf("variables:") + 2;
+      for (const command of [planCommand, applyCommand]) {
+        const run = captured();
+        expect(await command(["--dir", onlyEnvironment], run.io, async () => connection)).toBe(1);
+        expect(run.err()).toContain(
+          `environment.yaml:${lineOfVariables}: variables.chatApp: must stay: API ${apiName} on instance sandbox still uses \${chatApp}`,
+        );
+        expect(run.out()).toBe("");
+      }
+      const variables = await callRoute(variablesRoute.GET, {
+        path: "/environments/development/variables",
+        params: { name: "development" },
+        token: pipeline,
+      });
+      expect((variables.body as { variables: unknown }).variables).toEqual({ chatApp: CHAT_APP });
+    } finally {
+      await rm(onlyEnvironment, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a Key Vault identifier that is not the instance's named value's, and one on a typed value, at their lines", async () => {
+    const vaultApi = (await sandbox.controls.seedApis(1, { prefix: "as-code-kv", withPolicy: false }))[0]!;
+    await createKeyVaultSecret(admin, {
+      instanceId: sandbox.instance.id,
+      name: "as-code-kv-key",
+      secretIdentifier: "https://portcullis-sandbox-kv.vault.azure.net/secrets/as-code",
+    });
+    await saveProfile(admin, await apiIdOf(admin, sandbox.instance.id, vaultApi), {
+      backendAuth: { mode: "apiKey", namedValue: "as-code-kv-key", headerName: "api-key", delivery: "setHeader" },
+      callerAuth: { mode: "none" },
+    });
     const connection = inProcess(pipeline);
     await exportInstance(restGet(connection.call), "sandbox", directory);
-    const file = path.join(directory, "apis", `${apiName}.yaml`);
-    const exported = await readFile(file, "utf8");
-    expect(exported).toContain("- ${chatApp}");
-
-    // Unedited files plan to nothing, and no change set is left behind.
-    const setsBefore = await sandbox.db.prisma.changeSet.count();
-    const untouched = captured();
-    expect(await planCommand(["--dir", directory], untouched.io, async () => connection)).toBe(0);
-    expect(untouched.out()).toContain("no change set was made");
-    expect(await sandbox.db.prisma.changeSet.count()).toBe(setsBefore);
-
-    await writeFile(file, exported.replace("- ${chatApp}", `- \${chatApp}\n      - ${ADDED_APP}`));
-    const planned = captured();
-    expect(await planCommand(["--dir", directory, "--instance", "sandbox"], planned.io, async () => connection)).toBe(
-      2,
+    const vaultFile = path.join(directory, "apis", `${vaultApi}.yaml`);
+    const exported = await readFile(vaultFile, "utf8");
+    expect(exported).toContain(
+      "keyVault:\n  secretIdentifier: https://portcullis-sandbox-kv.vault.azure.net/secrets/as-code\n",
     );
-    const markdown = planned.out();
-    expect(markdown).toContain("### Portcullis plan: 1 API to change, 0 blocked, 0 unchanged");
-    expect(markdown).toContain(`callerAuth.clientApplicationIds: + ${ADDED_APP}`);
-    expect(markdown).toContain(`| \`${apiName}\` (apis/${apiName}.yaml) | sandbox | planned |`);
-    const id = /Change set `([0-9a-f-]{36})`/.exec(markdown)?.[1];
-    expect(id).toBeDefined();
-    expect(markdown).toContain(`portcullis apply --change-set ${id} --wait`);
+    // The typed named value's file has none: it has no Key Vault identifier to write.
+    const typedFile = path.join(directory, "apis", `${apiName}.yaml`);
+    const typed = await readFile(typedFile, "utf8");
+    expect(typed).not.toContain("keyVault");
+    const unchanged = captured();
+    expect(await planCommand(["--dir", directory], unchanged.io, async () => connection)).toBe(0);
 
-    const applied = captured();
-    expect(await applyCommand(["--change-set", id!, "--wait"], applied.io, async () => connection, 20)).toBe(0);
-    expect(applied.out()).toContain(`succeeded: ${apiName} (sandbox)`);
-    // Saved as written, its variable resolved with the development environment's value.
-    const saved = await getAccessProfile(admin, { apiId });
-    expect(saved.written).toMatchObject({ callerAuth: { clientApplicationIds: ["${chatApp}", ADDED_APP] } });
-    expect(saved.profile).toMatchObject({ callerAuth: { clientApplicationIds: [CHAT_APP, ADDED_APP] } });
-
-    const again = captured();
-    const setsAfterApply = await sandbox.db.prisma.changeSet.count();
-    expect(await planCommand(["--dir", directory], again.io, async () => connection)).toBe(0);
-    expect(await sandbox.db.prisma.changeSet.count()).toBe(setsAfterApply);
+    try {
+      await writeFile(vaultFile, exported.replace("/secrets/as-code", "/secrets/elsewhere"));
+      await writeFile(
+        typedFile,
+        `${typed}keyVault:\n  secretIdentifier: https://portcullis-sandbox-kv.vault.azure.net/secrets/typed\n`,
+      );
+      const run = captured();
+      expect(await planCommand(["--dir", directory], run.io, async () => connection)).toBe(1);
+      const lineOf = (text: string, wanted: string) => text.split("\n").findIndex((line) => line.includes(wanted)) + 1;
+      expect(run.err()).toContain(
+        `apis/${vaultApi}.yaml:${lineOf(exported, "secretIdentifier")}: keyVault.secretIdentifier: named value 'as-code-kv-key' on instance sandbox refers to https://portcullis-sandbox-kv.vault.azure.net/secrets/as-code: Portcullis does not repoint`,
+      );
+      expect(run.err()).toContain(
+        `apis/${apiName}.yaml:${typed.split("\n").length + 1}: keyVault: named value 'azure-openai-api-key' on instance sandbox is a typed value`,
+      );
+    } finally {
+      await writeFile(vaultFile, exported);
+      await writeFile(typedFile, typed);
+    }
   });
 
   it("POST /change-sets with profiles names each bad field, and refuses mixing them with apiIds and change", async () => {
@@ -150,6 +197,21 @@ describe("portcullis plan and apply against the sandbox", () => {
     expect(await sandbox.db.prisma.changeSet.count()).toBe(setsBefore);
   });
 
+  it("refuses files whose instance is not in environment.yaml's environment: its values are not theirs", async () => {
+    const file = path.join(directory, "environment.yaml");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("environment: development", "environment: test"));
+    const run = captured();
+    try {
+      expect(await planCommand(["--dir", directory], run.io, async () => inProcess(pipeline))).toBe(1);
+    } finally {
+      await writeFile(file, text);
+    }
+    expect(run.err()).toContain(
+      `apis/${apiName}.yaml:5: instance: instance sandbox is in environment development, but environment.yaml is environment test`,
+    );
+  });
+
   it("names a file whose API is not on the instance, and apply without approval exits 1 saying so", async () => {
     const missing = captured();
     expect(
@@ -161,11 +223,11 @@ describe("portcullis plan and apply against the sandbox", () => {
     try {
       const file = path.join(directory, "apis", `${apiName}.yaml`);
       const text = await readFile(file, "utf8");
-      await writeFile(file, text.replace(`      - ${ADDED_APP}\n`, ""));
+      await writeFile(file, text.replace("- ${chatApp}", `- \${chatApp}\n      - ${ADDED_APP}`));
       const planned = captured();
       expect(await planCommand(["--dir", directory], planned.io, async () => inProcess(pipeline))).toBe(2);
       expect(planned.out()).toContain("**needs 1 approval** (has 0)");
-      expect(planned.out()).toContain(`callerAuth.clientApplicationIds: - ${ADDED_APP}`);
+      expect(planned.out()).toContain(`callerAuth.clientApplicationIds: + ${ADDED_APP}`);
       const id = /Change set `([0-9a-f-]{36})`/.exec(planned.out())![1]!;
       const refused = captured();
       expect(await applyCommand(["--change-set", id, "--wait"], refused.io, async () => inProcess(pipeline), 20)).toBe(
@@ -189,6 +251,42 @@ describe("portcullis plan and apply against the sandbox", () => {
       await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 0 } });
     }
   });
+
+  it("saves a profile as written again when a variable it uses changed, with the new value", async () => {
+    const putVariables = (chatApp: string) =>
+      callRoute(variablesRoute.PUT, {
+        path: "/environments/development/variables",
+        params: { name: "development" },
+        method: "PUT",
+        token: pipeline,
+        body: { variables: { chatApp } },
+      });
+    const written = (
+      await callRoute(accessProfile.GET, {
+        path: `/apis/${apiId}/access-profile`,
+        params: { id: apiId },
+        token: pipeline,
+      })
+    ).body as { written: unknown };
+    const post = () =>
+      callRoute(changeSets.POST, {
+        path: "/change-sets",
+        method: "POST",
+        token: pipeline,
+        body: { profiles: [{ apiId, profile: written.written }] },
+      });
+    expect(((await post()).body as ChangeSetView).items[0]?.status).toBe("unchanged");
+    expect((await putVariables(NEW_CHAT_APP)).status).toBe(200);
+    try {
+      const set = (await post()).body as ChangeSetView;
+      expect(set.items[0]?.status).toBe("planned");
+      const saved = await getAccessProfile(admin, { apiId });
+      expect(saved.written).toEqual(written.written);
+      expect(saved.profile.callerAuth).toMatchObject({ clientApplicationIds: [NEW_CHAT_APP, ADDED_APP] });
+    } finally {
+      await putVariables(CHAT_APP);
+    }
+  });
 });
 
 function captured() {
@@ -209,7 +307,9 @@ function inProcess(token: string): PortcullisConnection {
     ["GET", /^\/instances(\?|$)/, instanceList.GET],
     ["GET", /^\/apis(\?|$)/, apiList.GET],
     ["GET", /^\/apis\/([^/?]+)\/access-profile$/, accessProfile.GET, "id"],
-    ["GET", /^\/environments\/([^/?]+)\/variables$/, variables.GET, "name"],
+    ["GET", /^\/environments\/([^/?]+)\/variables$/, variablesRoute.GET, "name"],
+    ["PUT", /^\/environments\/([^/?]+)\/variables$/, variablesRoute.PUT, "name"],
+    ["GET", /^\/instances\/([^/?]+)\/secrets(\?|$)/, secretList.GET, "id"],
     ["POST", /^\/change-sets$/, changeSets.POST],
     ["GET", /^\/change-sets\/([^/?]+)$/, changeSet.GET, "id"],
     ["POST", /^\/change-sets\/([^/?]+)\/apply$/, apply.POST, "id"],

@@ -1,0 +1,270 @@
+/**
+ * What a directory of profile files would change on Portcullis, read over the REST API and
+ * changing nothing: each file's API and how its profile differs, the environment's variables the
+ * files set that differ from the server's, and the Key Vault references the files state checked
+ * against the instance's named values. `portcullis plan` prints it; `portcullis apply --dir`
+ * writes the variables, then plans and applies the profiles.
+ */
+import type { FileProblem } from "../lib/profile-files/file-problem";
+import { readProfileDirectory, type ProfileDirectory } from "../lib/profile-files/read-profile-directory";
+import { profileVariableNames, resolveProfileVariables } from "../lib/policy/profile-variables";
+import type { AccessProfile } from "../lib/policy/profile-schema";
+import { InputError } from "./cli-io";
+import { fileKeyVault, instanceSecrets, secretNamed, type InstanceSecret } from "./export";
+import { profileChanges, type PlannedFile } from "./plan-summary";
+import { all, problemDetail, restGet, type RestCall, type RestGet } from "./portcullis-client";
+
+/** One variable of the environment: its value on the server and in the files (null: not set). */
+export interface VariableChange {
+  name: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface VariablesPlan {
+  environment: string;
+  file: string;
+  /** The whole set of variables the environment file gives (what apply writes). */
+  variables: Record<string, string>;
+  changes: VariableChange[];
+  /** APIs of the environment not in the directory whose profiles use a changed variable. */
+  elsewhere: string[];
+}
+
+export interface DirectoryChanges {
+  files: PlannedFile[];
+  /** The files whose API changes: their profile as written, sent to POST /change-sets. */
+  desired: Array<{ apiId: string; profile: unknown; adopt: boolean }>;
+  /** Null when the directory has no environment file or its variables are the server's. */
+  variables: VariablesPlan | null;
+}
+
+type ApiFile = ProfileDirectory["apis"][number];
+interface Instance {
+  id: string;
+  name: string;
+  environment: string | null;
+}
+interface ListedApi {
+  id: string;
+  apimName: string;
+  gone: boolean;
+  profileVersion: number | null;
+}
+interface CurrentProfile {
+  profile: AccessProfile;
+  written: AccessProfile | null;
+  adoptsHandWritten: boolean;
+}
+
+/** Reads and checks the directory against the server; answers every problem, or what would change. */
+export async function directoryChanges(
+  call: RestCall,
+  options: { dir: string; instance?: string },
+): Promise<{ ok: false; problems: FileProblem[] } | ({ ok: true } & DirectoryChanges)> {
+  const read = await readProfileDirectory(options.dir).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(
+      `cannot read ${options.dir}: ${error.code === "ENOENT" ? "no such directory" : error.message}`,
+    );
+  });
+  if (!read.ok) return read;
+  const server = new ServerState(call);
+  const { environment } = read.directory;
+  const matched = await matchApis(server, read.directory, options.instance);
+  if (!matched.ok) return matched;
+
+  const variables = environment ? await variablesPlan(server, environment, matched.files) : null;
+  const problems: FileProblem[] = [...(variables?.problems ?? [])];
+  const files: PlannedFile[] = [];
+  const desired: DirectoryChanges["desired"] = [];
+  for (const matchedFile of matched.files) {
+    const { file, content, apiId, instance } = matchedFile;
+    const current = await server.profile(apiId);
+    const changes = profileChanges(current?.written ?? current?.profile, content.profile);
+    if ((current?.adoptsHandWritten ?? false) !== content.adopt)
+      changes.push(`adopt: ${current?.adoptsHandWritten ?? false} → ${content.adopt}`);
+    const uses = profileVariableNames([content.profile, content.keyVault ?? {}]);
+    for (const change of variables?.plan.changes.filter((variable) => uses.includes(variable.name)) ?? [])
+      changes.push(`\${${change.name}}: ${change.before ?? "(unset)"} → ${change.after ?? "(unset)"}`);
+    problems.push(...(await keyVaultProblems(server, matchedFile, environment?.content.variables)));
+    files.push({ file, apiId, apimName: content.api, instance: instance.name, changes });
+    if (changes.length > 0) desired.push({ apiId, profile: content.profile, adopt: content.adopt });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    files,
+    desired,
+    variables: variables && variables.plan.changes.length > 0 ? variables.plan : null,
+  };
+}
+
+/** What the server holds, each list or profile read once. */
+class ServerState {
+  private readonly apis = new Map<string, Promise<ListedApi[]>>();
+  private readonly profiles = new Map<string, Promise<CurrentProfile | null>>();
+  private readonly secrets = new Map<string, Promise<InstanceSecret[]>>();
+  private readonly variables = new Map<string, Promise<Record<string, string>>>();
+  private readonly get: RestGet;
+  readonly instances: Promise<Instance[]>;
+
+  constructor(private readonly call: RestCall) {
+    this.get = restGet(call);
+    this.instances = all<Instance>(this.get, "/instances");
+  }
+
+  apisOf(instanceId: string) {
+    return cached(this.apis, instanceId, () => all<ListedApi>(this.get, `/apis?instanceId=${instanceId}`));
+  }
+
+  secretsOf(instanceId: string) {
+    return cached(this.secrets, instanceId, () => instanceSecrets(this.get, instanceId));
+  }
+
+  variablesOf(environment: string) {
+    return cached(this.variables, environment, async () => {
+      const view = (await this.get(`/environments/${encodeURIComponent(environment)}/variables`)) as {
+        variables: Record<string, string>;
+      };
+      return view.variables;
+    });
+  }
+
+  /** The API's current profile (as written and resolved), or null when it has none. */
+  profile(apiId: string) {
+    return cached(this.profiles, apiId, async () => {
+      const path = `/apis/${apiId}/access-profile`;
+      const { status, body } = await this.call("GET", path);
+      if (status === 404) return null;
+      if (status !== 200) throw new InputError(`GET ${path}: ${status} ${problemDetail(body)}`);
+      return body as CurrentProfile;
+    });
+  }
+}
+
+function cached<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let value = map.get(key);
+  if (!value) map.set(key, (value = load()));
+  return value;
+}
+
+type MatchedFile = ApiFile & { apiId: string; instance: Instance };
+
+/** Each file's API on its instance, or a problem per file naming what was not found. */
+async function matchApis(server: ServerState, directory: ProfileDirectory, instanceOption: string | undefined) {
+  const instances = await server.instances;
+  const problems: FileProblem[] = [];
+  const files: MatchedFile[] = [];
+  const environment = directory.environment;
+  for (const api of directory.apis) {
+    const name = instanceOption ?? api.content.instance;
+    // The instance given with --instance is not the file's to point at.
+    const line = (path: string) => (path === "instance" && instanceOption ? null : api.line(path.split(".")));
+    const problem = (path: string, message: string) =>
+      problems.push({ file: api.file, line: line(path), path, message });
+    if (!name) {
+      problem("instance", "must name the API's instance (or run portcullis with --instance NAME)");
+      continue;
+    }
+    const instance = instances.find((candidate) => candidate.name === name);
+    if (!instance) {
+      problem("instance", `no instance named '${name}' in Portcullis`);
+      continue;
+    }
+    // The environment file's values are the ones this file's variables take only on its instances.
+    if (environment && instance.environment !== environment.content.environment) {
+      problem(
+        "instance",
+        `instance ${name} is ${instance.environment ? `in environment ${instance.environment}` : "in no environment"}, but ${environment.file} is environment ${environment.content.environment} (plan each environment's files on its own)`,
+      );
+      continue;
+    }
+    // ARM names are case-insensitive; an API gone from APIM cannot be planned.
+    const found = (await server.apisOf(instance.id)).find(
+      (candidate) => !candidate.gone && candidate.apimName.toLowerCase() === api.content.api.toLowerCase(),
+    );
+    if (!found) problem("api", `no API named '${api.content.api}' on instance ${name}`);
+    else files.push({ ...api, apiId: found.id, instance });
+  }
+  return problems.length > 0 ? ({ ok: false, problems } as const) : ({ ok: true, files } as const);
+}
+
+/**
+ * The environment file's variables against the server's: what changes, the APIs elsewhere in the
+ * environment that use a changed one (they keep their values until saved again), and a problem for
+ * each variable removed that a profile not replaced by a file still uses.
+ */
+async function variablesPlan(
+  server: ServerState,
+  environment: NonNullable<ProfileDirectory["environment"]>,
+  files: MatchedFile[],
+) {
+  const { environment: name, variables } = environment.content;
+  const before = await server.variablesOf(name);
+  const names = [...new Set([...Object.keys(before), ...Object.keys(variables)])].sort();
+  const changes: VariableChange[] = names
+    .filter((variable) => before[variable] !== variables[variable])
+    .map((variable) => ({ name: variable, before: before[variable] ?? null, after: variables[variable] ?? null }));
+  const plan: VariablesPlan = { environment: name, file: environment.file, variables, changes, elsewhere: [] };
+  const problems: FileProblem[] = [];
+  if (changes.length === 0) return { plan, problems };
+  const inFiles = new Set(files.map((file) => file.apiId));
+  const changed = new Set(changes.map((change) => change.name));
+  for (const instance of (await server.instances).filter((candidate) => candidate.environment === name)) {
+    for (const api of await server.apisOf(instance.id)) {
+      if (api.gone || api.profileVersion === null || inFiles.has(api.id)) continue;
+      const written = (await server.profile(api.id))?.written;
+      const uses = written ? profileVariableNames(written).filter((variable) => changed.has(variable)) : [];
+      if (uses.length > 0) plan.elsewhere.push(`${api.apimName} (${instance.name})`);
+      for (const removed of uses.filter((variable) => variables[variable] === undefined))
+        problems.push({
+          file: environment.file,
+          line: environment.line(["variables"]),
+          path: `variables.${removed}`,
+          message: `must stay: API ${api.apimName} on instance ${instance.name} still uses \${${removed}} (remove it from that profile first)`,
+        });
+    }
+  }
+  return { plan, problems };
+}
+
+/** A file's Key Vault reference against the instance's named value of that name: a problem when they differ. */
+async function keyVaultProblems(
+  server: ServerState,
+  { file, content, line, instance }: MatchedFile,
+  fileValues: Record<string, string> | undefined,
+): Promise<FileProblem[]> {
+  if (!content.keyVault || content.profile.backendAuth.mode !== "apiKey") return [];
+  const values = fileValues ?? (instance.environment ? await server.variablesOf(instance.environment) : {});
+  const resolution = resolveProfileVariables(
+    { namedValue: content.profile.backendAuth.namedValue, keyVault: content.keyVault },
+    values,
+  );
+  // A variable the environment does not set is the save's to refuse, naming it.
+  if (!resolution.ok) return [];
+  const { namedValue, keyVault } = resolution.profile as { namedValue: string; keyVault: typeof content.keyVault };
+  const problem = (path: string, message: string) => [{ file, line: line(path.split(".")), path, message }];
+  const secret = secretNamed(await server.secretsOf(instance.id), namedValue);
+  const actual = fileKeyVault(secret);
+  if (!secret)
+    return problem(
+      "keyVault",
+      `instance ${instance.name} has no secret named value '${namedValue}': create it as a Key Vault reference first (the instance's Secrets page, or POST /api/v1/instances/{id}/secrets)`,
+    );
+  if (!actual)
+    return problem(
+      "keyVault",
+      `named value '${namedValue}' on instance ${instance.name} is a typed value, not a Key Vault reference`,
+    );
+  if (actual.secretIdentifier.toLowerCase() !== keyVault.secretIdentifier.toLowerCase())
+    return problem(
+      "keyVault.secretIdentifier",
+      `named value '${namedValue}' on instance ${instance.name} refers to ${actual.secretIdentifier}: Portcullis does not repoint a Key Vault reference; create a new named value and refer to it`,
+    );
+  if ((actual.identityClientId ?? "").toLowerCase() !== (keyVault.identityClientId ?? "").toLowerCase())
+    return problem(
+      "keyVault.identityClientId",
+      `named value '${namedValue}' on instance ${instance.name} reads the vault with ${actual.identityClientId ? `identity ${actual.identityClientId}` : "the system-assigned identity"}`,
+    );
+  return [];
+}

@@ -1,0 +1,177 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { putApiInApim } from "../support/apim";
+import { E2E_DATA_DIR, E2E_PORT } from "../support/e2e-env";
+import { restCall, syncedSandboxInstance } from "../support/rest";
+import { expect, test } from "../support/test";
+
+/**
+ * The issue's pipeline, end to end: the real `portcullis` command (bin/portcullis.mjs, as `npx
+ * portcullis` runs it) in its own process against the running app and sandbox, authenticated as
+ * the sandbox's automation client from sandbox.json. export → plan of the untouched files (0) →
+ * edit an API file → plan (2, Markdown) → apply → plan (0); then edit environment.yaml → plan (2,
+ * nothing written) → apply --dir (variables, then the change set) → plan (0).
+ */
+const suffix = Date.now().toString(36);
+const API = `cli-as-code-${suffix}`;
+const KEY = `cli-as-code-key-${suffix}`;
+const SECRET = `https://portcullis-sandbox-kv.vault.azure.net/secrets/cli-as-code-${suffix}`;
+const CHAT_APP = "11111111-2222-3333-4444-555555555555";
+const NEW_CHAT_APP = "66666666-7777-8888-9999-000000000000";
+const ADDED_APP = "99999999-8888-7777-6666-555555555555";
+
+test.describe("portcullis export, plan and apply against the running sandbox", () => {
+  test.describe.configure({ mode: "serial", timeout: 180_000 });
+  let instanceId = "";
+  let apiId = "";
+  let directory = "";
+
+  test.beforeAll(async ({ request }) => {
+    await putApiInApim(
+      API,
+      {
+        displayName: API,
+        path: API,
+        serviceUrl: "https://example.openai.azure.com/openai",
+        subscriptionRequired: true,
+      },
+      { name: "chat", urlTemplate: "/chat" },
+    );
+    instanceId = await syncedSandboxInstance(request);
+    await restCall(request, "PATCH", `/instances/${instanceId}`, { data: { environment: "development" } });
+    // Other specs use the development environment too: keep their variables.
+    const current = (await restCall(request, "GET", "/environments/development/variables")).body.variables;
+    await restCall(request, "PUT", "/environments/development/variables", {
+      data: { variables: { ...(current as Record<string, string>), cliChatApp: CHAT_APP } },
+    });
+    await restCall(request, "POST", `/instances/${instanceId}/secrets`, {
+      data: { name: KEY, keyVault: { secretIdentifier: SECRET } },
+    });
+    const apis = (await restCall(request, "GET", `/apis?instanceId=${instanceId}&search=${API}`)).body.items as Array<{
+      id: string;
+      apimName: string;
+    }>;
+    apiId = apis.find((api) => api.apimName === API)!.id;
+    await restCall(request, "PUT", `/apis/${apiId}/access-profile`, {
+      data: {
+        backendAuth: { mode: "apiKey", namedValue: KEY, headerName: "api-key", delivery: "setHeader" },
+        callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: ["${cliChatApp}"] },
+      },
+    });
+    directory = await mkdtemp(path.join(tmpdir(), "portcullis-e2e-cli-"));
+  });
+
+  // The other specs share the sandbox instance: it goes back to having no environment.
+  test.afterAll(async ({ request }) => {
+    await restCall(request, "PATCH", `/instances/${instanceId}`, { data: { environment: null } });
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  test("export writes the profile with its variable and Key Vault identifier; the untouched files plan to nothing", async () => {
+    const exported = await portcullis("export", "--instance", "sandbox", "--out", directory);
+    expect(exported).toMatchObject({ code: 0, stderr: "" });
+    expect(exported.stdout).toContain(`wrote apis/${API}.yaml`);
+    expect(exported.stdout).toContain("wrote environment.yaml");
+    const file = await readFile(apiFile(), "utf8");
+    expect(file).toContain("- ${cliChatApp}");
+    expect(file).toContain(`keyVault:\n  secretIdentifier: ${SECRET}\n`);
+    expect(await readFile(path.join(directory, "environment.yaml"), "utf8")).toContain(`cliChatApp: ${CHAT_APP}`);
+    // Only this spec's API: the others' profiles belong to other specs, which change them as they run.
+    for (const other of await readdir(path.join(directory, "apis")))
+      if (other !== `${API}.yaml`) await rm(path.join(directory, "apis", other));
+
+    const planned = await portcullis("plan", "--dir", directory);
+    expect(planned).toMatchObject({ code: 0, stderr: "" });
+    expect(planned.stdout).toContain("### Portcullis plan: 0 APIs to change, 0 blocked, 1 unchanged");
+    expect(planned.stdout).toContain("no change set was made");
+  });
+
+  test("an edited API file plans to exit 2 with a Markdown summary; apply --change-set applies it; plan is 0 again", async ({
+    request,
+  }) => {
+    const text = await readFile(apiFile(), "utf8");
+    await writeFile(apiFile(), text.replace("- ${cliChatApp}", `- \${cliChatApp}\n      - ${ADDED_APP}`));
+    const planned = await portcullis("plan", "--dir", directory);
+    expect(planned).toMatchObject({ code: 2, stderr: "" });
+    expect(planned.stdout).toContain("### Portcullis plan: 1 API to change, 0 blocked, 0 unchanged");
+    expect(planned.stdout).toContain(`callerAuth.clientApplicationIds: + ${ADDED_APP}`);
+    expect(planned.stdout).toContain(`| \`${API}\` (apis/${API}.yaml) | sandbox | planned |`);
+    const id = /Change set `([0-9a-f-]{36})`/.exec(planned.stdout)?.[1];
+    expect(id).toBeDefined();
+    expect(planned.stdout).toContain(`portcullis apply --change-set ${id} --wait`);
+
+    const applied = await portcullis("apply", "--change-set", id!, "--wait");
+    expect(applied).toMatchObject({ code: 0, stderr: "" });
+    expect(applied.stdout).toContain(`succeeded: ${API} (sandbox)`);
+    expect(applied.stdout).toContain("Every API succeeded.");
+    const saved = (await restCall(request, "GET", `/apis/${apiId}/access-profile`)).body;
+    expect(saved.profile).toMatchObject({ callerAuth: { clientApplicationIds: [CHAT_APP, ADDED_APP] } });
+
+    expect(await portcullis("plan", "--dir", directory)).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  test("an edited environment.yaml plans to exit 2 and writes nothing; apply --dir sets the variable, then applies the API", async ({
+    request,
+  }) => {
+    const environmentFile = path.join(directory, "environment.yaml");
+    await writeFile(
+      environmentFile,
+      (await readFile(environmentFile, "utf8")).replace(`cliChatApp: ${CHAT_APP}`, `cliChatApp: ${NEW_CHAT_APP}`),
+    );
+    const variables = async () =>
+      (await restCall(request, "GET", "/environments/development/variables")).body.variables as Record<string, string>;
+    const newestBefore = await newestChangeSet(request);
+
+    const planned = await portcullis("plan", "--dir", directory);
+    expect(planned).toMatchObject({ code: 2, stderr: "" });
+    expect(planned.stdout).toContain(
+      "### Portcullis plan: 1 API to change, 0 blocked, 0 unchanged; 1 variable of environment development to change",
+    );
+    expect(planned.stdout).toContain(`| \`cliChatApp\` | ${CHAT_APP} | ${NEW_CHAT_APP} |`);
+    expect(planned.stdout).toContain(`\${cliChatApp}: ${CHAT_APP} → ${NEW_CHAT_APP}`);
+    expect(planned.stdout).toContain(`portcullis apply --dir ${directory} --wait`);
+    // Plan changed nothing: neither the variable nor a change set.
+    expect((await variables()).cliChatApp).toBe(CHAT_APP);
+    expect(await newestChangeSet(request)).toBe(newestBefore);
+
+    const applied = await portcullis("apply", "--dir", directory, "--wait");
+    expect(applied).toMatchObject({ code: 0, stderr: "" });
+    expect(applied.stdout).toContain("Set the variables of environment development: ${cliChatApp}");
+    expect(applied.stdout).toContain(`succeeded: ${API} (sandbox)`);
+    expect((await variables()).cliChatApp).toBe(NEW_CHAT_APP);
+    const saved = (await restCall(request, "GET", `/apis/${apiId}/access-profile`)).body;
+    expect(saved.profile).toMatchObject({ callerAuth: { clientApplicationIds: [NEW_CHAT_APP, ADDED_APP] } });
+
+    expect(await portcullis("plan", "--dir", directory)).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  function apiFile(): string {
+    return path.join(directory, "apis", `${API}.yaml`);
+  }
+});
+
+/** The newest change set's id (the list is newest first), or null. */
+async function newestChangeSet(request: Parameters<typeof restCall>[0]): Promise<string | null> {
+  return ((await restCall(request, "GET", "/change-sets")).body.items as Array<{ id: string }>)[0]?.id ?? null;
+}
+
+/** Runs bin/portcullis.mjs in its own process as the sandbox's automation client (no AZURE_* set). */
+function portcullis(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: path.resolve(E2E_DATA_DIR),
+    PORTCULLIS_URL: `http://localhost:${E2E_PORT}`,
+  };
+  for (const name of Object.keys(env)) if (name.startsWith("AZURE_")) delete env[name];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.resolve("bin/portcullis.mjs"), ...args], { env, cwd: tmpdir() });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
