@@ -9,6 +9,7 @@ const NAV: Array<{ href: string; label: string; needs: Permission }> = [
   { href: "/instances", label: "Instances", needs: "config.read" },
   { href: "/apis", label: "APIs", needs: "config.read" },
   { href: "/change-sets", label: "Change sets", needs: "config.read" },
+  { href: "/templates", label: "Templates", needs: "config.read" },
   { href: "/notifications", label: "Notifications", needs: "config.read" },
   { href: "/audit", label: "Audit", needs: "audit.read" },
 ];

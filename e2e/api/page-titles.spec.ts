@@ -25,6 +25,7 @@ type Ids = {
   batch: string;
   secret: string;
   changeSet: string;
+  template: string;
 };
 type Visitor = "admin" | "norole" | "anonymous";
 
@@ -56,6 +57,9 @@ const PAGES: Record<string, { as: Visitor; url: (ids: Ids) => string; title: str
     title: "Secret",
   },
   "/plans/[id]": { as: "admin", url: (ids) => `/plans/${ids.plan}`, title: "Plan" },
+  "/templates": { as: "admin", url: () => "/templates", title: "Profile templates" },
+  "/templates/new": { as: "admin", url: () => "/templates/new", title: "New profile template" },
+  "/templates/[id]": { as: "admin", url: (ids) => `/templates/${ids.template}`, title: "Profile template" },
   "/signin": { as: "anonymous", url: () => "/signin", title: "Sign in" },
   "/forbidden": { as: "admin", url: () => "/forbidden?need=audit.read", title: "Not allowed" },
   "/no-role": { as: "norole", url: () => "/no-role", title: "No access yet" },
@@ -75,7 +79,7 @@ function pageRoutes(): string[] {
   return routes.sort();
 }
 
-/** An API, a plan, a deployment, a Verify-all batch, a secret and a change set made through the REST API, for the pages that show one. */
+/** An API, a plan, a deployment, a Verify-all batch, a secret, a change set and a profile template made through the REST API, for the pages that show one. */
 async function makeIds(request: APIRequestContext): Promise<Ids> {
   const instance = await syncedSandboxInstance(request);
   const api = await saveNewProfile(request, "azure-openai-eu");
@@ -94,7 +98,15 @@ async function makeIds(request: APIRequestContext): Promise<Ids> {
       data: { apiIds: [api], change: { op: "addAudience", audience: "api://page-titles" } },
     })
   ).body.id as string;
-  return { instance, api, plan, deployment, batch, secret, changeSet };
+  const template = (
+    await restCall(request, "POST", "/templates", {
+      data: {
+        name: `title-template-${Date.now()}`,
+        profile: { backendAuth: { mode: "none" }, callerAuth: { mode: "none" } },
+      },
+    })
+  ).body.id as string;
+  return { instance, api, plan, deployment, batch, secret, changeSet, template };
 }
 
 test("the pages listed here are every page of the console", () => {

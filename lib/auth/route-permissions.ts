@@ -37,6 +37,9 @@ export const ROUTE_ACCESS = {
   "/change-sets/new": "config.write",
   "/change-sets/[id]": "config.read",
   "/deployments/[id]": "config.read",
+  "/templates": "config.read",
+  "/templates/new": "config.write",
+  "/templates/[id]": "config.read",
   "/notifications": "config.read",
   "/environments/[name]": "config.read",
   // Sign-in flow

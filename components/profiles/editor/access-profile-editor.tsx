@@ -1,7 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { startTransition, useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import {
+  startTransition,
+  useActionState,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from "react";
 import { ErrorSummary } from "@/components/forms/error-summary";
 import { IDLE, type FormAction } from "@/components/forms/form-state";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -18,11 +27,18 @@ import type { ProfileHints } from "./profile-hints";
 import { fieldDomId, fieldKeyOf, modelFromProfile, profileFromModel, type ProfileModel } from "./profile-form-model";
 
 export interface AccessProfileEditorProps {
-  apiId: string;
+  /** Sent with the profile: what it is saved to (e.g. apiId) and If-Match of the version edited ("" for a first one). */
+  fields: Record<string, string>;
+  /** Where Cancel goes. */
+  cancelHref: string;
+  /** Where the editor loads the latest version after a conflict (someone saved in between). */
+  reloadHref: string;
+  /** The submit button and the sentence beside it. */
+  submit: { label: string; busyText: string; note: string };
+  /** Fields of the form above the profile's (e.g. a template's name); they are sent too. */
+  children?: ReactNode;
   /** Where the editor starts: the current version, a reading of the live policy, or nothing. */
   initial: { backendAuth: BackendAuth | null; callerAuth: CallerAuth | null } | null;
-  /** ETag of the version being edited (sent as If-Match); null for a first version. */
-  etag: string | null;
   /** Offer to take over the live policy's hand-written statements (checked at first). */
   offerAdopt: boolean;
   action: FormAction<null>;
@@ -35,15 +51,18 @@ export interface AccessProfileEditorProps {
 }
 
 /**
- * Edits an API's access profile and saves it as a new version. The server validates with the
+ * Edits an access profile (an API's, or a profile template's) and saves it as a new version. The server validates with the
  * same schema as the REST API; its errors are shown next to each field and in a summary that
  * takes focus, and the fields keep everything that was typed. A 412 means someone else saved
  * in between: the editor says so and offers the latest version instead of overwriting it.
  */
 export function AccessProfileEditor({
-  apiId,
+  fields: sentFields,
+  cancelHref,
+  reloadHref,
+  submit: submitText,
+  children,
   initial,
-  etag,
   offerAdopt,
   action,
   preview,
@@ -87,9 +106,8 @@ export function AccessProfileEditor({
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const formData = new FormData();
-    formData.set("apiId", apiId);
-    formData.set("ifMatch", etag ?? "");
+    const formData = new FormData(event.currentTarget);
+    for (const [name, value] of Object.entries(sentFields)) formData.set(name, value);
     formData.set("profile", JSON.stringify(profileFromModel(model)));
     if (offerAdopt) formData.set("adopt", String(adopt));
     setSent(model);
@@ -111,7 +129,7 @@ export function AccessProfileEditor({
         {conflict ? (
           <Alert tone="error" title="Someone else saved this profile while you were editing.">
             {state.message} Your changes are still in the form below.{" "}
-            <a href={`/apis/${apiId}/edit`} className="font-semibold underline">
+            <a href={reloadHref} className="font-semibold underline">
               Load the latest version
             </a>{" "}
             (this replaces what is in the form).
@@ -119,6 +137,8 @@ export function AccessProfileEditor({
         ) : state.status === "error" ? (
           <ErrorSummary error={state} links={links} title="The profile was not saved" />
         ) : null}
+
+        {children}
 
         <Section id="backend" title="Backend authentication" card>
           <p className="text-sm text-slate-600">How APIM authenticates to the model.</p>
@@ -135,13 +155,13 @@ export function AccessProfileEditor({
         {offerAdopt ? <AdoptCheckbox checked={adopt} onChange={setAdopt} /> : null}
 
         <div className="flex flex-wrap items-center gap-3">
-          <SubmitButton busy={pending} busyText="Saving…">
-            Save new version
+          <SubmitButton busy={pending} busyText={submitText.busyText}>
+            {submitText.label}
           </SubmitButton>
-          <Link href={`/apis/${apiId}`} className={buttonStyles.secondary}>
+          <Link href={cancelHref} className={buttonStyles.secondary}>
             Cancel
           </Link>
-          <p className="text-sm text-slate-600">Saving changes nothing in APIM: plan and apply afterwards.</p>
+          <p className="text-sm text-slate-600">{submitText.note}</p>
         </div>
       </form>
       <div className="lg:sticky lg:top-4 lg:self-start">

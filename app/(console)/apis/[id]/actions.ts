@@ -12,17 +12,7 @@ import { promoteAccessProfile } from "@/lib/environments/promote-access-profile"
 import { verifyApiAccess } from "@/lib/verification/verify-api-access";
 import { allowLineBreaks, parseInput } from "@/lib/validation";
 import { actionError } from "../../action-error";
-import { formFields } from "../../form-fields";
-
-// JSON text: its layout may span lines; the use cases check the strings inside.
-const jsonText = allowLineBreaks(z.string()).transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: "custom", message: "must be JSON" });
-    return z.NEVER;
-  }
-});
+import { formFields, jsonText } from "../../form-fields";
 
 const saveInputSchema = z.object({
   apiId: z.guid("must be an API id"),

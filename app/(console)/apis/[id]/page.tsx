@@ -14,15 +14,18 @@ import { DateTime } from "@/components/ui/date-time";
 import { Section } from "@/components/ui/section";
 import { VerificationPanel } from "@/components/verification/verification-panel";
 import { PromoteForm } from "@/components/environments/promote-form";
+import { TemplateFollowing } from "@/components/templates/template-following";
 import { listInstances } from "@/lib/instances/list-instances";
 import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getAccessProfile } from "@/lib/profiles/get-access-profile";
 import { listProfileVersions } from "@/lib/profiles/list-profile-versions";
+import { listTemplates } from "@/lib/templates/list-templates";
 import { getLatestVerification } from "@/lib/verification/list-verifications";
 import { probeClientId } from "@/lib/verification/probe-tokens";
 import { orNotFound, orNull, orStalePage } from "../../lookup";
 import { createPlanAction } from "../../plans/actions";
+import { followTemplateAction, unfollowTemplateAction } from "../../templates/actions";
 import { promoteAction, verifyApiAction } from "./actions";
 import { DriftSection } from "./drift-section";
 import { EffectiveAccessSection } from "./effective-access-section";
@@ -52,6 +55,8 @@ export default async function ApiPage({ params, searchParams }: Props) {
     ? ((await listProfileVersions(ctx, { apiId: id, limit: 1, cursor: versions.nextCursor })).items[0] ?? null)
     : null;
   const canWrite = ctx.permissions.has("config.write");
+  // Offered to admins when the API follows none.
+  const templates = canWrite && !api.template ? await listTemplates(ctx) : [];
   const saved = typeof query.saved === "string" ? query.saved : null;
 
   return (
@@ -156,6 +161,19 @@ export default async function ApiPage({ params, searchParams }: Props) {
             </Suspense>
           </div>
         )}
+        {api.template || templates.length > 0 ? (
+          <div className="mt-4 border-t border-slate-200 pt-4">
+            <TemplateFollowing
+              apiId={api.id}
+              following={api.template}
+              origin={current?.template ?? null}
+              templates={templates}
+              canWrite={canWrite}
+              follow={followTemplateAction}
+              unfollow={unfollowTemplateAction}
+            />
+          </div>
+        ) : null}
       </Section>
 
       <Section id="deployment" title="In APIM" card>

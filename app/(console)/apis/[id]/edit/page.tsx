@@ -91,13 +91,19 @@ export default async function EditAccessProfilePage({ params, searchParams }: Pr
         </Alert>
       ) : null}
       <AccessProfileEditor
-        apiId={api.id}
+        fields={{ apiId: api.id, ifMatch: current?.etag ?? "" }}
+        cancelHref={`/apis/${api.id}`}
+        reloadHref={`/apis/${api.id}/edit`}
+        submit={{
+          label: "Save new version",
+          busyText: "Saving…",
+          note: "Saving changes nothing in APIM: plan and apply afterwards.",
+        }}
         initial={
           current?.written ??
           current?.profile ??
           (adopted ? { backendAuth: adopted.backendAuth, callerAuth: adopted.callerAuth } : null)
         }
-        etag={current?.etag ?? null}
         offerAdopt={offerAdopt}
         action={saveProfileAction}
         preview={previewPolicyAction.bind(null, api.id)}

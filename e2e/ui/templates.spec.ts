@@ -1,0 +1,71 @@
+import { expect, test } from "../support/test";
+import { expectAccessible } from "../support/accessibility";
+import { putApiInApim } from "../support/apim";
+import { saveNewProfile } from "../support/rest";
+import { signIn } from "../support/sandbox";
+
+const API = "tpl-e2e-1";
+const CLIENT_V1 = "33333333-4444-4555-8666-777777777777";
+const CLIENT_V2 = "44444444-5555-4666-8777-888888888888";
+
+test.describe("profile templates", () => {
+  let apiId = "";
+
+  test.beforeAll(async ({ request }) => {
+    await putApiInApim(
+      API,
+      {
+        displayName: `Template ${API}`,
+        path: API,
+        serviceUrl: "https://portcullis-sandbox-aoai.openai.azure.com/openai",
+        subscriptionRequired: false,
+      },
+      { name: "chat", urlTemplate: "/deployments/{deployment-id}/chat/completions" },
+    );
+    apiId = await saveNewProfile(request, API);
+  });
+
+  test("an admin creates a template, makes an API follow it, publishes version 2 and reviews the change set it made", async ({
+    page,
+  }) => {
+    // Unique per run: the console's database outlives one run of the spec.
+    const name = `chat-apps-${Date.now()}`;
+    await signIn(page, "admin");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();
+    await expect(page.getByRole("heading", { name: "Profile templates", level: 1 })).toBeVisible();
+    await page.getByRole("link", { name: "New template" }).click();
+    await expect(page.getByRole("heading", { name: "New profile template", level: 1 })).toBeVisible();
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Description").fill("Chat applications of Contoso");
+    await page.getByRole("radio", { name: "Microsoft Entra token" }).check();
+    await page.getByLabel("Tenant").fill("contoso.onmicrosoft.com");
+    await page.getByLabel("Client application id 1").fill(CLIENT_V1);
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Create template" }).click();
+    await expect(page.getByRole("heading", { name: `Profile template ${name}`, level: 1 })).toBeVisible();
+    await expect(page.getByText("No API follows it.")).toBeVisible();
+
+    // The API follows it: version 1 becomes its profile.
+    await page.goto(`/apis/${apiId}`);
+    const follow = page.getByRole("form", { name: "Follow a profile template" });
+    await follow.getByLabel("Follow profile template").selectOption({ label: `${name} (v1)` });
+    await follow.getByRole("button", { name: "Follow template" }).click();
+    await expect(page).toHaveURL(/\?saved=\d+$/);
+    await expect(page.getByText(`Follows template ${name} v1: its next versions come as change sets.`)).toBeVisible();
+    await expect(page.getByRole("region", { name: "Caller authentication" })).toContainText(CLIENT_V1);
+    await expectAccessible(page);
+
+    // Version 2 lets in another client application: one change set plans it for the follower.
+    await page.getByRole("link", { name }).click();
+    await expect(page.getByRole("table", { name: "APIs following this template" })).toContainText(`Template ${API}`);
+    await page.getByLabel("Client application id 1").fill(CLIENT_V2);
+    await page.getByRole("button", { name: "Publish version 2" }).click();
+    await expect(page.getByText("Published version 2.")).toBeVisible();
+    await expect(page.getByRole("article", { name: "Version 2" })).toContainText(CLIENT_V2);
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Review the change set" }).click();
+    await expect(page.getByRole("heading", { name: `Apply profile template ${name} v2`, level: 1 })).toBeVisible();
+    const row = page.getByTestId("change-set-item").filter({ hasText: `Template ${API}` });
+    await expect(row).toContainText("Planned");
+  });
+});
