@@ -37,6 +37,8 @@ test.describe("profile templates", () => {
     await expect(page.getByRole("heading", { name: "New profile template", level: 1 })).toBeVisible();
     await page.getByLabel("Name").fill(name);
     await page.getByLabel("Description").fill("Chat applications of Contoso");
+    await page.getByRole("radio", { name: "API key" }).check();
+    await page.getByLabel("Named value").fill("azure-openai-api-key");
     await page.getByRole("radio", { name: "Microsoft Entra token" }).check();
     await page.getByLabel("Tenant").fill("contoso.onmicrosoft.com");
     await page.getByLabel("Client application id 1").fill(CLIENT_V1);
