@@ -35,7 +35,7 @@ const appended = new WeakSet<object>();
 /** After a commit that queued events: they join the chain before the caller goes on. */
 async function chainCommitted(db: PrismaClient): Promise<void> {
   try {
-    const head = await chainWaitingEvents(db, { committed: true });
+    const head = await chainWaitingEvents(db);
     if (head !== null) signCheckpointInBackground(db, head);
   } catch (error) {
     // The change and its event are committed; the event waits in audit_pending and joins the

@@ -250,7 +250,13 @@ describe(`many concurrent appenders on ${process.env.TEST_DB ?? "pglite"}`, () =
             if (failing) throw new Error("rolled back");
           });
           if (failing) await expect(append).rejects.toThrow("rolled back");
-          else await append;
+          else {
+            await append;
+            // Once the append returns its events are in the chain, also when the other instance's
+            // sequencer moved the head between this one's read and its move (it reads again).
+            const chained = await db.auditEvent.count({ where: { targetType: "worker", targetId: `${worker}:${i}` } });
+            expect(chained).toBe(i % 3 === 0 ? 2 : 1);
+          }
         }
       }),
     );

@@ -2,10 +2,13 @@ import { Prisma, type PrismaClient } from "../db";
 import { driverSqlOf } from "../db/driver-sql";
 import { canonicalJsonText, hashOfRow, isoTimeOf } from "./event-rows";
 
-/** Events chained per transaction; a longer queue is chained in several. */
+/** Events chained per run; a longer queue is chained in several. */
 const BATCH = 500;
-/** Serialises sequencers across every Portcullis instance on one database (pg_advisory_xact_lock). */
-const CHAIN_LOCK_KEY = 7_271_900_001n;
+/**
+ * Runs that find the head moved by another instance's sequencer between their read and their
+ * move, in a row, before the error is given up on (the events wait for the next run).
+ */
+const ATTEMPTS = 20;
 
 /**
  * Group commit (README, "Appending: group commit"). Every transaction that recorded events
@@ -13,16 +16,14 @@ const CHAIN_LOCK_KEY = 7_271_900_001n;
  * after that commit has finished, so the caller's events are in the chain. While one run is in
  * progress, everyone arriving joins the single next run: many appenders' events are chained in
  * one short critical section instead of each holding the chain head through its transaction.
- * `committed`: the caller has just committed events of its own, so the run need not first look
- * whether any wait (one statement less per append; readers leave it false).
  */
-export function chainWaitingEvents(db: PrismaClient, options: { committed?: boolean } = {}): Promise<ChainedHead> {
+export function chainWaitingEvents(db: PrismaClient): Promise<ChainedHead> {
   let sequencer = sequencers.get(db);
   if (!sequencer) {
     sequencer = new Sequencer(db);
     sequencers.set(db, sequencer);
   }
-  return sequencer.flush(options.committed ?? false);
+  return sequencer.flush();
 }
 
 /** The sequence number of the last event this process chained in the run, or null when it chained none. */
@@ -33,43 +34,53 @@ const sequencers = new WeakMap<PrismaClient, Sequencer>();
 class Sequencer {
   private running: Promise<ChainedHead> | null = null;
   private next: Promise<ChainedHead> | null = null;
-  /** Someone joining the next run has committed events of its own: it need not look first. */
-  private nextCommitted = false;
 
   constructor(private readonly db: PrismaClient) {}
 
-  flush(committed: boolean): Promise<ChainedHead> {
-    if (this.next) {
-      this.nextCommitted ||= committed;
-      return this.next;
-    }
-    if (!this.running) return this.start(committed);
-    this.nextCommitted = committed;
+  flush(): Promise<ChainedHead> {
+    if (this.next) return this.next;
+    if (!this.running) return this.start();
     this.next = this.running
       .catch(() => undefined)
       .then(() => {
         this.next = null;
-        return this.start(this.nextCommitted);
+        return this.start();
       });
     return this.next;
   }
 
-  private start(committed: boolean): Promise<ChainedHead> {
-    const run = this.drain(committed).finally(() => {
+  private start(): Promise<ChainedHead> {
+    const run = this.drain().finally(() => {
       if (this.running === run) this.running = null;
     });
     this.running = run;
     return run;
   }
 
-  private async drain(committed: boolean): Promise<ChainedHead> {
+  private async drain(): Promise<ChainedHead> {
     let head: ChainedHead = null;
-    for (let look = !committed; ; look = true) {
-      const batch = await chainBatch(this.db, look);
+    for (let attempt = 1; ;) {
+      const batch = await chainBatch(this.db).catch((error: unknown) => {
+        if (!headMoved(error) || attempt >= ATTEMPTS) throw error;
+        attempt += 1;
+        return null;
+      });
+      if (batch === null) continue;
+      attempt = 1;
       if (batch.chained > 0) head = batch.headSeq;
       if (batch.chained < BATCH) return head;
     }
   }
+}
+
+/**
+ * The insert trigger refused an event because the head is no longer where the run read it:
+ * another instance's sequencer chained events between this run's read and its move.
+ */
+function headMoved(error: unknown): boolean {
+  return (
+    error instanceof Error && /audit event( \d+)? refused: its (sequence is|previous hash is not)/.test(error.message)
+  );
 }
 
 /** A waiting event as chainBatch reads it, with the chain's head on every row (int8 and times as text). */
@@ -98,82 +109,78 @@ interface WaitingRow {
 }
 
 /**
- * One critical section: under the chain lock, the oldest waiting events (in the order they were
- * recorded; every one visible here has committed) get the next sequence numbers, the previous
- * hashes and their own hashes, and move from the queue into audit_events (whose trigger checks
- * each one against the head and moves it), all in one transaction of four statements sent
- * straight to the driver (lib/db/driver-sql.ts): the lock, one read of the waiting events with
- * the head, one statement that moves them, and the commit. An event's columns never leave the
- * database to come back: the move copies them, the app only adds the sequence, time and hashes.
+ * One chaining run, two statements sent straight to the driver (lib/db/driver-sql.ts), no
+ * transaction and no lock held between them: read the oldest waiting events (in the order they
+ * were recorded; every one visible has committed) with the head, give each the next sequence
+ * number, the previous hash and its own hash, then move them from the queue into audit_events in
+ * one statement (atomic: all of them or none). The insert trigger locks the head and checks
+ * every event continues it, so if another instance's sequencer moved the head in between, the
+ * whole move is refused, nothing changes, and drain reads again (optimistic: within a process
+ * runs never overlap, so this only happens across instances). An event's columns never leave
+ * the database to come back: the move copies them; the app adds the sequence, time and hashes.
  */
-async function chainBatch(db: PrismaClient, look: boolean): Promise<{ chained: number; headSeq: bigint }> {
-  const none = { chained: 0, headSeq: 0n };
-  const sql = driverSqlOf(db);
-  // Looking first (one read) spares a transaction when nothing waits, the common case for readers.
-  if (look && (await sql.query(Prisma.sql`SELECT 1 FROM audit_pending LIMIT 1`)).length === 0) return none;
-  return sql.transaction(async (query) => {
-    // A statement of its own: the read below must see what a sequencer that held the lock before committed.
-    await query(Prisma.sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})::text`);
-    const rows = await query<WaitingRow>(Prisma.sql`
-      SELECT h.last_seq::text AS "headSeq", h.last_hash AS "headHash",
-        (extract(epoch FROM h.last_time) * 1000)::bigint::text AS "headMs",
-        p.id::text AS "pendingId", p.event_id::text AS "eventId", (extract(epoch FROM p.time) * 1000)::bigint::text AS ms,
-        p.actor_type AS "actorType", p.actor_oid AS "actorOid", p.actor_tid AS "actorTid", p.actor_name AS "actorName",
-        p.action, p.target_type AS "targetType", p.target_id AS "targetId", p.before::text AS before,
-        p.after::text AS after, p.outcome, p.request_id AS "requestId", p.arm_correlation_id AS "armCorrelationId",
-        p.client_ip AS "clientIp"
-      FROM audit_chain_head h
-      LEFT JOIN LATERAL (SELECT * FROM audit_pending ORDER BY id LIMIT ${BATCH}) p ON TRUE
-      WHERE h.id = 1
-      ORDER BY p.id`);
-    const head = rows[0];
-    if (!head) throw new Error("audit_chain_head is missing: the database was not migrated");
-    if (head.pendingId === null) return none;
-    let seq = BigInt(head.headSeq);
-    let prevHash = head.headHash;
-    let lastMs = head.headMs === null ? null : Number(head.headMs);
-    const chained = rows.map((row) => {
-      seq += 1n;
-      // Times never go backwards along the chain (the insert trigger insists): an event recorded
-      // a moment before one chained ahead of it takes that one's time.
-      const ms = lastMs !== null && Number(row.ms) < lastMs ? lastMs : Number(row.ms);
-      // The hash verification computes from the stored row (event-rows.ts), from the row as it will be stored.
-      const hash = hashOfRow([
-        seq.toString(),
-        row.eventId,
-        String(ms),
-        row.actorType,
-        row.actorOid,
-        row.actorTid,
-        row.actorName,
-        row.action,
-        row.targetType,
-        row.targetId,
-        row.before,
-        row.after,
-        row.outcome,
-        row.requestId,
-        row.armCorrelationId,
-        row.clientIp,
-        prevHash,
-        null,
-      ]);
-      // Stored beside jsonb, the canonical text lets the database verify the event (README, "Verifying in the database").
-      const event = {
-        pendingId: row.pendingId!,
-        seq: seq.toString(),
-        time: isoTimeOf(String(ms)),
-        prevHash,
-        hash,
-        beforeCanonical: canonicalJsonText(row.before),
-        afterCanonical: canonicalJsonText(row.after),
-      };
-      prevHash = hash;
-      lastMs = ms;
-      return event;
-    });
-    const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((event) => event[key]);
-    await query(Prisma.sql`
+async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq: bigint }> {
+  const query = driverSqlOf(db).query;
+  const rows = await query<WaitingRow>(Prisma.sql`
+    SELECT h.last_seq::text AS "headSeq", h.last_hash AS "headHash",
+      (extract(epoch FROM h.last_time) * 1000)::bigint::text AS "headMs",
+      p.id::text AS "pendingId", p.event_id::text AS "eventId", (extract(epoch FROM p.time) * 1000)::bigint::text AS ms,
+      p.actor_type AS "actorType", p.actor_oid AS "actorOid", p.actor_tid AS "actorTid", p.actor_name AS "actorName",
+      p.action, p.target_type AS "targetType", p.target_id AS "targetId", p.before::text AS before,
+      p.after::text AS after, p.outcome, p.request_id AS "requestId", p.arm_correlation_id AS "armCorrelationId",
+      p.client_ip AS "clientIp"
+    FROM audit_chain_head h
+    LEFT JOIN LATERAL (SELECT * FROM audit_pending ORDER BY id LIMIT ${BATCH}) p ON TRUE
+    WHERE h.id = 1
+    ORDER BY p.id`);
+  const head = rows[0];
+  if (!head) throw new Error("audit_chain_head is missing: the database was not migrated");
+  if (head.pendingId === null) return { chained: 0, headSeq: 0n };
+  let seq = BigInt(head.headSeq);
+  let prevHash = head.headHash;
+  let lastMs = head.headMs === null ? null : Number(head.headMs);
+  const chained = rows.map((row) => {
+    seq += 1n;
+    // Times never go backwards along the chain (the insert trigger insists): an event recorded
+    // a moment before one chained ahead of it takes that one's time.
+    const ms = lastMs !== null && Number(row.ms) < lastMs ? lastMs : Number(row.ms);
+    // The hash verification computes from the stored row (event-rows.ts), from the row as it will be stored.
+    const hash = hashOfRow([
+      seq.toString(),
+      row.eventId,
+      String(ms),
+      row.actorType,
+      row.actorOid,
+      row.actorTid,
+      row.actorName,
+      row.action,
+      row.targetType,
+      row.targetId,
+      row.before,
+      row.after,
+      row.outcome,
+      row.requestId,
+      row.armCorrelationId,
+      row.clientIp,
+      prevHash,
+      null,
+    ]);
+    // Stored beside jsonb, the canonical text lets the database verify the event (README, "Verifying in the database").
+    const event = {
+      pendingId: row.pendingId!,
+      seq: seq.toString(),
+      time: isoTimeOf(String(ms)),
+      prevHash,
+      hash,
+      beforeCanonical: canonicalJsonText(row.before),
+      afterCanonical: canonicalJsonText(row.after),
+    };
+    prevHash = hash;
+    lastMs = ms;
+    return event;
+  });
+  const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((event) => event[key]);
+  await query(Prisma.sql`
       WITH chained AS (
         SELECT * FROM unnest(${column("pendingId")}::bigint[], ${column("seq")}::bigint[], ${column("time")}::timestamptz[],
           ${column("prevHash")}::text[], ${column("hash")}::text[], ${column("beforeCanonical")}::text[],
@@ -189,6 +196,5 @@ async function chainBatch(db: PrismaClient, look: boolean): Promise<{ chained: n
         target_id, "before", "after", before_canonical, after_canonical, outcome, request_id, arm_correlation_id, client_ip,
         prev_hash, hash)
       SELECT * FROM moved ORDER BY seq`);
-    return { chained: chained.length, headSeq: seq };
-  });
+  return { chained: chained.length, headSeq: seq };
 }
