@@ -3,15 +3,18 @@ import { signOutAction } from "@/app/(auth)/actions";
 import { ConsoleHeader } from "@/components/layout/console-header";
 import { sessionContext } from "@/lib/auth/console-guard";
 import { listPlansAwaitingApproval } from "@/lib/deployments/list-plans-awaiting-approval";
+import { listSettingsChangesAwaitingApproval } from "@/lib/instances/list-settings-changes-awaiting-approval";
 
 /**
  * Chrome of every console page. Each page still guards itself: layouts do not re-run per
- * navigation, so the header's count of plans waiting for approval is as of the last full render
+ * navigation, so the header's count of plans and settings changes waiting for approval is as of the last full render
  * or refresh (approving and rejecting refresh it).
  */
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const ctx = await sessionContext();
-  const waiting = ctx?.permissions.has("config.read") ? (await listPlansAwaitingApproval(ctx)).length : null;
+  const waiting = ctx?.permissions.has("config.read")
+    ? (await listPlansAwaitingApproval(ctx)).length + (await listSettingsChangesAwaitingApproval(ctx)).length
+    : null;
   return (
     <>
       <ConsoleHeader signOut={signOutAction} waitingForApproval={waiting} />

@@ -9,6 +9,7 @@ import { fieldStyles } from "@/components/ui/field-styles";
 import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import type { InstanceView } from "@/lib/instances/schemas";
+import type { SettingsUpdate } from "@/lib/instances/update-instance-settings";
 
 const ENVIRONMENTS = ["development", "test", "production"];
 
@@ -21,7 +22,7 @@ export function ApprovalSettingsForm({
   action,
 }: {
   instance: InstanceView;
-  action: FormAction<InstanceView>;
+  action: FormAction<SettingsUpdate>;
 }) {
   const { state, pending, formProps } = useFormAction(action);
   const id = (name: string) => `settings-${instance.id}-${name}`;
@@ -49,13 +50,7 @@ export function ApprovalSettingsForm({
         />
       ) : null}
       <div role="status">
-        {state.status === "done" ? (
-          <Alert
-            live={false}
-            tone="success"
-            title={`Saved. ${state.result.approvals.required === 0 ? "Applies on this instance need no approval." : `Applies on this instance need ${state.result.approvals.required} approval${state.result.approvals.required === 1 ? "" : "s"}.`}`}
-          />
-        ) : null}
+        {state.status === "done" ? <Alert live={false} tone="success" title={doneSentence(state.result)} /> : null}
       </div>
       <input type="hidden" name="instanceId" value={instance.id} />
       <div className="grid gap-4 sm:grid-cols-3">
@@ -120,4 +115,11 @@ export function ApprovalSettingsForm({
       </SubmitButton>
     </form>
   );
+}
+
+function doneSentence({ instance, pendingChange }: SettingsUpdate): string {
+  if (pendingChange)
+    return `Waiting for approval: this lowers the instance's protection (${pendingChange.lowers.join("; ")}), so another admin must approve it before it applies.`;
+  const { required } = instance.approvals;
+  return `Saved. ${required === 0 ? "Applies on this instance need no approval." : `Applies on this instance need ${required} approval${required === 1 ? "" : "s"}.`}`;
 }

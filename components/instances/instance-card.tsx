@@ -7,10 +7,13 @@ import type { InstanceView } from "@/lib/instances/schemas";
 /** One registered APIM service: where it is, when it was last synced, and what can be done with it. */
 export function InstanceCard({
   instance,
+  pendingChange,
   actions,
   settings,
 }: {
   instance: InstanceView;
+  /** A settings change waiting for approval, when there is one. */
+  pendingChange?: ReactNode;
   actions?: ReactNode;
   /** The verification settings form, for those who may change them. */
   settings?: ReactNode;
@@ -61,6 +64,7 @@ export function InstanceCard({
         <Fact term="Environment" value={instance.environment ?? "not set"} />
         <Fact term="Applies need approval" value={approvalsText(instance.approvals)} />
       </dl>
+      {pendingChange}
       {actions}
       {settings ? (
         <details className="text-sm">

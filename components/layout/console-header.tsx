@@ -15,7 +15,7 @@ const NAV: Array<{ href: string; label: string; needs: Permission }> = [
 ];
 
 /**
- * `waitingForApproval`: how many plans wait for approval (null when the viewer may not see plans);
+ * `waitingForApproval`: how many plans and instance settings changes wait for approval (null when the viewer may not see plans);
  * shown beside the link to their list so admins notice a colleague waiting on them.
  */
 export async function ConsoleHeader({
@@ -50,7 +50,7 @@ export async function ConsoleHeader({
                       className={`rounded-full px-2 py-0.5 text-xs font-semibold ${waitingForApproval > 0 ? "bg-amber-100 text-amber-950" : "bg-slate-100 text-slate-700"}`}
                     >
                       {waitingForApproval}
-                      <span className="sr-only"> plan{waitingForApproval === 1 ? "" : "s"}</span>
+                      <span className="sr-only"> {waitingForApproval === 1 ? "change" : "changes"}</span>
                     </span>
                   </NavLink>
                 </li>

@@ -17,14 +17,6 @@ async function planAsAdmin(page: Page, request: Parameters<typeof saveNewProfile
 test.describe("four-eyes approval on a production instance", () => {
   test.describe.configure({ mode: "serial" });
 
-  // The other specs share this instance: it goes back to needing no approval.
-  test.afterAll(async ({ request }) => {
-    const instance = await syncedSandboxInstance(request);
-    await restCall(request, "PATCH", `/instances/${instance}`, {
-      data: { environment: null, approvalsRequired: null },
-    });
-  });
-
   test("an admin marks the instance as production, which makes applies need one approval", async ({ page }) => {
     await signIn(page, "admin");
     await page.goto("/instances");
@@ -65,7 +57,7 @@ test.describe("four-eyes approval on a production instance", () => {
     // The second admin finds it through the header's count and the waiting list.
     const second = await (await browser.newContext()).newPage();
     await signIn(second, "admin2");
-    await expect(second.getByTestId("waiting-for-approval-count")).toHaveText(/^[1-9]\d* plans?$/);
+    await expect(second.getByTestId("waiting-for-approval-count")).toHaveText(/^[1-9]\d* changes?$/);
     await second.getByRole("link", { name: /^Waiting for approval/ }).click();
     await expect(second.getByRole("heading", { name: "Waiting for approval", level: 1 })).toBeVisible();
     await expectAccessible(second);
@@ -122,5 +114,48 @@ test.describe("four-eyes approval on a production instance", () => {
     await expect(page.getByRole("alert", { name: "The plan was not applied" })).toContainText(
       "rejected by Sandbox Second Admin: Not during the freeze",
     );
+  });
+
+  // Last, and the other specs share this instance: it goes back to needing no approval, which
+  // (separation of duties) takes a second admin, and which automation may not ask for at all.
+  test("lowering the instance's protection waits until admin2 approves it; automation may not ask", async ({
+    page,
+    browser,
+    request,
+  }) => {
+    const instance = await syncedSandboxInstance(request);
+    await expect(
+      restCall(request, "PATCH", `/instances/${instance}`, { data: { approvalsRequired: 0 } }),
+    ).rejects.toThrow(/403.*Automation/);
+
+    await signIn(page, "admin");
+    await page.goto("/instances");
+    const card = page.getByRole("article", { name: "sandbox" });
+    await card.getByText("Environment and approval settings of sandbox").click();
+    const form = card.getByRole("form", { name: "Approval settings of sandbox" });
+    await form.getByLabel("Environment").selectOption("none");
+    await form.getByRole("button", { name: "Save approval settings" }).click();
+    await expect(form.getByRole("status")).toContainText("Waiting for approval: this lowers the instance's protection");
+    const pending = card.getByRole("region", { name: "Settings change of sandbox waiting for approval" });
+    await expect(pending).toContainText("environment from production to not set");
+    await expect(pending).toContainText("You asked for this change: another admin must approve it.");
+    await expect(pending.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
+    await expect(card).toContainText("1 by admins other than the author");
+
+    const second = await (await browser.newContext()).newPage();
+    await signIn(second, "admin2");
+    await second.goto("/approvals");
+    await second.getByRole("link", { name: "sandbox — review the settings change" }).click();
+    const secondCard = second.getByRole("article", { name: "sandbox" });
+    const toApprove = secondCard.getByRole("region", { name: "Settings change of sandbox waiting for approval" });
+    await toApprove.getByRole("button", { name: "Approve the settings change of sandbox" }).click();
+    await expect(secondCard.getByRole("region", { name: /waiting for approval/ })).toHaveCount(0);
+    await expect(secondCard).toContainText(/Environment\s*not set/);
+    await expect(secondCard).toContainText(/Applies need approval\s*no/);
+    await expectAccessible(second);
+    await second.context().close();
+
+    await page.reload();
+    await expect(card.getByRole("region", { name: /waiting for approval/ })).toHaveCount(0);
   });
 });

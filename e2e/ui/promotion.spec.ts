@@ -116,4 +116,22 @@ test.describe("promotion from a development to a production instance", () => {
     await expect(page.getByText("prod.onmicrosoft.com").first()).toBeVisible();
     await expect(page.getByText(PRODUCTION_APP).first()).toBeVisible();
   });
+
+  test("the editor keeps the profile's variables as written and previews their values", async ({ page, request }) => {
+    await signIn(page, "admin");
+    await page.goto(`/apis/${devApiId}/edit`);
+    await expect(page.getByText("This version is written with ${name} variables.")).toBeVisible();
+    await expect(page.getByLabel("Tenant")).toHaveValue("${tenant}");
+    await expect(page.getByLabel("Client application id 1")).toHaveValue("${chatApp}");
+    await expect(page.getByLabel("Rendered policy XML")).toContainText("dev.onmicrosoft.com");
+    await page.getByLabel("Named value").fill("${keyName}");
+    await page.getByRole("button", { name: "Save new version" }).click();
+    await page.waitForURL(/\?saved=\d+$/);
+    const saved = (await restCall(request, "GET", `/apis/${devApiId}/access-profile`)).body;
+    expect(saved.written).toMatchObject({
+      backendAuth: { namedValue: "${keyName}" },
+      callerAuth: { tenantId: "${tenant}", clientApplicationIds: ["${chatApp}"] },
+    });
+    expect(saved.profile).toMatchObject({ callerAuth: { tenantId: "dev.onmicrosoft.com" } });
+  });
 });

@@ -1,3 +1,4 @@
+import { changeInstanceSettings } from "../../test/support/instance-settings";
 import { describe, expect, it } from "vitest";
 import { listAuditEvents } from "../audit/list-audit-events";
 import { listApis } from "../apis/list-apis";
@@ -275,7 +276,7 @@ describe("one approval for the whole set", () => {
           message: expect.stringContaining("not this week"),
         });
       } finally {
-        await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: null } });
+        await changeInstanceSettings(sandbox.instance.id, { approvalsRequired: null });
       }
     },
   );
@@ -303,7 +304,7 @@ describe("one approval for the whole set", () => {
       expect(expiries).toHaveLength(1);
       expect(expiries[0]?.after).toMatchObject({ setHash: set.hash });
     } finally {
-      await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: null } });
+      await changeInstanceSettings(sandbox.instance.id, { approvalsRequired: null });
     }
   });
 });

@@ -6,7 +6,7 @@ import {
   effectiveApprovalsRequired,
   type ApprovalSettings,
 } from "../deployments/approval/approval-rules";
-import type { ApprovalSubject } from "../deployments/approval/approval-subject";
+import type { AppliedApprovalSubject } from "../deployments/approval/approval-subject";
 import { approvalSettingsSelect, toRecordedDecision } from "../deployments/approval/plan-approval-state";
 import { planContentHash } from "../deployments/plan/plan-hash";
 import { AppError } from "../errors";
@@ -100,7 +100,7 @@ export async function assertPlansUnchanged(db: Prisma.TransactionClient, set: Ch
 }
 
 /** Change set approvals: recorded, refused and expired as a plan's are (lib/deployments/approval). */
-export const CHANGE_SET_APPROVALS: ApprovalSubject = {
+export const CHANGE_SET_APPROVALS: AppliedApprovalSubject = {
   type: "change_set",
   noun: "change set",
   hashKey: "setHash",

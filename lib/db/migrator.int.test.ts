@@ -170,6 +170,8 @@ describe(`schema on ${engine}`, () => {
         "deployment_steps",
         "deployments",
         "environment_variables",
+        "instance_settings_change_approvals",
+        "instance_settings_changes",
         "instances",
         "plan_approvals",
         "plans",

@@ -4,6 +4,7 @@ import type { RequestContext } from "../auth/request-context";
 import type { Prisma } from "../db";
 import { AppError } from "../errors";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
+import { changeInstanceSettings } from "../../test/support/instance-settings";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { apimClientForInstance } from "../apim/client-for-instance";
@@ -30,9 +31,7 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
   return error;
 }
 
-async function settings(value: Record<string, unknown>) {
-  return updateInstanceSettings(author, { instanceId: sandbox.instance.id, settings: value });
-}
+const settings = (value: Record<string, unknown>) => changeInstanceSettings(sandbox.instance.id, value);
 
 let apis = 0;
 

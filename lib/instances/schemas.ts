@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { effectiveApprovalsRequired } from "../deployments/approval/approval-rules";
+import { planApprovalSchema } from "../deployments/schemas";
 import { pageOf } from "../rest/pagination";
+import { allowLineBreaks } from "../validation";
 
 /** ARM coordinates of an APIM service (naming rules from the ARM specification). */
 export const instanceInputSchema = z.strictObject({
@@ -150,3 +152,65 @@ export const syncResultSchema = z
     total: z.number().int(),
   })
   .meta({ id: "SyncResult" });
+
+const fourEyesSettingsSchema = z.object({
+  environment: z.string().nullable(),
+  approvalsRequired: z.number().int().nullable().describe("As set; null: the environment's default."),
+  automationApprovers: z.boolean(),
+  approvalLifetimeHours: z.number().int(),
+});
+
+/**
+ * A change that lowers an instance's four-eyes protection, held until admins other than its
+ * author approve it (as many as the instance's applies need now, under the plan approval rules).
+ */
+export const instanceSettingsChangeSchema = z
+  .object({
+    id: z.guid(),
+    instance: z.object({ id: z.guid(), name: z.string() }),
+    hash: z.string().describe("SHA-256 of (instance, before, after): an approval is bound to it."),
+    status: z
+      .enum(["pending", "applied", "rejected", "superseded"])
+      .describe("superseded: another settings change was asked for or applied first."),
+    before: fourEyesSettingsSchema.describe("The settings when the change was asked for."),
+    after: fourEyesSettingsSchema.describe("The settings once it is applied."),
+    lowers: z.array(z.string()).describe("What it lowers, in words."),
+    requestedBy: z.object({ type: z.enum(["user", "app"]), oid: z.string(), name: z.string() }),
+    ownChange: z.boolean().describe("Whether the caller asked for it (and so cannot approve it)."),
+    createdAt: z.iso.datetime(),
+    resolvedAt: z.iso.datetime().nullable(),
+    approval: planApprovalSchema.describe("Its approvals, counted like a plan's."),
+  })
+  .meta({ id: "InstanceSettingsChange" });
+
+export type InstanceSettingsChangeView = z.output<typeof instanceSettingsChangeSchema>;
+
+export const instanceSettingsChangesSchema = z
+  .object({ items: z.array(instanceSettingsChangeSchema) })
+  .meta({ id: "InstanceSettingsChanges" });
+
+export const settingsChangeIdSchema = z.guid("must be a settings change id");
+
+const reviewedChangeHash = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, "must be a change hash (64 hexadecimal digits)")
+  .optional()
+  .describe("The hash of the change you reviewed: refused (409) when it is not that change's.");
+
+export const settingsChangeApprovalInputSchema = z
+  .strictObject({ changeHash: reviewedChangeHash })
+  .meta({ id: "InstanceSettingsChangeApprovalInput" });
+
+export const settingsChangeRejectionInputSchema = z
+  .strictObject({
+    reason: allowLineBreaks(
+      z.string({
+        error: (issue) => (issue.input === undefined ? "must say why the change is rejected" : "must be a string"),
+      }),
+    )
+      .trim()
+      .min(1, "must say why the change is rejected")
+      .max(2000, "must be at most 2000 characters"),
+    changeHash: reviewedChangeHash,
+  })
+  .meta({ id: "InstanceSettingsChangeRejectionInput" });

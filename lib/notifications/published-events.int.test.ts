@@ -1,3 +1,4 @@
+import { changeInstanceSettings } from "../../test/support/instance-settings";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
@@ -12,7 +13,6 @@ import { apimClientForInstance } from "../apim/client-for-instance";
 import { signCheckpoint } from "../audit/sign-checkpoint";
 import { verifyAuditHistory } from "../audit/verify-audit-history";
 import { createPlan } from "../deployments/create-plan";
-import { updateInstanceSettings } from "../instances/update-instance-settings";
 import type { DriftScan } from "../deployments/schemas";
 import { announceDrift } from "./announce-drift";
 import { cloudEventSchema } from "./cloud-event";
@@ -52,7 +52,7 @@ describe("events published by the features", () => {
     const apiId = await apiIdOf(admin, sandbox.instance.id, name!);
     await saveProfile(admin, apiId, profiles.backendKey(`${name}-backend`));
     const setApprovals = (approvalsRequired: number | null) =>
-      updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired } });
+      changeInstanceSettings(sandbox.instance.id, { approvalsRequired });
 
     await setApprovals(2);
     try {

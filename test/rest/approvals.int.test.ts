@@ -7,6 +7,7 @@ import * as approvals from "../../app/api/v1/plans/[id]/approvals/route";
 import * as awaiting from "../../app/api/v1/plans/awaiting-approval/route";
 import * as apply from "../../app/api/v1/plans/[id]/apply/route";
 import * as rejections from "../../app/api/v1/plans/[id]/rejections/route";
+import * as settingsChangeApprovals from "../../app/api/v1/instance-settings-changes/[id]/approvals/route";
 import type { PlanAwaitingApproval, PlanView } from "../../lib/deployments/schemas";
 import type { InstanceView } from "../../lib/instances/schemas";
 import { callRoute } from "../support/call-route";
@@ -115,7 +116,18 @@ describe("REST: four-eyes approval", () => {
   });
 
   it("counts automation's approval where the instance allows automation approvers", async () => {
-    expect((await patchInstance(pipeline, { automationApprovers: true })).status).toBe(200);
+    // Lowering protection: an admin asks, another approves (automation may not ask).
+    const asked = await patchInstance(person, { automationApprovers: true });
+    expect(asked.status).toBe(202);
+    const changeId = asked.headers.get("location")!.split("/").at(-1)!;
+    const approved = await callRoute(settingsChangeApprovals.POST, {
+      path: `/instance-settings-changes/${changeId}/approvals`,
+      method: "POST",
+      token: await sandbox.tokens.user("admin", { oid: randomUUID(), name: "Third Admin" }),
+      body: {},
+      params: { id: changeId },
+    });
+    expect(approved.body).toMatchObject({ status: "applied" });
     try {
       const plan = await pipelinePlan();
       const approved = await planAction(approvals.POST, "approvals", plan.id, secondPipeline);

@@ -1,3 +1,4 @@
+import { changeInstanceSettings } from "../support/instance-settings";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as changeSets from "../../app/api/v1/change-sets/route";
@@ -116,7 +117,7 @@ describe("REST: change sets", () => {
       expect((await post(apply.POST, "apply", pipeline, set.id)).status).toBe(202);
       expect((await settled(set.id)).progress.counts).toEqual({ succeeded: 3 });
     } finally {
-      await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: null } });
+      await changeInstanceSettings(sandbox.instance.id, { approvalsRequired: null });
     }
   });
 });

@@ -1,3 +1,4 @@
+import { changeInstanceSettings } from "../support/instance-settings";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -248,7 +249,7 @@ describe("portcullis plan and apply against the sandbox", () => {
         0,
       );
     } finally {
-      await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 0 } });
+      await changeInstanceSettings(sandbox.instance.id, { approvalsRequired: 0 });
     }
   });
 

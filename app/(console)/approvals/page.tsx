@@ -5,13 +5,18 @@ import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listPlansAwaitingApproval } from "@/lib/deployments/list-plans-awaiting-approval";
+import { listSettingsChangesAwaitingApproval } from "@/lib/instances/list-settings-changes-awaiting-approval";
 
 export const metadata: Metadata = { title: "Waiting for approval" };
 
-/** Plans on instances that require approval, waiting for an admin other than their author. */
+/**
+ * Plans on instances that require approval, and changes lowering an instance's approval settings,
+ * waiting for an admin other than their author.
+ */
 export default async function ApprovalsPage() {
   const ctx = await guardPage("/approvals");
   const plans = await listPlansAwaitingApproval(ctx);
+  const settingsChanges = await listSettingsChangesAwaitingApproval(ctx);
   return (
     <div className="space-y-6">
       <div>
@@ -21,6 +26,34 @@ export default async function ApprovalsPage() {
           than its author. Open a plan to review its changes and approve or reject it.
         </p>
       </div>
+      {settingsChanges.length > 0 ? (
+        <DataTable
+          caption="Instance settings changes waiting for approval, oldest first"
+          columns={["Instance", "Lowers", "Asked for by", "Asked", "Approvals"]}
+        >
+          {settingsChanges.map((change) => (
+            <tr key={change.id} className="border-t border-slate-100">
+              <th scope="row" className="px-3 py-2 font-medium">
+                <Link href={`/instances#instance-${change.instance.id}`} className="text-blue-700 underline">
+                  {change.instance.name}
+                  <span className="sr-only"> — review the settings change</span>
+                </Link>
+              </th>
+              <td className="px-3 py-2">{change.lowers.join("; ")}</td>
+              <td className="px-3 py-2">
+                {change.requestedBy.name}
+                {change.ownChange ? " (you: another admin must approve)" : ""}
+              </td>
+              <td className="px-3 py-2">
+                <DateTime value={change.createdAt} />
+              </td>
+              <td className="px-3 py-2">
+                {change.approval.approvedBy} of {change.approval.required}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      ) : null}
       {plans.length === 0 ? (
         <Alert title="No plan is waiting for approval." />
       ) : (

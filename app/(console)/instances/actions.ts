@@ -8,7 +8,9 @@ import type { FormState } from "@/components/forms/form-state";
 import { guardAction } from "@/lib/auth/console-guard";
 import { registerInstance } from "@/lib/instances/register-instance";
 import { instanceInputSchema, instanceSettingsInputSchema, type InstanceView } from "@/lib/instances/schemas";
-import { updateInstanceSettings } from "@/lib/instances/update-instance-settings";
+import { updateInstanceSettings, type SettingsUpdate } from "@/lib/instances/update-instance-settings";
+import { approveSettingsChange } from "@/lib/instances/approve-settings-change";
+import { rejectSettingsChange } from "@/lib/instances/reject-settings-change";
 import { syncInstance } from "@/lib/instances/sync-instance";
 import { startInstanceVerification } from "@/lib/verification/verify-instance-access";
 import { updateVerificationSettings } from "@/lib/verification/update-verification-settings";
@@ -117,17 +119,53 @@ const settingsFormSchema = z.object({
 });
 
 export async function updateInstanceSettingsAction(
-  _previous: FormState<InstanceView>,
+  _previous: FormState<SettingsUpdate>,
   formData: FormData,
-): Promise<FormState<InstanceView>> {
+): Promise<FormState<SettingsUpdate>> {
   try {
     const ctx = await guardAction("config.write", "instance.settings");
     const { instanceId, ...fields } = parseInput(settingsFormSchema, formFields(formData), "instance settings");
     // Checked here too so that a refused value is named by its form field's own path.
     const settings = parseInput(instanceSettingsInputSchema, fields, "instance settings");
-    const instance = await updateInstanceSettings(ctx, { instanceId, settings });
+    const update = await updateInstanceSettings(ctx, { instanceId, settings });
     refresh();
-    return { status: "done", result: instance };
+    return { status: "done", result: update };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/** Approves a pending settings change as shown (the form carries its hash); the last approval needed applies it. */
+export async function approveSettingsChangeAction(
+  _previous: FormState<string>,
+  formData: FormData,
+): Promise<FormState<string>> {
+  try {
+    const ctx = await guardAction("config.write", "approval.approve");
+    const change = await approveSettingsChange(ctx, formFields(formData));
+    refresh();
+    return {
+      status: "done",
+      result:
+        change.status === "applied"
+          ? `Approved and applied: ${change.instance.name}'s settings changed.`
+          : `Approved: ${change.approval.approvedBy} of ${change.approval.required} approvals.`,
+    };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/** Rejects a pending settings change with the reason typed: it never applies. */
+export async function rejectSettingsChangeAction(
+  _previous: FormState<string>,
+  formData: FormData,
+): Promise<FormState<string>> {
+  try {
+    const ctx = await guardAction("config.write", "approval.reject");
+    await rejectSettingsChange(ctx, formFields(formData));
+    refresh();
+    return { status: "done", result: "Rejected: the settings stay as they are." };
   } catch (error) {
     return actionError(error);
   }

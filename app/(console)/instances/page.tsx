@@ -2,16 +2,21 @@ import type { Metadata } from "next";
 import { ButtonForm } from "@/components/forms/button-form";
 import { ApprovalSettingsForm } from "@/components/instances/approval-settings-form";
 import { InstanceCard } from "@/components/instances/instance-card";
+import { PendingSettingsChange } from "@/components/instances/pending-settings-change";
+import { RejectPlanForm } from "@/components/plans/reject-plan-form";
 import { RegisterInstanceForm } from "@/components/instances/register-instance-form";
 import { VerificationSettingsForm } from "@/components/instances/verification-settings-form";
 import { Alert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listInstances } from "@/lib/instances/list-instances";
-import { instanceInputSchema } from "@/lib/instances/schemas";
+import { listSettingsChangesAwaitingApproval } from "@/lib/instances/list-settings-changes-awaiting-approval";
+import { instanceInputSchema, type InstanceSettingsChangeView } from "@/lib/instances/schemas";
 import { verificationSettingsInputSchema } from "@/lib/verification/schemas";
 import {
+  approveSettingsChangeAction,
   registerInstanceAction,
+  rejectSettingsChangeAction,
   syncInstanceAction,
   updateInstanceSettingsAction,
   updateVerificationSettingsAction,
@@ -35,6 +40,7 @@ export default async function InstancesPage() {
   const canWrite = ctx.permissions.has("config.write");
   // Instances are a handful per organisation: one page of 200 is all of them.
   const { items: instances } = await listInstances(ctx, { limit: 200 });
+  const pendingChanges = await listSettingsChangesAwaitingApproval(ctx);
 
   return (
     <div className="space-y-8">
@@ -57,6 +63,15 @@ export default async function InstancesPage() {
             <li key={instance.id}>
               <InstanceCard
                 instance={instance}
+                pendingChange={pendingChanges
+                  .filter((change) => change.instance.id === instance.id)
+                  .map((change) => (
+                    <PendingSettingsChange
+                      key={change.id}
+                      change={change}
+                      actions={canWrite ? <SettingsChangeDecision change={change} /> : undefined}
+                    />
+                  ))}
                 actions={
                   canWrite ? (
                     <div className="flex flex-wrap gap-2">
@@ -107,6 +122,31 @@ export default async function InstancesPage() {
           <RegisterInstanceForm action={registerInstanceAction} hints={HINTS} tiers={shape.tier.unwrap().options} />
         </Section>
       ) : null}
+    </div>
+  );
+}
+
+/** Approve (for an admin other than its author) and reject (anyone; its author withdraws it so). */
+function SettingsChangeDecision({ change }: { change: InstanceSettingsChangeView }) {
+  const fields = { changeId: change.id, changeHash: change.hash };
+  return (
+    <div className="grid gap-6 sm:grid-cols-2">
+      {change.ownChange ? (
+        <p className="text-slate-600">
+          You asked for this change: another admin must approve it. You may reject it to withdraw it.
+        </p>
+      ) : (
+        <ButtonForm
+          action={approveSettingsChangeAction}
+          fields={fields}
+          tone="primary"
+          busyText="Approving…"
+          errorTitle="The settings change was not approved"
+        >
+          Approve<span className="sr-only"> the settings change of {change.instance.name}</span>
+        </ButtonForm>
+      )}
+      <RejectPlanForm fields={fields} what="settings change" action={rejectSettingsChangeAction} />
     </div>
   );
 }

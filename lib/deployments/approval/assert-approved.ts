@@ -3,7 +3,7 @@ import type { RequestContext } from "../../auth/request-context";
 import type { PrismaClient } from "../../db";
 import { AppError } from "../../errors";
 import type { ApprovalState } from "./approval-rules";
-import type { ApprovalSubject } from "./approval-subject";
+import type { AppliedApprovalSubject } from "./approval-subject";
 
 /**
  * Refuses to apply a plan (or change set) its instances require approvals for and that does not
@@ -14,7 +14,7 @@ import type { ApprovalSubject } from "./approval-subject";
 export async function assertApproved(
   db: PrismaClient,
   ctx: RequestContext,
-  subject: ApprovalSubject,
+  subject: AppliedApprovalSubject,
   id: string,
   state: ApprovalState & { hash: string },
 ): Promise<void> {
