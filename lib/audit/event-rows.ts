@@ -3,7 +3,6 @@ import { rawRowsOf } from "../db/raw-rows";
 import { hash } from "node:crypto";
 import { canonicalJson } from "./canonical-json";
 import { hashAuditEvent, type HashedAuditFields } from "./event-hash";
-import { EXPORT_LINE_SQL } from "./event-sql";
 import type { PublicAuditEvent } from "./stored-event";
 
 /**
@@ -129,87 +128,32 @@ export interface EventRange {
   where?: { sql: string; params: readonly unknown[] };
 }
 
-/** The query of one keyset batch of `range`: `select` over the next `batchSize` events of `e` after $1. */
-function batchSql(select: string, range: EventRange, batchSize: number): string {
-  return `SELECT ${select} FROM (SELECT * FROM audit_events e
-    WHERE e.seq > $1::bigint AND ($2::bigint IS NULL OR e.seq <= $2::bigint)${range.where ? ` AND ${range.where.sql}` : ""}
-    ORDER BY e.seq LIMIT ${batchSize}) e`;
-}
-
 /**
- * Batches of `range` in chain order, each from one query (keyset: each starts after `lastSeq` of
- * the one before; a batch of `size(batch) < batchSize` events is the last). The next batch is
- * requested before the current one is handed out, so the database works on it while the caller
- * hashes or writes.
+ * The events of `range` in chain order, `batchSize` rows per query (keyset: each query starts
+ * after the last sequence number of the one before). The next batch is requested before the
+ * current one is handed out, so the database works on it while the caller writes it.
  */
-async function* keysetBatches<T>(
-  db: PrismaClient,
-  range: EventRange,
-  query: {
-    sql: string;
-    batchSize: number;
-    of: (rows: EventRow[]) => T;
-    size: (batch: T) => number;
-    lastSeq: (batch: T) => string;
-  },
-): AsyncGenerator<T, void, undefined> {
-  const rows = rawRowsOf(db);
-  const fetch = async (after: string) =>
-    query.of(await rows(query.sql, [after, range.upTo?.toString() ?? null, ...(range.where?.params ?? [])]));
-  let pending = fetch(range.after.toString());
-  try {
-    for (;;) {
-      const batch = await pending;
-      const full = query.size(batch) === query.batchSize;
-      if (full) pending = fetch(query.lastSeq(batch));
-      yield batch;
-      if (!full) return;
-    }
-  } finally {
-    // A caller that stops early (a broken chain, a cancelled download) leaves the prefetched batch unread.
-    pending.catch(() => undefined);
-  }
-}
-
-/** The events of `range` in chain order as rows of EVENT_COLUMNS, `batchSize` rows per query. */
-export function eventBatches(
+export async function* eventBatches(
   db: PrismaClient,
   range: EventRange,
   batchSize: number,
 ): AsyncGenerator<EventRow[], void, undefined> {
-  return keysetBatches(db, range, {
-    sql: `${batchSql(EVENT_COLUMNS, range, batchSize)} ORDER BY e.seq`,
-    batchSize,
-    of: (rows) => rows,
-    size: (rows) => rows.length,
-    lastSeq: (rows) => rows[rows.length - 1]![0]!,
-  });
-}
-
-/**
- * The events of `range` in chain order as NDJSON export lines written by the database
- * (EXPORT_LINE_SQL), `batchSize` events per query, each batch one string: this process only
- * passes the text on (a line per event through the driver and JSON.stringify cost ~10 µs each).
- */
-export function exportLineBatches(
-  db: PrismaClient,
-  range: EventRange,
-  batchSize: number,
-): AsyncGenerator<{ lines: string; events: number; lastSeq: string }, void, undefined> {
-  return keysetBatches(db, range, {
-    sql: batchSql(
-      `string_agg(${EXPORT_LINE_SQL} || E'\\n', '' ORDER BY e.seq), count(*)::text, max(e.seq)::text`,
-      range,
-      batchSize,
-    ),
-    batchSize,
-    of: ([row]) => ({ lines: row?.[0] ?? "", events: Number(row?.[1] ?? 0), lastSeq: row?.[2] ?? "" }),
-    size: (batch) => batch.events,
-    lastSeq: (batch) => batch.lastSeq,
-  });
-}
-
-/** Lets the driver read what arrived (the prefetched batch) between slices of synchronous work. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  const rows = rawRowsOf(db);
+  const sql = `SELECT ${EVENT_COLUMNS} FROM audit_events e
+    WHERE e.seq > $1::bigint AND ($2::bigint IS NULL OR e.seq <= $2::bigint)${range.where ? ` AND ${range.where.sql}` : ""}
+    ORDER BY e.seq LIMIT ${batchSize}`;
+  const fetch = (after: string) => rows(sql, [after, range.upTo?.toString() ?? null, ...(range.where?.params ?? [])]);
+  let pending = fetch(range.after.toString());
+  try {
+    for (;;) {
+      const batch = await pending;
+      const full = batch.length === batchSize;
+      if (full) pending = fetch(batch[batch.length - 1]![0]!);
+      yield batch;
+      if (!full) return;
+    }
+  } finally {
+    // A caller that stops early (a cancelled download) leaves the prefetched batch unread.
+    pending.catch(() => undefined);
+  }
 }

@@ -4,7 +4,8 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb, type PrismaClient } from "../db";
 import { recordAuditEvent } from "./append-audit-event";
 import { auditFilterSql } from "./audit-filter-sql";
-import { eventBatches, exportLineBatches, publicEventOf, ROW_BATCH, type EventRange } from "./event-rows";
+import { eventBatches, publicEventOf, ROW_BATCH, type EventRange } from "./event-rows";
+import { exportLines } from "./export-lines";
 import type { Checkpoint } from "./checkpoint";
 import type { AuditFilter } from "./schemas";
 import { signCheckpoint, toCheckpoint } from "./sign-checkpoint";
@@ -37,16 +38,16 @@ export async function exportAuditEvents(
   const end = BigInt(signed!.seq);
   const where = await auditFilterSql(db, filter, 3);
   const encoder = new TextEncoder();
-  let batches: AsyncGenerator<string, void, undefined> | undefined;
+  let batches: AsyncGenerator<string[], void, undefined> | undefined;
   return new ReadableStream<Uint8Array>({
     // Called only when the reader wants more (backpressure): one batch per call, the next one
-    // already requested from the database (event-rows.ts).
+    // already requested from the database (export-lines.ts).
     async pull(controller) {
       if (!batches) {
         controller.enqueue(
           encoder.encode(format === "csv" ? `${CSV_COLUMNS.join(",")}\n` : await ndjsonHeader(filter, signed!)),
         );
-        batches = (format === "csv" ? csvBatches : ndjsonBatches)(db, { after: 0n, upTo: end, where });
+        batches = (format === "csv" ? csvChunks : exportLines)(db, { after: 0n, upTo: end, where });
         return;
       }
       // Every call enqueues or closes: a call that did neither would never be followed by another.
@@ -56,10 +57,9 @@ export async function exportAuditEvents(
           controller.close();
           return;
         }
-        if (next.value) {
-          controller.enqueue(encoder.encode(next.value));
-          return;
-        }
+        const chunks = next.value.filter((chunk) => chunk.length > 0);
+        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+        if (chunks.length > 0) return;
       }
     },
     async cancel() {
@@ -68,18 +68,15 @@ export async function exportAuditEvents(
   });
 }
 
-/** Events per NDJSON batch: one string of ~3 MB, written by the database (EXPORT_LINE_SQL). */
-const NDJSON_BATCH = 5_000;
-
-async function* ndjsonBatches(db: PrismaClient, range: EventRange): AsyncGenerator<string, void, undefined> {
-  for await (const batch of exportLineBatches(db, range, NDJSON_BATCH)) yield batch.lines;
-}
-
-async function* csvBatches(db: PrismaClient, range: EventRange): AsyncGenerator<string, void, undefined> {
+/** CSV is written here, a string per batch of rows (NDJSON comes written by the database: export-lines.ts). */
+async function* csvChunks(
+  db: PrismaClient,
+  range: EventRange & { upTo: bigint },
+): AsyncGenerator<string[], void, undefined> {
   for await (const rows of eventBatches(db, range, ROW_BATCH)) {
     let chunk = "";
     for (const row of rows) chunk += toCsvLine(publicEventOf(row));
-    yield chunk;
+    yield [chunk];
   }
 }
 
