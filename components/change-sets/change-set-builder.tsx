@@ -27,6 +27,7 @@ const CHANGES = [
   { op: "removeRequiredClaim", label: "Stop requiring a claim", value: "Claim name" },
   { op: "useManagedIdentity", label: "Backend: APIM's managed identity", value: "Resource (token audience)" },
   { op: "useNoBackendAuth", label: "Backend: no authentication", value: null },
+  { op: "applyTemplate", label: "Apply a profile template (the APIs follow it)", value: null },
 ] as const;
 
 /**
@@ -34,7 +35,16 @@ const CHANGES = [
  * and choose the one change. Ticked APIs stay ticked while a filter hides them (their checkboxes
  * are only hidden), so a selection can be built across filters.
  */
-export function ChangeSetBuilder({ apis, action }: { apis: SelectableApi[]; action: FormAction<string> }) {
+export function ChangeSetBuilder({
+  apis,
+  templates,
+  action,
+}: {
+  apis: SelectableApi[];
+  /** Profile templates, for "Apply a profile template". */
+  templates: Array<{ id: string; name: string; latestVersion: number }>;
+  action: FormAction<string>;
+}) {
   const { state, pending, formProps } = useFormAction(action);
   const [filter, setFilter] = useState("");
   const [instanceId, setInstanceId] = useState("");
@@ -102,6 +112,25 @@ export function ChangeSetBuilder({ apis, action }: { apis: SelectableApi[]; acti
         {change.value ? (
           <TextField id="change-value" name="value" label={change.value} error={valueError} autoComplete="off" />
         ) : null}
+        {op === "applyTemplate" ? (
+          templates.length === 0 ? (
+            <p className="text-sm text-slate-600">No profile template yet: create one under Templates first.</p>
+          ) : (
+            <SelectField
+              id="change-template"
+              name="templateId"
+              label="Template"
+              hint="Its current version becomes each API's profile, and its next versions come to them as change sets."
+              error={fieldError(state, "templateId")}
+            >
+              {templates.map((template) => (
+                <option key={template.id} value={template.id}>
+                  {template.name} (v{template.latestVersion})
+                </option>
+              ))}
+            </SelectField>
+          )
+        ) : null}
         {op === "addRequiredClaim" ? (
           <TextField
             id="change-claim-values"
@@ -112,13 +141,15 @@ export function ChangeSetBuilder({ apis, action }: { apis: SelectableApi[]; acti
             autoComplete="off"
           />
         ) : null}
-        <TextField
-          id="change-title"
-          name="title"
-          label="Title (optional)"
-          hint="Defaults to the change."
-          autoComplete="off"
-        />
+        {op === "applyTemplate" ? null : (
+          <TextField
+            id="change-title"
+            name="title"
+            label="Title (optional)"
+            hint="Defaults to the change."
+            autoComplete="off"
+          />
+        )}
       </fieldset>
 
       <fieldset className="space-y-4">

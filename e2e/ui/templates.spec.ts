@@ -1,10 +1,11 @@
 import { expect, test } from "../support/test";
 import { expectAccessible } from "../support/accessibility";
 import { putApiInApim } from "../support/apim";
-import { saveNewProfile } from "../support/rest";
+import { restCall, saveNewProfile } from "../support/rest";
 import { signIn } from "../support/sandbox";
 
 const API = "tpl-e2e-1";
+const SECOND_API = "tpl-e2e-2";
 const CLIENT_V1 = "33333333-4444-4555-8666-777777777777";
 const CLIENT_V2 = "44444444-5555-4666-8777-888888888888";
 
@@ -12,23 +13,27 @@ test.describe("profile templates", () => {
   let apiId = "";
 
   test.beforeAll(async ({ request }) => {
-    await putApiInApim(
-      API,
-      {
-        displayName: `Template ${API}`,
-        path: API,
-        serviceUrl: "https://portcullis-sandbox-aoai.openai.azure.com/openai",
-        subscriptionRequired: false,
-      },
-      { name: "chat", urlTemplate: "/deployments/{deployment-id}/chat/completions" },
-    );
+    for (const name of [API, SECOND_API])
+      await putApiInApim(
+        name,
+        {
+          displayName: `Template ${name}`,
+          path: name,
+          serviceUrl: "https://portcullis-sandbox-aoai.openai.azure.com/openai",
+          subscriptionRequired: false,
+        },
+        { name: "chat", urlTemplate: "/deployments/{deployment-id}/chat/completions" },
+      );
     apiId = await saveNewProfile(request, API);
+    const second = await saveNewProfile(request, SECOND_API);
+    // A retry runs against the same database: neither follows a template from an earlier attempt.
+    for (const id of [apiId, second]) await restCall(request, "DELETE", `/apis/${id}/template`);
   });
 
   test("an admin creates a template, makes an API follow it, publishes version 2 and reviews the change set it made", async ({
     page,
   }) => {
-    // Unique per run: the console's database outlives one run of the spec.
+    // Unique per attempt: a retry runs against the same database.
     const name = `chat-apps-${Date.now()}`;
     await signIn(page, "admin");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();
@@ -69,5 +74,24 @@ test.describe("profile templates", () => {
     await expect(page.getByRole("heading", { name: `Apply profile template ${name} v2`, level: 1 })).toBeVisible();
     const row = page.getByTestId("change-set-item").filter({ hasText: `Template ${API}` });
     await expect(row).toContainText("Planned");
+
+    // A change set can apply the template to more APIs: they follow it too.
+    await page.goto("/change-sets/new");
+    const builder = page.getByRole("form", { name: "New change set" });
+    await builder.getByLabel("Change", { exact: true }).selectOption("applyTemplate");
+    await builder.getByLabel("Template", { exact: true }).selectOption({ label: `${name} (v2)` });
+    await builder.getByLabel("Filter by name").fill(SECOND_API);
+    await builder.getByLabel("Select all shown").check();
+    await builder.getByRole("button", { name: "Save and plan 1 API" }).click();
+    await expect(page.getByRole("heading", { name: `Apply profile template ${name} v2`, level: 1 })).toBeVisible();
+    await expect(page.getByTestId("change-set-item").filter({ hasText: `Template ${SECOND_API}` })).toContainText(
+      "Planned",
+    );
+    await page.goto("/templates");
+    await page.getByRole("link", { name }).click();
+    const followers = page.getByRole("table", { name: "APIs following this template" });
+    await expect(followers.getByRole("row").filter({ hasText: `Template ${SECOND_API}` })).toContainText(
+      "From version 2",
+    );
   });
 });

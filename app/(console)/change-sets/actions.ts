@@ -11,6 +11,7 @@ import { cancelChangeSet } from "@/lib/change-sets/cancel-change-set";
 import { createChangeSet } from "@/lib/change-sets/create-change-set";
 import { rejectChangeSet } from "@/lib/change-sets/reject-change-set";
 import { startChangeSetApply } from "@/lib/change-sets/start-change-set-apply";
+import { applyTemplate } from "@/lib/templates/apply-template";
 import { parseInput } from "@/lib/validation";
 import { actionError } from "../action-error";
 import { formFields } from "../form-fields";
@@ -76,7 +77,12 @@ const changeFormSchema = z
     })(),
   }));
 
-/** Makes the change set from the APIs ticked and the change chosen, then opens it. */
+const templateFormSchema = z.object({ op: z.literal("applyTemplate"), templateId: z.string() }).loose();
+
+/**
+ * Makes the change set from the APIs ticked and the change chosen, then opens it. "Apply a
+ * profile template" is the template's own use case: the APIs follow it (applyTemplate).
+ */
 export async function createChangeSetAction(
   _previous: FormState<string>,
   formData: FormData,
@@ -85,8 +91,14 @@ export async function createChangeSetAction(
   try {
     const ctx = await guardAction("config.write", "change_set.create");
     const apiIds = formData.getAll("apiId").filter((value) => typeof value === "string");
-    const { change, title } = parseInput(changeFormSchema, formFields(formData), "change");
-    id = (await createChangeSet(ctx, { apiIds, change, ...(title ? { title } : {}) })).id;
+    const fields = formFields(formData);
+    if (fields.op === "applyTemplate") {
+      const { templateId } = parseInput(templateFormSchema, fields, "change");
+      id = (await applyTemplate(ctx, { templateId, apply: { apiIds } })).id;
+    } else {
+      const { change, title } = parseInput(changeFormSchema, fields, "change");
+      id = (await createChangeSet(ctx, { apiIds, change, ...(title ? { title } : {}) })).id;
+    }
   } catch (error) {
     return actionError(error);
   }

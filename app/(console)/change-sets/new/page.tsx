@@ -3,6 +3,7 @@ import { ChangeSetBuilder, type SelectableApi } from "@/components/change-sets/c
 import { guardPage } from "@/lib/auth/console-guard";
 import { listApis } from "@/lib/apis/list-apis";
 import { MAX_CHANGE_SET_APIS } from "@/lib/change-sets/schemas";
+import { listTemplates } from "@/lib/templates/list-templates";
 import { createChangeSetAction } from "../actions";
 
 export const metadata: Metadata = { title: "New change set" };
@@ -27,7 +28,11 @@ export default async function NewChangeSetPage() {
           {MAX_CHANGE_SET_APIS} APIs.
         </p>
       </div>
-      <ChangeSetBuilder apis={apis.slice(0, MAX_CHANGE_SET_APIS)} action={createChangeSetAction} />
+      <ChangeSetBuilder
+        apis={apis.slice(0, MAX_CHANGE_SET_APIS)}
+        templates={await listTemplates(ctx)}
+        action={createChangeSetAction}
+      />
     </div>
   );
 }
