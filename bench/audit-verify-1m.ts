@@ -57,7 +57,7 @@ const figures = await withAuditDatabase(false, async () => {
   return [
     figure(`audit verification, ${EVENTS} events (postgres): rate`, "events/s", rates, { atLeast: 200_000 }),
     figure(`audit verification, ${EVENTS} events (postgres): RSS peak over idle`, "MiB", memory, { atMost: 100 }),
-    // Ours: hashing overlaps the reading, so verifying costs little more than reading the rows.
+    // Ours: the database hashes the rows where they are, so verifying costs little more than reading them.
     figure(`audit verification, ${EVENTS} events (postgres): time vs reading the rows alone`, "ms", times, {
       timesBound: 1.5,
       bound: median(readingTimes),
