@@ -28,6 +28,9 @@ export function VersionHistory({
                 <span className="font-semibold">Version {version.version}</span> saved by {version.createdBy},{" "}
                 <DateTime value={version.createdAt} />
                 {version.adoptsHandWritten ? ", taking over the hand-written policy" : null}
+                {version.template
+                  ? `, from profile template ${version.template.name} v${version.template.version}`
+                  : null}
               </p>
               {previous ? (
                 changes.length === 0 ? (

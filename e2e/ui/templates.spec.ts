@@ -60,6 +60,9 @@ test.describe("profile templates", () => {
     await expect(page).toHaveURL(/\?saved=\d+$/);
     await expect(page.getByText(`Follows template ${name} v1: its next versions come as change sets.`)).toBeVisible();
     await expect(page.getByRole("region", { name: "Caller authentication" })).toContainText(CLIENT_V1);
+    await expect(page.getByRole("region", { name: "Version history" })).toContainText(
+      `from profile template ${name} v1`,
+    );
     await expectAccessible(page);
 
     // Version 2 lets in another client application: one change set plans it for the follower.
