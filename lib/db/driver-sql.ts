@@ -12,8 +12,6 @@ import { Prisma, type PrismaClient } from "./generated/client";
  */
 export interface DriverSql {
   query<Row>(sql: Prisma.Sql): Promise<Row[]>;
-  /** `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (query: DriverSql["query"]) => Promise<T>): Promise<T>;
 }
 
 const drivers = new WeakMap<PrismaClient, DriverSql>();
@@ -23,26 +21,6 @@ export function postgresDriverSql(pool: pg.Pool): DriverSql {
     async query<Row>(sql: Prisma.Sql) {
       return (await pool.query(sql.text, sql.values)).rows as Row[];
     },
-    async transaction(work) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN");
-        try {
-          const result = await work(
-            async <Row>(sql: Prisma.Sql) => (await client.query(sql.text, sql.values)).rows as Row[],
-          );
-          await client.query("COMMIT");
-          return result;
-        } catch (error) {
-          // A connection that cannot even roll back is not given back to the pool.
-          await client.query("ROLLBACK").catch((rollback: Error) => (broken = rollback));
-          throw error;
-        }
-      } finally {
-        client.release(broken);
-      }
-    },
   };
 }
 
@@ -51,10 +29,6 @@ export function pgliteDriverSql(pglite: PGlite): DriverSql {
     async query<Row>(sql: Prisma.Sql) {
       return (await pglite.query<Row>(sql.text, sql.values)).rows;
     },
-    transaction: (work) =>
-      pglite.transaction((tx) =>
-        work(async <Row>(sql: Prisma.Sql) => (await tx.query<Row>(sql.text, sql.values)).rows),
-      ),
   };
 }
 
@@ -65,10 +39,5 @@ export function registerDriverSql(prisma: PrismaClient, driver: DriverSql): void
 
 /** The driver of `prisma`; a client opened elsewhere gets Prisma's raw queries (slower, same rows but int8). */
 export function driverSqlOf(prisma: PrismaClient): DriverSql {
-  return (
-    drivers.get(prisma) ?? {
-      query: <Row>(sql: Prisma.Sql) => prisma.$queryRaw<Row[]>(sql),
-      transaction: (work) => prisma.$transaction((tx) => work(<Row>(sql: Prisma.Sql) => tx.$queryRaw<Row[]>(sql))),
-    }
-  );
+  return drivers.get(prisma) ?? { query: <Row>(sql: Prisma.Sql) => prisma.$queryRaw<Row[]>(sql) };
 }
