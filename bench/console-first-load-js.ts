@@ -8,7 +8,8 @@
  *   npx tsx bench/console-first-load-js.ts
  *
  * Starts the app as `npm start` does (building it when the sources changed) on PORT (3660) in
- * sandbox mode, and makes the data the pages need (a profile, a plan, a deployment) over REST.
+ * sandbox mode, and makes the data the pages need (a profile, a plan, a deployment, a Verify-all
+ * batch, a secret, a change set, a profile template) over REST.
  */
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -63,7 +64,7 @@ async function samplePages(app: RunningApp): Promise<Record<string, string>> {
   const instance = instances.find((item) => item.name === "sandbox")!;
   await app.rest("POST", `/instances/${instance.id}/sync`);
   const { items: apis } = await app.rest<{ items: Array<{ id: string; apimName: string }> }>("GET", "/apis?limit=200");
-  const api = apis.find((item) => item.apimName === "azure-openai")!;
+  const api = apis.find((item) => item.apimName === "azure-openai-eu")!;
   await app.rest("PUT", `/apis/${api.id}/access-profile`, {
     backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "setHeader" },
     callerAuth: {
@@ -74,16 +75,42 @@ async function samplePages(app: RunningApp): Promise<Record<string, string>> {
   });
   const plan = await app.rest<{ id: string }>("POST", `/apis/${api.id}/plans`);
   const deployment = await app.rest<{ id: string }>("POST", `/plans/${plan.id}/apply`);
+  // One API at a time: the batch only has to exist for its page, not to finish.
+  const batch = await app.rest<{ id: string }>("POST", `/instances/${instance.id}/verifications`, { concurrency: 1 });
+  const secret = await app.rest<{ id: string }>("POST", `/instances/${instance.id}/secrets`, {
+    name: "bench-first-load-key",
+    value: "a-key-for-the-first-load-benchmark",
+  });
+  const changeSet = await app.rest<{ id: string }>("POST", "/change-sets", {
+    apiIds: [api.id],
+    change: { op: "addAudience", audience: "api://bench-first-load" },
+  });
+  const template = await app.rest<{ id: string }>("POST", "/templates", {
+    name: "bench-first-load-template",
+    profile: { backendAuth: { mode: "none" }, callerAuth: { mode: "none" } },
+  });
   return {
     "/": "/",
     "/apis": "/apis",
     "/apis/[id]": `/apis/${api.id}`,
     "/apis/[id]/edit": `/apis/${api.id}/edit`,
+    "/approvals": "/approvals",
     "/audit": "/audit",
-    "/instances": "/instances",
-    "/instances/[id]/secrets": `/instances/${instance.id}/secrets`,
-    "/plans/[id]": `/plans/${plan.id}`,
+    "/change-sets": "/change-sets",
+    "/change-sets/new": "/change-sets/new",
+    "/change-sets/[id]": `/change-sets/${changeSet.id}`,
     "/deployments/[id]": `/deployments/${deployment.id}`,
+    "/environments/[name]": "/environments/development",
+    "/instances": "/instances",
+    "/instances/[id]/access": `/instances/${instance.id}/access`,
+    "/instances/[id]/secrets": `/instances/${instance.id}/secrets`,
+    "/instances/[id]/secrets/[secretId]": `/instances/${instance.id}/secrets/${secret.id}`,
+    "/instances/[id]/verifications/[batchId]": `/instances/${instance.id}/verifications/${batch.id}`,
+    "/notifications": "/notifications",
+    "/plans/[id]": `/plans/${plan.id}`,
+    "/templates": "/templates",
+    "/templates/new": "/templates/new",
+    "/templates/[id]": `/templates/${template.id}`,
   };
 }
 

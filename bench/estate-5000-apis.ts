@@ -18,6 +18,7 @@
  * PGlite is not measured here: it is the single-user sandbox's engine, and the app process owns it.
  */
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -40,6 +41,9 @@ const simulatorDir = await mkdtemp(path.join(tmpdir(), "portcullis-bench-estate-
 const simulators: ApimSimulator[] = [];
 let app: RunningApp | undefined;
 try {
+  // The app sends its ARM token only to allowed endpoints: the simulators' ports are chosen first.
+  const ports = await Promise.all(Array.from({ length: INSTANCES }, freePort));
+  process.env.ARM_ENDPOINTS_ALLOWED = ports.map((port) => `https://127.0.0.1:${port}`).join(",");
   app = await startApp({ databaseUrl });
   const tls = await ensureSandboxTls(path.join(app.dataDir, "sandbox", "tls"));
   const instanceIds: string[] = [];
@@ -52,6 +56,7 @@ try {
       authenticate: async (authorization) => {
         if (!authorization?.startsWith("Bearer ")) throw new Error("a bearer token is required");
       },
+      port: ports[i - 1],
       service: { serviceName: `estate-${i}` },
       pageSize: PAGE_SIZE,
     });
@@ -137,6 +142,17 @@ try {
   for (const simulator of simulators) await simulator.close();
   await rm(simulatorDir, { recursive: true, force: true });
   await dropScratchPostgresDatabase(databaseUrl);
+}
+
+/** A port free now, for a simulator started after the app. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function control(simulator: ApimSimulator, method: string, route: string, body?: unknown): Promise<void> {
