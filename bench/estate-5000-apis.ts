@@ -44,6 +44,8 @@ try {
   // The app sends its ARM token only to allowed endpoints: the simulators' ports are chosen first.
   const ports = await Promise.all(Array.from({ length: INSTANCES }, freePort));
   process.env.ARM_ENDPOINTS_ALLOWED = ports.map((port) => `https://127.0.0.1:${port}`).join(",");
+  // No scheduled drift scans of the estate while its reads are measured.
+  process.env.DRIFT_SCAN_MINUTES = "off";
   app = await startApp({ databaseUrl });
   const tls = await ensureSandboxTls(path.join(app.dataDir, "sandbox", "tls"));
   const instanceIds: string[] = [];
