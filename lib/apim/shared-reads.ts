@@ -7,8 +7,10 @@ import { policyPath, type PolicyScope } from "./operations/scope-policy";
  * policy and the named values for its diff, and again among the scopes of its effective-access
  * check): a second read of the same policy or of the named values while the work runs gets the
  * first one's answer instead of sending the same request. Both parts then judge one and the same
- * moment of APIM, and ARM sees each request once. Use a new one per piece of work: it keeps every
- * answer it gave, so it must not outlive the moment it describes.
+ * moment of APIM, and ARM sees each request once. The service and its backends are shared too: a
+ * change set plans all its APIs of one instance with one (lib/deployments/plan/plan-reads.ts), so
+ * what they all read of the service is read once for the set. Use a new one per piece of work: it
+ * keeps every answer it gave, so it must not outlive the moment it describes.
  */
 export function withSharedReads(apim: ApimClient): ApimClient {
   const reads = new Map<string, Promise<unknown>>();
@@ -27,5 +29,7 @@ export function withSharedReads(apim: ApimClient): ApimClient {
     getScopePolicy: policy,
     getApiPolicy: (apiName, call) => policy({ kind: "api", apiName }, call),
     listNamedValues: (call) => once("named values", () => apim.listNamedValues(call)),
+    listBackends: (call) => once("backends", () => apim.listBackends(call)),
+    getService: (call) => once("service", () => apim.getService(call)),
   };
 }

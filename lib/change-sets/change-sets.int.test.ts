@@ -7,6 +7,8 @@ import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { cloudEventSchema } from "../notifications/cloud-event";
+import { registerWebhook } from "../notifications/register-webhook";
 import { approveChangeSet } from "./approve-change-set";
 import { cancelChangeSet } from "./cancel-change-set";
 import { createChangeSet } from "./create-change-set";
@@ -280,6 +282,44 @@ describe("one approval for the whole set", () => {
       }
     },
   );
+
+  it("asks once for the whole set: one approval.requested with the set's link, none per plan", async () => {
+    const ids = await seededApis("cs-announce", 3);
+    const webhookUrl = `${sandbox.coordinates.armEndpoint}/_sandbox/webhooks/events`;
+    const events = ["approval.requested"];
+    const own = await registerWebhook(admin, { url: webhookUrl, instanceId: sandbox.instance.id, events });
+    const global = await registerWebhook(admin, { url: webhookUrl, instanceId: null, events });
+    await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 1 } });
+    try {
+      const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
+      const deliveries = await sandbox.db.prisma.webhookDelivery.findMany({
+        where: { webhookId: { in: [own.id, global.id] } },
+      });
+      // One event (one id), delivered once to each webhook: not one per plan.
+      expect(deliveries).toHaveLength(2);
+      expect(new Set(deliveries.map((delivery) => delivery.eventId)).size).toBe(1);
+      expect(cloudEventSchema.parse(deliveries[0]!.payload)).toMatchObject({
+        type: "com.portcullis.approval.requested",
+        subject: sandbox.instance.id,
+        data: {
+          changeSetId: set.id,
+          setHash: set.hash,
+          apis: 3,
+          approvalsRequired: 1,
+          link: expect.stringMatching(new RegExp(`/change-sets/${set.id}$`)),
+        },
+      });
+      const requests = await sandbox.db.prisma.auditEvent.findMany({ where: { action: "approval.request" } });
+      const planIds = set.items.map((item) => item.planId);
+      expect(requests.filter((event) => planIds.includes(event.targetId))).toEqual([]);
+      expect(requests.filter((event) => event.targetId === set.id)).toMatchObject([
+        { targetType: "change_set", after: { setHash: set.hash, apis: 3, approvalsRequired: 1 } },
+      ]);
+    } finally {
+      await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: null } });
+      await sandbox.db.prisma.webhook.deleteMany({ where: { id: { in: [own.id, global.id] } } });
+    }
+  });
 
   it("does not count an expired approval, and records its expiry once", { timeout: 120_000 }, async () => {
     const ids = await seededApis("cs-expire", 1);

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
+import { appendAuditEvent, auditedTransaction, type AuditTx } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
 import { limitConcurrency } from "../apim";
-import { createPlan } from "../deployments/create-plan";
+import { assertApiInApim } from "../apis/find-api";
+import { planVersion } from "../deployments/create-plan";
+import { planReads, type PlanReads } from "../deployments/plan/plan-reads";
 import type { PlanView } from "../deployments/schemas";
 import { AppError } from "../errors";
 import { profileEtag } from "../profiles/profile-etag";
-import { saveAccessProfile } from "../profiles/save-access-profile";
+import { saveProfileVersion } from "../profiles/save-access-profile";
 import type { TemplateOrigin } from "../profiles/schemas";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
 import type { AccessProfile } from "../policy/profile-schema";
@@ -18,7 +20,15 @@ import { toChangeSetView } from "./change-set-view";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import { editProfile } from "./edit-profile";
 import { createChangeSetInputSchema, type ChangeSetView, type ItemStatus } from "./schemas";
-import { changeSetHash, changeSetInclude } from "./set-approval";
+import { getConfig } from "../env";
+import { publishEvent } from "../notifications/publish-event";
+import {
+  applicable,
+  changeSetApprovalSettings,
+  changeSetHash,
+  changeSetInclude,
+  type ChangeSetRow,
+} from "./set-approval";
 
 export interface PreparedItem {
   apiId: string;
@@ -41,7 +51,10 @@ export async function createChangeSet(ctx: RequestContext, input: unknown): Prom
   const { apiIds, change, title } = parseInput(createChangeSetInputSchema, input, "change set");
   const byId = await findApisWithProfile(apiIds, "apiIds");
   const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
-  const items = await Promise.all(apiIds.map((apiId) => limit(() => prepareItem(ctx, byId.get(apiId)!, change))));
+  const reads = planReads(apiIds);
+  const items = await Promise.all(
+    apiIds.map((apiId) => limit(() => prepareItem(ctx, reads, byId.get(apiId)!, change))),
+  );
   return recordChangeSet(ctx, { title: title ?? describeChange(change), change, items });
 }
 
@@ -52,7 +65,7 @@ export async function findApisWithProfile(
 ): Promise<Map<string, ApiWithProfile>> {
   const apis = await getDb().api.findMany({
     where: { id: { in: [...apiIds] } },
-    include: { profileVersions: { orderBy: { version: "desc" }, take: 1 } },
+    include: { instance: true, profileVersions: { orderBy: { version: "desc" }, take: 1 } },
   });
   const unknown = apiIds.filter((id) => !apis.some((api) => api.id === id));
   if (unknown.length > 0)
@@ -103,14 +116,57 @@ export async function recordChangeSet(
       requestId: ctx.requestId,
       clientIp: ctx.clientIp,
     });
+    await requestApproval(ctx, tx, created, hash);
     return created;
   });
   return toChangeSetView(row);
 }
 
-export type ApiWithProfile = Prisma.ApiGetPayload<{ include: { profileVersions: true } }>;
+/**
+ * A set that needs approval asks for it once, for all its plans (none of which asks on its own):
+ * `approval.request` audited with the set hash, and one `approval.requested` event with the set's
+ * link to the webhooks of every instance it changes (and the global ones).
+ */
+async function requestApproval(ctx: RequestContext, tx: AuditTx, set: ChangeSetRow, setHash: string) {
+  const required = changeSetApprovalSettings(set.items).approvalsRequired;
+  const applied = set.items.filter(applicable);
+  if (required === 0 || applied.length === 0) return;
+  const instanceIds = [...new Set(applied.map((item) => item.api.instanceId))];
+  const apis = `${applied.length} API${applied.length === 1 ? "" : "s"}`;
+  await appendAuditEvent(tx, {
+    actor: ctx.actor,
+    action: "approval.request",
+    target: { type: "change_set", id: set.id },
+    after: { setHash, instanceIds, apis: applied.length, approvalsRequired: required },
+    outcome: "success",
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+  });
+  await publishEvent(tx, {
+    type: "approval.requested",
+    instanceId: instanceIds.length === 1 ? instanceIds[0]! : null,
+    alsoForInstanceIds: instanceIds,
+    data: {
+      changeSetId: set.id,
+      setHash,
+      title: set.title,
+      apis: applied.length,
+      approvalsRequired: required,
+      requestedBy: ctx.actor.name,
+      link: `${getConfig().appUrl}/change-sets/${set.id}`,
+      summary: `${ctx.actor.name} asks for ${required} approval${required === 1 ? "" : "s"} of change set "${set.title}" (${apis}): ${getConfig().appUrl}/change-sets/${set.id}`,
+    },
+  });
+}
 
-async function prepareItem(ctx: RequestContext, api: ApiWithProfile, change: ProfileChange): Promise<PreparedItem> {
+export type ApiWithProfile = Prisma.ApiGetPayload<{ include: { instance: true; profileVersions: true } }>;
+
+async function prepareItem(
+  ctx: RequestContext,
+  reads: PlanReads,
+  api: ApiWithProfile,
+  change: ProfileChange,
+): Promise<PreparedItem> {
   const base = { apiId: api.id, planId: null, planHash: null };
   const blocked = (code: string, message: string): PreparedItem => ({
     ...base,
@@ -126,23 +182,36 @@ async function prepareItem(ctx: RequestContext, api: ApiWithProfile, change: Pro
   if (edit.kind === "refused") return blocked("change-refused", edit.reason);
   if (edit.kind === "unchanged")
     return { ...base, status: "unchanged", summary: "Its profile already says this: nothing saved.", blocking: [] };
-  return saveAndPlan(ctx, api.id, { profile: edit.profile, ifMatch: profileEtag(current.version) });
+  return saveAndPlan(ctx, reads, api, { profile: edit.profile, ifMatch: profileEtag(current.version) });
 }
 
 /**
- * Saves one API's new profile version (If-Match of the version it replaces) and plans it: blocked
- * when either is refused or the plan has lint errors or blocking effective-access findings.
+ * Saves one API's new profile version (If-Match of the version it replaces) and plans it with the
+ * set's shared `reads`: blocked when either is refused or the plan has lint errors or blocking
+ * effective-access findings. The set asks for the approval of its plans as one (recordChangeSet).
  */
 export async function saveAndPlan(
   ctx: RequestContext,
-  apiId: string,
-  save: { profile: AccessProfile; ifMatch: string | null; adopt?: boolean; template?: TemplateOrigin },
+  reads: PlanReads,
+  api: ApiWithProfile,
+  save: {
+    profile: AccessProfile;
+    ifMatch: string | null;
+    adopt?: boolean;
+    promotedFrom?: { apiId: string; instance: string; version: number };
+    template?: TemplateOrigin;
+  },
 ): Promise<PreparedItem> {
-  const base = { apiId, planId: null, planHash: null };
+  const base = { apiId: api.id, planId: null, planHash: null };
   let plan: PlanView;
   try {
-    await saveAccessProfile(ctx, { apiId, ...save });
-    plan = await createPlan(ctx, { apiId });
+    assertApiInApim(api);
+    const version = await saveProfileVersion(
+      ctx,
+      { apiId: api.id, ...save },
+      { api, current: api.profileVersions[0] ?? null },
+    );
+    plan = await planVersion(ctx, { api, version, purpose: "profile" }, { reads, inChangeSet: true });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return {

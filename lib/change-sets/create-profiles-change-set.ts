@@ -3,10 +3,11 @@ import { limitConcurrency } from "../apim";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import { planReads, type PlanReads } from "../deployments/plan/plan-reads";
 import { resolveWrittenProfile } from "../environments/resolve-written-profile";
 import { profileEtag } from "../profiles/profile-etag";
-import type { TemplateOrigin } from "../profiles/schemas";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
+import type { TemplateOrigin } from "../profiles/schemas";
 import { parseInput } from "../validation";
 import type { ChangeSetChange } from "./change-schema";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
@@ -19,14 +20,16 @@ import {
 } from "./create-change-set";
 import { createProfilesChangeSetInputSchema, type ChangeSetView } from "./schemas";
 
-type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse>["profiles"][number];
+type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse>["profiles"][number] & {
+  /** The version a promotion brings (recorded in the save's audit event). */
+  promotedFrom?: { apiId: string; instance: string; version: number };
+};
 
 /**
  * A change set where each API gets its own desired profile (profiles as code: `portcullis plan`
  * sends the files of a directory). The profile is saved as written, so saveAccessProfile resolves
  * its `${name}` variables with the API's instance's environment exactly as promotion does, then
- * planned like any set's; an API whose profile already is this one, with the environment's values
- * it was saved with, is `unchanged` (nothing saved).
+ * planned like any set's; an API whose profile already is this one is `unchanged` (nothing saved).
  * `fromTemplate` (lib/templates only, never a request's body): the profiles are one template
  * version's, recorded on each version saved, and the set says so.
  */
@@ -37,32 +40,42 @@ export async function createProfilesChangeSet(
 ): Promise<ChangeSetView> {
   await authorize(ctx, "config.write");
   const { profiles, title } = parseInput(createProfilesChangeSetInputSchema, input, "change set");
+  return recordProfilesChangeSet(ctx, {
+    profiles,
+    title: title ?? `Set the access profiles of ${profiles.length} API${profiles.length === 1 ? "" : "s"}`,
+    ...fromTemplate,
+  });
+}
+
+/**
+ * createProfilesChangeSet's work once config.write is checked and the profiles are valid and
+ * name each API once: promotion (promoteAccessProfiles) passes where each profile came from.
+ */
+export async function recordProfilesChangeSet(
+  ctx: RequestContext,
+  {
+    profiles,
+    title,
+    change = { op: "setProfiles" },
+    template,
+  }: { profiles: readonly DesiredProfile[]; title: string; change?: ChangeSetChange; template?: TemplateOrigin },
+): Promise<ChangeSetView> {
   const byId = await findApisWithProfile(
     profiles.map((desired) => desired.apiId),
     "profiles",
   );
-  const instances = await getDb().instance.findMany({
-    where: { id: { in: [...new Set([...byId.values()].map((api) => api.instanceId))] } },
-  });
   const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
+  const reads = planReads(profiles.map((desired) => desired.apiId));
   const items = await Promise.all(
-    profiles.map((desired) => {
-      const api = byId.get(desired.apiId)!;
-      const instance = instances.find((candidate) => candidate.id === api.instanceId)!;
-      return limit(() => prepareItem(ctx, api, instance, desired, fromTemplate?.template));
-    }),
+    profiles.map((desired) => limit(() => prepareItem(ctx, reads, byId.get(desired.apiId)!, desired, template))),
   );
-  return recordChangeSet(ctx, {
-    title: title ?? `Set the access profiles of ${profiles.length} API${profiles.length === 1 ? "" : "s"}`,
-    change: fromTemplate?.change ?? { op: "setProfiles" },
-    items,
-  });
+  return recordChangeSet(ctx, { title, change, items });
 }
 
 async function prepareItem(
   ctx: RequestContext,
+  reads: PlanReads,
   api: ApiWithProfile,
-  instance: { name: string; environment: string | null },
   desired: DesiredProfile,
   template: TemplateOrigin | undefined,
 ): Promise<PreparedItem> {
@@ -76,7 +89,7 @@ async function prepareItem(
     // Compared as written: a file with ${name} variables matches the version saved from it ...
     isDeepStrictEqual(storedWrittenProfile(current) ?? storedProfile(current), desired.profile) &&
     // ... unless the environment's variables changed since: then it is saved again with their values.
-    isDeepStrictEqual(await resolvedNow(instance, desired.profile), storedProfile(current))
+    isDeepStrictEqual(await resolvedNow(api.instance, desired.profile), storedProfile(current))
   )
     return {
       apiId: api.id,
@@ -86,10 +99,11 @@ async function prepareItem(
       summary: "Its profile already is this one: nothing saved.",
       blocking: [],
     };
-  return saveAndPlan(ctx, api.id, {
+  return saveAndPlan(ctx, reads, api, {
     profile: desired.profile,
     ifMatch: current ? profileEtag(current.version) : null,
     adopt,
+    ...(desired.promotedFrom ? { promotedFrom: desired.promotedFrom } : {}),
     template,
   });
 }

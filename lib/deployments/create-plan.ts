@@ -8,8 +8,6 @@ import type { AccessProfileVersion } from "../db/generated/client";
 import { AppError } from "../errors";
 import { checkPlannedAccess } from "../access/check-planned-access";
 import { readAccessScopes } from "../access/read-api-access";
-import { apimClientForInstance } from "../apim/client-for-instance";
-import { withSharedReads } from "../apim/shared-reads";
 import { publishEventSql } from "../notifications/publish-event";
 import { storedProfile } from "../profiles/stored-profile";
 import { desiredBackendOf } from "./backend-fields";
@@ -17,6 +15,7 @@ import { findLastApplied } from "./last-applied";
 import { effectiveApprovalsRequired } from "./approval/approval-rules";
 import { computePlan } from "./plan/compute-plan";
 import { ownedBackends } from "./plan/owned-backends";
+import { planReads, type PlanReads } from "./plan/plan-reads";
 import { planContentHash } from "./plan/plan-hash";
 import { toPlanView } from "./plan/plan-view";
 import { readLiveState } from "./plan/read-live-state";
@@ -41,8 +40,24 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
   const api = await findApiOrThrow(db, input.apiId, { profileVersions: { orderBy: { version: "desc" }, take: 1 } });
   assertApiInApim(api);
   const version = await versionToPlan(db, api, purpose);
+  return planVersion(ctx, { api, version, purpose }, { reads: planReads([api.id]) });
+}
+
+/**
+ * Plans one version of an API's profile, with what the caller already holds: createPlan's work
+ * once the API and version are found and config.write is checked. A change set plans many APIs
+ * with one `reads` (what their plans read alike is read once) and `inChangeSet`: the set asks
+ * for the approval of all its plans at once (recordChangeSet), so a plan of it neither records
+ * its own approval request nor announces one.
+ */
+export async function planVersion(
+  ctx: RequestContext,
+  { api, version, purpose }: { api: PlannedApi; version: AccessProfileVersion; purpose: "profile" | "drift" },
+  { reads, inChangeSet = false }: { reads: PlanReads; inChangeSet?: boolean },
+): Promise<PlanView> {
+  const db = getDb();
   const profile = storedProfile(version);
-  const owned = await ownedBackends(db, api);
+  const owned = await ownedBackends(db, api, await reads.backendSteps(api.id));
   const backendIds = new Set(
     [desiredBackendOf(profile)?.backendId, ...owned.map((backend) => backend.backendId)].filter(
       (id) => id !== undefined,
@@ -50,14 +65,12 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
   );
   // The other scopes are read beside the live state: the analysis below only needs the policy the plan writes.
   // Both read the API's policy and the named values: one request each, so both judge the same APIM.
-  const apim = withSharedReads(apimClientForInstance(api.instance));
-  const [live, scopes] = await Promise.all([
+  const apim = reads.apim(api.instance);
+  const [live, scopes, fingerprints] = await Promise.all([
     readLiveState(apim, api.apimName, profile, [...backendIds], ctx.requestId),
     readAccessScopes(apim, api.apimName, profile, ctx.requestId),
+    reads.fingerprints(api.instanceId),
   ]);
-  const secrets = await db.secret.findMany({
-    where: { instanceId: api.instanceId, namedValueId: { in: live.namedValues.map((value) => value.name) } },
-  });
   const computed = computePlan({
     apimName: api.apimName,
     instanceName: api.instance.name,
@@ -66,7 +79,7 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
     adopt: version.adoptsHandWritten,
     live,
     owned,
-    fingerprints: new Map(secrets.map((secret) => [secret.namedValueId, secret.fingerprint])),
+    fingerprints,
     tier: api.instance.tier === "Consumption" ? "consumption" : "dedicated",
   });
 
@@ -99,8 +112,8 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
     createdByOid: ctx.actor.oid,
   };
   const hash = planContentHash(plan);
-  // A plan with nothing to write needs no approval (approval-rules.ts).
-  const required = computed.operations.length > 0 ? effectiveApprovalsRequired(api.instance) : 0;
+  // A plan with nothing to write needs no approval (approval-rules.ts); a change set's asks as a set.
+  const required = computed.operations.length > 0 && !inChangeSet ? effectiveApprovalsRequired(api.instance) : 0;
   const approvalRequest = {
     event: {
       actor: ctx.actor,
@@ -180,6 +193,8 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
     api: { instanceId: api.instanceId, instance: api.instance },
   });
 }
+
+type PlannedApi = Prisma.ApiGetPayload<{ include: { instance: true } }>;
 
 /** The version to plan: the API's latest (read with the API), or the one last applied. */
 async function versionToPlan(

@@ -7,6 +7,11 @@ export interface PublishedEvent {
   type: WebhookEventType;
   /** The instance the event is about; null for Portcullis-wide events (audit checkpoints). */
   instanceId: string | null;
+  /**
+   * The instances whose webhooks receive the event besides `instanceId`'s: an event about several
+   * (a change set's approval request) is still one event, sent once to each webhook.
+   */
+  alsoForInstanceIds?: readonly string[];
   /** The event's facts, as JSON. Never a secret value, token or key: it leaves Portcullis. */
   data: Record<string, unknown>;
 }
@@ -27,7 +32,10 @@ export async function publishEvent(tx: EventWriter, event: PublishedEvent, now =
     where: {
       enabled: true,
       events: { has: event.type },
-      OR: event.instanceId === null ? [{ instanceId: null }] : [{ instanceId: null }, { instanceId: event.instanceId }],
+      OR: [
+        { instanceId: null },
+        { instanceId: { in: [event.instanceId, ...(event.alsoForInstanceIds ?? [])].filter((id) => id !== null) } },
+      ],
     },
     select: { id: true },
   });

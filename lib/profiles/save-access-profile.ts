@@ -1,8 +1,10 @@
-import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
+import { randomUUID } from "node:crypto";
+import { auditedStatement } from "../audit/append-audit-event";
 import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
+import type { AccessProfileVersion } from "../db/generated/client";
 import { AppError } from "../errors";
 import { resolveWrittenProfile } from "../environments/resolve-written-profile";
 import { writtenProfileSchema } from "../policy/profile-schema";
@@ -36,54 +38,94 @@ export async function saveAccessProfile(
   },
 ): Promise<AccessProfileView> {
   await authorize(ctx, "config.write");
+  return toView(await saveProfileVersion(ctx, input));
+}
+
+/** An API with its instance and its current (latest) profile version, null when it has none. */
+export interface HeldProfile {
+  api: Prisma.ApiGetPayload<{ include: { instance: true } }>;
+  current: AccessProfileVersion | null;
+}
+
+/**
+ * saveAccessProfile's work once config.write is checked, returning the stored version itself: a
+ * change set passes the API and current version it `held` since it read them (nothing read
+ * again) and plans the version at once (planVersion). One statement stores the version and its
+ * event; it stores nothing when the next version number is taken, which is how a save that
+ * raced past the If-Match check (or one after the `held` read) is refused as stale.
+ */
+export async function saveProfileVersion(
+  ctx: RequestContext,
+  input: Parameters<typeof saveAccessProfile>[1],
+  held?: HeldProfile,
+): Promise<AccessProfileVersion> {
   const written = parseInput(writtenProfileSchema, input.profile, "access profile");
   const db = getDb();
-  try {
-    return await auditedTransaction(db, async (tx) => {
-      const api = await findApiOrThrow(tx, input.apiId);
-      const { profile, usesVariables } = await resolveWrittenProfile(tx, api.instance, written);
-      const current = await tx.accessProfileVersion.findFirst({
-        where: { apiId: api.id },
-        orderBy: { version: "desc" },
-      });
-      checkPrecondition(current?.version, input.ifMatch);
-      const saved = await tx.accessProfileVersion.create({
-        data: {
-          apiId: api.id,
-          version: (current?.version ?? 0) + 1,
-          profile: profile as Prisma.InputJsonValue,
-          adoptsHandWritten: input.adopt === true,
-          written: usesVariables ? (written as Prisma.InputJsonValue) : Prisma.DbNull,
-          template: input.template ?? Prisma.DbNull,
-          createdBy: ctx.actor.name,
+  const { api, current } = held ?? (await heldProfile(input.apiId));
+  const { profile, usesVariables } = await resolveWrittenProfile(db, api.instance, written);
+  checkPrecondition(current?.version, input.ifMatch);
+  // As the database returns it (JSON round trip): the version returned is the version stored.
+  const stored = (value: unknown) => (value === null ? null : (JSON.parse(JSON.stringify(value)) as Prisma.JsonValue));
+  const saved: AccessProfileVersion = {
+    id: randomUUID(),
+    apiId: api.id,
+    version: (current?.version ?? 0) + 1,
+    profile: stored(profile),
+    adoptsHandWritten: input.adopt === true,
+    written: usesVariables ? stored(written) : null,
+    template: input.template ? stored(input.template) : null,
+    createdAt: new Date(),
+    createdBy: ctx.actor.name,
+  };
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  const rows = await auditedStatement<{ id: string }>(
+    db,
+    (queue) => Prisma.sql`
+      WITH saved AS (
+        INSERT INTO access_profile_versions (id, api_id, version, profile, adopts_hand_written, written, template,
+          created_at, created_by)
+        VALUES (${saved.id}::uuid, ${saved.apiId}::uuid, ${saved.version}::int, ${json(saved.profile)}::jsonb,
+          ${saved.adoptsHandWritten}, ${json(saved.written)}::jsonb, ${json(saved.template)}::jsonb,
+          ${saved.createdAt.toISOString()}::timestamptz,
+          ${saved.createdBy})
+        ON CONFLICT (api_id, version) DO NOTHING
+        RETURNING id
+      ),
+      ${queue([
+        {
+          when: Prisma.sql`EXISTS (SELECT 1 FROM saved)`,
+          event: {
+            actor: ctx.actor,
+            action: "profile.save",
+            target: { type: "api", id: api.id },
+            before: current
+              ? { version: current.version, profile: current.profile, adoptsHandWritten: current.adoptsHandWritten }
+              : null,
+            after: {
+              version: saved.version,
+              profile,
+              adoptsHandWritten: saved.adoptsHandWritten,
+              ...(usesVariables ? { written, environment: api.instance.environment } : {}),
+              ...(input.promotedFrom ? { promotedFrom: input.promotedFrom } : {}),
+              ...(input.template ? { template: input.template } : {}),
+            },
+            outcome: "success",
+            requestId: ctx.requestId,
+            clientIp: ctx.clientIp,
+          },
         },
-      });
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
-        action: "profile.save",
-        target: { type: "api", id: api.id },
-        before: current
-          ? { version: current.version, profile: current.profile, adoptsHandWritten: current.adoptsHandWritten }
-          : null,
-        after: {
-          version: saved.version,
-          profile,
-          adoptsHandWritten: saved.adoptsHandWritten,
-          ...(usesVariables ? { written, environment: api.instance.environment } : {}),
-          ...(input.promotedFrom ? { promotedFrom: input.promotedFrom } : {}),
-          ...(input.template ? { template: input.template } : {}),
-        },
-        outcome: "success",
-        requestId: ctx.requestId,
-        clientIp: ctx.clientIp,
-      });
-      return toView(saved);
-    });
-  } catch (error) {
-    // Two saves raced past the check: the unique (api, version) index let only one win.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw stale();
-    throw error;
-  }
+      ])}
+      SELECT id::text FROM saved`,
+  );
+  // Someone else saved this version number first: their change is never overwritten.
+  if (rows.length === 0) throw stale();
+  return saved;
+}
+
+async function heldProfile(apiId: string): Promise<HeldProfile> {
+  const api = await findApiOrThrow(getDb(), apiId, { profileVersions: { orderBy: { version: "desc" }, take: 1 } });
+  const { profileVersions, ...rest } = api;
+  return { api: rest, current: profileVersions[0] ?? null };
 }
 
 function checkPrecondition(currentVersion: number | undefined, ifMatch: string | null | undefined): void {

@@ -3,20 +3,41 @@ import { profileReferences } from "../../policy";
 import { storedProfile } from "../../profiles/stored-profile";
 import type { OwnedBackend } from "./compute-plan";
 
+export interface BackendStep {
+  kind: string;
+  target: string;
+}
+
+/** The succeeded backend steps of each API's deployments, oldest first: one query for all the APIs. */
+export async function backendSteps(
+  db: Prisma.TransactionClient,
+  apiIds: readonly string[],
+): Promise<Map<string, BackendStep[]>> {
+  const steps = await db.deploymentStep.findMany({
+    where: {
+      deployment: { apiId: { in: [...apiIds] } },
+      kind: { in: ["backend.create", "backend.delete"] },
+      status: "succeeded",
+    },
+    orderBy: [{ finishedAt: "asc" }, { seq: "asc" }],
+    select: { kind: true, target: true, deployment: { select: { apiId: true } } },
+  });
+  const byApi = new Map<string, BackendStep[]>();
+  for (const { deployment, ...step } of steps)
+    byApi.set(deployment.apiId, [...(byApi.get(deployment.apiId) ?? []), step]);
+  return byApi;
+}
+
 /**
  * Backends Portcullis created for this API and has not removed since, replayed from the steps
- * of its deployments (a step is the record of what was really done), each with the other APIs
- * of the instance whose current access profile still uses it: those are never removed.
+ * of its deployments (`backendSteps`: a step is the record of what was really done), each with
+ * the other APIs of the instance whose current access profile still uses it: those are never removed.
  */
 export async function ownedBackends(
   db: Prisma.TransactionClient,
   api: { id: string; instanceId: string },
+  steps: readonly BackendStep[],
 ): Promise<OwnedBackend[]> {
-  const steps = await db.deploymentStep.findMany({
-    where: { deployment: { apiId: api.id }, kind: { in: ["backend.create", "backend.delete"] }, status: "succeeded" },
-    orderBy: [{ finishedAt: "asc" }, { seq: "asc" }],
-    select: { kind: true, target: true },
-  });
   const owned = new Set<string>();
   for (const step of steps) {
     if (step.kind === "backend.create") owned.add(step.target);
