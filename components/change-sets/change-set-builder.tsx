@@ -28,28 +28,37 @@ const CHANGES = [
   { op: "useManagedIdentity", label: "Backend: APIM's managed identity", value: "Resource (token audience)" },
   { op: "useNoBackendAuth", label: "Backend: no authentication", value: null },
   { op: "applyTemplate", label: "Apply a profile template (the APIs follow it)", value: null },
+  { op: "promote", label: "Promote to another instance", value: null },
 ] as const;
+
+export type ChangeOp = (typeof CHANGES)[number]["op"];
 
 /**
  * Builds a change set: filter the APIs (by name, by instance), tick them one by one or all shown,
  * and choose the one change. Ticked APIs stay ticked while a filter hides them (their checkboxes
- * are only hidden), so a selection can be built across filters.
+ * are only hidden), so a selection can be built across filters. "Promote to another instance"
+ * sends the ticked APIs' profiles (all of one instance) to the same APIs on the instance chosen.
  */
 export function ChangeSetBuilder({
   apis,
   templates,
+  targets,
+  initialOp = "addClientApplication",
   action,
 }: {
   apis: SelectableApi[];
   /** Profile templates, for "Apply a profile template". */
   templates: Array<{ id: string; name: string; latestVersion: number }>;
+  /** Instances, for "Promote to another instance". */
+  targets: Array<{ id: string; name: string; environment: string | null }>;
+  initialOp?: ChangeOp;
   action: FormAction<string>;
 }) {
   const { state, pending, formProps } = useFormAction(action);
   const [filter, setFilter] = useState("");
   const [instanceId, setInstanceId] = useState("");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [op, setOp] = useState<(typeof CHANGES)[number]["op"]>("addClientApplication");
+  const [op, setOp] = useState<ChangeOp>(initialOp);
   const instances = useMemo(
     () => [...new Map(apis.map((api) => [api.instanceId, api.instanceName])).entries()],
     [apis],
@@ -79,6 +88,7 @@ export function ChangeSetBuilder({
     fieldError(state, "change.backendAuth.resource");
   const claimError = fieldError(state, "change.claim.values");
   const apisError = fieldError(state, "apiIds");
+  const targetError = fieldError(state, "targetInstanceId");
 
   return (
     <form {...formProps} className="space-y-6" aria-label="New change set" noValidate>
@@ -90,6 +100,7 @@ export function ChangeSetBuilder({
             ...(apisError ? [{ message: apisError, fieldId: "api-filter", label: "APIs" }] : []),
             ...(valueError ? [{ message: valueError, fieldId: "change-value", label: change.value ?? "Value" }] : []),
             ...(claimError ? [{ message: claimError, fieldId: "change-claim-values", label: "Claim values" }] : []),
+            ...(targetError ? [{ message: targetError, fieldId: "change-target", label: "Promote to instance" }] : []),
           ]}
         />
       ) : null}
@@ -130,6 +141,21 @@ export function ChangeSetBuilder({
               ))}
             </SelectField>
           )
+        ) : null}
+        {op === "promote" ? (
+          <SelectField
+            id="change-target"
+            name="targetInstanceId"
+            label="Promote to instance"
+            hint="Each selected API's profile (select APIs of one instance), as written with its variables, goes to the API with the same ARM name there, with that instance's environment's values. A variable it does not set refuses the whole promotion."
+            error={targetError}
+          >
+            {targets.map((target) => (
+              <option key={target.id} value={target.id}>
+                {target.name} ({target.environment ?? "no environment"})
+              </option>
+            ))}
+          </SelectField>
         ) : null}
         {op === "addRequiredClaim" ? (
           <TextField

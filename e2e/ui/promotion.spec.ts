@@ -134,4 +134,44 @@ test.describe("promotion from a development to a production instance", () => {
     });
     expect(saved.profile).toMatchObject({ callerAuth: { tenantId: "dev.onmicrosoft.com" } });
   });
+
+  test("an admin promotes several APIs at once as one change set", async ({ page, request }) => {
+    const development = await syncedSandboxInstance(request);
+    const foundry = (
+      (await restCall(request, "GET", `/apis?instanceId=${development}&search=foundry-models`)).body.items as Array<{
+        id: string;
+        apimName: string;
+      }>
+    ).find((api) => api.apimName === "foundry-models")!;
+    const current = await restCall(request, "GET", `/apis/${foundry.id}/access-profile`).catch(() => null);
+    await restCall(request, "PUT", `/apis/${foundry.id}/access-profile`, {
+      headers: current?.etag ? { "if-match": current.etag } : {},
+      data: written,
+    });
+
+    await signIn(page, "admin");
+    await page.goto(`/apis/${devApiId}`);
+    await page.getByRole("link", { name: "Promote several APIs at once" }).click();
+    await expect(page.getByRole("heading", { name: "New change set", level: 1 })).toBeVisible();
+    const form = page.getByRole("form", { name: "New change set" });
+    await expect(form.getByLabel("Change", { exact: true })).toHaveValue("promote");
+    await form.getByLabel("Promote to instance").selectOption({ label: "production (production)" });
+    await form.getByLabel("Instance", { exact: true }).selectOption(development);
+    for (const name of ["azure-openai-eu", "foundry-models"]) {
+      await form.getByLabel("Filter by name").fill(name);
+      await form
+        .getByRole("row")
+        .filter({ hasText: `(${name})` })
+        .getByRole("checkbox")
+        .check();
+    }
+    await expect(form.getByTestId("selected-count")).toContainText(/^2 of \d+ APIs selected/);
+    await expectAccessible(page);
+    await form.getByRole("button", { name: "Save and plan 2 APIs" }).click();
+
+    await expect(page.getByRole("heading", { name: /^Promote 2 APIs from .+ to production$/, level: 1 })).toBeVisible();
+    const rows = page.getByTestId("change-set-item");
+    await expect(rows).toHaveCount(2);
+    await expect(rows.filter({ hasText: "(EU routing)" })).toBeVisible();
+  });
 });

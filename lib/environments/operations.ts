@@ -6,7 +6,9 @@ import {
   environmentVariablesSchema,
   promotionInputSchema,
   promotionSchema,
+  promotionsInputSchema,
 } from "./schemas";
+import { changeSetSchema } from "../change-sets/schemas";
 
 /** REST operations of environments and promotion (see lib/rest/operations.ts). */
 export const environmentsOperations = {
@@ -45,6 +47,19 @@ export const environmentsOperations = {
     params: z.object({ id: z.guid("must be an API id") }),
     body: promotionInputSchema,
     response: promotionSchema,
+    successStatus: 201,
+  }),
+  promoteAccessProfiles: defineOperation({
+    id: "promoteAccessProfiles",
+    method: "POST",
+    path: "/promotions",
+    permission: "config.write",
+    summary: "Promote many APIs' access profiles from one instance to another, as one change set",
+    description:
+      "Each API's current version as written is saved on the same API (by ARM name, or as targetApiIds maps it) of the target instance, its ${name} variables resolved with the target environment's values, and planned; the set is reviewed, approved (once, where the target requires approval) and applied as any change set (GET /change-sets/{id}, POST /change-sets/{id}/apply). 409 variables-missing when the target environment does not set a variable some profile uses, with `apis` naming each API and its missing variables; nothing is saved then. 404 naming each API the target instance does not have.",
+    tags: ["environments"],
+    body: promotionsInputSchema,
+    response: changeSetSchema,
     successStatus: 201,
   }),
 };

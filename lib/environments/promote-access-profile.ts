@@ -48,7 +48,12 @@ export async function promoteAccessProfile(ctx: RequestContext, input: unknown):
   };
 }
 
-async function targetApi(instance: { id: string; name: string }, apimName: string, targetApiId: string | undefined) {
+/** The API on `instance` a promotion of `apimName` goes to: `targetApiId`, or the one with the same ARM name. */
+export async function targetApi(
+  instance: { id: string; name: string },
+  apimName: string,
+  targetApiId: string | undefined,
+) {
   const db = getDb();
   const include = { profileVersions: { orderBy: { version: "desc" as const }, take: 1 } };
   if (targetApiId) {

@@ -9,8 +9,11 @@ import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { apiIdOf, saveProfile } from "../../test/support/deployment-fixtures";
 import { SANDBOX_PRODUCTION_SERVICE } from "../../sandbox/start-sandbox";
+import * as promotionsRoute from "../../app/api/v1/promotions/route";
+import { callRoute } from "../../test/support/call-route";
 import { getEnvironmentVariables } from "./get-environment-variables";
 import { promoteAccessProfile } from "./promote-access-profile";
+import { promoteAccessProfiles } from "./promote-access-profiles";
 import { putEnvironmentVariables } from "./put-environment-variables";
 
 const sandbox = setupSandboxHarness({ productionService: true });
@@ -151,5 +154,101 @@ describe("promotion from development to production", () => {
     const missing = await failure(promoteAccessProfile(admin, { apiId: devOnlyId, targetInstanceId: production.id }));
     expect(missing.code).toBe("not_found");
     expect(missing.message).toContain(`no API named '${onlyInDevelopment}'`);
+  });
+});
+
+describe("promoting many APIs at once: one change set", () => {
+  const devIds: string[] = [];
+  const prodIds: string[] = [];
+  // foundry-models needs no ${audience}: each API is named with its own missing variables.
+  const withoutAudience = { ...written, callerAuth: { ...written.callerAuth, audiences: [] } };
+
+  beforeAll(async () => {
+    devIds.push(devApiId, await apiIdOf(admin, sandbox.instance.id, "foundry-models"));
+    prodIds.push(prodApiId, await apiIdOf(admin, production.id, "foundry-models"));
+    await saveProfile(admin, devIds[1]!, withoutAudience as never);
+  });
+
+  it("is refused as a whole naming each API and variable the target does not set, and saves nothing", async () => {
+    await putEnvironmentVariables(admin, {
+      environment: "production",
+      variables: { keyName: "azure-openai-api-key", chatApp: PROD_APP },
+    });
+    const sets = await sandbox.db.prisma.changeSet.count();
+    const versions = await sandbox.db.prisma.accessProfileVersion.count({ where: { apiId: { in: prodIds } } });
+    const refused = await failure(promoteAccessProfiles(admin, { apiIds: devIds, targetInstanceId: production.id }));
+    expect(refused.code).toBe("variables-missing");
+    expect(refused.message).toContain("azure-openai: ${audience}, ${tenant}; foundry-models: ${tenant}.");
+    expect(refused.details.apis).toEqual([
+      {
+        apiId: devIds[0],
+        apimName: "azure-openai",
+        missingVariables: [
+          { name: "audience", paths: ["callerAuth.audiences[0]"] },
+          { name: "tenant", paths: ["callerAuth.tenantId"] },
+        ],
+      },
+      {
+        apiId: devIds[1],
+        apimName: "foundry-models",
+        missingVariables: [{ name: "tenant", paths: ["callerAuth.tenantId"] }],
+      },
+    ]);
+    expect(await sandbox.db.prisma.changeSet.count()).toBe(sets);
+    expect(await sandbox.db.prisma.accessProfileVersion.count({ where: { apiId: { in: prodIds } } })).toBe(versions);
+  });
+
+  it("refuses APIs of two instances, and the APIs' own instance as the target", async () => {
+    const both = await failure(
+      promoteAccessProfiles(admin, { apiIds: [devIds[0]!, prodIds[1]!], targetInstanceId: production.id }),
+    );
+    expect(both.fields).toEqual([{ path: "apiIds", message: "must all be APIs of one instance" }]);
+    const onto = await failure(promoteAccessProfiles(admin, { apiIds: devIds, targetInstanceId: sandbox.instance.id }));
+    expect(onto.fields[0]?.path).toBe("targetInstanceId");
+  });
+
+  it("makes one change set over REST: each API's profile saved on its production twin with production's values, planned", async () => {
+    await putEnvironmentVariables(admin, {
+      environment: "production",
+      variables: {
+        keyName: "azure-openai-api-key",
+        chatApp: PROD_APP,
+        tenant: "prod.onmicrosoft.com",
+        audience: "api://llm-prod",
+      },
+    });
+    const promote = async (token: string) =>
+      callRoute(promotionsRoute.POST, {
+        path: "/promotions",
+        token,
+        body: { apiIds: devIds, targetInstanceId: production.id },
+      });
+    expect((await promote(await sandbox.tokens.user("reader"))).status).toBe(403);
+    const response = await promote(await sandbox.tokens.user("admin"));
+    expect(response.status).toBe(201);
+    const set = response.body as {
+      id: string;
+      title: string;
+      items: Array<{ apiId: string; planId: string | null; status: string }>;
+    };
+    expect(response.headers.get("location")).toBe(`/api/v1/change-sets/${set.id}`);
+    expect(set.title).toBe("Promote 2 APIs from sandbox to sandbox-production");
+    // azure-openai was promoted on its own above: its production profile already is this one.
+    const [again, promoted] = prodIds.map((id) => set.items.find((item) => item.apiId === id));
+    expect(again).toMatchObject({ status: "unchanged", planId: null });
+    expect(promoted?.planId).not.toBeNull();
+    for (const [index, id] of prodIds.entries()) {
+      const saved = await getAccessProfile(admin, { apiId: id });
+      expect(saved.profile.callerAuth).toMatchObject({
+        tenantId: "prod.onmicrosoft.com",
+        clientApplicationIds: [PROD_APP],
+      });
+      expect(saved.written).toEqual((await getAccessProfile(admin, { apiId: devIds[index]! })).written);
+    }
+    const saves = await listAuditEvents(admin, { action: "profile.save", limit: 10 });
+    expect(saves.items.find((event) => event.target.id === prodIds[1])?.after).toMatchObject({
+      environment: "production",
+      promotedFrom: { apiId: devIds[1], instance: "sandbox", version: 1 },
+    });
   });
 });

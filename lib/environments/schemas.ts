@@ -3,6 +3,7 @@ import { environmentSchema } from "../instances/schemas";
 import { variableValuesSchema } from "../policy/profile-variables";
 import { planSchema } from "../deployments/schemas";
 import { profileVersionSchema } from "../profiles/schemas";
+import { createChangeSetInputSchema } from "../change-sets/schemas";
 
 export const environmentParamsSchema = z.object({ name: environmentSchema });
 
@@ -46,3 +47,19 @@ export const promotionSchema = z
   .meta({ id: "Promotion" });
 
 export type PromotionView = z.output<typeof promotionSchema>;
+
+export const promotionsInputSchema = z
+  .strictObject({
+    title: createChangeSetInputSchema.shape.title,
+    apiIds: createChangeSetInputSchema.shape.apiIds.describe(
+      "The APIs whose current profiles are promoted, all of one instance.",
+    ),
+    targetInstanceId: z.guid("must be an instance id").describe("The instance to promote the profiles to."),
+    targetApiIds: z
+      .record(z.guid("must be an API id"), z.guid("must be an API id"))
+      .optional()
+      .describe(
+        "Source API id → the API on the target instance, for those not promoted to the one with the same ARM name.",
+      ),
+  })
+  .meta({ id: "PromotionsInput" });

@@ -11,6 +11,7 @@ import { cancelChangeSet } from "@/lib/change-sets/cancel-change-set";
 import { createChangeSet } from "@/lib/change-sets/create-change-set";
 import { rejectChangeSet } from "@/lib/change-sets/reject-change-set";
 import { startChangeSetApply } from "@/lib/change-sets/start-change-set-apply";
+import { promoteAccessProfiles } from "@/lib/environments/promote-access-profiles";
 import { applyTemplate } from "@/lib/templates/apply-template";
 import { parseInput } from "@/lib/validation";
 import { actionError } from "../action-error";
@@ -81,7 +82,8 @@ const templateFormSchema = z.object({ op: z.literal("applyTemplate"), templateId
 
 /**
  * Makes the change set from the APIs ticked and the change chosen, then opens it. "Apply a
- * profile template" is the template's own use case: the APIs follow it (applyTemplate).
+ * profile template" is the template's own use case: the APIs follow it (applyTemplate); "Promote
+ * to another instance" is promotion's: their profiles go to the instance chosen.
  */
 export async function createChangeSetAction(
   _previous: FormState<string>,
@@ -95,6 +97,9 @@ export async function createChangeSetAction(
     if (fields.op === "applyTemplate") {
       const { templateId } = parseInput(templateFormSchema, fields, "change");
       id = (await applyTemplate(ctx, { templateId, apply: { apiIds } })).id;
+    } else if (fields.op === "promote") {
+      const { targetInstanceId, title } = fields;
+      id = (await promoteAccessProfiles(ctx, { apiIds, targetInstanceId, ...(title ? { title } : {}) })).id;
     } else {
       const { change, title } = parseInput(changeFormSchema, fields, "change");
       id = (await createChangeSet(ctx, { apiIds, change, ...(title ? { title } : {}) })).id;

@@ -144,6 +144,12 @@ export default async function ApiPage({ params, searchParams }: Props) {
             {canWrite && promotionTargets.length > 0 ? (
               <div className="mt-4 border-t border-slate-200 pt-4">
                 <PromoteForm apiId={api.id} targets={promotionTargets} action={promoteAction} />
+                <p className="mt-3 text-sm">
+                  <Link className="underline" href="/change-sets/new?change=promote">
+                    Promote several APIs at once
+                  </Link>{" "}
+                  as one change set.
+                </p>
               </div>
             ) : null}
           </>

@@ -2,15 +2,21 @@ import type { Metadata } from "next";
 import { ChangeSetBuilder, type SelectableApi } from "@/components/change-sets/change-set-builder";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listApis } from "@/lib/apis/list-apis";
+import { listInstances } from "@/lib/instances/list-instances";
 import { MAX_CHANGE_SET_APIS } from "@/lib/change-sets/schemas";
 import { listTemplates } from "@/lib/templates/list-templates";
 import { createChangeSetAction } from "../actions";
 
 export const metadata: Metadata = { title: "New change set" };
 
-/** Choose one change and the APIs to make it to; saving plans every API and opens the set. */
-export default async function NewChangeSetPage() {
+/**
+ * Choose one change and the APIs to make it to; saving plans every API and opens the set.
+ * `?change=promote` opens it on promotion (the API page links here to promote several at once).
+ */
+export default async function NewChangeSetPage({ searchParams }: { searchParams: Promise<Record<string, unknown>> }) {
   const ctx = await guardPage("/change-sets/new");
+  const promote = (await searchParams).change === "promote";
+  const instances = await listInstances(ctx, { limit: 200 });
   const apis: SelectableApi[] = [];
   let cursor: string | undefined;
   do {
@@ -31,6 +37,8 @@ export default async function NewChangeSetPage() {
       <ChangeSetBuilder
         apis={apis.slice(0, MAX_CHANGE_SET_APIS)}
         templates={await listTemplates(ctx)}
+        targets={instances.items}
+        initialOp={promote ? "promote" : undefined}
         action={createChangeSetAction}
       />
     </div>
