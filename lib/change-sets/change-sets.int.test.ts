@@ -12,6 +12,7 @@ import { registerWebhook } from "../notifications/register-webhook";
 import { approveChangeSet } from "./approve-change-set";
 import { cancelChangeSet } from "./cancel-change-set";
 import { createChangeSet } from "./create-change-set";
+import { createProfilesChangeSet } from "./create-profiles-change-set";
 import { getChangeSet } from "./get-change-set";
 import { rejectChangeSet } from "./reject-change-set";
 import { resumeChangeSets } from "./resume-change-sets";
@@ -133,7 +134,7 @@ describe("a change set over 50 APIs", () => {
     },
   );
 
-  it("blocks, naming the reason, the APIs the change does not fit, and leaves unchanged the ones that say it already", async () => {
+  it("blocks, naming the reason, the APIs the change does not fit, and plans the ones whose saved profile says it already", async () => {
     const [fits, open, already] = await seededApis("cs-fit", 3);
     await saveProfile(admin, open!, profiles.none());
     await saveProfile(admin, already!, profiles.headerKey(NEW_CLIENT));
@@ -145,9 +146,40 @@ describe("a change set over 50 APIs", () => {
       planId: null,
       blocking: [{ code: "change-refused", message: expect.stringContaining("caller auth none") }],
     });
-    expect(byApi.get(already!)).toMatchObject({ status: "unchanged", planId: null });
-    expect(set.progress.total).toBe(1);
+    // Its saved profile already has the client, but APIM never got it: nothing saved, still planned.
+    expect(byApi.get(already!)).toMatchObject({
+      status: "planned",
+      summary: expect.stringContaining("Saved earlier as version 2, not applied yet"),
+    });
+    expect(await sandbox.db.prisma.accessProfileVersion.count({ where: { apiId: already! } })).toBe(2);
+    expect(set.progress.total).toBe(2);
     expect(set.items[0]?.status).toBe("blocked");
+  });
+
+  it("plans a profile saved by an earlier set and never applied; unchanged once APIM has it", async () => {
+    const [api] = await seededApis("cs-unapplied", 1);
+    const desired = { apiId: api!, profile: profiles.headerKey(NEW_CLIENT) };
+    const first = await createProfilesChangeSet(admin, { profiles: [desired] });
+    expect(first.items[0]).toMatchObject({ status: "planned" });
+    const versions = () => sandbox.db.prisma.accessProfileVersion.count({ where: { apiId: api! } });
+    expect(await versions()).toBe(2);
+
+    // Not applied: asked again, the same profile is not saved again but is planned against APIM.
+    const second = await createProfilesChangeSet(admin, { profiles: [desired] });
+    expect(second.items[0]).toMatchObject({
+      status: "planned",
+      blocking: [],
+      summary: expect.stringContaining("Saved earlier as version 2, not applied yet"),
+    });
+    expect(second.items[0]?.planId).not.toBe(first.items[0]?.planId);
+    expect(await versions()).toBe(2);
+
+    const { run } = await startChangeSetApply(admin, { changeSetId: second.id });
+    await run();
+    expect((await getChangeSet(admin, { changeSetId: second.id })).progress.counts).toEqual({ succeeded: 1 });
+    const third = await createProfilesChangeSet(admin, { profiles: [desired] });
+    expect(third.items[0]).toMatchObject({ status: "unchanged", blocking: [] });
+    expect(await versions()).toBe(2);
   });
 
   it("refuses an unknown API and a change a profile could not hold, naming the field", async () => {

@@ -3,6 +3,7 @@ import { appendAuditEvent, auditedTransaction, type AuditTx } from "../audit/app
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
+import type { AccessProfileVersion } from "../db/generated/client";
 import { limitConcurrency } from "../apim";
 import { assertApiInApim } from "../apis/find-api";
 import { planVersion } from "../deployments/create-plan";
@@ -180,15 +181,13 @@ async function prepareItem(
   // The profile as written, so its ${name} variables stay variables (saveAccessProfile resolves them).
   const edit = editProfile(storedWrittenProfile(current) ?? storedProfile(current), change);
   if (edit.kind === "refused") return blocked("change-refused", edit.reason);
-  if (edit.kind === "unchanged")
-    return { ...base, status: "unchanged", summary: "Its profile already says this: nothing saved.", blocking: [] };
+  if (edit.kind === "unchanged") return planSavedVersion(ctx, reads, api);
   return saveAndPlan(ctx, reads, api, { profile: edit.profile, ifMatch: profileEtag(current.version) });
 }
 
 /**
  * Saves one API's new profile version (If-Match of the version it replaces) and plans it with the
- * set's shared `reads`: blocked when either is refused or the plan has lint errors or blocking
- * effective-access findings. The set asks for the approval of its plans as one (recordChangeSet).
+ * set's shared `reads` (planInSet).
  */
 export async function saveAndPlan(
   ctx: RequestContext,
@@ -202,15 +201,42 @@ export async function saveAndPlan(
     template?: TemplateOrigin;
   },
 ): Promise<PreparedItem> {
+  return planInSet(ctx, reads, api, () =>
+    saveProfileVersion(ctx, { apiId: api.id, ...save }, { api, current: api.profileVersions[0] ?? null }),
+  );
+}
+
+/**
+ * An API whose current version already says what the set asks: nothing is saved, but that version
+ * is planned against APIM all the same, as `terraform plan` compares with what is deployed. A
+ * version saved by an earlier set (or plan) that was never applied is `planned` and says so;
+ * `unchanged` only when APIM already holds it.
+ */
+export async function planSavedVersion(ctx: RequestContext, reads: PlanReads, api: ApiWithProfile) {
+  const current = api.profileVersions[0]!;
+  const item = await planInSet(ctx, reads, api, async () => current);
+  if (item.status === "unchanged")
+    return { ...item, summary: "Its profile already is this one and APIM has it: nothing saved." };
+  if (item.planId === null) return item;
+  return { ...item, summary: `Saved earlier as version ${current.version}, not applied yet: ${item.summary}` };
+}
+
+/**
+ * Plans the version `versionToPlan` answers with the set's shared `reads`: blocked when saving or
+ * planning is refused or the plan has lint errors or blocking effective-access findings. The set
+ * asks for the approval of its plans as one (recordChangeSet).
+ */
+async function planInSet(
+  ctx: RequestContext,
+  reads: PlanReads,
+  api: ApiWithProfile,
+  versionToPlan: () => Promise<AccessProfileVersion>,
+): Promise<PreparedItem> {
   const base = { apiId: api.id, planId: null, planHash: null };
   let plan: PlanView;
   try {
     assertApiInApim(api);
-    const version = await saveProfileVersion(
-      ctx,
-      { apiId: api.id, ...save },
-      { api, current: api.profileVersions[0] ?? null },
-    );
+    const version = await versionToPlan();
     plan = await planVersion(ctx, { api, version, purpose: "profile" }, { reads, inChangeSet: true });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

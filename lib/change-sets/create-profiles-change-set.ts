@@ -13,6 +13,7 @@ import type { ChangeSetChange } from "./change-schema";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import {
   findApisWithProfile,
+  planSavedVersion,
   recordChangeSet,
   saveAndPlan,
   type ApiWithProfile,
@@ -29,7 +30,8 @@ type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse
  * A change set where each API gets its own desired profile (profiles as code: `portcullis plan`
  * sends the files of a directory). The profile is saved as written, so saveAccessProfile resolves
  * its `${name}` variables with the API's instance's environment exactly as promotion does, then
- * planned like any set's; an API whose profile already is this one is `unchanged` (nothing saved).
+ * planned like any set's; an API whose profile already is this one is not saved again, but still
+ * planned against APIM (planSavedVersion): `unchanged` only when APIM has it.
  * `fromTemplate` (lib/templates only, never a request's body): the profiles are one template
  * version's, recorded on each version saved, and the set says so.
  */
@@ -91,14 +93,7 @@ async function prepareItem(
     // ... unless the environment's variables changed since: then it is saved again with their values.
     isDeepStrictEqual(await resolvedNow(api.instance, desired.profile), storedProfile(current))
   )
-    return {
-      apiId: api.id,
-      planId: null,
-      planHash: null,
-      status: "unchanged",
-      summary: "Its profile already is this one: nothing saved.",
-      blocking: [],
-    };
+    return planSavedVersion(ctx, reads, api);
   return saveAndPlan(ctx, reads, api, {
     profile: desired.profile,
     ifMatch: current ? profileEtag(current.version) : null,

@@ -233,9 +233,14 @@ describe("promoting many APIs at once: one change set", () => {
     };
     expect(response.headers.get("location")).toBe(`/api/v1/change-sets/${set.id}`);
     expect(set.title).toBe("Promote 2 APIs from sandbox to sandbox-production");
-    // azure-openai was promoted on its own above: its production profile already is this one.
+    // azure-openai was promoted on its own above and never applied: not saved again, but planned
+    // again against APIM, where its operation policy without <base /> still blocks it.
     const [again, promoted] = prodIds.map((id) => set.items.find((item) => item.apiId === id));
-    expect(again).toMatchObject({ status: "unchanged", planId: null });
+    expect(again).toMatchObject({
+      status: "blocked",
+      summary: expect.stringContaining("Saved earlier as version 1, not applied yet"),
+      blocking: expect.arrayContaining([expect.objectContaining({ code: "caller-validation-skipped" })]),
+    });
     expect(promoted?.planId).not.toBeNull();
     for (const [index, id] of prodIds.entries()) {
       const saved = await getAccessProfile(admin, { apiId: id });
