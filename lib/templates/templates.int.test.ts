@@ -106,16 +106,17 @@ describe("profile templates", () => {
 
   it("refuse readers every change, and let them read", async () => {
     const template = await createTemplate(admin, { name: "reader-template", profile: templateProfile(APP_V1) });
+    // Thunks, run one at a time: a call started early would reject unobserved while another is awaited.
     for (const attempt of [
-      createTemplate(reader, { name: "by-reader", profile: templateProfile(APP_V1) }),
-      updateTemplate(reader, { templateId: template.id, update: { description: "x" } }),
-      publishTemplateVersion(reader, { templateId: template.id, version: { profile: templateProfile(APP_V2) } }),
-      deleteTemplate(reader, { templateId: template.id }),
-      followTemplate(reader, { apiId: apiIds[0]!, follow: { templateId: template.id } }),
-      unfollowTemplate(reader, { apiId: apiIds[0]! }),
-      applyTemplate(reader, { templateId: template.id, apply: { apiIds: [apiIds[0]!] } }),
+      () => createTemplate(reader, { name: "by-reader", profile: templateProfile(APP_V1) }),
+      () => updateTemplate(reader, { templateId: template.id, update: { description: "x" } }),
+      () => publishTemplateVersion(reader, { templateId: template.id, version: { profile: templateProfile(APP_V2) } }),
+      () => deleteTemplate(reader, { templateId: template.id }),
+      () => followTemplate(reader, { apiId: apiIds[0]!, follow: { templateId: template.id } }),
+      () => unfollowTemplate(reader, { apiId: apiIds[0]! }),
+      () => applyTemplate(reader, { templateId: template.id, apply: { apiIds: [apiIds[0]!] } }),
     ])
-      expect((await failure(attempt)).code).toBe("forbidden");
+      expect((await failure(attempt())).code).toBe("forbidden");
     expect((await getTemplate(reader, { templateId: template.id })).latestVersion).toBe(1);
     expect(await listTemplates(contextFor("none")).catch((error: { code: string }) => error.code)).toBe("forbidden");
     await deleteTemplate(admin, { templateId: template.id });
