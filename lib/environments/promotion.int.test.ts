@@ -22,6 +22,13 @@ const reader = contextFor("reader");
 
 const DEV_APP = "11111111-1111-1111-1111-111111111111";
 const PROD_APP = "22222222-2222-2222-2222-222222222222";
+/** Every variable the written profile uses, with production's values. */
+const productionValues = {
+  keyName: "azure-openai-api-key",
+  chatApp: PROD_APP,
+  tenant: "prod.onmicrosoft.com",
+  audience: "api://llm-prod",
+};
 
 /** The profile as written once, with what differs between development and production as variables. */
 const written = {
@@ -107,15 +114,7 @@ describe("promotion from development to production", () => {
   });
 
   it("saves the production values on the same API there and opens its plan, awaiting approval", async () => {
-    await putEnvironmentVariables(admin, {
-      environment: "production",
-      variables: {
-        keyName: "azure-openai-api-key",
-        chatApp: PROD_APP,
-        tenant: "prod.onmicrosoft.com",
-        audience: "api://llm-prod",
-      },
-    });
+    await putEnvironmentVariables(admin, { environment: "production", variables: productionValues });
     const promotion = await promoteAccessProfile(admin, { apiId: devApiId, targetInstanceId: production.id });
     expect(promotion.profile.apiId).toBe(prodApiId);
     expect(promotion.profile.profile.callerAuth).toEqual({
@@ -208,15 +207,7 @@ describe("promoting many APIs at once: one change set", () => {
   });
 
   it("makes one change set over REST: each API's profile saved on its production twin with production's values, planned", async () => {
-    await putEnvironmentVariables(admin, {
-      environment: "production",
-      variables: {
-        keyName: "azure-openai-api-key",
-        chatApp: PROD_APP,
-        tenant: "prod.onmicrosoft.com",
-        audience: "api://llm-prod",
-      },
-    });
+    await putEnvironmentVariables(admin, { environment: "production", variables: productionValues });
     const promote = async (token: string) =>
       callRoute(promotionsRoute.POST, {
         path: "/promotions",
