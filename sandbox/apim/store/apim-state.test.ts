@@ -12,22 +12,34 @@ function api(name: string, displayName: string): Omit<ApiRecord, "etag" | "creat
 
 describe("APIM state on disk", () => {
   let dataDir: string;
+  let opened: ApimState[];
+
+  /** Opens the state and remembers it, so its pending writes land before the directory goes. */
+  async function open(): Promise<ApimState> {
+    const state = await ApimState.open(dataDir);
+    opened.push(state);
+    return state;
+  }
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "apim-state-"));
+    opened = [];
   });
 
+  // Several tests save without awaiting `persisted`; removing the directory under a write
+  // still in flight made that write reject unhandled, and Vitest failed the test for it.
   afterEach(async () => {
+    await Promise.all(opened.map((state) => state.flush()));
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it("survives a restart: entities, their ETags and their order", async () => {
-    const state = await ApimState.open(dataDir);
+    const state = await open();
     const first = state.apis.save(api("Zeta", "Z"));
     const second = state.apis.save(api("alpha", "A"));
     await Promise.all([first.persisted, second.persisted]);
 
-    const reopened = await ApimState.open(dataDir);
+    const reopened = await open();
     expect(reopened.apis.list().map((entity) => entity.name)).toEqual(["Zeta", "alpha"]);
     expect(reopened.apis.get("zeta")?.etag).toBe(first.entity.etag);
     const third = reopened.apis.save(api("beta", "B"));
@@ -36,7 +48,7 @@ describe("APIM state on disk", () => {
   });
 
   it("looks names up case-insensitively and keeps the first spelling", async () => {
-    const state = await ApimState.open(dataDir);
+    const state = await open();
     state.apis.save(api("Echo-API", "one"));
     const updated = state.apis.save(api("echo-api", "two"));
     expect(updated.created).toBe(false);
@@ -45,7 +57,7 @@ describe("APIM state on disk", () => {
   });
 
   it("changes the ETag when the content changes and keeps it for an identical save", async () => {
-    const state = await ApimState.open(dataDir);
+    const state = await open();
     const created = state.apis.save(api("a", "one"));
     const same = state.apis.save(api("a", "one"));
     const changed = state.apis.save(api("a", "two"));
@@ -55,7 +67,7 @@ describe("APIM state on disk", () => {
   });
 
   it("never reuses an ETag after delete and re-create", async () => {
-    const state = await ApimState.open(dataDir);
+    const state = await open();
     const before = state.apis.save(api("a", "one")).entity.etag;
     await state.apis.delete("a");
     expect(state.apis.get("a")).toBeUndefined();
@@ -63,7 +75,7 @@ describe("APIM state on disk", () => {
   });
 
   it("deletes files and forgets everything on clear, and tracks which seed the directory holds", async () => {
-    const state = await ApimState.open(dataDir);
+    const state = await open();
     await state.apis.save(api("a", "one")).persisted;
     expect(await state.seededWith()).toBeNull();
     await state.markSeeded("seed v2");
@@ -72,14 +84,14 @@ describe("APIM state on disk", () => {
     expect(await state.seededWith()).toBeNull();
     expect(state.apis.list()).toEqual([]);
     expect(await readdir(join(dataDir, "apis"))).toEqual([]);
-    expect((await ApimState.open(dataDir)).apis.list()).toEqual([]);
+    expect((await open()).apis.list()).toEqual([]);
   });
 
   it("keeps the last of many quick writes to one entity", async () => {
-    const state = await ApimState.open(dataDir);
+    const state = await open();
     const writes = Array.from({ length: 50 }, (_, i) => state.apis.save(api("a", `v${i}`)).persisted);
     await Promise.all(writes);
-    expect((await ApimState.open(dataDir)).apis.get("a")?.properties).toEqual({ displayName: "v49" });
+    expect((await open()).apis.get("a")?.properties).toEqual({ displayName: "v49" });
     expect((await readdir(join(dataDir, "apis"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 });
