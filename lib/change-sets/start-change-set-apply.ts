@@ -3,6 +3,7 @@ import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-even
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import { countingApprovers } from "../deployments/approval/approval-rules";
 import { assertApproved } from "../deployments/approval/assert-approved";
 import { auditExpiredApprovals } from "../deployments/approval/audit-expired-approvals";
 import { AppError } from "../errors";
@@ -77,9 +78,7 @@ export async function startChangeSetApply(
         rerun: set.applyStartedAt !== null,
         approval: {
           required: approval.required,
-          approvedBy: approval.decisions
-            .filter((decision) => decision.counts && decision.decision === "approved")
-            .map((decision) => ({ type: decision.actorType, oid: decision.actorOid, name: decision.actorName })),
+          approvedBy: countingApprovers(approval),
         },
       },
       outcome: "success",

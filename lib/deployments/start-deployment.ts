@@ -7,6 +7,7 @@ import { AppError } from "../errors";
 import { log } from "../log";
 import { verifyAndRecord } from "../verification/verify-api-access";
 import { assertApproved } from "./approval/assert-approved";
+import { countingApprovers } from "./approval/approval-rules";
 import { PLAN_APPROVALS } from "./approval/approval-subject";
 import { auditExpiredApprovals } from "./approval/audit-expired-approvals";
 import { approvalInclude, planApprovalState } from "./approval/plan-approval-state";
@@ -42,10 +43,10 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
   const approval = planApprovalState(plan, now);
   await auditExpiredApprovals(db, plan, approval, now);
   await assertApproved(db, ctx, PLAN_APPROVALS, plan.id, approval);
-  const approvedBy = approval.decisions
-    .filter((decision) => decision.counts && decision.decision === "approved")
-    .map((decision) => ({ type: decision.actorType, oid: decision.actorOid, name: decision.actorName }));
-  return queueDeployment(ctx, plan, { planHash: approval.hash, approval: { required: approval.required, approvedBy } });
+  return queueDeployment(ctx, plan, {
+    planHash: approval.hash,
+    approval: { required: approval.required, approvedBy: countingApprovers(approval) },
+  });
 }
 
 /** The plan row queueDeployment needs (as startDeployment reads it). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   approvalRefusal,
   approvalState,
+  countingApprovers,
   effectiveApprovalsRequired,
   type ApprovalSettings,
   type RecordedDecision,
@@ -108,6 +109,20 @@ describe("which approvals count", () => {
     const changedMind = decision({ actorOid: rejection.actorOid });
     expect(state([...approvals, rejection, changedMind], { approvalsRequired: 2 }).status).toBe("approved");
     expect(state([decision({ decision: "rejected", reason: "x", planHash: "h0" })]).status).toBe("waiting");
+  });
+
+  it("names as approvers only the approvals that count", () => {
+    const counted = decision({ actorType: "app", actorOid: "oid-app", actorName: "Pipeline" });
+    const decisions = [
+      counted,
+      decision({ actorOid: author.oid }),
+      decision({ expiresAt: now }),
+      decision({ planHash: "h0" }),
+      decision({ decision: "rejected", reason: "x", planHash: "h0" }),
+    ];
+    expect(countingApprovers(state(decisions, { automationApprovers: true }))).toEqual([
+      { type: "app", oid: "oid-app", name: "Pipeline" },
+    ]);
   });
 });
 

@@ -104,6 +104,22 @@ export function approvalState(input: {
   return { required, status, approvedBy, rejection, decisions };
 }
 
+/**
+ * Who approved, as an apply's start event records it: the approvals that count now (the
+ * decisions of the authors, expired ones and superseded ones left out).
+ */
+export function countingApprovers(state: Pick<ApprovalState, "decisions">): ApprovalEvidence[] {
+  return state.decisions
+    .filter((decision) => decision.counts && decision.decision === "approved")
+    .map((decision) => ({ type: decision.actorType, oid: decision.actorOid, name: decision.actorName }));
+}
+
+export interface ApprovalEvidence {
+  type: "user" | "app";
+  oid: string;
+  name: string;
+}
+
 function notCountedBecause(
   input: { settings: ApprovalSettings; author: PlanAuthor; planHash: string; now: Date },
   decision: RecordedDecision,
