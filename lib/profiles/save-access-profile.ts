@@ -12,6 +12,7 @@ import { parseInput } from "../validation";
 import { toView, type AccessProfileView } from "./get-access-profile";
 import { etagMatches, profileEtag } from "./profile-etag";
 import type { TemplateOrigin } from "./schemas";
+import { templateFollowEvent } from "./template-follow-event";
 
 /**
  * Saves a new version of an API's access profile. Every saved version is kept. When a version
@@ -35,6 +36,12 @@ export async function saveAccessProfile(
     adopt?: boolean;
     promotedFrom?: { apiId: string; instance: string; version: number };
     template?: TemplateOrigin;
+    /**
+     * With `template`: the API follows that template from now on, in the statement that saves the
+     * version (lib/templates followTemplate), so a version saved from a template is never left
+     * without the API following it.
+     */
+    follow?: boolean;
   },
 ): Promise<AccessProfileView> {
   await authorize(ctx, "config.write");
@@ -78,6 +85,8 @@ export async function saveProfileVersion(
     createdBy: ctx.actor.name,
   };
   const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  // The template the API starts following with this version: none when it already does.
+  const follows = input.follow && input.template && api.templateId !== input.template.id ? input.template : null;
   const rows = await auditedStatement<{ id: string }>(
     db,
     (queue) => Prisma.sql`
@@ -90,6 +99,15 @@ export async function saveProfileVersion(
           ${saved.createdBy})
         ON CONFLICT (api_id, version) DO NOTHING
         RETURNING id
+      ),
+      followed AS (${
+        follows
+          ? Prisma.sql`
+        UPDATE apis SET template_id = ${follows.id}::uuid
+        WHERE id = ${api.id}::uuid AND EXISTS (SELECT 1 FROM saved)
+        RETURNING id`
+          : Prisma.sql`SELECT NULL::uuid AS id WHERE FALSE`
+      }
       ),
       ${queue([
         {
@@ -114,6 +132,9 @@ export async function saveProfileVersion(
             clientIp: ctx.clientIp,
           },
         },
+        ...(follows
+          ? [{ when: Prisma.sql`EXISTS (SELECT 1 FROM followed)`, event: templateFollowEvent(ctx, api, follows) }]
+          : []),
       ])}
       SELECT id::text FROM saved`,
   );

@@ -5,6 +5,7 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { profileEtag } from "../profiles/profile-etag";
+import { templateFollowEvent } from "../profiles/template-follow-event";
 import { saveAccessProfile } from "../profiles/save-access-profile";
 import { parseInput } from "../validation";
 import { followTemplateInputSchema, type TemplateFollowingView } from "./schemas";
@@ -32,6 +33,8 @@ export async function followTemplate(
   const latest = template.versions[0]!;
   const origin = { id: template.id, name: template.name, version: latest.version };
   const current = api.profileVersions[0];
+  const follows = api.templateId !== template.id;
+  // One statement saves the version and makes the API follow (saveProfileVersion): never one without the other.
   const profile = isDeepStrictEqual(current?.template, origin)
     ? null
     : await saveAccessProfile(ctx, {
@@ -39,20 +42,12 @@ export async function followTemplate(
         profile: storedTemplateProfile(latest),
         ifMatch: input.ifMatch ?? (current ? profileEtag(current.version) : null),
         template: origin,
+        follow: true,
       });
-  if (api.templateId !== template.id)
+  if (!profile && follows)
     await auditedTransaction(db, async (tx) => {
       await tx.api.update({ where: { id: api.id }, data: { templateId: template.id } });
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
-        action: "api.template.follow",
-        target: { type: "api", id: api.id },
-        before: { templateId: api.templateId },
-        after: { templateId: template.id, template: template.name, version: latest.version },
-        outcome: "success",
-        requestId: ctx.requestId,
-        clientIp: ctx.clientIp,
-      });
+      await appendAuditEvent(tx, templateFollowEvent(ctx, api, origin));
     });
   return { apiId: api.id, template: { id: template.id, name: template.name }, profile };
 }

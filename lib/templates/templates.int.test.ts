@@ -254,4 +254,35 @@ describe("profile templates", () => {
     expect((await getApi(admin, { apiId: apiIds[1]! })).template).toBeNull();
     await deleteTemplate(admin, { templateId: template.id });
   });
+
+  it("follows in one write with the version it saves: a failed follow leaves no version saved, and none without it", async () => {
+    const template = await createTemplate(admin, { name: "one-write", profile: templateProfile(APP_V1) });
+    const apiId = apiIds[0]!;
+    const before = await getAccessProfile(admin, { apiId });
+    const following = (await getApi(admin, { apiId })).template;
+    // The follow half fails (as a crash between two writes would leave it): the save must not stay.
+    await sandbox.db.owner.$executeRawUnsafe(`
+      CREATE FUNCTION refuse_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'follow refused by the test'; END $$`);
+    await sandbox.db.owner.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_follow BEFORE UPDATE OF template_id ON apis FOR EACH ROW EXECUTE FUNCTION refuse_follow()`,
+    );
+    try {
+      await expect(followTemplate(admin, { apiId, follow: { templateId: template.id } })).rejects.toThrow();
+    } finally {
+      await sandbox.db.owner.$executeRawUnsafe(`DROP TRIGGER refuse_follow ON apis`);
+      await sandbox.db.owner.$executeRawUnsafe(`DROP FUNCTION refuse_follow()`);
+    }
+    expect((await getAccessProfile(admin, { apiId })).version).toBe(before.version);
+    expect((await getApi(admin, { apiId })).template).toEqual(following);
+
+    // Without the fault: the version and the follow land together, each audited once.
+    const followed = await followTemplate(admin, { apiId, follow: { templateId: template.id } });
+    expect(followed.profile?.version).toBe(before.version + 1);
+    expect((await getApi(admin, { apiId })).template).toMatchObject({ id: template.id });
+    const actions = await auditActions("api", apiId);
+    expect(actions.slice(-2)).toEqual(["profile.save", "api.template.follow"]);
+    await unfollowTemplate(admin, { apiId });
+    await deleteTemplate(admin, { templateId: template.id });
+  });
 });
