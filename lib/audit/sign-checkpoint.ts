@@ -1,6 +1,7 @@
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type PrismaClient } from "../db";
+import { runInBackground } from "../db/background-work";
 import type { AuditCheckpoint } from "../db/generated/client";
 import { getConfig } from "../env";
 import { log } from "../log";
@@ -75,7 +76,7 @@ async function checkpointDue(db: PrismaClient, now: Date): Promise<boolean> {
 /**
  * After appends: sign in the background when due, one check at a time per process, never
  * delaying or failing the change that triggered it (a failure is logged; the next append or the
- * scheduled job tries again).
+ * scheduled job tries again). Closing the database waits for it (lib/db/background-work.ts).
  */
 export function signCheckpointInBackground(db: PrismaClient, headSeq: bigint): void {
   const state = (background.get(db) ?? { running: false, checkedSeq: -1n }) as BackgroundState;
@@ -83,10 +84,14 @@ export function signCheckpointInBackground(db: PrismaClient, headSeq: bigint): v
   if (state.running || headSeq - state.checkedSeq < CHECK_EVERY) return;
   state.running = true;
   state.checkedSeq = headSeq;
-  checkpointDue(db, new Date())
-    .then((due) => (due ? signCheckpoint(db) : null))
-    .catch((error: unknown) => log.error({ err: error }, "could not sign an audit checkpoint"))
-    .finally(() => (state.running = false));
+  runInBackground(
+    db,
+    checkpointDue(db, new Date())
+      .then((due) => (due ? signCheckpoint(db) : null))
+      .then(() => undefined)
+      .catch((error: unknown) => log.error({ err: error }, "could not sign an audit checkpoint"))
+      .finally(() => (state.running = false)),
+  );
 }
 
 /** Looking whether a checkpoint is due costs two reads: once per this many events is enough. */

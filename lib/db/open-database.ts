@@ -6,6 +6,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { AppConfig } from "../env";
 import { log } from "../log";
+import { backgroundWorkSettled } from "./background-work";
 import { PrismaClient } from "./generated/client";
 import { pgliteDriverSql, postgresDriverSql, registerDriverSql } from "./driver-sql";
 import { pgliteRawRows, postgresRawRows, registerRawRows } from "./raw-rows";
@@ -54,6 +55,7 @@ export function postgresDatabase(connectionString: string, max: number): Databas
   return {
     prisma,
     async close() {
+      await backgroundWorkSettled(prisma);
       await prisma.$disconnect();
       await pool.end();
     },
@@ -68,6 +70,7 @@ export function pgliteDatabase(pglite: PGlite): Database {
   return {
     prisma,
     async close() {
+      await backgroundWorkSettled(prisma);
       await prisma.$disconnect();
       await pglite.close();
     },

@@ -3,6 +3,7 @@ import { openEmbeddedDatabase } from "../../lib/db/embedded-database";
 import pg from "pg";
 import type { PrismaClient } from "../../lib/db/generated/client";
 import { migrate, readMigrations } from "../../lib/db/migrator";
+import { backgroundWorkSettled } from "../../lib/db/background-work";
 import { MIGRATIONS_DIR, migrateDatabase } from "../../lib/db/migrate-database";
 import { pgliteDatabase, postgresDatabase } from "../../lib/db/open-database";
 import { pgliteSession, postgresSession, type SqlSession } from "../../lib/db/sql-session";
@@ -57,6 +58,7 @@ export async function createTestDatabase({ poolSize = 5 }: { poolSize?: number }
       owner: prisma,
       ownerSession: async () => pgliteSession(pglite, { closeOnEnd: false }),
       async close() {
+        await backgroundWorkSettled(second);
         await second.$disconnect();
         await database.close();
       },
