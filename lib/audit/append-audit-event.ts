@@ -49,6 +49,12 @@ async function chainCommitted(db: PrismaClient): Promise<void> {
 export interface QueuedEvent {
   event: AuditInput;
   when?: Prisma.Sql;
+  /**
+   * The event's `after` as the statement computes it (a jsonb expression over its WITH items),
+   * instead of `event.after`: for a change whose outcome only the statement knows, e.g. how many
+   * rows it inserted.
+   */
+  afterSql?: Prisma.Sql;
 }
 
 /**
@@ -80,12 +86,12 @@ export async function auditedStatement<Row>(
 /** The WITH item that inserts `events` into audit_pending, in their order, each when its condition holds. */
 function queueEvents(events: readonly QueuedEvent[]): Prisma.Sql {
   if (events.length === 0) throw new Error("auditedStatement: no event to queue");
-  const rows = events.map(({ event, when }, index) => {
+  const rows = events.map(({ event, when, afterSql }, index) => {
     const row = pendingRow(event);
     const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
     return Prisma.sql`(${index}::int, ${when ?? Prisma.sql`TRUE`}, ${row.eventId}::uuid, ${row.time.toISOString()}::timestamptz,
       ${row.actorType}::text, ${row.actorOid}::text, ${row.actorTid}::text, ${row.actorName}::text, ${row.action}::text,
-      ${row.targetType}::text, ${row.targetId}::text, ${json(row.before)}::jsonb, ${json(row.after)}::jsonb,
+      ${row.targetType}::text, ${row.targetId}::text, ${json(row.before)}::jsonb, ${afterSql ?? Prisma.sql`${json(row.after)}::jsonb`},
       ${row.outcome}::text, ${row.requestId}::text, ${row.armCorrelationId}::text, ${row.clientIp}::text)`;
   });
   return Prisma.sql`audit_queued AS (

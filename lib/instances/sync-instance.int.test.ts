@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { getApi } from "../apis/get-api";
 import { listApis } from "../apis/list-apis";
+import { verifyAuditChain } from "../audit/verify-audit-chain";
 import { AppError } from "../errors";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
+import { sandboxArm } from "../../test/support/sandbox-arm";
 import { listInstances } from "./list-instances";
 import { syncInstance } from "./sync-instance";
 
@@ -11,6 +13,7 @@ import { syncInstance } from "./sync-instance";
 const sandbox = setupSandboxHarness({ pageSize: 2 });
 const admin = contextFor("admin");
 const reader = contextFor("reader");
+const arm = sandboxArm(() => sandbox.coordinates);
 
 describe("discovering an instance's APIs", () => {
   it("finds every API across pages, lists them by name and audits the sync", async () => {
@@ -65,6 +68,46 @@ describe("discovering an instance's APIs", () => {
     expect(second.items).toHaveLength(3);
     expect(second.nextCursor).toBeNull();
     expect(new Set([...first.items, ...second.items].map((a) => a.id)).size).toBe(7);
+  });
+
+  it("updates renamed APIs and brings gone ones back, counting only what changed, as its audit event does", async () => {
+    await arm("PUT", "/apis/azure-openai", {
+      properties: {
+        displayName: "Azure OpenAI v2",
+        path: "openai-v2",
+        protocols: ["https"],
+        serviceUrl: "https://elsewhere.example/openai",
+      },
+    });
+    await sandbox.controls.seedApis(3, { prefix: "extra", withPolicy: false });
+
+    const result = await syncInstance(admin, { instanceId: sandbox.instance.id });
+
+    expect(result).toMatchObject({ added: 0, updated: 4, gone: 0, total: 7 });
+    const events = await sandbox.db.prisma.auditEvent.findMany({
+      where: { action: "instance.sync" },
+      orderBy: { seq: "desc" },
+      take: 1,
+    });
+    expect(events[0]!.after).toEqual({ added: 0, updated: 4, gone: 0, total: 7 });
+    // The counts the statement wrote into the event are hashed like any other `after`.
+    expect(await verifyAuditChain(sandbox.db.prisma)).toMatchObject({ ok: true });
+    const renamed = (await listApis(reader, { search: "azure-openai" })).items.find(
+      (api) => api.apimName === "azure-openai",
+    );
+    expect(renamed).toMatchObject({
+      displayName: "Azure OpenAI v2",
+      path: "openai-v2",
+      serviceUrl: "https://elsewhere.example/openai",
+      gone: false,
+    });
+    expect((await listApis(reader, { search: "extra" })).items.map((api) => api.gone)).toEqual([false, false, false]);
+    expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({
+      added: 0,
+      updated: 0,
+      gone: 0,
+      total: 7,
+    });
   });
 
   it("is a change: readers may not sync", async () => {
