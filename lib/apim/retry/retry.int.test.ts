@@ -53,11 +53,13 @@ describe("reads", () => {
       [200, null],
     ]);
 
-    await apim.faults([{ kind: "latency", ms: 600, limit: 1, match: { methods: ["GET"] } }]);
+    // The timeout leaves the retry ample time on a loaded machine (at 200 ms the retry itself
+    // timed out in CI at load 30), and the delay is well past it.
+    await apim.faults([{ kind: "latency", ms: 4_000, limit: 1, match: { methods: ["GET"] } }]);
     await apim.newRequests();
-    const { trace } = await apim.client({ retry: { attemptTimeoutMs: 200 } }).getApiPolicy("azure-openai");
+    const { trace } = await apim.client({ retry: { attemptTimeoutMs: 1_500 } }).getApiPolicy("azure-openai");
     expect(trace.attempts).toBe(2);
-    // The abandoned attempt is still being answered (600 ms); wait until the simulator has
+    // The abandoned attempt is still being answered (4 s); wait until the simulator has
     // logged it, or it would appear among the next test's requests.
     const logged = [];
     while (logged.length < 2) logged.push(...(await apim.newRequests()));
@@ -164,9 +166,10 @@ describe("unconditional writes (creates, POST)", () => {
 
 describe("409 PessimisticConcurrencyConflict", () => {
   it("is retried until the API's running operation ends", async () => {
-    // A simulator whose operations run 300 ms whatever the polling, so that an API import
-    // (a long-running PUT with format + value) keeps the API busy.
-    const busy = await startSimulatedApim({ lro: { polls: 1_000_000, maxDurationMs: 300 } });
+    // A simulator whose operations run 3 s whatever the polling, so that an API import
+    // (a long-running PUT with format + value) keeps the API busy. At 300 ms a loaded CI
+    // machine reached the policy PUT after the import had ended, and saw no 409.
+    const busy = await startSimulatedApim({ lro: { polls: 1_000_000, maxDurationMs: 3_000 } });
     try {
       const api = (await busy.sim.request("GET", "/apis/azure-openai")) as {
         json: { properties: Record<string, unknown> };
@@ -182,7 +185,7 @@ describe("409 PessimisticConcurrencyConflict", () => {
       const etag = (await busy.client().getApiPolicy("azure-openai")).value!.etag;
       await busy.newRequests();
       const { trace } = await busy
-        .client({ retry: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 8 } })
+        .client({ retry: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 40 } })
         .putApiPolicy("azure-openai", xml("after-409"), { etag });
       expect(trace.status).toBe(200);
       const statuses = (await busy.newRequests()).map((request) => request.status);
