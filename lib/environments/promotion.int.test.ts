@@ -1,14 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../audit/list-audit-events";
 import { appErrorOf as failure } from "../../test/support/apim/app-error";
-import { registerInstance } from "../instances/register-instance";
 import type { InstanceView } from "../instances/schemas";
-import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { getAccessProfile } from "../profiles/get-access-profile";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { apiIdOf, saveProfile } from "../../test/support/deployment-fixtures";
-import { SANDBOX_PRODUCTION_SERVICE } from "../../sandbox/start-sandbox";
+import {
+  profileWrittenWithVariables,
+  putInEnvironment,
+  registerProductionInstance,
+} from "../../test/support/environment-fixtures";
 import * as promotionsRoute from "../../app/api/v1/promotions/route";
 import { callRoute } from "../../test/support/call-route";
 import { getEnvironmentVariables } from "./get-environment-variables";
@@ -31,15 +33,7 @@ const productionValues = {
 };
 
 /** The profile as written once, with what differs between development and production as variables. */
-const written = {
-  backendAuth: { mode: "apiKey", namedValue: "${keyName}", headerName: "api-key", delivery: "setHeader" },
-  callerAuth: {
-    mode: "entra",
-    tenantId: "${tenant}",
-    clientApplicationIds: ["${chatApp}"],
-    audiences: ["${audience}"],
-  },
-};
+const written = profileWrittenWithVariables(["${audience}"]);
 
 const developmentValues = {
   keyName: "azure-openai-api-key",
@@ -53,17 +47,8 @@ let devApiId: string;
 let prodApiId: string;
 
 beforeAll(async () => {
-  const c = sandbox.coordinates;
-  production = await registerInstance(admin, {
-    name: "sandbox-production",
-    subscriptionId: c.subscriptionId,
-    resourceGroup: c.resourceGroup,
-    serviceName: SANDBOX_PRODUCTION_SERVICE,
-    armEndpoint: c.armEndpoint,
-  });
-  await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { environment: "development" } });
-  await updateInstanceSettings(admin, { instanceId: production.id, settings: { environment: "production" } });
-  await putEnvironmentVariables(admin, { environment: "development", variables: developmentValues });
+  production = await registerProductionInstance(admin, sandbox.coordinates, "sandbox-production");
+  await putInEnvironment(admin, sandbox.instance.id, "development", developmentValues);
   devApiId = await apiIdOf(admin, sandbox.instance.id, "azure-openai");
   prodApiId = await apiIdOf(admin, production.id, "azure-openai");
   await saveProfile(admin, devApiId, written as never);

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiIdOf, saveProfile } from "../../test/support/deployment-fixtures";
+import { profileWrittenWithVariables, putInEnvironment } from "../../test/support/environment-fixtures";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
-import { putEnvironmentVariables } from "../environments/put-environment-variables";
-import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { getAccessProfile } from "../profiles/get-access-profile";
 import { createSecret } from "../secrets/create-secret";
 import { switchReferences } from "./switch-references";
@@ -14,24 +13,15 @@ const APP = "11111111-1111-1111-1111-111111111111";
 const NEW_NAME = "azure-openai-api-key-20261204";
 
 /** Written with variables, the key's reference among them. */
-const written = {
-  backendAuth: { mode: "apiKey", namedValue: "${keyName}", headerName: "api-key", delivery: "setHeader" },
-  callerAuth: {
-    mode: "entra",
-    tenantId: "${tenant}",
-    clientApplicationIds: ["${chatApp}"],
-    audiences: ["api://llm"],
-    requiredClaims: [],
-  },
-};
+const written = profileWrittenWithVariables(["api://llm"]);
 
 let apiId = "";
 
 beforeAll(async () => {
-  await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { environment: "development" } });
-  await putEnvironmentVariables(admin, {
-    environment: "development",
-    variables: { keyName: "azure-openai-api-key", tenant: "dev.onmicrosoft.com", chatApp: APP },
+  await putInEnvironment(admin, sandbox.instance.id, "development", {
+    keyName: "azure-openai-api-key",
+    tenant: "dev.onmicrosoft.com",
+    chatApp: APP,
   });
   apiId = await apiIdOf(admin, sandbox.instance.id, "azure-openai");
   await saveProfile(admin, apiId, written as never);

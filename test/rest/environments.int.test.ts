@@ -10,12 +10,14 @@ import * as instanceList from "../../app/api/v1/instances/route";
 import * as secretList from "../../app/api/v1/instances/[id]/secrets/route";
 import { exportInstance } from "../../cli/export";
 import type { RestGet } from "../../cli/portcullis-client";
-import { registerInstance } from "../../lib/instances/register-instance";
-import { updateInstanceSettings } from "../../lib/instances/update-instance-settings";
 import { readProfileDirectory } from "../../lib/profile-files/read-profile-directory";
-import { SANDBOX_PRODUCTION_SERVICE } from "../../sandbox/start-sandbox";
 import { callRoute } from "../support/call-route";
 import { apiIdOf } from "../support/deployment-fixtures";
+import {
+  profileWrittenWithVariables,
+  putInEnvironment,
+  registerProductionInstance,
+} from "../support/environment-fixtures";
 import { contextFor } from "../support/request-context";
 import { setupSandboxHarness } from "../support/sandbox-harness";
 
@@ -26,16 +28,7 @@ let reader = "";
 let devApiId = "";
 let productionId = "";
 
-const written = {
-  backendAuth: { mode: "apiKey", delivery: "setHeader", namedValue: "${keyName}", headerName: "api-key" },
-  callerAuth: {
-    mode: "entra",
-    tenantId: "${tenant}",
-    clientApplicationIds: ["${chatApp}"],
-    audiences: [],
-    requiredClaims: [],
-  },
-};
+const written = profileWrittenWithVariables([]);
 const developmentValues = {
   chatApp: "11111111-1111-1111-1111-111111111111",
   keyName: "azure-openai-api-key",
@@ -54,17 +47,8 @@ const putVariables = (token: string, environment: string, body: unknown) =>
 beforeAll(async () => {
   pipeline = await sandbox.tokens.automation();
   reader = await sandbox.tokens.user("reader");
-  await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { environment: "development" } });
-  const c = sandbox.coordinates;
-  const production = await registerInstance(admin, {
-    name: "production",
-    subscriptionId: c.subscriptionId,
-    resourceGroup: c.resourceGroup,
-    serviceName: SANDBOX_PRODUCTION_SERVICE,
-    armEndpoint: c.armEndpoint,
-  });
-  productionId = production.id;
-  await updateInstanceSettings(admin, { instanceId: productionId, settings: { environment: "production" } });
+  await putInEnvironment(admin, sandbox.instance.id, "development");
+  productionId = (await registerProductionInstance(admin, sandbox.coordinates, "production")).id;
   await apiIdOf(admin, productionId, "azure-openai");
   devApiId = await apiIdOf(admin, sandbox.instance.id, "azure-openai");
 });
