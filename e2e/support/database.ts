@@ -13,3 +13,23 @@ export async function withAppDatabase<T>(work: (client: pg.Client) => Promise<T>
     await client.end();
   }
 }
+
+/**
+ * The sandbox instance back to its settings as seeded (no environment, so applies need no
+ * approval), whatever a spec that changed them left: lowering the protection honestly takes two
+ * admins in the console, which a spec's clean-up cannot count on after a failure. A settings
+ * change still waiting is superseded, as asking for another would.
+ */
+export async function resetSandboxApprovalSettings(): Promise<void> {
+  await withAppDatabase(async (db) => {
+    await db.query(
+      `UPDATE instance_settings_changes SET status = 'superseded', resolved_at = now()
+        WHERE status = 'pending' AND instance_id = (SELECT id FROM instances WHERE name = 'sandbox')`,
+    );
+    await db.query(
+      `UPDATE instances SET environment = NULL, approvals_required = NULL, automation_approvers = false,
+              approval_lifetime_hours = 24
+        WHERE name = 'sandbox'`,
+    );
+  });
+}

@@ -23,6 +23,13 @@ test.describe("APIM changed behind Portcullis's back", () => {
 
   test.afterEach(async () => {
     await setApimFaults([]);
+    // The restore plan puts the tenant back; if the test failed first, APIM would stay drifted
+    // for the specs that follow.
+    await editPolicyInApim(
+      "foundry-models",
+      (xml) => xml.replace('tenant-id="evil.example.com"', 'tenant-id="contoso.onmicrosoft.com"'),
+      { mustChange: false },
+    );
   });
 
   test("drift is shown with what changed, and the restore plan puts it back", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "../support/test";
 import { expectAccessible } from "../support/accessibility";
+import { resetSandboxApprovalSettings } from "../support/database";
 import { restCall, saveNewProfile, syncedSandboxInstance } from "../support/rest";
 import { signIn } from "../support/sandbox";
 
@@ -16,6 +17,10 @@ async function planAsAdmin(page: Page, request: Parameters<typeof saveNewProfile
 
 test.describe("four-eyes approval on a production instance", () => {
   test.describe.configure({ mode: "serial" });
+
+  // The other specs share this instance. The last test lowers its protection again through the
+  // console; if any test fails first, this puts it back so that they do not all need approvals.
+  test.afterAll(() => resetSandboxApprovalSettings());
 
   test("an admin marks the instance as production, which makes applies need one approval", async ({ page }) => {
     await signIn(page, "admin");
@@ -116,8 +121,8 @@ test.describe("four-eyes approval on a production instance", () => {
     );
   });
 
-  // Last, and the other specs share this instance: it goes back to needing no approval, which
-  // (separation of duties) takes a second admin, and which automation may not ask for at all.
+  // Last: the instance goes back to needing no approval, which (separation of duties) takes a
+  // second admin, and which automation may not ask for at all.
   test("lowering the instance's protection waits until admin2 approves it; automation may not ask", async ({
     page,
     browser,
