@@ -1,6 +1,5 @@
 import { createServer } from "node:https";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import type { Authenticate } from "./arm/authenticate-request";
 import { RateLimitCounters } from "./arm/rate-limit-headers";
 import { RequestLog } from "./controls/request-log";
@@ -24,6 +23,7 @@ import {
 } from "./seed/initial-seed";
 import { sandboxServiceIdentity } from "./seed/service-identity";
 import { ApimState } from "./store/apim-state";
+import { listenOn } from "../http/listening-server";
 
 export interface ApimSimulatorOptions {
   /** Where the state lives; created if missing, seeded on first start. */
@@ -204,11 +204,7 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
       if (!response.headersSent) response.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const armEndpoint = `https://${endpointHost(host)}:${(server.address() as AddressInfo).port}`;
+  const armEndpoint = `https://${endpointHost(host)}:${await listenOn(server, options.port, host)}`;
   for (const served of [context, ...others]) served.publicOrigin = armEndpoint;
 
   return {

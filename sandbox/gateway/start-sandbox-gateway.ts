@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { readJsonBody } from "../apim/http/read-json-body";
@@ -12,6 +11,7 @@ import { QuotaCounters } from "./pipeline/quota-counters";
 import { RateLimitCounters } from "./pipeline/rate-limit-counters";
 import { ManagedIdentityTokens, type ManagedIdentityTokenSource } from "./tokens/managed-identity-tokens";
 import { OpenIdConfigurations } from "./tokens/openid-configurations";
+import { closeServer, listenOn } from "../http/listening-server";
 
 export interface SandboxGatewayOptions {
   port: number;
@@ -99,20 +99,13 @@ export async function startSandboxGateway(options: SandboxGatewayOptions): Promi
       if (!response.headersSent) response.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, options.port, options.host);
   return {
     gatewayUrl: `https://localhost:${port}`,
     port,
     stats,
     close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      await closeServer(server);
       forwarder.close();
     },
   };

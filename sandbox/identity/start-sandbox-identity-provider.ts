@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import type Provider from "oidc-provider";
 import { SANDBOX_LLM_API_AUDIENCE } from "../sandbox-coordinates";
 import type { SandboxRoleNames } from "./entra-claims";
@@ -9,6 +8,7 @@ import { graphServicePrincipals } from "./graph-service-principals";
 import { handleInteraction } from "./interaction-handler";
 import { managedIdentityTokenIssuer, type ManagedIdentityTokenRequest } from "./managed-identity-tokens";
 import { createTenantProvider } from "./tenant-provider";
+import { closeServer, listenOn } from "../http/listening-server";
 
 export interface StartSandboxIdentityProviderOptions {
   /** Where client secrets, passwords and signing keys persist (`sandbox-identity.json`). */
@@ -98,13 +98,8 @@ export async function startSandboxIdentityProvider(
       res.end("internal error");
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
-  });
-
   // The issuer contains the port, so the providers can only be built once it is known.
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, options.port, options.host);
   const authorityHost = `https://localhost:${port}`;
   const describe = (tenant: SandboxTenant): SandboxTenantInfo => {
     const issuer = `${authorityHost}/${tenant.tenantId}/v2.0`;
@@ -137,12 +132,7 @@ export async function startSandboxIdentityProvider(
     otherTenant: describe(state.other),
     llmApiAudience,
     managedIdentityToken: managedIdentityTokenIssuer(state.home, authorityHost),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive connections (MSAL, fetch) would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { CredentialSources } from "./check-model-credential";
 import { handleModelRequest } from "./handle-model-request";
 import type { ModelAccount } from "./model-accounts";
 import { ModelCallLog } from "./model-call-log";
 import { ModelKeys } from "./model-keys";
+import { closeServer, listenOn } from "../http/listening-server";
 
 export interface SandboxModelOptions {
   /** Where the accounts' keys persist. */
@@ -48,19 +48,11 @@ export async function startSandboxModel(options: SandboxModelOptions): Promise<S
       if (!response.headersSent) response.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, options.port, options.host);
   return {
     endpoint: `https://localhost:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 
