@@ -33,7 +33,10 @@ export interface VariablesPlan {
 
 export interface DirectoryChanges {
   files: PlannedFile[];
-  /** The files whose API changes: their profile as written, sent to POST /change-sets. */
+  /**
+   * The files whose API changes, or whose saved version APIM does not have yet: their profile as
+   * written, sent to POST /change-sets.
+   */
   desired: Array<{ apiId: string; profile: unknown; adopt: boolean }>;
   /** Null when the directory has no environment file or its variables are the server's. */
   variables: VariablesPlan | null;
@@ -52,9 +55,12 @@ interface ListedApi {
   profileVersion: number | null;
 }
 interface CurrentProfile {
+  version: number;
   profile: AccessProfile;
   written: AccessProfile | null;
   adoptsHandWritten: boolean;
+  /** Whether APIM has this version (a plan of it applied, or one that had nothing to write). */
+  applied: boolean;
 }
 
 /** Reads and checks the directory against the server; answers every problem, or what would change. */
@@ -87,8 +93,12 @@ export async function directoryChanges(
     for (const change of variables?.plan.changes.filter((variable) => uses.includes(variable.name)) ?? [])
       changes.push(`\${${change.name}}: ${change.before ?? "(unset)"} → ${change.after ?? "(unset)"}`);
     problems.push(...(await keyVaultProblems(server, matchedFile, environment?.content.variables)));
-    files.push({ file, apiId, apimName: content.api, instance: instance.name, changes });
-    if (changes.length > 0) desired.push({ apiId, profile: content.profile, adopt: content.adopt });
+    // A version an earlier plan saved and nobody applied is still a change for APIM: the file is
+    // planned again (the server plans that version, saving nothing), so plan exits 2 until it is applied.
+    const unappliedVersion = current && !current.applied ? current.version : null;
+    files.push({ file, apiId, apimName: content.api, instance: instance.name, changes, unappliedVersion });
+    if (changes.length > 0 || unappliedVersion !== null)
+      desired.push({ apiId, profile: content.profile, adopt: content.adopt });
   }
   if (problems.length > 0) return { ok: false, problems };
   return {

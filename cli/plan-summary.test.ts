@@ -51,12 +51,13 @@ function set(items: ChangeSetItemView[], extra: Partial<ChangeSetView> = {}): Ch
   };
 }
 
-const file = (apimName: string, changes: string[] = []): PlannedFile => ({
+const file = (apimName: string, changes: string[] = [], unappliedVersion: number | null = null): PlannedFile => ({
   file: `apis/${apimName}.yaml`,
   apiId: apimName,
   apimName,
   instance: "dev",
   changes,
+  unappliedVersion,
 });
 
 describe("plan exit codes", () => {

@@ -16,6 +16,8 @@ export interface PlannedFile {
   instance: string;
   /** Field by field (`path: before → after`); empty when the file says what Portcullis has. */
   changes: string[];
+  /** The API's saved version when APIM does not have it yet (saved by an earlier plan, not applied); else null. */
+  unappliedVersion: number | null;
 }
 
 export const PLAN_EXIT = { unchanged: 0, error: 1, changes: 2 } as const;
@@ -68,8 +70,7 @@ export function planMarkdown(input: {
 }): string {
   const { files, changeSet, variables } = input;
   const itemOf = (file: PlannedFile) => changeSet?.items.find((item) => item.apiId === file.apiId);
-  const statusOf = (file: PlannedFile) =>
-    itemOf(file)?.status ?? (variables && file.changes.length > 0 ? "to plan" : "unchanged");
+  const statusOf = (file: PlannedFile) => itemOf(file)?.status ?? (variables && toPlan(file) ? "to plan" : "unchanged");
   const count = (status: string) => files.filter((file) => statusOf(file) === status).length;
   const toChange = count("planned") + count("to plan");
   const blocked = count("blocked");
@@ -92,6 +93,7 @@ export function planMarkdown(input: {
     const what = [
       ...file.changes.map((change) => `\`${change}\``),
       ...(item && item.status !== "unchanged" ? [item.summary] : []),
+      ...(!item && file.unappliedVersion !== null ? [`version ${file.unappliedVersion} saved, not applied yet`] : []),
     ];
     lines.push(
       `| ${cell(`\`${file.apimName}\` (${file.file})`)} | ${cell(file.instance)} | ${statusOf(file)} | ${cell(what.join("<br>") || "nothing")} |`,
@@ -105,6 +107,11 @@ export function planMarkdown(input: {
   if (changeSet && toChange > 0 && blocked === 0)
     lines.push("", `Apply after review: \`portcullis apply --change-set ${changeSet.id} --wait\``);
   return `${lines.join("\n")}\n`;
+}
+
+/** Whether the file's API is to be planned: its profile differs, or its saved version is not applied yet. */
+function toPlan(file: PlannedFile): boolean {
+  return file.changes.length > 0 || file.unappliedVersion !== null;
 }
 
 function variableLines(variables: VariablesPlan, applyDir: string | undefined): string[] {

@@ -11,8 +11,9 @@ export const planUsage = `Usage: portcullis plan --dir DIR [--instance NAME]
 Plans the access profile files of DIR (as portcullis export writes them) on Portcullis: each file's
 API (by its ARM name, on --instance or the file's instance) gets the file's profile, its \${name}
 variables taking the values of the instance's environment. APIs whose profile differs are saved as
-new versions and planned in one change set (nothing changes in APIM); prints a Markdown summary for
-a pull-request comment.
+new versions and planned in one change set with those whose saved version APIM does not have yet
+(an earlier plan not applied: plan exits 2 until it is); nothing changes in APIM. Prints a Markdown
+summary for a pull-request comment.
 
 DIR/environment.yaml's variables are compared with the environment's on Portcullis. When they
 differ, plan changes nothing at all: it shows each variable and the APIs it changes, and
@@ -21,7 +22,7 @@ A file's keyVault (the Key Vault secret of its named value) must be what the ins
 refers to; plan does not create or repoint named values.
 
 Exit codes (like terraform plan -detailed-exitcode):
-  0  nothing to change (no change set is made)
+  0  nothing to change: every file is its API's saved profile and APIM has it (no change set is made)
   2  changes: apply them with portcullis apply --change-set ID (or --dir DIR when variables change)
   1  an error: an invalid file (every problem is printed as file:line: field: reason), an API or
      instance not found, a variable removed that a profile still uses, a Key Vault reference that

@@ -11,7 +11,7 @@ import { expect, test } from "../support/test";
  * The issue's pipeline, end to end: the real `portcullis` command (bin/portcullis.mjs, as `npx
  * portcullis` runs it) in its own process against the running app and sandbox, authenticated as
  * the sandbox's automation client from sandbox.json. export → plan of the untouched files (0) →
- * edit an API file → plan (2, Markdown) → apply → plan (0); then edit environment.yaml → plan (2,
+ * edit an API file → plan (2, Markdown) → plan again (2: APIM still lacks it) → apply → plan (0); then edit environment.yaml → plan (2,
  * nothing written) → apply --dir (variables, then the change set) → plan (0).
  */
 const suffix = Date.now().toString(36);
@@ -60,6 +60,12 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
         callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: ["${cliChatApp}"] },
       },
     });
+    // Applied, so the untouched files plan to nothing: a saved version APIM does not have is a change.
+    const plan = (await restCall(request, "POST", `/apis/${apiId}/plans`)).body.id as string;
+    const deployment = (await restCall(request, "POST", `/plans/${plan}/apply`)).body.id as string;
+    await expect
+      .poll(async () => (await restCall(request, "GET", `/deployments/${deployment}`)).body.status, { timeout: 30_000 })
+      .toBe("succeeded");
     directory = await mkdtemp(path.join(tmpdir(), "portcullis-e2e-cli-"));
   });
 
@@ -88,7 +94,7 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     expect(planned.stdout).toContain("no change set was made");
   });
 
-  test("an edited API file plans to exit 2 with a Markdown summary; apply --change-set applies it; plan is 0 again", async ({
+  test("an edited API file plans to exit 2 with a Markdown summary, again until applied; apply --change-set applies it; plan is 0 again", async ({
     request,
   }) => {
     const text = await readFile(apiFile(), "utf8");
@@ -98,9 +104,19 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     expect(planned.stdout).toContain("### Portcullis plan: 1 API to change, 0 blocked, 0 unchanged");
     expect(planned.stdout).toContain(`callerAuth.clientApplicationIds: + ${ADDED_APP}`);
     expect(planned.stdout).toContain(`| \`${API}\` (apis/${API}.yaml) | sandbox | planned |`);
-    const id = /Change set `([0-9a-f-]{36})`/.exec(planned.stdout)?.[1];
+    const first = /Change set `([0-9a-f-]{36})`/.exec(planned.stdout)?.[1];
+    expect(first).toBeDefined();
+    expect(planned.stdout).toContain(`portcullis apply --change-set ${first} --wait`);
+
+    // The first plan saved the file's profile, but APIM does not have it: still a change.
+    const again = await portcullis("plan", "--dir", directory);
+    expect(again).toMatchObject({ code: 2, stderr: "" });
+    expect(again.stdout).toContain("### Portcullis plan: 1 API to change, 0 blocked, 0 unchanged");
+    expect(again.stdout).toContain(`| \`${API}\` (apis/${API}.yaml) | sandbox | planned | Saved earlier as version`);
+    expect(again.stdout).toContain("not applied yet");
+    const id = /Change set `([0-9a-f-]{36})`/.exec(again.stdout)?.[1];
     expect(id).toBeDefined();
-    expect(planned.stdout).toContain(`portcullis apply --change-set ${id} --wait`);
+    expect(id).not.toBe(first);
 
     const applied = await portcullis("apply", "--change-set", id!, "--wait");
     expect(applied).toMatchObject({ code: 0, stderr: "" });
@@ -109,6 +125,7 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     const saved = (await restCall(request, "GET", `/apis/${apiId}/access-profile`)).body;
     expect(saved.profile).toMatchObject({ callerAuth: { clientApplicationIds: [CHAT_APP, ADDED_APP] } });
 
+    expect(await portcullis("plan", "--dir", directory)).toMatchObject({ code: 0, stderr: "" });
     expect(await portcullis("plan", "--dir", directory)).toMatchObject({ code: 0, stderr: "" });
   });
 

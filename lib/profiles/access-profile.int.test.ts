@@ -51,7 +51,35 @@ describe("access profile versions", () => {
 
     expect(saved).toMatchObject({ version: 1, etag: '"v1"', createdBy: admin.actor.name });
     expect(saved.profile.callerAuth).toMatchObject({ audiences: [], requiredClaims: [] });
-    expect(await getAccessProfile(contextFor("reader"), { apiId })).toEqual(saved);
+    expect(await getAccessProfile(contextFor("reader"), { apiId })).toEqual({ ...saved, applied: false });
+  });
+
+  it("says whether APIM has the current version: a plan of it applied, or one that found nothing to write", async () => {
+    const apiId = await newApi();
+    const applied = async () => (await getAccessProfile(admin, { apiId })).applied;
+    const planOf = async (version: number, operations: Array<{ kind: string }>) => {
+      const { id } = await db.current.prisma.accessProfileVersion.findUniqueOrThrow({
+        where: { apiId_version: { apiId, version } },
+      });
+      const plan = { apiId, profileVersionId: id, operations, diff: {}, createdBy: "test" };
+      return (await db.current.prisma.plan.create({ data: plan })).id;
+    };
+    const deploy = (planId: string, status: string) =>
+      db.current.prisma.deployment.create({ data: { planId, apiId, status, startedBy: "test" } });
+
+    await saveAccessProfile(admin, { apiId, profile });
+    expect(await applied()).toBe(false);
+    const planId = await planOf(1, [{ kind: "policy.update" }]);
+    await deploy(planId, "failed");
+    expect(await applied()).toBe(false);
+    await deploy(planId, "succeeded");
+    expect(await applied()).toBe(true);
+
+    // A new version is not applied until its own plan is; one whose plan writes nothing is.
+    await saveAccessProfile(admin, { apiId, profile: { ...profile, callerAuth: { mode: "none" } }, ifMatch: '"v1"' });
+    expect(await applied()).toBe(false);
+    await planOf(2, []);
+    expect(await applied()).toBe(true);
   });
 
   it("requires the current ETag to save a new version, keeps every version, and refuses a stale one", async () => {

@@ -23,17 +23,32 @@ export interface AccessProfileView {
   createdBy: string;
 }
 
-/** The current (highest) version of an API's access profile. */
-export async function getAccessProfile(ctx: RequestContext, input: { apiId: string }): Promise<AccessProfileView> {
+/**
+ * The current (highest) version of an API's access profile, and whether APIM has it: a plan of
+ * this version was applied, or found nothing to write. `portcullis plan` compares its files with
+ * this version, and plans again one saved (by an earlier plan) but not applied yet.
+ */
+export async function getAccessProfile(
+  ctx: RequestContext,
+  input: { apiId: string },
+): Promise<AccessProfileView & { applied: boolean }> {
   await authorize(ctx, "config.read");
   const db = getDb();
   await findApiOrThrow(db, input.apiId);
   const current = await db.accessProfileVersion.findFirst({
     where: { apiId: input.apiId },
     orderBy: { version: "desc" },
+    include: {
+      plans: {
+        where: { OR: [{ deployments: { some: { status: "succeeded" } } }, { operations: { equals: [] } }] },
+        select: { id: true },
+        take: 1,
+      },
+    },
   });
   if (!current) throw new AppError("not_found", "This API has no access profile yet.");
-  return toView(current);
+  const { plans, ...version } = current;
+  return { ...toView(version), applied: plans.length > 0 };
 }
 
 export function toView(row: {

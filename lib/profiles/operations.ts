@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineOperation } from "../rest/operation";
 import { writtenProfileSchema } from "../policy/profile-schema";
 import {
+  currentProfileSchema,
   profileVersionPageSchema,
   profileVersionSchema,
   profileVersionsQuerySchema,
@@ -20,7 +21,7 @@ export const profilesOperations = {
     summary: "The API's current access profile",
     tags: ["access profiles"],
     params: apiParams,
-    response: profileVersionSchema,
+    response: currentProfileSchema,
     etag: true,
   }),
   putAccessProfile: defineOperation({

@@ -37,6 +37,16 @@ export const profileVersionSchema = z
   })
   .meta({ id: "AccessProfileVersion" });
 
+export const currentProfileSchema = profileVersionSchema
+  .extend({
+    applied: z
+      .boolean()
+      .describe(
+        "True when APIM has this version: a deployment of its plan succeeded, or a plan of it found nothing to write. False: saved, not applied (yet).",
+      ),
+  })
+  .meta({ id: "CurrentAccessProfile" });
+
 export const profileVersionPageSchema = pageOf(profileVersionSchema, "AccessProfileVersionPage");
 export const profileVersionsQuerySchema = pageQuerySchema;
 

@@ -22,7 +22,7 @@ import { getAccessProfile } from "../../lib/profiles/get-access-profile";
 import { createKeyVaultSecret } from "../../lib/secrets/create-key-vault-secret";
 import { updateInstanceSettings } from "../../lib/instances/update-instance-settings";
 import { callRoute } from "../support/call-route";
-import { apiIdOf, saveProfile } from "../support/deployment-fixtures";
+import { apiIdOf, planAndApply, saveProfile } from "../support/deployment-fixtures";
 import { contextFor } from "../support/request-context";
 import { setupSandboxHarness } from "../support/sandbox-harness";
 
@@ -60,6 +60,8 @@ beforeAll(async () => {
     backendAuth: { mode: "apiKey", namedValue: "azure-openai-api-key", headerName: "api-key", delivery: "setHeader" },
     callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: ["${chatApp}"] },
   });
+  // Applied, so the exported files plan to nothing: a saved version APIM lacks is a change.
+  await planAndApply(admin, apiId);
   directory = await mkdtemp(path.join(tmpdir(), "portcullis-plan-"));
   await exportInstance(restGet(inProcess(pipeline).call), "sandbox", directory);
 });
@@ -111,10 +113,12 @@ describe("portcullis plan and apply against the sandbox", () => {
       name: "as-code-kv-key",
       secretIdentifier: "https://portcullis-sandbox-kv.vault.azure.net/secrets/as-code",
     });
-    await saveProfile(admin, await apiIdOf(admin, sandbox.instance.id, vaultApi), {
+    const vaultApiId = await apiIdOf(admin, sandbox.instance.id, vaultApi);
+    await saveProfile(admin, vaultApiId, {
       backendAuth: { mode: "apiKey", namedValue: "as-code-kv-key", headerName: "api-key", delivery: "setHeader" },
       callerAuth: { mode: "none" },
     });
+    await planAndApply(admin, vaultApiId);
     const connection = inProcess(pipeline);
     await exportInstance(restGet(connection.call), "sandbox", directory);
     const vaultFile = path.join(directory, "apis", `${vaultApi}.yaml`);
@@ -286,6 +290,44 @@ describe("portcullis plan and apply against the sandbox", () => {
       expect(saved.profile.callerAuth).toMatchObject({ clientApplicationIds: [NEW_CHAT_APP, ADDED_APP] });
     } finally {
       await putVariables(CHAT_APP);
+    }
+  });
+
+  it("plans an edited file to exit 2 until it is applied, however often it is planned; then 0", async () => {
+    const file = path.join(directory, "apis", `${apiName}.yaml`);
+    const text = await readFile(file, "utf8");
+    const third = "33333333-4444-5555-6666-777777777777";
+    await writeFile(file, text.replace(/clientApplicationIds:\n/, `clientApplicationIds:\n      - ${third}\n`));
+    try {
+      const plan = async () => {
+        const run = captured();
+        return {
+          code: await planCommand(["--dir", directory], run.io, async () => inProcess(pipeline)),
+          out: run.out(),
+        };
+      };
+      const first = await plan();
+      expect(first.code).toBe(2);
+      expect(first.out).toContain(`callerAuth.clientApplicationIds: + ${third}`);
+      const version = (await getAccessProfile(admin, { apiId })).version;
+      // The first plan saved the file's profile; APIM still does not have it.
+      const second = await plan();
+      expect(second.code).toBe(2);
+      expect(second.out).toContain("### Portcullis plan: 1 API to change, 0 blocked");
+      expect(second.out).toContain(
+        `| \`${apiName}\` (apis/${apiName}.yaml) | sandbox | planned | Saved earlier as version ${version}, not applied yet:`,
+      );
+      expect((await getAccessProfile(admin, { apiId })).version).toBe(version);
+      const id = /Change set `([0-9a-f-]{36})`/.exec(second.out)![1]!;
+      const applied = captured();
+      expect(await applyCommand(["--change-set", id, "--wait"], applied.io, async () => inProcess(pipeline), 20)).toBe(
+        0,
+      );
+      expect((await getAccessProfile(admin, { apiId })).applied).toBe(true);
+      expect(await plan()).toMatchObject({ code: 0 });
+      expect(await plan()).toMatchObject({ code: 0 });
+    } finally {
+      await writeFile(file, text);
     }
   });
 });
