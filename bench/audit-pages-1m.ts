@@ -6,7 +6,7 @@
  *
  * Each filter is requested 5 x 40 times after a warm-up; a run's figure is the p95 of its 40
  * times. Goals (issue 12): p95 ≤ 20 ms for every filter, including an actor with few events, an
- * actor matching nothing, target + month and action + date range; following the cursor through
+ * actor matching nothing, target + month, action + date range and a change set's hash; following the cursor through
  * 50 pages ≤ 250 ms; page 500 costs what page 1 does. The query plan of each filter is printed
  * (EXPLAIN ANALYZE of the page query) and recorded in bench/README.md.
  */
@@ -15,7 +15,7 @@ import { listAuditEvents, pageSql } from "../lib/audit/list-audit-events";
 import type { AuditFilter } from "../lib/audit/schemas";
 import { systemContext } from "../lib/auth/system-context";
 import { getDb } from "../lib/db";
-import { BUSY_TARGET, RARE_ACTION, RARE_ACTOR } from "./support/audit-fixture";
+import { BUSY_TARGET, RARE_ACTION, RARE_ACTOR, SET_HASHES } from "./support/audit-fixture";
 import { EVENTS, withAuditDatabase } from "./support/audit-bench";
 import { figure, percentile, printBenchResult, type BenchFigure } from "./support/bench-result";
 import { numberArgument } from "./support/control-plane";
@@ -48,6 +48,8 @@ const figures = await withAuditDatabase(false, async () => {
     ["target: type", { target: "session" }],
     ["target + month (the first)", { target: `${BUSY_TARGET.type}:${BUSY_TARGET.id}`, from: at(0), to: at(0.08) }],
     ["time: a day in the middle", { from: at(0.5), to: at(0.503) }],
+    ["change hash: a change set's 25 approvals across the history", { changeHash: SET_HASHES[7]! }],
+    ["change hash: matching nothing", { changeHash: "0".repeat(64) }],
     ["actor + action + time", { actor: frequent!.actorOid, action: "auth.*", from: at(0.1), to: at(0.9) }],
   ];
   const out: BenchFigure[] = [];

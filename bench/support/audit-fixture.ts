@@ -21,7 +21,7 @@ import { postgresSession } from "../../lib/db/sql-session";
 import { TEST_DATABASE_URL, withAdmin } from "../../test/support/test-database";
 
 /** Bump when the generated events change: cached templates of another version are rebuilt. */
-const FIXTURE_VERSION = 2;
+const FIXTURE_VERSION = 3;
 
 export type FixtureEvent = HashedAuditFields & { hash: string };
 
@@ -34,6 +34,8 @@ export const RARE_ACTOR = {
 };
 /** A target with events in every month: the "target + month" filter. */
 export const BUSY_TARGET = { type: "api", id: "api-00042" };
+/** The change-set hashes of the approval events (one in 1,000), each with ~25 across the history: the change-hash filter. */
+export const SET_HASHES = Array.from({ length: 40 }, (_, i) => createHash("sha256").update(`set-${i}`).digest("hex"));
 /** An action that happens rarely: the "action + date range" filter. */
 export const RARE_ACTION = "instance.register";
 
@@ -115,15 +117,17 @@ export function* generateAuditEvents(count: number, options: GenerateOptions = {
             ? { type: "session", id: uuidFrom(rand) }
             : { type: "api", id: `api-${String(Math.floor(rand() * 5000)).padStart(5, "0")}` };
     const { before, after } = payload(action, rand, i);
+    // One in 1,000 approves a change set instead (the random draws stay those of the other events).
+    const setApproval = i % 1000 === 500;
     const fields: HashedAuditFields = {
       seq: seq.toString(),
       id: uuidFrom(rand),
       time: new Date(time).toISOString(),
       actor,
-      action,
-      target,
-      before,
-      after,
+      action: setApproval ? "approval.approve" : action,
+      target: setApproval ? { type: "change_set", id: `set-${Math.floor(i / 1000) % 40}` } : target,
+      before: setApproval ? null : before,
+      after: setApproval ? { setHash: SET_HASHES[Math.floor(i / 1000) % 40] } : after,
       outcome: action === "auth.denied" ? "denied" : rand() < 0.02 ? "failure" : "success",
       requestId: rand() < 0.9 ? uuidFrom(rand) : null,
       armCorrelationId: action.startsWith("deployment.") ? uuidFrom(rand) : null,

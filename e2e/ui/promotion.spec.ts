@@ -173,5 +173,12 @@ test.describe("promotion from a development to a production instance", () => {
     const rows = page.getByTestId("change-set-item");
     await expect(rows).toHaveCount(2);
     await expect(rows.filter({ hasText: "(EU routing)" })).toBeVisible();
+
+    // Production needs approval: the set's story is filtered by its hash, as a plan's is.
+    await page.getByRole("link", { name: "Audit history of this change set" }).click();
+    await expect(page.getByLabel("Change hash")).toHaveValue(/^[0-9a-f]{64}$/);
+    const events = page.getByRole("table");
+    await expect(events.getByRole("row").filter({ hasText: "approval.request" })).toHaveCount(1);
+    await expect(events.getByRole("row").filter({ hasText: "profile.save" })).toHaveCount(0);
   });
 });

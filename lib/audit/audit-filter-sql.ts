@@ -31,6 +31,8 @@ export const MAX_MATCHING_ACTORS = 200;
  * - action: exact, or a prefix (`deployment.*`);
  * - target: type, or type and id;
  * - planHash: events about a plan with that content hash (four-eyes approval);
+ * - changeHash: events about a change set (`setHash`) or an instance settings change
+ *   (`changeHash`) with that hash;
  * - from / to: turned into a range of sequence numbers (timeRangeSeqs); the time conditions are
  *   kept only where the range is not exact (history older than the time-order trigger), since
  *   beside the range they only tempt the planner onto the time index.
@@ -61,6 +63,13 @@ export async function auditFilterSql(
   if (filter.planHash) {
     // Served by the partial expression index of migration 20261205500000_four_eyes_approval.
     conditions.push(`e.after ? 'planHash' AND e.after->>'planHash' = ${param(filter.planHash)}`);
+  }
+  if (filter.changeHash) {
+    // Served by the partial expression index of migration 20261208200000_audit_change_hash_filter:
+    // the expression and the predicate are the index's, word for word.
+    conditions.push(
+      `(e.after ? 'setHash' OR e.after ? 'changeHash') AND COALESCE(e.after->>'setHash', e.after->>'changeHash') = ${param(filter.changeHash)}`,
+    );
   }
   if (filter.from || filter.to) {
     const seqs = await timeRangeSeqs(db, filter.from, filter.to);

@@ -5,10 +5,10 @@ import { setupTestDatabase } from "../../test/support/setup-test-database";
 import { AppError } from "../errors";
 import { validateInput } from "../validation";
 import { appendAuditEvent, auditedTransaction } from "./append-audit-event";
-import { MAX_MATCHING_ACTORS } from "./audit-filter-sql";
+import { auditFilterSql, MAX_MATCHING_ACTORS } from "./audit-filter-sql";
 import { GENESIS_HASH, hashAuditEvent } from "./event-hash";
 import { exportAuditEvents } from "./export-audit-events";
-import { listAuditEvents } from "./list-audit-events";
+import { listAuditEvents, pageSql } from "./list-audit-events";
 import { auditFilterSchema, type AuditFilter } from "./schemas";
 import type { PublicAuditEvent } from "./stored-event";
 
@@ -118,6 +118,61 @@ describe("audit filters served by indexes", () => {
         message: `matches more than ${MAX_MATCHING_ACTORS} actors: give more of the name, or the object id`,
       },
     ]);
+  });
+
+  it("finds a change set's and a settings change's events by their hash, read from the change-hash index", async () => {
+    const [setHash, changeHash, planHash] = ["a", "b", "c"].map((digit) => digit.repeat(64)) as [
+      string,
+      string,
+      string,
+    ];
+    const payloads = [
+      { action: "approval.request", after: { setHash } },
+      { action: "instance.settings.request", after: { changeHash } },
+      { action: "approval.approve", after: { planHash } },
+      { action: "approval.approve", after: { setHash } },
+      { action: "instance.settings.approve", after: { changeHash, approvalId: "x" } },
+      { action: "profile.save", after: { note: setHash } },
+      { action: "change_set.apply", after: { setHash, changeSetId: "y" } },
+    ];
+    await auditedTransaction(db.current.prisma, async (tx) => {
+      for (const { action, after } of payloads)
+        await appendAuditEvent(tx, {
+          ...input,
+          actor: reviewer.actor,
+          action,
+          target: { type: "change_set", id: "hashes" },
+          after,
+        });
+    });
+    const actionsFor = async (hash: string) =>
+      (await everything({ changeHash: hash, target: "change_set:hashes" })).map((e) => [e.action, e.after]);
+    expect(await actionsFor(setHash)).toEqual([
+      ["change_set.apply", { setHash, changeSetId: "y" }],
+      ["approval.approve", { setHash }],
+      ["approval.request", { setHash }],
+    ]);
+    expect(await actionsFor(changeHash)).toEqual([
+      ["instance.settings.approve", { changeHash, approvalId: "x" }],
+      ["instance.settings.request", { changeHash }],
+    ]);
+    expect(await actionsFor(planHash)).toEqual([]);
+    expect(validateInput(auditFilterSchema, { changeHash: "nothex" }).success).toBe(false);
+
+    // The page query reads the index (the planner would scan a table this small, so scans are off).
+    const where = await auditFilterSql(db.current.prisma, { changeHash: setHash }, 2);
+    const session = await db.current.ownerSession();
+    try {
+      await session.exec("SET enable_seqscan = off");
+      const plan = await session.query<{ "QUERY PLAN": string }>(`EXPLAIN ${pageSql(where, 50)}`, [
+        "9223372036854775807",
+        ...where.params,
+      ]);
+      expect(plan.map((row) => row["QUERY PLAN"]).join("\n")).toContain("audit_events_change_hash_seq_idx");
+    } finally {
+      await session.exec("RESET enable_seqscan");
+      await session.close();
+    }
   });
 
   it("refuses an actor filter too short to look up by trigrams, naming the field", () => {

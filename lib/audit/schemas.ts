@@ -32,6 +32,14 @@ export const auditFilterSchema = pageQuerySchema.extend({
     .describe(
       "Only events about the plan with this content hash: its request, approvals, rejections, expiries, apply.",
     ),
+  changeHash: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{64}$/, "must be a change set or settings change hash (64 hexadecimal digits)")
+    .optional()
+    .describe(
+      "Only events about the change set (its setHash) or instance settings change (its changeHash) with this hash: its request, approvals, rejections, expiries, apply.",
+    ),
   from: isoTime.optional().describe("Only events at or after this time (UTC)."),
   to: isoTime.optional().describe("Only events before this time (UTC)."),
 });

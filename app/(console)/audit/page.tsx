@@ -23,6 +23,7 @@ const FILTERS = [
   { name: "from", label: "From (UTC)", hint: "e.g. 2026-11-01T00:00:00Z" },
   { name: "to", label: "To (UTC)", hint: "Exclusive" },
   { name: "planHash", label: "Plan hash", hint: "One plan's approvals and apply" },
+  { name: "changeHash", label: "Change hash", hint: "A change set's or settings change's approvals and apply" },
 ] as const;
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {

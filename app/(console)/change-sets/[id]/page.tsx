@@ -89,6 +89,11 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
             }
           />
           <p className="mt-3 break-all font-mono text-xs text-slate-600">Change set hash {set.hash}</p>
+          {ctx.permissions.has("audit.read") ? (
+            <Link href={`/audit?changeHash=${set.hash}`} className="text-sm text-blue-700 underline">
+              Audit history of this change set
+            </Link>
+          ) : null}
         </Section>
       ) : null}
 
