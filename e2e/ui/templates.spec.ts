@@ -73,6 +73,21 @@ test.describe("profile templates", () => {
     await expect(page.getByText("Published version 2.")).toBeVisible();
     await expect(page.getByRole("article", { name: "Version 2" })).toContainText(CLIENT_V2);
     await expectAccessible(page);
+
+    // Past 500 followers a version comes as several sets (lib/templates README): the page links each.
+    const published = new URL(page.url());
+    const setId = published.searchParams.get("changeSet")!;
+    const several = new URL(published);
+    several.searchParams.append("changeSet", "00000000-0000-4000-8000-000000000001");
+    await page.goto(several.toString());
+    const notice = page.getByRole("status").filter({ hasText: "Published version 2." });
+    await expect(notice).toContainText("through 2 change sets of at most 500 APIs each");
+    await expect(notice.getByRole("link", { name: "Review change set 1 of 2" })).toHaveAttribute(
+      "href",
+      `/change-sets/${setId}`,
+    );
+    await expect(notice.getByRole("link", { name: "Review change set 2 of 2" })).toBeVisible();
+    await page.goto(published.toString());
     await page.getByRole("link", { name: "Review the change set" }).click();
     await expect(page.getByRole("heading", { name: `Apply profile template ${name} v2`, level: 1 })).toBeVisible();
     const row = page.getByTestId("change-set-item").filter({ hasText: `Template ${API}` });

@@ -104,10 +104,10 @@ export const templateSchema = templateSummarySchema
 export const publishedTemplateVersionSchema = z
   .object({
     version: templateVersionSchema,
-    changeSet: changeSetSchema
-      .nullable()
+    changeSets: z
+      .array(changeSetSchema)
       .describe(
-        "The change set giving every follower this version (owned by the publisher; reviewed, approved and applied as any); null when no API follows the template.",
+        `The change sets giving every follower this version, each of at most ${MAX_CHANGE_SET_APIS} APIs in the followers' order (owned by the publisher; each reviewed, approved and applied as any); empty when no API follows the template.`,
       ),
   })
   .meta({ id: "PublishedProfileTemplateVersion" });

@@ -14,11 +14,13 @@ export function templateChangeSet(
   template: { id: string; name: string },
   version: { version: number; profile: AccessProfile },
   apiIds: readonly string[],
+  /** Which of the sets giving one version to many followers this is (publishTemplateVersion). */
+  part?: { part: number; of: number },
 ): Promise<ChangeSetView> {
   return createProfilesChangeSet(
     ctx,
     {
-      title: `Apply profile template ${template.name} v${version.version}`,
+      title: `Apply profile template ${template.name} v${version.version}${part ? ` (part ${part.part} of ${part.of})` : ""}`,
       profiles: apiIds.map((apiId) => ({ apiId, profile: version.profile })),
     },
     {

@@ -4,6 +4,8 @@ import { startChangeSetApply } from "../change-sets/start-change-set-apply";
 import { putEnvironmentVariables } from "../environments/put-environment-variables";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { getApi } from "../apis/get-api";
+import { MAX_CHANGE_SET_APIS } from "../change-sets/schemas";
+import { syncInstance } from "../instances/sync-instance";
 import { getAccessProfile } from "../profiles/get-access-profile";
 import { saveAccessProfile } from "../profiles/save-access-profile";
 import { apiIdOf, profiles, saveProfile } from "../../test/support/deployment-fixtures";
@@ -186,7 +188,8 @@ describe("profile templates", () => {
       version: { profile: templateProfile(APP_V2) },
     });
     expect(published.version.version).toBe(2);
-    const set = published.changeSet!;
+    expect(published.changeSets).toHaveLength(1);
+    const set = published.changeSets[0]!;
     expect(set.createdBy).toBe("Second Admin");
     expect(set.title).toBe("Apply profile template chat-apps v2");
     expect(set.change).toEqual({ op: "applyTemplate", templateId: template.id, template: "chat-apps", version: 2 });
@@ -223,7 +226,7 @@ describe("profile templates", () => {
       templateId: template.id,
       version: { profile: templateProfile(APP_V1) },
     });
-    expect(noFollowers.changeSet).toBeNull();
+    expect(noFollowers.changeSets).toEqual([]);
     await deleteTemplate(admin, { templateId: template.id });
     expect((await getAccessProfile(admin, { apiId: apiIds[0]! })).template).toMatchObject({ name: "chat-apps" });
 
@@ -285,4 +288,42 @@ describe("profile templates", () => {
     await unfollowTemplate(admin, { apiId });
     await deleteTemplate(admin, { templateId: template.id });
   });
+
+  it("gives a version to more followers than one change set holds through several sets, every follower in one", async () => {
+    const followers = MAX_CHANGE_SET_APIS + 1;
+    const names = await sandbox.controls.seedApis(followers, { prefix: "many", withPolicy: false });
+    await syncInstance(admin, { instanceId: sandbox.instance.id });
+    const template = await createTemplate(admin, { name: "many-followers", profile: templateProfile(APP_V1) });
+    // Seeded straight into the table: following one by one would save and audit 501 versions first.
+    const { count } = await sandbox.db.prisma.api.updateMany({
+      where: { instanceId: sandbox.instance.id, apimName: { in: names } },
+      data: { templateId: template.id },
+    });
+    expect(count).toBe(followers);
+
+    const published = await publishTemplateVersion(admin, {
+      templateId: template.id,
+      version: { profile: templateProfile(APP_V2) },
+    });
+    expect(published.changeSets.map((set) => [set.title, set.items.length])).toEqual([
+      ["Apply profile template many-followers v2 (part 1 of 2)", MAX_CHANGE_SET_APIS],
+      ["Apply profile template many-followers v2 (part 2 of 2)", 1],
+    ]);
+    const items = published.changeSets.flatMap((set) => set.items);
+    expect(new Set(items.map((item) => item.apimName))).toEqual(new Set(names));
+    expect(items.filter((item) => item.status !== "planned")).toEqual([]);
+    // Every follower's profile is now the new version, saved from it.
+    const saved = await sandbox.db.prisma.accessProfileVersion.findMany({
+      where: { api: { templateId: template.id } },
+      orderBy: [{ apiId: "asc" }, { version: "desc" }],
+      distinct: ["apiId"],
+      select: { template: true },
+    });
+    expect(saved).toHaveLength(followers);
+    expect(new Set(saved.map((row) => JSON.stringify(row.template)))).toEqual(
+      new Set([JSON.stringify({ id: template.id, name: "many-followers", version: 2 })]),
+    );
+    await sandbox.db.prisma.api.updateMany({ where: { templateId: template.id }, data: { templateId: null } });
+    await deleteTemplate(admin, { templateId: template.id });
+  }, 600_000);
 });

@@ -62,9 +62,15 @@ describe("REST: profile templates", () => {
       body: { profile: profiles.headerKey("22222222-2222-3333-4444-555555555555") },
     });
     expect(published.status).toBe(201);
-    const body = published.body as { version: { version: number }; changeSet: { id: string; items: unknown[] } };
+    const body = published.body as {
+      version: { version: number };
+      changeSets: Array<{ id: string; items: unknown[] }>;
+    };
     expect(body.version.version).toBe(2);
-    expect(body.changeSet.items).toEqual(apiIds.map((apiId) => expect.objectContaining({ apiId, status: "planned" })));
+    expect(body.changeSets).toHaveLength(1);
+    expect(body.changeSets[0]!.items).toEqual(
+      apiIds.map((apiId) => expect.objectContaining({ apiId, status: "planned" })),
+    );
 
     const refused = await callRoute(template.DELETE, { ...one(id), method: "DELETE", token: pipeline });
     expect(refused.status).toBe(409);

@@ -47,7 +47,7 @@ const publishFormSchema = z.object({
   profile: jsonText,
 });
 
-/** Publishes the editor's profile as the next version; the template page then links its change set. */
+/** Publishes the editor's profile as the next version; the template page then links its change sets. */
 export async function publishTemplateVersionAction(
   _previous: FormState<null>,
   formData: FormData,
@@ -57,8 +57,9 @@ export async function publishTemplateVersionAction(
     const ctx = await guardAction("config.write", "template.publish");
     const { templateId, ifMatch, profile } = parseInput(publishFormSchema, formFields(formData));
     const published = await publishTemplateVersion(ctx, { templateId, ifMatch, version: { profile } });
-    const changeSet = published.changeSet ? `&changeSet=${published.changeSet.id}` : "";
-    target = `/templates/${templateId}?published=${published.version.version}${changeSet}`;
+    const query = new URLSearchParams({ published: String(published.version.version) });
+    for (const set of published.changeSets) query.append("changeSet", set.id);
+    target = `/templates/${templateId}?${query}`;
   } catch (error) {
     return editorError(error);
   }

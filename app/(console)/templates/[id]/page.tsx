@@ -11,6 +11,7 @@ import { DateTime } from "@/components/ui/date-time";
 import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
 import { profileEtag } from "@/lib/profiles/profile-etag";
+import { MAX_CHANGE_SET_APIS } from "@/lib/change-sets/schemas";
 import { getTemplate } from "@/lib/templates/get-template";
 import { probeClientId } from "@/lib/verification/probe-tokens";
 import { orNotFound } from "../../lookup";
@@ -29,7 +30,8 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   const latest = template.versions[0]!;
   const canWrite = ctx.permissions.has("config.write");
   const published = typeof query.published === "string" ? query.published : null;
-  const changeSet = typeof query.changeSet === "string" ? query.changeSet : null;
+  // One id per change set the version made (more than one past MAX_CHANGE_SET_APIS followers).
+  const changeSets = [query.changeSet ?? []].flat().filter((setId) => /^[0-9a-f-]{36}$/.test(setId));
 
   return (
     <div className="space-y-8">
@@ -44,13 +46,27 @@ export default async function TemplatePage({ params, searchParams }: Props) {
 
       {published ? (
         <Alert tone="success" title={`Published version ${published}.`}>
-          {changeSet ? (
+          {changeSets.length === 1 ? (
             <>
               Its followers get it through a change set, reviewed, approved and applied as any:{" "}
-              <Link href={`/change-sets/${changeSet}`} className="font-semibold underline">
+              <Link href={`/change-sets/${changeSets[0]}`} className="font-semibold underline">
                 Review the change set
               </Link>
               .
+            </>
+          ) : changeSets.length > 1 ? (
+            <>
+              Its followers get it through {changeSets.length} change sets of at most {MAX_CHANGE_SET_APIS} APIs each,
+              each reviewed, approved and applied as any:
+              <ul className="mt-1 list-disc pl-5">
+                {changeSets.map((setId, index) => (
+                  <li key={setId}>
+                    <Link href={`/change-sets/${setId}`} className="font-semibold underline">
+                      Review change set {index + 1} of {changeSets.length}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
             </>
           ) : (
             "No API follows this template, so nothing else changed."
