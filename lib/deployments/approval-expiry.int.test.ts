@@ -64,7 +64,7 @@ describe("the approval-expiry job", () => {
     ahead += 2 * MINUTE;
     expect(await scheduler.tick()).toEqual([{ name: APPROVAL_EXPIRY_JOB, ran: true, outcome: "succeeded" }]);
     const job = await sandbox.db.prisma.scheduledJob.findUniqueOrThrow({ where: { name: APPROVAL_EXPIRY_JOB } });
-    expect(job.lastSummary).toBe("1 approval expired");
+    expect(job.lastSummary).toBe("1 approval expired; 0 settings changes expired");
     const recorded = (await expiries()).items;
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({ actor: { name: "Portcullis" }, after: { planHash: plan.hash } });

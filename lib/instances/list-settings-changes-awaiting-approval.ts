@@ -5,17 +5,18 @@ import type { InstanceSettingsChangeView } from "./schemas";
 import { settingsChangeApprovalState, settingsChangeInclude, toSettingsChangeView } from "./settings-change-state";
 
 /**
- * Instance settings changes waiting for approval: pending, not rejected, without the approvals
+ * Instance settings changes waiting for approval: pending, not expired, not rejected, without the approvals
  * their instance's applies need. At most one per instance; oldest first.
  */
 export async function listSettingsChangesAwaitingApproval(ctx: RequestContext): Promise<InstanceSettingsChangeView[]> {
   await authorize(ctx, "config.read");
+  const now = new Date();
   const pending = await getDb().instanceSettingsChange.findMany({
-    where: { status: "pending" },
+    // Not one past its expiry, though the job may not have marked it expired yet.
+    where: { status: "pending", expiresAt: { gt: now } },
     include: settingsChangeInclude,
     orderBy: { createdAt: "asc" },
   });
-  const now = new Date();
   return pending
     .filter((change) => settingsChangeApprovalState(change, now).status === "waiting")
     .map((change) => toSettingsChangeView(change, ctx.actor, now));

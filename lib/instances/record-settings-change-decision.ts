@@ -12,6 +12,7 @@ import {
   findSettingsChangeOrThrow,
   settingsChangeApprovalState,
   SETTINGS_CHANGE_APPROVALS,
+  settingsChangeExpired,
   storedSettings,
   toSettingsChangeView,
 } from "./settings-change-state";
@@ -46,6 +47,9 @@ export async function recordSettingsChangeDecision(
     });
   if (change.status !== "pending")
     throw new AppError("conflict", `This settings change is ${change.status}: there is nothing left to decide.`);
+  // Past its expiry, before the job has marked it: as expired as if it had.
+  if (settingsChangeExpired(change, now))
+    throw new AppError("conflict", "This settings change expired unapproved: ask for it again.");
   const author = { oid: change.requestedByOid, name: change.requestedBy };
   const refusal = input.decision === "approved" ? approvalRefusal(change.instance, author, ctx.actor) : null;
   const event = (outcome: "success" | "denied") =>

@@ -170,8 +170,10 @@ export const instanceSettingsChangeSchema = z
     instance: z.object({ id: z.guid(), name: z.string() }),
     hash: z.string().describe("SHA-256 of (instance, before, after): an approval is bound to it."),
     status: z
-      .enum(["pending", "applied", "rejected", "superseded"])
-      .describe("superseded: another settings change was asked for or applied first."),
+      .enum(["pending", "applied", "rejected", "superseded", "expired"])
+      .describe(
+        "superseded: another settings change was asked for or applied first; expired: not approved within the instance's approval lifetime.",
+      ),
     before: fourEyesSettingsSchema.describe("The settings when the change was asked for."),
     after: fourEyesSettingsSchema.describe("The settings once it is applied."),
     lowers: z.array(z.string()).describe("What it lowers, in words."),
@@ -179,6 +181,7 @@ export const instanceSettingsChangeSchema = z
     ownChange: z.boolean().describe("Whether the caller asked for it (and so cannot approve it)."),
     createdAt: z.iso.datetime(),
     resolvedAt: z.iso.datetime().nullable(),
+    expiresAt: z.iso.datetime().describe("When it expires unless approved before."),
     approval: planApprovalSchema.describe("Its approvals, counted like a plan's."),
   })
   .meta({ id: "InstanceSettingsChange" });

@@ -49,6 +49,11 @@ export function settingsChangeApprovalState(change: SettingsChangeRow, now: Date
   });
 }
 
+/** A change still pending at its expiry: nobody may decide it any more, and nothing lists it as waiting. */
+export function settingsChangeExpired(change: { status: string; expiresAt: Date }, now: Date): boolean {
+  return change.status === "pending" && change.expiresAt <= now;
+}
+
 export function toSettingsChangeView(
   change: SettingsChangeRow,
   viewer: { oid: string },
@@ -59,7 +64,10 @@ export function toSettingsChangeView(
     id: change.id,
     instance: { id: change.instance.id, name: change.instance.name },
     hash: change.changeHash,
-    status: parseStored(instanceSettingsChangeSchema.shape.status, change.status, at(change, "status")),
+    // Past its expiry it is expired, whether or not the job has marked it yet.
+    status: settingsChangeExpired(change, now)
+      ? "expired"
+      : parseStored(instanceSettingsChangeSchema.shape.status, change.status, at(change, "status")),
     before,
     after,
     lowers: protectionLowered(before, after),
@@ -71,6 +79,7 @@ export function toSettingsChangeView(
     ownChange: change.requestedByOid === viewer.oid,
     createdAt: change.createdAt.toISOString(),
     resolvedAt: change.resolvedAt?.toISOString() ?? null,
+    expiresAt: change.expiresAt.toISOString(),
     approval: toApprovalView(settingsChangeApprovalState(change, now)),
   };
 }

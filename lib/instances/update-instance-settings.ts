@@ -23,6 +23,8 @@ const inputSchema = z.strictObject({
   settings: instanceSettingsInputSchema,
 });
 
+const HOUR = 3_600_000;
+
 export interface SettingsUpdate {
   /** The instance as it is now: changed, or as it was while the change waits for approval. */
   instance: InstanceView;
@@ -37,7 +39,8 @@ export interface SettingsUpdate {
  * Separation of duties: while the instance's applies need approval, a change that lowers its
  * protection (settings-protection.ts) does not apply; it is held as a pending settings change
  * that admins other than its author must approve, as many as a plan would need
- * (record-settings-change-decision.ts), and asking again supersedes it. Automation (client
+ * (record-settings-change-decision.ts), and asking again supersedes it. Unapproved after the
+ * instance's approval lifetime, it expires (the approval-expiry job). Automation (client
  * credentials) may not even ask for one: refused and audited. A change that keeps or raises
  * protection applies at once. Approvals already given to plans are weighed against the settings
  * at the time of the apply.
@@ -71,6 +74,8 @@ export async function updateInstanceSettings(ctx: RequestContext, input: unknown
         requestedByOid: ctx.actor.oid,
         requestedByType: ctx.actor.type,
         createdAt: now,
+        // It waits no longer than an approval of it would last (the job expires it then).
+        expiresAt: new Date(now.getTime() + before.approvalLifetimeHours * HOUR),
       },
     });
     await appendAuditEvent(tx, {

@@ -1,6 +1,6 @@
 import { appendAuditEvent, auditedTransaction } from "../../audit/append-audit-event";
-import { SYSTEM_ACTOR } from "../../audit/audit-input";
 import type { PrismaClient } from "../../db";
+import { approvalExpiryEvent } from "./approval-expiry-event";
 import type { ApprovalState } from "./approval-rules";
 import { PLAN_APPROVALS, type ApprovalSubject } from "./approval-subject";
 
@@ -26,18 +26,7 @@ export async function auditExpiredApprovals(
     for (const decision of expired) {
       // Conditional, so two requests at once record an expiry once.
       if (!(await subject.markRecorded(tx, decision.id, now))) continue;
-      await appendAuditEvent(tx, {
-        actor: SYSTEM_ACTOR,
-        action: "approval.expire",
-        target: { type: subject.type, id: plan.id },
-        after: {
-          [subject.hashKey]: decision.planHash,
-          approvalId: decision.id,
-          approvedBy: { type: decision.actorType, oid: decision.actorOid, name: decision.actorName },
-          expiresAt: decision.expiresAt.toISOString(),
-        },
-        outcome: "success",
-      });
+      await appendAuditEvent(tx, approvalExpiryEvent(subject, plan.id, { ...decision, hash: decision.planHash }));
     }
   });
 }

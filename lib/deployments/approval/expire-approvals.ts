@@ -1,10 +1,9 @@
 import { appendAuditEvent, auditedTransaction } from "../../audit/append-audit-event";
-import { SYSTEM_ACTOR } from "../../audit/audit-input";
 import { getDb } from "../../db";
 import { publishEvent } from "../../notifications/publish-event";
-
-/** Approvals looked at per run: a backlog is worked off over the next runs. */
-const BATCH = 200;
+import { approvalExpiryEvent } from "./approval-expiry-event";
+import { PLAN_APPROVALS } from "./approval-subject";
+import { EXPIRY_BATCH } from "./expire-due-approvals";
 
 /**
  * The scheduled expiry (job `approval-expiry`, Portcullis acting on its own): each approval whose
@@ -26,29 +25,17 @@ export async function expireApprovals(input: { now: Date }): Promise<number> {
     },
     include: { plan: { select: { id: true, api: { select: { id: true, apimName: true, instanceId: true } } } } },
     orderBy: { expiresAt: "asc" },
-    take: BATCH,
+    take: EXPIRY_BATCH,
   });
   let expired = 0;
   for (const approval of due) {
     const { api } = approval.plan;
     const marked = await auditedTransaction(db, async (tx) => {
-      const { count } = await tx.planApproval.updateMany({
-        where: { id: approval.id, expiryAuditedAt: null },
-        data: { expiryAuditedAt: input.now },
-      });
-      if (count === 0) return false;
-      await appendAuditEvent(tx, {
-        actor: SYSTEM_ACTOR,
-        action: "approval.expire",
-        target: { type: "plan", id: approval.planId },
-        after: {
-          planHash: approval.planHash,
-          approvalId: approval.id,
-          approvedBy: { type: approval.actorType, oid: approval.actorOid, name: approval.actorName },
-          expiresAt: approval.expiresAt.toISOString(),
-        },
-        outcome: "success",
-      });
+      if (!(await PLAN_APPROVALS.markRecorded(tx, approval.id, input.now))) return false;
+      await appendAuditEvent(
+        tx,
+        approvalExpiryEvent(PLAN_APPROVALS, approval.planId, { ...approval, hash: approval.planHash }),
+      );
       await publishEvent(
         tx,
         {
