@@ -117,9 +117,9 @@ export function ApprovalSettingsForm({
   );
 }
 
-function doneSentence({ instance, pendingChange }: SettingsUpdate): string {
+function doneSentence({ instance, pendingChange, appliedNow }: SettingsUpdate): string {
   if (pendingChange)
-    return `Waiting for approval: this lowers the instance's protection (${pendingChange.lowers.join("; ")}), so another admin must approve it before it applies.`;
+    return `${appliedNow.length > 0 ? "The stricter settings applied at once. " : ""}Waiting for approval: this lowers the instance's protection (${pendingChange.lowers.join("; ")}), so another admin must approve it before it applies.`;
   const { required } = instance.approvals;
   return `Saved. ${required === 0 ? "Applies on this instance need no approval." : `Applies on this instance need ${required} approval${required === 1 ? "" : "s"}.`}`;
 }

@@ -138,14 +138,18 @@ test.describe("four-eyes approval on a production instance", () => {
     const card = page.getByRole("article", { name: "sandbox" });
     await card.getByText("Environment and approval settings of sandbox").click();
     const form = card.getByRole("form", { name: "Approval settings of sandbox" });
+    // Mixed: leaving production lowers protection and waits; a shorter approval lifetime raises it and applies at once.
     await form.getByLabel("Environment").selectOption("none");
+    await form.getByLabel("Approval lifetime (hours)").fill("12");
     await form.getByRole("button", { name: "Save approval settings" }).click();
-    await expect(form.getByRole("status")).toContainText("Waiting for approval: this lowers the instance's protection");
+    await expect(form.getByRole("status")).toContainText(
+      "The stricter settings applied at once. Waiting for approval: this lowers the instance's protection",
+    );
+    await expect(card).toContainText("1 by admins other than the author, valid 12 h");
     const pending = card.getByRole("region", { name: "Settings change of sandbox waiting for approval" });
     await expect(pending).toContainText("environment from production to not set");
     await expect(pending).toContainText("You asked for this change: another admin must approve it.");
     await expect(pending.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
-    await expect(card).toContainText("1 by admins other than the author");
 
     const second = await (await browser.newContext()).newPage();
     await signIn(second, "admin2");

@@ -152,6 +152,38 @@ describe("separation of duties for an instance's approval settings", () => {
     ]);
   });
 
+  it("splits a mixed change: the stricter part applies at once, only the lowering part waits, both audited", async () => {
+    const instanceId = await productionInstance();
+    const update = await change(author, instanceId, { approvalsRequired: 2, automationApprovers: true });
+    expect(update.appliedNow).toEqual(["approvalsRequired"]);
+    expect(update.instance.approvals).toMatchObject({ required: 2, automationApprovers: false });
+    expect(update.pendingChange).toMatchObject({
+      status: "pending",
+      before: { approvalsRequired: 2, automationApprovers: false },
+      after: { approvalsRequired: 2, automationApprovers: true },
+      lowers: ["automation's approvals would count"],
+    });
+    const instanceEvents = (await eventsOf(instanceId)).map((e) => [e.action, e.after]);
+    expect(instanceEvents).toEqual([
+      ["instance.settings", { approvalsRequired: 2 }],
+      [
+        "instance.settings.request",
+        expect.objectContaining({ automationApprovers: true, changeHash: update.pendingChange!.hash }),
+      ],
+    ]);
+    // The lowering part needs what the instance needs now: two other admins.
+    const changeId = update.pendingChange!.id;
+    expect(await approveSettingsChange(second, { changeId })).toMatchObject({ status: "pending" });
+    expect(await approveSettingsChange(third, { changeId })).toMatchObject({ status: "applied" });
+    expect(await approvals(instanceId)).toMatchObject({ required: 2, automationApprovers: true });
+
+    // Automation may not ask for the lowering part, so nothing of a mixed change applies for it.
+    const other = await productionInstance();
+    const refused = await failure(change(automation, other, { approvalsRequired: 2, approvalLifetimeHours: 48 }));
+    expect(refused.code).toBe("forbidden");
+    expect(await approvals(other)).toMatchObject({ required: 1, lifetimeHours: 24 });
+  });
+
   it("supersedes a pending change when protection is raised meanwhile", async () => {
     const instanceId = await productionInstance();
     const { pendingChange } = await change(author, instanceId, { approvalsRequired: 0 });

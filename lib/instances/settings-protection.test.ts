@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { protectionLowered, withChanges, type FourEyesSettings } from "./settings-protection";
+import { protectionLowered, splitByProtection, withChanges, type FourEyesSettings } from "./settings-protection";
 
 const production: FourEyesSettings = {
   environment: "production",
@@ -35,5 +35,33 @@ describe("what lowers an instance's four-eyes protection", () => {
   it("leaves settings not given as they are", () => {
     expect(withChanges(production, { approvalLifetimeHours: 8 })).toEqual({ ...production, approvalLifetimeHours: 8 });
     expect(withChanges(production, { environment: null })).toEqual({ ...production, environment: null });
+  });
+});
+
+describe("a change split by what it does to protection", () => {
+  const split = (change: Partial<FourEyesSettings>, before = production) =>
+    splitByProtection(before, withChanges(before, change));
+
+  it("applies the stricter part at once and leaves the lowering part to wait", () => {
+    expect(split({ approvalsRequired: 2, automationApprovers: true, approvalLifetimeHours: 1 })).toEqual({
+      stricter: { ...production, approvalsRequired: 2, approvalLifetimeHours: 1 },
+      lowers: ["automation's approvals would count"],
+    });
+    // Leaving production keeps one approval when that is asked for with it: the number applies now.
+    expect(split({ environment: "test", approvalsRequired: 1 })).toEqual({
+      stricter: { ...production, approvalsRequired: 1 },
+      lowers: ["environment from production to test"],
+    });
+  });
+
+  it("applies a pure raise whole and holds a pure lowering whole", () => {
+    expect(split({ approvalsRequired: 2, approvalLifetimeHours: 2 })).toEqual({
+      stricter: { ...production, approvalsRequired: 2, approvalLifetimeHours: 2 },
+      lowers: [],
+    });
+    expect(split({ approvalsRequired: 0, approvalLifetimeHours: 48 })).toEqual({
+      stricter: production,
+      lowers: ["applies would need no approval", "approvals would last 48 h instead of 24 h"],
+    });
   });
 });

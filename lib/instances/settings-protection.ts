@@ -50,3 +50,24 @@ export function protectionLowered(before: FourEyesSettings, after: FourEyesSetti
     lowered.push(`environment from production to ${after.environment ?? "not set"}`);
   return lowered;
 }
+
+/**
+ * A change split by what it does to protection: `stricter`, the settings with only the changes
+ * that keep or raise it (each weighed on its own against `before`), which may apply at once; and
+ * what going on from there to `after` lowers, which must wait for approval. Pure. Should the
+ * stricter changes together lower anything (they never do with today's settings), nothing is
+ * split off: the whole change waits.
+ */
+export function splitByProtection(
+  before: FourEyesSettings,
+  after: FourEyesSettings,
+): { stricter: FourEyesSettings; lowers: string[] } {
+  const raising = FOUR_EYES_SETTINGS.filter(
+    (key) =>
+      after[key] !== before[key] && protectionLowered(before, withChanges(before, { [key]: after[key] })).length === 0,
+  );
+  const stricter = withChanges(before, Object.fromEntries(raising.map((key) => [key, after[key]])));
+  if (protectionLowered(before, stricter).length > 0)
+    return { stricter: before, lowers: protectionLowered(before, after) };
+  return { stricter, lowers: protectionLowered(stricter, after) };
+}

@@ -16,7 +16,14 @@ import {
   type InstanceView,
 } from "./schemas";
 import { findSettingsChangeOrThrow, settingsChangeHash, toSettingsChangeView } from "./settings-change-state";
-import { FOUR_EYES_SETTINGS, fourEyesSettingsOf, protectionLowered, withChanges } from "./settings-protection";
+import {
+  FOUR_EYES_SETTINGS,
+  fourEyesSettingsOf,
+  protectionLowered,
+  splitByProtection,
+  withChanges,
+  type FourEyesSettings,
+} from "./settings-protection";
 
 const inputSchema = z.strictObject({
   instanceId: z.guid("must be an instance id"),
@@ -28,8 +35,10 @@ const HOUR = 3_600_000;
 export interface SettingsUpdate {
   /** The instance as it is now: changed, or as it was while the change waits for approval. */
   instance: InstanceView;
-  /** The change held for approval because it lowers protection; null when it applied at once. */
+  /** The part held for approval because it lowers protection; null when all of it applied at once. */
   pendingChange: InstanceSettingsChangeView | null;
+  /** The settings that changed at once (all that changed, or the stricter part of a mixed change). */
+  appliedNow: Array<keyof FourEyesSettings>;
 }
 
 /**
@@ -41,9 +50,10 @@ export interface SettingsUpdate {
  * that admins other than its author must approve, as many as a plan would need
  * (record-settings-change-decision.ts), and asking again supersedes it. Unapproved after the
  * instance's approval lifetime, it expires (the approval-expiry job). Automation (client
- * credentials) may not even ask for one: refused and audited. A change that keeps or raises
- * protection applies at once. Approvals already given to plans are weighed against the settings
- * at the time of the apply.
+ * credentials) may not even ask for one: refused whole and audited. A change that keeps or raises
+ * protection applies at once; a mixed one is split (splitByProtection): its stricter settings apply
+ * at once (audited as `instance.settings`), and only the lowering rest waits, weighed from there.
+ * Approvals already given to plans are weighed against the settings at the time of the apply.
  */
 export async function updateInstanceSettings(ctx: RequestContext, input: unknown): Promise<SettingsUpdate> {
   await authorize(ctx, "config.write");
@@ -54,20 +64,28 @@ export async function updateInstanceSettings(ctx: RequestContext, input: unknown
     const row = await findInstanceOrThrow(tx, instanceId);
     const before = fourEyesSettingsOf(row);
     const after = withChanges(before, settings);
-    if (FOUR_EYES_SETTINGS.every((key) => after[key] === before[key])) return { row, changeId: null, refused: null };
-    const lowers = effectiveApprovalsRequired(before) > 0 ? protectionLowered(before, after) : [];
-    if (lowers.length === 0) {
+    if (FOUR_EYES_SETTINGS.every((key) => after[key] === before[key]))
+      return { row, before, changeId: null, refused: null };
+    if (effectiveApprovalsRequired(before) === 0) {
       const updated = await applyInstanceSettings(tx, ctx, { instanceId, before, after }, now);
-      return { row: updated, changeId: null, refused: null };
+      return { row: updated, before, changeId: null, refused: null };
     }
-    if (ctx.actor.type === "app") return { row, changeId: null, refused: { before, after, lowers } };
+    const { stricter, lowers } = splitByProtection(before, after);
+    if (lowers.length > 0 && ctx.actor.type === "app")
+      return { row, before, changeId: null, refused: { before, after, lowers: protectionLowered(before, after) } };
+    // The stricter part applies now (and supersedes a pending change, weighed against old settings).
+    const raised = FOUR_EYES_SETTINGS.some((key) => stricter[key] !== before[key])
+      ? await applyInstanceSettings(tx, ctx, { instanceId, before, after: stricter }, now)
+      : row;
+    if (lowers.length === 0) return { row: raised, before, changeId: null, refused: null };
     await supersedePendingChange(tx, ctx, instanceId, now);
+    // The lowering part waits, weighed from the settings as they are now: its approvals are bound to that.
     const change = await tx.instanceSettingsChange.create({
       data: {
         id: randomUUID(),
         instanceId,
-        changeHash: settingsChangeHash(instanceId, before, after),
-        before: before as unknown as Prisma.InputJsonValue,
+        changeHash: settingsChangeHash(instanceId, stricter, after),
+        before: stricter as unknown as Prisma.InputJsonValue,
         after: after as unknown as Prisma.InputJsonValue,
         status: "pending",
         requestedBy: ctx.actor.name,
@@ -75,20 +93,20 @@ export async function updateInstanceSettings(ctx: RequestContext, input: unknown
         requestedByType: ctx.actor.type,
         createdAt: now,
         // It waits no longer than an approval of it would last (the job expires it then).
-        expiresAt: new Date(now.getTime() + before.approvalLifetimeHours * HOUR),
+        expiresAt: new Date(now.getTime() + stricter.approvalLifetimeHours * HOUR),
       },
     });
     await appendAuditEvent(tx, {
       actor: ctx.actor,
       action: "instance.settings.request",
       target: { type: "instance", id: instanceId },
-      before,
+      before: stricter,
       after: { ...after, changeId: change.id, changeHash: change.changeHash, lowers },
       outcome: "success",
       requestId: ctx.requestId,
       clientIp: ctx.clientIp,
     });
-    return { row, changeId: change.id, refused: null };
+    return { row: raised, before, changeId: change.id, refused: null };
   });
   if (outcome.refused) {
     await auditedTransaction(db, (tx) =>
@@ -108,8 +126,10 @@ export async function updateInstanceSettings(ctx: RequestContext, input: unknown
       `Automation (client credentials) cannot lower the protection of an instance whose applies need approval (${outcome.refused.lowers.join("; ")}): an admin must ask for it, and another admin approve it.`,
     );
   }
+  const applied = fourEyesSettingsOf(outcome.row);
   return {
     instance: toInstanceView(outcome.row),
+    appliedNow: FOUR_EYES_SETTINGS.filter((key) => applied[key] !== outcome.before[key]),
     pendingChange: outcome.changeId
       ? toSettingsChangeView(await findSettingsChangeOrThrow(db, outcome.changeId), ctx.actor, now)
       : null,
