@@ -33,6 +33,8 @@ test.describe("profile templates", () => {
   test("an admin creates a template, makes an API follow it, publishes version 2 and reviews the change set it made", async ({
     page,
   }) => {
+    // Create, follow, publish, the several-sets notice, review, apply to one more: past a minute on a loaded machine.
+    test.slow();
     // Unique per attempt: a retry runs against the same database.
     const name = `chat-apps-${Date.now()}`;
     await signIn(page, "admin");
