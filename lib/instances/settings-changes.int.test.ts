@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appErrorOf as failure } from "../../test/support/apim/app-error";
 import { contextFor } from "../../test/support/request-context";
+import { createProductionInstance } from "../../test/support/instance-settings";
 import { setupTestDatabase } from "../../test/support/setup-test-database";
 import { approveSettingsChange } from "./approve-settings-change";
 import { getInstance } from "./get-instance";
@@ -16,20 +17,7 @@ const automation = contextFor("admin", { type: "app", name: "pipeline" });
 
 let instances = 0;
 /** A fresh instance on production: its applies need one approval. */
-async function productionInstance(): Promise<string> {
-  instances += 1;
-  const row = await db.current.prisma.instance.create({
-    data: {
-      name: `sod-${instances}`,
-      subscriptionId: "s",
-      resourceGroup: "rg",
-      serviceName: `sod${instances}`,
-      armEndpoint: "https://arm",
-      environment: "production",
-    },
-  });
-  return row.id;
-}
+const productionInstance = () => createProductionInstance(db.current.prisma, `sod-${(instances += 1)}`);
 
 const change = (ctx: typeof author, instanceId: string, settings: Record<string, unknown>) =>
   updateInstanceSettings(ctx, { instanceId, settings });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { appErrorOf as failure } from "../../test/support/apim/app-error";
 import { contextFor } from "../../test/support/request-context";
+import { createProductionInstance } from "../../test/support/instance-settings";
 import { setupTestDatabase } from "../../test/support/setup-test-database";
 import { approveSettingsChange } from "../instances/approve-settings-change";
 import { getSettingsChange } from "../instances/get-settings-change";
@@ -21,20 +22,8 @@ const second = contextFor("admin", { name: "Second Admin" });
 const HOUR = 3_600_000;
 
 let instances = 0;
-async function productionInstance(): Promise<string> {
-  instances += 1;
-  const row = await db.current.prisma.instance.create({
-    data: {
-      name: `expiry-${instances}`,
-      subscriptionId: "s",
-      resourceGroup: "rg",
-      serviceName: `expiry${instances}`,
-      armEndpoint: "https://arm",
-      environment: "production",
-    },
-  });
-  return row.id;
-}
+/** A fresh instance on production: its applies need one approval. */
+const productionInstance = () => createProductionInstance(db.current.prisma, `expiry-${(instances += 1)}`);
 
 /** A scheduler running only the expiry job, its clock `ahead()` ms in the future; no run of an earlier test counts. */
 async function expiryScheduler(ahead: () => number) {

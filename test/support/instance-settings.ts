@@ -1,3 +1,4 @@
+import type { PrismaClient } from "../../lib/db";
 import { getInstance } from "../../lib/instances/get-instance";
 import { approveSettingsChange } from "../../lib/instances/approve-settings-change";
 import type { InstanceView } from "../../lib/instances/schemas";
@@ -26,4 +27,19 @@ export async function changeInstanceSettings(
     if (change.status === "applied") break;
   }
   return getInstance(asker, { instanceId });
+}
+
+/** A fresh instance on production (its applies need one approval), stored directly; its id. */
+export async function createProductionInstance(prisma: PrismaClient, name: string): Promise<string> {
+  const row = await prisma.instance.create({
+    data: {
+      name,
+      subscriptionId: "s",
+      resourceGroup: "rg",
+      serviceName: name.replace(/[^a-z0-9]/g, ""),
+      armEndpoint: "https://arm",
+      environment: "production",
+    },
+  });
+  return row.id;
 }
