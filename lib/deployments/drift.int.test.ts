@@ -94,6 +94,25 @@ describe("drift", () => {
     expect(byName.get(fine!.name)!.status).toBe("in_sync");
   });
 
+  it("reports an API whose last successful deployment does not read back as check_failed, and scans the others", async () => {
+    const [broken, fine] = await deployedApis("scan-unreadable", 2);
+    // A row changed outside Portcullis: Portcullis never records a success without its result.
+    const unread = await sandbox.db.prisma.$queryRaw<Array<{ id: string }>>`
+      UPDATE deployments SET result = NULL WHERE api_id = ${broken!.id}::uuid AND status = 'succeeded' RETURNING id::text`;
+    const deploymentId = unread[0]!.id;
+
+    const scan = await scanDrift(reader, { instanceId: sandbox.instance.id, concurrency: 4 });
+
+    const byName = new Map(scan.apis.map((report) => [report.apimName, report]));
+    expect(byName.get(broken!.name)).toMatchObject({
+      status: "check_failed",
+      error: expect.stringContaining(`deployment ${deploymentId}, field result`),
+      significant: [],
+      restorePlan: null,
+    });
+    expect(byName.get(fine!.name)!.status).toBe("in_sync");
+  });
+
   it("is in sync right after an apply, and has no baseline before the first one", async () => {
     const [name] = await sandbox.controls.seedApis(1, { prefix: "drift-new" });
     const id = await apiIdOf(admin, sandbox.instance.id, name!);

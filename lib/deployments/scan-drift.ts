@@ -4,7 +4,8 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { findInstanceOrThrow } from "../instances/find-instance";
-import { checkDrift, notDeployedReport } from "./drift/check-drift";
+import { StoredDataError } from "../db/parse-stored";
+import { checkDrift, notDeployedReport, unreadableBaselineReport } from "./drift/check-drift";
 import { driftReader } from "./drift/drift-reader";
 import { findLastAppliedOfEach } from "./last-applied";
 import type { DriftScan } from "./schemas";
@@ -51,6 +52,7 @@ export async function scanDrift(
   const reports = await Promise.all(
     apis.map((api) => {
       const baseline = applied.get(api.id);
+      if (baseline instanceof StoredDataError) return unreadableBaselineReport(api, baseline);
       return baseline ? checkDrift(reader, api, baseline) : notDeployedReport(api);
     }),
   );

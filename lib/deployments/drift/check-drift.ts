@@ -1,4 +1,6 @@
 import { AppError } from "../../errors";
+import type { StoredDataError } from "../../db/parse-stored";
+import { log } from "../../log";
 import type { ApiPolicy } from "../../apim";
 import { EMPTY_POLICY_DOCUMENT } from "../../policy";
 import { managedFieldsOf, shownBackendFields } from "../backend-fields";
@@ -81,6 +83,15 @@ export function notDeployedReport(api: ApiRef): DriftReport {
     error: null,
     restorePlan: null,
   };
+}
+
+/**
+ * A report for an API whose last successful deployment's record does not read back (changed
+ * outside Portcullis): its drift cannot be judged, and the error names the row, never a value.
+ */
+export function unreadableBaselineReport(api: ApiRef, error: StoredDataError): DriftReport {
+  log.error({ err: error, apiId: api.id }, "drift baseline unreadable");
+  return { ...notDeployedReport(api), status: "check_failed", error: error.message };
 }
 
 function toDifference({ matters: _matters, changes = [], hunks = [], ...difference }: Found): DriftDifference {
