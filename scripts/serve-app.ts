@@ -2,6 +2,7 @@ import http from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import next from "next";
+import { setDb } from "../lib/db";
 import { getConfig } from "../lib/env";
 import { NOTHING_POLICY, securityHeaders } from "../lib/http/security-headers";
 import { edgeRefusal } from "../lib/rest/edge-refusal";
@@ -65,7 +66,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeAllConnections();
-    // A job in progress finishes and records its outcome before the process ends.
-    void Promise.allSettled([closed, scheduler.stop()]).then(() => process.exit(0));
+    // A job in progress finishes and records its outcome before the process ends; then the
+    // database closes once the work appends started in the background (a checkpoint) is done.
+    void Promise.allSettled([closed, scheduler.stop()])
+      .then(() => setDb(undefined)?.close())
+      .catch((error: unknown) => console.error("closing the database failed", error))
+      .finally(() => process.exit(0));
   });
 }

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "../db";
+import { clientState } from "../db/client-state";
 import { driverSqlOf } from "../db/driver-sql";
 import { canonicalJsonText, hashOfRow, isoTimeOf } from "./event-rows";
 
@@ -18,18 +19,12 @@ const ATTEMPTS = 20;
  * one short critical section instead of each holding the chain head through its transaction.
  */
 export function chainWaitingEvents(db: PrismaClient): Promise<ChainedHead> {
-  let sequencer = sequencers.get(db);
-  if (!sequencer) {
-    sequencer = new Sequencer(db);
-    sequencers.set(db, sequencer);
-  }
-  return sequencer.flush();
+  // One per client in the process, whichever copy of lib/ appends (lib/db/client-state.ts).
+  return clientState(db, "chainSequencer", () => new Sequencer(db)).flush();
 }
 
 /** The sequence number of the last event this process chained in the run, or null when it chained none. */
 export type ChainedHead = bigint | null;
-
-const sequencers = new WeakMap<PrismaClient, Sequencer>();
 
 class Sequencer {
   private running: Promise<ChainedHead> | null = null;

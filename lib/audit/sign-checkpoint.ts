@@ -2,6 +2,7 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type PrismaClient } from "../db";
 import { runInBackground } from "../db/background-work";
+import { clientState } from "../db/client-state";
 import type { AuditCheckpoint } from "../db/generated/client";
 import { getConfig } from "../env";
 import { log } from "../log";
@@ -79,8 +80,7 @@ async function checkpointDue(db: PrismaClient, now: Date): Promise<boolean> {
  * scheduled job tries again). Closing the database waits for it (lib/db/background-work.ts).
  */
 export function signCheckpointInBackground(db: PrismaClient, headSeq: bigint): void {
-  const state = (background.get(db) ?? { running: false, checkedSeq: -1n }) as BackgroundState;
-  background.set(db, state);
+  const state = clientState<BackgroundState>(db, "checkpointInBackground", () => ({ running: false, checkedSeq: -1n }));
   if (state.running || headSeq - state.checkedSeq < CHECK_EVERY) return;
   state.running = true;
   state.checkedSeq = headSeq;
@@ -97,7 +97,6 @@ export function signCheckpointInBackground(db: PrismaClient, headSeq: bigint): v
 /** Looking whether a checkpoint is due costs two reads: once per this many events is enough. */
 const CHECK_EVERY = 50n;
 type BackgroundState = { running: boolean; checkedSeq: bigint };
-const background = new WeakMap<PrismaClient, BackgroundState>();
 
 export function toCheckpoint(row: AuditCheckpoint): Checkpoint {
   return {

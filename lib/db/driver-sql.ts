@@ -1,6 +1,9 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
+import { findClientState, setClientState } from "./client-state";
 import { Prisma, type PrismaClient } from "./generated/client";
+
+const DRIVER_SQL = "driverSql";
 
 /**
  * Statements of the hot paths (an apply's writes, the audit chain's group commit) sent straight
@@ -13,8 +16,6 @@ import { Prisma, type PrismaClient } from "./generated/client";
 export interface DriverSql {
   query<Row>(sql: Prisma.Sql): Promise<Row[]>;
 }
-
-const drivers = new WeakMap<PrismaClient, DriverSql>();
 
 export function postgresDriverSql(pool: pg.Pool): DriverSql {
   return {
@@ -34,10 +35,12 @@ export function pgliteDriverSql(pglite: PGlite): DriverSql {
 
 /** Makes `driver` the one `driverSqlOf(prisma)` answers (the database handles of the app, tests and benchmarks). */
 export function registerDriverSql(prisma: PrismaClient, driver: DriverSql): void {
-  drivers.set(prisma, driver);
+  setClientState(prisma, DRIVER_SQL, driver);
 }
 
 /** The driver of `prisma`; a client opened elsewhere gets Prisma's raw queries (slower, same rows but int8). */
 export function driverSqlOf(prisma: PrismaClient): DriverSql {
-  return drivers.get(prisma) ?? { query: <Row>(sql: Prisma.Sql) => prisma.$queryRaw<Row[]>(sql) };
+  return (
+    findClientState<DriverSql>(prisma, DRIVER_SQL) ?? { query: <Row>(sql: Prisma.Sql) => prisma.$queryRaw<Row[]>(sql) }
+  );
 }

@@ -1,6 +1,9 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
+import { findClientState, setClientState } from "./client-state";
 import type { PrismaClient } from "./generated/client";
+
+const RAW_ROWS = "rawRows";
 
 /**
  * Reading many rows without the ORM: every column as text (or null), each row an array, straight
@@ -10,8 +13,6 @@ import type { PrismaClient } from "./generated/client";
  * (`::text`): the rows hold the text PostgreSQL sent, so both engines answer alike.
  */
 export type RawRows = (sql: string, params: readonly unknown[]) => Promise<Array<Array<string | null>>>;
-
-const readers = new WeakMap<PrismaClient, RawRows>();
 
 /** Every value as the text PostgreSQL sent (the driver's type parsers skipped). */
 const asText = { getTypeParser: () => (value: string) => value };
@@ -29,7 +30,7 @@ export function pgliteRawRows(pglite: PGlite): RawRows {
 
 /** Makes `reader` the raw reader of `prisma` (the database handles of the app, tests and benchmarks do). */
 export function registerRawRows(prisma: PrismaClient, reader: RawRows): void {
-  readers.set(prisma, reader);
+  setClientState(prisma, RAW_ROWS, reader);
 }
 
 /**
@@ -38,7 +39,7 @@ export function registerRawRows(prisma: PrismaClient, reader: RawRows): void {
  */
 export function rawRowsOf(prisma: PrismaClient): RawRows {
   return (
-    readers.get(prisma) ??
+    findClientState<RawRows>(prisma, RAW_ROWS) ??
     (async (sql, params) => {
       const rows = await prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
       return rows.map((row) => Object.values(row).map((value) => (value === null ? null : String(value))));
