@@ -23,3 +23,21 @@ export function parsePolicyDocumentOfAnyFormat(text: string): PolicyParseResult 
   const asXml = parsePolicyDocument(text, "xml");
   return asXml.ok ? asXml : parsePolicyDocument(text, "rawxml");
 }
+
+/**
+ * A policy document as the engine reads and merges it: parsed in `format` (either, when not
+ * given) with a `<policies>` or `<fragment>` root.
+ */
+export function parsePolicy(text: string, format?: PolicyFormat): PolicyParseResult {
+  const parsed = format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, format);
+  if (!parsed.ok) return parsed;
+  const { root } = parsed.document;
+  if (root.name === "policies" || root.name === "fragment") return parsed;
+  return {
+    ok: false,
+    error: {
+      message: `the root element is <${root.name}>, but a policy has <policies> (or <fragment>)`,
+      ...root.start,
+    },
+  };
+}

@@ -4,7 +4,7 @@
  * a self-closing `<inbound />` or a missing `<inbound>` must be written out to hold the block,
  * and, only when asked with `adopt`, the hand-written statements the new block takes over).
  */
-import { parsePolicyDocument, parsePolicyDocumentOfAnyFormat } from "../document/parse-policy-document";
+import { parsePolicy } from "../document/parse-policy-document";
 import { childElements, type PolicyDocument, type PolicyElement, type PolicyFormat } from "../document/policy-document";
 import { BEGIN_MARKER, END_MARKER, blockContainer, findManagedBlocks } from "../managed-block";
 import type { AccessProfile } from "../profile-schema";
@@ -55,21 +55,10 @@ export type MergeResult = { ok: true; text: string; format: PolicyFormat } | { o
 
 export function mergePolicy(existing: string, profile: AccessProfile, options: MergeOptions = {}): MergeResult {
   const source = existing.trim() === "" ? EMPTY_POLICY_DOCUMENT : existing;
-  const parsed =
-    options.format === undefined ? parsePolicyDocumentOfAnyFormat(source) : parsePolicyDocument(source, options.format);
+  const parsed = parsePolicy(source, options.format);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const document = parsed.document;
   const { root, text } = document;
-  if (root.name !== "policies" && root.name !== "fragment") {
-    return {
-      ok: false,
-      error: {
-        message: `the root element is <${root.name}>, but a policy has <policies> (or <fragment>)`,
-        line: root.start.line,
-        column: root.start.column,
-      },
-    };
-  }
   const { blocks, problems } = findManagedBlocks(root, document.nodes);
   const problem = problems[0];
   if (problem !== undefined)

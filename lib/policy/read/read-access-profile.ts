@@ -4,7 +4,7 @@
  * what the policy alone cannot tell (above all the backend entity behind `backend-id`) is listed
  * in `undetermined`, and the profile is then null.
  */
-import { parsePolicyDocument, parsePolicyDocumentOfAnyFormat } from "../document/parse-policy-document";
+import { parsePolicy } from "../document/parse-policy-document";
 import { childElements, type PolicyElement, type PolicyFormat } from "../document/policy-document";
 import type { BackendEntityProperties } from "../backend-entity";
 import { blockContainer, findManagedBlocks } from "../managed-block";
@@ -35,20 +35,9 @@ export type ReadResult =
   { ok: true; reading: PolicyReading } | { ok: false; error: { message: string; line?: number; column?: number } };
 
 export function readAccessProfile(text: string, options: ReadOptions = {}): ReadResult {
-  const parsed =
-    options.format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, options.format);
+  const parsed = parsePolicy(text, options.format);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const { root, nodes, format } = parsed.document;
-  if (root.name !== "policies" && root.name !== "fragment") {
-    return {
-      ok: false,
-      error: {
-        message: `the root element is <${root.name}>, but a policy has <policies> (or <fragment>)`,
-        line: root.start.line,
-        column: root.start.column,
-      },
-    };
-  }
   const { blocks, problems } = findManagedBlocks(root, nodes);
   const problem = problems[0];
   if (problem !== undefined) return { ok: false, error: problem };
