@@ -1,24 +1,15 @@
 import { isDeepStrictEqual } from "node:util";
-import { limitConcurrency } from "../apim";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { planReads, type PlanReads } from "../deployments/plan/plan-reads";
 import { resolveWrittenProfile } from "../environments/resolve-written-profile";
 import { profileEtag } from "../profiles/profile-etag";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
 import type { TemplateOrigin } from "../profiles/schemas";
 import { parseInput } from "../validation";
 import type { ChangeSetChange } from "./change-schema";
-import { CHANGE_SET_CONCURRENCY } from "./concurrency";
-import {
-  findApisWithProfile,
-  planSavedVersion,
-  recordChangeSet,
-  saveAndPlan,
-  type ApiWithProfile,
-  type PreparedItem,
-} from "./create-change-set";
+import { findApisWithProfile, type ApiWithProfile } from "./create-change-set";
+import { makeChangeSet, type ItemIntent } from "./make-change-set";
 import { createProfilesChangeSetInputSchema, type ChangeSetView } from "./schemas";
 
 type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse>["profiles"][number] & {
@@ -31,7 +22,7 @@ type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse
  * sends the files of a directory). The profile is saved as written, so saveAccessProfile resolves
  * its `${name}` variables with the API's instance's environment exactly as promotion does, then
  * planned like any set's; an API whose profile already is this one is not saved again, but still
- * planned against APIM (planSavedVersion): `unchanged` only when APIM has it.
+ * planned against APIM: `unchanged` only when APIM has it.
  * `fromTemplate` (lib/templates only, never a request's body): the profiles are one template
  * version's, recorded on each version saved, and the set says so.
  */
@@ -66,21 +57,21 @@ export async function recordProfilesChangeSet(
     profiles.map((desired) => desired.apiId),
     "profiles",
   );
-  const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
-  const reads = planReads(profiles.map((desired) => desired.apiId));
-  const items = await Promise.all(
-    profiles.map((desired) => limit(() => prepareItem(ctx, reads, byId.get(desired.apiId)!, desired, template))),
+  const apis = await Promise.all(
+    profiles.map(async (desired) => {
+      const api = byId.get(desired.apiId)!;
+      return { api, intent: await intentOf(api, desired, template) };
+    }),
   );
-  return recordChangeSet(ctx, { title, change, items });
+  return makeChangeSet(ctx, { title, change, apis });
 }
 
-async function prepareItem(
-  ctx: RequestContext,
-  reads: PlanReads,
+/** The API's own profile to save, or `plan-current` when its current version already is that profile. */
+async function intentOf(
   api: ApiWithProfile,
   desired: DesiredProfile,
   template: TemplateOrigin | undefined,
-): Promise<PreparedItem> {
+): Promise<ItemIntent> {
   const current = api.profileVersions[0];
   const adopt = desired.adopt ?? false;
   if (
@@ -93,14 +84,17 @@ async function prepareItem(
     // ... unless the environment's variables changed since: then it is saved again with their values.
     isDeepStrictEqual(await resolvedNow(api.instance, desired.profile), storedProfile(current))
   )
-    return planSavedVersion(ctx, reads, api);
-  return saveAndPlan(ctx, reads, api, {
-    profile: desired.profile,
-    ifMatch: current ? profileEtag(current.version) : null,
-    adopt,
-    ...(desired.promotedFrom ? { promotedFrom: desired.promotedFrom } : {}),
-    template,
-  });
+    return { kind: "plan-current" };
+  return {
+    kind: "save",
+    save: {
+      profile: desired.profile,
+      ifMatch: current ? profileEtag(current.version) : null,
+      adopt,
+      ...(desired.promotedFrom ? { promotedFrom: desired.promotedFrom } : {}),
+      template,
+    },
+  };
 }
 
 /** The profile as written resolved with the environment's values now, or null when it cannot be (saving says why). */

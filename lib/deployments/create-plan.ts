@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { auditedStatement } from "../audit/append-audit-event";
+import { auditedStatement, type QueuedEvent } from "../audit/append-audit-event";
 import { assertApiInApim, findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
@@ -45,16 +45,77 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
 
 /**
  * Plans one version of an API's profile, with what the caller already holds: createPlan's work
- * once the API and version are found and config.write is checked. A change set plans many APIs
- * with one `reads` (what their plans read alike is read once) and `inChangeSet`: the set asks
- * for the approval of all its plans at once (recordChangeSet), so a plan of it neither records
- * its own approval request nor announces one.
+ * once the API and version are found and config.write is checked (preparePlan, then one statement
+ * stores the plan with its events).
  */
 export async function planVersion(
   ctx: RequestContext,
-  { api, version, purpose }: { api: PlannedApi; version: AccessProfileVersion; purpose: "profile" | "drift" },
-  { reads, inChangeSet = false }: { reads: PlanReads; inChangeSet?: boolean },
+  subject: { api: PlannedApi; version: AccessProfileVersion; purpose: "profile" | "drift" },
+  { reads }: { reads: PlanReads },
 ): Promise<PlanView> {
+  const prepared = await preparePlan(ctx, subject, { reads, inChangeSet: false });
+  await auditedStatement(
+    getDb(),
+    (queue) => Prisma.sql`
+      WITH ${insertPlansSql([prepared])},
+      ${prepared.announced ? Prisma.sql`${prepared.announced},` : Prisma.empty}
+      ${queue(prepared.events)}
+      SELECT 1 AS done`,
+  );
+  // A new plan has no deployments yet, and its version is the one read above: nothing to read back.
+  const { row } = prepared;
+  return toPlanView({
+    ...row,
+    operations: JSON.parse(row.operations) as Prisma.JsonValue,
+    diff: JSON.parse(row.diff) as Prisma.JsonValue,
+    desiredState: JSON.parse(row.desiredState) as Prisma.JsonValue,
+    createdAt: new Date(row.createdAt),
+    profileVersion: { version: subject.version.version },
+    deployments: [],
+    approvals: [],
+    api: { instanceId: subject.api.instanceId, instance: subject.api.instance },
+  });
+}
+
+/** A plan computed and ready to store (insertPlansSql), with the events that record it. */
+export interface PreparedPlan {
+  /** The plans row, its JSON columns as the text stored. */
+  row: {
+    id: string;
+    apiId: string;
+    profileVersionId: string;
+    purpose: "profile" | "drift";
+    operations: string;
+    diff: string;
+    desiredState: string;
+    createdAt: string;
+    createdBy: string;
+    createdByOid: string | null;
+  };
+  /** Its content hash (planContentHash of the stored JSON). */
+  hash: string;
+  /** The number of the profile version it plans. */
+  profileVersion: number;
+  diff: PlanDiff;
+  empty: boolean;
+  /** `plan.create`, and `approval.request` when the plan needs approval. */
+  events: QueuedEvent[];
+  /** The `approval.requested` webhook event (a WITH item), when the plan needs approval. */
+  announced: Prisma.Sql | null;
+}
+
+/**
+ * Reads the API's live state and the other scopes from APIM and computes the plan of `version`,
+ * without storing it. A change set plans many APIs with one `reads` (what their plans read alike
+ * is read once) and `inChangeSet`: the set asks for the approval of all its plans at once and
+ * stores them with itself (lib/change-sets), so a plan of it neither records its own approval
+ * request nor announces one.
+ */
+export async function preparePlan(
+  ctx: RequestContext,
+  { api, version, purpose }: { api: PlannedApi; version: AccessProfileVersion; purpose: "profile" | "drift" },
+  { reads, inChangeSet }: { reads: PlanReads; inChangeSet: boolean },
+): Promise<PreparedPlan> {
   const db = getDb();
   const profile = storedProfile(version);
   const owned = await ownedBackends(db, api, await reads.backendSteps(api.id));
@@ -90,37 +151,72 @@ export async function planVersion(
   });
   const diffWithAccess: PlanDiff = { ...computed.diff, effectiveAccess };
 
-  // One statement: the plan and its event (an apply's database work is its cost, see
-  // bench/README.md). Every value is chosen here, so nothing needs reading back.
-  const stored = (value: unknown) => JSON.stringify(value);
-  const [operations, diff, desiredState] = [
-    stored(computed.operations),
-    stored(diffWithAccess),
-    stored(computed.desired),
-  ];
-  const plan = {
+  // Every value is chosen here, so nothing needs reading back once stored.
+  const row = {
     id: randomUUID(),
     apiId: api.id,
     profileVersionId: version.id,
     purpose,
-    // As read back from the database: what the view shows is what was stored.
-    operations: JSON.parse(operations) as Prisma.JsonValue,
-    diff: JSON.parse(diff) as Prisma.JsonValue,
-    desiredState: JSON.parse(desiredState) as Prisma.JsonValue,
-    createdAt: new Date(),
+    operations: JSON.stringify(computed.operations),
+    diff: JSON.stringify(diffWithAccess),
+    desiredState: JSON.stringify(computed.desired),
+    createdAt: new Date().toISOString(),
     createdBy: ctx.actor.name,
     createdByOid: ctx.actor.oid,
   };
-  const hash = planContentHash(plan);
+  // As read back from the database: the hash is the one the stored row gives.
+  const hash = planContentHash({
+    operations: JSON.parse(row.operations),
+    diff: JSON.parse(row.diff),
+    desiredState: JSON.parse(row.desiredState),
+  });
   // A plan with nothing to write needs no approval (approval-rules.ts); a change set's asks as a set.
   const required = computed.operations.length > 0 && !inChangeSet ? effectiveApprovalsRequired(api.instance) : 0;
-  const approvalRequest = {
+  const created: QueuedEvent = {
+    event: {
+      actor: ctx.actor,
+      action: "plan.create",
+      target: { type: "plan", id: row.id },
+      after: {
+        planHash: hash,
+        apiId: api.id,
+        apimName: api.apimName,
+        purpose,
+        profileVersion: version.version,
+        adoptsHandWritten: version.adoptsHandWritten,
+        summary: computed.diff.summary,
+        operations: computed.operations.map(({ seq, kind, target, expected }) => ({
+          seq,
+          kind,
+          target,
+          ifMatch: expected === "absent" ? null : expected.etag,
+        })),
+        lintErrors: computed.diff.lint.findings.filter((finding) => finding.severity === "error").length,
+        effectiveAccessBlocking: effectiveAccess.findings
+          .filter((finding) => finding.severity === "blocking")
+          .map(({ code, scope, scopeId, line }) => ({ code, scope, scopeId, line })),
+      },
+      outcome: "success",
+      requestId: ctx.requestId,
+      armCorrelationId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    },
+  };
+  const prepared = {
+    row,
+    hash,
+    profileVersion: version.version,
+    diff: diffWithAccess,
+    empty: computed.operations.length === 0,
+  };
+  if (required === 0) return { ...prepared, events: [created], announced: null };
+  const approvalRequest: QueuedEvent = {
     event: {
       actor: ctx.actor,
       action: "approval.request",
-      target: { type: "plan", id: plan.id },
+      target: { type: "plan", id: row.id },
       after: { planHash: hash, apiId: api.id, instanceId: api.instanceId, approvalsRequired: required },
-      outcome: "success" as const,
+      outcome: "success",
       requestId: ctx.requestId,
       clientIp: ctx.clientIp,
     },
@@ -130,7 +226,7 @@ export async function planVersion(
     type: "approval.requested",
     instanceId: api.instanceId,
     data: {
-      planId: plan.id,
+      planId: row.id,
       planHash: hash,
       apiId: api.id,
       apimName: api.apimName,
@@ -139,59 +235,29 @@ export async function planVersion(
       summary: `${ctx.actor.name} asks for ${required} approval${required === 1 ? "" : "s"} of a plan for ${api.apimName}`,
     },
   });
-  await auditedStatement(
-    db,
-    (queue) => Prisma.sql`
-      WITH created AS (
-        INSERT INTO plans (id, api_id, profile_version_id, purpose, operations, diff, desired_state, created_at, created_by,
-          created_by_oid)
-        VALUES (${plan.id}::uuid, ${api.id}::uuid, ${version.id}::uuid, ${purpose}, ${operations}::jsonb, ${diff}::jsonb,
-          ${desiredState}::jsonb, ${plan.createdAt.toISOString()}::timestamptz, ${plan.createdBy}, ${plan.createdByOid})
-      ),
-      ${required > 0 ? Prisma.sql`${announced},` : Prisma.empty}
-      ${queue([
-        {
-          event: {
-            actor: ctx.actor,
-            action: "plan.create",
-            target: { type: "plan", id: plan.id },
-            after: {
-              planHash: hash,
-              apiId: api.id,
-              apimName: api.apimName,
-              purpose,
-              profileVersion: version.version,
-              adoptsHandWritten: version.adoptsHandWritten,
-              summary: computed.diff.summary,
-              operations: computed.operations.map(({ seq, kind, target, expected }) => ({
-                seq,
-                kind,
-                target,
-                ifMatch: expected === "absent" ? null : expected.etag,
-              })),
-              lintErrors: computed.diff.lint.findings.filter((finding) => finding.severity === "error").length,
-              effectiveAccessBlocking: effectiveAccess.findings
-                .filter((finding) => finding.severity === "blocking")
-                .map(({ code, scope, scopeId, line }) => ({ code, scope, scopeId, line })),
-            },
-            outcome: "success",
-            requestId: ctx.requestId,
-            armCorrelationId: ctx.requestId,
-            clientIp: ctx.clientIp,
-          },
-        },
-        ...(required > 0 ? [approvalRequest] : []),
-      ])}
-      SELECT 1 AS done`,
-  );
-  // A new plan has no deployments yet, and its version is the one read above: nothing to read back.
-  return toPlanView({
-    ...plan,
-    profileVersion: { version: version.version },
-    deployments: [],
-    approvals: [],
-    api: { instanceId: api.instanceId, instance: api.instance },
-  });
+  return { ...prepared, events: [created, approvalRequest], announced };
+}
+
+/**
+ * The WITH item (`plans_created`) that stores prepared plans in one statement: their JSON columns
+ * travel as the text computed, in one parameter, and are stored as jsonb.
+ */
+export function insertPlansSql(plans: readonly PreparedPlan[]): Prisma.Sql {
+  const rows = `[${plans
+    .map(
+      ({ row }) =>
+        `{"id":${JSON.stringify(row.id)},"apiId":${JSON.stringify(row.apiId)},"profileVersionId":${JSON.stringify(row.profileVersionId)},"purpose":${JSON.stringify(row.purpose)},"operations":${row.operations},"diff":${row.diff},"desiredState":${row.desiredState},"createdAt":${JSON.stringify(row.createdAt)},"createdBy":${JSON.stringify(row.createdBy)},"createdByOid":${JSON.stringify(row.createdByOid)}}`,
+    )
+    .join(",")}]`;
+  return Prisma.sql`plans_created AS (
+    INSERT INTO plans (id, api_id, profile_version_id, purpose, operations, diff, desired_state, created_at, created_by,
+      created_by_oid)
+    SELECT id, "apiId", "profileVersionId", purpose, operations, diff, "desiredState", "createdAt", "createdBy",
+      "createdByOid"
+      FROM jsonb_to_recordset(${rows}::jsonb) AS p(id uuid, "apiId" uuid, "profileVersionId" uuid, purpose text,
+        operations jsonb, diff jsonb, "desiredState" jsonb, "createdAt" timestamptz, "createdBy" text,
+        "createdByOid" text)
+  )`;
 }
 
 type PlannedApi = Prisma.ApiGetPayload<{ include: { instance: true } }>;

@@ -60,7 +60,11 @@ export async function publishEvent(tx: EventWriter, event: PublishedEvent, now =
  */
 export function publishEventSql(event: PublishedEvent, now = new Date()): Prisma.Sql {
   const payload = toCloudEvent(randomUUID(), event.type, event.instanceId, event.data, now);
-  const instance = event.instanceId === null ? Prisma.sql`FALSE` : Prisma.sql`instance_id = ${event.instanceId}::uuid`;
+  const instanceIds = [event.instanceId, ...(event.alsoForInstanceIds ?? [])].filter((id) => id !== null);
+  const instance =
+    instanceIds.length === 0
+      ? Prisma.sql`FALSE`
+      : Prisma.sql`instance_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(instanceIds)}::jsonb)::uuid)`;
   return Prisma.sql`event_published AS (
     INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at)
     SELECT gen_random_uuid(), id, ${payload.id}::uuid, ${event.type}, ${JSON.stringify(payload)}::jsonb,

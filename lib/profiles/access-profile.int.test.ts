@@ -4,7 +4,7 @@ import { contextFor } from "../../test/support/request-context";
 import { setupTestDatabase } from "../../test/support/setup-test-database";
 import { getAccessProfile } from "./get-access-profile";
 import { listProfileVersions } from "./list-profile-versions";
-import { saveAccessProfile } from "./save-access-profile";
+import { prepareProfileVersion, saveAccessProfile, saveProfileVersions } from "./save-access-profile";
 
 const db = setupTestDatabase();
 const admin = contextFor("admin");
@@ -114,6 +114,35 @@ describe("access profile versions", () => {
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect((rejected.reason as AppError).code).toBe("precondition_failed");
     expect((await listProfileVersions(admin, { apiId })).items.map((v) => v.version)).toEqual([2, 1]);
+  });
+
+  it("stores many versions in one statement, each with its event, except one whose number another save took", async () => {
+    const [raced, other] = [await newApi(), await newApi()];
+    const held = async (apiId: string) => {
+      const { profileVersions, ...api } = await db.current.prisma.api.findUniqueOrThrow({
+        where: { id: apiId },
+        include: { instance: true, profileVersions: { orderBy: { version: "desc" }, take: 1 } },
+      });
+      return { api, current: profileVersions[0] ?? null };
+    };
+    const prepared = [
+      await prepareProfileVersion(admin, { apiId: raced, profile }, await held(raced)),
+      await prepareProfileVersion(admin, { apiId: other, profile }, await held(other)),
+    ];
+    // Saved after the versions were prepared: version 1 of `raced` is taken.
+    await saveAccessProfile(admin, { apiId: raced, profile: { ...profile, callerAuth: { mode: "none" } } });
+
+    const stored = await saveProfileVersions(prepared);
+
+    expect(stored).toEqual(new Set([prepared[1]!.version.id]));
+    expect((await getAccessProfile(admin, { apiId: raced })).profile.callerAuth).toEqual({ mode: "none" });
+    expect((await getAccessProfile(admin, { apiId: other })).version).toBe(1);
+    const events = await db.current.prisma.auditEvent.findMany({
+      where: { action: "profile.save", targetId: { in: [raced, other] } },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((event) => event.targetId)).toEqual([raced, other]);
+    expect(events[0]!.after).toMatchObject({ profile: { callerAuth: { mode: "none" } } });
   });
 
   it("names the bad fields of an invalid profile and saves nothing", async () => {

@@ -5,6 +5,7 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import type { AccessProfileVersion } from "../db/generated/client";
+import type { AuditInput } from "../audit/audit-input";
 import { AppError } from "../errors";
 import { resolveWrittenProfile } from "../environments/resolve-written-profile";
 import { writtenProfileSchema } from "../policy/profile-schema";
@@ -45,7 +46,11 @@ export async function saveAccessProfile(
   },
 ): Promise<AccessProfileView> {
   await authorize(ctx, "config.write");
-  return toView(await saveProfileVersion(ctx, input));
+  const prepared = await prepareProfileVersion(ctx, input, await heldProfile(input.apiId));
+  const stored = await saveProfileVersions([prepared]);
+  // Someone else saved this version number first: their change is never overwritten.
+  if (!stored.has(prepared.version.id)) throw staleProfileError();
+  return toView(prepared.version);
 }
 
 /** An API with its instance and its current (latest) profile version, null when it has none. */
@@ -54,26 +59,32 @@ export interface HeldProfile {
   current: AccessProfileVersion | null;
 }
 
+type SaveInput = Parameters<typeof saveAccessProfile>[1];
+
+/** A version ready to store (saveProfileVersions) and the `profile.save` event that records it. */
+export interface PreparedProfileVersion {
+  version: AccessProfileVersion;
+  event: AuditInput;
+  /** The template the API starts following with this version (`follow`), with that event; none when it already does. */
+  follows: { templateId: string; event: AuditInput } | null;
+}
+
 /**
- * saveAccessProfile's work once config.write is checked, returning the stored version itself: a
- * change set passes the API and current version it `held` since it read them (nothing read
- * again) and plans the version at once (planVersion). One statement stores the version and its
- * event; it stores nothing when the next version number is taken, which is how a save that
- * raced past the If-Match check (or one after the `held` read) is refused as stale.
+ * Checks and builds the next version of the `held` API's profile (If-Match against the version
+ * held, `${name}` variables resolved) without storing it: a change set prepares all its versions
+ * with the API and version it read, and stores them in one statement while it plans them.
  */
-export async function saveProfileVersion(
+export async function prepareProfileVersion(
   ctx: RequestContext,
-  input: Parameters<typeof saveAccessProfile>[1],
-  held?: HeldProfile,
-): Promise<AccessProfileVersion> {
+  input: SaveInput,
+  { api, current }: HeldProfile,
+): Promise<PreparedProfileVersion> {
   const written = parseInput(writtenProfileSchema, input.profile, "access profile");
-  const db = getDb();
-  const { api, current } = held ?? (await heldProfile(input.apiId));
-  const { profile, usesVariables } = await resolveWrittenProfile(db, api.instance, written);
+  const { profile, usesVariables } = await resolveWrittenProfile(getDb(), api.instance, written);
   checkPrecondition(current?.version, input.ifMatch);
   // As the database returns it (JSON round trip): the version returned is the version stored.
   const stored = (value: unknown) => (value === null ? null : (JSON.parse(JSON.stringify(value)) as Prisma.JsonValue));
-  const saved: AccessProfileVersion = {
+  const version: AccessProfileVersion = {
     id: randomUUID(),
     apiId: api.id,
     version: (current?.version ?? 0) + 1,
@@ -84,63 +95,80 @@ export async function saveProfileVersion(
     createdAt: new Date(),
     createdBy: ctx.actor.name,
   };
-  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-  // The template the API starts following with this version: none when it already does.
+  const event: AuditInput = {
+    actor: ctx.actor,
+    action: "profile.save",
+    target: { type: "api", id: api.id },
+    before: current
+      ? { version: current.version, profile: current.profile, adoptsHandWritten: current.adoptsHandWritten }
+      : null,
+    after: {
+      version: version.version,
+      profile,
+      adoptsHandWritten: version.adoptsHandWritten,
+      ...(usesVariables ? { written, environment: api.instance.environment } : {}),
+      ...(input.promotedFrom ? { promotedFrom: input.promotedFrom } : {}),
+      ...(input.template ? { template: input.template } : {}),
+    },
+    outcome: "success",
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+  };
   const follows = input.follow && input.template && api.templateId !== input.template.id ? input.template : null;
-  const rows = await auditedStatement<{ id: string }>(
-    db,
+  return {
+    version,
+    event,
+    follows: follows ? { templateId: follows.id, event: templateFollowEvent(ctx, api, follows) } : null,
+  };
+}
+
+/**
+ * Stores prepared versions, each with its `profile.save` event (and the template it makes its API
+ * follow), in one statement, and returns the ids of those stored: a version whose number another
+ * save took first is not stored, nor are its event and follow (the caller refuses it as stale).
+ */
+export async function saveProfileVersions(prepared: readonly PreparedProfileVersion[]): Promise<Set<string>> {
+  if (prepared.length === 0) return new Set();
+  const rows = JSON.stringify(prepared.map(({ version }) => version));
+  const follows = JSON.stringify(
+    prepared.flatMap(({ version, follows }) =>
+      follows ? [{ apiId: version.apiId, versionId: version.id, templateId: follows.templateId }] : [],
+    ),
+  );
+  const saved = await auditedStatement<{ id: string }>(
+    getDb(),
     (queue) => Prisma.sql`
       WITH saved AS (
         INSERT INTO access_profile_versions (id, api_id, version, profile, adopts_hand_written, written, template,
           created_at, created_by)
-        VALUES (${saved.id}::uuid, ${saved.apiId}::uuid, ${saved.version}::int, ${json(saved.profile)}::jsonb,
-          ${saved.adoptsHandWritten}, ${json(saved.written)}::jsonb, ${json(saved.template)}::jsonb,
-          ${saved.createdAt.toISOString()}::timestamptz,
-          ${saved.createdBy})
+        SELECT id, "apiId", version, profile, "adoptsHandWritten", written, template, "createdAt", "createdBy"
+          FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, "apiId" uuid, version int, profile jsonb,
+            "adoptsHandWritten" boolean, written jsonb, template jsonb, "createdAt" timestamptz, "createdBy" text)
         ON CONFLICT (api_id, version) DO NOTHING
         RETURNING id
       ),
-      followed AS (${
-        follows
-          ? Prisma.sql`
-        UPDATE apis SET template_id = ${follows.id}::uuid
-        WHERE id = ${api.id}::uuid AND EXISTS (SELECT 1 FROM saved)
-        RETURNING id`
-          : Prisma.sql`SELECT NULL::uuid AS id WHERE FALSE`
-      }
+      followed AS (
+        UPDATE apis SET template_id = f."templateId"
+          FROM jsonb_to_recordset(${follows}::jsonb) AS f("apiId" uuid, "versionId" uuid, "templateId" uuid)
+         WHERE apis.id = f."apiId" AND EXISTS (SELECT 1 FROM saved WHERE saved.id = f."versionId")
+        RETURNING apis.id
       ),
-      ${queue([
-        {
-          when: Prisma.sql`EXISTS (SELECT 1 FROM saved)`,
-          event: {
-            actor: ctx.actor,
-            action: "profile.save",
-            target: { type: "api", id: api.id },
-            before: current
-              ? { version: current.version, profile: current.profile, adoptsHandWritten: current.adoptsHandWritten }
-              : null,
-            after: {
-              version: saved.version,
-              profile,
-              adoptsHandWritten: saved.adoptsHandWritten,
-              ...(usesVariables ? { written, environment: api.instance.environment } : {}),
-              ...(input.promotedFrom ? { promotedFrom: input.promotedFrom } : {}),
-              ...(input.template ? { template: input.template } : {}),
-            },
-            outcome: "success",
-            requestId: ctx.requestId,
-            clientIp: ctx.clientIp,
-          },
-        },
-        ...(follows
-          ? [{ when: Prisma.sql`EXISTS (SELECT 1 FROM followed)`, event: templateFollowEvent(ctx, api, follows) }]
-          : []),
-      ])}
+      ${queue(
+        prepared.flatMap(({ version, event, follows }) => [
+          { when: Prisma.sql`EXISTS (SELECT 1 FROM saved WHERE id = ${version.id}::uuid)`, event },
+          ...(follows
+            ? [
+                {
+                  when: Prisma.sql`EXISTS (SELECT 1 FROM followed WHERE id = ${version.apiId}::uuid)`,
+                  event: follows.event,
+                },
+              ]
+            : []),
+        ]),
+      )}
       SELECT id::text FROM saved`,
   );
-  // Someone else saved this version number first: their change is never overwritten.
-  if (rows.length === 0) throw stale();
-  return saved;
+  return new Set(saved.map((row) => row.id));
 }
 
 async function heldProfile(apiId: string): Promise<HeldProfile> {
@@ -164,10 +192,11 @@ function checkPrecondition(currentVersion: number | undefined, ifMatch: string |
       `This API already has access profile version ${currentVersion}. Send If-Match: ${profileEtag(currentVersion)} to replace it, so a concurrent change is never overwritten.`,
     );
   }
-  if (!etagMatches(ifMatch, currentVersion)) throw stale(currentVersion);
+  if (!etagMatches(ifMatch, currentVersion)) throw staleProfileError(currentVersion);
 }
 
-function stale(currentVersion?: number): AppError {
+/** Refuses a save whose If-Match is not the current version (or that another save raced past). */
+export function staleProfileError(currentVersion?: number): AppError {
   return new AppError(
     "precondition_failed",
     `The access profile changed since you read it${currentVersion ? ` (it is now version ${currentVersion})` : ""}. Reload it, reapply your edit and save again.`,

@@ -1,0 +1,146 @@
+import { limitConcurrency } from "../apim";
+import { assertApiInApim } from "../apis/find-api";
+import type { RequestContext } from "../auth/request-context";
+import type { AccessProfileVersion } from "../db/generated/client";
+import { preparePlan, type PreparedPlan } from "../deployments/create-plan";
+import { planReads, type PlanReads } from "../deployments/plan/plan-reads";
+import { AppError } from "../errors";
+import type { AccessProfile } from "../policy/profile-schema";
+import {
+  prepareProfileVersion,
+  saveProfileVersions,
+  staleProfileError,
+  type PreparedProfileVersion,
+} from "../profiles/save-access-profile";
+import type { TemplateOrigin } from "../profiles/schemas";
+import type { ChangeSetChange } from "./change-schema";
+import { CHANGE_SET_CONCURRENCY } from "./concurrency";
+import type { ApiWithProfile } from "./create-change-set";
+import { recordChangeSet, type PreparedItem } from "./record-change-set";
+import type { ChangeSetView, ItemStatus } from "./schemas";
+
+/** What a set does with one API, decided from its current profile before APIM is read. */
+export type ItemIntent =
+  | { kind: "blocked"; code: string; message: string }
+  /** Its current version already says what the set asks: planned as it is, nothing saved. */
+  | { kind: "plan-current" }
+  /** A new version (If-Match of the version it replaces), saved and planned. */
+  | {
+      kind: "save";
+      save: {
+        profile: AccessProfile;
+        ifMatch: string | null;
+        adopt?: boolean;
+        promotedFrom?: { apiId: string; instance: string; version: number };
+        template?: TemplateOrigin;
+      };
+    };
+
+/**
+ * Makes a change set from each API's intent: the new versions are checked (If-Match, variables)
+ * and then stored in one statement (each audited as any save) while every API is planned, 16 at
+ * once, with the set's shared `reads`; the plans are stored with the set (recordChangeSet). A
+ * version another save raced past is not stored and its API is blocked as stale. An API is
+ * blocked (never applied, with `{code, message}` reasons) when its version is refused, planning
+ * fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when the
+ * plan has nothing to write; otherwise `planned`. Nothing in APIM changes here.
+ */
+export async function makeChangeSet(
+  ctx: RequestContext,
+  {
+    title,
+    change,
+    apis,
+  }: { title: string; change: ChangeSetChange; apis: ReadonlyArray<{ api: ApiWithProfile; intent: ItemIntent }> },
+): Promise<ChangeSetView> {
+  const reads = planReads(apis.map(({ api }) => api.id));
+  const decided = await Promise.all(apis.map(({ api, intent }) => decide(ctx, api, intent)));
+  const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
+  // The plans need the versions' content, not their rows: both go on at once.
+  const [stored, planned] = await Promise.all([
+    saveProfileVersions(decided.flatMap((item) => (item.kind === "plan" && item.save ? [item.save] : []))),
+    Promise.all(decided.map((item) => limit(() => planItem(ctx, reads, item)))),
+  ]);
+  const items = planned.map(({ item, plan }, index) => {
+    const { save } = decided[index]!;
+    if (save && !stored.has(save.version.id)) return { item: blocked(item.apiId, staleProfileError()), plan: null };
+    return { item, plan };
+  });
+  return recordChangeSet(ctx, {
+    title,
+    change,
+    apis: new Map(apis.map(({ api }) => [api.id, api])),
+    items: items.map(({ item }) => item),
+    plans: items.flatMap(({ plan }) => (plan ? [plan] : [])),
+  });
+}
+
+type Decided =
+  | { kind: "blocked"; item: PreparedItem; save?: undefined }
+  | { kind: "plan"; api: ApiWithProfile; version: AccessProfileVersion; save: PreparedProfileVersion | null };
+
+/** The version to plan (prepared when new), or why the API is blocked. */
+async function decide(ctx: RequestContext, api: ApiWithProfile, intent: ItemIntent): Promise<Decided> {
+  if (intent.kind === "blocked") return { kind: "blocked", item: blocked(api.id, intent) };
+  try {
+    assertApiInApim(api);
+    const current = api.profileVersions[0] ?? null;
+    if (intent.kind === "plan-current") return { kind: "plan", api, version: current!, save: null };
+    const save = await prepareProfileVersion(ctx, { apiId: api.id, ...intent.save }, { api, current });
+    return { kind: "plan", api, version: save.version, save };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { kind: "blocked", item: blocked(api.id, error) };
+  }
+}
+
+/**
+ * Plans one API's version with the set's shared `reads`: blocked when planning is refused or the
+ * plan has lint errors or blocking effective-access findings. A version saved earlier (not by
+ * this set) says so: `unchanged` only when APIM already holds it.
+ */
+async function planItem(
+  ctx: RequestContext,
+  reads: PlanReads,
+  decided: Decided,
+): Promise<{ item: PreparedItem; plan: PreparedPlan | null }> {
+  if (decided.kind === "blocked") return { item: decided.item, plan: null };
+  const { api, version, save } = decided;
+  let plan: PreparedPlan;
+  try {
+    plan = await preparePlan(ctx, { api, version, purpose: "profile" }, { reads, inChangeSet: true });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { item: blocked(api.id, error), plan: null };
+  }
+  const blocking = [
+    ...plan.diff.lint.findings
+      .filter((finding) => finding.severity === "error")
+      .map((finding) => ({ code: finding.code, message: `Line ${finding.line}: ${finding.message}` })),
+    ...(plan.diff.effectiveAccess?.findings ?? [])
+      .filter((finding) => finding.severity === "blocking")
+      .map((finding) => ({
+        code: finding.code,
+        message: `${finding.scope} policy${finding.scopeId ? ` ${finding.scopeId}` : ""}, line ${finding.line}: ${finding.message}`,
+      })),
+  ];
+  const status: ItemStatus = blocking.length > 0 ? "blocked" : plan.empty ? "unchanged" : "planned";
+  // A version saved earlier (not by this set) says so, unless APIM already has it.
+  const summary = save
+    ? plan.diff.summary
+    : status === "unchanged"
+      ? "Its profile already is this one and APIM has it: nothing saved."
+      : `Saved earlier as version ${version.version}, not applied yet: ${plan.diff.summary}`;
+  return { item: { apiId: api.id, planId: plan.row.id, planHash: plan.hash, status, summary, blocking }, plan };
+}
+
+function blocked(apiId: string, { code, message }: { code: string; message: string }): PreparedItem {
+  return {
+    apiId,
+    planId: null,
+    planHash: null,
+    status: "blocked",
+    summary: "Not changed.",
+    blocking: [{ code, message }],
+  };
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import { auditedStatement, type QueuedEvent } from "../audit/append-audit-event";
+import type { RequestContext } from "../auth/request-context";
+import { getDb, Prisma } from "../db";
+import { insertPlansSql, type PreparedPlan } from "../deployments/create-plan";
+import { getConfig } from "../env";
+import { publishEventSql } from "../notifications/publish-event";
+import type { ChangeSetChange } from "./change-schema";
+import { toChangeSetView } from "./change-set-view";
+import type { ApiWithProfile } from "./create-change-set";
+import type { ChangeSetView, ItemStatus } from "./schemas";
+import { applicable, changeSetApprovalSettings, changeSetHash, type ChangeSetRow } from "./set-approval";
+
+export interface PreparedItem {
+  apiId: string;
+  status: ItemStatus;
+  summary: string;
+  blocking: Array<{ code: string; message: string }>;
+  planId: string | null;
+  planHash: string | null;
+}
+
+/** A set as made: its APIs (as read), an item for each, and the plans of those planned. */
+export interface MadeChangeSet {
+  title: string;
+  change: ChangeSetChange;
+  apis: ReadonlyMap<string, ApiWithProfile>;
+  items: readonly PreparedItem[];
+  plans: readonly PreparedPlan[];
+}
+
+/**
+ * Stores the set, its items, their plans and the events (`plan.create` of each plan,
+ * `change_set.create`, and the set's approval request) in one statement: all of it or nothing.
+ * Every value is chosen here, so the view is made without reading anything back.
+ */
+export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet): Promise<ChangeSetView> {
+  const { title, change, items, plans } = made;
+  const row = changeSetRow(ctx, made);
+  const hash = changeSetHash(items);
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[item.status] = (counts[item.status] ?? 0) + 1;
+  const created: QueuedEvent = {
+    event: {
+      actor: ctx.actor,
+      action: "change_set.create",
+      target: { type: "change_set", id: row.id },
+      after: {
+        setHash: hash,
+        title,
+        change,
+        apis: items.length,
+        counts,
+        plans: items.flatMap((item) =>
+          item.planId ? [{ apiId: item.apiId, planId: item.planId, planHash: item.planHash }] : [],
+        ),
+      },
+      outcome: "success",
+      requestId: ctx.requestId,
+      clientIp: ctx.clientIp,
+    },
+  };
+  const approval = approvalRequest(ctx, row, hash);
+  const itemRows = JSON.stringify(items.map((item, position) => ({ ...item, position })));
+  await auditedStatement(
+    getDb(),
+    (queue) => Prisma.sql`
+      WITH ${plans.length > 0 ? Prisma.sql`${insertPlansSql(plans)},` : Prisma.empty}
+      set_created AS (
+        INSERT INTO change_sets (id, title, change, status, created_at, created_by, created_by_oid)
+        VALUES (${row.id}::uuid, ${title}, ${JSON.stringify(change)}::jsonb, 'ready',
+          ${row.createdAt.toISOString()}::timestamptz, ${row.createdBy}, ${row.createdByOid})
+        RETURNING id
+      ),
+      items_created AS (
+        INSERT INTO change_set_items (change_set_id, api_id, position, plan_id, plan_hash, status, summary, blocking)
+        SELECT set_created.id, "apiId", position, "planId", "planHash", status, summary, blocking
+          FROM set_created, jsonb_to_recordset(${itemRows}::jsonb) AS i("apiId" uuid, position int, "planId" uuid,
+            "planHash" text, status text, summary text, blocking jsonb)
+      ),
+      ${approval ? Prisma.sql`${approval.announced},` : Prisma.empty}
+      ${queue([...plans.flatMap((plan) => plan.events), created, ...(approval ? [approval.event] : [])])}
+      SELECT 1 AS done`,
+  );
+  return toChangeSetView(row);
+}
+
+/** The set's row as stored (with what its view includes), made from what the set already holds. */
+function changeSetRow(ctx: RequestContext, { title, change, apis, items, plans }: MadeChangeSet): ChangeSetRow {
+  const id = randomUUID();
+  const versionOf = new Map(plans.map((plan) => [plan.row.id, plan.profileVersion]));
+  return {
+    id,
+    title,
+    // As the database returns it (JSON round trip).
+    change: JSON.parse(JSON.stringify(change)) as Prisma.JsonValue,
+    status: "ready",
+    createdAt: new Date(),
+    createdBy: ctx.actor.name,
+    createdByOid: ctx.actor.oid,
+    applyStartedAt: null,
+    applyStartedBy: null,
+    cancelRequestedAt: null,
+    finishedAt: null,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    approvals: [],
+    items: items.map((item, position) => {
+      const api = apis.get(item.apiId)!;
+      const { environment, approvalsRequired, automationApprovers, approvalLifetimeHours, name } = api.instance;
+      return {
+        ...item,
+        changeSetId: id,
+        position,
+        deploymentId: null,
+        error: null,
+        startedAt: null,
+        finishedAt: null,
+        api: {
+          apimName: api.apimName,
+          displayName: api.displayName,
+          instanceId: api.instanceId,
+          instance: { environment, approvalsRequired, automationApprovers, approvalLifetimeHours, name },
+        },
+        plan: item.planId ? { profileVersion: { version: versionOf.get(item.planId)! } } : null,
+      };
+    }),
+  };
+}
+
+/**
+ * A set that needs approval asks for it once, for all its plans (none of which asks on its own):
+ * `approval.request` audited with the set hash, and one `approval.requested` event with the set's
+ * link to the webhooks of every instance it changes (and the global ones).
+ */
+function approvalRequest(
+  ctx: RequestContext,
+  set: ChangeSetRow,
+  setHash: string,
+): { event: QueuedEvent; announced: Prisma.Sql } | null {
+  const required = changeSetApprovalSettings(set.items).approvalsRequired;
+  const applied = set.items.filter(applicable);
+  if (required === 0 || applied.length === 0) return null;
+  const instanceIds = [...new Set(applied.map((item) => item.api.instanceId))];
+  const apis = `${applied.length} API${applied.length === 1 ? "" : "s"}`;
+  const link = `${getConfig().appUrl}/change-sets/${set.id}`;
+  return {
+    event: {
+      event: {
+        actor: ctx.actor,
+        action: "approval.request",
+        target: { type: "change_set", id: set.id },
+        after: { setHash, instanceIds, apis: applied.length, approvalsRequired: required },
+        outcome: "success",
+        requestId: ctx.requestId,
+        clientIp: ctx.clientIp,
+      },
+    },
+    announced: publishEventSql({
+      type: "approval.requested",
+      instanceId: instanceIds.length === 1 ? instanceIds[0]! : null,
+      alsoForInstanceIds: instanceIds,
+      data: {
+        changeSetId: set.id,
+        setHash,
+        title: set.title,
+        apis: applied.length,
+        approvalsRequired: required,
+        requestedBy: ctx.actor.name,
+        link,
+        summary: `${ctx.actor.name} asks for ${required} approval${required === 1 ? "" : "s"} of change set "${set.title}" (${apis}): ${link}`,
+      },
+    }),
+  };
+}
