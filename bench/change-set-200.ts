@@ -32,18 +32,22 @@ await benchmark(async (plane) => {
     const since = (await plane.requests()).at(-1)?.seq ?? 0;
     const statementsBefore = plane.statements();
     const started = performance.now();
-    const { set, planned, applied, statementsToMake } = await plane.profiled(async () => {
+    const cpuBefore = process.cpuUsage();
+    const { set, planned, applied, statementsToMake, cpuToMake } = await plane.profiled(async () => {
       const set = await createChangeSet(ctx, {
         apiIds: ids,
         change: { op: "addClientApplication", clientApplicationId },
       });
       const planned = performance.now();
       const statementsToMake = plane.statements();
+      const cpuToMake = process.cpuUsage(cpuBefore);
       const { run: apply } = await startChangeSetApply(ctx, { changeSetId: set.id });
       await apply();
-      return { set, planned, applied: performance.now(), statementsToMake };
+      return { set, planned, applied: performance.now(), statementsToMake, cpuToMake };
     });
     const statementsAfter = plane.statements();
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
     const wallMs = applied - started;
     await plane.clearFaults();
 
@@ -54,7 +58,7 @@ await benchmark(async (plane) => {
     wallTimes.push(wallMs);
     callCounts.push(calls);
     console.log(
-      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (make the set ${Math.round(planned - started)} ms, apply ${Math.round(applied - planned)} ms), ${calls} ARM calls${statementsBefore === null ? "" : `, statements: make ${statementsToMake! - statementsBefore} apply ${statementsAfter! - statementsToMake!}`}`,
+      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (make the set ${Math.round(planned - started)} ms, apply ${Math.round(applied - planned)} ms), ${calls} ARM calls, Portcullis CPU: make ${Math.round(cpuMs(cpuToMake))} ms, apply ${Math.round(cpuMs(cpu) - cpuMs(cpuToMake))} ms${statementsBefore === null ? "" : `, statements: make ${statementsToMake! - statementsBefore} apply ${statementsAfter! - statementsToMake!}`}`,
     );
   }
 

@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import type { ChangeSetView } from "./schemas";
-import { assertPlansUnchanged, changeSetApprovalState, CHANGE_SET_APPROVALS } from "./set-approval";
+import { unchangedPlans, changeSetApprovalState, CHANGE_SET_APPROVALS } from "./set-approval";
 
 export interface ChangeSetDecisionInput extends ApprovalDecision {
   changeSetId: string;
@@ -44,7 +44,7 @@ export async function recordChangeSetDecision(
       "This change set needs no approval: none of its instances requires approvals, or it has nothing to apply.",
     );
   if (set.status === "applying") throw new AppError("conflict", "This change set is being applied.");
-  await assertPlansUnchanged(db, set);
+  await unchangedPlans(db, set);
   const refusal =
     input.decision === "approved"
       ? approvalRefusal(state.settings, { oid: set.createdByOid, name: set.createdBy }, ctx.actor)

@@ -1,21 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import type { RequestContext } from "../auth/request-context";
-import { getDb, type PrismaClient } from "../db";
-import { queueDeployment, type PlanToApply } from "../deployments/start-deployment";
-import { planContentHash } from "../deployments/plan/plan-hash";
+import { getDb, Prisma, type PrismaClient } from "../db";
+import { driverSqlOf } from "../db/driver-sql";
+import { queueDeployment } from "../deployments/start-deployment";
 import { AppError } from "../errors";
 import { log } from "../log";
 import { CHANGE_SET_LEASE_MS, claimChangeSet, extendChangeSetLease } from "./change-set-lease";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import { findChangeSetOrThrow } from "./find-change-set";
 import type { ItemStatus } from "./schemas";
-import { changeSetApprovalState, type ChangeSetRow } from "./set-approval";
+import { changeSetApprovalState, readPlansOfSet, type ChangeSetRow, type PlanOfSet } from "./set-approval";
 
 export interface RunOptions {
   /** The lease owner startChangeSetApply took the set for; a new one takes over an expired lease. */
   owner?: string;
   concurrency?: number;
+  /**
+   * The set as startChangeSetApply left it and its plans as it read and checked them: not read
+   * again. Each API still starts only if the statement that marks it running finds it queued
+   * (or running) and the set not cancelled, so a cancel asked since is obeyed.
+   */
+  held?: { set: ChangeSetRow; plans: ReadonlyMap<string, PlanOfSet> };
 }
 
 /**
@@ -39,8 +45,8 @@ export async function runChangeSet(ctx: RequestContext, changeSetId: string, opt
       CHANGE_SET_LEASE_MS / 3,
     );
     try {
-      const set = await findChangeSetOrThrow(db, changeSetId);
-      await applyQueued(db, ctx, set, owner, options.concurrency ?? CHANGE_SET_CONCURRENCY);
+      const set = options.held?.set ?? (await findChangeSetOrThrow(db, changeSetId));
+      await applyQueued(db, ctx, set, options.held?.plans, owner, options.concurrency ?? CHANGE_SET_CONCURRENCY);
       await finishChangeSet(db, ctx, set, owner);
     } finally {
       clearInterval(renew);
@@ -55,6 +61,7 @@ async function applyQueued(
   db: PrismaClient,
   ctx: RequestContext,
   set: ChangeSetRow,
+  held: ReadonlyMap<string, PlanOfSet> | undefined,
   owner: string,
   concurrency: number,
 ) {
@@ -63,14 +70,7 @@ async function applyQueued(
     ...set.items.filter((item) => item.status === "running"),
     ...set.items.filter((item) => item.status === "queued"),
   ];
-  const plans = new Map(
-    (
-      await db.plan.findMany({
-        where: { id: { in: todo.flatMap((item) => (item.planId ? [item.planId] : [])) } },
-        include: { api: { include: { instance: true } } },
-      })
-    ).map((plan) => [plan.id, plan]),
-  );
+  const plans = held ?? (await readPlansOfSet(db, todo));
   const approval = changeSetApprovalState(set, new Date());
   const evidence = {
     changeSetId: set.id,
@@ -81,53 +81,87 @@ async function applyQueued(
       .map((decision) => ({ type: decision.actorType, oid: decision.actorOid, name: decision.actorName })),
   };
   const worker = async () => {
+    // Each API's outcome is written by the statement that marks the worker's next API running.
+    let ended: ItemOutcome | null = null;
     for (let item = todo.shift(); item; item = todo.shift()) {
       const plan = item.planId ? plans.get(item.planId) : undefined;
-      if (plan) await applyItem(db, ctx, set.id, owner, plan, evidence);
+      if (!plan) continue;
+      const started = await startItem(db, set.id, owner, plan.plan.apiId, ended);
+      ended = null;
+      if (started) ended = await applyItem(ctx, set.id, plan, evidence);
     }
+    if (ended) await recordEnded(db, set.id, ended);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
 }
 
-async function applyItem(
+interface ItemOutcome {
+  apiId: string;
+  status: ItemStatus;
+  error: string | null;
+  deploymentId: string | null;
+}
+
+/**
+ * Marks `apiId` running and writes the outcome of the API the worker applied before it (`ended`),
+ * in one statement. Marking it running is conditional: it was queued (or left running by a
+ * process that stopped), this process still holds the set and nobody cancelled it. False when it
+ * did not start.
+ */
+async function startItem(
   db: PrismaClient,
-  ctx: RequestContext,
   changeSetId: string,
   owner: string,
-  plan: PlanToApply,
-  evidence: { setHash: string; changeSetId: string; required: number; approvedBy: unknown[] },
-): Promise<void> {
-  const started = await db.$executeRaw`
-    UPDATE change_set_items SET status = 'running', started_at = ${new Date()}, finished_at = NULL, error = NULL
-     WHERE change_set_id = ${changeSetId}::uuid AND api_id = ${plan.apiId}::uuid AND status IN ('queued', 'running')
+  apiId: string,
+  ended: ItemOutcome | null,
+): Promise<boolean> {
+  const rows = await driverSqlOf(db).query<{ api_id: string }>(Prisma.sql`
+    ${ended ? Prisma.sql`WITH ${endedSql(changeSetId, ended)}` : Prisma.empty}
+    UPDATE change_set_items
+       SET status = 'running', started_at = ${new Date().toISOString()}::timestamptz, finished_at = NULL, error = NULL
+     WHERE change_set_id = ${changeSetId}::uuid AND api_id = ${apiId}::uuid AND status IN ('queued', 'running')
        AND EXISTS (SELECT 1 FROM change_sets
-                    WHERE id = ${changeSetId}::uuid AND lease_owner = ${owner} AND cancel_requested_at IS NULL)`;
-  if (started === 0) return; // cancelled, or this process lost the set
-  let status: ItemStatus;
-  let error: string | null = null;
-  let deploymentId: string | null = null;
+                    WHERE id = ${changeSetId}::uuid AND lease_owner = ${owner} AND cancel_requested_at IS NULL)
+    RETURNING api_id::text`);
+  return rows.length === 1;
+}
+
+/** Writes the outcome of a worker's last API. */
+async function recordEnded(db: PrismaClient, changeSetId: string, ended: ItemOutcome): Promise<void> {
+  await driverSqlOf(db).query(Prisma.sql`WITH ${endedSql(changeSetId, ended)} SELECT 1 AS done`);
+}
+
+function endedSql(changeSetId: string, ended: ItemOutcome): Prisma.Sql {
+  return Prisma.sql`ended AS (
+    UPDATE change_set_items
+       SET status = ${ended.status}, error = ${ended.error}, deployment_id = ${ended.deploymentId}::uuid,
+           finished_at = ${new Date().toISOString()}::timestamptz
+     WHERE change_set_id = ${changeSetId}::uuid AND api_id = ${ended.apiId}::uuid
+  )`;
+}
+
+/** Applies one API as a deployment of its plan; its outcome, never a rejection. */
+async function applyItem(
+  ctx: RequestContext,
+  changeSetId: string,
+  { plan, hash }: PlanOfSet,
+  evidence: { setHash: string; changeSetId: string; required: number; approvedBy: unknown[] },
+): Promise<ItemOutcome> {
   try {
-    const { deployment, run } = await queueDeployment(ctx, plan, {
-      planHash: planContentHash(plan),
-      approval: evidence,
-    });
-    deploymentId = deployment.id;
+    const { deployment, run } = await queueDeployment(ctx, plan, { planHash: hash, approval: evidence });
     const finished = await run();
-    status = finished.status === "succeeded" ? "succeeded" : finished.status === "conflicted" ? "conflicted" : "failed";
-    error = finished.error?.message ?? null;
+    const status =
+      finished.status === "succeeded" ? "succeeded" : finished.status === "conflicted" ? "conflicted" : "failed";
+    return { apiId: plan.apiId, status, error: finished.error?.message ?? null, deploymentId: deployment.id };
   } catch (cause) {
     if (!(cause instanceof AppError))
       log.error({ err: cause, changeSetId, apiId: plan.apiId }, "change set API failed");
-    status = "failed";
-    error =
+    const error =
       cause instanceof AppError
         ? cause.message
         : `An internal error stopped this API (logged with request id ${ctx.requestId}); apply the change set again.`;
+    return { apiId: plan.apiId, status: "failed", error, deploymentId: null };
   }
-  await db.changeSetItem.update({
-    where: { changeSetId_apiId: { changeSetId, apiId: plan.apiId } },
-    data: { status, error, deploymentId, finishedAt: new Date() },
-  });
 }
 
 /**

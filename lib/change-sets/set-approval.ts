@@ -9,6 +9,7 @@ import {
 import type { AppliedApprovalSubject } from "../deployments/approval/approval-subject";
 import { approvalSettingsSelect, toRecordedDecision } from "../deployments/approval/plan-approval-state";
 import { planContentHash } from "../deployments/plan/plan-hash";
+import type { PlanToApply } from "../deployments/start-deployment";
 import { AppError } from "../errors";
 
 /** What a change set row needs included to know its hash and approval state. */
@@ -80,23 +81,38 @@ export function changeSetApprovalState(set: ChangeSetRow, now: Date) {
   return { ...state, hash, settings };
 }
 
+/** A plan of a set as applying reads it, with its content hash as computed from its row. */
+export interface PlanOfSet {
+  plan: PlanToApply;
+  hash: string;
+}
+
 /**
- * Refuses a set whose plans no longer have the content they had when it was made (a plan row
- * changed outside Portcullis): its hash, and so every approval, would be about other plans.
+ * The set's plans, refusing a set whose plans no longer have the content they had when it was
+ * made (a plan row changed outside Portcullis): its hash, and so every approval, would be about
+ * other plans. Applying goes on with the plans read here.
  */
-export async function assertPlansUnchanged(db: Prisma.TransactionClient, set: ChangeSetRow): Promise<void> {
-  const ids = set.items.flatMap((item) => (item.planId === null ? [] : [item.planId]));
-  const plans = await db.plan.findMany({
-    where: { id: { in: ids } },
-    select: { id: true, operations: true, diff: true, desiredState: true },
-  });
-  const byId = new Map(plans.map((plan) => [plan.id, planContentHash(plan)]));
-  const changed = set.items.filter((item) => item.planId !== null && byId.get(item.planId) !== item.planHash);
+export async function unchangedPlans(db: Prisma.TransactionClient, set: ChangeSetRow): Promise<Map<string, PlanOfSet>> {
+  const plans = await readPlansOfSet(db, set.items);
+  const changed = set.items.filter((item) => item.planId !== null && plans.get(item.planId)?.hash !== item.planHash);
   if (changed.length > 0)
     throw new AppError(
       "conflict",
       `The plans of ${changed.map((item) => item.api.apimName).join(", ")} changed since this change set was made; make a new change set.`,
     );
+  return plans;
+}
+
+/** The plans of `items` (each with its API and instance, as queueDeployment needs), by id, each with its content hash. */
+export async function readPlansOfSet(
+  db: Prisma.TransactionClient,
+  items: ReadonlyArray<{ planId: string | null }>,
+): Promise<Map<string, PlanOfSet>> {
+  const plans = await db.plan.findMany({
+    where: { id: { in: items.flatMap((item) => (item.planId === null ? [] : [item.planId])) } },
+    include: { api: { include: { instance: true } } },
+  });
+  return new Map(plans.map((plan) => [plan.id, { plan, hash: planContentHash(plan) }]));
 }
 
 /** Change set approvals: recorded, refused and expired as a plan's are (lib/deployments/approval). */

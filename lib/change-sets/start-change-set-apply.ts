@@ -12,7 +12,7 @@ import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import { runChangeSet } from "./run-change-set";
 import type { ChangeSetView } from "./schemas";
-import { assertPlansUnchanged, changeSetApprovalState, CHANGE_SET_APPROVALS } from "./set-approval";
+import { changeSetApprovalState, CHANGE_SET_APPROVALS, unchangedPlans, type ChangeSetRow } from "./set-approval";
 
 /** What a (re-)run applies: never applied yet, failed, or cancelled before it started. */
 const TO_APPLY = ["planned", "failed", "cancelled"];
@@ -37,7 +37,7 @@ export async function startChangeSetApply(
   const db = getDb();
   const set = await findChangeSetOrThrow(db, input.changeSetId);
   if (set.status === "applying") throw new AppError("conflict", "This change set is already being applied.");
-  await assertPlansUnchanged(db, set);
+  const plans = await unchangedPlans(db, set);
   const now = new Date();
   const approval = changeSetApprovalState(set, now);
   await auditExpiredApprovals(db, set, approval, now, CHANGE_SET_APPROVALS);
@@ -49,25 +49,24 @@ export async function startChangeSetApply(
       "Nothing in this change set is left to apply: every API succeeded, is blocked, has nothing to change, or conflicted (make a new change set for those).",
     );
   const owner = randomUUID();
+  const applying = {
+    status: "applying",
+    applyStartedAt: now,
+    applyStartedBy: ctx.actor.name,
+    cancelRequestedAt: null,
+    finishedAt: null,
+    leaseOwner: owner,
+    leaseExpiresAt: new Date(now.getTime() + CHANGE_SET_LEASE_MS),
+  };
+  const queued = { status: "queued", error: null, startedAt: null, finishedAt: null };
   await auditedTransaction(db, async (tx) => {
     // Conditional: of two applies started at once, one starts the set.
     const started = await tx.changeSet.updateMany({
       where: { id: set.id, status: { not: "applying" } },
-      data: {
-        status: "applying",
-        applyStartedAt: now,
-        applyStartedBy: ctx.actor.name,
-        cancelRequestedAt: null,
-        finishedAt: null,
-        leaseOwner: owner,
-        leaseExpiresAt: new Date(now.getTime() + CHANGE_SET_LEASE_MS),
-      },
+      data: applying,
     });
     if (started.count === 0) throw new AppError("conflict", "This change set is already being applied.");
-    await tx.changeSetItem.updateMany({
-      where: { changeSetId: set.id, status: { in: TO_APPLY } },
-      data: { status: "queued", error: null, startedAt: null, finishedAt: null },
-    });
+    await tx.changeSetItem.updateMany({ where: { changeSetId: set.id, status: { in: TO_APPLY } }, data: queued });
     await appendAuditEvent(tx, {
       actor: ctx.actor,
       action: "change_set.apply.start",
@@ -86,8 +85,14 @@ export async function startChangeSetApply(
       clientIp: ctx.clientIp,
     });
   });
+  // The set as the transaction left it: nothing to read back, and the run starts from it.
+  const started: ChangeSetRow = {
+    ...set,
+    ...applying,
+    items: set.items.map((item) => (TO_APPLY.includes(item.status) ? { ...item, ...queued } : item)),
+  };
   return {
-    changeSet: toChangeSetView(await findChangeSetOrThrow(db, set.id)),
-    run: (options = {}) => runChangeSet(ctx, set.id, { ...options, owner }),
+    changeSet: toChangeSetView(started),
+    run: (options = {}) => runChangeSet(ctx, set.id, { ...options, owner, held: { set: started, plans } }),
   };
 }
