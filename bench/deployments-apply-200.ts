@@ -38,6 +38,7 @@ await benchmark(async (plane) => {
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const statementsBefore = plane.statements();
+    const kindsBefore = plane.statementKinds();
     const deployments = await plane.profiled(() =>
       Promise.all(
         ids.map((apiId) =>
@@ -64,6 +65,10 @@ await benchmark(async (plane) => {
     const cpuPerApi = (cpu.user + cpu.system) / 1000 / APIS;
     const statements =
       statementsBefore === null ? "" : `, ${((statementsAfter! - statementsBefore) / APIS).toFixed(1)} statements`;
+    for (const [kind, count] of plane.statementKinds()) {
+      const during = count - (kindsBefore.get(kind) ?? 0);
+      if (during > 0) console.log(`    ${(during / APIS).toFixed(2)} per API: ${kind}`);
+    }
     console.log(
       `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls; per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${statements}`,
     );

@@ -50,6 +50,11 @@ export interface ControlPlane {
   /** Statements sent to PostgreSQL so far, transaction control included (null on PGlite). */
   statements(): number | null;
   /**
+   * With BENCH_STATEMENTS=1 (PostgreSQL): the statements sent so far by their opening words
+   * (e.g. `WITH created AS ( INSERT INTO plans`), so a run can say which ones an operation costs.
+   */
+  statementKinds(): ReadonlyMap<string, number>;
+  /**
    * Runs `work` (a measured section); with BENCH_CPU_PROFILE=<dir> set, under a CPU profile of
    * this process written there (`<engine>-<n>.cpuprofile`), so a profile shows the measured
    * work only, not the setup around it.
@@ -160,6 +165,7 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
         }
       },
       statements: () => (database.engine === "postgres" ? statements.count : null),
+      statementKinds: () => new Map(statements.kinds),
       profiled: cpuProfiler(database.engine),
     });
     // Printed once the database is closed: a background checkpoint signing still running then logs
@@ -175,11 +181,17 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
  * Counts what the pg driver sends (every client of every pool calls Client#query), so a
  * benchmark can say how many statements an operation costs. Benchmark processes only.
  */
-function countPostgresStatements(): { readonly count: number } {
-  const counter = { count: 0 };
+function countPostgresStatements(): { readonly count: number; readonly kinds: Map<string, number> } {
+  const counter = { count: 0, kinds: new Map<string, number>() };
+  const byKind = process.env.BENCH_STATEMENTS === "1";
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     counter.count += 1;
+    if (byKind) {
+      const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? "");
+      const kind = text.replace(/\s+/g, " ").trim().slice(0, 70);
+      counter.kinds.set(kind, (counter.kinds.get(kind) ?? 0) + 1);
+    }
     return (query as (...all: unknown[]) => unknown).apply(this, args);
   } as typeof query;
   return counter;

@@ -15,7 +15,7 @@ import { findLastApplied } from "./last-applied";
 import { effectiveApprovalsRequired } from "./approval/approval-rules";
 import { computePlan } from "./plan/compute-plan";
 import { ownedBackends } from "./plan/owned-backends";
-import { planReads, type PlanReads } from "./plan/plan-reads";
+import { apiPlanReads, type PlanReads } from "./plan/plan-reads";
 import { planContentHash } from "./plan/plan-hash";
 import { toPlanView } from "./plan/plan-view";
 import { readLiveState } from "./plan/read-live-state";
@@ -37,10 +37,12 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
   await authorize(ctx, "config.write");
   const purpose = input.purpose ?? "profile";
   const db = getDb();
+  // Sent now, beside the API's read: what the plan reads of the database besides the API.
+  const reads = apiPlanReads(input.apiId);
   const api = await findApiOrThrow(db, input.apiId, { profileVersions: { orderBy: { version: "desc" }, take: 1 } });
   assertApiInApim(api);
   const version = await versionToPlan(db, api, purpose);
-  return planVersion(ctx, { api, version, purpose }, { reads: planReads([api.id]) });
+  return planVersion(ctx, { api, version, purpose }, { reads });
 }
 
 /**

@@ -7,15 +7,13 @@ import { apimClientForInstance, type InstanceCoordinates } from "../../apim/clie
 import { log } from "../../log";
 import { findDeploymentOrThrow, toDeploymentView } from "../deployment-view";
 import type { DeploymentView, DesiredState, PlanOperation } from "../schemas";
-import { acquireApiLock, type ApiLease } from "./api-lock";
 import { appliedStateOf } from "./applied-state";
-import { claimDeployment } from "./claim-deployment";
+import { claimDeployment, type Claim, type FirstStep } from "./claim-deployment";
 import type { AuditContext } from "./audit-context";
-import type { EarlierAttempt } from "./earlier-attempts";
 import { executeStep, type StepOutcome } from "./execute-step";
 import { finishDeployment, type Finish } from "./finish-deployment";
 import { markStepRunning, markStepSkipped, recordStepOutcome, type StepRecord } from "./step-records";
-import { changesSincePlan } from "./unwritten-entities";
+import { changesSincePlan, unwrittenExpectations } from "./unwritten-entities";
 
 /** A deployment startDeployment created, with what running it needs (read once, there). */
 export interface QueuedDeployment {
@@ -37,16 +35,26 @@ export interface QueuedDeployment {
 export async function runDeployment(audit: AuditContext, deployment: QueuedDeployment): Promise<DeploymentView> {
   const db = getDb();
   try {
-    const lease = await acquireApiLock(db, deployment.apiId, randomUUID());
+    const apim = clientOrRefusal(deployment.instance);
+    // With nothing to read before it (and no earlier attempt, which the claim checks), the first
+    // step is marked running in the statement that takes the lock.
+    const first = deployment.operations[0];
+    const firstStep =
+      apim instanceof AppError ||
+      first === undefined ||
+      unwrittenExpectations(deployment.apimName, deployment.operations, deployment.desired, new Map()).length > 0
+        ? null
+        : { seq: first.seq, correlationId: randomUUID() };
+    const claim = await claimDeployment(db, deployment, randomUUID(), firstStep);
+    const { lease } = claim;
     try {
-      const { claimed, stale, earlier } = await claimDeployment(db, deployment);
-      await endInterrupted(db, stale, audit.requestId);
-      if (claimed)
+      await endInterrupted(db, claim.stale, audit.requestId);
+      if (claim.claimed)
         await finishDeployment(
           db,
           audit,
           deployment.id,
-          await applySteps(db, audit, deployment, earlier, lease),
+          await applySteps(db, audit, deployment, apim, claim, claim.firstStepRunning ? firstStep : null),
           lease,
         );
     } finally {
@@ -69,6 +77,16 @@ export async function runDeployment(audit: AuditContext, deployment: QueuedDeplo
   return toDeploymentView(await findDeploymentOrThrow(db, deployment.id));
 }
 
+/** The instance's client, or why its ARM endpoint is no longer allowed (apimClientForInstance says why). */
+function clientOrRefusal(instance: InstanceCoordinates): ApimClient | AppError {
+  try {
+    return apimClientForInstance(instance);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return error;
+  }
+}
+
 /** Ends the deployments a crashed instance left running (see claimDeployment). */
 async function endInterrupted(db: PrismaClient, stale: readonly string[], requestId: string): Promise<void> {
   const message =
@@ -86,20 +104,16 @@ async function applySteps(
   db: PrismaClient,
   audit: AuditContext,
   deployment: QueuedDeployment,
-  earlier: ReadonlyMap<number, EarlierAttempt>,
-  lease: ApiLease,
+  apim: ApimClient | AppError,
+  { earlier, lease }: Pick<Claim, "earlier" | "lease">,
+  markedRunning: FirstStep | null,
 ): Promise<Finish> {
   const { operations, desired } = deployment;
-  let apim: ApimClient;
+  if (apim instanceof AppError)
+    return { status: "failed", error: { code: "check_failed", message: apim.message, step: null }, result: null };
   try {
-    apim = apimClientForInstance(deployment.instance);
-  } catch (error) {
-    // The instance's ARM endpoint is no longer allowed (apimClientForInstance says why).
-    if (!(error instanceof AppError)) throw error;
-    return { status: "failed", error: { code: "check_failed", message: error.message, step: null }, result: null };
-  }
-  try {
-    const changed = await changesSincePlan(apim, deployment.apimName, operations, desired, earlier, audit.requestId);
+    const expectations = unwrittenExpectations(deployment.apimName, operations, desired, earlier);
+    const changed = await changesSincePlan(apim, expectations, audit.requestId);
     if (changed.length > 0)
       return {
         status: "conflicted",
@@ -139,8 +153,9 @@ async function applySteps(
         "This instance lost its lock on the API (it could not renew it in time), so it stopped before the next write. Make a new plan.";
       return { status: "failed", error: { code: "lock_lost", message, step: operation.seq }, result: null };
     }
-    const correlationId = randomUUID();
-    await markStepRunning(db, deployment.id, operation.seq, correlationId);
+    const marked = markedRunning?.seq === operation.seq ? markedRunning : null;
+    const correlationId = marked?.correlationId ?? randomUUID();
+    if (!marked) await markStepRunning(db, deployment.id, operation.seq, correlationId);
     const outcome = await executeStep(operation, {
       apim,
       correlationId,

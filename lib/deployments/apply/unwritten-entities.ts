@@ -8,32 +8,32 @@ import type { EarlierAttempt } from "./earlier-attempts";
  * each must still have the ETag we know (null: still absent); otherwise the baseline this
  * deployment would record is no longer true and a new plan is needed.
  */
-interface Expectation {
+export interface Expectation {
   what: string;
   etag: string | null;
-  read: () => Promise<string | null>;
+  /** The API's policy, or the backend with this id. */
+  entity: { policy: string } | { backend: string };
 }
 
-export async function changesSincePlan(
-  apim: ApimClient,
+export function unwrittenExpectations(
   apimName: string,
   operations: readonly PlanOperation[],
   desired: DesiredState,
   earlier: ReadonlyMap<number, EarlierAttempt>,
-  correlationId: string,
-): Promise<string[]> {
-  const call = { correlationId };
-  const policyEtag = async () => (await apim.getApiPolicyEtag(apimName, call)).value;
-  const backendEtag = (backendId: string) => async () => (await apim.getBackendEtag(backendId, call)).value;
+): Expectation[] {
   const expectations: Expectation[] = [];
   for (const operation of operations) {
     const done = earlier.get(operation.seq)?.succeeded;
     if (!done) continue;
-    const read = operation.kind.startsWith("policy.") ? policyEtag : backendEtag(operation.target);
-    expectations.push({ what: whatOf(operation.kind, operation.target), etag: done.etagAfter, read });
+    const entity = operation.kind.startsWith("policy.") ? { policy: apimName } : { backend: operation.target };
+    expectations.push({ what: whatOf(operation.kind, operation.target), etag: done.etagAfter, entity });
   }
   if (!operations.some((operation) => operation.kind.startsWith("policy."))) {
-    expectations.push({ what: whatOf("policy", apimName), etag: desired.policy?.etag ?? null, read: policyEtag });
+    expectations.push({
+      what: whatOf("policy", apimName),
+      etag: desired.policy?.etag ?? null,
+      entity: { policy: apimName },
+    });
   }
   const { backend } = desired;
   if (
@@ -43,11 +43,26 @@ export async function changesSincePlan(
     expectations.push({
       what: whatOf("backend", backend.backendId),
       etag: backend.etag,
-      read: backendEtag(backend.backendId),
+      entity: { backend: backend.backendId },
     });
   }
+  return expectations;
+}
+
+/** Reads each expected entity's ETag (HEAD, all at once); why each that changed no longer holds. */
+export async function changesSincePlan(
+  apim: ApimClient,
+  expectations: readonly Expectation[],
+  correlationId: string,
+): Promise<string[]> {
+  const call = { correlationId };
   const found = await Promise.all(
-    expectations.map(async (expectation) => ({ ...expectation, now: await expectation.read() })),
+    expectations.map(async (expectation) => {
+      const { entity } = expectation;
+      const read =
+        "policy" in entity ? apim.getApiPolicyEtag(entity.policy, call) : apim.getBackendEtag(entity.backend, call);
+      return { ...expectation, now: (await read).value };
+    }),
   );
   return found
     .filter(({ etag, now }) => etag !== now)
