@@ -1,7 +1,7 @@
 import type { OperationContract } from "@azure/arm-apimanagement";
 import type { ArmResult } from "../call/arm-call";
 import type { ApimContext } from "./apim-context";
-import { listAll, type ListOptions } from "./collect-pages";
+import { flattened, listAllRaw, type ListOptions } from "./collect-pages";
 
 /** An operation of an API: what a call matches (method + URL template) and whose policy runs last. */
 export interface ApimOperation {
@@ -20,12 +20,12 @@ export function listApiOperations(
   apiName: string,
   options: ListOptions<ApimOperation> = {},
 ): Promise<ArmResult<ApimOperation[]>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return listAll(
+  const url = `${ctx.serviceUrl}/apis/${encodeURIComponent(apiName)}/operations?api-version=${ctx.apiVersion}`;
+  return listAllRaw(
     ctx,
     `the operations of API '${apiName}'`,
-    () => ctx.sdk.apiOperation.listByApi(resourceGroup, serviceName, apiName).byPage(),
-    toOperation,
+    url,
+    (entity) => toOperation(flattened<OperationContract>(entity)),
     options,
   );
 }

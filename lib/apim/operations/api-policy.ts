@@ -2,8 +2,9 @@ import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
 import { nullIfNotFound, requireEtag } from "../errors/arm-failure";
 import { ifMatchFor, ifMatchOf, type Expected } from "../expected-state";
+import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
-import { describePolicy, getScopePolicy, type ScopePolicy } from "./scope-policy";
+import { describePolicy, getScopePolicy, policyPath, type ScopePolicy } from "./scope-policy";
 
 /** The API-level policy document (see ScopePolicy). */
 export type ApiPolicy = ScopePolicy;
@@ -43,18 +44,13 @@ export function putApiPolicy(
   expected: Expected,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<ApiPolicy>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async (call) => {
-    const ifMatch = ifMatchFor(expected);
-    const policy = await ctx.sdk.apiPolicy.createOrUpdate(
-      resourceGroup,
-      serviceName,
-      apiName,
-      POLICY_ID,
-      { value: xml, format: "xml" },
-      { ifMatch },
-    );
-    return { xml: policy.value ?? "", etag: requireEtag(policy.eTag, call.status) };
+  return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async () => {
+    const url = `${ctx.serviceUrl}${policyPath({ kind: "api", apiName })}?api-version=${ctx.apiVersion}`;
+    const body = { properties: { value: xml, format: "xml" } };
+    const request = { method: "PUT", url, ifMatch: ifMatchFor(expected), body } as const;
+    const response = expectSuccess(await sendRawArmRequest(ctx.sdk, request));
+    const { properties } = jsonBody(response) as { properties?: { value?: string } };
+    return { xml: properties?.value ?? "", etag: requireEtag(response.headers.get("etag"), response.status) };
   });
 }
 

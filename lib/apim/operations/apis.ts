@@ -1,9 +1,10 @@
 import type { ApiContract } from "@azure/arm-apimanagement";
 import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
-import { nullIfNotFound, requireEtag } from "../errors/arm-failure";
+import { requireEtag } from "../errors/arm-failure";
+import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
-import { listAll, type ListOptions } from "./collect-pages";
+import { flattened, listAll, type ListOptions, type RawEntity } from "./collect-pages";
 
 /** An API of the instance as discovery needs it. Revisions other than the current one are listed too, with `;rev=n` names. */
 export interface ApimApi {
@@ -40,10 +41,14 @@ export function getApi(
   apiName: string,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<(ApimApi & { etag: string }) | null>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, `API '${apiName}'`, async (call) => {
-    const api = await nullIfNotFound(ctx.sdk.api.get(resourceGroup, serviceName, apiName));
-    return api && { ...toApi(api), etag: requireEtag(api.eTag, call.status) };
+  return runArmCall(options, ctx.callTimeoutMs, `API '${apiName}'`, async () => {
+    const url = `${ctx.serviceUrl}/apis/${encodeURIComponent(apiName)}?api-version=${ctx.apiVersion}`;
+    const response = await sendRawArmRequest(ctx.sdk, { method: "GET", url });
+    if (response.status === 404) return null;
+    const entity = jsonBody(expectSuccess(response)) as RawEntity;
+    // The SDK's model names ARM's `properties.type` apiType (`type` is the resource's).
+    const api = { ...flattened<ApiContract>(entity), apiType: entity.properties?.type as string | undefined };
+    return { ...toApi(api), etag: requireEtag(response.headers.get("etag"), response.status) };
   });
 }
 

@@ -4,6 +4,7 @@ import { requireEtag } from "../errors/arm-failure";
 import { ifMatchFor, ifMatchOf, type Expected } from "../expected-state";
 import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
+import { listAllRaw } from "./collect-pages";
 
 /**
  * A backend's ARM `properties`, kept whole: fields we do not model (tls, proxy, circuit
@@ -43,20 +44,7 @@ export interface Backend {
 const describe = (name: string) => `backend '${name}'`;
 
 export function listBackends(ctx: ApimContext, options: ArmCallOptions = {}): Promise<ArmResult<Backend[]>> {
-  return runArmCall(options, ctx.callTimeoutMs, `the backends of service '${ctx.instance.serviceName}'`, async () => {
-    const backends: Backend[] = [];
-    let url: string | undefined = backendUrl(ctx);
-    while (url !== undefined) {
-      const page = jsonBody(expectSuccess(await sendRawArmRequest(ctx.sdk, { method: "GET", url }))) as {
-        value?: unknown[];
-        nextLink?: string | null;
-      };
-      backends.push(...(page.value ?? []).map(toBackend));
-      // The last page has no nextLink, or an empty one (ApiManagementListApis.json).
-      url = page.nextLink || undefined;
-    }
-    return backends;
-  });
+  return listAllRaw(ctx, `the backends of service '${ctx.instance.serviceName}'`, backendUrl(ctx), toBackend, options);
 }
 
 export function getBackend(

@@ -84,7 +84,9 @@ export function namedValueBody(input: NamedValueInput): { properties: Record<str
   return { properties: { ...common, secret: input.secret, value: input.value } };
 }
 
+/** One form whether the SDK parsed the time or ARM's JSON carried it (`…00Z` and `…00.000Z` alike). */
 function isoOf(time: Date | string | null | undefined): string | null {
   if (time == null) return null;
-  return time instanceof Date ? time.toISOString() : time;
+  const date = time instanceof Date ? time : new Date(time);
+  return Number.isNaN(date.getTime()) ? String(time) : date.toISOString();
 }

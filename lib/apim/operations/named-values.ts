@@ -5,7 +5,7 @@ import { ifMatchFor, ifMatchOf, type Expected } from "../expected-state";
 import { completeLongRunning } from "../lro/complete-long-running";
 import { expectSuccess, jsonBody, sendRawArmRequest, type RawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
-import { collectPages } from "./collect-pages";
+import { flattened, listAllRaw } from "./collect-pages";
 import {
   namedValueBody,
   toNamedValue,
@@ -17,32 +17,31 @@ import {
 const describe = (name: string) => `named value '${name}'`;
 
 export function listNamedValues(ctx: ApimContext, options: ArmCallOptions = {}): Promise<ArmResult<NamedValue[]>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, `the named values of service '${serviceName}'`, () =>
-    collectPages(ctx.sdk.namedValue.listByService(resourceGroup, serviceName).byPage(), toNamedValue),
-  );
+  return listAllRaw(ctx, listed(ctx), namedValuesUrl(ctx), (entity) => toNamedValue(flattened(entity)), options);
 }
 
 /**
  * The plain (not secret) named values with their values, by display name: what `{{name}}` in a
  * policy resolves to. Secret values are never asked for (ARM does not return them on a list).
  */
-export function listPlainNamedValues(
+export async function listPlainNamedValues(
   ctx: ApimContext,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<Array<{ displayName: string; value: string }>>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, `the named values of service '${serviceName}'`, async () => {
-    const all = await collectPages(ctx.sdk.namedValue.listByService(resourceGroup, serviceName).byPage(), (shape) => ({
-      displayName: shape.displayName ?? "",
-      secret: shape.secret ?? false,
-      value: shape.value,
-    }));
-    return all.flatMap(({ displayName, secret, value }) =>
-      !secret && typeof value === "string" ? [{ displayName, value }] : [],
-    );
-  });
+  const { value: all, trace } = await listAllRaw(
+    ctx,
+    listed(ctx),
+    namedValuesUrl(ctx),
+    (entity) => flattened<NamedValueShape>(entity),
+    options,
+  );
+  const plain = all.flatMap(({ displayName, secret, value }) =>
+    !secret && typeof value === "string" ? [{ displayName: displayName ?? "", value }] : [],
+  );
+  return { value: plain, trace };
 }
+
+const listed = (ctx: ApimContext) => `the named values of service '${ctx.instance.serviceName}'`;
 
 export function getNamedValue(
   ctx: ApimContext,
@@ -124,6 +123,10 @@ async function writeLongRunning(
     ...toNamedValue({ ...json.properties, name: json.name }),
     etag: requireEtag(final.headers.get("etag"), final.status),
   };
+}
+
+function namedValuesUrl(ctx: ApimContext): string {
+  return `${ctx.serviceUrl}/namedValues?api-version=${ctx.apiVersion}`;
 }
 
 function namedValueUrl(ctx: ApimContext, name: string, action = ""): string {

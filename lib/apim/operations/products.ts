@@ -2,7 +2,7 @@ import type { ProductContract } from "@azure/arm-apimanagement";
 import type { ArmResult } from "../call/arm-call";
 import type { ApimContext } from "./apim-context";
 import { toApi, type ApimApi } from "./apis";
-import { listAll, type ListOptions } from "./collect-pages";
+import { flattened, listAll, listAllRaw, type ListOptions } from "./collect-pages";
 
 /**
  * A product as the access analysis needs it: a call that comes through a product that
@@ -57,12 +57,12 @@ export function listApiProducts(
   apiName: string,
   options: ListOptions<ApimProduct> = {},
 ): Promise<ArmResult<ApimProduct[]>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return listAll(
+  const url = `${ctx.serviceUrl}/apis/${encodeURIComponent(apiName)}/products?api-version=${ctx.apiVersion}`;
+  return listAllRaw(
     ctx,
     `the products of API '${apiName}'`,
-    () => ctx.sdk.apiProduct.listByApis(resourceGroup, serviceName, apiName).byPage(),
-    toProduct,
+    url,
+    (entity) => toProduct(flattened<ProductContract>(entity)),
     options,
   );
 }

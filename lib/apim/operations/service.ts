@@ -1,6 +1,7 @@
 import type { ApiManagementServiceResource } from "@azure/arm-apimanagement";
 import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
+import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
 
 /** What the access analysis and the gateway need of the APIM service itself. */
@@ -26,13 +27,17 @@ export interface ServiceIdentity {
 
 /** The service's gateway URL and managed identities, from the service GET. */
 export function getService(ctx: ApimContext, options: ArmCallOptions = {}): Promise<ArmResult<ApimService>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, `service '${serviceName}'`, async () =>
-    toService(await ctx.sdk.apiManagementService.get(resourceGroup, serviceName)),
-  );
+  return runArmCall(options, ctx.callTimeoutMs, `service '${ctx.instance.serviceName}'`, async () => {
+    const url = `${ctx.serviceUrl}?api-version=${ctx.apiVersion}`;
+    const service = jsonBody(expectSuccess(await sendRawArmRequest(ctx.sdk, { method: "GET", url }))) as {
+      identity?: ApiManagementServiceResource["identity"];
+      properties?: { gatewayUrl?: string };
+    };
+    return toService({ identity: service.identity, gatewayUrl: service.properties?.gatewayUrl });
+  });
 }
 
-function toService(service: ApiManagementServiceResource): ApimService {
+function toService(service: Pick<ApiManagementServiceResource, "identity" | "gatewayUrl">): ApimService {
   const { type: _type, principalId, tenantId, userAssignedIdentities } = service.identity ?? { type: "None" };
   const identity: ServiceIdentity = { type: identityType(service.identity?.type) };
   if (principalId !== undefined) identity.principalId = principalId;
