@@ -2,6 +2,7 @@ import { appendAuditEvent, auditedStatement, auditedTransaction, type AuditTx } 
 import type { AuditInput } from "../../audit/audit-input";
 import { Prisma, type PrismaClient } from "../../db";
 import { publishEvent } from "../../notifications/publish-event";
+import { deploymentRowOf, type DeploymentRow, type FinishedRow } from "../deployment-view";
 import type { ApiLease } from "./api-lock";
 import type { AppliedState, DeploymentError, StepError } from "../schemas";
 import { deploymentEvent, type AuditContext } from "./audit-context";
@@ -29,7 +30,9 @@ export interface Finish {
  * same transaction. Steps it did not reach become `not_run`. A step left `running` (its
  * instance stopped mid-request) may or may not have reached APIM: it is recorded as failed, with
  * its `deployment.step` event, so every step that may have sent a write has exactly one.
- * Returns false when the deployment had already ended (e.g. marked interrupted meanwhile).
+ * Returns false when the deployment had already ended (e.g. marked interrupted meanwhile);
+ * otherwise the finished deployment with its steps when the one-statement path (below) read it
+ * as it wrote it, so the caller need not read it again, or null.
  *
  * `lease`: the API's lock, released in the same transaction (the next apply of the API, waiting
  * for it, finds the deployment ended). When the caller knows every step (`finish.steps`), all of
@@ -41,7 +44,7 @@ export async function finishDeployment(
   deploymentId: string,
   finish: Finish,
   lease?: ApiLease,
-): Promise<boolean> {
+): Promise<false | { row: DeploymentRow | null }> {
   // A deployment that failed or conflicted is announced in its finishing transaction (below); the
   // one-statement path is for the common, silent success.
   if (finish.steps && finish.status === "succeeded")
@@ -65,7 +68,7 @@ export async function finishDeployment(
     return true;
   });
   lease?.released();
-  return ended;
+  return ended && { row: null };
 }
 
 /** finishDeployment in one statement, when every step's status is known (none pending or running). */
@@ -75,19 +78,21 @@ async function finishKnownSteps(
   deploymentId: string,
   finish: Finish & { steps: Record<string, number> },
   lease: ApiLease | undefined,
-): Promise<boolean> {
+): Promise<false | { row: DeploymentRow | null }> {
   const { lastStep } = finish;
   const nothing = Prisma.sql`SELECT NULL WHERE FALSE`;
   const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-  const [row] = await auditedStatement<{ stepRecorded: boolean; ended: boolean }>(
+  const [row] = await auditedStatement<{ stepRecorded: boolean; ended: boolean; finished: FinishedRow | null }>(
     db,
     (queue) => Prisma.sql`
-      WITH step AS (${lastStep ? stepOutcomeUpdate(deploymentId, lastStep) : nothing}),
+      WITH step AS (${
+        lastStep ? stepOutcomeUpdate(deploymentId, lastStep) : Prisma.sql`SELECT * FROM deployment_steps WHERE FALSE`
+      }),
       ended AS (
         UPDATE deployments SET status = ${finish.status}, error = COALESCE(${json(finish.error)}::jsonb, error),
           result = COALESCE(${json(finish.result)}::jsonb, result), finished_at = ${new Date().toISOString()}::timestamptz
         WHERE id = ${deploymentId}::uuid AND status IN ('queued', 'running')
-        RETURNING id
+        RETURNING *
       ),
       released AS (${lease ? Prisma.sql`DELETE FROM api_locks WHERE api_id = ${lease.apiId}::uuid AND holder = ${lease.holder} RETURNING api_id` : nothing}),
       ${queue([
@@ -99,11 +104,19 @@ async function finishKnownSteps(
           when: Prisma.sql`EXISTS (SELECT 1 FROM ended)`,
         },
       ])}
-      SELECT EXISTS (SELECT 1 FROM step) AS "stepRecorded", EXISTS (SELECT 1 FROM ended) AS ended`,
+      SELECT EXISTS (SELECT 1 FROM step) AS "stepRecorded", EXISTS (SELECT 1 FROM ended) AS ended,
+        -- The deployment and its steps as this statement leaves them (its own changes are not in its snapshot).
+        (SELECT jsonb_build_object('deployment', to_jsonb(ended), 'steps', (
+           SELECT jsonb_agg(to_jsonb(steps) ORDER BY steps.seq) FROM (
+             SELECT * FROM step
+             UNION ALL
+             SELECT * FROM deployment_steps WHERE deployment_id = ${deploymentId}::uuid AND seq NOT IN (SELECT seq FROM step)
+           ) steps))
+         FROM ended) AS finished`,
   );
   lease?.released();
   if (lastStep && !row?.stepRecorded) logLateOutcome(deploymentId, lastStep);
-  return row?.ended === true;
+  return row?.ended === true && { row: row.finished && deploymentRowOf(row.finished) };
 }
 
 function finishEvent(

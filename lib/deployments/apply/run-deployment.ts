@@ -5,7 +5,7 @@ import { AppError } from "../../errors";
 import type { ApimClient } from "../../apim/apim-client";
 import { apimClientForInstance, type InstanceCoordinates } from "../../apim/client-for-instance";
 import { log } from "../../log";
-import { findDeploymentOrThrow, toDeploymentView } from "../deployment-view";
+import { findDeploymentOrThrow, toDeploymentView, type DeploymentRow } from "../deployment-view";
 import type { DeploymentView, DesiredState, PlanOperation } from "../schemas";
 import { appliedStateOf } from "./applied-state";
 import { claimDeployment, type Claim, type FirstStep } from "./claim-deployment";
@@ -34,6 +34,7 @@ export interface QueuedDeployment {
  */
 export async function runDeployment(audit: AuditContext, deployment: QueuedDeployment): Promise<DeploymentView> {
   const db = getDb();
+  let finished: DeploymentRow | null = null;
   try {
     const apim = clientOrRefusal(deployment.instance);
     // With nothing to read before it (and no earlier attempt, which the claim checks), the first
@@ -49,14 +50,10 @@ export async function runDeployment(audit: AuditContext, deployment: QueuedDeplo
     const { lease } = claim;
     try {
       await endInterrupted(db, claim.stale, audit.requestId);
-      if (claim.claimed)
-        await finishDeployment(
-          db,
-          audit,
-          deployment.id,
-          await applySteps(db, audit, deployment, apim, claim, claim.firstStepRunning ? firstStep : null),
-          lease,
-        );
+      if (claim.claimed) {
+        const finish = await applySteps(db, audit, deployment, apim, claim, claim.firstStepRunning ? firstStep : null);
+        finished = ((await finishDeployment(db, audit, deployment.id, finish, lease)) || null)?.row ?? null;
+      }
     } finally {
       await lease.release();
     }
@@ -74,7 +71,8 @@ export async function runDeployment(audit: AuditContext, deployment: QueuedDeplo
       log.error({ err: finishError, deploymentId: deployment.id }, "could not record the deployment's failure"),
     );
   }
-  return toDeploymentView(await findDeploymentOrThrow(db, deployment.id));
+  // A success is usually returned by the statement that ended it; anything else is read.
+  return toDeploymentView(finished ?? (await findDeploymentOrThrow(db, deployment.id)));
 }
 
 /** The instance's client, or why its ARM endpoint is no longer allowed (apimClientForInstance says why). */

@@ -94,7 +94,7 @@ export async function writeStepOutcome(
 
 /**
  * The UPDATE (for a WITH list) that records the step's outcome if it is still `running`,
- * returning its seq; the same columns as writeStepOutcome.
+ * returning its row; the same columns as writeStepOutcome.
  */
 export function stepOutcomeUpdate(deploymentId: string, { operation, outcome, correlationId }: StepRecord): Prisma.Sql {
   const recorded = recordedOf(outcome);
@@ -106,7 +106,7 @@ export function stepOutcomeUpdate(deploymentId: string, { operation, outcome, co
       error = COALESCE(${outcome.error ? JSON.stringify(outcome.error) : null}::jsonb, error),
       finished_at = ${new Date().toISOString()}::timestamptz
     WHERE deployment_id = ${deploymentId}::uuid AND seq = ${operation.seq}::int AND status = 'running'
-    RETURNING seq`;
+    RETURNING *`;
 }
 
 /** The step's one `deployment.step` event. */
