@@ -160,7 +160,7 @@ async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq:
       prevHash,
       null,
     ]);
-    // Stored beside jsonb, the canonical text lets the database verify the event (README, "Verifying in the database").
+    // The only stored before/after: the database derives their jsonb from it (README, "Verifying in the database").
     const event = {
       pendingId: row.pendingId!,
       seq: seq.toString(),
@@ -184,12 +184,11 @@ async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq:
       moved AS (
         DELETE FROM audit_pending p USING chained c WHERE p.id = c.pending_id
         RETURNING c.seq, p.event_id, c."time", p.actor_type, p.actor_oid, p.actor_tid, p.actor_name, p.action,
-          p.target_type, p.target_id, p.before, p.after, c.before_canonical, c.after_canonical, p.outcome, p.request_id,
+          p.target_type, p.target_id, c.before_canonical, c.after_canonical, p.outcome, p.request_id,
           p.arm_correlation_id, p.client_ip, c.prev_hash, c.hash
       )
       INSERT INTO audit_events (seq, id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
-        target_id, "before", "after", before_canonical, after_canonical, outcome, request_id, arm_correlation_id, client_ip,
-        prev_hash, hash)
+        target_id, before_canonical, after_canonical, outcome, request_id, arm_correlation_id, client_ip, prev_hash, hash)
       SELECT * FROM moved ORDER BY seq`);
   return { chained: chained.length, headSeq: seq };
 }

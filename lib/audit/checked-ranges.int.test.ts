@@ -61,23 +61,34 @@ async function verify() {
   return small;
 }
 
+/** Each export line the database writes holds the public event as lists show it (the same JSON values). */
+async function expectExportLinesOfPublicEvents(where: string): Promise<void> {
+  const lines = await db.current.prisma.$queryRawUnsafe<Array<{ line: string }>>(
+    `SELECT ${EXPORT_LINE_SQL} AS line FROM audit_events e WHERE ${where} ORDER BY e.seq`,
+  );
+  const events = await db.current.prisma.auditEvent.findMany({
+    where: { seq: { in: lines.map((line) => BigInt((JSON.parse(line.line) as { seq: string }).seq)) } },
+    orderBy: { seq: "asc" },
+  });
+  expect(lines.length).toBeGreaterThan(0);
+  expect(lines.map((line) => JSON.parse(line.line) as unknown)).toEqual(
+    events.map((event) => JSON.parse(JSON.stringify(toPublicEvent(event))) as unknown),
+  );
+}
+
 describe(`audit events hashed and written by the database on ${process.env.TEST_DB ?? "pglite"}`, () => {
   it("hashes every event as the application does, and writes export lines holding the public event", async () => {
     await record(60);
-    const rows = await db.current.prisma.$queryRawUnsafe<
-      Array<{ seq: bigint; digest: string; same: boolean; line: string; hash: string }>
-    >(
-      `SELECT e.seq, ${EVENT_DIGEST_SQL} AS digest, ${SAME_PAYLOAD_SQL} AS same, ${EXPORT_LINE_SQL} AS line, e.hash
-       FROM audit_events e ORDER BY e.seq`,
+    const rows = await db.current.prisma.$queryRawUnsafe<Array<{ digest: string; same: boolean; hash: string }>>(
+      `SELECT ${EVENT_DIGEST_SQL} AS digest, ${SAME_PAYLOAD_SQL} AS same, e.hash FROM audit_events e ORDER BY e.seq`,
     );
-    const events = (await db.current.prisma.auditEvent.findMany({ orderBy: { seq: "asc" } })).map(toPublicEvent);
 
     expect(rows).toHaveLength(60);
-    rows.forEach((row, i) => {
+    rows.forEach((row) => {
       expect(row.digest).toBe(row.hash);
       expect(row.same).toBe(true);
-      expect(JSON.parse(row.line)).toEqual(JSON.parse(JSON.stringify(events[i])));
     });
+    await expectExportLinesOfPublicEvents("TRUE");
   });
 
   it("verifies across range edges and checkpoints as every event hashed here would", async () => {
@@ -93,8 +104,14 @@ describe(`audit events hashed and written by the database on ${process.env.TEST_
   });
 
   it("verifies events stored before the canonical text existed here, and still finds an altered one", async () => {
-    await tamper(`UPDATE audit_events SET before_canonical = NULL, after_canonical = NULL WHERE seq BETWEEN 10 AND 30`);
+    // As such events were stored: their before/after in the legacy jsonb columns only.
+    await tamper(
+      `UPDATE audit_events SET before_legacy = NULLIF(before_canonical, 'null')::jsonb,
+         after_legacy = NULLIF(after_canonical, 'null')::jsonb, before_canonical = NULL, after_canonical = NULL
+       WHERE seq BETWEEN 10 AND 30`,
+    );
     expect(await verify()).toMatchObject({ ok: true, eventsChecked: 80 });
+    await expectExportLinesOfPublicEvents("e.seq BETWEEN 5 AND 35");
 
     await tamper(`UPDATE audit_events SET target_id = target_id || '!' WHERE seq = 21`);
     expect((await verify()).firstBad).toMatchObject({ seq: "21", reason: expect.stringMatching(/altered/) });
@@ -102,34 +119,58 @@ describe(`audit events hashed and written by the database on ${process.env.TEST_
     expect(await verify()).toMatchObject({ ok: true });
   });
 
+  it("verifies events stored with both jsonb and canonical text by comparing them", async () => {
+    // As events were stored between migrations 20261207600000 and 20261208500000.
+    await tamper(
+      `UPDATE audit_events SET before_legacy = NULLIF(before_canonical, 'null')::jsonb,
+         after_legacy = NULLIF(after_canonical, 'null')::jsonb WHERE seq BETWEEN 40 AND 60`,
+    );
+    expect(await verify()).toMatchObject({ ok: true, eventsChecked: 80 });
+
+    await tamper(`UPDATE audit_events SET after_legacy = '{"n": 1}'::jsonb WHERE seq = 45`);
+    expect((await verify()).firstBad).toMatchObject({ seq: "45", reason: expect.stringMatching(/altered/) });
+    await tamper(`UPDATE audit_events SET after_legacy = NULLIF(after_canonical, 'null')::jsonb WHERE seq = 45`);
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
   it.each([
-    ["the jsonb after alone", `after = '{"n": 1}'::jsonb`],
+    ["the jsonb after alone (a legacy value beside the canonical text)", `after_legacy = '{"n": 1}'::jsonb`],
     ["the canonical after alone", `after_canonical = '{"n":1}'`],
-    ["both, alike", `after = '{"n": 1}'::jsonb, after_canonical = '{"n":1}'`],
-    ["the canonical before, to text that is not JSON", `before_canonical = '{not json'`],
+    ["both, alike", `after_legacy = '{"n": 1}'::jsonb, after_canonical = '{"n":1}'`],
+    // Only beside legacy jsonb: on other events the database refuses it (below).
+    [
+      "the canonical after, to text that is not JSON",
+      `after_legacy = COALESCE(NULLIF(after_canonical, 'null')::jsonb, 'null'::jsonb), after_canonical = '{not json'`,
+    ],
     ["a text column", `actor_name = actor_name || ' '`],
     ["the time", `"time" = "time" + interval '1 millisecond'`],
   ])("names the event when %s changed", async (_what, set) => {
     for (const seq of [7, 8, 50]) {
       const [original] = await db.current.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(
-        `SELECT "time", actor_name, before, after, before_canonical, after_canonical FROM audit_events WHERE seq = ${seq}`,
+        `SELECT "time", actor_name, before_legacy, after_legacy, before_canonical, after_canonical FROM audit_events WHERE seq = ${seq}`,
       );
       await tamper(`UPDATE audit_events SET ${set} WHERE seq = ${seq}`);
       const result = await verify();
       expect(result.ok).toBe(false);
       expect(result.firstBad).toMatchObject({ seq: String(seq), reason: expect.stringMatching(/altered/) });
       await tamper(
-        `UPDATE audit_events SET "time" = $1, actor_name = $2, before = $3::jsonb, after = $4::jsonb, before_canonical = $5,
-           after_canonical = $6 WHERE seq = ${seq}`,
+        `UPDATE audit_events SET "time" = $1, actor_name = $2, before_legacy = $3::jsonb, after_legacy = $4::jsonb,
+           before_canonical = $5, after_canonical = $6 WHERE seq = ${seq}`,
         original!.time,
         original!.actor_name,
-        original!.before === null ? null : JSON.stringify(original!.before),
-        original!.after === null ? null : JSON.stringify(original!.after),
+        original!.before_legacy === null ? null : JSON.stringify(original!.before_legacy),
+        original!.after_legacy === null ? null : JSON.stringify(original!.after_legacy),
         original!.before_canonical,
         original!.after_canonical,
       );
     }
     expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it("refuses canonical text that is not JSON on an event without legacy jsonb (its jsonb is derived from it)", async () => {
+    await expect(tamper(`UPDATE audit_events SET before_canonical = '{not json' WHERE seq = 7`)).rejects.toThrow(
+      /invalid input syntax for type json/,
+    );
   });
 
   it("names a broken link and a removed event at a range's edge", async () => {
@@ -141,5 +182,15 @@ describe(`audit events hashed and written by the database on ${process.env.TEST_
       seq: "15",
       reason: expect.stringMatching(/from 7 to 15: events are missing/),
     });
+  });
+
+  it("compares every event's jsonb with its canonical text again once the jsonb is no longer derived", async () => {
+    // Broken at 15 by the test before: an event before it found altered is found by the comparison.
+    expect(await verify()).toMatchObject({ ok: false, firstBad: { seq: "15" } });
+    // The owner turns the generated column into a plain one, then changes what lists show.
+    await db.current.owner.$executeRawUnsafe(`ALTER TABLE audit_events ALTER COLUMN after DROP EXPRESSION`);
+    await tamper(`UPDATE audit_events SET after = '{"n": 1}'::jsonb WHERE seq = 5`);
+
+    expect((await verify()).firstBad).toMatchObject({ seq: "5", reason: expect.stringMatching(/altered/) });
   });
 });

@@ -3,7 +3,13 @@ import { rawRowsOf, type RawRows } from "../db/raw-rows";
 import { canonicalJson } from "./canonical-json";
 import { hashAuditEvent } from "./event-hash";
 import { EVENT_COLUMNS, hashedFieldsOf, hashOfRow, type EventRow } from "./event-rows";
-import { EVENT_DIGEST_SQL, SAME_PAYLOAD_SQL } from "./event-sql";
+import {
+  DERIVED_PAYLOAD_EXPRESSIONS,
+  EVENT_DIGEST_SQL,
+  PAYLOAD_DERIVED_SQL,
+  SAME_DERIVED_PAYLOAD_SQL,
+  SAME_PAYLOAD_SQL,
+} from "./event-sql";
 
 /** Sequence numbers per query: ~50 ms of the database's work, a few rows back. */
 const CHECKED_RANGE = 10_000;
@@ -33,22 +39,28 @@ export interface CheckedEvent {
  * before it (lag); only rows the verifier must see are sent, with every column, so that an event
  * the database cannot vouch for (stored before the canonical text existed, or whose canonical text
  * and jsonb disagree) is checked here exactly as before. The join reads those few rows by key.
+ * `same`: SAME_DERIVED_PAYLOAD_SQL while the jsonb columns are derived from the canonical text,
+ * else SAME_PAYLOAD_SQL.
  */
-const CHECKED_SQL = `SELECT ${EVENT_COLUMNS}, e.before_canonical, e.after_canonical, c.digest, c.same::text,
+function checkedRangeSql(same: string): string {
+  return `SELECT ${EVENT_COLUMNS}, e.before_canonical, e.after_canonical, c.digest, c.same::text,
     c.prior_seq::text, c.prior_hash, c.n::text
   FROM (
     SELECT b.seq, b.digest, b.same, lag(b.seq) OVER w AS prior_seq, lag(b.hash) OVER w AS prior_hash,
       row_number() OVER w AS n, lead(b.seq) OVER w AS next_seq,
       (b.seq = lag(b.seq) OVER w + 1 AND b.prev_hash = lag(b.hash) OVER w AND b.digest = b.hash AND b.same) AS in_order
-    FROM (SELECT e.seq, e.hash, e.prev_hash, ${EVENT_DIGEST_SQL} AS digest, ${SAME_PAYLOAD_SQL} AS same
+    FROM (SELECT e.seq, e.hash, e.prev_hash, ${EVENT_DIGEST_SQL} AS digest, ${same} AS same
       FROM audit_events e WHERE e.seq > $1::bigint AND e.seq <= $2::bigint) b
     WINDOW w AS (ORDER BY b.seq)
   ) c
   JOIN audit_events e ON e.seq = c.seq AND e.seq > $1::bigint AND e.seq <= $2::bigint
   WHERE c.n = 1 OR c.next_seq IS NULL OR c.seq = ANY($3::bigint[]) OR c.in_order IS NOT TRUE
   ORDER BY c.seq`;
+}
+const CHECKED_DERIVED_SQL = checkedRangeSql(SAME_DERIVED_PAYLOAD_SQL);
+const CHECKED_COMPARED_SQL = checkedRangeSql(SAME_PAYLOAD_SQL);
 
-/** Every row of a range, for this process to check (a canonical text that is not JSON stops CHECKED_SQL). */
+/** Every row of a range, for this process to check (a canonical text that is not JSON stops checkedRangeSql). */
 const EVERY_ROW_SQL = `SELECT ${EVENT_COLUMNS}, e.before_canonical, e.after_canonical, NULL, NULL, NULL, NULL,
     (row_number() OVER (ORDER BY e.seq))::text
   FROM audit_events e WHERE e.seq > $1::bigint AND e.seq <= $2::bigint ORDER BY e.seq`;
@@ -64,6 +76,8 @@ export async function* checkedRanges(
   rangeSize = CHECKED_RANGE,
 ): AsyncGenerator<CheckedEvent[], void, undefined> {
   const rows = rawRowsOf(db);
+  const [derived] = await rows(PAYLOAD_DERIVED_SQL, DERIVED_PAYLOAD_EXPRESSIONS);
+  const checkedSql = derived?.[0] === "true" ? CHECKED_DERIVED_SQL : CHECKED_COMPARED_SQL;
   const size = BigInt(rangeSize);
   const seqs = checkpointSeqs.map(String);
   const pending: Array<Promise<CheckedEvent[]>> = [];
@@ -71,7 +85,7 @@ export async function* checkedRanges(
   try {
     for (;;) {
       while (pending.length < IN_FLIGHT) {
-        pending.push(checkRange(rows, next, next + size, seqs));
+        pending.push(checkRange(rows, checkedSql, next, next + size, seqs));
         next += size;
       }
       const events = await pending.shift()!;
@@ -97,6 +111,7 @@ export async function* checkedRanges(
 
 async function checkRange(
   rows: RawRows,
+  checkedSql: string,
   after: bigint,
   upTo: bigint,
   checkpointSeqs: string[],
@@ -104,7 +119,7 @@ async function checkRange(
   const range = [after.toString(), upTo.toString()];
   let found: EventRow[];
   try {
-    found = await rows(CHECKED_SQL, [...range, checkpointSeqs]);
+    found = await rows(checkedSql, [...range, checkpointSeqs]);
   } catch (error) {
     if (!isDataError(error)) throw error;
     found = await rows(EVERY_ROW_SQL, range);

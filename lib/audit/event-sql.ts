@@ -46,14 +46,43 @@ export const SAME_PAYLOAD_SQL = `(e.before IS NOT DISTINCT FROM NULLIF(e.before_
   AND e.after IS NOT DISTINCT FROM NULLIF(e.after_canonical, 'null')::jsonb)`;
 
 /**
+ * SAME_PAYLOAD_SQL where the jsonb columns are still the database's own derivation of the
+ * canonical text (PAYLOAD_DERIVED_SQL): an event whose before/after exist only as canonical text
+ * (every event since migration 20261208500000_audit_derived_payload) has one copy, nothing to
+ * compare; only events that also hold legacy jsonb are compared.
+ */
+export const SAME_DERIVED_PAYLOAD_SQL = `((e.before_legacy IS NULL AND e.after_legacy IS NULL) OR ${SAME_PAYLOAD_SQL})`;
+
+/**
+ * The jsonb columns' generation expressions, as the database spells them back (PostgreSQL and
+ * PGlite alike; migration 20261208500000_audit_derived_payload).
+ */
+export const DERIVED_PAYLOAD_EXPRESSIONS = ["before", "after"].map(
+  (column) => `COALESCE(${column}_legacy, (NULLIF(${column}_canonical, 'null'::text))::jsonb)`,
+);
+
+/**
+ * Whether `before` and `after` are still generated from the canonical text exactly as the
+ * migration made them (true or false; $1, $2: DERIVED_PAYLOAD_EXPRESSIONS). A generated column
+ * cannot be written, only redefined by the table's owner (ALTER TABLE … DROP EXPRESSION): after
+ * that, verification compares every event's jsonb with its canonical text again.
+ */
+export const PAYLOAD_DERIVED_SQL = `SELECT (count(*) = 2)::text FROM pg_attribute a
+  JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  WHERE a.attrelid = 'audit_events'::regclass AND a.attgenerated = 's' AND NOT a.attisdropped
+    AND ((a.attname = 'before' AND pg_get_expr(d.adbin, d.adrelid) = $1)
+      OR (a.attname = 'after' AND pg_get_expr(d.adbin, d.adrelid) = $2))`;
+
+/**
  * An export line of an event of `e`: the public event (every hashed field, then the hash) in the
- * order JSON.stringify writes it, with before/after as jsonb writes them (the same JSON values,
- * spaced as PostgreSQL spaces them).
+ * order JSON.stringify writes it, with before/after as lists show them (the jsonb columns): the
+ * legacy jsonb where the event has it, spaced as PostgreSQL spaces it, else the canonical text the
+ * jsonb is derived from — the same JSON values, without converting jsonb back to text.
  */
 export const EXPORT_LINE_SQL = `'{"seq":"' || e.seq::text || '","id":"' || e.id::text || '","time":"' || ${ISO_TIME}
   || '","actor":{"type":' || ${json("e.actor_type")} || ',"oid":' || ${json("e.actor_oid")} || ',"tid":' || ${json("e.actor_tid")}
   || ',"name":' || ${json("e.actor_name")} || '},"action":' || ${json("e.action")} || ',"target":{"type":' || ${json("e.target_type")}
-  || ',"id":' || ${json("e.target_id")} || '},"before":' || COALESCE(e.before::text, 'null')
-  || ',"after":' || COALESCE(e.after::text, 'null') || ',"outcome":' || ${json("e.outcome")}
+  || ',"id":' || ${json("e.target_id")} || '},"before":' || COALESCE(e.before_legacy::text, e.before_canonical, 'null')
+  || ',"after":' || COALESCE(e.after_legacy::text, e.after_canonical, 'null') || ',"outcome":' || ${json("e.outcome")}
   || ',"requestId":' || ${json("e.request_id")} || ',"armCorrelationId":' || ${json("e.arm_correlation_id")}
   || ',"clientIp":' || ${json("e.client_ip")} || ',"prevHash":' || ${json("e.prev_hash")} || ',"hash":' || ${json("e.hash")} || '}'`;
