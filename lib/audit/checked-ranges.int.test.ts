@@ -3,7 +3,15 @@ import { generateAuditEvents } from "../../bench/support/audit-fixture";
 import { setupTestDatabase } from "../../test/support/setup-test-database";
 import { recordAuditEvent } from "./append-audit-event";
 import type { AuditInput } from "./audit-input";
-import { EVENT_DIGEST_SQL, EXPORT_LINE_SQL, SAME_PAYLOAD_SQL } from "./event-sql";
+import {
+  DERIVED_COLUMNS,
+  DERIVED_COLUMNS_SQL,
+  EVENT_DIGEST_DERIVED_SQL,
+  EVENT_DIGEST_SQL,
+  EXPORT_LINE_SQL,
+  SAME_PAYLOAD_SQL,
+} from "./event-sql";
+import { rawRowsOf } from "../db/raw-rows";
 import { signCheckpoint } from "./sign-checkpoint";
 import { toPublicEvent } from "./stored-event";
 import { verifyAuditChain } from "./verify-audit-chain";
@@ -61,6 +69,15 @@ async function verify() {
   return small;
 }
 
+/** What verification reads first: whether before, after and text_plain are still generated as the migration made them. */
+async function derivedColumnsIntact(): Promise<string | null | undefined> {
+  const [row] = await rawRowsOf(db.current.prisma)(DERIVED_COLUMNS_SQL, [
+    Object.keys(DERIVED_COLUMNS),
+    Object.values(DERIVED_COLUMNS),
+  ]);
+  return row?.[0];
+}
+
 /** Each export line the database writes holds the public event as lists show it (the same JSON values). */
 async function expectExportLinesOfPublicEvents(where: string): Promise<void> {
   const lines = await db.current.prisma.$queryRawUnsafe<Array<{ line: string }>>(
@@ -79,16 +96,23 @@ async function expectExportLinesOfPublicEvents(where: string): Promise<void> {
 describe(`audit events hashed and written by the database on ${process.env.TEST_DB ?? "pglite"}`, () => {
   it("hashes every event as the application does, and writes export lines holding the public event", async () => {
     await record(60);
-    const rows = await db.current.prisma.$queryRawUnsafe<Array<{ digest: string; same: boolean; hash: string }>>(
-      `SELECT ${EVENT_DIGEST_SQL} AS digest, ${SAME_PAYLOAD_SQL} AS same, e.hash FROM audit_events e ORDER BY e.seq`,
+    const rows = await db.current.prisma.$queryRawUnsafe<
+      Array<{ digest: string; plainDigest: string; plain: boolean; same: boolean; hash: string }>
+    >(
+      `SELECT ${EVENT_DIGEST_SQL} AS digest, ${EVENT_DIGEST_DERIVED_SQL} AS "plainDigest", e.text_plain AS plain,
+         ${SAME_PAYLOAD_SQL} AS same, e.hash FROM audit_events e ORDER BY e.seq`,
     );
 
     expect(rows).toHaveLength(60);
+    // Both ways of writing the text columns are taken: quoted as they are, and escaped.
+    expect(new Set(rows.map((row) => row.plain))).toEqual(new Set([true, false]));
     rows.forEach((row) => {
       expect(row.digest).toBe(row.hash);
+      expect(row.plainDigest).toBe(row.hash);
       expect(row.same).toBe(true);
     });
     await expectExportLinesOfPublicEvents("TRUE");
+    expect(await derivedColumnsIntact()).toBe("true");
   });
 
   it("verifies across range edges and checkpoints as every event hashed here would", async () => {
@@ -143,6 +167,7 @@ describe(`audit events hashed and written by the database on ${process.env.TEST_
       `after_legacy = COALESCE(NULLIF(after_canonical, 'null')::jsonb, 'null'::jsonb), after_canonical = '{not json'`,
     ],
     ["a text column", `actor_name = actor_name || ' '`],
+    ["a text column, to text JSON escapes", `actor_name = actor_name || '"'`],
     ["the time", `"time" = "time" + interval '1 millisecond'`],
   ])("names the event when %s changed", async (_what, set) => {
     for (const seq of [7, 8, 50]) {
@@ -190,6 +215,8 @@ describe(`audit events hashed and written by the database on ${process.env.TEST_
     // The owner turns the generated column into a plain one, then changes what lists show.
     await db.current.owner.$executeRawUnsafe(`ALTER TABLE audit_events ALTER COLUMN after DROP EXPRESSION`);
     await tamper(`UPDATE audit_events SET after = '{"n": 1}'::jsonb WHERE seq = 5`);
+
+    expect(await derivedColumnsIntact()).toBe("false");
 
     expect((await verify()).firstBad).toMatchObject({ seq: "5", reason: expect.stringMatching(/altered/) });
   });

@@ -4,9 +4,10 @@ import { canonicalJson } from "./canonical-json";
 import { hashAuditEvent } from "./event-hash";
 import { EVENT_COLUMNS, hashedFieldsOf, hashOfRow, type EventRow } from "./event-rows";
 import {
-  DERIVED_PAYLOAD_EXPRESSIONS,
+  DERIVED_COLUMNS,
+  DERIVED_COLUMNS_SQL,
+  EVENT_DIGEST_DERIVED_SQL,
   EVENT_DIGEST_SQL,
-  PAYLOAD_DERIVED_SQL,
   SAME_DERIVED_PAYLOAD_SQL,
   SAME_PAYLOAD_SQL,
 } from "./event-sql";
@@ -39,17 +40,17 @@ export interface CheckedEvent {
  * before it (lag); only rows the verifier must see are sent, with every column, so that an event
  * the database cannot vouch for (stored before the canonical text existed, or whose canonical text
  * and jsonb disagree) is checked here exactly as before. The join reads those few rows by key.
- * `same`: SAME_DERIVED_PAYLOAD_SQL while the jsonb columns are derived from the canonical text,
- * else SAME_PAYLOAD_SQL.
+ * `digest` and `same`: EVENT_DIGEST_DERIVED_SQL and SAME_DERIVED_PAYLOAD_SQL while the derived
+ * columns are intact (DERIVED_COLUMNS_SQL), else EVENT_DIGEST_SQL and SAME_PAYLOAD_SQL.
  */
-function checkedRangeSql(same: string): string {
+function checkedRangeSql(digest: string, same: string): string {
   return `SELECT ${EVENT_COLUMNS}, e.before_canonical, e.after_canonical, c.digest, c.same::text,
     c.prior_seq::text, c.prior_hash, c.n::text
   FROM (
     SELECT b.seq, b.digest, b.same, lag(b.seq) OVER w AS prior_seq, lag(b.hash) OVER w AS prior_hash,
       row_number() OVER w AS n, lead(b.seq) OVER w AS next_seq,
       (b.seq = lag(b.seq) OVER w + 1 AND b.prev_hash = lag(b.hash) OVER w AND b.digest = b.hash AND b.same) AS in_order
-    FROM (SELECT e.seq, e.hash, e.prev_hash, ${EVENT_DIGEST_SQL} AS digest, ${same} AS same
+    FROM (SELECT e.seq, e.hash, e.prev_hash, ${digest} AS digest, ${same} AS same
       FROM audit_events e WHERE e.seq > $1::bigint AND e.seq <= $2::bigint) b
     WINDOW w AS (ORDER BY b.seq)
   ) c
@@ -57,8 +58,8 @@ function checkedRangeSql(same: string): string {
   WHERE c.n = 1 OR c.next_seq IS NULL OR c.seq = ANY($3::bigint[]) OR c.in_order IS NOT TRUE
   ORDER BY c.seq`;
 }
-const CHECKED_DERIVED_SQL = checkedRangeSql(SAME_DERIVED_PAYLOAD_SQL);
-const CHECKED_COMPARED_SQL = checkedRangeSql(SAME_PAYLOAD_SQL);
+const CHECKED_DERIVED_SQL = checkedRangeSql(EVENT_DIGEST_DERIVED_SQL, SAME_DERIVED_PAYLOAD_SQL);
+const CHECKED_COMPARED_SQL = checkedRangeSql(EVENT_DIGEST_SQL, SAME_PAYLOAD_SQL);
 
 /** Every row of a range, for this process to check (a canonical text that is not JSON stops checkedRangeSql). */
 const EVERY_ROW_SQL = `SELECT ${EVENT_COLUMNS}, e.before_canonical, e.after_canonical, NULL, NULL, NULL, NULL,
@@ -76,7 +77,7 @@ export async function* checkedRanges(
   rangeSize = CHECKED_RANGE,
 ): AsyncGenerator<CheckedEvent[], void, undefined> {
   const rows = rawRowsOf(db);
-  const [derived] = await rows(PAYLOAD_DERIVED_SQL, DERIVED_PAYLOAD_EXPRESSIONS);
+  const [derived] = await rows(DERIVED_COLUMNS_SQL, [Object.keys(DERIVED_COLUMNS), Object.values(DERIVED_COLUMNS)]);
   const checkedSql = derived?.[0] === "true" ? CHECKED_DERIVED_SQL : CHECKED_COMPARED_SQL;
   const size = BigInt(rangeSize);
   const seqs = checkpointSeqs.map(String);

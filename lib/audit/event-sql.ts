@@ -19,21 +19,45 @@ function json(column: string): string {
 
 const ISO_TIME = `to_char(e."time" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/** A text column (or NULL) quoted as a JSON string without escaping: only where text_plain says nothing needs it. */
+function plain(column: string): string {
+  return `COALESCE('"' || ${column} || '"', 'null')`;
+}
+
 /**
  * The canonical JSON of an event of `e` (canonicalEventJson of its hashed fields: keys in sorted
  * order), from its columns and the canonical text of before/after the chain stored with it
- * (migration 20261207600000_audit_canonical_payload). NULL for an event stored without that text.
+ * (migration 20261207600000_audit_canonical_payload), each text column written by `text`. NULL
+ * for an event stored without that text.
  */
-export const CANONICAL_EVENT_SQL = `'{"action":' || ${json("e.action")} || ',"actor":{"name":' || ${json("e.actor_name")}
-  || ',"oid":' || ${json("e.actor_oid")} || ',"tid":' || ${json("e.actor_tid")} || ',"type":' || ${json("e.actor_type")}
-  || '},"after":' || e.after_canonical || ',"armCorrelationId":' || ${json("e.arm_correlation_id")}
-  || ',"before":' || e.before_canonical || ',"clientIp":' || ${json("e.client_ip")} || ',"id":"' || e.id::text
-  || '","outcome":' || ${json("e.outcome")} || ',"prevHash":' || ${json("e.prev_hash")}
-  || ',"requestId":' || ${json("e.request_id")} || ',"seq":"' || e.seq::text || '","target":{"id":' || ${json("e.target_id")}
-  || ',"type":' || ${json("e.target_type")} || '},"time":"' || ${ISO_TIME} || '"}'`;
+function canonicalEventSql(text: (column: string) => string): string {
+  return `'{"action":' || ${text("e.action")} || ',"actor":{"name":' || ${text("e.actor_name")}
+  || ',"oid":' || ${text("e.actor_oid")} || ',"tid":' || ${text("e.actor_tid")} || ',"type":' || ${text("e.actor_type")}
+  || '},"after":' || e.after_canonical || ',"armCorrelationId":' || ${text("e.arm_correlation_id")}
+  || ',"before":' || e.before_canonical || ',"clientIp":' || ${text("e.client_ip")} || ',"id":"' || e.id::text
+  || '","outcome":' || ${text("e.outcome")} || ',"prevHash":' || ${text("e.prev_hash")}
+  || ',"requestId":' || ${text("e.request_id")} || ',"seq":"' || e.seq::text || '","target":{"id":' || ${text("e.target_id")}
+  || ',"type":' || ${text("e.target_type")} || '},"time":"' || ${ISO_TIME} || '"}'`;
+}
+
+/** The canonical JSON of an event of `e`, every text column escaped by to_json. */
+export const CANONICAL_EVENT_SQL = canonicalEventSql(json);
+
+function digestOf(canonical: string): string {
+  return `encode(sha256(convert_to(${canonical}, 'UTF8')), 'hex')`;
+}
 
 /** hashAuditEvent of an event of `e`, computed by the database (NULL without the canonical text). */
-export const EVENT_DIGEST_SQL = `encode(sha256(convert_to(${CANONICAL_EVENT_SQL}, 'UTF8')), 'hex')`;
+export const EVENT_DIGEST_SQL = digestOf(CANONICAL_EVENT_SQL);
+
+/**
+ * EVENT_DIGEST_SQL while the derived columns are intact (DERIVED_COLUMNS_SQL): an event whose text
+ * columns hold nothing JSON escapes (`text_plain`, nearly all of them) is written with plain
+ * quotes — the same text, without the ten to_json calls that were half of building it.
+ */
+export const EVENT_DIGEST_DERIVED_SQL = digestOf(
+  `CASE WHEN e.text_plain THEN ${canonicalEventSql(plain)} ELSE ${CANONICAL_EVENT_SQL} END`,
+);
 
 /**
  * Whether the stored canonical text of before/after says what the jsonb columns (what lists show)
@@ -47,31 +71,34 @@ export const SAME_PAYLOAD_SQL = `(e.before IS NOT DISTINCT FROM NULLIF(e.before_
 
 /**
  * SAME_PAYLOAD_SQL where the jsonb columns are still the database's own derivation of the
- * canonical text (PAYLOAD_DERIVED_SQL): an event whose before/after exist only as canonical text
+ * canonical text (DERIVED_COLUMNS_SQL): an event whose before/after exist only as canonical text
  * (every event since migration 20261208500000_audit_derived_payload) has one copy, nothing to
  * compare; only events that also hold legacy jsonb are compared.
  */
 export const SAME_DERIVED_PAYLOAD_SQL = `((e.before_legacy IS NULL AND e.after_legacy IS NULL) OR ${SAME_PAYLOAD_SQL})`;
 
 /**
- * The jsonb columns' generation expressions, as the database spells them back (PostgreSQL and
- * PGlite alike; migration 20261208500000_audit_derived_payload).
+ * The generated columns of migration 20261208500000_audit_derived_payload and their expressions,
+ * as the database spells them back (PostgreSQL 15 and PGlite alike).
  */
-export const DERIVED_PAYLOAD_EXPRESSIONS = ["before", "after"].map(
-  (column) => `COALESCE(${column}_legacy, (NULLIF(${column}_canonical, 'null'::text))::jsonb)`,
-);
+export const DERIVED_COLUMNS: Record<string, string> = {
+  before: "COALESCE(before_legacy, (NULLIF(before_canonical, 'null'::text))::jsonb)",
+  after: "COALESCE(after_legacy, (NULLIF(after_canonical, 'null'::text))::jsonb)",
+  text_plain: String.raw`((((((((((((action || actor_name) || actor_oid) || COALESCE(actor_tid, ''::text)) || actor_type) || COALESCE(arm_correlation_id, ''::text)) || COALESCE(client_ip, ''::text)) || outcome) || COALESCE(request_id, ''::text)) || target_id) || target_type) || prev_hash) !~ '["\\\x01-\x1f]'::text)`,
+};
 
 /**
- * Whether `before` and `after` are still generated from the canonical text exactly as the
- * migration made them (true or false; $1, $2: DERIVED_PAYLOAD_EXPRESSIONS). A generated column
- * cannot be written, only redefined by the table's owner (ALTER TABLE … DROP EXPRESSION): after
- * that, verification compares every event's jsonb with its canonical text again.
+ * Whether every column of DERIVED_COLUMNS is still generated by exactly its expression (true or
+ * false; $1: the names, $2: the expressions). A generated column cannot be written, only
+ * redefined by the table's owner (ALTER TABLE … DROP EXPRESSION), who could then change it
+ * alone: verification then compares every event's jsonb with its canonical text and escapes
+ * every text column again, as before the migration.
  */
-export const PAYLOAD_DERIVED_SQL = `SELECT (count(*) = 2)::text FROM pg_attribute a
+export const DERIVED_COLUMNS_SQL = `SELECT (count(*) = cardinality($1::text[]))::text FROM pg_attribute a
   JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  JOIN unnest($1::text[], $2::text[]) AS c(name, expression) ON c.name = a.attname
   WHERE a.attrelid = 'audit_events'::regclass AND a.attgenerated = 's' AND NOT a.attisdropped
-    AND ((a.attname = 'before' AND pg_get_expr(d.adbin, d.adrelid) = $1)
-      OR (a.attname = 'after' AND pg_get_expr(d.adbin, d.adrelid) = $2))`;
+    AND pg_get_expr(d.adbin, d.adrelid) = c.expression`;
 
 /**
  * An export line of an event of `e`: the public event (every hashed field, then the hash) in the
@@ -79,10 +106,15 @@ export const PAYLOAD_DERIVED_SQL = `SELECT (count(*) = 2)::text FROM pg_attribut
  * legacy jsonb where the event has it, spaced as PostgreSQL spaces it, else the canonical text the
  * jsonb is derived from — the same JSON values, without converting jsonb back to text.
  */
-export const EXPORT_LINE_SQL = `'{"seq":"' || e.seq::text || '","id":"' || e.id::text || '","time":"' || ${ISO_TIME}
-  || '","actor":{"type":' || ${json("e.actor_type")} || ',"oid":' || ${json("e.actor_oid")} || ',"tid":' || ${json("e.actor_tid")}
-  || ',"name":' || ${json("e.actor_name")} || '},"action":' || ${json("e.action")} || ',"target":{"type":' || ${json("e.target_type")}
-  || ',"id":' || ${json("e.target_id")} || '},"before":' || COALESCE(e.before_legacy::text, e.before_canonical, 'null')
-  || ',"after":' || COALESCE(e.after_legacy::text, e.after_canonical, 'null') || ',"outcome":' || ${json("e.outcome")}
-  || ',"requestId":' || ${json("e.request_id")} || ',"armCorrelationId":' || ${json("e.arm_correlation_id")}
-  || ',"clientIp":' || ${json("e.client_ip")} || ',"prevHash":' || ${json("e.prev_hash")} || ',"hash":' || ${json("e.hash")} || '}'`;
+function exportLineSql(text: (column: string) => string): string {
+  return `'{"seq":"' || e.seq::text || '","id":"' || e.id::text || '","time":"' || ${ISO_TIME}
+  || '","actor":{"type":' || ${text("e.actor_type")} || ',"oid":' || ${text("e.actor_oid")} || ',"tid":' || ${text("e.actor_tid")}
+  || ',"name":' || ${text("e.actor_name")} || '},"action":' || ${text("e.action")} || ',"target":{"type":' || ${text("e.target_type")}
+  || ',"id":' || ${text("e.target_id")} || '},"before":' || COALESCE(e.before_legacy::text, e.before_canonical, 'null')
+  || ',"after":' || COALESCE(e.after_legacy::text, e.after_canonical, 'null') || ',"outcome":' || ${text("e.outcome")}
+  || ',"requestId":' || ${text("e.request_id")} || ',"armCorrelationId":' || ${text("e.arm_correlation_id")}
+  || ',"clientIp":' || ${text("e.client_ip")} || ',"prevHash":' || ${text("e.prev_hash")} || ',"hash":' || ${json("e.hash")} || '}'`;
+}
+
+/** The export line, its text columns quoted as they are where `text_plain` says nothing in them needs escaping. */
+export const EXPORT_LINE_SQL = `CASE WHEN e.text_plain THEN ${exportLineSql(plain)} ELSE ${exportLineSql(json)} END`;

@@ -11,9 +11,17 @@
 -- The chain's hash definition does not change: the canonical text is what was hashed.
 ALTER TABLE "audit_events" RENAME COLUMN "before" TO "before_legacy";
 ALTER TABLE "audit_events" RENAME COLUMN "after" TO "after_legacy";
+--
+-- text_plain: none of the text columns the hash covers holds a character JSON escapes (a quote,
+-- a backslash, a control character), so the database can quote them as they are when it
+-- rebuilds the hashed text instead of calling to_json on each (half of building it). Generated
+-- as well, so it cannot say "plain" of text that is not.
 ALTER TABLE "audit_events"
     ADD COLUMN "before" JSONB GENERATED ALWAYS AS (COALESCE("before_legacy", NULLIF("before_canonical", 'null')::jsonb)) STORED,
-    ADD COLUMN "after" JSONB GENERATED ALWAYS AS (COALESCE("after_legacy", NULLIF("after_canonical", 'null')::jsonb)) STORED;
+    ADD COLUMN "after" JSONB GENERATED ALWAYS AS (COALESCE("after_legacy", NULLIF("after_canonical", 'null')::jsonb)) STORED,
+    ADD COLUMN "text_plain" BOOLEAN GENERATED ALWAYS AS (("action" || "actor_name" || "actor_oid" || COALESCE("actor_tid", '')
+        || "actor_type" || COALESCE("arm_correlation_id", '') || COALESCE("client_ip", '') || "outcome"
+        || COALESCE("request_id", '') || "target_id" || "target_type" || "prev_hash") !~ '["\\\x01-\x1f]') STORED;
 
 -- The plan-hash and change-hash indexes (20261205500000, 20261208200000) followed the rename:
 -- they are rebuilt, word for word, on the derived column.
