@@ -25,7 +25,7 @@ const figures = await withAuditDatabase(true, async () => {
     // The lower bound, measured beside each run (the machine's load moves both alike).
     const reading = await withRss(() => readRowsOnly(ROW_BATCH));
     const started = performance.now();
-    const { result, overIdleMiB, idleMiB, heapPeakMiB, cpuMs, databaseCpuMs } = await withRss(async () => {
+    const { result, overIdleMiB, idleMiB, heapPeakMiB, externalPeakMiB, cpuMs, databaseCpuMs } = await withRss(async () => {
       const stream = await exportAuditEvents(systemContext(), {}, "ndjson");
       let bytes = 0;
       let newlines = 0;
@@ -47,7 +47,7 @@ const figures = await withAuditDatabase(true, async () => {
     times.push(ms);
     readingTimes.push(reading.result.ms);
     console.log(
-      `  run ${run + 1}: ${result.newlines} lines, ${Math.round(result.bytes / 2 ** 20)} MiB in ${Math.round(ms)} ms = ${Math.round(rates.at(-1)!)} events/s (CPU an event: ${((cpuMs * 1000) / EVENTS).toFixed(2)} µs in this process, ${((databaseCpuMs * 1000) / EVENTS).toFixed(2)} µs in PostgreSQL); first byte ${Math.round(result.firstByte)} ms; RSS peak ${Math.round(overIdleMiB)} MiB over ${Math.round(idleMiB)} MiB, heap peak ${Math.round(heapPeakMiB)} MiB` +
+      `  run ${run + 1}: ${result.newlines} lines, ${Math.round(result.bytes / 2 ** 20)} MiB in ${Math.round(ms)} ms = ${Math.round(rates.at(-1)!)} events/s (CPU an event: ${((cpuMs * 1000) / EVENTS).toFixed(2)} µs in this process, ${((databaseCpuMs * 1000) / EVENTS).toFixed(2)} µs in PostgreSQL); first byte ${Math.round(result.firstByte)} ms; RSS peak ${Math.round(overIdleMiB)} MiB over ${Math.round(idleMiB)} MiB, heap peak ${Math.round(heapPeakMiB)} MiB, external peak ${Math.round(externalPeakMiB)} MiB` +
         `\n         reading the rows alone: ${Math.round(reading.result.ms)} ms (${((reading.cpuMs * 1000) / EVENTS).toFixed(2)} µs CPU an event) → ${(ms / reading.result.ms).toFixed(2)}x`,
     );
   }

@@ -2,19 +2,32 @@
  * Audit pages at a million events on PostgreSQL, through the use case the console page and REST
  * `GET /audit` call (listAuditEvents, 50 a page), with every filter they offer:
  *
- *   npx tsx bench/audit-pages-1m.ts [--runs=5] [--events=1000000]
+ *   npx tsx bench/audit-pages-1m.ts [--runs=5] [--events=1000000] [--record-plans]
  *
  * Each filter is requested 5 x 40 times after a warm-up; a run's figure is the p95 of its 40
  * times. Goals (issue 12): p95 ≤ 20 ms for every filter, including an actor with few events, an
- * actor matching nothing, target + month, action + date range and a change set's hash; following the cursor through
- * 50 pages ≤ 250 ms; page 500 costs what page 1 does. The query plan of each filter is printed
- * (EXPLAIN ANALYZE of the page query) and recorded in bench/README.md.
+ * actor matching nothing, target + month, action + date range and a change set's hash; following
+ * the cursor through 50 pages ≤ 250 ms; page 500 costs what page 1 does, in time and in buffers
+ * read (the plan's, which the machine's load does not change). Every query a filter makes is
+ * EXPLAINed (ANALYZE, BUFFERS): the page, and the actor look-up or the time probes it needs first.
+ * `--record-plans` writes them into bench/README.md between its "audit-pages-1m plans" markers.
  */
-import { auditFilterSql } from "../lib/audit/audit-filter-sql";
+import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import { z } from "zod";
+import {
+  actorPattern,
+  auditFilterSql,
+  MATCHING_ACTORS_SQL,
+  TIME_RANGE_SEQS_SQL,
+  timeRangeSeqs,
+} from "../lib/audit/audit-filter-sql";
 import { listAuditEvents, pageSql } from "../lib/audit/list-audit-events";
 import type { AuditFilter } from "../lib/audit/schemas";
 import { systemContext } from "../lib/auth/system-context";
 import { getDb } from "../lib/db";
+import { decodeCursor } from "../lib/rest/pagination";
 import { BUSY_TARGET, RARE_ACTION, RARE_ACTOR, SET_HASHES } from "./support/audit-fixture";
 import { EVENTS, withAuditDatabase } from "./support/audit-bench";
 import { figure, percentile, printBenchResult, type BenchFigure } from "./support/bench-result";
@@ -23,15 +36,21 @@ import { numberArgument } from "./support/control-plane";
 const RUNS = numberArgument("runs", 5);
 const REQUESTS = 40;
 const PAGE = 50;
+const RECORD_PLANS = process.argv.includes("--record-plans");
+const README = new URL("./README.md", import.meta.url);
+const PLANS_START = "<!-- audit-pages-1m plans: start (written by --record-plans) -->";
+const PLANS_END = "<!-- audit-pages-1m plans: end -->";
 
 const figures = await withAuditDatabase(false, async () => {
   const ctx = systemContext();
   const db = getDb();
-  const [oldest, newest, frequent] = await Promise.all([
+  const [oldest, newest, frequent, plan] = await Promise.all([
     db.auditEvent.findFirst({ orderBy: { seq: "asc" } }),
     db.auditEvent.findFirst({ orderBy: { seq: "desc" } }),
     db.auditEvent.findFirst({ where: { actorType: "user", seq: { gt: BigInt(EVENTS / 2) } } }),
+    db.auditEvent.findFirst({ where: { action: "plan.create", seq: { gt: BigInt(EVENTS / 2) } } }),
   ]);
+  const planHash = (plan!.after as { planHash: string }).planHash;
   const t0 = oldest!.time.getTime();
   const t1 = newest!.time.getTime();
   const at = (fraction: number) => new Date(t0 + (t1 - t0) * fraction).toISOString();
@@ -41,6 +60,10 @@ const figures = await withAuditDatabase(false, async () => {
     ["actor: part of a frequent name", { actor: frequent!.actorName.split(" ")[0]! }],
     ["actor: part of the name of an actor with 20 old events", { actor: RARE_ACTOR.name.split(" ")[1]! }],
     ["actor: matching nothing", { actor: "nobody-matches-this" }],
+    [
+      "actor with 20 old events + a month in the middle",
+      { actor: RARE_ACTOR.name.split(" ")[1]!, from: at(0.5), to: at(0.58) },
+    ],
     ["action: frequent, exact", { action: "deployment.step" }],
     ["action: prefix", { action: "deployment.*" }],
     ["action: rare + a month in the middle", { action: RARE_ACTION, from: at(0.5), to: at(0.58) }],
@@ -51,7 +74,11 @@ const figures = await withAuditDatabase(false, async () => {
     ["change hash: a change set's 25 approvals across the history", { changeHash: SET_HASHES[7]! }],
     ["change hash: matching nothing", { changeHash: "0".repeat(64) }],
     ["actor + action + time", { actor: frequent!.actorOid, action: "auth.*", from: at(0.1), to: at(0.9) }],
+    ["plan hash: one plan", { planHash }],
+    ["plan hash: matching nothing", { planHash: "0".repeat(64) }],
+    ["plan hash + a month", { planHash, from: at(0.1), to: at(0.18) }],
   ];
+  const recorded: string[] = [];
   const out: BenchFigure[] = [];
   for (const [what, filter] of filters) {
     const once = async () => {
@@ -70,7 +97,9 @@ const figures = await withAuditDatabase(false, async () => {
     console.log(
       `\n  ${what} ${JSON.stringify(filter)}: ${page.items.length} on the first page; p95 ${p95s.map((p) => p.toFixed(1)).join(", ")} ms`,
     );
-    console.log(await plan(filter));
+    const plans = await explainFilter(filter);
+    console.log(plans.replace(/^/gm, "    "));
+    recorded.push(`#### ${what}: \`${JSON.stringify(filter)}\`\n\n${plans.replace(/^/gm, "    ")}\n`);
     out.push(figure(`audit page at ${EVENTS} events, ${what} (postgres): p95`, "ms", p95s, { atMost: 20 }));
   }
 
@@ -117,18 +146,72 @@ const figures = await withAuditDatabase(false, async () => {
       bound: m1,
     }),
   );
+  // The same comparison in the plans: page 500 reads the same index entries and pages as page 1.
+  const [plan1, plan500] = [await explainPage({}), await explainPage({}, deep)];
+  console.log(`\n  page 1:\n${plan1.plan.replace(/^/gm, "    ")}\n  page 500:\n${plan500.plan.replace(/^/gm, "    ")}`);
+  recorded.push(
+    `#### page 1 and page 500 (cursor ${deep}), no filter\n\n${plan1.plan.replace(/^/gm, "    ")}\n\n${plan500.plan.replace(/^/gm, "    ")}\n`,
+  );
+  out.push(
+    figure(`audit: page 500 vs page 1 at ${EVENTS} events (postgres): buffers read`, "buffers", [plan500.buffers], {
+      timesBound: 1,
+      bound: plan1.buffers,
+    }),
+  );
+  if (RECORD_PLANS) recordPlans(recorded);
   return out;
 });
 printBenchResult(figures);
 
-/** EXPLAIN ANALYZE of the page query a filter makes (the same SQL listAuditEvents sends). */
-async function plan(filter: AuditFilter): Promise<string> {
+/** EXPLAIN (ANALYZE, BUFFERS) of every query listAuditEvents makes for `filter`, with the SQL it sends. */
+async function explainFilter(filter: AuditFilter): Promise<string> {
+  const parts: string[] = [];
+  if (filter.actor)
+    parts.push(`actor look-up:\n${await explain(MATCHING_ACTORS_SQL, [filter.actor, actorPattern(filter.actor)])}`);
+  if (filter.from || filter.to) {
+    const [order] = await getDb().$queryRawUnsafe<Array<{ ordered_from: string }>>(
+      `SELECT ordered_from::text FROM audit_time_order WHERE id = 1`,
+    );
+    const seqs = await timeRangeSeqs(getDb(), filter.from, filter.to);
+    parts.push(
+      `time probes (→ seq ${seqs.first}..${seqs.last}${seqs.exact ? ", exact" : ""}):\n${await explain(TIME_RANGE_SEQS_SQL, [filter.from ?? null, filter.to ?? null, order?.ordered_from ?? "9223372036854775807"])}`,
+    );
+  }
+  parts.push(`page:\n${(await explainPage(filter)).plan}`);
+  return parts.join("\n");
+}
+
+/** The page query's plan (the same SQL listAuditEvents sends) and the buffers it read. */
+async function explainPage(filter: AuditFilter, cursor?: string): Promise<{ plan: string; buffers: number }> {
   const where = await auditFilterSql(getDb(), filter, 2);
-  const sql = `EXPLAIN (ANALYZE, COSTS OFF) ${pageSql(where, PAGE + 1)}`;
+  const below = decodeCursor(cursor, z.object({ seq: z.string() }))?.seq ?? "9223372036854775807";
+  const plan = await explain(pageSql(where, PAGE + 1), [below, ...where.params]);
+  const top = /Buffers: shared(?: hit=(\d+))?(?: read=(\d+))?/.exec(plan);
+  return { plan, buffers: Number(top?.[1] ?? 0) + Number(top?.[2] ?? 0) };
+}
+
+async function explain(sql: string, params: unknown[]): Promise<string> {
   const rows = await getDb().$queryRawUnsafe<Array<{ "QUERY PLAN": string }>>(
-    sql,
-    "9223372036854775807",
-    ...where.params,
+    `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`,
+    ...params,
   );
-  return rows.map((row) => `    ${row["QUERY PLAN"]}`).join("\n");
+  return rows.map((row) => `  ${row["QUERY PLAN"]}`).join("\n");
+}
+
+/** Replaces the plans recorded in bench/README.md with these, saying when and where they were taken. */
+function recordPlans(sections: string[]): void {
+  const readme = readFileSync(README, "utf8");
+  const start = readme.indexOf(PLANS_START);
+  const end = readme.indexOf(PLANS_END);
+  if (start < 0 || end < start) throw new Error(`bench/README.md has no "${PLANS_START}" … "${PLANS_END}" section`);
+  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+  const header = `Recorded ${new Date().toISOString().slice(0, 16)} UTC at ${commit}, ${EVENTS} events, load average ${load} (plans do not depend on it; the times in them do).`;
+  writeFileSync(
+    README,
+    `${readme.slice(0, start + PLANS_START.length)}\n\n${header}\n\n${sections.join("\n")}\n${readme.slice(end)}`,
+  );
 }

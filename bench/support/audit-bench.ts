@@ -52,6 +52,8 @@ export async function withRss<T>(work: () => Promise<T>): Promise<{
   overIdleMiB: number;
   idleMiB: number;
   heapPeakMiB: number;
+  /** Peak of memory outside the JS heap that V8 knows of (ArrayBuffers: socket reads, encoded chunks). */
+  externalPeakMiB: number;
   cpuMs: number;
   databaseCpuMs: number;
 }> {
@@ -59,9 +61,12 @@ export async function withRss<T>(work: () => Promise<T>): Promise<{
   const idle = process.memoryUsage.rss();
   let peak = idle;
   let heapPeak = process.memoryUsage().heapUsed;
+  let externalPeak = process.memoryUsage().external;
   const sample = () => {
     peak = Math.max(peak, process.memoryUsage.rss());
-    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    const usage = process.memoryUsage();
+    heapPeak = Math.max(heapPeak, usage.heapUsed);
+    externalPeak = Math.max(externalPeak, usage.external);
   };
   const timer = setInterval(sample, 10);
   const cpu = process.cpuUsage();
@@ -75,6 +80,7 @@ export async function withRss<T>(work: () => Promise<T>): Promise<{
       overIdleMiB: (peak - idle) / 2 ** 20,
       idleMiB: idle / 2 ** 20,
       heapPeakMiB: heapPeak / 2 ** 20,
+      externalPeakMiB: externalPeak / 2 ** 20,
       cpuMs: (used.user + used.system) / 1000,
       databaseCpuMs: postgresCpuMs() - databaseCpu,
     };

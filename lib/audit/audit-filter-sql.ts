@@ -89,12 +89,18 @@ export async function auditFilterSql(
   };
 }
 
+/** The actors an actor filter names ($1: the filter, $2: actorPattern of it): the benchmark EXPLAINs it. */
+export const MATCHING_ACTORS_SQL = `SELECT actor_oid, actor_name FROM audit_actors WHERE actor_oid = $1 OR actor_name ILIKE $2
+  LIMIT ${MAX_MATCHING_ACTORS + 1}`;
+
+/** The ILIKE pattern of part of a name. */
+export function actorPattern(actor: string): string {
+  return `%${escapeLike(actor)}%`;
+}
+
 /** The actors (object id, name) an actor filter names: that object id, or a name containing the text. */
 async function matchingActors(db: PrismaClient, actor: string): Promise<Array<Array<string | null>>> {
-  const actors = await rawRowsOf(db)(
-    `SELECT actor_oid, actor_name FROM audit_actors WHERE actor_oid = $1 OR actor_name ILIKE $2 LIMIT ${MAX_MATCHING_ACTORS + 1}`,
-    [actor, `%${escapeLike(actor)}%`],
-  );
+  const actors = await rawRowsOf(db)(MATCHING_ACTORS_SQL, [actor, actorPattern(actor)]);
   if (actors.length > MAX_MATCHING_ACTORS)
     throw new AppError("bad_request", "The actor filter matches too many actors.", {
       fields: [
@@ -114,6 +120,15 @@ function escapeLike(text: string): string {
 
 const NONE = "9223372036854775807";
 
+/** The two probes of timeRangeSeqs ($1 from, $2 to, $3 ordered_from): the benchmark EXPLAINs it. */
+export const TIME_RANGE_SEQS_SQL = `SELECT
+   CASE WHEN $1::timestamptz IS NULL THEN '0' ELSE COALESCE(LEAST(
+     (SELECT e.seq FROM audit_events e WHERE e.time >= $1::timestamptz AND e.seq >= $3::bigint ORDER BY e.time, e.seq LIMIT 1),
+     (SELECT min(e.seq) FROM audit_events e WHERE e.seq < $3::bigint AND e.time >= $1::timestamptz)), ${NONE}::bigint)::text END,
+   CASE WHEN $2::timestamptz IS NULL THEN '${NONE}' ELSE COALESCE(GREATEST(
+     (SELECT e.seq FROM audit_events e WHERE e.time < $2::timestamptz AND e.seq >= $3::bigint ORDER BY e.time DESC, e.seq DESC LIMIT 1),
+     (SELECT max(e.seq) FROM audit_events e WHERE e.seq < $3::bigint AND e.time < $2::timestamptz)), 0)::text END`;
+
 /**
  * The sequence numbers that bound the events of a time range: every event in [from, to) has a
  * sequence number between `first` and `last`. From `ordered_from` on, times never go backwards
@@ -131,16 +146,7 @@ export async function timeRangeSeqs(
   // event before `to` from the time index to find the few (usually none) before `ordered_from`.
   const [order] = await rows(`SELECT ordered_from::text FROM audit_time_order WHERE id = 1`, []);
   const orderedFrom = order?.[0] ?? NONE;
-  const [row] = await rows(
-    `SELECT
-       CASE WHEN $1::timestamptz IS NULL THEN '0' ELSE COALESCE(LEAST(
-         (SELECT e.seq FROM audit_events e WHERE e.time >= $1::timestamptz AND e.seq >= $3::bigint ORDER BY e.time, e.seq LIMIT 1),
-         (SELECT min(e.seq) FROM audit_events e WHERE e.seq < $3::bigint AND e.time >= $1::timestamptz)), ${NONE}::bigint)::text END,
-       CASE WHEN $2::timestamptz IS NULL THEN '${NONE}' ELSE COALESCE(GREATEST(
-         (SELECT e.seq FROM audit_events e WHERE e.time < $2::timestamptz AND e.seq >= $3::bigint ORDER BY e.time DESC, e.seq DESC LIMIT 1),
-         (SELECT max(e.seq) FROM audit_events e WHERE e.seq < $3::bigint AND e.time < $2::timestamptz)), 0)::text END`,
-    [from ?? null, to ?? null, orderedFrom],
-  );
+  const [row] = await rows(TIME_RANGE_SEQS_SQL, [from ?? null, to ?? null, orderedFrom]);
   const [first, last] = row as [string, string];
   // Every event of the range is in time order when the range starts where they are: then each
   // event between the two probes is in [from, to), and the range is the filter exactly.
