@@ -25,20 +25,22 @@ const figures = await withAuditDatabase(true, async () => {
     // The lower bound, measured beside each run (the machine's load moves both alike).
     const reading = await withRss(() => readRowsOnly(ROW_BATCH));
     const started = performance.now();
-    const { result, overIdleMiB, idleMiB, heapPeakMiB, externalPeakMiB, cpuMs, databaseCpuMs } = await withRss(async () => {
-      const stream = await exportAuditEvents(systemContext(), {}, "ndjson");
-      let bytes = 0;
-      let newlines = 0;
-      let firstByte = 0;
-      const reader = stream.getReader();
-      for (let read = await reader.read(); !read.done; read = await reader.read()) {
-        const chunk = read.value;
-        if (bytes === 0) firstByte = performance.now() - started;
-        bytes += chunk.byteLength;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
-      }
-      return { bytes, newlines, firstByte };
-    });
+    const { result, overIdleMiB, idleMiB, heapPeakMiB, externalPeakMiB, cpuMs, databaseCpuMs } = await withRss(
+      async () => {
+        const stream = await exportAuditEvents(systemContext(), {}, "ndjson");
+        let bytes = 0;
+        let newlines = 0;
+        let firstByte = 0;
+        const reader = stream.getReader();
+        for (let read = await reader.read(); !read.done; read = await reader.read()) {
+          const chunk = read.value;
+          if (bytes === 0) firstByte = performance.now() - started;
+          bytes += chunk.byteLength;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
+        }
+        return { bytes, newlines, firstByte };
+      },
+    );
     const ms = performance.now() - started;
     // Lines: header, checkpoints, then the events (the ones before the run and the exports' own).
     if (result.newlines < EVENTS) throw new Error(`the export has ${result.newlines} lines, fewer than ${EVENTS}`);
