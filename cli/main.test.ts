@@ -2,10 +2,13 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sampleProfiles } from "../lib/policy/__fixtures__/sample-profiles";
 import { renderBackendEntity } from "../lib/policy";
-import { fileWriter, spawnCli as run } from "./__fixtures__/cli-runner";
+import { fileWriter, spawnCli as run, spawnedCliTimeoutMs } from "./__fixtures__/cli-runner";
+
+// Every case here spawns the CLI.
+vi.setConfig({ testTimeout: spawnedCliTimeoutMs });
 
 const fixtures = fileURLToPath(new URL("../lib/policy/__fixtures__/reference-policies/", import.meta.url));
 const file = fileWriter("portcullis-cli-");

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { sampleProfiles } from "../lib/policy/__fixtures__/sample-profiles";
 import { renderPolicy } from "../lib/policy";
-import { fileWriter, spawnCli } from "./__fixtures__/cli-runner";
+import { fileWriter, spawnCli, spawnedCliTimeoutMs } from "./__fixtures__/cli-runner";
 import { runCli } from "./main";
 import { entraClaims, jwt } from "../lib/policy/effective/__fixtures__/tokens";
 
@@ -83,32 +83,41 @@ describe("portcullis policy effective", () => {
     expect(output.profile).toBeUndefined();
   });
 
-  it("exits 1 on a blocking finding (the real bin): an operation that drops <base /> skips the API's validation", async () => {
-    const result = spawnCli(
-      "policy",
-      "effective",
-      "--global",
-      global,
-      "--api",
-      api,
-      "--operation",
-      skipping,
-      "--identity",
-      identity,
-      "--json",
-    );
-    expect(result.code).toBe(1);
-    const output = JSON.parse(result.stdout);
-    expect(output.operationId).toBe("completions");
-    expect(output.findings).toContainEqual(
-      expect.objectContaining({ code: "caller-validation-skipped", severity: "blocking", scope: "operation", line: 2 }),
-    );
-    expect(output.blocking).toBe(true);
-    const text = await run("policy", "effective", "--global", global, "--api", api, "--operation", skipping);
-    expect(text.code).toBe(1);
-    expect(text.stdout).toContain("not run (the operation policy has no <base /> here, line 2):");
-    expect(text.stdout).toContain("operation:2: blocking caller-validation-skipped: ");
-  });
+  it(
+    "exits 1 on a blocking finding (the real bin): an operation that drops <base /> skips the API's validation",
+    async () => {
+      const result = spawnCli(
+        "policy",
+        "effective",
+        "--global",
+        global,
+        "--api",
+        api,
+        "--operation",
+        skipping,
+        "--identity",
+        identity,
+        "--json",
+      );
+      expect(result.code).toBe(1);
+      const output = JSON.parse(result.stdout);
+      expect(output.operationId).toBe("completions");
+      expect(output.findings).toContainEqual(
+        expect.objectContaining({
+          code: "caller-validation-skipped",
+          severity: "blocking",
+          scope: "operation",
+          line: 2,
+        }),
+      );
+      expect(output.blocking).toBe(true);
+      const text = await run("policy", "effective", "--global", global, "--api", api, "--operation", skipping);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain("not run (the operation policy has no <base /> here, line 2):");
+      expect(text.stdout).toContain("operation:2: blocking caller-validation-skipped: ");
+    },
+    spawnedCliTimeoutMs,
+  );
 
   it("says which conclusions it could not reach without the service's facts", async () => {
     const output = JSON.parse((await run("policy", "effective", "--global", global, "--api", api, "--json")).stdout);
@@ -194,9 +203,13 @@ describe("portcullis policy check-token", () => {
 });
 
 describe("--help", () => {
-  it.each([["effective"], ["check-token"]])("policy %s --help prints usage and exits 0", (command) => {
-    const result = spawnCli("policy", command, "--help");
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Usage: portcullis policy ${command}`));
-  });
+  it.each([["effective"], ["check-token"]])(
+    "policy %s --help prints usage and exits 0",
+    (command) => {
+      const result = spawnCli("policy", command, "--help");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: portcullis policy ${command}`));
+    },
+    spawnedCliTimeoutMs,
+  );
 });
