@@ -16,6 +16,14 @@ const matchSchema = z
       .string()
       .refine((source) => isRegExp(source), "not a valid regular expression")
       .optional(),
+    /**
+     * A regular expression tested against the query string as sent (no `?`), e.g. `skip=200`
+     * for one later page of a list, whose path is the first page's.
+     */
+    query: z
+      .string()
+      .refine((source) => isRegExp(source), "not a valid regular expression")
+      .optional(),
   })
   .strict();
 

@@ -60,6 +60,16 @@ describe("fault scheduler", () => {
     expect(faults.decide("PUT", "/s/namedValues/a").terminal).toBeUndefined();
   });
 
+  it("applies only to the query strings a rule matches (a later page of a list)", () => {
+    const faults = scheduler({ rules: [{ kind: "forbidden", match: { path: "/apis$", query: "skip=200" } }] });
+    expect(faults.decide("GET", "/s/apis", "api-version=2024-05-01").terminal).toBeUndefined();
+    expect(faults.decide("GET", "/s/apis", "api-version=2024-05-01&%24skip=100").terminal).toBeUndefined();
+    expect(faults.decide("GET", "/s/apis").terminal).toBeUndefined();
+    expect(faults.decide("GET", "/s/apis", "api-version=2024-05-01&%24skip=200").terminal).toEqual({
+      kind: "forbidden",
+    });
+  });
+
   it("adds latencies up, with seeded jitter inside the bounds", () => {
     const faults = scheduler({
       seed: 7,

@@ -30,6 +30,7 @@ export interface FaultPlan {
 interface ActiveRule {
   rule: FaultRule;
   path?: RegExp;
+  query?: RegExp;
   random: () => number;
   matched: number;
   fired: number;
@@ -46,6 +47,7 @@ export class FaultScheduler {
     this.rules = config.rules.map((rule, index) => ({
       rule,
       path: rule.match?.path === undefined ? undefined : new RegExp(rule.match.path),
+      query: rule.match?.query === undefined ? undefined : new RegExp(rule.match.query),
       random: config.seed === undefined ? Math.random : seededRandom(config.seed + index * 0x9e3779b9),
       matched: 0,
       fired: 0,
@@ -56,9 +58,10 @@ export class FaultScheduler {
     this.configure({ rules: [] });
   }
 
-  decide(method: string, path: string): FaultPlan {
+  /** `query` is the request's query string without `?` (empty when it has none). */
+  decide(method: string, path: string, query = ""): FaultPlan {
     const plan: FaultPlan = { latencyMs: 0, dropResponse: false, fired: [] };
-    const matching = this.rules.filter((active) => this.matches(active, method, path));
+    const matching = this.rules.filter((active) => this.matches(active, method, path, query));
     for (const active of matching) {
       const { rule } = active;
       if (rule.kind === "latency") {
@@ -115,10 +118,11 @@ export class FaultScheduler {
     };
   }
 
-  private matches(active: ActiveRule, method: string, path: string): boolean {
+  private matches(active: ActiveRule, method: string, path: string, query: string): boolean {
     const { match, limit } = active.rule;
     if (limit !== undefined && active.fired >= limit) return false;
     if (match?.methods !== undefined && !match.methods.some((m) => m === method)) return false;
+    if (active.query !== undefined && !active.query.test(query)) return false;
     return active.path === undefined || active.path.test(path);
   }
 

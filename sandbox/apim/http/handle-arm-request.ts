@@ -69,7 +69,7 @@ export async function handleArmRequest(
     const apiVersion = requireApiVersion(url.searchParams, resourceTypeOf(target));
     // An unread body is drained by Node once the answer is sent, so early refusals are safe.
     const body = await readJsonBody(request);
-    plan = faults.decide(method, url.pathname);
+    plan = faults.decide(method, url.pathname, url.search.slice(1));
     if (plan.latencyMs > 0) await delay(plan.latencyMs);
     if (plan.terminal?.kind === "drop") {
       dropped = "request";
