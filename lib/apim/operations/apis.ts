@@ -4,7 +4,7 @@ import { runArmCall } from "../call/run-arm-call";
 import { requireEtag } from "../errors/arm-failure";
 import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
-import { flattened, listAll, type ListOptions, type RawEntity } from "./collect-pages";
+import { flattened, listAllRaw, type ListOptions, type RawEntity } from "./collect-pages";
 
 /** An API of the instance as discovery needs it. Revisions other than the current one are listed too, with `;rev=n` names. */
 export interface ApimApi {
@@ -23,14 +23,16 @@ export interface ApimApi {
   subscriptionKeyHeader: string;
 }
 
-/** All APIs, following `nextLink` across pages. */
+/**
+ * All APIs, following `nextLink` across pages. Raw pages, not the SDK's list: at 500 APIs its
+ * mapper-based deserialiser was the largest part of a sync's CPU (bench/README.md, "Estate size").
+ */
 export function listApis(ctx: ApimContext, options: ListOptions<ApimApi> = {}): Promise<ArmResult<ApimApi[]>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return listAll(
+  return listAllRaw(
     ctx,
-    `the APIs of service '${serviceName}'`,
-    () => ctx.sdk.api.listByService(resourceGroup, serviceName).byPage(),
-    toApi,
+    `the APIs of service '${ctx.instance.serviceName}'`,
+    `${ctx.serviceUrl}/apis?api-version=${ctx.apiVersion}`,
+    apiOfEntity,
     options,
   );
 }
@@ -45,14 +47,18 @@ export function getApi(
     const url = `${ctx.serviceUrl}/apis/${encodeURIComponent(apiName)}?api-version=${ctx.apiVersion}`;
     const response = await sendRawArmRequest(ctx.sdk, { method: "GET", url });
     if (response.status === 404) return null;
-    const entity = jsonBody(expectSuccess(response)) as RawEntity;
-    // The SDK's model names ARM's `properties.type` apiType (`type` is the resource's).
-    const api = { ...flattened<ApiContract>(entity), apiType: entity.properties?.type as string | undefined };
-    return { ...toApi(api), etag: requireEtag(response.headers.get("etag"), response.status) };
+    const api = apiOfEntity(jsonBody(expectSuccess(response)) as RawEntity);
+    return { ...api, etag: requireEtag(response.headers.get("etag"), response.status) };
   });
 }
 
-export function toApi(api: ApiContract): ApimApi {
+/** An API as ARM sends it, in a list or alone. */
+export function apiOfEntity(entity: RawEntity): ApimApi {
+  // The SDK's model names ARM's `properties.type` apiType (`type` is the resource's).
+  const api: ApiContract = {
+    ...flattened<ApiContract>(entity),
+    apiType: entity.properties?.type as string | undefined,
+  };
   return {
     name: api.name ?? "",
     displayName: api.displayName ?? api.name ?? "",

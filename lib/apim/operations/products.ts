@@ -1,7 +1,7 @@
 import type { ProductContract } from "@azure/arm-apimanagement";
 import type { ArmResult } from "../call/arm-call";
 import type { ApimContext } from "./apim-context";
-import { toApi, type ApimApi } from "./apis";
+import { apiOfEntity, type ApimApi } from "./apis";
 import { flattened, listAll, listAllRaw, type ListOptions } from "./collect-pages";
 
 /**
@@ -41,14 +41,8 @@ export function listProductApis(
   productName: string,
   options: ListOptions<ApimApi> = {},
 ): Promise<ArmResult<ApimApi[]>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return listAll(
-    ctx,
-    `the APIs of product '${productName}'`,
-    () => ctx.sdk.productApi.listByProduct(resourceGroup, serviceName, productName).byPage(),
-    toApi,
-    options,
-  );
+  const url = `${ctx.serviceUrl}/products/${encodeURIComponent(productName)}/apis?api-version=${ctx.apiVersion}`;
+  return listAllRaw(ctx, `the APIs of product '${productName}'`, url, apiOfEntity, options);
 }
 
 /** The products holding an API (one list, instead of every product's APIs, for one API). */
