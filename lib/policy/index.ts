@@ -17,7 +17,12 @@ export type {
 } from "./document/policy-document";
 export { attributeValue, childElements, descendantElements, textContent } from "./document/policy-document";
 export type { SourcePosition } from "./document/source-position";
-export { parsePolicyDocument, parsePolicyDocumentOfAnyFormat } from "./document/parse-policy-document";
+export type { PolicySource } from "./document/parse-policy-document";
+export {
+  parsePolicyDocument,
+  parsePolicyDocumentOfAnyFormat,
+  parsePolicySource,
+} from "./document/parse-policy-document";
 export type {
   BackendIdReference,
   NamedValueReference,

@@ -1,6 +1,6 @@
 import canonicalize from "canonicalize";
 import type { BackendEntityProperties, ManagedBackendFields } from "./backend-entity";
-import { parsePolicyDocumentOfAnyFormat } from "./document/parse-policy-document";
+import { parsePolicySource, type PolicySource } from "./document/parse-policy-document";
 import type { PolicyElement, PolicyNode } from "./document/policy-document";
 import { markerKind } from "./managed-block";
 import { accessProfileSchema, type AccessProfile } from "./profile-schema";
@@ -24,16 +24,19 @@ export interface PolicyState {
 
 /**
  * `backends` completes a block that selects a backend entity (the policy alone does not say
- * what that backend authenticates with). Null when the text is not a readable policy.
+ * what that backend authenticates with). Null when the text is not a readable policy. A text is
+ * read in either format; a document as it was parsed.
  */
 export function policyStateOf(
-  xml: string,
+  source: PolicySource,
   backends: Readonly<Record<string, ManagedBackendFields>>,
 ): PolicyState | null {
-  const parsed = parsePolicyDocumentOfAnyFormat(xml);
+  const parsed = parsePolicySource(source);
   if (!parsed.ok) return null;
   // Managed fields are what renderBackendEntity wrote or APIM answered: the engine's entity shape.
-  const reading = readAccessProfile(xml, { backends: backends as Readonly<Record<string, BackendEntityProperties>> });
+  const reading = readAccessProfile(parsed.document, {
+    backends: backends as Readonly<Record<string, BackendEntityProperties>>,
+  });
   const profile = reading.ok && reading.reading.source === "managed-block" ? reading.reading.profile : null;
   const counts: BlockCounts = { blocks: 0, blockStatements: 0 };
   const outside: string[] = [];

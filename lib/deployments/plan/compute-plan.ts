@@ -6,8 +6,10 @@ import {
   listPolicyReferences,
   mergePolicy,
   parsePolicyDocument,
+  parsePolicySource,
   profileReferences,
   type AccessProfile,
+  type PolicySource,
 } from "../../policy";
 import {
   desiredBackendOf,
@@ -62,9 +64,10 @@ export interface ComputedPlan {
  * The policy the profile asks for: APIM's document with the managed block merged in. With
  * `adopt`, a policy without a block also loses the hand-written statements the block takes
  * over; once a block exists (after the first apply) adopt changes nothing, so plans converge.
+ * `live` is APIM's policy (its text, or the document it parsed to as `xml`), null when it has none.
  */
-export function desiredPolicyText(live: ApiPolicy | null, profile: AccessProfile, adopt = false): string {
-  const merged = mergePolicy(live?.xml ?? EMPTY_POLICY_DOCUMENT, profile, { format: "xml", adopt });
+export function desiredPolicyText(live: PolicySource | null, profile: AccessProfile, adopt = false): string {
+  const merged = mergePolicy(live ?? EMPTY_POLICY_DOCUMENT, profile, { format: "xml", adopt });
   if (!merged.ok) {
     const where = merged.error.line === undefined ? "" : ` (line ${merged.error.line}, column ${merged.error.column})`;
     throw new AppError(
@@ -86,12 +89,15 @@ export function computePlan(input: PlanInput): ComputedPlan {
   const { profile, live } = input;
   refuseMissingNamedValues(input);
   const desiredBackend = desiredBackendOf(profile);
-  const xml = desiredPolicyText(live.policy, profile, input.adopt);
+  // Each of the two documents is parsed once; the merge, the states, the references and the lint read it as parsed.
+  const liveSource = live.policy === null ? null : parsedAsXml(live.policy.xml);
+  const xml = desiredPolicyText(liveSource, profile, input.adopt);
+  const desiredSource = parsedAsXml(xml);
   const backendsForReading: Record<string, ManagedBackendFields> = desiredBackend
     ? { [desiredBackend.backendId]: desiredBackend.fields }
     : {};
-  const desiredPolicy = policyStateOf(xml, backendsForReading)!;
-  const livePolicy = live.policy && policyStateOf(live.policy.xml, backendsForReading);
+  const desiredPolicy = policyStateOf(desiredSource, backendsForReading)!;
+  const livePolicy = liveSource === null ? null : policyStateOf(liveSource, backendsForReading);
 
   const operations: UnsequencedOperation[] = [];
   const backendDiffs: PlanDiff["backends"] = [];
@@ -113,10 +119,11 @@ export function computePlan(input: PlanInput): ComputedPlan {
   }
   // The policy APIM will hold (null: none, as now); what it references must exist and stay.
   const finalXml = policyInSync ? (live.policy?.xml ?? null) : xml;
-  const references = policyReferencesOf(finalXml ?? xml);
+  const finalSource = (policyInSync ? liveSource : desiredSource) ?? desiredSource;
+  const references = policyReferencesOf(finalSource);
   operations.push(...planRemovals(input, desiredBackend?.backendId, references.backendIds, backendDiffs));
   const namedValues = referencedNamedValues(input, references.namedValues);
-  const lint = lintPolicy(finalXml ?? xml, {
+  const lint = lintPolicy(finalSource, {
     format: "xml",
     namedValues: live.namedValues.map((value) => value.displayName),
     tier: input.tier,
@@ -233,8 +240,17 @@ function planRemovals(
   return removals;
 }
 
-function policyReferencesOf(xml: string): { namedValues: Set<string>; backendIds: Set<string> } {
-  const parsed = parsePolicyDocument(xml, "xml");
+/**
+ * The document `text` parses to as `xml` (what every reader of a plan asks for first), or the
+ * text itself when it does not parse, so that each reader reports it as it always has.
+ */
+function parsedAsXml(text: string): PolicySource {
+  const parsed = parsePolicyDocument(text, "xml");
+  return parsed.ok ? parsed.document : text;
+}
+
+function policyReferencesOf(source: PolicySource): { namedValues: Set<string>; backendIds: Set<string> } {
+  const parsed = parsePolicySource(source, "xml");
   const references = parsed.ok ? listPolicyReferences(parsed.document) : { namedValues: [], backendIds: [] };
   return {
     namedValues: new Set(references.namedValues.map((reference) => reference.name)),

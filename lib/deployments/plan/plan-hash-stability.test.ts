@@ -132,7 +132,7 @@ function asApimStores(xml: string): string {
 }
 
 const headerKey = sampleProfiles["apikey-header--entra"];
-const deployed = asApimStores(desiredPolicyText({ xml: EMPTY_POLICY_DOCUMENT, etag: '"p0"' }, headerKey));
+const deployed = asApimStores(desiredPolicyText(EMPTY_POLICY_DOCUMENT, headerKey));
 const withAnotherClient: AccessProfile = {
   ...headerKey,
   callerAuth:

@@ -1,5 +1,5 @@
 import { readPolicyDocument } from "./document-reader";
-import type { PolicyFormat, PolicyParseResult } from "./policy-document";
+import type { PolicyDocument, PolicyFormat, PolicyParseResult } from "./policy-document";
 import { checkWellFormed } from "./well-formed-check";
 
 /**
@@ -25,11 +25,24 @@ export function parsePolicyDocumentOfAnyFormat(text: string): PolicyParseResult 
 }
 
 /**
+ * A policy as its text, or as the document that text parsed to: a caller that reads one document
+ * several times (a plan merges, reads, references and lints the same two) parses it once and
+ * passes the document. A document is read as it was parsed, whatever format is asked for.
+ */
+export type PolicySource = string | PolicyDocument;
+
+/** The document of `source`: parsed in `format` (either, when not given), or as given. */
+export function parsePolicySource(source: PolicySource, format?: PolicyFormat): PolicyParseResult {
+  if (typeof source !== "string") return { ok: true, document: source };
+  return format === undefined ? parsePolicyDocumentOfAnyFormat(source) : parsePolicyDocument(source, format);
+}
+
+/**
  * A policy document as the engine reads and merges it: parsed in `format` (either, when not
  * given) with a `<policies>` or `<fragment>` root.
  */
-export function parsePolicy(text: string, format?: PolicyFormat): PolicyParseResult {
-  const parsed = format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, format);
+export function parsePolicy(source: PolicySource, format?: PolicyFormat): PolicyParseResult {
+  const parsed = parsePolicySource(source, format);
   if (!parsed.ok) return parsed;
   const { root } = parsed.document;
   if (root.name === "policies" || root.name === "fragment") return parsed;

@@ -1,4 +1,4 @@
-import { parsePolicyDocument, parsePolicyDocumentOfAnyFormat } from "../document/parse-policy-document";
+import { parsePolicySource, type PolicySource } from "../document/parse-policy-document";
 import type { PolicyFormat, PolicyParseError } from "../document/policy-document";
 import { callerValidationFindings } from "./caller-validation-rules";
 import { managedBlockFindings, sizeFindings, unknownNamedValueFindings } from "./document-rules";
@@ -6,7 +6,7 @@ import type { LintFinding } from "./lint-finding";
 import { tokenValidationFindings } from "./token-rules";
 
 export interface LintOptions {
-  /** How to read the text; by default `xml` when well-formed, `rawxml` otherwise. */
+  /** How to read a text; by default `xml` when well-formed, `rawxml` otherwise. A document is linted as parsed. */
   format?: PolicyFormat;
   /** Named values that exist; when given, references to any other are errors. */
   namedValues?: readonly string[];
@@ -17,9 +17,8 @@ export interface LintOptions {
 export type LintResult =
   { ok: true; format: PolicyFormat; findings: LintFinding[] } | { ok: false; error: PolicyParseError };
 
-export function lintPolicy(text: string, options: LintOptions = {}): LintResult {
-  const parsed =
-    options.format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, options.format);
+export function lintPolicy(source: PolicySource, options: LintOptions = {}): LintResult {
+  const parsed = parsePolicySource(source, options.format);
   if (!parsed.ok) return parsed;
   const document = parsed.document;
   const findings = [
@@ -27,7 +26,7 @@ export function lintPolicy(text: string, options: LintOptions = {}): LintResult 
     ...tokenValidationFindings(document.root),
     ...(options.namedValues === undefined ? [] : unknownNamedValueFindings(document, options.namedValues)),
     ...managedBlockFindings(document),
-    ...sizeFindings(text, options.tier),
+    ...sizeFindings(document.text, options.tier),
   ];
   findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
   return { ok: true, format: document.format, findings };

@@ -4,7 +4,7 @@
  * a self-closing `<inbound />` or a missing `<inbound>` must be written out to hold the block,
  * and, only when asked with `adopt`, the hand-written statements the new block takes over).
  */
-import { parsePolicy } from "../document/parse-policy-document";
+import { parsePolicy, type PolicySource } from "../document/parse-policy-document";
 import { childElements, type PolicyDocument, type PolicyElement, type PolicyFormat } from "../document/policy-document";
 import { BEGIN_MARKER, END_MARKER, blockContainer, findManagedBlocks } from "../managed-block";
 import type { AccessProfile } from "../profile-schema";
@@ -34,7 +34,7 @@ export const EMPTY_POLICY_DOCUMENT = [
 ].join("\n");
 
 export interface MergeOptions {
-  /** How to read the existing document; by default `xml` when it is well-formed, `rawxml` otherwise. */
+  /** How to read an existing text; by default `xml` when it is well-formed, `rawxml` otherwise. A document is merged as parsed. */
   format?: PolicyFormat;
   /**
    * Take over a hand-written policy: when the document has no managed block yet and the profile
@@ -53,8 +53,8 @@ export interface MergeError {
 /** `format` is the format to upload the result with: that of the input (the engine's block is well-formed either way). */
 export type MergeResult = { ok: true; text: string; format: PolicyFormat } | { ok: false; error: MergeError };
 
-export function mergePolicy(existing: string, profile: AccessProfile, options: MergeOptions = {}): MergeResult {
-  const source = existing.trim() === "" ? EMPTY_POLICY_DOCUMENT : existing;
+export function mergePolicy(existing: PolicySource, profile: AccessProfile, options: MergeOptions = {}): MergeResult {
+  const source = typeof existing === "string" && existing.trim() === "" ? EMPTY_POLICY_DOCUMENT : existing;
   const parsed = parsePolicy(source, options.format);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const document = parsed.document;

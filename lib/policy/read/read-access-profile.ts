@@ -4,7 +4,7 @@
  * what the policy alone cannot tell (above all the backend entity behind `backend-id`) is listed
  * in `undetermined`, and the profile is then null.
  */
-import { parsePolicy } from "../document/parse-policy-document";
+import { parsePolicy, type PolicySource } from "../document/parse-policy-document";
 import { childElements, type PolicyElement, type PolicyFormat } from "../document/policy-document";
 import type { BackendEntityProperties } from "../backend-entity";
 import { blockContainer, findManagedBlocks } from "../managed-block";
@@ -13,7 +13,7 @@ import { readStatements, type UndeterminedField } from "./read-statements";
 import { findUnmanagedStatements, type UnmanagedStatement } from "./unmanaged-statements";
 
 export interface ReadOptions {
-  /** How to read the text; by default `xml` when it is well-formed, `rawxml` otherwise. */
+  /** How to read a text; by default `xml` when it is well-formed, `rawxml` otherwise. A document is read as parsed. */
   format?: PolicyFormat;
   /** Backend entities (ARM `properties`) by id, to complete a profile whose policy selects a backend. */
   backends?: Readonly<Record<string, BackendEntityProperties>>;
@@ -34,8 +34,8 @@ export interface PolicyReading {
 export type ReadResult =
   { ok: true; reading: PolicyReading } | { ok: false; error: { message: string; line?: number; column?: number } };
 
-export function readAccessProfile(text: string, options: ReadOptions = {}): ReadResult {
-  const parsed = parsePolicy(text, options.format);
+export function readAccessProfile(source: PolicySource, options: ReadOptions = {}): ReadResult {
+  const parsed = parsePolicy(source, options.format);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const { root, nodes, format } = parsed.document;
   const { blocks, problems } = findManagedBlocks(root, nodes);
