@@ -35,6 +35,9 @@ export function expectSuccess(response: PipelineResponse): PipelineResponse {
 
 /** The JSON body of a success; a missing or malformed one is ARM's fault, reported as such. */
 export function jsonBody(response: PipelineResponse): unknown {
+  // The SDK's deserialisation policy has already parsed a body ARM labelled JSON: not twice.
+  const parsed = (response as PipelineResponse & { parsedBody?: unknown }).parsedBody;
+  if (parsed !== undefined) return parsed;
   try {
     return JSON.parse(response.bodyAsText ?? "");
   } catch {
