@@ -36,6 +36,7 @@ function set(items: ChangeSetItemView[], extra: Partial<ChangeSetView> = {}): Ch
     id: SET_ID,
     title: "t",
     change: { op: "setProfiles" },
+    variables: null,
     status: "ready",
     hash: "0".repeat(64),
     createdAt: "2026-12-04T00:00:00.000Z",

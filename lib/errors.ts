@@ -14,6 +14,7 @@ export type AppErrorCode =
   | "approval-required" // the plan lacks the approvals its instance requires, or was rejected (409)
   | "effective-access-blocked" // a plan whose profile another policy scope would undo cannot be applied (409)
   | "variables-missing" // the profile uses ${name} variables its environment does not set (409, `missingVariables`)
+  | "variables-changed" // a change set's environment variables changed since it was made (409, `variables`)
   | "precondition_failed" // stale ETag / If-Match (412)
   | "payload_too_large" // request body over the limit (413)
   | "precondition_required" // If-Match missing where required (428)

@@ -1,7 +1,7 @@
 import { expect, test } from "../support/test";
 import { expectAccessible } from "../support/accessibility";
 import { putApiInApim } from "../support/apim";
-import { saveNewProfile } from "../support/rest";
+import { restCall, saveNewProfile } from "../support/rest";
 import { signIn } from "../support/sandbox";
 
 const NAMES = ["cs-e2e-1", "cs-e2e-2", "cs-e2e-3"];
@@ -75,5 +75,40 @@ test.describe("change sets", () => {
     await rows.filter({ hasText: "Change set cs-e2e-2" }).getByRole("link", { name: /^Diff/ }).click();
     await expect(page.getByRole("heading", { name: "Plan for Change set cs-e2e-2" })).toBeVisible();
     await expect(page.getByText(CLIENT).first()).toBeVisible();
+  });
+
+  test("a change set of an environment's variables shows each before and after, and writes them when applied", async ({
+    page,
+    request,
+  }) => {
+    // An environment no instance is in: its variables alone need no approval.
+    const environment = "cs-e2e-vars";
+    const path = `/environments/${environment}/variables`;
+    await restCall(request, "PUT", path, { data: { variables: { tenant: "before.onmicrosoft.com" } } });
+    const made = await restCall(request, "POST", "/change-sets", {
+      data: { variables: { environment, values: { tenant: "after.onmicrosoft.com", audience: "api://cs-e2e" } } },
+    });
+    await signIn(page, "admin");
+    await page.goto(`/change-sets/${made.body.id as string}`);
+    await expect(
+      page.getByRole("heading", { name: `Set 2 variables of environment ${environment}`, level: 1 }),
+    ).toBeVisible();
+    const rows = page.getByTestId("change-set-variable");
+    await expect(rows).toHaveCount(2);
+    await expect(rows.filter({ hasText: "${tenant}" })).toContainText(
+      /before\.onmicrosoft\.com\s*after\.onmicrosoft\.com/,
+    );
+    await expect(rows.filter({ hasText: "${audience}" })).toContainText(/\(not set\)\s*api:\/\/cs-e2e/);
+    await expectAccessible(page);
+    // Nothing is written before the set is applied.
+    expect((await restCall(request, "GET", path)).body.variables).toEqual({ tenant: "before.onmicrosoft.com" });
+
+    await page.getByRole("button", { name: "Apply 2 variables" }).click();
+    await expect(page.getByText("Finished", { exact: true })).toBeVisible();
+    await expect(page.getByText("Written to the environment when this change set's apply started.")).toBeVisible();
+    expect((await restCall(request, "GET", path)).body.variables).toEqual({
+      audience: "api://cs-e2e",
+      tenant: "after.onmicrosoft.com",
+    });
   });
 });

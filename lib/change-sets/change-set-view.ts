@@ -11,7 +11,8 @@ import {
   type ChangeSetView,
   type ItemStatus,
 } from "./schemas";
-import { applicable, changeSetApprovalState, type ChangeSetRow } from "./set-approval";
+import { applicable, changeSetApprovalState, type ChangeSetRecord, type ChangeSetRow } from "./set-approval";
+import { storedSetVariables } from "./set-variables";
 
 const blockingSchema = z.array(z.object({ code: z.string(), message: z.string() }));
 const ENDED: readonly ItemStatus[] = ["succeeded", "failed", "conflicted", "cancelled"];
@@ -30,6 +31,7 @@ export function toChangeSetView(row: ChangeSetRow, now: Date = new Date()): Chan
     id: row.id,
     title: row.title,
     change: parseStored(changeSetChangeSchema, row.change, { record: `change set ${row.id}`, field: "change" }),
+    variables: storedSetVariables(row),
     status: displayedStatus(row),
     hash: approval.hash,
     createdAt: row.createdAt.toISOString(),
@@ -44,7 +46,7 @@ export function toChangeSetView(row: ChangeSetRow, now: Date = new Date()): Chan
   };
 }
 
-export function toChangeSetSummary(row: ChangeSetRow, now: Date = new Date()): ChangeSetSummary {
+export function toChangeSetSummary(row: ChangeSetRecord, now: Date = new Date()): ChangeSetSummary {
   const items = row.items.map((item) => toItemView(row.id, item));
   return {
     id: row.id,
@@ -57,7 +59,7 @@ export function toChangeSetSummary(row: ChangeSetRow, now: Date = new Date()): C
   };
 }
 
-function displayedStatus(row: ChangeSetRow): ChangeSetView["status"] {
+function displayedStatus(row: ChangeSetRecord): ChangeSetView["status"] {
   const status = parseStored(changeSetSchema.shape.status, row.status, {
     record: `change set ${row.id}`,
     field: "status",
@@ -65,7 +67,7 @@ function displayedStatus(row: ChangeSetRow): ChangeSetView["status"] {
   return status === "applying" && row.cancelRequestedAt !== null ? "cancelling" : status;
 }
 
-function toItemView(setId: string, item: ChangeSetRow["items"][number]): ChangeSetItemView {
+function toItemView(setId: string, item: ChangeSetRecord["items"][number]): ChangeSetItemView {
   const at = (field: string) => ({ record: `change set ${setId} item ${item.apiId}`, field });
   return {
     apiId: item.apiId,
@@ -89,7 +91,7 @@ function toItemView(setId: string, item: ChangeSetRow["items"][number]): ChangeS
  * n of N and the time left: the APIs that ended since the apply (re)started, over the time it has
  * run, give the pace; the APIs not yet ended take that pace.
  */
-function progressOf(row: ChangeSetRow, items: readonly ChangeSetItemView[], now: Date): ChangeSetView["progress"] {
+function progressOf(row: ChangeSetRecord, items: readonly ChangeSetItemView[], now: Date): ChangeSetView["progress"] {
   const counts: Partial<Record<ItemStatus, number>> = {};
   for (const item of items) counts[item.status] = (counts[item.status] ?? 0) + 1;
   const total = row.items.filter(applicable).length;

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { resolveWrittenProfile } from "../environments/resolve-written-profile";
+import { resolveWrittenProfile, type ProposedVariables } from "../environments/resolve-written-profile";
+import { AppError } from "../errors";
 import { profileEtag } from "../profiles/profile-etag";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
 import type { TemplateOrigin } from "../profiles/schemas";
@@ -11,6 +12,7 @@ import type { ChangeSetChange } from "./change-schema";
 import { findApisWithProfile, type ApiWithProfile } from "./create-change-set";
 import { makeChangeSet, type ItemIntent } from "./make-change-set";
 import { createProfilesChangeSetInputSchema, type ChangeSetView } from "./schemas";
+import { setVariablesOf, type SetVariables } from "./set-variables";
 
 type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse>["profiles"][number] & {
   /** The version a promotion brings (recorded in the save's audit event). */
@@ -23,6 +25,10 @@ type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse
  * its `${name}` variables with the API's instance's environment exactly as promotion does, then
  * planned like any set's; an API whose profile already is this one is not saved again, but still
  * planned against APIM: `unchanged` only when APIM has it.
+ * With `variables` (all of an environment's, as `portcullis plan` sends environment.yaml), the set
+ * also changes that environment's variables under its approval: its profiles (all on instances of
+ * that environment) are resolved with the values given, and its first apply writes them
+ * (lib/change-sets/set-variables.ts). A set may change only variables.
  * `fromTemplate` (lib/templates only, never a request's body): the profiles are one template
  * version's, recorded on each version saved, and the set says so.
  */
@@ -32,12 +38,35 @@ export async function createProfilesChangeSet(
   fromTemplate?: { change: ChangeSetChange & { op: "applyTemplate" }; template: TemplateOrigin },
 ): Promise<ChangeSetView> {
   await authorize(ctx, "config.write");
-  const { profiles, title } = parseInput(createProfilesChangeSetInputSchema, input, "change set");
+  const { profiles, title, variables: given } = parseInput(createProfilesChangeSetInputSchema, input, "change set");
+  const variables = given ? await setVariablesOf(getDb(), given) : null;
+  if (given && !variables && profiles.length === 0)
+    throw new AppError(
+      "bad_request",
+      `Environment ${given.environment} already has these variables: nothing to change.`,
+      {
+        fields: [
+          {
+            path: "variables.values",
+            message: `are environment ${given.environment}'s already (and no profiles are given)`,
+          },
+        ],
+      },
+    );
   return recordProfilesChangeSet(ctx, {
     profiles,
-    title: title ?? `Set the access profiles of ${profiles.length} API${profiles.length === 1 ? "" : "s"}`,
+    title: title ?? defaultTitle(profiles.length, variables),
+    variables,
     ...fromTemplate,
   });
+}
+
+function defaultTitle(apis: number, variables: SetVariables | null): string {
+  const profiles = `the access profiles of ${apis} API${apis === 1 ? "" : "s"}`;
+  if (!variables) return `Set ${profiles}`;
+  const { environment, changes } = variables.stored;
+  const values = `${changes.length} variable${changes.length === 1 ? "" : "s"} of environment ${environment}`;
+  return apis === 0 ? `Set ${values}` : `Set ${values} and ${profiles}`;
 }
 
 /**
@@ -51,19 +80,52 @@ export async function recordProfilesChangeSet(
     title,
     change = { op: "setProfiles" },
     template,
-  }: { profiles: readonly DesiredProfile[]; title: string; change?: ChangeSetChange; template?: TemplateOrigin },
+    variables = null,
+  }: {
+    profiles: readonly DesiredProfile[];
+    title: string;
+    change?: ChangeSetChange;
+    template?: TemplateOrigin;
+    variables?: SetVariables | null;
+  },
 ): Promise<ChangeSetView> {
   const byId = await findApisWithProfile(
     profiles.map((desired) => desired.apiId),
     "profiles",
   );
+  if (variables) assertInEnvironment(profiles, byId, variables.proposed.environment);
   const apis = await Promise.all(
     profiles.map(async (desired) => {
       const api = byId.get(desired.apiId)!;
-      return { api, intent: await intentOf(api, desired, template) };
+      return { api, intent: await intentOf(api, desired, template, variables?.proposed) };
     }),
   );
-  return makeChangeSet(ctx, { title, change, apis });
+  return makeChangeSet(ctx, { title, change, apis, variables });
+}
+
+/** The values a set gives an environment are only its instances' to take: refuses an API elsewhere, naming it. */
+function assertInEnvironment(
+  profiles: readonly DesiredProfile[],
+  apis: ReadonlyMap<string, ApiWithProfile>,
+  environment: string,
+): void {
+  const fields = profiles.flatMap(({ apiId }, index) => {
+    const { apimName, instance } = apis.get(apiId)!;
+    if (instance.environment === environment) return [];
+    const where = instance.environment ? `in environment ${instance.environment}` : "in no environment";
+    return [
+      {
+        path: `profiles[${index}].apiId`,
+        message: `is API ${apimName} on instance ${instance.name}, ${where}, not ${environment} whose variables the set changes`,
+      },
+    ];
+  });
+  if (fields.length > 0)
+    throw new AppError(
+      "bad_request",
+      `Every API of a change set that changes environment ${environment}'s variables must be on an instance of that environment.`,
+      { fields },
+    );
 }
 
 /** The API's own profile to save, or `plan-current` when its current version already is that profile. */
@@ -71,6 +133,7 @@ async function intentOf(
   api: ApiWithProfile,
   desired: DesiredProfile,
   template: TemplateOrigin | undefined,
+  proposed: ProposedVariables | undefined,
 ): Promise<ItemIntent> {
   const current = api.profileVersions[0];
   const adopt = desired.adopt ?? false;
@@ -81,8 +144,9 @@ async function intentOf(
     (!template || isDeepStrictEqual(current.template, template)) &&
     // Compared as written: a file with ${name} variables matches the version saved from it ...
     isDeepStrictEqual(storedWrittenProfile(current) ?? storedProfile(current), desired.profile) &&
-    // ... unless the environment's variables changed since: then it is saved again with their values.
-    isDeepStrictEqual(await resolvedNow(api.instance, desired.profile), storedProfile(current))
+    // ... unless the environment's variables changed since (or the set changes them): then it is
+    // saved again with their values.
+    isDeepStrictEqual(await resolvedNow(api.instance, desired.profile, proposed), storedProfile(current))
   )
     return { kind: "plan-current" };
   return {
@@ -97,9 +161,16 @@ async function intentOf(
   };
 }
 
-/** The profile as written resolved with the environment's values now, or null when it cannot be (saving says why). */
-async function resolvedNow(instance: { name: string; environment: string | null }, written: unknown) {
-  return resolveWrittenProfile(getDb(), instance, written).then(
+/**
+ * The profile as written resolved with the environment's values now (or those the set gives it),
+ * or null when it cannot be (saving says why).
+ */
+async function resolvedNow(
+  instance: { name: string; environment: string | null },
+  written: unknown,
+  proposed: ProposedVariables | undefined,
+) {
+  return resolveWrittenProfile(getDb(), instance, written, proposed).then(
     (resolved) => resolved.profile,
     () => null,
   );

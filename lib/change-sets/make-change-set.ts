@@ -4,6 +4,7 @@ import type { RequestContext } from "../auth/request-context";
 import type { AccessProfileVersion } from "../db/generated/client";
 import { preparePlan, type PreparedPlan } from "../deployments/create-plan";
 import { planReads, type PlanReads } from "../deployments/plan/plan-reads";
+import type { ProposedVariables } from "../environments/resolve-written-profile";
 import { AppError } from "../errors";
 import type { AccessProfile } from "../policy/profile-schema";
 import {
@@ -18,6 +19,7 @@ import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import type { ApiWithProfile } from "./create-change-set";
 import { recordChangeSet, type PreparedItem } from "./record-change-set";
 import type { ChangeSetView, ItemStatus } from "./schemas";
+import type { SetVariables } from "./set-variables";
 
 /** What a set does with one API, decided from its current profile before APIM is read. */
 export type ItemIntent =
@@ -43,7 +45,8 @@ export type ItemIntent =
  * version another save raced past is not stored and its API is blocked as stale. An API is
  * blocked (never applied, with `{code, message}` reasons) when its version is refused, planning
  * fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when the
- * plan has nothing to write; otherwise `planned`. Nothing in APIM changes here.
+ * plan has nothing to write; otherwise `planned`. A set that changes its environment's
+ * `variables` resolves the new versions with the values it gives. Nothing in APIM changes here.
  */
 export async function makeChangeSet(
   ctx: RequestContext,
@@ -51,10 +54,16 @@ export async function makeChangeSet(
     title,
     change,
     apis,
-  }: { title: string; change: ChangeSetChange; apis: ReadonlyArray<{ api: ApiWithProfile; intent: ItemIntent }> },
+    variables = null,
+  }: {
+    title: string;
+    change: ChangeSetChange;
+    apis: ReadonlyArray<{ api: ApiWithProfile; intent: ItemIntent }>;
+    variables?: SetVariables | null;
+  },
 ): Promise<ChangeSetView> {
   const reads = planReads(apis.map(({ api }) => api.id));
-  const decided = await Promise.all(apis.map(({ api, intent }) => decide(ctx, api, intent)));
+  const decided = await Promise.all(apis.map(({ api, intent }) => decide(ctx, api, intent, variables?.proposed)));
   const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
   // The plans need the versions' content, not their rows: both go on at once.
   const [stored, planned] = await Promise.all([
@@ -72,6 +81,7 @@ export async function makeChangeSet(
     apis: new Map(apis.map(({ api }) => [api.id, api])),
     items: items.map(({ item }) => item),
     plans: items.flatMap(({ plan }) => (plan ? [plan] : [])),
+    variables,
   });
 }
 
@@ -80,13 +90,18 @@ type Decided =
   | { kind: "plan"; api: ApiWithProfile; version: AccessProfileVersion; save: PreparedProfileVersion | null };
 
 /** The version to plan (prepared when new), or why the API is blocked. */
-async function decide(ctx: RequestContext, api: ApiWithProfile, intent: ItemIntent): Promise<Decided> {
+async function decide(
+  ctx: RequestContext,
+  api: ApiWithProfile,
+  intent: ItemIntent,
+  proposed: ProposedVariables | undefined,
+): Promise<Decided> {
   if (intent.kind === "blocked") return { kind: "blocked", item: blocked(api.id, intent) };
   try {
     assertApiInApim(api);
     const current = api.profileVersions[0] ?? null;
     if (intent.kind === "plan-current") return { kind: "plan", api, version: current!, save: null };
-    const save = await prepareProfileVersion(ctx, { apiId: api.id, ...intent.save }, { api, current });
+    const save = await prepareProfileVersion(ctx, { apiId: api.id, ...intent.save }, { api, current }, proposed);
     return { kind: "plan", api, version: save.version, save };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

@@ -21,7 +21,7 @@ export const changeSetsOperations = {
     summary:
       "Make one change to many APIs, or give each its own profile: saves a new profile version of each and plans it",
     description:
-      "With `apiIds` and `change`, each API's current access profile gets the change; with `profiles` (`[{ apiId, profile, adopt? }]`, as `portcullis plan` sends its files), each API gets its own profile as written, its ${name} variables resolved with its instance's environment. The result is saved as a new version (If-Match of the version replaced), then planned. An API is `blocked` (never applied, `blocking` says why) when it has no profile, the change does not fit it, planning fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when there is nothing to write. 404 naming unknown API ids. Nothing changes in APIM.",
+      "With `apiIds` and `change`, each API's current access profile gets the change; with `profiles` (`[{ apiId, profile, adopt? }]`, as `portcullis plan` sends its files), each API gets its own profile as written, its ${name} variables resolved with its instance's environment. With `variables` (`{ environment, values }`, all of the environment's variables, beside `profiles` or alone), the set also changes that environment's variables under its approval: each changed one is stored before and after (`variables` of the set) and covered by its hash, its profiles (all on instances of that environment) are resolved with the new values, it needs the strictest approval settings of every instance in that environment, and the values are written when its first apply starts (409 `variables-changed` naming each variable that changed since). The result is saved as a new version (If-Match of the version replaced), then planned. An API is `blocked` (never applied, `blocking` says why) when it has no profile, the change does not fit it, planning fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when there is nothing to write. 404 naming unknown API ids. Nothing changes in APIM.",
     tags: ["change-sets"],
     body: createChangeSetBodySchema,
     response: changeSetSchema,
@@ -53,7 +53,7 @@ export const changeSetsOperations = {
     permission: "config.write",
     summary: "Apply a change set (again): answers 202; poll its Location",
     description:
-      "Applies every API planned, failed or cancelled (never one that succeeded), a fixed number at once (`concurrency`), going on past failures. 409 with `code: approval-required` when its instances require approvals the set does not have (or it was rejected); 409 while it is applying or when nothing is left to apply. A Portcullis restart does not stop it: another process resumes it.",
+      "Applies every API planned, failed or cancelled (never one that succeeded), a fixed number at once (`concurrency`), going on past failures; the first apply writes the set's environment variables in the transaction that starts it (409 with `code: variables-changed` and `variables: [{ name, expected, now }]` when one changed since the set was made: make a new set). 409 with `code: approval-required` when its instances require approvals the set does not have (or it was rejected); 409 while it is applying or when nothing is left to apply. A Portcullis restart does not stop it: another process resumes it.",
     tags: ["change-sets"],
     params,
     response: changeSetSchema,

@@ -9,6 +9,7 @@ import type { ChangeSetChange } from "./change-schema";
 import { toChangeSetView } from "./change-set-view";
 import type { ApiWithProfile } from "./create-change-set";
 import type { ChangeSetView, ItemStatus } from "./schemas";
+import { storedSetVariables, type SetVariables } from "./set-variables";
 import { applicable, changeSetApprovalSettings, changeSetHash, type ChangeSetRow } from "./set-approval";
 
 export interface PreparedItem {
@@ -20,13 +21,17 @@ export interface PreparedItem {
   planHash: string | null;
 }
 
-/** A set as made: its APIs (as read), an item for each, and the plans of those planned. */
+/**
+ * A set as made: its APIs (as read), an item for each, the plans of those planned, and the
+ * environment variables it changes (null: none).
+ */
 export interface MadeChangeSet {
   title: string;
   change: ChangeSetChange;
   apis: ReadonlyMap<string, ApiWithProfile>;
   items: readonly PreparedItem[];
   plans: readonly PreparedPlan[];
+  variables: SetVariables | null;
 }
 
 /**
@@ -36,8 +41,9 @@ export interface MadeChangeSet {
  */
 export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet): Promise<ChangeSetView> {
   const { title, change, items, plans } = made;
+  const variables = made.variables?.stored ?? null;
   const row = changeSetRow(ctx, made);
-  const hash = changeSetHash(items);
+  const hash = changeSetHash(items, variables);
   const counts: Record<string, number> = {};
   for (const item of items) counts[item.status] = (counts[item.status] ?? 0) + 1;
   const created: QueuedEvent = {
@@ -49,6 +55,7 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
         setHash: hash,
         title,
         change,
+        ...(variables ? { variables } : {}),
         apis: items.length,
         counts,
         plans: items.flatMap((item) =>
@@ -67,8 +74,9 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
     (queue) => Prisma.sql`
       WITH ${plans.length > 0 ? Prisma.sql`${insertPlansSql(plans)},` : Prisma.empty}
       set_created AS (
-        INSERT INTO change_sets (id, title, change, status, created_at, created_by, created_by_oid)
-        VALUES (${row.id}::uuid, ${title}, ${JSON.stringify(change)}::jsonb, 'ready',
+        INSERT INTO change_sets (id, title, change, variables, status, created_at, created_by, created_by_oid)
+        VALUES (${row.id}::uuid, ${title}, ${JSON.stringify(change)}::jsonb,
+          ${variables ? JSON.stringify(variables) : null}::jsonb, 'ready',
           ${row.createdAt.toISOString()}::timestamptz, ${row.createdBy}, ${row.createdByOid})
         RETURNING id
       ),
@@ -86,7 +94,10 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
 }
 
 /** The set's row as stored (with what its view includes), made from what the set already holds. */
-function changeSetRow(ctx: RequestContext, { title, change, apis, items, plans }: MadeChangeSet): ChangeSetRow {
+function changeSetRow(
+  ctx: RequestContext,
+  { title, change, apis, items, plans, variables }: MadeChangeSet,
+): ChangeSetRow {
   const id = randomUUID();
   const versionOf = new Map(plans.map((plan) => [plan.row.id, plan.profileVersion]));
   return {
@@ -94,6 +105,8 @@ function changeSetRow(ctx: RequestContext, { title, change, apis, items, plans }
     title,
     // As the database returns it (JSON round trip).
     change: JSON.parse(JSON.stringify(change)) as Prisma.JsonValue,
+    variables: variables ? (JSON.parse(JSON.stringify(variables.stored)) as Prisma.JsonValue) : null,
+    variableInstances: variables?.instances ?? [],
     status: "ready",
     createdAt: new Date(),
     createdBy: ctx.actor.name,
@@ -138,11 +151,17 @@ function approvalRequest(
   set: ChangeSetRow,
   setHash: string,
 ): { event: QueuedEvent; announced: Prisma.Sql } | null {
-  const required = changeSetApprovalSettings(set.items).approvalsRequired;
+  const required = changeSetApprovalSettings(set).approvalsRequired;
   const applied = set.items.filter(applicable);
-  if (required === 0 || applied.length === 0) return null;
-  const instanceIds = [...new Set(applied.map((item) => item.api.instanceId))];
-  const apis = `${applied.length} API${applied.length === 1 ? "" : "s"}`;
+  if (required === 0 || (applied.length === 0 && set.variables === null)) return null;
+  const instanceIds = [
+    ...new Set([
+      ...applied.map((item) => item.api.instanceId),
+      ...set.variableInstances.map((instance) => instance.id),
+    ]),
+  ];
+  const changed = storedSetVariables(set)?.changes.length ?? 0;
+  const apis = `${applied.length} API${applied.length === 1 ? "" : "s"}${changed > 0 ? `, ${changed} variable${changed === 1 ? "" : "s"}` : ""}`;
   const link = `${getConfig().appUrl}/change-sets/${set.id}`;
   return {
     event: {

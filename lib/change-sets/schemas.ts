@@ -2,6 +2,8 @@ import { z } from "zod";
 import { planApprovalSchema } from "../deployments/schemas";
 import { allowLineBreaks } from "../validation";
 import { writtenProfileSchema } from "../policy/profile-schema";
+import { variableValuesSchema } from "../policy/profile-variables";
+import { environmentSchema } from "../instances/schemas";
 import { changeSetChangeSchema, profileChangeSchema } from "./change-schema";
 
 /** The most APIs one change set may hold (one request plans them all). */
@@ -46,12 +48,21 @@ export const desiredProfileSchema = z
   })
   .meta({ id: "DesiredProfile" });
 
+/** The variables a set gives its environment: all of them, as PUT /environments/{name}/variables replaces them. */
+export const changeSetVariablesInputSchema = z
+  .strictObject({
+    environment: environmentSchema.describe("The environment whose variables the set changes."),
+    values: variableValuesSchema.describe(
+      "Every variable of the environment, name → value (one not listed is removed), as PUT /environments/{name}/variables takes them. Values are names and identifiers, never secrets: a value that looks like a key is refused.",
+    ),
+  })
+  .meta({ id: "ChangeSetVariablesInput" });
+
 export const createProfilesChangeSetInputSchema = z
   .strictObject({
     title: createChangeSetInputSchema.shape.title,
     profiles: z
       .array(desiredProfileSchema)
-      .min(1, "must give at least one API's profile")
       .max(MAX_CHANGE_SET_APIS, `must give at most ${MAX_CHANGE_SET_APIS} profiles`)
       .superRefine((profiles, ctx) => {
         profiles.forEach(({ apiId }, index) => {
@@ -59,7 +70,23 @@ export const createProfilesChangeSetInputSchema = z
             ctx.addIssue({ code: "custom", path: [index, "apiId"], message: `repeats API ${apiId}` });
         });
       })
-      .describe("Each API's desired profile; an API whose profile already is this is `unchanged`."),
+      .default([])
+      .describe(
+        "Each API's desired profile; an API whose profile already is this is `unchanged`. May be empty when `variables` are given.",
+      ),
+    variables: changeSetVariablesInputSchema
+      .optional()
+      .describe(
+        "The environment's variables, changed under the set's approval: the set's profiles are resolved with these values, and the variables are written when its first apply starts. Every API of `profiles` must be on an instance of this environment.",
+      ),
+  })
+  .superRefine((input, ctx) => {
+    if (input.profiles.length === 0 && input.variables === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["profiles"],
+        message: "must give at least one API's profile (or variables)",
+      });
   })
   .meta({ id: "ProfilesChangeSetInput" });
 
@@ -73,13 +100,17 @@ export const createChangeSetBodySchema = z
     title: createChangeSetInputSchema.shape.title,
     apiIds: createChangeSetInputSchema.shape.apiIds.optional(),
     change: profileChangeSchema.optional(),
-    profiles: createProfilesChangeSetInputSchema.shape.profiles.optional(),
+    profiles: createProfilesChangeSetInputSchema.shape.profiles.unwrap().optional(),
+    variables: createProfilesChangeSetInputSchema.shape.variables,
   })
   .superRefine((body, ctx) => {
     const issue = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
-    if (body.profiles !== undefined) {
-      if (body.apiIds !== undefined) issue("apiIds", "must not be given with profiles (each profile names its API)");
-      if (body.change !== undefined) issue("change", "must not be given with profiles (each profile is the change)");
+    if (body.profiles !== undefined || body.variables !== undefined) {
+      const given = body.profiles !== undefined ? "profiles" : "variables";
+      if (body.apiIds !== undefined) issue("apiIds", `must not be given with ${given} (each profile names its API)`);
+      if (body.change !== undefined) issue("change", `must not be given with ${given} (each profile is the change)`);
+      if (body.profiles?.length === 0 && body.variables === undefined)
+        issue("profiles", "must give at least one API's profile (or variables)");
       return;
     }
     if (body.apiIds === undefined) issue("apiIds", "must list the APIs to change (or give profiles instead)");
@@ -127,15 +158,39 @@ export const changeSetProgressSchema = z
   })
   .meta({ id: "ChangeSetProgress" });
 
+export const variableChangeSchema = z
+  .object({
+    name: z.string(),
+    before: z.string().nullable().describe("Its value when the set was made; null: not set."),
+    after: z.string().nullable().describe("Its value once the set applies; null: removed."),
+  })
+  .meta({ id: "VariableChange" });
+
+export const changeSetVariablesSchema = z
+  .object({
+    environment: z.string(),
+    changes: z.array(variableChangeSchema).describe("Each variable the set changes, by name."),
+  })
+  .meta({ id: "ChangeSetVariables" });
+
+export type ChangeSetVariables = z.output<typeof changeSetVariablesSchema>;
+
 export const changeSetSchema = z
   .object({
     id: z.string(),
     title: z.string(),
     change: changeSetChangeSchema,
+    variables: changeSetVariablesSchema
+      .nullable()
+      .describe(
+        "The environment variables the set changes (written when its first apply starts, 409 `variables-changed` if one changed since); null: none.",
+      ),
     status: z
       .enum(["ready", "applying", "cancelling", "finished", "cancelled"])
       .describe("ready: planned, not applied; applying; cancelling (no API starts any more); finished; cancelled."),
-    hash: z.string().describe("SHA-256 over its plans' content hashes: approvals are bound to it."),
+    hash: z
+      .string()
+      .describe("SHA-256 over its plans' content hashes and its variable changes: approvals are bound to it."),
     createdAt: z.string(),
     createdBy: z.string(),
     applyStartedAt: z.string().nullable(),

@@ -11,6 +11,8 @@ import { approvalSettingsSelect, toRecordedDecision } from "../deployments/appro
 import { planContentHash } from "../deployments/plan/plan-hash";
 import type { PlanToApply } from "../deployments/start-deployment";
 import { AppError } from "../errors";
+import type { ChangeSetVariables } from "./schemas";
+import { storedSetVariables, type VariableInstance } from "./set-variables";
 
 /** What a change set row needs included to know its hash and approval state. */
 export const changeSetInclude = {
@@ -31,8 +33,13 @@ export const changeSetInclude = {
   approvals: { orderBy: { createdAt: "asc" } },
 } satisfies Prisma.ChangeSetInclude;
 
-export type ChangeSetRow = Prisma.ChangeSetGetPayload<{ include: typeof changeSetInclude }>;
-type ItemRow = ChangeSetRow["items"][number];
+/** A set as read from its table. */
+export type ChangeSetRecord = Prisma.ChangeSetGetPayload<{ include: typeof changeSetInclude }>;
+/**
+ * A set with, when it changes an environment's variables, that environment's instances: their
+ * approval settings count whether or not the set changes a profile on them.
+ */
+export type ChangeSetRow = ChangeSetRecord & { variableInstances: readonly VariableInstance[] };
 
 /** Items the set applies: neither blocked nor unchanged. */
 export function applicable(item: { status: string }): boolean {
@@ -41,24 +48,33 @@ export function applicable(item: { status: string }): boolean {
 
 /**
  * The set's hash: SHA-256 over the canonical JSON of (API, plan, plan content hash) of every plan
- * it holds, in order. One approval is bound to it, so it covers exactly these plans' contents.
+ * it holds, in order, and of the variable changes it writes (environment, each name, before and
+ * after), when it has any. One approval is bound to it, so it covers exactly these plans' contents
+ * and these values.
  */
-export function changeSetHash(items: ReadonlyArray<{ apiId: string; planId: string | null; planHash: string | null }>) {
+export function changeSetHash(
+  items: ReadonlyArray<{ apiId: string; planId: string | null; planHash: string | null }>,
+  variables: ChangeSetVariables | null,
+) {
   const plans = items
     .filter((item) => item.planId !== null)
     .map(({ apiId, planId, planHash }) => ({ apiId, planId, planHash }));
-  return createHash("sha256").update(canonicalJson(plans)).digest("hex");
+  // A set without variables hashes as before they existed, so its recorded approvals still match.
+  return createHash("sha256")
+    .update(canonicalJson(variables ? { plans, variables } : plans))
+    .digest("hex");
 }
 
 /**
  * The approval rules of one plan (approval-rules.ts) applied to the whole set: it needs the most
  * approvals any instance it changes requires, accepts automation's only where every one of them
- * does, and an approval lasts the shortest lifetime among them.
+ * does, and an approval lasts the shortest lifetime among them. A set that changes an
+ * environment's variables changes every instance of that environment.
  */
 export function changeSetApprovalSettings(
-  items: readonly ItemRow[],
+  set: Pick<ChangeSetRow, "items" | "variableInstances">,
 ): ApprovalSettings & { approvalLifetimeHours: number } {
-  const instances = items.filter(applicable).map((item) => item.api.instance);
+  const instances = [...set.items.filter(applicable).map((item) => item.api.instance), ...set.variableInstances];
   return {
     environment: null,
     approvalsRequired: Math.max(0, ...instances.map((instance) => effectiveApprovalsRequired(instance))),
@@ -68,13 +84,14 @@ export function changeSetApprovalSettings(
 }
 
 export function changeSetApprovalState(set: ChangeSetRow, now: Date) {
-  const hash = changeSetHash(set.items);
-  const settings = changeSetApprovalSettings(set.items);
+  const variables = storedSetVariables(set);
+  const hash = changeSetHash(set.items, variables);
+  const settings = changeSetApprovalSettings(set);
   const state = approvalState({
     settings,
     author: { oid: set.createdByOid, name: set.createdBy },
     planHash: hash,
-    empty: !set.items.some(applicable),
+    empty: !set.items.some(applicable) && variables === null,
     decisions: set.approvals.map((row) => toRecordedDecision({ ...row, planHash: row.setHash })),
     now,
   });

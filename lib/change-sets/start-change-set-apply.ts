@@ -11,6 +11,7 @@ import { CHANGE_SET_LEASE_MS } from "./change-set-lease";
 import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import { runChangeSet } from "./run-change-set";
+import { storedSetVariables, writeSetVariables } from "./set-variables";
 import type { ChangeSetView } from "./schemas";
 import { changeSetApprovalState, CHANGE_SET_APPROVALS, unchangedPlans, type ChangeSetRow } from "./set-approval";
 
@@ -26,8 +27,10 @@ export interface StartedChangeSet {
 /**
  * Starts applying a change set: refuses one without the approvals its instances require (409
  * `approval-required`, audited), queues every API not yet applied or that failed (a re-run leaves
- * what succeeded alone) and returns at once. The APIs are applied by `run`, or, if this process
- * stops, by the scheduler of any process once the lease it took here expires.
+ * what succeeded alone) and returns at once. The first apply of a set that changes environment
+ * variables writes them in the transaction that starts it (409 `variables-changed` when one
+ * changed since the set was made). The APIs are applied by `run`, or, if this process stops, by
+ * the scheduler of any process once the lease it took here expires.
  */
 export async function startChangeSetApply(
   ctx: RequestContext,
@@ -43,7 +46,9 @@ export async function startChangeSetApply(
   await auditExpiredApprovals(db, set, approval, now, CHANGE_SET_APPROVALS);
   await assertApproved(db, ctx, CHANGE_SET_APPROVALS, set.id, approval);
   const toApply = set.items.filter((item) => TO_APPLY.includes(item.status));
-  if (toApply.length === 0)
+  // Written once, by the first apply: a re-run finds them written.
+  const variables = set.applyStartedAt === null ? storedSetVariables(set) : null;
+  if (toApply.length === 0 && !variables)
     throw new AppError(
       "conflict",
       "Nothing in this change set is left to apply: every API succeeded, is blocked, has nothing to change, or conflicted (make a new change set for those).",
@@ -66,6 +71,7 @@ export async function startChangeSetApply(
       data: applying,
     });
     if (started.count === 0) throw new AppError("conflict", "This change set is already being applied.");
+    if (variables) await writeSetVariables(tx, ctx, { id: set.id, hash: approval.hash, variables });
     await tx.changeSetItem.updateMany({ where: { changeSetId: set.id, status: { in: TO_APPLY } }, data: queued });
     await appendAuditEvent(tx, {
       actor: ctx.actor,
@@ -74,6 +80,7 @@ export async function startChangeSetApply(
       after: {
         setHash: approval.hash,
         apis: toApply.length,
+        ...(variables ? { variables: variables.changes.length } : {}),
         rerun: set.applyStartedAt !== null,
         approval: {
           required: approval.required,

@@ -5,15 +5,23 @@ import { profileVariableNames, resolveProfileVariables } from "../policy/profile
 import { parseInput } from "../validation";
 import { environmentVariables } from "./environment-variables";
 
+/** An environment's variables as a change set would set them (every one, not a patch). */
+export interface ProposedVariables {
+  environment: string;
+  values: Readonly<Record<string, string>>;
+}
+
 /**
  * The profile a version as written stands for on one instance: its `${name}` variables replaced
  * with the values of the instance's environment, then checked as any typed profile is. Refused,
- * naming every variable, when the environment does not set them all.
+ * naming every variable, when the environment does not set them all. `proposed`: the values a
+ * change set gives an environment (all of them), taken instead of those stored for that environment.
  */
 export async function resolveWrittenProfile(
   tx: Prisma.TransactionClient,
   instance: { name: string; environment: string | null },
   written: unknown,
+  proposed?: ProposedVariables,
 ): Promise<{ profile: AccessProfile; usesVariables: boolean }> {
   const names = profileVariableNames(written);
   if (names.length === 0)
@@ -24,7 +32,11 @@ export async function resolveWrittenProfile(
       `The profile uses variables (${names.join(", ")}), but instance ${instance.name} has no environment to take their values from: set its environment first.`,
       { details: { missingVariables: names.map((name) => ({ name, paths: [] })) } },
     );
-  const resolution = resolveProfileVariables(written, await environmentVariables(tx, instance.environment));
+  const values =
+    proposed?.environment === instance.environment
+      ? proposed.values
+      : await environmentVariables(tx, instance.environment);
+  const resolution = resolveProfileVariables(written, values);
   if (!resolution.ok)
     throw new AppError(
       "variables-missing",

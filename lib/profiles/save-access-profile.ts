@@ -7,7 +7,7 @@ import { getDb, Prisma } from "../db";
 import type { AccessProfileVersion } from "../db/generated/client";
 import type { AuditInput } from "../audit/audit-input";
 import { AppError } from "../errors";
-import { resolveWrittenProfile } from "../environments/resolve-written-profile";
+import { resolveWrittenProfile, type ProposedVariables } from "../environments/resolve-written-profile";
 import { writtenProfileSchema } from "../policy/profile-schema";
 import { parseInput } from "../validation";
 import { toView, type AccessProfileView } from "./get-access-profile";
@@ -72,15 +72,17 @@ export interface PreparedProfileVersion {
 /**
  * Checks and builds the next version of the `held` API's profile (If-Match against the version
  * held, `${name}` variables resolved) without storing it: a change set prepares all its versions
- * with the API and version it read, and stores them in one statement while it plans them.
+ * with the API and version it read, and stores them in one statement while it plans them; one
+ * that changes its environment's variables resolves them with the values it sets (`proposed`).
  */
 export async function prepareProfileVersion(
   ctx: RequestContext,
   input: SaveInput,
   { api, current }: HeldProfile,
+  proposed?: ProposedVariables,
 ): Promise<PreparedProfileVersion> {
   const written = parseInput(writtenProfileSchema, input.profile, "access profile");
-  const { profile, usesVariables } = await resolveWrittenProfile(getDb(), api.instance, written);
+  const { profile, usesVariables } = await resolveWrittenProfile(getDb(), api.instance, written, proposed);
   checkPrecondition(current?.version, input.ifMatch);
   // As the database returns it (JSON round trip): the version returned is the version stored.
   const stored = (value: unknown) => (value === null ? null : (JSON.parse(JSON.stringify(value)) as Prisma.JsonValue));

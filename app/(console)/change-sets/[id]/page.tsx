@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangeSetStatusBadge, ItemStatusBadge } from "@/components/change-sets/change-set-status";
+import { VariableChanges } from "@/components/change-sets/variable-changes";
 import { RefreshWhileRunning } from "@/components/deployments/refresh-while-running";
 import { ButtonForm } from "@/components/forms/button-form";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
@@ -17,8 +18,9 @@ import { applyChangeSetAction, approveChangeSetAction, cancelChangeSetAction, re
 export const metadata: Metadata = { title: "Change set" };
 
 /**
- * One change set: what changes per API (each plan one click away), what blocks an API, the one
- * approval, and while it applies its progress (n of N, failures first, time left) with Cancel.
+ * One change set: the environment variables it changes (before → after), what changes per API
+ * (each plan one click away), what blocks an API, the one approval, and while it applies its
+ * progress (n of N, failures first, time left) with Cancel.
  */
 export default async function ChangeSetPage({ params }: { params: Promise<{ id: string }> }) {
   const ctx = await guardPage("/change-sets/[id]");
@@ -30,6 +32,8 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
   const leftToApply = (progress.counts.planned ?? 0) + (progress.counts.failed ?? 0) + (progress.counts.cancelled ?? 0);
   const approvedEnough = approval.status === "not_required" || approval.status === "approved";
   const ownSet = set.createdBy === ctx.actor.name;
+  // Its variables are written by its first apply, even when no API is left to apply.
+  const variablesToWrite = set.applyStartedAt === null ? (set.variables?.changes.length ?? 0) : 0;
 
   return (
     <div className="space-y-8">
@@ -111,7 +115,7 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
                 Cancel
               </ButtonForm>
             ) : null
-          ) : leftToApply > 0 ? (
+          ) : leftToApply > 0 || variablesToWrite > 0 ? (
             <ButtonForm
               action={applyChangeSetAction}
               fields={{ changeSetId: set.id }}
@@ -119,12 +123,14 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
               busyText="Starting…"
               errorTitle="The change set was not applied"
             >
-              {set.applyStartedAt ? `Apply the ${leftToApply} not applied` : `Apply ${leftToApply} APIs`}
+              {set.applyStartedAt ? `Apply the ${leftToApply} not applied` : applyLabel(leftToApply, variablesToWrite)}
               {approvedEnough ? "" : " (needs approval)"}
             </ButtonForm>
           ) : null}
         </div>
       ) : null}
+
+      {set.variables ? <VariableChanges variables={set.variables} written={set.applyStartedAt !== null} /> : null}
 
       <DataTable
         caption="APIs of the change set, failures first"
@@ -178,4 +184,13 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
       </DataTable>
     </div>
   );
+}
+
+/** "Apply 3 APIs", "Apply 2 variables", "Apply 3 APIs and 1 variable". */
+function applyLabel(apis: number, variables: number): string {
+  const parts = [
+    ...(apis > 0 || variables === 0 ? [`${apis} APIs`] : []),
+    ...(variables > 0 ? [`${variables} variable${variables === 1 ? "" : "s"}`] : []),
+  ];
+  return `Apply ${parts.join(" and ")}`;
 }

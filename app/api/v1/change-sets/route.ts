@@ -5,8 +5,9 @@ import { listChangeSets } from "@/lib/change-sets/list-change-sets";
 import { apiHandler } from "@/lib/rest/api-handler";
 
 export const POST = apiHandler(operations.createChangeSet, async (ctx, { body }) => {
-  // Either each API's own profile, or one change to each API's current profile.
-  const changeSet = body.profiles ? await createProfilesChangeSet(ctx, body) : await createChangeSet(ctx, body);
+  // Either each API's own profile (and/or its environment's variables), or one change to each API's current profile.
+  const changeSet =
+    body.profiles || body.variables ? await createProfilesChangeSet(ctx, body) : await createChangeSet(ctx, body);
   return { body: changeSet, status: 201, location: `/api/v1/change-sets/${changeSet.id}` };
 });
 
