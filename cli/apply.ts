@@ -13,11 +13,10 @@ Applies a change set (as portcullis plan made it). Approvals still apply: a set 
 require approval is applied only once other admins approved it (exit 1 saying so otherwise).
 Applying again re-runs only the APIs that did not succeed.
 
-With --dir, plans the directory again as portcullis plan does and applies what it finds: first the
-environment's variables from DIR/environment.yaml (when they differ; they change nothing in APIM
-until a profile is saved with them), then the APIs whose profile or variables changed, as one
-change set. A set that needs approval stops there (exit 1 naming it): once approved, apply it
-with --change-set.
+With --dir, plans the directory again as portcullis plan does and applies what it finds as one
+change set: the APIs whose profile or variables changed and DIR/environment.yaml's variables
+(when they differ; the set writes them when its apply starts, never outside its approval). A set
+that needs approval stops there (exit 1 naming it): once approved, apply it with --change-set.
 
   --change-set ID  the change set's id (printed by portcullis plan)
   --dir DIR        the directory of .yaml files (instead of --change-set)
@@ -59,7 +58,7 @@ export async function applyCommand(
   });
 }
 
-/** Writes the directory's changed variables, then plans its changed APIs as one set and applies it. */
+/** Plans the directory's changed APIs and variables as one set and applies it. */
 async function applyDirectory(
   connection: PortcullisConnection,
   io: CliIo,
@@ -67,21 +66,20 @@ async function applyDirectory(
 ): Promise<number> {
   const changes = await directoryChanges(connection.call, options);
   if (!changes.ok) return reportProblems(io, changes.problems);
-  if (changes.variables) {
-    const { environment, variables, changes: changed } = changes.variables;
-    const path = `/environments/${encodeURIComponent(environment)}/variables`;
-    const put = await connection.call("PUT", path, { variables });
-    if (put.status !== 200) throw new InputError(`PUT ${path}: ${put.status} ${problemDetail(put.body)}`);
-    io.stdout(
-      `Set the variables of environment ${environment}: ${changed.map((change) => `\${${change.name}}`).join(", ")}\n`,
-    );
-  }
-  if (changes.desired.length === 0) {
-    io.stdout("No API to change.\n");
+  const changeSet = await createChangeSet(connection, options.dir, changes);
+  if (changeSet === null) {
+    io.stdout("Nothing to change.\n");
     return 0;
   }
-  const changeSet = await createChangeSet(connection, options.dir, changes.desired);
-  io.stdout(planMarkdown({ directory: options.dir, files: changes.files, changeSet, consoleUrl: connection.url }));
+  io.stdout(
+    planMarkdown({
+      directory: options.dir,
+      files: changes.files,
+      changeSet,
+      variables: changes.variables,
+      consoleUrl: connection.url,
+    }),
+  );
   const planned = planExitCode(changeSet);
   if (planned !== PLAN_EXIT.changes) return planned === PLAN_EXIT.unchanged ? 0 : 1;
   return applyChangeSet(connection, io, { changeSetId: changeSet.id, wait: options.wait, pollMs: options.pollMs });

@@ -2,8 +2,8 @@
  * What a directory of profile files would change on Portcullis, read over the REST API and
  * changing nothing: each file's API and how its profile differs, the environment's variables the
  * files set that differ from the server's, and the Key Vault references the files state checked
- * against the instance's named values. `portcullis plan` prints it; `portcullis apply --dir`
- * writes the variables, then plans and applies the profiles.
+ * against the instance's named values. `portcullis plan` makes a change set of it (the variables
+ * written when the set is applied) and prints it; `portcullis apply --dir` also applies the set.
  */
 import type { FileProblem } from "../lib/profile-files/file-problem";
 import { readProfileDirectory, type ProfileDirectory } from "../lib/profile-files/read-profile-directory";
@@ -13,18 +13,12 @@ import { InputError } from "./cli-io";
 import { fileKeyVault, instanceSecrets, secretNamed, type InstanceSecret } from "./export";
 import { profileChanges, type PlannedFile } from "./plan-summary";
 import { all, problemDetail, restGet, type RestCall, type RestGet } from "./portcullis-client";
-
-/** One variable of the environment: its value on the server and in the files (null: not set). */
-export interface VariableChange {
-  name: string;
-  before: string | null;
-  after: string | null;
-}
+import type { VariableChange } from "../lib/environments/environment-variables";
 
 export interface VariablesPlan {
   environment: string;
   file: string;
-  /** The whole set of variables the environment file gives (what apply writes). */
+  /** The whole set of variables the environment file gives (what the change set writes). */
   variables: Record<string, string>;
   changes: VariableChange[];
   /** APIs of the environment not in the directory whose profiles use a changed variable. */

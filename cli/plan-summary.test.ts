@@ -68,6 +68,12 @@ describe("plan exit codes", () => {
     expect(planExitCode(set([item("a", "unchanged"), item("b", "planned")]))).toBe(2);
     expect(planExitCode(set([item("a", "planned"), item("b", "blocked")]))).toBe(1);
   });
+
+  it("are 2 for a set that changes only environment variables", () => {
+    const variables = { environment: "dev", changes: [{ name: "tenant", before: "a", after: "b" }] };
+    expect(planExitCode(set([], { variables }))).toBe(2);
+    expect(planExitCode(set([item("a", "unchanged")], { variables }))).toBe(2);
+  });
 });
 
 describe("apply exit codes", () => {
@@ -161,6 +167,47 @@ describe("the plan's Markdown", () => {
     });
     expect(empty).toContain("It has nothing to apply");
     expect(empty).not.toContain("portcullis apply");
+  });
+
+  it("lists the variables the set changes, before and after, and the APIs elsewhere that use one", () => {
+    const markdown = planMarkdown({
+      directory: "profiles",
+      consoleUrl: "u",
+      files: [file("chat", ["${tenant}: a.com → b.com"]), file("search")],
+      changeSet: set([item("chat", "planned")], {
+        variables: {
+          environment: "dev",
+          changes: [
+            { name: "tenant", before: "a.com", after: "b.com" },
+            { name: "old", before: "x|y", after: null },
+          ],
+        },
+      }),
+      variables: {
+        environment: "dev",
+        file: "environment.yaml",
+        variables: {},
+        changes: [],
+        elsewhere: ["embed (dev)"],
+      },
+    });
+    expect(markdown).toContain(
+      "### Portcullis plan: 1 API to change, 0 blocked, 1 unchanged; 2 variables of environment dev to change",
+    );
+    expect(markdown).toContain(
+      [
+        "The set changes the variables of environment `dev` (environment.yaml): they are written when it is applied, under its approval, and its APIs are planned with the new values.",
+        "",
+        "| Variable | On Portcullis | In the files |",
+        "| --- | --- | --- |",
+        "| `tenant` | a.com | b.com |",
+        "| `old` | x\\|y | (removed) |",
+        "",
+        "Not in this directory and using a changed variable (they keep the values they were saved with until their profile is saved again): `embed (dev)`.",
+      ].join("\n"),
+    );
+    expect(markdown).toContain("| `chat` (apis/chat.yaml) | dev | planned | `${tenant}: a.com → b.com`");
+    expect(markdown).toContain(`Apply after review: \`portcullis apply --change-set ${SET_ID} --wait\``);
   });
 
   it("prints progress as n of N with the statuses and the time left", () => {

@@ -5,7 +5,7 @@
  * -detailed-exitcode`; apply: 0 only when every API succeeded).
  */
 import { isDeepStrictEqual } from "node:util";
-import type { ChangeSetItemView, ChangeSetView } from "../lib/change-sets/schemas";
+import type { ChangeSetItemView, ChangeSetVariables, ChangeSetView } from "../lib/change-sets/schemas";
 import type { VariablesPlan } from "./directory-changes";
 
 /** One profile file matched to its API on an instance, and how its profile differs from the current one. */
@@ -22,11 +22,15 @@ export interface PlannedFile {
 
 export const PLAN_EXIT = { unchanged: 0, error: 1, changes: 2 } as const;
 
-/** 0 when nothing changes (no set, or nothing in it to apply), 1 when an API is blocked, 2 otherwise. */
+/**
+ * 0 when nothing changes (no set, or nothing in it to apply), 1 when an API is blocked, 2 otherwise
+ * (an API planned, or variables the set changes, even alone).
+ */
 export function planExitCode(changeSet: ChangeSetView | null): number {
   if (changeSet === null) return PLAN_EXIT.unchanged;
   if (changeSet.items.some((item) => item.status === "blocked")) return PLAN_EXIT.error;
-  return changeSet.items.some((item) => item.status === "planned") ? PLAN_EXIT.changes : PLAN_EXIT.unchanged;
+  const changes = changeSet.variables !== null || changeSet.items.some((item) => item.status === "planned");
+  return changes ? PLAN_EXIT.changes : PLAN_EXIT.unchanged;
 }
 
 /** 0 only when the set finished and every API in it succeeded (or had nothing to write). */
@@ -57,36 +61,37 @@ export function profileChanges(before: unknown, after: unknown, path = ""): stri
 }
 
 /**
- * `variables`: the environment's variables that change (then no set was made: `applyDir` writes
- * them and plans the APIs, whose status is `to plan`).
+ * `variables`: what the directory's environment file changes (its file, and the APIs elsewhere
+ * that use a changed variable); the set says which variables it changes, before and after.
  */
 export function planMarkdown(input: {
   directory: string;
   files: PlannedFile[];
   changeSet: ChangeSetView | null;
   variables?: VariablesPlan | null;
-  applyDir?: string;
   consoleUrl: string;
 }): string {
-  const { files, changeSet, variables } = input;
+  const { files, changeSet } = input;
   const itemOf = (file: PlannedFile) => changeSet?.items.find((item) => item.apiId === file.apiId);
-  const statusOf = (file: PlannedFile) => itemOf(file)?.status ?? (variables && toPlan(file) ? "to plan" : "unchanged");
+  const statusOf = (file: PlannedFile) => itemOf(file)?.status ?? "unchanged";
   const count = (status: string) => files.filter((file) => statusOf(file) === status).length;
-  const toChange = count("planned") + count("to plan");
+  const toChange = count("planned");
   const blocked = count("blocked");
-  const variableCount = variables?.changes.length ?? 0;
+  const changed = changeSet?.variables ?? null;
+  const variableCount = changed?.changes.length ?? 0;
   const lines = [
-    `### Portcullis plan: ${toChange} API${toChange === 1 ? "" : "s"} to change, ${blocked} blocked, ${count("unchanged")} unchanged${variables ? `; ${variableCount} variable${variableCount === 1 ? "" : "s"} of environment ${variables.environment} to change` : ""}`,
+    `### Portcullis plan: ${toChange} API${toChange === 1 ? "" : "s"} to change, ${blocked} blocked, ${count("unchanged")} unchanged${changed ? `; ${variableCount} variable${variableCount === 1 ? "" : "s"} of environment ${changed.environment} to change` : ""}`,
     "",
   ];
-  if (variables) lines.push(...variableLines(variables, input.applyDir));
-  else if (changeSet === null)
+  if (changeSet === null)
     lines.push(`Every profile in \`${input.directory}\` already is what Portcullis has: no change set was made.`);
   else {
     const link = `${input.consoleUrl}/change-sets/${changeSet.id}`;
     lines.push(`Change set \`${changeSet.id}\` ([open in Portcullis](${link})), ${approvalText(changeSet)}.`);
-    if (toChange === 0 && blocked === 0) lines.push("", "It has nothing to apply: the plans write nothing.");
+    if (toChange === 0 && blocked === 0 && !changed)
+      lines.push("", "It has nothing to apply: the plans write nothing.");
   }
+  if (changed) lines.push("", ...variableLines(changed, input.variables ?? null));
   lines.push("", "| API | Instance | Plan | What changes |", "| --- | --- | --- | --- |");
   for (const file of files) {
     const item = itemOf(file);
@@ -104,30 +109,26 @@ export function planMarkdown(input: {
     return item?.status === "blocked" ? blockingLines(file, item) : [];
   });
   if (blocking.length > 0) lines.push("", "**Blocked** (fix the file, then plan again):", "", ...blocking);
-  if (changeSet && toChange > 0 && blocked === 0)
+  if (changeSet && (toChange > 0 || changed) && blocked === 0)
     lines.push("", `Apply after review: \`portcullis apply --change-set ${changeSet.id} --wait\``);
   return `${lines.join("\n")}\n`;
 }
 
-/** Whether the file's API is to be planned: its profile differs, or its saved version is not applied yet. */
-function toPlan(file: PlannedFile): boolean {
-  return file.changes.length > 0 || file.unappliedVersion !== null;
-}
-
-function variableLines(variables: VariablesPlan, applyDir: string | undefined): string[] {
+/** The set's variable changes, each before and after, and the APIs outside the directory that use one. */
+function variableLines(changed: ChangeSetVariables, plan: VariablesPlan | null): string[] {
   const lines = [
-    `The variables of environment \`${variables.environment}\` (${variables.file}) differ from Portcullis's. Nothing was saved or planned: \`${applyDir ?? "portcullis apply --dir DIR --wait"}\` writes them, then saves and plans the APIs below with them as one change set and applies it (approvals still apply).`,
+    `The set changes the variables of environment \`${changed.environment}\`${plan ? ` (${plan.file})` : ""}: they are written when it is applied, under its approval, and its APIs are planned with the new values.`,
     "",
     "| Variable | On Portcullis | In the files |",
     "| --- | --- | --- |",
-    ...variables.changes.map(
+    ...changed.changes.map(
       (change) => `| \`${change.name}\` | ${cell(change.before ?? "(unset)")} | ${cell(change.after ?? "(removed)")} |`,
     ),
   ];
-  if (variables.elsewhere.length > 0)
+  if (plan && plan.elsewhere.length > 0)
     lines.push(
       "",
-      `Not in this directory and using a changed variable (they keep the values they were saved with until their profile is saved again): ${variables.elsewhere.map((api) => cell(`\`${api}\``)).join(", ")}.`,
+      `Not in this directory and using a changed variable (they keep the values they were saved with until their profile is saved again): ${plan.elsewhere.map((api) => cell(`\`${api}\``)).join(", ")}.`,
     );
   return lines;
 }

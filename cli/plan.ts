@@ -16,14 +16,14 @@ new versions and planned in one change set with those whose saved version APIM d
 summary for a pull-request comment.
 
 DIR/environment.yaml's variables are compared with the environment's on Portcullis. When they
-differ, plan changes nothing at all: it shows each variable and the APIs it changes, and
-portcullis apply --dir DIR writes the variables, then plans and applies the APIs as one change set.
+differ, the change set changes them too: the APIs are planned with the new values, and the
+variables are written when the set is applied, under its approval (never before).
 A file's keyVault (the Key Vault secret of its named value) must be what the instance's named value
 refers to; plan does not create or repoint named values.
 
 Exit codes (like terraform plan -detailed-exitcode):
   0  nothing to change: every file is its API's saved profile and APIM has it (no change set is made)
-  2  changes: apply them with portcullis apply --change-set ID (or --dir DIR when variables change)
+  2  changes (APIs, environment variables, or both): apply them with portcullis apply --change-set ID
   1  an error: an invalid file (every problem is printed as file:line: field: reason), an API or
      instance not found, a variable removed that a profile still uses, a Key Vault reference that
      is not the instance's, a blocked API (lint errors, blocking findings), or Portcullis refused
@@ -67,42 +67,41 @@ async function planDirectory(
 ): Promise<number> {
   const changes = await directoryChanges(connection.call, options);
   if (!changes.ok) return reportProblems(io, changes.problems);
-  // Changed variables are written by apply, before the profiles are saved with them: planning the
-  // profiles now would resolve them with the old values, so the set is made by apply.
-  const changeSet =
-    changes.variables === null && changes.desired.length > 0
-      ? await createChangeSet(connection, options.dir, changes.desired)
-      : null;
+  const changeSet = await createChangeSet(connection, options.dir, changes);
   io.stdout(
     planMarkdown({
       directory: options.dir,
       files: changes.files,
       changeSet,
       variables: changes.variables,
-      applyDir: applyDirCommand(options),
       consoleUrl: connection.url,
     }),
   );
-  return changes.variables === null ? planExitCode(changeSet) : PLAN_EXIT.changes;
+  return planExitCode(changeSet);
 }
 
-/** The change set of the files that differ, made over POST /change-sets. */
+/**
+ * The change set of the files that differ and the environment's variables that do, made over
+ * POST /change-sets (the variables are written when it is applied); null when nothing differs.
+ */
 export async function createChangeSet(
   connection: PortcullisConnection,
   dir: string,
-  desired: DirectoryChanges["desired"],
-): Promise<ChangeSetView> {
+  { desired, variables }: Pick<DirectoryChanges, "desired" | "variables">,
+): Promise<ChangeSetView | null> {
+  if (desired.length === 0 && variables === null) return null;
+  const what = [
+    `${desired.length} API${desired.length === 1 ? "" : "s"}`,
+    ...(variables ? [`${variables.changes.length} variable${variables.changes.length === 1 ? "" : "s"}`] : []),
+  ];
   const created = await connection.call("POST", "/change-sets", {
-    title: `portcullis plan: ${desired.length} API${desired.length === 1 ? "" : "s"} from ${dir}`,
+    title: `portcullis plan: ${what.join(" and ")} from ${dir}`,
     profiles: desired,
+    ...(variables ? { variables: { environment: variables.environment, values: variables.variables } } : {}),
   });
   if (created.status !== 201)
     throw new InputError(`POST /change-sets: ${created.status} ${problemDetail(created.body)}`);
   return created.body as ChangeSetView;
-}
-
-function applyDirCommand(options: { dir: string; instance?: string }): string {
-  return `portcullis apply --dir ${options.dir}${options.instance ? ` --instance ${options.instance}` : ""} --wait`;
 }
 
 export function reportProblems(io: CliIo, problems: FileProblem[]): number {

@@ -12,7 +12,8 @@ import { expect, test } from "../support/test";
  * portcullis` runs it) in its own process against the running app and sandbox, authenticated as
  * the sandbox's automation client from sandbox.json. export → plan of the untouched files (0) →
  * edit an API file → plan (2, Markdown) → plan again (2: APIM still lacks it) → apply → plan (0); then edit environment.yaml → plan (2,
- * nothing written) → apply --dir (variables, then the change set) → plan (0).
+ * the variable in the set, nothing written) → apply --change-set (writes it, applies the API) → plan (0); then add a
+ * variable no profile uses → apply --dir (a set of the variable alone) → plan (0).
  */
 const suffix = Date.now().toString(36);
 const API = `cli-as-code-${suffix}`;
@@ -129,7 +130,7 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     expect(await portcullis("plan", "--dir", directory)).toMatchObject({ code: 0, stderr: "" });
   });
 
-  test("an edited environment.yaml plans to exit 2 and writes nothing; apply --dir sets the variable, then applies the API", async ({
+  test("an edited environment.yaml plans to exit 2 with the variable in the set, written only when the set is applied", async ({
     request,
   }) => {
     const environmentFile = path.join(directory, "environment.yaml");
@@ -139,7 +140,6 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     );
     const variables = async () =>
       (await restCall(request, "GET", "/environments/development/variables")).body.variables as Record<string, string>;
-    const newestBefore = await newestChangeSet(request);
 
     const planned = await portcullis("plan", "--dir", directory);
     expect(planned).toMatchObject({ code: 2, stderr: "" });
@@ -148,19 +148,29 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     );
     expect(planned.stdout).toContain(`| \`cliChatApp\` | ${CHAT_APP} | ${NEW_CHAT_APP} |`);
     expect(planned.stdout).toContain(`\${cliChatApp}: ${CHAT_APP} → ${NEW_CHAT_APP}`);
-    expect(planned.stdout).toContain(`portcullis apply --dir ${directory} --wait`);
-    // Plan changed nothing: neither the variable nor a change set.
+    // The set holds the variable; nothing is written before it is applied.
+    const id = /Change set `([0-9a-f-]{36})`/.exec(planned.stdout)![1]!;
+    expect((await restCall(request, "GET", `/change-sets/${id}`)).body.variables).toEqual({
+      environment: "development",
+      changes: [{ name: "cliChatApp", before: CHAT_APP, after: NEW_CHAT_APP }],
+    });
     expect((await variables()).cliChatApp).toBe(CHAT_APP);
-    expect(await newestChangeSet(request)).toBe(newestBefore);
 
-    const applied = await portcullis("apply", "--dir", directory, "--wait");
+    const applied = await portcullis("apply", "--change-set", id, "--wait");
     expect(applied).toMatchObject({ code: 0, stderr: "" });
-    expect(applied.stdout).toContain("Set the variables of environment development: ${cliChatApp}");
     expect(applied.stdout).toContain(`succeeded: ${API} (sandbox)`);
     expect((await variables()).cliChatApp).toBe(NEW_CHAT_APP);
     const saved = (await restCall(request, "GET", `/apis/${apiId}/access-profile`)).body;
     expect(saved.profile).toMatchObject({ callerAuth: { clientApplicationIds: [NEW_CHAT_APP, ADDED_APP] } });
+    expect(await portcullis("plan", "--dir", directory)).toMatchObject({ code: 0, stderr: "" });
 
+    // A variable no profile uses: a set of the variable alone, which apply --dir makes and applies.
+    const text = await readFile(environmentFile, "utf8");
+    await writeFile(environmentFile, text.replace("variables:\n", `variables:\n  cliUnused${suffix}: contoso.com\n`));
+    const alone = await portcullis("apply", "--dir", directory, "--wait");
+    expect(alone).toMatchObject({ code: 0, stderr: "" });
+    expect(alone.stdout).toContain("0 APIs to change, 0 blocked, 1 unchanged; 1 variable of environment development");
+    expect((await variables())[`cliUnused${suffix}`]).toBe("contoso.com");
     expect(await portcullis("plan", "--dir", directory)).toMatchObject({ code: 0, stderr: "" });
   });
 
@@ -168,11 +178,6 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     return path.join(directory, "apis", `${API}.yaml`);
   }
 });
-
-/** The newest change set's id (the list is newest first), or null. */
-async function newestChangeSet(request: Parameters<typeof restCall>[0]): Promise<string | null> {
-  return ((await restCall(request, "GET", "/change-sets")).body.items as Array<{ id: string }>)[0]?.id ?? null;
-}
 
 /** Runs bin/portcullis.mjs in its own process as the sandbox's automation client (no AZURE_* set). */
 function portcullis(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -330,6 +330,59 @@ describe("portcullis plan and apply against the sandbox", () => {
       await writeFile(file, text);
     }
   });
+
+  it("puts environment.yaml's changed variables in the set: plan exits 2 writing nothing, apply writes them with the set", async () => {
+    const file = path.join(directory, "environment.yaml");
+    const text = await readFile(file, "utf8");
+    const variables = async () =>
+      (
+        (
+          await callRoute(variablesRoute.GET, {
+            path: "/environments/development/variables",
+            params: { name: "development" },
+            token: pipeline,
+          })
+        ).body as { variables: Record<string, string> }
+      ).variables;
+    const run = async (command: "plan" | "apply", ...args: string[]) => {
+      const io = captured();
+      const connect = async () => inProcess(pipeline);
+      const argv = ["--dir", directory, ...args];
+      const code =
+        command === "plan" ? await planCommand(argv, io.io, connect) : await applyCommand(argv, io.io, connect, 20);
+      return { code, out: io.out(), err: io.err() };
+    };
+    try {
+      await writeFile(file, text.replace(`chatApp: ${CHAT_APP}`, `chatApp: ${NEW_CHAT_APP}`));
+      const planned = await run("plan");
+      expect(planned).toMatchObject({ code: 2, err: "" });
+      expect(planned.out).toContain("; 1 variable of environment development to change");
+      expect(planned.out).toContain(`| \`chatApp\` | ${CHAT_APP} | ${NEW_CHAT_APP} |`);
+      expect(planned.out).toContain(`\${chatApp}: ${CHAT_APP} → ${NEW_CHAT_APP}`);
+      expect(await variables()).toEqual({ chatApp: CHAT_APP });
+
+      const applied = await run("apply", "--wait");
+      expect(applied).toMatchObject({ code: 0, err: "" });
+      expect(await variables()).toEqual({ chatApp: NEW_CHAT_APP });
+      const saved = (await getAccessProfile(admin, { apiId })).profile.callerAuth as { clientApplicationIds: string[] };
+      expect(saved.clientApplicationIds).toContain(NEW_CHAT_APP);
+      expect(saved.clientApplicationIds).not.toContain(CHAT_APP);
+
+      // A variable no profile uses: a set of that variable alone, still a change (exit 2).
+      await writeFile(file, text.replace(`chatApp: ${CHAT_APP}`, `chatApp: ${NEW_CHAT_APP}\n  spare: contoso.com`));
+      const alone = await run("plan");
+      expect(alone).toMatchObject({ code: 2, err: "" });
+      expect(alone.out).toContain(
+        "### Portcullis plan: 0 APIs to change, 0 blocked, 2 unchanged; 1 variable of environment development to change",
+      );
+      expect(alone.out).toContain("| `spare` | (unset) | contoso.com |");
+      expect(await run("apply", "--wait")).toMatchObject({ code: 0, err: "" });
+      expect(await variables()).toEqual({ chatApp: NEW_CHAT_APP, spare: "contoso.com" });
+      expect(await run("plan")).toMatchObject({ code: 0 });
+    } finally {
+      await writeFile(file, text);
+    }
+  });
 });
 
 function captured() {
@@ -350,8 +403,8 @@ function inProcess(token: string): PortcullisConnection {
     ["GET", /^\/instances(\?|$)/, instanceList.GET],
     ["GET", /^\/apis(\?|$)/, apiList.GET],
     ["GET", /^\/apis\/([^/?]+)\/access-profile$/, accessProfile.GET, "id"],
+    // No PUT /environments/{name}/variables: the CLI changes variables only through a change set.
     ["GET", /^\/environments\/([^/?]+)\/variables$/, variablesRoute.GET, "name"],
-    ["PUT", /^\/environments\/([^/?]+)\/variables$/, variablesRoute.PUT, "name"],
     ["GET", /^\/instances\/([^/?]+)\/secrets(\?|$)/, secretList.GET, "id"],
     ["POST", /^\/change-sets$/, changeSets.POST],
     ["GET", /^\/change-sets\/([^/?]+)$/, changeSet.GET, "id"],
