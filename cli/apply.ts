@@ -2,8 +2,8 @@ import type { ChangeSetView } from "../lib/change-sets/schemas";
 import { InputError, type CliIo } from "./cli-io";
 import { parseCommandArgs } from "./parse-command-args";
 import { directoryChanges } from "./directory-changes";
-import { asPipelineCommand, createChangeSet, reportProblems } from "./plan";
-import { applyExitCode, itemLine, planExitCode, planMarkdown, progressLine, PLAN_EXIT } from "./plan-summary";
+import { asPipelineCommand, planChanges, reportProblems } from "./plan";
+import { applyExitCode, itemLine, planExitCode, progressLine, PLAN_EXIT } from "./plan-summary";
 import { connectToPortcullisApi, problemDetail, type PortcullisConnection } from "./portcullis-client";
 
 export const applyUsage = `Usage: portcullis apply --change-set ID [--wait]
@@ -66,20 +66,8 @@ async function applyDirectory(
 ): Promise<number> {
   const changes = await directoryChanges(connection.call, options);
   if (!changes.ok) return reportProblems(io, changes.problems);
-  const changeSet = await createChangeSet(connection, options.dir, changes);
-  if (changeSet === null) {
-    io.stdout("Nothing to change.\n");
-    return 0;
-  }
-  io.stdout(
-    planMarkdown({
-      directory: options.dir,
-      files: changes.files,
-      changeSet,
-      variables: changes.variables,
-      consoleUrl: connection.url,
-    }),
-  );
+  const changeSet = await planChanges(connection, io, options.dir, changes);
+  if (changeSet === null) return 0;
   const planned = planExitCode(changeSet);
   if (planned !== PLAN_EXIT.changes) return planned === PLAN_EXIT.unchanged ? 0 : 1;
   return applyChangeSet(connection, io, { changeSetId: changeSet.id, wait: options.wait, pollMs: options.pollMs });

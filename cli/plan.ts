@@ -67,24 +67,34 @@ async function planDirectory(
 ): Promise<number> {
   const changes = await directoryChanges(connection.call, options);
   if (!changes.ok) return reportProblems(io, changes.problems);
-  const changeSet = await createChangeSet(connection, options.dir, changes);
+  return planExitCode(await planChanges(connection, io, options.dir, changes));
+}
+
+/** Makes the change set of what the directory changes (none when nothing differs) and prints its summary. */
+export async function planChanges(
+  connection: PortcullisConnection,
+  io: CliIo,
+  dir: string,
+  changes: DirectoryChanges,
+): Promise<ChangeSetView | null> {
+  const changeSet = await createChangeSet(connection, dir, changes);
   io.stdout(
     planMarkdown({
-      directory: options.dir,
+      directory: dir,
       files: changes.files,
       changeSet,
       variables: changes.variables,
       consoleUrl: connection.url,
     }),
   );
-  return planExitCode(changeSet);
+  return changeSet;
 }
 
 /**
  * The change set of the files that differ and the environment's variables that do, made over
  * POST /change-sets (the variables are written when it is applied); null when nothing differs.
  */
-export async function createChangeSet(
+async function createChangeSet(
   connection: PortcullisConnection,
   dir: string,
   { desired, variables }: Pick<DirectoryChanges, "desired" | "variables">,

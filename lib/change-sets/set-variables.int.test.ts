@@ -4,6 +4,7 @@ import * as applyRoute from "../../app/api/v1/change-sets/[id]/apply/route";
 import { callRoute } from "../../test/support/call-route";
 import { apiIdOf, planAndApply, saveProfile } from "../../test/support/deployment-fixtures";
 import { putInEnvironment } from "../../test/support/environment-fixtures";
+import { createInstanceRow } from "../../test/support/instance-settings";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { getEnvironmentVariables } from "../environments/get-environment-variables";
@@ -99,17 +100,10 @@ describe("a change set with environment variables", () => {
 
   it("changing only variables needs the strictest approval of the environment's instances, then writes and finishes", async () => {
     // An instance of the environment no profile of the set is on: its settings count all the same.
-    const strict = await sandbox.db.prisma.instance.create({
-      data: {
-        name: "vars-strict",
-        subscriptionId: "s",
-        resourceGroup: "rg",
-        serviceName: "varsstrict",
-        armEndpoint: "https://arm",
-        environment: ENVIRONMENT,
-        approvalsRequired: 2,
-        automationApprovers: false,
-      },
+    const strict = await createInstanceRow(sandbox.db.prisma, "vars-strict", {
+      environment: ENVIRONMENT,
+      approvalsRequired: 2,
+      automationApprovers: false,
     });
     try {
       const set = await createProfilesChangeSet(admin, {
@@ -134,7 +128,7 @@ describe("a change set with environment variables", () => {
       });
       expect(requested?.after).toMatchObject({ setHash: set.hash, approvalsRequired: 2 });
     } finally {
-      await sandbox.db.prisma.instance.delete({ where: { id: strict.id } });
+      await sandbox.db.prisma.instance.delete({ where: { id: strict } });
       await setVariables({ chatApp: OLD_APP });
     }
   });

@@ -31,6 +31,15 @@ export async function changeInstanceSettings(
 
 /** A fresh instance on production (its applies need one approval), stored directly; its id. */
 export async function createProductionInstance(prisma: PrismaClient, name: string): Promise<string> {
+  return createInstanceRow(prisma, name, { environment: "production" });
+}
+
+/** A fresh instance no APIM stands behind, stored directly with `settings` (environment, approvals); its id. */
+export async function createInstanceRow(
+  prisma: PrismaClient,
+  name: string,
+  settings: { environment: string; approvalsRequired?: number; automationApprovers?: boolean },
+): Promise<string> {
   const row = await prisma.instance.create({
     data: {
       name,
@@ -38,7 +47,7 @@ export async function createProductionInstance(prisma: PrismaClient, name: strin
       resourceGroup: "rg",
       serviceName: name.replace(/[^a-z0-9]/g, ""),
       armEndpoint: "https://arm",
-      environment: "production",
+      ...settings,
     },
   });
   return row.id;
