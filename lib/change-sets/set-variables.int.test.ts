@@ -4,7 +4,7 @@ import * as applyRoute from "../../app/api/v1/change-sets/[id]/apply/route";
 import { callRoute } from "../../test/support/call-route";
 import { apiIdOf, planAndApply, saveProfile } from "../../test/support/deployment-fixtures";
 import { putInEnvironment } from "../../test/support/environment-fixtures";
-import { createInstanceRow } from "../../test/support/instance-settings";
+import { changeInstanceSettings, createInstanceRow } from "../../test/support/instance-settings";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { getEnvironmentVariables } from "../environments/get-environment-variables";
@@ -117,6 +117,12 @@ describe("a change set with environment variables", () => {
         code: "approval-required",
       });
       expect(await variablesNow()).toEqual({ chatApp: OLD_APP });
+      // The sandbox instance accepts automation's approval, the strict one does not: it does not count.
+      await changeInstanceSettings(sandbox.instance.id, { automationApprovers: true });
+      const pipeline = contextFor("admin", { type: "app", name: "Pipeline" });
+      await expect(approveChangeSet(pipeline, { changeSetId: set.id, setHash: set.hash })).rejects.toMatchObject({
+        message: expect.stringContaining("does not accept approvals from automation"),
+      });
       await approveChangeSet(admin2, { changeSetId: set.id, setHash: set.hash });
       await approveChangeSet(admin3, { changeSetId: set.id, setHash: set.hash });
       const { run } = await startChangeSetApply(admin, { changeSetId: set.id });
@@ -129,6 +135,7 @@ describe("a change set with environment variables", () => {
       expect(requested?.after).toMatchObject({ setHash: set.hash, approvalsRequired: 2 });
     } finally {
       await sandbox.db.prisma.instance.delete({ where: { id: strict } });
+      await changeInstanceSettings(sandbox.instance.id, { automationApprovers: false });
       await setVariables({ chatApp: OLD_APP });
     }
   });
