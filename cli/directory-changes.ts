@@ -10,7 +10,8 @@ import { readProfileDirectory, type ProfileDirectory } from "../lib/profile-file
 import { profileVariableNames, resolveProfileVariables } from "../lib/policy/profile-variables";
 import type { AccessProfile } from "../lib/policy/profile-schema";
 import { InputError } from "./cli-io";
-import { fileKeyVault, instanceSecrets, secretNamed, type InstanceSecret } from "./export";
+import type { TemplateOrigin } from "../lib/profiles/schemas";
+import { fileKeyVault, instanceSecrets, secretNamed, type InstanceSecret, type TemplateSummary } from "./export";
 import { profileChanges, type PlannedFile } from "./plan-summary";
 import { all, problemDetail, restGet, type RestCall, type RestGet } from "./portcullis-client";
 import type { VariableChange } from "../lib/environments/environment-variables";
@@ -28,10 +29,15 @@ export interface VariablesPlan {
 export interface DirectoryChanges {
   files: PlannedFile[];
   /**
-   * The files whose API changes, or whose saved version APIM does not have yet: their profile as
-   * written, sent to POST /change-sets.
+   * The files whose API changes, or whose saved version APIM does not have yet, sent to POST
+   * /change-sets: their profile as written and `template: null` (it follows none), or the
+   * template it follows at the version the summary shows (`latest` resolved now, so the set
+   * is what was reviewed).
    */
-  desired: Array<{ apiId: string; profile: unknown; adopt: boolean }>;
+  desired: Array<
+    | { apiId: string; profile: unknown; template: null; adopt: boolean }
+    | { apiId: string; template: { name: string; version: number }; adopt: boolean }
+  >;
   /** Null when the directory has no environment file or its variables are the server's. */
   variables: VariablesPlan | null;
 }
@@ -47,12 +53,14 @@ interface ListedApi {
   apimName: string;
   gone: boolean;
   profileVersion: number | null;
+  template: { id: string; name: string } | null;
 }
 interface CurrentProfile {
   version: number;
   profile: AccessProfile;
   written: AccessProfile | null;
   adoptsHandWritten: boolean;
+  template: TemplateOrigin | null;
   /** Whether APIM has this version (a plan of it applied, or one that had nothing to write). */
   applied: boolean;
 }
@@ -79,20 +87,46 @@ export async function directoryChanges(
   const desired: DirectoryChanges["desired"] = [];
   for (const matchedFile of matched.files) {
     const { file, content, apiId, instance } = matchedFile;
+    const template = await fileTemplate(server, matchedFile);
+    if (!template.ok) {
+      problems.push(template.problem);
+      continue;
+    }
+    const profile = template.version?.profile ?? content.profile!;
     const current = await server.profile(apiId);
-    const changes = profileChanges(current?.written ?? current?.profile, content.profile);
+    const following = followingChange(matchedFile.listed, current, template.version);
+    const changes = [
+      ...(following.line ? [following.line] : []),
+      ...profileChanges(current?.written ?? current?.profile, profile),
+    ];
     if ((current?.adoptsHandWritten ?? false) !== content.adopt)
       changes.push(`adopt: ${current?.adoptsHandWritten ?? false} → ${content.adopt}`);
-    const uses = profileVariableNames([content.profile, content.keyVault ?? {}]);
+    const uses = profileVariableNames([profile, content.keyVault ?? {}]);
     for (const change of variables?.plan.changes.filter((variable) => uses.includes(variable.name)) ?? [])
       changes.push(`\${${change.name}}: ${change.before ?? "(unset)"} → ${change.after ?? "(unset)"}`);
-    problems.push(...(await keyVaultProblems(server, matchedFile, environment?.content.variables)));
+    problems.push(...(await keyVaultProblems(server, matchedFile, profile, environment?.content.variables)));
     // A version an earlier plan saved and nobody applied is still a change for APIM: the file is
     // planned again (the server plans that version, saving nothing), so plan exits 2 until it is applied.
     const unappliedVersion = current && !current.applied ? current.version : null;
-    files.push({ file, apiId, apimName: content.api, instance: instance.name, changes, unappliedVersion });
+    files.push({
+      file,
+      apiId,
+      apimName: content.api,
+      instance: instance.name,
+      changes,
+      unappliedVersion,
+      followingChanges: following.follows,
+    });
     if (changes.length > 0 || unappliedVersion !== null)
-      desired.push({ apiId, profile: content.profile, adopt: content.adopt });
+      desired.push(
+        template.version
+          ? {
+              apiId,
+              template: { name: template.version.name, version: template.version.version },
+              adopt: content.adopt,
+            }
+          : { apiId, profile, template: null, adopt: content.adopt },
+      );
   }
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -103,18 +137,95 @@ export async function directoryChanges(
   };
 }
 
+/** One version of a template a file names: its profile as written. */
+interface TemplateVersion {
+  templateId: string;
+  name: string;
+  version: number;
+  profile: AccessProfile;
+}
+
+/**
+ * The template version a file's `template` names (`latest`: the newest now), or a problem at
+ * `template.name` or `template.version` when Portcullis has no such template or version; no
+ * version when the file names no template.
+ */
+async function fileTemplate(
+  server: ServerState,
+  { file, content, line }: MatchedFile,
+): Promise<{ ok: true; version: TemplateVersion | null } | { ok: false; problem: FileProblem }> {
+  if (!content.template) return { ok: true, version: null };
+  const { name, version: wanted } = content.template;
+  const problem = (path: string, message: string) =>
+    ({ ok: false, problem: { file, line: line(path.split(".")), path, message } }) as const;
+  const templates = await server.templates;
+  const template = templates.find((candidate) => candidate.name === name);
+  if (!template)
+    return problem(
+      "template.name",
+      `no profile template named '${name}' in Portcullis (there are: ${templates.map((candidate) => candidate.name).join(", ") || "none"})`,
+    );
+  const version = wanted === "latest" ? template.latestVersion : wanted;
+  const found = (await server.templateVersions(template.id)).find((candidate) => candidate.version === version);
+  if (!found)
+    return problem(
+      "template.version",
+      `template ${name} has versions 1 to ${template.latestVersion}: ${wanted} is none of them (or write latest)`,
+    );
+  return { ok: true, version: { templateId: template.id, name, version, profile: found.profile } };
+}
+
+/**
+ * How what the API follows changes with the file, as a line of the summary: following starts,
+ * stops or moves to another template (`follows`: it counts as a change even when APIM has
+ * nothing to write), or the template version its profile is changes.
+ */
+function followingChange(
+  listed: ListedApi,
+  current: CurrentProfile | null,
+  wanted: TemplateVersion | null,
+): { line: string | null; follows: boolean } {
+  const now = listed.template?.name ?? "(none)";
+  const after = wanted ? `${wanted.name} v${wanted.version}` : "(none)";
+  if ((listed.template?.id ?? null) !== (wanted?.templateId ?? null))
+    return { line: `template: ${now} → ${after}`, follows: true };
+  if (!wanted) return { line: null, follows: false };
+  const origin = current?.template?.id === wanted.templateId ? `v${current.template.version}` : "edited by hand";
+  return {
+    line: origin === `v${wanted.version}` ? null : `template ${wanted.name}: ${origin} → v${wanted.version}`,
+    follows: false,
+  };
+}
+
 /** What the server holds, each list or profile read once. */
 class ServerState {
   private readonly apis = new Map<string, Promise<ListedApi[]>>();
   private readonly profiles = new Map<string, Promise<CurrentProfile | null>>();
   private readonly secrets = new Map<string, Promise<InstanceSecret[]>>();
   private readonly variables = new Map<string, Promise<Record<string, string>>>();
+  private readonly versions = new Map<string, Promise<Array<{ version: number; profile: AccessProfile }>>>();
   private readonly get: RestGet;
   readonly instances: Promise<Instance[]>;
+  private templateList: Promise<TemplateSummary[]> | null = null;
 
   constructor(private readonly call: RestCall) {
     this.get = restGet(call);
     this.instances = all<Instance>(this.get, "/instances");
+  }
+
+  /** Every profile template (read when a file names one). */
+  get templates() {
+    return (this.templateList ??= this.get("/templates") as Promise<TemplateSummary[]>);
+  }
+
+  /** A template's versions, each with its profile as written. */
+  templateVersions(templateId: string) {
+    return cached(this.versions, templateId, async () => {
+      const view = (await this.get(`/templates/${templateId}`)) as {
+        versions: Array<{ version: number; profile: AccessProfile }>;
+      };
+      return view.versions;
+    });
   }
 
   apisOf(instanceId: string) {
@@ -152,7 +263,7 @@ function cached<T>(map: Map<string, Promise<T>>, key: string, load: () => Promis
   return value;
 }
 
-type MatchedFile = ApiFile & { apiId: string; instance: Instance };
+type MatchedFile = ApiFile & { apiId: string; instance: Instance; listed: ListedApi };
 
 /** Each file's API on its instance, or a problem per file naming what was not found. */
 async function matchApis(server: ServerState, directory: ProfileDirectory, instanceOption: string | undefined) {
@@ -188,7 +299,7 @@ async function matchApis(server: ServerState, directory: ProfileDirectory, insta
       (candidate) => !candidate.gone && candidate.apimName.toLowerCase() === api.content.api.toLowerCase(),
     );
     if (!found) problem("api", `no API named '${api.content.api}' on instance ${name}`);
-    else files.push({ ...api, apiId: found.id, instance });
+    else files.push({ ...api, apiId: found.id, instance, listed: found });
   }
   return problems.length > 0 ? ({ ok: false, problems } as const) : ({ ok: true, files } as const);
 }
@@ -236,12 +347,25 @@ async function variablesPlan(
 async function keyVaultProblems(
   server: ServerState,
   { file, content, line, instance }: MatchedFile,
+  profile: AccessProfile,
   fileValues: Record<string, string> | undefined,
 ): Promise<FileProblem[]> {
-  if (!content.keyVault || content.profile.backendAuth.mode !== "apiKey") return [];
+  if (!content.keyVault) return [];
+  // A file's own profile was checked as it was read; a template's is known only now.
+  if (profile.backendAuth.mode !== "apiKey")
+    return content.profile
+      ? []
+      : [
+          {
+            file,
+            line: line(["keyVault"]),
+            path: "keyVault",
+            message: `is the Key Vault secret of the profile's named value: template ${content.template!.name}'s profile has backendAuth mode ${profile.backendAuth.mode}, not apiKey`,
+          },
+        ];
   const values = fileValues ?? (instance.environment ? await server.variablesOf(instance.environment) : {});
   const resolution = resolveProfileVariables(
-    { namedValue: content.profile.backendAuth.namedValue, keyVault: content.keyVault },
+    { namedValue: profile.backendAuth.namedValue, keyVault: content.keyVault },
     values,
   );
   // A variable the environment does not set is the save's to refuse, naming it.

@@ -59,6 +59,7 @@ const file = (apimName: string, changes: string[] = [], unappliedVersion: number
   instance: "dev",
   changes,
   unappliedVersion,
+  followingChanges: false,
 });
 
 describe("plan exit codes", () => {

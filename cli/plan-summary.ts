@@ -18,18 +18,24 @@ export interface PlannedFile {
   changes: string[];
   /** The API's saved version when APIM does not have it yet (saved by an earlier plan, not applied); else null. */
   unappliedVersion: number | null;
+  /** Whether the template the API follows changes (starts, stops, another): a change even when APIM's is not. */
+  followingChanges: boolean;
 }
 
 export const PLAN_EXIT = { unchanged: 0, error: 1, changes: 2 } as const;
 
 /**
- * 0 when nothing changes (no set, or nothing in it to apply), 1 when an API is blocked, 2 otherwise
- * (an API planned, or variables the set changes, even alone).
+ * 0 when nothing changes (no set, or nothing in it to apply and no API follows another template),
+ * 1 when an API is blocked, 2 otherwise (an API planned or following another template, or
+ * variables the set changes, even alone).
  */
-export function planExitCode(changeSet: ChangeSetView | null): number {
+export function planExitCode(changeSet: ChangeSetView | null, files: readonly PlannedFile[] = []): number {
   if (changeSet === null) return PLAN_EXIT.unchanged;
   if (changeSet.items.some((item) => item.status === "blocked")) return PLAN_EXIT.error;
-  const changes = changeSet.variables !== null || changeSet.items.some((item) => item.status === "planned");
+  const changes =
+    changeSet.variables !== null ||
+    changeSet.items.some((item) => item.status === "planned") ||
+    files.some((file) => file.followingChanges);
   return changes ? PLAN_EXIT.changes : PLAN_EXIT.unchanged;
 }
 
@@ -73,9 +79,14 @@ export function planMarkdown(input: {
 }): string {
   const { files, changeSet } = input;
   const itemOf = (file: PlannedFile) => changeSet?.items.find((item) => item.apiId === file.apiId);
-  const statusOf = (file: PlannedFile) => itemOf(file)?.status ?? "unchanged";
+  const statusOf = (file: PlannedFile) => {
+    const status = itemOf(file)?.status ?? "unchanged";
+    // Following another template (or none) is a change in Portcullis even when APIM's policy stays.
+    return status === "unchanged" && file.followingChanges ? TEMPLATE_ONLY : status;
+  };
   const count = (status: string) => files.filter((file) => statusOf(file) === status).length;
-  const toChange = count("planned");
+  const toApply = count("planned");
+  const toChange = toApply + count(TEMPLATE_ONLY);
   const blocked = count("blocked");
   const changed = changeSet?.variables ?? null;
   const variableCount = changed?.changes.length ?? 0;
@@ -88,8 +99,11 @@ export function planMarkdown(input: {
   else {
     const link = `${input.consoleUrl}/change-sets/${changeSet.id}`;
     lines.push(`Change set \`${changeSet.id}\` ([open in Portcullis](${link})), ${approvalText(changeSet)}.`);
-    if (toChange === 0 && blocked === 0 && !changed)
-      lines.push("", "It has nothing to apply: the plans write nothing.");
+    if (toApply === 0 && blocked === 0 && !changed)
+      lines.push(
+        "",
+        `It has nothing to apply: the plans write nothing.${toChange > 0 ? " What the APIs follow changed when it was made." : ""}`,
+      );
   }
   if (changed) lines.push("", ...variableLines(changed, input.variables ?? null));
   lines.push("", "| API | Instance | Plan | What changes |", "| --- | --- | --- | --- |");
@@ -109,10 +123,13 @@ export function planMarkdown(input: {
     return item?.status === "blocked" ? blockingLines(file, item) : [];
   });
   if (blocking.length > 0) lines.push("", "**Blocked** (fix the file, then plan again):", "", ...blocking);
-  if (changeSet && (toChange > 0 || changed) && blocked === 0)
+  if (changeSet && (toApply > 0 || changed) && blocked === 0)
     lines.push("", `Apply after review: \`portcullis apply --change-set ${changeSet.id} --wait\``);
   return `${lines.join("\n")}\n`;
 }
+
+/** The status of an API whose plan writes nothing to APIM but whose template following changes. */
+const TEMPLATE_ONLY = "template only";
 
 /** The set's variable changes, each before and after, and the APIs outside the directory that use one. */
 function variableLines(changed: ChangeSetVariables, plan: VariablesPlan | null): string[] {

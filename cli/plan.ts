@@ -67,7 +67,7 @@ async function planDirectory(
 ): Promise<number> {
   const changes = await directoryChanges(connection.call, options);
   if (!changes.ok) return reportProblems(io, changes.problems);
-  return planExitCode(await planChanges(connection, io, options.dir, changes));
+  return planExitCode(await planChanges(connection, io, options.dir, changes), changes.files);
 }
 
 /** Makes the change set of what the directory changes (none when nothing differs) and prints its summary. */

@@ -6,15 +6,18 @@ import { resolveWrittenProfile, type ProposedVariables } from "../environments/r
 import { AppError } from "../errors";
 import { profileEtag } from "../profiles/profile-etag";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
+import type { FollowingChange } from "../profiles/save-access-profile";
 import type { TemplateOrigin } from "../profiles/schemas";
+import { templateFollowEvent, templateUnfollowEvent } from "../profiles/template-follow-event";
 import { parseInput } from "../validation";
 import type { ChangeSetChange } from "./change-schema";
 import { findApisWithProfile, type ApiWithProfile } from "./create-change-set";
+import { resolveDesiredTemplates, type ResolvedProfile } from "./desired-templates";
 import { makeChangeSet, type ItemIntent } from "./make-change-set";
 import { createProfilesChangeSetInputSchema, type ChangeSetView } from "./schemas";
 import { setVariablesOf, type SetVariables } from "./set-variables";
 
-type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse>["profiles"][number] & {
+type DesiredProfile = ResolvedProfile & {
   /** The version a promotion brings (recorded in the save's audit event). */
   promotedFrom?: { apiId: string; instance: string; version: number };
 };
@@ -24,7 +27,10 @@ type DesiredProfile = ReturnType<typeof createProfilesChangeSetInputSchema.parse
  * sends the files of a directory). The profile is saved as written, so saveAccessProfile resolves
  * its `${name}` variables with the API's instance's environment exactly as promotion does, then
  * planned like any set's; an API whose profile already is this one is not saved again, but still
- * planned against APIM: `unchanged` only when APIM has it.
+ * planned against APIM: `unchanged` only when APIM has it. A profile given as a `template`
+ * (name and version) is that template version's, and the API follows the template; `template:
+ * null` makes it follow none. What an API follows is written with its version, or beside the
+ * versions when its profile stays (saveProfileVersions), whatever its plan finds for APIM.
  * With `variables` (all of an environment's, as `portcullis plan` sends environment.yaml), the set
  * also changes that environment's variables under its approval: its profiles (all on instances of
  * that environment) are resolved with the values given, and its first apply writes them
@@ -54,7 +60,7 @@ export async function createProfilesChangeSet(
       },
     );
   return recordProfilesChangeSet(ctx, {
-    profiles,
+    profiles: await resolveDesiredTemplates(profiles),
     title: title ?? defaultTitle(profiles.length, variables),
     variables,
     ...fromTemplate,
@@ -97,7 +103,7 @@ export async function recordProfilesChangeSet(
   const apis = await Promise.all(
     profiles.map(async (desired) => {
       const api = byId.get(desired.apiId)!;
-      return { api, intent: await intentOf(api, desired, template, variables?.proposed) };
+      return { api, intent: await intentOf(ctx, api, desired, template, variables?.proposed) };
     }),
   );
   return makeChangeSet(ctx, { title, change, apis, variables });
@@ -128,15 +134,21 @@ function assertInEnvironment(
     );
 }
 
-/** The API's own profile to save, or `plan-current` when its current version already is that profile. */
+/**
+ * The API's own profile to save, or `plan-current` when its current version already is that
+ * profile; either with what the API follows from now on, when that changes.
+ */
 async function intentOf(
+  ctx: RequestContext,
   api: ApiWithProfile,
   desired: DesiredProfile,
-  template: TemplateOrigin | undefined,
+  setTemplate: TemplateOrigin | undefined,
   proposed: ProposedVariables | undefined,
 ): Promise<ItemIntent> {
   const current = api.profileVersions[0];
   const adopt = desired.adopt ?? false;
+  const template = desired.template ?? setTemplate;
+  const follows = desired.follow !== undefined && desired.follow !== api.templateId;
   if (
     current &&
     current.adoptsHandWritten === adopt &&
@@ -148,7 +160,7 @@ async function intentOf(
     // saved again with their values.
     isDeepStrictEqual(await resolvedNow(api.instance, desired.profile, proposed), storedProfile(current))
   )
-    return { kind: "plan-current" };
+    return { kind: "plan-current", ...(follows ? { following: followingOf(ctx, api, desired) } : {}) };
   return {
     kind: "save",
     save: {
@@ -157,8 +169,20 @@ async function intentOf(
       adopt,
       ...(desired.promotedFrom ? { promotedFrom: desired.promotedFrom } : {}),
       template,
+      ...(follows ? { following: desired.follow === null ? "none" : "template" } : {}),
     },
   };
+}
+
+/** The API starts following the desired profile's template, or stops following its own. */
+function followingOf(ctx: RequestContext, api: ApiWithProfile, desired: DesiredProfile): FollowingChange {
+  return desired.template
+    ? { apiId: api.id, templateId: desired.template.id, event: templateFollowEvent(ctx, api, desired.template) }
+    : {
+        apiId: api.id,
+        templateId: null,
+        event: templateUnfollowEvent(ctx, { id: api.id, templateId: api.templateId! }),
+      };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   prepareProfileVersion,
   saveProfileVersions,
   staleProfileError,
+  type FollowingChange,
   type PreparedProfileVersion,
 } from "../profiles/save-access-profile";
 import type { TemplateOrigin } from "../profiles/schemas";
@@ -24,8 +25,11 @@ import type { SetVariables } from "./set-variables";
 /** What a set does with one API, decided from its current profile before APIM is read. */
 export type ItemIntent =
   | { kind: "blocked"; code: string; message: string }
-  /** Its current version already says what the set asks: planned as it is, nothing saved. */
-  | { kind: "plan-current" }
+  /**
+   * Its current version already says what the set asks: planned as it is, nothing saved; what
+   * the API follows may still change (`following`, written with the set's versions).
+   */
+  | { kind: "plan-current"; following?: FollowingChange }
   /** A new version (If-Match of the version it replaces), saved and planned. */
   | {
       kind: "save";
@@ -35,6 +39,7 @@ export type ItemIntent =
         adopt?: boolean;
         promotedFrom?: { apiId: string; instance: string; version: number };
         template?: TemplateOrigin;
+        following?: "template" | "none";
       };
     };
 
@@ -67,7 +72,10 @@ export async function makeChangeSet(
   const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
   // The plans need the versions' content, not their rows: both go on at once.
   const [stored, planned] = await Promise.all([
-    saveProfileVersions(decided.flatMap((item) => (item.kind === "plan" && item.save ? [item.save] : []))),
+    saveProfileVersions(
+      decided.flatMap((item) => (item.kind === "plan" && item.save ? [item.save] : [])),
+      decided.flatMap((item) => (item.kind === "plan" && item.following ? [item.following] : [])),
+    ),
     Promise.all(decided.map((item) => limit(() => planItem(ctx, reads, item)))),
   ]);
   const items = planned.map(({ item, plan }, index) => {
@@ -87,7 +95,13 @@ export async function makeChangeSet(
 
 type Decided =
   | { kind: "blocked"; item: PreparedItem; save?: undefined }
-  | { kind: "plan"; api: ApiWithProfile; version: AccessProfileVersion; save: PreparedProfileVersion | null };
+  | {
+      kind: "plan";
+      api: ApiWithProfile;
+      version: AccessProfileVersion;
+      save: PreparedProfileVersion | null;
+      following?: FollowingChange;
+    };
 
 /** The version to plan (prepared when new), or why the API is blocked. */
 async function decide(
@@ -100,7 +114,8 @@ async function decide(
   try {
     assertApiInApim(api);
     const current = api.profileVersions[0] ?? null;
-    if (intent.kind === "plan-current") return { kind: "plan", api, version: current!, save: null };
+    if (intent.kind === "plan-current")
+      return { kind: "plan", api, version: current!, save: null, following: intent.following };
     const save = await prepareProfileVersion(ctx, { apiId: api.id, ...intent.save }, { api, current }, proposed);
     return { kind: "plan", api, version: save.version, save };
   } catch (error) {

@@ -4,6 +4,7 @@ import { allowLineBreaks } from "../validation";
 import { writtenProfileSchema } from "../policy/profile-schema";
 import { variableValuesSchema } from "../policy/profile-variables";
 import { environmentSchema } from "../instances/schemas";
+import { templateReferenceSchema } from "../profiles/schemas";
 import { changeSetChangeSchema, profileChangeSchema } from "./change-schema";
 
 /** The most APIs one change set may hold (one request plans them all). */
@@ -34,17 +35,35 @@ export const createChangeSetInputSchema = z
   })
   .meta({ id: "ChangeSetInput" });
 
-/** One API and the whole profile it should have (not an edit of its current one). */
+/** One API and the whole profile it should have (not an edit of its current one), or the template it follows. */
 export const desiredProfileSchema = z
   .strictObject({
     apiId: z.guid("must be an API id"),
-    profile: writtenProfileSchema.describe(
-      "The profile as written: its ${name} variables take the values of the API's instance's environment, as promotion does.",
-    ),
+    profile: writtenProfileSchema
+      .optional()
+      .describe(
+        "The profile as written: its ${name} variables take the values of the API's instance's environment, as promotion does. Required unless template is given; absent when it is.",
+      ),
+    template: templateReferenceSchema
+      .nullable()
+      .optional()
+      .describe(
+        "The template the API follows: its profile is that template version, resolved with the environment's variables (profile must be absent). null: the API follows no template (it stops following; its profile is `profile`). Absent: what it follows stays as it is.",
+      ),
     adopt: z
       .boolean()
       .optional()
       .describe("Whether the version takes over the live policy's hand-written statements (default false)."),
+  })
+  .superRefine((desired, ctx) => {
+    if (desired.template && desired.profile !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["profile"],
+        message: "must be absent when template is given (the template's version is the profile)",
+      });
+    if (!desired.template && desired.profile === undefined)
+      ctx.addIssue({ code: "custom", path: ["profile"], message: "is required (or give template)" });
   })
   .meta({ id: "DesiredProfile" });
 

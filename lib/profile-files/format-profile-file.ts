@@ -1,10 +1,12 @@
 import { stringify } from "yaml";
 import { profileVariableNames } from "../policy/profile-variables";
 import type { AccessProfile } from "../policy/profile-schema";
+import type { TemplateReference } from "../profiles/schemas";
 import { API_FILE_KIND, ENVIRONMENT_FILE_KIND } from "./profile-file-schemas";
 
 /**
- * An API's profile file: fixed top-level order, and inside the profile `mode` first then the
+ * An API's profile file: fixed top-level order (`template` before `profile`; an API follows a
+ * template or has a profile written by hand, never both), and inside the profile `mode` first then the
  * other keys alphabetically, so the same profile always gives the same bytes and a Git diff
  * shows only what changed.
  */
@@ -12,7 +14,10 @@ export function formatApiProfileFile(input: {
   api: string;
   instance: string;
   adopt: boolean;
-  profile: AccessProfile;
+  /** The template the API follows; then the file has no profile (the template's version is it). */
+  template?: TemplateReference;
+  /** The profile as written, when it follows no template. */
+  profile?: AccessProfile;
   /** The Key Vault secret the profile's named value refers to, when it is a Key Vault reference. */
   keyVault?: { secretIdentifier: string; identityClientId?: string };
 }): string {
@@ -25,8 +30,9 @@ export function formatApiProfileFile(input: {
         api: input.api,
         instance: input.instance,
         adopt: input.adopt,
-        variables: profileVariableNames([input.profile, input.keyVault ?? {}]),
-        profile: ordered(input.profile),
+        variables: profileVariableNames([input.profile ?? {}, input.keyVault ?? {}]),
+        ...(input.template ? { template: { name: input.template.name, version: input.template.version } } : {}),
+        ...(input.profile ? { profile: ordered(input.profile) } : {}),
         ...(input.keyVault ? { keyVault: ordered(input.keyVault) } : {}),
       },
       { lineWidth: 0 },

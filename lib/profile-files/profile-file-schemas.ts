@@ -1,7 +1,7 @@
 /**
  * The files `portcullis export` writes and `portcullis plan --dir` reads: one per API (its
- * access profile as written, with `${name}` variables, and the Key Vault secret its named value
- * refers to) and one per environment (the values of those variables). Names and identifiers only:
+ * access profile as written, with `${name}` variables, or the profile template it follows, and
+ * the Key Vault secret its named value refers to) and one per environment (the values of those variables). Names and identifiers only:
  * a profile holds named value names, never values, and a variable's value that looks like a key
  * is refused.
  */
@@ -15,6 +15,7 @@ import {
   profileVariableNames,
   variableValuesSchema,
 } from "../policy/profile-variables";
+import { templateReferenceSchema } from "../profiles/schemas";
 import { keyVaultReferenceSchema } from "../secrets/schemas";
 
 export const API_FILE_KIND = "AccessProfile";
@@ -45,17 +46,32 @@ export const apiProfileFileSchema = z
       .array(z.string().regex(VARIABLE_NAME, VARIABLE_NAME_RULE))
       .default([])
       .describe("The variables the profile and keyVault use, for readers of the file; checked against them."),
-    profile: writtenProfileSchema,
+    template: templateReferenceSchema
+      .optional()
+      .describe(
+        "The template the API follows; its profile is that version (`latest`: the newest), so profile is absent. No template: the API follows none.",
+      ),
+    profile: writtenProfileSchema.optional(),
     keyVault: namedValueKeyVaultSchema.optional(),
   })
   .superRefine((file, ctx) => {
-    if (file.keyVault && file.profile.backendAuth.mode !== "apiKey")
+    // The template's version is the profile: a copy beside it could only disagree with it later.
+    if (file.template && file.profile)
+      ctx.addIssue({
+        code: "custom",
+        path: ["profile"],
+        message: `must be absent: the API follows template ${file.template.name}, whose version is its profile (remove profile, or remove template to write the profile by hand)`,
+      });
+    if (!file.template && !file.profile)
+      ctx.addIssue({ code: "custom", path: ["profile"], message: "is required (or name a template)" });
+    if (file.keyVault && file.profile && file.profile.backendAuth.mode !== "apiKey")
       ctx.addIssue({
         code: "custom",
         path: ["keyVault"],
         message: "is the Key Vault secret of the profile's named value: only for backendAuth mode apiKey",
       });
-    const used = profileVariableNames([file.profile, file.keyVault ?? {}]);
+    // A template's variables are the template version's: Portcullis checks them when planning.
+    const used = profileVariableNames([file.profile ?? {}, file.keyVault ?? {}]);
     for (const name of used.filter((name) => !file.variables.includes(name)))
       ctx.addIssue({ code: "custom", path: ["variables"], message: `must list "${name}", which the file uses` });
     file.variables.forEach((name, index) => {

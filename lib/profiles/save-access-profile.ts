@@ -13,7 +13,7 @@ import { parseInput } from "../validation";
 import { toView, type AccessProfileView } from "./get-access-profile";
 import { etagMatches, profileEtag } from "./profile-etag";
 import type { TemplateOrigin } from "./schemas";
-import { templateFollowEvent } from "./template-follow-event";
+import { templateFollowEvent, templateUnfollowEvent } from "./template-follow-event";
 
 /**
  * Saves a new version of an API's access profile. Every saved version is kept. When a version
@@ -38,11 +38,12 @@ export async function saveAccessProfile(
     promotedFrom?: { apiId: string; instance: string; version: number };
     template?: TemplateOrigin;
     /**
-     * With `template`: the API follows that template from now on, in the statement that saves the
-     * version (lib/templates followTemplate), so a version saved from a template is never left
-     * without the API following it.
+     * `template` (with `template`): the API follows that template from now on; `none`: it follows
+     * none. Written in the statement that saves the version (lib/templates followTemplate, a
+     * change set from profile files), so a version saved from a template is never left without
+     * the API following it, nor a following change without its version.
      */
-    follow?: boolean;
+    following?: "template" | "none";
   },
 ): Promise<AccessProfileView> {
   await authorize(ctx, "config.write");
@@ -65,8 +66,15 @@ type SaveInput = Parameters<typeof saveAccessProfile>[1];
 export interface PreparedProfileVersion {
   version: AccessProfileVersion;
   event: AuditInput;
-  /** The template the API starts following with this version (`follow`), with that event; none when it already does. */
-  follows: { templateId: string; event: AuditInput } | null;
+  /** What the API follows from this version on (`following`), with that event; null when that does not change. */
+  follows: Omit<FollowingChange, "apiId"> | null;
+}
+
+/** An API starting to follow a template (`templateId`), or stopping (null), with that event. */
+export interface FollowingChange {
+  apiId: string;
+  templateId: string | null;
+  event: AuditInput;
 }
 
 /**
@@ -116,27 +124,42 @@ export async function prepareProfileVersion(
     requestId: ctx.requestId,
     clientIp: ctx.clientIp,
   };
-  const follows = input.follow && input.template && api.templateId !== input.template.id ? input.template : null;
-  return {
-    version,
-    event,
-    follows: follows ? { templateId: follows.id, event: templateFollowEvent(ctx, api, follows) } : null,
-  };
+  return { version, event, follows: followingChange(ctx, api, input) };
+}
+
+/** What following changes with a save: the API starts following `template`, or stops following its own. */
+function followingChange(
+  ctx: RequestContext,
+  api: { id: string; templateId: string | null },
+  { following, template }: SaveInput,
+): PreparedProfileVersion["follows"] {
+  if (following === "template" && template && api.templateId !== template.id)
+    return { templateId: template.id, event: templateFollowEvent(ctx, api, template) };
+  if (following === "none" && api.templateId !== null)
+    return { templateId: null, event: templateUnfollowEvent(ctx, { id: api.id, templateId: api.templateId }) };
+  return null;
 }
 
 /**
- * Stores prepared versions, each with its `profile.save` event (and the template it makes its API
+ * Stores prepared versions, each with its `profile.save` event (and what it makes its API
  * follow), in one statement, and returns the ids of those stored: a version whose number another
- * save took first is not stored, nor are its event and follow (the caller refuses it as stale).
+ * save took first is not stored, nor are its event and following change (the caller refuses it as
+ * stale). `following`: changes of APIs whose version stays as it is (a change set's API whose
+ * profile already is the template's version), written in the same statement.
  */
-export async function saveProfileVersions(prepared: readonly PreparedProfileVersion[]): Promise<Set<string>> {
-  if (prepared.length === 0) return new Set();
+export async function saveProfileVersions(
+  prepared: readonly PreparedProfileVersion[],
+  following: readonly FollowingChange[] = [],
+): Promise<Set<string>> {
+  if (prepared.length === 0 && following.length === 0) return new Set();
   const rows = JSON.stringify(prepared.map(({ version }) => version));
-  const follows = JSON.stringify(
-    prepared.flatMap(({ version, follows }) =>
-      follows ? [{ apiId: version.apiId, versionId: version.id, templateId: follows.templateId }] : [],
+  const changes = [
+    ...prepared.flatMap(({ version, follows }) =>
+      follows ? [{ apiId: version.apiId, versionId: version.id, ...follows }] : [],
     ),
-  );
+    ...following.map((change) => ({ ...change, versionId: null })),
+  ];
+  const follows = JSON.stringify(changes.map(({ apiId, versionId, templateId }) => ({ apiId, versionId, templateId })));
   const saved = await auditedStatement<{ id: string }>(
     getDb(),
     (queue) => Prisma.sql`
@@ -152,22 +175,20 @@ export async function saveProfileVersions(prepared: readonly PreparedProfileVers
       followed AS (
         UPDATE apis SET template_id = f."templateId"
           FROM jsonb_to_recordset(${follows}::jsonb) AS f("apiId" uuid, "versionId" uuid, "templateId" uuid)
-         WHERE apis.id = f."apiId" AND EXISTS (SELECT 1 FROM saved WHERE saved.id = f."versionId")
+         WHERE apis.id = f."apiId"
+           AND (f."versionId" IS NULL OR EXISTS (SELECT 1 FROM saved WHERE saved.id = f."versionId"))
         RETURNING apis.id
       ),
-      ${queue(
-        prepared.flatMap(({ version, event, follows }) => [
-          { when: Prisma.sql`EXISTS (SELECT 1 FROM saved WHERE id = ${version.id}::uuid)`, event },
-          ...(follows
-            ? [
-                {
-                  when: Prisma.sql`EXISTS (SELECT 1 FROM followed WHERE id = ${version.apiId}::uuid)`,
-                  event: follows.event,
-                },
-              ]
-            : []),
-        ]),
-      )}
+      ${queue([
+        ...prepared.map(({ version, event }) => ({
+          when: Prisma.sql`EXISTS (SELECT 1 FROM saved WHERE id = ${version.id}::uuid)`,
+          event,
+        })),
+        ...changes.map(({ apiId, event }) => ({
+          when: Prisma.sql`EXISTS (SELECT 1 FROM followed WHERE id = ${apiId}::uuid)`,
+          event,
+        })),
+      ])}
       SELECT id::text FROM saved`,
   );
   return new Set(saved.map((row) => row.id));

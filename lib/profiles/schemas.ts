@@ -13,6 +13,23 @@ export const templateOriginSchema = z
 
 export type TemplateOrigin = z.output<typeof templateOriginSchema>;
 
+/**
+ * A template an API follows, as profile files and POST /change-sets name it: by name, and the
+ * version its profile is, a number or `latest` (the newest when the set is made). Following
+ * itself always takes the template's next versions (their change sets); the version says which
+ * one the profile is now.
+ */
+export const templateReferenceSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+    version: z.union([z.number().int().min(1), z.literal("latest")], {
+      error: 'must be a version number (1, 2, …) or "latest"',
+    }),
+  })
+  .meta({ id: "TemplateReference" });
+
+export type TemplateReference = z.output<typeof templateReferenceSchema>;
+
 export const profileVersionSchema = z
   .object({
     apiId: z.string(),

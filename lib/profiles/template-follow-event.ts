@@ -19,3 +19,24 @@ export function templateFollowEvent(
     clientIp: ctx.clientIp,
   };
 }
+
+/**
+ * The audit event of an API that stops following its template (`api.template.unfollow`), whichever
+ * write makes it; `templateName` when the writer read it.
+ */
+export function templateUnfollowEvent(
+  ctx: RequestContext,
+  api: { id: string; templateId: string },
+  templateName?: string,
+): AuditInput {
+  return {
+    actor: ctx.actor,
+    action: "api.template.unfollow",
+    target: { type: "api", id: api.id },
+    before: { templateId: api.templateId, ...(templateName === undefined ? {} : { template: templateName }) },
+    after: { templateId: null },
+    outcome: "success",
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+  };
+}

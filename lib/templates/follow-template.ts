@@ -42,7 +42,7 @@ export async function followTemplate(
         profile: storedTemplateProfile(latest),
         ifMatch: input.ifMatch ?? (current ? profileEtag(current.version) : null),
         template: origin,
-        follow: true,
+        following: "template",
       });
   if (!profile && follows)
     await auditedTransaction(db, async (tx) => {

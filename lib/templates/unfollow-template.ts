@@ -3,6 +3,7 @@ import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import { templateUnfollowEvent } from "../profiles/template-follow-event";
 import type { TemplateFollowingView } from "./schemas";
 
 /**
@@ -16,16 +17,10 @@ export async function unfollowTemplate(ctx: RequestContext, input: { apiId: stri
   if (api.template)
     await auditedTransaction(db, async (tx) => {
       await tx.api.update({ where: { id: api.id }, data: { templateId: null } });
-      await appendAuditEvent(tx, {
-        actor: ctx.actor,
-        action: "api.template.unfollow",
-        target: { type: "api", id: api.id },
-        before: { templateId: api.template!.id, template: api.template!.name },
-        after: { templateId: null },
-        outcome: "success",
-        requestId: ctx.requestId,
-        clientIp: ctx.clientIp,
-      });
+      await appendAuditEvent(
+        tx,
+        templateUnfollowEvent(ctx, { id: api.id, templateId: api.template!.id }, api.template!.name),
+      );
     });
   return { apiId: api.id, template: null, profile: null };
 }
