@@ -75,6 +75,13 @@ describe("plan exit codes", () => {
     expect(planExitCode(set([], { variables }))).toBe(2);
     expect(planExitCode(set([item("a", "unchanged")], { variables }))).toBe(2);
   });
+
+  it("are 2 when an API follows another template (or none) even if APIM has nothing to write", () => {
+    const follows = { ...file("a", ["template: (none) → chat-apps v1"]), followingChanges: true };
+    expect(planExitCode(set([item("a", "unchanged")]), [follows])).toBe(2);
+    expect(planExitCode(set([item("a", "unchanged")]), [file("a", ["template chat-apps: v1 → v2"])])).toBe(0);
+    expect(planExitCode(set([item("a", "blocked")]), [follows])).toBe(1);
+  });
 });
 
 describe("apply exit codes", () => {
@@ -168,6 +175,20 @@ describe("the plan's Markdown", () => {
     });
     expect(empty).toContain("It has nothing to apply");
     expect(empty).not.toContain("portcullis apply");
+    const followsOnly = planMarkdown({
+      directory: "profiles",
+      consoleUrl: "u",
+      files: [{ ...file("chat", ["template: (none) → chat-apps v1"]), followingChanges: true }],
+      changeSet: set([item("chat", "unchanged")]),
+    });
+    expect(followsOnly).toContain("### Portcullis plan: 1 API to change, 0 blocked, 0 unchanged");
+    expect(followsOnly).toContain(
+      "| `chat` (apis/chat.yaml) | dev | template only | `template: (none) → chat-apps v1` |",
+    );
+    expect(followsOnly).toContain(
+      "It has nothing to apply: the plans write nothing. What the APIs follow changed when it was made.",
+    );
+    expect(followsOnly).not.toContain("portcullis apply");
   });
 
   it("lists the variables the set changes, before and after, and the APIs elsewhere that use one", () => {

@@ -85,6 +85,66 @@ describe("profile files", () => {
     );
   });
 
+  it("carry the template an API follows instead of its profile, in a stable place", () => {
+    const keyVault = { secretIdentifier: "https://contoso.vault.azure.net/secrets/${keyName}" };
+    const follows = formatApiProfileFile({
+      api: "azure-openai",
+      instance: "dev",
+      adopt: false,
+      template: { version: "latest", name: "chat-apps" },
+      keyVault,
+    });
+    expect(follows).toContain("variables:\n  - keyName\ntemplate:\n  name: chat-apps\n  version: latest\nkeyVault:\n");
+    expect(follows).not.toContain("profile:");
+    expect(parseProfileFile("apis/azure-openai.yaml", follows)).toMatchObject({
+      ok: true,
+      parsed: { content: { template: { name: "chat-apps", version: "latest" }, keyVault } },
+    });
+    const pinned = formatApiProfileFile({
+      api: "azure-openai",
+      instance: "dev",
+      adopt: false,
+      template: { name: "chat-apps", version: 3 },
+    });
+    expect(pinned).toContain("template:\n  name: chat-apps\n  version: 3\n");
+    expect(parseProfileFile("apis/azure-openai.yaml", pinned)).toMatchObject({
+      ok: true,
+      parsed: { content: { template: { name: "chat-apps", version: 3 } } },
+    });
+  });
+
+  it("report a template beside a profile, a bad template version or name, and neither, at their lines", () => {
+    const both = apiFile.replace("profile:\n", "template:\n  name: chat-apps\n  version: latest\nprofile:\n");
+    const lineOf = (text: string, wanted: string) => text.split("\n").findIndex((line) => line.startsWith(wanted)) + 1;
+    const refused = parseProfileFile("apis/azure-openai.yaml", both);
+    expect(refused.ok || refused.problems.map(formatFileProblem)).toEqual([
+      // A map's problem is at its first entry's line.
+      `apis/azure-openai.yaml:${lineOf(both, "profile:") + 1}: profile: must be absent: the API follows template chat-apps, whose version is its profile (remove profile, or remove template to write the profile by hand)`,
+    ]);
+    const pinned = formatApiProfileFile({
+      api: "a",
+      instance: "dev",
+      adopt: false,
+      template: { name: "t", version: 2 },
+    });
+    const badVersion = parseProfileFile("apis/a.yaml", pinned.replace("version: 2", "version: newest"));
+    expect(badVersion.ok || badVersion.problems.map(formatFileProblem)).toEqual([
+      `apis/a.yaml:${lineOf(pinned, "  version:")}: template.version: must be a version number (1, 2, …) or "latest"`,
+    ]);
+    const zero = parseProfileFile("apis/a.yaml", pinned.replace("version: 2", "version: 0"));
+    expect(zero.ok || zero.problems.map((problem) => `${problem.line} ${problem.path}`)).toEqual([
+      `${lineOf(pinned, "  version:")} template.version`,
+    ]);
+    const noName = parseProfileFile("apis/a.yaml", pinned.replace("  name: t\n", ""));
+    expect(noName.ok || noName.problems.map((problem) => `${problem.line} ${problem.path}`)).toEqual([
+      `${lineOf(pinned, "template:") + 1} template.name`,
+    ]);
+    const neither = parseProfileFile("apis/a.yaml", pinned.replace(/template:\n(?: {2}.*\n)+/, ""));
+    expect(neither.ok || neither.problems.map(formatFileProblem)).toEqual([
+      "apis/a.yaml:3: profile: is required (or name a template)",
+    ]);
+  });
+
   it("refuse YAML that is not plain data, an unknown kind and key-like variable values", () => {
     const duplicate = parseProfileFile("a.yaml", "kind: AccessProfile\nkind: AccessProfile\n");
     expect(duplicate.ok || duplicate.problems[0]).toMatchObject({ line: 2, path: "(file)" });

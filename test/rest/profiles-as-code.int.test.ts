@@ -3,25 +3,20 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import * as apiList from "../../app/api/v1/apis/route";
 import * as accessProfile from "../../app/api/v1/apis/[id]/access-profile/route";
 import * as changeSets from "../../app/api/v1/change-sets/route";
-import * as changeSet from "../../app/api/v1/change-sets/[id]/route";
-import * as apply from "../../app/api/v1/change-sets/[id]/apply/route";
 import * as approvals from "../../app/api/v1/change-sets/[id]/approvals/route";
 import * as variablesRoute from "../../app/api/v1/environments/[name]/variables/route";
-import * as secretList from "../../app/api/v1/instances/[id]/secrets/route";
-import * as instanceList from "../../app/api/v1/instances/route";
 import { applyCommand } from "../../cli/apply";
-import type { CliIo } from "../../cli/cli-io";
 import { exportInstance } from "../../cli/export";
 import { planCommand } from "../../cli/plan";
-import { restGet, type PortcullisConnection, type RestCall } from "../../cli/portcullis-client";
+import { restGet } from "../../cli/portcullis-client";
 import type { ChangeSetView } from "../../lib/change-sets/schemas";
 import { getAccessProfile } from "../../lib/profiles/get-access-profile";
 import { createKeyVaultSecret } from "../../lib/secrets/create-key-vault-secret";
 import { updateInstanceSettings } from "../../lib/instances/update-instance-settings";
 import { callRoute } from "../support/call-route";
+import { captured, inProcess } from "../support/cli-in-process";
 import { apiIdOf, planAndApply, saveProfile } from "../support/deployment-fixtures";
 import { contextFor } from "../support/request-context";
 import { setupSandboxHarness } from "../support/sandbox-harness";
@@ -384,46 +379,3 @@ describe("portcullis plan and apply against the sandbox", () => {
     }
   });
 });
-
-function captured() {
-  let out = "";
-  let err = "";
-  const io: CliIo = {
-    stdout: (text) => void (out += text),
-    stderr: (text) => void (err += text),
-    readFile: () => Promise.reject(new Error("not used")),
-  };
-  return { io, out: () => out, err: () => err };
-}
-
-/** The CLI's REST calls, answered by the route handlers in-process. */
-function inProcess(token: string): PortcullisConnection {
-  type Handler = Parameters<typeof callRoute>[0];
-  const routes: Array<[string, RegExp, Handler, string?]> = [
-    ["GET", /^\/instances(\?|$)/, instanceList.GET],
-    ["GET", /^\/apis(\?|$)/, apiList.GET],
-    ["GET", /^\/apis\/([^/?]+)\/access-profile$/, accessProfile.GET, "id"],
-    // No PUT /environments/{name}/variables: the CLI changes variables only through a change set.
-    ["GET", /^\/environments\/([^/?]+)\/variables$/, variablesRoute.GET, "name"],
-    ["GET", /^\/instances\/([^/?]+)\/secrets(\?|$)/, secretList.GET, "id"],
-    ["POST", /^\/change-sets$/, changeSets.POST],
-    ["GET", /^\/change-sets\/([^/?]+)$/, changeSet.GET, "id"],
-    ["POST", /^\/change-sets\/([^/?]+)\/apply$/, apply.POST, "id"],
-  ];
-  const call: RestCall = async (method, resource, body) => {
-    for (const [routeMethod, pattern, handler, param] of routes) {
-      const match = pattern.exec(resource);
-      if (routeMethod !== method || !match) continue;
-      const answer = await callRoute(handler, {
-        path: resource,
-        method,
-        token,
-        body,
-        params: param ? { [param]: match[1]! } : {},
-      });
-      return { status: answer.status, body: answer.body };
-    }
-    throw new Error(`no route for ${method} ${resource}`);
-  };
-  return { url: "http://localhost:3999", call };
-}
