@@ -10,8 +10,15 @@ import { readProfileDirectory, type ProfileDirectory } from "../lib/profile-file
 import { profileVariableNames, resolveProfileVariables } from "../lib/policy/profile-variables";
 import type { AccessProfile } from "../lib/policy/profile-schema";
 import { InputError } from "./cli-io";
-import type { TemplateOrigin } from "../lib/profiles/schemas";
-import { fileKeyVault, instanceSecrets, secretNamed, type InstanceSecret, type TemplateSummary } from "./export";
+import {
+  fileKeyVault,
+  instanceSecrets,
+  secretNamed,
+  type CurrentProfile,
+  type InstanceSecret,
+  type ListedApi,
+  type TemplateSummary,
+} from "./export";
 import { profileChanges, type PlannedFile } from "./plan-summary";
 import { all, problemDetail, restGet, type RestCall, type RestGet } from "./portcullis-client";
 import type { VariableChange } from "../lib/environments/environment-variables";
@@ -47,22 +54,6 @@ interface Instance {
   id: string;
   name: string;
   environment: string | null;
-}
-interface ListedApi {
-  id: string;
-  apimName: string;
-  gone: boolean;
-  profileVersion: number | null;
-  template: { id: string; name: string } | null;
-}
-interface CurrentProfile {
-  version: number;
-  profile: AccessProfile;
-  written: AccessProfile | null;
-  adoptsHandWritten: boolean;
-  template: TemplateOrigin | null;
-  /** Whether APIM has this version (a plan of it applied, or one that had nothing to write). */
-  applied: boolean;
 }
 
 /** Reads and checks the directory against the server; answers every problem, or what would change. */

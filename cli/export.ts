@@ -41,19 +41,26 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   return 0;
 }
 
-interface ListedApi {
+/** An API as GET /apis lists it (what export and plan read of it). */
+export interface ListedApi {
   id: string;
   apimName: string;
   gone: boolean;
   profileVersion: number | null;
   template: { id: string; name: string } | null;
 }
-interface CurrentProfile {
+
+/** An API's current profile as GET /apis/{id}/access-profile answers it. */
+export interface CurrentProfile {
+  version: number;
   profile: AccessProfile;
   written: AccessProfile | null;
   adoptsHandWritten: boolean;
   template: TemplateOrigin | null;
+  /** Whether APIM has this version (a plan of it applied, or one that had nothing to write). */
+  applied: boolean;
 }
+
 export interface TemplateSummary {
   id: string;
   name: string;
