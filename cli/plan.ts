@@ -21,6 +21,12 @@ variables are written when the set is applied, under its approval (never before)
 A file's keyVault (the Key Vault secret of its named value) must be what the instance's named value
 refers to; plan does not create or repoint named values.
 
+A file with template: (name, and version: a number or latest) makes its API follow that profile
+template, its profile being that version (latest: the newest now); a file without it makes an API
+that follows one stop following. Either counts as a change (exit 2) even when APIM has nothing to
+write. A template or version Portcullis does not have, or a profile: beside template:, is an
+invalid file.
+
 Exit codes (like terraform plan -detailed-exitcode):
   0  nothing to change: every file is its API's saved profile and APIM has it (no change set is made)
   2  changes (APIs, environment variables, or both): apply them with portcullis apply --change-set ID
