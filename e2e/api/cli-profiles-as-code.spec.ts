@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { putApiInApim } from "../support/apim";
-import { E2E_DATA_DIR, E2E_PORT } from "../support/e2e-env";
+import { portcullis } from "../support/portcullis-cli";
 import { restCall, syncedSandboxInstance } from "../support/rest";
 import { expect, test } from "../support/test";
 
@@ -178,22 +177,3 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     return path.join(directory, "apis", `${API}.yaml`);
   }
 });
-
-/** Runs bin/portcullis.mjs in its own process as the sandbox's automation client (no AZURE_* set). */
-function portcullis(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: path.resolve(E2E_DATA_DIR),
-    PORTCULLIS_URL: `http://localhost:${E2E_PORT}`,
-  };
-  for (const name of Object.keys(env)) if (name.startsWith("AZURE_")) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve("bin/portcullis.mjs"), ...args], { env, cwd: tmpdir() });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
