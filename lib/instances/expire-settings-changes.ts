@@ -6,8 +6,9 @@ import { SETTINGS_CHANGE_APPROVALS } from "./settings-change-state";
 
 /**
  * The scheduled expiry of instance settings changes (job `approval-expiry`, Portcullis acting on
- * its own): approvals of a pending change past their lifetime are marked and audited once
- * (`approval.expire` with the change hash), and a change still pending at its own expiry ends as
+ * its own): approvals of a pending change past their lifetime are marked, audited once
+ * (`approval.expire` with the change hash) and announced to the instance's webhooks
+ * (`approval.expired`), and a change still pending at its own expiry ends as
  * `expired` (one conditional UPDATE, so it is recorded once however many processes look), audited
  * as `instance.settings.expire` with its hash. Returns how many of each expired now.
  */
@@ -20,13 +21,33 @@ export async function expireSettingsChanges(input: { now: Date }): Promise<{ app
       expiresAt: { lte: input.now },
       change: { status: "pending" },
     },
+    include: { change: { select: { instanceId: true, instance: { select: { name: true } } } } },
     orderBy: { expiresAt: "asc" },
     take: EXPIRY_BATCH,
   });
   const approvals = await expireDueApprovals(
     db,
     SETTINGS_CHANGE_APPROVALS,
-    dueApprovals.map((row) => ({ ...row, hash: row.changeHash, targetId: row.changeId })),
+    dueApprovals.map((approval) => {
+      const { instanceId, instance } = approval.change;
+      return {
+        ...approval,
+        hash: approval.changeHash,
+        targetId: approval.changeId,
+        announced: {
+          instanceId,
+          data: {
+            changeId: approval.changeId,
+            changeHash: approval.changeHash,
+            approvalId: approval.id,
+            instanceName: instance.name,
+            approvedBy: approval.actorName,
+            expiresAt: approval.expiresAt.toISOString(),
+            summary: `${approval.actorName}'s approval of a settings change of instance ${instance.name} expired: it needs approving again`,
+          },
+        },
+      };
+    }),
     input.now,
   );
   const dueChanges = await db.instanceSettingsChange.findMany({

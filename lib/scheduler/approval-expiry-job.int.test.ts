@@ -40,6 +40,23 @@ const summary = async () =>
 const eventsOf = (targetId: string) =>
   db.current.prisma.auditEvent.findMany({ where: { targetId }, orderBy: { seq: "asc" } });
 
+/** A webhook of the instance subscribed to `events`; its id. */
+async function webhookOf(instanceId: string, events = ["approval.expired"]): Promise<string> {
+  const webhook = await db.current.prisma.webhook.create({
+    data: {
+      instanceId,
+      url: "https://hooks.example.com/approvals",
+      events,
+      format: "cloudevents",
+      secretSalt: "salt",
+      createdBy: "test",
+    },
+  });
+  return webhook.id;
+}
+const deliveriesTo = (webhookId: string) => db.current.prisma.webhookDelivery.findMany({ where: { webhookId } });
+type Delivery = Awaited<ReturnType<typeof deliveriesTo>>[number];
+
 describe("the approval-expiry job", () => {
   it("expires a pending settings change and its approval when their lifetime passes, each audited once with the hash", async () => {
     const instanceId = await productionInstance();
@@ -48,6 +65,8 @@ describe("the approval-expiry job", () => {
     const changeId = pendingChange!.id;
     expect(Date.parse(pendingChange!.expiresAt) - Date.parse(pendingChange!.createdAt)).toBe(24 * HOUR);
     await approveSettingsChange(second, { changeId });
+    const webhook = await webhookOf(instanceId);
+    const notSubscribed = await webhookOf(instanceId, ["approval.requested"]);
 
     let ahead = 0;
     const scheduler = await expiryScheduler(() => ahead);
@@ -67,6 +86,27 @@ describe("the approval-expiry job", () => {
         expect.objectContaining({ changeHash: pendingChange!.hash, instanceId }),
       ],
     ]);
+    const { approvalId } = recorded.at(-2)![2] as { approvalId: string };
+    expect(await deliveriesTo(webhook)).toEqual([
+      expect.objectContaining({
+        eventType: "approval.expired",
+        payload: expect.objectContaining({
+          type: "com.portcullis.approval.expired",
+          subject: instanceId,
+          data: {
+            changeId,
+            changeHash: pendingChange!.hash,
+            approvalId,
+            instanceName: "expiry-1",
+            approvedBy: "Second Admin",
+            expiresAt: expect.any(String),
+            summary:
+              "Second Admin's approval of a settings change of instance expiry-1 expired: it needs approving again",
+          },
+        }),
+      }),
+    ]);
+    expect(await deliveriesTo(notSubscribed)).toEqual([]);
     expect(await getSettingsChange(author, { changeId })).toMatchObject({ status: "expired" });
     expect((await listSettingsChangesAwaitingApproval(author)).map((c) => c.id)).not.toContain(changeId);
     expect((await failure(approveSettingsChange(contextFor("admin", { name: "Third" }), { changeId }))).code).toBe(
@@ -78,6 +118,7 @@ describe("the approval-expiry job", () => {
     expect(await scheduler.tick()).toEqual([{ name: APPROVAL_EXPIRY_JOB, ran: true, outcome: "succeeded" }]);
     expect(await summary()).toBe("0 approvals expired; 0 settings changes expired");
     expect((await eventsOf(changeId)).length).toBe(recorded.length);
+    expect(await deliveriesTo(webhook)).toHaveLength(1);
     // The settings stayed as they were.
     const instance = await db.current.prisma.instance.findUniqueOrThrow({ where: { id: instanceId } });
     expect(instance.approvalsRequired).toBe(2);
@@ -99,7 +140,12 @@ describe("the approval-expiry job", () => {
     expect(instance.approvalsRequired).toBeNull();
   });
 
-  it("expires a change set's approval while the set waits to be applied, audited once with the set hash", async () => {
+  it("expires a change set's approval while the set waits to be applied, audited once with the set hash and announced to the instances it changes", async () => {
+    const [changed1, changed2, blockedOnly] = [
+      await productionInstance(),
+      await productionInstance(),
+      await productionInstance(),
+    ];
     const set = await db.current.prisma.changeSet.create({
       data: {
         id: randomUUID(),
@@ -110,6 +156,22 @@ describe("the approval-expiry job", () => {
         createdByOid: author.actor.oid,
       },
     });
+    // APIs the set changes on two instances, and a blocked one on a third, which it does not change.
+    const items = [
+      [changed1, "planned"],
+      [changed2, "planned"],
+      [changed1, "planned"],
+      [blockedOnly, "blocked"],
+    ] as const;
+    for (const [position, [instanceId, status]] of items.entries()) {
+      const api = await db.current.prisma.api.create({
+        data: { instanceId, apimName: `set-api-${position}`, displayName: `Set API ${position}`, path: `p${position}` },
+      });
+      await db.current.prisma.changeSetItem.create({
+        data: { changeSetId: set.id, apiId: api.id, position, status, summary: "" },
+      });
+    }
+    const webhooks = await Promise.all([changed1, changed2, blockedOnly].map((id) => webhookOf(id)));
     const setHash = "e".repeat(64);
     const approval = {
       setHash,
@@ -119,11 +181,13 @@ describe("the approval-expiry job", () => {
       actorName: second.actor.name,
       expiresAt: new Date(Date.now() + HOUR),
     };
-    await db.current.prisma.changeSetApproval.create({ data: { id: randomUUID(), changeSetId: set.id, ...approval } });
+    const approvalId = randomUUID();
+    await db.current.prisma.changeSetApproval.create({ data: { id: approvalId, changeSetId: set.id, ...approval } });
     let ahead = 0;
     const scheduler = await expiryScheduler(() => ahead);
     await scheduler.tick();
     expect((await eventsOf(set.id)).map((e) => e.action)).toEqual([]);
+    expect(await deliveriesTo(webhooks[0]!)).toEqual([]);
 
     ahead = 2 * HOUR;
     await scheduler.tick();
@@ -133,6 +197,36 @@ describe("the approval-expiry job", () => {
     const events = await eventsOf(set.id);
     expect(events.map((e) => [e.action, e.targetType, e.after])).toEqual([
       ["approval.expire", "change_set", expect.objectContaining({ setHash })],
+    ]);
+    // One event, sent once to each instance the set changes.
+    const [sent1, sent2, sentBlocked] = (await Promise.all(webhooks.map(deliveriesTo))) as [
+      Delivery[],
+      Delivery[],
+      Delivery[],
+    ];
+    expect(sentBlocked).toEqual([]);
+    expect(sent2).toHaveLength(1);
+    const link = expect.stringMatching(new RegExp(`/change-sets/${set.id}$`));
+    expect(sent1).toEqual([
+      expect.objectContaining({
+        eventId: sent2[0]!.eventId,
+        eventType: "approval.expired",
+        payload: expect.objectContaining({
+          type: "com.portcullis.approval.expired",
+          data: {
+            changeSetId: set.id,
+            setHash,
+            title: "expiring set",
+            approvalId,
+            approvedBy: "Second Admin",
+            expiresAt: approval.expiresAt.toISOString(),
+            link,
+            summary: expect.stringMatching(
+              /^Second Admin's approval of change set "expiring set" expired: it needs approving again: .*\/change-sets\//,
+            ),
+          },
+        }),
+      }),
     ]);
   });
 });
