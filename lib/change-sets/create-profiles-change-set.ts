@@ -14,6 +14,7 @@ import type { ChangeSetChange } from "./change-schema";
 import { findApisWithProfile, type ApiWithProfile } from "./create-change-set";
 import { resolveDesiredTemplates, type ResolvedProfile } from "./desired-templates";
 import { makeChangeSet, type ItemIntent } from "./make-change-set";
+import type { TemplateFollow } from "./record-change-set";
 import { createProfilesChangeSetInputSchema, type ChangeSetView } from "./schemas";
 import { setVariablesOf, type SetVariables } from "./set-variables";
 
@@ -36,12 +37,17 @@ type DesiredProfile = ResolvedProfile & {
  * that environment) are resolved with the values given, and its first apply writes them
  * (lib/change-sets/set-variables.ts). A set may change only variables.
  * `fromTemplate` (lib/templates only, never a request's body): the profiles are one template
- * version's, recorded on each version saved, and the set says so.
+ * version's, recorded on each version saved, and the set says so; with `follow`, its APIs follow
+ * the template from now on, written with the set.
  */
 export async function createProfilesChangeSet(
   ctx: RequestContext,
   input: unknown,
-  fromTemplate?: { change: ChangeSetChange & { op: "applyTemplate" }; template: TemplateOrigin },
+  fromTemplate?: {
+    change: ChangeSetChange & { op: "applyTemplate" };
+    template: TemplateOrigin;
+    follow?: TemplateFollow;
+  },
 ): Promise<ChangeSetView> {
   await authorize(ctx, "config.write");
   const { profiles, title, variables: given } = parseInput(createProfilesChangeSetInputSchema, input, "change set");
@@ -87,12 +93,14 @@ export async function recordProfilesChangeSet(
     change = { op: "setProfiles" },
     template,
     variables = null,
+    follow,
   }: {
     profiles: readonly DesiredProfile[];
     title: string;
     change?: ChangeSetChange;
     template?: TemplateOrigin;
     variables?: SetVariables | null;
+    follow?: TemplateFollow;
   },
 ): Promise<ChangeSetView> {
   const byId = await findApisWithProfile(
@@ -106,7 +114,7 @@ export async function recordProfilesChangeSet(
       return { api, intent: await intentOf(ctx, api, desired, template, variables?.proposed) };
     }),
   );
-  return makeChangeSet(ctx, { title, change, apis, variables });
+  return makeChangeSet(ctx, { title, change, apis, variables, follow });
 }
 
 /** The values a set gives an environment are only its instances' to take: refuses an API elsewhere, naming it. */

@@ -1,40 +1,37 @@
-import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { findApisWithProfile } from "../change-sets/create-change-set";
-import type { ChangeSetView } from "../change-sets/schemas";
 import { getDb } from "../db";
 import { parseInput } from "../validation";
-import { applyTemplateInputSchema } from "./schemas";
-import { templateChangeSet } from "./template-change-set";
+import { applyTemplateInputSchema, type TemplateApplicationView } from "./schemas";
+import { templateChangeSets } from "./template-change-set";
 import { findTemplateOrThrow, toTemplateVersion } from "./template-view";
 
 /**
  * "Apply a saved profile template" to selected APIs: they follow it from now on (its next versions
- * make change sets for them) and one change set gives each its current version, reviewed,
- * approved and applied as any set.
+ * make change sets for them) and change sets give each its current version, reviewed, approved
+ * and applied as any set: one set per 500 APIs (templateChangeSets). Each set's APIs follow the
+ * template in the statement that stores that set, with its `template.apply` event: no set is
+ * stored without its follows, and no follow without its set.
  */
 export async function applyTemplate(
   ctx: RequestContext,
   input: { templateId: string; apply: unknown },
-): Promise<ChangeSetView> {
+): Promise<TemplateApplicationView> {
   await authorize(ctx, "config.write");
   const { apiIds } = parseInput(applyTemplateInputSchema, input.apply, "template application");
   const db = getDb();
   const template = await findTemplateOrThrow(db, input.templateId);
   await findApisWithProfile(apiIds, "apiIds");
-  const changeSet = await templateChangeSet(ctx, template, toTemplateVersion(template.versions[0]!), apiIds);
-  await auditedTransaction(db, async (tx) => {
-    await tx.api.updateMany({ where: { id: { in: apiIds } }, data: { templateId: template.id } });
-    await appendAuditEvent(tx, {
-      actor: ctx.actor,
-      action: "template.apply",
-      target: { type: "profile_template", id: template.id },
-      after: { name: template.name, version: template.versions[0]!.version, apiIds, changeSetId: changeSet.id },
-      outcome: "success",
-      requestId: ctx.requestId,
-      clientIp: ctx.clientIp,
-    });
-  });
-  return changeSet;
+  const latest = toTemplateVersion(template.versions[0]!);
+  const changeSets = await templateChangeSets(ctx, template, latest, apiIds, (part) => ({
+    actor: ctx.actor,
+    action: "template.apply",
+    target: { type: "profile_template", id: template.id },
+    after: { name: template.name, version: latest.version, apiIds: part.apiIds, changeSetId: part.changeSetId },
+    outcome: "success",
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+  }));
+  return { changeSets };
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { changeSetSchema } from "../change-sets/schemas";
 import { defineOperation } from "../rest/operation";
 import {
   applyTemplateInputSchema,
@@ -7,6 +6,7 @@ import {
   followTemplateInputSchema,
   publishedTemplateVersionSchema,
   publishTemplateVersionInputSchema,
+  templateApplicationSchema,
   templateFollowingSchema,
   templateIdSchema,
   templateSchema,
@@ -98,11 +98,11 @@ export const templatesOperations = {
     path: "/templates/{id}/applications",
     permission: "config.write",
     summary:
-      "Apply a profile template to selected APIs: they follow it, and a change set gives them its current version",
+      "Apply a profile template to selected APIs: they follow it, and change sets (one per 500 APIs) give them its current version",
     tags,
     params: templateParams,
     body: applyTemplateInputSchema,
-    response: changeSetSchema,
+    response: templateApplicationSchema,
     successStatus: 201,
   }),
   followTemplate: defineOperation({

@@ -1,19 +1,18 @@
 import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
-import { MAX_CHANGE_SET_APIS, type ChangeSetView } from "../change-sets/schemas";
 import { getDb, Prisma } from "../db";
 import { AppError } from "../errors";
 import { etagMatches, profileEtag } from "../profiles/profile-etag";
 import { parseInput } from "../validation";
 import { publishTemplateVersionInputSchema, type PublishedTemplateVersionView } from "./schemas";
-import { templateChangeSet } from "./template-change-set";
+import { templateChangeSets } from "./template-change-set";
 import { findTemplateOrThrow, toTemplateVersion } from "./template-view";
 
 /**
  * Publishes the next version of a template (versions never change), then makes the change sets,
  * owned by the publisher, that give it to every API following the template (one set per
- * MAX_CHANGE_SET_APIS followers): nothing reaches APIM until a set is approved (where its
+ * 500 followers, templateChangeSets): nothing reaches APIM until a set is approved (where its
  * instances require it) and applied. With If-Match (the
  * version the admin started from), a version someone published in between is refused (412).
  */
@@ -61,23 +60,12 @@ export async function publishTemplateVersion(
     orderBy: { displayName: "asc" },
   });
   const version = toTemplateVersion(created);
-  // A set holds at most MAX_CHANGE_SET_APIS APIs (one request plans them all): more followers get
-  // the version through several sets, made one after another (each plans its APIs concurrently).
-  const ids = followers.map((api) => api.id);
-  const parts = Array.from({ length: Math.ceil(ids.length / MAX_CHANGE_SET_APIS) }, (_, i) =>
-    ids.slice(i * MAX_CHANGE_SET_APIS, (i + 1) * MAX_CHANGE_SET_APIS),
+  const changeSets = await templateChangeSets(
+    ctx,
+    template,
+    version,
+    followers.map((api) => api.id),
   );
-  const changeSets: ChangeSetView[] = [];
-  for (const [index, apiIds] of parts.entries())
-    changeSets.push(
-      await templateChangeSet(
-        ctx,
-        template,
-        version,
-        apiIds,
-        parts.length > 1 ? { part: index + 1, of: parts.length } : undefined,
-      ),
-    );
   return { version, changeSets };
 }
 

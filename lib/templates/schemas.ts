@@ -42,14 +42,22 @@ export const publishTemplateVersionInputSchema = z
   .strictObject({ profile: templateProfileSchema })
   .meta({ id: "PublishProfileTemplateVersionInput" });
 
+/**
+ * The most APIs one application of a template lists: an estate of 5,000 APIs (bench/README.md,
+ * "Estate size") in one request, ten change sets; their ids are ~190 KB of the 1 MiB a body may be.
+ */
+export const MAX_TEMPLATE_APPLICATION_APIS = 5_000;
+
 export const applyTemplateInputSchema = z
   .strictObject({
     apiIds: z
       .array(z.guid("must be an API id"))
       .min(1, "must list at least one API")
-      .max(MAX_CHANGE_SET_APIS, `must list at most ${MAX_CHANGE_SET_APIS} APIs`)
+      .max(MAX_TEMPLATE_APPLICATION_APIS, `must list at most ${MAX_TEMPLATE_APPLICATION_APIS} APIs`)
       .refine((ids) => new Set(ids).size === ids.length, "must not repeat an API")
-      .describe("The APIs that follow the template from now on."),
+      .describe(
+        `The APIs that follow the template from now on: one change set per ${MAX_CHANGE_SET_APIS} of them, in this order.`,
+      ),
   })
   .meta({ id: "ApplyProfileTemplateInput" });
 
@@ -116,6 +124,19 @@ export type TemplateSummaryView = z.output<typeof templateSummarySchema>;
 export type TemplateView = z.output<typeof templateSchema>;
 export type TemplateVersionView = z.output<typeof templateVersionSchema>;
 export type PublishedTemplateVersionView = z.output<typeof publishedTemplateVersionSchema>;
+
+export const templateApplicationSchema = z
+  .object({
+    changeSets: z
+      .array(changeSetSchema)
+      .min(1)
+      .describe(
+        `The change sets giving the APIs the template's current version, each of at most ${MAX_CHANGE_SET_APIS} APIs in the order listed (owned by you; each reviewed, approved and applied as any). Each set's APIs follow the template from the moment it is stored.`,
+      ),
+  })
+  .meta({ id: "ProfileTemplateApplication" });
+
+export type TemplateApplicationView = z.output<typeof templateApplicationSchema>;
 
 export const templateFollowingSchema = z
   .object({

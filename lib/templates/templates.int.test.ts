@@ -58,6 +58,22 @@ beforeAll(async () => {
   for (const id of apiIds.slice(0, 2)) await saveProfile(admin, id, profiles.headerKey());
 });
 
+/** Runs `attempt` while the database refuses every change of an API's template (a failed follow). */
+async function withFollowRefused(attempt: () => Promise<unknown>): Promise<void> {
+  await sandbox.db.owner.$executeRawUnsafe(`
+    CREATE FUNCTION refuse_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'follow refused by the test'; END $$`);
+  await sandbox.db.owner.$executeRawUnsafe(
+    `CREATE TRIGGER refuse_follow BEFORE UPDATE OF template_id ON apis FOR EACH ROW EXECUTE FUNCTION refuse_follow()`,
+  );
+  try {
+    await expect(attempt()).rejects.toThrow();
+  } finally {
+    await sandbox.db.owner.$executeRawUnsafe(`DROP TRIGGER refuse_follow ON apis`);
+    await sandbox.db.owner.$executeRawUnsafe(`DROP FUNCTION refuse_follow()`);
+  }
+}
+
 async function auditActions(targetType: string, targetId: string): Promise<string[]> {
   const rows = await sandbox.db.prisma.auditEvent.findMany({
     where: { targetType, targetId },
@@ -171,7 +187,10 @@ describe("profile templates", () => {
     ).toBeNull();
 
     // Applying it to the two others (one without any profile) is a change set that makes them follow.
-    const applied = await applyTemplate(admin, { templateId: template.id, apply: { apiIds: apiIds.slice(1) } });
+    const { changeSets } = await applyTemplate(admin, { templateId: template.id, apply: { apiIds: apiIds.slice(1) } });
+    expect(changeSets).toHaveLength(1);
+    const applied = changeSets[0]!;
+    expect(applied.title).toBe("Apply profile template chat-apps v1");
     expect(applied.change).toEqual({ op: "applyTemplate", templateId: template.id, template: "chat-apps", version: 1 });
     expect(applied.items.map((item) => item.status)).toEqual(["planned", "planned"]);
 
@@ -264,18 +283,7 @@ describe("profile templates", () => {
     const before = await getAccessProfile(admin, { apiId });
     const following = (await getApi(admin, { apiId })).template;
     // The follow half fails (as a crash between two writes would leave it): the save must not stay.
-    await sandbox.db.owner.$executeRawUnsafe(`
-      CREATE FUNCTION refuse_follow() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'follow refused by the test'; END $$`);
-    await sandbox.db.owner.$executeRawUnsafe(
-      `CREATE TRIGGER refuse_follow BEFORE UPDATE OF template_id ON apis FOR EACH ROW EXECUTE FUNCTION refuse_follow()`,
-    );
-    try {
-      await expect(followTemplate(admin, { apiId, follow: { templateId: template.id } })).rejects.toThrow();
-    } finally {
-      await sandbox.db.owner.$executeRawUnsafe(`DROP TRIGGER refuse_follow ON apis`);
-      await sandbox.db.owner.$executeRawUnsafe(`DROP FUNCTION refuse_follow()`);
-    }
+    await withFollowRefused(() => followTemplate(admin, { apiId, follow: { templateId: template.id } }));
     expect((await getAccessProfile(admin, { apiId })).version).toBe(before.version);
     expect((await getApi(admin, { apiId })).template).toEqual(following);
 
@@ -289,17 +297,69 @@ describe("profile templates", () => {
     await deleteTemplate(admin, { templateId: template.id });
   });
 
-  it("gives a version to more followers than one change set holds through several sets, every follower in one", async () => {
+  it("is applied to a list of APIs in one write with its change set: a failed follow stores no set, and no set is stored without its follows", async () => {
+    const template = await createTemplate(admin, { name: "one-write-apply", profile: templateProfile(APP_V1) });
+    const title = "Apply profile template one-write-apply v1";
+    const sets = () => sandbox.db.prisma.changeSet.findMany({ where: { title }, select: { id: true } });
+    const templates = async () => Promise.all(apiIds.map(async (apiId) => (await getApi(admin, { apiId })).template));
+    expect(await templates()).toEqual([null, null, null]);
+
+    await withFollowRefused(() => applyTemplate(admin, { templateId: template.id, apply: { apiIds } }));
+    expect(await sets()).toEqual([]);
+    expect(await templates()).toEqual([null, null, null]);
+    expect(await auditActions("profile_template", template.id)).toEqual(["template.create"]);
+    // The new versions were stored by the statement before the set's (as every change set's are):
+    // applying again plans them as they are.
+    const origin = { id: template.id, name: "one-write-apply", version: 1 };
+    for (const apiId of apiIds) expect((await getAccessProfile(admin, { apiId })).template).toEqual(origin);
+
+    const { changeSets } = await applyTemplate(admin, { templateId: template.id, apply: { apiIds } });
+    expect(changeSets.map((set) => set.id)).toEqual((await sets()).map((set) => set.id));
+    expect(changeSets[0]!.items.map((item) => [item.apiId, item.status])).toEqual(
+      apiIds.map((apiId) => [apiId, "planned"]),
+    );
+    expect(await templates()).toEqual(apiIds.map(() => ({ id: template.id, name: "one-write-apply" })));
+    const applied = await sandbox.db.prisma.auditEvent.findMany({
+      where: { targetType: "profile_template", targetId: template.id, action: "template.apply" },
+    });
+    expect(applied.map((event) => event.after)).toEqual([
+      { name: "one-write-apply", version: 1, apiIds, changeSetId: changeSets[0]!.id },
+    ]);
+    for (const apiId of apiIds) await unfollowTemplate(admin, { apiId });
+    await deleteTemplate(admin, { templateId: template.id });
+  });
+
+  it("is applied to, and gives a version to, more APIs than one change set holds through one set per 500, every API in one", async () => {
     const followers = MAX_CHANGE_SET_APIS + 1;
     const names = await sandbox.controls.seedApis(followers, { prefix: "many", withPolicy: false });
     await syncInstance(admin, { instanceId: sandbox.instance.id });
     const template = await createTemplate(admin, { name: "many-followers", profile: templateProfile(APP_V1) });
-    // Seeded straight into the table: following one by one would save and audit 501 versions first.
-    const { count } = await sandbox.db.prisma.api.updateMany({
+    const seeded = await sandbox.db.prisma.api.findMany({
       where: { instanceId: sandbox.instance.id, apimName: { in: names } },
-      data: { templateId: template.id },
+      select: { id: true },
+      orderBy: { apimName: "asc" },
     });
-    expect(count).toBe(followers);
+    const { changeSets: applied } = await applyTemplate(admin, {
+      templateId: template.id,
+      apply: { apiIds: seeded.map((api) => api.id) },
+    });
+    expect(applied.map((set) => [set.title, set.items.length])).toEqual([
+      ["Apply profile template many-followers v1 (part 1 of 2)", MAX_CHANGE_SET_APIS],
+      ["Apply profile template many-followers v1 (part 2 of 2)", 1],
+    ]);
+    // In the order listed, each set with the follows of its own APIs and its own event.
+    expect(applied.flatMap((set) => set.items.map((item) => item.apiId))).toEqual(seeded.map((api) => api.id));
+    expect(await sandbox.db.prisma.api.count({ where: { templateId: template.id } })).toBe(followers);
+    const events = await sandbox.db.prisma.auditEvent.findMany({
+      where: { targetType: "profile_template", targetId: template.id, action: "template.apply" },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((event) => (event.after as { changeSetId: string }).changeSetId)).toEqual(
+      applied.map((set) => set.id),
+    );
+    expect(events.map((event) => (event.after as { apiIds: string[] }).apiIds)).toEqual(
+      applied.map((set) => set.items.map((item) => item.apiId)),
+    );
 
     const published = await publishTemplateVersion(admin, {
       templateId: template.id,

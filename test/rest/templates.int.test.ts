@@ -53,7 +53,15 @@ describe("REST: profile templates", () => {
       template: { id, name: "rest-template" },
       profile: { version: 1, template: { id, name: "rest-template", version: 1 } },
     });
-    await callRoute(applications.POST, { ...one(id, "/applications"), token: pipeline, body: { apiIds: [apiIds[1]] } });
+    const applied = await callRoute(applications.POST, {
+      ...one(id, "/applications"),
+      token: pipeline,
+      body: { apiIds: [apiIds[1]] },
+    });
+    expect(applied.status).toBe(201);
+    const application = applied.body as { changeSets: Array<{ id: string; items: Array<{ apiId: string }> }> };
+    expect(application.changeSets.map((set) => set.items.map((item) => item.apiId))).toEqual([[apiIds[1]]]);
+    expect(applied.headers.get("location")).toBe(`/api/v1/change-sets/${application.changeSets[0]!.id}`);
 
     const published = await callRoute(versions.POST, {
       ...one(id, "/versions"),

@@ -89,25 +89,28 @@ export async function createChangeSetAction(
   _previous: FormState<string>,
   formData: FormData,
 ): Promise<FormState<string>> {
-  let id: string;
+  let target: string;
   try {
     const ctx = await guardAction("config.write", "change_set.create");
     const apiIds = formData.getAll("apiId").filter((value) => typeof value === "string");
     const fields = formFields(formData);
     if (fields.op === "applyTemplate") {
       const { templateId } = parseInput(templateFormSchema, fields, "change");
-      id = (await applyTemplate(ctx, { templateId, apply: { apiIds } })).id;
+      // One set per 500 APIs: several are listed, newest first, on the change sets page.
+      const { changeSets } = await applyTemplate(ctx, { templateId, apply: { apiIds } });
+      target = changeSets.length === 1 ? `/change-sets/${changeSets[0]!.id}` : "/change-sets";
     } else if (fields.op === "promote") {
       const { targetInstanceId, title } = fields;
-      id = (await promoteAccessProfiles(ctx, { apiIds, targetInstanceId, ...(title ? { title } : {}) })).id;
+      const set = await promoteAccessProfiles(ctx, { apiIds, targetInstanceId, ...(title ? { title } : {}) });
+      target = `/change-sets/${set.id}`;
     } else {
       const { change, title } = parseInput(changeFormSchema, fields, "change");
-      id = (await createChangeSet(ctx, { apiIds, change, ...(title ? { title } : {}) })).id;
+      target = `/change-sets/${(await createChangeSet(ctx, { apiIds, change, ...(title ? { title } : {}) })).id}`;
     }
   } catch (error) {
     return actionError(error);
   }
-  redirect(`/change-sets/${id}`);
+  redirect(target);
 }
 
 const setInputSchema = z.object({ changeSetId: z.guid("must be a change set id") });
