@@ -5,8 +5,8 @@ import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { DateTime } from "@/components/ui/date-time";
 import { Section } from "@/components/ui/section";
+import { TimeLeft } from "@/components/ui/time-left";
 import type { RotationView } from "@/lib/rotation/schemas";
-import { GraceCountdown } from "./grace-countdown";
 
 const STATUS: Record<RotationView["status"], { words: string; tone: BadgeTone }> = {
   planned: { words: "planned: nothing applied yet", tone: "info" },
@@ -128,8 +128,7 @@ export function RotationPanel({
               </>
             ) : rotation.status === "applied" ? (
               <>
-                is kept for the grace period, so you can roll back:{" "}
-                <GraceCountdown until={rotation.deleteAfter} now={now} />.
+                is kept for the grace period, so you can roll back: <TimeLeft until={rotation.deleteAfter} now={now} />.
               </>
             ) : (
               <>is deleted at the next clean-up.</>

@@ -148,6 +148,10 @@ test.describe("four-eyes approval on a production instance", () => {
     await expect(card).toContainText("1 by admins other than the author, valid 12 h");
     const pending = card.getByRole("region", { name: "Settings change of sandbox waiting for approval" });
     await expect(pending).toContainText("environment from production to not set");
+    // It waits no longer than an approval of it would last: the 12 h just set.
+    await expect(pending).toContainText(
+      /Unless approved in time, it expires: (12 hours|11 hours 59 minutes) left \(until \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\./,
+    );
     await expect(pending).toContainText("You asked for this change: another admin must approve it.");
     await expect(pending.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
 

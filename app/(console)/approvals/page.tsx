@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
+import { TimeLeft } from "@/components/ui/time-left";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listPlansAwaitingApproval } from "@/lib/deployments/list-plans-awaiting-approval";
 import { listSettingsChangesAwaitingApproval } from "@/lib/instances/list-settings-changes-awaiting-approval";
@@ -17,6 +18,7 @@ export default async function ApprovalsPage() {
   const ctx = await guardPage("/approvals");
   const plans = await listPlansAwaitingApproval(ctx);
   const settingsChanges = await listSettingsChangesAwaitingApproval(ctx);
+  const now = new Date().toISOString();
   return (
     <div className="space-y-6">
       <div>
@@ -29,7 +31,7 @@ export default async function ApprovalsPage() {
       {settingsChanges.length > 0 ? (
         <DataTable
           caption="Instance settings changes waiting for approval, oldest first"
-          columns={["Instance", "Lowers", "Asked for by", "Asked", "Approvals"]}
+          columns={["Instance", "Lowers", "Asked for by", "Asked", "Expires", "Approvals"]}
         >
           {settingsChanges.map((change) => (
             <tr key={change.id} className="border-t border-slate-100">
@@ -46,6 +48,9 @@ export default async function ApprovalsPage() {
               </td>
               <td className="px-3 py-2">
                 <DateTime value={change.createdAt} />
+              </td>
+              <td className="px-3 py-2">
+                <TimeLeft until={change.expiresAt} now={now} />
               </td>
               <td className="px-3 py-2">
                 {change.approval.approvedBy} of {change.approval.required}

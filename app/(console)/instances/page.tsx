@@ -41,6 +41,7 @@ export default async function InstancesPage() {
   // Instances are a handful per organisation: one page of 200 is all of them.
   const { items: instances } = await listInstances(ctx, { limit: 200 });
   const pendingChanges = await listSettingsChangesAwaitingApproval(ctx);
+  const now = new Date().toISOString();
 
   return (
     <div className="space-y-8">
@@ -69,6 +70,7 @@ export default async function InstancesPage() {
                     <PendingSettingsChange
                       key={change.id}
                       change={change}
+                      now={now}
                       actions={canWrite ? <SettingsChangeDecision change={change} /> : undefined}
                     />
                   ))}

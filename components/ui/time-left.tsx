@@ -4,11 +4,12 @@ import { useEffect, useState } from "react";
 import { DateTime } from "@/components/ui/date-time";
 
 /**
- * Time left in a rotation's grace period, in words, next to the exact time. It updates every
- * 30 s without announcing each tick (no live region): the absolute time is what a screen reader
- * user needs, and it is always there. Without JavaScript the server's rendering is shown.
+ * Time left until `until` (a rotation's grace period, a pending change's expiry), in words, next
+ * to the exact time. `now` is the server's, so the first rendering matches. It updates every 30 s
+ * without announcing each tick (no live region): the absolute time is what a screen reader user
+ * needs, and it is always there. Without JavaScript the server's rendering is shown.
  */
-export function GraceCountdown({ until, now }: { until: string; now: string }) {
+export function TimeLeft({ until, now }: { until: string; now: string }) {
   const [current, setCurrent] = useState(() => new Date(now).getTime());
   useEffect(() => {
     const timer = setInterval(() => setCurrent(Date.now()), 30_000);
