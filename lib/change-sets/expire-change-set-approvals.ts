@@ -1,7 +1,8 @@
 import { getDb } from "../db";
 import { EXPIRY_BATCH, expireDueApprovals } from "../deployments/approval/expire-due-approvals";
 import { getConfig } from "../env";
-import { applicable, CHANGE_SET_APPROVALS } from "./set-approval";
+import { CHANGE_SET_APPROVALS, changedInstanceIds } from "./set-approval";
+import { storedSetVariables, variableInstancesOf } from "./set-variables";
 
 /**
  * The scheduled expiry of change set approvals (job `approval-expiry`): each approval past its
@@ -11,7 +12,8 @@ import { applicable, CHANGE_SET_APPROVALS } from "./set-approval";
  * someone next decides or applies. Returns how many expired now.
  */
 export async function expireChangeSetApprovals(input: { now: Date }): Promise<number> {
-  const due = await getDb().changeSetApproval.findMany({
+  const db = getDb();
+  const due = await db.changeSetApproval.findMany({
     where: {
       decision: "approved",
       expiryAuditedAt: null,
@@ -20,39 +22,44 @@ export async function expireChangeSetApprovals(input: { now: Date }): Promise<nu
     },
     include: {
       changeSet: {
-        select: { title: true, items: { select: { status: true, api: { select: { instanceId: true } } } } },
+        select: {
+          id: true,
+          title: true,
+          variables: true,
+          items: { select: { status: true, api: { select: { instanceId: true } } } },
+        },
       },
     },
     orderBy: { expiresAt: "asc" },
     take: EXPIRY_BATCH,
   });
-  return expireDueApprovals(
-    getDb(),
-    CHANGE_SET_APPROVALS,
-    due.map((approval) => {
-      const { title, items } = approval.changeSet;
-      const instanceIds = [...new Set(items.filter(applicable).map((item) => item.api.instanceId))];
-      const link = `${getConfig().appUrl}/change-sets/${approval.changeSetId}`;
+  const announced = await Promise.all(
+    due.map(async (approval) => {
+      const set = approval.changeSet;
+      const variables = storedSetVariables(set);
+      const variableInstances = variables ? await variableInstancesOf(db, variables.environment) : [];
+      const instanceIds = changedInstanceIds({ items: set.items, variableInstances });
+      const link = `${getConfig().appUrl}/change-sets/${set.id}`;
       return {
         ...approval,
         hash: approval.setHash,
-        targetId: approval.changeSetId,
+        targetId: set.id,
         announced: {
           instanceId: instanceIds.length === 1 ? instanceIds[0]! : null,
           alsoForInstanceIds: instanceIds,
           data: {
-            changeSetId: approval.changeSetId,
+            changeSetId: set.id,
             setHash: approval.setHash,
-            title,
+            title: set.title,
             approvalId: approval.id,
             approvedBy: approval.actorName,
             expiresAt: approval.expiresAt.toISOString(),
             link,
-            summary: `${approval.actorName}'s approval of change set "${title}" expired: it needs approving again: ${link}`,
+            summary: `${approval.actorName}'s approval of change set "${set.title}" expired: it needs approving again: ${link}`,
           },
         },
       };
     }),
-    input.now,
   );
+  return expireDueApprovals(db, CHANGE_SET_APPROVALS, announced, input.now);
 }

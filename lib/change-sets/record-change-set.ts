@@ -11,7 +11,13 @@ import { toChangeSetView } from "./change-set-view";
 import type { ApiWithProfile } from "./create-change-set";
 import type { ChangeSetView, ItemStatus } from "./schemas";
 import { storedSetVariables, type SetVariables } from "./set-variables";
-import { applicable, changeSetApprovalSettings, changeSetHash, type ChangeSetRow } from "./set-approval";
+import {
+  applicable,
+  changedInstanceIds,
+  changeSetApprovalSettings,
+  changeSetHash,
+  type ChangeSetRow,
+} from "./set-approval";
 
 export interface PreparedItem {
   apiId: string;
@@ -183,12 +189,7 @@ function approvalRequest(
   const required = changeSetApprovalSettings(set).approvalsRequired;
   const applied = set.items.filter(applicable);
   if (required === 0 || (applied.length === 0 && set.variables === null)) return null;
-  const instanceIds = [
-    ...new Set([
-      ...applied.map((item) => item.api.instanceId),
-      ...set.variableInstances.map((instance) => instance.id),
-    ]),
-  ];
+  const instanceIds = changedInstanceIds(set);
   const changed = storedSetVariables(set)?.changes.length ?? 0;
   const apis = `${applied.length} API${applied.length === 1 ? "" : "s"}${changed > 0 ? `, ${changed} variable${changed === 1 ? "" : "s"}` : ""}`;
   const link = `${getConfig().appUrl}/change-sets/${set.id}`;

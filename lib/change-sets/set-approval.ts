@@ -47,6 +47,22 @@ export function applicable(item: { status: string }): boolean {
 }
 
 /**
+ * The instances a set changes: those of the APIs it applies and, when it changes an environment's
+ * variables, that environment's. Their webhooks hear of its approval being requested and expiring.
+ */
+export function changedInstanceIds(set: {
+  items: ReadonlyArray<{ status: string; api: { instanceId: string } }>;
+  variableInstances: ReadonlyArray<{ id: string }>;
+}): string[] {
+  return [
+    ...new Set([
+      ...set.items.filter(applicable).map((item) => item.api.instanceId),
+      ...set.variableInstances.map((instance) => instance.id),
+    ]),
+  ];
+}
+
+/**
  * The set's hash: SHA-256 over the canonical JSON of (API, plan, plan content hash) of every plan
  * it holds, in order, and of the variable changes it writes (environment, each name, before and
  * after), when it has any. One approval is bound to it, so it covers exactly these plans' contents
