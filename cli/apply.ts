@@ -11,7 +11,8 @@ export const applyUsage = `Usage: portcullis apply --change-set ID [--wait]
 
 Applies a change set (as portcullis plan made it). Approvals still apply: a set whose instances
 require approval is applied only once other admins approved it (exit 1 saying so otherwise).
-Applying again re-runs only the APIs that did not succeed.
+Applying again re-runs only the APIs that did not succeed. A set that changes environment variables
+writes them when its first apply starts, and is refused (exit 1) when one changed since it was made.
 
 With --dir, plans the directory again as portcullis plan does and applies what it finds as one
 change set: the APIs whose profile or variables changed and DIR/environment.yaml's variables
@@ -81,9 +82,14 @@ async function applyChangeSet(
   const path = `/change-sets/${encodeURIComponent(options.changeSetId)}`;
   const link = `${connection.url}/change-sets/${options.changeSetId}`;
   const started = await connection.call("POST", `${path}/apply`);
-  if (started.status === 409 && (started.body as { code?: string } | null)?.code === "approval-required")
+  const refused = started.status === 409 ? (started.body as { code?: string } | null)?.code : undefined;
+  if (refused === "approval-required")
     throw new InputError(
       `change set ${options.changeSetId} needs approval before it can be applied: ${problemDetail(started.body)} (approve it at ${link}, or POST /api/v1${path}/approvals as another admin)`,
+    );
+  if (refused === "variables-changed")
+    throw new InputError(
+      `change set ${options.changeSetId} was not applied: ${problemDetail(started.body)} (run portcullis plan again for a set made with the variables as they are now)`,
     );
   if (started.status !== 202)
     throw new InputError(`POST ${path}/apply: ${started.status} ${problemDetail(started.body)}`);

@@ -356,8 +356,27 @@ describe("portcullis plan and apply against the sandbox", () => {
       expect(planned.out).toContain(`\${chatApp}: ${CHAT_APP} → ${NEW_CHAT_APP}`);
       expect(await variables()).toEqual({ chatApp: CHAT_APP });
 
+      // Someone changes the variable before the set is applied: apply refuses it, writing nothing.
+      const id = /Change set `([0-9a-f-]{36})`/.exec(planned.out)![1]!;
+      const raced = "77777777-8888-9999-0000-111111111111";
+      await callRoute(variablesRoute.PUT, {
+        path: "/environments/development/variables",
+        params: { name: "development" },
+        method: "PUT",
+        token: pipeline,
+        body: { variables: { chatApp: raced } },
+      });
+      const refused = captured();
+      expect(await applyCommand(["--change-set", id], refused.io, async () => inProcess(pipeline), 20)).toBe(1);
+      expect(refused.err()).toContain(
+        `portcullis: change set ${id} was not applied: Variable \${chatApp} of environment development changed since this change set was made`,
+      );
+      expect(refused.err()).toContain("run portcullis plan again");
+      expect(await variables()).toEqual({ chatApp: raced });
+
       const applied = await run("apply", "--wait");
       expect(applied).toMatchObject({ code: 0, err: "" });
+      expect(applied.out).toContain(`| \`chatApp\` | ${raced} | ${NEW_CHAT_APP} |`);
       expect(await variables()).toEqual({ chatApp: NEW_CHAT_APP });
       const saved = (await getAccessProfile(admin, { apiId })).profile.callerAuth as { clientApplicationIds: string[] };
       expect(saved.clientApplicationIds).toContain(NEW_CHAT_APP);
