@@ -242,4 +242,20 @@ describe("the template key of profile files", () => {
       await writeFile(fileOf(followerApi), follower);
     }
   });
+
+  it("exports a follower whose profile was edited by hand since with that profile and no template, and warns", async () => {
+    await saveProfile(admin, followerApi.id, profiles.headerKey());
+    expect(await followed(followerApi.id)).toBe(TEMPLATE);
+    const warnings: string[] = [];
+    await exportInstance(restGet(inProcess(pipeline).call), "sandbox", directory, (warning) => warnings.push(warning));
+    expect(warnings).toEqual([
+      `apis/${followerApi.name}.yaml: API ${followerApi.name} follows template ${TEMPLATE}, but its profile was edited by hand since it was saved from it: the file has that profile and no template (planned as it is, the API stops following; add template: to follow it again)`,
+    ]);
+    const file = await readFile(fileOf(followerApi), "utf8");
+    expect(file).not.toContain("template:");
+    expect(file).toContain("profile:\n");
+    const planned = await plan();
+    expect(planned.code).toBe(2);
+    expect(planned.out).toContain(`\`template: ${TEMPLATE} → (none)\``);
+  });
 });
