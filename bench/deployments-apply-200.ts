@@ -5,22 +5,39 @@
  * once, then write the policy: two round trips), and ARM calls with the minimum a per-API plan needs.
  * Each of the `--runs` applies a new profile version (saved beforehand, not measured).
  *
- *   npx tsx bench/deployments-apply-200.ts [--concurrency=16] [--latency=50] [--runs=5]
+ *   npx tsx bench/deployments-apply-200.ts [--concurrency=16] [--latency=50] [--runs=5] [--profile=DIR]
+ *
+ * `--profile=DIR`: where each API's apply waits (bench/support/wait-profile.ts): a summary per
+ * run, and every API's timeline (ARM calls, statements, connection and audit chain waits) in
+ * DIR/<engine>-<run>.json.
  */
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import { limitConcurrency } from "../lib/apim";
+import { configureApimClients } from "../lib/apim/client-for-instance";
 import { createPlan } from "../lib/deployments/create-plan";
 import { startDeployment } from "../lib/deployments/start-deployment";
 import { profiles, saveProfile } from "../test/support/deployment-fixtures";
 import { figure } from "./support/bench-result";
 import { benchmark, deployEach, numberArgument } from "./support/control-plane";
+import { WaitProfile } from "./support/wait-profile";
 
 const APIS = 200;
 const LATENCY_MS = numberArgument("latency", 50);
 const concurrency = numberArgument("concurrency", 16);
 const runs = numberArgument("runs", 5);
+const profileDir = process.argv.find((arg) => arg.startsWith("--profile="))?.slice("--profile=".length);
 
 await benchmark(async (plane) => {
   const { ctx } = plane;
+  const profile = profileDir === undefined ? null : new WaitProfile();
+  if (profile) {
+    await mkdir(profileDir!, { recursive: true });
+    configureApimClients({ pollIntervalMs: 10, httpClient: profile.armTransport() });
+  }
+  const traced = <T>(id: string, queued: number, work: () => Promise<T>) =>
+    profile ? profile.unit(id, queued, work) : work();
+  const phase = <T>(name: string, work: () => Promise<T>) => (profile ? profile.phase(name, work) : work());
   const ids = await plane.seedApis(APIS, "bench-apply");
   // Not measured: every API at profile version 1.
   await deployEach(plane, ids, profiles.headerKey());
@@ -39,15 +56,19 @@ await benchmark(async (plane) => {
     const cpuBefore = process.cpuUsage();
     const statementsBefore = plane.statements();
     const kindsBefore = plane.statementKinds();
+    await profile?.startRun();
     const deployments = await plane.profiled(() =>
       Promise.all(
-        ids.map((apiId) =>
-          limit(async () => {
-            const plan = await createPlan(ctx, { apiId });
-            const { run } = await startDeployment(ctx, { planId: plan.id });
-            return run();
-          }),
-        ),
+        ids.map((apiId) => {
+          const queued = performance.now();
+          return limit(() =>
+            traced(apiId, queued, async () => {
+              const plan = await phase("plan", () => createPlan(ctx, { apiId }));
+              const { run } = await phase("start", () => startDeployment(ctx, { planId: plan.id }));
+              return phase("run", run);
+            }),
+          );
+        }),
       ),
     );
     const wallMs = performance.now() - started;
@@ -69,6 +90,8 @@ await benchmark(async (plane) => {
       const during = count - (kindsBefore.get(kind) ?? 0);
       if (during > 0) console.log(`    ${(during / APIS).toFixed(2)} per API: ${kind}`);
     }
+    if (profile)
+      for (const line of await profile.endRun(path.join(profileDir!, `${plane.engine}-${run}.json`))) console.log(line);
     console.log(
       `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls; per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${statements}`,
     );

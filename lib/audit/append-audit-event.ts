@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import diagnosticsChannel from "node:diagnostics_channel";
 import { Prisma, type PrismaClient } from "../db";
 import { driverSqlOf } from "../db/driver-sql";
 import { log } from "../log";
@@ -32,8 +33,21 @@ export async function auditedTransaction<T>(db: PrismaClient, work: (tx: AuditTx
 /** Transactions of auditedTransaction that appended at least one event. */
 const appended = new WeakSet<object>();
 
+/**
+ * Published, when someone listens (a benchmark's wait profile), with how long each caller waited
+ * for its events to join the chain; in the caller's async context.
+ */
+export const AUDIT_CHAIN_WAIT_CHANNEL = "portcullis:audit:chain-wait";
+export interface AuditChainWait {
+  /** performance.now() at the start and end of the wait. */
+  startMs: number;
+  endMs: number;
+}
+const chainWait = diagnosticsChannel.channel(AUDIT_CHAIN_WAIT_CHANNEL);
+
 /** After a commit that queued events: they join the chain before the caller goes on. */
 async function chainCommitted(db: PrismaClient): Promise<void> {
+  const startMs = chainWait.hasSubscribers ? performance.now() : 0;
   try {
     const head = await chainWaitingEvents(db);
     if (head !== null) signCheckpointInBackground(db, head);
@@ -43,6 +57,7 @@ async function chainCommitted(db: PrismaClient): Promise<void> {
     // that happened.
     log.error({ err: error }, "audit events committed but not yet chained; the next append will chain them");
   }
+  if (chainWait.hasSubscribers) chainWait.publish({ startMs, endMs: performance.now() } satisfies AuditChainWait);
 }
 
 /** An event for `auditedStatement`, queued only when `when` (an SQL boolean) holds. */
