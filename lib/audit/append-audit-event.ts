@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import diagnosticsChannel from "node:diagnostics_channel";
 import { Prisma, type PrismaClient } from "../db";
-import { driverSqlOf } from "../db/driver-sql";
+import { driverSqlOf, type DriverSqlOptions } from "../db/driver-sql";
 import { log } from "../log";
 import type { AuditInput } from "./audit-input";
 import { chainWaitingEvents } from "./chain-sequencer";
@@ -80,11 +80,13 @@ export interface QueuedEvent {
  * `audit_queued AS (INSERT INTO audit_pending …)` part of the WITH list; it must be used once.
  * The events are queued in the order given, and those whose `when` holds are chained "before"
  * this returns, as "after" auditedTransaction. Returns the statement's rows as the driver parses
- * them (lib/db/driver-sql.ts: cast int8 to text).
+ * them (lib/db/driver-sql.ts: cast int8 to text). `options.prepared`: see DriverSqlOptions (the
+ * text includes one VALUES row per event).
  */
 export async function auditedStatement<Row>(
   db: PrismaClient,
   statement: (queue: (events: readonly QueuedEvent[]) => Prisma.Sql) => Prisma.Sql,
+  options?: DriverSqlOptions,
 ): Promise<Row[]> {
   let queued = 0;
   const sql = statement((events) => {
@@ -93,7 +95,7 @@ export async function auditedStatement<Row>(
   });
   if (queued !== 1) throw new Error("auditedStatement: the statement must queue its events exactly once");
   // Straight to the driver: on the hot paths Prisma's raw query costs more than the statement.
-  const rows = await driverSqlOf(db).query<Row>(sql);
+  const rows = await driverSqlOf(db).query<Row>(sql, options);
   await chainCommitted(db);
   return rows;
 }

@@ -114,9 +114,13 @@ interface WaitingRow {
  * runs never overlap, so this only happens across instances). An event's columns never leave
  * the database to come back: the move copies them; the app adds the sequence, time and hashes.
  */
+/** Both statements of a run have one text each, whatever the batch (its values are arrays). */
+const PREPARED = { prepared: true } as const;
+
 async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq: bigint }> {
   const query = driverSqlOf(db).query;
-  const rows = await query<WaitingRow>(Prisma.sql`
+  const rows = await query<WaitingRow>(
+    Prisma.sql`
     SELECT h.last_seq::text AS "headSeq", h.last_hash AS "headHash",
       (extract(epoch FROM h.last_time) * 1000)::bigint::text AS "headMs",
       p.id::text AS "pendingId", p.event_id::text AS "eventId", (extract(epoch FROM p.time) * 1000)::bigint::text AS ms,
@@ -127,7 +131,9 @@ async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq:
     FROM audit_chain_head h
     LEFT JOIN LATERAL (SELECT * FROM audit_pending ORDER BY id LIMIT ${BATCH}) p ON TRUE
     WHERE h.id = 1
-    ORDER BY p.id`);
+    ORDER BY p.id`,
+    PREPARED,
+  );
   const head = rows[0];
   if (!head) throw new Error("audit_chain_head is missing: the database was not migrated");
   if (head.pendingId === null) return { chained: 0, headSeq: 0n };
@@ -175,7 +181,8 @@ async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq:
     return event;
   });
   const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((event) => event[key]);
-  await query(Prisma.sql`
+  await query(
+    Prisma.sql`
       WITH chained AS (
         SELECT * FROM unnest(${column("pendingId")}::bigint[], ${column("seq")}::bigint[], ${column("time")}::timestamptz[],
           ${column("prevHash")}::text[], ${column("hash")}::text[], ${column("beforeCanonical")}::text[],
@@ -189,6 +196,8 @@ async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq:
       )
       INSERT INTO audit_events (seq, id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
         target_id, before_canonical, after_canonical, outcome, request_id, arm_correlation_id, client_ip, prev_hash, hash)
-      SELECT * FROM moved ORDER BY seq`);
+      SELECT * FROM moved ORDER BY seq`,
+    PREPARED,
+  );
   return { chained: chained.length, headSeq: seq };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
 import { findClientState, setClientState } from "./client-state";
@@ -14,13 +15,30 @@ const DRIVER_SQL = "driverSql";
  * json and times but not for int8 (pg: a string; PGlite: a number): cast int8 to text.
  */
 export interface DriverSql {
-  query<Row>(sql: Prisma.Sql): Promise<Row[]>;
+  query<Row>(sql: Prisma.Sql, options?: DriverSqlOptions): Promise<Row[]>;
+}
+
+export interface DriverSqlOptions {
+  /**
+   * The statement is one of a few fixed texts sent again and again (an apply's statements, the
+   * chain's group commit), so PostgreSQL keeps it parsed on each connection (a named prepared
+   * statement): parsing and planning these WITH lists cost the server more than executing them
+   * (bench/README.md, "Where an apply waits"). Never for a text that grows with its input (a
+   * VALUES row per item): each text stays prepared on every connection of the pool. PGlite
+   * parses every statement.
+   */
+  prepared?: boolean;
 }
 
 export function postgresDriverSql(pool: pg.Pool): DriverSql {
   return {
-    async query<Row>(sql: Prisma.Sql) {
-      return (await pool.query(sql.text, sql.values)).rows as Row[];
+    async query<Row>(sql: Prisma.Sql, options?: DriverSqlOptions) {
+      const { text, values } = sql;
+      if (!options?.prepared) return (await pool.query(text, values)).rows as Row[];
+      // Named by its text: the same text is the same statement on every connection, and pg
+      // sends the text to a connection only the first time it runs it there.
+      const name = `portcullis_${createHash("sha256").update(text).digest("base64url").slice(0, 32)}`;
+      return (await pool.query({ name, text, values })).rows as Row[];
     },
   };
 }

@@ -63,6 +63,8 @@ export async function planVersion(
       ${prepared.announced ? Prisma.sql`${prepared.announced},` : Prisma.empty}
       ${queue(prepared.events)}
       SELECT 1 AS done`,
+    // One plan: one of two texts, with or without the approval request (lib/db/driver-sql.ts).
+    { prepared: true },
   );
   // A new plan has no deployments yet, and its version is the one read above: nothing to read back.
   const { row } = prepared;

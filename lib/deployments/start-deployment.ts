@@ -165,6 +165,8 @@ export async function queueDeployment(
         },
       ])}
       SELECT 1 AS done`,
+    // The steps travel as one JSON parameter: one text (lib/db/driver-sql.ts).
+    { prepared: true },
   );
   // What the run needs is what this use case already read: it does not read it again.
   const queued: QueuedDeployment = {

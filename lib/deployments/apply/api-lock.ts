@@ -17,6 +17,9 @@ export interface LeaseTiming {
   maxWaitMs: number;
 }
 
+/** Every statement here is sent on every apply, with one of a few texts (lib/db/driver-sql.ts). */
+const FIXED_TEXT = { prepared: true } as const;
+
 export const DEFAULT_LEASE_TIMING: LeaseTiming = { leaseMs: 30_000, firstWaitMs: 25, maxWaitMs: 1_000 };
 
 export interface ApiLease {
@@ -51,7 +54,8 @@ export async function acquireApiLock<Row extends { taken: boolean }>(
 ): Promise<{ lease: ApiLease; row: Row }> {
   const seconds = timing.leaseMs / 1000;
   for (let attempt = 0; ; attempt++) {
-    const [row] = await driverSqlOf(db).query<Row>(Prisma.sql`
+    const [row] = await driverSqlOf(db).query<Row>(
+      Prisma.sql`
       WITH taken AS (
         INSERT INTO api_locks (api_id, holder, expires_at)
         VALUES (${apiId}::uuid, ${holder}, now() + make_interval(secs => ${seconds}::float8))
@@ -59,7 +63,9 @@ export async function acquireApiLock<Row extends { taken: boolean }>(
         WHERE api_locks.expires_at < now()
         RETURNING holder
       ),
-      ${work()}`);
+      ${work()}`,
+      FIXED_TEXT,
+    );
     if (row?.taken) return { lease: holdLease(db, apiId, holder, timing), row };
     const step = Math.min(timing.maxWaitMs, timing.firstWaitMs * 2 ** attempt);
     await sleep(step / 2 + Math.random() * (step / 2));
@@ -71,10 +77,13 @@ function holdLease(db: PrismaClient, apiId: string, holder: string, timing: Leas
   let lost = false;
   const renew = async () => {
     try {
-      const renewed = await driverSqlOf(db).query(Prisma.sql`
+      const renewed = await driverSqlOf(db).query(
+        Prisma.sql`
         UPDATE api_locks SET expires_at = now() + make_interval(secs => ${seconds}::float8)
         WHERE api_id = ${apiId}::uuid AND holder = ${holder}
-        RETURNING api_id`);
+        RETURNING api_id`,
+        FIXED_TEXT,
+      );
       if (renewed.length === 0) {
         lost = true;
         clearInterval(timer);
@@ -99,6 +108,7 @@ function holdLease(db: PrismaClient, apiId: string, holder: string, timing: Leas
       held = false;
       await driverSqlOf(db).query(
         Prisma.sql`DELETE FROM api_locks WHERE api_id = ${apiId}::uuid AND holder = ${holder}`,
+        FIXED_TEXT,
       );
     },
     released() {

@@ -79,9 +79,12 @@ export async function claimDeployment(
   const claim = { lease, claimed: row.claimed, firstStepRunning: row.firstStepRunning };
   if (row.stale.length === 0) return { ...claim, stale: [], earlier: earlierAttemptsOf(row.earlier) };
   try {
-    const [again] = await driverSqlOf(db).query<Pick<ClaimRow, "stale" | "earlier">>(Prisma.sql`
+    const [again] = await driverSqlOf(db).query<Pick<ClaimRow, "stale" | "earlier">>(
+      Prisma.sql`
       WITH ${claimReads(deployment)}
-      SELECT ${claimedReadsColumns}`);
+      SELECT ${claimedReadsColumns}`,
+      { prepared: true },
+    );
     return { ...claim, stale: again!.stale, earlier: earlierAttemptsOf(again!.earlier) };
   } catch (error) {
     await lease.release();

@@ -113,6 +113,8 @@ async function finishKnownSteps(
              SELECT * FROM deployment_steps WHERE deployment_id = ${deploymentId}::uuid AND seq NOT IN (SELECT seq FROM step)
            ) steps))
          FROM ended) AS finished`,
+    // One of four texts: with or without a last step and a lock (lib/db/driver-sql.ts).
+    { prepared: true },
   );
   lease?.released();
   if (lastStep && !row?.stepRecorded) logLateOutcome(deploymentId, lastStep);

@@ -16,10 +16,13 @@ export async function markStepRunning(
   seq: number,
   correlationId: string,
 ): Promise<void> {
-  await driverSqlOf(db).query(Prisma.sql`
+  await driverSqlOf(db).query(
+    Prisma.sql`
     UPDATE deployment_steps SET status = 'running', started_at = ${new Date().toISOString()}::timestamptz,
       arm_correlation_id = ${correlationId}
-    WHERE deployment_id = ${deploymentId}::uuid AND seq = ${seq}::int`);
+    WHERE deployment_id = ${deploymentId}::uuid AND seq = ${seq}::int`,
+    { prepared: true },
+  );
 }
 
 /** Nothing is sent for a step an earlier deployment of the plan already carried out. */
@@ -64,6 +67,7 @@ export async function recordStepOutcome(
       WITH step AS (${stepOutcomeUpdate(deploymentId, step)}),
       ${queue([{ event: stepEvent(audit, deploymentId, step), when: Prisma.sql`EXISTS (SELECT 1 FROM step)` }])}
       SELECT EXISTS (SELECT 1 FROM step) AS recorded`,
+    { prepared: true },
   );
   if (!row?.recorded) logLateOutcome(deploymentId, step);
 }

@@ -88,6 +88,7 @@ async function readApiPlanFacts(
           SELECT jsonb_agg(jsonb_build_array(secret.named_value_id, secret.fingerprint))
           FROM secrets secret WHERE secret.instance_id = (SELECT instance_id FROM apis WHERE id = ${apiId}::uuid)
         ), '[]'::jsonb) AS fingerprints`,
+    { prepared: true },
   );
   return { steps: row?.steps ?? [], fingerprints: new Map(row?.fingerprints ?? []) };
 }
