@@ -115,20 +115,24 @@ async function startItem(
   apiId: string,
   ended: ItemOutcome | null,
 ): Promise<boolean> {
-  const rows = await driverSqlOf(db).query<{ api_id: string }>(Prisma.sql`
+  const rows = await driverSqlOf(db).query<{ api_id: string }>(
+    Prisma.sql`
     ${ended ? Prisma.sql`WITH ${endedSql(changeSetId, ended)}` : Prisma.empty}
     UPDATE change_set_items
        SET status = 'running', started_at = ${new Date().toISOString()}::timestamptz, finished_at = NULL, error = NULL
      WHERE change_set_id = ${changeSetId}::uuid AND api_id = ${apiId}::uuid AND status IN ('queued', 'running')
        AND EXISTS (SELECT 1 FROM change_sets
                     WHERE id = ${changeSetId}::uuid AND lease_owner = ${owner} AND cancel_requested_at IS NULL)
-    RETURNING api_id::text`);
+    RETURNING api_id::text`,
+    // Sent for every API of a set, with one of two texts (lib/db/driver-sql.ts).
+    { prepared: true },
+  );
   return rows.length === 1;
 }
 
 /** Writes the outcome of a worker's last API. */
 async function recordEnded(db: PrismaClient, changeSetId: string, ended: ItemOutcome): Promise<void> {
-  await driverSqlOf(db).query(Prisma.sql`WITH ${endedSql(changeSetId, ended)} SELECT 1 AS done`);
+  await driverSqlOf(db).query(Prisma.sql`WITH ${endedSql(changeSetId, ended)} SELECT 1 AS done`, { prepared: true });
 }
 
 function endedSql(changeSetId: string, ended: ItemOutcome): Prisma.Sql {
