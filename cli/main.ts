@@ -29,7 +29,7 @@ Commands:
 
   export               write an instance's access profiles and its environment's variables as YAML files (for Git)
   plan                 plan a directory of those files as one change set; Markdown summary (exit 0 none, 2 changes, 1 error)
-  apply                apply a change set (approvals still apply), or --dir: its variables, then its APIs; --wait follows it
+  apply                apply a change set (approvals still apply), or --dir: plan the directory and apply it; --wait follows it
 
 Run 'portcullis policy <command> --help' (or 'portcullis audit verify --help') for a command's options.
 `;
