@@ -14,7 +14,7 @@ import type { ChangeSetChange } from "./change-schema";
 import { findApisWithProfile, type ApiWithProfile } from "./create-change-set";
 import { resolveDesiredTemplates, type ResolvedProfile } from "./desired-templates";
 import { makeChangeSet, type ItemIntent } from "./make-change-set";
-import type { TemplateFollow } from "./record-change-set";
+import type { SetEvents } from "./record-change-set";
 import { createProfilesChangeSetInputSchema, type ChangeSetView } from "./schemas";
 import { setVariablesOf, type SetVariables } from "./set-variables";
 
@@ -37,8 +37,8 @@ type DesiredProfile = ResolvedProfile & {
  * that environment) are resolved with the values given, and its first apply writes them
  * (lib/change-sets/set-variables.ts). A set may change only variables.
  * `fromTemplate` (lib/templates only, never a request's body): the profiles are one template
- * version's, recorded on each version saved, and the set says so; with `follow`, its APIs follow
- * the template from now on, written with the set.
+ * version's, recorded on each version saved, and the set says so; `events` (about the set) are
+ * stored with it.
  */
 export async function createProfilesChangeSet(
   ctx: RequestContext,
@@ -46,7 +46,7 @@ export async function createProfilesChangeSet(
   fromTemplate?: {
     change: ChangeSetChange & { op: "applyTemplate" };
     template: TemplateOrigin;
-    follow?: TemplateFollow;
+    events?: SetEvents;
   },
 ): Promise<ChangeSetView> {
   await authorize(ctx, "config.write");
@@ -93,14 +93,14 @@ export async function recordProfilesChangeSet(
     change = { op: "setProfiles" },
     template,
     variables = null,
-    follow,
+    events,
   }: {
     profiles: readonly DesiredProfile[];
     title: string;
     change?: ChangeSetChange;
     template?: TemplateOrigin;
     variables?: SetVariables | null;
-    follow?: TemplateFollow;
+    events?: SetEvents;
   },
 ): Promise<ChangeSetView> {
   const byId = await findApisWithProfile(
@@ -114,7 +114,7 @@ export async function recordProfilesChangeSet(
       return { api, intent: await intentOf(ctx, api, desired, template, variables?.proposed) };
     }),
   );
-  return makeChangeSet(ctx, { title, change, apis, variables, follow });
+  return makeChangeSet(ctx, { title, change, apis, variables, events });
 }
 
 /** The values a set gives an environment are only its instances' to take: refuses an API elsewhere, naming it. */

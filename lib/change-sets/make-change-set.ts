@@ -18,7 +18,7 @@ import type { TemplateOrigin } from "../profiles/schemas";
 import type { ChangeSetChange } from "./change-schema";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import type { ApiWithProfile } from "./create-change-set";
-import { recordChangeSet, type PreparedItem, type TemplateFollow } from "./record-change-set";
+import { recordChangeSet, type PreparedItem, type SetEvents } from "./record-change-set";
 import type { ChangeSetView, ItemStatus } from "./schemas";
 import type { SetVariables } from "./set-variables";
 
@@ -51,8 +51,8 @@ export type ItemIntent =
  * blocked (never applied, with `{code, message}` reasons) when its version is refused, planning
  * fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when the
  * plan has nothing to write; otherwise `planned`. A set that changes its environment's
- * `variables` resolves the new versions with the values it gives. With `follow`, the set's APIs
- * follow a template in the statement that stores the set. Nothing in APIM changes here.
+ * `variables` resolves the new versions with the values it gives. `events` (about the set) are
+ * stored with it. Nothing in APIM changes here.
  */
 export async function makeChangeSet(
   ctx: RequestContext,
@@ -61,13 +61,13 @@ export async function makeChangeSet(
     change,
     apis,
     variables = null,
-    follow,
+    events,
   }: {
     title: string;
     change: ChangeSetChange;
     apis: ReadonlyArray<{ api: ApiWithProfile; intent: ItemIntent }>;
     variables?: SetVariables | null;
-    follow?: TemplateFollow;
+    events?: SetEvents;
   },
 ): Promise<ChangeSetView> {
   const reads = planReads(apis.map(({ api }) => api.id));
@@ -93,7 +93,7 @@ export async function makeChangeSet(
     items: items.map(({ item }) => item),
     plans: items.flatMap(({ plan }) => (plan ? [plan] : [])),
     variables,
-    follow,
+    events,
   });
 }
 

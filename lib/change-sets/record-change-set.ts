@@ -39,28 +39,21 @@ export interface MadeChangeSet {
   items: readonly PreparedItem[];
   plans: readonly PreparedPlan[];
   variables: SetVariables | null;
-  /** The set's APIs follow a template from now on, written with the set (applyTemplate). */
-  follow?: TemplateFollow;
+  /** Events of the use case making the set, about the set (applyTemplate's), stored with it. */
+  events?: SetEvents;
 }
 
-/**
- * Every API of a set follows the template (`apis.template_id`) in the statement that stores the
- * set, audited by the event made for the set's id: the set and the follows commit together or
- * not at all, as following one template saves the version and the follow in one statement.
- */
-export interface TemplateFollow {
-  templateId: string;
-  event: (changeSetId: string) => AuditInput;
-}
+/** Audit events naming the set (its id is chosen when it is stored), stored in the set's statement. */
+export type SetEvents = (changeSetId: string) => readonly AuditInput[];
 
 /**
- * Stores the set, its items, their plans, the follows of a template (`made.follow`) and the
- * events (`plan.create` of each plan, `change_set.create`, the follow's, and the set's approval
- * request) in one statement: all of it or nothing. Every value is chosen here, so the view is
- * made without reading anything back.
+ * Stores the set, its items, their plans and the events (`plan.create` of each plan,
+ * `change_set.create`, the maker's `made.events`, and the set's approval request) in one
+ * statement: all of it or nothing. Every value is chosen here, so the view is made without
+ * reading anything back.
  */
 export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet): Promise<ChangeSetView> {
-  const { title, change, items, plans, follow } = made;
+  const { title, change, items, plans, events } = made;
   const variables = made.variables?.stored ?? null;
   const row = changeSetRow(ctx, made);
   const hash = changeSetHash(items, variables);
@@ -106,26 +99,16 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
           FROM set_created, jsonb_to_recordset(${itemRows}::jsonb) AS i("apiId" uuid, position int, "planId" uuid,
             "planHash" text, status text, summary text, blocking jsonb)
       ),
-      ${follow ? Prisma.sql`${followedSql(follow, items)},` : Prisma.empty}
       ${approval ? Prisma.sql`${approval.announced},` : Prisma.empty}
       ${queue([
         ...plans.flatMap((plan) => plan.events),
         created,
-        ...(follow ? [{ event: follow.event(row.id) }] : []),
+        ...(events?.(row.id) ?? []).map((event) => ({ event })),
         ...(approval ? [approval.event] : []),
       ])}
       SELECT 1 AS done`,
   );
   return toChangeSetView(row);
-}
-
-/** The WITH item (`followed`) that makes every API of the set follow the template. */
-function followedSql(follow: TemplateFollow, items: readonly PreparedItem[]): Prisma.Sql {
-  const apiIds = JSON.stringify(items.map((item) => item.apiId));
-  return Prisma.sql`followed AS (
-    UPDATE apis SET template_id = ${follow.templateId}::uuid
-    WHERE id IN (SELECT jsonb_array_elements_text(${apiIds}::jsonb)::uuid)
-  )`;
 }
 
 /** The set's row as stored (with what its view includes), made from what the set already holds. */

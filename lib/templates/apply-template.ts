@@ -5,14 +5,14 @@ import { getDb } from "../db";
 import { parseInput } from "../validation";
 import { applyTemplateInputSchema, type TemplateApplicationView } from "./schemas";
 import { templateChangeSets } from "./template-change-set";
-import { findTemplateOrThrow, toTemplateVersion } from "./template-view";
+import { findTemplateOrThrow } from "./template-view";
 
 /**
  * "Apply a saved profile template" to selected APIs: they follow it from now on (its next versions
  * make change sets for them) and change sets give each its current version, reviewed, approved
- * and applied as any set: one set per 500 APIs (templateChangeSets). Each set's APIs follow the
- * template in the statement that stores that set, with its `template.apply` event: no set is
- * stored without its follows, and no follow without its set.
+ * and applied as any set: one set per 500 APIs (templateChangeSets). Each API starts following in
+ * the statement that saves its version from the template, as following one template does, instead
+ * of in a write of its own after the set; each set's `template.apply` event is stored with it.
  */
 export async function applyTemplate(
   ctx: RequestContext,
@@ -23,8 +23,8 @@ export async function applyTemplate(
   const db = getDb();
   const template = await findTemplateOrThrow(db, input.templateId);
   await findApisWithProfile(apiIds, "apiIds");
-  const latest = toTemplateVersion(template.versions[0]!);
-  const changeSets = await templateChangeSets(ctx, template, latest, apiIds, (part) => ({
+  const latest = template.versions[0]!;
+  const changeSets = await templateChangeSets(ctx, template, latest.version, apiIds, (part) => ({
     actor: ctx.actor,
     action: "template.apply",
     target: { type: "profile_template", id: template.id },

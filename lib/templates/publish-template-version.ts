@@ -63,7 +63,7 @@ export async function publishTemplateVersion(
   const changeSets = await templateChangeSets(
     ctx,
     template,
-    version,
+    version.version,
     followers.map((api) => api.id),
   );
   return { version, changeSets };

@@ -297,28 +297,51 @@ describe("profile templates", () => {
     await deleteTemplate(admin, { templateId: template.id });
   });
 
-  it("is applied to a list of APIs in one write with its change set: a failed follow stores no set, and no set is stored without its follows", async () => {
+  it("is applied to a list of APIs following in the write of their versions: a failed follow saves nothing, a failed set leaves them following", async () => {
     const template = await createTemplate(admin, { name: "one-write-apply", profile: templateProfile(APP_V1) });
     const title = "Apply profile template one-write-apply v1";
     const sets = () => sandbox.db.prisma.changeSet.findMany({ where: { title }, select: { id: true } });
     const templates = async () => Promise.all(apiIds.map(async (apiId) => (await getApi(admin, { apiId })).template));
+    const versions = async () =>
+      Promise.all(apiIds.map(async (apiId) => (await getAccessProfile(admin, { apiId })).version));
+    const before = await versions();
     expect(await templates()).toEqual([null, null, null]);
 
+    // The follows fail: the versions written with them are not saved either, and no set is made.
     await withFollowRefused(() => applyTemplate(admin, { templateId: template.id, apply: { apiIds } }));
-    expect(await sets()).toEqual([]);
+    expect(await versions()).toEqual(before);
     expect(await templates()).toEqual([null, null, null]);
+    expect(await sets()).toEqual([]);
     expect(await auditActions("profile_template", template.id)).toEqual(["template.create"]);
-    // The new versions were stored by the statement before the set's (as every change set's are):
-    // applying again plans them as they are.
-    const origin = { id: template.id, name: "one-write-apply", version: 1 };
-    for (const apiId of apiIds) expect((await getAccessProfile(admin, { apiId })).template).toEqual(origin);
+
+    // The set fails after them: the APIs follow and have the version (as after following each one),
+    // and applying again makes the set that plans them, with its template.apply.
+    await sandbox.db.owner.$executeRawUnsafe(`
+      CREATE FUNCTION refuse_set() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'set refused by the test'; END $$`);
+    await sandbox.db.owner.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_set BEFORE INSERT ON change_sets FOR EACH ROW EXECUTE FUNCTION refuse_set()`,
+    );
+    try {
+      await expect(applyTemplate(admin, { templateId: template.id, apply: { apiIds } })).rejects.toThrow();
+    } finally {
+      await sandbox.db.owner.$executeRawUnsafe(`DROP TRIGGER refuse_set ON change_sets`);
+      await sandbox.db.owner.$executeRawUnsafe(`DROP FUNCTION refuse_set()`);
+    }
+    const following = apiIds.map(() => ({ id: template.id, name: "one-write-apply" }));
+    expect(await templates()).toEqual(following);
+    expect(await versions()).toEqual(before.map((version) => version + 1));
+    for (const apiId of apiIds)
+      expect((await auditActions("api", apiId)).slice(-2)).toEqual(["profile.save", "api.template.follow"]);
+    expect(await sets()).toEqual([]);
+    expect(await auditActions("profile_template", template.id)).toEqual(["template.create"]);
 
     const { changeSets } = await applyTemplate(admin, { templateId: template.id, apply: { apiIds } });
     expect(changeSets.map((set) => set.id)).toEqual((await sets()).map((set) => set.id));
     expect(changeSets[0]!.items.map((item) => [item.apiId, item.status])).toEqual(
       apiIds.map((apiId) => [apiId, "planned"]),
     );
-    expect(await templates()).toEqual(apiIds.map(() => ({ id: template.id, name: "one-write-apply" })));
+    expect(await versions()).toEqual(before.map((version) => version + 1));
     const applied = await sandbox.db.prisma.auditEvent.findMany({
       where: { targetType: "profile_template", targetId: template.id, action: "template.apply" },
     });
