@@ -45,7 +45,41 @@ const namedValues: NamedValue[] = ["openai-api-key", "gemini-api-key", "azure-op
 
 const api = { id: "00000000-0000-0000-0000-0000000000a1", apimName: "chat", displayName: "Chat" };
 
-function scopesWith(apiPolicyXml: string | null): ApiAccessScopes {
+/** A product whose policy checks a header, and operations: one with a policy that drops `<base />`, one with none. */
+const policyWithInbound = (...inbound: string[]) =>
+  [
+    "<policies>",
+    "  <inbound>",
+    ...inbound.map((line) => `    ${line}`),
+    "  </inbound>",
+    "  <backend><base /></backend>",
+    "  <outbound><base /></outbound>",
+    "  <on-error><base /></on-error>",
+    "</policies>",
+  ].join("\n");
+const PRODUCT_POLICY = policyWithInbound(
+  "<base />",
+  '<check-header name="x-team" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="true" />',
+);
+const OPERATION_POLICY = policyWithInbound(
+  '<set-header name="api-key" exists-action="override"><value>literal</value></set-header>',
+);
+const product = {
+  name: "llm-standard",
+  displayName: "LLM Standard",
+  description: null,
+  subscriptionRequired: true,
+  approvalRequired: null,
+  state: "published",
+};
+const operation = (name: string) => ({
+  name,
+  displayName: name,
+  method: "POST",
+  urlTemplate: `/${name}`,
+});
+
+function scopesWith(apiPolicyXml: string | null, withProductAndOperations = false): ApiAccessScopes {
   return {
     service: {
       state: "read",
@@ -69,18 +103,41 @@ function scopesWith(apiPolicyXml: string | null): ApiAccessScopes {
       },
       readAt: READ_AT,
     },
-    products: { state: "read", value: [], readAt: READ_AT },
+    products: {
+      state: "read",
+      value: withProductAndOperations
+        ? [{ product, policy: { state: "read", value: { xml: PRODUCT_POLICY, etag: '"pp"' }, readAt: READ_AT } }]
+        : [],
+      readAt: READ_AT,
+    },
     policy: {
       state: "read",
       value: apiPolicyXml === null ? null : { xml: apiPolicyXml, etag: '"p1"' },
       readAt: READ_AT,
     },
-    operations: { state: "read", value: [], readAt: READ_AT },
+    operations: {
+      state: "read",
+      value: withProductAndOperations
+        ? [
+            {
+              operation: operation("chat"),
+              policy: { state: "read", value: { xml: OPERATION_POLICY, etag: '"op"' }, readAt: READ_AT },
+            },
+            { operation: operation("embeddings"), policy: { state: "read", value: null, readAt: READ_AT } },
+          ]
+        : [],
+      readAt: READ_AT,
+    },
   } as ApiAccessScopes;
 }
 
 /** The plan's content as preparePlan stores and hashes it, or the message planning refuses with. */
-function planHashOf(profile: AccessProfile, livePolicy: string | null, adopt: boolean): string {
+function planHashOf(
+  profile: AccessProfile,
+  livePolicy: string | null,
+  adopt: boolean,
+  withProductAndOperations = false,
+): string {
   const input: PlanInput = {
     apimName: api.apimName,
     instanceName: "prod",
@@ -106,9 +163,8 @@ function planHashOf(profile: AccessProfile, livePolicy: string | null, adopt: bo
   const effectiveAccess = checkPlannedAccess(
     api,
     {
-      scopes: scopesWith(livePolicy),
+      scopes: scopesWith(livePolicy, withProductAndOperations),
       context: { profile, namedValues: { state: "read", value: namedValues, readAt: READ_AT }, backends: {} },
-      armRequests: 5,
     },
     { profileVersion: 7, policyXml: computed.diff.policy.after },
   );
@@ -154,6 +210,12 @@ describe("the plan's content hash for fixed inputs", () => {
   it("is unchanged for an API already in sync (no operations)", () => {
     expect(planHashOf(headerKey, deployed, false)).toBe(
       "61272a9a67164831c935915d4777c6cc1831d511d6b105142ad00aa6dd29c848",
+    );
+  });
+
+  it("is unchanged for an API in a product and with operations, one of which replaces the credential", () => {
+    expect(planHashOf(withAnotherClient, deployed, false, true)).toBe(
+      "dbba3a2ba4552bf04faddf90e83655fc8d59f926c6b762fb5433284407304706",
     );
   });
 
