@@ -1,5 +1,5 @@
 import { apiAccessPaths } from "./api-access-paths";
-import { effectiveAccessView } from "./effective-access-view";
+import { findingViews } from "./effective-access-view";
 import type { ApiAccessRead } from "./read-api-access";
 import type { EffectiveFindingView, PlanAccessCheck } from "./schemas";
 
@@ -9,12 +9,13 @@ import type { EffectiveFindingView, PlanAccessCheck } from "./schemas";
  * null when the API would have none). A finding that makes the profile ineffective — an operation
  * that skips its caller validation, a later statement that replaces its backend credential —
  * blocks the plan; the others are kept as warnings. A finding that several paths or operations
- * share is listed once, with where it was found. Pure; not authorised here: the use case that
- * makes the plan is.
+ * share is listed once, with where it was found. Only the findings are made into views: what
+ * the API page shows besides (every statement in words) a plan does not keep. Pure; not
+ * authorised here: the use case that makes the plan is.
  */
 export function checkPlannedAccess(
-  api: { id: string; apimName: string; displayName: string },
-  read: Pick<ApiAccessRead, "scopes" | "context" | "armRequests">,
+  api: { apimName: string },
+  read: Pick<ApiAccessRead, "scopes" | "context">,
   planned: { profileVersion: number; policyXml: string | null },
 ): PlanAccessCheck {
   const policy = {
@@ -23,10 +24,6 @@ export function checkPlannedAccess(
     readAt: read.scopes.policy.readAt,
   };
   const access = apiAccessPaths(api.apimName, { ...read.scopes, policy }, read.context);
-  const view = effectiveAccessView(access, api, {
-    profileVersion: planned.profileVersion,
-    armRequests: read.armRequests,
-  });
 
   const findings = new Map<string, PlanAccessCheck["findings"][number]>();
   const keyOf = (finding: EffectiveFindingView) =>
@@ -36,19 +33,20 @@ export function checkPlannedAccess(
     if (!known) findings.set(keyOf(finding), { ...finding, where: [where] });
     else if (!known.where.includes(where)) known.where.push(where);
   };
-  const notConcluded = new Set(view.notConcluded.map((item) => item.reason));
-  for (const path of view.paths) {
-    for (const finding of path.findings) note(finding, path.label);
-    for (const item of path.notConcluded) notConcluded.add(item.reason);
+  const notConcluded = new Set(access.notConcluded.map((item) => item.reason));
+  for (const path of access.paths) {
+    const pathFindings = findingViews(path.pipeline, path.analysis);
+    for (const finding of pathFindings) note(finding, path.label);
+    for (const item of path.analysis.notConcluded) notConcluded.add(item.reason);
     // An operation's pipeline holds the path's too: only what the operation adds is its own.
-    const onPath = new Set(path.findings.map(keyOf));
-    for (const operation of path.operations)
-      for (const finding of operation.findings)
-        if (!onPath.has(keyOf(finding))) note(finding, `operation ${operation.operationId} through ${path.label}`);
+    const onPath = new Set(pathFindings.map(keyOf));
+    for (const { operation, pipeline, analysis } of path.operations)
+      for (const finding of findingViews(pipeline, analysis))
+        if (!onPath.has(keyOf(finding))) note(finding, `operation ${operation.name} through ${path.label}`);
   }
   return {
-    readAt: view.readTo,
-    blocking: view.blocking,
+    readAt: access.readTo,
+    blocking: access.blocking,
     findings: [...findings.values()],
     notConcluded: [...notConcluded],
   };

@@ -77,13 +77,18 @@ function analysedView(pipeline: EffectivePipeline, analysis: EffectiveAccessAnal
     statements: walkPipeline(pipeline, ["inbound", "backend"])
       .filter((visit) => decidesAccess(visit.statement))
       .map((visit) => statementView(pipeline, visit)),
-    findings: analysis.findings.map((finding): EffectiveFindingView => {
-      const { related: _related, ...rest } = finding;
-      return { ...rest, scopeId: scopeIdOf(pipeline, finding.scope) };
-    }),
+    findings: findingViews(pipeline, analysis),
     notConcluded: analysis.notConcluded,
     notes: pipeline.notes,
   };
+}
+
+/** An analysis's findings as shown, each with the id of its scope. */
+export function findingViews(pipeline: EffectivePipeline, analysis: EffectiveAccessAnalysis): EffectiveFindingView[] {
+  return analysis.findings.map((finding) => {
+    const { related: _related, ...rest } = finding;
+    return { ...rest, scopeId: scopeIdOf(pipeline, finding.scope) };
+  });
 }
 
 /** Where a statement is, with the id of its scope (the product, API or operation). */
