@@ -122,18 +122,22 @@ export async function preparePlan(
 ): Promise<PreparedPlan> {
   const db = getDb();
   const profile = storedProfile(version);
+  // The other scopes are read beside the live state: the analysis below only needs the policy the plan writes.
+  // Both read the API's policy and the named values: one request each, so both judge the same APIM.
+  // They need nothing from the database, so they are sent before the backends Portcullis created are looked up.
+  const apim = reads.apim(api.instance);
+  const scopesRead = readAccessScopes(apim, api.apimName, profile, ctx.requestId);
+  // Awaited below; when looking up the backends fails first, nothing awaits it.
+  scopesRead.catch(() => undefined);
   const owned = await ownedBackends(db, api, await reads.backendSteps(api.id));
   const backendIds = new Set(
     [desiredBackendOf(profile)?.backendId, ...owned.map((backend) => backend.backendId)].filter(
       (id) => id !== undefined,
     ),
   );
-  // The other scopes are read beside the live state: the analysis below only needs the policy the plan writes.
-  // Both read the API's policy and the named values: one request each, so both judge the same APIM.
-  const apim = reads.apim(api.instance);
   const [live, scopes, fingerprints] = await Promise.all([
     readLiveState(apim, api.apimName, profile, [...backendIds], ctx.requestId),
-    readAccessScopes(apim, api.apimName, profile, ctx.requestId),
+    scopesRead,
     reads.fingerprints(api.instanceId),
   ]);
   const computed = computePlan({
