@@ -71,15 +71,24 @@ export async function makeChangeSet(
   },
 ): Promise<ChangeSetView> {
   const reads = planReads(apis.map(({ api }) => api.id));
-  const decided = await Promise.all(apis.map(({ api, intent }) => decide(ctx, api, intent, variables?.proposed)));
   const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
+  // The first APIs are decided and their ARM reads sent before the others are decided (setImmediate
+  // runs once those requests are written), so deciding the rest takes place during the first round.
+  const firstRoundSent = new Promise<void>((resolve) => setImmediate(resolve));
+  const deciding = apis.map(async ({ api, intent }, index) => {
+    if (index >= CHANGE_SET_CONCURRENCY) await firstRoundSent;
+    return decide(ctx, api, intent, variables?.proposed);
+  });
   // The plans need the versions' content, not their rows: both go on at once.
-  const [stored, planned] = await Promise.all([
-    saveProfileVersions(
-      decided.flatMap((item) => (item.kind === "plan" && item.save ? [item.save] : [])),
-      decided.flatMap((item) => (item.kind === "plan" && item.following ? [item.following] : [])),
+  const [decided, stored, planned] = await Promise.all([
+    Promise.all(deciding),
+    Promise.all(deciding).then((all) =>
+      saveProfileVersions(
+        all.flatMap((item) => (item.kind === "plan" && item.save ? [item.save] : [])),
+        all.flatMap((item) => (item.kind === "plan" && item.following ? [item.following] : [])),
+      ),
     ),
-    Promise.all(decided.map((item) => limit(() => planItem(ctx, reads, item)))),
+    Promise.all(deciding.map((item) => limit(async () => planItem(ctx, reads, await item)))),
   ]);
   const items = planned.map(({ item, plan }, index) => {
     const { save } = decided[index]!;
