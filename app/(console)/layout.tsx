@@ -2,18 +2,21 @@ import type { ReactNode } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
 import { ConsoleHeader } from "@/components/layout/console-header";
 import { sessionContext } from "@/lib/auth/console-guard";
+import { listChangeSetsAwaitingApproval } from "@/lib/change-sets/list-change-sets-awaiting-approval";
 import { listPlansAwaitingApproval } from "@/lib/deployments/list-plans-awaiting-approval";
 import { listSettingsChangesAwaitingApproval } from "@/lib/instances/list-settings-changes-awaiting-approval";
 
 /**
  * Chrome of every console page. Each page still guards itself: layouts do not re-run per
- * navigation, so the header's count of plans and settings changes waiting for approval is as of the last full render
+ * navigation, so the header's count of plans, change sets and settings changes waiting for approval is as of the last full render
  * or refresh (approving and rejecting refresh it).
  */
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const ctx = await sessionContext();
   const waiting = ctx?.permissions.has("config.read")
-    ? (await listPlansAwaitingApproval(ctx)).length + (await listSettingsChangesAwaitingApproval(ctx)).length
+    ? (await listPlansAwaitingApproval(ctx)).length +
+      (await listSettingsChangesAwaitingApproval(ctx)).length +
+      (await listChangeSetsAwaitingApproval(ctx)).length
     : null;
   return (
     <>

@@ -15,7 +15,7 @@ const NAV: Array<{ href: string; label: string; needs: Permission }> = [
 ];
 
 /**
- * `waitingForApproval`: how many plans and instance settings changes wait for approval (null when the viewer may not see plans);
+ * `waitingForApproval`: how many plans, change sets and instance settings changes wait for approval (null when the viewer may not see plans);
  * shown beside the link to their list so admins notice a colleague waiting on them.
  */
 export async function ConsoleHeader({

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineOperation } from "../rest/operation";
 import {
   changeSetApprovalInputSchema,
+  changeSetAwaitingApprovalSchema,
   changeSetIdSchema,
   changeSetRejectionInputSchema,
   changeSetSchema,
@@ -35,6 +36,17 @@ export const changeSetsOperations = {
     summary: "The latest 50 change sets, newest first, with their progress",
     tags: ["change-sets"],
     response: z.object({ items: z.array(changeSetSummarySchema) }),
+  }),
+  listChangeSetsAwaitingApproval: defineOperation({
+    id: "listChangeSetsAwaitingApproval",
+    method: "GET",
+    path: "/change-sets/awaiting-approval",
+    permission: "config.read",
+    summary: "Change sets waiting for approval (four-eyes), oldest first",
+    description:
+      "Sets not applied yet that need approval (one covers the whole set, bound to its hash), are not rejected and lack the approvals they need; a set whose approval expired is listed again. `ownSet` marks the caller's own sets, which the caller cannot approve; approve or reject at `/change-sets/{id}/approvals` and `…/rejections`.",
+    tags: ["change-sets"],
+    response: z.object({ items: z.array(changeSetAwaitingApprovalSchema) }).meta({ id: "ChangeSetsAwaitingApproval" }),
   }),
   getChangeSet: defineOperation({
     id: "getChangeSet",

@@ -235,6 +235,22 @@ export const changeSetSummarySchema = changeSetSchema
 
 export type ChangeSetSummary = z.output<typeof changeSetSummarySchema>;
 
+export const changeSetAwaitingApprovalSchema = changeSetSchema
+  .pick({ id: true, title: true, variables: true, hash: true, createdAt: true, createdBy: true, approval: true })
+  .extend({
+    apis: z.number().int().describe("The APIs the set applies (neither blocked nor unchanged)."),
+    ownSet: z.boolean().describe("Whether the caller made the set (and so cannot approve it)."),
+    approvalExpiresAt: z.iso
+      .datetime()
+      .nullable()
+      .describe(
+        "When the first of the approvals that count now expires (the set then needs it again); null: none yet.",
+      ),
+  })
+  .meta({ id: "ChangeSetAwaitingApproval" });
+
+export type ChangeSetAwaitingApproval = z.output<typeof changeSetAwaitingApprovalSchema>;
+
 const reviewedHash = z
   .string()
   .regex(/^[0-9a-f]{64}$/, "must be a change set hash (64 hexadecimal digits)")

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { changeInstanceSettings } from "../../test/support/instance-settings";
+import { profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { contextFor } from "../../test/support/request-context";
+import { setupSandboxHarness } from "../../test/support/sandbox-harness";
+import { listApis } from "../apis/list-apis";
+import { syncInstance } from "../instances/sync-instance";
+import { updateInstanceSettings } from "../instances/update-instance-settings";
+import { approveChangeSet } from "./approve-change-set";
+import { createChangeSet } from "./create-change-set";
+import { listChangeSetsAwaitingApproval } from "./list-change-sets-awaiting-approval";
+import { rejectChangeSet } from "./reject-change-set";
+import { startChangeSetApply } from "./start-change-set-apply";
+
+/** The "Waiting for approval" list of change sets: which sets it holds and what it says of them. */
+const sandbox = setupSandboxHarness();
+const author = contextFor("admin", { name: "Set Author" });
+const second = contextFor("admin", { name: "Second Admin" });
+const third = contextFor("admin", { name: "Third Admin" });
+const reader = contextFor("reader");
+const addClient = { op: "addClientApplication", clientApplicationId: "99999999-2222-3333-4444-555555555555" } as const;
+
+async function seededApis(prefix: string, count: number): Promise<string[]> {
+  const names = await sandbox.controls.seedApis(count, { prefix, withPolicy: false });
+  await syncInstance(author, { instanceId: sandbox.instance.id });
+  const listed = (await listApis(author, { search: `${prefix}-`, limit: 200 })).items;
+  const ids = names.map((name) => listed.find((api) => api.apimName === name)!.id);
+  for (const id of ids) await saveProfile(author, id, profiles.headerKey());
+  return ids;
+}
+
+describe("change sets waiting for approval", () => {
+  it(
+    "lists a set until it has its approvals, again once they expired; never a rejected, applied or unneeded one",
+    { timeout: 120_000 },
+    async () => {
+      const ids = await seededApis("csw", 2);
+      // Needing no approval, it waits for none…
+      const earlier = await createChangeSet(author, { apiIds: ids, change: addClient });
+      expect(await listChangeSetsAwaitingApproval(reader)).toEqual([]);
+      await updateInstanceSettings(author, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 2 } });
+      try {
+        // …until its instance requires approvals: applying it would need them now.
+        expect(await listChangeSetsAwaitingApproval(reader)).toMatchObject([
+          { id: earlier.id, approval: { required: 2, approvedBy: 0 } },
+        ]);
+        await rejectChangeSet(second, { changeSetId: earlier.id, reason: "not this week" });
+        expect(await listChangeSetsAwaitingApproval(reader)).toEqual([]);
+
+        const set = await createChangeSet(author, {
+          apiIds: ids,
+          change: { op: "removeClientApplication", clientApplicationId: addClient.clientApplicationId },
+        });
+        const listed = await listChangeSetsAwaitingApproval(reader);
+        expect(listed.map((item) => item.id)).toEqual([set.id]);
+        expect(listed[0]).toMatchObject({
+          title: set.title,
+          hash: set.hash,
+          apis: 2,
+          variables: null,
+          createdBy: "Set Author",
+          ownSet: false,
+          approval: { required: 2, approvedBy: 0, status: "waiting" },
+          approvalExpiresAt: null,
+        });
+        // The author sees their own set, marked: another admin must approve it.
+        expect((await listChangeSetsAwaitingApproval(author)).map((item) => [item.id, item.ownSet])).toEqual([
+          [set.id, true],
+        ]);
+
+        const once = await approveChangeSet(second, { changeSetId: set.id, setHash: set.hash });
+        expect((await listChangeSetsAwaitingApproval(reader))[0]).toMatchObject({
+          id: set.id,
+          approval: { approvedBy: 1, required: 2 },
+          approvalExpiresAt: once.approval.decisions[0]!.expiresAt,
+        });
+        await approveChangeSet(third, { changeSetId: set.id, setHash: set.hash });
+        expect(await listChangeSetsAwaitingApproval(reader)).toEqual([]);
+
+        // An expired approval no longer counts: the set needs approving again.
+        await sandbox.db.prisma.changeSetApproval.updateMany({
+          where: { changeSetId: set.id },
+          data: { expiresAt: new Date(Date.now() - 1000) },
+        });
+        expect(await listChangeSetsAwaitingApproval(reader)).toMatchObject([
+          { id: set.id, approval: { approvedBy: 0 }, approvalExpiresAt: null },
+        ]);
+
+        await approveChangeSet(second, { changeSetId: set.id, setHash: set.hash });
+        await approveChangeSet(third, { changeSetId: set.id, setHash: set.hash });
+        await (await startChangeSetApply(author, { changeSetId: set.id })).run();
+        // Applied: its approvals expiring later makes it wait for nothing.
+        await sandbox.db.prisma.changeSetApproval.updateMany({
+          where: { changeSetId: set.id },
+          data: { expiresAt: new Date(Date.now() - 1000) },
+        });
+        expect(await listChangeSetsAwaitingApproval(reader)).toEqual([]);
+      } finally {
+        await changeInstanceSettings(sandbox.instance.id, { approvalsRequired: null });
+      }
+    },
+  );
+
+  it("is not for callers who may not read the configuration", async () => {
+    await expect(listChangeSetsAwaitingApproval(contextFor("none"))).rejects.toMatchObject({ code: "forbidden" });
+  });
+});

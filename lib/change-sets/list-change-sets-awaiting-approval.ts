@@ -1,0 +1,53 @@
+import { authorize } from "../auth/authorize";
+import type { RequestContext } from "../auth/request-context";
+import { getDb } from "../db";
+import { toApprovalView } from "../deployments/approval/plan-approval-state";
+import type { ChangeSetAwaitingApproval } from "./schemas";
+import { applicable, changeSetApprovalState, changeSetInclude } from "./set-approval";
+import { storedSetVariables, variableInstancesOf } from "./set-variables";
+
+/**
+ * Change sets waiting for approval: not applied yet (`ready`), needing approvals (one covers the
+ * whole set, bound to its hash), not rejected and without enough approvals that count now — an
+ * expired approval no longer counts, so a set whose approval expired waits again. The author's
+ * own sets are listed too, marked `ownSet`, as plans are. Oldest first.
+ */
+export async function listChangeSetsAwaitingApproval(ctx: RequestContext): Promise<ChangeSetAwaitingApproval[]> {
+  await authorize(ctx, "config.read");
+  const db = getDb();
+  const rows = await db.changeSet.findMany({
+    where: { status: "ready" },
+    include: changeSetInclude,
+    orderBy: { createdAt: "asc" },
+  });
+  // A set changing an environment's variables needs that environment's instances' settings: read each environment once.
+  const environments = [...new Set(rows.flatMap((row) => storedSetVariables(row)?.environment ?? []))];
+  const instancesOf = new Map(
+    await Promise.all(
+      environments.map(async (environment) => [environment, await variableInstancesOf(db, environment)] as const),
+    ),
+  );
+  const now = new Date();
+  return rows.flatMap((row) => {
+    const variables = storedSetVariables(row);
+    const set = { ...row, variableInstances: variables ? (instancesOf.get(variables.environment) ?? []) : [] };
+    const state = changeSetApprovalState(set, now);
+    if (state.status !== "waiting") return [];
+    const counting = state.decisions.filter((decision) => decision.counts && decision.decision === "approved");
+    const firstExpiry = Math.min(...counting.map((decision) => decision.expiresAt.getTime()));
+    return [
+      {
+        id: row.id,
+        title: row.title,
+        variables,
+        hash: state.hash,
+        createdAt: row.createdAt.toISOString(),
+        createdBy: row.createdBy,
+        approval: toApprovalView(state),
+        apis: row.items.filter(applicable).length,
+        ownSet: row.createdByOid === ctx.actor.oid,
+        approvalExpiresAt: counting.length > 0 ? new Date(firstExpiry).toISOString() : null,
+      },
+    ];
+  });
+}
