@@ -41,6 +41,41 @@ test.describe("four-eyes approval on a production instance", () => {
     await expectAccessible(page);
   });
 
+  test("a change set needing approval is in the waiting list and the header's count, linked to its page", async ({
+    page,
+    request,
+  }) => {
+    const apiId = await saveNewProfile(request, "azure-openai-eu");
+    const title = "Four-eyes set e2e";
+    const made = await restCall(request, "POST", "/change-sets", {
+      data: {
+        title,
+        apiIds: [apiId],
+        change: { op: "addClientApplication", clientApplicationId: "66666666-7777-4888-9999-aaaaaaaaaaaa" },
+      },
+    });
+    const setId = made.body.id as string;
+    try {
+      await signIn(page, "admin2");
+      await page.goto("/approvals");
+      const sets = page.getByRole("table", { name: /^Change sets waiting for approval/ });
+      const row = sets.getByRole("row").filter({ hasText: title });
+      await expect(row.getByRole("cell").first()).toHaveText("1"); // APIs
+      await expect(row).toContainText("0 of 1");
+      // The count is of everything listed: plans, change sets and settings changes.
+      const listed = await page.locator("tbody tr").count();
+      await expect(page.getByTestId("waiting-for-approval-count")).toHaveText(
+        `${listed} ${listed === 1 ? "change" : "changes"}`,
+      );
+      await expectAccessible(page);
+      await row.getByRole("link", { name: `${title} — review the change set` }).click();
+      await expect(page).toHaveURL(new RegExp(`/change-sets/${setId}$`));
+    } finally {
+      // Not left waiting for the specs after this one.
+      await restCall(request, "POST", `/change-sets/${setId}/rejections`, { data: { reason: "e2e: done looking" } });
+    }
+  });
+
   test("the author's apply is refused until admin2 approves; then the author applies", async ({
     page,
     browser,
