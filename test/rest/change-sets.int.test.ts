@@ -6,7 +6,8 @@ import * as changeSet from "../../app/api/v1/change-sets/[id]/route";
 import * as apply from "../../app/api/v1/change-sets/[id]/apply/route";
 import * as approvals from "../../app/api/v1/change-sets/[id]/approvals/route";
 import * as cancel from "../../app/api/v1/change-sets/[id]/cancel/route";
-import type { ChangeSetView } from "../../lib/change-sets/schemas";
+import * as awaiting from "../../app/api/v1/change-sets/awaiting-approval/route";
+import type { ChangeSetAwaitingApproval, ChangeSetView } from "../../lib/change-sets/schemas";
 import { updateInstanceSettings } from "../../lib/instances/update-instance-settings";
 import { callRoute } from "../support/call-route";
 import { apiIdOf, profiles, saveProfile } from "../support/deployment-fixtures";
@@ -106,6 +107,13 @@ describe("REST: change sets", () => {
       const set = (await create(pipeline, { apiIds, change: { op: "addAudience", audience: "api://rest-set" } }))
         .body as ChangeSetView;
       expect(set.approval).toMatchObject({ required: 1, status: "waiting" });
+      const waiting = async () =>
+        (await callRoute(awaiting.GET, { path: "/change-sets/awaiting-approval", token: reader })).body as {
+          items: ChangeSetAwaitingApproval[];
+        };
+      expect((await waiting()).items).toMatchObject([
+        { id: set.id, hash: set.hash, apis: 3, ownSet: false, approval: { required: 1, approvedBy: 0 } },
+      ]);
       const refused = await post(apply.POST, "apply", pipeline, set.id);
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({ code: "approval-required" });
@@ -114,6 +122,7 @@ describe("REST: change sets", () => {
       const approved = await post(approvals.POST, "approvals", person, set.id, { setHash: set.hash });
       expect(approved.status).toBe(201);
       expect((approved.body as ChangeSetView).approval.status).toBe("approved");
+      expect((await waiting()).items).toEqual([]);
       expect((await post(apply.POST, "apply", pipeline, set.id)).status).toBe(202);
       expect((await settled(set.id)).progress.counts).toEqual({ succeeded: 3 });
     } finally {
