@@ -1,12 +1,10 @@
 import { changeInstanceSettings } from "../../test/support/instance-settings";
 import { describe, expect, it } from "vitest";
 import { listAuditEvents } from "../audit/list-audit-events";
-import { listApis } from "../apis/list-apis";
-import { syncInstance } from "../instances/sync-instance";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
-import { profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { profiles, saveProfile, seededApis } from "../../test/support/deployment-fixtures";
 import { cloudEventSchema } from "../notifications/cloud-event";
 import { registerWebhook } from "../notifications/register-webhook";
 import { approveChangeSet } from "./approve-change-set";
@@ -27,16 +25,6 @@ const admin = contextFor("admin", { name: "Set Author" });
 const admin2 = contextFor("admin", { name: "Second Admin" });
 const NEW_CLIENT = "99999999-2222-3333-4444-555555555555";
 const addClient = { op: "addClientApplication", clientApplicationId: NEW_CLIENT } as const;
-
-/** Seeds `count` APIs (no hand-written policy) named `<prefix>-1…`, each with an Entra profile; ids in order. */
-async function seededApis(prefix: string, count: number): Promise<string[]> {
-  const names = await sandbox.controls.seedApis(count, { prefix, withPolicy: false });
-  await syncInstance(admin, { instanceId: sandbox.instance.id });
-  const listed = (await listApis(admin, { search: `${prefix}-`, limit: 200 })).items;
-  const ids = names.map((name) => listed.find((api) => api.apimName === name)!.id);
-  for (const id of ids) await saveProfile(admin, id, profiles.headerKey());
-  return ids;
-}
 
 /** Deployments of each plan of the set: how many times each API was applied. */
 async function deploymentsPerPlan(planIds: string[]): Promise<Map<string, number>> {
@@ -64,7 +52,7 @@ describe("a change set over 50 APIs", () => {
     "applies past the APIs ARM fails, reports them, and a re-run applies only those",
     { timeout: 300_000 },
     async () => {
-      const ids = await seededApis("cs", 50);
+      const ids = await seededApis(sandbox, admin, "cs", 50);
       const created = await createChangeSet(admin, { apiIds: ids, change: addClient });
       expect(created.title).toBe(`Add client application ${NEW_CLIENT}`);
       expect(created.progress).toMatchObject({ total: 50, done: 0, counts: { planned: 50 } });
@@ -135,7 +123,7 @@ describe("a change set over 50 APIs", () => {
   );
 
   it("blocks, naming the reason, the APIs the change does not fit, and plans the ones whose saved profile says it already", async () => {
-    const [fits, open, already] = await seededApis("cs-fit", 3);
+    const [fits, open, already] = await seededApis(sandbox, admin, "cs-fit", 3);
     await saveProfile(admin, open!, profiles.none());
     await saveProfile(admin, already!, profiles.headerKey(NEW_CLIENT));
     const set = await createChangeSet(admin, { apiIds: [fits, open, already], change: addClient });
@@ -157,7 +145,7 @@ describe("a change set over 50 APIs", () => {
   });
 
   it("plans a profile saved by an earlier set and never applied; unchanged once APIM has it", async () => {
-    const [api] = await seededApis("cs-unapplied", 1);
+    const [api] = await seededApis(sandbox, admin, "cs-unapplied", 1);
     const desired = { apiId: api!, profile: profiles.headerKey(NEW_CLIENT) };
     const first = await createProfilesChangeSet(admin, { profiles: [desired] });
     expect(first.items[0]).toMatchObject({ status: "planned" });
@@ -199,7 +187,7 @@ describe("cancelling and resuming a change set", () => {
     "cancels between APIs: the running one finishes, the rest are cancelled, and a re-run applies them",
     { timeout: 120_000 },
     async () => {
-      const ids = await seededApis("cs-cancel", 6);
+      const ids = await seededApis(sandbox, admin, "cs-cancel", 6);
       const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
       // The third API's write is slow, so the apply is surely on it when the cancel comes.
       await sandbox.controls.setFaults({
@@ -234,7 +222,7 @@ describe("cancelling and resuming a change set", () => {
     "resumes after the applying process stopped: a new run applies what is left, nothing twice",
     { timeout: 120_000 },
     async () => {
-      const ids = await seededApis("cs-resume", 6);
+      const ids = await seededApis(sandbox, admin, "cs-resume", 6);
       const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
       await sandbox.controls.setFaults({
         rules: [{ kind: "latency", ms: 1500, match: { methods: ["PUT"], path: "/apis/cs-resume-3/policies/" } }],
@@ -272,7 +260,7 @@ describe("one approval for the whole set", () => {
     "follows the plan rules: not the author, the most any instance requires, voided by rejection",
     { timeout: 120_000 },
     async () => {
-      const ids = await seededApis("cs-approve", 3);
+      const ids = await seededApis(sandbox, admin, "cs-approve", 3);
       await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 1 } });
       try {
         const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
@@ -316,7 +304,7 @@ describe("one approval for the whole set", () => {
   );
 
   it("asks once for the whole set: one approval.requested with the set's link, none per plan", async () => {
-    const ids = await seededApis("cs-announce", 3);
+    const ids = await seededApis(sandbox, admin, "cs-announce", 3);
     const webhookUrl = `${sandbox.coordinates.armEndpoint}/_sandbox/webhooks/events`;
     const events = ["approval.requested"];
     const own = await registerWebhook(admin, { url: webhookUrl, instanceId: sandbox.instance.id, events });
@@ -354,7 +342,7 @@ describe("one approval for the whole set", () => {
   });
 
   it("does not count an expired approval, and records its expiry once", { timeout: 120_000 }, async () => {
-    const ids = await seededApis("cs-expire", 1);
+    const ids = await seededApis(sandbox, admin, "cs-expire", 1);
     await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 1 } });
     try {
       const set = await createChangeSet(admin, { apiIds: ids, change: addClient });

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { changeInstanceSettings } from "../../test/support/instance-settings";
-import { profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { seededApis } from "../../test/support/deployment-fixtures";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
-import { listApis } from "../apis/list-apis";
-import { syncInstance } from "../instances/sync-instance";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { approveChangeSet } from "./approve-change-set";
 import { createChangeSet } from "./create-change-set";
@@ -20,21 +18,12 @@ const third = contextFor("admin", { name: "Third Admin" });
 const reader = contextFor("reader");
 const addClient = { op: "addClientApplication", clientApplicationId: "99999999-2222-3333-4444-555555555555" } as const;
 
-async function seededApis(prefix: string, count: number): Promise<string[]> {
-  const names = await sandbox.controls.seedApis(count, { prefix, withPolicy: false });
-  await syncInstance(author, { instanceId: sandbox.instance.id });
-  const listed = (await listApis(author, { search: `${prefix}-`, limit: 200 })).items;
-  const ids = names.map((name) => listed.find((api) => api.apimName === name)!.id);
-  for (const id of ids) await saveProfile(author, id, profiles.headerKey());
-  return ids;
-}
-
 describe("change sets waiting for approval", () => {
   it(
     "lists a set until it has its approvals, again once they expired; never a rejected, applied or unneeded one",
     { timeout: 120_000 },
     async () => {
-      const ids = await seededApis("csw", 2);
+      const ids = await seededApis(sandbox, author, "csw", 2);
       // Needing no approval, it waits for none…
       const earlier = await createChangeSet(author, { apiIds: ids, change: addClient });
       expect(await listChangeSetsAwaitingApproval(reader)).toEqual([]);

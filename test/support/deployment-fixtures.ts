@@ -12,6 +12,7 @@ import { saveAccessProfile } from "../../lib/profiles/save-access-profile";
 import { createPlan } from "../../lib/deployments/create-plan";
 import type { DeploymentView, PlanView } from "../../lib/deployments/schemas";
 import { startDeployment } from "../../lib/deployments/start-deployment";
+import type { SandboxHarness } from "./sandbox-harness";
 
 const CLIENT = "11111111-2222-3333-4444-555555555555";
 
@@ -75,6 +76,21 @@ export async function saveProfile(
 ): Promise<void> {
   const current = (await listProfileVersions(ctx, { apiId, limit: 1 })).items[0];
   await saveAccessProfile(ctx, { apiId, profile, ifMatch: current?.etag ?? null, adopt: options.adopt });
+}
+
+/** Seeds `count` APIs (no hand-written policy) named `<prefix>-1…`, each with a profile; ids in order. */
+export async function seededApis(
+  sandbox: Pick<SandboxHarness, "controls" | "instance">,
+  ctx: RequestContext,
+  prefix: string,
+  count: number,
+): Promise<string[]> {
+  const names = await sandbox.controls.seedApis(count, { prefix, withPolicy: false });
+  await syncInstance(ctx, { instanceId: sandbox.instance.id });
+  const listed = (await listApis(ctx, { search: `${prefix}-`, limit: 200 })).items;
+  const ids = names.map((name) => listed.find((api) => api.apimName === name)!.id);
+  for (const id of ids) await saveProfile(ctx, id, profiles.headerKey());
+  return ids;
 }
 
 export async function applyPlan(ctx: RequestContext, planId: string): Promise<DeploymentView> {
