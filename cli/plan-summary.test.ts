@@ -23,6 +23,7 @@ function item(apiId: string, status: ChangeSetItemView["status"], extra: Partial
     blocking: [],
     planId: null,
     profileVersion: null,
+    following: null,
     deploymentId: null,
     error: null,
     startedAt: null,

@@ -5,6 +5,7 @@ import { changeSetChangeSchema } from "./change-schema";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import {
   changeSetSchema,
+  followingChangeSchema,
   itemStatusSchema,
   type ChangeSetItemView,
   type ChangeSetSummary,
@@ -80,6 +81,7 @@ function toItemView(setId: string, item: ChangeSetRecord["items"][number]): Chan
     blocking: parseStored(blockingSchema, item.blocking, at("blocking")),
     planId: item.planId,
     profileVersion: item.plan?.profileVersion?.version ?? null,
+    following: parseStored(followingChangeSchema.nullable(), item.following, at("following")),
     deploymentId: item.deploymentId,
     error: item.error,
     startedAt: item.startedAt?.toISOString() ?? null,

@@ -38,7 +38,12 @@ export async function findApisWithProfile(
 ): Promise<Map<string, ApiWithProfile>> {
   const apis = await getDb().api.findMany({
     where: { id: { in: [...apiIds] } },
-    include: { instance: true, profileVersions: { orderBy: { version: "desc" }, take: 1 } },
+    include: {
+      instance: true,
+      profileVersions: { orderBy: { version: "desc" }, take: 1 },
+      // Its name, for the following change an item shows (lib/change-sets/shown-following.ts).
+      template: { select: { name: true } },
+    },
   });
   const unknown = apiIds.filter((id) => !apis.some((api) => api.id === id));
   if (unknown.length > 0)
@@ -48,7 +53,9 @@ export async function findApisWithProfile(
   return new Map(apis.map((api) => [api.id, api]));
 }
 
-export type ApiWithProfile = Prisma.ApiGetPayload<{ include: { instance: true; profileVersions: true } }>;
+export type ApiWithProfile = Prisma.ApiGetPayload<{
+  include: { instance: true; profileVersions: true; template: { select: { name: true } } };
+}>;
 
 /** The API's profile with the change made, unchanged (planned as it is), or why the change does not fit. */
 function intentOf(api: ApiWithProfile, change: ProfileChange): ItemIntent {

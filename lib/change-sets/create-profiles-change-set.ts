@@ -17,6 +17,7 @@ import { makeChangeSet, type ItemIntent } from "./make-change-set";
 import type { SetEvents } from "./record-change-set";
 import { createProfilesChangeSetInputSchema, type ChangeSetView } from "./schemas";
 import { setVariablesOf, type SetVariables } from "./set-variables";
+import { shownFollowing } from "./shown-following";
 
 type DesiredProfile = ResolvedProfile & {
   /** The version a promotion brings (recorded in the save's audit event). */
@@ -111,7 +112,8 @@ export async function recordProfilesChangeSet(
   const apis = await Promise.all(
     profiles.map(async (desired) => {
       const api = byId.get(desired.apiId)!;
-      return { api, intent: await intentOf(ctx, api, desired, template, variables?.proposed) };
+      const intent = await intentOf(ctx, api, desired, template, variables?.proposed);
+      return { api, intent, following: shownFollowing(api, desired, intent, template) };
     }),
   );
   return makeChangeSet(ctx, { title, change, apis, variables, events });

@@ -19,7 +19,7 @@ import type { ChangeSetChange } from "./change-schema";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import type { ApiWithProfile } from "./create-change-set";
 import { recordChangeSet, type PreparedItem, type SetEvents } from "./record-change-set";
-import type { ChangeSetView, ItemStatus } from "./schemas";
+import type { ChangeSetView, FollowingChangeView, ItemStatus } from "./schemas";
 import type { SetVariables } from "./set-variables";
 
 /** What a set does with one API, decided from its current profile before APIM is read. */
@@ -52,7 +52,9 @@ export type ItemIntent =
  * fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when the
  * plan has nothing to write; otherwise `planned`. A set that changes its environment's
  * `variables` resolves the new versions with the values it gives. `events` (about the set) are
- * stored with it. Nothing in APIM changes here.
+ * stored with it. An API's `following` (what it follows before → after) is stored with its item
+ * unless its version is refused or raced past: then neither is written. Nothing in APIM changes
+ * here.
  */
 export async function makeChangeSet(
   ctx: RequestContext,
@@ -65,7 +67,7 @@ export async function makeChangeSet(
   }: {
     title: string;
     change: ChangeSetChange;
-    apis: ReadonlyArray<{ api: ApiWithProfile; intent: ItemIntent }>;
+    apis: ReadonlyArray<{ api: ApiWithProfile; intent: ItemIntent; following?: FollowingChangeView }>;
     variables?: SetVariables | null;
     events?: SetEvents;
   },
@@ -75,9 +77,9 @@ export async function makeChangeSet(
   // The first APIs are decided and their ARM reads sent before the others are decided (setImmediate
   // runs once those requests are written), so deciding the rest takes place during the first round.
   const firstRoundSent = new Promise<void>((resolve) => setImmediate(resolve));
-  const deciding = apis.map(async ({ api, intent }, index) => {
+  const deciding = apis.map(async ({ api, intent, following }, index) => {
     if (index >= CHANGE_SET_CONCURRENCY) await firstRoundSent;
-    return decide(ctx, api, intent, variables?.proposed);
+    return decide(ctx, api, intent, variables?.proposed, following);
   });
   // The plans need the versions' content, not their rows: both go on at once.
   const [decided, stored, planned] = await Promise.all([
@@ -114,6 +116,8 @@ type Decided =
       version: AccessProfileVersion;
       save: PreparedProfileVersion | null;
       following?: FollowingChange;
+      /** The same change as the item shows it. */
+      shown: FollowingChangeView | null;
     };
 
 /** The version to plan (prepared when new), or why the API is blocked. */
@@ -122,15 +126,17 @@ async function decide(
   api: ApiWithProfile,
   intent: ItemIntent,
   proposed: ProposedVariables | undefined,
+  following: FollowingChangeView | undefined,
 ): Promise<Decided> {
   if (intent.kind === "blocked") return { kind: "blocked", item: blocked(api.id, intent) };
   try {
     assertApiInApim(api);
     const current = api.profileVersions[0] ?? null;
+    const shown = following ?? null;
     if (intent.kind === "plan-current")
-      return { kind: "plan", api, version: current!, save: null, following: intent.following };
+      return { kind: "plan", api, version: current!, save: null, following: intent.following, shown };
     const save = await prepareProfileVersion(ctx, { apiId: api.id, ...intent.save }, { api, current }, proposed);
-    return { kind: "plan", api, version: save.version, save };
+    return { kind: "plan", api, version: save.version, save, shown };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return { kind: "blocked", item: blocked(api.id, error) };
@@ -148,13 +154,13 @@ async function planItem(
   decided: Decided,
 ): Promise<{ item: PreparedItem; plan: PreparedPlan | null }> {
   if (decided.kind === "blocked") return { item: decided.item, plan: null };
-  const { api, version, save } = decided;
+  const { api, version, save, shown } = decided;
   let plan: PreparedPlan;
   try {
     plan = await preparePlan(ctx, { api, version, purpose: "profile" }, { reads, inChangeSet: true });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return { item: blocked(api.id, error), plan: null };
+    return { item: { ...blocked(api.id, error), following: shown }, plan: null };
   }
   const blocking = [
     ...plan.diff.lint.findings
@@ -174,7 +180,10 @@ async function planItem(
     : status === "unchanged"
       ? "Its profile already is this one and APIM has it: nothing saved."
       : `Saved earlier as version ${version.version}, not applied yet: ${plan.diff.summary}`;
-  return { item: { apiId: api.id, planId: plan.row.id, planHash: plan.hash, status, summary, blocking }, plan };
+  return {
+    item: { apiId: api.id, planId: plan.row.id, planHash: plan.hash, status, summary, blocking, following: shown },
+    plan,
+  };
 }
 
 function blocked(apiId: string, { code, message }: { code: string; message: string }): PreparedItem {
@@ -185,5 +194,6 @@ function blocked(apiId: string, { code, message }: { code: string; message: stri
     status: "blocked",
     summary: "Not changed.",
     blocking: [{ code, message }],
+    following: null,
   };
 }

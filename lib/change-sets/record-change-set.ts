@@ -9,7 +9,7 @@ import { publishEventSql } from "../notifications/publish-event";
 import type { ChangeSetChange } from "./change-schema";
 import { toChangeSetView } from "./change-set-view";
 import type { ApiWithProfile } from "./create-change-set";
-import type { ChangeSetView, ItemStatus } from "./schemas";
+import type { ChangeSetView, FollowingChangeView, ItemStatus } from "./schemas";
 import { storedSetVariables, type SetVariables } from "./set-variables";
 import {
   applicable,
@@ -26,6 +26,8 @@ export interface PreparedItem {
   blocking: Array<{ code: string; message: string }>;
   planId: string | null;
   planHash: string | null;
+  /** What the set changes in the template the API follows (null: nothing), stored with the item. */
+  following: FollowingChangeView | null;
 }
 
 /**
@@ -94,10 +96,11 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
         RETURNING id
       ),
       items_created AS (
-        INSERT INTO change_set_items (change_set_id, api_id, position, plan_id, plan_hash, status, summary, blocking)
-        SELECT set_created.id, "apiId", position, "planId", "planHash", status, summary, blocking
+        INSERT INTO change_set_items (change_set_id, api_id, position, plan_id, plan_hash, status, summary, blocking,
+          following)
+        SELECT set_created.id, "apiId", position, "planId", "planHash", status, summary, blocking, following
           FROM set_created, jsonb_to_recordset(${itemRows}::jsonb) AS i("apiId" uuid, position int, "planId" uuid,
-            "planHash" text, status text, summary text, blocking jsonb)
+            "planHash" text, status text, summary text, blocking jsonb, following jsonb)
       ),
       ${approval ? Prisma.sql`${approval.announced},` : Prisma.empty}
       ${queue([

@@ -143,6 +143,27 @@ export const itemStatusSchema = z
     "blocked: the change does not fit, could not be planned, or the plan has lint errors or blocking effective-access findings (never applied); unchanged: nothing to write; planned: waiting to be applied; queued/running: being applied; succeeded, failed (a re-run applies it again), conflicted (APIM changed since the plan: make a new change set), cancelled (a re-run applies it).",
   );
 
+/** A template an API follows, as a change set's item shows it. */
+export const followedTemplateSchema = z
+  .object({
+    name: z.string(),
+    version: z
+      .number()
+      .int()
+      .nullable()
+      .describe("The template version its profile is; null: its profile is not one of them (edited by hand)."),
+  })
+  .meta({ id: "FollowedTemplate" });
+
+export const followingChangeSchema = z
+  .object({
+    before: followedTemplateSchema.nullable().describe("What the API followed when the set was made; null: none."),
+    after: followedTemplateSchema.nullable().describe("What it follows from the set on; null: none."),
+  })
+  .meta({ id: "FollowingChange" });
+
+export type FollowingChangeView = z.output<typeof followingChangeSchema>;
+
 export const changeSetItemSchema = z
   .object({
     apiId: z.string(),
@@ -157,6 +178,11 @@ export const changeSetItemSchema = z
       .describe("Why the API is blocked: lint errors, blocking effective-access findings, or a refusal."),
     planId: z.string().nullable().describe("The API's plan: its page shows the diff."),
     profileVersion: z.number().int().nullable().describe("The profile version the change saved."),
+    following: followingChangeSchema
+      .nullable()
+      .describe(
+        "The template the API follows (or its version) before and after the set, written when the set is made: a profile given as a template, `template: null`, or applying a template. null: the set does not change what the API follows.",
+      ),
     deploymentId: z.string().nullable(),
     error: z.string().nullable().describe("What went wrong applying it."),
     startedAt: z.string().nullable(),

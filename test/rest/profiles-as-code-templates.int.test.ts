@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import * as changeSet from "../../app/api/v1/change-sets/[id]/route";
 import * as changeSets from "../../app/api/v1/change-sets/route";
 import * as variablesRoute from "../../app/api/v1/environments/[name]/variables/route";
 import { applyCommand } from "../../cli/apply";
@@ -91,6 +92,15 @@ async function applySetOf(out: string) {
   expect(await applyCommand(["--change-set", id, "--wait"], run.io, async () => inProcess(pipeline), 20)).toBe(0);
 }
 
+/** GET /change-sets/{id} of the set a plan made: each item's `following`, by API id. */
+async function followingOf(out: string) {
+  const id = /Change set `([0-9a-f-]{36})`/.exec(out)![1]!;
+  const answer = await callRoute(changeSet.GET, { path: `/change-sets/${id}`, params: { id }, token: pipeline });
+  expect(answer.status).toBe(200);
+  const { items } = answer.body as { items: Array<{ apiId: string; following: unknown }> };
+  return Object.fromEntries(items.map((item) => [item.apiId, item.following]));
+}
+
 async function followed(apiId: string) {
   return (await getApi(admin, { apiId })).template?.name ?? null;
 }
@@ -145,6 +155,11 @@ describe("the template key of profile files", () => {
       );
       expect(await followed(handApi.id)).toBe(TEMPLATE);
       expect(await followed(followerApi.id)).toBeNull();
+      // The set's items say so: (none) → v1, and v1 → (none).
+      expect(await followingOf(first.out)).toEqual({
+        [handApi.id]: { before: null, after: { name: TEMPLATE, version: 1 } },
+        [followerApi.id]: { before: { name: TEMPLATE, version: 1 }, after: null },
+      });
       const saved = await getAccessProfile(admin, { apiId: handApi.id });
       expect(saved.template).toEqual({ id: templateId, name: TEMPLATE, version: 1 });
       expect(saved.profile.callerAuth).toMatchObject({
@@ -219,6 +234,9 @@ describe("the template key of profile files", () => {
       version: { profile: templateProfile(APP_V2) },
     });
     // The version is saved for the follower by its set, not applied yet: a change for APIM.
+    expect(published.changeSets[0]!.items.map((item) => item.following)).toEqual([
+      { before: { name: TEMPLATE, version: 1 }, after: { name: TEMPLATE, version: 2 } },
+    ]);
     expect(await plan()).toMatchObject({ code: 2 });
     const run = await startChangeSetApply(admin, { changeSetId: published.changeSets[0]!.id });
     await run.run();
@@ -232,6 +250,10 @@ describe("the template key of profile files", () => {
       const back = await plan();
       expect(back.code).toBe(2);
       expect(back.out).toContain(`\`template ${TEMPLATE}: v2 → v1\``);
+      expect((await followingOf(back.out))[followerApi.id]).toEqual({
+        before: { name: TEMPLATE, version: 2 },
+        after: { name: TEMPLATE, version: 1 },
+      });
       expect(back.out).toContain(`callerAuth.clientApplicationIds: + ${APP_V1}, - ${APP_V2}`);
       await applySetOf(back.out);
       expect(await plan()).toMatchObject({ code: 0 });
@@ -257,5 +279,10 @@ describe("the template key of profile files", () => {
     const planned = await plan();
     expect(planned.code).toBe(2);
     expect(planned.out).toContain(`\`template: ${TEMPLATE} → (none)\``);
+    // Its profile is none of the template's versions: which one it was is not said.
+    expect((await followingOf(planned.out))[followerApi.id]).toEqual({
+      before: { name: TEMPLATE, version: null },
+      after: null,
+    });
   });
 });
