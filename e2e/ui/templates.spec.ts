@@ -94,6 +94,7 @@ test.describe("profile templates", () => {
     await expect(page.getByRole("heading", { name: `Apply profile template ${name} v2`, level: 1 })).toBeVisible();
     const row = page.getByTestId("change-set-item").filter({ hasText: `Template ${API}` });
     await expect(row).toContainText("Planned");
+    await expect(row).toContainText(`Template followed: ${name} v1 → v2`);
 
     // A change set can apply the template to more APIs: they follow it too.
     await page.goto("/change-sets/new");
@@ -104,9 +105,9 @@ test.describe("profile templates", () => {
     await builder.getByLabel("Select all shown").check();
     await builder.getByRole("button", { name: "Save and plan 1 API" }).click();
     await expect(page.getByRole("heading", { name: `Apply profile template ${name} v2`, level: 1 })).toBeVisible();
-    await expect(page.getByTestId("change-set-item").filter({ hasText: `Template ${SECOND_API}` })).toContainText(
-      "Planned",
-    );
+    const second = page.getByTestId("change-set-item").filter({ hasText: `Template ${SECOND_API}` });
+    await expect(second).toContainText("Planned");
+    await expect(second).toContainText(`Template followed: (none) → ${name} v2`);
     await page.goto("/templates");
     await page.getByRole("link", { name }).click();
     const followers = page.getByRole("table", { name: "APIs following this template" });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangeSetStatusBadge, ItemStatusBadge } from "@/components/change-sets/change-set-status";
+import { FollowingChange } from "@/components/change-sets/following-change";
 import { VariableChanges } from "@/components/change-sets/variable-changes";
 import { RefreshWhileRunning } from "@/components/deployments/refresh-while-running";
 import { ButtonForm } from "@/components/forms/button-form";
@@ -19,7 +20,7 @@ export const metadata: Metadata = { title: "Change set" };
 
 /**
  * One change set: the environment variables it changes (before → after), what changes per API
- * (each plan one click away), what blocks an API, the one approval, and while it applies its
+ * (each plan one click away, and the template it follows before → after), what blocks an API, the one approval, and while it applies its
  * progress (n of N, failures first, time left) with Cancel.
  */
 export default async function ChangeSetPage({ params }: { params: Promise<{ id: string }> }) {
@@ -146,6 +147,7 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
             </th>
             <td className="px-3 py-2">
               {item.summary}
+              {item.following ? <FollowingChange following={item.following} /> : null}
               {item.planId ? (
                 <div>
                   <Link href={`/plans/${item.planId}`} className="text-blue-700 underline">
