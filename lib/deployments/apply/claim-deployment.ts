@@ -43,6 +43,10 @@ interface ClaimRow {
  * one reads the others and the earlier attempts again, after the lock is held, and has not
  * marked the first step. A stale one that finished meanwhile is left as it is, because ending
  * it re-checks its status (finishDeployment).
+ *
+ * The first step's start is the database's clock when the row is written, not the app's when
+ * the statement was built: the statement may wait for the previous holder's release, and a
+ * start stamped before that wait would fall inside the previous holder's writing.
  */
 export async function claimDeployment(
   db: PrismaClient,
@@ -65,7 +69,7 @@ export async function claimDeployment(
       first_step AS (${
         firstStep
           ? Prisma.sql`
-              UPDATE deployment_steps SET status = 'running', started_at = ${new Date().toISOString()}::timestamptz,
+              UPDATE deployment_steps SET status = 'running', started_at = clock_timestamp(),
                 arm_correlation_id = ${firstStep.correlationId}
               WHERE deployment_id = ${deployment.id}::uuid AND seq = ${firstStep.seq}::int
                 AND EXISTS (SELECT 1 FROM claimed) AND NOT EXISTS (SELECT 1 FROM stale)
