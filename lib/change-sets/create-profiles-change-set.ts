@@ -2,7 +2,11 @@ import { isDeepStrictEqual } from "node:util";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { resolveWrittenProfile, type ProposedVariables } from "../environments/resolve-written-profile";
+import {
+  resolveWrittenProfile,
+  variableValuesOnce,
+  type VariableValues,
+} from "../environments/resolve-written-profile";
 import { AppError } from "../errors";
 import { profileEtag } from "../profiles/profile-etag";
 import { storedProfile, storedWrittenProfile } from "../profiles/stored-profile";
@@ -109,14 +113,16 @@ export async function recordProfilesChangeSet(
     "profiles",
   );
   if (variables) assertInEnvironment(profiles, byId, variables.proposed.environment);
+  // Read once for the set: deciding each intent and saving each version take the same values.
+  const values = variableValuesOnce(getDb(), variables?.proposed);
   const apis = await Promise.all(
     profiles.map(async (desired) => {
       const api = byId.get(desired.apiId)!;
-      const intent = await intentOf(ctx, api, desired, template, variables?.proposed);
+      const intent = await intentOf(ctx, api, desired, template, values);
       return { api, intent, following: shownFollowing(api, desired, intent, template) };
     }),
   );
-  return makeChangeSet(ctx, { title, change, apis, variables, events });
+  return makeChangeSet(ctx, { title, change, apis, variables, events, values });
 }
 
 /** The values a set gives an environment are only its instances' to take: refuses an API elsewhere, naming it. */
@@ -153,7 +159,7 @@ async function intentOf(
   api: ApiWithProfile,
   desired: DesiredProfile,
   setTemplate: TemplateOrigin | undefined,
-  proposed: ProposedVariables | undefined,
+  values: VariableValues,
 ): Promise<ItemIntent> {
   const current = api.profileVersions[0];
   const adopt = desired.adopt ?? false;
@@ -168,7 +174,7 @@ async function intentOf(
     isDeepStrictEqual(storedWrittenProfile(current) ?? storedProfile(current), desired.profile) &&
     // ... unless the environment's variables changed since (or the set changes them): then it is
     // saved again with their values.
-    isDeepStrictEqual(await resolvedNow(api.instance, desired.profile, proposed), storedProfile(current))
+    isDeepStrictEqual(await resolvedNow(api.instance, desired.profile, values), storedProfile(current))
   )
     return { kind: "plan-current", ...(follows ? { following: followingOf(ctx, api, desired) } : {}) };
   return {
@@ -202,9 +208,9 @@ function followingOf(ctx: RequestContext, api: ApiWithProfile, desired: DesiredP
 async function resolvedNow(
   instance: { name: string; environment: string | null },
   written: unknown,
-  proposed: ProposedVariables | undefined,
+  values: VariableValues,
 ) {
-  return resolveWrittenProfile(getDb(), instance, written, proposed).then(
+  return resolveWrittenProfile(getDb(), instance, written, values).then(
     (resolved) => resolved.profile,
     () => null,
   );

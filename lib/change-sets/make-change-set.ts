@@ -4,7 +4,8 @@ import type { RequestContext } from "../auth/request-context";
 import type { AccessProfileVersion } from "../db/generated/client";
 import { preparePlan, type PreparedPlan } from "../deployments/create-plan";
 import { planReads, type PlanReads } from "../deployments/plan/plan-reads";
-import type { ProposedVariables } from "../environments/resolve-written-profile";
+import { getDb } from "../db";
+import { variableValuesOnce, type VariableValues } from "../environments/resolve-written-profile";
 import { AppError } from "../errors";
 import type { AccessProfile } from "../policy/profile-schema";
 import {
@@ -53,8 +54,9 @@ export type ItemIntent =
  * plan has nothing to write; otherwise `planned`. A set that changes its environment's
  * `variables` resolves the new versions with the values it gives. `events` (about the set) are
  * stored with it. An API's `following` (what it follows before → after) is stored with its item
- * unless its version is refused or raced past: then neither is written. Nothing in APIM changes
- * here.
+ * unless its version is refused or raced past: then neither is written. Each environment's
+ * variables are read once for the set (`values`, or read here when not given). Nothing in APIM
+ * changes here.
  */
 export async function makeChangeSet(
   ctx: RequestContext,
@@ -64,12 +66,15 @@ export async function makeChangeSet(
     apis,
     variables = null,
     events,
+    values = variableValuesOnce(getDb(), variables?.proposed),
   }: {
     title: string;
     change: ChangeSetChange;
     apis: ReadonlyArray<{ api: ApiWithProfile; intent: ItemIntent; following?: FollowingChangeView }>;
     variables?: SetVariables | null;
     events?: SetEvents;
+    /** The set's variables as its intents were decided with them (variableValuesOnce with `variables`' proposed). */
+    values?: VariableValues;
   },
 ): Promise<ChangeSetView> {
   const reads = planReads(apis.map(({ api }) => api.id));
@@ -79,7 +84,7 @@ export async function makeChangeSet(
   const firstRoundSent = new Promise<void>((resolve) => setImmediate(resolve));
   const deciding = apis.map(async ({ api, intent, following }, index) => {
     if (index >= CHANGE_SET_CONCURRENCY) await firstRoundSent;
-    return decide(ctx, api, intent, variables?.proposed, following);
+    return decide(ctx, api, intent, values, following);
   });
   // The plans need the versions' content, not their rows: both go on at once.
   const [decided, stored, planned] = await Promise.all([
@@ -125,7 +130,7 @@ async function decide(
   ctx: RequestContext,
   api: ApiWithProfile,
   intent: ItemIntent,
-  proposed: ProposedVariables | undefined,
+  values: VariableValues,
   following: FollowingChangeView | undefined,
 ): Promise<Decided> {
   if (intent.kind === "blocked") return { kind: "blocked", item: blocked(api.id, intent) };
@@ -135,7 +140,7 @@ async function decide(
     const shown = following ?? null;
     if (intent.kind === "plan-current")
       return { kind: "plan", api, version: current!, save: null, following: intent.following, shown };
-    const save = await prepareProfileVersion(ctx, { apiId: api.id, ...intent.save }, { api, current }, proposed);
+    const save = await prepareProfileVersion(ctx, { apiId: api.id, ...intent.save }, { api, current }, values);
     return { kind: "plan", api, version: save.version, save, shown };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

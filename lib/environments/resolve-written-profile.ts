@@ -11,17 +11,39 @@ export interface ProposedVariables {
   values: Readonly<Record<string, string>>;
 }
 
+/** An environment's variables, name → value, as profiles are resolved with them. */
+export type VariableValues = (environment: string) => Promise<Readonly<Record<string, string>>>;
+
+/**
+ * Reads each environment's variables at most once, however many profiles are resolved with them:
+ * a change set resolves one per API, and 200 reads of the same rows cost it more than its plans'
+ * ARM reads save. `proposed`: the values a change set gives an environment (all of them), taken
+ * instead of those stored for that environment.
+ */
+export function variableValuesOnce(tx: Prisma.TransactionClient, proposed?: ProposedVariables): VariableValues {
+  const read = new Map<string, Promise<Readonly<Record<string, string>>>>();
+  return (environment) => {
+    if (proposed?.environment === environment) return Promise.resolve(proposed.values);
+    let values = read.get(environment);
+    if (!values) {
+      values = environmentVariables(tx, environment);
+      read.set(environment, values);
+    }
+    return values;
+  };
+}
+
 /**
  * The profile a version as written stands for on one instance: its `${name}` variables replaced
  * with the values of the instance's environment, then checked as any typed profile is. Refused,
- * naming every variable, when the environment does not set them all. `proposed`: the values a
- * change set gives an environment (all of them), taken instead of those stored for that environment.
+ * naming every variable, when the environment does not set them all. `values`: where they are
+ * taken from (variableValuesOnce, shared by a set's APIs); read from `tx` when not given.
  */
 export async function resolveWrittenProfile(
   tx: Prisma.TransactionClient,
   instance: { name: string; environment: string | null },
   written: unknown,
-  proposed?: ProposedVariables,
+  values: VariableValues = (environment) => environmentVariables(tx, environment),
 ): Promise<{ profile: AccessProfile; usesVariables: boolean }> {
   const names = profileVariableNames(written);
   if (names.length === 0)
@@ -32,11 +54,7 @@ export async function resolveWrittenProfile(
       `The profile uses variables (${names.join(", ")}), but instance ${instance.name} has no environment to take their values from: set its environment first.`,
       { details: { missingVariables: names.map((name) => ({ name, paths: [] })) } },
     );
-  const values =
-    proposed?.environment === instance.environment
-      ? proposed.values
-      : await environmentVariables(tx, instance.environment);
-  const resolution = resolveProfileVariables(written, values);
+  const resolution = resolveProfileVariables(written, await values(instance.environment));
   if (!resolution.ok)
     throw new AppError(
       "variables-missing",

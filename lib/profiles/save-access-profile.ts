@@ -7,7 +7,7 @@ import { getDb, Prisma } from "../db";
 import type { AccessProfileVersion } from "../db/generated/client";
 import type { AuditInput } from "../audit/audit-input";
 import { AppError } from "../errors";
-import { resolveWrittenProfile, type ProposedVariables } from "../environments/resolve-written-profile";
+import { resolveWrittenProfile, type VariableValues } from "../environments/resolve-written-profile";
 import { writtenProfileSchema } from "../policy/profile-schema";
 import { parseInput } from "../validation";
 import { toView, type AccessProfileView } from "./get-access-profile";
@@ -80,17 +80,18 @@ export interface FollowingChange {
 /**
  * Checks and builds the next version of the `held` API's profile (If-Match against the version
  * held, `${name}` variables resolved) without storing it: a change set prepares all its versions
- * with the API and version it read, and stores them in one statement while it plans them; one
- * that changes its environment's variables resolves them with the values it sets (`proposed`).
+ * with the API and version it read, and stores them in one statement while it plans them, taking
+ * each environment's variables from `values` (read once for the set, with the values a set that
+ * changes them gives); a single save reads its own.
  */
 export async function prepareProfileVersion(
   ctx: RequestContext,
   input: SaveInput,
   { api, current }: HeldProfile,
-  proposed?: ProposedVariables,
+  values?: VariableValues,
 ): Promise<PreparedProfileVersion> {
   const written = parseInput(writtenProfileSchema, input.profile, "access profile");
-  const { profile, usesVariables } = await resolveWrittenProfile(getDb(), api.instance, written, proposed);
+  const { profile, usesVariables } = await resolveWrittenProfile(getDb(), api.instance, written, values);
   checkPrecondition(current?.version, input.ifMatch);
   // As the database returns it (JSON round trip): the version returned is the version stored.
   const stored = (value: unknown) => (value === null ? null : (JSON.parse(JSON.stringify(value)) as Prisma.JsonValue));
