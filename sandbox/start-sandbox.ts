@@ -5,6 +5,7 @@ import { sandboxServiceIdentity } from "./apim/seed/service-identity";
 import { simulatorCatalog } from "./gateway/simulator-catalog";
 import { startSandboxGateway, type SandboxGateway } from "./gateway/start-sandbox-gateway";
 import { entraIssuers } from "./identity/entra-issuers";
+import { rememberVerifiedTokens } from "./identity/remember-verified-tokens";
 import { startSandboxIdentityProvider, type SandboxIdentityProvider } from "./identity/start-sandbox-identity-provider";
 import { sandboxModelAccounts } from "./model/model-accounts";
 import { startSandboxModel } from "./model/start-sandbox-model";
@@ -65,6 +66,16 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     const keys = createRemoteJWKSet(
       new URL(`${identityProvider.authorityHost}/${identityProvider.tenantId}/discovery/v2.0/keys`),
     );
+    const verifyArmToken = rememberVerifiedTokens(
+      async (token) =>
+        (
+          await jwtVerify(token, keys, {
+            algorithms: ["RS256"],
+            issuer: identityProvider.issuer,
+            audience: ARM_AUDIENCE,
+          })
+        ).payload,
+    );
     const firstCaller = identityProvider.callerClients[0];
     if (!firstCaller) throw new Error("the sandbox identity provider has no caller client");
     const simulator = await startApimSimulator({
@@ -84,11 +95,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       async authenticate(authorization) {
         const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
         if (!token) throw new Error("a bearer token is required");
-        await jwtVerify(token, keys, {
-          algorithms: ["RS256"],
-          issuer: identityProvider.issuer,
-          audience: ARM_AUDIENCE,
-        });
+        await verifyArmToken(token);
       },
     });
     closers.push(() => simulator.close());

@@ -248,8 +248,11 @@ async function startSandboxProcess(
   options: StartSandboxOptions,
 ): Promise<{ coordinates: SandboxCoordinates; close(): Promise<void> }> {
   const serve = fileURLToPath(new URL("../../sandbox/serve.ts", import.meta.url));
+  // BENCH_SANDBOX_CPU_PROFILE=<dir>: a CPU profile of the sandbox's whole life (node --cpu-prof), written
+  // there when it stops; its samples carry the same clock as BENCH_CPU_PROFILE's, so the measured part can be cut out.
+  const profileDir = process.env.BENCH_SANDBOX_CPU_PROFILE;
   const child = fork(serve, [], {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])],
     env: { ...process.env, PORTCULLIS_SANDBOX_OPTIONS: JSON.stringify(options) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
