@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { putApiInApim } from "../support/apim";
+import { applySavedProfile, cliSandboxApi } from "../support/cli-sandbox-api";
 import { portcullis } from "../support/portcullis-cli";
-import { restCall, syncedSandboxInstance } from "../support/rest";
+import { restCall } from "../support/rest";
 import { expect, test } from "../support/test";
 
 /**
@@ -30,22 +30,7 @@ test.describe("portcullis export and plan of an API following a profile template
   let directory = "";
 
   test.beforeAll(async ({ request }) => {
-    await putApiInApim(
-      API,
-      {
-        displayName: API,
-        path: API,
-        serviceUrl: "https://example.openai.azure.com/openai",
-        subscriptionRequired: true,
-      },
-      { name: "chat", urlTemplate: "/chat" },
-    );
-    const instanceId = await syncedSandboxInstance(request);
-    const apis = (await restCall(request, "GET", `/apis?instanceId=${instanceId}&search=${API}`)).body.items as Array<{
-      id: string;
-      apimName: string;
-    }>;
-    apiId = apis.find((api) => api.apimName === API)!.id;
+    ({ apiId } = await cliSandboxApi(request, API));
     templateId = (
       await restCall(request, "POST", "/templates", { data: { name: TEMPLATE, profile: templateProfile(APP_V1) } })
     ).body.id as string;
@@ -54,11 +39,7 @@ test.describe("portcullis export and plan of an API following a profile template
     });
     // It follows version 2, applied: the exported file plans to nothing.
     await restCall(request, "PUT", `/apis/${apiId}/template`, { data: { templateId } });
-    const plan = (await restCall(request, "POST", `/apis/${apiId}/plans`)).body.id as string;
-    const deployment = (await restCall(request, "POST", `/plans/${plan}/apply`)).body.id as string;
-    await expect
-      .poll(async () => (await restCall(request, "GET", `/deployments/${deployment}`)).body.status, { timeout: 30_000 })
-      .toBe("succeeded");
+    await applySavedProfile(request, apiId);
     directory = await mkdtemp(path.join(tmpdir(), "portcullis-e2e-cli-template-"));
   });
 

@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { putApiInApim } from "../support/apim";
+import { applySavedProfile, cliSandboxApi } from "../support/cli-sandbox-api";
 import { portcullis } from "../support/portcullis-cli";
-import { restCall, syncedSandboxInstance } from "../support/rest";
+import { restCall } from "../support/rest";
 import { expect, test } from "../support/test";
 
 /**
@@ -29,17 +29,7 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
   let directory = "";
 
   test.beforeAll(async ({ request }) => {
-    await putApiInApim(
-      API,
-      {
-        displayName: API,
-        path: API,
-        serviceUrl: "https://example.openai.azure.com/openai",
-        subscriptionRequired: true,
-      },
-      { name: "chat", urlTemplate: "/chat" },
-    );
-    instanceId = await syncedSandboxInstance(request);
+    ({ instanceId, apiId } = await cliSandboxApi(request, API));
     await restCall(request, "PATCH", `/instances/${instanceId}`, { data: { environment: "development" } });
     // Other specs use the development environment too: keep their variables.
     const current = (await restCall(request, "GET", "/environments/development/variables")).body.variables;
@@ -49,23 +39,13 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     await restCall(request, "POST", `/instances/${instanceId}/secrets`, {
       data: { name: KEY, keyVault: { secretIdentifier: SECRET } },
     });
-    const apis = (await restCall(request, "GET", `/apis?instanceId=${instanceId}&search=${API}`)).body.items as Array<{
-      id: string;
-      apimName: string;
-    }>;
-    apiId = apis.find((api) => api.apimName === API)!.id;
     await restCall(request, "PUT", `/apis/${apiId}/access-profile`, {
       data: {
         backendAuth: { mode: "apiKey", namedValue: KEY, headerName: "api-key", delivery: "setHeader" },
         callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: ["${cliChatApp}"] },
       },
     });
-    // Applied, so the untouched files plan to nothing: a saved version APIM does not have is a change.
-    const plan = (await restCall(request, "POST", `/apis/${apiId}/plans`)).body.id as string;
-    const deployment = (await restCall(request, "POST", `/plans/${plan}/apply`)).body.id as string;
-    await expect
-      .poll(async () => (await restCall(request, "GET", `/deployments/${deployment}`)).body.status, { timeout: 30_000 })
-      .toBe("succeeded");
+    await applySavedProfile(request, apiId);
     directory = await mkdtemp(path.join(tmpdir(), "portcullis-e2e-cli-"));
   });
 
