@@ -1,10 +1,9 @@
-import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { decisionEvent, decisionRow, type ApprovalDecision } from "../deployments/approval/approval-decision";
-import { approvalRefusal } from "../deployments/approval/approval-rules";
+import type { ApprovalDecision } from "../deployments/approval/approval-decision";
 import { auditExpiredApprovals } from "../deployments/approval/audit-expired-approvals";
+import { assertReviewed, recordDecision } from "../deployments/approval/record-decision";
 import { AppError } from "../errors";
 import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
@@ -32,12 +31,7 @@ export async function recordChangeSetDecision(
   const now = new Date();
   const state = changeSetApprovalState(set, now);
   await auditExpiredApprovals(db, set, state, now, CHANGE_SET_APPROVALS);
-  if (input.setHash !== undefined && input.setHash !== state.hash)
-    throw new AppError(
-      "conflict",
-      "This change set is not the one you reviewed (its hash differs): read it again before deciding.",
-      { details: { setHash: state.hash } },
-    );
+  assertReviewed(CHANGE_SET_APPROVALS, input.setHash, state.hash);
   if (state.required === 0)
     throw new AppError(
       "conflict",
@@ -45,25 +39,13 @@ export async function recordChangeSetDecision(
     );
   if (set.status === "applying") throw new AppError("conflict", "This change set is being applied.");
   await unchangedPlans(db, set);
-  const refusal =
-    input.decision === "approved"
-      ? approvalRefusal(state.settings, { oid: set.createdByOid, name: set.createdBy }, ctx.actor)
-      : null;
-  const event = (outcome: "success" | "denied") =>
-    decisionEvent(ctx, input, CHANGE_SET_APPROVALS, { id: set.id, hash: state.hash }, outcome);
-  if (refusal) {
-    await auditedTransaction(db, (tx) => appendAuditEvent(tx, event("denied")));
-    throw new AppError("forbidden", refusal.replace("of a plan", "of a change set"));
-  }
-  await auditedTransaction(db, async (tx) => {
-    await tx.changeSetApproval.create({
-      data: {
-        changeSetId: set.id,
-        setHash: state.hash,
-        ...decisionRow(ctx, input, now, state.settings.approvalLifetimeHours),
-      },
-    });
-    await appendAuditEvent(tx, event("success"));
+  await recordDecision(db, ctx, input, {
+    subject: CHANGE_SET_APPROVALS,
+    target: { id: set.id, hash: state.hash },
+    author: { oid: set.createdByOid, name: set.createdBy },
+    settings: state.settings,
+    now,
+    insert: (tx, row) => tx.changeSetApproval.create({ data: { changeSetId: set.id, setHash: state.hash, ...row } }),
   });
   return toChangeSetView(await findChangeSetOrThrow(db, set.id));
 }

@@ -1,10 +1,10 @@
-import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
+import type { AuditTx } from "../audit/append-audit-event";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
-import { decisionEvent, decisionRow, type ApprovalDecision } from "../deployments/approval/approval-decision";
-import { approvalRefusal } from "../deployments/approval/approval-rules";
+import type { ApprovalDecision } from "../deployments/approval/approval-decision";
 import { auditExpiredApprovals } from "../deployments/approval/audit-expired-approvals";
+import { assertReviewed, recordDecision } from "../deployments/approval/record-decision";
 import { AppError } from "../errors";
 import { applyInstanceSettings } from "./apply-instance-settings";
 import type { InstanceSettingsChangeView } from "./schemas";
@@ -13,6 +13,7 @@ import {
   settingsChangeApprovalState,
   SETTINGS_CHANGE_APPROVALS,
   settingsChangeExpired,
+  type SettingsChangeRow,
   storedSettings,
   toSettingsChangeView,
 } from "./settings-change-state";
@@ -41,52 +42,47 @@ export async function recordSettingsChangeDecision(
   const now = new Date();
   const state = settingsChangeApprovalState(change, now);
   await auditExpiredApprovals(db, change, { ...state, hash: change.changeHash }, now, SETTINGS_CHANGE_APPROVALS);
-  if (input.changeHash !== undefined && input.changeHash !== change.changeHash)
-    throw new AppError("conflict", "This is not the settings change you reviewed (its hash differs): read it again.", {
-      details: { changeHash: change.changeHash },
-    });
+  assertReviewed(SETTINGS_CHANGE_APPROVALS, input.changeHash, change.changeHash);
   if (change.status !== "pending")
     throw new AppError("conflict", `This settings change is ${change.status}: there is nothing left to decide.`);
   // Past its expiry, before the job has marked it: as expired as if it had.
   if (settingsChangeExpired(change, now))
     throw new AppError("conflict", "This settings change expired unapproved: ask for it again.");
-  const author = { oid: change.requestedByOid, name: change.requestedBy };
-  const refusal = input.decision === "approved" ? approvalRefusal(change.instance, author, ctx.actor) : null;
-  const event = (outcome: "success" | "denied") =>
-    decisionEvent(ctx, input, SETTINGS_CHANGE_APPROVALS, { id: change.id, hash: change.changeHash }, outcome);
-  if (refusal) {
-    await auditedTransaction(db, (tx) => appendAuditEvent(tx, event("denied")));
-    throw new AppError("forbidden", refusal.replace("of a plan", "of a settings change"));
-  }
-  await auditedTransaction(db, async (tx) => {
-    await tx.instanceSettingsChangeApproval.create({
-      data: {
-        changeId: change.id,
-        changeHash: change.changeHash,
-        ...decisionRow(ctx, input, now, change.instance.approvalLifetimeHours),
-      },
-    });
-    await appendAuditEvent(tx, event("success"));
-    const decided = settingsChangeApprovalState(await findSettingsChangeOrThrow(tx, change.id), now);
-    if (decided.status !== "approved" && decided.status !== "rejected") return;
-    // Conditional, so two deciders at once end the change once.
-    const { count } = await tx.instanceSettingsChange.updateMany({
-      where: { id: change.id, status: "pending" },
-      data: { status: decided.status === "approved" ? "applied" : "rejected", resolvedAt: now },
-    });
-    if (count === 0) throw new AppError("conflict", "This settings change was decided meanwhile: read it again.");
-    if (decided.status === "rejected") return;
-    const { before, after } = storedSettings(change);
-    const current = fourEyesSettingsOf(await tx.instance.findUniqueOrThrow({ where: { id: change.instanceId } }));
-    if (FOUR_EYES_SETTINGS.some((key) => current[key] !== before[key]))
-      throw new AppError("conflict", "The instance's settings changed since this change was asked for: ask again.");
-    const approvedBy = decided.decisions.filter((d) => d.counts && d.decision === "approved").map((d) => d.actorName);
-    await applyInstanceSettings(
-      tx,
-      ctx,
-      { instanceId: change.instanceId, before, after, approvedChange: { ...change, approvedBy } },
-      now,
-    );
+  await recordDecision(db, ctx, input, {
+    subject: SETTINGS_CHANGE_APPROVALS,
+    target: { id: change.id, hash: change.changeHash },
+    author: { oid: change.requestedByOid, name: change.requestedBy },
+    settings: change.instance,
+    now,
+    insert: (tx, row) =>
+      tx.instanceSettingsChangeApproval.create({
+        data: { changeId: change.id, changeHash: change.changeHash, ...row },
+      }),
+    alsoInTransaction: (tx) => endIfDecided(tx, ctx, change, now),
   });
   return toSettingsChangeView(await findSettingsChangeOrThrow(db, change.id), ctx.actor, new Date());
+}
+
+/** The decision just recorded may complete the approvals (the change applies) or reject the change (it ends). */
+async function endIfDecided(tx: AuditTx, ctx: RequestContext, change: SettingsChangeRow, now: Date): Promise<void> {
+  const decided = settingsChangeApprovalState(await findSettingsChangeOrThrow(tx, change.id), now);
+  if (decided.status !== "approved" && decided.status !== "rejected") return;
+  // Conditional, so two deciders at once end the change once.
+  const { count } = await tx.instanceSettingsChange.updateMany({
+    where: { id: change.id, status: "pending" },
+    data: { status: decided.status === "approved" ? "applied" : "rejected", resolvedAt: now },
+  });
+  if (count === 0) throw new AppError("conflict", "This settings change was decided meanwhile: read it again.");
+  if (decided.status === "rejected") return;
+  const { before, after } = storedSettings(change);
+  const current = fourEyesSettingsOf(await tx.instance.findUniqueOrThrow({ where: { id: change.instanceId } }));
+  if (FOUR_EYES_SETTINGS.some((key) => current[key] !== before[key]))
+    throw new AppError("conflict", "The instance's settings changed since this change was asked for: ask again.");
+  const approvedBy = decided.decisions.filter((d) => d.counts && d.decision === "approved").map((d) => d.actorName);
+  await applyInstanceSettings(
+    tx,
+    ctx,
+    { instanceId: change.instanceId, before, after, approvedChange: { ...change, approvedBy } },
+    now,
+  );
 }

@@ -1,15 +1,14 @@
-import { appendAuditEvent, auditedTransaction } from "../../audit/append-audit-event";
 import { authorize } from "../../auth/authorize";
 import type { RequestContext } from "../../auth/request-context";
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
 import { findPlanOrThrow, toPlanView } from "../plan/plan-view";
 import type { PlanView } from "../schemas";
-import { decisionEvent, decisionRow, type ApprovalDecision } from "./approval-decision";
-import { approvalRefusal } from "./approval-rules";
+import type { ApprovalDecision } from "./approval-decision";
 import { PLAN_APPROVALS } from "./approval-subject";
 import { auditExpiredApprovals } from "./audit-expired-approvals";
 import { planApprovalState } from "./plan-approval-state";
+import { assertReviewed, recordDecision } from "./record-decision";
 
 export interface PlanDecisionInput extends ApprovalDecision {
   planId: string;
@@ -29,13 +28,7 @@ export async function recordPlanDecision(ctx: RequestContext, input: PlanDecisio
   const now = new Date();
   const state = planApprovalState(plan, now);
   await auditExpiredApprovals(db, plan, state, now);
-  if (input.planHash !== undefined && input.planHash !== state.hash) {
-    throw new AppError(
-      "conflict",
-      "This plan's content is not the one you reviewed (its hash differs): read it again before deciding.",
-      { details: { planHash: state.hash } },
-    );
-  }
+  assertReviewed(PLAN_APPROVALS, input.planHash, state.hash);
   if (state.required === 0) {
     throw new AppError(
       "conflict",
@@ -45,26 +38,13 @@ export async function recordPlanDecision(ctx: RequestContext, input: PlanDecisio
   if (plan.deployments.some((deployment) => deployment.status === "succeeded")) {
     throw new AppError("conflict", "This plan has already been applied.");
   }
-  const refusal = input.decision === "approved" ? approvalRefusal(plan.api.instance, author(plan), ctx.actor) : null;
-  const event = (outcome: "success" | "denied") =>
-    decisionEvent(ctx, input, PLAN_APPROVALS, { id: plan.id, hash: state.hash }, outcome);
-  if (refusal) {
-    await auditedTransaction(db, (tx) => appendAuditEvent(tx, event("denied")));
-    throw new AppError("forbidden", refusal);
-  }
-  await auditedTransaction(db, async (tx) => {
-    await tx.planApproval.create({
-      data: {
-        planId: plan.id,
-        planHash: state.hash,
-        ...decisionRow(ctx, input, now, plan.api.instance.approvalLifetimeHours),
-      },
-    });
-    await appendAuditEvent(tx, event("success"));
+  await recordDecision(db, ctx, input, {
+    subject: PLAN_APPROVALS,
+    target: { id: plan.id, hash: state.hash },
+    author: { oid: plan.createdByOid, name: plan.createdBy },
+    settings: plan.api.instance,
+    now,
+    insert: (tx, row) => tx.planApproval.create({ data: { planId: plan.id, planHash: state.hash, ...row } }),
   });
   return toPlanView(await findPlanOrThrow(db, plan.id));
-}
-
-function author(plan: { createdBy: string; createdByOid: string | null }) {
-  return { oid: plan.createdByOid, name: plan.createdBy };
 }
