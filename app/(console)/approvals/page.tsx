@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { ApprovalCountCell, AuthorCell, ReviewLinkCell } from "@/components/approvals/waiting-cells";
 import { Alert } from "@/components/ui/alert";
 import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
@@ -38,26 +38,20 @@ export default async function ApprovalsPage() {
         >
           {settingsChanges.map((change) => (
             <tr key={change.id} className="border-t border-slate-100">
-              <th scope="row" className="px-3 py-2 font-medium">
-                <Link href={`/instances#instance-${change.instance.id}`} className="text-blue-700 underline">
-                  {change.instance.name}
-                  <span className="sr-only"> — review the settings change</span>
-                </Link>
-              </th>
+              <ReviewLinkCell
+                href={`/instances#instance-${change.instance.id}`}
+                name={change.instance.name}
+                what="settings change"
+              />
               <td className="px-3 py-2">{change.lowers.join("; ")}</td>
-              <td className="px-3 py-2">
-                {change.requestedBy.name}
-                {change.ownChange ? " (you: another admin must approve)" : ""}
-              </td>
+              <AuthorCell name={change.requestedBy.name} own={change.ownChange} />
               <td className="px-3 py-2">
                 <DateTime value={change.createdAt} />
               </td>
               <td className="px-3 py-2">
                 <TimeLeft until={change.expiresAt} now={now} />
               </td>
-              <td className="px-3 py-2">
-                {change.approval.approvedBy} of {change.approval.required}
-              </td>
+              <ApprovalCountCell approval={change.approval} />
             </tr>
           ))}
         </DataTable>
@@ -69,28 +63,18 @@ export default async function ApprovalsPage() {
         >
           {changeSets.map((set) => (
             <tr key={set.id} className="border-t border-slate-100">
-              <th scope="row" className="px-3 py-2 font-medium">
-                <Link href={`/change-sets/${set.id}`} className="text-blue-700 underline">
-                  {set.title}
-                  <span className="sr-only"> — review the change set</span>
-                </Link>
-              </th>
+              <ReviewLinkCell href={`/change-sets/${set.id}`} name={set.title} what="change set" />
               <td className="px-3 py-2">{set.apis}</td>
               <td className="px-3 py-2">
                 {set.variables
                   ? `${set.variables.environment}: ${set.variables.changes.map((change) => change.name).join(", ")}`
                   : "—"}
               </td>
-              <td className="px-3 py-2">
-                {set.createdBy}
-                {set.ownSet ? " (you: another admin must approve)" : ""}
-              </td>
+              <AuthorCell name={set.createdBy} own={set.ownSet} />
               <td className="px-3 py-2">
                 <DateTime value={set.createdAt} />
               </td>
-              <td className="px-3 py-2">
-                {set.approval.approvedBy} of {set.approval.required}
-              </td>
+              <ApprovalCountCell approval={set.approval} />
               <td className="px-3 py-2">
                 {set.approvalExpiresAt ? <TimeLeft until={set.approvalExpiresAt} now={now} /> : "—"}
               </td>
@@ -107,26 +91,16 @@ export default async function ApprovalsPage() {
         >
           {plans.map((plan) => (
             <tr key={plan.planId} className="border-t border-slate-100">
-              <th scope="row" className="px-3 py-2 font-medium">
-                <Link href={`/plans/${plan.planId}`} className="text-blue-700 underline">
-                  {plan.api.displayName}
-                  <span className="sr-only"> — review the plan</span>
-                </Link>
-              </th>
+              <ReviewLinkCell href={`/plans/${plan.planId}`} name={plan.api.displayName} what="plan" />
               <td className="px-3 py-2">
                 {plan.instance.name}
                 {plan.instance.environment ? ` (${plan.instance.environment})` : ""}
               </td>
-              <td className="px-3 py-2">
-                {plan.createdBy}
-                {plan.ownPlan ? " (you: another admin must approve)" : ""}
-              </td>
+              <AuthorCell name={plan.createdBy} own={plan.ownPlan} />
               <td className="px-3 py-2">
                 <DateTime value={plan.createdAt} />
               </td>
-              <td className="px-3 py-2">
-                {plan.approval.approvedBy} of {plan.approval.required}
-              </td>
+              <ApprovalCountCell approval={plan.approval} />
             </tr>
           ))}
         </DataTable>

@@ -1,0 +1,37 @@
+import Link from "next/link";
+
+/**
+ * The cells every row of the "Waiting for approval" tables has, whatever waits (a plan, a change
+ * set, a settings change), so the three tables read and sound alike.
+ */
+
+/** The row's header: a link to where it is reviewed, named "<name> — review the <what>" for screen readers. */
+export function ReviewLinkCell({ href, name, what }: { href: string; name: string; what: string }) {
+  return (
+    <th scope="row" className="px-3 py-2 font-medium">
+      <Link href={href} className="text-blue-700 underline">
+        {name}
+        <span className="sr-only"> — review the {what}</span>
+      </Link>
+    </th>
+  );
+}
+
+/** Who made it; the viewer's own is marked, as their approval never counts. */
+export function AuthorCell({ name, own }: { name: string; own: boolean }) {
+  return (
+    <td className="px-3 py-2">
+      {name}
+      {own ? " (you: another admin must approve)" : ""}
+    </td>
+  );
+}
+
+/** How many approvals that count it has, of those it needs ("1 of 2"). */
+export function ApprovalCountCell({ approval }: { approval: { approvedBy: number; required: number } }) {
+  return (
+    <td className="px-3 py-2">
+      {approval.approvedBy} of {approval.required}
+    </td>
+  );
+}
