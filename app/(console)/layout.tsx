@@ -2,9 +2,7 @@ import type { ReactNode } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
 import { ConsoleHeader } from "@/components/layout/console-header";
 import { sessionContext } from "@/lib/auth/console-guard";
-import { listChangeSetsAwaitingApproval } from "@/lib/change-sets/list-change-sets-awaiting-approval";
-import { listPlansAwaitingApproval } from "@/lib/deployments/list-plans-awaiting-approval";
-import { listSettingsChangesAwaitingApproval } from "@/lib/instances/list-settings-changes-awaiting-approval";
+import { listAwaitingApproval } from "@/lib/approvals/list-awaiting-approval";
 
 /**
  * Chrome of every console page. Each page still guards itself: layouts do not re-run per
@@ -13,11 +11,7 @@ import { listSettingsChangesAwaitingApproval } from "@/lib/instances/list-settin
  */
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const ctx = await sessionContext();
-  const waiting = ctx?.permissions.has("config.read")
-    ? (await listPlansAwaitingApproval(ctx)).length +
-      (await listSettingsChangesAwaitingApproval(ctx)).length +
-      (await listChangeSetsAwaitingApproval(ctx)).length
-    : null;
+  const waiting = ctx?.permissions.has("config.read") ? (await listAwaitingApproval(ctx)).count : null;
   return (
     <>
       <ConsoleHeader signOut={signOutAction} waitingForApproval={waiting} />

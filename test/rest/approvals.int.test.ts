@@ -8,8 +8,9 @@ import * as awaiting from "../../app/api/v1/plans/awaiting-approval/route";
 import * as apply from "../../app/api/v1/plans/[id]/apply/route";
 import * as rejections from "../../app/api/v1/plans/[id]/rejections/route";
 import * as settingsChangeApprovals from "../../app/api/v1/instance-settings-changes/[id]/approvals/route";
+import * as settingsChangesAwaiting from "../../app/api/v1/instance-settings-changes/awaiting-approval/route";
 import type { PlanAwaitingApproval, PlanView } from "../../lib/deployments/schemas";
-import type { InstanceView } from "../../lib/instances/schemas";
+import type { InstanceSettingsChangeView, InstanceView } from "../../lib/instances/schemas";
 import { callRoute } from "../support/call-route";
 import { apiIdOf, profiles, saveProfile } from "../support/deployment-fixtures";
 import { contextFor } from "../support/request-context";
@@ -120,6 +121,21 @@ describe("REST: four-eyes approval", () => {
     const asked = await patchInstance(person, { automationApprovers: true });
     expect(asked.status).toBe(202);
     const changeId = asked.headers.get("location")!.split("/").at(-1)!;
+    const waitingChange = async (token: string) => {
+      const listed = await callRoute(settingsChangesAwaiting.GET, {
+        path: "/instance-settings-changes/awaiting-approval",
+        token,
+      });
+      expect(listed.status).toBe(200);
+      return (listed.body as { items: InstanceSettingsChangeView[] }).items.find((item) => item.id === changeId);
+    };
+    expect(await waitingChange(reader)).toMatchObject({
+      status: "pending",
+      ownChange: false,
+      instance: { id: sandbox.instance.id },
+      approval: { status: "waiting", required: 1, approvedBy: 0 },
+    });
+    expect((await waitingChange(person))?.ownChange).toBe(true);
     const approved = await callRoute(settingsChangeApprovals.POST, {
       path: `/instance-settings-changes/${changeId}/approvals`,
       method: "POST",
@@ -128,6 +144,7 @@ describe("REST: four-eyes approval", () => {
       params: { id: changeId },
     });
     expect(approved.body).toMatchObject({ status: "applied" });
+    expect(await waitingChange(reader)).toBeUndefined();
     try {
       const plan = await pipelinePlan();
       const approved = await planAction(approvals.POST, "approvals", plan.id, secondPipeline);

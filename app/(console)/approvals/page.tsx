@@ -4,10 +4,8 @@ import { Alert } from "@/components/ui/alert";
 import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
 import { TimeLeft } from "@/components/ui/time-left";
+import { listAwaitingApproval } from "@/lib/approvals/list-awaiting-approval";
 import { guardPage } from "@/lib/auth/console-guard";
-import { listChangeSetsAwaitingApproval } from "@/lib/change-sets/list-change-sets-awaiting-approval";
-import { listPlansAwaitingApproval } from "@/lib/deployments/list-plans-awaiting-approval";
-import { listSettingsChangesAwaitingApproval } from "@/lib/instances/list-settings-changes-awaiting-approval";
 
 export const metadata: Metadata = { title: "Waiting for approval" };
 
@@ -17,9 +15,7 @@ export const metadata: Metadata = { title: "Waiting for approval" };
  */
 export default async function ApprovalsPage() {
   const ctx = await guardPage("/approvals");
-  const plans = await listPlansAwaitingApproval(ctx);
-  const settingsChanges = await listSettingsChangesAwaitingApproval(ctx);
-  const changeSets = await listChangeSetsAwaitingApproval(ctx);
+  const { plans, changeSets, settingsChanges } = await listAwaitingApproval(ctx);
   const now = new Date().toISOString();
   return (
     <div className="space-y-6">

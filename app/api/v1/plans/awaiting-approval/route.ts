@@ -1,7 +1,7 @@
+import { listAwaitingApproval } from "@/lib/approvals/list-awaiting-approval";
 import { operations } from "@/lib/rest/operations";
-import { listPlansAwaitingApproval } from "@/lib/deployments/list-plans-awaiting-approval";
 import { apiHandler } from "@/lib/rest/api-handler";
 
 export const GET = apiHandler(operations.listPlansAwaitingApproval, async (ctx) => ({
-  items: await listPlansAwaitingApproval(ctx),
+  items: (await listAwaitingApproval(ctx)).plans,
 }));
