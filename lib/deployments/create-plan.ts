@@ -67,18 +67,21 @@ export async function planVersion(
     { prepared: true },
   );
   // A new plan has no deployments yet, and its version is the one read above: nothing to read back.
-  const { row } = prepared;
-  return toPlanView({
-    ...row,
-    operations: JSON.parse(row.operations) as Prisma.JsonValue,
-    diff: JSON.parse(row.diff) as Prisma.JsonValue,
-    desiredState: JSON.parse(row.desiredState) as Prisma.JsonValue,
-    createdAt: new Date(row.createdAt),
-    profileVersion: { version: subject.version.version },
-    deployments: [],
-    approvals: [],
-    api: { instanceId: subject.api.instanceId, instance: subject.api.instance },
-  });
+  // Its columns as read back and their hash were computed once, by preparePlan.
+  const { row, stored, hash } = prepared;
+  return toPlanView(
+    {
+      ...row,
+      ...stored,
+      createdAt: new Date(row.createdAt),
+      profileVersion: { version: subject.version.version },
+      deployments: [],
+      approvals: [],
+      api: { instanceId: subject.api.instanceId, instance: subject.api.instance },
+    },
+    new Date(),
+    hash,
+  );
 }
 
 /** A plan computed and ready to store (insertPlansSql), with the events that record it. */
@@ -96,6 +99,8 @@ export interface PreparedPlan {
     createdBy: string;
     createdByOid: string | null;
   };
+  /** The row's JSON columns parsed back, as reading the stored row gives them. */
+  stored: { operations: Prisma.JsonValue; diff: Prisma.JsonValue; desiredState: Prisma.JsonValue };
   /** Its content hash (planContentHash of the stored JSON). */
   hash: string;
   /** The number of the profile version it plans. */
@@ -173,11 +178,12 @@ export async function preparePlan(
     createdByOid: ctx.actor.oid,
   };
   // As read back from the database: the hash is the one the stored row gives.
-  const hash = planContentHash({
-    operations: JSON.parse(row.operations),
-    diff: JSON.parse(row.diff),
-    desiredState: JSON.parse(row.desiredState),
-  });
+  const stored = {
+    operations: JSON.parse(row.operations) as Prisma.JsonValue,
+    diff: JSON.parse(row.diff) as Prisma.JsonValue,
+    desiredState: JSON.parse(row.desiredState) as Prisma.JsonValue,
+  };
+  const hash = planContentHash(stored);
   // A plan with nothing to write needs no approval (approval-rules.ts); a change set's asks as a set.
   const required = computed.operations.length > 0 && !inChangeSet ? effectiveApprovalsRequired(api.instance) : 0;
   const created: QueuedEvent = {
@@ -212,6 +218,7 @@ export async function preparePlan(
   };
   const prepared = {
     row,
+    stored,
     hash,
     profileVersion: version.version,
     diff: diffWithAccess,

@@ -31,9 +31,15 @@ export interface PlanWithApprovals {
   api: { instance: Prisma.InstanceGetPayload<{ select: typeof approvalSettingsSelect }> };
 }
 
-/** The plan's content hash and its approval state at `now`, from its row. */
-export function planApprovalState(plan: PlanWithApprovals, now: Date): ApprovalState & { hash: string } {
-  const hash = planContentHash(plan);
+/**
+ * The plan's content hash and its approval state at `now`, from its row (`hash`: the row's content
+ * hash, when the caller already computed it from the same JSON).
+ */
+export function planApprovalState(
+  plan: PlanWithApprovals,
+  now: Date,
+  hash: string = planContentHash(plan),
+): ApprovalState & { hash: string } {
   const state = approvalState({
     settings: plan.api.instance,
     author: { oid: plan.createdByOid, name: plan.createdBy },

@@ -25,11 +25,14 @@ export async function findPlanOrThrow<Include extends Prisma.PlanInclude = typeo
   return plan as Prisma.PlanGetPayload<{ include: Include }>;
 }
 
-/** The plan as shown, with its approval state at `now`. */
-export function toPlanView(row: PlanRow, now: Date = new Date()): PlanView {
+/**
+ * The plan as shown, with its approval state at `now`. `hash`: its content hash, when the caller
+ * computed it from the same stored JSON (a plan just made), so it is not computed twice.
+ */
+export function toPlanView(row: PlanRow, now: Date = new Date(), hash?: string): PlanView {
   const operations = storedOperations(row);
   const diff = storedDiff(row);
-  const approval = planApprovalState(row, now);
+  const approval = planApprovalState(row, now, hash);
   return {
     id: row.id,
     apiId: row.apiId,
