@@ -23,6 +23,7 @@ export {
   parsePolicyDocumentOfAnyFormat,
   parsePolicySource,
 } from "./document/parse-policy-document";
+export { parsePolicyDocumentOnce } from "./document/parse-policy-document-once";
 export type {
   BackendIdReference,
   NamedValueReference,

@@ -5,7 +5,7 @@ import {
   lintPolicy,
   listPolicyReferences,
   mergePolicy,
-  parsePolicyDocument,
+  parsePolicyDocumentOnce,
   parsePolicySource,
   profileReferences,
   type AccessProfile,
@@ -242,10 +242,11 @@ function planRemovals(
 
 /**
  * The document `text` parses to as `xml` (what every reader of a plan asks for first), or the
- * text itself when it does not parse, so that each reader reports it as it always has.
+ * text itself when it does not parse, so that each reader reports it as it always has. Remembered
+ * by text: the APIs of a change set often hold, and are given, the same policy.
  */
 function parsedAsXml(text: string): PolicySource {
-  const parsed = parsePolicyDocument(text, "xml");
+  const parsed = parsePolicyDocumentOnce(text, "xml");
   return parsed.ok ? parsed.document : text;
 }
 

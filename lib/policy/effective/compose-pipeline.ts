@@ -8,8 +8,9 @@
  * - "A globally scoped policy has no parent scope, and using the base element in it has no effect."
  * Scopes from narrow to broad: operation, API, product, global.
  */
-import { parsePolicyDocument, parsePolicyDocumentOfAnyFormat } from "../document/parse-policy-document";
-import { attributeValue, childElements, type PolicyElement, type PolicyFormat } from "../document/policy-document";
+import { parsePolicyDocumentOfAnyFormat } from "../document/parse-policy-document";
+import { parsePolicyDocumentOnce } from "../document/parse-policy-document-once";
+import { attributeValue, childElements, type PolicyElement } from "../document/policy-document";
 import { CREDENTIAL_HEADERS } from "../lint/statement-kinds";
 import { findManagedBlocks } from "../managed-block";
 import type { EffectivePipelineInput, PolicyScope, ScopeDocument } from "./effective-input";
@@ -168,7 +169,7 @@ function readLayer(
     Object.assign(report, { reason, armStatus, requestId });
     return { report };
   }
-  const parsed = parsedOnce(document.text, document.format);
+  const parsed = parsePolicyDocumentOnce(document.text, document.format);
   const unreadable = (reason: string): Layer => {
     Object.assign(report, { status: "unreadable", reason });
     return { report };
@@ -214,33 +215,6 @@ function readLayer(
     }
   }
   return { report, sections };
-}
-
-type Parsed = ReturnType<typeof parsePolicyDocumentOfAnyFormat>;
-
-/**
- * Parsed documents by text, the most recent up to 1 Mi characters in all: an instance's access
- * matrix composes the same global and product policies for every path of every API (thousands of
- * times for 500 APIs), and the parsed tree is only ever read. Memoising keeps the function pure.
- */
-const parsedDocuments = new Map<string, Parsed>();
-const PARSED_CHARS = 1 << 20;
-let parsedChars = 0;
-
-function parsedOnce(text: string, format: PolicyFormat | undefined): Parsed {
-  const key = `${format ?? "any"}:${text}`;
-  const known = parsedDocuments.get(key);
-  if (known !== undefined) return known;
-  const parsed = format === undefined ? parsePolicyDocumentOfAnyFormat(text) : parsePolicyDocument(text, format);
-  if (key.length > PARSED_CHARS) return parsed;
-  for (const [oldest] of parsedDocuments) {
-    if (parsedChars + key.length <= PARSED_CHARS) break;
-    parsedDocuments.delete(oldest);
-    parsedChars -= oldest.length;
-  }
-  parsedDocuments.set(key, parsed);
-  parsedChars += key.length;
-  return parsed;
 }
 
 /** Expands include-fragment from the given fragments; anything else stays undetermined. */
