@@ -1,9 +1,11 @@
+import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
 import { EMPTY_POLICY_DOCUMENT, mergePolicy, parsePolicyDocument, renderBackendEntity, type AccessProfile } from "./";
 import { apimReserialize } from "./__fixtures__/apim-reserialize";
 import { loadReferencePolicies } from "./__fixtures__/reference-policies";
 import { sampleProfiles } from "./__fixtures__/sample-profiles";
-import { policyStateOf, sameManagedPart, sameOutside, type PolicyState } from "./policy-state";
+import { policyStateOf, sameManagedPart, sameOutside, sameProfile, type PolicyState } from "./policy-state";
+import { accessProfileSchema } from "./profile-schema";
 
 function merged(existing: string, profile: AccessProfile): string {
   const result = mergePolicy(existing, profile);
@@ -103,5 +105,51 @@ describe("policy state", () => {
 
   it("is null for text that is not a policy", () => {
     expect(policyStateOf("<policies><inbound>", {})).toBeNull();
+  });
+});
+
+/** Every variant of `value` with one change: a leaf altered, an array item added or dropped, a key deleted or undefined. */
+function oneChangeVariants(value: unknown): unknown[] {
+  if (typeof value === "string") return [`${value}x`, ""];
+  if (typeof value === "boolean") return [!value];
+  if (typeof value === "number") return [value + 1];
+  if (Array.isArray(value))
+    return [
+      [...value, value[0] ?? "x"],
+      value.slice(1),
+      ...value.flatMap((item, index) => oneChangeVariants(item).map((changed) => value.with(index, changed))),
+    ];
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => {
+    const { [key]: _dropped, ...without } = value as Record<string, unknown>;
+    return [
+      without,
+      { ...value, [key]: undefined },
+      ...oneChangeVariants(item).map((changed) => ({ ...value, [key]: changed })),
+    ];
+  });
+}
+
+describe("sameProfile", () => {
+  it("says what comparing the canonical JSON of the two parsed profiles says, for every sample and every one-change variant of it", () => {
+    const canonical = (profile: unknown) => canonicalize(accessProfileSchema.parse(profile));
+    const samples = Object.values(sampleProfiles);
+    let compared = 0;
+    let same = 0;
+    for (const profile of samples) {
+      const others = [...samples, ...oneChangeVariants(profile)].filter(
+        (other) => accessProfileSchema.safeParse(other).success,
+      );
+      for (const other of others) {
+        const expected = canonical(profile) === canonical(other);
+        expect(sameProfile(profile, other)).toBe(expected);
+        expect(sameProfile(other, profile)).toBe(expected);
+        compared += 1;
+        if (expected) same += 1;
+      }
+    }
+    // Both answers occur, many times over.
+    expect(same).toBeGreaterThan(samples.length);
+    expect(compared - same).toBeGreaterThan(10 * samples.length);
   });
 });
