@@ -14,6 +14,7 @@ import { apimClientForInstance } from "../lib/apim/client-for-instance";
 import { lowerBoundMs, minimumInstanceReadRequests, readInstanceScopes, shapeOf } from "../lib/apim";
 import { figure } from "./support/bench-result";
 import { benchmark, numberArgument } from "./support/control-plane";
+import { latencyRuns } from "./support/latency-runs";
 
 const APIS = 500;
 const PRODUCTS = 5;
@@ -35,28 +36,22 @@ await benchmark(async (plane) => {
   const minimumCalls = minimumInstanceReadRequests(shape, PAGE_SIZE) + 2;
   const boundMs = lowerBoundMs(shape, PAGE_SIZE, concurrency, LATENCY_MS);
 
-  // Not measured: one matrix, so the runs measure a process that has built one before.
-  await getAccessMatrix(ctx, { instanceId: plane.instance.id, concurrency });
-  const wallTimes: number[] = [];
-  const callCounts: number[] = [];
-  for (let run = 1; run <= runs; run++) {
-    await plane.setFaults({ rules: [{ kind: "latency", ms: LATENCY_MS, jitterMs: 0, rate: 1 }] });
-    const since = (await plane.requests()).at(-1)?.seq ?? 0;
-    const started = performance.now();
-    const matrix = await plane.profiled(() => getAccessMatrix(ctx, { instanceId: plane.instance.id, concurrency }));
-    const wallMs = performance.now() - started;
-    await plane.clearFaults();
-
-    if (matrix.rows.length !== shape.apis) throw new Error(`expected ${shape.apis} rows, got ${matrix.rows.length}`);
-    const unreadable = matrix.rows.filter((row) => row.unreadable.length > 0).length + matrix.unreadable.length;
-    if (unreadable > 0) throw new Error(`${unreadable} rows or reads were unreadable`);
-    const calls = (await plane.requests(since)).length;
-    if (calls !== matrix.armRequests)
-      throw new Error(`the simulator saw ${calls} calls, the matrix counted ${matrix.armRequests}`);
-    wallTimes.push(wallMs);
-    callCounts.push(calls);
-    console.log(`  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls`);
-  }
+  const { wallTimes, callCounts } = await latencyRuns(
+    plane,
+    {
+      runs,
+      latencyMs: LATENCY_MS,
+      name: "the matrix",
+      armCalls: (matrix) => matrix.armRequests,
+      check: (matrix) => {
+        if (matrix.rows.length !== shape.apis)
+          throw new Error(`expected ${shape.apis} rows, got ${matrix.rows.length}`);
+        const unreadable = matrix.rows.filter((row) => row.unreadable.length > 0).length + matrix.unreadable.length;
+        if (unreadable > 0) throw new Error(`${unreadable} rows or reads were unreadable`);
+      },
+    },
+    () => getAccessMatrix(ctx, { instanceId: plane.instance.id, concurrency }),
+  );
 
   const what = `access matrix of ${shape.apis} APIs in ${shape.products} products, ${operations} operations, ${concurrency} calls in flight, ${LATENCY_MS} ms per ARM call (${plane.engine})`;
   return [

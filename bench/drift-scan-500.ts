@@ -14,6 +14,7 @@ import { profiles } from "../test/support/deployment-fixtures";
 import { apimClientForInstance } from "../lib/apim/client-for-instance";
 import { figure } from "./support/bench-result";
 import { benchmark, deployEach, numberArgument } from "./support/control-plane";
+import { latencyRuns } from "./support/latency-runs";
 
 const APIS = 500;
 const HARMLESS = 10;
@@ -39,29 +40,22 @@ await benchmark(async (plane) => {
   }
 
   const expected = { in_sync: APIS - HARMLESS - SIGNIFICANT, changed_harmlessly: HARMLESS, drifted: SIGNIFICANT };
-  // Not measured: one scan, so the runs measure a process that has scanned before (as a
-  // server has), not the compilation of the scan's code on first use.
-  await scanDrift(ctx, { instanceId: plane.instance.id, concurrency });
-  const wallTimes: number[] = [];
-  const callCounts: number[] = [];
-  for (let run = 1; run <= runs; run++) {
-    await plane.setFaults({ rules: [{ kind: "latency", ms: LATENCY_MS, jitterMs: 0, rate: 1 }] });
-    const since = (await plane.requests()).at(-1)?.seq ?? 0;
-    const started = performance.now();
-    const scan = await plane.profiled(() => scanDrift(ctx, { instanceId: plane.instance.id, concurrency }));
-    const wallMs = performance.now() - started;
-    await plane.clearFaults();
-
-    for (const [status, count] of Object.entries(expected)) {
-      if (scan.counts[status] !== count)
-        throw new Error(`expected ${count} ${status}, got ${JSON.stringify(scan.counts)}`);
-    }
-    const calls = (await plane.requests(since)).length;
-    if (calls !== scan.armCalls) throw new Error(`the simulator saw ${calls} calls, the scan counted ${scan.armCalls}`);
-    wallTimes.push(wallMs);
-    callCounts.push(calls);
-    console.log(`  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls`);
-  }
+  const { wallTimes, callCounts } = await latencyRuns(
+    plane,
+    {
+      runs,
+      latencyMs: LATENCY_MS,
+      name: "the scan",
+      armCalls: (scan) => scan.armCalls,
+      check: (scan) => {
+        for (const [status, count] of Object.entries(expected)) {
+          if (scan.counts[status] !== count)
+            throw new Error(`expected ${count} ${status}, got ${JSON.stringify(scan.counts)}`);
+        }
+      },
+    },
+    () => scanDrift(ctx, { instanceId: plane.instance.id, concurrency }),
+  );
 
   // One ETag read per policy, one for the named value all profiles share, one full read per changed policy.
   const minimumCalls = APIS + 1 + HARMLESS + SIGNIFICANT;
