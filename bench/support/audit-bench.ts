@@ -1,16 +1,18 @@
 /**
  * The audit benchmarks' setting: a million events on PostgreSQL (the template of
- * audit-fixture.ts, built once and kept), Portcullis's audit use cases in this process on the
- * app's own database module (the pool and raw reader `npm start` uses), and the process's
- * resident memory sampled while they run.
+ * audit-fixture.ts, built once, in a process of its own, and kept), Portcullis's audit use cases
+ * in this process on the app's own database module (the pool and raw reader `npm start` uses),
+ * and the process's resident memory sampled while they run.
  */
+import { fork } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { eventBatches } from "../../lib/audit/event-rows";
 import { getDb, setDb } from "../../lib/db";
 import { postgresDatabase, POSTGRES_POOL_SIZE } from "../../lib/db/open-database";
 import { dropScratchPostgresDatabase } from "../../test/support/test-database";
-import { copyOfTemplate, ensureAuditTemplate } from "./audit-fixture";
+import { copyOfTemplate } from "./audit-fixture";
 import { numberArgument } from "./control-plane";
 
 export const EVENTS = numberArgument("events", 1_000_000);
@@ -26,7 +28,7 @@ process.env.AUDIT_SIGNING_KEY ??= generateKeyPairSync("ed25519")
  */
 export async function withAuditDatabase<T>(writes: boolean, main: (url: string) => Promise<T>): Promise<T> {
   const started = performance.now();
-  const template = await ensureAuditTemplate(EVENTS);
+  const template = await fixtureTemplate();
   console.log(
     `  ${EVENTS} events in ${template.name}: ${template.built ? "built" : "reused"} in ${Math.round(performance.now() - started)} ms`,
   );
@@ -40,6 +42,22 @@ export async function withAuditDatabase<T>(writes: boolean, main: (url: string) 
     await database.close();
     if (writes) await dropScratchPostgresDatabase(url);
   }
+}
+
+/** The template of EVENTS events, found or built by build-audit-template.ts in a child process. */
+async function fixtureTemplate(): Promise<{ url: string; name: string; built: boolean }> {
+  const child = fork(fileURLToPath(new URL("./build-audit-template.ts", import.meta.url)), [`--events=${EVENTS}`], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  let template: { url: string; name: string; built: boolean } | undefined;
+  child.on("message", (message: typeof template) => (template = message));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code !== 0 || !template) throw new Error(`building the audit fixture failed (exit code ${code})`);
+  return template;
 }
 
 /**
