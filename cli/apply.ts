@@ -67,7 +67,7 @@ async function applyDirectory(
 ): Promise<number> {
   const changes = await directoryChanges(connection.call, options);
   if (!changes.ok) return reportProblems(io, changes.problems);
-  const changeSet = await planChanges(connection, io, options.dir, changes);
+  const changeSet = await planChanges(connection, io, options, changes);
   if (changeSet === null) return 0;
   const planned = planExitCode(changeSet);
   if (planned !== PLAN_EXIT.changes) return planned === PLAN_EXIT.unchanged ? 0 : 1;
@@ -87,6 +87,12 @@ async function applyChangeSet(
     throw new InputError(
       `change set ${options.changeSetId} needs approval before it can be applied: ${problemDetail(started.body)} (approve it at ${link}, or POST /api/v1${path}/approvals as another admin)`,
     );
+  if (refused === "superseded") {
+    const newer = (started.body as { supersededBy?: { id: string } }).supersededBy?.id;
+    throw new InputError(
+      `change set ${options.changeSetId} was not applied: ${problemDetail(started.body)} (apply it with portcullis apply --change-set ${newer} once reviewed: ${connection.url}/change-sets/${newer})`,
+    );
+  }
   if (refused === "variables-changed")
     throw new InputError(
       `change set ${options.changeSetId} was not applied: ${problemDetail(started.body)} (run portcullis plan again for a set made with the variables as they are now)`,

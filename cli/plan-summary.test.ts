@@ -8,6 +8,7 @@ import {
   progressLine,
   type PlannedFile,
 } from "./plan-summary";
+import { planSource } from "./plan";
 
 const SET_ID = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
@@ -39,6 +40,9 @@ function set(items: ChangeSetItemView[], extra: Partial<ChangeSetView> = {}): Ch
     change: { op: "setProfiles" },
     variables: null,
     status: "ready",
+    supersededBy: null,
+    supersedes: [],
+    source: null,
     hash: "0".repeat(64),
     createdAt: "2026-12-04T00:00:00.000Z",
     createdBy: "pipeline",
@@ -192,6 +196,21 @@ describe("the plan's Markdown", () => {
     expect(followsOnly).not.toContain("portcullis apply");
   });
 
+  it("names the earlier sets the new one supersedes, and nothing when there is none", () => {
+    const older = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+    const markdown = (supersedes: ChangeSetView["supersedes"]) =>
+      planMarkdown({
+        directory: "profiles",
+        consoleUrl: "u",
+        files: [file("chat", ["x: 1 → 2"])],
+        changeSet: set([item("chat", "planned")], { supersedes }),
+      });
+    expect(markdown([{ id: older, title: "portcullis plan: 1 API from profiles" }])).toContain(
+      `It supersedes change set \`${older}\` (made earlier, not applied): that set can no longer be approved or applied.`,
+    );
+    expect(markdown([])).not.toContain("supersedes");
+  });
+
   it("lists the variables the set changes, before and after, and the APIs elsewhere that use one", () => {
     const markdown = planMarkdown({
       directory: "profiles",
@@ -242,5 +261,13 @@ describe("the plan's Markdown", () => {
         }),
       ),
     ).toBe("applying: 1 of 2 done (succeeded 1, running 1), about 3 s left");
+  });
+});
+
+describe("the source a plan gives its set", () => {
+  it("is the directory as written, without a trailing separator, and the --instance given", () => {
+    expect(planSource({ dir: "./profiles/" })).toBe("portcullis plan --dir profiles");
+    expect(planSource({ dir: "profiles", instance: "prod" })).toBe("portcullis plan --dir profiles --instance prod");
+    expect(planSource({ dir: "/" })).toBe("portcullis plan --dir /");
   });
 });

@@ -99,6 +99,11 @@ export function planMarkdown(input: {
   else {
     const link = `${input.consoleUrl}/change-sets/${changeSet.id}`;
     lines.push(`Change set \`${changeSet.id}\` ([open in Portcullis](${link})), ${approvalText(changeSet)}.`);
+    if (changeSet.supersedes.length > 0)
+      lines.push(
+        "",
+        `It supersedes ${changeSet.supersedes.map((older) => `change set \`${older.id}\``).join(", ")} (made earlier, not applied): ${changeSet.supersedes.length === 1 ? "that set" : "those sets"} can no longer be approved or applied.`,
+      );
     if (toApply === 0 && blocked === 0 && !changed)
       lines.push(
         "",

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { formatFileProblem, type FileProblem } from "../lib/profile-files/file-problem";
 import type { ChangeSetView } from "../lib/change-sets/schemas";
 import { InputError, type CliIo } from "./cli-io";
@@ -73,20 +74,29 @@ async function planDirectory(
 ): Promise<number> {
   const changes = await directoryChanges(connection.call, options);
   if (!changes.ok) return reportProblems(io, changes.problems);
-  return planExitCode(await planChanges(connection, io, options.dir, changes), changes.files);
+  return planExitCode(await planChanges(connection, io, options, changes), changes.files);
+}
+
+/**
+ * The set's source: a newer plan of the same directory (on the same --instance) supersedes an
+ * older set of it not yet applied, whatever APIs each holds (lib/change-sets/README.md).
+ */
+export function planSource({ dir, instance }: { dir: string; instance?: string }): string {
+  const directory = path.normalize(dir).replace(/(.)[\\/]+$/, "$1");
+  return `portcullis plan --dir ${directory}${instance ? ` --instance ${instance}` : ""}`;
 }
 
 /** Makes the change set of what the directory changes (none when nothing differs) and prints its summary. */
 export async function planChanges(
   connection: PortcullisConnection,
   io: CliIo,
-  dir: string,
+  options: { dir: string; instance?: string },
   changes: DirectoryChanges,
 ): Promise<ChangeSetView | null> {
-  const changeSet = await createChangeSet(connection, dir, changes);
+  const changeSet = await createChangeSet(connection, options, changes);
   io.stdout(
     planMarkdown({
-      directory: dir,
+      directory: options.dir,
       files: changes.files,
       changeSet,
       variables: changes.variables,
@@ -102,7 +112,7 @@ export async function planChanges(
  */
 async function createChangeSet(
   connection: PortcullisConnection,
-  dir: string,
+  options: { dir: string; instance?: string },
   { desired, variables }: Pick<DirectoryChanges, "desired" | "variables">,
 ): Promise<ChangeSetView | null> {
   if (desired.length === 0 && variables === null) return null;
@@ -111,7 +121,8 @@ async function createChangeSet(
     ...(variables ? [`${variables.changes.length} variable${variables.changes.length === 1 ? "" : "s"}`] : []),
   ];
   const created = await connection.call("POST", "/change-sets", {
-    title: `portcullis plan: ${what.join(" and ")} from ${dir}`,
+    title: `portcullis plan: ${what.join(" and ")} from ${options.dir}`,
+    source: planSource(options),
     profiles: desired,
     ...(variables ? { variables: { environment: variables.environment, values: variables.variables } } : {}),
   });

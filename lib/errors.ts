@@ -15,6 +15,7 @@ export type AppErrorCode =
   | "effective-access-blocked" // a plan whose profile another policy scope would undo cannot be applied (409)
   | "variables-missing" // the profile uses ${name} variables its environment does not set (409, `missingVariables`)
   | "variables-changed" // a change set's environment variables changed since it was made (409, `variables`)
+  | "superseded" // a newer change set replaced this one before it was applied (409, `supersededBy`)
   | "precondition_failed" // stale ETag / If-Match (412)
   | "payload_too_large" // request body over the limit (413)
   | "precondition_required" // If-Match missing where required (428)

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import Link from "next/link";
 
 /**
@@ -6,13 +7,25 @@ import Link from "next/link";
  */
 
 /** The row's header: a link to where it is reviewed, named "<name> — review the <what>" for screen readers. */
-export function ReviewLinkCell({ href, name, what }: { href: string; name: string; what: string }) {
+export function ReviewLinkCell({
+  href,
+  name,
+  what,
+  children,
+}: {
+  href: string;
+  name: string;
+  what: string;
+  /** Said under the link (e.g. the sets a change set replaces). */
+  children?: ReactNode;
+}) {
   return (
     <th scope="row" className="px-3 py-2 font-medium">
       <Link href={href} className="text-blue-700 underline">
         {name}
         <span className="sr-only"> — review the {what}</span>
       </Link>
+      {children}
     </th>
   );
 }

@@ -7,6 +7,7 @@ const SET: Record<ChangeSetView["status"], { label: string; tone: BadgeTone }> =
   cancelling: { label: "Cancelling", tone: "warning" },
   finished: { label: "Finished", tone: "success" },
   cancelled: { label: "Cancelled", tone: "neutral" },
+  superseded: { label: "Superseded", tone: "neutral" },
 };
 
 const ITEM: Record<ItemStatus, { label: string; tone: BadgeTone }> = {

@@ -97,6 +97,12 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     const id = /Change set `([0-9a-f-]{36})`/.exec(again.stdout)?.[1];
     expect(id).toBeDefined();
     expect(id).not.toBe(first);
+    // The second plan of the directory replaces the first: that set can no longer be applied.
+    expect(again.stdout).toContain(`It supersedes change set \`${first}\``);
+    const stale = await portcullis("apply", "--change-set", first!, "--wait");
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`change set ${first} was not applied: This change set was superseded`);
+    expect(stale.stderr).toContain(`portcullis apply --change-set ${id}`);
 
     const applied = await portcullis("apply", "--change-set", id!, "--wait");
     expect(applied).toMatchObject({ code: 0, stderr: "" });

@@ -1,7 +1,8 @@
 import { expect, test } from "../support/test";
 import { expectAccessible } from "../support/accessibility";
 import { putApiInApim } from "../support/apim";
-import { restCall, saveNewProfile } from "../support/rest";
+import { resetSandboxApprovalSettings } from "../support/database";
+import { restCall, saveNewProfile, syncedSandboxInstance } from "../support/rest";
 import { signIn } from "../support/sandbox";
 
 const NAMES = ["cs-e2e-1", "cs-e2e-2", "cs-e2e-3"];
@@ -75,6 +76,67 @@ test.describe("change sets", () => {
     await rows.filter({ hasText: "Change set cs-e2e-2" }).getByRole("link", { name: /^Diff/ }).click();
     await expect(page.getByRole("heading", { name: "Plan for Change set cs-e2e-2" })).toBeVisible();
     await expect(page.getByText(CLIENT).first()).toBeVisible();
+  });
+
+  test("planning the same files twice: the first set says it was superseded, links to the second and leaves the approvals list", async ({
+    page,
+    request,
+  }) => {
+    const instance = await syncedSandboxInstance(request);
+    // Raising protection applies at once; afterwards the instance goes back to needing none.
+    await restCall(request, "PATCH", `/instances/${instance}`, { data: { approvalsRequired: 1 } });
+    try {
+      const apiIds = await Promise.all(NAMES.slice(0, 2).map((name) => saveNewProfile(request, name)));
+      // As `portcullis plan --dir` sends them, twice: each file's profile, from the same source.
+      const plan = async (title: string, client: string) =>
+        (
+          await restCall(request, "POST", "/change-sets", {
+            data: {
+              title,
+              source: "portcullis plan --dir e2e-supersede",
+              profiles: apiIds.map((apiId) => ({
+                apiId,
+                profile: {
+                  backendAuth: {
+                    mode: "apiKey",
+                    namedValue: "azure-openai-api-key",
+                    headerName: "api-key",
+                    delivery: "setHeader",
+                  },
+                  callerAuth: { mode: "entra", tenantId: "contoso.onmicrosoft.com", clientApplicationIds: [client] },
+                },
+              })),
+            },
+          })
+        ).body;
+      const first = await plan("Superseding e2e: first plan", CLIENT);
+      const second = await plan("Superseding e2e: second plan", "77777777-6666-4777-8888-999999999999");
+      expect(second.supersedes).toEqual([{ id: first.id, title: "Superseding e2e: first plan" }]);
+
+      await signIn(page, "admin");
+      await page.goto("/approvals");
+      const waiting = page.getByRole("table", { name: "Change sets waiting for approval, oldest first" });
+      await expect(
+        waiting.getByRole("link", { name: "Superseding e2e: second plan — review the change set" }),
+      ).toBeVisible();
+      await expect(waiting.getByText("Superseding e2e: first plan — review the change set")).toHaveCount(0);
+      await expect(waiting.getByTestId("superseded-sets")).toContainText("Replaces Superseding e2e: first plan");
+      await expectAccessible(page);
+
+      await page.goto(`/change-sets/${first.id as string}`);
+      await expect(page.getByText("Superseded", { exact: true })).toBeVisible();
+      const notice = page.getByRole("status").filter({ hasText: "Superseded by “Superseding e2e: second plan”" });
+      await expect(notice).toContainText("can no longer be approved or applied");
+      await expect(page.getByRole("button", { name: /^Approve|^Apply|^Reject/ })).toHaveCount(0);
+      await expectAccessible(page);
+      // Keyboard only: the link to the newer set is reached and followed without a pointer.
+      await notice.getByRole("link", { name: "Review the newer change set" }).focus();
+      await page.keyboard.press("Enter");
+      await expect(page.getByRole("heading", { name: "Superseding e2e: second plan", level: 1 })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Approve the whole set" })).toBeVisible();
+    } finally {
+      await resetSandboxApprovalSettings();
+    }
   });
 
   test("a change set of an environment's variables shows each before and after, and writes them when applied", async ({

@@ -34,6 +34,9 @@ export function toChangeSetView(row: ChangeSetRow, now: Date = new Date()): Chan
     change: parseStored(changeSetChangeSchema, row.change, { record: `change set ${row.id}`, field: "change" }),
     variables: storedSetVariables(row),
     status: displayedStatus(row),
+    supersededBy: supersededByOf(row),
+    supersedes: row.supersedes,
+    source: row.source,
     hash: approval.hash,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
@@ -53,6 +56,7 @@ export function toChangeSetSummary(row: ChangeSetRecord, now: Date = new Date())
     id: row.id,
     title: row.title,
     status: displayedStatus(row),
+    supersededBy: supersededByOf(row),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
     progress: progressOf(row, items, now),
@@ -66,6 +70,11 @@ function displayedStatus(row: ChangeSetRecord): ChangeSetView["status"] {
     field: "status",
   });
   return status === "applying" && row.cancelRequestedAt !== null ? "cancelling" : status;
+}
+
+function supersededByOf(row: ChangeSetRecord): ChangeSetView["supersededBy"] {
+  if (!row.supersededBy || !row.supersededAt) return null;
+  return { ...row.supersededBy, at: row.supersededAt.toISOString() };
 }
 
 function toItemView(setId: string, item: ChangeSetRecord["items"][number]): ChangeSetItemView {

@@ -55,7 +55,12 @@ export async function createProfilesChangeSet(
   },
 ): Promise<ChangeSetView> {
   await authorize(ctx, "config.write");
-  const { profiles, title, variables: given } = parseInput(createProfilesChangeSetInputSchema, input, "change set");
+  const {
+    profiles,
+    title,
+    variables: given,
+    source,
+  } = parseInput(createProfilesChangeSetInputSchema, input, "change set");
   const variables = given ? await setVariablesOf(getDb(), given) : null;
   if (given && !variables && profiles.length === 0)
     throw new AppError(
@@ -74,6 +79,7 @@ export async function createProfilesChangeSet(
     profiles: await resolveDesiredTemplates(profiles),
     title: title ?? defaultTitle(profiles.length, variables),
     variables,
+    source: source ?? null,
     ...fromTemplate,
   });
 }
@@ -99,6 +105,7 @@ export async function recordProfilesChangeSet(
     template,
     variables = null,
     events,
+    source = null,
   }: {
     profiles: readonly DesiredProfile[];
     title: string;
@@ -106,6 +113,8 @@ export async function recordProfilesChangeSet(
     template?: TemplateOrigin;
     variables?: SetVariables | null;
     events?: SetEvents;
+    /** Where the profiles come from (profiles as code): a newer set from it supersedes this one. */
+    source?: string | null;
   },
 ): Promise<ChangeSetView> {
   const byId = await findApisWithProfile(
@@ -122,7 +131,7 @@ export async function recordProfilesChangeSet(
       return { api, intent, following: shownFollowing(api, desired, intent, template) };
     }),
   );
-  return makeChangeSet(ctx, { title, change, apis, variables, events, values });
+  return makeChangeSet(ctx, { title, change, apis, variables, events, values, source });
 }
 
 /** The values a set gives an environment are only its instances' to take: refuses an API elsewhere, naming it. */

@@ -1,7 +1,7 @@
 import { getDb } from "../db";
 import { EXPIRY_BATCH, expireDueApprovals } from "../deployments/approval/expire-due-approvals";
 import { getConfig } from "../env";
-import { CHANGE_SET_APPROVALS, changedInstanceIds } from "./set-approval";
+import { approvalEventAddress, CHANGE_SET_APPROVALS } from "./set-approval";
 import { storedSetVariables, variableInstancesOf } from "./set-variables";
 
 /**
@@ -38,15 +38,14 @@ export async function expireChangeSetApprovals(input: { now: Date }): Promise<nu
       const set = approval.changeSet;
       const variables = storedSetVariables(set);
       const variableInstances = variables ? await variableInstancesOf(db, variables.environment) : [];
-      const instanceIds = changedInstanceIds({ items: set.items, variableInstances });
+      const address = approvalEventAddress({ items: set.items, variableInstances });
       const link = `${getConfig().appUrl}/change-sets/${set.id}`;
       return {
         ...approval,
         hash: approval.setHash,
         targetId: set.id,
         announced: {
-          instanceId: instanceIds.length === 1 ? instanceIds[0]! : null,
-          alsoForInstanceIds: instanceIds,
+          ...address,
           data: {
             changeSetId: set.id,
             setHash: approval.setHash,

@@ -44,6 +44,7 @@ export async function listChangeSetsAwaitingApproval(ctx: RequestContext): Promi
         createdAt: row.createdAt.toISOString(),
         createdBy: row.createdBy,
         approval: toApprovalView(state),
+        supersedes: row.supersedes,
         apis: row.items.filter(applicable).length,
         ownSet: row.createdByOid === ctx.actor.oid,
         approvalExpiresAt: counting.length > 0 ? new Date(firstExpiry).toISOString() : null,

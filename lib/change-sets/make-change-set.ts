@@ -67,6 +67,7 @@ export async function makeChangeSet(
     variables = null,
     events,
     values = variableValuesOnce(getDb(), variables?.proposed),
+    source = null,
   }: {
     title: string;
     change: ChangeSetChange;
@@ -75,6 +76,8 @@ export async function makeChangeSet(
     events?: SetEvents;
     /** The set's variables as its intents were decided with them (variableValuesOnce with `variables`' proposed). */
     values?: VariableValues;
+    /** Where a profiles-as-code set came from (recordChangeSet). */
+    source?: string | null;
   },
 ): Promise<ChangeSetView> {
   const reads = planReads(apis.map(({ api }) => api.id));
@@ -110,6 +113,7 @@ export async function makeChangeSet(
     plans: items.flatMap(({ plan }) => (plan ? [plan] : [])),
     variables,
     events,
+    source,
   });
 }
 

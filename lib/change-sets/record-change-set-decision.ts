@@ -8,6 +8,7 @@ import { AppError } from "../errors";
 import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import type { ChangeSetView } from "./schemas";
+import { assertNotSuperseded } from "./supersede-change-sets";
 import { unchangedPlans, changeSetApprovalState, CHANGE_SET_APPROVALS } from "./set-approval";
 
 export interface ChangeSetDecisionInput extends ApprovalDecision {
@@ -28,6 +29,7 @@ export async function recordChangeSetDecision(
   await authorize(ctx, "config.write");
   const db = getDb();
   const set = await findChangeSetOrThrow(db, input.changeSetId);
+  assertNotSuperseded(set, input.decision);
   const now = new Date();
   const state = changeSetApprovalState(set, now);
   await auditExpiredApprovals(db, set, state, now, CHANGE_SET_APPROVALS);

@@ -11,9 +11,11 @@ import { toChangeSetView } from "./change-set-view";
 import type { ApiWithProfile } from "./create-change-set";
 import type { ChangeSetView, FollowingChangeView, ItemStatus } from "./schemas";
 import { storedSetVariables, type SetVariables } from "./set-variables";
+import { replacedChangeSets, supersedeSql } from "./supersede-change-sets";
 import {
   applicable,
-  changedInstanceIds,
+  approvalEventAddress,
+  asksForApproval,
   changeSetApprovalSettings,
   changeSetHash,
   type ChangeSetRow,
@@ -43,6 +45,8 @@ export interface MadeChangeSet {
   variables: SetVariables | null;
   /** Events of the use case making the set, about the set (applyTemplate's), stored with it. */
   events?: SetEvents;
+  /** Where a profiles-as-code set came from (`portcullis plan --dir`): a newer set from it supersedes this one. */
+  source?: string | null;
 }
 
 /** Audit events naming the set (its id is chosen when it is stored), stored in the set's statement. */
@@ -51,13 +55,16 @@ export type SetEvents = (changeSetId: string) => readonly AuditInput[];
 /**
  * Stores the set, its items, their plans and the events (`plan.create` of each plan,
  * `change_set.create`, the maker's `made.events`, and the set's approval request) in one
- * statement: all of it or nothing. Every value is chosen here, so the view is made without
- * reading anything back.
+ * statement: all of it or nothing. The same statement supersedes the older sets not yet applied
+ * that this one replaces (supersede-change-sets.ts), so a set never waits beside its replacement.
+ * Every value is chosen here, so the view is made without reading anything back.
  */
 export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet): Promise<ChangeSetView> {
   const { title, change, items, plans, events } = made;
   const variables = made.variables?.stored ?? null;
   const row = changeSetRow(ctx, made);
+  const replaced = await replacedChangeSets({ items, variables, source: row.source });
+  const supersede = supersedeSql(ctx, replaced, row);
   const hash = changeSetHash(items, variables);
   const counts: Record<string, number> = {};
   for (const item of items) counts[item.status] = (counts[item.status] ?? 0) + 1;
@@ -84,15 +91,15 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
   };
   const approval = approvalRequest(ctx, row, hash);
   const itemRows = JSON.stringify(items.map((item, position) => ({ ...item, position })));
-  await auditedStatement(
+  const [superseded] = await auditedStatement<{ ids: string | null }>(
     getDb(),
     (queue) => Prisma.sql`
       WITH ${plans.length > 0 ? Prisma.sql`${insertPlansSql(plans)},` : Prisma.empty}
       set_created AS (
-        INSERT INTO change_sets (id, title, change, variables, status, created_at, created_by, created_by_oid)
+        INSERT INTO change_sets (id, title, change, variables, status, created_at, created_by, created_by_oid, source)
         VALUES (${row.id}::uuid, ${title}, ${JSON.stringify(change)}::jsonb,
           ${variables ? JSON.stringify(variables) : null}::jsonb, 'ready',
-          ${row.createdAt.toISOString()}::timestamptz, ${row.createdBy}, ${row.createdByOid})
+          ${row.createdAt.toISOString()}::timestamptz, ${row.createdBy}, ${row.createdByOid}, ${row.source})
         RETURNING id
       ),
       items_created AS (
@@ -103,21 +110,27 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
             "planHash" text, status text, summary text, blocking jsonb, following jsonb)
       ),
       ${approval ? Prisma.sql`${approval.announced},` : Prisma.empty}
+      ${supersede.statements}
       ${queue([
         ...plans.flatMap((plan) => plan.events),
         created,
         ...(events?.(row.id) ?? []).map((event) => ({ event })),
         ...(approval ? [approval.event] : []),
+        ...supersede.events,
       ])}
-      SELECT 1 AS done`,
+      ${supersede.done}`,
   );
-  return toChangeSetView(row);
+  const done = new Set(JSON.parse(superseded?.ids ?? "[]") as string[]);
+  return toChangeSetView({
+    ...row,
+    supersedes: replaced.filter((set) => done.has(set.id)).map(({ id, title }) => ({ id, title })),
+  });
 }
 
 /** The set's row as stored (with what its view includes), made from what the set already holds. */
 function changeSetRow(
   ctx: RequestContext,
-  { title, change, apis, items, plans, variables }: MadeChangeSet,
+  { title, change, apis, items, plans, variables, source = null }: MadeChangeSet,
 ): ChangeSetRow {
   const id = randomUUID();
   const versionOf = new Map(plans.map((plan) => [plan.row.id, plan.profileVersion]));
@@ -138,6 +151,11 @@ function changeSetRow(
     finishedAt: null,
     leaseOwner: null,
     leaseExpiresAt: null,
+    source,
+    supersededById: null,
+    supersededAt: null,
+    supersededBy: null,
+    supersedes: [],
     approvals: [],
     items: items.map((item, position) => {
       const api = apis.get(item.apiId)!;
@@ -172,10 +190,10 @@ function approvalRequest(
   set: ChangeSetRow,
   setHash: string,
 ): { event: QueuedEvent; announced: Prisma.Sql } | null {
+  if (!asksForApproval(set)) return null;
   const required = changeSetApprovalSettings(set).approvalsRequired;
   const applied = set.items.filter(applicable);
-  if (required === 0 || (applied.length === 0 && set.variables === null)) return null;
-  const instanceIds = changedInstanceIds(set);
+  const address = approvalEventAddress(set);
   const changed = storedSetVariables(set)?.changes.length ?? 0;
   const apis = `${applied.length} API${applied.length === 1 ? "" : "s"}${changed > 0 ? `, ${changed} variable${changed === 1 ? "" : "s"}` : ""}`;
   const link = `${getConfig().appUrl}/change-sets/${set.id}`;
@@ -185,7 +203,7 @@ function approvalRequest(
         actor: ctx.actor,
         action: "approval.request",
         target: { type: "change_set", id: set.id },
-        after: { setHash, instanceIds, apis: applied.length, approvalsRequired: required },
+        after: { setHash, instanceIds: address.alsoForInstanceIds, apis: applied.length, approvalsRequired: required },
         outcome: "success",
         requestId: ctx.requestId,
         clientIp: ctx.clientIp,
@@ -193,8 +211,7 @@ function approvalRequest(
     },
     announced: publishEventSql({
       type: "approval.requested",
-      instanceId: instanceIds.length === 1 ? instanceIds[0]! : null,
-      alsoForInstanceIds: instanceIds,
+      ...address,
       data: {
         changeSetId: set.id,
         setHash,

@@ -77,9 +77,21 @@ export const changeSetVariablesInputSchema = z
   })
   .meta({ id: "ChangeSetVariablesInput" });
 
+/** Where a profiles-as-code set comes from: the key by which a newer set from it supersedes the older. */
+const sourceSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(300, "must be at most 300 characters")
+  .optional()
+  .describe(
+    "Where the profiles come from, e.g. `portcullis plan --dir profiles` (the CLI sends its directory): a newer set from the same source supersedes an older one not yet applied, whatever APIs each holds.",
+  );
+
 export const createProfilesChangeSetInputSchema = z
   .strictObject({
     title: createChangeSetInputSchema.shape.title,
+    source: sourceSchema,
     profiles: z
       .array(desiredProfileSchema)
       .max(MAX_CHANGE_SET_APIS, `must give at most ${MAX_CHANGE_SET_APIS} profiles`)
@@ -121,6 +133,7 @@ export const createChangeSetBodySchema = z
     change: profileChangeSchema.optional(),
     profiles: createProfilesChangeSetInputSchema.shape.profiles.unwrap().optional(),
     variables: createProfilesChangeSetInputSchema.shape.variables,
+    source: sourceSchema,
   })
   .superRefine((body, ctx) => {
     const issue = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
@@ -132,6 +145,7 @@ export const createChangeSetBodySchema = z
         issue("profiles", "must give at least one API's profile (or variables)");
       return;
     }
+    if (body.source !== undefined) issue("source", "must be given only with profiles or variables (profiles as code)");
     if (body.apiIds === undefined) issue("apiIds", "must list the APIs to change (or give profiles instead)");
     if (body.change === undefined) issue("change", "must say the change to make (or give profiles instead)");
   })
@@ -231,8 +245,25 @@ export const changeSetSchema = z
         "The environment variables the set changes (written when its first apply starts, 409 `variables-changed` if one changed since); null: none.",
       ),
     status: z
-      .enum(["ready", "applying", "cancelling", "finished", "cancelled"])
-      .describe("ready: planned, not applied; applying; cancelling (no API starts any more); finished; cancelled."),
+      .enum(["ready", "applying", "cancelling", "finished", "cancelled", "superseded"])
+      .describe(
+        "ready: planned, not applied; applying; cancelling (no API starts any more); finished; cancelled; superseded: a newer set replaced it before it was applied (`supersededBy`), so it can no longer be approved or applied.",
+      ),
+    supersededBy: z
+      .object({ id: z.string(), title: z.string(), at: z.string() })
+      .nullable()
+      .describe(
+        "The set that replaced this one (status `superseded`) and when: it held every API this one would apply (and its environment's variables), or came from the same `source`. null: not superseded.",
+      ),
+    supersedes: z
+      .array(z.object({ id: z.string(), title: z.string() }))
+      .describe("The older sets, not yet applied, this one replaced when it was made (each now `superseded`)."),
+    source: z
+      .string()
+      .nullable()
+      .describe(
+        "Where a profiles-as-code set came from (`portcullis plan --dir` sends its directory): a newer set from the same source supersedes this one. null: made another way.",
+      ),
     hash: z
       .string()
       .describe("SHA-256 over its plans' content hashes and its variable changes: approvals are bound to it."),
@@ -255,14 +286,23 @@ export type ChangeSetItemView = z.output<typeof changeSetItemSchema>;
 export type ItemStatus = z.output<typeof itemStatusSchema>;
 
 export const changeSetSummarySchema = changeSetSchema
-  .pick({ id: true, title: true, status: true, createdAt: true, createdBy: true, progress: true })
+  .pick({ id: true, title: true, status: true, supersededBy: true, createdAt: true, createdBy: true, progress: true })
   .extend({ apis: z.number().int() })
   .meta({ id: "ChangeSetSummary" });
 
 export type ChangeSetSummary = z.output<typeof changeSetSummarySchema>;
 
 export const changeSetAwaitingApprovalSchema = changeSetSchema
-  .pick({ id: true, title: true, variables: true, hash: true, createdAt: true, createdBy: true, approval: true })
+  .pick({
+    id: true,
+    title: true,
+    variables: true,
+    hash: true,
+    createdAt: true,
+    createdBy: true,
+    approval: true,
+    supersedes: true,
+  })
   .extend({
     apis: z.number().int().describe("The APIs the set applies (neither blocked nor unchanged)."),
     ownSet: z.boolean().describe("Whether the caller made the set (and so cannot approve it)."),

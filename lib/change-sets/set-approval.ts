@@ -31,6 +31,8 @@ export const changeSetInclude = {
     },
   },
   approvals: { orderBy: { createdAt: "asc" } },
+  supersededBy: { select: { id: true, title: true } },
+  supersedes: { select: { id: true, title: true }, orderBy: { createdAt: "asc" } },
 } satisfies Prisma.ChangeSetInclude;
 
 /** A set as read from its table. */
@@ -60,6 +62,21 @@ export function changedInstanceIds(set: {
       ...set.variableInstances.map((instance) => instance.id),
     ]),
   ];
+}
+
+/**
+ * The webhooks a set's approval events go to (requested, expired, superseded): those of every
+ * instance it changes, as one event.
+ */
+export function approvalEventAddress(set: Parameters<typeof changedInstanceIds>[0]) {
+  const instanceIds = changedInstanceIds(set);
+  return { instanceId: instanceIds.length === 1 ? instanceIds[0]! : null, alsoForInstanceIds: instanceIds };
+}
+
+/** Whether the set asks for approval: its instances require some, and it has something to apply. */
+export function asksForApproval(set: Pick<ChangeSetRow, "items" | "variableInstances" | "variables">): boolean {
+  const required = changeSetApprovalSettings(set).approvalsRequired;
+  return required !== 0 && (set.items.some(applicable) || set.variables !== null);
 }
 
 /**

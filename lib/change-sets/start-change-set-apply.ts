@@ -13,6 +13,7 @@ import { findChangeSetOrThrow } from "./find-change-set";
 import { runChangeSet } from "./run-change-set";
 import { storedSetVariables, writeSetVariables } from "./set-variables";
 import type { ChangeSetView } from "./schemas";
+import { assertNotSuperseded } from "./supersede-change-sets";
 import { changeSetApprovalState, CHANGE_SET_APPROVALS, unchangedPlans, type ChangeSetRow } from "./set-approval";
 
 /** What a (re-)run applies: never applied yet, failed, or cancelled before it started. */
@@ -39,6 +40,7 @@ export async function startChangeSetApply(
   await authorize(ctx, "config.write");
   const db = getDb();
   const set = await findChangeSetOrThrow(db, input.changeSetId);
+  assertNotSuperseded(set, "applied");
   if (set.status === "applying") throw new AppError("conflict", "This change set is already being applied.");
   const plans = await unchangedPlans(db, set);
   const now = new Date();
@@ -65,12 +67,16 @@ export async function startChangeSetApply(
   };
   const queued = { status: "queued", error: null, startedAt: null, finishedAt: null };
   await auditedTransaction(db, async (tx) => {
-    // Conditional: of two applies started at once, one starts the set.
+    // Conditional: of two applies started at once, one starts the set; a newer set superseding it
+    // meanwhile wins over its first apply.
     const started = await tx.changeSet.updateMany({
-      where: { id: set.id, status: { not: "applying" } },
+      where: { id: set.id, status: { notIn: ["applying", "superseded"] } },
       data: applying,
     });
-    if (started.count === 0) throw new AppError("conflict", "This change set is already being applied.");
+    if (started.count === 0) {
+      assertNotSuperseded(await findChangeSetOrThrow(tx, set.id), "applied");
+      throw new AppError("conflict", "This change set is already being applied.");
+    }
     if (variables) await writeSetVariables(tx, ctx, { id: set.id, hash: approval.hash, variables });
     await tx.changeSetItem.updateMany({ where: { changeSetId: set.id, status: { in: TO_APPLY } }, data: queued });
     await appendAuditEvent(tx, {

@@ -13,6 +13,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "secret.rotation_due",
   "approval.requested",
   "approval.expired",
+  "approval.superseded",
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -30,6 +31,7 @@ export const EVENT_TYPE_LABELS: Record<WebhookEventType | typeof TEST_EVENT_TYPE
   "secret.rotation_due": "Secret due for rotation",
   "approval.requested": "Approval requested",
   "approval.expired": "Approval expired",
+  "approval.superseded": "Approval no longer needed (change set superseded)",
   "webhook.test": "Test event",
 };
 

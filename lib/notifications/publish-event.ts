@@ -56,21 +56,26 @@ export async function publishEvent(tx: EventWriter, event: PublishedEvent, now =
 /**
  * The same as publishEvent, as an item of a data-modifying WITH query (`event_published AS (…)`):
  * for a change written as one statement (auditedStatement), so the event still commits with it
- * or not at all, without turning the statement into a transaction.
+ * or not at all, without turning the statement into a transaction. `name` tells several apart in
+ * one statement; `when` (an SQL boolean over its other items) publishes it only when it holds.
  */
-export function publishEventSql(event: PublishedEvent, now = new Date()): Prisma.Sql {
+export function publishEventSql(
+  event: PublishedEvent,
+  { name = "event_published", when = Prisma.sql`TRUE` }: { name?: string; when?: Prisma.Sql } = {},
+  now = new Date(),
+): Prisma.Sql {
   const payload = toCloudEvent(randomUUID(), event.type, event.instanceId, event.data, now);
   const instanceIds = [event.instanceId, ...(event.alsoForInstanceIds ?? [])].filter((id) => id !== null);
   const instance =
     instanceIds.length === 0
       ? Prisma.sql`FALSE`
       : Prisma.sql`instance_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(instanceIds)}::jsonb)::uuid)`;
-  return Prisma.sql`event_published AS (
+  return Prisma.sql`${Prisma.raw(name)} AS (
     INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at)
     SELECT gen_random_uuid(), id, ${payload.id}::uuid, ${event.type}, ${JSON.stringify(payload)}::jsonb,
       ${now.toISOString()}::timestamptz
     FROM webhooks
-    WHERE enabled AND ${event.type} = ANY(events) AND (instance_id IS NULL OR ${instance})
+    WHERE enabled AND ${event.type} = ANY(events) AND (instance_id IS NULL OR ${instance}) AND ${when}
   )`;
 }
 

@@ -129,4 +129,30 @@ describe("REST: change sets", () => {
       await changeInstanceSettings(sandbox.instance.id, { approvalsRequired: null });
     }
   });
+
+  it("a set over the same APIs supersedes the older: listed in `supersedes`, GET says `superseded`, approve and apply answer 409 naming it", async () => {
+    await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 1 } });
+    try {
+      const change = (audience: string) => ({ apiIds, change: { op: "addAudience", audience } });
+      const older = (await create(pipeline, change("api://rest-older"))).body as ChangeSetView;
+      const newer = (await create(pipeline, change("api://rest-newer"))).body as ChangeSetView;
+      expect(newer.supersedes).toEqual([{ id: older.id, title: older.title }]);
+      const read = (await get(reader, older.id)).body as ChangeSetView;
+      expect(read).toMatchObject({ status: "superseded", supersededBy: { id: newer.id, title: newer.title } });
+      const waiting = (await callRoute(awaiting.GET, { path: "/change-sets/awaiting-approval", token: reader }))
+        .body as { items: ChangeSetAwaitingApproval[] };
+      expect(waiting.items.map((item) => [item.id, item.supersedes])).toEqual([
+        [newer.id, [{ id: older.id, title: older.title }]],
+      ]);
+      for (const refused of [
+        await post(approvals.POST, "approvals", person, older.id, {}),
+        await post(apply.POST, "apply", pipeline, older.id),
+      ]) {
+        expect(refused.status).toBe(409);
+        expect(refused.body).toMatchObject({ code: "superseded", supersededBy: { id: newer.id, title: newer.title } });
+      }
+    } finally {
+      await changeInstanceSettings(sandbox.instance.id, { approvalsRequired: null });
+    }
+  });
 });

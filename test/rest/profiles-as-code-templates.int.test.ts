@@ -237,9 +237,13 @@ describe("the template key of profile files", () => {
     expect(published.changeSets[0]!.items.map((item) => item.following)).toEqual([
       { before: { name: TEMPLATE, version: 1 }, after: { name: TEMPLATE, version: 2 } },
     ]);
-    expect(await plan()).toMatchObject({ code: 2 });
-    const run = await startChangeSetApply(admin, { changeSetId: published.changeSets[0]!.id });
-    await run.run();
+    // Planned from the files, the same API: that set replaces the template's, which is applied no more.
+    const planned = await plan();
+    expect(planned).toMatchObject({ code: 2 });
+    await expect(startChangeSetApply(admin, { changeSetId: published.changeSets[0]!.id })).rejects.toMatchObject({
+      code: "superseded",
+    });
+    await applySetOf(planned.out);
     expect(await plan()).toMatchObject({ code: 0 });
     const current = await getAccessProfile(admin, { apiId: followerApi.id });
     expect(current.template).toEqual({ id: templateId, name: TEMPLATE, version: 2 });

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ApprovalCountCell, AuthorCell, ReviewLinkCell } from "@/components/approvals/waiting-cells";
+import { SupersededSets } from "@/components/change-sets/superseded-sets";
 import { Alert } from "@/components/ui/alert";
 import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
@@ -59,7 +60,9 @@ export default async function ApprovalsPage() {
         >
           {changeSets.map((set) => (
             <tr key={set.id} className="border-t border-slate-100">
-              <ReviewLinkCell href={`/change-sets/${set.id}`} name={set.title} what="change set" />
+              <ReviewLinkCell href={`/change-sets/${set.id}`} name={set.title} what="change set">
+                <SupersededSets sets={set.supersedes} />
+              </ReviewLinkCell>
               <td className="px-3 py-2">{set.apis}</td>
               <td className="px-3 py-2">
                 {set.variables

@@ -40,6 +40,14 @@ export default async function ChangeSetsPage() {
               </th>
               <td className="px-3 py-2">
                 <ChangeSetStatusBadge status={set.status} />
+                {set.supersededBy ? (
+                  <div className="mt-1 text-xs">
+                    by{" "}
+                    <Link href={`/change-sets/${set.supersededBy.id}`} className="text-blue-700 underline">
+                      {set.supersededBy.title}
+                    </Link>
+                  </div>
+                ) : null}
               </td>
               <td className="px-3 py-2">{set.apis}</td>
               <td className="px-3 py-2">

@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangeSetStatusBadge, ItemStatusBadge } from "@/components/change-sets/change-set-status";
 import { FollowingChange } from "@/components/change-sets/following-change";
+import { SupersededSets } from "@/components/change-sets/superseded-sets";
 import { VariableChanges } from "@/components/change-sets/variable-changes";
 import { RefreshWhileRunning } from "@/components/deployments/refresh-while-running";
 import { ButtonForm } from "@/components/forms/button-form";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
 import { PlanApproval } from "@/components/plans/plan-approval";
 import { RejectPlanForm } from "@/components/plans/reject-plan-form";
+import { Alert } from "@/components/ui/alert";
 import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
 import { Section } from "@/components/ui/section";
@@ -28,7 +30,8 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
   const { id } = await params;
   const set = await orNotFound(getChangeSet(ctx, { changeSetId: id }));
   const applying = set.status === "applying" || set.status === "cancelling";
-  const canWrite = ctx.permissions.has("config.write");
+  // A superseded set is history: nothing can be decided on or applied any more.
+  const canWrite = ctx.permissions.has("config.write") && set.supersededBy === null;
   const { approval, progress } = set;
   const leftToApply = (progress.counts.planned ?? 0) + (progress.counts.failed ?? 0) + (progress.counts.cancelled ?? 0);
   const approvedEnough = approval.status === "not_required" || approval.status === "approved";
@@ -51,6 +54,7 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
             </>
           ) : null}
         </p>
+        <SupersededSets sets={set.supersedes} />
         <p role="status" className="text-sm font-medium" data-testid="change-set-progress">
           {progress.done} of {progress.total} APIs done
           {progress.counts.succeeded ? `, ${progress.counts.succeeded} succeeded` : ""}
@@ -61,6 +65,19 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
           {applying ? ` (${set.concurrency} at a time)` : ""}.
         </p>
       </div>
+
+      {set.supersededBy ? (
+        <Alert tone="warning" title={`Superseded by “${set.supersededBy.title}”`}>
+          <p>
+            A newer change set replaced this one before it was applied, <DateTime value={set.supersededBy.at} />: it
+            holds every API this one would change (or comes from the same files). This one can no longer be approved or
+            applied.{" "}
+            <Link href={`/change-sets/${set.supersededBy.id}`} className="font-medium text-blue-700 underline">
+              Review the newer change set
+            </Link>
+          </p>
+        </Alert>
+      ) : null}
 
       {approval.required > 0 ? (
         <Section id="approval" title="Approval" card>
