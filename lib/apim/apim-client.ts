@@ -34,7 +34,7 @@ import { getSubscriptionKey, listSubscriptions, type ApimSubscription } from "./
 import type { ApimApi } from "./operations/apis";
 import type { ApimOperation } from "./operations/api-operations";
 import { defaultRetryOptions, type RetryOptions } from "./retry/retry-options";
-import { createSdkClient } from "./sdk-client";
+import { createArmTransport } from "./arm-transport";
 
 export interface ApimClientOptions {
   /** Token scope for ARM. */
@@ -46,11 +46,14 @@ export interface ApimClientOptions {
   pollIntervalMs?: number;
   /** api-version of backend requests; must carry `credentials.managedIdentity`. */
   backendApiVersion?: string;
-  /** For tests: a transport instead of the SDK's shared keep-alive HTTPS client. */
+  /** For tests: an HTTP client instead of the shared keep-alive HTTPS client. */
   httpClient?: HttpClient;
   /** For tests: the jitter source, in [0, 1). */
   random?: () => number;
 }
+
+/** The api-version of every request but the backends' (the one @azure/arm-apimanagement 10 speaks). */
+const API_VERSION = "2024-05-01";
 
 /** The public cloud's; apimClientForInstance passes the scope of the instance's own cloud. */
 export const defaultScope = AZURE_CLOUDS[0].scope;
@@ -61,7 +64,7 @@ export const defaultScope = AZURE_CLOUDS[0].scope;
  * `ArmCallOptions` last and returns `{ value, trace }` or throws an AppError (map-arm-error.ts).
  */
 export function createApimClient(instance: ApimInstance, credential: TokenCredential, options: ApimClientOptions = {}) {
-  const sdk = createSdkClient(instance, credential, {
+  const transport = createArmTransport(instance, credential, {
     scope: options.scope ?? defaultScope,
     retry: { ...defaultRetryOptions, ...options.retry },
     httpClient: options.httpClient,
@@ -69,11 +72,11 @@ export function createApimClient(instance: ApimInstance, credential: TokenCreden
   });
   const ctx: ApimContext = {
     instance,
-    sdk,
+    transport,
     serviceUrl: serviceUrl(instance),
     callTimeoutMs: options.callTimeoutMs ?? 120_000,
     pollIntervalMs: options.pollIntervalMs ?? 2_000,
-    apiVersion: sdk.apiVersion,
+    apiVersion: API_VERSION,
     backendApiVersion: options.backendApiVersion ?? "2024-06-01-preview",
   };
   return {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 
 /** Per-call options every operation of the client takes. */
@@ -33,10 +32,11 @@ export interface ArmResult<T> {
 }
 
 /**
- * The state of one call shared by its requests. The SDK gives a pipeline policy no way to
- * receive per-call data, so the call runs inside an AsyncLocalStorage scope that our
- * policies read (retry-policy.ts): that is how one retry budget and one correlation id span
- * every page, retry and poll of the call.
+ * The state of one call shared by its requests: every operation hands it to each request it
+ * sends (ArmTransport.send), so one retry budget, deadline and correlation id span every page,
+ * retry and poll of the call. Passed explicitly rather than through an AsyncLocalStorage scope:
+ * on Node 20 an AsyncLocalStorage, once used, runs promise hooks on every promise of the process
+ * (Prisma's and the database driver's too), a cost the whole apply paid for the ARM client.
  */
 export interface ArmCallState {
   readonly correlationId: string;
@@ -57,15 +57,29 @@ export interface ArmCallState {
   retryAfterMs: number | null;
 }
 
-const storage = new AsyncLocalStorage<ArmCallState>();
-
-export function newArmCallState(options: ArmCallOptions, defaultTimeoutMs: number): ArmCallState {
+/**
+ * A call's state, and `end` to call once the call is over: the deadline is a timer of our own
+ * (cleared then), the caller's signal is followed through a listener (removed then), rather than
+ * `AbortSignal.timeout` + `AbortSignal.any`, which made two signals and left a timer per call.
+ */
+export function newArmCallState(
+  options: ArmCallOptions,
+  defaultTimeoutMs: number,
+): { call: ArmCallState; end: () => void } {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  return {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`The ARM call exceeded ${timeoutMs} ms`, "TimeoutError")),
+    timeoutMs,
+  );
+  const callerSignal = options.signal;
+  const followCaller = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) followCaller();
+  else callerSignal?.addEventListener("abort", followCaller, { once: true });
+  const call: ArmCallState = {
     correlationId: options.correlationId ?? randomUUID(),
-    signal: options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]),
-    callerSignal: options.signal,
+    signal: controller.signal,
+    callerSignal,
     timeoutMs,
     requestIds: [],
     status: null,
@@ -76,16 +90,11 @@ export function newArmCallState(options: ArmCallOptions, defaultTimeoutMs: numbe
     gaveUp: null,
     retryAfterMs: null,
   };
-}
-
-export function runInArmCall<T>(state: ArmCallState, fn: () => Promise<T>): Promise<T> {
-  return storage.run(state, fn);
-}
-
-export function currentArmCall(): ArmCallState {
-  const state = storage.getStore();
-  if (state === undefined) throw new Error("ARM request sent outside an ARM call (use the ApimClient operations)");
-  return state;
+  const end = () => {
+    clearTimeout(timer);
+    callerSignal?.removeEventListener("abort", followCaller);
+  };
+  return { call, end };
 }
 
 export function traceOf(state: ArmCallState): ArmTrace {

@@ -1,12 +1,5 @@
 import { toAppError } from "../errors/map-arm-error";
-import {
-  newArmCallState,
-  runInArmCall,
-  traceOf,
-  type ArmCallOptions,
-  type ArmCallState,
-  type ArmResult,
-} from "./arm-call";
+import { newArmCallState, traceOf, type ArmCallOptions, type ArmCallState, type ArmResult } from "./arm-call";
 
 /**
  * Runs one client operation as one ARM call: its own correlation id, deadline and retry
@@ -19,11 +12,13 @@ export async function runArmCall<T>(
   what: string,
   operation: (call: ArmCallState) => Promise<T>,
 ): Promise<ArmResult<T>> {
-  const call = newArmCallState(options, defaultTimeoutMs);
+  const { call, end } = newArmCallState(options, defaultTimeoutMs);
   try {
-    const value = await runInArmCall(call, () => operation(call));
+    const value = await operation(call);
     return { value, trace: traceOf(call) };
   } catch (error) {
     throw toAppError(error, call, what);
+  } finally {
+    end();
   }
 }

@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ApiManagementClient } from "@azure/arm-apimanagement";
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import type { ArmCallState } from "../call/arm-call";
 import { unusableAnswer } from "../errors/arm-failure";
-import { sendRawArmRequest } from "../raw-request";
+import type { ArmTransport } from "../arm-transport";
 import { parseRetryAfter } from "../retry/retry-after";
 
 /**
@@ -18,7 +17,7 @@ import { parseRetryAfter } from "../retry/retry-after";
  * the whole loop, and each poll goes through the same retry policy as any GET.
  */
 export async function completeLongRunning(
-  sdk: ApiManagementClient,
+  transport: ArmTransport,
   initial: PipelineResponse,
   call: ArmCallState,
   pollIntervalMs: number,
@@ -36,7 +35,7 @@ export async function completeLongRunning(
     }
     const waitMs = parseRetryAfter((name) => response.headers.get(name)) ?? pollIntervalMs;
     await sleep(waitMs, undefined, { signal: call.signal });
-    response = await sendRawArmRequest(sdk, { method: "GET", url: location });
+    response = await transport.send(call, { method: "GET", url: location });
   }
   // The final answer settles the accepted operation; only earlier lost attempts leave doubt.
   call.mayHaveLanded = doubtBefore;

@@ -1,7 +1,7 @@
 import type { OperationContract } from "@azure/arm-apimanagement";
 import type { ArmResult } from "../call/arm-call";
 import type { ApimContext } from "./apim-context";
-import { flattened, listAllRaw, type ListOptions } from "./collect-pages";
+import { flattened, listAll, type ListOptions } from "./collect-pages";
 
 /** An operation of an API: what a call matches (method + URL template) and whose policy runs last. */
 export interface ApimOperation {
@@ -21,7 +21,7 @@ export function listApiOperations(
   options: ListOptions<ApimOperation> = {},
 ): Promise<ArmResult<ApimOperation[]>> {
   const url = `${ctx.serviceUrl}/apis/${encodeURIComponent(apiName)}/operations?api-version=${ctx.apiVersion}`;
-  return listAllRaw(
+  return listAll(
     ctx,
     `the operations of API '${apiName}'`,
     url,

@@ -1,16 +1,14 @@
 import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
-import { nullIfNotFound, requireEtag } from "../errors/arm-failure";
+import { requireEtag } from "../errors/arm-failure";
 import { ifMatchFor, ifMatchOf, type Expected } from "../expected-state";
-import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
+import { expectSuccess, jsonBody } from "../raw-request";
 import type { ApimContext } from "./apim-context";
+import { deleteEntity, getEntityEtag } from "./entity-requests";
 import { describePolicy, getScopePolicy, policyPath, type ScopePolicy } from "./scope-policy";
 
 /** The API-level policy document (see ScopePolicy). */
 export type ApiPolicy = ScopePolicy;
-
-// The only policy id APIM has; the SDK wants it spelled out.
-const POLICY_ID = "policy";
 
 const describe = (apiName: string) => describePolicy({ kind: "api", apiName });
 
@@ -29,11 +27,9 @@ export function getApiPolicyEtag(
   apiName: string,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<string | null>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async (call) => {
-    const head = await nullIfNotFound(ctx.sdk.apiPolicy.getEntityTag(resourceGroup, serviceName, apiName, POLICY_ID));
-    return head && requireEtag(head.eTag, call.status);
-  });
+  return runArmCall(options, ctx.callTimeoutMs, describe(apiName), (call) =>
+    getEntityEtag(ctx, call, apiPolicyUrl(ctx, apiName)),
+  );
 }
 
 /** Creates or replaces the policy (`format: xml`); APIM validates it and answers 400 with element, line and column. */
@@ -44,11 +40,11 @@ export function putApiPolicy(
   expected: Expected,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<ApiPolicy>> {
-  return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async () => {
-    const url = `${ctx.serviceUrl}${policyPath({ kind: "api", apiName })}?api-version=${ctx.apiVersion}`;
+  return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async (call) => {
+    const url = apiPolicyUrl(ctx, apiName);
     const body = { properties: { value: xml, format: "xml" } };
     const request = { method: "PUT", url, ifMatch: ifMatchFor(expected), body } as const;
-    const response = expectSuccess(await sendRawArmRequest(ctx.sdk, request));
+    const response = expectSuccess(await ctx.transport.send(call, request));
     const { properties } = jsonBody(response) as { properties?: { value?: string } };
     return { xml: properties?.value ?? "", etag: requireEtag(response.headers.get("etag"), response.status) };
   });
@@ -60,8 +56,11 @@ export function deleteApiPolicy(
   expected: { etag: string },
   options: ArmCallOptions = {},
 ): Promise<ArmResult<void>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, describe(apiName), async () => {
-    await ctx.sdk.apiPolicy.delete(resourceGroup, serviceName, apiName, POLICY_ID, ifMatchOf(expected.etag));
-  });
+  return runArmCall(options, ctx.callTimeoutMs, describe(apiName), (call) =>
+    deleteEntity(ctx, call, apiPolicyUrl(ctx, apiName), ifMatchOf(expected.etag)),
+  );
+}
+
+function apiPolicyUrl(ctx: ApimContext, apiName: string): string {
+  return `${ctx.serviceUrl}${policyPath({ kind: "api", apiName })}?api-version=${ctx.apiVersion}`;
 }

@@ -1,10 +1,9 @@
 import type { ApiContract } from "@azure/arm-apimanagement";
 import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
-import { requireEtag } from "../errors/arm-failure";
-import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
-import { flattened, listAllRaw, type ListOptions, type RawEntity } from "./collect-pages";
+import { listAll, type ListOptions, type RawEntity } from "./collect-pages";
+import { getEntity } from "./entity-requests";
 
 /** An API of the instance as discovery needs it. Revisions other than the current one are listed too, with `;rev=n` names. */
 export interface ApimApi {
@@ -28,7 +27,7 @@ export interface ApimApi {
  * mapper-based deserialiser was the largest part of a sync's CPU (bench/README.md, "Estate size").
  */
 export function listApis(ctx: ApimContext, options: ListOptions<ApimApi> = {}): Promise<ArmResult<ApimApi[]>> {
-  return listAllRaw(
+  return listAll(
     ctx,
     `the APIs of service '${ctx.instance.serviceName}'`,
     `${ctx.serviceUrl}/apis?api-version=${ctx.apiVersion}`,
@@ -43,31 +42,30 @@ export function getApi(
   apiName: string,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<(ApimApi & { etag: string }) | null>> {
-  return runArmCall(options, ctx.callTimeoutMs, `API '${apiName}'`, async () => {
-    const url = `${ctx.serviceUrl}/apis/${encodeURIComponent(apiName)}?api-version=${ctx.apiVersion}`;
-    const response = await sendRawArmRequest(ctx.sdk, { method: "GET", url });
-    if (response.status === 404) return null;
-    const api = apiOfEntity(jsonBody(expectSuccess(response)) as RawEntity);
-    return { ...api, etag: requireEtag(response.headers.get("etag"), response.status) };
+  return runArmCall(options, ctx.callTimeoutMs, `API '${apiName}'`, async (call) => {
+    const found = await getEntity(
+      ctx,
+      call,
+      `${ctx.serviceUrl}/apis/${encodeURIComponent(apiName)}?api-version=${ctx.apiVersion}`,
+    );
+    return found && { ...apiOfEntity(found.json as RawEntity), etag: found.etag };
   });
 }
 
 /** An API as ARM sends it, in a list or alone. */
 export function apiOfEntity(entity: RawEntity): ApimApi {
-  // The SDK's model names ARM's `properties.type` apiType (`type` is the resource's).
-  const api: ApiContract = {
-    ...flattened<ApiContract>(entity),
-    apiType: entity.properties?.type as string | undefined,
-  };
+  // Read from `properties` in place (no flattened copy: lists of hundreds go through here). The
+  // SDK's model names ARM's `properties.type` apiType (`type` is the resource's).
+  const api = (entity.properties ?? {}) as Omit<ApiContract, "name" | "apiType"> & { type?: string };
   return {
-    name: api.name ?? "",
-    displayName: api.displayName ?? api.name ?? "",
+    name: entity.name ?? "",
+    displayName: api.displayName ?? entity.name ?? "",
     path: api.path ?? "",
     serviceUrl: api.serviceUrl ?? null,
     apiRevision: api.apiRevision ?? null,
     isCurrent: api.isCurrent ?? true,
     apiVersion: api.apiVersion ?? null,
-    apiType: api.apiType ?? null,
+    apiType: api.type ?? null,
     subscriptionRequired: api.subscriptionRequired ?? null,
     subscriptionKeyHeader: api.subscriptionKeyParameterNames?.header || "Ocp-Apim-Subscription-Key",
   };

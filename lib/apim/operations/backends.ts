@@ -2,9 +2,10 @@ import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
 import { requireEtag } from "../errors/arm-failure";
 import { ifMatchFor, ifMatchOf, type Expected } from "../expected-state";
-import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
+import { expectSuccess, jsonBody } from "../raw-request";
 import type { ApimContext } from "./apim-context";
-import { listAllRaw } from "./collect-pages";
+import { listAll } from "./collect-pages";
+import { deleteEntity, getEntity, getEntityEtag } from "./entity-requests";
 
 /**
  * A backend's ARM `properties`, kept whole: fields we do not model (tls, proxy, circuit
@@ -44,7 +45,7 @@ export interface Backend {
 const describe = (name: string) => `backend '${name}'`;
 
 export function listBackends(ctx: ApimContext, options: ArmCallOptions = {}): Promise<ArmResult<Backend[]>> {
-  return listAllRaw(ctx, `the backends of service '${ctx.instance.serviceName}'`, backendUrl(ctx), toBackend, options);
+  return listAll(ctx, `the backends of service '${ctx.instance.serviceName}'`, backendUrl(ctx), toBackend, options);
 }
 
 export function getBackend(
@@ -52,11 +53,9 @@ export function getBackend(
   name: string,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<(Backend & { etag: string }) | null>> {
-  return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
-    const response = await sendRawArmRequest(ctx.sdk, { method: "GET", url: backendUrl(ctx, name) });
-    if (response.status === 404) return null;
-    expectSuccess(response);
-    return { ...toBackend(jsonBody(response)), etag: requireEtag(response.headers.get("etag"), response.status) };
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), async (call) => {
+    const found = await getEntity(ctx, call, backendUrl(ctx, name));
+    return found && { ...toBackend(found.json), etag: found.etag };
   });
 }
 
@@ -65,11 +64,9 @@ export function getBackendEtag(
   name: string,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<string | null>> {
-  return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
-    const response = await sendRawArmRequest(ctx.sdk, { method: "HEAD", url: backendUrl(ctx, name) });
-    if (response.status === 404) return null;
-    return requireEtag(expectSuccess(response).headers.get("etag"), response.status);
-  });
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), (call) =>
+    getEntityEtag(ctx, call, backendUrl(ctx, name)),
+  );
 }
 
 /** Creates or replaces the backend with exactly these properties. */
@@ -80,14 +77,14 @@ export function putBackend(
   expected: Expected,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<Backend & { etag: string }>> {
-  return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), async (call) => {
     const request = {
       method: "PUT",
       url: backendUrl(ctx, name),
       ifMatch: ifMatchFor(expected),
       body: { properties },
     } as const;
-    const response = expectSuccess(await sendRawArmRequest(ctx.sdk, request));
+    const response = expectSuccess(await ctx.transport.send(call, request));
     return { ...toBackend(jsonBody(response)), etag: requireEtag(response.headers.get("etag"), response.status) };
   });
 }
@@ -98,15 +95,9 @@ export function deleteBackend(
   expected: { etag: string },
   options: ArmCallOptions = {},
 ): Promise<ArmResult<void>> {
-  return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
-    expectSuccess(
-      await sendRawArmRequest(ctx.sdk, {
-        method: "DELETE",
-        url: backendUrl(ctx, name),
-        ifMatch: ifMatchOf(expected.etag),
-      }),
-    );
-  });
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), (call) =>
+    deleteEntity(ctx, call, backendUrl(ctx, name), ifMatchOf(expected.etag)),
+  );
 }
 
 function backendUrl(ctx: ApimContext, name?: string): string {

@@ -1,6 +1,6 @@
 import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
-import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
+import { expectSuccess, jsonBody } from "../raw-request";
 import type { ApimContext } from "./apim-context";
 
 /** Options of a list: the call's, and `onPage` to act on each page as it arrives (pipelined reads). */
@@ -9,53 +9,24 @@ export interface ListOptions<T> extends ArmCallOptions {
   onPage?: (items: readonly T[]) => void;
 }
 
-/** Every item of an SDK list, page by page (each page follows the previous one's nextLink). */
-export async function collectPages<T, R>(
-  pages: AsyncIterable<T[]>,
-  map: (item: T) => R,
-  onPage?: (items: readonly R[]) => void,
-): Promise<R[]> {
-  const items: R[] = [];
-  for await (const page of pages) {
-    const mapped = page.map(map);
-    items.push(...mapped);
-    onPage?.(mapped);
-  }
-  return items;
-}
-
 /**
- * A whole SDK list as one ARM call (one correlation id, deadline and retry budget for all its
- * pages): every item mapped, each page handed to `onPage` as it arrives. `what` names the list
- * in error messages, e.g. "the products of service 'x'".
+ * A whole list as one ARM call (one correlation id, deadline and retry budget for all its
+ * pages): a GET of `url`, then of each page's nextLink, every item mapped, each page handed to
+ * `onPage` as it arrives. `map` gets each item as ARM sent it. Not the SDK's lists: their
+ * mapper-based deserialisers cost more CPU than the requests (bench/README.md, "Estate size").
+ * `what` names the list in error messages, e.g. "the products of service 'x'".
  */
-export function listAll<T, R>(
-  ctx: ApimContext,
-  what: string,
-  pages: () => AsyncIterable<T[]>,
-  map: (item: T) => R,
-  options: ListOptions<R>,
-): Promise<ArmResult<R[]>> {
-  return runArmCall(options, ctx.callTimeoutMs, what, () => collectPages(pages(), map, options.onPage));
-}
-
-/**
- * listAll through a raw GET of `url` (then each page's nextLink) instead of an SDK list: the
- * SDK's operation specs cost more CPU per call than everything else the client does (hot reads
- * of every plan; bench/README.md, "Apply a profile change to 200 APIs"). `map` gets each item
- * as ARM sent it.
- */
-export function listAllRaw<R>(
+export function listAll<R>(
   ctx: ApimContext,
   what: string,
   url: string,
   map: (item: RawEntity) => R,
   options: ListOptions<R>,
 ): Promise<ArmResult<R[]>> {
-  return runArmCall(options, ctx.callTimeoutMs, what, async () => {
+  return runArmCall(options, ctx.callTimeoutMs, what, async (call) => {
     const items: R[] = [];
     for (let next: string | undefined = url; next !== undefined;) {
-      const page = jsonBody(expectSuccess(await sendRawArmRequest(ctx.sdk, { method: "GET", url: next }))) as {
+      const page = jsonBody(expectSuccess(await ctx.transport.send(call, { method: "GET", url: next }))) as {
         value?: RawEntity[];
         nextLink?: string | null;
       };

@@ -1,11 +1,12 @@
 import type { ArmCallOptions, ArmCallState, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
-import { nullIfNotFound, requireEtag } from "../errors/arm-failure";
+import { requireEtag } from "../errors/arm-failure";
 import { ifMatchFor, ifMatchOf, type Expected } from "../expected-state";
 import { completeLongRunning } from "../lro/complete-long-running";
-import { expectSuccess, jsonBody, sendRawArmRequest, type RawArmRequest } from "../raw-request";
+import { expectSuccess, jsonBody, type RawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
-import { flattened, listAllRaw } from "./collect-pages";
+import { flattened, listAll, type RawEntity } from "./collect-pages";
+import { deleteEntity, getEntity, getEntityEtag } from "./entity-requests";
 import {
   namedValueBody,
   toNamedValue,
@@ -17,7 +18,7 @@ import {
 const describe = (name: string) => `named value '${name}'`;
 
 export function listNamedValues(ctx: ApimContext, options: ArmCallOptions = {}): Promise<ArmResult<NamedValue[]>> {
-  return listAllRaw(ctx, listed(ctx), namedValuesUrl(ctx), (entity) => toNamedValue(flattened(entity)), options);
+  return listAll(ctx, listed(ctx), namedValuesUrl(ctx), (entity) => toNamedValue(flattened(entity)), options);
 }
 
 /**
@@ -28,7 +29,7 @@ export async function listPlainNamedValues(
   ctx: ApimContext,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<Array<{ displayName: string; value: string }>>> {
-  const { value: all, trace } = await listAllRaw(
+  const { value: all, trace } = await listAll(
     ctx,
     listed(ctx),
     namedValuesUrl(ctx),
@@ -48,10 +49,9 @@ export function getNamedValue(
   name: string,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<(NamedValue & { etag: string }) | null>> {
-  const { resourceGroup, serviceName } = ctx.instance;
   return runArmCall(options, ctx.callTimeoutMs, describe(name), async (call) => {
-    const found = await nullIfNotFound(ctx.sdk.namedValue.get(resourceGroup, serviceName, name));
-    return found && { ...toNamedValue(found), etag: requireEtag(found.eTag, call.status) };
+    const found = await getEntity(ctx, call, namedValueUrl(ctx, name));
+    return found && { ...toNamedValue(flattened(found.json as RawEntity)), etag: found.etag };
   });
 }
 
@@ -60,11 +60,9 @@ export function getNamedValueEtag(
   name: string,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<string | null>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, describe(name), async (call) => {
-    const head = await nullIfNotFound(ctx.sdk.namedValue.getEntityTag(resourceGroup, serviceName, name));
-    return head && requireEtag(head.eTag, call.status);
-  });
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), (call) =>
+    getEntityEtag(ctx, call, namedValueUrl(ctx, name)),
+  );
 }
 
 /**
@@ -94,10 +92,9 @@ export function deleteNamedValue(
   expected: { etag: string },
   options: ArmCallOptions = {},
 ): Promise<ArmResult<void>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, describe(name), async () => {
-    await ctx.sdk.namedValue.delete(resourceGroup, serviceName, name, ifMatchOf(expected.etag));
-  });
+  return runArmCall(options, ctx.callTimeoutMs, describe(name), (call) =>
+    deleteEntity(ctx, call, namedValueUrl(ctx, name), ifMatchOf(expected.etag)),
+  );
 }
 
 /** Makes APIM fetch a Key Vault named value again now; `keyVault.lastStatus` says how it went. */
@@ -116,11 +113,10 @@ async function writeLongRunning(
   call: ArmCallState,
   request: RawArmRequest,
 ): Promise<NamedValue & { etag: string }> {
-  const accepted = expectSuccess(await sendRawArmRequest(ctx.sdk, request));
-  const final = expectSuccess(await completeLongRunning(ctx.sdk, accepted, call, ctx.pollIntervalMs));
-  const json = jsonBody(final) as { name?: string; properties?: NamedValueShape };
+  const accepted = expectSuccess(await ctx.transport.send(call, request));
+  const final = expectSuccess(await completeLongRunning(ctx.transport, accepted, call, ctx.pollIntervalMs));
   return {
-    ...toNamedValue({ ...json.properties, name: json.name }),
+    ...toNamedValue(flattened(jsonBody(final) as RawEntity)),
     etag: requireEtag(final.headers.get("etag"), final.status),
   };
 }

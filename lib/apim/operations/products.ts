@@ -2,7 +2,7 @@ import type { ProductContract } from "@azure/arm-apimanagement";
 import type { ArmResult } from "../call/arm-call";
 import type { ApimContext } from "./apim-context";
 import { apiOfEntity, type ApimApi } from "./apis";
-import { flattened, listAll, listAllRaw, type ListOptions } from "./collect-pages";
+import { flattened, listAll, type ListOptions, type RawEntity } from "./collect-pages";
 
 /**
  * A product as the access analysis needs it: a call that comes through a product that
@@ -25,12 +25,11 @@ export function listProducts(
   ctx: ApimContext,
   options: ListOptions<ApimProduct> = {},
 ): Promise<ArmResult<ApimProduct[]>> {
-  const { resourceGroup, serviceName } = ctx.instance;
   return listAll(
     ctx,
-    `the products of service '${serviceName}'`,
-    () => ctx.sdk.product.listByService(resourceGroup, serviceName).byPage(),
-    toProduct,
+    `the products of service '${ctx.instance.serviceName}'`,
+    `${ctx.serviceUrl}/products?api-version=${ctx.apiVersion}`,
+    productOfEntity,
     options,
   );
 }
@@ -42,7 +41,7 @@ export function listProductApis(
   options: ListOptions<ApimApi> = {},
 ): Promise<ArmResult<ApimApi[]>> {
   const url = `${ctx.serviceUrl}/products/${encodeURIComponent(productName)}/apis?api-version=${ctx.apiVersion}`;
-  return listAllRaw(ctx, `the APIs of product '${productName}'`, url, apiOfEntity, options);
+  return listAll(ctx, `the APIs of product '${productName}'`, url, apiOfEntity, options);
 }
 
 /** The products holding an API (one list, instead of every product's APIs, for one API). */
@@ -52,16 +51,11 @@ export function listApiProducts(
   options: ListOptions<ApimProduct> = {},
 ): Promise<ArmResult<ApimProduct[]>> {
   const url = `${ctx.serviceUrl}/apis/${encodeURIComponent(apiName)}/products?api-version=${ctx.apiVersion}`;
-  return listAllRaw(
-    ctx,
-    `the products of API '${apiName}'`,
-    url,
-    (entity) => toProduct(flattened<ProductContract>(entity)),
-    options,
-  );
+  return listAll(ctx, `the products of API '${apiName}'`, url, productOfEntity, options);
 }
 
-function toProduct(product: ProductContract): ApimProduct {
+function productOfEntity(entity: RawEntity): ApimProduct {
+  const product = flattened<ProductContract>(entity);
   return {
     name: product.name ?? "",
     displayName: product.displayName ?? product.name ?? "",

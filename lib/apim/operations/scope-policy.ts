@@ -1,8 +1,7 @@
 import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
-import { requireEtag } from "../errors/arm-failure";
-import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
 import type { ApimContext } from "./apim-context";
+import { getEntity } from "./entity-requests";
 
 /**
  * The levels a policy document can sit at, broad to narrow; a call runs them joined by
@@ -37,12 +36,12 @@ export function getScopePolicy(
   scope: PolicyScope,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<ScopePolicy | null>> {
-  return runArmCall(options, ctx.callTimeoutMs, describePolicy(scope), async () => {
+  return runArmCall(options, ctx.callTimeoutMs, describePolicy(scope), async (call) => {
     const url = `${ctx.serviceUrl}${policyPath(scope)}?api-version=${ctx.apiVersion}&format=xml`;
-    const response = await sendRawArmRequest(ctx.sdk, { method: "GET", url });
-    if (response.status === 404) return null;
-    const { properties } = jsonBody(expectSuccess(response)) as { properties?: { value?: string } };
-    return { xml: properties?.value ?? "", etag: requireEtag(response.headers.get("etag"), response.status) };
+    const found = await getEntity(ctx, call, url);
+    if (found === null) return null;
+    const { properties } = found.json as { properties?: { value?: string } };
+    return { xml: properties?.value ?? "", etag: found.etag };
   });
 }
 

@@ -1,7 +1,7 @@
 import type { ApiManagementServiceResource } from "@azure/arm-apimanagement";
 import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
-import { expectSuccess, jsonBody, sendRawArmRequest } from "../raw-request";
+import { expectSuccess, jsonBody } from "../raw-request";
 import type { ApimContext } from "./apim-context";
 
 /** What the access analysis and the gateway need of the APIM service itself. */
@@ -27,9 +27,9 @@ export interface ServiceIdentity {
 
 /** The service's gateway URL and managed identities, from the service GET. */
 export function getService(ctx: ApimContext, options: ArmCallOptions = {}): Promise<ArmResult<ApimService>> {
-  return runArmCall(options, ctx.callTimeoutMs, `service '${ctx.instance.serviceName}'`, async () => {
+  return runArmCall(options, ctx.callTimeoutMs, `service '${ctx.instance.serviceName}'`, async (call) => {
     const url = `${ctx.serviceUrl}?api-version=${ctx.apiVersion}`;
-    const service = jsonBody(expectSuccess(await sendRawArmRequest(ctx.sdk, { method: "GET", url }))) as {
+    const service = jsonBody(expectSuccess(await ctx.transport.send(call, { method: "GET", url }))) as {
       identity?: ApiManagementServiceResource["identity"];
       properties?: { gatewayUrl?: string };
     };

@@ -1,8 +1,9 @@
-import type { SubscriptionContract } from "@azure/arm-apimanagement";
+import type { SubscriptionContract, SubscriptionKeysContract } from "@azure/arm-apimanagement";
 import type { ArmCallOptions, ArmResult } from "../call/arm-call";
 import { runArmCall } from "../call/run-arm-call";
 import type { ApimContext } from "./apim-context";
-import { listAll, type ListOptions } from "./collect-pages";
+import { expectSuccess, jsonBody } from "../raw-request";
+import { flattened, listAll, type ListOptions } from "./collect-pages";
 
 /**
  * An APIM subscription as verification needs it: what its key opens. ARM lists subscriptions
@@ -23,12 +24,12 @@ export function listSubscriptions(
   ctx: ApimContext,
   options: ListOptions<ApimSubscription> = {},
 ): Promise<ArmResult<ApimSubscription[]>> {
-  const { resourceGroup, serviceName } = ctx.instance;
+  const { serviceName } = ctx.instance;
   return listAll(
     ctx,
     `the subscriptions of service '${serviceName}'`,
-    () => ctx.sdk.subscription.list(resourceGroup, serviceName).byPage(),
-    (subscription) => toSubscription(subscription, serviceName),
+    `${ctx.serviceUrl}/subscriptions?api-version=${ctx.apiVersion}`,
+    (entity) => toSubscription(flattened<SubscriptionContract>(entity), serviceName),
     options,
   );
 }
@@ -43,9 +44,10 @@ export function getSubscriptionKey(
   subscriptionName: string,
   options: ArmCallOptions = {},
 ): Promise<ArmResult<string | null>> {
-  const { resourceGroup, serviceName } = ctx.instance;
-  return runArmCall(options, ctx.callTimeoutMs, `the keys of subscription '${subscriptionName}'`, async () => {
-    const secrets = await ctx.sdk.subscription.listSecrets(resourceGroup, serviceName, subscriptionName);
+  return runArmCall(options, ctx.callTimeoutMs, `the keys of subscription '${subscriptionName}'`, async (call) => {
+    const url = `${ctx.serviceUrl}/subscriptions/${encodeURIComponent(subscriptionName)}/listSecrets?api-version=${ctx.apiVersion}`;
+    const response = expectSuccess(await ctx.transport.send(call, { method: "POST", url }));
+    const secrets = jsonBody(response) as SubscriptionKeysContract;
     return secrets.primaryKey ?? secrets.secondaryKey ?? null;
   });
 }

@@ -60,8 +60,11 @@ export function fakeArm(reply: (request: SentRequest, index: number) => FakeRepl
       return { status: answer.status, headers, request, bodyAsText: request.method === "HEAD" ? undefined : body };
     },
   };
-  const client = (options: ApimClientOptions = {}) =>
-    createApimClient(testInstance, staticCredential, {
+  const client = ({
+    credential = staticCredential,
+    ...options
+  }: ApimClientOptions & { credential?: TokenCredential } = {}) =>
+    createApimClient(testInstance, credential, {
       httpClient,
       random: () => 0,
       pollIntervalMs: 1,
