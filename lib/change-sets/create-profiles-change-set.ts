@@ -106,6 +106,7 @@ export async function recordProfilesChangeSet(
     variables = null,
     events,
     source = null,
+    values = variableValuesOnce(getDb(), variables?.proposed),
   }: {
     profiles: readonly DesiredProfile[];
     title: string;
@@ -115,6 +116,11 @@ export async function recordProfilesChangeSet(
     events?: SetEvents;
     /** Where the profiles come from (profiles as code): a newer set from it supersedes this one. */
     source?: string | null;
+    /**
+     * The environments' variables as the caller already read them (promotion checks every API's
+     * with them first), so deciding and saving take the same values without reading them again.
+     */
+    values?: VariableValues;
   },
 ): Promise<ChangeSetView> {
   const byId = await findApisWithProfile(
@@ -122,8 +128,7 @@ export async function recordProfilesChangeSet(
     "profiles",
   );
   if (variables) assertInEnvironment(profiles, byId, variables.proposed.environment);
-  // Read once for the set: deciding each intent and saving each version take the same values.
-  const values = variableValuesOnce(getDb(), variables?.proposed);
+  // Read once for the set (`values`): deciding each intent and saving each version take the same values.
   const apis = await Promise.all(
     profiles.map(async (desired) => {
       const api = byId.get(desired.apiId)!;

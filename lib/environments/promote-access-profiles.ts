@@ -10,7 +10,7 @@ import { findInstanceOrThrow } from "../instances/find-instance";
 import type { writtenProfileSchema } from "../policy/profile-schema";
 import { parseInput } from "../validation";
 import { targetApi } from "./promote-access-profile";
-import { resolveWrittenProfile } from "./resolve-written-profile";
+import { resolveWrittenProfile, variableValuesOnce, type VariableValues } from "./resolve-written-profile";
 import { promotionsInputSchema } from "./schemas";
 
 type WrittenProfile = z.output<typeof writtenProfileSchema>;
@@ -45,6 +45,8 @@ export async function promoteAccessProfiles(ctx: RequestContext, input: unknown)
       { details: { apiIds: withoutProfile.map((source) => source.id) } },
     );
   const targetInstance = await findInstanceOrThrow(db, targetInstanceId);
+  // The target environment's variables, read once for checking every API and saving every version.
+  const values = variableValuesOnce(db);
 
   const pairs = await Promise.all(
     sources.map(async (source) => {
@@ -57,7 +59,8 @@ export async function promoteAccessProfiles(ctx: RequestContext, input: unknown)
           throw error;
         },
       );
-      const missing = target instanceof AppError ? [] : await missingVariables(db, targetInstance, written, source);
+      const missing =
+        target instanceof AppError ? [] : await missingVariables(db, targetInstance, written, source, values);
       return { source, version, written, target, missing };
     }),
   );
@@ -90,6 +93,7 @@ export async function promoteAccessProfiles(ctx: RequestContext, input: unknown)
       adopt: version.adoptsHandWritten,
       promotedFrom: { apiId: source.id, instance: sourceInstance.name, version: version.version },
     })),
+    values,
   });
 }
 
@@ -99,9 +103,10 @@ async function missingVariables(
   instance: { name: string; environment: string | null },
   written: WrittenProfile,
   { id: apiId, apimName }: { id: string; apimName: string },
+  values: VariableValues,
 ): Promise<Array<{ apiId: string; apimName: string; missingVariables: Array<{ name: string; paths: string[] }> }>> {
   try {
-    await resolveWrittenProfile(db, instance, written);
+    await resolveWrittenProfile(db, instance, written, values);
     return [];
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== "variables-missing") throw error;

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { listAuditEvents } from "../audit/list-audit-events";
 import { appErrorOf as failure } from "../../test/support/apim/app-error";
 import type { InstanceView } from "../instances/schemas";
@@ -17,6 +17,16 @@ import { getEnvironmentVariables } from "./get-environment-variables";
 import { promoteAccessProfile } from "./promote-access-profile";
 import { promoteAccessProfiles } from "./promote-access-profiles";
 import { putEnvironmentVariables } from "./put-environment-variables";
+
+import { environmentVariables } from "./environment-variables";
+
+// Every read of an environment's variables goes through environmentVariables: counted, not changed.
+vi.mock("./environment-variables", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("./environment-variables")>();
+  return { ...actual, environmentVariables: vi.fn(actual.environmentVariables) };
+});
+const reads = vi.mocked(environmentVariables);
+const readsOf = (environment: string) => reads.mock.calls.filter(([, name]) => name === environment).length;
 
 const sandbox = setupSandboxHarness({ productionService: true });
 const admin = contextFor("admin", { name: "Promoting Admin" });
@@ -160,8 +170,11 @@ describe("promoting many APIs at once: one change set", () => {
     });
     const sets = await sandbox.db.prisma.changeSet.count();
     const versions = await sandbox.db.prisma.accessProfileVersion.count({ where: { apiId: { in: prodIds } } });
+    reads.mockClear();
     const refused = await failure(promoteAccessProfiles(admin, { apiIds: devIds, targetInstanceId: production.id }));
     expect(refused.code).toBe("variables-missing");
+    // Checking every API reads the target environment's variables once, not once per API.
+    expect(readsOf("production")).toBe(1);
     expect(refused.message).toContain("azure-openai: ${audience}, ${tenant}; foundry-models: ${tenant}.");
     expect(refused.details.apis).toEqual([
       {
@@ -226,6 +239,10 @@ describe("promoting many APIs at once: one change set", () => {
       });
       expect(saved.written).toEqual((await getAccessProfile(admin, { apiId: devIds[index]! })).written);
     }
+    // Checking, deciding and saving every API read the target environment's variables once.
+    reads.mockClear();
+    await promoteAccessProfiles(admin, { apiIds: devIds, targetInstanceId: production.id });
+    expect(readsOf("production")).toBe(1);
     const saves = await listAuditEvents(admin, { action: "profile.save", limit: 10 });
     expect(saves.items.find((event) => event.target.id === prodIds[1])?.after).toMatchObject({
       environment: "production",
