@@ -4,6 +4,8 @@ import { Prisma, type PrismaClient } from "../db";
 import { driverSqlOf, type DriverSqlOptions } from "../db/driver-sql";
 import { log } from "../log";
 import type { AuditInput } from "./audit-input";
+import { canonicalJson } from "./canonical-json";
+import { AUDIT_COLUMNS, chainInStatementSql, refusedAheadOfWaiting, type StatementEvent } from "./chain-in-statement";
 import { chainWaitingEvents } from "./chain-sequencer";
 import { signCheckpointInBackground } from "./sign-checkpoint";
 
@@ -20,18 +22,30 @@ export type AuditTx = Prisma.TransactionClient & { readonly [audited]: true };
  * returns, so whoever reads the history next sees them; a signed checkpoint follows when one is due.
  */
 export async function auditedTransaction<T>(db: PrismaClient, work: (tx: AuditTx) => Promise<T>): Promise<T> {
-  let transaction: object | undefined;
+  const serial = driverSqlOf(db).serial === true;
+  let appends: Appends | undefined;
   const result = await db.$transaction((tx) => {
-    transaction = tx;
+    appends = { serial, events: 0, queued: false };
+    transactions.set(tx, appends);
     return work(tx as AuditTx);
   });
-  // A transaction that recorded no event (a change that turned out to be none) has nothing to chain.
-  if (transaction && appended.has(transaction)) await chainCommitted(db);
+  if (appends && appends.events > 0) {
+    // Chained in the transaction itself (PGlite), or queued: they join the chain now.
+    if (appends.queued) await chainCommitted(db, appends.events);
+    else signCheckpointInBackground(db, appends.events);
+  }
   return result;
 }
 
-/** Transactions of auditedTransaction that appended at least one event. */
-const appended = new WeakSet<object>();
+/** What the events a transaction of auditedTransaction appended need once it commits. */
+interface Appends {
+  /** The database runs one statement at a time (lib/db/driver-sql.ts): events are chained in the transaction. */
+  serial: boolean;
+  events: number;
+  /** Some went into the queue: the sequencer chains them after the commit. */
+  queued: boolean;
+}
+const transactions = new WeakMap<object, Appends>();
 
 /**
  * Published, when someone listens (a benchmark's wait profile), with how long each caller waited
@@ -45,12 +59,12 @@ export interface AuditChainWait {
 }
 const chainWait = diagnosticsChannel.channel(AUDIT_CHAIN_WAIT_CHANNEL);
 
-/** After a commit that queued events: they join the chain before the caller goes on. */
-async function chainCommitted(db: PrismaClient): Promise<void> {
+/** After a commit that queued `events` events: they join the chain before the caller goes on. */
+async function chainCommitted(db: PrismaClient, events: number): Promise<void> {
   const startMs = chainWait.hasSubscribers ? performance.now() : 0;
   try {
-    const head = await chainWaitingEvents(db);
-    if (head !== null) signCheckpointInBackground(db, head);
+    await chainWaitingEvents(db);
+    signCheckpointInBackground(db, events);
   } catch (error) {
     // The change and its event are committed; the event waits in audit_pending and joins the
     // chain with the next append, read or start. Failing here would invite a retry of a change
@@ -73,51 +87,94 @@ export interface QueuedEvent {
 }
 
 /**
- * One statement that makes a change and queues its audit events: a data-modifying `WITH` query.
+ * One statement that makes a change and records its audit events: a data-modifying `WITH` query.
  * A statement is atomic, so the change and its events commit together or not at all, exactly as
  * with auditedTransaction, without a transaction's round trips (BEGIN, each statement, COMMIT):
  * the hot paths of an apply (README, "Appending"). `statement` gets `queue`, which returns the
- * `audit_queued AS (INSERT INTO audit_pending …)` part of the WITH list; it must be used once.
- * The events are queued in the order given, and those whose `when` holds are chained "before"
- * this returns, as "after" auditedTransaction. Returns the statement's rows as the driver parses
- * them (lib/db/driver-sql.ts: cast int8 to text). `options.prepared`: see DriverSqlOptions (the
- * text includes one VALUES row per event).
+ * WITH items that record the events (ending in `audit_queued`); it must be used once. The events
+ * are recorded in the order given, and those whose `when` holds are chained before this returns,
+ * as after auditedTransaction: queued and chained by the sequencer, or, where statements run one
+ * at a time (PGlite), chained by the statement itself (chain-in-statement.ts). Returns the
+ * statement's rows as the driver parses them (lib/db/driver-sql.ts: cast int8 to text).
+ * `options.prepared`: see DriverSqlOptions (the text includes one VALUES row per event).
  */
 export async function auditedStatement<Row>(
   db: PrismaClient,
   statement: (queue: (events: readonly QueuedEvent[]) => Prisma.Sql) => Prisma.Sql,
   options?: DriverSqlOptions,
 ): Promise<Row[]> {
-  let queued = 0;
-  const sql = statement((events) => {
-    queued += 1;
-    return queueEvents(events);
-  });
-  if (queued !== 1) throw new Error("auditedStatement: the statement must queue its events exactly once");
+  const driver = driverSqlOf(db);
+  let recorded = 0;
+  let chainedInStatement = false;
+  const build = (inStatement: boolean) => {
+    let queued = 0;
+    const sql = statement((events) => {
+      queued += 1;
+      recorded = events.length;
+      // An `after` only the statement computes has no canonical text here, and a statement of many
+      // events (a change set's plans) is one item per event in the statement but one sequencer run
+      // through the queue: both go through the queue.
+      chainedInStatement =
+        inStatement && events.length <= IN_STATEMENT_EVENTS && events.every((event) => event.afterSql === undefined);
+      return chainedInStatement ? chainInStatementSql(events.map(statementEvent), "refuse") : queueEvents(events);
+    });
+    if (queued !== 1) throw new Error("auditedStatement: the statement must queue its events exactly once");
+    return sql;
+  };
+  if (driver.serial) {
+    const sql = build(true);
+    if (chainedInStatement) {
+      try {
+        const rows = await driver.query<Row>(sql, options);
+        signCheckpointInBackground(db, recorded);
+        return rows;
+      } catch (error) {
+        // Events committed before it still wait in the queue: this one's go behind them.
+        if (!refusedAheadOfWaiting(error)) throw error;
+      }
+    }
+  }
   // Straight to the driver: on the hot paths Prisma's raw query costs more than the statement.
-  const rows = await driverSqlOf(db).query<Row>(sql, options);
-  await chainCommitted(db);
+  const rows = await driver.query<Row>(build(false), options);
+  await chainCommitted(db, recorded);
   return rows;
+}
+
+/** The most events a statement chains itself (an apply's statements record one or two). */
+const IN_STATEMENT_EVENTS = 4;
+
+/** The columns of a recorded event (AUDIT_COLUMNS), before/after as `payload` writes them. */
+function eventValues(
+  row: ReturnType<typeof pendingRow>,
+  payload: (value: Prisma.InputJsonValue | undefined) => Prisma.Sql,
+  after: Prisma.Sql = payload(row.after),
+): Prisma.Sql {
+  return Prisma.sql`${row.eventId}::uuid, ${row.time.toISOString()}::timestamptz, ${row.actorType}::text,
+    ${row.actorOid}::text, ${row.actorTid}::text, ${row.actorName}::text, ${row.action}::text, ${row.targetType}::text,
+    ${row.targetId}::text, ${payload(row.before)}, ${after}, ${row.outcome}::text, ${row.requestId}::text,
+    ${row.armCorrelationId}::text, ${row.clientIp}::text`;
+}
+
+/** An event chained in its statement: before/after as the canonical text its hash covers. */
+function statementEvent({ event, when }: QueuedEvent): StatementEvent {
+  const canonical = (value: Prisma.InputJsonValue | undefined) =>
+    Prisma.sql`${value === undefined ? "null" : canonicalJson(value)}::text`;
+  return { when: when ?? Prisma.sql`TRUE`, values: eventValues(pendingRow(event), canonical) };
 }
 
 /** The WITH item that inserts `events` into audit_pending, in their order, each when its condition holds. */
 function queueEvents(events: readonly QueuedEvent[]): Prisma.Sql {
   if (events.length === 0) throw new Error("auditedStatement: no event to queue");
+  const json = (value: Prisma.InputJsonValue | undefined) =>
+    Prisma.sql`${value === undefined ? null : JSON.stringify(value)}::jsonb`;
   const rows = events.map(({ event, when, afterSql }, index) => {
     const row = pendingRow(event);
-    const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
-    return Prisma.sql`(${index}::int, ${when ?? Prisma.sql`TRUE`}, ${row.eventId}::uuid, ${row.time.toISOString()}::timestamptz,
-      ${row.actorType}::text, ${row.actorOid}::text, ${row.actorTid}::text, ${row.actorName}::text, ${row.action}::text,
-      ${row.targetType}::text, ${row.targetId}::text, ${json(row.before)}::jsonb, ${afterSql ?? Prisma.sql`${json(row.after)}::jsonb`},
-      ${row.outcome}::text, ${row.requestId}::text, ${row.armCorrelationId}::text, ${row.clientIp}::text)`;
+    return Prisma.sql`(${index}::int, ${when ?? Prisma.sql`TRUE`}, ${eventValues(row, json, afterSql)})`;
   });
   return Prisma.sql`audit_queued AS (
-    INSERT INTO audit_pending (event_id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
-      target_id, "before", "after", outcome, request_id, arm_correlation_id, client_ip)
-    SELECT event_id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
-      target_id, "before", "after", outcome, request_id, arm_correlation_id, client_ip
-    FROM (VALUES ${Prisma.join(rows)}) AS queued (ord, wanted, event_id, "time", actor_type, actor_oid, actor_tid,
-      actor_name, "action", target_type, target_id, "before", "after", outcome, request_id, arm_correlation_id, client_ip)
+    INSERT INTO audit_pending (${Prisma.raw(AUDIT_COLUMNS)})
+    SELECT ${Prisma.raw(AUDIT_COLUMNS)}
+    FROM (VALUES ${Prisma.join(rows)}) AS queued (ord, wanted, ${Prisma.raw(AUDIT_COLUMNS)})
     WHERE wanted
     ORDER BY ord
   )`;
@@ -125,11 +182,24 @@ function queueEvents(events: readonly QueuedEvent[]): Prisma.Sql {
 
 /**
  * Records one event inside the caller's audited transaction. It waits in `audit_pending`
- * (no lock shared with unrelated changes) until it is given its place in the chain.
+ * (no lock shared with unrelated changes) until it is given its place in the chain; where the
+ * database runs one statement at a time (PGlite), it takes its place at once (chain-in-statement.ts).
  */
 export async function appendAuditEvent(tx: AuditTx, input: AuditInput): Promise<void> {
-  appended.add(tx);
-  await tx.auditPending.create({ data: pendingRow(input) });
+  const appends = transactions.get(tx)!;
+  appends.events += 1;
+  if (!appends.serial) {
+    appends.queued = true;
+    await tx.auditPending.create({ data: pendingRow(input) });
+    return;
+  }
+  // Nothing else runs until this transaction ends: the event is chained here, unless events
+  // committed before it still wait (then it waits behind them).
+  const [row] = await tx.$queryRaw<Array<{ queued: boolean }>>(
+    Prisma.sql`WITH ${chainInStatementSql([statementEvent({ event: input })], "queue")}
+      SELECT EXISTS (SELECT 1 FROM audit_queued_behind) AS queued`,
+  );
+  if (row!.queued) appends.queued = true;
 }
 
 /** The queued row of an event, recorded now. */

@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
+import diagnosticsChannel from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
-import { Prisma } from "../db";
+import { Prisma, type PrismaClient } from "../db";
 import {
+  AUDIT_CHAIN_WAIT_CHANNEL,
   appendAuditEvent,
   auditedStatement,
   auditedTransaction,
@@ -10,6 +13,8 @@ import {
   type QueuedEvent,
 } from "./append-audit-event";
 import type { AuditInput } from "./audit-input";
+import { hashAuditEvent } from "./event-hash";
+import { toHashedFields } from "./stored-event";
 import { verifyAuditChain } from "./verify-audit-chain";
 
 let database: TestDatabase;
@@ -285,6 +290,129 @@ describe(`many concurrent appenders on ${process.env.TEST_DB ?? "pglite"}`, () =
     }
     for (let i = 1; i < rows.length; i++)
       expect(rows[i]!.time.getTime()).toBeGreaterThanOrEqual(rows[i - 1]!.time.getTime());
+    expect(await database.prisma.auditPending.count()).toBe(0);
+    expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
+  });
+
+  it("chain one-statement and transaction appenders together, each in commit order, hashed as the application hashes", async () => {
+    // On PGlite both kinds chain their events in their own statement or transaction (no queue);
+    // on PostgreSQL through the queue and the sequencer. The guarantees are the same.
+    const start = (await head()).last_seq;
+    let waits = 0;
+    const countWait = () => (waits += 1);
+    diagnosticsChannel.subscribe(AUDIT_CHAIN_WAIT_CHANNEL, countWait);
+    const WORKERS = 8;
+    const APPENDS = 8;
+    const clients = [database.prisma, database.second];
+    const statementAppend = (db: PrismaClient, name: string, failing: boolean) =>
+      auditedStatement(
+        db,
+        (queue) => Prisma.sql`
+          WITH made AS (SELECT ${name}::text AS name),
+          ${queue([
+            {
+              event: event("mixed.statement", {
+                target: { type: "worker", id: name },
+                after: { n: 1, a: ["é", null] },
+              }),
+            },
+            {
+              event: event("mixed.extra", { target: { type: "worker", id: name } }),
+              when: Prisma.sql`EXISTS (SELECT 1 FROM made)`,
+            },
+          ])}
+          -- Division by zero when failing, at run time: the statement fails whole.
+          SELECT 1 / ((SELECT count(*) FROM made)::int - ${failing ? 1 : 0}::int) AS done`,
+        { prepared: true },
+      );
+    const transactionAppend = (db: PrismaClient, name: string, failing: boolean) =>
+      auditedTransaction(db, async (tx) => {
+        await appendAuditEvent(
+          tx,
+          event("mixed.transaction", { target: { type: "worker", id: name }, before: { b: 2 } }),
+        );
+        if (failing) throw new Error("rolled back");
+      });
+
+    await Promise.all(
+      Array.from({ length: WORKERS }, async (_, worker) => {
+        const db = clients[worker % clients.length]!;
+        for (let i = 0; i < APPENDS; i++) {
+          const name = `${worker}:${i}`;
+          const failing = (worker + i) % 5 === 0;
+          const append =
+            (i + worker) % 2 === 0 ? statementAppend(db, name, failing) : transactionAppend(db, name, failing);
+          if (failing) await expect(append).rejects.toThrow();
+          else await append;
+        }
+      }),
+    );
+    diagnosticsChannel.unsubscribe(AUDIT_CHAIN_WAIT_CHANNEL, countWait);
+    // PGlite: every append chained its events itself (nothing waited for a sequencer run).
+    if (database.engine === "pglite") expect(waits).toBe(0);
+    else expect(waits).toBeGreaterThan(0);
+
+    const rows = await database.prisma.auditEvent.findMany({ where: { seq: { gt: start } }, orderBy: { seq: "asc" } });
+    const expected: string[] = [];
+    for (let worker = 0; worker < WORKERS; worker++)
+      for (let i = 0; i < APPENDS; i++) {
+        if ((worker + i) % 5 === 0) continue;
+        const name = `${worker}:${i}`;
+        if ((i + worker) % 2 === 0) expected.push(`mixed.statement ${name}`, `mixed.extra ${name}`);
+        else expected.push(`mixed.transaction ${name}`);
+      }
+    const got = rows.map((row) => `${row.action} ${row.targetId}`);
+    // Nothing lost, nothing twice, nothing of a failed statement or a rolled-back transaction.
+    expect([...got].sort()).toEqual([...expected].sort());
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_, i) => start + 1n + BigInt(i)));
+    // Each worker waited for one append before the next: its events keep that order, a statement's together.
+    for (let worker = 0; worker < WORKERS; worker++) {
+      const mine = (list: string[]) => list.filter((line) => line.split(" ")[1]!.startsWith(`${worker}:`));
+      expect(mine(got)).toEqual(mine(expected));
+    }
+    for (let i = 1; i < rows.length; i++) {
+      expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+      expect(rows[i]!.time.getTime()).toBeGreaterThanOrEqual(rows[i - 1]!.time.getTime());
+    }
+    // The stored hash is the application's hash of the stored event (what an offline verifier computes).
+    for (const row of rows) expect(row.hash).toBe(hashAuditEvent(toHashedFields(row)));
+    expect(rows.find((row) => row.action === "mixed.statement")).toMatchObject({
+      after: { n: 1, a: ["é", null] },
+      afterCanonical: '{"a":["é",null],"n":1}',
+      beforeCanonical: "null",
+    });
+    expect(await database.prisma.auditPending.count()).toBe(0);
+    expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
+  });
+
+  it("chain an event that waited in the queue before those committed after it", async () => {
+    const start = (await head()).last_seq;
+    // Left by an instance that stopped between its commit and chaining.
+    await database.prisma.auditPending.create({
+      data: {
+        eventId: randomUUID(),
+        time: new Date(Date.now() - 60_000),
+        actorType: "user",
+        actorOid: alice.oid,
+        actorName: alice.name,
+        action: "waiting.first",
+        targetType: "api",
+        targetId: "w",
+        after: { waited: true },
+        outcome: "success",
+      },
+    });
+    await auditedStatement(
+      database.prisma,
+      (queue) => Prisma.sql`WITH ${queue([{ event: event("waiting.second") }])} SELECT 1 AS done`,
+    );
+    await recordAuditEvent(database.second, event("waiting.third"));
+
+    const rows = await database.prisma.auditEvent.findMany({ where: { seq: { gt: start } }, orderBy: { seq: "asc" } });
+    expect(rows.map((row) => row.action)).toEqual(["waiting.first", "waiting.second", "waiting.third"]);
+    // It keeps its place and its content; the later events take its time when theirs is earlier (never here).
+    expect(rows[0]!.after).toEqual({ waited: true });
+    for (const row of rows) expect(row.hash).toBe(hashAuditEvent(toHashedFields(row)));
     expect(await database.prisma.auditPending.count()).toBe(0);
     expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
   });

@@ -75,15 +75,17 @@ async function checkpointDue(db: PrismaClient, now: Date): Promise<boolean> {
 }
 
 /**
- * After appends: sign in the background when due, one check at a time per process, never
- * delaying or failing the change that triggered it (a failure is logged; the next append or the
- * scheduled job tries again). Closing the database waits for it (lib/db/background-work.ts).
+ * After appends of `events` events: sign in the background when due, looking once per
+ * CHECK_EVERY events this process appended and one check at a time, never delaying or failing
+ * the change that triggered it (a failure is logged; the next append or the scheduled job tries
+ * again). Closing the database waits for it (lib/db/background-work.ts).
  */
-export function signCheckpointInBackground(db: PrismaClient, headSeq: bigint): void {
-  const state = clientState<BackgroundState>(db, "checkpointInBackground", () => ({ running: false, checkedSeq: -1n }));
-  if (state.running || headSeq - state.checkedSeq < CHECK_EVERY) return;
+export function signCheckpointInBackground(db: PrismaClient, events: number): void {
+  const state = clientState<BackgroundState>(db, "checkpointInBackground", () => ({ running: false, unchecked: 0 }));
+  state.unchecked += events;
+  if (state.running || state.unchecked < CHECK_EVERY) return;
   state.running = true;
-  state.checkedSeq = headSeq;
+  state.unchecked = 0;
   runInBackground(
     db,
     checkpointDue(db, new Date())
@@ -95,8 +97,8 @@ export function signCheckpointInBackground(db: PrismaClient, headSeq: bigint): v
 }
 
 /** Looking whether a checkpoint is due costs two reads: once per this many events is enough. */
-const CHECK_EVERY = 50n;
-type BackgroundState = { running: boolean; checkedSeq: bigint };
+const CHECK_EVERY = 50;
+type BackgroundState = { running: boolean; unchecked: number };
 
 export function toCheckpoint(row: AuditCheckpoint): Checkpoint {
   return {

@@ -16,6 +16,12 @@ const DRIVER_SQL = "driverSql";
  */
 export interface DriverSql {
   query<Row>(sql: Prisma.Sql, options?: DriverSqlOptions): Promise<Row[]>;
+  /**
+   * Every statement of every caller runs alone, one after another in one session (PGlite): a
+   * statement sees the database as it is and nothing else happens until it has committed (the
+   * audit chain relies on it, lib/audit/chain-in-statement.ts).
+   */
+  serial?: true;
 }
 
 export interface DriverSqlOptions {
@@ -48,6 +54,7 @@ export function postgresDriverSql(pool: pg.Pool): DriverSql {
 
 export function pgliteDriverSql(pglite: PGlite): DriverSql {
   return {
+    serial: true,
     async query<Row>(sql: Prisma.Sql, options?: DriverSqlOptions) {
       if (!options?.prepared) return (await pglite.query<Row>(sql.text, sql.values)).rows;
       return pglitePrepared<Row>(pglite, sql);
