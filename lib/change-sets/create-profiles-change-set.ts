@@ -35,8 +35,8 @@ type DesiredProfile = ResolvedProfile & {
  * planned like any set's; an API whose profile already is this one is not saved again, but still
  * planned against APIM: `unchanged` only when APIM has it. A profile given as a `template`
  * (name and version) is that template version's, and the API follows the template; `template:
- * null` makes it follow none. What an API follows is written with its version, or beside the
- * versions when its profile stays (saveProfileVersions), whatever its plan finds for APIM.
+ * null` makes it follow none. What an API follows is written with the set (recordChangeSet), never
+ * without it, whatever its plan finds for APIM.
  * With `variables` (all of an environment's, as `portcullis plan` sends environment.yaml), the set
  * also changes that environment's variables under its approval: its profiles (all on instances of
  * that environment) are resolved with the values given, and its first apply writes them

@@ -92,10 +92,11 @@ export async function makeChangeSet(
   // The plans need the versions' content, not their rows: both go on at once.
   const [decided, stored, planned] = await Promise.all([
     Promise.all(deciding),
+    // What the APIs follow is written with the set (recordChangeSet), not with the versions: a set
+    // that fails to be stored leaves no API following a template with no set to give it.
     Promise.all(deciding).then((all) =>
       saveProfileVersions(
-        all.flatMap((item) => (item.kind === "plan" && item.save ? [item.save] : [])),
-        all.flatMap((item) => (item.kind === "plan" && item.following ? [item.following] : [])),
+        all.flatMap((item) => (item.kind === "plan" && item.save ? [{ ...item.save, follows: null }] : [])),
       ),
     ),
     Promise.all(deciding.map((item) => limit(async () => planItem(ctx, reads, await item)))),
@@ -104,6 +105,13 @@ export async function makeChangeSet(
     const { save } = decided[index]!;
     if (save && !stored.has(save.version.id)) return { item: blocked(item.apiId, staleProfileError()), plan: null };
     return { item, plan };
+  });
+  // An API whose version another save raced past keeps what it follows, as its version is not stored.
+  const following = decided.flatMap((item): FollowingChange[] => {
+    if (item.kind !== "plan") return [];
+    if (!item.save) return item.following ? [item.following] : [];
+    const { version, follows } = item.save;
+    return follows && stored.has(version.id) ? [{ apiId: version.apiId, ...follows }] : [];
   });
   return recordChangeSet(ctx, {
     title,
@@ -114,6 +122,7 @@ export async function makeChangeSet(
     variables,
     events,
     source,
+    following,
   });
 }
 

@@ -5,6 +5,7 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import { insertPlansSql, type PreparedPlan } from "../deployments/create-plan";
 import { getConfig } from "../env";
+import { followedSql, type FollowingChange } from "../profiles/save-access-profile";
 import { publishEventSql } from "../notifications/publish-event";
 import type { ChangeSetChange } from "./change-schema";
 import { toChangeSetView } from "./change-set-view";
@@ -47,13 +48,16 @@ export interface MadeChangeSet {
   events?: SetEvents;
   /** Where a profiles-as-code set came from (`portcullis plan --dir`): a newer set from it supersedes this one. */
   source?: string | null;
+  /** What the set's APIs follow from now on (their versions stored): written with the set, or not at all. */
+  following?: readonly FollowingChange[];
 }
 
 /** Audit events naming the set (its id is chosen when it is stored), stored in the set's statement. */
 export type SetEvents = (changeSetId: string) => readonly AuditInput[];
 
 /**
- * Stores the set, its items, their plans and the events (`plan.create` of each plan,
+ * Stores the set, its items, their plans, what its APIs follow from now on (`made.following`, with
+ * their `api.template.follow|unfollow` events) and the events (`plan.create` of each plan,
  * `change_set.create`, the maker's `made.events`, and the set's approval request) in one
  * statement: all of it or nothing. The same statement supersedes the older sets not yet applied
  * that this one replaces (supersede-change-sets.ts), so a set never waits beside its replacement.
@@ -65,6 +69,7 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
   const row = changeSetRow(ctx, made);
   const replaced = await replacedChangeSets({ items, variables, source: row.source });
   const supersede = supersedeSql(ctx, replaced, row);
+  const followed = followedSql((made.following ?? []).map((change) => ({ ...change, versionId: null })));
   const hash = changeSetHash(items, variables);
   const counts: Record<string, number> = {};
   for (const item of items) counts[item.status] = (counts[item.status] ?? 0) + 1;
@@ -110,12 +115,14 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
             "planHash" text, status text, summary text, blocking jsonb, following jsonb)
       ),
       ${approval ? Prisma.sql`${approval.announced},` : Prisma.empty}
+      ${followed.item},
       ${supersede.statements}
       ${queue([
         ...plans.flatMap((plan) => plan.events),
         created,
         ...(events?.(row.id) ?? []).map((event) => ({ event })),
         ...(approval ? [approval.event] : []),
+        ...followed.events,
         ...supersede.events,
       ])}
       ${supersede.done}`,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { auditedStatement } from "../audit/append-audit-event";
+import { auditedStatement, type QueuedEvent } from "../audit/append-audit-event";
 import { findApiOrThrow } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
@@ -143,24 +143,18 @@ function followingChange(
 
 /**
  * Stores prepared versions, each with its `profile.save` event (and what it makes its API
- * follow), in one statement, and returns the ids of those stored: a version whose number another
- * save took first is not stored, nor are its event and following change (the caller refuses it as
- * stale). `following`: changes of APIs whose version stays as it is (a change set's API whose
- * profile already is the template's version), written in the same statement.
+ * follow, when `follows` is given: a change set passes none and writes following with the set),
+ * in one statement, and returns the ids of those stored: a version whose number another save took
+ * first is not stored, nor are its event and following change (the caller refuses it as stale).
  */
-export async function saveProfileVersions(
-  prepared: readonly PreparedProfileVersion[],
-  following: readonly FollowingChange[] = [],
-): Promise<Set<string>> {
-  if (prepared.length === 0 && following.length === 0) return new Set();
+export async function saveProfileVersions(prepared: readonly PreparedProfileVersion[]): Promise<Set<string>> {
+  if (prepared.length === 0) return new Set();
   const rows = JSON.stringify(prepared.map(({ version }) => version));
-  const changes = [
-    ...prepared.flatMap(({ version, follows }) =>
+  const followed = followedSql(
+    prepared.flatMap(({ version, follows }) =>
       follows ? [{ apiId: version.apiId, versionId: version.id, ...follows }] : [],
     ),
-    ...following.map((change) => ({ ...change, versionId: null })),
-  ];
-  const follows = JSON.stringify(changes.map(({ apiId, versionId, templateId }) => ({ apiId, versionId, templateId })));
+  );
   const saved = await auditedStatement<{ id: string }>(
     getDb(),
     (queue) => Prisma.sql`
@@ -173,26 +167,46 @@ export async function saveProfileVersions(
         ON CONFLICT (api_id, version) DO NOTHING
         RETURNING id
       ),
-      followed AS (
-        UPDATE apis SET template_id = f."templateId"
-          FROM jsonb_to_recordset(${follows}::jsonb) AS f("apiId" uuid, "versionId" uuid, "templateId" uuid)
-         WHERE apis.id = f."apiId"
-           AND (f."versionId" IS NULL OR EXISTS (SELECT 1 FROM saved WHERE saved.id = f."versionId"))
-        RETURNING apis.id
-      ),
+      ${followed.item},
       ${queue([
         ...prepared.map(({ version, event }) => ({
           when: Prisma.sql`EXISTS (SELECT 1 FROM saved WHERE id = ${version.id}::uuid)`,
           event,
         })),
-        ...changes.map(({ apiId, event }) => ({
-          when: Prisma.sql`EXISTS (SELECT 1 FROM followed WHERE id = ${apiId}::uuid)`,
-          event,
-        })),
+        ...followed.events,
       ])}
       SELECT id::text FROM saved`,
   );
   return new Set(saved.map((row) => row.id));
+}
+
+/**
+ * The `followed AS (…)` WITH item that writes what `changes`' APIs follow, and their events, each
+ * queued only when its API was changed. A change naming a `versionId` is written only when that
+ * version is stored by the same statement (its `saved` item); one without is written as it is.
+ * Following is written with what it belongs to: a single save's version (saveProfileVersions) or
+ * a change set (lib/change-sets/record-change-set.ts), never on its own.
+ */
+export function followedSql(changes: ReadonlyArray<FollowingChange & { versionId: string | null }>): {
+  item: Prisma.Sql;
+  events: QueuedEvent[];
+} {
+  const follows = JSON.stringify(changes.map(({ apiId, versionId, templateId }) => ({ apiId, versionId, templateId })));
+  const withVersion = changes.some((change) => change.versionId !== null)
+    ? Prisma.sql`AND (f."versionId" IS NULL OR EXISTS (SELECT 1 FROM saved WHERE saved.id = f."versionId"))`
+    : Prisma.empty;
+  return {
+    item: Prisma.sql`followed AS (
+      UPDATE apis SET template_id = f."templateId"
+        FROM jsonb_to_recordset(${follows}::jsonb) AS f("apiId" uuid, "versionId" uuid, "templateId" uuid)
+       WHERE apis.id = f."apiId" ${withVersion}
+      RETURNING apis.id
+    )`,
+    events: changes.map(({ apiId, event }) => ({
+      when: Prisma.sql`EXISTS (SELECT 1 FROM followed WHERE id = ${apiId}::uuid)`,
+      event,
+    })),
+  };
 }
 
 async function heldProfile(apiId: string): Promise<HeldProfile> {

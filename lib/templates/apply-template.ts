@@ -11,8 +11,8 @@ import { findTemplateOrThrow } from "./template-view";
  * "Apply a saved profile template" to selected APIs: they follow it from now on (its next versions
  * make change sets for them) and change sets give each its current version, reviewed, approved
  * and applied as any set: one set per 500 APIs (templateChangeSets). Each API starts following in
- * the statement that saves its version from the template, as following one template does, instead
- * of in a write of its own after the set; each set's `template.apply` event is stored with it.
+ * the statement that stores its set, with the set's `template.apply` event: a set that fails leaves
+ * no API following without it.
  */
 export async function applyTemplate(
   ctx: RequestContext,

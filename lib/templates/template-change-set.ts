@@ -8,8 +8,8 @@ import type { RequestContext } from "../auth/request-context";
  * profile is saved from it (recording the version it came from) and planned, then reviewed,
  * approved and applied as any set. An API whose profile already came from this version is
  * unchanged. Each API follows the template from then on: one that did not yet starts following
- * it in the statement that stores the set's versions, with its `api.template.follow` event (as
- * following one template does), unless its version is refused (then it is blocked in the set and
+ * it in the statement that stores the set, with its `api.template.follow` event (a set that fails
+ * leaves none following), unless its version is refused (then it is blocked in the set and
  * follows nothing new). A set holds at most MAX_CHANGE_SET_APIS APIs (one request plans them all):
  * more get the version through several sets, in the order given, titled `… (part i of n)` and
  * made one after another (each plans its APIs concurrently). `events` (applyTemplate's) are stored

@@ -297,7 +297,7 @@ describe("profile templates", () => {
     await deleteTemplate(admin, { templateId: template.id });
   });
 
-  it("is applied to a list of APIs following in the write of their versions: a failed follow saves nothing, a failed set leaves them following", async () => {
+  it("is applied to a list of APIs following with their set: a failed follow or a failed set leaves none following and no set", async () => {
     const template = await createTemplate(admin, { name: "one-write-apply", profile: templateProfile(APP_V1) });
     const title = "Apply profile template one-write-apply v1";
     const sets = () => sandbox.db.prisma.changeSet.findMany({ where: { title }, select: { id: true } });
@@ -307,15 +307,16 @@ describe("profile templates", () => {
     const before = await versions();
     expect(await templates()).toEqual([null, null, null]);
 
-    // The follows fail: the versions written with them are not saved either, and no set is made.
+    // The follows fail: written with the set, neither is stored. The versions saved before it stay,
+    // as any set's do (the next set plans them, "saved earlier, not applied yet").
     await withFollowRefused(() => applyTemplate(admin, { templateId: template.id, apply: { apiIds } }));
-    expect(await versions()).toEqual(before);
+    expect(await versions()).toEqual(before.map((version) => version + 1));
     expect(await templates()).toEqual([null, null, null]);
     expect(await sets()).toEqual([]);
     expect(await auditActions("profile_template", template.id)).toEqual(["template.create"]);
 
-    // The set fails after them: the APIs follow and have the version (as after following each one),
-    // and applying again makes the set that plans them, with its template.apply.
+    // The set itself fails: no API follows the template without a set giving it; applying again
+    // makes the set (the versions already are the template's: not saved again) and they follow with it.
     await sandbox.db.owner.$executeRawUnsafe(`
       CREATE FUNCTION refuse_set() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'set refused by the test'; END $$`);
@@ -328,11 +329,9 @@ describe("profile templates", () => {
       await sandbox.db.owner.$executeRawUnsafe(`DROP TRIGGER refuse_set ON change_sets`);
       await sandbox.db.owner.$executeRawUnsafe(`DROP FUNCTION refuse_set()`);
     }
-    const following = apiIds.map(() => ({ id: template.id, name: "one-write-apply" }));
-    expect(await templates()).toEqual(following);
+    expect(await templates()).toEqual([null, null, null]);
     expect(await versions()).toEqual(before.map((version) => version + 1));
-    for (const apiId of apiIds)
-      expect((await auditActions("api", apiId)).slice(-2)).toEqual(["profile.save", "api.template.follow"]);
+    for (const apiId of apiIds) expect((await auditActions("api", apiId)).at(-1)).toBe("profile.save");
     expect(await sets()).toEqual([]);
     expect(await auditActions("profile_template", template.id)).toEqual(["template.create"]);
 
@@ -342,6 +341,9 @@ describe("profile templates", () => {
       apiIds.map((apiId) => [apiId, "planned"]),
     );
     expect(await versions()).toEqual(before.map((version) => version + 1));
+    expect(await templates()).toEqual(apiIds.map(() => ({ id: template.id, name: "one-write-apply" })));
+    for (const apiId of apiIds)
+      expect((await auditActions("api", apiId)).slice(-2)).toEqual(["profile.save", "api.template.follow"]);
     const applied = await sandbox.db.prisma.auditEvent.findMany({
       where: { targetType: "profile_template", targetId: template.id, action: "template.apply" },
     });
