@@ -1,6 +1,7 @@
 import type { BackendEntityProperties, ManagedBackendFields } from "./backend-entity";
 import { parsePolicySource, type PolicySource } from "./document/parse-policy-document";
-import type { PolicyElement, PolicyNode } from "./document/policy-document";
+import type { PolicyDocument, PolicyElement, PolicyNode } from "./document/policy-document";
+import { isDeeplyFrozen, rememberedPerDocument } from "./document/remembered-per-document";
 import { markerKind } from "./managed-block";
 import { accessProfileSchema, type AccessProfile } from "./profile-schema";
 import { readAccessProfile } from "./read/read-access-profile";
@@ -24,22 +25,29 @@ export interface PolicyState {
 /**
  * `backends` completes a block that selects a backend entity (the policy alone does not say
  * what that backend authenticates with). Null when the text is not a readable policy. A text is
- * read in either format; a document as it was parsed.
+ * read in either format; a document as it was parsed, and its state remembered with the document
+ * (rememberedPerDocument: the APIs of one plan run hold the same documents), frozen.
  */
 export function policyStateOf(
   source: PolicySource,
   backends: Readonly<Record<string, ManagedBackendFields>>,
 ): PolicyState | null {
+  if (typeof source !== "string") return stateOfDocument(source, backends);
   const parsed = parsePolicySource(source);
-  if (!parsed.ok) return null;
+  return parsed.ok ? readState(parsed.document, backends) : null;
+}
+
+const stateOfDocument = rememberedPerDocument(readState);
+
+function readState(document: PolicyDocument, backends: Readonly<Record<string, ManagedBackendFields>>): PolicyState {
   // Managed fields are what renderBackendEntity wrote or APIM answered: the engine's entity shape.
-  const reading = readAccessProfile(parsed.document, {
+  const reading = readAccessProfile(document, {
     backends: backends as Readonly<Record<string, BackendEntityProperties>>,
   });
   const profile = reading.ok && reading.reading.source === "managed-block" ? reading.reading.profile : null;
   const counts: BlockCounts = { blocks: 0, blockStatements: 0 };
   const outside: string[] = [];
-  writeNodes(parsed.document.nodes, 0, counts, outside);
+  writeNodes(document.nodes, 0, counts, outside);
   return { ...counts, profile, outside };
 }
 
@@ -60,8 +68,21 @@ export function sameOutside(a: PolicyState, b: PolicyState): boolean {
 }
 
 export function sameProfile(a: unknown, b: unknown): boolean {
-  return sameJson(accessProfileSchema.parse(a), accessProfileSchema.parse(b));
+  return sameJson(asProfile(a), asProfile(b));
 }
+
+/**
+ * The profile as its schema reads it; remembered for a profile that can never change (one in a
+ * remembered policy state), which plans compare with the same desired state again and again.
+ */
+function asProfile(value: unknown): AccessProfile {
+  if (typeof value !== "object" || value === null || !isDeeplyFrozen(value)) return accessProfileSchema.parse(value);
+  let parsed = parsedProfiles.get(value);
+  if (parsed === undefined) parsedProfiles.set(value, (parsed = accessProfileSchema.parse(value)));
+  return parsed;
+}
+
+const parsedProfiles = new WeakMap<object, AccessProfile>();
 
 /**
  * Whether two JSON values have the same canonical JSON (RFC 8785: key order does not matter, a

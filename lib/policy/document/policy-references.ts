@@ -3,6 +3,7 @@
  * refuses a policy whose named values or backends do not exist yet, so the control plane orders
  * its ARM calls by these, and the simulator validates with them.
  */
+import { rememberedPerDocument } from "./remembered-per-document";
 import type { PolicyDocument, PolicyElement, PolicyNode } from "./policy-document";
 import type { SourcePosition } from "./source-position";
 
@@ -47,11 +48,19 @@ function isBackendIdAttribute(name: string): boolean {
   return name === "backend-id" || name.endsWith("-backend-id");
 }
 
+/** The references of a document, remembered with it and frozen (rememberedPerDocument): lint and planning both ask. */
 export function listPolicyReferences(document: PolicyDocument): PolicyReferences {
-  const references: PolicyReferences = { namedValues: [], backendIds: [] };
-  collect(document.root, references);
-  return references;
+  return referencesOf(document, undefined);
 }
+
+const referencesOf = rememberedPerDocument(
+  (document: PolicyDocument): PolicyReferences => {
+    const references: PolicyReferences = { namedValues: [], backendIds: [] };
+    collect(document.root, references);
+    return references;
+  },
+  { perDocument: 1 },
+);
 
 function collect(element: PolicyElement, references: PolicyReferences): void {
   const site = { element: element.name, line: element.start.line, column: element.start.column };

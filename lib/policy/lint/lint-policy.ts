@@ -1,5 +1,6 @@
 import { parsePolicySource, type PolicySource } from "../document/parse-policy-document";
-import type { PolicyFormat, PolicyParseError } from "../document/policy-document";
+import type { PolicyDocument, PolicyFormat, PolicyParseError } from "../document/policy-document";
+import { rememberedPerDocument } from "../document/remembered-per-document";
 import { callerValidationFindings } from "./caller-validation-rules";
 import { managedBlockFindings, sizeFindings, unknownNamedValueFindings } from "./document-rules";
 import type { LintFinding } from "./lint-finding";
@@ -17,10 +18,19 @@ export interface LintOptions {
 export type LintResult =
   { ok: true; format: PolicyFormat; findings: LintFinding[] } | { ok: false; error: PolicyParseError };
 
+/**
+ * The findings of a policy. A document's are remembered with it for the same options
+ * (rememberedPerDocument: planning lints the same desired document for every API of a run), frozen.
+ */
 export function lintPolicy(source: PolicySource, options: LintOptions = {}): LintResult {
+  if (typeof source !== "string") return lintDocument(source, options);
   const parsed = parsePolicySource(source, options.format);
-  if (!parsed.ok) return parsed;
-  const document = parsed.document;
+  return parsed.ok ? findingsOf(parsed.document, options) : parsed;
+}
+
+const lintDocument = rememberedPerDocument(findingsOf);
+
+function findingsOf(document: PolicyDocument, options: LintOptions): LintResult {
   const findings = [
     ...callerValidationFindings(document.root),
     ...tokenValidationFindings(document.root),
