@@ -7,6 +7,7 @@
  */
 import type { FileProblem } from "../lib/profile-files/file-problem";
 import { readProfileDirectory, type ProfileDirectory } from "../lib/profile-files/read-profile-directory";
+import { resolvedFileProblems, type VariableSource } from "../lib/profile-files/resolved-file-problems";
 import { profileVariableNames, resolveProfileVariables } from "../lib/policy/profile-variables";
 import type { AccessProfile } from "../lib/policy/profile-schema";
 import { InputError } from "./cli-io";
@@ -84,6 +85,16 @@ export async function directoryChanges(
       continue;
     }
     const profile = template.version?.profile ?? content.profile!;
+    const source = await variableSource(server, instance, environment);
+    // Files with their own profile were checked against an environment file as the directory was read.
+    if (template.version || !environment)
+      problems.push(
+        ...resolvedFileProblems(
+          matchedFile,
+          { written: profile, ...(template.version ? { template: template.version } : {}) },
+          source,
+        ),
+      );
     const current = await server.profile(apiId);
     const following = followingChange(matchedFile.listed, current, template.version);
     const changes = [
@@ -95,7 +106,7 @@ export async function directoryChanges(
     const uses = profileVariableNames([profile, content.keyVault ?? {}]);
     for (const change of variables?.plan.changes.filter((variable) => uses.includes(variable.name)) ?? [])
       changes.push(`\${${change.name}}: ${change.before ?? "(unset)"} → ${change.after ?? "(unset)"}`);
-    problems.push(...(await keyVaultProblems(server, matchedFile, profile, environment?.content.variables)));
+    problems.push(...(await keyVaultProblems(server, matchedFile, profile, source.values ?? {})));
     // A version an earlier plan saved and nobody applied is still a change for APIM: the file is
     // planned again (the server plans that version, saving nothing), so plan exits 2 until it is applied.
     const unappliedVersion = current && !current.applied ? current.version : null;
@@ -334,12 +345,27 @@ async function variablesPlan(
   return { plan, problems };
 }
 
+/** Where a file's variables take their values: the environment file's, or the instance's environment's on Portcullis. */
+async function variableSource(
+  server: ServerState,
+  instance: Instance,
+  environment: ProfileDirectory["environment"],
+): Promise<VariableSource> {
+  if (environment)
+    return {
+      values: environment.content.variables,
+      name: `${environment.file} (environment ${environment.content.environment})`,
+    };
+  if (instance.environment === null) return { values: null, instance: instance.name };
+  return { values: await server.variablesOf(instance.environment), name: `environment ${instance.environment}` };
+}
+
 /** A file's Key Vault reference against the instance's named value of that name: a problem when they differ. */
 async function keyVaultProblems(
   server: ServerState,
   { file, content, line, instance }: MatchedFile,
   profile: AccessProfile,
-  fileValues: Record<string, string> | undefined,
+  values: Readonly<Record<string, string>>,
 ): Promise<FileProblem[]> {
   if (!content.keyVault) return [];
   // A file's own profile was checked as it was read; a template's is known only now.
@@ -354,12 +380,11 @@ async function keyVaultProblems(
             message: `is the Key Vault secret of the profile's named value: template ${content.template!.name}'s profile has backendAuth mode ${profile.backendAuth.mode}, not apiKey`,
           },
         ];
-  const values = fileValues ?? (instance.environment ? await server.variablesOf(instance.environment) : {});
   const resolution = resolveProfileVariables(
     { namedValue: profile.backendAuth.namedValue, keyVault: content.keyVault },
     values,
   );
-  // A variable the environment does not set is the save's to refuse, naming it.
+  // A variable the environment does not set is the file's problem already (resolvedFileProblems).
   if (!resolution.ok) return [];
   const { namedValue, keyVault } = resolution.profile as { namedValue: string; keyVault: typeof content.keyVault };
   const problem = (path: string, message: string) => [{ file, line: line(path.split(".")), path, message }];

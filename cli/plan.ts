@@ -32,8 +32,10 @@ Exit codes (like terraform plan -detailed-exitcode):
   0  nothing to change: every file is its API's saved profile and APIM has it (no change set is made)
   2  changes (APIs, environment variables, or both): apply them with portcullis apply --change-set ID
   1  an error: an invalid file (every problem is printed as file:line: field: reason), an API or
-     instance not found, a variable removed that a profile still uses, a Key Vault reference that
-     is not the instance's, a blocked API (lint errors, blocking findings), or Portcullis refused
+     instance not found, a variable removed that a profile still uses, a field (of the file's
+     profile, its template's version or keyVault) using a variable the environment does not set or
+     whose value the field refuses, a Key Vault reference that is not the instance's, a blocked API
+     (lint errors, blocking findings), or Portcullis refused
 
 Connects as portcullis export does (PORTCULLIS_URL, PORTCULLIS_AUDIENCE, AZURE_*; or the sandbox).
 

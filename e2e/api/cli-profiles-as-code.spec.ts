@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applySavedProfile, cliSandboxApi } from "../support/cli-sandbox-api";
@@ -157,6 +157,32 @@ test.describe("portcullis export, plan and apply against the running sandbox", (
     expect(alone.stdout).toContain("0 APIs to change, 0 blocked, 1 unchanged; 1 variable of environment development");
     expect((await variables())[`cliUnused${suffix}`]).toBe("contoso.com");
     expect(await portcullis("plan", "--dir", directory)).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  test("a file using a variable its instance's environment does not set is reported at the field's line; nothing is planned", async ({
+    request,
+  }) => {
+    // Without environment.yaml, the values are the environment's on Portcullis.
+    const alone = await mkdtemp(path.join(tmpdir(), "portcullis-e2e-cli-unset-"));
+    const unset = `cliUnset${suffix}`;
+    try {
+      const text = (await readFile(apiFile(), "utf8"))
+        .replace("  - cliChatApp\n", `  - cliChatApp\n  - ${unset}\n`)
+        .replace("- ${cliChatApp}", `- \${cliChatApp}\n      - \${${unset}}`);
+      await mkdir(path.join(alone, "apis"));
+      await writeFile(path.join(alone, "apis", `${API}.yaml`), text);
+      const before = (await restCall(request, "GET", `/apis/${apiId}/access-profile`)).body.version;
+      const planned = await portcullis("plan", "--dir", alone);
+      expect(planned.code).toBe(1);
+      expect(planned.stdout).toBe("");
+      const line = text.split("\n").findIndex((candidate) => candidate.includes(`\${${unset}}`)) + 1;
+      expect(planned.stderr).toBe(
+        `apis/${API}.yaml:${line}: profile.callerAuth.clientApplicationIds[1]: uses \${${unset}}, which environment development does not set\nportcullis: nothing planned (1 problem)\n`,
+      );
+      expect((await restCall(request, "GET", `/apis/${apiId}/access-profile`)).body.version).toBe(before);
+    } finally {
+      await rm(alone, { recursive: true, force: true });
+    }
   });
 
   function apiFile(): string {

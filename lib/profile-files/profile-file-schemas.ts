@@ -71,7 +71,10 @@ export const apiProfileFileSchema = z
         message: "is the Key Vault secret of the profile's named value: only for backendAuth mode apiKey",
       });
     // A template's variables are the template version's: Portcullis checks them when planning.
-    const used = profileVariableNames([file.profile ?? {}, file.keyVault ?? {}]);
+    // A malformed reference is refused at its field, not asked for in the list as well.
+    const used = profileVariableNames([file.profile ?? {}, file.keyVault ?? {}]).filter((name) =>
+      VARIABLE_NAME.test(name),
+    );
     for (const name of used.filter((name) => !file.variables.includes(name)))
       ctx.addIssue({ code: "custom", path: ["variables"], message: `must list "${name}", which the file uses` });
     file.variables.forEach((name, index) => {

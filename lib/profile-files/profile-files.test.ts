@@ -189,15 +189,30 @@ describe("a directory of profile files", () => {
     const result = await readProfileDirectory(directory);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    const summary = result.problems.map((problem) => `${problem.file} ${problem.path}`);
+    const summary = result.problems.map((problem) => `${problem.file}:${problem.line} ${problem.path}`);
+    const chatAppLine = apiFile.split("\n").indexOf("      - ${chatApp}") + 1;
     expect(summary).toEqual([
-      "apis/broken.yaml (file)",
-      "apis/copy.yaml api",
-      "apis/azure-openai.yaml variables",
-      "apis/copy.yaml variables",
+      "apis/broken.yaml:4 (file)",
+      `apis/copy.yaml:${apiFile.split("\n").indexOf("api: azure-openai") + 1} api`,
+      `apis/azure-openai.yaml:${chatAppLine} profile.callerAuth.clientApplicationIds[0]`,
+      `apis/copy.yaml:${chatAppLine} profile.callerAuth.clientApplicationIds[0]`,
     ]);
     expect(result.problems[2]?.message).toBe(
       "uses ${chatApp}, which environment.yaml (environment production) does not set",
     );
+  });
+
+  it("report a variable's value the field refuses at the field, with the environment file named", async () => {
+    await write({
+      "apis/azure-openai.yaml": apiFile,
+      "environment.yaml": formatEnvironmentFile({
+        environment: "production",
+        variables: { tenant: "not a tenant", chatApp: "22222222-2222-2222-2222-222222222222" },
+      }),
+    });
+    const result = await readProfileDirectory(directory);
+    expect(result.ok || result.problems.map(formatFileProblem)).toEqual([
+      `apis/azure-openai.yaml:${apiFile.split("\n").findIndex((line) => line.includes("tenantId:")) + 1}: profile.callerAuth.tenantId: must be a tenant GUID or a domain such as contoso.onmicrosoft.com (with the variables of environment.yaml (environment production))`,
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as changeSet from "../../app/api/v1/change-sets/[id]/route";
 import * as changeSets from "../../app/api/v1/change-sets/route";
+import * as templateRoute from "../../app/api/v1/templates/[id]/route";
 import * as variablesRoute from "../../app/api/v1/environments/[name]/variables/route";
 import { applyCommand } from "../../cli/apply";
 import { exportInstance } from "../../cli/export";
@@ -205,6 +206,37 @@ describe("the template key of profile files", () => {
       await writeFile(fileOf(followerApi), follower);
     }
     expect(await sandbox.db.prisma.changeSet.count()).toBe(sets);
+  });
+
+  it("reports a template version's variable the environment does not set at the file's template line, and plans nothing", async () => {
+    const unset = await createTemplate(admin, {
+      name: `${TEMPLATE}-unset`,
+      profile: {
+        ...templateProfile(APP_V1),
+        backendAuth: { mode: "apiKey", namedValue: "${keyName}", headerName: "api-key", delivery: "setHeader" },
+      },
+    });
+    const follower = await readFile(fileOf(followerApi), "utf8");
+    const sets = await sandbox.db.prisma.changeSet.count();
+    try {
+      await writeFile(fileOf(followerApi), follower.replace(`name: ${TEMPLATE}`, `name: ${TEMPLATE}-unset`));
+      const planned = await plan();
+      expect(planned.code).toBe(1);
+      expect(planned.err).toBe(
+        `apis/${followerApi.name}.yaml:${follower.split("\n").findIndex((line) => line.startsWith("  name:")) + 1}: template: template ${TEMPLATE}-unset v1's backendAuth.namedValue uses \${keyName}, which environment.yaml (environment development) does not set\nportcullis: nothing planned (1 problem)\n`,
+      );
+      expect(planned.out).toBe("");
+    } finally {
+      await writeFile(fileOf(followerApi), follower);
+    }
+    expect(await sandbox.db.prisma.changeSet.count()).toBe(sets);
+    expect(await followed(followerApi.id)).toBe(TEMPLATE);
+    await callRoute(templateRoute.DELETE, {
+      path: `/templates/${unset.id}`,
+      params: { id: unset.id },
+      method: "DELETE",
+      token: pipeline,
+    });
   });
 
   it("POST /change-sets names an unknown template or version and a profile beside a template, per field", async () => {

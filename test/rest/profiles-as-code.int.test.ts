@@ -197,6 +197,35 @@ describe("portcullis plan and apply against the sandbox", () => {
     expect(await sandbox.db.prisma.changeSet.count()).toBe(setsBefore);
   });
 
+  it("refuses, without environment.yaml, each field using a variable the instance's environment does not set: at its line, nothing planned", async () => {
+    const withoutEnvironment = await mkdtemp(path.join(tmpdir(), "portcullis-plan-unset-"));
+    try {
+      await exportInstance(restGet(inProcess(pipeline).call), "sandbox", withoutEnvironment);
+      await rm(path.join(withoutEnvironment, "environment.yaml"));
+      const file = path.join(withoutEnvironment, "apis", `${apiName}.yaml`);
+      const text = (await readFile(file, "utf8"))
+        .replace("  - chatApp\n", "  - chatApp\n  - otherApp\n  - tenant\n")
+        .replace("      - ${chatApp}\n", "      - ${chatApp}\n      - ${otherApp}\n")
+        .replace("tenantId: contoso.onmicrosoft.com", "tenantId: ${tenant}");
+      await writeFile(file, text);
+      const lineOf = (wanted: string) => text.split("\n").findIndex((line) => line.includes(wanted)) + 1;
+      const setsBefore = await sandbox.db.prisma.changeSet.count();
+      const run = captured();
+      expect(await planCommand(["--dir", withoutEnvironment], run.io, async () => inProcess(pipeline))).toBe(1);
+      expect(run.err()).toBe(
+        [
+          `apis/${apiName}.yaml:${lineOf("- ${otherApp}")}: profile.callerAuth.clientApplicationIds[1]: uses \${otherApp}, which environment development does not set`,
+          `apis/${apiName}.yaml:${lineOf("tenantId")}: profile.callerAuth.tenantId: uses \${tenant}, which environment development does not set`,
+          "portcullis: nothing planned (2 problems)\n",
+        ].join("\n"),
+      );
+      expect(run.out()).toBe("");
+      expect(await sandbox.db.prisma.changeSet.count()).toBe(setsBefore);
+    } finally {
+      await rm(withoutEnvironment, { recursive: true, force: true });
+    }
+  });
+
   it("refuses files whose instance is not in environment.yaml's environment: its values are not theirs", async () => {
     const file = path.join(directory, "environment.yaml");
     const text = await readFile(file, "utf8");
