@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -93,5 +93,45 @@ describe("APIM state on disk", () => {
     await Promise.all(writes);
     expect((await open()).apis.get("a")?.properties).toEqual({ displayName: "v49" });
     expect((await readdir(join(dataDir, "apis"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("finds every answered change after a stop without a flush, deletions included, and folds them on flush", async () => {
+    const state = await open();
+    await state.apis.save(api("a", "one")).persisted;
+    await state.apis.save(api("b", "two")).persisted;
+    await state.apis.save(api("a", "three")).persisted;
+    await state.apis.delete("b");
+    // No flush: as a process killed right after answering.
+    expect(await readdir(join(dataDir, "apis"))).toEqual([]);
+
+    const reopened = await open();
+    expect(reopened.apis.list().map((entity) => [entity.name, entity.properties])).toEqual([
+      ["a", { displayName: "three" }],
+    ]);
+    await reopened.flush();
+    expect(await readdir(dataDir)).not.toContain("journal.ndjson");
+    expect(await readdir(join(dataDir, "apis"))).toHaveLength(1);
+    expect((await open()).apis.get("a")?.properties).toEqual({ displayName: "three" });
+  });
+
+  it("skips a journal line cut short by a crash and reads a journal a stopped flush left aside first", async () => {
+    const state = await open();
+    await state.apis.save(api("a", "one")).persisted;
+    await state.apis.save(api("k", "kept")).persisted;
+    // A flush stopped after moving the journal aside; then more changes, the last one cut short.
+    await rename(join(dataDir, "journal.ndjson"), join(dataDir, "journal.folding.ndjson"));
+    await state.apis.save(api("a", "two")).persisted;
+    await state.apis.save(api("b", "b")).persisted;
+    await appendFile(join(dataDir, "journal.ndjson"), '{"kind":"apis","key":"c","value":{"na');
+
+    const reopened = await open();
+    expect(reopened.apis.list().map((entity) => [entity.name, entity.properties])).toEqual([
+      ["a", { displayName: "two" }],
+      ["k", { displayName: "kept" }],
+      ["b", { displayName: "b" }],
+    ]);
+    await reopened.flush();
+    expect((await readdir(dataDir)).filter((name) => name.startsWith("journal"))).toEqual([]);
+    expect((await open()).apis.list().map((entity) => entity.name)).toEqual(["a", "k", "b"]);
   });
 });

@@ -35,7 +35,8 @@ const seededMarker = "seeded";
 
 /**
  * The whole state of the simulated APIM service: every entity in memory, each mirrored to
- * its own file under the data directory so that a restart finds it again.
+ * its own file under the data directory (through a journal, see EntityFiles) so that a
+ * restart finds it again.
  */
 export class ApimState {
   readonly namedValues: EntityCollection<NamedValueRecord>;
@@ -81,9 +82,7 @@ export class ApimState {
   static async open(dataDir: string): Promise<ApimState> {
     await mkdir(dataDir, { recursive: true });
     const files = new EntityFiles(dataDir);
-    const loaded = new Map<Kind, StoredEntity[]>(
-      await Promise.all(kinds.map(async (kind) => [kind, (await files.load(kind)) as StoredEntity[]] as const)),
-    );
+    const loaded = (await files.loadAll(kinds)) as Map<Kind, StoredEntity[]>;
     const all = [...loaded.values()].flat();
     const floor = all.reduce((max, entity) => (rowVersionOf(entity.etag) > max ? rowVersionOf(entity.etag) : max), 0n);
     const firstCreated = all.reduce((max, entity) => Math.max(max, entity.created + 1), 0);
@@ -120,7 +119,7 @@ export class ApimState {
     return this[kind] as EntityCollection<StoredEntity>;
   }
 
-  /** Resolves once every write issued so far is on disk. */
+  /** Resolves once every change so far is in its entity's file (the journal folded in, see EntityFiles). */
   flush(): Promise<void> {
     return this.files.flush();
   }
