@@ -79,4 +79,13 @@ describe("policy validation at PUT", () => {
     expect(validated.backendRefs).toEqual(["aoai"]);
     expect(validated.xml.startsWith("<policies>\r\n  <inbound>\r\n")).toBe(true);
   });
+
+  it("checks the references of a text PUT again against the state of each PUT", () => {
+    const xml = `<policies><inbound><set-backend-service backend-id="aoai" /><set-header name="k" exists-action="override"><value>{{aoai-key}}</value></set-header></inbound></policies>`;
+    const first = validatePolicy(xml, "xml", lookups);
+    expect(validatePolicy(xml, "xml", lookups)).toEqual(first);
+    expect(() => validatePolicy(xml, "xml", { ...lookups, namedValueExists: () => false })).toThrow(ArmError);
+    expect(() => validatePolicy(xml, "xml", { ...lookups, backendExists: () => false })).toThrow(ArmError);
+    expect(validatePolicy(xml, "xml", lookups)).toEqual(first);
+  });
 });

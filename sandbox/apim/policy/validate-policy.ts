@@ -1,9 +1,11 @@
 import {
   listPolicyReferences,
-  parsePolicyDocument,
+  parsePolicyDocumentOnce,
+  type PolicyDocument,
   type PolicyFormat,
   type PolicyReferenceSite,
 } from "../../../lib/policy";
+import { rememberedPerDocument } from "../../../lib/policy/document/remembered-per-document";
 import { validationError } from "../arm/apim-errors";
 import { serializePolicy } from "./serialize-policy";
 
@@ -36,7 +38,7 @@ export interface ValidatedPolicy {
 }
 
 export function validatePolicy(value: string, format: PolicyFormat, lookups: PolicyLookups): ValidatedPolicy {
-  const parsed = parsePolicyDocument(value, format);
+  const parsed = parsePolicyDocumentOnce(value, format);
   if (!parsed.ok) {
     const { message, line, column } = parsed.error;
     throw validationError([
@@ -44,6 +46,7 @@ export function validatePolicy(value: string, format: PolicyFormat, lookups: Pol
     ]);
   }
   const references = listPolicyReferences(parsed.document);
+  const { xml, rawxml } = serialisationsOf(parsed.document, undefined);
   const problems: (PolicyReferenceSite & { problem: string })[] = [
     ...references.namedValues
       .filter((reference) => !lookups.namedValueExists(reference.name))
@@ -68,14 +71,28 @@ export function validatePolicy(value: string, format: PolicyFormat, lookups: Pol
     ]);
   }
   return {
-    xml: serializePolicy(parsed.document, "xml"),
-    rawxml: serializePolicy(parsed.document, "rawxml"),
+    xml,
+    rawxml,
     namedValueRefs: unique(references.namedValues.map((reference) => reference.name)),
     backendRefs: unique(
       references.backendIds.filter((reference) => !reference.isExpression).map((reference) => reference.backendId),
     ),
   };
 }
+
+/**
+ * A parsed document's two serialisations, computed once per document: the same text is PUT again
+ * and again (a change set or a template's new version writes one policy to every API it holds),
+ * its parse is shared through lib/policy's memo of recent texts, and its references are
+ * remembered by listPolicyReferences alike. The references are checked against the state on every PUT.
+ */
+const serialisationsOf = rememberedPerDocument(
+  (document: PolicyDocument) => ({
+    xml: serializePolicy(document, "xml"),
+    rawxml: serializePolicy(document, "rawxml"),
+  }),
+  { perDocument: 1 },
+);
 
 function unique(names: string[]): string[] {
   return [...new Map(names.map((name) => [name.toLowerCase(), name])).values()];
