@@ -110,6 +110,38 @@ describe("discovering an instance's APIs", () => {
     });
   });
 
+  it("records nothing when a later page of the list fails: no API added, renamed or gone, no sync time, no event", async () => {
+    await arm("PUT", "/apis/azure-openai", {
+      properties: { displayName: "Azure OpenAI v3", path: "openai-v3", protocols: ["https"] },
+    });
+    await sandbox.controls.seedApis(2, { prefix: "late", withPolicy: false });
+    const apisBefore = await sandbox.db.prisma.api.findMany({ orderBy: { apimName: "asc" } });
+    const instanceBefore = await sandbox.db.prisma.instance.findUniqueOrThrow({ where: { id: sandbox.instance.id } });
+    const eventsBefore = await sandbox.db.prisma.auditEvent.count();
+    // Two APIs a page: the third page is the one at $skip=4.
+    await sandbox.controls.setFaults({
+      rules: [{ kind: "forbidden", match: { methods: ["GET"], path: "/apis$", query: "skip=4" } }],
+    });
+    try {
+      const error = await syncInstance(admin, { instanceId: sandbox.instance.id }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "upstream", details: { status: 403, armCode: "AuthorizationFailed" } });
+    } finally {
+      await sandbox.controls.clearFaults();
+    }
+
+    expect(await sandbox.db.prisma.api.findMany({ orderBy: { apimName: "asc" } })).toEqual(apisBefore);
+    expect(await sandbox.db.prisma.instance.findUniqueOrThrow({ where: { id: sandbox.instance.id } })).toEqual(
+      instanceBefore,
+    );
+    expect(await sandbox.db.prisma.auditEvent.count()).toBe(eventsBefore);
+    // The next sync, with every page, records it all.
+    expect(await syncInstance(admin, { instanceId: sandbox.instance.id })).toMatchObject({
+      added: 2,
+      updated: 1,
+      gone: 0,
+    });
+  });
+
   it("is a change: readers may not sync", async () => {
     const error = await syncInstance(reader, { instanceId: sandbox.instance.id }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);

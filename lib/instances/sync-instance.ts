@@ -27,23 +27,28 @@ export async function syncInstance(ctx: RequestContext, input: { instanceId: str
   const { value: apis, trace } = await apimClientForInstance(instance).listApis({ correlationId: ctx.requestId });
   const current = apis.filter((api) => api.isCurrent && !api.name.includes(";rev="));
   const now = new Date();
-  const [counts] = await auditedStatement<{ added: number; updated: number; gone: number }>(db, (queue) =>
-    recordListedApis(instance.id, current, now, (after) =>
-      queue([
-        {
-          event: {
-            actor: ctx.actor,
-            action: "instance.sync",
-            target: { type: "instance", id: instance.id },
-            outcome: "success",
-            requestId: ctx.requestId,
-            armCorrelationId: trace.correlationId,
-            clientIp: ctx.clientIp,
+  const [counts] = await auditedStatement<{ added: number; updated: number; gone: number }>(
+    db,
+    (queue) =>
+      recordListedApis(instance.id, current, now, (after) =>
+        queue([
+          {
+            event: {
+              actor: ctx.actor,
+              action: "instance.sync",
+              target: { type: "instance", id: instance.id },
+              outcome: "success",
+              requestId: ctx.requestId,
+              armCorrelationId: trace.correlationId,
+              clientIp: ctx.clientIp,
+            },
+            afterSql: after,
           },
-          afterSql: after,
-        },
-      ]),
-    ),
+        ]),
+      ),
+    // One text whatever the instance or the number of APIs (they are parameters): parsed and
+    // planned once per connection, not on every sync.
+    { prepared: true },
   );
   const result = { added: counts!.added, updated: counts!.updated, gone: counts!.gone, total: current.length };
   return { instance: toInstanceView({ ...instance, lastSyncedAt: now }), ...result };
