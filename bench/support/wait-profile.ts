@@ -263,7 +263,9 @@ export class WaitProfile {
       const trace = store.getStore();
       const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? "");
       const what = text.replace(/\s+/g, " ").trim().slice(0, 60);
-      const kind: SpanKind = /^(SELECT h\.last_seq|WITH chained AS)/.test(what) ? "chain-sql" : "sql";
+      const kind: SpanKind = /^(SELECT h\.last_seq|WITH chained AS|WITH RECURSIVE waiting AS)/.test(what)
+        ? "chain-sql"
+        : "sql";
       const start = performance.now();
       const backend = (this as unknown as { processID?: number }).processID;
       const cpuBefore = backend === undefined ? null : processCpuMs(backend);

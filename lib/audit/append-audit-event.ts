@@ -5,7 +5,13 @@ import { driverSqlOf, type DriverSqlOptions } from "../db/driver-sql";
 import { log } from "../log";
 import type { AuditInput } from "./audit-input";
 import { canonicalJson } from "./canonical-json";
-import { AUDIT_COLUMNS, chainInStatementSql, refusedAheadOfWaiting, type StatementEvent } from "./chain-in-statement";
+import {
+  AUDIT_COLUMNS,
+  chainInStatementSql,
+  QUEUED_CANONICAL_COLUMNS,
+  refusedAheadOfWaiting,
+  type StatementEvent,
+} from "./chain-in-statement";
 import { chainWaitingEvents } from "./chain-sequencer";
 import { signCheckpointInBackground } from "./sign-checkpoint";
 
@@ -155,24 +161,35 @@ function eventValues(
     ${row.armCorrelationId}::text, ${row.clientIp}::text`;
 }
 
+/** The canonical JSON text a value is hashed and stored as ('null' for none). */
+const canonicalText = (value: Prisma.InputJsonValue | undefined) =>
+  value === undefined ? "null" : canonicalJson(value);
+
 /** An event chained in its statement: before/after as the canonical text its hash covers. */
 function statementEvent({ event, when }: QueuedEvent): StatementEvent {
-  const canonical = (value: Prisma.InputJsonValue | undefined) =>
-    Prisma.sql`${value === undefined ? "null" : canonicalJson(value)}::text`;
+  const canonical = (value: Prisma.InputJsonValue | undefined) => Prisma.sql`${canonicalText(value)}::text`;
   return { when: when ?? Prisma.sql`TRUE`, values: eventValues(pendingRow(event), canonical) };
 }
 
-/** The WITH item that inserts `events` into audit_pending, in their order, each when its condition holds. */
+/**
+ * The WITH item that inserts `events` into audit_pending, in their order, each when its condition
+ * holds: with the canonical text of before/after, which the sequencer hashes in the database, or,
+ * when an `after` is computed by the statement (jsonb, no canonical text here), as jsonb that the
+ * sequencer reads and hashes here.
+ */
 function queueEvents(events: readonly QueuedEvent[]): Prisma.Sql {
   if (events.length === 0) throw new Error("auditedStatement: no event to queue");
-  const json = (value: Prisma.InputJsonValue | undefined) =>
-    Prisma.sql`${value === undefined ? null : JSON.stringify(value)}::jsonb`;
+  const asJsonb = events.some((event) => event.afterSql !== undefined);
+  const payload = asJsonb
+    ? (value: Prisma.InputJsonValue | undefined) =>
+        Prisma.sql`${value === undefined ? null : JSON.stringify(value)}::jsonb`
+    : (value: Prisma.InputJsonValue | undefined) => Prisma.sql`${canonicalText(value)}::text`;
   const rows = events.map(({ event, when, afterSql }, index) => {
     const row = pendingRow(event);
-    return Prisma.sql`(${index}::int, ${when ?? Prisma.sql`TRUE`}, ${eventValues(row, json, afterSql)})`;
+    return Prisma.sql`(${index}::int, ${when ?? Prisma.sql`TRUE`}, ${eventValues(row, payload, afterSql)})`;
   });
   return Prisma.sql`audit_queued AS (
-    INSERT INTO audit_pending (${Prisma.raw(AUDIT_COLUMNS)})
+    INSERT INTO audit_pending (${Prisma.raw(asJsonb ? AUDIT_COLUMNS : QUEUED_CANONICAL_COLUMNS)})
     SELECT ${Prisma.raw(AUDIT_COLUMNS)}
     FROM (VALUES ${Prisma.join(rows)}) AS queued (ord, wanted, ${Prisma.raw(AUDIT_COLUMNS)})
     WHERE wanted
@@ -190,7 +207,10 @@ export async function appendAuditEvent(tx: AuditTx, input: AuditInput): Promise<
   appends.events += 1;
   if (!appends.serial) {
     appends.queued = true;
-    await tx.auditPending.create({ data: pendingRow(input) });
+    const { before, after, ...row } = pendingRow(input);
+    await tx.auditPending.create({
+      data: { ...row, beforeCanonical: canonicalText(before), afterCanonical: canonicalText(after) },
+    });
     return;
   }
   // Nothing else runs until this transaction ends: the event is chained here, unless events

@@ -12,7 +12,10 @@ import {
   runAudited,
   type QueuedEvent,
 } from "./append-audit-event";
+import { driverSqlOf, registerDriverSql } from "../db/driver-sql";
 import type { AuditInput } from "./audit-input";
+import { canonicalJson } from "./canonical-json";
+import { chainWaitingEvents } from "./chain-sequencer";
 import { hashAuditEvent } from "./event-hash";
 import { toHashedFields } from "./stored-event";
 import { verifyAuditChain } from "./verify-audit-chain";
@@ -413,6 +416,72 @@ describe(`many concurrent appenders on ${process.env.TEST_DB ?? "pglite"}`, () =
     // It keeps its place and its content; the later events take its time when theirs is earlier (never here).
     expect(rows[0]!.after).toEqual({ waited: true });
     for (const row of rows) expect(row.hash).toBe(hashAuditEvent(toHashedFields(row)));
+    expect(await database.prisma.auditPending.count()).toBe(0);
+    expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
+  });
+
+  it("chain a backlog of queued events, one statement per run, hashed by the database as the application hashes", async () => {
+    const start = (await head()).last_seq;
+    // Every statement the sequencer sends, counted on the driver it uses.
+    const driver = driverSqlOf(database.prisma);
+    let statements = 0;
+    registerDriverSql(database.prisma, {
+      ...driver,
+      query: (sql, options) => {
+        statements += 1;
+        return driver.query(sql, options);
+      },
+    });
+    const queued = (i: number, payload: "canonical" | "jsonb") => {
+      const after = { i, 'é\n"q"': [1.5e-7, 1e21, null, "\u0001"], nested: { b: true, a: -0.5 } };
+      return {
+        eventId: randomUUID(),
+        // Out of order now and then: a time before the event chained ahead of it is raised to that one's.
+        time: new Date(Date.parse("2026-12-06T08:00:00.000Z") + i * 10 - (i % 4) * 25),
+        actorType: "user",
+        actorOid: alice.oid,
+        actorTid: i % 3 === 0 ? null : "t",
+        actorName: 'Zoë "Z" \\ \t',
+        action: "backlog.event",
+        targetType: "api",
+        targetId: `b-${i}`,
+        outcome: "success",
+        requestId: i % 2 === 0 ? `req-${i}` : null,
+        ...(payload === "canonical"
+          ? { beforeCanonical: "null", afterCanonical: canonicalJson(after) }
+          : { before: { was: i }, after }),
+      };
+    };
+    try {
+      // One run of 40 events: one statement.
+      await database.prisma.auditPending.createMany({
+        data: Array.from({ length: 40 }, (_, i) => queued(i, "canonical")),
+      });
+      await chainWaitingEvents(database.prisma);
+      expect(statements).toBe(1);
+      // More than one batch (500), with an event queued as jsonb in the middle (queued before this
+      // kind of queue existed, or with an `after` its statement computed): chained in its place.
+      await database.prisma.auditPending.createMany({
+        data: Array.from({ length: 1101 }, (_, i) => queued(40 + i, i === 600 ? "jsonb" : "canonical")),
+      });
+      await chainWaitingEvents(database.prisma);
+    } finally {
+      registerDriverSql(database.prisma, driver);
+    }
+
+    const rows = await database.prisma.auditEvent.findMany({ where: { seq: { gt: start } }, orderBy: { seq: "asc" } });
+    expect(rows.map((row) => row.targetId)).toEqual(Array.from({ length: 1141 }, (_, i) => `b-${i}`));
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_, i) => start + 1n + BigInt(i)));
+    for (let i = 1; i < rows.length; i++) {
+      expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+      expect(rows[i]!.time.getTime()).toBe(
+        Math.max(rows[i - 1]!.time.getTime(), queued(i, "canonical").time.getTime()),
+      );
+    }
+    // The stored hash is the application's hash of the stored event (what an offline verifier computes).
+    for (const row of rows) expect(row.hash).toBe(hashAuditEvent(toHashedFields(row)));
+    expect(rows[640]).toMatchObject({ before: { was: 640 }, beforeCanonical: '{"was":640}' });
+    expect(rows[641]).toMatchObject({ before: null, beforeCanonical: "null", actorName: 'Zoë "Z" \\ \t' });
     expect(await database.prisma.auditPending.count()).toBe(0);
     expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
   });

@@ -13,6 +13,12 @@ export interface StatementEvent {
 export const AUDIT_COLUMNS = `event_id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
   target_id, "before", "after", outcome, request_id, arm_correlation_id, client_ip`;
 
+/**
+ * audit_pending's columns for an event queued with the canonical text of its before/after (what
+ * the sequencer hashes in the database, chain-sequencer.ts), in AUDIT_COLUMNS order.
+ */
+export const QUEUED_CANONICAL_COLUMNS = AUDIT_COLUMNS.replace(`"before", "after"`, "before_canonical, after_canonical");
+
 /** The columns of an event as the chain stores it, each from an item `w` (StatementEvent values) and its place. */
 const CHAINED_COLUMNS = `w.event_id AS id, w.actor_type, w.actor_oid, w.actor_tid, w.actor_name, w."action", w.target_type,
   w.target_id, w."before" AS before_canonical, w."after" AS after_canonical, w.outcome, w.request_id, w.arm_correlation_id,
@@ -76,10 +82,8 @@ export function chainInStatementSql(events: readonly StatementEvent[], whenWaiti
     whenWaiting === "queue"
       ? Prisma.sql`,
   audit_queued_behind AS (
-    INSERT INTO audit_pending (${Prisma.raw(AUDIT_COLUMNS)})
-    SELECT event_id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type, target_id,
-      NULLIF("before", 'null')::jsonb, NULLIF("after", 'null')::jsonb, outcome, request_id, arm_correlation_id, client_ip
-    FROM audit_given WHERE ${waiting}
+    INSERT INTO audit_pending (${Prisma.raw(QUEUED_CANONICAL_COLUMNS)})
+    SELECT ${Prisma.raw(AUDIT_COLUMNS)} FROM audit_given WHERE ${waiting}
     ORDER BY ord
     RETURNING id
   )`

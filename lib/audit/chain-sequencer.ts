@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from "../db";
 import { clientState } from "../db/client-state";
 import { driverSqlOf } from "../db/driver-sql";
 import { canonicalJsonText, hashOfRow, isoTimeOf } from "./event-rows";
+import { EVENT_DIGEST_SQL } from "./event-sql";
 
 /** Events chained per run; a longer queue is chained in several. */
 const BATCH = 500;
@@ -54,8 +55,9 @@ class Sequencer {
 
   private async drain(): Promise<ChainedHead> {
     let head: ChainedHead = null;
+    let jsonbNext = false;
     for (let attempt = 1; ;) {
-      const batch = await chainBatch(this.db).catch((error: unknown) => {
+      const batch: Batch | null = await (jsonbNext ? chainJsonbBatch : chainBatch)(this.db).catch((error: unknown) => {
         if (!headMoved(error) || attempt >= ATTEMPTS) throw error;
         attempt += 1;
         return null;
@@ -63,9 +65,21 @@ class Sequencer {
       if (batch === null) continue;
       attempt = 1;
       if (batch.chained > 0) head = batch.headSeq;
-      if (batch.chained < BATCH) return head;
+      if (!batch.more) return head;
+      jsonbNext = batch.jsonbNext;
     }
   }
+}
+
+/** What a chaining run did. */
+interface Batch {
+  chained: number;
+  /** The sequence number of the last event chained (when any). */
+  headSeq: bigint;
+  /** More events may wait: run again. */
+  more: boolean;
+  /** The next waiting event has no canonical text (queued as jsonb): chainJsonbBatch chains it. */
+  jsonbNext: boolean;
 }
 
 /**
@@ -78,7 +92,80 @@ function headMoved(error: unknown): boolean {
   );
 }
 
-/** A waiting event as chainBatch reads it, with the chain's head on every row (int8 and times as text). */
+/** Every statement of a run has one text, whatever the batch (the batch is the database's, or arrays). */
+const PREPARED = { prepared: true } as const;
+
+/** The digest's columns of a waiting event `w` as the chain stores it (EVENT_DIGEST_SQL reads them from `e`). */
+const WAITING_EVENT_COLUMNS = `w.event_id AS id, w.actor_type, w.actor_oid, w.actor_tid, w.actor_name, w."action",
+  w.target_type, w.target_id, w.before_canonical, w.after_canonical, w.outcome, w.request_id, w.arm_correlation_id,
+  w.client_ip`;
+
+/**
+ * One chaining run in ONE statement, for events queued with the canonical text of their
+ * before/after (every event but those chainJsonbBatch is for): it reads the oldest waiting events
+ * (in the order they were recorded; every one visible has committed) and the head, gives each in
+ * turn the next sequence number, the previous hash, a time never before the previous one's and its
+ * own hash — computed by the database (EVENT_DIGEST_SQL, the canonical text verification builds,
+ * byte for byte the application's) in a recursive item, one event after the other — and moves
+ * them from the queue into audit_events (`DELETE … RETURNING` feeding the `INSERT`: atomic, all of
+ * them or none). Events after the first one queued as jsonb wait for chainJsonbBatch. The insert
+ * trigger locks the head and checks every event continues it, so if another instance's sequencer
+ * moved the head after this statement's snapshot, the whole statement is refused, nothing
+ * changes, and drain runs it again. Nothing is sent to the application and back: one round trip.
+ */
+async function chainBatch(db: PrismaClient): Promise<Batch> {
+  const [row] = await driverSqlOf(db).query<{
+    chained: number;
+    headSeq: string | null;
+    waited: number;
+    jsonbNext: boolean;
+  }>(
+    Prisma.sql`
+    WITH RECURSIVE waiting AS (
+      SELECT * FROM audit_pending ORDER BY id LIMIT ${BATCH}::int
+    ),
+    ready AS (
+      SELECT row_number() OVER (ORDER BY id) AS n, * FROM waiting
+      WHERE id < (SELECT COALESCE(min(id), ${Number.MAX_SAFE_INTEGER}::bigint) FROM waiting WHERE before_canonical IS NULL)
+    ),
+    chained (n, seq, "time", prev_hash, hash) AS (
+      SELECT 0::bigint, last_seq, last_time::timestamptz, NULL::text, last_hash FROM audit_chain_head WHERE id = 1
+      UNION ALL
+      SELECT e.n, e.seq, e."time", e.prev_hash, ${Prisma.raw(EVENT_DIGEST_SQL)} FROM (
+        SELECT w.n, c.seq + 1 AS seq, ${Prisma.raw(WAITING_EVENT_COLUMNS)},
+          GREATEST(w."time", c."time")::timestamptz AS "time", c.hash AS prev_hash
+        FROM chained c JOIN ready w ON w.n = c.n + 1
+      ) e
+    ),
+    moved AS (
+      DELETE FROM audit_pending p USING chained c JOIN ready w ON w.n = c.n
+      WHERE p.id = w.id
+      RETURNING c.seq, p.event_id, c."time", p.actor_type, p.actor_oid, p.actor_tid, p.actor_name, p.action,
+        p.target_type, p.target_id, p.before_canonical, p.after_canonical, p.outcome, p.request_id,
+        p.arm_correlation_id, p.client_ip, c.prev_hash, c.hash
+    ),
+    appended AS (
+      INSERT INTO audit_events (seq, id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
+        target_id, before_canonical, after_canonical, outcome, request_id, arm_correlation_id, client_ip, prev_hash, hash)
+      SELECT * FROM moved ORDER BY seq
+      RETURNING seq
+    )
+    SELECT (SELECT count(*) FROM appended)::int AS chained, (SELECT max(seq) FROM appended)::text AS "headSeq",
+      (SELECT count(*) FROM waiting)::int AS waited,
+      EXISTS (SELECT 1 FROM waiting WHERE before_canonical IS NULL) AS "jsonbNext"`,
+    PREPARED,
+  );
+  if (!row) throw new Error("audit chain: the chaining statement returned no row");
+  return {
+    chained: row.chained,
+    headSeq: row.headSeq === null ? 0n : BigInt(row.headSeq),
+    // Nothing chained and nothing queued as jsonb next: no progress to make (e.g. no head row).
+    more: (row.chained > 0 && row.waited === BATCH) || row.jsonbNext,
+    jsonbNext: row.jsonbNext,
+  };
+}
+
+/** A waiting event as chainJsonbBatch reads it, with the chain's head on every row (int8 and times as text). */
 interface WaitingRow {
   headSeq: string;
   headHash: string;
@@ -104,8 +191,10 @@ interface WaitingRow {
 }
 
 /**
- * One chaining run, two statements sent straight to the driver (lib/db/driver-sql.ts), no
- * transaction and no lock held between them: read the oldest waiting events (in the order they
+ * One chaining run that also takes events queued as jsonb (their canonical text is made and
+ * hashed here, as for every event before migration 20261211100000_audit_pending_canonical): two
+ * statements sent straight to the driver (lib/db/driver-sql.ts), no transaction and no lock held
+ * between them: read the oldest waiting events (in the order they
  * were recorded; every one visible has committed) with the head, give each the next sequence
  * number, the previous hash and its own hash, then move them from the queue into audit_events in
  * one statement (atomic: all of them or none). The insert trigger locks the head and checks
@@ -114,10 +203,7 @@ interface WaitingRow {
  * runs never overlap, so this only happens across instances). An event's columns never leave
  * the database to come back: the move copies them; the app adds the sequence, time and hashes.
  */
-/** Both statements of a run have one text each, whatever the batch (its values are arrays). */
-const PREPARED = { prepared: true } as const;
-
-async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq: bigint }> {
+async function chainJsonbBatch(db: PrismaClient): Promise<Batch> {
   const query = driverSqlOf(db).query;
   const rows = await query<WaitingRow>(
     Prisma.sql`
@@ -125,9 +211,9 @@ async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq:
       (extract(epoch FROM h.last_time) * 1000)::bigint::text AS "headMs",
       p.id::text AS "pendingId", p.event_id::text AS "eventId", (extract(epoch FROM p.time) * 1000)::bigint::text AS ms,
       p.actor_type AS "actorType", p.actor_oid AS "actorOid", p.actor_tid AS "actorTid", p.actor_name AS "actorName",
-      p.action, p.target_type AS "targetType", p.target_id AS "targetId", p.before::text AS before,
-      p.after::text AS after, p.outcome, p.request_id AS "requestId", p.arm_correlation_id AS "armCorrelationId",
-      p.client_ip AS "clientIp"
+      p.action, p.target_type AS "targetType", p.target_id AS "targetId",
+      COALESCE(p.before_canonical, p.before::text) AS before, COALESCE(p.after_canonical, p.after::text) AS after,
+      p.outcome, p.request_id AS "requestId", p.arm_correlation_id AS "armCorrelationId", p.client_ip AS "clientIp"
     FROM audit_chain_head h
     LEFT JOIN LATERAL (SELECT * FROM audit_pending ORDER BY id LIMIT ${BATCH}) p ON TRUE
     WHERE h.id = 1
@@ -136,7 +222,7 @@ async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq:
   );
   const head = rows[0];
   if (!head) throw new Error("audit_chain_head is missing: the database was not migrated");
-  if (head.pendingId === null) return { chained: 0, headSeq: 0n };
+  if (head.pendingId === null) return { chained: 0, headSeq: 0n, more: false, jsonbNext: false };
   let seq = BigInt(head.headSeq);
   let prevHash = head.headHash;
   let lastMs = head.headMs === null ? null : Number(head.headMs);
@@ -199,5 +285,5 @@ async function chainBatch(db: PrismaClient): Promise<{ chained: number; headSeq:
       SELECT * FROM moved ORDER BY seq`,
     PREPARED,
   );
-  return { chained: chained.length, headSeq: seq };
+  return { chained: chained.length, headSeq: seq, more: chained.length === BATCH, jsonbNext: false };
 }
