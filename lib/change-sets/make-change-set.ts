@@ -9,9 +9,10 @@ import { variableValuesOnce, type VariableValues } from "../environments/resolve
 import { AppError } from "../errors";
 import type { AccessProfile } from "../policy/profile-schema";
 import {
+  isVersionTaken,
   prepareProfileVersion,
-  saveProfileVersions,
   staleProfileError,
+  takenVersions,
   type FollowingChange,
   type PreparedProfileVersion,
 } from "../profiles/save-access-profile";
@@ -19,7 +20,7 @@ import type { TemplateOrigin } from "../profiles/schemas";
 import type { ChangeSetChange } from "./change-schema";
 import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import type { ApiWithProfile } from "./create-change-set";
-import { recordChangeSet, type PreparedItem, type SetEvents } from "./record-change-set";
+import { recordChangeSet, type MadeChangeSet, type PreparedItem, type SetEvents } from "./record-change-set";
 import type { ChangeSetView, FollowingChangeView, ItemStatus } from "./schemas";
 import type { SetVariables } from "./set-variables";
 
@@ -46,12 +47,13 @@ export type ItemIntent =
 
 /**
  * Makes a change set from each API's intent: the new versions are checked (If-Match, variables)
- * and then stored in one statement (each audited as any save) while every API is planned, 16 at
- * once, with the set's shared `reads`; the plans are stored with the set (recordChangeSet). A
- * version another save raced past is not stored and its API is blocked as stale. An API is
- * blocked (never applied, with `{code, message}` reasons) when its version is refused, planning
- * fails, or its plan has lint errors or blocking effective-access findings; `unchanged` when the
- * plan has nothing to write; otherwise `planned`. A set that changes its environment's
+ * and every API is planned with its version's content, 16 at once, with the set's shared
+ * `reads`; the versions (each audited as any save) and the plans are stored with the set in one
+ * statement (recordChangeSet), so a set that fails to be stored leaves no version behind. A
+ * version another save raced past fails that statement: its API is blocked as stale and the set
+ * recorded again without it. An API is blocked (never applied, with `{code, message}` reasons)
+ * when its version is refused, planning fails, or its plan has lint errors or blocking
+ * effective-access findings; `unchanged` when the plan has nothing to write; otherwise `planned`. A set that changes its environment's
  * `variables` resolves the new versions with the values it gives. `events` (about the set) are
  * stored with it. An API's `following` (what it follows before → after) is stored with its item
  * unless its version is refused or raced past: then neither is written. Each environment's
@@ -89,41 +91,61 @@ export async function makeChangeSet(
     if (index >= CHANGE_SET_CONCURRENCY) await firstRoundSent;
     return decide(ctx, api, intent, values, following);
   });
-  // The plans need the versions' content, not their rows: both go on at once.
-  const [decided, stored, planned] = await Promise.all([
+  // The plans need the versions' content, not their rows: the versions are stored with the set.
+  const [decided, planned] = await Promise.all([
     Promise.all(deciding),
-    // What the APIs follow is written with the set (recordChangeSet), not with the versions: a set
-    // that fails to be stored leaves no API following a template with no set to give it.
-    Promise.all(deciding).then((all) =>
-      saveProfileVersions(
-        all.flatMap((item) => (item.kind === "plan" && item.save ? [{ ...item.save, follows: null }] : [])),
-      ),
-    ),
     Promise.all(deciding.map((item) => limit(async () => planItem(ctx, reads, await item)))),
   ]);
-  const items = planned.map(({ item, plan }, index) => {
-    const { save } = decided[index]!;
-    if (save && !stored.has(save.version.id)) return { item: blocked(item.apiId, staleProfileError()), plan: null };
-    return { item, plan };
-  });
-  // An API whose version another save raced past keeps what it follows, as its version is not stored.
+  // Versions whose number another save took since they were prepared: their APIs are blocked as
+  // stale, and the set is recorded again without them (each retry has fewer; see recordChangeSet).
+  const taken = new Set<string>();
+  for (;;) {
+    try {
+      return await recordChangeSet(ctx, {
+        title,
+        change,
+        apis: new Map(apis.map(({ api }) => [api.id, api])),
+        ...madeItems(decided, planned, taken),
+        variables,
+        events,
+        source,
+      });
+    } catch (error) {
+      if (!isVersionTaken(error)) throw error;
+      const raced = await takenVersions(
+        decided.flatMap(({ save }) => (save && !taken.has(save.version.id) ? [save] : [])),
+      );
+      if (raced.size === 0) throw error;
+      for (const id of raced) taken.add(id);
+    }
+  }
+}
+
+/**
+ * The set's items, plans, versions to store and following changes, an API whose version was
+ * `taken` by another save blocked as stale: neither its version nor what it follows is written.
+ */
+function madeItems(
+  decided: readonly Decided[],
+  planned: ReadonlyArray<{ item: PreparedItem; plan: PreparedPlan | null }>,
+  taken: ReadonlySet<string>,
+): Pick<MadeChangeSet, "items" | "plans" | "versions" | "following"> {
+  const stale = (save: PreparedProfileVersion | null | undefined) => save && taken.has(save.version.id);
+  const items = planned.map(({ item, plan }, index) =>
+    stale(decided[index]!.save) ? { item: blocked(item.apiId, staleProfileError()), plan: null } : { item, plan },
+  );
   const following = decided.flatMap((item): FollowingChange[] => {
     if (item.kind !== "plan") return [];
     if (!item.save) return item.following ? [item.following] : [];
     const { version, follows } = item.save;
-    return follows && stored.has(version.id) ? [{ apiId: version.apiId, ...follows }] : [];
+    return follows && !stale(item.save) ? [{ apiId: version.apiId, ...follows }] : [];
   });
-  return recordChangeSet(ctx, {
-    title,
-    change,
-    apis: new Map(apis.map(({ api }) => [api.id, api])),
+  return {
     items: items.map(({ item }) => item),
     plans: items.flatMap(({ plan }) => (plan ? [plan] : [])),
-    variables,
-    events,
-    source,
+    versions: decided.flatMap(({ save }) => (save && !stale(save) ? [save] : [])),
     following,
-  });
+  };
 }
 
 type Decided =

@@ -5,7 +5,12 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import { insertPlansSql, type PreparedPlan } from "../deployments/create-plan";
 import { getConfig } from "../env";
-import { followedSql, type FollowingChange } from "../profiles/save-access-profile";
+import {
+  followedSql,
+  savedVersionsSql,
+  type FollowingChange,
+  type PreparedProfileVersion,
+} from "../profiles/save-access-profile";
 import { publishEventSql } from "../notifications/publish-event";
 import type { ChangeSetChange } from "./change-schema";
 import { toChangeSetView } from "./change-set-view";
@@ -50,14 +55,21 @@ export interface MadeChangeSet {
   source?: string | null;
   /** What the set's APIs follow from now on (their versions stored): written with the set, or not at all. */
   following?: readonly FollowingChange[];
+  /**
+   * The new profile versions its plans plan (each with its `profile.save` event): stored with the
+   * set, or not at all. A version whose number another save took fails the whole statement
+   * (`isVersionTaken`): the maker blocks its API as stale and records the set again.
+   */
+  versions?: readonly PreparedProfileVersion[];
 }
 
 /** Audit events naming the set (its id is chosen when it is stored), stored in the set's statement. */
 export type SetEvents = (changeSetId: string) => readonly AuditInput[];
 
 /**
- * Stores the set, its items, their plans, what its APIs follow from now on (`made.following`, with
- * their `api.template.follow|unfollow` events) and the events (`plan.create` of each plan,
+ * Stores the new profile versions (`made.versions`, with their `profile.save` events), the set,
+ * its items, their plans, what its APIs follow from now on (`made.following`, with their
+ * `api.template.follow|unfollow` events) and the events (`plan.create` of each plan,
  * `change_set.create`, the maker's `made.events`, and the set's approval request) in one
  * statement: all of it or nothing. The same statement supersedes the older sets not yet applied
  * that this one replaces (supersede-change-sets.ts), so a set never waits beside its replacement.
@@ -70,6 +82,7 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
   const replaced = await replacedChangeSets({ items, variables, source: row.source });
   const supersede = supersedeSql(ctx, replaced, row);
   const followed = followedSql((made.following ?? []).map((change) => ({ ...change, versionId: null })));
+  const saved = made.versions?.length ? savedVersionsSql(made.versions, "refuse") : null;
   const hash = changeSetHash(items, variables);
   const counts: Record<string, number> = {};
   for (const item of items) counts[item.status] = (counts[item.status] ?? 0) + 1;
@@ -99,7 +112,8 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
   const [superseded] = await auditedStatement<{ ids: string | null }>(
     getDb(),
     (queue) => Prisma.sql`
-      WITH ${plans.length > 0 ? Prisma.sql`${insertPlansSql(plans)},` : Prisma.empty}
+      WITH ${saved ? Prisma.sql`${saved.item},` : Prisma.empty}
+      ${plans.length > 0 ? Prisma.sql`${insertPlansSql(plans)},` : Prisma.empty}
       set_created AS (
         INSERT INTO change_sets (id, title, change, variables, status, created_at, created_by, created_by_oid, source)
         VALUES (${row.id}::uuid, ${title}, ${JSON.stringify(change)}::jsonb,
@@ -118,6 +132,7 @@ export async function recordChangeSet(ctx: RequestContext, made: MadeChangeSet):
       ${followed.item},
       ${supersede.statements}
       ${queue([
+        ...(saved?.events ?? []),
         ...plans.flatMap((plan) => plan.events),
         created,
         ...(events?.(row.id) ?? []).map((event) => ({ event })),

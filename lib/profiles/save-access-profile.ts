@@ -143,41 +143,78 @@ function followingChange(
 
 /**
  * Stores prepared versions, each with its `profile.save` event (and what it makes its API
- * follow, when `follows` is given: a change set passes none and writes following with the set),
- * in one statement, and returns the ids of those stored: a version whose number another save took
- * first is not stored, nor are its event and following change (the caller refuses it as stale).
+ * follow, when `follows` is given), in one statement, and returns the ids of those stored: a
+ * version whose number another save took first is not stored, nor are its event and following
+ * change (the caller refuses it as stale). A change set stores its versions with the set instead
+ * (lib/change-sets/record-change-set.ts, `savedVersionsSql` with `refuse`).
  */
 export async function saveProfileVersions(prepared: readonly PreparedProfileVersion[]): Promise<Set<string>> {
   if (prepared.length === 0) return new Set();
-  const rows = JSON.stringify(prepared.map(({ version }) => version));
+  const saved = savedVersionsSql(prepared, "skip");
   const followed = followedSql(
     prepared.flatMap(({ version, follows }) =>
       follows ? [{ apiId: version.apiId, versionId: version.id, ...follows }] : [],
     ),
   );
-  const saved = await auditedStatement<{ id: string }>(
+  const rows = await auditedStatement<{ id: string }>(
     getDb(),
     (queue) => Prisma.sql`
-      WITH saved AS (
-        INSERT INTO access_profile_versions (id, api_id, version, profile, adopts_hand_written, written, template,
-          created_at, created_by)
-        SELECT id, "apiId", version, profile, "adoptsHandWritten", written, template, "createdAt", "createdBy"
-          FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, "apiId" uuid, version int, profile jsonb,
-            "adoptsHandWritten" boolean, written jsonb, template jsonb, "createdAt" timestamptz, "createdBy" text)
-        ON CONFLICT (api_id, version) DO NOTHING
-        RETURNING id
-      ),
+      WITH ${saved.item},
       ${followed.item},
-      ${queue([
-        ...prepared.map(({ version, event }) => ({
-          when: Prisma.sql`EXISTS (SELECT 1 FROM saved WHERE id = ${version.id}::uuid)`,
-          event,
-        })),
-        ...followed.events,
-      ])}
+      ${queue([...saved.events, ...followed.events])}
       SELECT id::text FROM saved`,
   );
-  return new Set(saved.map((row) => row.id));
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * The `saved AS (…)` WITH item that inserts prepared versions (returning their ids), and their
+ * `profile.save` events. `taken` says what a version whose number another save took first does:
+ * `skip`, it is not stored, nor its event, and the statement goes on; `refuse`, the statement
+ * fails (a unique violation, `isVersionTaken`), so nothing it writes is stored — a change set's
+ * versions commit with the set or not at all.
+ */
+export function savedVersionsSql(
+  prepared: readonly PreparedProfileVersion[],
+  taken: "skip" | "refuse",
+): { item: Prisma.Sql; events: QueuedEvent[] } {
+  const rows = JSON.stringify(prepared.map(({ version }) => version));
+  return {
+    item: Prisma.sql`saved AS (
+      INSERT INTO access_profile_versions (id, api_id, version, profile, adopts_hand_written, written, template,
+        created_at, created_by)
+      SELECT id, "apiId", version, profile, "adoptsHandWritten", written, template, "createdAt", "createdBy"
+        FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, "apiId" uuid, version int, profile jsonb,
+          "adoptsHandWritten" boolean, written jsonb, template jsonb, "createdAt" timestamptz, "createdBy" text)
+      ${taken === "skip" ? Prisma.sql`ON CONFLICT (api_id, version) DO NOTHING` : Prisma.empty}
+      RETURNING id
+    )`,
+    // Refused, the statement stores all of them or none: their events need no condition.
+    events: prepared.map(({ version, event }) =>
+      taken === "skip"
+        ? { when: Prisma.sql`EXISTS (SELECT 1 FROM saved WHERE id = ${version.id}::uuid)`, event }
+        : { event },
+    ),
+  };
+}
+
+/** The statement failed because another save took a version number it stored (`savedVersionsSql`'s `refuse`). */
+export function isVersionTaken(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === "23505" && constraint === "access_profile_versions_api_id_version_key";
+}
+
+/** The ids of the prepared versions whose number another save has taken since they were prepared. */
+export async function takenVersions(prepared: readonly PreparedProfileVersion[]): Promise<Set<string>> {
+  const latest = await getDb().accessProfileVersion.groupBy({
+    by: ["apiId"],
+    where: { apiId: { in: prepared.map(({ version }) => version.apiId) } },
+    _max: { version: true },
+  });
+  const now = new Map(latest.map((row) => [row.apiId, row._max.version ?? 0]));
+  return new Set(
+    prepared.filter(({ version }) => (now.get(version.apiId) ?? 0) >= version.version).map(({ version }) => version.id),
+  );
 }
 
 /**
