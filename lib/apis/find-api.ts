@@ -15,8 +15,13 @@ export async function findApiOrThrow<Include extends Prisma.ApiInclude = Record<
   const api = isUuid(apiId)
     ? await tx.api.findUnique({ where: { id: apiId }, include: { ...include, ...withInstance } })
     : null;
-  if (!api) throw new AppError("not_found", `There is no API with id ${apiId}.`);
+  if (!api) throw apiNotFound(apiId);
   return api as Prisma.ApiGetPayload<{ include: typeof withInstance & Include }>;
+}
+
+/** The error for an API id that names no API. */
+export function apiNotFound(apiId: string): AppError {
+  return new AppError("not_found", `There is no API with id ${apiId}.`);
 }
 
 /** Refuses an API the last sync no longer found in APIM: nothing can be planned or probed for it. */

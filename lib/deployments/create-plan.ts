@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { auditedStatement, type QueuedEvent } from "../audit/append-audit-event";
-import { assertApiInApim, findApiOrThrow } from "../apis/find-api";
+import { apiNotFound, assertApiInApim } from "../apis/find-api";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
@@ -15,9 +15,10 @@ import { findLastApplied } from "./last-applied";
 import { effectiveApprovalsRequired } from "./approval/approval-rules";
 import { computePlan } from "./plan/compute-plan";
 import { ownedBackends } from "./plan/owned-backends";
-import { apiPlanReads, type PlanReads } from "./plan/plan-reads";
+import type { PlanReads } from "./plan/plan-reads";
 import { planContentHash } from "./plan/plan-hash";
 import { toPlanView } from "./plan/plan-view";
+import { readApiToPlan } from "./plan/read-api-to-plan";
 import { readLiveState } from "./plan/read-live-state";
 import type { PlanDiff, PlanView } from "./schemas";
 
@@ -36,12 +37,12 @@ export interface CreatePlanInput {
 export async function createPlan(ctx: RequestContext, input: CreatePlanInput): Promise<PlanView> {
   await authorize(ctx, "config.write");
   const purpose = input.purpose ?? "profile";
-  const db = getDb();
-  // Sent now, beside the API's read: what the plan reads of the database besides the API.
-  const reads = apiPlanReads(input.apiId);
-  const api = await findApiOrThrow(db, input.apiId, { profileVersions: { orderBy: { version: "desc" }, take: 1 } });
+  // The API, its instance, its latest version and what its plan reads of the database: one statement.
+  const found = await readApiToPlan(input.apiId);
+  if (!found) throw apiNotFound(input.apiId);
+  const { api, latest, reads } = found;
   assertApiInApim(api);
-  const version = await versionToPlan(db, api, purpose);
+  const version = await versionToPlan(getDb(), api.id, latest, purpose);
   return planVersion(ctx, { api, version, purpose }, { reads });
 }
 
@@ -280,15 +281,15 @@ type PlannedApi = Prisma.ApiGetPayload<{ include: { instance: true } }>;
 /** The version to plan: the API's latest (read with the API), or the one last applied. */
 async function versionToPlan(
   db: Prisma.TransactionClient,
-  api: { id: string; profileVersions: AccessProfileVersion[] },
+  apiId: string,
+  latest: AccessProfileVersion | null,
   purpose: "profile" | "drift",
 ) {
   if (purpose === "profile") {
-    const current = api.profileVersions[0];
-    if (!current) throw new AppError("not_found", "This API has no access profile yet; save one before making a plan.");
-    return current;
+    if (!latest) throw new AppError("not_found", "This API has no access profile yet; save one before making a plan.");
+    return latest;
   }
-  const applied = await findLastApplied(db, api.id);
+  const applied = await findLastApplied(db, apiId);
   const version = applied?.profileVersionId
     ? await db.accessProfileVersion.findUnique({ where: { id: applied.profileVersionId } })
     : null;

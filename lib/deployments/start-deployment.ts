@@ -10,10 +10,10 @@ import { assertApproved } from "./approval/assert-approved";
 import { countingApprovers } from "./approval/approval-rules";
 import { PLAN_APPROVALS } from "./approval/approval-subject";
 import { auditExpiredApprovals } from "./approval/audit-expired-approvals";
-import { approvalInclude, planApprovalState } from "./approval/plan-approval-state";
+import { planApprovalState } from "./approval/plan-approval-state";
 import { runDeployment, type QueuedDeployment } from "./apply/run-deployment";
 import { toDeploymentView } from "./deployment-view";
-import { findPlanOrThrow } from "./plan/plan-view";
+import { readPlanToStart } from "./plan/read-plan-to-start";
 import { storedDesiredState, storedDiff, storedOperations } from "./plan/stored-plan";
 import type { DeploymentView } from "./schemas";
 
@@ -35,10 +35,7 @@ export interface StartedDeployment {
 export async function startDeployment(ctx: RequestContext, input: { planId: string }): Promise<StartedDeployment> {
   await authorize(ctx, "config.write");
   const db = getDb();
-  const plan = await findPlanOrThrow(db, input.planId, {
-    approvals: approvalInclude.approvals,
-    api: { include: { instance: true } },
-  });
+  const plan = await readPlanToStart(input.planId);
   const now = new Date();
   const approval = planApprovalState(plan, now);
   await auditExpiredApprovals(db, plan, approval, now);

@@ -1,9 +1,7 @@
 import type { ApimClient } from "../../apim";
 import { apimClientForInstance, type InstanceCoordinates } from "../../apim/client-for-instance";
 import { withSharedReads } from "../../apim/shared-reads";
-import { isUuid } from "../../apis/find-api";
-import { getDb, Prisma } from "../../db";
-import { driverSqlOf } from "../../db/driver-sql";
+import { getDb } from "../../db";
 import { backendSteps, type BackendStep } from "./owned-backends";
 
 /**
@@ -41,19 +39,15 @@ export function planReads(apiIds: readonly string[]): PlanReads {
 }
 
 /**
- * The reads of one API's plan (createPlan): the backend steps of its deployments and the
- * fingerprints of its instance's named values in one statement, sent at once so that it runs
- * beside the read of the API itself (an apply's database round trips are its cost, see
- * bench/README.md). `fingerprints` answers for the API's own instance whatever id it is given.
+ * The reads of one API's plan when its backend steps and its instance's fingerprints are already
+ * known (createPlan reads them with the API: readApiToPlan). `fingerprints` answers for the API's
+ * own instance whatever id it is given.
  */
-export function apiPlanReads(apiId: string): PlanReads {
-  const known = isUuid(apiId) ? readApiPlanFacts(apiId) : Promise.resolve({ steps: [], fingerprints: new Map() });
-  // Awaited by the plan; when the API's own read fails first, nothing awaits it (and it failed alike).
-  known.catch(() => undefined);
+export function knownPlanReads(steps: BackendStep[], fingerprints: ReadonlyMap<string, string | null>): PlanReads {
   return {
     apim: sharedReadClients(),
-    fingerprints: async () => (await known).fingerprints,
-    backendSteps: async () => (await known).steps,
+    fingerprints: async () => fingerprints,
+    backendSteps: async () => steps,
   };
 }
 
@@ -68,27 +62,4 @@ function sharedReadClients(): PlanReads["apim"] {
     }
     return client;
   };
-}
-
-/** backendSteps and the fingerprints of the API's instance, as planReads reads them, in one statement. */
-async function readApiPlanFacts(
-  apiId: string,
-): Promise<{ steps: BackendStep[]; fingerprints: Map<string, string | null> }> {
-  const [row] = await driverSqlOf(getDb()).query<{ steps: BackendStep[]; fingerprints: [string, string | null][] }>(
-    Prisma.sql`
-      SELECT
-        COALESCE((
-          SELECT jsonb_agg(jsonb_build_object('kind', step.kind, 'target', step.target)
-                   ORDER BY step.finished_at, step.seq)
-          FROM deployment_steps step JOIN deployments deployment ON deployment.id = step.deployment_id
-          WHERE deployment.api_id = ${apiId}::uuid AND step.kind IN ('backend.create', 'backend.delete')
-            AND step.status = 'succeeded'
-        ), '[]'::jsonb) AS steps,
-        COALESCE((
-          SELECT jsonb_agg(jsonb_build_array(secret.named_value_id, secret.fingerprint))
-          FROM secrets secret WHERE secret.instance_id = (SELECT instance_id FROM apis WHERE id = ${apiId}::uuid)
-        ), '[]'::jsonb) AS fingerprints`,
-    { prepared: true },
-  );
-  return { steps: row?.steps ?? [], fingerprints: new Map(row?.fingerprints ?? []) };
 }

@@ -1,9 +1,9 @@
 import type { Prisma } from "../../db";
 import { parseStored } from "../../db/parse-stored";
-import { AppError } from "../../errors";
 import { isUuid } from "../../apis/find-api";
 import { planSchema, type PlanView } from "../schemas";
 import { approvalInclude, planApprovalState, toApprovalView } from "../approval/plan-approval-state";
+import { planNotFound } from "./read-plan-to-start";
 import { storedDiff, storedOperations } from "./stored-plan";
 
 export const planViewInclude = {
@@ -21,7 +21,7 @@ export async function findPlanOrThrow<Include extends Prisma.PlanInclude = typeo
   include: Include = planViewInclude as Include,
 ): Promise<Prisma.PlanGetPayload<{ include: Include }>> {
   const plan = isUuid(planId) ? await db.plan.findUnique({ where: { id: planId }, include }) : null;
-  if (!plan) throw new AppError("not_found", `There is no plan with id ${planId}.`);
+  if (!plan) throw planNotFound(planId);
   return plan as Prisma.PlanGetPayload<{ include: Include }>;
 }
 
