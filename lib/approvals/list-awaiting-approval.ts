@@ -1,32 +1,40 @@
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
-import { listChangeSetsAwaitingApproval } from "../change-sets/list-change-sets-awaiting-approval";
-import type { ChangeSetAwaitingApproval } from "../change-sets/schemas";
-import { listPlansAwaitingApproval } from "../deployments/list-plans-awaiting-approval";
-import type { PlanAwaitingApproval } from "../deployments/schemas";
-import { listSettingsChangesAwaitingApproval } from "../instances/list-settings-changes-awaiting-approval";
-import type { InstanceSettingsChangeView } from "../instances/schemas";
+import { changeSetsAwaitingApproval } from "../change-sets/change-sets-awaiting-approval";
+import { plansAwaitingApproval } from "../deployments/plans-awaiting-approval";
+import { settingsChangesAwaitingApproval } from "../instances/settings-changes-awaiting-approval";
 
-export interface AwaitingApproval {
-  plans: PlanAwaitingApproval[];
-  changeSets: ChangeSetAwaitingApproval[];
-  settingsChanges: InstanceSettingsChangeView[];
-  /** How many wait in all, as the console's header shows it. */
-  count: number;
-}
+/** Each kind of thing that waits for approval, and how it is read (the kind's rules stay with its feature). */
+const readers = {
+  plans: plansAwaitingApproval,
+  changeSets: changeSetsAwaitingApproval,
+  settingsChanges: settingsChangesAwaitingApproval,
+};
+
+export type AwaitingKind = keyof typeof readers;
+export const AWAITING_KINDS = Object.keys(readers) as AwaitingKind[];
+
+/** The lists of the kinds read, and how many wait in them (for all kinds: the console header's count). */
+export type AwaitingApproval<K extends AwaitingKind = AwaitingKind> = {
+  [P in K]: Awaited<ReturnType<(typeof readers)[P]>>;
+} & { count: number };
 
 /**
- * Everything waiting for an admin's approval: plans, change sets (one approval for all their APIs)
- * and changes lowering an instance's approval settings, each list oldest first and marking the
- * viewer's own. The "Waiting for approval" page, the header's count and the REST lists all read
- * it here, so they cannot disagree on what waits; each kind's rules stay with its feature.
+ * What waits for an admin's approval: plans, change sets (one approval for all their APIs) and
+ * changes lowering an instance's approval settings, each list oldest first and marking the
+ * viewer's own. The "Waiting for approval" page and the header's count read every kind; each REST
+ * list and the instances page read only their own (`kinds`), so a list costs its own reads alone.
+ * They all read it here, so they cannot disagree on what waits; config.read is checked once,
+ * whatever the kinds.
  */
-export async function listAwaitingApproval(ctx: RequestContext): Promise<AwaitingApproval> {
+export async function listAwaitingApproval<K extends AwaitingKind = AwaitingKind>(
+  ctx: RequestContext,
+  kinds: readonly K[] = AWAITING_KINDS as K[],
+): Promise<AwaitingApproval<K>> {
   await authorize(ctx, "config.read");
-  const [plans, changeSets, settingsChanges] = await Promise.all([
-    listPlansAwaitingApproval(ctx),
-    listChangeSetsAwaitingApproval(ctx),
-    listSettingsChangesAwaitingApproval(ctx),
-  ]);
-  return { plans, changeSets, settingsChanges, count: plans.length + changeSets.length + settingsChanges.length };
+  const lists = await Promise.all(kinds.map((kind): Promise<unknown[]> => readers[kind](ctx)));
+  return {
+    ...Object.fromEntries(kinds.map((kind, index) => [kind, lists[index]])),
+    count: lists.reduce((count, list) => count + list.length, 0),
+  } as AwaitingApproval<K>;
 }

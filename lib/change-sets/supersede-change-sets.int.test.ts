@@ -10,9 +10,14 @@ import { createChangeSet } from "./create-change-set";
 import { createProfilesChangeSet } from "./create-profiles-change-set";
 import { getChangeSet } from "./get-change-set";
 import { listChangeSets } from "./list-change-sets";
-import { listChangeSetsAwaitingApproval } from "./list-change-sets-awaiting-approval";
+import { listAwaitingApproval } from "../approvals/list-awaiting-approval";
+import type { RequestContext } from "../auth/request-context";
 import { rejectChangeSet } from "./reject-change-set";
 import { startChangeSetApply } from "./start-change-set-apply";
+
+/** What listAwaitingApproval answers for changeSets alone (the REST list's read). */
+const listChangeSetsAwaitingApproval = async (ctx: RequestContext) =>
+  (await listAwaitingApproval(ctx, ["changeSets"])).changeSets;
 
 /** A newer change set replaces the older ones not yet applied that it covers (README, "Superseding"). */
 const sandbox = setupSandboxHarness();

@@ -12,9 +12,12 @@ import { apiIdOf, dropBackendSelection, profiles, saveProfile } from "../../test
 import { approvePlan } from "./approve-plan";
 import { createPlan } from "./create-plan";
 import { getPlan } from "./get-plan";
-import { listPlansAwaitingApproval } from "./list-plans-awaiting-approval";
+import { listAwaitingApproval } from "../approvals/list-awaiting-approval";
 import { rejectPlan } from "./reject-plan";
 import { startDeployment } from "./start-deployment";
+
+/** What listAwaitingApproval answers for plans alone (the REST list's read). */
+const listPlansAwaitingApproval = async (ctx: RequestContext) => (await listAwaitingApproval(ctx, ["plans"])).plans;
 
 const sandbox = setupSandboxHarness();
 const author = contextFor("admin", { name: "Plan Author" });

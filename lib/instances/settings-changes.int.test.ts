@@ -5,9 +5,14 @@ import { createProductionInstance } from "../../test/support/instance-settings";
 import { setupTestDatabase } from "../../test/support/setup-test-database";
 import { approveSettingsChange } from "./approve-settings-change";
 import { getInstance } from "./get-instance";
-import { listSettingsChangesAwaitingApproval } from "./list-settings-changes-awaiting-approval";
+import { listAwaitingApproval } from "../approvals/list-awaiting-approval";
+import type { RequestContext } from "../auth/request-context";
 import { rejectSettingsChange } from "./reject-settings-change";
 import { updateInstanceSettings } from "./update-instance-settings";
+
+/** What listAwaitingApproval answers for settingsChanges alone (the REST list's read). */
+const listSettingsChangesAwaitingApproval = async (ctx: RequestContext) =>
+  (await listAwaitingApproval(ctx, ["settingsChanges"])).settingsChanges;
 
 const db = setupTestDatabase();
 const author = contextFor("admin", { name: "Asking Admin" });

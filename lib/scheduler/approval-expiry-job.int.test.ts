@@ -6,10 +6,15 @@ import { createProductionInstance } from "../../test/support/instance-settings";
 import { setupTestDatabase } from "../../test/support/setup-test-database";
 import { approveSettingsChange } from "../instances/approve-settings-change";
 import { getSettingsChange } from "../instances/get-settings-change";
-import { listSettingsChangesAwaitingApproval } from "../instances/list-settings-changes-awaiting-approval";
+import { listAwaitingApproval } from "../approvals/list-awaiting-approval";
+import type { RequestContext } from "../auth/request-context";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { APPROVAL_EXPIRY_JOB, approvalExpiryJob } from "./approval-expiry-job";
 import { Scheduler } from "./scheduler";
+
+/** What listAwaitingApproval answers for settingsChanges alone (the REST list's read). */
+const listSettingsChangesAwaitingApproval = async (ctx: RequestContext) =>
+  (await listAwaitingApproval(ctx, ["settingsChanges"])).settingsChanges;
 
 /**
  * The approval-expiry job on its own clock (the scheduler's, run ahead by hand): settings changes

@@ -8,9 +8,9 @@ import { RegisterInstanceForm } from "@/components/instances/register-instance-f
 import { VerificationSettingsForm } from "@/components/instances/verification-settings-form";
 import { Alert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/section";
+import { listAwaitingApproval } from "@/lib/approvals/list-awaiting-approval";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listInstances } from "@/lib/instances/list-instances";
-import { listSettingsChangesAwaitingApproval } from "@/lib/instances/list-settings-changes-awaiting-approval";
 import { instanceInputSchema, type InstanceSettingsChangeView } from "@/lib/instances/schemas";
 import { verificationSettingsInputSchema } from "@/lib/verification/schemas";
 import {
@@ -39,8 +39,10 @@ export default async function InstancesPage() {
   const ctx = await guardPage("/instances");
   const canWrite = ctx.permissions.has("config.write");
   // Instances are a handful per organisation: one page of 200 is all of them.
-  const { items: instances } = await listInstances(ctx, { limit: 200 });
-  const pendingChanges = await listSettingsChangesAwaitingApproval(ctx);
+  const [{ items: instances }, { settingsChanges: pendingChanges }] = await Promise.all([
+    listInstances(ctx, { limit: 200 }),
+    listAwaitingApproval(ctx, ["settingsChanges"]),
+  ]);
   const now = new Date().toISOString();
 
   return (

@@ -3,5 +3,5 @@ import { operations } from "@/lib/rest/operations";
 import { apiHandler } from "@/lib/rest/api-handler";
 
 export const GET = apiHandler(operations.listChangeSetsAwaitingApproval, async (ctx) => ({
-  items: (await listAwaitingApproval(ctx)).changeSets,
+  items: (await listAwaitingApproval(ctx, ["changeSets"])).changeSets,
 }));

@@ -3,5 +3,5 @@ import { operations } from "@/lib/rest/operations";
 import { apiHandler } from "@/lib/rest/api-handler";
 
 export const GET = apiHandler(operations.listPlansAwaitingApproval, async (ctx) => ({
-  items: (await listAwaitingApproval(ctx)).plans,
+  items: (await listAwaitingApproval(ctx, ["plans"])).plans,
 }));

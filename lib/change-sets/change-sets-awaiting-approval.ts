@@ -1,4 +1,3 @@
-import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { toApprovalView } from "../deployments/approval/plan-approval-state";
@@ -10,10 +9,10 @@ import { storedSetVariables, variableInstancesOf } from "./set-variables";
  * Change sets waiting for approval: not applied yet (`ready`), needing approvals (one covers the
  * whole set, bound to its hash), not rejected and without enough approvals that count now — an
  * expired approval no longer counts, so a set whose approval expired waits again. The author's
- * own sets are listed too, marked `ownSet`, as plans are. Oldest first.
+ * own sets are listed too, marked `ownSet`, as plans are. Oldest first. Read through
+ * listAwaitingApproval (lib/approvals), which checks config.read once for every kind it reads.
  */
-export async function listChangeSetsAwaitingApproval(ctx: RequestContext): Promise<ChangeSetAwaitingApproval[]> {
-  await authorize(ctx, "config.read");
+export async function changeSetsAwaitingApproval(ctx: RequestContext): Promise<ChangeSetAwaitingApproval[]> {
   const db = getDb();
   const rows = await db.changeSet.findMany({
     where: { status: "ready" },

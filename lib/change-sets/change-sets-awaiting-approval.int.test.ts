@@ -6,9 +6,14 @@ import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { approveChangeSet } from "./approve-change-set";
 import { createChangeSet } from "./create-change-set";
-import { listChangeSetsAwaitingApproval } from "./list-change-sets-awaiting-approval";
+import { listAwaitingApproval } from "../approvals/list-awaiting-approval";
+import type { RequestContext } from "../auth/request-context";
 import { rejectChangeSet } from "./reject-change-set";
 import { startChangeSetApply } from "./start-change-set-apply";
+
+/** What listAwaitingApproval answers for changeSets alone (the REST list's read). */
+const listChangeSetsAwaitingApproval = async (ctx: RequestContext) =>
+  (await listAwaitingApproval(ctx, ["changeSets"])).changeSets;
 
 /** The "Waiting for approval" list of change sets: which sets it holds and what it says of them. */
 const sandbox = setupSandboxHarness();

@@ -1,4 +1,3 @@
-import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import type { InstanceSettingsChangeView } from "./schemas";
@@ -6,10 +5,10 @@ import { settingsChangeApprovalState, settingsChangeInclude, toSettingsChangeVie
 
 /**
  * Instance settings changes waiting for approval: pending, not expired, not rejected, without the approvals
- * their instance's applies need. At most one per instance; oldest first.
+ * their instance's applies need. At most one per instance; oldest first. Read through
+ * listAwaitingApproval (lib/approvals), which checks config.read once for every kind it reads.
  */
-export async function listSettingsChangesAwaitingApproval(ctx: RequestContext): Promise<InstanceSettingsChangeView[]> {
-  await authorize(ctx, "config.read");
+export async function settingsChangesAwaitingApproval(ctx: RequestContext): Promise<InstanceSettingsChangeView[]> {
   const now = new Date();
   const pending = await getDb().instanceSettingsChange.findMany({
     // Not one past its expiry, though the job may not have marked it expired yet.

@@ -1,4 +1,3 @@
-import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
 import { approvalInclude, planApprovalState, toApprovalView } from "./approval/plan-approval-state";
@@ -8,10 +7,10 @@ import type { PlanAwaitingApproval } from "./schemas";
  * Plans waiting for approval: for each API on an instance that requires approvals, its latest
  * plan, when it has something to write, was never applied, and lacks the approvals it needs
  * (an older plan of the same API is superseded by the newer one and is not listed), and is not part
- * of a change set (approved as a whole). Oldest first.
+ * of a change set (approved as a whole). Oldest first. Read through listAwaitingApproval
+ * (lib/approvals), which checks config.read once for every kind it reads.
  */
-export async function listPlansAwaitingApproval(ctx: RequestContext): Promise<PlanAwaitingApproval[]> {
-  await authorize(ctx, "config.read");
+export async function plansAwaitingApproval(ctx: RequestContext): Promise<PlanAwaitingApproval[]> {
   const db = getDb();
   const candidates = await db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
     SELECT latest.id FROM (
