@@ -16,7 +16,7 @@ import { effectiveApprovalsRequired } from "./approval/approval-rules";
 import { computePlan } from "./plan/compute-plan";
 import { ownedBackends } from "./plan/owned-backends";
 import type { PlanReads } from "./plan/plan-reads";
-import { planContentHash } from "./plan/plan-hash";
+import { storedPlanContent, type PlanContent } from "./plan/plan-hash";
 import { toPlanView } from "./plan/plan-view";
 import { readApiToPlan } from "./plan/read-api-to-plan";
 import { readLiveState } from "./plan/read-live-state";
@@ -101,7 +101,7 @@ export interface PreparedPlan {
     createdByOid: string | null;
   };
   /** The row's JSON columns parsed back, as reading the stored row gives them. */
-  stored: { operations: Prisma.JsonValue; diff: Prisma.JsonValue; desiredState: Prisma.JsonValue };
+  stored: PlanContent<Prisma.JsonValue>;
   /** Its content hash (planContentHash of the stored JSON). */
   hash: string;
   /** The number of the profile version it plans. */
@@ -165,26 +165,23 @@ export async function preparePlan(
   });
   const diffWithAccess: PlanDiff = { ...computed.diff, effectiveAccess };
 
+  // Stored as canonical JSON; `stored` is what reading the row back gives, `hash` its content hash.
+  const { text, stored, hash } = storedPlanContent({
+    operations: computed.operations,
+    diff: diffWithAccess,
+    desiredState: computed.desired,
+  });
   // Every value is chosen here, so nothing needs reading back once stored.
   const row = {
     id: randomUUID(),
     apiId: api.id,
     profileVersionId: version.id,
     purpose,
-    operations: JSON.stringify(computed.operations),
-    diff: JSON.stringify(diffWithAccess),
-    desiredState: JSON.stringify(computed.desired),
+    ...text,
     createdAt: new Date().toISOString(),
     createdBy: ctx.actor.name,
     createdByOid: ctx.actor.oid,
   };
-  // As read back from the database: the hash is the one the stored row gives.
-  const stored = {
-    operations: JSON.parse(row.operations) as Prisma.JsonValue,
-    diff: JSON.parse(row.diff) as Prisma.JsonValue,
-    desiredState: JSON.parse(row.desiredState) as Prisma.JsonValue,
-  };
-  const hash = planContentHash(stored);
   // A plan with nothing to write needs no approval (approval-rules.ts); a change set's asks as a set.
   const required = computed.operations.length > 0 && !inChangeSet ? effectiveApprovalsRequired(api.instance) : 0;
   const created: QueuedEvent = {

@@ -9,7 +9,7 @@ import { apimReserialize } from "../../policy/__fixtures__/apim-reserialize";
 import { loadReferencePolicies } from "../../policy/__fixtures__/reference-policies";
 import { sampleProfiles } from "../../policy/__fixtures__/sample-profiles";
 import { computePlan, desiredPolicyText, type PlanInput } from "./compute-plan";
-import { planContentHash } from "./plan-hash";
+import { planContentHash, storedPlanContent } from "./plan-hash";
 
 /**
  * Approvals are bound to a plan's content hash, so planning must give the same bytes for the same
@@ -168,16 +168,27 @@ function planHashOf(
     },
     { profileVersion: 7, policyXml: computed.diff.policy.after },
   );
-  const stored = {
-    operations: JSON.stringify(computed.operations),
-    diff: JSON.stringify({ ...computed.diff, effectiveAccess }),
-    desiredState: JSON.stringify(computed.desired),
+  const content = {
+    operations: computed.operations,
+    diff: { ...computed.diff, effectiveAccess },
+    desiredState: computed.desired,
   };
-  return planContentHash({
-    operations: JSON.parse(stored.operations),
-    diff: JSON.parse(stored.diff),
-    desiredState: JSON.parse(stored.desiredState),
-  });
+  const { text, stored, hash } = storedPlanContent(content);
+  // The same as storing JSON.stringify's text and hashing it as read back (how plans were hashed before).
+  const roundTrip = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+  const readBack = {
+    operations: roundTrip(content.operations),
+    diff: roundTrip(content.diff),
+    desiredState: roundTrip(content.desiredState),
+  };
+  expect(stored).toStrictEqual(readBack);
+  expect({
+    operations: JSON.parse(text.operations) as unknown,
+    diff: JSON.parse(text.diff) as unknown,
+    desiredState: JSON.parse(text.desiredState) as unknown,
+  }).toStrictEqual(readBack);
+  expect(hash).toBe(planContentHash(readBack));
+  return hash;
 }
 
 /** As APIM answers a document it stored: CRLF and its own indentation. */
@@ -201,6 +212,15 @@ const withAnotherClient: AccessProfile = {
 };
 
 describe("the plan's content hash for fixed inputs", () => {
+  it("is the hash of the stored content read back also where canonical JSON refuses the content", () => {
+    const content = { operations: [], diff: { ratio: Number.NaN, note: "x" }, desiredState: { profile: null } };
+    const { text, stored, hash } = storedPlanContent(content);
+    expect(text.diff).toBe('{"ratio":null,"note":"x"}');
+    expect(stored.diff).toEqual({ ratio: null, note: "x" });
+    expect(hash).toBe(planContentHash(stored));
+    expect(storedPlanContent({ ...content, diff: { note: "x", ratio: null } }).hash).toBe(hash);
+  });
+
   it("is unchanged for a change set's edit: one more client application on a deployed API", () => {
     expect(planHashOf(withAnotherClient, deployed, false)).toBe(
       "cf695c1c40856682f79ecd10027e286181ee6cfb8845bba1bb369d4b920667a1",
