@@ -6,6 +6,7 @@ import { approvalSettingsSelect } from "../deployments/approval/plan-approval-st
 import {
   environmentVariables,
   lockEnvironmentVariables,
+  plainValues,
   variableChanges,
   writeVariableChanges,
 } from "../environments/environment-variables";
@@ -36,15 +37,15 @@ export type VariableInstance = Prisma.InstanceGetPayload<{ select: typeof variab
 /** What a set that gives `values` to `environment` changes, read now; null when every value already is the environment's. */
 export async function setVariablesOf(
   db: Prisma.TransactionClient,
-  { environment, values }: ProposedVariables,
+  { environment, values }: Omit<ProposedVariables, "held">,
 ): Promise<SetVariables | null> {
   const [current, instances] = await Promise.all([
     environmentVariables(db, environment),
     variableInstancesOf(db, environment),
   ]);
-  const changes = variableChanges(current, values);
+  const changes = variableChanges(plainValues(current), values);
   if (changes.length === 0) return null;
-  return { proposed: { environment, values }, stored: { environment, changes }, instances };
+  return { proposed: { environment, values, held: current }, stored: { environment, changes }, instances };
 }
 
 /** The variable changes a set row stores, or null. */
@@ -73,7 +74,7 @@ export async function writeSetVariables(
 ): Promise<void> {
   const { environment, changes } = set.variables;
   await lockEnvironmentVariables(tx, environment);
-  const now = await environmentVariables(tx, environment);
+  const now = plainValues(await environmentVariables(tx, environment));
   const changed = changes.filter((change) => (now[change.name] ?? null) !== change.before);
   if (changed.length > 0)
     throw new AppError(

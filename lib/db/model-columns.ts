@@ -84,6 +84,8 @@ export const PROFILE_VERSION_COLUMNS: ModelColumns<AccessProfileVersion> = {
   template: "template",
   createdAt: { time: "created_at" },
   createdBy: "created_by",
+  createdByOid: "created_by_oid",
+  resolvedVariables: "resolved_variables",
 };
 
 export const PLAN_COLUMNS: ModelColumns<Plan> = {

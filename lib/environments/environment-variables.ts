@@ -2,13 +2,32 @@ import { appendAuditEvent, type AuditTx } from "../audit/append-audit-event";
 import type { RequestContext } from "../auth/request-context";
 import { Prisma } from "../db";
 
-/** The variables an environment sets, name → value. */
+/** Who wrote a value: by object id (null for values written before it was kept) and name. */
+export interface VariableWriter {
+  oid: string | null;
+  name: string;
+}
+
+/** A variable's value and who wrote it; `writtenBy` null: a change set gives it, to be written by the set's author. */
+export interface WrittenValue {
+  value: string;
+  writtenBy: VariableWriter | null;
+}
+
+/** The variables an environment sets, name → value and who wrote it (approvals refuse the writer of a value a plan brings). */
 export async function environmentVariables(
   tx: Prisma.TransactionClient,
   environment: string,
-): Promise<Record<string, string>> {
+): Promise<Record<string, WrittenValue>> {
   const rows = await tx.environmentVariable.findMany({ where: { environment }, orderBy: { name: "asc" } });
-  return Object.fromEntries(rows.map((row) => [row.name, row.value]));
+  return Object.fromEntries(
+    rows.map((row) => [row.name, { value: row.value, writtenBy: { oid: row.updatedByOid, name: row.updatedBy } }]),
+  );
+}
+
+/** Name → value alone, as changes are compared and profiles resolved. */
+export function plainValues(variables: Readonly<Record<string, WrittenValue>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).map(([name, { value }]) => [name, value]));
 }
 
 /** One variable whose value changes: null before, not set; null after, removed. */
@@ -61,8 +80,8 @@ export async function writeVariableChanges(
     if (value === null) continue;
     await tx.environmentVariable.upsert({
       where: { environment_name: { environment, name } },
-      create: { environment, name, value, updatedBy: ctx.actor.name },
-      update: { value, updatedBy: ctx.actor.name, updatedAt: new Date() },
+      create: { environment, name, value, updatedBy: ctx.actor.name, updatedByOid: ctx.actor.oid },
+      update: { value, updatedBy: ctx.actor.name, updatedByOid: ctx.actor.oid, updatedAt: new Date() },
     });
   }
   const before = Object.fromEntries(changes.map((change) => [change.name, change.before]));

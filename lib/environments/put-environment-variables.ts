@@ -7,6 +7,7 @@ import { environmentSchema } from "../instances/schemas";
 import { parseInput } from "../validation";
 import {
   environmentVariables,
+  plainValues,
   lockEnvironmentVariables,
   variableChanges,
   writeVariableChanges,
@@ -26,7 +27,7 @@ export async function putEnvironmentVariables(ctx: RequestContext, input: unknow
   const { environment, variables } = parseInput(inputSchema, input, "environment variables");
   return auditedTransaction(getDb(), async (tx) => {
     await lockEnvironmentVariables(tx, environment);
-    const changes = variableChanges(await environmentVariables(tx, environment), variables);
+    const changes = variableChanges(plainValues(await environmentVariables(tx, environment)), variables);
     await writeVariableChanges(tx, ctx, environment, changes);
     return environmentVariablesView(tx, environment);
   });

@@ -91,7 +91,7 @@ export async function prepareProfileVersion(
   values?: VariableValues,
 ): Promise<PreparedProfileVersion> {
   const written = parseInput(writtenProfileSchema, input.profile, "access profile");
-  const { profile, usesVariables } = await resolveWrittenProfile(getDb(), api.instance, written, values);
+  const { profile, usesVariables, variables } = await resolveWrittenProfile(getDb(), api.instance, written, values);
   checkPrecondition(current?.version, input.ifMatch);
   // As the database returns it (JSON round trip): the version returned is the version stored.
   const stored = (value: unknown) => (value === null ? null : (JSON.parse(JSON.stringify(value)) as Prisma.JsonValue));
@@ -105,6 +105,17 @@ export async function prepareProfileVersion(
     template: input.template ? stored(input.template) : null,
     createdAt: new Date(),
     createdBy: ctx.actor.name,
+    createdByOid: ctx.actor.oid,
+    // Who wrote each value it takes: a value a change set gives is its author's (approval rules, contributors).
+    resolvedVariables: usesVariables
+      ? stored(
+          variables.map(({ name, value, writtenBy }) => ({
+            name,
+            value,
+            writtenBy: writtenBy ?? { oid: ctx.actor.oid, name: ctx.actor.name },
+          })),
+        )
+      : null,
   };
   const event: AuditInput = {
     actor: ctx.actor,
@@ -182,10 +193,12 @@ export function savedVersionsSql(
   return {
     item: Prisma.sql`saved AS (
       INSERT INTO access_profile_versions (id, api_id, version, profile, adopts_hand_written, written, template,
-        created_at, created_by)
-      SELECT id, "apiId", version, profile, "adoptsHandWritten", written, template, "createdAt", "createdBy"
+        created_at, created_by, created_by_oid, resolved_variables)
+      SELECT id, "apiId", version, profile, "adoptsHandWritten", written, template, "createdAt", "createdBy",
+          "createdByOid", "resolvedVariables"
         FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, "apiId" uuid, version int, profile jsonb,
-          "adoptsHandWritten" boolean, written jsonb, template jsonb, "createdAt" timestamptz, "createdBy" text)
+          "adoptsHandWritten" boolean, written jsonb, template jsonb, "createdAt" timestamptz, "createdBy" text,
+          "createdByOid" text, "resolvedVariables" jsonb)
       ${taken === "skip" ? Prisma.sql`ON CONFLICT (api_id, version) DO NOTHING` : Prisma.empty}
       RETURNING id
     )`,

@@ -26,7 +26,12 @@ export async function createTemplate(ctx: RequestContext, input: unknown): Promi
           description,
           createdBy: ctx.actor.name,
           versions: {
-            create: { version: 1, profile: profile as Prisma.InputJsonValue, createdBy: ctx.actor.name },
+            create: {
+              version: 1,
+              profile: profile as Prisma.InputJsonValue,
+              createdBy: ctx.actor.name,
+              createdByOid: ctx.actor.oid,
+            },
           },
         },
         include: templateSummaryInclude,

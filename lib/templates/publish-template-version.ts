@@ -35,6 +35,7 @@ export async function publishTemplateVersion(
           version: latest + 1,
           profile: profile as Prisma.InputJsonValue,
           createdBy: ctx.actor.name,
+          createdByOid: ctx.actor.oid,
         },
       });
       await appendAuditEvent(tx, {
