@@ -8,6 +8,7 @@ export type AppErrorCode =
   | "bad_request" // input failed validation; `fields` says which and why
   | "unauthenticated" // no or invalid credentials (401)
   | "forbidden" // authenticated but lacks the permission (403)
+  | "approver-contributed" // an approval by someone who wrote an input of what they approve (403, `contributed`)
   | "not_found"
   | "method_not_allowed" // the route does not serve this method (405, with Allow)
   | "conflict" // state changed underneath (409)

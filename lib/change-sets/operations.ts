@@ -90,7 +90,7 @@ export const changeSetsOperations = {
     permission: "config.write",
     summary: "Approve a whole change set (four-eyes), bound to its hash",
     description:
-      "The plan approval rules for the whole set: only an admin other than its author (403 otherwise); automation only where every instance of the set allows it; the most approvals any of its instances requires; expires after the shortest approval lifetime among them. 409 when the set needs no approval, is applying, or its hash is not `setHash`; 409 with `code: superseded` and `supersededBy: { id, title }` when a newer set replaced it.",
+      "The plan approval rules for the whole set: only an admin other than its author (403 otherwise), and none who wrote an input any of its plans brings (403 `approver-contributed`, `contributed` naming each); automation only where every instance of the set allows it; the most approvals any of its instances requires; expires after the shortest approval lifetime among them. 409 when the set needs no approval, is applying, or its hash is not `setHash`; 409 with `code: superseded` and `supersededBy: { id, title }` when a newer set replaced it.",
     tags: ["change-sets"],
     params,
     body: changeSetApprovalInputSchema,

@@ -3,6 +3,7 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import type { ApprovalDecision } from "../deployments/approval/approval-decision";
 import { auditExpiredApprovals } from "../deployments/approval/audit-expired-approvals";
+import { readPlanContributors } from "../deployments/approval/read-plan-contributors";
 import { assertReviewed, recordDecision } from "../deployments/approval/record-decision";
 import { AppError } from "../errors";
 import { toChangeSetView } from "./change-set-view";
@@ -19,8 +20,9 @@ export interface ChangeSetDecisionInput extends ApprovalDecision {
 
 /**
  * Records an admin's approval or rejection of a whole change set, bound to the set's hash, under
- * the rules of a plan's approval (approval-rules.ts): the author's own approval and automation's
- * (unless every instance of the set accepts it) are refused rather than recorded.
+ * the rules of a plan's approval (approval-rules.ts): the author's own approval, one by a writer of
+ * an input any of its plans brings, and automation's (unless every instance of the set accepts it)
+ * are refused rather than recorded.
  */
 export async function recordChangeSetDecision(
   ctx: RequestContext,
@@ -45,6 +47,13 @@ export async function recordChangeSetDecision(
     subject: CHANGE_SET_APPROVALS,
     target: { id: set.id, hash: state.hash },
     author: { oid: set.createdByOid, name: set.createdBy },
+    contributors:
+      input.decision === "approved"
+        ? await readPlanContributors(
+            db,
+            set.items.flatMap((item) => (item.planId === null ? [] : [item.planId])),
+          )
+        : [],
     settings: state.settings,
     now,
     insert: (tx, row) => tx.changeSetApproval.create({ data: { changeSetId: set.id, setHash: state.hash, ...row } }),

@@ -71,7 +71,7 @@ export const deploymentsOperations = {
     permission: "config.write",
     summary: "Approve a plan (four-eyes): bound to its content hash, expires after the instance's approval lifetime",
     description:
-      "Only an admin other than the plan's author may approve (403 otherwise); a client-credentials caller only where the instance allows automation approvers. Answers the plan with its approval state. 409 when the plan needs no approval or was applied already.",
+      "Only an admin other than the plan's author may approve (403 otherwise); a client-credentials caller only where the instance allows automation approvers. Nor may anyone who wrote an input the plan brings to its API that it did not already have — a profile version saved since the last applied one, the template version it was saved from, a variable value it takes: 403 with `code: approver-contributed` and `contributed` naming each. Answers the plan with its approval state. 409 when the plan needs no approval or was applied already.",
     tags: ["deployments"],
     params: planParams,
     response: planSchema,

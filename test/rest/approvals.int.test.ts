@@ -24,6 +24,8 @@ vi.mock("next/server", async (importOriginal) => ({
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
+/** The second admin, as a use case's caller: the same object id as `person`'s token. */
+const secondAdmin = contextFor("admin", { oid: randomUUID(), name: "Second Admin" });
 let pipeline = "";
 let secondPipeline = "";
 let person = "";
@@ -34,7 +36,7 @@ beforeAll(async () => {
   pipeline = await sandbox.tokens.automation();
   secondPipeline = await sandbox.tokens.automation("second");
   // One person (one object id) across requests: the second admin of four-eyes.
-  person = await sandbox.tokens.user("admin", { oid: randomUUID(), name: "Second Admin" });
+  person = await sandbox.tokens.user("admin", { oid: secondAdmin.actor.oid, name: secondAdmin.actor.name });
   reader = await sandbox.tokens.user("reader");
   reviewer = await sandbox.tokens.user("reviewer");
 });
@@ -51,11 +53,11 @@ const patchInstance = (token: string, body: unknown) =>
 const planAction = (handler: typeof approvals.POST, what: string, planId: string, token: string, body?: unknown) =>
   callRoute(handler, { path: `/plans/${planId}/${what}`, method: "POST", token, body, params: { id: planId } });
 
-/** A plan made by the first automation client, on a fresh API. */
-async function pipelinePlan(): Promise<PlanView> {
-  const [name] = await sandbox.controls.seedApis(1, { prefix: "rest-four-eyes" });
+/** A plan made by the first automation client, on an API (seeded with `prefix`) whose profile `savedBy` saved. */
+async function pipelinePlan(savedBy = admin, prefix = "rest-four-eyes"): Promise<PlanView> {
+  const [name] = await sandbox.controls.seedApis(1, { prefix });
   const apiId = await apiIdOf(admin, sandbox.instance.id, name!);
-  await saveProfile(admin, apiId, profiles.headerKey());
+  await saveProfile(savedBy, apiId, profiles.headerKey());
   const created = await callRoute(plans.POST, {
     path: `/apis/${apiId}/plans`,
     method: "POST",
@@ -114,6 +116,27 @@ describe("REST: four-eyes approval", () => {
       expect.arrayContaining(["approval.request", "deployment.refuse", "approval.approve", "deployment.start"]),
     );
     expect((await callRoute(audit.GET, { path: `/audit?planHash=nothex`, token: reviewer })).status).toBe(400);
+  });
+
+  it("refuses with 403 approver-contributed an admin who wrote an input of the plan, naming it", async () => {
+    const plan = await pipelinePlan(secondAdmin, "rest-contributed");
+    const refused = await planAction(approvals.POST, "approvals", plan.id, person, { planHash: plan.hash });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("content-type")).toBe("application/problem+json");
+    expect(refused.body).toMatchObject({
+      status: 403,
+      code: "approver-contributed",
+      title: "You wrote an input of what you would approve",
+      detail: expect.stringMatching(
+        /^You wrote what this plan brings to its API \(profile version 1 of rest-contributed-1\)/,
+      ),
+      contributed: ["profile version 1 of rest-contributed-1"],
+    });
+    // The refusal is in the plan's history, as the author's is.
+    const history = await callRoute(audit.GET, { path: `/audit?planHash=${plan.hash}`, token: reviewer });
+    expect((history.body as { items: Array<{ action: string; outcome: string }> }).items).toContainEqual(
+      expect.objectContaining({ action: "approval.approve", outcome: "denied" }),
+    );
   });
 
   it("counts automation's approval where the instance allows automation approvers", async () => {

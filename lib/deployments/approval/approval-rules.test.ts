@@ -128,11 +128,38 @@ describe("which approvals count", () => {
 
 describe("who may approve at all", () => {
   it("refuses the author and, unless allowed, automation", () => {
-    expect(approvalRefusal(production, author, { type: "user", ...author })).toMatch(/author/);
-    expect(approvalRefusal(production, author, { type: "app", oid: "app", name: "ci" })).toMatch(/automation/);
+    expect(approvalRefusal(production, author, { type: "user", ...author })?.message).toMatch(/author/);
+    expect(approvalRefusal(production, author, { type: "app", oid: "app", name: "ci" })?.message).toMatch(/automation/);
     expect(
       approvalRefusal({ ...production, automationApprovers: true }, author, { type: "app", oid: "app", name: "ci" }),
     ).toBeNull();
     expect(approvalRefusal(production, author, { type: "user", oid: "other", name: "Other" })).toBeNull();
+  });
+
+  it("refuses a writer of an input the plan brings, naming what they wrote, automation alike", () => {
+    const contributors = [
+      { oid: "oid-writer", name: "Writer", wrote: "the value of ${tenant} planned for llm" },
+      { oid: "oid-writer", name: "Writer", wrote: "profile version 3 of llm" },
+      { oid: "app", name: "ci", wrote: "profile version 4 of llm" },
+      { oid: null, name: "Old Writer", wrote: "profile version 1 of llm" },
+    ];
+    expect(approvalRefusal(production, author, { type: "user", oid: "oid-writer", name: "W" }, contributors)).toEqual({
+      code: "approver-contributed",
+      message: expect.stringContaining("the value of ${tenant} planned for llm; profile version 3 of llm"),
+      contributed: ["the value of ${tenant} planned for llm", "profile version 3 of llm"],
+    });
+    const allowed = { ...production, automationApprovers: true };
+    expect(approvalRefusal(allowed, author, { type: "app", oid: "app", name: "ci" }, contributors)?.code).toBe(
+      "approver-contributed",
+    );
+    // Rows written before object ids were kept are matched by name.
+    expect(
+      approvalRefusal(production, author, { type: "user", oid: "x", name: "Old Writer" }, contributors)?.code,
+    ).toBe("approver-contributed");
+    expect(
+      approvalRefusal(production, author, { type: "user", oid: "other", name: "Writer" }, contributors),
+    ).toBeNull();
+    // The author's refusal stays the author's.
+    expect(approvalRefusal(production, author, { type: "user", ...author }, contributors)?.code).toBe("forbidden");
   });
 });

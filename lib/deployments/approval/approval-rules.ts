@@ -1,3 +1,5 @@
+import { isWriter, writtenBy, type Contributor } from "./contributors";
+
 /**
  * The four-eyes rules, pure: which recorded decisions count towards applying a plan. Use cases
  * read the rows and the instance's settings and ask these functions; nothing here reads the clock.
@@ -53,22 +55,37 @@ export function effectiveApprovalsRequired(settings: Pick<ApprovalSettings, "env
   return settings.approvalsRequired ?? (settings.environment === "production" ? 1 : 0);
 }
 
-export function isAuthor(author: PlanAuthor, actor: { oid: string; name: string }): boolean {
-  return author.oid !== null ? author.oid === actor.oid : author.name === actor.name;
-}
+export const isAuthor: (author: PlanAuthor, actor: { oid: string; name: string }) => boolean = isWriter;
+
+/** Why an approval is refused: `forbidden` (the author's, automation's) or `approver-contributed` (`contributed`: what they wrote). */
+export type ApprovalRefusal =
+  { code: "forbidden"; message: string } | { code: "approver-contributed"; message: string; contributed: string[] };
 
 /**
  * Why this actor's approval could never count (the use case refuses it rather than recording a
- * decision with no effect); null when it can.
+ * decision with no effect); null when it can. `contributors`: who wrote the inputs the plan (or
+ * each plan of a set) brings to its API — approving what one wrote is approving one's own change.
  */
 export function approvalRefusal(
   settings: ApprovalSettings,
   author: PlanAuthor,
   actor: { type: "user" | "app"; oid: string; name: string },
-): string | null {
-  if (isAuthor(author, actor)) return "The author of a plan cannot approve it: another admin must.";
+  contributors: readonly Contributor[] = [],
+): ApprovalRefusal | null {
+  if (isAuthor(author, actor))
+    return { code: "forbidden", message: "The author of a plan cannot approve it: another admin must." };
+  const contributed = writtenBy(contributors, actor);
+  if (contributed.length > 0)
+    return {
+      code: "approver-contributed",
+      message: `You wrote what this plan brings to its API (${contributed.join("; ")}), so your approval would be of your own change: an admin who wrote none of its inputs must approve.`,
+      contributed,
+    };
   if (actor.type === "app" && !settings.automationApprovers)
-    return "This instance does not accept approvals from automation (client credentials): an admin must approve.";
+    return {
+      code: "forbidden",
+      message: "This instance does not accept approvals from automation (client credentials): an admin must approve.",
+    };
   return null;
 }
 

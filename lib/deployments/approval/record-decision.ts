@@ -4,6 +4,7 @@ import type { PrismaClient } from "../../db";
 import { AppError } from "../../errors";
 import { decisionEvent, decisionRow, type ApprovalDecision } from "./approval-decision";
 import { approvalRefusal, type ApprovalSettings, type PlanAuthor } from "./approval-rules";
+import type { Contributor } from "./contributors";
 import type { ApprovalSubject } from "./approval-subject";
 
 /**
@@ -23,8 +24,9 @@ export function assertReviewed(subject: ApprovalSubject, reviewed: string | unde
 /**
  * How a decision on a plan, a change set or a settings change is recorded once the subject's own
  * checks have passed (they differ: an applied plan, a set being applied, an expired settings
- * change): an approval that could never count (the author's own; automation's where `settings` do
- * not accept it) is refused, with a denied audit event, rather than recorded; otherwise the
+ * change): an approval that could never count (the author's own; one by a `contributors`' writer of
+ * what it brings; automation's where `settings` do not accept it) is refused, with a denied audit
+ * event, rather than recorded; otherwise the
  * decision's row (`insert`, into the subject's own approvals table) and its audit event commit
  * together, with `alsoInTransaction` (a settings change applies with the approval that completes it).
  */
@@ -36,6 +38,8 @@ export async function recordDecision(
     subject: ApprovalSubject;
     target: { id: string; hash: string };
     author: PlanAuthor;
+    /** Who wrote the inputs it brings (read-plan-contributors.ts); none for a settings change. */
+    contributors?: readonly Contributor[];
     settings: ApprovalSettings & { approvalLifetimeHours: number };
     now: Date;
     insert: (tx: AuditTx, row: ReturnType<typeof decisionRow>) => Promise<unknown>;
@@ -44,10 +48,21 @@ export async function recordDecision(
 ): Promise<void> {
   const { subject, target } = decided;
   const event = (outcome: "success" | "denied") => decisionEvent(ctx, input, subject, target, outcome);
-  const refusal = input.decision === "approved" ? approvalRefusal(decided.settings, decided.author, ctx.actor) : null;
+  const refusal =
+    input.decision === "approved"
+      ? approvalRefusal(decided.settings, decided.author, ctx.actor, decided.contributors)
+      : null;
   if (refusal) {
     await auditedTransaction(db, (tx) => appendAuditEvent(tx, event("denied")));
-    throw new AppError("forbidden", refusal.replace("of a plan", `of a ${subject.noun}`));
+    const message = refusal.message
+      .replace("of a plan", `of a ${subject.noun}`)
+      .replace(
+        "this plan brings to its API",
+        subject.noun === "plan" ? "this plan brings to its API" : `this ${subject.noun} brings to its APIs`,
+      );
+    throw refusal.code === "approver-contributed"
+      ? new AppError(refusal.code, message, { details: { contributed: refusal.contributed } })
+      : new AppError(refusal.code, message);
   }
   await auditedTransaction(db, async (tx) => {
     await decided.insert(tx, decisionRow(ctx, input, decided.now, decided.settings.approvalLifetimeHours));

@@ -8,6 +8,7 @@ import type { ApprovalDecision } from "./approval-decision";
 import { PLAN_APPROVALS } from "./approval-subject";
 import { auditExpiredApprovals } from "./audit-expired-approvals";
 import { planApprovalState } from "./plan-approval-state";
+import { readPlanContributors } from "./read-plan-contributors";
 import { assertReviewed, recordDecision } from "./record-decision";
 
 export interface PlanDecisionInput extends ApprovalDecision {
@@ -18,8 +19,8 @@ export interface PlanDecisionInput extends ApprovalDecision {
 
 /**
  * Records an admin's approval or rejection of a plan, bound to the plan's content hash, with its
- * audit event. An approval that could never count (the author's own; automation's where the
- * instance does not accept it) is refused rather than recorded. approvePlan and rejectPlan call it.
+ * audit event. An approval that could never count (the author's own; one by a writer of an input
+ * the plan brings; automation's where the instance does not accept it) is refused rather than recorded. approvePlan and rejectPlan call it.
  */
 export async function recordPlanDecision(ctx: RequestContext, input: PlanDecisionInput): Promise<PlanView> {
   await authorize(ctx, "config.write");
@@ -42,6 +43,7 @@ export async function recordPlanDecision(ctx: RequestContext, input: PlanDecisio
     subject: PLAN_APPROVALS,
     target: { id: plan.id, hash: state.hash },
     author: { oid: plan.createdByOid, name: plan.createdBy },
+    contributors: input.decision === "approved" ? await readPlanContributors(db, [plan.id]) : [],
     settings: plan.api.instance,
     now,
     insert: (tx, row) => tx.planApproval.create({ data: { planId: plan.id, planHash: state.hash, ...row } }),

@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { Prisma, type PrismaClient } from "../../db";
+import { parseStored } from "../../db/parse-stored";
+import { planContributors, type Contributor, type VersionInput } from "./contributors";
+
+const writerSchema = z.object({ oid: z.string().nullable(), name: z.string() });
+const resolvedVariablesSchema = z
+  .array(z.object({ name: z.string(), value: z.string(), writtenBy: writerSchema }))
+  .nullable();
+const templateSchema = z.object({ id: z.string(), name: z.string(), version: z.number().int() }).nullable();
+
+interface Row {
+  planId: string;
+  apimName: string;
+  baselineTemplate: unknown;
+  baselineVariables: unknown;
+  plannedVariables: unknown;
+  brought: Array<{
+    version: number;
+    createdBy: string;
+    createdByOid: string | null;
+    template: unknown;
+    templateAuthor: string | null;
+    templateAuthorOid: string | null;
+  }>;
+}
+
+/**
+ * The contributors of each plan (contributors.ts), from what is stored: the plan's version, the
+ * versions of its API saved up to it, and the baseline — the version of the API's last deployment
+ * that succeeded before the plan was made. All of it was written before the plan and never
+ * changes, so a plan's contributors are the same whenever they are read: no later write makes
+ * someone a contributor of a plan they already approved (a new input means a new version, so a
+ * new plan with no approvals). Plans of no version (made before versions were kept) have none.
+ */
+export async function readPlanContributors(db: PrismaClient, planIds: readonly string[]): Promise<Contributor[]> {
+  if (planIds.length === 0) return [];
+  const rows = await db.$queryRaw<Row[]>(Prisma.sql`
+    SELECT p.id::text AS "planId", a.apim_name AS "apimName",
+      base.template AS "baselineTemplate", base.resolved_variables AS "baselineVariables",
+      planned.resolved_variables AS "plannedVariables",
+      COALESCE((
+        SELECT jsonb_agg(jsonb_build_object('version', v.version, 'createdBy', v.created_by,
+                 'createdByOid', v.created_by_oid, 'template', v.template,
+                 'templateAuthor', tv.created_by, 'templateAuthorOid', tv.created_by_oid) ORDER BY v.version)
+          FROM access_profile_versions v
+          LEFT JOIN profile_template_versions tv
+            ON tv.template_id::text = v.template->>'id' AND tv.version = (v.template->>'version')::int
+         WHERE v.api_id = p.api_id AND v.id IS DISTINCT FROM base.id
+           AND (v.id = planned.id OR (v.version <= planned.version AND v.version > COALESCE(base.version, 0)))
+      ), '[]'::jsonb) AS brought
+    FROM plans p
+      JOIN apis a ON a.id = p.api_id
+      JOIN access_profile_versions planned ON planned.id = p.profile_version_id
+      LEFT JOIN LATERAL (
+        SELECT v.id, v.version, v.template, v.resolved_variables
+          FROM deployments d
+          JOIN plans applied ON applied.id = d.plan_id
+          JOIN access_profile_versions v ON v.id = applied.profile_version_id
+         WHERE d.api_id = p.api_id AND d.status = 'succeeded' AND d.finished_at <= p.created_at
+         ORDER BY d.finished_at DESC, d.id DESC
+         LIMIT 1
+      ) base ON true
+    WHERE p.id IN (${Prisma.join(planIds.map((id) => Prisma.sql`${id}::uuid`))})`);
+  return rows.flatMap((row) => {
+    const at = (field: string) => ({ record: `plan ${row.planId}`, field });
+    const baselineTemplate = parseStored(templateSchema, row.baselineTemplate, at("baseline template"));
+    return planContributors({
+      apimName: row.apimName,
+      brought: row.brought.map((version): VersionInput => {
+        const template = parseStored(templateSchema, version.template, at(`version ${version.version} template`));
+        return {
+          version: version.version,
+          author: { oid: version.createdByOid, name: version.createdBy },
+          template: template && {
+            ...template,
+            author:
+              version.templateAuthor === null ? null : { oid: version.templateAuthorOid, name: version.templateAuthor },
+          },
+        };
+      }),
+      baselineTemplate,
+      plannedVariables: parseStored(resolvedVariablesSchema, row.plannedVariables, at("planned variables")),
+      baselineVariables: parseStored(resolvedVariablesSchema, row.baselineVariables, at("baseline variables")),
+    });
+  });
+}
