@@ -156,6 +156,40 @@ test.describe("four-eyes approval on a production instance", () => {
     );
   });
 
+  test("an admin who saved the version planned cannot approve its plan, and is told what they wrote", async ({
+    page,
+    browser,
+    request,
+  }) => {
+    const apiId = await saveNewProfile(request, "azure-openai-eu");
+    const second = await (await browser.newContext()).newPage();
+    await signIn(second, "admin2");
+    await second.goto(`/apis/${apiId}/edit`);
+    await second.getByLabel("Tenant").fill("fabrikam.onmicrosoft.com");
+    await second.getByRole("button", { name: "Save new version" }).click();
+    await expect(second.getByText(/^Saved version \d+\.$/)).toBeVisible();
+
+    await signIn(page, "admin");
+    await page.goto(`/apis/${apiId}`);
+    await page.getByRole("button", { name: "Plan changes" }).click();
+    await expect(page.getByRole("heading", { name: `Plan for ${API}` })).toBeVisible();
+    const planUrl = page.url();
+
+    await second.goto(planUrl);
+    await second
+      .getByRole("region", { name: "Approval", exact: true })
+      .getByRole("button", { name: "Approve" })
+      .click();
+    await expect(second.getByRole("alert", { name: "The plan was not approved" })).toContainText(
+      /You wrote what this plan brings to its API \(profile version \d+ of azure-openai-eu\)/,
+    );
+    await expectAccessible(second);
+    await second.context().close();
+    // Withdrawn, so that it is not left waiting for the tests after this one.
+    const planId = planUrl.split("/").at(-1)!;
+    await restCall(request, "POST", `/plans/${planId}/rejections`, { data: { reason: "e2e: done looking" } });
+  });
+
   // Last: the instance goes back to needing no approval, which (separation of duties) takes a
   // second admin, and which automation may not ask for at all.
   test("lowering the instance's protection waits until admin2 approves it; automation may not ask", async ({
