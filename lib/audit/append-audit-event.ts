@@ -85,11 +85,14 @@ export interface QueuedEvent {
   event: AuditInput;
   when?: Prisma.Sql;
   /**
-   * The event's `after` as the statement computes it (a jsonb expression over its WITH items),
-   * instead of `event.after`: for a change whose outcome only the statement knows, e.g. how many
-   * rows it inserted.
+   * The event's `after` as the statement computes it, instead of `event.after`: for a change whose
+   * outcome only the statement knows, e.g. how many rows it inserted. A text expression over the
+   * statement's WITH items giving the value's canonical JSON (canonical-json.ts, RFC 8785: keys in
+   * sorted order, no spaces), which the chain hashes as it is; the queue's check refuses text that
+   * is not JSON. As text the event is chained like any other (one sequencer run, or in the
+   * statement on PGlite), not by the two-statement run for jsonb.
    */
-  afterSql?: Prisma.Sql;
+  afterCanonicalSql?: Prisma.Sql;
 }
 
 /**
@@ -117,11 +120,9 @@ export async function auditedStatement<Row>(
     const sql = statement((events) => {
       queued += 1;
       recorded = events.length;
-      // An `after` only the statement computes has no canonical text here, and a statement of many
-      // events (a change set's plans) is one item per event in the statement but one sequencer run
-      // through the queue: both go through the queue.
-      chainedInStatement =
-        inStatement && events.length <= IN_STATEMENT_EVENTS && events.every((event) => event.afterSql === undefined);
+      // A statement of many events (a change set's plans) is one item per event in the statement
+      // but one sequencer run through the queue: it goes through the queue.
+      chainedInStatement = inStatement && events.length <= IN_STATEMENT_EVENTS;
       return chainedInStatement ? chainInStatementSql(events.map(statementEvent), "refuse") : queueEvents(events);
     });
     if (queued !== 1) throw new Error("auditedStatement: the statement must queue its events exactly once");
@@ -149,47 +150,41 @@ export async function auditedStatement<Row>(
 /** The most events a statement chains itself (an apply's statements record one or two). */
 const IN_STATEMENT_EVENTS = 4;
 
-/** The columns of a recorded event (AUDIT_COLUMNS), before/after as `payload` writes them. */
-function eventValues(
-  row: ReturnType<typeof pendingRow>,
-  payload: (value: Prisma.InputJsonValue | undefined) => Prisma.Sql,
-  after: Prisma.Sql = payload(row.after),
-): Prisma.Sql {
-  return Prisma.sql`${row.eventId}::uuid, ${row.time.toISOString()}::timestamptz, ${row.actorType}::text,
-    ${row.actorOid}::text, ${row.actorTid}::text, ${row.actorName}::text, ${row.action}::text, ${row.targetType}::text,
-    ${row.targetId}::text, ${payload(row.before)}, ${after}, ${row.outcome}::text, ${row.requestId}::text,
-    ${row.armCorrelationId}::text, ${row.clientIp}::text`;
-}
-
 /** The canonical JSON text a value is hashed and stored as ('null' for none). */
 const canonicalText = (value: Prisma.InputJsonValue | undefined) =>
   value === undefined ? "null" : canonicalJson(value);
 
+/**
+ * The columns of a recorded event (AUDIT_COLUMNS), before/after as the canonical text its hash
+ * covers: the statement's own `after` when it computes one.
+ */
+function eventValues({ event, afterCanonicalSql }: QueuedEvent): Prisma.Sql {
+  const row = pendingRow(event);
+  const after = afterCanonicalSql
+    ? Prisma.sql`(${afterCanonicalSql})::text`
+    : Prisma.sql`${canonicalText(row.after)}::text`;
+  return Prisma.sql`${row.eventId}::uuid, ${row.time.toISOString()}::timestamptz, ${row.actorType}::text,
+    ${row.actorOid}::text, ${row.actorTid}::text, ${row.actorName}::text, ${row.action}::text, ${row.targetType}::text,
+    ${row.targetId}::text, ${canonicalText(row.before)}::text, ${after}, ${row.outcome}::text, ${row.requestId}::text,
+    ${row.armCorrelationId}::text, ${row.clientIp}::text`;
+}
+
 /** An event chained in its statement: before/after as the canonical text its hash covers. */
-function statementEvent({ event, when }: QueuedEvent): StatementEvent {
-  const canonical = (value: Prisma.InputJsonValue | undefined) => Prisma.sql`${canonicalText(value)}::text`;
-  return { when: when ?? Prisma.sql`TRUE`, values: eventValues(pendingRow(event), canonical) };
+function statementEvent(queued: QueuedEvent): StatementEvent {
+  return { when: queued.when ?? Prisma.sql`TRUE`, values: eventValues(queued) };
 }
 
 /**
  * The WITH item that inserts `events` into audit_pending, in their order, each when its condition
- * holds: with the canonical text of before/after, which the sequencer hashes in the database, or,
- * when an `after` is computed by the statement (jsonb, no canonical text here), as jsonb that the
- * sequencer reads and hashes here.
+ * holds, with the canonical text of before/after, which the sequencer hashes in the database.
  */
 function queueEvents(events: readonly QueuedEvent[]): Prisma.Sql {
   if (events.length === 0) throw new Error("auditedStatement: no event to queue");
-  const asJsonb = events.some((event) => event.afterSql !== undefined);
-  const payload = asJsonb
-    ? (value: Prisma.InputJsonValue | undefined) =>
-        Prisma.sql`${value === undefined ? null : JSON.stringify(value)}::jsonb`
-    : (value: Prisma.InputJsonValue | undefined) => Prisma.sql`${canonicalText(value)}::text`;
-  const rows = events.map(({ event, when, afterSql }, index) => {
-    const row = pendingRow(event);
-    return Prisma.sql`(${index}::int, ${when ?? Prisma.sql`TRUE`}, ${eventValues(row, payload, afterSql)})`;
-  });
+  const rows = events.map(
+    (queued, index) => Prisma.sql`(${index}::int, ${queued.when ?? Prisma.sql`TRUE`}, ${eventValues(queued)})`,
+  );
   return Prisma.sql`audit_queued AS (
-    INSERT INTO audit_pending (${Prisma.raw(asJsonb ? AUDIT_COLUMNS : QUEUED_CANONICAL_COLUMNS)})
+    INSERT INTO audit_pending (${Prisma.raw(QUEUED_CANONICAL_COLUMNS)})
     SELECT ${Prisma.raw(AUDIT_COLUMNS)}
     FROM (VALUES ${Prisma.join(rows)}) AS queued (ord, wanted, ${Prisma.raw(AUDIT_COLUMNS)})
     WHERE wanted

@@ -47,6 +47,25 @@ async function tamper(sql: string): Promise<void> {
   }
 }
 
+/** Counts the statements sent to the driver (sequencer runs included) until `stop`. */
+function countStatements(): { readonly count: number; stop(): void } {
+  const driver = driverSqlOf(database.prisma);
+  let count = 0;
+  registerDriverSql(database.prisma, {
+    ...driver,
+    query: (sql, options) => {
+      count += 1;
+      return driver.query(sql, options);
+    },
+  });
+  return {
+    get count() {
+      return count;
+    },
+    stop: () => registerDriverSql(database.prisma, driver),
+  };
+}
+
 async function head(): Promise<{ last_seq: bigint; last_hash: string }> {
   const [row] = await database.prisma.$queryRawUnsafe<Array<{ last_seq: bigint; last_hash: string }>>(
     `SELECT last_seq, last_hash FROM audit_chain_head`,
@@ -217,6 +236,43 @@ describe(`a change and its events in one statement on ${process.env.TEST_DB ?? "
       orderBy: { seq: "asc" },
     });
     expect(again.map((row) => row.action)).toEqual(["statement.skipped", "statement.second"]);
+  });
+
+  it("chains an `after` the statement computes, written as canonical text, like any other event", async () => {
+    const start = (await head()).last_seq;
+    // Every statement sent for the change: the change's own, then (PostgreSQL) one sequencer run.
+    const sent = countStatements();
+    try {
+      const counted = await auditedStatement<{ created: number }>(
+        database.prisma,
+        (queue) => Prisma.sql`
+          WITH created AS (
+            INSERT INTO instances (id, name, subscription_id, resource_group, service_name, arm_endpoint)
+            VALUES (gen_random_uuid(), 'computed-after', 's', 'r', 'computed-after', 'https://x')
+            RETURNING id
+          ),
+          counts AS (SELECT count(*)::int AS created FROM created),
+          ${queue([
+            {
+              event: event("statement.computed"),
+              afterCanonicalSql: Prisma.sql`(SELECT '{"created":' || created || ',"total":7}' FROM counts)`,
+            },
+          ])}
+          SELECT created FROM counts`,
+      );
+      expect(counted).toEqual([{ created: 1 }]);
+    } finally {
+      sent.stop();
+    }
+    // One statement on PGlite (chained in it), two on PostgreSQL (and one run of the sequencer):
+    // not the read and the move of the run for events queued as jsonb.
+    expect(sent.count).toBe(database.engine === "pglite" ? 1 : 2);
+    const [row] = await database.prisma.auditEvent.findMany({ where: { seq: { gt: start } } });
+    expect(row).toMatchObject({ action: "statement.computed", after: { created: 1, total: 7 } });
+    expect(row!.afterCanonical).toBe(canonicalJson({ created: 1, total: 7 }));
+    expect(row!.hash).toBe(hashAuditEvent(toHashedFields(row!)));
+    expect(await database.prisma.auditPending.count()).toBe(0);
+    expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
   });
 
   it("writes neither the change nor its events when the statement fails", async () => {
@@ -423,15 +479,7 @@ describe(`many concurrent appenders on ${process.env.TEST_DB ?? "pglite"}`, () =
   it("chain a backlog of queued events, one statement per run, hashed by the database as the application hashes", async () => {
     const start = (await head()).last_seq;
     // Every statement the sequencer sends, counted on the driver it uses.
-    const driver = driverSqlOf(database.prisma);
-    let statements = 0;
-    registerDriverSql(database.prisma, {
-      ...driver,
-      query: (sql, options) => {
-        statements += 1;
-        return driver.query(sql, options);
-      },
-    });
+    const sent = countStatements();
     const queued = (i: number, payload: "canonical" | "jsonb") => {
       const after = { i, 'é\n"q"': [1.5e-7, 1e21, null, "\u0001"], nested: { b: true, a: -0.5 } };
       return {
@@ -458,15 +506,15 @@ describe(`many concurrent appenders on ${process.env.TEST_DB ?? "pglite"}`, () =
         data: Array.from({ length: 40 }, (_, i) => queued(i, "canonical")),
       });
       await chainWaitingEvents(database.prisma);
-      expect(statements).toBe(1);
+      expect(sent.count).toBe(1);
       // More than one batch (500), with an event queued as jsonb in the middle (queued before this
-      // kind of queue existed, or with an `after` its statement computed): chained in its place.
+      // kind of queue existed): chained in its place.
       await database.prisma.auditPending.createMany({
         data: Array.from({ length: 1101 }, (_, i) => queued(40 + i, i === 600 ? "jsonb" : "canonical")),
       });
       await chainWaitingEvents(database.prisma);
     } finally {
-      registerDriverSql(database.prisma, driver);
+      sent.stop();
     }
 
     const rows = await database.prisma.auditEvent.findMany({ where: { seq: { gt: start } }, orderBy: { seq: "asc" } });
