@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { ScopeDocument } from "./effective-input";
 import { API_KEY_HEADER, BEGIN, END, outline, policy, scopes } from "./__fixtures__/scope-documents";
+import { loadReferencePolicies } from "../__fixtures__/reference-policies";
+import { sampleProfiles } from "../__fixtures__/sample-profiles";
+import { isDeeplyFrozen } from "../document/remembered-per-document";
+import type { AccessProfile } from "../profile-schema";
 import { composeEffectivePipeline } from "./compose-pipeline";
 
 const global = policy({
@@ -216,5 +221,69 @@ describe("composeEffectivePipeline: a document is parsed once for many calls", (
       scopes({ global: { status: "policy", text: `${text}<` }, product, api: api("a") }),
     );
     expect(broken.scopes.find((scope) => scope.scope === "global")?.status).toBe("unreadable");
+  });
+});
+
+describe("composeEffectivePipeline: a scope document's layer is read once for many calls", () => {
+  const header = (name: string) =>
+    policy({
+      inbound: ["<base />", `<set-header name="${name}" exists-action="override"><value>x</value></set-header>`],
+    });
+  const setHeader = (pipeline: ReturnType<typeof composeEffectivePipeline>) =>
+    pipeline.sections.inbound.statements.find((statement) => statement.element === "set-header");
+  const withKeyHeader = (headerName: string): AccessProfile => {
+    const profile = sampleProfiles["apikey-header--entra"];
+    if (profile.backendAuth.mode !== "apiKey") throw new Error("an API-key profile");
+    return { ...profile, backendAuth: { ...profile.backendAuth, headerName } };
+  };
+
+  it("gives every API holding the same document the same statements, under its own id", () => {
+    const api = policy({ inbound: ["<base />", '<set-variable name="shared" value="1" />'] });
+    const one = composeEffectivePipeline({ global, api: { id: "api-one", document: api } });
+    const two = composeEffectivePipeline({ global, api: { id: "api-two", document: api } });
+    expect(one.scopes.map((scope) => scope.id)).toEqual(["api-one", null]);
+    expect(two.scopes.map((scope) => scope.id)).toEqual(["api-two", null]);
+    // Remembered: the statements are the very objects of the first call, frozen so no caller changes them for the next.
+    expect(two.sections.inbound.statements[0]).toBe(one.sections.inbound.statements[0]);
+    expect(isDeeplyFrozen(two.sections.inbound.statements[0]!)).toBe(true);
+    expect(two.notes).toEqual(one.notes);
+  });
+
+  it("classifies the same document for each call's own credential headers and scope", () => {
+    const api = header("x-gemini-key");
+    const plain = () => setHeader(composeEffectivePipeline(scopes({ global, api })));
+    expect(plain()).toMatchObject({ role: "header", credential: false });
+    expect(
+      setHeader(composeEffectivePipeline(scopes({ global, api, profile: withKeyHeader("X-Gemini-Key") }))),
+    ).toMatchObject({ role: "header", credential: true });
+    expect(plain()).toMatchObject({ role: "header", credential: false });
+    // The same text as a product's policy: its statements are the product's.
+    const asProduct = composeEffectivePipeline(scopes({ global, product: api }));
+    expect(setHeader(asProduct)).toMatchObject({ scope: "product", line: 4 });
+    expect(setHeader(composeEffectivePipeline(scopes({ global, api })))).toMatchObject({ scope: "api", line: 4 });
+  });
+
+  it("composes every reference policy, at every scope and for every sample profile, as reading it anew does", () => {
+    let unique = 0;
+    // Each copy of the text, with whitespace after the root, is parsed anew (parsePolicyDocumentOnce remembers by text): no layer is remembered for it.
+    const anew = (text: string): ScopeDocument => ({ status: "policy", text: `${text}${" ".repeat(++unique)}` });
+    for (const reference of loadReferencePolicies()) {
+      const shared: ScopeDocument = { status: "policy", text: reference.text };
+      for (const profile of Object.values(sampleProfiles)) {
+        const remembered = composeEffectivePipeline(
+          scopes({ global: shared, product: shared, api: shared, operation: shared, profile }),
+        );
+        const read = composeEffectivePipeline(
+          scopes({
+            global: anew(reference.text),
+            product: anew(reference.text),
+            api: anew(reference.text),
+            operation: anew(reference.text),
+            profile,
+          }),
+        );
+        expect(remembered).toEqual(read);
+      }
+    }
   });
 });

@@ -10,7 +10,8 @@
  */
 import { parsePolicyDocumentOfAnyFormat } from "../document/parse-policy-document";
 import { parsePolicyDocumentOnce } from "../document/parse-policy-document-once";
-import { attributeValue, childElements, type PolicyElement } from "../document/policy-document";
+import { attributeValue, childElements, type PolicyDocument, type PolicyElement } from "../document/policy-document";
+import { rememberedPerDocument } from "../document/remembered-per-document";
 import { CREDENTIAL_HEADERS } from "../lint/statement-kinds";
 import { findManagedBlocks } from "../managed-block";
 import type { EffectivePipelineInput, PolicyScope, ScopeDocument } from "./effective-input";
@@ -54,7 +55,7 @@ export function composeEffectivePipeline(input: EffectivePipelineInput): Effecti
   const credentialHeaders = new Set(CREDENTIAL_HEADERS);
   if (input.profile?.backendAuth.mode === "apiKey")
     credentialHeaders.add(input.profile.backendAuth.headerName.toLowerCase());
-  const fragments = fragmentReader(input.fragments ?? {}, credentialHeaders);
+  const fragments = input.fragments ?? {};
   const scopes: Array<[PolicyScope, { id: string; document: ScopeDocument } | undefined]> = [
     ["operation", input.operation],
     ["api", input.api],
@@ -147,7 +148,7 @@ function readLayer(
   id: string,
   document: ScopeDocument,
   credentialHeaders: ReadonlySet<string>,
-  includeFragment: (scope: PolicyScope) => ClassifyContext["includeFragment"],
+  fragments: Readonly<Record<string, string>>,
   notes: PipelineNote[],
 ): Layer {
   const report: ScopeReport = {
@@ -157,12 +158,6 @@ function readLayer(
     sectionsWithoutBase: [],
     missingSections: [],
   };
-  const context: ClassifyContext = {
-    scope,
-    managedRoots: new Set(),
-    credentialHeaders,
-    includeFragment: includeFragment(scope),
-  };
   if (document.status === "none") return { report };
   if (document.status === "unreadable") {
     const { reason, armStatus, requestId } = document;
@@ -170,52 +165,86 @@ function readLayer(
     return { report };
   }
   const parsed = parsePolicyDocumentOnce(document.text, document.format);
-  const unreadable = (reason: string): Layer => {
-    Object.assign(report, { status: "unreadable", reason });
-    return { report };
-  };
-  if (!parsed.ok) return unreadable(`it does not parse: line ${parsed.error.line}: ${parsed.error.message}`);
-  const { root, nodes, format } = parsed.document;
-  if (root.name !== "policies") return unreadable(`its root element is <${root.name}>, not <policies>`);
-  report.format = format;
-  const blocks = findManagedBlocks(root, nodes);
-  for (const problem of blocks.problems)
-    notes.push({
-      kind: "assumption",
-      scope,
-      line: problem.line,
-      message: `${problem.message}; no statement of this policy counts as managed`,
+  if (!parsed.ok) {
+    Object.assign(report, {
+      status: "unreadable",
+      reason: `it does not parse: line ${parsed.error.line}: ${parsed.error.message}`,
     });
-  if (blocks.problems.length === 0)
-    context.managedRoots = new Set(
-      blocks.blocks.flatMap((block) => block.nodes.filter((node): node is PolicyElement => node.kind === "element")),
-    );
-  const sections: Partial<Record<PolicySection, LayerSection>> = {};
-  for (const section of POLICY_SECTIONS) {
-    const element = childElements(root).find((child) => child.name === section);
-    if (element !== undefined)
-      sections[section] = {
-        line: element.start.line,
-        items: childElements(element).flatMap((child): LayerSection["items"] =>
-          child.name === "base"
-            ? [{ base: true as const, line: child.start.line, column: child.start.column }]
-            : classifyStatements([child], context),
-        ),
-      };
-    if (element === undefined) {
-      report.missingSections.push(section);
+    return { report };
+  }
+  const read = layerOfDocument(parsed.document, { scope, credentialHeaders: [...credentialHeaders], fragments });
+  notes.push(...read.notes);
+  // The scope's id is the only part of a layer that is not the document's: the APIs of a plan run
+  // or of an access matrix hold the same documents under their own ids.
+  return { report: { ...read.report, id: report.id }, ...(read.sections ? { sections: read.sections } : {}) };
+}
+
+/**
+ * A parsed scope document's layer (its id left null) and the notes reading it gave: remembered
+ * per document and arguments (rememberedPerDocument, frozen), since the same global, product and
+ * planned API policies are composed for every path of every API of an access matrix or a plan run.
+ */
+const layerOfDocument = rememberedPerDocument(
+  (
+    document: PolicyDocument,
+    args: { scope: PolicyScope; credentialHeaders: string[]; fragments: Readonly<Record<string, string>> },
+  ): Layer & { notes: PipelineNote[] } => {
+    const { scope } = args;
+    const credentialHeaders = new Set(args.credentialHeaders);
+    const notes: PipelineNote[] = [];
+    const report: ScopeReport = { scope, id: null, status: "policy", sectionsWithoutBase: [], missingSections: [] };
+    const { root, nodes, format } = document;
+    if (root.name !== "policies") {
+      Object.assign(report, { status: "unreadable", reason: `its root element is <${root.name}>, not <policies>` });
+      return { report, notes };
+    }
+    report.format = format;
+    const context: ClassifyContext = {
+      scope,
+      managedRoots: new Set(),
+      credentialHeaders,
+      includeFragment: fragmentReader(args.fragments, credentialHeaders)(scope),
+    };
+    const blocks = findManagedBlocks(root, nodes);
+    for (const problem of blocks.problems)
       notes.push({
         kind: "assumption",
         scope,
-        line: root.start.line,
-        message: `the ${SCOPE_NAMES[scope]} policy has no <${section}> section; the documentation does not say what APIM runs for a section a policy leaves out, so it is shown as running the broader scopes' statements`,
+        line: problem.line,
+        message: `${problem.message}; no statement of this policy counts as managed`,
       });
-    } else if (scope !== "global" && !childElements(element).some((child) => child.name === "base")) {
-      report.sectionsWithoutBase.push(section);
+    if (blocks.problems.length === 0)
+      context.managedRoots = new Set(
+        blocks.blocks.flatMap((block) => block.nodes.filter((node): node is PolicyElement => node.kind === "element")),
+      );
+    const sections: Partial<Record<PolicySection, LayerSection>> = {};
+    for (const section of POLICY_SECTIONS) {
+      const element = childElements(root).find((child) => child.name === section);
+      if (element !== undefined)
+        sections[section] = {
+          line: element.start.line,
+          items: childElements(element).flatMap((child): LayerSection["items"] =>
+            child.name === "base"
+              ? [{ base: true as const, line: child.start.line, column: child.start.column }]
+              : classifyStatements([child], context),
+          ),
+        };
+      if (element === undefined) {
+        report.missingSections.push(section);
+        notes.push({
+          kind: "assumption",
+          scope,
+          line: root.start.line,
+          message: `the ${SCOPE_NAMES[scope]} policy has no <${section}> section; the documentation does not say what APIM runs for a section a policy leaves out, so it is shown as running the broader scopes' statements`,
+        });
+      } else if (scope !== "global" && !childElements(element).some((child) => child.name === "base")) {
+        report.sectionsWithoutBase.push(section);
+      }
     }
-  }
-  return { report, sections };
-}
+    return { report, sections, notes };
+  },
+  { perDocument: 8 },
+);
 
 /** Expands include-fragment from the given fragments; anything else stays undetermined. */
 function fragmentReader(
