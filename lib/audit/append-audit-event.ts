@@ -1,19 +1,14 @@
-import { randomUUID } from "node:crypto";
 import diagnosticsChannel from "node:diagnostics_channel";
 import { Prisma, type PrismaClient } from "../db";
 import { driverSqlOf, type DriverSqlOptions } from "../db/driver-sql";
 import { log } from "../log";
 import type { AuditInput } from "./audit-input";
-import { canonicalJson } from "./canonical-json";
-import {
-  AUDIT_COLUMNS,
-  chainInStatementSql,
-  QUEUED_CANONICAL_COLUMNS,
-  refusedAheadOfWaiting,
-  type StatementEvent,
-} from "./chain-in-statement";
+import { chainInStatementSql, QUEUED_CANONICAL_COLUMNS, refusedAheadOfWaiting } from "./chain-in-statement";
 import { chainWaitingEvents } from "./chain-sequencer";
 import { signCheckpointInBackground } from "./sign-checkpoint";
+import { AUDIT_COLUMNS, canonicalText, eventRow, statementEventsSql, type QueuedEvent } from "./statement-events";
+
+export type { QueuedEvent } from "./statement-events";
 
 declare const audited: unique symbol;
 /**
@@ -80,21 +75,6 @@ async function chainCommitted(db: PrismaClient, events: number): Promise<void> {
   if (chainWait.hasSubscribers) chainWait.publish({ startMs, endMs: performance.now() } satisfies AuditChainWait);
 }
 
-/** An event for `auditedStatement`, queued only when `when` (an SQL boolean) holds. */
-export interface QueuedEvent {
-  event: AuditInput;
-  when?: Prisma.Sql;
-  /**
-   * The event's `after` as the statement computes it, instead of `event.after`: for a change whose
-   * outcome only the statement knows, e.g. how many rows it inserted. A text expression over the
-   * statement's WITH items giving the value's canonical JSON (canonical-json.ts, RFC 8785: keys in
-   * sorted order, no spaces), which the chain hashes as it is; the queue's check refuses text that
-   * is not JSON. As text the event is chained like any other (one sequencer run, or in the
-   * statement on PGlite), not by the two-statement run for jsonb.
-   */
-  afterCanonicalSql?: Prisma.Sql;
-}
-
 /**
  * One statement that makes a change and records its audit events: a data-modifying `WITH` query.
  * A statement is atomic, so the change and its events commit together or not at all, exactly as
@@ -105,7 +85,8 @@ export interface QueuedEvent {
  * as after auditedTransaction: queued and chained by the sequencer, or, where statements run one
  * at a time (PGlite), chained by the statement itself (chain-in-statement.ts). Returns the
  * statement's rows as the driver parses them (lib/db/driver-sql.ts: cast int8 to text).
- * `options.prepared`: see DriverSqlOptions (the text includes one VALUES row per event).
+ * `options.prepared`: see DriverSqlOptions (the events are parameters, one array per column: the
+ * text depends only on which of them have a `when` or an `afterCanonicalSql`).
  */
 export async function auditedStatement<Row>(
   db: PrismaClient,
@@ -114,31 +95,24 @@ export async function auditedStatement<Row>(
 ): Promise<Row[]> {
   const driver = driverSqlOf(db);
   let recorded = 0;
-  let chainedInStatement = false;
   const build = (inStatement: boolean) => {
     let queued = 0;
     const sql = statement((events) => {
       queued += 1;
       recorded = events.length;
-      // A statement of many events (a change set's plans) is one item per event in the statement
-      // but one sequencer run through the queue: it goes through the queue.
-      chainedInStatement = inStatement && events.length <= IN_STATEMENT_EVENTS;
-      return chainedInStatement ? chainInStatementSql(events.map(statementEvent), "refuse") : queueEvents(events);
+      return inStatement ? chainInStatementSql(events, "refuse") : queueEvents(events);
     });
     if (queued !== 1) throw new Error("auditedStatement: the statement must queue its events exactly once");
     return sql;
   };
   if (driver.serial) {
-    const sql = build(true);
-    if (chainedInStatement) {
-      try {
-        const rows = await driver.query<Row>(sql, options);
-        signCheckpointInBackground(db, recorded);
-        return rows;
-      } catch (error) {
-        // Events committed before it still wait in the queue: this one's go behind them.
-        if (!refusedAheadOfWaiting(error)) throw error;
-      }
+    try {
+      const rows = await driver.query<Row>(build(true), options);
+      signCheckpointInBackground(db, recorded);
+      return rows;
+    } catch (error) {
+      // Events committed before it still wait in the queue: this one's go behind them.
+      if (!refusedAheadOfWaiting(error)) throw error;
     }
   }
   // Straight to the driver: on the hot paths Prisma's raw query costs more than the statement.
@@ -147,46 +121,15 @@ export async function auditedStatement<Row>(
   return rows;
 }
 
-/** The most events a statement chains itself (an apply's statements record one or two). */
-const IN_STATEMENT_EVENTS = 4;
-
-/** The canonical JSON text a value is hashed and stored as ('null' for none). */
-const canonicalText = (value: Prisma.InputJsonValue | undefined) =>
-  value === undefined ? "null" : canonicalJson(value);
-
-/**
- * The columns of a recorded event (AUDIT_COLUMNS), before/after as the canonical text its hash
- * covers: the statement's own `after` when it computes one.
- */
-function eventValues({ event, afterCanonicalSql }: QueuedEvent): Prisma.Sql {
-  const row = pendingRow(event);
-  const after = afterCanonicalSql
-    ? Prisma.sql`(${afterCanonicalSql})::text`
-    : Prisma.sql`${canonicalText(row.after)}::text`;
-  return Prisma.sql`${row.eventId}::uuid, ${row.time.toISOString()}::timestamptz, ${row.actorType}::text,
-    ${row.actorOid}::text, ${row.actorTid}::text, ${row.actorName}::text, ${row.action}::text, ${row.targetType}::text,
-    ${row.targetId}::text, ${canonicalText(row.before)}::text, ${after}, ${row.outcome}::text, ${row.requestId}::text,
-    ${row.armCorrelationId}::text, ${row.clientIp}::text`;
-}
-
-/** An event chained in its statement: before/after as the canonical text its hash covers. */
-function statementEvent(queued: QueuedEvent): StatementEvent {
-  return { when: queued.when ?? Prisma.sql`TRUE`, values: eventValues(queued) };
-}
-
 /**
  * The WITH item that inserts `events` into audit_pending, in their order, each when its condition
  * holds, with the canonical text of before/after, which the sequencer hashes in the database.
  */
 function queueEvents(events: readonly QueuedEvent[]): Prisma.Sql {
-  if (events.length === 0) throw new Error("auditedStatement: no event to queue");
-  const rows = events.map(
-    (queued, index) => Prisma.sql`(${index}::int, ${queued.when ?? Prisma.sql`TRUE`}, ${eventValues(queued)})`,
-  );
-  return Prisma.sql`audit_queued AS (
+  return Prisma.sql`${statementEventsSql(events)},
+  audit_queued AS (
     INSERT INTO audit_pending (${Prisma.raw(QUEUED_CANONICAL_COLUMNS)})
-    SELECT ${Prisma.raw(AUDIT_COLUMNS)}
-    FROM (VALUES ${Prisma.join(rows)}) AS queued (ord, wanted, ${Prisma.raw(AUDIT_COLUMNS)})
+    SELECT ${Prisma.raw(AUDIT_COLUMNS)} FROM audit_given
     WHERE wanted
     ORDER BY ord
   )`;
@@ -202,7 +145,7 @@ export async function appendAuditEvent(tx: AuditTx, input: AuditInput): Promise<
   appends.events += 1;
   if (!appends.serial) {
     appends.queued = true;
-    const { before, after, ...row } = pendingRow(input);
+    const { before, after, ...row } = eventRow(input);
     await tx.auditPending.create({
       data: { ...row, beforeCanonical: canonicalText(before), afterCanonical: canonicalText(after) },
     });
@@ -211,33 +154,10 @@ export async function appendAuditEvent(tx: AuditTx, input: AuditInput): Promise<
   // Nothing else runs until this transaction ends: the event is chained here, unless events
   // committed before it still wait (then it waits behind them).
   const [row] = await tx.$queryRaw<Array<{ queued: boolean }>>(
-    Prisma.sql`WITH ${chainInStatementSql([statementEvent({ event: input })], "queue")}
+    Prisma.sql`WITH ${chainInStatementSql([{ event: input }], "queue")}
       SELECT EXISTS (SELECT 1 FROM audit_queued_behind) AS queued`,
   );
   if (row!.queued) appends.queued = true;
-}
-
-/** The queued row of an event, recorded now. */
-function pendingRow(input: AuditInput) {
-  const before = jsonOrUndefined(input.before);
-  const after = jsonOrUndefined(input.after);
-  return {
-    eventId: randomUUID(),
-    time: new Date(),
-    actorType: input.actor.type,
-    actorOid: input.actor.oid,
-    actorTid: input.actor.tid || null,
-    actorName: input.actor.name,
-    action: input.action,
-    targetType: input.target.type,
-    targetId: input.target.id,
-    before,
-    after,
-    outcome: input.outcome,
-    requestId: input.requestId ?? null,
-    armCorrelationId: input.armCorrelationId ?? null,
-    clientIp: input.clientIp ?? null,
-  };
 }
 
 /** Runs `work` and appends its audit event in one transaction: both commit or neither. */
@@ -256,14 +176,4 @@ export async function runAudited<T>(
 /** Appends an event that is itself the record (a denial, a failed step), in its own transaction. */
 export async function recordAuditEvent(db: PrismaClient, input: AuditInput): Promise<void> {
   await auditedTransaction(db, (tx) => appendAuditEvent(tx, input));
-}
-
-/**
- * JSON round-trip so what is hashed is exactly what jsonb stores (no undefined, no Dates);
- * absent and null are both stored as SQL NULL and hashed as null.
- */
-function jsonOrUndefined(value: unknown): Prisma.InputJsonValue | undefined {
-  if (value === undefined || value === null) return undefined;
-  const plain = JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue | null;
-  return plain === null ? undefined : plain;
 }

@@ -47,21 +47,22 @@ async function tamper(sql: string): Promise<void> {
   }
 }
 
-/** Counts the statements sent to the driver (sequencer runs included) until `stop`. */
-function countStatements(): { readonly count: number; stop(): void } {
+/** Counts the statements sent to the driver (sequencer runs included), and each one's parameters, until `stop`. */
+function countStatements(): { readonly count: number; readonly parameters: number[]; stop(): void } {
   const driver = driverSqlOf(database.prisma);
-  let count = 0;
+  const parameters: number[] = [];
   registerDriverSql(database.prisma, {
     ...driver,
     query: (sql, options) => {
-      count += 1;
+      parameters.push(sql.values.length);
       return driver.query(sql, options);
     },
   });
   return {
     get count() {
-      return count;
+      return parameters.length;
     },
+    parameters,
     stop: () => registerDriverSql(database.prisma, driver),
   };
 }
@@ -271,6 +272,64 @@ describe(`a change and its events in one statement on ${process.env.TEST_DB ?? "
     expect(row).toMatchObject({ action: "statement.computed", after: { created: 1, total: 7 } });
     expect(row!.afterCanonical).toBe(canonicalJson({ created: 1, total: 7 }));
     expect(row!.hash).toBe(hashAuditEvent(toHashedFields(row!)));
+    expect(await database.prisma.auditPending.count()).toBe(0);
+    expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
+  });
+
+  it("records hundreds of events of one statement as a few array parameters, chained in order as the application hashes", async () => {
+    const start = (await head()).last_seq;
+    const sent = countStatements();
+    let waits = 0;
+    const countWait = () => (waits += 1);
+    diagnosticsChannel.subscribe(AUDIT_CHAIN_WAIT_CHANNEL, countWait);
+    // A change set's statement: hundreds of events, most always recorded, some under a condition
+    // (one condition object shared by many events, others of their own), awkward text everywhere.
+    const created = Prisma.sql`EXISTS (SELECT 1 FROM created)`;
+    const events: QueuedEvent[] = Array.from({ length: 401 }, (_, i) => ({
+      event: event("many.event", {
+        actor: { ...alice, tid: i % 3 === 0 ? "" : "t", name: `Zoë "Z" \\ \t{${i}},NULL` },
+        target: { type: "api", id: `m-${i}` },
+        before: i % 2 === 0 ? undefined : { i, 'é\n"q"': [1.5e-7, 1e21, null, "\u0001"], nested: { b: true, a: -0.5 } },
+        after: { i, plan: "x".repeat(i % 7) },
+        requestId: i % 5 === 0 ? null : `req-${i}`,
+        clientIp: i % 4 === 0 ? "10.0.0.4" : null,
+      }),
+      ...(i % 10 === 3 ? { when: created } : {}),
+      ...(i % 100 === 7 ? { when: Prisma.sql`${i % 200 === 7}::boolean` } : {}),
+    }));
+    try {
+      expect(await createInstance("many-events", events)).toEqual([{ created: true }]);
+    } finally {
+      sent.stop();
+      diagnosticsChannel.unsubscribe(AUDIT_CHAIN_WAIT_CHANNEL, countWait);
+    }
+    // One array per column and one value per condition of its own, not a row of values per event.
+    expect(sent.parameters[0]).toBeLessThanOrEqual(15 + 4 + 2);
+    // PGlite chains them in the statement itself; PostgreSQL in one run of the sequencer.
+    expect(sent.count).toBe(database.engine === "pglite" ? 1 : 2);
+    expect(waits).toBe(database.engine === "pglite" ? 0 : 1);
+
+    const rows = await database.prisma.auditEvent.findMany({ where: { seq: { gt: start } }, orderBy: { seq: "asc" } });
+    const kept = events.flatMap((_, i) => (i % 100 === 7 && i % 200 !== 7 ? [] : [`m-${i}`]));
+    expect(rows.map((row) => row.targetId)).toEqual(kept);
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_, i) => start + 1n + BigInt(i)));
+    for (let i = 1; i < rows.length; i++) {
+      expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+      expect(rows[i]!.time.getTime()).toBeGreaterThanOrEqual(rows[i - 1]!.time.getTime());
+    }
+    for (const row of rows) expect(row.hash).toBe(hashAuditEvent(toHashedFields(row)));
+    const first = events[1]!.event;
+    expect(rows[1]).toMatchObject({
+      actorTid: "t",
+      actorName: first.actor.name,
+      requestId: "req-1",
+      clientIp: null,
+      before: first.before,
+      beforeCanonical: canonicalJson(first.before!),
+      afterCanonical: '{"i":1,"plan":"x"}',
+    });
+    expect(rows[0]).toMatchObject({ actorTid: null, before: null, beforeCanonical: "null", requestId: null });
+    expect(rows[0]).toMatchObject({ clientIp: "10.0.0.4" });
     expect(await database.prisma.auditPending.count()).toBe(0);
     expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
   });

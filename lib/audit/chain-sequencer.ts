@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from "../db";
 import { clientState } from "../db/client-state";
 import { driverSqlOf } from "../db/driver-sql";
 import { canonicalJsonText, hashOfRow, isoTimeOf } from "./event-rows";
-import { EVENT_DIGEST_SQL } from "./event-sql";
+import { chainedEventsSql } from "./event-sql";
 
 /** Events chained per run; a longer queue is chained in several. */
 const BATCH = 500;
@@ -128,15 +128,7 @@ async function chainBatch(db: PrismaClient): Promise<Batch> {
       SELECT row_number() OVER (ORDER BY id) AS n, * FROM waiting
       WHERE id < (SELECT COALESCE(min(id), ${Number.MAX_SAFE_INTEGER}::bigint) FROM waiting WHERE before_canonical IS NULL)
     ),
-    chained (n, seq, "time", prev_hash, hash) AS (
-      SELECT 0::bigint, last_seq, last_time::timestamptz, NULL::text, last_hash FROM audit_chain_head WHERE id = 1
-      UNION ALL
-      SELECT e.n, e.seq, e."time", e.prev_hash, ${Prisma.raw(EVENT_DIGEST_SQL)} FROM (
-        SELECT w.n, c.seq + 1 AS seq, ${Prisma.raw(WAITING_EVENT_COLUMNS)},
-          GREATEST(w."time", c."time")::timestamptz AS "time", c.hash AS prev_hash
-        FROM chained c JOIN ready w ON w.n = c.n + 1
-      ) e
-    ),
+    ${Prisma.raw(chainedEventsSql("ready", WAITING_EVENT_COLUMNS))},
     moved AS (
       DELETE FROM audit_pending p USING chained c JOIN ready w ON w.n = c.n
       WHERE p.id = w.id

@@ -51,6 +51,26 @@ function digestOf(canonical: string): string {
 export const EVENT_DIGEST_SQL = digestOf(CANONICAL_EVENT_SQL);
 
 /**
+ * The recursive WITH item `chained (n, seq, "time", prev_hash, hash)` that links events into the
+ * chain one after the other: row 0 is the head (sequence `headSeq`, its hash and time), row n the
+ * n-th event of the item `events` (numbered `n` from 1, its digest's columns selected from `w` by
+ * `columns`) with the next sequence number, the previous hash, a time never before the previous
+ * one's and its hash (EVENT_DIGEST_SQL). The sequencer's run (chain-sequencer.ts) and a statement
+ * chaining its own events (chain-in-statement.ts) link alike.
+ */
+export function chainedEventsSql(events: string, columns: string, headSeq = "last_seq"): string {
+  return `chained (n, seq, "time", prev_hash, hash) AS (
+      SELECT 0::bigint, ${headSeq}, last_time::timestamptz, NULL::text, last_hash FROM audit_chain_head WHERE id = 1
+      UNION ALL
+      SELECT e.n, e.seq, e."time", e.prev_hash, ${EVENT_DIGEST_SQL} FROM (
+        SELECT w.n, c.seq + 1 AS seq, ${columns}, GREATEST(w."time", c."time")::timestamptz AS "time",
+          c.hash AS prev_hash
+        FROM chained c JOIN ${events} w ON w.n = c.n + 1
+      ) e
+    )`;
+}
+
+/**
  * EVENT_DIGEST_SQL while the derived columns are intact (DERIVED_COLUMNS_SQL): an event whose text
  * columns hold nothing JSON escapes (`text_plain`, nearly all of them) is written with plain
  * quotes — the same text, without the ten to_json calls that were half of building it.
