@@ -58,7 +58,7 @@ await benchmark(async (plane) => {
     wallTimes.push(wallMs);
     callCounts.push(calls);
     console.log(
-      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (make the set ${Math.round(planned - started)} ms, apply ${Math.round(applied - planned)} ms), ${calls} ARM calls, Portcullis CPU: make ${Math.round(cpuMs(cpuToMake))} ms, apply ${Math.round(cpuMs(cpu) - cpuMs(cpuToMake))} ms${statementsBefore === null ? "" : `, statements: make ${statementsToMake! - statementsBefore} apply ${statementsAfter! - statementsToMake!}`}`,
+      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (make the set ${Math.round(planned - started)} ms, apply ${Math.round(applied - planned)} ms), ${calls} ARM calls, Portcullis CPU: make ${Math.round(cpuMs(cpuToMake))} ms, apply ${Math.round(cpuMs(cpu) - cpuMs(cpuToMake))} ms, statements: make ${statementsToMake - statementsBefore} apply ${statementsAfter - statementsToMake}`,
     );
   }
 

@@ -5,6 +5,7 @@ import inspector from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { FaultConfig } from "../../sandbox/apim";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
@@ -24,6 +25,7 @@ import { configureApimClients } from "../../lib/apim/client-for-instance";
 import { registerInstance } from "../../lib/instances/register-instance";
 import { syncInstance } from "../../lib/instances/sync-instance";
 import type { InstanceView } from "../../lib/instances/schemas";
+import { executedStatements, newProtocolSession } from "./pglite-statements";
 import { BENCH_RESULT_PREFIX, parseBenchResult, printBenchResult, type BenchFigure } from "./bench-result";
 
 /**
@@ -47,19 +49,31 @@ export interface ControlPlane {
    * `products` products), syncs the instance once and returns their ids.
    */
   seedApis(count: number, prefix: string, options?: { operations?: number; products?: number }): Promise<string[]>;
-  /** Statements sent to PostgreSQL so far, transaction control included (null on PGlite). */
-  statements(): number | null;
   /**
-   * With BENCH_STATEMENTS=1 (PostgreSQL): the statements sent so far by their opening words
-   * (e.g. `WITH created AS ( INSERT INTO plans`), so a run can say which ones an operation costs.
+   * Statements sent to the database so far, transaction control included: on PostgreSQL the pg
+   * driver's queries, on PGlite the statements executed in its wire protocol (each Execute of a
+   * prepared or extended-protocol statement, each simple Query).
    */
-  statementKinds(): ReadonlyMap<string, number>;
+  statements(): number;
+  /**
+   * With BENCH_STATEMENTS=1: the statements sent so far by their opening words
+   * (e.g. `WITH created AS ( INSERT INTO plans`), so a run can say which ones an operation costs;
+   * on PGlite also the CPU time this process spent in the database running them (`ms`: the WASM
+   * backend runs synchronously in this thread; null on PostgreSQL).
+   */
+  statementKinds(): ReadonlyMap<string, StatementKind>;
   /**
    * Runs `work` (a measured section); with BENCH_CPU_PROFILE=<dir> set, under a CPU profile of
    * this process written there (`<engine>-<n>.cpuprofile`), so a profile shows the measured
    * work only, not the setup around it.
    */
   profiled<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** See ControlPlane.statementKinds. */
+export interface StatementKind {
+  count: number;
+  ms: number | null;
 }
 
 const ENGINES = ["pglite", "postgres"] as const;
@@ -95,7 +109,7 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
     .toString();
   const dataDir = await mkdtemp(path.join(tmpdir(), "portcullis-bench-"));
   const database = await createTestDatabase({ poolSize: POSTGRES_POOL_SIZE });
-  const statements = countPostgresStatements();
+  const statements = database.engine === "postgres" ? countPostgresStatements() : countPgliteStatements();
   setDb({ prisma: database.prisma, close: () => database.close() });
   const sandbox = await startSandboxProcess({
     dataDir,
@@ -164,8 +178,8 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
           cursor = page.nextCursor;
         }
       },
-      statements: () => (database.engine === "postgres" ? statements.count : null),
-      statementKinds: () => new Map(statements.kinds),
+      statements: () => statements.count,
+      statementKinds: () => new Map([...statements.kinds].map(([kind, counted]) => [kind, { ...counted }])),
       profiled: cpuProfiler(database.engine),
     });
     // Printed once the database is closed: a background checkpoint signing still running then logs
@@ -177,12 +191,18 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
   }
 }
 
+/** Statements sent so far, and by kind (ControlPlane.statements, statementKinds). */
+interface StatementCounter {
+  readonly count: number;
+  readonly kinds: Map<string, StatementKind>;
+}
+
 /**
  * Counts what the pg driver sends (every client of every pool calls Client#query), so a
  * benchmark can say how many statements an operation costs. Benchmark processes only.
  */
-function countPostgresStatements(): { readonly count: number; readonly kinds: Map<string, number> } {
-  const counter = { count: 0, kinds: new Map<string, number>() };
+function countPostgresStatements(): StatementCounter {
+  const counter = { count: 0, kinds: new Map<string, StatementKind>() };
   const byKind = process.env.BENCH_STATEMENTS === "1";
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -190,10 +210,48 @@ function countPostgresStatements(): { readonly count: number; readonly kinds: Ma
     if (byKind) {
       const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? "");
       const kind = text.replace(/\s+/g, " ").trim().slice(0, 70);
-      counter.kinds.set(kind, (counter.kinds.get(kind) ?? 0) + 1);
+      const counted = counter.kinds.get(kind) ?? { count: 0, ms: null };
+      counter.kinds.set(kind, { ...counted, count: counted.count + 1 });
     }
     return (query as (...all: unknown[]) => unknown).apply(this, args);
   } as typeof query;
+  return counter;
+}
+
+/**
+ * Counts the statements PGlite executes (every caller — Prisma's adapter, the driver's prepared
+ * statements, transactions — reaches the WASM backend through execProtocolRawSync with wire
+ * protocol messages): each Execute ('E', named by the statement its Bind ('B') names, whose text
+ * the Parse ('P') gave) and each simple Query ('Q'). Benchmark processes only.
+ */
+function countPgliteStatements(): StatementCounter {
+  const counter = { count: 0, kinds: new Map<string, StatementKind>() };
+  const byKind = process.env.BENCH_STATEMENTS === "1";
+  const session = newProtocolSession();
+  const proto = PGlite.prototype as unknown as { execProtocolRawSync(message: Uint8Array): unknown };
+  const exec = proto.execProtocolRawSync;
+  proto.execProtocolRawSync = function (this: unknown, message: Uint8Array) {
+    const executed = executedStatements(message, session);
+    counter.count += executed.length;
+    if (!byKind) return exec.call(this, message);
+    // CPU time, not wall time: on a loaded machine the thread is descheduled inside the call too.
+    const started = process.cpuUsage();
+    try {
+      return exec.call(this, message);
+    } finally {
+      // A message's time goes to the statements it executes; one that executes none (Parse, Describe) is a kind of its own.
+      const { user, system } = process.cpuUsage(started);
+      const texts = executed.length > 0 ? executed : ["(no Execute: Parse, Describe, Sync)"];
+      for (const text of texts) {
+        const kind = text.replace(/\s+/g, " ").trim().slice(0, 70);
+        const counted = counter.kinds.get(kind) ?? { count: 0, ms: 0 };
+        counter.kinds.set(kind, {
+          count: counted.count + (executed.length > 0 ? 1 : 0),
+          ms: counted.ms! + (user + system) / 1000 / texts.length,
+        });
+      }
+    }
+  };
   return counter;
 }
 
