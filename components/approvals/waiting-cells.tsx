@@ -30,12 +30,20 @@ export function ReviewLinkCell({
   );
 }
 
-/** Who made it; the viewer's own is marked, as their approval never counts. */
-export function AuthorCell({ name, own }: { name: string; own: boolean }) {
+/**
+ * Who made it; the viewer's own is marked, as their approval never counts, and so is one whose
+ * inputs they wrote (`contributed`, each named): theirs would be refused as well.
+ */
+export function AuthorCell({ name, own, contributed = [] }: { name: string; own: boolean; contributed?: string[] }) {
   return (
     <td className="px-3 py-2">
       {name}
       {own ? " (you: another admin must approve)" : ""}
+      {!own && contributed.length > 0 ? (
+        <p className="text-slate-700" data-testid="you-contributed">
+          You wrote {contributed.join("; ")}: an admin who wrote none of its inputs must approve.
+        </p>
+      ) : null}
     </td>
   );
 }

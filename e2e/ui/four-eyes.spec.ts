@@ -85,8 +85,13 @@ test.describe("four-eyes approval on a production instance", () => {
     const planUrl = await planAsAdmin(page, request);
     const approval = page.getByRole("region", { name: "Approval", exact: true });
     await expect(approval).toContainText("Waiting for approval");
+    // The author is shown Approve unavailable, with why: said beside it and read out with it.
+    const ownApprove = approval.getByRole("button", { name: "Approve" });
+    await expect(ownApprove).toBeDisabled();
+    await expect(ownApprove).toHaveAccessibleDescription(
+      "You made this plan: another admin must approve it. You may reject it to withdraw it.",
+    );
     await expect(approval).toContainText("You made this plan: another admin must approve it.");
-    await expect(approval.getByRole("button", { name: "Approve" })).toHaveCount(0);
 
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page.getByRole("alert", { name: "The plan was not applied" })).toContainText(
@@ -156,7 +161,7 @@ test.describe("four-eyes approval on a production instance", () => {
     );
   });
 
-  test("an admin who saved the version planned cannot approve its plan, and is told what they wrote", async ({
+  test("an admin who saved the version planned is shown Approve unavailable with what they wrote; one who wrote none of it may approve", async ({
     page,
     browser,
     request,
@@ -167,7 +172,10 @@ test.describe("four-eyes approval on a production instance", () => {
     await second.goto(`/apis/${apiId}/edit`);
     await second.getByLabel("Tenant").fill("fabrikam.onmicrosoft.com");
     await second.getByRole("button", { name: "Save new version" }).click();
-    await expect(second.getByText(/^Saved version \d+\.$/)).toBeVisible();
+    const saved = second.getByText(/^Saved version \d+\.$/);
+    await expect(saved).toBeVisible();
+    const version = (await saved.textContent())!.match(/\d+/)![0];
+    const wrote = `profile version ${version} of azure-openai-eu`;
 
     await signIn(page, "admin");
     await page.goto(`/apis/${apiId}`);
@@ -175,19 +183,59 @@ test.describe("four-eyes approval on a production instance", () => {
     await expect(page.getByRole("heading", { name: `Plan for ${API}` })).toBeVisible();
     const planUrl = page.url();
 
-    await second.goto(planUrl);
-    await second
-      .getByRole("region", { name: "Approval", exact: true })
-      .getByRole("button", { name: "Approve" })
-      .click();
-    await expect(second.getByRole("alert", { name: "The plan was not approved" })).toContainText(
-      /You wrote what this plan brings to its API \(profile version \d+ of azure-openai-eu\)/,
-    );
+    // admin2 sees, in the waiting list, that this plan is one they cannot approve, and why.
+    await second.goto("/approvals");
+    const plans = second.getByRole("table", { name: "Plans waiting for approval, oldest first" });
+    const row = plans.getByRole("row").filter({ has: second.getByRole("link", { name: `${API} — review the plan` }) });
+    await expect(row).toContainText(`You wrote ${wrote}: an admin who wrote none of its inputs must approve.`);
     await expectAccessible(second);
+    await row.getByRole("link", { name: `${API} — review the plan` }).click();
+    await expect(second).toHaveURL(planUrl);
+
+    // On the plan, Approve is shown unavailable, reachable by keyboard, and described by what they wrote.
+    const approval = second.getByRole("region", { name: "Approval", exact: true });
+    const approve = approval.getByRole("button", { name: "Approve" });
+    await expect(approve).toBeDisabled();
+    await expect(approve).toHaveAccessibleDescription(
+      new RegExp(
+        `^You cannot approve this plan: you wrote what it brings to its API,\\s*${wrote}\\s*so your approval would be of your own change\\.`,
+      ),
+    );
+    await expect(approval).toContainText(wrote);
+    // aria-disabled, not disabled: it stays in the tab order, so a keyboard user reaches it and hears why.
+    await approve.focus();
+    await expect(approve).toBeFocused();
+    await expectAccessible(second);
+    // Withdrawn by its author, so that it is not left waiting.
+    await page.getByRole("form", { name: "Reject this plan" }).getByLabel("Reason for rejecting").fill("e2e: done");
+    await page.getByRole("form", { name: "Reject this plan" }).getByRole("button", { name: "Reject" }).click();
+    await expect(page.getByRole("form", { name: "Reject this plan" }).getByRole("status")).toContainText("Rejected");
+
+    // admin2 plans it now; admin wrote none of what it brings, so admin is offered Approve, and it works.
+    await second.goto(`/apis/${apiId}`);
+    await second.getByRole("button", { name: "Plan changes" }).click();
+    await expect(second.getByRole("heading", { name: `Plan for ${API}` })).toBeVisible();
+    const secondPlanUrl = second.url();
     await second.context().close();
-    // Withdrawn, so that it is not left waiting for the tests after this one.
-    const planId = planUrl.split("/").at(-1)!;
-    await restCall(request, "POST", `/plans/${planId}/rejections`, { data: { reason: "e2e: done looking" } });
+
+    await page.goto("/approvals");
+    const listed = page
+      .getByRole("table", { name: "Plans waiting for approval, oldest first" })
+      .getByRole("row")
+      .filter({ has: page.getByRole("link", { name: `${API} — review the plan` }) });
+    await expect(listed).toContainText("Sandbox Second Admin");
+    await expect(listed).not.toContainText("You wrote");
+    await listed.getByRole("link", { name: `${API} — review the plan` }).click();
+    await expect(page).toHaveURL(secondPlanUrl);
+    const offered = page
+      .getByRole("region", { name: "Approval", exact: true })
+      .getByRole("button", { name: "Approve" });
+    await expect(offered).toBeEnabled();
+    await offered.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("status").filter({ hasText: "Approved." })).toContainText(
+      "The plan has the approvals it needs and can be applied.",
+    );
   });
 
   // Last: the instance goes back to needing no approval, which (separation of duties) takes a

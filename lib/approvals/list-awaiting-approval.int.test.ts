@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { seededApis } from "../../test/support/deployment-fixtures";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
+import { appErrorOf } from "../../test/support/apim/app-error";
+import { changeInstanceSettings } from "../../test/support/instance-settings";
+import { listApis } from "../apis/list-apis";
+import { approveChangeSet } from "../change-sets/approve-change-set";
 import { createChangeSet } from "../change-sets/create-change-set";
+import { whyCannotApproveChangeSet } from "../change-sets/why-cannot-approve-change-set";
+import { approvePlan } from "../deployments/approve-plan";
+import { whyCannotApprovePlan } from "../deployments/approval/why-cannot-approve-plan";
 import { createPlan } from "../deployments/create-plan";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { listAwaitingApproval } from "./list-awaiting-approval";
@@ -43,6 +50,55 @@ describe("what waits for approval", () => {
       true,
     ]);
     expect(await listAwaitingApproval(contextFor("reader"))).toMatchObject({ count: 3 });
+  });
+
+  it("marks what the viewer wrote of each plan's and set's inputs, the facts their approval would be refused for", async () => {
+    const versionAuthor = contextFor("admin", { name: "Marked Version Author" });
+    const planner = contextFor("admin", { name: "Marked Planner" });
+    const uninvolved = contextFor("admin", { name: "Marked Uninvolved" });
+    await changeInstanceSettings(sandbox.instance.id, { approvalsRequired: 1 });
+    // Version 1 of each API is versionAuthor's and never applied: every plan below brings it.
+    const [single, ...inSet] = await seededApis(sandbox, versionAuthor, "marked", 3);
+    const plan = await createPlan(planner, { apiId: single! });
+    const set = await createChangeSet(planner, {
+      apiIds: inSet,
+      change: { op: "addAudience", audience: "api://marked" },
+    });
+    const names = (await listApis(planner, { search: "marked-", limit: 10 })).items.map((api) => api.apimName).sort();
+
+    const seen = await listAwaitingApproval(versionAuthor);
+    const planSeen = seen.plans.find((item) => item.planId === plan.id)!;
+    const setSeen = seen.changeSets.find((item) => item.id === set.id)!;
+    expect([planSeen.ownPlan, planSeen.contributed]).toEqual([false, [`profile version 1 of ${names[0]}`]]);
+    expect([setSeen.ownSet, setSeen.contributed]).toEqual([
+      false,
+      [`profile version 1 of ${names[1]}`, `profile version 1 of ${names[2]}`],
+    ]);
+    // The pages say the same before anyone presses Approve, and the server refuses with it.
+    expect(await whyCannotApprovePlan(versionAuthor, { planId: plan.id })).toMatchObject({
+      because: "contributed",
+      contributed: planSeen.contributed,
+    });
+    expect(await whyCannotApproveChangeSet(versionAuthor, { changeSetId: set.id })).toMatchObject({
+      because: "contributed",
+      contributed: setSeen.contributed,
+    });
+    expect((await appErrorOf(approvePlan(versionAuthor, { planId: plan.id }))).details.contributed).toEqual(
+      planSeen.contributed,
+    );
+    expect((await appErrorOf(approveChangeSet(versionAuthor, { changeSetId: set.id }))).details.contributed).toEqual(
+      setSeen.contributed,
+    );
+
+    // The author is told they made it; someone who wrote none of it is marked nowhere and may approve.
+    expect(await whyCannotApprovePlan(planner, { planId: plan.id })).toMatchObject({ because: "author" });
+    expect(await whyCannotApproveChangeSet(planner, { changeSetId: set.id })).toMatchObject({ because: "author" });
+    const other = await listAwaitingApproval(uninvolved);
+    expect(other.plans.find((item) => item.planId === plan.id)?.contributed).toEqual([]);
+    expect(other.changeSets.find((item) => item.id === set.id)?.contributed).toEqual([]);
+    expect(await whyCannotApprovePlan(uninvolved, { planId: plan.id })).toBeNull();
+    expect(await whyCannotApproveChangeSet(uninvolved, { changeSetId: set.id })).toBeNull();
+    expect((await approvePlan(uninvolved, { planId: plan.id })).approval.status).toBe("approved");
   });
 
   it("needs config.read, and a refusal is audited once", async () => {

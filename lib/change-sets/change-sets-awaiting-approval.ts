@@ -1,15 +1,18 @@
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
+import { writtenBy } from "../deployments/approval/contributors";
 import { toApprovalView } from "../deployments/approval/plan-approval-state";
+import { readPlanContributors } from "../deployments/approval/read-plan-contributors";
 import type { ChangeSetAwaitingApproval } from "./schemas";
-import { applicable, changeSetApprovalState, changeSetInclude } from "./set-approval";
+import { applicable, changeSetApprovalState, changeSetInclude, setPlanIds } from "./set-approval";
 import { storedSetVariables, variableInstancesOf } from "./set-variables";
 
 /**
  * Change sets waiting for approval: not applied yet (`ready`), needing approvals (one covers the
  * whole set, bound to its hash), not rejected and without enough approvals that count now — an
  * expired approval no longer counts, so a set whose approval expired waits again. The author's
- * own sets are listed too, marked `ownSet`, as plans are. Oldest first. Read through
+ * own sets are listed too, marked `ownSet`, as plans are, and what the viewer wrote of the inputs
+ * of any of its plans (`contributed`: they cannot approve it either). Oldest first. Read through
  * listAwaitingApproval (lib/approvals), which checks config.read once for every kind it reads.
  */
 export async function changeSetsAwaitingApproval(ctx: RequestContext): Promise<ChangeSetAwaitingApproval[]> {
@@ -27,27 +30,36 @@ export async function changeSetsAwaitingApproval(ctx: RequestContext): Promise<C
     ),
   );
   const now = new Date();
-  return rows.flatMap((row) => {
+  const waiting = rows.flatMap((row) => {
     const variables = storedSetVariables(row);
     const set = { ...row, variableInstances: variables ? (instancesOf.get(variables.environment) ?? []) : [] };
     const state = changeSetApprovalState(set, now);
-    if (state.status !== "waiting") return [];
+    return state.status === "waiting" ? [{ row, variables, state }] : [];
+  });
+  // Who wrote what the plans of every waiting set bring, in one statement: the viewer's part is marked.
+  const contributors = await readPlanContributors(
+    db,
+    waiting.flatMap(({ row }) => setPlanIds(row)),
+  );
+  return waiting.map(({ row, variables, state }) => {
     const counting = state.decisions.filter((decision) => decision.counts && decision.decision === "approved");
     const firstExpiry = Math.min(...counting.map((decision) => decision.expiresAt.getTime()));
-    return [
-      {
-        id: row.id,
-        title: row.title,
-        variables,
-        hash: state.hash,
-        createdAt: row.createdAt.toISOString(),
-        createdBy: row.createdBy,
-        approval: toApprovalView(state),
-        supersedes: row.supersedes,
-        apis: row.items.filter(applicable).length,
-        ownSet: row.createdByOid === ctx.actor.oid,
-        approvalExpiresAt: counting.length > 0 ? new Date(firstExpiry).toISOString() : null,
-      },
-    ];
+    return {
+      id: row.id,
+      title: row.title,
+      variables,
+      hash: state.hash,
+      createdAt: row.createdAt.toISOString(),
+      createdBy: row.createdBy,
+      approval: toApprovalView(state),
+      supersedes: row.supersedes,
+      apis: row.items.filter(applicable).length,
+      ownSet: row.createdByOid === ctx.actor.oid,
+      contributed: writtenBy(
+        setPlanIds(row).flatMap((planId) => contributors.get(planId) ?? []),
+        ctx.actor,
+      ),
+      approvalExpiresAt: counting.length > 0 ? new Date(firstExpiry).toISOString() : null,
+    };
   });
 }

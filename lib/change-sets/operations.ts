@@ -44,7 +44,7 @@ export const changeSetsOperations = {
     permission: "config.read",
     summary: "Change sets waiting for approval (four-eyes), oldest first",
     description:
-      "Sets not applied yet that need approval (one covers the whole set, bound to its hash), are not rejected and lack the approvals they need; a set whose approval expired is listed again. `ownSet` marks the caller's own sets, which the caller cannot approve; approve or reject at `/change-sets/{id}/approvals` and `…/rejections`.",
+      "Sets not applied yet that need approval (one covers the whole set, bound to its hash), are not rejected and lack the approvals they need; a set whose approval expired is listed again. `ownSet` marks the caller's own sets, which the caller cannot approve, and `contributed` names what the caller wrote of the inputs of any of a set's plans, which makes their approval refused as well (403 `approver-contributed`); approve or reject at `/change-sets/{id}/approvals` and `…/rejections`.",
     tags: ["change-sets"],
     response: z.object({ items: z.array(changeSetAwaitingApprovalSchema) }).meta({ id: "ChangeSetsAwaitingApproval" }),
   }),

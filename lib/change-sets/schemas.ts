@@ -306,6 +306,11 @@ export const changeSetAwaitingApprovalSchema = changeSetSchema
   .extend({
     apis: z.number().int().describe("The APIs the set applies (neither blocked nor unchanged)."),
     ownSet: z.boolean().describe("Whether the caller made the set (and so cannot approve it)."),
+    contributed: z
+      .array(z.string())
+      .describe(
+        "What the caller wrote of the inputs any of the set's plans brings to its API (each named, never a value): their approval would be refused (403 `approver-contributed`) as the author's is. Empty when nothing.",
+      ),
     approvalExpiresAt: z.iso
       .datetime()
       .nullable()

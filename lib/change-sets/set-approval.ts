@@ -131,6 +131,11 @@ export function changeSetApprovalState(set: ChangeSetRow, now: Date) {
   return { ...state, hash, settings };
 }
 
+/** The ids of the set's plans (an API left unchanged or blocked may have none). */
+export function setPlanIds(set: { items: ReadonlyArray<{ planId: string | null }> }): string[] {
+  return set.items.flatMap((item) => (item.planId === null ? [] : [item.planId]));
+}
+
 /** A plan of a set as applying reads it, with its content hash as computed from its row. */
 export interface PlanOfSet {
   plan: PlanToApply;
@@ -159,7 +164,7 @@ export async function readPlansOfSet(
   items: ReadonlyArray<{ planId: string | null }>,
 ): Promise<Map<string, PlanOfSet>> {
   const plans = await db.plan.findMany({
-    where: { id: { in: items.flatMap((item) => (item.planId === null ? [] : [item.planId])) } },
+    where: { id: { in: setPlanIds({ items }) } },
     include: { api: { include: { instance: true } } },
   });
   return new Map(plans.map((plan) => [plan.id, { plan, hash: planContentHash(plan) }]));

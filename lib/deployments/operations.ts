@@ -60,7 +60,7 @@ export const deploymentsOperations = {
     permission: "config.read",
     summary: "Plans waiting for approval (four-eyes), oldest first",
     description:
-      "For each API on an instance that requires approvals, its latest plan when it has something to write, was never applied and lacks the approvals it needs. `ownPlan` marks the caller's own plans, which the caller cannot approve.",
+      "For each API on an instance that requires approvals, its latest plan when it has something to write, was never applied and lacks the approvals it needs. `ownPlan` marks the caller's own plans, which the caller cannot approve, and `contributed` names what the caller wrote of each plan's inputs (a profile version, a template version, a variable value), which makes their approval refused as well (403 `approver-contributed`).",
     tags: ["deployments"],
     response: plansAwaitingApprovalSchema,
   }),

@@ -1,5 +1,7 @@
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma } from "../db";
+import { writtenBy } from "./approval/contributors";
+import { readPlanContributors } from "./approval/read-plan-contributors";
 import { approvalInclude, planApprovalState, toApprovalView } from "./approval/plan-approval-state";
 import type { PlanAwaitingApproval } from "./schemas";
 
@@ -7,7 +9,8 @@ import type { PlanAwaitingApproval } from "./schemas";
  * Plans waiting for approval: for each API on an instance that requires approvals, its latest
  * plan, when it has something to write, was never applied, and lacks the approvals it needs
  * (an older plan of the same API is superseded by the newer one and is not listed), and is not part
- * of a change set (approved as a whole). Oldest first. Read through listAwaitingApproval
+ * of a change set (approved as a whole). Oldest first; the viewer's own marked (`ownPlan`), and
+ * what they wrote of each one's inputs (`contributed`): they cannot approve either. Read through listAwaitingApproval
  * (lib/approvals), which checks config.read once for every kind it reads.
  */
 export async function plansAwaitingApproval(ctx: RequestContext): Promise<PlanAwaitingApproval[]> {
@@ -43,21 +46,27 @@ export async function plansAwaitingApproval(ctx: RequestContext): Promise<PlanAw
     orderBy: { createdAt: "asc" },
   });
   const now = new Date();
-  return plans.flatMap((plan) => {
+  const waiting = plans.flatMap((plan) => {
     const state = planApprovalState(plan, now);
-    if (state.status !== "waiting") return [];
+    return state.status === "waiting" ? [{ plan, state }] : [];
+  });
+  // Who wrote what each brings, for all of them in one statement: the viewer's part is marked.
+  const contributors = await readPlanContributors(
+    db,
+    waiting.map(({ plan }) => plan.id),
+  );
+  return waiting.map(({ plan, state }) => {
     const { instance } = plan.api;
-    return [
-      {
-        planId: plan.id,
-        hash: state.hash,
-        createdAt: plan.createdAt.toISOString(),
-        createdBy: plan.createdBy,
-        ownPlan: plan.createdByOid === ctx.actor.oid,
-        api: { id: plan.api.id, displayName: plan.api.displayName },
-        instance: { id: instance.id, name: instance.name, environment: instance.environment },
-        approval: toApprovalView(state),
-      },
-    ];
+    return {
+      planId: plan.id,
+      hash: state.hash,
+      createdAt: plan.createdAt.toISOString(),
+      createdBy: plan.createdBy,
+      ownPlan: plan.createdByOid === ctx.actor.oid,
+      contributed: writtenBy(contributors.get(plan.id) ?? [], ctx.actor),
+      api: { id: plan.api.id, displayName: plan.api.displayName },
+      instance: { id: instance.id, name: instance.name, environment: instance.environment },
+      approval: toApprovalView(state),
+    };
   });
 }

@@ -209,6 +209,11 @@ export const planAwaitingApprovalSchema = z
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
     ownPlan: z.boolean().describe("Whether the caller made the plan (and so cannot approve it)."),
+    contributed: z
+      .array(z.string())
+      .describe(
+        "What the caller wrote of the inputs the plan brings to its API (each named, never a value): their approval would be refused (403 `approver-contributed`) as the author's is. Empty when nothing.",
+      ),
     api: z.object({ id: z.guid(), displayName: z.string() }),
     instance: z.object({ id: z.guid(), name: z.string(), environment: z.string().nullable() }),
     approval: planApprovalSchema,

@@ -25,7 +25,8 @@ export default async function ApprovalsPage() {
         <p className="text-sm text-slate-600">
           The latest plan of each API on an instance that requires approval, not yet approved by enough admins other
           than its author, and the change sets (one approval for all their APIs) waiting the same way. Open one to
-          review its changes and approve or reject it.
+          review its changes and approve or reject it. Those you made, or whose inputs you wrote, are marked: another
+          admin must approve them.
         </p>
       </div>
       {settingsChanges.length > 0 ? (
@@ -69,7 +70,7 @@ export default async function ApprovalsPage() {
                   ? `${set.variables.environment}: ${set.variables.changes.map((change) => change.name).join(", ")}`
                   : "—"}
               </td>
-              <AuthorCell name={set.createdBy} own={set.ownSet} />
+              <AuthorCell name={set.createdBy} own={set.ownSet} contributed={set.contributed} />
               <td className="px-3 py-2">
                 <DateTime value={set.createdAt} />
               </td>
@@ -95,7 +96,7 @@ export default async function ApprovalsPage() {
                 {plan.instance.name}
                 {plan.instance.environment ? ` (${plan.instance.environment})` : ""}
               </td>
-              <AuthorCell name={plan.createdBy} own={plan.ownPlan} />
+              <AuthorCell name={plan.createdBy} own={plan.ownPlan} contributed={plan.contributed} />
               <td className="px-3 py-2">
                 <DateTime value={plan.createdAt} />
               </td>

@@ -143,23 +143,44 @@ describe("who may approve at all", () => {
       { oid: "app", name: "ci", wrote: "profile version 4 of llm" },
       { oid: null, name: "Old Writer", wrote: "profile version 1 of llm" },
     ];
-    expect(approvalRefusal(production, author, { type: "user", oid: "oid-writer", name: "W" }, contributors)).toEqual({
+    expect(
+      approvalRefusal(production, author, { type: "user", oid: "oid-writer", name: "W" }, { contributors }),
+    ).toEqual({
       code: "approver-contributed",
+      because: "contributed",
       message: expect.stringContaining("the value of ${tenant} planned for llm; profile version 3 of llm"),
       contributed: ["the value of ${tenant} planned for llm", "profile version 3 of llm"],
     });
     const allowed = { ...production, automationApprovers: true };
-    expect(approvalRefusal(allowed, author, { type: "app", oid: "app", name: "ci" }, contributors)?.code).toBe(
+    expect(approvalRefusal(allowed, author, { type: "app", oid: "app", name: "ci" }, { contributors })?.code).toBe(
       "approver-contributed",
     );
     // Rows written before object ids were kept are matched by name.
     expect(
-      approvalRefusal(production, author, { type: "user", oid: "x", name: "Old Writer" }, contributors)?.code,
+      approvalRefusal(production, author, { type: "user", oid: "x", name: "Old Writer" }, { contributors })?.code,
     ).toBe("approver-contributed");
     expect(
-      approvalRefusal(production, author, { type: "user", oid: "other", name: "Writer" }, contributors),
+      approvalRefusal(production, author, { type: "user", oid: "other", name: "Writer" }, { contributors }),
     ).toBeNull();
     // The author's refusal stays the author's.
-    expect(approvalRefusal(production, author, { type: "user", ...author }, contributors)?.code).toBe("forbidden");
+    expect(approvalRefusal(production, author, { type: "user", ...author }, { contributors })).toMatchObject({
+      code: "forbidden",
+      because: "author",
+    });
+  });
+
+  it("names what is approved: a change set's inputs are brought to its APIs", () => {
+    const contributors = [{ oid: "oid-writer", name: "Writer", wrote: "profile version 3 of llm" }];
+    const writer = { type: "user" as const, oid: "oid-writer", name: "Writer" };
+    expect(approvalRefusal(production, author, writer, { contributors, noun: "change set" })?.message).toBe(
+      "You wrote what this change set brings to its APIs (profile version 3 of llm), so your approval would be of your own change: an admin who wrote none of its inputs must approve.",
+    );
+    expect(approvalRefusal(production, author, { type: "user", ...author }, { noun: "change set" })?.message).toBe(
+      "The author of a change set cannot approve it: another admin must.",
+    );
+    expect(approvalRefusal(production, author, { type: "app", oid: "app", name: "ci" })).toMatchObject({
+      code: "forbidden",
+      because: "automation",
+    });
   });
 });

@@ -55,35 +55,44 @@ export function effectiveApprovalsRequired(settings: Pick<ApprovalSettings, "env
   return settings.approvalsRequired ?? (settings.environment === "production" ? 1 : 0);
 }
 
-export const isAuthor: (author: PlanAuthor, actor: { oid: string; name: string }) => boolean = isWriter;
-
-/** Why an approval is refused: `forbidden` (the author's, automation's) or `approver-contributed` (`contributed`: what they wrote). */
+/**
+ * Why an approval is refused: `forbidden` (`because` the actor is the author, or automation the
+ * instance does not accept) or `approver-contributed` (`contributed`: what they wrote).
+ */
 export type ApprovalRefusal =
-  { code: "forbidden"; message: string } | { code: "approver-contributed"; message: string; contributed: string[] };
+  | { code: "forbidden"; because: "author" | "automation"; message: string }
+  | { code: "approver-contributed"; because: "contributed"; message: string; contributed: string[] };
 
 /**
  * Why this actor's approval could never count (the use case refuses it rather than recording a
- * decision with no effect); null when it can. `contributors`: who wrote the inputs the plan (or
- * each plan of a set) brings to its API — approving what one wrote is approving one's own change.
+ * decision with no effect, and the console offers no Approve that would be refused); null when it
+ * can. `contributors`: who wrote the inputs the plan (or each plan of a set) brings to its API —
+ * approving what one wrote is approving one's own change. `noun`: what is approved, as messages name it.
  */
 export function approvalRefusal(
   settings: ApprovalSettings,
   author: PlanAuthor,
   actor: { type: "user" | "app"; oid: string; name: string },
-  contributors: readonly Contributor[] = [],
+  { contributors = [], noun = "plan" }: { contributors?: readonly Contributor[]; noun?: string } = {},
 ): ApprovalRefusal | null {
-  if (isAuthor(author, actor))
-    return { code: "forbidden", message: "The author of a plan cannot approve it: another admin must." };
+  if (isWriter(author, actor))
+    return {
+      code: "forbidden",
+      because: "author",
+      message: `The author of a ${noun} cannot approve it: another admin must.`,
+    };
   const contributed = writtenBy(contributors, actor);
   if (contributed.length > 0)
     return {
       code: "approver-contributed",
-      message: `You wrote what this plan brings to its API (${contributed.join("; ")}), so your approval would be of your own change: an admin who wrote none of its inputs must approve.`,
+      because: "contributed",
+      message: `You wrote what this ${noun} brings to ${noun === "plan" ? "its API" : "its APIs"} (${contributed.join("; ")}), so your approval would be of your own change: an admin who wrote none of its inputs must approve.`,
       contributed,
     };
   if (actor.type === "app" && !settings.automationApprovers)
     return {
       code: "forbidden",
+      because: "automation",
       message: "This instance does not accept approvals from automation (client credentials): an admin must approve.",
     };
   return null;
@@ -145,7 +154,7 @@ function notCountedBecause(
   if (superseded) return "superseded";
   if (decision.planHash !== input.planHash) return "plan-changed";
   if (decision.decision === "rejected") return null;
-  if (isAuthor(input.author, { oid: decision.actorOid, name: decision.actorName })) return "author";
+  if (isWriter(input.author, { oid: decision.actorOid, name: decision.actorName })) return "author";
   if (decision.actorType === "app" && !input.settings.automationApprovers) return "automation";
   if (decision.expiresAt.getTime() <= input.now.getTime()) return "expired";
   return null;

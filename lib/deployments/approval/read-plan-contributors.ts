@@ -32,9 +32,14 @@ interface Row {
  * changes, so a plan's contributors are the same whenever they are read: no later write makes
  * someone a contributor of a plan they already approved (a new input means a new version, so a
  * new plan with no approvals). Plans of no version (made before versions were kept) have none.
+ * One statement for all the plans asked for (a change set's, a page of the waiting list), keyed by
+ * plan id; a plan with no contributors has an empty list.
  */
-export async function readPlanContributors(db: PrismaClient, planIds: readonly string[]): Promise<Contributor[]> {
-  if (planIds.length === 0) return [];
+export async function readPlanContributors(
+  db: PrismaClient,
+  planIds: readonly string[],
+): Promise<Map<string, Contributor[]>> {
+  if (planIds.length === 0) return new Map();
   const rows = await db.$queryRaw<Row[]>(Prisma.sql`
     SELECT p.id::text AS "planId", a.apim_name AS "apimName",
       base.template AS "baselineTemplate", base.resolved_variables AS "baselineVariables",
@@ -62,26 +67,29 @@ export async function readPlanContributors(db: PrismaClient, planIds: readonly s
          LIMIT 1
       ) base ON true
     WHERE p.id IN (${Prisma.join(planIds.map((id) => Prisma.sql`${id}::uuid`))})`);
-  return rows.flatMap((row) => {
-    const at = (field: string) => ({ record: `plan ${row.planId}`, field });
-    const baselineTemplate = parseStored(templateSchema, row.baselineTemplate, at("baseline template"));
-    return planContributors({
-      apimName: row.apimName,
-      brought: row.brought.map((version): VersionInput => {
-        const template = parseStored(templateSchema, version.template, at(`version ${version.version} template`));
-        return {
-          version: version.version,
-          author: { oid: version.createdByOid, name: version.createdBy },
-          template: template && {
-            ...template,
-            author:
-              version.templateAuthor === null ? null : { oid: version.templateAuthorOid, name: version.templateAuthor },
-          },
-        };
-      }),
-      baselineTemplate,
-      plannedVariables: parseStored(resolvedVariablesSchema, row.plannedVariables, at("planned variables")),
-      baselineVariables: parseStored(resolvedVariablesSchema, row.baselineVariables, at("baseline variables")),
-    });
+  const byPlan = new Map(rows.map((row) => [row.planId, contributorsOf(row)]));
+  return new Map(planIds.map((id) => [id, byPlan.get(id) ?? []]));
+}
+
+function contributorsOf(row: Row): Contributor[] {
+  const at = (field: string) => ({ record: `plan ${row.planId}`, field });
+  const baselineTemplate = parseStored(templateSchema, row.baselineTemplate, at("baseline template"));
+  return planContributors({
+    apimName: row.apimName,
+    brought: row.brought.map((version): VersionInput => {
+      const template = parseStored(templateSchema, version.template, at(`version ${version.version} template`));
+      return {
+        version: version.version,
+        author: { oid: version.createdByOid, name: version.createdBy },
+        template: template && {
+          ...template,
+          author:
+            version.templateAuthor === null ? null : { oid: version.templateAuthorOid, name: version.templateAuthor },
+        },
+      };
+    }),
+    baselineTemplate,
+    plannedVariables: parseStored(resolvedVariablesSchema, row.plannedVariables, at("planned variables")),
+    baselineVariables: parseStored(resolvedVariablesSchema, row.baselineVariables, at("baseline variables")),
   });
 }

@@ -50,19 +50,16 @@ export async function recordDecision(
   const event = (outcome: "success" | "denied") => decisionEvent(ctx, input, subject, target, outcome);
   const refusal =
     input.decision === "approved"
-      ? approvalRefusal(decided.settings, decided.author, ctx.actor, decided.contributors)
+      ? approvalRefusal(decided.settings, decided.author, ctx.actor, {
+          contributors: decided.contributors,
+          noun: subject.noun,
+        })
       : null;
   if (refusal) {
     await auditedTransaction(db, (tx) => appendAuditEvent(tx, event("denied")));
-    const message = refusal.message
-      .replace("of a plan", `of a ${subject.noun}`)
-      .replace(
-        "this plan brings to its API",
-        subject.noun === "plan" ? "this plan brings to its API" : `this ${subject.noun} brings to its APIs`,
-      );
     throw refusal.code === "approver-contributed"
-      ? new AppError(refusal.code, message, { details: { contributed: refusal.contributed } })
-      : new AppError(refusal.code, message);
+      ? new AppError(refusal.code, refusal.message, { details: { contributed: refusal.contributed } })
+      : new AppError(refusal.code, refusal.message);
   }
   await auditedTransaction(db, async (tx) => {
     await decided.insert(tx, decisionRow(ctx, input, decided.now, decided.settings.approvalLifetimeHours));

@@ -43,7 +43,7 @@ export async function recordPlanDecision(ctx: RequestContext, input: PlanDecisio
     subject: PLAN_APPROVALS,
     target: { id: plan.id, hash: state.hash },
     author: { oid: plan.createdByOid, name: plan.createdBy },
-    contributors: input.decision === "approved" ? await readPlanContributors(db, [plan.id]) : [],
+    contributors: input.decision === "approved" ? (await readPlanContributors(db, [plan.id])).get(plan.id) : [],
     settings: plan.api.instance,
     now,
     insert: (tx, row) => tx.planApproval.create({ data: { planId: plan.id, planHash: state.hash, ...row } }),

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ApproveRefused } from "@/components/approvals/approve-refused";
 import { ChangeSetStatusBadge, ItemStatusBadge } from "@/components/change-sets/change-set-status";
 import { FollowingChange } from "@/components/change-sets/following-change";
 import { SupersededSets } from "@/components/change-sets/superseded-sets";
@@ -15,6 +16,7 @@ import { DateTime } from "@/components/ui/date-time";
 import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getChangeSet } from "@/lib/change-sets/get-change-set";
+import { whyCannotApproveChangeSet } from "@/lib/change-sets/why-cannot-approve-change-set";
 import { orNotFound } from "../../lookup";
 import { applyChangeSetAction, approveChangeSetAction, cancelChangeSetAction, rejectChangeSetAction } from "../actions";
 
@@ -34,8 +36,10 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
   const canWrite = ctx.permissions.has("config.write") && set.supersededBy === null;
   const { approval, progress } = set;
   const leftToApply = (progress.counts.planned ?? 0) + (progress.counts.failed ?? 0) + (progress.counts.cancelled ?? 0);
+  const canDecide = canWrite && !applying && approval.required > 0;
+  // The author's or a contributor's approval would be refused: they are told why instead of offered it.
+  const refusal = canDecide ? await whyCannotApproveChangeSet(ctx, { changeSetId: set.id }) : null;
   const approvedEnough = approval.status === "not_required" || approval.status === "approved";
-  const ownSet = set.createdBy === ctx.actor.name;
   // Its variables are written by its first apply, even when no API is left to apply.
   const variablesToWrite = set.applyStartedAt === null ? (set.variables?.changes.length ?? 0) : 0;
 
@@ -84,12 +88,15 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
           <PlanApproval
             approval={approval}
             actions={
-              canWrite && !applying ? (
+              canDecide ? (
                 <div className="grid gap-6 sm:grid-cols-2">
-                  {ownSet ? (
-                    <p className="text-sm text-slate-600">
-                      You made this change set: another admin must approve it. You may reject it to withdraw it.
-                    </p>
+                  {refusal ? (
+                    <ApproveRefused
+                      id="approve-change-set"
+                      label="Approve the whole set"
+                      noun="change set"
+                      refusal={refusal}
+                    />
                   ) : (
                     <ButtonForm
                       action={approveChangeSetAction}

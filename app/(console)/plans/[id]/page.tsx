@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ApproveRefused } from "@/components/approvals/approve-refused";
 import { ClientApplications } from "@/components/access/client-applications";
 import { scopeName } from "@/components/access/scope-name";
 import { PolicyDiff } from "@/components/diff/policy-diff";
@@ -19,6 +20,7 @@ import { Section } from "@/components/ui/section";
 import { getApi } from "@/lib/apis/get-api";
 import { guardPage } from "@/lib/auth/console-guard";
 import { getPlanClientApplications } from "@/lib/access/plan-client-applications";
+import { whyCannotApprovePlan } from "@/lib/deployments/approval/why-cannot-approve-plan";
 import { getPlan } from "@/lib/deployments/get-plan";
 import { orNotFound } from "../../lookup";
 import { applyPlanAction, approvePlanAction, rejectPlanAction } from "../actions";
@@ -29,17 +31,16 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
   const ctx = await guardPage("/plans/[id]");
   const { id } = await params;
   const plan = await orNotFound(getPlan(ctx, { planId: id }));
-  const [api, clients] = await Promise.all([
-    getApi(ctx, { apiId: plan.apiId }),
-    getPlanClientApplications(ctx, { planId: plan.id }),
-  ]);
-  const { diff } = plan;
-  const canApply = ctx.permissions.has("config.write") && !plan.empty && !plan.blocked && !api.gone;
-  const { approval } = plan;
+  const { diff, approval } = plan;
   const applied = plan.deployments.some((deployment) => deployment.status === "succeeded");
   const canDecide = ctx.permissions.has("config.write") && approval.required > 0 && !applied;
-  // The author's own approval never counts, so they are not offered the button (they may still withdraw).
-  const ownPlan = plan.createdByOid === ctx.actor.oid;
+  const [api, clients, refusal] = await Promise.all([
+    getApi(ctx, { apiId: plan.apiId }),
+    getPlanClientApplications(ctx, { planId: plan.id }),
+    // The author's or a contributor's approval would be refused: they are told why instead of offered it.
+    canDecide ? whyCannotApprovePlan(ctx, { planId: plan.id }) : null,
+  ]);
+  const canApply = ctx.permissions.has("config.write") && !plan.empty && !plan.blocked && !api.gone;
 
   return (
     <div className="space-y-8">
@@ -164,10 +165,8 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
             actions={
               canDecide ? (
                 <div className="grid gap-6 sm:grid-cols-2">
-                  {ownPlan ? (
-                    <p className="text-sm text-slate-600">
-                      You made this plan: another admin must approve it. You may reject it to withdraw it.
-                    </p>
+                  {refusal ? (
+                    <ApproveRefused id="approve-plan" label="Approve" noun="plan" refusal={refusal} />
                   ) : (
                     <ButtonForm
                       action={approvePlanAction}
