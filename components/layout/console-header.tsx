@@ -15,8 +15,9 @@ const NAV: Array<{ href: string; label: string; needs: Permission }> = [
 ];
 
 /**
- * `waitingForApproval`: how many plans, change sets and instance settings changes wait for approval (null when the viewer may not see plans);
- * shown beside the link to their list so admins notice a colleague waiting on them.
+ * `waitingForApproval`: how many plans, change sets and instance settings changes wait for approval (null when the viewer may not see plans):
+ * every row of the list, the viewer's own and those whose inputs they wrote included (the list marks those), so that
+ * it is the same number for everyone and shows anything stuck; beside the link to the list so admins notice it.
  */
 export async function ConsoleHeader({
   signOut,

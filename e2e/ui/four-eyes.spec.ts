@@ -70,6 +70,8 @@ test.describe("four-eyes approval on a production instance", () => {
       await expectAccessible(page);
       await row.getByRole("link", { name: `${title} — review the change set` }).click();
       await expect(page).toHaveURL(new RegExp(`/change-sets/${setId}$`));
+      // admin2 wrote none of it (automation made the set and saved the version): Approve is offered.
+      await expect(page.getByRole("button", { name: "Approve the whole set" })).toBeEnabled();
     } finally {
       // Not left waiting for the specs after this one.
       await restCall(request, "POST", `/change-sets/${setId}/rejections`, { data: { reason: "e2e: done looking" } });

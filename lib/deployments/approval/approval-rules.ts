@@ -73,7 +73,10 @@ export function approvalRefusal(
   settings: ApprovalSettings,
   author: PlanAuthor,
   actor: { type: "user" | "app"; oid: string; name: string },
-  { contributors = [], noun = "plan" }: { contributors?: readonly Contributor[]; noun?: string } = {},
+  {
+    contributors = [],
+    noun = "plan",
+  }: { contributors?: readonly Contributor[]; noun?: "plan" | "change set" | "settings change" } = {},
 ): ApprovalRefusal | null {
   if (isWriter(author, actor))
     return {

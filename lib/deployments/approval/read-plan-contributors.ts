@@ -50,7 +50,8 @@ export async function readPlanContributors(
                  'templateAuthor', tv.created_by, 'templateAuthorOid', tv.created_by_oid) ORDER BY v.version)
           FROM access_profile_versions v
           LEFT JOIN profile_template_versions tv
-            ON tv.template_id::text = v.template->>'id' AND tv.version = (v.template->>'version')::int
+            -- Cast the JSON's id, not the column, so the key (template_id, version) finds it.
+            ON tv.template_id = (v.template->>'id')::uuid AND tv.version = (v.template->>'version')::int
          WHERE v.api_id = p.api_id AND v.id IS DISTINCT FROM base.id
            AND (v.id = planned.id OR (v.version <= planned.version AND v.version > COALESCE(base.version, 0)))
       ), '[]'::jsonb) AS brought
