@@ -132,6 +132,12 @@ describe("REST: four-eyes approval", () => {
       ),
       contributed: ["profile version 1 of rest-contributed-1"],
     });
+    // The waiting list says so before they try, naming the same input.
+    const listed = await callRoute(awaiting.GET, { path: "/plans/awaiting-approval", token: person });
+    const items = (listed.body as { items: Array<{ planId: string; contributed: string[] }> }).items;
+    expect(items.find((item) => item.planId === plan.id)?.contributed).toEqual([
+      "profile version 1 of rest-contributed-1",
+    ]);
     // The refusal is in the plan's history, as the author's is.
     const history = await callRoute(audit.GET, { path: `/audit?planHash=${plan.hash}`, token: reviewer });
     expect((history.body as { items: Array<{ action: string; outcome: string }> }).items).toContainEqual(
