@@ -6,6 +6,7 @@ import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { profileEtag } from "../profiles/profile-etag";
 import { createChangeSet, findApisWithProfile } from "./create-change-set";
 import type { AccessProfile } from "../policy/profile-schema";
+import { CHANGE_SET_CONCURRENCY } from "./concurrency";
 import { makeChangeSet, type ItemIntent } from "./make-change-set";
 
 /**
@@ -88,6 +89,63 @@ describe("making a change set", () => {
     });
     expect(latest.profile).toMatchObject({
       callerAuth: { clientApplicationIds: ["11111111-2222-3333-4444-000000000002"] },
+    });
+  });
+
+  it("decides each API in its own place when there are more than run at once: items and versions stay with their APIs", async () => {
+    const ids = await seededApis(sandbox, admin, "cs-places", CHANGE_SET_CONCURRENCY + 3);
+    const read = await findApisWithProfile(ids, "apiIds");
+    // The last API, past the first 16, has its next version taken by another save after the set read it.
+    const raced = ids.length - 1;
+    const racer = "11111111-2222-3333-4444-000000000003";
+    await saveProfile(admin, ids[raced]!, profiles.headerKey(racer));
+    const clientOf = (index: number) => `99999999-2222-3333-4444-${String(index).padStart(12, "0")}`;
+    // In turn: a new version of its own, blocked before planning, a version refused (stale If-Match).
+    const intentOf = (index: number): ItemIntent =>
+      index % 3 === 1
+        ? { kind: "blocked", code: "test-blocked", message: `blocked ${index}` }
+        : {
+            kind: "save",
+            save: {
+              profile: profiles.headerKey(clientOf(index)) as AccessProfile,
+              ifMatch: profileEtag(index % 3 === 0 ? 1 : 7),
+            },
+          };
+    const set = await makeChangeSet(admin, {
+      title: "Places",
+      change: addClient,
+      apis: ids.map((apiId, index) => ({ api: read.get(apiId)!, intent: intentOf(index) })),
+    });
+
+    const expected = [
+      ["planned", []],
+      ["blocked", ["test-blocked"]],
+      ["blocked", ["precondition_failed"]],
+    ];
+    // The view lists items by status; each API's own is what counts.
+    const byApi = (items: typeof set.items) =>
+      Object.fromEntries(items.map((item) => [item.apiId, [item.status, item.blocking.map((reason) => reason.code)]]));
+    expect(byApi(set.items)).toEqual(
+      Object.fromEntries(
+        ids.map((apiId, index) => [
+          apiId,
+          index === raced ? ["blocked", ["precondition_failed"]] : expected[index % 3],
+        ]),
+      ),
+    );
+    const latest = await sandbox.db.prisma.accessProfileVersion.findMany({
+      where: { apiId: { in: ids } },
+      orderBy: { version: "desc" },
+      distinct: ["apiId"],
+    });
+    const latestOf = new Map(latest.map((version) => [version.apiId, version]));
+    ids.forEach((apiId, index) => {
+      const version = latestOf.get(apiId)!;
+      expect([apiId, version.version]).toEqual([apiId, index % 3 === 0 ? 2 : 1]);
+      if (index % 3 === 0)
+        expect(version.profile).toMatchObject({
+          callerAuth: { clientApplicationIds: [index === raced ? racer : clientOf(index)] },
+        });
     });
   });
 });

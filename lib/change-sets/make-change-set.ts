@@ -84,18 +84,17 @@ export async function makeChangeSet(
 ): Promise<ChangeSetView> {
   const reads = planReads(apis.map(({ api }) => api.id));
   const limit = limitConcurrency(CHANGE_SET_CONCURRENCY);
-  // The first APIs are decided and their ARM reads sent before the others are decided (setImmediate
-  // runs once those requests are written), so deciding the rest takes place during the first round.
-  const firstRoundSent = new Promise<void>((resolve) => setImmediate(resolve));
-  const deciding = apis.map(async ({ api, intent, following }, index) => {
-    if (index >= CHANGE_SET_CONCURRENCY) await firstRoundSent;
-    return decide(ctx, api, intent, values, following);
-  });
+  // Each API is decided in its place among the 16, just before its plan's reads are sent, so
+  // deciding spreads over the rounds. Deciding all of them up front held this process for
+  // 50–700 ms in the first round (one long run of microtasks): the first plans' ARM answers waited
+  // behind it (bench/README.md, change-set-200, `cspath`).
+  const decided = new Array<Decided>(apis.length);
   // The plans need the versions' content, not their rows: the versions are stored with the set.
-  const [decided, planned] = await Promise.all([
-    Promise.all(deciding),
-    Promise.all(deciding.map((item) => limit(async () => planItem(ctx, reads, await item)))),
-  ]);
+  const planned = await Promise.all(
+    apis.map(({ api, intent, following }, index) =>
+      limit(async () => planItem(ctx, reads, (decided[index] = await decide(ctx, api, intent, values, following)))),
+    ),
+  );
   // Versions whose number another save took since they were prepared: their APIs are blocked as
   // stale, and the set is recorded again without them (each retry has fewer; see recordChangeSet).
   const taken = new Set<string>();
