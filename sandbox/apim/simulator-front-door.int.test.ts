@@ -178,6 +178,40 @@ describe("an unseeded simulator", () => {
   });
 });
 
+describe("several services on one endpoint", () => {
+  it("keeps each service's APIs apart, seeds the one named, and refuses a service it does not serve", async () => {
+    const estate = await startTestSimulator({
+      seed: false,
+      service: { serviceName: "estate-1" },
+      moreServices: ["estate-2"],
+    });
+    try {
+      const apisOf = async (service: string) => {
+        const listed = await estate.request(
+          "GET",
+          `${estate.base.replace("/service/estate-1", `/service/${service}`)}/apis`,
+        );
+        return (listed.json as { value: { name: string }[] }).value.map((api) => api.name);
+      };
+      const seeded = await estate.request("POST", "/_sandbox/seed", {
+        body: { apis: 2, prefix: "second", withPolicy: false, service: "Estate-2" },
+      });
+      expect([seeded.status, seeded.json]).toEqual([200, { apis: ["second-1", "second-2"], products: [] }]);
+      await estate.request("POST", "/_sandbox/seed", { body: { apis: 1, prefix: "first", withPolicy: false } });
+      expect(await apisOf("estate-2")).toEqual(["second-1", "second-2"]);
+      expect(await apisOf("estate-1")).toEqual(["first-1"]);
+      const unknown = await estate.request("POST", "/_sandbox/seed", { body: { apis: 1, service: "estate-3" } });
+      expect([unknown.status, unknown.json]).toEqual([
+        404,
+        { error: { message: "This simulator serves no service named 'estate-3'." } },
+      ]);
+      expect(await apisOf("estate-1")).toEqual(["first-1"]);
+    } finally {
+      await estate.close();
+    }
+  });
+});
+
 describe("sandbox controls", () => {
   const external = Object.values(networkInterfaces())
     .flat()

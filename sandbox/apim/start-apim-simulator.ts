@@ -1,5 +1,6 @@
 import { createServer } from "node:https";
 import path from "node:path";
+import { ArmError } from "./arm/arm-error";
 import type { Authenticate } from "./arm/authenticate-request";
 import { RateLimitCounters } from "./arm/rate-limit-headers";
 import { RequestLog } from "./controls/request-log";
@@ -164,16 +165,17 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
       ready = resetting.catch(() => undefined);
       return resetting;
     },
-    seedApis: async ({ count, prefix, withPolicy, operations, products }) => {
+    seedApis: async ({ count, prefix, withPolicy, operations, products, service: serviceName }) => {
+      const served = serviceName === undefined ? context : servedByName([context, ...others], serviceName);
       const apis = Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`);
       await applySeedGroups(
-        context,
+        served,
         apis.map((id) => benchmarkApiSeed(id, withPolicy, operations)),
       );
       // APIs are dealt to the products in turn: API i joins product (i mod products).
       const productIds = Array.from({ length: products }, (_, index) => `${prefix}-product-${index + 1}`);
       await applySeedGroups(
-        context,
+        served,
         productIds.map((id, index) =>
           benchmarkProductSeed(
             id,
@@ -224,6 +226,13 @@ export async function startApimSimulator(options: ApimSimulatorOptions): Promise
       for (const served of [context, ...others]) await served.state.flush();
     },
   };
+}
+
+/** A served service by its name, compared case-insensitively as ARM does. */
+function servedByName(served: readonly SimulatorContext[], serviceName: string): SimulatorContext {
+  const found = served.find((s) => s.service.serviceName.toLowerCase() === serviceName.toLowerCase());
+  if (!found) throw new ArmError(404, "ResourceNotFound", `This simulator serves no service named '${serviceName}'.`);
+  return found;
 }
 
 /** The host name clients should use: a wildcard bind is reached through localhost. */

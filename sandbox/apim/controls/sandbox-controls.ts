@@ -24,7 +24,7 @@ export interface SandboxControlParts {
   reset(): Promise<void>;
   /** Azure role assignments the sandbox model honours; a control removes them behind Portcullis's back. */
   roleAssignments: EntityCollection<RoleAssignmentRecord>;
-  /** Creates `count` benchmark APIs (and products holding them) and returns their ids. */
+  /** Creates `count` benchmark APIs (and products holding them) in one service and returns their ids. */
   seedApis(options: SeedApisOptions): Promise<{ apis: string[]; products: string[] }>;
 }
 
@@ -38,6 +38,8 @@ const seedSchema = z
     withPolicy: z.boolean().default(true),
     operations: z.number().int().min(0).max(50).default(0),
     products: z.number().int().min(0).max(100).default(0),
+    /** Which of the services served (options.moreServices) gets them; the first by default. */
+    service: z.string().min(1).max(50).optional(),
   })
   .strict();
 

@@ -60,7 +60,10 @@ export interface TestSimulator {
 
 export async function startTestSimulator(
   options: Partial<
-    Pick<ApimSimulatorOptions, "lro" | "pageSize" | "service" | "seed" | "host" | "gatewayUrl" | "identity">
+    Pick<
+      ApimSimulatorOptions,
+      "lro" | "pageSize" | "service" | "seed" | "host" | "gatewayUrl" | "identity" | "moreServices"
+    >
   > = {},
 ): Promise<TestSimulator> {
   const dataDir = await mkdtemp(join(tmpdir(), "apim-simulator-"));
@@ -88,6 +91,7 @@ export async function startTestSimulator(
       host: options.host,
       gatewayUrl: options.gatewayUrl,
       identity: options.identity,
+      moreServices: options.moreServices,
     });
   const token = await sign({});
   const credential: TokenCredential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
