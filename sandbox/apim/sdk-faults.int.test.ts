@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { restErrorOf } from "./test-support/rest-error";
 import { startTestSimulator, type TestSimulator } from "./test-support/test-simulator";
 
@@ -200,6 +200,33 @@ describe("injected faults", () => {
     const [entry] = await sim.requestLog();
     expect(entry?.faults).toEqual(["latency"]);
     expect(entry?.durationMs).toBeGreaterThanOrEqual(50);
+  });
+
+  it("answers a read from the state on its arrival while its latency passes; a write lands once its latency has", async () => {
+    const description = async () =>
+      ((await sim.request("GET", "/apis/azure-openai")).json as { properties: { description?: string } }).properties
+        .description;
+    const setDescription = (text: string) =>
+      sim.request("PATCH", "/apis/azure-openai", {
+        body: { properties: { description: text } },
+        headers: { "If-Match": "*" },
+      });
+    const latencyFired = () => vi.waitFor(async () => expect((await firedCounts()).latency).toBe(1));
+    await setDescription("before");
+
+    // Long enough for a write to land while the read's latency passes.
+    await faults({ rules: [{ kind: "latency", ms: 1500, limit: 1, match: { methods: ["GET"] } }] });
+    const reading = sim.request("GET", "/apis/azure-openai");
+    await latencyFired();
+    await setDescription("during the read");
+    expect(((await reading).json as { properties: { description?: string } }).properties.description).toBe("before");
+
+    await faults({ rules: [{ kind: "latency", ms: 1500, limit: 1, match: { methods: ["PATCH"] } }] });
+    const writing = setDescription("after the write");
+    await latencyFired();
+    expect(await description()).toBe("during the read");
+    expect((await writing).status).toBe(200);
+    expect(await description()).toBe("after the write");
   });
 
   it("repeats the same faults for the same seed and request sequence", async () => {

@@ -9,13 +9,13 @@ import type { RateLimitCounters } from "../arm/rate-limit-headers";
 import type { RequestLog } from "../controls/request-log";
 import type { FaultPlan, FaultScheduler } from "../faults/fault-scheduler";
 import { changeByAnotherWriter } from "../resources/another-writer";
-import type { ArmResponse, SimulatorContext } from "../resources/arm-exchange";
+import type { SimulatorContext } from "../resources/arm-exchange";
 import { parseArmPath, resourceTypeOf, type ArmTarget } from "../resources/resource-path";
 import { handleRoleAssignmentRequest } from "../resources/role-assignments/role-assignment-handlers";
 import { parseRoleAssignmentPath } from "../resources/role-assignments/role-assignment-path";
 import { routeRequest } from "../resources/route-request";
 import { readJsonBody } from "./read-json-body";
-import { sendArmResponse } from "./send-arm-response";
+import { sendArmResponse, serialiseArmAnswer, type SerialisedAnswer } from "./send-arm-response";
 
 export interface ArmHandlerParts {
   context: SimulatorContext;
@@ -62,7 +62,7 @@ export async function handleArmRequest(
         body: await readJsonBody(request),
       });
       status = answer.status;
-      send(parts, response, answer, ids, method);
+      send(parts, response, serialiseArmAnswer(answer), ids, method);
       return;
     }
     const target = parseArmPath(url.pathname, context.service);
@@ -70,7 +70,19 @@ export async function handleArmRequest(
     // An unread body is drained by Node once the answer is sent, so early refusals are safe.
     const body = await readJsonBody(request);
     plan = faults.decide(method, url.pathname, url.search.slice(1));
-    if (plan.latencyMs > 0) await delay(plan.latencyMs);
+    const exchange = { method, url, ifMatch, body, apiVersion };
+    const latency = plan.latencyMs > 0 ? delay(plan.latencyMs) : undefined;
+    // A read that no fault stops is answered from the state it finds on arrival, the answer made
+    // while its latency passes (the timer runs already): the latency stands for the whole time ARM
+    // takes to answer, the service's own work included (README, "Fault rules"). A write still
+    // lands once its latency has passed, so a client that gives up meanwhile finds nothing changed.
+    const earlyAnswer =
+      plan.terminal === undefined && (method === "GET" || method === "HEAD")
+        ? routeRequest(context, target, exchange).then(serialiseArmAnswer)
+        : undefined;
+    // Its failure (a 404, say) is the answer, sent after the latency like any other.
+    earlyAnswer?.catch(() => undefined);
+    await latency;
     if (plan.terminal?.kind === "drop") {
       dropped = "request";
       request.socket.destroy();
@@ -82,8 +94,8 @@ export async function handleArmRequest(
     if (plan.terminal?.kind === "serverError") throw serverError(plan.terminal.status, plan.terminal.retryAfterSeconds);
     if (plan.concurrentWriteRule !== undefined && (await changeByAnotherWriter(context, target)))
       faults.confirmConcurrentWrite(plan);
-    const answer = await routeRequest(context, target, { method, url, ifMatch, body, apiVersion });
-    status = answer.status;
+    const answer = await (earlyAnswer ?? routeRequest(context, target, exchange).then(serialiseArmAnswer));
+    status = answer.answer.status;
     if (plan.dropResponse) {
       dropped = "response";
       request.socket.destroy();
@@ -96,7 +108,7 @@ export async function handleArmRequest(
     send(
       parts,
       response,
-      { status: armError.status, headers: { ...armError.headers }, body: armError.body() },
+      serialiseArmAnswer({ status: armError.status, headers: { ...armError.headers }, body: armError.body() }),
       ids,
       method,
     );
@@ -135,7 +147,7 @@ function safeDecode(segment: string): string {
 function send(
   parts: ArmHandlerParts,
   response: ServerResponse,
-  answer: ArmResponse,
+  answer: SerialisedAnswer,
   ids: { requestId: string; correlationId: string },
   method: string,
 ): void {

@@ -6,14 +6,28 @@ export interface RequestIds {
   correlationId: string;
 }
 
+/** An answer with its body serialised as APIM sends it: pretty-printed with CRLF. */
+export interface SerialisedAnswer {
+  answer: ArmResponse;
+  json: Buffer | undefined;
+}
+
+export function serialiseArmAnswer(answer: ArmResponse): SerialisedAnswer {
+  const json =
+    answer.body === undefined
+      ? undefined
+      : Buffer.from(JSON.stringify(answer.body, null, 2).replace(/\n/g, "\r\n"), "utf8");
+  return { answer, json };
+}
+
 /**
  * Writes a response with the headers ARM puts on every answer (see the recordings):
- * no-cache, request/correlation/routing ids and the remaining rate-limit budget. Bodies are
- * pretty-printed with CRLF as APIM sends them; a body-less answer carries Content-Length 0.
+ * no-cache, request/correlation/routing ids and the remaining rate-limit budget. A body-less
+ * answer carries Content-Length 0.
  */
 export function sendArmResponse(
   response: ServerResponse,
-  answer: ArmResponse,
+  { answer, json }: SerialisedAnswer,
   ids: RequestIds,
   rateLimit: [string, string],
   isHead: boolean,
@@ -31,11 +45,10 @@ export function sendArmResponse(
     ...(answer.etag === undefined ? {} : { ETag: answer.etag }),
     ...answer.headers,
   };
-  if (answer.body === undefined) {
+  if (json === undefined) {
     response.writeHead(answer.status, { ...headers, "Content-Length": "0" }).end();
     return;
   }
-  const json = Buffer.from(JSON.stringify(answer.body, null, 2).replace(/\n/g, "\r\n"), "utf8");
   response.writeHead(answer.status, {
     ...headers,
     "Content-Type": "application/json; charset=utf-8",
