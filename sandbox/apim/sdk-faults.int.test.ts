@@ -211,7 +211,8 @@ describe("injected faults", () => {
         body: { properties: { description: text } },
         headers: { "If-Match": "*" },
       });
-    const latencyFired = () => vi.waitFor(async () => expect((await firedCounts()).latency).toBe(1));
+    const latencyFired = () =>
+      vi.waitFor(async () => expect((await firedCounts()).latency).toBe(1), { timeout: 10_000, interval: 20 });
     await setDescription("before");
 
     // Long enough for a write to land while the read's latency passes.
@@ -221,7 +222,8 @@ describe("injected faults", () => {
     await setDescription("during the read");
     expect(((await reading).json as { properties: { description?: string } }).properties.description).toBe("before");
 
-    await faults({ rules: [{ kind: "latency", ms: 1500, limit: 1, match: { methods: ["PATCH"] } }] });
+    // Long enough for the read below to be answered while it passes, even on a loaded machine.
+    await faults({ rules: [{ kind: "latency", ms: 4000, limit: 1, match: { methods: ["PATCH"] } }] });
     const writing = setDescription("after the write");
     await latencyFired();
     expect(await description()).toBe("during the read");
