@@ -239,6 +239,55 @@ describe(`a change and its events in one statement on ${process.env.TEST_DB ?? "
     expect(again.map((row) => row.action)).toEqual(["statement.skipped", "statement.second"]);
   });
 
+  it("chains statements of one, two and four events (an apply's) after a head ahead of their time, each event raised to it", async () => {
+    const start = (await head()).last_seq;
+    // An event whose time is ahead of the statements' (a clock that went back): the head's time.
+    const ahead = new Date(Date.now() + 3_600_000);
+    await database.prisma.auditPending.create({
+      data: {
+        eventId: randomUUID(),
+        time: ahead,
+        actorType: "user",
+        actorOid: alice.oid,
+        actorName: alice.name,
+        action: "apply.ahead",
+        targetType: "api",
+        targetId: "ahead",
+        beforeCanonical: "null",
+        afterCanonical: '{"ahead":true}',
+        outcome: "success",
+      },
+    });
+    await chainWaitingEvents(database.prisma);
+    const created = Prisma.sql`EXISTS (SELECT 1 FROM created)`;
+    const statement = (size: number) =>
+      Array.from({ length: size }, (_, i) => ({
+        event: event(`apply.${size}.${i}`, { after: { i, size }, requestId: `req-${size}-${i}` }),
+        // The second of four is left out: the numbers stay consecutive.
+        ...(size === 4 && i === 1 ? { when: Prisma.sql`NOT ${created}` } : { when: created }),
+      }));
+    for (const size of [1, 2, 4]) await createInstance(`apply-sized-${size}`, statement(size));
+
+    const rows = await database.prisma.auditEvent.findMany({ where: { seq: { gt: start } }, orderBy: { seq: "asc" } });
+    expect(rows.map((row) => row.action)).toEqual([
+      "apply.ahead",
+      "apply.1.0",
+      "apply.2.0",
+      "apply.2.1",
+      "apply.4.0",
+      "apply.4.2",
+      "apply.4.3",
+    ]);
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_, i) => start + 1n + BigInt(i)));
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+    for (const row of rows) {
+      expect(row.time).toEqual(ahead);
+      expect(row.hash).toBe(hashAuditEvent(toHashedFields(row)));
+    }
+    expect(await database.prisma.auditPending.count()).toBe(0);
+    expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
+  });
+
   it("chains an `after` the statement computes, written as canonical text, like any other event", async () => {
     const start = (await head()).last_seq;
     // Every statement sent for the change: the change's own, then (PostgreSQL) one sequencer run.
