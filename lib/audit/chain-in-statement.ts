@@ -13,32 +13,6 @@ const CHAINED_COLUMNS = `w.event_id AS id, w.actor_type, w.actor_oid, w.actor_ti
   w.target_id, w."before" AS before_canonical, w."after" AS after_canonical, w.outcome, w.request_id, w.arm_correlation_id,
   w.client_ip`;
 
-/** Whether events wait in the queue (whenWaiting `queue`: this statement's go behind them). */
-const WAITING = "EXISTS (SELECT 1 FROM audit_pending)";
-
-/**
- * The items linking a statement's wanted events, in their order, per `whenWaiting` (a fixed text,
- * written once): `refuse` numbers them past the waiting events, `queue` leaves them to the queue
- * when any wait.
- */
-const CHAINED = {
-  refuse: Prisma.raw(
-    chainedEventsSql({
-      from: "audit_given w WHERE w.wanted",
-      key: "w.ord",
-      columns: CHAINED_COLUMNS,
-      headSeq: "last_seq + (SELECT count(*) FROM audit_pending)",
-    }),
-  ),
-  queue: Prisma.raw(
-    chainedEventsSql({
-      from: `audit_given w WHERE w.wanted AND NOT ${WAITING}`,
-      key: "w.ord",
-      columns: CHAINED_COLUMNS,
-    }),
-  ),
-};
-
 /**
  * The WITH items that append `events` to the chain inside the caller's statement, on a database
  * whose statements run one at a time in one session (PGlite, lib/db/driver-sql.ts `serial`):
@@ -64,26 +38,31 @@ const CHAINED = {
  *   For a statement inside a transaction, which a refusal would abort (appendAuditEvent).
  */
 export function chainInStatementSql(events: readonly QueuedEvent[], whenWaiting: "refuse" | "queue"): Prisma.Sql {
+  const headSeq = whenWaiting === "refuse" ? "last_seq + (SELECT count(*) FROM audit_pending)" : "last_seq";
+  const waiting = Prisma.raw(whenWaiting === "queue" ? "EXISTS (SELECT 1 FROM audit_pending)" : "FALSE");
   // A recursive item must be declared by the statement's own WITH (the caller's): it is one
   // nested in this item's query instead.
   return Prisma.sql`${statementEventsSql(events)},
+  audit_wanted AS (
+    SELECT row_number() OVER (ORDER BY ord) AS n, * FROM audit_given WHERE wanted AND NOT ${waiting}
+  ),
   audit_chained AS (
-    WITH RECURSIVE ${CHAINED[whenWaiting]}
-    SELECT * FROM chained
+    WITH RECURSIVE ${Prisma.raw(chainedEventsSql("audit_wanted", CHAINED_COLUMNS, headSeq))}
+    SELECT * FROM chained WHERE n > 0
   ),
   audit_queued AS (
     INSERT INTO audit_events (seq, id, "time", actor_type, actor_oid, actor_tid, actor_name, "action", target_type,
       target_id, before_canonical, after_canonical, outcome, request_id, arm_correlation_id, client_ip, prev_hash, hash)
     SELECT c.seq, w.event_id, c."time", w.actor_type, w.actor_oid, w.actor_tid, w.actor_name, w."action", w.target_type,
       w.target_id, w."before", w."after", w.outcome, w.request_id, w.arm_correlation_id, w.client_ip, c.prev_hash, c.hash
-    FROM audit_chained c JOIN audit_given w ON w.ord = c.key
+    FROM audit_chained c JOIN audit_wanted w ON w.n = c.n
     ORDER BY c.seq
   )${
     whenWaiting === "queue"
       ? Prisma.sql`,
   audit_queued_behind AS (
     INSERT INTO audit_pending (${Prisma.raw(QUEUED_CANONICAL_COLUMNS)})
-    SELECT ${Prisma.raw(AUDIT_COLUMNS)} FROM audit_given WHERE wanted AND ${Prisma.raw(WAITING)}
+    SELECT ${Prisma.raw(AUDIT_COLUMNS)} FROM audit_given WHERE wanted AND ${waiting}
     ORDER BY ord
     RETURNING id
   )`

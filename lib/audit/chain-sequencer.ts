@@ -100,9 +100,6 @@ const WAITING_EVENT_COLUMNS = `w.event_id AS id, w.actor_type, w.actor_oid, w.ac
   w.target_type, w.target_id, w.before_canonical, w.after_canonical, w.outcome, w.request_id, w.arm_correlation_id,
   w.client_ip`;
 
-/** The items linking the ready events (the same text every run), in the order they were queued. */
-const CHAINED_READY = Prisma.raw(chainedEventsSql({ from: "ready w", key: "w.id", columns: WAITING_EVENT_COLUMNS }));
-
 /**
  * One chaining run in ONE statement, for events queued with the canonical text of their
  * before/after (every event but those chainJsonbBatch is for): it reads the oldest waiting events
@@ -128,12 +125,13 @@ async function chainBatch(db: PrismaClient): Promise<Batch> {
       SELECT * FROM audit_pending ORDER BY id LIMIT ${BATCH}::int
     ),
     ready AS (
-      SELECT * FROM waiting
+      SELECT row_number() OVER (ORDER BY id) AS n, * FROM waiting
       WHERE id < (SELECT COALESCE(min(id), ${Number.MAX_SAFE_INTEGER}::bigint) FROM waiting WHERE before_canonical IS NULL)
     ),
-    ${CHAINED_READY},
+    ${Prisma.raw(chainedEventsSql("ready", WAITING_EVENT_COLUMNS))},
     moved AS (
-      DELETE FROM audit_pending p USING chained c WHERE p.id = c.key
+      DELETE FROM audit_pending p USING chained c JOIN ready w ON w.n = c.n
+      WHERE p.id = w.id
       RETURNING c.seq, p.event_id, c."time", p.actor_type, p.actor_oid, p.actor_tid, p.actor_name, p.action,
         p.target_type, p.target_id, p.before_canonical, p.after_canonical, p.outcome, p.request_id,
         p.arm_correlation_id, p.client_ip, c.prev_hash, c.hash

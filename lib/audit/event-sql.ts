@@ -17,12 +17,7 @@ function json(column: string): string {
   return `COALESCE(to_json(${column})::text, 'null')`;
 }
 
-/** A time as `Date#toISOString` writes it. */
-function isoTime(time: string): string {
-  return `to_char(${time} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
-
-const ISO_TIME = isoTime(`e."time"`);
+const ISO_TIME = `to_char(e."time" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** A text column (or NULL) quoted as a JSON string without escaping: only where text_plain says nothing needs it. */
 function plain(column: string): string {
@@ -36,8 +31,7 @@ function plain(column: string): string {
  * for an event stored without that text.
  */
 function canonicalEventSql(text: (column: string) => string): string {
-  return `${canonicalUpToPrevHash(text)} || ${text("e.prev_hash")} || ${canonicalUpToSeq(text)} || e.seq::text
-  || ${canonicalUpToTime(text)} || ${ISO_TIME} || '"}'`;
+  return `${canonicalUpToPrevHash(text)} || ${text("e.prev_hash")} || ${canonicalAfterPrevHash(text)}`;
 }
 
 /** The canonical JSON of an event of `e` up to the value of its previous hash (see canonicalEventSql). */
@@ -49,14 +43,10 @@ function canonicalUpToPrevHash(text: (column: string) => string): string {
   || '","outcome":' || ${text("e.outcome")} || ',"prevHash":'`;
 }
 
-/** The canonical JSON of an event of `e` after the value of its previous hash, up to its sequence number. */
-function canonicalUpToSeq(text: (column: string) => string): string {
-  return `',"requestId":' || ${text("e.request_id")} || ',"seq":"'`;
-}
-
-/** The canonical JSON of an event of `e` after its sequence number, up to its time's value. */
-function canonicalUpToTime(text: (column: string) => string): string {
-  return `'","target":{"id":' || ${text("e.target_id")} || ',"type":' || ${text("e.target_type")} || '},"time":"'`;
+/** The canonical JSON of an event of `e` after the value of its previous hash (see canonicalEventSql). */
+function canonicalAfterPrevHash(text: (column: string) => string): string {
+  return `',"requestId":' || ${text("e.request_id")} || ',"seq":"' || e.seq::text || '","target":{"id":' || ${text("e.target_id")}
+  || ',"type":' || ${text("e.target_type")} || '},"time":"' || ${ISO_TIME} || '"}'`;
 }
 
 /** The canonical JSON of an event of `e`, every text column escaped by to_json. */
@@ -69,55 +59,45 @@ function digestOf(canonical: string): string {
 /** hashAuditEvent of an event of `e`, computed by the database (NULL without the canonical text). */
 export const EVENT_DIGEST_SQL = digestOf(CANONICAL_EVENT_SQL);
 
-/** Where chainedEventsSql finds the events it links, and the head they continue. */
-export interface ChainedEvents {
-  /** A FROM item naming its rows `w` (a WHERE may follow): the events to link. */
-  from: string;
-  /** The column of `w` that orders them, unique: `chained` names each event by it. */
-  key: string;
-  /** The digest's columns of `w` as the chain stores them (EVENT_DIGEST_SQL reads them from `e`). */
-  columns: string;
-  /** The sequence number the events continue from, an expression over audit_chain_head (its last_seq by default). */
-  headSeq?: string;
-}
-
 /**
- * The WITH items, the last `chained (key, seq, "time", prev_hash, hash)`, that link events into the
- * chain one after the other (in a WITH RECURSIVE list): the events of `from`, in the order of
- * their `key`, get the sequence numbers past the head's (`headSeq`), each a time never before the
- * previous one's (the head's included), the previous hash, and its hash (EVENT_DIGEST_SQL's
- * text). The sequencer's run (chain-sequencer.ts) and a statement chaining its own events
- * (chain-in-statement.ts) link alike.
+ * The WITH items, the last `chained (n, seq, "time", prev_hash, hash)`, that link events into the
+ * chain one after the other (in a WITH RECURSIVE list): the n-th event of the item `events`
+ * (numbered `n` from 1, its digest's columns selected from `w` by `columns`) gets the sequence
+ * number n past the head's (`headSeq`), a time never before the previous one's (the head's
+ * included), the previous hash, and its hash (EVENT_DIGEST_SQL's text). The sequencer's run
+ * (chain-sequencer.ts) and a statement chaining its own events (chain-in-statement.ts) link alike.
  *
- * Three items, whatever the number of events: `linked` writes each event's canonical text, but
- * for its previous hash, sequence number and time, into arrays in key order (one aggregate);
- * `linked_hashes` takes one event after the other from them by position, carrying the sequence
- * number, the time and the hash from the one before (the head's for the first), and hashes the
- * text joined around them; `chained` names each by its key. A statement of one to four events
- * (an apply's) pays for few plan nodes: a numbering window, a running-maximum window and two
- * joins by number cost PGlite ~0.25 ms of executor start and finish per statement
- * (bench/README.md, "seqsmall"). A recursive item that joined the events by number scanned them
- * all at each step: ~1.4 ms a step for 401 events on PGlite (bench/README.md, "Change set").
+ * Only the hash needs the event before, so only it is recursive: each event's canonical text up
+ * to and after its previous hash is written first, and the recursive item joins the two around
+ * the previous one's hash and hashes it, taking them from one array each by position. A recursive
+ * item that joined the events by number scanned them all at each step: ~1.4 ms a step for 401
+ * events on PGlite (bench/README.md, "Change set").
  */
-export function chainedEventsSql({ from, key, columns, headSeq = "last_seq" }: ChainedEvents): string {
-  const time = `GREATEST(c."time", l.times[c.n + 1])`;
-  return `linked AS MATERIALIZED (
-      SELECT array_agg(e.key ORDER BY e.key) AS keys, array_agg(e."time" ORDER BY e.key) AS times,
-        array_agg(${canonicalUpToPrevHash(json)} ORDER BY e.key) AS up_to_prev_hash,
-        array_agg(${canonicalUpToSeq(json)} ORDER BY e.key) AS up_to_seq,
-        array_agg(${canonicalUpToTime(json)} ORDER BY e.key) AS up_to_time
-      FROM (SELECT ${key} AS key, w."time", ${columns} FROM ${from}) e
+export function chainedEventsSql(events: string, columns: string, headSeq = "last_seq"): string {
+  return `linked_events AS (
+      SELECT e.n, e.seq, e."time", ${canonicalUpToPrevHash(json)} AS canonical_up_to,
+        ${canonicalAfterPrevHash(json)} AS canonical_after
+      FROM (
+        SELECT w.n, h.seq + w.n AS seq, ${columns},
+          GREATEST(h."time", max(w."time") OVER (ORDER BY w.n))::timestamptz AS "time"
+        FROM ${events} w,
+          (SELECT ${headSeq} AS seq, last_time::timestamptz AS "time" FROM audit_chain_head WHERE id = 1) h
+      ) e
     ),
-    linked_hashes (n, seq, "time", prev_hash, hash) AS (
-      SELECT 0, ${headSeq}, last_time::timestamptz, NULL::text, last_hash FROM audit_chain_head WHERE id = 1
+    linked AS MATERIALIZED (
+      SELECT array_agg(canonical_up_to ORDER BY n) AS up_to, array_agg(canonical_after ORDER BY n) AS rest,
+        count(*) AS total
+      FROM linked_events
+    ),
+    linked_hashes (n, prev_hash, hash) AS (
+      SELECT 0::bigint, NULL::text, last_hash FROM audit_chain_head WHERE id = 1
       UNION ALL
-      SELECT c.n + 1, c.seq + 1, ${time}, c.hash,
-        ${digestOf(`l.up_to_prev_hash[c.n + 1] || ${json("c.hash")} || l.up_to_seq[c.n + 1] || (c.seq + 1)::text
-          || l.up_to_time[c.n + 1] || ${isoTime(time)} || '"}'`)}
-      FROM linked_hashes c, linked l WHERE c.n < cardinality(l.keys)
+      SELECT c.n + 1, c.hash,
+        ${digestOf(`l.up_to[c.n + 1] || ${json("c.hash")} || l.rest[c.n + 1]`)}
+      FROM linked_hashes c, linked l WHERE c.n < l.total
     ),
-    chained (key, seq, "time", prev_hash, hash) AS (
-      SELECT l.keys[c.n], c.seq, c."time", c.prev_hash, c.hash FROM linked_hashes c, linked l WHERE c.n > 0
+    chained (n, seq, "time", prev_hash, hash) AS (
+      SELECT e.n, e.seq, e."time", c.prev_hash, c.hash FROM linked_events e JOIN linked_hashes c ON c.n = e.n
     )`;
 }
 
