@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { seededApis } from "../../test/support/deployment-fixtures";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
@@ -7,12 +7,26 @@ import { changeInstanceSettings } from "../../test/support/instance-settings";
 import { listApis } from "../apis/list-apis";
 import { approveChangeSet } from "../change-sets/approve-change-set";
 import { createChangeSet } from "../change-sets/create-change-set";
-import { whyCannotApproveChangeSet } from "../change-sets/why-cannot-approve-change-set";
+import { findChangeSetOrThrow } from "../change-sets/find-change-set";
+import { reviewChangeSet } from "../change-sets/review-change-set";
 import { approvePlan } from "../deployments/approve-plan";
 import { whyCannotApprovePlan } from "../deployments/approval/why-cannot-approve-plan";
 import { createPlan } from "../deployments/create-plan";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
+import type { RequestContext } from "../auth/request-context";
 import { listAwaitingApproval } from "./list-awaiting-approval";
+
+// Every read of a change set's row goes through findChangeSetOrThrow: counted, not changed.
+vi.mock("../change-sets/find-change-set", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../change-sets/find-change-set")>();
+  return { ...actual, findChangeSetOrThrow: vi.fn(actual.findChangeSetOrThrow) };
+});
+const setReads = vi.mocked(findChangeSetOrThrow);
+
+/** What the change set's page asks: the set and why the viewer may not approve it. */
+async function whyCannotApproveChangeSet(ctx: RequestContext, input: { changeSetId: string }) {
+  return (await reviewChangeSet(ctx, input)).whyCannotApprove();
+}
 
 /** The one read behind the "Waiting for approval" page, the header's count and the REST lists. */
 const sandbox = setupSandboxHarness();
@@ -79,10 +93,15 @@ describe("what waits for approval", () => {
       because: "contributed",
       contributed: planSeen.contributed,
     });
-    expect(await whyCannotApproveChangeSet(versionAuthor, { changeSetId: set.id })).toMatchObject({
+    // The change set's page reads the set once for what it shows and why Approve is unavailable.
+    setReads.mockClear();
+    const review = await reviewChangeSet(versionAuthor, { changeSetId: set.id });
+    expect(review.set.id).toBe(set.id);
+    expect(await review.whyCannotApprove()).toMatchObject({
       because: "contributed",
       contributed: setSeen.contributed,
     });
+    expect(setReads).toHaveBeenCalledTimes(1);
     expect((await appErrorOf(approvePlan(versionAuthor, { planId: plan.id }))).details.contributed).toEqual(
       planSeen.contributed,
     );

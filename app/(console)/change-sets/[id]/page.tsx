@@ -15,8 +15,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
 import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
-import { getChangeSet } from "@/lib/change-sets/get-change-set";
-import { whyCannotApproveChangeSet } from "@/lib/change-sets/why-cannot-approve-change-set";
+import { reviewChangeSet } from "@/lib/change-sets/review-change-set";
 import { orNotFound } from "../../lookup";
 import { applyChangeSetAction, approveChangeSetAction, cancelChangeSetAction, rejectChangeSetAction } from "../actions";
 
@@ -30,7 +29,7 @@ export const metadata: Metadata = { title: "Change set" };
 export default async function ChangeSetPage({ params }: { params: Promise<{ id: string }> }) {
   const ctx = await guardPage("/change-sets/[id]");
   const { id } = await params;
-  const set = await orNotFound(getChangeSet(ctx, { changeSetId: id }));
+  const { set, whyCannotApprove } = await orNotFound(reviewChangeSet(ctx, { changeSetId: id }));
   const applying = set.status === "applying" || set.status === "cancelling";
   // A superseded set is history: nothing can be decided on or applied any more.
   const canWrite = ctx.permissions.has("config.write") && set.supersededBy === null;
@@ -38,7 +37,7 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
   const leftToApply = (progress.counts.planned ?? 0) + (progress.counts.failed ?? 0) + (progress.counts.cancelled ?? 0);
   const canDecide = canWrite && !applying && approval.required > 0;
   // The author's or a contributor's approval would be refused: they are told why instead of offered it.
-  const refusal = canDecide ? await whyCannotApproveChangeSet(ctx, { changeSetId: set.id }) : null;
+  const refusal = canDecide ? await whyCannotApprove() : null;
   const approvedEnough = approval.status === "not_required" || approval.status === "approved";
   // Its variables are written by its first apply, even when no API is left to apply.
   const variablesToWrite = set.applyStartedAt === null ? (set.variables?.changes.length ?? 0) : 0;
