@@ -12,6 +12,7 @@ const STATUS: Record<PlanApprovalView["status"], { label: string; tone: BadgeTon
 
 const NOT_COUNTED: Record<NonNullable<PlanApprovalView["decisions"][number]["notCountedBecause"]>, string> = {
   author: "the author's own approval never counts",
+  contributed: "they wrote an input it brings, so it would be their own change",
   automation: "this instance does not accept approvals from automation",
   "plan-changed": "made for different plan content",
   expired: "expired",

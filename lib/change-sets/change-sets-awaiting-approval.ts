@@ -4,7 +4,14 @@ import { writtenBy } from "../deployments/approval/contributors";
 import { toApprovalView } from "../deployments/approval/plan-approval-state";
 import { readPlanContributors } from "../deployments/approval/read-plan-contributors";
 import type { ChangeSetAwaitingApproval } from "./schemas";
-import { applicable, changeSetApprovalState, changeSetInclude, setPlanIds } from "./set-approval";
+import {
+  applicable,
+  asksForApproval,
+  changeSetApprovalState,
+  changeSetInclude,
+  setContributors,
+  setPlanIds,
+} from "./set-approval";
 import { storedSetVariables, variableInstancesOf } from "./set-variables";
 
 /**
@@ -29,18 +36,22 @@ export async function changeSetsAwaitingApproval(ctx: RequestContext): Promise<C
       environments.map(async (environment) => [environment, await variableInstancesOf(db, environment)] as const),
     ),
   );
-  const now = new Date();
-  const waiting = rows.flatMap((row) => {
+  const asking = rows.flatMap((row) => {
     const variables = storedSetVariables(row);
     const set = { ...row, variableInstances: variables ? (instancesOf.get(variables.environment) ?? []) : [] };
-    const state = changeSetApprovalState(set, now);
-    return state.status === "waiting" ? [{ row, variables, state }] : [];
+    return asksForApproval(set) ? [{ row, variables, set }] : [];
   });
-  // Who wrote what the plans of every waiting set bring, in one statement: the viewer's part is marked.
+  // Who wrote what the plans of every set asking for approval bring, in one statement: their
+  // approvals do not count, and the viewer's part is marked.
   const contributors = await readPlanContributors(
     db,
-    waiting.flatMap(({ row }) => setPlanIds(row)),
+    asking.flatMap(({ row }) => setPlanIds(row)),
   );
+  const now = new Date();
+  const waiting = asking.flatMap(({ row, variables, set }) => {
+    const state = changeSetApprovalState({ ...set, approverContributors: setContributors(row, contributors) }, now);
+    return state.status === "waiting" ? [{ row, variables, state }] : [];
+  });
   return waiting.map(({ row, variables, state }) => {
     const counting = state.decisions.filter((decision) => decision.counts && decision.decision === "approved");
     const firstExpiry = Math.min(...counting.map((decision) => decision.expiresAt.getTime()));
@@ -55,10 +66,7 @@ export async function changeSetsAwaitingApproval(ctx: RequestContext): Promise<C
       supersedes: row.supersedes,
       apis: row.items.filter(applicable).length,
       ownSet: row.createdByOid === ctx.actor.oid,
-      contributed: writtenBy(
-        setPlanIds(row).flatMap((planId) => contributors.get(planId) ?? []),
-        ctx.actor,
-      ),
+      contributed: writtenBy(setContributors(row, contributors), ctx.actor),
       approvalExpiresAt: counting.length > 0 ? new Date(firstExpiry).toISOString() : null,
     };
   });

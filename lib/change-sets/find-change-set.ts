@@ -1,7 +1,7 @@
 import type { Prisma } from "../db";
 import { isUuid } from "../apis/find-api";
 import { AppError } from "../errors";
-import { changeSetInclude, type ChangeSetRow } from "./set-approval";
+import { approverContributorsOfSet, changeSetInclude, type ChangeSetRow } from "./set-approval";
 import { storedSetVariables, variableInstancesOf } from "./set-variables";
 
 export async function findChangeSetOrThrow(db: Prisma.TransactionClient, changeSetId: string): Promise<ChangeSetRow> {
@@ -10,5 +10,9 @@ export async function findChangeSetOrThrow(db: Prisma.TransactionClient, changeS
     : null;
   if (!row) throw new AppError("not_found", `There is no change set with id ${changeSetId}.`);
   const variables = storedSetVariables(row);
-  return { ...row, variableInstances: variables ? await variableInstancesOf(db, variables.environment) : [] };
+  return {
+    ...row,
+    variableInstances: variables ? await variableInstancesOf(db, variables.environment) : [],
+    approverContributors: await approverContributorsOfSet(db, row),
+  };
 }

@@ -10,7 +10,13 @@ import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import type { ChangeSetView } from "./schemas";
 import { assertNotSuperseded } from "./supersede-change-sets";
-import { unchangedPlans, changeSetApprovalState, CHANGE_SET_APPROVALS, setPlanIds } from "./set-approval";
+import {
+  unchangedPlans,
+  changeSetApprovalState,
+  CHANGE_SET_APPROVALS,
+  setContributors,
+  setPlanIds,
+} from "./set-approval";
 
 export interface ChangeSetDecisionInput extends ApprovalDecision {
   changeSetId: string;
@@ -48,7 +54,7 @@ export async function recordChangeSetDecision(
     target: { id: set.id, hash: state.hash },
     author: { oid: set.createdByOid, name: set.createdBy },
     contributors:
-      input.decision === "approved" ? [...(await readPlanContributors(db, setPlanIds(set))).values()].flat() : [],
+      input.decision === "approved" ? setContributors(set, await readPlanContributors(db, setPlanIds(set))) : [],
     settings: state.settings,
     now,
     insert: (tx, row) => tx.changeSetApproval.create({ data: { changeSetId: set.id, setHash: state.hash, ...row } }),

@@ -179,6 +179,8 @@ function changeSetRow(
     supersededBy: null,
     supersedes: [],
     approvals: [],
+    // No approvals yet: none to judge by who wrote what its plans bring.
+    approverContributors: [],
     items: items.map((item, position) => {
       const api = apis.get(item.apiId)!;
       const { environment, approvalsRequired, automationApprovers, approvalLifetimeHours, name } = api.instance;

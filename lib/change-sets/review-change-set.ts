@@ -6,7 +6,7 @@ import { readPlanContributors } from "../deployments/approval/read-plan-contribu
 import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import type { ChangeSetView } from "./schemas";
-import { CHANGE_SET_APPROVALS, changeSetApprovalSettings, setPlanIds } from "./set-approval";
+import { CHANGE_SET_APPROVALS, changeSetApprovalSettings, setContributors, setPlanIds } from "./set-approval";
 
 export interface ChangeSetReview {
   set: ChangeSetView;
@@ -32,12 +32,12 @@ export async function reviewChangeSet(ctx: RequestContext, input: { changeSetId:
   return {
     set: toChangeSetView(set),
     whyCannotApprove: async () => {
-      const contributors = await readPlanContributors(db, setPlanIds(set));
+      const contributors = setContributors(set, await readPlanContributors(db, setPlanIds(set)));
       return approvalRefusal(
         changeSetApprovalSettings(set),
         { oid: set.createdByOid, name: set.createdBy },
         ctx.actor,
-        { contributors: [...contributors.values()].flat(), noun: CHANGE_SET_APPROVALS.noun },
+        { contributors, noun: CHANGE_SET_APPROVALS.noun },
       );
     },
   };

@@ -7,6 +7,8 @@ import {
   type ApprovalSettings,
 } from "../deployments/approval/approval-rules";
 import type { AppliedApprovalSubject } from "../deployments/approval/approval-subject";
+import type { Contributor } from "../deployments/approval/contributors";
+import { readPlanContributors } from "../deployments/approval/read-plan-contributors";
 import { approvalSettingsSelect, toRecordedDecision } from "../deployments/approval/plan-approval-state";
 import { planContentHash } from "../deployments/plan/plan-hash";
 import type { PlanToApply } from "../deployments/start-deployment";
@@ -39,9 +41,13 @@ export const changeSetInclude = {
 export type ChangeSetRecord = Prisma.ChangeSetGetPayload<{ include: typeof changeSetInclude }>;
 /**
  * A set with, when it changes an environment's variables, that environment's instances: their
- * approval settings count whether or not the set changes a profile on them.
+ * approval settings count whether or not the set changes a profile on them; and who wrote what its
+ * plans bring, when it holds an approval to judge by it (approverContributorsOfSet).
  */
-export type ChangeSetRow = ChangeSetRecord & { variableInstances: readonly VariableInstance[] };
+export type ChangeSetRow = ChangeSetRecord & {
+  variableInstances: readonly VariableInstance[];
+  approverContributors: readonly Contributor[];
+};
 
 /** Items the set applies: neither blocked nor unchanged. */
 export function applicable(item: { status: string }): boolean {
@@ -123,12 +129,36 @@ export function changeSetApprovalState(set: ChangeSetRow, now: Date) {
   const state = approvalState({
     settings,
     author: { oid: set.createdByOid, name: set.createdBy },
+    contributors: set.approverContributors,
     planHash: hash,
     empty: !set.items.some(applicable) && variables === null,
     decisions: set.approvals.map((row) => toRecordedDecision({ ...row, planHash: row.setHash })),
     now,
   });
   return { ...state, hash, settings };
+}
+
+/**
+ * Who wrote what the set's plans bring (`byPlan`: readPlanContributors of them), as the approval
+ * rules judge an approval of the whole set by: a writer of any of its plans' inputs.
+ */
+export function setContributors(
+  set: { items: ReadonlyArray<{ planId: string | null }> },
+  byPlan: ReadonlyMap<string, readonly Contributor[]>,
+): Contributor[] {
+  return setPlanIds(set).flatMap((planId) => byPlan.get(planId) ?? []);
+}
+
+/**
+ * setContributors as a set's approvals are judged by them, read only when it holds an approval:
+ * without one there is nothing to judge, so applying a set nobody approved reads nothing more.
+ */
+export async function approverContributorsOfSet(
+  db: Prisma.TransactionClient,
+  set: Pick<ChangeSetRecord, "items" | "approvals">,
+): Promise<Contributor[]> {
+  if (!set.approvals.some((row) => row.decision === "approved")) return [];
+  return setContributors(set, await readPlanContributors(db, setPlanIds(set)));
 }
 
 /** The ids of the set's plans (an API left unchanged or blocked may have none). */

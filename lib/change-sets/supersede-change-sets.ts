@@ -8,6 +8,7 @@ import type { PreparedItem } from "./record-change-set";
 import type { ChangeSetVariables } from "./schemas";
 import {
   approvalEventAddress,
+  approverContributorsOfSet,
   asksForApproval,
   changeSetHash,
   changeSetInclude,
@@ -53,7 +54,11 @@ export async function replacedChangeSets(set: ReplacingSet): Promise<ChangeSetRo
   return Promise.all(
     rows.map(async (row) => {
       const variables = storedSetVariables(row);
-      return { ...row, variableInstances: variables ? await variableInstancesOf(db, variables.environment) : [] };
+      return {
+        ...row,
+        variableInstances: variables ? await variableInstancesOf(db, variables.environment) : [],
+        approverContributors: await approverContributorsOfSet(db, row),
+      };
     }),
   );
 }

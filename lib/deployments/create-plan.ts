@@ -80,8 +80,8 @@ export async function planVersion(
       approvals: [],
       api: { instanceId: subject.api.instanceId, instance: subject.api.instance },
     },
-    new Date(),
-    hash,
+    // No approvals yet: none to judge by who wrote what it brings.
+    { hash, contributors: [] },
   );
 }
 

@@ -45,16 +45,17 @@ export async function plansAwaitingApproval(ctx: RequestContext): Promise<PlanAw
     },
     orderBy: { createdAt: "asc" },
   });
-  const now = new Date();
-  const waiting = plans.flatMap((plan) => {
-    const state = planApprovalState(plan, now);
-    return state.status === "waiting" ? [{ plan, state }] : [];
-  });
-  // Who wrote what each brings, for all of them in one statement: the viewer's part is marked.
+  // Who wrote what each brings, for all of them in one statement: their approvals do not count,
+  // and the viewer's part is marked.
   const contributors = await readPlanContributors(
     db,
-    waiting.map(({ plan }) => plan.id),
+    plans.map((plan) => plan.id),
   );
+  const now = new Date();
+  const waiting = plans.flatMap((plan) => {
+    const state = planApprovalState(plan, now, { contributors: contributors.get(plan.id) ?? [] });
+    return state.status === "waiting" ? [{ plan, state }] : [];
+  });
   return waiting.map(({ plan, state }) => {
     const { instance } = plan.api;
     return {

@@ -181,10 +181,10 @@ export const planDecisionSchema = z
     expiresAt: z.string().describe("An approval no longer counts from this time on."),
     counts: z.boolean().describe("Whether this decision counts now."),
     notCountedBecause: z
-      .enum(["author", "automation", "plan-changed", "expired", "superseded"])
+      .enum(["author", "contributed", "automation", "plan-changed", "expired", "superseded"])
       .nullable()
       .describe(
-        "author: the plan's author; automation: the instance does not accept automation's approvals; plan-changed: made for other content; expired; superseded: the same actor decided again later.",
+        "author: the plan's author; contributed: the approver wrote an input the plan (or a plan of the set) brings; automation: the instance does not accept automation's approvals; plan-changed: made for other content; expired; superseded: the same actor decided again later.",
       ),
   })
   .meta({ id: "PlanDecision" });

@@ -11,6 +11,7 @@ import { countingApprovers } from "./approval/approval-rules";
 import { PLAN_APPROVALS } from "./approval/approval-subject";
 import { auditExpiredApprovals } from "./approval/audit-expired-approvals";
 import { planApprovalState } from "./approval/plan-approval-state";
+import { approverContributorsOf } from "./approval/read-plan-contributors";
 import { runDeployment, type QueuedDeployment } from "./apply/run-deployment";
 import { toDeploymentView } from "./deployment-view";
 import { readPlanToStart } from "./plan/read-plan-to-start";
@@ -37,7 +38,7 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
   const db = getDb();
   const plan = await readPlanToStart(input.planId);
   const now = new Date();
-  const approval = planApprovalState(plan, now);
+  const approval = planApprovalState(plan, now, { contributors: await approverContributorsOf(db, plan) });
   await auditExpiredApprovals(db, plan, approval, now);
   await assertApproved(db, ctx, PLAN_APPROVALS, plan.id, approval);
   return queueDeployment(ctx, plan, {

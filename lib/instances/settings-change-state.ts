@@ -42,6 +42,8 @@ export function settingsChangeApprovalState(change: SettingsChangeRow, now: Date
   return approvalState({
     settings: change.instance,
     author: { oid: change.requestedByOid, name: change.requestedBy },
+    // A settings change brings nobody else's writing: its asker is its author.
+    contributors: [],
     planHash: change.changeHash,
     empty: false,
     decisions: change.approvals.map((row) => toRecordedDecision({ ...row, planHash: row.changeHash })),

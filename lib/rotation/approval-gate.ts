@@ -1,4 +1,5 @@
 import { approvalInclude, planApprovalState } from "../deployments/approval/plan-approval-state";
+import { readApproverContributors } from "../deployments/approval/read-plan-contributors";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import type { RotationPlanEntry } from "./schemas";
@@ -11,12 +12,14 @@ import type { RotationPlanEntry } from "./schemas";
  * again, bound to the plan's content hash.
  */
 export async function requireApproval(plans: readonly RotationPlanEntry[], now = new Date()): Promise<void> {
-  const rows = await getDb().plan.findMany({
+  const db = getDb();
+  const rows = await db.plan.findMany({
     where: { id: { in: plans.map((plan) => plan.planId) } },
     include: approvalInclude,
   });
+  const contributors = await readApproverContributors(db, rows);
   const waiting = rows
-    .map((row) => ({ row, state: planApprovalState(row, now) }))
+    .map((row) => ({ row, state: planApprovalState(row, now, { contributors: contributors.get(row.id) ?? [] }) }))
     .filter(({ state }) => state.status !== "not_required" && state.status !== "approved")
     .map(({ row, state }) => ({
       planId: row.id,

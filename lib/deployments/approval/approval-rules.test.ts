@@ -7,6 +7,7 @@ import {
   type ApprovalSettings,
   type RecordedDecision,
 } from "./approval-rules";
+import type { Contributor } from "./contributors";
 
 const now = new Date("2026-12-05T12:00:00Z");
 const hour = 3_600_000;
@@ -30,10 +31,16 @@ function decision(overrides: Partial<RecordedDecision> = {}): RecordedDecision {
   };
 }
 
-function state(decisions: RecordedDecision[], settings: Partial<ApprovalSettings> = {}, empty = false) {
+function state(
+  decisions: RecordedDecision[],
+  settings: Partial<ApprovalSettings> = {},
+  empty = false,
+  contributors: Contributor[] = [],
+) {
   return approvalState({
     settings: { ...production, ...settings },
     author,
+    contributors,
     planHash: "h1",
     empty,
     decisions,
@@ -68,12 +75,28 @@ describe("which approvals count", () => {
     const byName = approvalState({
       settings: production,
       author: { oid: null, name: "Author" },
+      contributors: [],
       planHash: "h1",
       empty: false,
       decisions: [decision({ actorName: "Author" })],
       now,
     });
     expect(byName.status).toBe("waiting");
+  });
+
+  it("never counts an approval by a writer of what it brings, recorded before that was refused; their rejection stops it", () => {
+    const wrote = decision({ actorOid: "oid-writer", actorName: "Writer" });
+    const contributors = [{ oid: "oid-writer", name: "Writer", wrote: "profile version 3 of chat" }];
+    expect(state([wrote], {}, false, contributors)).toMatchObject({ status: "waiting", approvedBy: 0 });
+    expect(state([wrote], {}, false, contributors).decisions[0]).toMatchObject({
+      counts: false,
+      notCountedBecause: "contributed",
+    });
+    // Someone else's writing does not matter; a writer's rejection still stops the plan.
+    const other = [{ oid: "oid-other", name: "Other", wrote: "profile version 3 of chat" }];
+    expect(state([wrote], {}, false, other)).toMatchObject({ status: "approved", approvedBy: 1 });
+    const rejected = decision({ actorOid: "oid-writer", actorName: "Writer", decision: "rejected", reason: "no" });
+    expect(state([rejected], {}, false, contributors).status).toBe("rejected");
   });
 
   it("needs two different admins when two are required; one admin approving twice counts once", () => {

@@ -32,7 +32,7 @@ export interface PlanAuthor {
   name: string;
 }
 
-export type NotCountedBecause = "author" | "automation" | "plan-changed" | "expired" | "superseded";
+export type NotCountedBecause = "author" | "contributed" | "automation" | "plan-changed" | "expired" | "superseded";
 
 export interface DecisionState extends RecordedDecision {
   /** Whether this decision counts now; `notCountedBecause` says why not. */
@@ -104,13 +104,20 @@ export function approvalRefusal(
 /**
  * The approval state of a plan with content hash `planHash` at `now`. Each actor's latest
  * decision replaces their earlier ones. An approval counts when it is for this hash, not expired,
- * not the author's, and not automation's unless the instance allows it. A rejection for this
- * hash stops the plan whoever made it (an author may withdraw their own plan); it does not expire.
- * A plan with nothing to write needs no approval.
+ * and one approvalRefusal would not refuse now: not the author's, not by a writer of what it
+ * brings (`contributors`), and not automation's unless the instance allows it. So an approval
+ * recorded before a rule refused it (the contributors' rule came after approvals) does not count
+ * either. A rejection for this hash stops the plan whoever made it (an author may withdraw their
+ * own plan); it does not expire. A plan with nothing to write needs no approval.
  */
 export function approvalState(input: {
   settings: ApprovalSettings;
   author: PlanAuthor;
+  /**
+   * Who wrote what the plan (or each plan of a set) brings, as approvalRefusal reads them. Only
+   * approvals are judged by them: a subject whose decisions hold no approval may pass none.
+   */
+  contributors: readonly Contributor[];
   planHash: string;
   empty: boolean;
   decisions: readonly RecordedDecision[];
@@ -150,15 +157,27 @@ export interface ApprovalEvidence {
 }
 
 function notCountedBecause(
-  input: { settings: ApprovalSettings; author: PlanAuthor; planHash: string; now: Date },
+  input: {
+    settings: ApprovalSettings;
+    author: PlanAuthor;
+    contributors: readonly Contributor[];
+    planHash: string;
+    now: Date;
+  },
   decision: RecordedDecision,
   superseded: boolean,
 ): NotCountedBecause | null {
   if (superseded) return "superseded";
   if (decision.planHash !== input.planHash) return "plan-changed";
   if (decision.decision === "rejected") return null;
-  if (isWriter(input.author, { oid: decision.actorOid, name: decision.actorName })) return "author";
-  if (decision.actorType === "app" && !input.settings.automationApprovers) return "automation";
+  // The rule that refuses an approval when it is made, applied again to each one recorded.
+  const refusal = approvalRefusal(
+    input.settings,
+    input.author,
+    { type: decision.actorType, oid: decision.actorOid, name: decision.actorName },
+    { contributors: input.contributors },
+  );
+  if (refusal) return refusal.because;
   if (decision.expiresAt.getTime() <= input.now.getTime()) return "expired";
   return null;
 }

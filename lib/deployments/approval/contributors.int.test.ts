@@ -1,8 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apimClientForInstance } from "../../apim/client-for-instance";
 import type { RequestContext } from "../../auth/request-context";
 import { approveChangeSet } from "../../change-sets/approve-change-set";
 import { createChangeSet } from "../../change-sets/create-change-set";
+import { getChangeSet } from "../../change-sets/get-change-set";
+import { startChangeSetApply } from "../../change-sets/start-change-set-apply";
+import { listAwaitingApproval } from "../../approvals/list-awaiting-approval";
 import { putEnvironmentVariables } from "../../environments/put-environment-variables";
 import { createTemplate } from "../../templates/create-template";
 import { followTemplate } from "../../templates/follow-template";
@@ -14,6 +18,7 @@ import { setupSandboxHarness } from "../../../test/support/sandbox-harness";
 import { approvePlan } from "../approve-plan";
 import { createPlan } from "../create-plan";
 import { getPlan } from "../get-plan";
+import type { PlanApprovalView } from "../schemas";
 import { startDeployment } from "../start-deployment";
 
 /** Separation of duties beyond the plan's author: whoever wrote an input a plan brings may not approve it. */
@@ -137,5 +142,61 @@ describe("who may approve a change set: nobody who wrote what any of its plans b
     expect((await failure(approveChangeSet(planner, { changeSetId: set.id }))).code).toBe("forbidden");
     const approved = await approveChangeSet(approver, { changeSetId: set.id, setHash: set.hash });
     expect(approved.approval.status).toBe("approved");
+  });
+});
+
+describe("an approval recorded before the rule refused it (from a writer of what it brings) does not count", () => {
+  /** The decision as an approve made before the contributors' rule stored it, never refused. */
+  const storedApproval = (ctx: RequestContext) => ({
+    decision: "approved",
+    actorType: "user",
+    actorOid: ctx.actor.oid,
+    actorName: ctx.actor.name,
+    expiresAt: new Date(Date.now() + 24 * 3_600_000),
+  });
+
+  /** It waits with no approval counted, saying why the stored one does not count, and applying it is refused. */
+  async function expectWaiting(approval: PlanApprovalView, applying: Promise<unknown>) {
+    expect(approval).toMatchObject({ status: "waiting", approvedBy: 0 });
+    expect(approval.decisions).toMatchObject([{ counts: false, notCountedBecause: "contributed" }]);
+    const refused = await failure(applying);
+    expect(refused.code).toBe("approval-required");
+    expect(refused.details).toMatchObject({ approvedBy: 0, approvalStatus: "waiting" });
+  }
+
+  it("leaves a plan waiting, so applying it is refused until an uninvolved admin approves", async () => {
+    const { name, apiId } = await newApi();
+    await saveProfile(versionAuthor, apiId, profiles.backendKey(`${name}-backend`));
+    const plan = await createPlan(planner, { apiId });
+    await sandbox.db.prisma.planApproval.create({
+      data: { planId: plan.id, planHash: plan.hash, ...storedApproval(versionAuthor) },
+    });
+
+    await expectWaiting(
+      (await getPlan(approver, { planId: plan.id })).approval,
+      startDeployment(planner, { planId: plan.id }),
+    );
+    expect((await listAwaitingApproval(approver, ["plans"])).plans.map((item) => item.planId)).toContain(plan.id);
+
+    await approvePlan(approver, { planId: plan.id, planHash: plan.hash });
+    expect((await apply(planner, plan.id)).status).toBe("succeeded");
+  });
+
+  it("leaves a change set waiting, so applying it is refused", async () => {
+    const { name, apiId } = await newApi();
+    await saveProfile(versionAuthor, apiId, profiles.backendKey(`${name}-backend`));
+    const set = await createChangeSet(planner, {
+      apiIds: [apiId],
+      change: { op: "addClientApplication", clientApplicationId: "44444444-2222-3333-4444-555555555555" },
+    });
+    await sandbox.db.prisma.changeSetApproval.create({
+      data: { id: randomUUID(), changeSetId: set.id, setHash: set.hash, ...storedApproval(versionAuthor) },
+    });
+
+    await expectWaiting(
+      (await getChangeSet(approver, { changeSetId: set.id })).approval,
+      startChangeSetApply(planner, { changeSetId: set.id }),
+    );
+    expect((await listAwaitingApproval(approver, ["changeSets"])).changeSets.map((item) => item.id)).toContain(set.id);
   });
 });

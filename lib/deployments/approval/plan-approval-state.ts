@@ -3,6 +3,7 @@ import { parseStored } from "../../db/parse-stored";
 import { planDecisionSchema, type PlanApprovalView } from "../schemas";
 import { planContentHash } from "../plan/plan-hash";
 import { approvalState, type ApprovalState, type RecordedDecision } from "./approval-rules";
+import type { Contributor } from "./contributors";
 
 /** The instance settings the approval rules read. */
 export const approvalSettingsSelect = {
@@ -32,17 +33,19 @@ export interface PlanWithApprovals {
 }
 
 /**
- * The plan's content hash and its approval state at `now`, from its row (`hash`: the row's content
- * hash, when the caller already computed it from the same JSON).
+ * The plan's content hash and its approval state at `now`, from its row and who wrote what it
+ * brings (`contributors`, from readApproverContributors) (`hash`: the row's content hash, when the
+ * caller already computed it from the same JSON).
  */
 export function planApprovalState(
   plan: PlanWithApprovals,
   now: Date,
-  hash: string = planContentHash(plan),
+  { contributors, hash = planContentHash(plan) }: { contributors: readonly Contributor[]; hash?: string },
 ): ApprovalState & { hash: string } {
   const state = approvalState({
     settings: plan.api.instance,
     author: { oid: plan.createdByOid, name: plan.createdBy },
+    contributors,
     planHash: hash,
     empty: Array.isArray(plan.operations) && plan.operations.length === 0,
     decisions: plan.approvals.map((row) => toRecordedDecision(row)),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Prisma, type PrismaClient } from "../../db";
+import { Prisma } from "../../db";
 import { parseStored } from "../../db/parse-stored";
 import { planContributors, type Contributor, type VersionInput } from "./contributors";
 
@@ -36,7 +36,7 @@ interface Row {
  * plan id; a plan with no contributors has an empty list.
  */
 export async function readPlanContributors(
-  db: PrismaClient,
+  db: Prisma.TransactionClient,
   planIds: readonly string[],
 ): Promise<Map<string, Contributor[]>> {
   if (planIds.length === 0) return new Map();
@@ -93,4 +93,28 @@ function contributorsOf(row: Row): Contributor[] {
     plannedVariables: parseStored(resolvedVariablesSchema, row.plannedVariables, at("planned variables")),
     baselineVariables: parseStored(resolvedVariablesSchema, row.baselineVariables, at("baseline variables")),
   });
+}
+
+/**
+ * The contributors the approval rules judge recorded approvals by (approvalState: a writer's
+ * approval never counts), for each plan, read in one statement only for the plans that hold an
+ * approval: without one there is nothing to judge, so applies and views of plans nobody approved
+ * read nothing more. A plan of no approval maps to none.
+ */
+export async function readApproverContributors(
+  db: Prisma.TransactionClient,
+  plans: ReadonlyArray<{ id: string; approvals: ReadonlyArray<{ decision: string }> }>,
+): Promise<Map<string, Contributor[]>> {
+  return readPlanContributors(
+    db,
+    plans.filter((plan) => plan.approvals.some((row) => row.decision === "approved")).map((plan) => plan.id),
+  );
+}
+
+/** readApproverContributors of one plan. */
+export async function approverContributorsOf(
+  db: Prisma.TransactionClient,
+  plan: { id: string; approvals: ReadonlyArray<{ decision: string }> },
+): Promise<Contributor[]> {
+  return (await readApproverContributors(db, [plan])).get(plan.id) ?? [];
 }

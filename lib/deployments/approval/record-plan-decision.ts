@@ -27,7 +27,12 @@ export async function recordPlanDecision(ctx: RequestContext, input: PlanDecisio
   const db = getDb();
   const plan = await findPlanOrThrow(db, input.planId);
   const now = new Date();
-  const state = planApprovalState(plan, now);
+  // Read for an approval being made, or for those recorded (they are judged by it too).
+  const contributors =
+    input.decision === "approved" || plan.approvals.some((row) => row.decision === "approved")
+      ? ((await readPlanContributors(db, [plan.id])).get(plan.id) ?? [])
+      : [];
+  const state = planApprovalState(plan, now, { contributors });
   await auditExpiredApprovals(db, plan, state, now);
   assertReviewed(PLAN_APPROVALS, input.planHash, state.hash);
   if (state.required === 0) {
@@ -43,10 +48,11 @@ export async function recordPlanDecision(ctx: RequestContext, input: PlanDecisio
     subject: PLAN_APPROVALS,
     target: { id: plan.id, hash: state.hash },
     author: { oid: plan.createdByOid, name: plan.createdBy },
-    contributors: input.decision === "approved" ? (await readPlanContributors(db, [plan.id])).get(plan.id) : [],
+    contributors,
     settings: plan.api.instance,
     now,
     insert: (tx, row) => tx.planApproval.create({ data: { planId: plan.id, planHash: state.hash, ...row } }),
   });
-  return toPlanView(await findPlanOrThrow(db, plan.id));
+  // It holds an approval now only if it did before or this is one: `contributors` were read for either.
+  return toPlanView(await findPlanOrThrow(db, plan.id), { contributors });
 }

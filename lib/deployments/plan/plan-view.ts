@@ -2,6 +2,7 @@ import type { Prisma } from "../../db";
 import { parseStored } from "../../db/parse-stored";
 import { isUuid } from "../../apis/find-api";
 import { planSchema, type PlanView } from "../schemas";
+import type { Contributor } from "../approval/contributors";
 import { approvalInclude, planApprovalState, toApprovalView } from "../approval/plan-approval-state";
 import { planNotFound } from "./read-plan-to-start";
 import { storedDiff, storedOperations } from "./stored-plan";
@@ -26,13 +27,17 @@ export async function findPlanOrThrow<Include extends Prisma.PlanInclude = typeo
 }
 
 /**
- * The plan as shown, with its approval state at `now`. `hash`: its content hash, when the caller
- * computed it from the same stored JSON (a plan just made), so it is not computed twice.
+ * The plan as shown, with its approval state at `now`, judged with `contributors` (who wrote what it
+ * brings: approverContributorsOf). `hash`: its content hash, when the caller computed it from the
+ * same stored JSON (a plan just made), so it is not computed twice.
  */
-export function toPlanView(row: PlanRow, now: Date = new Date(), hash?: string): PlanView {
+export function toPlanView(
+  row: PlanRow,
+  { now = new Date(), hash, contributors }: { now?: Date; hash?: string; contributors: readonly Contributor[] },
+): PlanView {
   const operations = storedOperations(row);
   const diff = storedDiff(row);
-  const approval = planApprovalState(row, now, hash);
+  const approval = planApprovalState(row, now, { contributors, hash });
   return {
     id: row.id,
     apiId: row.apiId,
