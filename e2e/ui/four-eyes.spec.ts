@@ -15,6 +15,21 @@ async function planAsAdmin(page: Page, request: Parameters<typeof saveNewProfile
   return page.url();
 }
 
+/**
+ * admin2 saves a new version of the API in the profile editor (tenant changed), never applied: any
+ * plan of the API brings it. What the refusal names them as having written.
+ */
+async function saveVersionAsAdmin2(page: Page, apiId: string): Promise<string> {
+  await signIn(page, "admin2");
+  await page.goto(`/apis/${apiId}/edit`);
+  await page.getByLabel("Tenant").fill("fabrikam.onmicrosoft.com");
+  await page.getByRole("button", { name: "Save new version" }).click();
+  const saved = page.getByText(/^Saved version \d+\.$/);
+  await expect(saved).toBeVisible();
+  const version = (await saved.textContent())!.match(/\d+/)![0];
+  return `profile version ${version} of azure-openai-eu`;
+}
+
 test.describe("four-eyes approval on a production instance", () => {
   test.describe.configure({ mode: "serial" });
 
@@ -170,14 +185,7 @@ test.describe("four-eyes approval on a production instance", () => {
   }) => {
     const apiId = await saveNewProfile(request, "azure-openai-eu");
     const second = await (await browser.newContext()).newPage();
-    await signIn(second, "admin2");
-    await second.goto(`/apis/${apiId}/edit`);
-    await second.getByLabel("Tenant").fill("fabrikam.onmicrosoft.com");
-    await second.getByRole("button", { name: "Save new version" }).click();
-    const saved = second.getByText(/^Saved version \d+\.$/);
-    await expect(saved).toBeVisible();
-    const version = (await saved.textContent())!.match(/\d+/)![0];
-    const wrote = `profile version ${version} of azure-openai-eu`;
+    const wrote = await saveVersionAsAdmin2(second, apiId);
 
     await signIn(page, "admin");
     await page.goto(`/apis/${apiId}`);
@@ -238,6 +246,49 @@ test.describe("four-eyes approval on a production instance", () => {
     await expect(page.getByRole("status").filter({ hasText: "Approved." })).toContainText(
       "The plan has the approvals it needs and can be applied.",
     );
+  });
+
+  test("an admin who saved a version a change set brings is shown its Approve unavailable with what they wrote", async ({
+    page,
+    request,
+  }) => {
+    const apiId = await saveNewProfile(request, "azure-openai-eu");
+    const wrote = await saveVersionAsAdmin2(page, apiId);
+    // Automation makes the set: its plan brings admin2's unapplied version as well as the set's own.
+    const made = await restCall(request, "POST", "/change-sets", {
+      data: {
+        title: "Contributed set e2e",
+        apiIds: [apiId],
+        change: { op: "addClientApplication", clientApplicationId: "77777777-8888-4999-aaaa-bbbbbbbbbbbb" },
+      },
+    });
+    const setId = made.body.id as string;
+    try {
+      await page.goto(`/change-sets/${setId}`);
+      const approval = page.getByRole("region", { name: "Approval", exact: true });
+      await expect(approval).toContainText("Waiting for approval");
+      const approve = approval.getByRole("button", { name: "Approve the whole set" });
+      await expect(approve).toBeDisabled();
+      // Among what it names: earlier tests' versions by admin2 of the same API, never applied, travel too.
+      await expect(approve).toHaveAccessibleDescription(
+        new RegExp(
+          `^You cannot approve this change set: you wrote what it brings to its APIs,.*\\b${wrote}\\s.*so your approval would be of your own change\\.`,
+        ),
+      );
+      await expect(approval).toContainText(wrote);
+      // aria-disabled, not disabled: it stays in the tab order, so a keyboard user reaches it and hears why.
+      await approve.focus();
+      await expect(approve).toBeFocused();
+      await expectAccessible(page);
+      // Pressing it records nothing: read again, the set still waits with no approval.
+      await page.keyboard.press("Enter");
+      await page.reload();
+      await expect(page.getByTestId("approval-count")).toHaveText(/^0 of 1 approval/);
+      await expect(page.getByRole("list", { name: "Approvals and rejections" })).toHaveCount(0);
+    } finally {
+      // Not left waiting for the specs after this one.
+      await restCall(request, "POST", `/change-sets/${setId}/rejections`, { data: { reason: "e2e: done looking" } });
+    }
   });
 
   // Last: the instance goes back to needing no approval, which (separation of duties) takes a
