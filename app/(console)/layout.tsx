@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
 import { ConsoleHeader } from "@/components/layout/console-header";
 import { sessionContext } from "@/lib/auth/console-guard";
-import { listAwaitingApproval } from "@/lib/approvals/list-awaiting-approval";
+import { countAwaitingApproval } from "@/lib/approvals/count-awaiting-approval";
 
 /**
  * Chrome of every console page. Each page still guards itself: layouts do not re-run per
@@ -11,7 +11,7 @@ import { listAwaitingApproval } from "@/lib/approvals/list-awaiting-approval";
  */
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const ctx = await sessionContext();
-  const waiting = ctx?.permissions.has("config.read") ? (await listAwaitingApproval(ctx)).count : null;
+  const waiting = ctx?.permissions.has("config.read") ? await countAwaitingApproval(ctx) : null;
   return (
     <>
       <ConsoleHeader signOut={signOutAction} waitingForApproval={waiting} />

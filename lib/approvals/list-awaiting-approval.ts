@@ -14,18 +14,18 @@ const readers = {
 export type AwaitingKind = keyof typeof readers;
 export const AWAITING_KINDS = Object.keys(readers) as AwaitingKind[];
 
-/** The lists of the kinds read, and how many wait in them (for all kinds: the console header's count). */
+/** The lists of the kinds read. */
 export type AwaitingApproval<K extends AwaitingKind = AwaitingKind> = {
   [P in K]: Awaited<ReturnType<(typeof readers)[P]>>;
-} & { count: number };
+};
 
 /**
  * What waits for an admin's approval: plans, change sets (one approval for all their APIs) and
  * changes lowering an instance's approval settings, each list oldest first and marking the
- * viewer's own. The "Waiting for approval" page and the header's count read every kind; each REST
- * list and the instances page read only their own (`kinds`), so a list costs its own reads alone.
- * They all read it here, so they cannot disagree on what waits; config.read is checked once,
- * whatever the kinds.
+ * viewer's own. The "Waiting for approval" page reads every kind; each REST list and the
+ * instances page read only their own (`kinds`), so a list costs its own reads alone. They all read
+ * it here, so they cannot disagree on what waits; config.read is checked once, whatever the kinds.
+ * The header's count is countAwaitingApproval: each kind's count shares its list's definition.
  */
 export async function listAwaitingApproval<K extends AwaitingKind = AwaitingKind>(
   ctx: RequestContext,
@@ -33,8 +33,5 @@ export async function listAwaitingApproval<K extends AwaitingKind = AwaitingKind
 ): Promise<AwaitingApproval<K>> {
   await authorize(ctx, "config.read");
   const lists = await Promise.all(kinds.map((kind): Promise<unknown[]> => readers[kind](ctx)));
-  return {
-    ...Object.fromEntries(kinds.map((kind, index) => [kind, lists[index]])),
-    count: lists.reduce((count, list) => count + list.length, 0),
-  } as AwaitingApproval<K>;
+  return Object.fromEntries(kinds.map((kind, index) => [kind, lists[index]])) as AwaitingApproval<K>;
 }

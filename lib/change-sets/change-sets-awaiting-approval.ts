@@ -1,5 +1,5 @@
 import type { RequestContext } from "../auth/request-context";
-import { getDb } from "../db";
+import { getDb, type Prisma } from "../db";
 import { writtenBy } from "../deployments/approval/contributors";
 import { toApprovalView } from "../deployments/approval/plan-approval-state";
 import { readPlanContributors } from "../deployments/approval/read-plan-contributors";
@@ -8,7 +8,9 @@ import {
   applicable,
   asksForApproval,
   changeSetApprovalState,
+  changeSetDecisionsSelect,
   changeSetInclude,
+  changeSetStatusBeforeContent,
   setContributors,
   setPlanIds,
 } from "./set-approval";
@@ -23,36 +25,8 @@ import { storedSetVariables, variableInstancesOf } from "./set-variables";
  * listAwaitingApproval (lib/approvals), which checks config.read once for every kind it reads.
  */
 export async function changeSetsAwaitingApproval(ctx: RequestContext): Promise<ChangeSetAwaitingApproval[]> {
-  const db = getDb();
-  const rows = await db.changeSet.findMany({
-    where: { status: "ready" },
-    include: changeSetInclude,
-    orderBy: { createdAt: "asc" },
-  });
-  // A set changing an environment's variables needs that environment's instances' settings: read each environment once.
-  const environments = [...new Set(rows.flatMap((row) => storedSetVariables(row)?.environment ?? []))];
-  const instancesOf = new Map(
-    await Promise.all(
-      environments.map(async (environment) => [environment, await variableInstancesOf(db, environment)] as const),
-    ),
-  );
-  const asking = rows.flatMap((row) => {
-    const variables = storedSetVariables(row);
-    const set = { ...row, variableInstances: variables ? (instancesOf.get(variables.environment) ?? []) : [] };
-    return asksForApproval(set) ? [{ row, variables, set }] : [];
-  });
-  // Who wrote what the plans of every set asking for approval bring, in one statement: their
-  // approvals do not count, and the viewer's part is marked.
-  const contributors = await readPlanContributors(
-    db,
-    asking.flatMap(({ row }) => setPlanIds(row)),
-  );
-  const now = new Date();
-  const waiting = asking.flatMap(({ row, variables, set }) => {
-    const state = changeSetApprovalState({ ...set, approverContributors: setContributors(row, contributors) }, now);
-    return state.status === "waiting" ? [{ row, variables, state }] : [];
-  });
-  return waiting.map(({ row, variables, state }) => {
+  const waiting = await waitingChangeSets(getDb(), { status: "ready" }, new Date());
+  return waiting.map(({ row, variables, state, contributors }) => {
     const counting = state.decisions.filter((decision) => decision.counts && decision.decision === "approved");
     const firstExpiry = Math.min(...counting.map((decision) => decision.expiresAt.getTime()));
     return {
@@ -66,8 +40,69 @@ export async function changeSetsAwaitingApproval(ctx: RequestContext): Promise<C
       supersedes: row.supersedes,
       apis: row.items.filter(applicable).length,
       ownSet: row.createdByOid === ctx.actor.oid,
-      contributed: writtenBy(setContributors(row, contributors), ctx.actor),
+      contributed: writtenBy(contributors, ctx.actor),
       approvalExpiresAt: counting.length > 0 ? new Date(firstExpiry).toISOString() : null,
     };
+  });
+}
+
+/**
+ * How many sets changeSetsAwaitingApproval lists, for the console header's count, without reading
+ * what it shows: of the same sets, their decisions, author and instances' settings decide most
+ * (changeSetStatusBeforeContent); only those that could be approved or rejected are read as the
+ * list reads them (their plans' hashes and contributors).
+ */
+export async function countChangeSetsAwaitingApproval(): Promise<number> {
+  const db = getDb();
+  const now = new Date();
+  const rows = await withVariableInstances(
+    db,
+    await db.changeSet.findMany({ where: { status: "ready" }, select: changeSetDecisionsSelect }),
+  );
+  const statuses = rows.map((set) => ({ id: set.id, status: changeSetStatusBeforeContent(set, now) }));
+  const undecided = statuses.filter(({ status }) => status === "approved" || status === "rejected");
+  const waiting = statuses.filter(({ status }) => status === "waiting").length;
+  if (undecided.length === 0) return waiting;
+  const ids = undecided.map(({ id }) => id);
+  return waiting + (await waitingChangeSets(db, { status: "ready", id: { in: ids } }, now)).length;
+}
+
+/** The sets `where` selects whose approval state at `now` is waiting, oldest first, with their state and contributors. */
+async function waitingChangeSets(db: ReturnType<typeof getDb>, where: Prisma.ChangeSetWhereInput, now: Date) {
+  const rows = await withVariableInstances(
+    db,
+    await db.changeSet.findMany({ where, include: changeSetInclude, orderBy: { createdAt: "asc" } }),
+  );
+  const asking = rows.filter((set) => asksForApproval(set));
+  // Who wrote what the plans of every set asking for approval bring, in one statement: their
+  // approvals do not count, and the viewer's part is marked.
+  const byPlan = await readPlanContributors(
+    db,
+    asking.flatMap((set) => setPlanIds(set)),
+  );
+  return asking.flatMap((row) => {
+    const contributors = setContributors(row, byPlan);
+    const state = changeSetApprovalState({ ...row, approverContributors: contributors }, now);
+    return state.status === "waiting" ? [{ row, variables: storedSetVariables(row), state, contributors }] : [];
+  });
+}
+
+/**
+ * Each set with the instances of the environment whose variables it changes (none when it changes
+ * none): their settings count for its approval. Each environment is read once.
+ */
+async function withVariableInstances<Row extends { id: string; variables: Prisma.JsonValue }>(
+  db: ReturnType<typeof getDb>,
+  rows: Row[],
+) {
+  const environments = [...new Set(rows.flatMap((row) => storedSetVariables(row)?.environment ?? []))];
+  const instancesOf = new Map(
+    await Promise.all(
+      environments.map(async (environment) => [environment, await variableInstancesOf(db, environment)] as const),
+    ),
+  );
+  return rows.map((row) => {
+    const environment = storedSetVariables(row)?.environment;
+    return { ...row, variableInstances: environment ? (instancesOf.get(environment) ?? []) : [] };
   });
 }

@@ -4,7 +4,10 @@ import { type Prisma } from "../db";
 import {
   approvalState,
   effectiveApprovalsRequired,
+  statusBeforeContent,
   type ApprovalSettings,
+  type ApprovalStateBeforeContent,
+  type ApprovalStatus,
 } from "../deployments/approval/approval-rules";
 import type { AppliedApprovalSubject } from "../deployments/approval/approval-subject";
 import type { Contributor } from "../deployments/approval/contributors";
@@ -15,6 +18,9 @@ import type { PlanToApply } from "../deployments/start-deployment";
 import { AppError } from "../errors";
 import type { ChangeSetVariables } from "./schemas";
 import { storedSetVariables, type VariableInstance } from "./set-variables";
+
+/** An instance's approval settings as read (approvalSettingsSelect). */
+type ApprovalSettingsRow = Prisma.InstanceGetPayload<{ select: typeof approvalSettingsSelect }>;
 
 /** What a change set row needs included to know its hash and approval state. */
 export const changeSetInclude = {
@@ -110,9 +116,10 @@ export function changeSetHash(
  * does, and an approval lasts the shortest lifetime among them. A set that changes an
  * environment's variables changes every instance of that environment.
  */
-export function changeSetApprovalSettings(
-  set: Pick<ChangeSetRow, "items" | "variableInstances">,
-): ApprovalSettings & { approvalLifetimeHours: number } {
+export function changeSetApprovalSettings(set: {
+  items: ReadonlyArray<{ status: string; api: { instance: ApprovalSettingsRow } }>;
+  variableInstances: readonly ApprovalSettingsRow[];
+}): ApprovalSettings & { approvalLifetimeHours: number } {
   const instances = [...set.items.filter(applicable).map((item) => item.api.instance), ...set.variableInstances];
   return {
     environment: null,
@@ -125,17 +132,46 @@ export function changeSetApprovalSettings(
 export function changeSetApprovalState(set: ChangeSetRow, now: Date) {
   const variables = storedSetVariables(set);
   const hash = changeSetHash(set.items, variables);
-  const settings = changeSetApprovalSettings(set);
-  const state = approvalState({
-    settings,
+  const input = beforeContent(set, now, variables);
+  const state = approvalState({ ...input, contributors: set.approverContributors, planHash: hash });
+  return { ...state, hash, settings: input.settings };
+}
+
+/** What changeSetStatusBeforeContent reads of a set: no plan, no hash, no contributor. */
+export const changeSetDecisionsSelect = {
+  id: true,
+  variables: true,
+  createdBy: true,
+  createdByOid: true,
+  approvals: changeSetInclude.approvals,
+  items: { select: { status: true, api: { select: { instance: { select: approvalSettingsSelect } } } } },
+} satisfies Prisma.ChangeSetSelect;
+
+/** A set as changeSetStatusBeforeContent reads it, with the instances of the environment whose variables it changes. */
+export type ChangeSetDecisionsRow = Prisma.ChangeSetGetPayload<{ select: typeof changeSetDecisionsSelect }> & {
+  variableInstances: readonly ApprovalSettingsRow[];
+};
+
+/**
+ * statusBeforeContent of a set, from its decisions, author and the settings of its instances
+ * alone: `waiting` means it waits whatever its hash and contributors.
+ */
+export function changeSetStatusBeforeContent(set: ChangeSetDecisionsRow, now: Date): ApprovalStatus {
+  return statusBeforeContent(beforeContent(set, now, storedSetVariables(set)));
+}
+
+function beforeContent(
+  set: ChangeSetDecisionsRow,
+  now: Date,
+  variables: ChangeSetVariables | null,
+): ApprovalStateBeforeContent & { settings: ReturnType<typeof changeSetApprovalSettings> } {
+  return {
+    settings: changeSetApprovalSettings(set),
     author: { oid: set.createdByOid, name: set.createdBy },
-    contributors: set.approverContributors,
-    planHash: hash,
     empty: !set.items.some(applicable) && variables === null,
     decisions: set.approvals.map((row) => toRecordedDecision({ ...row, planHash: row.setHash })),
     now,
-  });
-  return { ...state, hash, settings };
+  };
 }
 
 /**

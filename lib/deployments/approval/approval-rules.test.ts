@@ -4,6 +4,7 @@ import {
   approvalState,
   countingApprovers,
   effectiveApprovalsRequired,
+  statusBeforeContent,
   type ApprovalSettings,
   type RecordedDecision,
 } from "./approval-rules";
@@ -205,5 +206,52 @@ describe("who may approve at all", () => {
       code: "forbidden",
       because: "automation",
     });
+  });
+});
+
+describe("the status before the content is known (statusBeforeContent)", () => {
+  const writer = { oid: "oid-w", name: "Writer" };
+  const pool: RecordedDecision[] = [
+    decision({ actorOid: writer.oid, actorName: writer.name }),
+    decision({ planHash: "h2" }),
+    decision(),
+    decision({ actorType: "app" }),
+    decision({ decision: "rejected", reason: "no", actorOid: writer.oid, actorName: writer.name }),
+    decision({ decision: "rejected", reason: "no", planHash: "h2" }),
+    decision({ expiresAt: new Date(now.getTime() - 1) }),
+    decision({ actorOid: author.oid, actorName: author.name }),
+  ];
+  const subsets = Array.from({ length: 2 ** pool.length }, (_, mask) => pool.filter((_, bit) => mask & (1 << bit)));
+
+  it("is the status whatever the hash and contributors when it waits or needs none; approved or rejected may change", () => {
+    const seen = new Set<string>();
+    for (const decisions of subsets)
+      for (const settings of [{}, { approvalsRequired: 2 }, { automationApprovers: true }, { approvalsRequired: 0 }]) {
+        const before = statusBeforeContent({
+          settings: { ...production, ...settings },
+          author,
+          empty: false,
+          decisions,
+          now,
+        });
+        for (const planHash of ["h1", "h2"])
+          for (const contributors of [[], [{ ...writer, wrote: "profile version 2 of chat" }]]) {
+            const status = approvalState({
+              settings: { ...production, ...settings },
+              author,
+              contributors,
+              planHash,
+              empty: false,
+              decisions,
+              now,
+            }).status;
+            seen.add(`${before}→${status}`);
+            if (before === "waiting" || before === "not_required") expect(status).toBe(before);
+          }
+      }
+    // Both kinds it cannot decide were met, and each turned out waiting at least once.
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining(["approved→approved", "approved→waiting", "rejected→rejected", "rejected→waiting"]),
+    );
   });
 });

@@ -140,6 +140,28 @@ export function approvalState(input: {
   return { required, status, approvedBy, rejection, decisions };
 }
 
+/** What approvalState reads of a subject but its content hash and who wrote what it brings. */
+export type ApprovalStateBeforeContent = Omit<Parameters<typeof approvalState>[0], "planHash" | "contributors">;
+
+/**
+ * The status approvalState gives at most: as if every decision had been made for the subject's
+ * content and nobody had written what it brings. Neither a decision made for other content nor a
+ * contributor can make a decision count — they only stop some from counting — and a subject that
+ * waits still waits with fewer approvals or no rejection. So `waiting` (or `not_required`) here is
+ * its status whatever its hash and contributors; only `approved` or `rejected` needs them read to
+ * know. What lets a count of what waits skip reading plans' content and their contributors.
+ */
+export function statusBeforeContent(input: ApprovalStateBeforeContent): ApprovalStatus {
+  // Any one hash: every decision is taken as made for it.
+  const planHash = "";
+  return approvalState({
+    ...input,
+    contributors: [],
+    planHash,
+    decisions: input.decisions.map((decision) => ({ ...decision, planHash })),
+  }).status;
+}
+
 /**
  * Who approved, as an apply's start event records it: the approvals that count now (the
  * decisions of the authors, expired ones and superseded ones left out).

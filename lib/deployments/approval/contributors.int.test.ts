@@ -15,6 +15,7 @@ import { apiIdOf, dropBackendSelection, profiles, saveProfile } from "../../../t
 import { changeInstanceSettings } from "../../../test/support/instance-settings";
 import { contextFor } from "../../../test/support/request-context";
 import { setupSandboxHarness } from "../../../test/support/sandbox-harness";
+import { storedApproval } from "../../../test/support/stored-approval";
 import { approvePlan } from "../approve-plan";
 import { createPlan } from "../create-plan";
 import { getPlan } from "../get-plan";
@@ -146,15 +147,6 @@ describe("who may approve a change set: nobody who wrote what any of its plans b
 });
 
 describe("an approval recorded before the rule refused it (from a writer of what it brings) does not count", () => {
-  /** The decision as an approve made before the contributors' rule stored it, never refused. */
-  const storedApproval = (ctx: RequestContext) => ({
-    decision: "approved",
-    actorType: "user",
-    actorOid: ctx.actor.oid,
-    actorName: ctx.actor.name,
-    expiresAt: new Date(Date.now() + 24 * 3_600_000),
-  });
-
   /** It waits with no approval counted, saying why the stored one does not count, and applying it is refused. */
   async function expectWaiting(approval: PlanApprovalView, applying: Promise<unknown>) {
     expect(approval).toMatchObject({ status: "waiting", approvedBy: 0 });

@@ -2,7 +2,14 @@ import type { Prisma } from "../../db";
 import { parseStored } from "../../db/parse-stored";
 import { planDecisionSchema, type PlanApprovalView } from "../schemas";
 import { planContentHash } from "../plan/plan-hash";
-import { approvalState, type ApprovalState, type RecordedDecision } from "./approval-rules";
+import {
+  approvalState,
+  statusBeforeContent,
+  type ApprovalState,
+  type ApprovalStateBeforeContent,
+  type ApprovalStatus,
+  type RecordedDecision,
+} from "./approval-rules";
 import type { Contributor } from "./contributors";
 
 /** The instance settings the approval rules read. */
@@ -43,15 +50,32 @@ export function planApprovalState(
   { contributors, hash = planContentHash(plan) }: { contributors: readonly Contributor[]; hash?: string },
 ): ApprovalState & { hash: string } {
   const state = approvalState({
-    settings: plan.api.instance,
-    author: { oid: plan.createdByOid, name: plan.createdBy },
+    ...beforeContent(plan, now, Array.isArray(plan.operations) && plan.operations.length === 0),
     contributors,
     planHash: hash,
-    empty: Array.isArray(plan.operations) && plan.operations.length === 0,
-    decisions: plan.approvals.map((row) => toRecordedDecision(row)),
-    now,
   });
   return { ...state, hash };
+}
+
+/** What a plan's approval state reads but its content (operations, diff, desired state) and contributors. */
+export type PlanDecisionsRow = Pick<PlanWithApprovals, "createdBy" | "createdByOid" | "approvals" | "api">;
+
+/**
+ * statusBeforeContent of a plan with something to write, from its decisions, author and
+ * instance's settings alone: `waiting` means it waits whatever its content and contributors.
+ */
+export function planStatusBeforeContent(plan: PlanDecisionsRow, now: Date): ApprovalStatus {
+  return statusBeforeContent(beforeContent(plan, now, false));
+}
+
+function beforeContent(plan: PlanDecisionsRow, now: Date, empty: boolean): ApprovalStateBeforeContent {
+  return {
+    settings: plan.api.instance,
+    author: { oid: plan.createdByOid, name: plan.createdBy },
+    empty,
+    decisions: plan.approvals.map((row) => toRecordedDecision(row)),
+    now,
+  };
 }
 
 /** A stored decision (of a plan, or of a change set with its set hash as `planHash`). */
