@@ -4,6 +4,7 @@ import { putInEnvironment } from "../../test/support/environment-fixtures";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { environmentVariables } from "../environments/environment-variables";
+import { putEnvironmentVariables } from "../environments/put-environment-variables";
 import { getAccessProfile } from "../profiles/get-access-profile";
 import { createChangeSet } from "./create-change-set";
 import { createProfilesChangeSet } from "./create-profiles-change-set";
@@ -88,5 +89,22 @@ describe("a change set of APIs whose profiles use variables", () => {
       apiIds.map(() => ["variables-missing"]),
     );
     expect(set.items[0]!.blocking[0]!.message).toContain("${notSet}");
+  });
+
+  // `portcullis plan` checks the files against the environment's variables before it sends them;
+  // one unset in between reaches the server with files it found valid.
+  it("a variable unset after the profiles were saved blocks each API naming it: nothing is planned with its old value", async () => {
+    await putEnvironmentVariables(admin, { environment: ENVIRONMENT, variables: {} });
+    try {
+      const set = await createProfilesChangeSet(admin, {
+        profiles: apiIds.map((apiId) => ({ apiId, profile: written() })),
+      });
+      expect(set.items.map((item) => [item.status, item.planId, item.blocking.map((reason) => reason.code)])).toEqual(
+        apiIds.map(() => ["blocked", null, ["variables-missing"]]),
+      );
+      expect(set.items[0]!.blocking[0]!.message).toContain("does not set ${chatApp}");
+    } finally {
+      await putEnvironmentVariables(admin, { environment: ENVIRONMENT, variables: { chatApp: OLD_APP } });
+    }
   });
 });
