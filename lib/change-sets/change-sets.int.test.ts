@@ -1,6 +1,7 @@
 import { changeInstanceSettings } from "../../test/support/instance-settings";
 import { describe, expect, it } from "vitest";
 import { listAuditEvents } from "../audit/list-audit-events";
+import { planContentHash } from "../deployments/plan/plan-hash";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
@@ -251,6 +252,38 @@ describe("cancelling and resuming a change set", () => {
       const applied = await deploymentsPerPlan(resumed.items.map((item) => item.planId!));
       expect([...applied.values()]).toEqual([1, 1, 1, 1, 1, 1]);
       expect(await resumeChangeSets(new Date())).toHaveLength(0);
+    },
+  );
+
+  it(
+    "fails an API whose deployment is refused before it is queued, with the reason, and applies the others",
+    { timeout: 120_000 },
+    async () => {
+      const ids = await seededApis(sandbox, admin, "cs-refused", 3);
+      const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
+      // The second plan's row gains a lint error, and its item the plan's new hash: the set starts
+      // (no approval needed, the hashes agree) and the deployment refuses the plan.
+      const refusedPlanId = set.items[1]!.planId!;
+      const plan = await sandbox.db.prisma.plan.findUniqueOrThrow({ where: { id: refusedPlanId } });
+      const diff = plan.diff as { lint: { findings: unknown[] } };
+      diff.lint.findings.push({ code: "injected", severity: "error", message: "Injected.", line: 1, column: 1 });
+      await sandbox.db.prisma.plan.update({ where: { id: refusedPlanId }, data: { diff: diff as object } });
+      await sandbox.db.prisma.changeSetItem.update({
+        where: { changeSetId_apiId: { changeSetId: set.id, apiId: ids[1]! } },
+        data: { planHash: planContentHash({ ...plan, diff }) },
+      });
+
+      await (await startChangeSetApply(admin, { changeSetId: set.id })).run({ concurrency: 1 });
+      const done = await getChangeSet(admin, { changeSetId: set.id });
+      expect(done.status).toBe("finished");
+      expect(done.progress.counts).toEqual({ succeeded: 2, failed: 1 });
+      expect(done.items.find((item) => item.apiId === ids[1])).toMatchObject({
+        status: "failed",
+        error: expect.stringContaining("lint errors: injected (line 1): Injected."),
+      });
+      const applied = await deploymentsPerPlan(done.items.map((item) => item.planId!));
+      expect(applied.get(refusedPlanId)).toBeUndefined();
+      expect([...applied.values()]).toEqual([1, 1]);
     },
   );
 });

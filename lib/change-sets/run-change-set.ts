@@ -3,7 +3,7 @@ import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-even
 import type { RequestContext } from "../auth/request-context";
 import { getDb, Prisma, type PrismaClient } from "../db";
 import { driverSqlOf } from "../db/driver-sql";
-import { queueDeployment } from "../deployments/start-deployment";
+import { queueDeploymentIf, type QueueGuard } from "../deployments/start-deployment";
 import { AppError } from "../errors";
 import { log } from "../log";
 import { CHANGE_SET_LEASE_MS, claimChangeSet, extendChangeSetLease } from "./change-set-lease";
@@ -86,9 +86,7 @@ async function applyQueued(
     for (let item = todo.shift(); item; item = todo.shift()) {
       const plan = item.planId ? plans.get(item.planId) : undefined;
       if (!plan) continue;
-      const started = await startItem(db, set.id, owner, plan.plan.apiId, ended);
-      ended = null;
-      if (started) ended = await applyItem(ctx, set.id, plan, evidence);
+      ended = await applyItem(ctx, db, { changeSetId: set.id, owner, ended }, plan, evidence);
     }
     if (ended) await recordEnded(db, set.id, ended);
   };
@@ -102,32 +100,38 @@ interface ItemOutcome {
   deploymentId: string | null;
 }
 
+/** Where a worker is: the set, the lease owner it applies it as, and its last API's outcome not yet written. */
+interface WorkerPlace {
+  changeSetId: string;
+  owner: string;
+  ended: ItemOutcome | null;
+}
+
 /**
- * Marks `apiId` running and writes the outcome of the API the worker applied before it (`ended`),
- * in one statement. Marking it running is conditional: it was queued (or left running by a
- * process that stopped), this process still holds the set and nobody cancelled it. False when it
- * did not start.
+ * WITH items that write the outcome of the API the worker applied before (`ended`) and mark
+ * `apiId` running (`started`). Marking it running is conditional: it was queued (or left running
+ * by a process that stopped), this process still holds the set and nobody cancelled it.
  */
-async function startItem(
-  db: PrismaClient,
-  changeSetId: string,
-  owner: string,
-  apiId: string,
-  ended: ItemOutcome | null,
-): Promise<boolean> {
-  const rows = await driverSqlOf(db).query<{ api_id: string }>(
-    Prisma.sql`
-    ${ended ? Prisma.sql`WITH ${endedSql(changeSetId, ended)}` : Prisma.empty}
-    UPDATE change_set_items
-       SET status = 'running', started_at = ${new Date().toISOString()}::timestamptz, finished_at = NULL, error = NULL
-     WHERE change_set_id = ${changeSetId}::uuid AND api_id = ${apiId}::uuid AND status IN ('queued', 'running')
-       AND EXISTS (SELECT 1 FROM change_sets
-                    WHERE id = ${changeSetId}::uuid AND lease_owner = ${owner} AND cancel_requested_at IS NULL)
-    RETURNING api_id::text`,
-    // Sent for every API of a set, with one of two texts (lib/db/driver-sql.ts).
+function startSql({ changeSetId, owner, ended }: WorkerPlace, apiId: string): Prisma.Sql {
+  return Prisma.sql`
+    ${ended ? Prisma.sql`${endedSql(changeSetId, ended)},` : Prisma.empty}
+    started AS (
+      UPDATE change_set_items
+         SET status = 'running', started_at = ${new Date().toISOString()}::timestamptz, finished_at = NULL, error = NULL
+       WHERE change_set_id = ${changeSetId}::uuid AND api_id = ${apiId}::uuid AND status IN ('queued', 'running')
+         AND EXISTS (SELECT 1 FROM change_sets
+                      WHERE id = ${changeSetId}::uuid AND lease_owner = ${owner} AND cancel_requested_at IS NULL)
+      RETURNING api_id
+    )`;
+}
+
+/** startSql's change alone, for an API whose deployment was refused before it was queued: false when it did not start. */
+async function startItem(db: PrismaClient, place: WorkerPlace, apiId: string): Promise<boolean> {
+  const [row] = await driverSqlOf(db).query<{ started: boolean }>(
+    Prisma.sql`WITH ${startSql(place, apiId)} SELECT EXISTS (SELECT 1 FROM started) AS started`,
     { prepared: true },
   );
-  return rows.length === 1;
+  return row?.started === true;
 }
 
 /** Writes the outcome of a worker's last API. */
@@ -144,27 +148,47 @@ function endedSql(changeSetId: string, ended: ItemOutcome): Prisma.Sql {
   )`;
 }
 
-/** Applies one API as a deployment of its plan; its outcome, never a rejection. */
+/**
+ * Applies one API as a deployment of its plan, queued by the statement that marks the API running
+ * and writes the worker's last outcome (`place.ended`); its outcome, never a rejection. Null when
+ * it did not start (cancelled, or the set is no longer this process's). A deployment refused
+ * before it was queued (or whose statement failed: nothing written) starts the API alone, and it
+ * fails with the reason.
+ */
 async function applyItem(
   ctx: RequestContext,
-  changeSetId: string,
+  db: PrismaClient,
+  place: WorkerPlace,
   { plan, hash }: PlanOfSet,
   evidence: { setHash: string; changeSetId: string; required: number; approvedBy: unknown[] },
-): Promise<ItemOutcome> {
-  try {
-    const { deployment, run } = await queueDeployment(ctx, plan, { planHash: hash, approval: evidence });
-    const finished = await run();
-    const status =
-      finished.status === "succeeded" ? "succeeded" : finished.status === "conflicted" ? "conflicted" : "failed";
-    return { apiId: plan.apiId, status, error: finished.error?.message ?? null, deploymentId: deployment.id };
-  } catch (cause) {
+): Promise<ItemOutcome | null> {
+  const guard: QueueGuard = {
+    items: Prisma.sql`${startSql(place, plan.apiId)},`,
+    holds: Prisma.sql`EXISTS (SELECT 1 FROM started)`,
+  };
+  const failed = (cause: unknown): ItemOutcome => {
     if (!(cause instanceof AppError))
-      log.error({ err: cause, changeSetId, apiId: plan.apiId }, "change set API failed");
+      log.error({ err: cause, changeSetId: place.changeSetId, apiId: plan.apiId }, "change set API failed");
     const error =
       cause instanceof AppError
         ? cause.message
         : `An internal error stopped this API (logged with request id ${ctx.requestId}); apply the change set again.`;
     return { apiId: plan.apiId, status: "failed", error, deploymentId: null };
+  };
+  let queued;
+  try {
+    queued = await queueDeploymentIf(ctx, plan, { planHash: hash, approval: evidence }, guard);
+  } catch (cause) {
+    return (await startItem(db, place, plan.apiId)) ? failed(cause) : null;
+  }
+  if (!queued) return null;
+  try {
+    const finished = await queued.run();
+    const status =
+      finished.status === "succeeded" ? "succeeded" : finished.status === "conflicted" ? "conflicted" : "failed";
+    return { apiId: plan.apiId, status, error: finished.error?.message ?? null, deploymentId: queued.deployment.id };
+  } catch (cause) {
+    return failed(cause);
   }
 }
 
