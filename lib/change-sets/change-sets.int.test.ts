@@ -255,6 +255,26 @@ describe("cancelling and resuming a change set", () => {
     },
   );
 
+  it("refuses to apply a set one of whose plan rows changed since it was made, and applies nothing", async () => {
+    const ids = await seededApis(sandbox, admin, "cs-tampered", 3);
+    const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
+    const tamperedPlanId = set.items[2]!.planId!;
+    const plan = await sandbox.db.prisma.plan.findUniqueOrThrow({ where: { id: tamperedPlanId } });
+    const diff = plan.diff as { summary: string };
+    await sandbox.db.prisma.plan.update({
+      where: { id: tamperedPlanId },
+      data: { diff: { ...diff, summary: `${diff.summary} (edited outside Portcullis)` } },
+    });
+
+    await expect(startChangeSetApply(admin, { changeSetId: set.id })).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringContaining("The plans of cs-tampered-3 changed since this change set was made"),
+    });
+    const after = await getChangeSet(admin, { changeSetId: set.id });
+    expect(after.status).toBe("ready");
+    expect(await deploymentsPerPlan(set.items.map((item) => item.planId!))).toEqual(new Map());
+  });
+
   it(
     "fails an API whose deployment is refused before it is queued, with the reason, and applies the others",
     { timeout: 120_000 },

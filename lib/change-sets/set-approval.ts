@@ -214,7 +214,11 @@ export interface PlanOfSet {
  * other plans. Applying goes on with the plans read here.
  */
 export async function unchangedPlans(db: Prisma.TransactionClient, set: ChangeSetRow): Promise<Map<string, PlanOfSet>> {
-  const plans = await readPlansOfSet(db, set.items);
+  return refuseChangedPlans(set, await readPlansOfSet(db, set.items));
+}
+
+/** `plans` (the set's, as read), refusing a set one of whose plans changed as unchangedPlans does. */
+export function refuseChangedPlans(set: ChangeSetRow, plans: Map<string, PlanOfSet>): Map<string, PlanOfSet> {
   const changed = set.items.filter((item) => item.planId !== null && plans.get(item.planId)?.hash !== item.planHash);
   if (changed.length > 0)
     throw new AppError(
@@ -229,10 +233,19 @@ export async function readPlansOfSet(
   db: Prisma.TransactionClient,
   items: ReadonlyArray<{ planId: string | null }>,
 ): Promise<Map<string, PlanOfSet>> {
-  const plans = await db.plan.findMany({
-    where: { id: { in: setPlanIds({ items }) } },
-    include: { api: { include: { instance: true } } },
-  });
+  return readPlans(db, { id: { in: setPlanIds({ items }) } });
+}
+
+/** readPlansOfSet by the set's id (a uuid): read without waiting for the set's row. */
+export async function readPlansOfChangeSet(
+  db: Prisma.TransactionClient,
+  changeSetId: string,
+): Promise<Map<string, PlanOfSet>> {
+  return readPlans(db, { changeSetItems: { some: { changeSetId } } });
+}
+
+async function readPlans(db: Prisma.TransactionClient, where: Prisma.PlanWhereInput): Promise<Map<string, PlanOfSet>> {
+  const plans = await db.plan.findMany({ where, include: { api: { include: { instance: true } } } });
   return new Map(plans.map((plan) => [plan.id, { plan, hash: planContentHash(plan) }]));
 }
 
