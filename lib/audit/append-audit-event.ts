@@ -86,12 +86,16 @@ async function chainCommitted(db: PrismaClient, events: number): Promise<void> {
  * at a time (PGlite), chained by the statement itself (chain-in-statement.ts). Returns the
  * statement's rows as the driver parses them (lib/db/driver-sql.ts: cast int8 to text).
  * `options.prepared`: see DriverSqlOptions (the events are parameters, one array per column: the
- * text depends only on which of them have a `when` or an `afterCanonicalSql`).
+ * text depends only on which of them have a `when` or an `afterCanonicalSql`). `options.chain`:
+ * "background" returns once the statement committed, its events joining the chain meanwhile
+ * (a run is started, not waited for): for a caller whose next audited statement waits for the
+ * chain anyway — that wait covers every event committed before it — and whose events nobody
+ * reads in between without chaining what waits first (lists, verification and export do).
  */
 export async function auditedStatement<Row>(
   db: PrismaClient,
   statement: (queue: (events: readonly QueuedEvent[]) => Prisma.Sql) => Prisma.Sql,
-  options?: DriverSqlOptions,
+  options?: DriverSqlOptions & { chain?: "wait" | "background" },
 ): Promise<Row[]> {
   const driver = driverSqlOf(db);
   let recorded = 0;
@@ -117,7 +121,9 @@ export async function auditedStatement<Row>(
   }
   // Straight to the driver: on the hot paths Prisma's raw query costs more than the statement.
   const rows = await driver.query<Row>(build(false), options);
-  await chainCommitted(db, recorded);
+  // chainCommitted never rejects: a run that fails leaves the events for the next one.
+  if (options?.chain === "background") void chainCommitted(db, recorded);
+  else await chainCommitted(db, recorded);
   return rows;
 }
 

@@ -255,6 +255,26 @@ describe("cancelling and resuming a change set", () => {
     },
   );
 
+  it("has each API's deployment.start in the chain, once and before its deployment.finish, when the apply returns", async () => {
+    const ids = await seededApis(sandbox, admin, "cs-chained", 4);
+    const set = await createChangeSet(admin, { apiIds: ids, change: addClient });
+    await (await startChangeSetApply(admin, { changeSetId: set.id })).run({ concurrency: 4 });
+    const done = await getChangeSet(admin, { changeSetId: set.id });
+    expect(done.progress.counts).toEqual({ succeeded: 4 });
+    const deploymentIds = done.items.map((item) => item.deploymentId!);
+    // Read as stored, without the chaining a list does first.
+    const chained = await sandbox.db.prisma.auditEvent.findMany({
+      where: { targetId: { in: deploymentIds }, action: { in: ["deployment.start", "deployment.finish"] } },
+      orderBy: { seq: "asc" },
+    });
+    for (const id of deploymentIds)
+      expect(chained.filter((event) => event.targetId === id).map((event) => event.action)).toEqual([
+        "deployment.start",
+        "deployment.finish",
+      ]);
+    expect(await sandbox.db.prisma.auditPending.count({ where: { targetId: { in: deploymentIds } } })).toBe(0);
+  });
+
   it("refuses to apply a set one of whose plan rows changed since it was made, and applies nothing", async () => {
     const ids = await seededApis(sandbox, admin, "cs-tampered", 3);
     const set = await createChangeSet(admin, { apiIds: ids, change: addClient });

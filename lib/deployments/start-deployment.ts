@@ -194,8 +194,10 @@ export async function queueDeploymentIf(
         },
       ])}
       SELECT EXISTS (SELECT 1 FROM created) AS queued`,
-    // The steps travel as one JSON parameter: one text (lib/db/driver-sql.ts).
-    { prepared: true },
+    // The steps travel as one JSON parameter: one text (lib/db/driver-sql.ts). A change set's API
+    // goes on to its claim and write while its start event joins the chain: the wait of its end's
+    // statement covers it (bench/README.md, `csserial`).
+    { prepared: true, chain: guard ? "background" : "wait" },
   );
   if (!stored?.queued) return null;
   // What the run needs is what this use case already read: it does not read it again.
