@@ -3,20 +3,13 @@ import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import type { ApprovalDecision } from "../deployments/approval/approval-decision";
 import { auditExpiredApprovals } from "../deployments/approval/audit-expired-approvals";
-import { readPlanContributors } from "../deployments/approval/read-plan-contributors";
 import { assertReviewed, recordDecision } from "../deployments/approval/record-decision";
 import { AppError } from "../errors";
 import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import type { ChangeSetView } from "./schemas";
 import { assertNotSuperseded } from "./supersede-change-sets";
-import {
-  unchangedPlans,
-  changeSetApprovalState,
-  CHANGE_SET_APPROVALS,
-  setContributors,
-  setPlanIds,
-} from "./set-approval";
+import { unchangedPlans, changeSetApprovalState, CHANGE_SET_APPROVALS, contributorsOfSet } from "./set-approval";
 
 export interface ChangeSetDecisionInput extends ApprovalDecision {
   changeSetId: string;
@@ -53,8 +46,7 @@ export async function recordChangeSetDecision(
     subject: CHANGE_SET_APPROVALS,
     target: { id: set.id, hash: state.hash },
     author: { oid: set.createdByOid, name: set.createdBy },
-    contributors:
-      input.decision === "approved" ? setContributors(set, await readPlanContributors(db, setPlanIds(set))) : [],
+    contributors: input.decision === "approved" ? await contributorsOfSet(db, set) : [],
     settings: state.settings,
     now,
     insert: (tx, row) => tx.changeSetApproval.create({ data: { changeSetId: set.id, setHash: state.hash, ...row } }),

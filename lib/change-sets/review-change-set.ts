@@ -2,11 +2,10 @@ import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
 import { approvalRefusal, type ApprovalRefusal } from "../deployments/approval/approval-rules";
-import { readPlanContributors } from "../deployments/approval/read-plan-contributors";
 import { toChangeSetView } from "./change-set-view";
 import { findChangeSetOrThrow } from "./find-change-set";
 import type { ChangeSetView } from "./schemas";
-import { CHANGE_SET_APPROVALS, changeSetApprovalSettings, setContributors, setPlanIds } from "./set-approval";
+import { CHANGE_SET_APPROVALS, changeSetApprovalSettings, contributorsOfSet } from "./set-approval";
 
 export interface ChangeSetReview {
   set: ChangeSetView;
@@ -32,7 +31,7 @@ export async function reviewChangeSet(ctx: RequestContext, input: { changeSetId:
   return {
     set: toChangeSetView(set),
     whyCannotApprove: async () => {
-      const contributors = setContributors(set, await readPlanContributors(db, setPlanIds(set)));
+      const contributors = await contributorsOfSet(db, set);
       return approvalRefusal(
         changeSetApprovalSettings(set),
         { oid: set.createdByOid, name: set.createdBy },

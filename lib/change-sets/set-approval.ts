@@ -193,7 +193,25 @@ export async function approverContributorsOfSet(
   db: Prisma.TransactionClient,
   set: Pick<ChangeSetRecord, "items" | "approvals">,
 ): Promise<Contributor[]> {
-  if (!set.approvals.some((row) => row.decision === "approved")) return [];
+  return holdsApproval(set) ? readSetContributors(db, set) : [];
+}
+
+/**
+ * Who wrote what the set's plans bring, for judging a new approval: what findChangeSetOrThrow
+ * already read when the set holds one, read now otherwise.
+ */
+export async function contributorsOfSet(db: Prisma.TransactionClient, set: ChangeSetRow): Promise<Contributor[]> {
+  return holdsApproval(set) ? [...set.approverContributors] : readSetContributors(db, set);
+}
+
+function holdsApproval(set: Pick<ChangeSetRecord, "approvals">): boolean {
+  return set.approvals.some((row) => row.decision === "approved");
+}
+
+async function readSetContributors(
+  db: Prisma.TransactionClient,
+  set: { items: ReadonlyArray<{ planId: string | null }> },
+): Promise<Contributor[]> {
   return setContributors(set, await readPlanContributors(db, setPlanIds(set)));
 }
 
