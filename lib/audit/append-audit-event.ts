@@ -1,5 +1,6 @@
 import diagnosticsChannel from "node:diagnostics_channel";
 import { Prisma, type PrismaClient } from "../db";
+import { runInBackground } from "../db/background-work";
 import { driverSqlOf, type DriverSqlOptions } from "../db/driver-sql";
 import { log } from "../log";
 import type { AuditInput } from "./audit-input";
@@ -60,9 +61,13 @@ export interface AuditChainWait {
 }
 const chainWait = diagnosticsChannel.channel(AUDIT_CHAIN_WAIT_CHANNEL);
 
-/** After a commit that queued `events` events: they join the chain before the caller goes on. */
-async function chainCommitted(db: PrismaClient, events: number): Promise<void> {
-  const startMs = chainWait.hasSubscribers ? performance.now() : 0;
+/**
+ * After a commit that queued `events` events: they join the chain before the caller goes on, or
+ * meanwhile (`waited` false: nobody waits, so no wait is published).
+ */
+async function chainCommitted(db: PrismaClient, events: number, waited = true): Promise<void> {
+  const published = waited && chainWait.hasSubscribers;
+  const startMs = published ? performance.now() : 0;
   try {
     await chainWaitingEvents(db);
     signCheckpointInBackground(db, events);
@@ -72,7 +77,7 @@ async function chainCommitted(db: PrismaClient, events: number): Promise<void> {
     // that happened.
     log.error({ err: error }, "audit events committed but not yet chained; the next append will chain them");
   }
-  if (chainWait.hasSubscribers) chainWait.publish({ startMs, endMs: performance.now() } satisfies AuditChainWait);
+  if (published) chainWait.publish({ startMs, endMs: performance.now() } satisfies AuditChainWait);
 }
 
 /**
@@ -88,9 +93,10 @@ async function chainCommitted(db: PrismaClient, events: number): Promise<void> {
  * `options.prepared`: see DriverSqlOptions (the events are parameters, one array per column: the
  * text depends only on which of them have a `when` or an `afterCanonicalSql`). `options.chain`:
  * "background" returns once the statement committed, its events joining the chain meanwhile
- * (a run is started, not waited for): for a caller whose next audited statement waits for the
- * chain anyway — that wait covers every event committed before it — and whose events nobody
- * reads in between without chaining what waits first (lists, verification and export do).
+ * (a run is started, not waited for; closing the database waits for it): every reader of the
+ * history (lists, verification, export, checkpoints) chains what waits before it reads, so no
+ * reader can miss them; for the steps of an apply before its end, whose statement waits (README,
+ * "Appending", point 3).
  */
 export async function auditedStatement<Row>(
   db: PrismaClient,
@@ -121,8 +127,9 @@ export async function auditedStatement<Row>(
   }
   // Straight to the driver: on the hot paths Prisma's raw query costs more than the statement.
   const rows = await driver.query<Row>(build(false), options);
-  // chainCommitted never rejects: a run that fails leaves the events for the next one.
-  if (options?.chain === "background") void chainCommitted(db, recorded);
+  // chainCommitted never rejects: a run that fails leaves the events for the next one. Closing the
+  // database waits for a run in the background (lib/db/background-work.ts).
+  if (options?.chain === "background") runInBackground(db, chainCommitted(db, recorded, false));
   else await chainCommitted(db, recorded);
   return rows;
 }
