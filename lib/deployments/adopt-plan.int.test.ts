@@ -13,6 +13,7 @@ import { createPlan } from "./create-plan";
 import { detectDrift } from "./detect-drift";
 import type { PlanView } from "./schemas";
 import { apiIdOf, applyPlan, saveProfile } from "../../test/support/deployment-fixtures";
+import { chainWaitingEvents } from "../audit/chain-sequencer";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
@@ -74,6 +75,8 @@ describe("adopting a hand-written policy", () => {
       expect.arrayContaining([HAND_WRITTEN_VALIDATION, HAND_WRITTEN_CLIENT, BACKEND_SELECTION]),
     );
     expect(adopting.diff.lint.findings).toEqual([]);
+    // Read as stored: the plan's event joins the chain while createPlan returns; readers chain first.
+    await chainWaitingEvents(sandbox.db.prisma);
     const event = await sandbox.db.prisma.auditEvent.findFirst({
       where: { action: "plan.create", targetId: adopting.id },
     });

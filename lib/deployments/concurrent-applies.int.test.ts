@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
+import { testEngine } from "../../test/support/test-database";
+import { listAuditEvents } from "../audit/list-audit-events";
 import { createPlan } from "./create-plan";
 import { detectDrift } from "./detect-drift";
 import type { DeploymentView } from "./schemas";
@@ -12,6 +14,7 @@ import {
   planAndApply,
   profiles,
   saveProfile,
+  seededApis,
 } from "../../test/support/deployment-fixtures";
 
 const sandbox = setupSandboxHarness();
@@ -80,4 +83,66 @@ describe("20 concurrent applies to one API", () => {
     expect(deleted.sort()).toEqual(Array.from({ length: 19 }, (_, i) => `concurrent-backend-${i}`).sort());
     expect((await createPlan(admin, { apiId })).empty).toBe(true);
   });
+});
+
+describe("applies to many APIs at once", () => {
+  it("have each plan's plan.create, deployment.start and deployment.finish in the chain, once and in that order, when the runs return", async () => {
+    const apiIds = await seededApis(sandbox, admin, "many-at-once", 8);
+    const applied = await Promise.all(
+      apiIds.map(async (apiId) => {
+        const plan = await createPlan(admin, { apiId });
+        const { run } = await startDeployment(admin, { planId: plan.id });
+        return { plan, deployment: await run() };
+      }),
+    );
+    expect(applied.map(({ deployment }) => deployment.status)).toEqual(apiIds.map(() => "succeeded"));
+    // Read as stored, without the chaining a reader does first: the plan and the start went on while
+    // their events joined the chain; the end waited for a run after its own commit, which chained them.
+    const targets = applied.flatMap(({ plan, deployment }) => [plan.id, deployment.id]);
+    const chained = await sandbox.db.prisma.auditEvent.findMany({
+      where: { targetId: { in: targets }, action: { in: ["plan.create", "deployment.start", "deployment.finish"] } },
+      orderBy: { seq: "asc" },
+      select: { targetId: true, action: true },
+    });
+    for (const { plan, deployment } of applied)
+      expect(
+        chained
+          .filter((event) => event.targetId === plan.id || event.targetId === deployment.id)
+          .map((event) => event.action),
+      ).toEqual(["plan.create", "deployment.start", "deployment.finish"]);
+    expect(await sandbox.db.prisma.auditPending.count({ where: { targetId: { in: targets } } })).toBe(0);
+  });
+
+  it("show each plan's plan.create to a reader of the history as soon as the plan is made", async () => {
+    const apiIds = await seededApis(sandbox, admin, "listed-at-once", 4);
+    const plans = await Promise.all(apiIds.map((apiId) => createPlan(admin, { apiId })));
+    for (const plan of plans) {
+      const listed = await listAuditEvents(admin, { target: `plan:${plan.id}`, action: "plan.create" });
+      expect(listed.items.map((event) => [event.action, event.target.id])).toEqual([["plan.create", plan.id]]);
+    }
+  });
+
+  // PGlite chains a plan's events in its statement, one statement at a time: nothing can hold the chain there.
+  it.runIf(testEngine() === "postgres")(
+    "return a plan while its event cannot join the chain yet, and show it to a reader once it can",
+    async () => {
+      const [apiId] = await seededApis(sandbox, admin, "chain-held", 1);
+      let planId = "";
+      // The owner holds the chain's head: no sequencer run can move an event into the chain until it lets go.
+      await sandbox.db.owner.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT last_seq FROM audit_chain_head FOR UPDATE`;
+          planId = (await createPlan(admin, { apiId: apiId! })).id;
+          expect(
+            await sandbox.db.prisma.auditPending.count({ where: { action: "plan.create", targetId: planId } }),
+          ).toBe(1);
+          expect(await sandbox.db.prisma.auditEvent.count({ where: { targetId: planId } })).toBe(0);
+        },
+        { timeout: 60_000 },
+      );
+      const listed = await listAuditEvents(admin, { target: `plan:${planId}`, action: "plan.create" });
+      expect(listed.items.map((event) => event.target.id)).toEqual([planId]);
+      expect(await sandbox.db.prisma.auditPending.count({ where: { targetId: planId } })).toBe(0);
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { chainWaitingEvents } from "../audit/chain-sequencer";
 import { AppError } from "../errors";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { contextFor } from "../../test/support/request-context";
@@ -179,6 +180,8 @@ describe("making a plan", () => {
     expect(JSON.stringify(await sandbox.db.prisma.plan.findUnique({ where: { id: plan.id } }))).not.toContain(
       "sandbox-aoai-key-0000000000000000",
     );
+    // Read as stored: the plan's event joins the chain while createPlan returns; readers chain first.
+    await chainWaitingEvents(sandbox.db.prisma);
     const event = await sandbox.db.prisma.auditEvent.findFirst({ where: { action: "plan.create", targetId: plan.id } });
     expect(event).toMatchObject({
       targetType: "plan",
@@ -262,6 +265,8 @@ describe("making a plan", () => {
     expect(refused.code).toBe("effective-access-blocked");
     expect(refused.message).toContain(`managed-backend-overridden (api policy ${api.name}, line ${overridden!.line})`);
     expect(await sandbox.db.prisma.deployment.count({ where: { planId: plan.id } })).toBe(0);
+    // Read as stored: the plan's event joins the chain while createPlan returns; readers chain first.
+    await chainWaitingEvents(sandbox.db.prisma);
     const event = await sandbox.db.prisma.auditEvent.findFirst({ where: { action: "plan.create", targetId: plan.id } });
     expect((event!.after as { effectiveAccessBlocking: unknown[] }).effectiveAccessBlocking).toEqual([
       { code: "managed-backend-overridden", scope: "api", scopeId: api.name, line: overridden!.line },

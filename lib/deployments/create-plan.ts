@@ -64,8 +64,10 @@ export async function planVersion(
       ${prepared.announced ? Prisma.sql`${prepared.announced},` : Prisma.empty}
       ${queue(prepared.events)}
       SELECT 1 AS done`,
-    // One plan: one of two texts, with or without the approval request (lib/db/driver-sql.ts).
-    { prepared: true },
+    // One plan: one of two texts, with or without the approval request (lib/db/driver-sql.ts). Its
+    // events join the chain while the caller goes on: readers chain what waits before they read,
+    // and an apply's end waits for them (lib/audit/README.md, point 3).
+    { prepared: true, chain: "background" },
   );
   // A new plan has no deployments yet, and its version is the one read above: nothing to read back.
   // Its columns as read back and their hash were computed once, by preparePlan.

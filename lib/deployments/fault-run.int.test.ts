@@ -147,6 +147,18 @@ describe("the fault run", () => {
       expect(await sandbox.db.prisma.deploymentStep.count({ where: { status: { in: ["pending", "running"] } } })).toBe(
         0,
       );
+      // Each deployment's start (chained in the background while its run went on) once, before its one end.
+      const ends = await sandbox.db.prisma.auditEvent.findMany({
+        where: { action: { in: ["deployment.start", "deployment.finish"] } },
+        orderBy: { seq: "asc" },
+        select: { targetId: true, action: true },
+      });
+      for (const deployment of deployments)
+        expect(
+          ends.filter((event) => event.targetId === deployment.id).map((event) => event.action),
+          deployment.id,
+        ).toEqual(["deployment.start", "deployment.finish"]);
+      expect(await sandbox.db.prisma.auditPending.count()).toBe(0);
       console.log(
         `fault run: ${faults.length} faults in ${requests.length} ARM requests; ${deployments.length} deployments ` +
           `(${["succeeded", "failed", "conflicted"].map((status) => `${deployments.filter((d) => d.status === status).length} ${status}`).join(", ")}); ${executed.length} steps executed`,

@@ -194,10 +194,10 @@ export async function queueDeploymentIf(
         },
       ])}
       SELECT EXISTS (SELECT 1 FROM created) AS queued`,
-    // The steps travel as one JSON parameter: one text (lib/db/driver-sql.ts). A change set's API
-    // goes on to its claim and write while its start event joins the chain: the wait of its end's
-    // statement covers it (bench/README.md, `csserial`).
-    { prepared: true, chain: guard ? "background" : "wait" },
+    // The steps travel as one JSON parameter: one text (lib/db/driver-sql.ts). The caller goes on
+    // to the claim and write while the start's event joins the chain: the deployment's end waits
+    // for a run after its own commit, which chains this one too (lib/audit/README.md, point 3).
+    { prepared: true, chain: "background" },
   );
   if (!stored?.queued) return null;
   // What the run needs is what this use case already read: it does not read it again.
