@@ -3,7 +3,8 @@ import diagnosticsChannel from "node:diagnostics_channel";
 import { readFileSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from "node:perf_hooks";
-import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
+import type { HttpClient } from "@azure/core-rest-pipeline";
+import { armHttpClient } from "../../lib/apim/arm-transport";
 import pg from "pg";
 import { AUDIT_CHAIN_WAIT_CHANNEL, type AuditChainWait } from "../../lib/audit/append-audit-event";
 
@@ -58,7 +59,7 @@ export class WaitProfile {
 
   /** The ARM transport to give configureApimClients: the default one, timed. */
   armTransport(): HttpClient {
-    const inner = createDefaultHttpClient();
+    const inner = armHttpClient();
     return {
       sendRequest: async (request) => {
         const trace = this.store.getStore();

@@ -14,6 +14,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { ApimInstance } from "./apim-instance";
 import { checkArmRequest } from "./arm-request-guard";
 import type { ArmCallState } from "./call/arm-call";
+import { createHttpsWorkerClient } from "./https-worker-client";
 import type { RawArmRequest } from "./raw-request";
 import { sendWithRetries } from "./retry/retry-policy";
 import type { RetryOptions } from "./retry/retry-options";
@@ -21,7 +22,7 @@ import type { RetryOptions } from "./retry/retry-options";
 export interface ArmTransportOptions {
   scope: string;
   retry: RetryOptions;
-  /** Tests replace the transport; production shares one keep-alive HTTPS client (sharedHttpClient). */
+  /** Tests replace the transport; production shares one keep-alive HTTPS client (armHttpClient). */
   httpClient?: HttpClient;
   random?: () => number;
 }
@@ -51,7 +52,7 @@ export function createArmTransport(
   options: ArmTransportOptions,
 ): ArmTransport {
   const origin = new URL(instance.armEndpoint).origin;
-  const httpClient = options.httpClient ?? sharedHttpClient();
+  const httpClient = options.httpClient ?? armHttpClient();
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(proxyPolicy());
   pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: "portcullis" }));
@@ -92,8 +93,12 @@ export function createArmTransport(
 
 let shared: HttpClient | undefined;
 
-/** One HTTP client for every instance of the process: its keep-alive connections are reused by all. */
-function sharedHttpClient(): HttpClient {
-  shared ??= createDefaultHttpClient();
+/**
+ * One HTTP client for every instance of the process: its keep-alive connections are reused by
+ * all. It sends from a worker thread (https-worker-client.ts); core-rest-pipeline's Node client
+ * on this thread takes what the worker cannot carry (a request through a proxy).
+ */
+export function armHttpClient(): HttpClient {
+  shared ??= createHttpsWorkerClient(createDefaultHttpClient());
   return shared;
 }
