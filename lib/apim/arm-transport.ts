@@ -38,9 +38,10 @@ export interface ArmTransport {
  * its pipeline (serialisation, deserialisation, form data, multipart, logging, request ids, …),
  * cost more CPU than the HTTPS request itself, ~180 µs per request against ~100 µs, on the path
  * of every plan and apply (bench/README.md, "ARM request CPU"). What is kept from
- * @azure/core-rest-pipeline: its HTTP client (keep-alive agents, gzip, timeouts), the proxy
- * settings of the environment (HTTPS_PROXY, NO_PROXY), its user agent, and its bearer token
- * policy (a token cached until shortly before it expires, CAE claim challenges). Guarding,
+ * @azure/core-rest-pipeline: the proxy settings of the environment (HTTPS_PROXY, NO_PROXY), its
+ * user agent, and its bearer token policy (a token cached until shortly before it expires, CAE
+ * claim challenges); its HTTP client only for requests through a proxy, the others being sent
+ * from a worker thread (https-worker-client.ts). Guarding,
  * retrying and stamping the call's correlation id are ours, done here around that pipeline, so
  * every attempt is signed with a current token. No redirect is ever followed, so a redirect
  * cannot carry the token elsewhere. Not kept: the SDK's request logging (AZURE_LOG_LEVEL), and
