@@ -1,11 +1,10 @@
 /**
  * What one ARM request costs Portcullis's CPU: `getApi` through the ARM client (lib/apim: call
- * state, guard, retry, token, the HTTPS worker (https-worker-client.ts), the answer's JSON and ETag)
+ * state, guard, retry, token, core-rest-pipeline's HTTP client, the answer's JSON and ETag)
  * beside a bare `https.request` of the same URL with the same token on a keep-alive agent (the
  * body read and parsed, nothing else), both 16 in flight against the simulator in its own
  * process, in the same process and alternating, so that the machine's load weighs on both alike.
- * CPU is this process's (`process.cpuUsage`, every thread: the ARM client sends from a worker
- * thread), per request, and its main thread's beside it; the figure is the client's median
+ * CPU is this process's (`process.cpuUsage`), per request; the figure is the client's median
  * over the bare request's median. The ARM client does not touch the database: one engine runs.
  *
  *   npx tsx bench/arm-request-cpu.ts [--requests=2000] [--runs=5]
@@ -15,7 +14,6 @@ import { allowedArmTarget } from "../lib/apim/allowed-arm-endpoint";
 import { serviceUrl } from "../lib/apim/apim-instance";
 import { apimClientForInstance, azureCredential } from "../lib/apim/client-for-instance";
 import { figure, median } from "./support/bench-result";
-import { mainThreadCpuMs } from "./support/main-thread-cpu";
 import { benchmark, numberArgument } from "./support/control-plane";
 
 const IN_FLIGHT = 16;
@@ -55,20 +53,17 @@ await benchmark(async (plane) => {
     if (value?.name !== name) throw new Error("the client read no API");
   };
 
-  /** CPU µs per request of this process (all its threads) and of its main thread, `requests` sent IN_FLIGHT at a time. */
+  /** CPU µs of this process per request, `requests` of them sent IN_FLIGHT at a time. */
   const cpuPerRequest = async (send: () => Promise<void>) => {
     let sent = 0;
     const before = process.cpuUsage();
-    const mainBefore = mainThreadCpuMs();
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
         while (sent++ < requests) await send();
       }),
     );
     const used = process.cpuUsage(before);
-    const mainAfter = mainThreadCpuMs();
-    const main = mainBefore === null || mainAfter === null ? null : ((mainAfter - mainBefore) * 1000) / requests;
-    return { process: (used.user + used.system) / requests, main };
+    return (used.user + used.system) / requests;
   };
 
   // Not measured: both paths once, so the runs measure warm code and open connections.
@@ -77,14 +72,10 @@ await benchmark(async (plane) => {
   const clientRuns: number[] = [];
   const bareRuns: number[] = [];
   for (let run = 1; run <= runs; run++) {
-    const ours = await plane.profiled(() => cpuPerRequest(client));
-    const theirs = await cpuPerRequest(bare);
-    clientRuns.push(ours.process);
-    bareRuns.push(theirs.process);
-    const mainThread = (cpu: { main: number | null }) =>
-      cpu.main === null ? "" : ` (main thread ${cpu.main.toFixed(0)})`;
+    clientRuns.push(await plane.profiled(() => cpuPerRequest(client)));
+    bareRuns.push(await cpuPerRequest(bare));
     console.log(
-      `run ${run}: ARM client ${ours.process.toFixed(0)} µs CPU per request${mainThread(ours)}, bare https.request ${theirs.process.toFixed(0)} µs${mainThread(theirs)}`,
+      `run ${run}: ARM client ${clientRuns.at(-1)?.toFixed(0)} µs CPU per request, bare https.request ${bareRuns.at(-1)?.toFixed(0)} µs`,
     );
   }
   agent.destroy();

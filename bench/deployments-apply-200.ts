@@ -19,7 +19,6 @@ import { createPlan } from "../lib/deployments/create-plan";
 import { startDeployment } from "../lib/deployments/start-deployment";
 import { profiles, saveProfile } from "../test/support/deployment-fixtures";
 import { figure } from "./support/bench-result";
-import { mainThreadCpuMs } from "./support/main-thread-cpu";
 import { benchmark, deployEach, numberArgument } from "./support/control-plane";
 import { WaitProfile } from "./support/wait-profile";
 
@@ -55,7 +54,6 @@ await benchmark(async (plane) => {
     const limit = limitConcurrency(concurrency);
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    const mainBefore = mainThreadCpuMs();
     const statementsBefore = plane.statements();
     const kindsBefore = plane.statementKinds();
     await profile?.startRun();
@@ -75,7 +73,6 @@ await benchmark(async (plane) => {
     );
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    const mainAfter = mainThreadCpuMs();
     const statementsAfter = plane.statements();
     await plane.clearFaults();
 
@@ -87,10 +84,6 @@ await benchmark(async (plane) => {
     callCounts.push(calls);
     // Where the time goes: this process's CPU (the simulator and PostgreSQL run in others) and its statements.
     const cpuPerApi = (cpu.user + cpu.system) / 1000 / APIS;
-    const mainThread =
-      mainBefore === null || mainAfter === null
-        ? ""
-        : ` (main thread ${((mainAfter - mainBefore) / APIS).toFixed(1)} ms)`;
     const statements = `, ${((statementsAfter - statementsBefore) / APIS).toFixed(1)} statements`;
     for (const [kind, { count, ms }] of plane.statementKinds()) {
       const during = count - (kindsBefore.get(kind)?.count ?? 0);
@@ -101,7 +94,7 @@ await benchmark(async (plane) => {
     if (profile)
       for (const line of await profile.endRun(path.join(profileDir!, `${plane.engine}-${run}.json`))) console.log(line);
     console.log(
-      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls; per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${mainThread}${statements}`,
+      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls; per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${statements}`,
     );
   }
 

@@ -3,8 +3,7 @@ import diagnosticsChannel from "node:diagnostics_channel";
 import { readFileSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from "node:perf_hooks";
-import type { HttpClient } from "@azure/core-rest-pipeline";
-import { armHttpClient } from "../../lib/apim/arm-transport";
+import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import pg from "pg";
 import { AUDIT_CHAIN_WAIT_CHANNEL, type AuditChainWait } from "../../lib/audit/append-audit-event";
 
@@ -59,7 +58,7 @@ export class WaitProfile {
 
   /** The ARM transport to give configureApimClients: the default one, timed. */
   armTransport(): HttpClient {
-    const inner = armHttpClient();
+    const inner = createDefaultHttpClient();
     return {
       sendRequest: async (request) => {
         const trace = this.store.getStore();

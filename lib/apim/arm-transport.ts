@@ -14,7 +14,6 @@ import type { TokenCredential } from "@azure/identity";
 import type { ApimInstance } from "./apim-instance";
 import { checkArmRequest } from "./arm-request-guard";
 import type { ArmCallState } from "./call/arm-call";
-import { createHttpsWorkerClient } from "./https-worker-client";
 import type { RawArmRequest } from "./raw-request";
 import { sendWithRetries } from "./retry/retry-policy";
 import type { RetryOptions } from "./retry/retry-options";
@@ -22,7 +21,7 @@ import type { RetryOptions } from "./retry/retry-options";
 export interface ArmTransportOptions {
   scope: string;
   retry: RetryOptions;
-  /** Tests replace the transport; production shares one keep-alive HTTPS client (armHttpClient). */
+  /** Tests replace the transport; production shares one keep-alive HTTPS client (sharedHttpClient). */
   httpClient?: HttpClient;
   random?: () => number;
 }
@@ -38,10 +37,9 @@ export interface ArmTransport {
  * its pipeline (serialisation, deserialisation, form data, multipart, logging, request ids, …),
  * cost more CPU than the HTTPS request itself, ~180 µs per request against ~100 µs, on the path
  * of every plan and apply (bench/README.md, "ARM request CPU"). What is kept from
- * @azure/core-rest-pipeline: the proxy settings of the environment (HTTPS_PROXY, NO_PROXY), its
- * user agent, and its bearer token policy (a token cached until shortly before it expires, CAE
- * claim challenges); its HTTP client only for requests through a proxy, the others being sent
- * from a worker thread (https-worker-client.ts). Guarding,
+ * @azure/core-rest-pipeline: its HTTP client (keep-alive agents, gzip, timeouts), the proxy
+ * settings of the environment (HTTPS_PROXY, NO_PROXY), its user agent, and its bearer token
+ * policy (a token cached until shortly before it expires, CAE claim challenges). Guarding,
  * retrying and stamping the call's correlation id are ours, done here around that pipeline, so
  * every attempt is signed with a current token. No redirect is ever followed, so a redirect
  * cannot carry the token elsewhere. Not kept: the SDK's request logging (AZURE_LOG_LEVEL), and
@@ -53,7 +51,7 @@ export function createArmTransport(
   options: ArmTransportOptions,
 ): ArmTransport {
   const origin = new URL(instance.armEndpoint).origin;
-  const httpClient = options.httpClient ?? armHttpClient();
+  const httpClient = options.httpClient ?? sharedHttpClient();
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(proxyPolicy());
   pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: "portcullis" }));
@@ -94,12 +92,8 @@ export function createArmTransport(
 
 let shared: HttpClient | undefined;
 
-/**
- * One HTTP client for every instance of the process: its keep-alive connections are reused by
- * all. It sends from a worker thread (https-worker-client.ts); core-rest-pipeline's Node client
- * on this thread takes what the worker cannot carry (a request through a proxy).
- */
-export function armHttpClient(): HttpClient {
-  shared ??= createHttpsWorkerClient(createDefaultHttpClient());
+/** One HTTP client for every instance of the process: its keep-alive connections are reused by all. */
+function sharedHttpClient(): HttpClient {
+  shared ??= createDefaultHttpClient();
   return shared;
 }
