@@ -55,6 +55,9 @@ export interface ApimClientOptions {
 /** The api-version of every request but the backends' (the one @azure/arm-apimanagement 10 speaks). */
 const API_VERSION = "2024-05-01";
 
+/** A call's wall-clock bound when ApimClientOptions.callTimeoutMs gives none. */
+export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
+
 /** The public cloud's; apimClientForInstance passes the scope of the instance's own cloud. */
 export const defaultScope = AZURE_CLOUDS[0].scope;
 
@@ -74,7 +77,7 @@ export function createApimClient(instance: ApimInstance, credential: TokenCreden
     instance,
     transport,
     serviceUrl: serviceUrl(instance),
-    callTimeoutMs: options.callTimeoutMs ?? 120_000,
+    callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     pollIntervalMs: options.pollIntervalMs ?? 2_000,
     apiVersion: API_VERSION,
     backendApiVersion: options.backendApiVersion ?? "2024-06-01-preview",

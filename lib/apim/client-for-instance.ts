@@ -1,6 +1,7 @@
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { allowedArmTarget } from "./allowed-arm-endpoint";
-import { createApimClient, type ApimClient, type ApimClientOptions } from "./apim-client";
+import { createApimClient, DEFAULT_CALL_TIMEOUT_MS, type ApimClient, type ApimClientOptions } from "./apim-client";
+import { withCoalescedReads } from "./coalesced-reads";
 import { getEntraConfig } from "../auth/bearer-context";
 import { getConfig } from "../env";
 
@@ -11,6 +12,9 @@ import { getConfig } from "../env";
  * AZURE_* variables pointing at the sandbox identity provider — whose host MSAL must be told
  * to trust instead of asking login.microsoftonline.com (instance discovery).
  * The token's scope is the one of the endpoint's cloud, and only allowed endpoints get one.
+ * The instance's instance-wide reads (service, global policy, named values, backends) made while
+ * an identical one is in flight share its answer (coalesced-reads.ts): every use case of the
+ * process reads through this one client, so its own writes are seen by the reads that follow.
  */
 const holder = globalThis as typeof globalThis & {
   __portcullisApim?: { credential?: TokenCredential; clients: Map<string, ApimClient>; options: ApimClientOptions };
@@ -42,15 +46,18 @@ export function apimClientForInstance(instance: InstanceCoordinates): ApimClient
   const key = `${instance.id}|${instance.armEndpoint}`;
   let client = clients.get(key);
   if (!client) {
-    client = createApimClient(
-      {
-        subscriptionId: instance.subscriptionId,
-        resourceGroup: instance.resourceGroup,
-        serviceName: instance.serviceName,
-        armEndpoint: instance.armEndpoint,
-      },
-      credential(),
-      { ...options, scope },
+    client = withCoalescedReads(
+      createApimClient(
+        {
+          subscriptionId: instance.subscriptionId,
+          resourceGroup: instance.resourceGroup,
+          serviceName: instance.serviceName,
+          armEndpoint: instance.armEndpoint,
+        },
+        credential(),
+        { ...options, scope },
+      ),
+      { callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS },
     );
     clients.set(key, client);
   }

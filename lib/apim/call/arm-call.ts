@@ -24,6 +24,11 @@ export interface ArmTrace {
   etag: string | null;
   /** HTTP requests sent, retries included. */
   attempts: number;
+  /**
+   * This caller sent nothing: it joined an identical read already in flight (coalesced-reads.ts),
+   * whose correlation id, request ids, status and attempts these are.
+   */
+  joined?: true;
 }
 
 export interface ArmResult<T> {

@@ -25,6 +25,8 @@ export type ArmErrorDetails = {
   mayHaveLanded: boolean;
   /** When the server asked for more patience than the retry budget allows. */
   retryAfterMs?: number;
+  /** This caller sent nothing: the error is that of an identical read it joined (coalesced-reads.ts). */
+  joined?: true;
 };
 
 /** Where APIM located a policy error: "Error in element 'x' on line 3, column 10: …". */

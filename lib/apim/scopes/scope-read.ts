@@ -42,7 +42,8 @@ export class ScopeReader {
     return this.limit(async () => {
       try {
         const { value, trace } = await operation({ ...this.call });
-        this.requests += trace.attempts;
+        // A read that joined one in flight sent nothing (lib/apim/coalesced-reads.ts).
+        if (!trace.joined) this.requests += trace.attempts;
         return { state: "read", value, readAt: new Date().toISOString() };
       } catch (error) {
         const unreadable = unreadableOf(error);
@@ -58,7 +59,7 @@ function unreadableOf(error: unknown): { error: UnreadableScope; attempts: numbe
   if (!(error instanceof AppError) || typeof error.details.correlationId !== "string") throw error;
   const details = error.details as ArmErrorDetails;
   return {
-    attempts: details.attempts,
+    attempts: details.joined === true ? 0 : details.attempts,
     error: {
       code: error.code,
       message: error.message,
