@@ -5,9 +5,11 @@
  * POST /instances/{id}/verifications runs it (read APIM, get the subscription key where the API
  * requires one, send the probes one after another, store each verification with its audit event).
  *
- * Calls are compared with their minimum: per API the scope read of lib/apim/README.md; per batch
- * one list of named values, of backends and of subscriptions, and one key read per subscription
- * used (ServiceReads: the batch shares them); gateway calls with the probes the verifications say
+ * Calls are compared with their minimum: per API the scope read of lib/apim/README.md less the
+ * service GET and the global policy, which are read once for the batch at the least (an API's read
+ * shares one of the same in flight: lib/apim/coalesced-reads.ts, so how many are sent depends on
+ * timing; at most once per API, the ceiling); per batch one list of named values, of backends and
+ * of subscriptions, and one key read per subscription used (ServiceReads: the batch shares them); gateway calls with the probes the verifications say
  * they sent. Wall time is compared with the lower bound the probe count and concurrency allow: an
  * API's verification is a chain of 2 dependent ARM rounds for its scopes (the shared lists go in
  * the first) and then its P probes, each one call at L ms; each subscription key read adds one
@@ -27,6 +29,8 @@ import { benchmark, deployEach, numberArgument } from "./support/control-plane";
 
 const APIS = 100;
 const PAGE_SIZE = 100;
+/** Of an API's scope read, the service GET and the global policy are the instance's. */
+const INSTANCE_WIDE = 2;
 const LATENCY_MS = numberArgument("latency", 50);
 const concurrency = numberArgument("concurrency", 4);
 const runs = numberArgument("runs", 3);
@@ -78,6 +82,7 @@ await benchmark(async (plane) => {
   const gatewayCalls: number[] = [];
   let bound = 0;
   let minimumArm = 0;
+  let unsharedArm = 0;
   let probes = 0;
   let outcome = "";
   for (let run = 1; run <= runs; run++) {
@@ -98,8 +103,9 @@ await benchmark(async (plane) => {
     if (stored.length !== finished.total) throw new Error(`${stored.length} of ${finished.total} APIs verified`);
     let chains = 0;
     let longest = 0;
-    // The batch's own lists: named values, backends, subscriptions.
-    minimumArm = 3;
+    // The batch's own lists: named values, backends, subscriptions; the service and global policy once.
+    minimumArm = 3 + INSTANCE_WIDE;
+    unsharedArm = 3;
     probes = 0;
     const keys = new Set<string>();
     for (const verification of stored) {
@@ -112,9 +118,12 @@ await benchmark(async (plane) => {
       chains += chain;
       longest = Math.max(longest, chain);
       probes += sent;
-      minimumArm += minimumApiReadRequests(shapeOf(verification.api.apimName), PAGE_SIZE);
+      const apiRead = minimumApiReadRequests(shapeOf(verification.api.apimName), PAGE_SIZE);
+      minimumArm += apiRead - INSTANCE_WIDE;
+      unsharedArm += apiRead;
     }
     minimumArm += keys.size;
+    unsharedArm += keys.size;
     const keyRound = keys.size > 0 ? 1 : 0;
     bound = LATENCY_MS * Math.max(longest + keyRound, Math.ceil((chains + keys.size) / concurrency));
     outcome = Object.entries(finished.counts)
@@ -126,14 +135,14 @@ await benchmark(async (plane) => {
     armCalls.push(calls);
     gatewayCalls.push(sentThrough);
     console.log(
-      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (bound ${bound} ms), ${calls} ARM calls (minimum ${minimumArm}), ${sentThrough} gateway calls (${probes} probes); ${outcome}`,
+      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (bound ${bound} ms), ${calls} ARM calls (minimum ${minimumArm}, unshared ${unsharedArm}), ${sentThrough} gateway calls (${probes} probes); ${outcome}`,
     );
   }
 
   const what = `verify all: ${APIS + 4} APIs, ${concurrency} at a time, ${LATENCY_MS} ms per ARM and gateway call (${plane.engine})`;
   return [
     figure(`${what}: wall time`, "ms", wallTimes, { bound, timesBound: 1.2 }),
-    figure(`${what}: ARM calls`, "calls", armCalls, { equalsBound: minimumArm }),
+    figure(`${what}: ARM calls`, "calls", armCalls, { atLeastBound: minimumArm, atMost: unsharedArm }),
     figure(`${what}: gateway calls (${outcome})`, "calls", gatewayCalls, { equalsBound: probes }),
   ];
 });

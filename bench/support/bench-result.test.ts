@@ -30,6 +30,18 @@ describe("figure", () => {
     expect(figure("calls", "calls", [601, 601], { equalsBound: 600 }).withinGoal).toBe(false);
   });
 
+  it("requires a figure between its bound and its ceiling for a range goal", () => {
+    const range = { atLeastBound: 1004, atMost: 1800 };
+    expect(figure("calls", "calls", [1100, 1130, 1090], range)).toMatchObject({
+      bound: 1004,
+      goal: "≥ bound, ≤ 1800",
+      ratio: 1.096,
+      withinGoal: true,
+    });
+    expect(figure("calls", "calls", [1003, 1003], range).withinGoal).toBe(false);
+    expect(figure("calls", "calls", [1801, 1801], range).withinGoal).toBe(false);
+  });
+
   it("states absolute goals without a bound or ratio", () => {
     expect(figure("p95", "ms", [40, 160, 30], { atMost: 150 })).toMatchObject({
       bound: null,
