@@ -25,6 +25,9 @@ import { benchmark, deployEach, numberArgument } from "./support/control-plane";
 import { WaitProfile } from "./support/wait-profile";
 
 const APIS = 200;
+/** A plan's reads of the API itself (the API, its products, its policy, its operations) and of the whole instance. */
+const PER_API_OWN = 4;
+const INSTANCE_WIDE = 4;
 const LATENCY_MS = numberArgument("latency", 50);
 const concurrency = numberArgument("concurrency", 16);
 const runs = numberArgument("runs", 5);
@@ -122,10 +125,6 @@ await benchmark(async (plane) => {
     figure(`${what}: ARM calls`, "calls", callCounts, { atLeastBound: minimumCalls, atMost: unsharedCalls }),
   ];
 });
-
-/** A plan's reads of the API itself (the API, its products, its policy, its operations) and of the whole instance. */
-const PER_API_OWN = 4;
-const INSTANCE_WIDE = 4;
 
 /** The service GET, the global policy, the named values list or the backends list (any page of them). */
 function isInstanceWideRead(entry: { method: string; url: string }): boolean {
