@@ -106,8 +106,9 @@ describe("withCoalescedReads", () => {
     clock = 1_000;
     const inWindow = apim.listBackends();
     clock = 1_001;
-    const late = apim.listBackends();
-    const afterLate = apim.listBackends();
+    // A shorter timeout: the flight's deadline would allow it, the window does not.
+    const late = apim.listBackends({ timeoutMs: 5_000 });
+    const afterLate = apim.listBackends({ timeoutMs: 5_000 });
     expect(of("listBackends")).toHaveLength(2);
     of("listBackends")[0]!.answer(["old"]);
     of("listBackends")[1]!.answer(["new"]);
