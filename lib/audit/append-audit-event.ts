@@ -95,8 +95,7 @@ async function chainCommitted(db: PrismaClient, events: number, waited = true): 
  * "background" returns once the statement committed, its events joining the chain meanwhile
  * (a run is started, not waited for; closing the database waits for it): every reader of the
  * history (lists, verification, export, checkpoints) chains what waits before it reads, so no
- * reader can miss them; for the steps of an apply before its end, whose statement waits (README,
- * "Appending", point 3).
+ * reader can miss them; for an apply's plan, start and end (README, "Appending", point 3).
  */
 export async function auditedStatement<Row>(
   db: PrismaClient,

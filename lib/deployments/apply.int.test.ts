@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { chainWaitingEvents } from "../audit/chain-sequencer";
 import { verifyAuditChain } from "../audit/verify-audit-chain";
 import { AppError } from "../errors";
 import { apimClientForInstance } from "../apim/client-for-instance";
@@ -94,6 +95,8 @@ describe("applying a plan", () => {
       namedValues: [{ name: "azure-openai-api-key", displayName: "azure-openai-api-key" }],
       createdBackends: [`${api.name}-backend`],
     });
+    // Read as stored: the apply went on while its events joined the chain; a reader chains first.
+    await chainWaitingEvents(sandbox.db.prisma);
     const events = await sandbox.db.prisma.auditEvent.findMany({
       where: { targetId: deployment.id },
       orderBy: { seq: "asc" },
@@ -207,6 +210,7 @@ describe("applying a plan", () => {
       createdBackends: [`${api.name}-backend`],
     });
     expect((await createPlan(admin, { apiId: api.id })).empty).toBe(true);
+    await chainWaitingEvents(sandbox.db.prisma);
     const stepEvents = await sandbox.db.prisma.auditEvent.count({
       where: { action: "deployment.step", targetId: { in: [failed.id, again.id] } },
     });

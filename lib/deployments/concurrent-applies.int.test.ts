@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
 import { testEngine } from "../../test/support/test-database";
+import { chainWaitingEvents } from "../audit/chain-sequencer";
 import { listAuditEvents } from "../audit/list-audit-events";
 import { createPlan } from "./create-plan";
 import { detectDrift } from "./detect-drift";
@@ -58,7 +59,9 @@ describe("20 concurrent applies to one API", () => {
     // One after another: no deployment wrote while another was writing.
     const intervals = deployments.map(writingInterval).sort((a, b) => a[0] - b[0]);
     intervals.slice(1).forEach(([start], index) => expect(start).toBeGreaterThanOrEqual(intervals[index]![1]));
-    // Nothing interleaved in the audit trail either: each deployment's step events are consecutive.
+    // Nothing interleaved in the audit trail either: each deployment's step events are consecutive
+    // (read as stored, after the chaining a reader does first).
+    await chainWaitingEvents(sandbox.db.prisma);
     const stepEvents = await sandbox.db.prisma.auditEvent.findMany({
       where: { action: "deployment.step", targetId: { in: deployments.map((d) => d.id) } },
       orderBy: { seq: "asc" },
@@ -86,7 +89,7 @@ describe("20 concurrent applies to one API", () => {
 });
 
 describe("applies to many APIs at once", () => {
-  it("have each plan's plan.create, deployment.start and deployment.finish in the chain, once and in that order, when the runs return", async () => {
+  it("have each plan's plan.create, deployment.start and deployment.finish in the chain, once and in that order, once it is run", async () => {
     const apiIds = await seededApis(sandbox, admin, "many-at-once", 8);
     const applied = await Promise.all(
       apiIds.map(async (apiId) => {
@@ -96,8 +99,9 @@ describe("applies to many APIs at once", () => {
       }),
     );
     expect(applied.map(({ deployment }) => deployment.status)).toEqual(apiIds.map(() => "succeeded"));
-    // Read as stored, without the chaining a reader does first: the plan and the start went on while
-    // their events joined the chain; the end waited for a run after its own commit, which chained them.
+    // Read as stored, after the chaining a reader does first: the plan, the start and the end each went
+    // on while their events joined the chain (lib/audit/README.md, "Appending", point 3).
+    await chainWaitingEvents(sandbox.db.prisma);
     const targets = applied.flatMap(({ plan, deployment }) => [plan.id, deployment.id]);
     const chained = await sandbox.db.prisma.auditEvent.findMany({
       where: { targetId: { in: targets }, action: { in: ["plan.create", "deployment.start", "deployment.finish"] } },
@@ -121,6 +125,68 @@ describe("applies to many APIs at once", () => {
       expect(listed.items.map((event) => [event.action, event.target.id])).toEqual([["plan.create", plan.id]]);
     }
   });
+
+  it("show a finished apply's every event to a reader of the history as soon as the run returns", async () => {
+    const apiIds = await seededApis(sandbox, admin, "finished-listed", 4);
+    const applied = await Promise.all(
+      apiIds.map(async (apiId) => {
+        const plan = await createPlan(admin, { apiId });
+        const { run } = await startDeployment(admin, { planId: plan.id });
+        return { plan, deployment: await run() };
+      }),
+    );
+    for (const { plan, deployment } of applied) {
+      expect(deployment.status).toBe("succeeded");
+      const planned = await listAuditEvents(admin, { target: `plan:${plan.id}` });
+      expect(planned.items.map((event) => event.action)).toEqual(["plan.create"]);
+      const listed = await listAuditEvents(admin, { target: `deployment:${deployment.id}` });
+      // Newest first.
+      expect(listed.items.map((event) => event.action).reverse()).toEqual([
+        "deployment.start",
+        ...deployment.steps.map(() => "deployment.step"),
+        "deployment.finish",
+      ]);
+    }
+  });
+
+  // PGlite chains a plan's events in its statement, one statement at a time: nothing can hold the chain there.
+  it.runIf(testEngine() === "postgres")(
+    "finish an apply of one step while its events cannot join the chain yet, and show them all to a reader once they can",
+    async () => {
+      const [apiId] = await seededApis(sandbox, admin, "apply-chain-held", 1);
+      await planAndApply(admin, apiId!);
+      // Another client application: the next apply is one step (the policy), recorded with the end.
+      await saveProfile(admin, apiId!, profiles.headerKey("33333333-2222-3333-4444-555555555555"));
+      let planId = "";
+      let deployment: DeploymentView | undefined;
+      // The owner holds the chain's head: no sequencer run can move an event into the chain until it lets go.
+      await sandbox.db.owner.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT last_seq FROM audit_chain_head FOR UPDATE`;
+          planId = (await createPlan(admin, { apiId: apiId! })).id;
+          const { run } = await startDeployment(admin, { planId });
+          deployment = await run();
+          expect(deployment.status).toBe("succeeded");
+          expect(deployment.steps.map((step) => step.kind)).toEqual(["policy.update"]);
+          const targets = { targetId: { in: [planId, deployment.id] } };
+          expect(await sandbox.db.prisma.auditPending.count({ where: targets })).toBe(4);
+          expect(await sandbox.db.prisma.auditEvent.count({ where: targets })).toBe(0);
+        },
+        { timeout: 60_000 },
+      );
+      const listed = await listAuditEvents(admin, { target: `deployment:${deployment!.id}` });
+      expect(listed.items.map((event) => event.action).reverse()).toEqual([
+        "deployment.start",
+        "deployment.step",
+        "deployment.finish",
+      ]);
+      const planned = await listAuditEvents(admin, { target: `plan:${planId}` });
+      expect(planned.items.map((event) => event.action)).toEqual(["plan.create"]);
+      expect(
+        await sandbox.db.prisma.auditPending.count({ where: { targetId: { in: [planId, deployment!.id] } } }),
+      ).toBe(0);
+    },
+  );
 
   // PGlite chains a plan's events in its statement, one statement at a time: nothing can hold the chain there.
   it.runIf(testEngine() === "postgres")(

@@ -66,7 +66,7 @@ export async function planVersion(
       SELECT 1 AS done`,
     // One plan: one of two texts, with or without the approval request (lib/db/driver-sql.ts). Its
     // events join the chain while the caller goes on: readers chain what waits before they read,
-    // and an apply's end waits for them (lib/audit/README.md, point 3).
+    // as does the rest of an apply (lib/audit/README.md, point 3).
     { prepared: true, chain: "background" },
   );
   // A new plan has no deployments yet, and its version is the one read above: nothing to read back.

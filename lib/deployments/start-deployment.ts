@@ -195,8 +195,8 @@ export async function queueDeploymentIf(
       ])}
       SELECT EXISTS (SELECT 1 FROM created) AS queued`,
     // The steps travel as one JSON parameter: one text (lib/db/driver-sql.ts). The caller goes on
-    // to the claim and write while the start's event joins the chain: the deployment's end waits
-    // for a run after its own commit, which chains this one too (lib/audit/README.md, point 3).
+    // to the claim and write while the start's event joins the chain: readers chain what waits
+    // first, and a run after it chains it ahead of the steps and the end (lib/audit/README.md, point 3).
     { prepared: true, chain: "background" },
   );
   if (!stored?.queued) return null;

@@ -113,8 +113,10 @@ async function finishKnownSteps(
              SELECT * FROM deployment_steps WHERE deployment_id = ${deploymentId}::uuid AND seq NOT IN (SELECT seq FROM step)
            ) steps))
          FROM ended) AS finished`,
-    // One of four texts: with or without a last step and a lock (lib/db/driver-sql.ts).
-    { prepared: true },
+    // One of four texts: with or without a last step and a lock (lib/db/driver-sql.ts). Its events
+    // join the chain in the background, as the plan's and the start's did: nothing on the apply's
+    // path reads them, and every reader chains what waits first (lib/audit/README.md, "Appending", 3).
+    { prepared: true, chain: "background" },
   );
   lease?.released();
   if (lastStep && !row?.stepRecorded) logLateOutcome(deploymentId, lastStep);
