@@ -88,16 +88,17 @@ describe("20 concurrent applies to one API", () => {
   });
 });
 
+/** Plans the API's profile, starts the plan and runs the deployment to its end. */
+async function planStartAndRun(apiId: string) {
+  const plan = await createPlan(admin, { apiId });
+  const { run } = await startDeployment(admin, { planId: plan.id });
+  return { plan, deployment: await run() };
+}
+
 describe("applies to many APIs at once", () => {
   it("have each plan's plan.create, deployment.start and deployment.finish in the chain, once and in that order, once it is run", async () => {
     const apiIds = await seededApis(sandbox, admin, "many-at-once", 8);
-    const applied = await Promise.all(
-      apiIds.map(async (apiId) => {
-        const plan = await createPlan(admin, { apiId });
-        const { run } = await startDeployment(admin, { planId: plan.id });
-        return { plan, deployment: await run() };
-      }),
-    );
+    const applied = await Promise.all(apiIds.map(planStartAndRun));
     expect(applied.map(({ deployment }) => deployment.status)).toEqual(apiIds.map(() => "succeeded"));
     // Read as stored, after the chaining a reader does first: the plan, the start and the end each went
     // on while their events joined the chain (lib/audit/README.md, "Appending", point 3).
@@ -128,13 +129,7 @@ describe("applies to many APIs at once", () => {
 
   it("show a finished apply's every event to a reader of the history as soon as the run returns", async () => {
     const apiIds = await seededApis(sandbox, admin, "finished-listed", 4);
-    const applied = await Promise.all(
-      apiIds.map(async (apiId) => {
-        const plan = await createPlan(admin, { apiId });
-        const { run } = await startDeployment(admin, { planId: plan.id });
-        return { plan, deployment: await run() };
-      }),
-    );
+    const applied = await Promise.all(apiIds.map(planStartAndRun));
     for (const { plan, deployment } of applied) {
       expect(deployment.status).toBe("succeeded");
       const planned = await listAuditEvents(admin, { target: `plan:${plan.id}` });
