@@ -19,6 +19,7 @@ import { limitConcurrency } from "../lib/apim";
 import { configureApimClients } from "../lib/apim/client-for-instance";
 import { createPlan } from "../lib/deployments/create-plan";
 import { startDeployment } from "../lib/deployments/start-deployment";
+import { instanceWideReadOf } from "../test/support/apim/instance-wide-reads";
 import { profiles, saveProfile } from "../test/support/deployment-fixtures";
 import { figure } from "./support/bench-result";
 import { benchmark, deployEach, numberArgument } from "./support/control-plane";
@@ -87,7 +88,7 @@ await benchmark(async (plane) => {
       throw new Error(`${failed.length} deployments did not succeed: ${failed[0]!.error?.message}`);
     const sent = await plane.requests(since);
     const calls = sent.length;
-    const instanceWide = sent.filter(isInstanceWideRead).length;
+    const instanceWide = sent.filter((entry) => instanceWideReadOf(entry) !== null).length;
     wallTimes.push(wallMs);
     callCounts.push(calls);
     ownCallCounts.push(calls - instanceWide);
@@ -130,10 +131,3 @@ await benchmark(async (plane) => {
     figure(`${what}: ARM calls besides the instance-wide reads`, "calls", ownCallCounts, { equalsBound: ownCalls }),
   ];
 });
-
-/** The service GET, the global policy, the named values list or the backends list (any page of them). */
-function isInstanceWideRead(entry: { method: string; url: string }): boolean {
-  if (entry.method !== "GET") return false;
-  const below = new URL(entry.url, "https://arm").pathname.replace(/^.*\/service\/[^/]+/, "");
-  return below === "" || below === "/policies/policy" || below === "/namedValues" || below === "/backends";
-}

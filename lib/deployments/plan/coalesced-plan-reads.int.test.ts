@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { apimClientForInstance } from "../../apim/client-for-instance";
 import { contextFor } from "../../../test/support/request-context";
+import { instanceWideReadOf } from "../../../test/support/apim/instance-wide-reads";
 import { setupSandboxHarness } from "../../../test/support/sandbox-harness";
 import { apiIdOf, dropBackendSelection, profiles, saveProfile } from "../../../test/support/deployment-fixtures";
 import { createPlan } from "../create-plan";
@@ -9,24 +10,10 @@ const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
 const PLANS = 8;
 
-/** The instance-wide read a request of the simulator's log is, or null for any other request. */
-function instanceWide(entry: { method: string; url: string }): string | null {
-  if (entry.method !== "GET") return null;
-  const path = new URL(entry.url, "https://arm").pathname.replace(
-    /^.*\/providers\/Microsoft\.ApiManagement\/service\/[^/]+/,
-    "",
-  );
-  return (
-    { "": "service", "/policies/policy": "global policy", "/namedValues": "named values", "/backends": "backends" }[
-      path
-    ] ?? null
-  );
-}
-
 async function instanceWideReadsSince(since: number): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const entry of await sandbox.controls.requests(since)) {
-    const kind = instanceWide(entry);
+    const kind = instanceWideReadOf(entry);
     if (kind !== null) counts[kind] = (counts[kind] ?? 0) + 1;
   }
   return counts;
