@@ -115,17 +115,9 @@ export function withCoalescedReads(apim: ApimClient, options: CoalescedReadsOpti
     read: (call: ArmCallOptions) => Promise<ArmResult<T>>,
   ): Flight {
     const controller = new AbortController();
-    const flight: Flight = {
-      key,
-      correlationId: correlationId ?? randomUUID(),
-      startedAt: at,
-      deadline: at + timeoutMs,
-      controller,
-      waiters: 0,
-      settled: false,
-      answer: Promise.resolve(undefined as never),
-    };
-    flight.answer = read({ correlationId: flight.correlationId, signal: controller.signal, timeoutMs }).then(
+    const shared = { correlationId: correlationId ?? randomUUID(), signal: controller.signal, timeoutMs };
+    // The callbacks use the flight made below: a promise never runs them in the tick that attaches them.
+    const answer = read(shared).then(
       (result) => {
         flight.settled = true;
         forget(flight);
@@ -137,6 +129,16 @@ export function withCoalescedReads(apim: ApimClient, options: CoalescedReadsOpti
         throw error;
       },
     );
+    const flight: Flight = {
+      key,
+      correlationId: shared.correlationId,
+      startedAt: at,
+      deadline: at + timeoutMs,
+      controller,
+      waiters: 0,
+      settled: false,
+      answer,
+    };
     flights.set(key, flight);
     return flight;
   }
