@@ -35,6 +35,15 @@ async function newApi(prefix: string): Promise<{ id: string; name: string }> {
   return { id: await apiIdOf(admin, sandbox.instance.id, name!), name: name! };
 }
 
+/** The API's lock, taken by a start whose run never came (or a crashed instance), as once its lease expired. */
+async function expireLock(apiId: string): Promise<void> {
+  const expired = await sandbox.db.prisma.apiLock.updateMany({
+    where: { apiId },
+    data: { expiresAt: new Date(Date.now() - 1000) },
+  });
+  expect(expired.count).toBe(1);
+}
+
 const lastSeq = async () => (await sandbox.controls.requests()).at(-1)?.seq ?? 0;
 
 describe("applying a plan", () => {
@@ -46,19 +55,23 @@ describe("applying a plan", () => {
     const since = await lastSeq();
 
     const { deployment: queued, run } = await startDeployment(admin, { planId: plan.id });
+    // The API's lock was free: the start claimed the deployment and marked its first step running.
     expect(queued).toMatchObject({
-      status: "queued",
+      status: "running",
       planId: plan.id,
       startedBy: admin.actor.name,
       requestId: admin.requestId,
     });
     expect(queued.steps.map((step) => [step.seq, step.kind, step.status])).toEqual([
-      [1, "backend.create", "pending"],
+      [1, "backend.create", "running"],
       [2, "policy.update", "pending"],
     ]);
-    // The queued deployment is shown as stored (written without being read back), as the plan was.
+    // The started deployment is shown as stored (written without being read back), as the plan was.
     expect(await getDeployment(contextFor("reader"), { deploymentId: queued.id })).toEqual(queued);
     const deployment = await run();
+    // The run sent the first step with the correlation id the start marked it with.
+    expect(deployment.steps[0]!.armCorrelationId).toBe(queued.steps[0]!.armCorrelationId);
+    expect(deployment.steps[0]!.startedAt).toBe(queued.steps[0]!.startedAt);
     // The API's lock was released with the deployment's end.
     expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
 
@@ -281,9 +294,8 @@ describe("applying a plan", () => {
     });
     const create = plan.operations[0]!;
     await apim().putBackend(create.target, create.kind === "backend.create" ? create.backend : ({} as never), "absent");
-    await sandbox.db.prisma.apiLock.create({
-      data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1) },
-    });
+    // The start took the API's lock for a run that never came: its lease expired.
+    await expireLock(api.id);
     const since = await lastSeq();
 
     const again = await applyPlan(admin, plan.id);
@@ -330,9 +342,8 @@ describe("applying a plan", () => {
       where: { deploymentId_seq: { deploymentId: crashed.id, seq: 1 } },
       data: { status: "running", startedAt: new Date() },
     });
-    await sandbox.db.prisma.apiLock.create({
-      data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1000) },
-    });
+    // The start took the API's lock for a run that never came: its lease expired.
+    await expireLock(api.id);
 
     const deployment = await applyPlan(admin, plan.id);
 
