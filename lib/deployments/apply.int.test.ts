@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { chainWaitingEvents } from "../audit/chain-sequencer";
 import { verifyAuditChain } from "../audit/verify-audit-chain";
+import { Prisma } from "../db";
 import { AppError } from "../errors";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { contextFor } from "../../test/support/request-context";
@@ -12,7 +13,8 @@ import { listDeployments } from "./list-deployments";
 import type { StepOutcome } from "./apply/execute-step";
 import { finishDeployment } from "./apply/finish-deployment";
 import { recordStepOutcome } from "./apply/step-records";
-import { startDeployment } from "./start-deployment";
+import { readPlanToStart } from "./plan/read-plan-to-start";
+import { queueDeploymentIf, startDeployment } from "./start-deployment";
 import {
   apiIdOf,
   applyPlan,
@@ -26,7 +28,10 @@ const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
 const apim = () => apimClientForInstance(sandbox.instance);
 
-afterEach(() => sandbox.controls.clearFaults());
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await sandbox.controls.clearFaults();
+});
 
 /** A fresh API whose policy only inherits (see dropBackendSelection): the profiles here bring their own backend. */
 async function newApi(prefix: string): Promise<{ id: string; name: string }> {
@@ -398,6 +403,107 @@ describe("applying a plan", () => {
     const waited = await applyPlan(admin, next.id);
     expect(waited.status).toBe("succeeded");
     expect(new Date(waited.steps[0]!.startedAt!).getTime()).toBeGreaterThanOrEqual(heldUntil.getTime());
+  });
+
+  it("queues the deployment when another apply holds the API's lock, and its run claims it once that apply ends", async () => {
+    const api = await newApi("apply-held");
+    await saveProfile(admin, api.id, profiles.headerKey());
+    const plan = await createPlan(admin, { apiId: api.id });
+    const first = await startDeployment(admin, { planId: plan.id });
+    expect(first.deployment.status).toBe("running");
+    const { holder } = await sandbox.db.prisma.apiLock.findUniqueOrThrow({ where: { apiId: api.id } });
+
+    const second = await startDeployment(admin, { planId: plan.id });
+
+    // The lock was held: queued as before the start claimed, every step pending, the lock still the first's.
+    expect(second.deployment.status).toBe("queued");
+    expect(second.deployment.steps.map((step) => [step.status, step.armCorrelationId, step.startedAt])).toEqual([
+      ["pending", null, null],
+    ]);
+    expect(await getDeployment(admin, { deploymentId: second.deployment.id })).toEqual(second.deployment);
+    expect(await sandbox.db.prisma.apiLock.findUniqueOrThrow({ where: { apiId: api.id } })).toMatchObject({ holder });
+    // Its run waits for the lock (polling), then claims the deployment; the first's write is an earlier attempt of the plan.
+    const waiting = second.run();
+    const done = await first.run();
+    const after = await waiting;
+    expect(done).toMatchObject({ status: "succeeded", steps: [{ status: "succeeded" }] });
+    expect(after).toMatchObject({ status: "succeeded", steps: [{ status: "skipped" }] });
+    expect(new Date(after.finishedAt!).getTime()).toBeGreaterThanOrEqual(new Date(done.finishedAt!).getTime());
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
+  });
+
+  it("lets the lock a start took for a run that never comes expire: no renewal until the run, the next apply ends it as interrupted, and a late run writes nothing", async () => {
+    const api = await newApi("apply-abandoned");
+    await saveProfile(admin, api.id, profiles.headerKey());
+    const plan = await createPlan(admin, { apiId: api.id });
+    // The timers the API lock's module sets (its renewals), told from the drivers' by who sets them.
+    let renewalTimers = 0;
+    for (const name of ["setTimeout", "setInterval"] as const) {
+      const real = globalThis[name];
+      const counted = (...args: unknown[]) => {
+        if (new Error().stack?.includes("api-lock")) renewalTimers += 1;
+        return (real as (...all: unknown[]) => unknown)(...args);
+      };
+      vi.spyOn(globalThis, name).mockImplementation(counted as unknown as typeof real);
+    }
+    const renewals = () => renewalTimers;
+
+    const abandoned = await startDeployment(admin, { planId: plan.id });
+
+    expect(abandoned.deployment).toMatchObject({ status: "running", steps: [{ status: "running" }] });
+    const lock = await sandbox.db.prisma.apiLock.findUniqueOrThrow({ where: { apiId: api.id } });
+    expect(lock.expiresAt.getTime()).toBeGreaterThan(Date.now() + 20_000);
+    // Nothing renews it before its run starts: without one, the lease runs out.
+    expect(renewals()).toBe(0);
+    await expireLock(api.id);
+
+    await saveProfile(admin, api.id, profiles.managedIdentity());
+    const next = await applyPlan(admin, (await createPlan(admin, { apiId: api.id })).id);
+
+    expect(next.status).toBe("succeeded");
+    const ended = await getDeployment(admin, { deploymentId: abandoned.deployment.id });
+    // A step marked running whose request was never sent is, like any in flight, failed with its write unknown.
+    expect(ended).toMatchObject({
+      status: "failed",
+      error: { code: "interrupted" },
+      steps: [{ status: "failed", error: { code: "interrupted", mayHaveLanded: true } }],
+    });
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
+
+    // Its run, started after the lease ran out (the clock the run reads first, performance.now(),
+    // moved past it), renews first, finds the lock taken over, and writes nothing.
+    const since = await lastSeq();
+    const now = performance.now();
+    vi.spyOn(performance, "now").mockReturnValueOnce(now + 31_000);
+    const late = await abandoned.run();
+    expect(renewals()).toBeGreaterThan(0);
+    expect(late).toEqual(ended);
+    const writes = (await sandbox.controls.requests(since)).filter(
+      (request) => request.method !== "GET" && request.method !== "HEAD",
+    );
+    expect(writes).toEqual([]);
+    expect(await sandbox.db.prisma.auditEvent.count({ where: { targetId: abandoned.deployment.id } })).toBe(3);
+  });
+
+  it("takes the API's lock with a guarded queue only when the guard holds (a change set's API still to start)", async () => {
+    const api = await newApi("apply-guard");
+    await saveProfile(admin, api.id, profiles.headerKey());
+    const plan = await readPlanToStart((await createPlan(admin, { apiId: api.id })).id);
+    const evidence = { planHash: "guarded", approval: {} };
+    const guard = (holds: boolean) => ({
+      items: Prisma.sql`gate AS (SELECT 1 AS one WHERE ${holds}::boolean),`,
+      holds: Prisma.sql`EXISTS (SELECT 1 FROM gate)`,
+    });
+
+    expect(await queueDeploymentIf(admin, plan, evidence, guard(false))).toBeNull();
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
+    expect(await sandbox.db.prisma.deployment.count({ where: { planId: plan.id } })).toBe(0);
+
+    const started = await queueDeploymentIf(admin, plan, evidence, guard(true));
+    expect(started!.deployment.status).toBe("running");
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(1);
+    expect((await started!.run()).status).toBe("succeeded");
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
   });
 
   it("records what APIM holds when an empty plan is applied, and writes nothing when it cannot check that APIM still matches", async () => {
