@@ -432,7 +432,7 @@ describe("applying a plan", () => {
     expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
   });
 
-  it("lets the lock a start took for a run that never comes expire: no renewal until the run, the next apply ends it as interrupted, and a late run writes nothing", async () => {
+  it("lets the lock a start took for a run that never comes expire: no renewal until the run, the next apply ends it as interrupted, and a run after its lease was taken over writes nothing", async () => {
     const api = await newApi("apply-abandoned");
     await saveProfile(admin, api.id, profiles.headerKey());
     const plan = await createPlan(admin, { apiId: api.id });
@@ -470,19 +470,33 @@ describe("applying a plan", () => {
     });
     expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
 
-    // Its run, started after the lease ran out (the clock the run reads first, performance.now(),
-    // moved past it), renews first, finds the lock taken over, and writes nothing.
+    // A run that comes after its lease ran out, and another instance took the lock over, renews
+    // first (the clock the run reads first, performance.now(), moved past the lease), finds the
+    // lock lost and writes nothing.
+    await saveProfile(admin, api.id, profiles.headerKey());
+    const late = await startDeployment(admin, { planId: (await createPlan(admin, { apiId: api.id })).id });
+    expect(late.deployment.status).toBe("running");
+    await sandbox.db.prisma.apiLock.update({
+      where: { apiId: api.id },
+      data: { holder: "another-instance", expiresAt: new Date(Date.now() + 60_000) },
+    });
     const since = await lastSeq();
-    const now = performance.now();
-    vi.spyOn(performance, "now").mockReturnValueOnce(now + 31_000);
-    const late = await abandoned.run();
-    expect(renewals()).toBeGreaterThan(0);
-    expect(late).toEqual(ended);
+    const renewalsBefore = renewals();
+    vi.spyOn(performance, "now").mockReturnValueOnce(performance.now() + 31_000);
+
+    const stopped = await late.run();
+
+    expect(renewals()).toBeGreaterThan(renewalsBefore);
+    expect(stopped).toMatchObject({ status: "failed", error: { code: "lock_lost" } });
     const writes = (await sandbox.controls.requests(since)).filter(
       (request) => request.method !== "GET" && request.method !== "HEAD",
     );
     expect(writes).toEqual([]);
-    expect(await sandbox.db.prisma.auditEvent.count({ where: { targetId: abandoned.deployment.id } })).toBe(3);
+    // The other instance's lock is left as it is.
+    expect(await sandbox.db.prisma.apiLock.findUniqueOrThrow({ where: { apiId: api.id } })).toMatchObject({
+      holder: "another-instance",
+    });
+    await sandbox.db.prisma.apiLock.delete({ where: { apiId: api.id } });
   });
 
   it("takes the API's lock with a guarded queue only when the guard holds (a change set's API still to start)", async () => {
