@@ -29,7 +29,8 @@ export interface StartedDeployment {
   deployment: DeploymentView;
   /**
    * Carries it out; schedule it after responding (`after(run)` from next/server) or await it.
-   * Resolves with the finished deployment and never rejects: failures are recorded on it.
+   * Resolves with the finished deployment and never rejects: failures are recorded on it. A start
+   * that claimed holds the API's lock until its run ends it, or for one lease when no run comes.
    */
   run: () => Promise<DeploymentView>;
 }
