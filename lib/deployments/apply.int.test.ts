@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { chainWaitingEvents } from "../audit/chain-sequencer";
 import { verifyAuditChain } from "../audit/verify-audit-chain";
-import { Prisma } from "../db";
 import { AppError } from "../errors";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { contextFor } from "../../test/support/request-context";
@@ -13,8 +12,7 @@ import { listDeployments } from "./list-deployments";
 import type { StepOutcome } from "./apply/execute-step";
 import { finishDeployment } from "./apply/finish-deployment";
 import { recordStepOutcome } from "./apply/step-records";
-import { readPlanToStart } from "./plan/read-plan-to-start";
-import { queueDeploymentIf, startDeployment } from "./start-deployment";
+import { startDeployment } from "./start-deployment";
 import {
   apiIdOf,
   applyPlan,
@@ -28,25 +26,13 @@ const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
 const apim = () => apimClientForInstance(sandbox.instance);
 
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await sandbox.controls.clearFaults();
-});
+afterEach(() => sandbox.controls.clearFaults());
 
 /** A fresh API whose policy only inherits (see dropBackendSelection): the profiles here bring their own backend. */
 async function newApi(prefix: string): Promise<{ id: string; name: string }> {
   const [name] = await sandbox.controls.seedApis(1, { prefix });
   await dropBackendSelection(apim(), [name!]);
   return { id: await apiIdOf(admin, sandbox.instance.id, name!), name: name! };
-}
-
-/** The API's lock, taken by a start whose run never came (or a crashed instance), as once its lease expired. */
-async function expireLock(apiId: string): Promise<void> {
-  const expired = await sandbox.db.prisma.apiLock.updateMany({
-    where: { apiId },
-    data: { expiresAt: new Date(Date.now() - 1000) },
-  });
-  expect(expired.count).toBe(1);
 }
 
 const lastSeq = async () => (await sandbox.controls.requests()).at(-1)?.seq ?? 0;
@@ -60,23 +46,19 @@ describe("applying a plan", () => {
     const since = await lastSeq();
 
     const { deployment: queued, run } = await startDeployment(admin, { planId: plan.id });
-    // The API's lock was free: the start claimed the deployment and marked its first step running.
     expect(queued).toMatchObject({
-      status: "running",
+      status: "queued",
       planId: plan.id,
       startedBy: admin.actor.name,
       requestId: admin.requestId,
     });
     expect(queued.steps.map((step) => [step.seq, step.kind, step.status])).toEqual([
-      [1, "backend.create", "running"],
+      [1, "backend.create", "pending"],
       [2, "policy.update", "pending"],
     ]);
-    // The started deployment is shown as stored (written without being read back), as the plan was.
+    // The queued deployment is shown as stored (written without being read back), as the plan was.
     expect(await getDeployment(contextFor("reader"), { deploymentId: queued.id })).toEqual(queued);
     const deployment = await run();
-    // The run sent the first step with the correlation id the start marked it with.
-    expect(deployment.steps[0]!.armCorrelationId).toBe(queued.steps[0]!.armCorrelationId);
-    expect(deployment.steps[0]!.startedAt).toBe(queued.steps[0]!.startedAt);
     // The API's lock was released with the deployment's end.
     expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
 
@@ -299,8 +281,9 @@ describe("applying a plan", () => {
     });
     const create = plan.operations[0]!;
     await apim().putBackend(create.target, create.kind === "backend.create" ? create.backend : ({} as never), "absent");
-    // The start took the API's lock for a run that never came: its lease expired.
-    await expireLock(api.id);
+    await sandbox.db.prisma.apiLock.create({
+      data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1) },
+    });
     const since = await lastSeq();
 
     const again = await applyPlan(admin, plan.id);
@@ -347,8 +330,9 @@ describe("applying a plan", () => {
       where: { deploymentId_seq: { deploymentId: crashed.id, seq: 1 } },
       data: { status: "running", startedAt: new Date() },
     });
-    // The start took the API's lock for a run that never came: its lease expired.
-    await expireLock(api.id);
+    await sandbox.db.prisma.apiLock.create({
+      data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1000) },
+    });
 
     const deployment = await applyPlan(admin, plan.id);
 
@@ -403,121 +387,6 @@ describe("applying a plan", () => {
     const waited = await applyPlan(admin, next.id);
     expect(waited.status).toBe("succeeded");
     expect(new Date(waited.steps[0]!.startedAt!).getTime()).toBeGreaterThanOrEqual(heldUntil.getTime());
-  });
-
-  it("queues the deployment when another apply holds the API's lock, and its run claims it once that apply ends", async () => {
-    const api = await newApi("apply-held");
-    await saveProfile(admin, api.id, profiles.headerKey());
-    const plan = await createPlan(admin, { apiId: api.id });
-    const first = await startDeployment(admin, { planId: plan.id });
-    expect(first.deployment.status).toBe("running");
-    const { holder } = await sandbox.db.prisma.apiLock.findUniqueOrThrow({ where: { apiId: api.id } });
-
-    const second = await startDeployment(admin, { planId: plan.id });
-
-    // The lock was held: queued as before the start claimed, every step pending, the lock still the first's.
-    expect(second.deployment.status).toBe("queued");
-    expect(second.deployment.steps.map((step) => [step.status, step.armCorrelationId, step.startedAt])).toEqual([
-      ["pending", null, null],
-    ]);
-    expect(await getDeployment(admin, { deploymentId: second.deployment.id })).toEqual(second.deployment);
-    expect(await sandbox.db.prisma.apiLock.findUniqueOrThrow({ where: { apiId: api.id } })).toMatchObject({ holder });
-    // Its run waits for the lock (polling), then claims the deployment; the first's write is an earlier attempt of the plan.
-    const waiting = second.run();
-    const done = await first.run();
-    const after = await waiting;
-    expect(done).toMatchObject({ status: "succeeded", steps: [{ status: "succeeded" }] });
-    expect(after).toMatchObject({ status: "succeeded", steps: [{ status: "skipped" }] });
-    expect(new Date(after.finishedAt!).getTime()).toBeGreaterThanOrEqual(new Date(done.finishedAt!).getTime());
-    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
-  });
-
-  it("lets the lock a start took for a run that never comes expire: no renewal until the run, the next apply ends it as interrupted, and a run after its lease was taken over writes nothing", async () => {
-    const api = await newApi("apply-abandoned");
-    await saveProfile(admin, api.id, profiles.headerKey());
-    const plan = await createPlan(admin, { apiId: api.id });
-    // The timers the API lock's module sets (its renewals), told from the drivers' by who sets them.
-    let renewalTimers = 0;
-    for (const name of ["setTimeout", "setInterval"] as const) {
-      const real = globalThis[name];
-      const counted = (...args: unknown[]) => {
-        if (new Error().stack?.includes("api-lock")) renewalTimers += 1;
-        return (real as (...all: unknown[]) => unknown)(...args);
-      };
-      vi.spyOn(globalThis, name).mockImplementation(counted as unknown as typeof real);
-    }
-    const renewals = () => renewalTimers;
-
-    const abandoned = await startDeployment(admin, { planId: plan.id });
-
-    expect(abandoned.deployment).toMatchObject({ status: "running", steps: [{ status: "running" }] });
-    const lock = await sandbox.db.prisma.apiLock.findUniqueOrThrow({ where: { apiId: api.id } });
-    expect(lock.expiresAt.getTime()).toBeGreaterThan(Date.now() + 20_000);
-    // Nothing renews it before its run starts: without one, the lease runs out.
-    expect(renewals()).toBe(0);
-    await expireLock(api.id);
-
-    await saveProfile(admin, api.id, profiles.managedIdentity());
-    const next = await applyPlan(admin, (await createPlan(admin, { apiId: api.id })).id);
-
-    expect(next.status).toBe("succeeded");
-    const ended = await getDeployment(admin, { deploymentId: abandoned.deployment.id });
-    // A step marked running whose request was never sent is, like any in flight, failed with its write unknown.
-    expect(ended).toMatchObject({
-      status: "failed",
-      error: { code: "interrupted" },
-      steps: [{ status: "failed", error: { code: "interrupted", mayHaveLanded: true } }],
-    });
-    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
-
-    // A run that comes after its lease ran out, and another instance took the lock over, renews
-    // first (the clock the run reads first, performance.now(), moved past the lease), finds the
-    // lock lost and writes nothing.
-    await saveProfile(admin, api.id, profiles.headerKey());
-    const late = await startDeployment(admin, { planId: (await createPlan(admin, { apiId: api.id })).id });
-    expect(late.deployment.status).toBe("running");
-    await sandbox.db.prisma.apiLock.update({
-      where: { apiId: api.id },
-      data: { holder: "another-instance", expiresAt: new Date(Date.now() + 60_000) },
-    });
-    const since = await lastSeq();
-    const renewalsBefore = renewals();
-    vi.spyOn(performance, "now").mockReturnValueOnce(performance.now() + 31_000);
-
-    const stopped = await late.run();
-
-    expect(renewals()).toBeGreaterThan(renewalsBefore);
-    expect(stopped).toMatchObject({ status: "failed", error: { code: "lock_lost" } });
-    const writes = (await sandbox.controls.requests(since)).filter(
-      (request) => request.method !== "GET" && request.method !== "HEAD",
-    );
-    expect(writes).toEqual([]);
-    // The other instance's lock is left as it is.
-    expect(await sandbox.db.prisma.apiLock.findUniqueOrThrow({ where: { apiId: api.id } })).toMatchObject({
-      holder: "another-instance",
-    });
-    await sandbox.db.prisma.apiLock.delete({ where: { apiId: api.id } });
-  });
-
-  it("takes the API's lock with a guarded queue only when the guard holds (a change set's API still to start)", async () => {
-    const api = await newApi("apply-guard");
-    await saveProfile(admin, api.id, profiles.headerKey());
-    const plan = await readPlanToStart((await createPlan(admin, { apiId: api.id })).id);
-    const evidence = { planHash: "guarded", approval: {} };
-    const guard = (holds: boolean) => ({
-      items: Prisma.sql`gate AS (SELECT 1 AS one WHERE ${holds}::boolean),`,
-      holds: Prisma.sql`EXISTS (SELECT 1 FROM gate)`,
-    });
-
-    expect(await queueDeploymentIf(admin, plan, evidence, guard(false))).toBeNull();
-    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
-    expect(await sandbox.db.prisma.deployment.count({ where: { planId: plan.id } })).toBe(0);
-
-    const started = await queueDeploymentIf(admin, plan, evidence, guard(true));
-    expect(started!.deployment.status).toBe("running");
-    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(1);
-    expect((await started!.run()).status).toBe("succeeded");
-    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
   });
 
   it("records what APIM holds when an empty plan is applied, and writes nothing when it cannot check that APIM still matches", async () => {

@@ -12,32 +12,25 @@ import { PLAN_APPROVALS } from "./approval/approval-subject";
 import { auditExpiredApprovals } from "./approval/audit-expired-approvals";
 import { planApprovalState } from "./approval/plan-approval-state";
 import { approverContributorsOf } from "./approval/read-plan-contributors";
-import { DEFAULT_LEASE_TIMING, takeLockItem, type TakenLock } from "./apply/api-lock";
-import { claimReads, claimedReadsColumns, type ClaimRow } from "./apply/claim-deployment";
-import { firstStepToMark, runDeployment, type QueuedDeployment, type StartClaim } from "./apply/run-deployment";
+import { runDeployment, type QueuedDeployment } from "./apply/run-deployment";
 import { toDeploymentView } from "./deployment-view";
 import { readPlanToStart } from "./plan/read-plan-to-start";
 import { storedDesiredState, storedDiff, storedOperations } from "./plan/stored-plan";
 import type { DeploymentView } from "./schemas";
 
 export interface StartedDeployment {
-  /**
-   * The deployment: `running` when the API's lock was free and the start claimed it for `run`
-   * (its first step `running` too when nothing stands before it), otherwise `queued` with every
-   * step pending (another apply of the API holds the lock; `run` waits for it).
-   */
+  /** The deployment, queued, with every step pending. */
   deployment: DeploymentView;
   /**
    * Carries it out; schedule it after responding (`after(run)` from next/server) or await it.
-   * Resolves with the finished deployment and never rejects: failures are recorded on it. A start
-   * that claimed holds the API's lock until its run ends it, or for one lease when no run comes.
+   * Resolves with the finished deployment and never rejects: failures are recorded on it.
    */
   run: () => Promise<DeploymentView>;
 }
 
 /**
- * Queues an apply of a plan — claimed at once when the API's lock is free — and returns at once,
- * so the console can show progress and REST can answer 202. Applying a plan again is allowed: steps an earlier deployment of it carried out
+ * Queues an apply of a plan and returns at once, so the console can show progress and REST can
+ * answer 202. Applying a plan again is allowed: steps an earlier deployment of it carried out
  * are skipped, the rest run (see README.md).
  */
 export async function startDeployment(ctx: RequestContext, input: { planId: string }): Promise<StartedDeployment> {
@@ -127,22 +120,10 @@ export async function queueDeploymentIf(
   // Both are parsed before anything is written, so a plan changed outside Portcullis starts nothing.
   const operations = storedOperations(plan);
   const desired = storedDesiredState(plan);
-  // What the run needs is what this use case already read: it does not read it again.
-  const queued: QueuedDeployment = {
-    id: randomUUID(),
-    planId: plan.id,
-    apiId: plan.apiId,
-    apimName: plan.api.apimName,
-    instance: plan.api.instance,
-    operations,
-    desired,
-  };
   // One statement: the deployment, its pending steps and its event (an apply's database work is
-  // its cost, see bench/README.md) and, when the API's lock is free, the claim the run would make
-  // (claim-deployment.ts), so that the run goes straight to its first write. Every value is chosen
-  // here, so nothing needs reading back.
+  // its cost, see bench/README.md). Every value is chosen here, so nothing needs reading back.
   const deployment = {
-    id: queued.id,
+    id: randomUUID(),
     planId: plan.id,
     apiId: plan.apiId,
     status: "queued",
@@ -163,53 +144,33 @@ export async function queueDeploymentIf(
     ifMatch: operation.expected === "absent" ? null : operation.expected.etag,
     etagAfter: null,
     httpStatus: null,
-    armRequestIds: [] as string[],
-    armCorrelationId: null as string | null,
+    armRequestIds: [],
+    armCorrelationId: null,
     error: null,
     note: null,
-    startedAt: null as Date | null,
+    startedAt: null,
     finishedAt: null,
   }));
   const pendingSteps = JSON.stringify(
     steps.map(({ id, seq, kind, target, ifMatch }) => ({ id, seq, kind, target, ifMatch })),
   );
   const holds = guard?.holds ?? Prisma.sql`TRUE`;
-  const firstStep = firstStepToMark(queued);
-  const lock: TakenLock = {
-    apiId: plan.apiId,
-    holder: randomUUID(),
-    sentAt: performance.now(),
-    timing: DEFAULT_LEASE_TIMING,
-  };
-  const [stored] = await auditedStatement<
-    { queued: boolean; taken: boolean; firstStepStartedAt: string | null } & Pick<ClaimRow, "stale" | "earlier">
-  >(
+  const [stored] = await auditedStatement<{ queued: boolean }>(
     db,
     (queue) => Prisma.sql`
       WITH ${guard?.items ?? Prisma.empty}
-      ${takeLockItem(plan.apiId, lock.holder, holds, lock.timing)},
       created AS (
         INSERT INTO deployments (id, plan_id, api_id, status, started_at, started_by, request_id)
-        SELECT ${deployment.id}::uuid, ${plan.id}::uuid, ${plan.apiId}::uuid,
-          CASE WHEN EXISTS (SELECT 1 FROM taken) THEN 'running' ELSE 'queued' END,
+        SELECT ${deployment.id}::uuid, ${plan.id}::uuid, ${plan.apiId}::uuid, 'queued',
           ${deployment.startedAt.toISOString()}::timestamptz, ${deployment.startedBy}, ${deployment.requestId}
         WHERE ${holds}
-        RETURNING id, status
+        RETURNING id
       ),
-      ${claimReads(deployment)},
       steps AS (
-        INSERT INTO deployment_steps (id, deployment_id, seq, kind, target, status, if_match, started_at,
-          arm_correlation_id)
-        SELECT (step->>'id')::uuid, created.id, (step->>'seq')::int, step->>'kind', step->>'target',
-          CASE WHEN first.running THEN 'running' ELSE 'pending' END, step->>'ifMatch',
-          CASE WHEN first.running THEN clock_timestamp() END,
-          CASE WHEN first.running THEN ${firstStep?.correlationId ?? null}::text END
-        FROM created, jsonb_array_elements(${pendingSteps}::jsonb) AS step,
-          -- As the claim marks it: claimed, and no other deployment running nor earlier attempt.
-          LATERAL (SELECT COALESCE((step->>'seq')::int = ${firstStep?.seq ?? null}::int, FALSE)
-            AND created.status = 'running' AND NOT EXISTS (SELECT 1 FROM stale)
-            AND NOT EXISTS (SELECT 1 FROM earlier) AS running) first
-        RETURNING status, started_at
+        INSERT INTO deployment_steps (id, deployment_id, seq, kind, target, status, if_match)
+        SELECT (step->>'id')::uuid, created.id, (step->>'seq')::int, step->>'kind', step->>'target', 'pending',
+          step->>'ifMatch'
+        FROM created, jsonb_array_elements(${pendingSteps}::jsonb) AS step
       ),
       ${queue([
         {
@@ -232,32 +193,25 @@ export async function queueDeploymentIf(
           },
         },
       ])}
-      SELECT EXISTS (SELECT 1 FROM created) AS queued, EXISTS (SELECT 1 FROM taken) AS taken,
-        ${claimedReadsColumns},
-        (SELECT to_jsonb(started_at) FROM steps WHERE status = 'running') AS "firstStepStartedAt"`,
+      SELECT EXISTS (SELECT 1 FROM created) AS queued`,
     // The steps travel as one JSON parameter: one text (lib/db/driver-sql.ts). The caller goes on
     // to the claim and write while the start's event joins the chain: readers chain what waits
     // first, and a run after it chains it ahead of the steps and the end (lib/audit/README.md, point 3).
     { prepared: true, chain: "background" },
   );
   if (!stored?.queued) return null;
-  // Handed to the first run only; the lease is renewed from when that run starts (resumeLease).
-  let started: StartClaim | null = null;
-  if (stored.taken) {
-    deployment.status = "running";
-    const firstStepRunning = stored.firstStepStartedAt !== null;
-    if (firstStepRunning) {
-      const first = steps.find((step) => step.seq === firstStep!.seq)!;
-      first.status = "running";
-      first.startedAt = new Date(stored.firstStepStartedAt!);
-      first.armCorrelationId = firstStep!.correlationId;
-    }
-    started = { lock, row: { stale: stored.stale, earlier: stored.earlier, firstStepRunning }, firstStep };
-  }
+  // What the run needs is what this use case already read: it does not read it again.
+  const queued: QueuedDeployment = {
+    id: deployment.id,
+    planId: plan.id,
+    apiId: plan.apiId,
+    apimName: plan.api.apimName,
+    instance: plan.api.instance,
+    operations,
+    desired,
+  };
   const run = async () => {
-    const claim = started;
-    started = null;
-    const finished = await runDeployment(ctx, queued, claim);
+    const finished = await runDeployment(ctx, queued);
     if (finished.status === "succeeded" && plan.api.instance.verifyAfterApply) await verifyAfterApply(ctx, plan.api);
     return finished;
   };

@@ -72,8 +72,7 @@ describe("REST: plans, deployments and drift", () => {
     expect(applied.status).toBe(202);
     const queued = applied.body as DeploymentView;
     expect(applied.headers.get("location")).toBe(`/api/v1/deployments/${queued.id}`);
-    // The API was free: the start claimed it, and its one step (nothing to read before it) is running.
-    expect(queued).toMatchObject({ status: "running", planId: planBody.id, steps: [{ seq: 1, status: "running" }] });
+    expect(queued).toMatchObject({ status: "queued", planId: planBody.id, steps: [{ seq: 1, status: "pending" }] });
 
     const done = await finished(queued.id);
     expect(done).toMatchObject({ status: "succeeded", steps: [{ status: "succeeded", httpStatus: 200 }] });

@@ -52,112 +52,49 @@ export async function acquireApiLock<Row extends { taken: boolean }>(
   work: () => Prisma.Sql,
   timing: LeaseTiming = DEFAULT_LEASE_TIMING,
 ): Promise<{ lease: ApiLease; row: Row }> {
+  const seconds = timing.leaseMs / 1000;
   for (let attempt = 0; ; attempt++) {
     const [row] = await driverSqlOf(db).query<Row>(
       Prisma.sql`
-      WITH ${takeLockItem(apiId, holder, Prisma.sql`TRUE`, timing)},
+      WITH taken AS (
+        INSERT INTO api_locks (api_id, holder, expires_at)
+        VALUES (${apiId}::uuid, ${holder}, now() + make_interval(secs => ${seconds}::float8))
+        ON CONFLICT (api_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+        WHERE api_locks.expires_at < now()
+        RETURNING holder
+      ),
       ${work()}`,
       FIXED_TEXT,
     );
-    if (row?.taken) return { lease: holdLease(db, apiId, holder, timing, timing.leaseMs / 3), row };
+    if (row?.taken) return { lease: holdLease(db, apiId, holder, timing), row };
     const step = Math.min(timing.maxWaitMs, timing.firstWaitMs * 2 ** attempt);
     await sleep(step / 2 + Math.random() * (step / 2));
   }
 }
 
-/**
- * The WITH item `taken` that takes the API's lock when it is free (or its lease expired) and
- * `when` holds: one row (the holder) when it did, none otherwise. Its lease runs from the
- * statement's start (the database's `now()`).
- */
-export function takeLockItem(apiId: string, holder: string, when: Prisma.Sql, timing: LeaseTiming): Prisma.Sql {
-  return Prisma.sql`taken AS (
-        INSERT INTO api_locks (api_id, holder, expires_at)
-        SELECT ${apiId}::uuid, ${holder}, now() + make_interval(secs => ${timing.leaseMs / 1000}::float8)
-        WHERE ${when}
-        ON CONFLICT (api_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-        WHERE api_locks.expires_at < now()
-        RETURNING holder
-      )`;
-}
-
-/**
- * A lock taken by a statement of its own (takeLockItem) that nobody renews yet: the start of an
- * apply takes it and its run holds it (resumeLease). `sentAt` (performance.now()) is when that
- * statement was sent, no later than the database's `now()` its lease runs from. A start whose
- * run never comes leaves the lock to expire after `leaseMs`, as a crashed instance does.
- */
-export interface TakenLock {
-  apiId: string;
-  holder: string;
-  sentAt: number;
-  timing: LeaseTiming;
-}
-
-/**
- * Holds a TakenLock from now on, renewing it every third of the lease counted from when it was
- * taken. When a third or more has already passed, it is renewed first: a lease taken over
- * meanwhile (expired, and another apply took it) is `lost`, and the run writes nothing.
- */
-export async function resumeLease(db: PrismaClient, taken: TakenLock): Promise<ApiLease> {
-  const period = taken.timing.leaseMs / 3;
-  const elapsed = performance.now() - taken.sentAt;
-  if (elapsed < period) return holdLease(db, taken.apiId, taken.holder, taken.timing, period - elapsed);
-  const lease = holdLease(db, taken.apiId, taken.holder, taken.timing, period);
-  try {
-    await lease.renewOrThrow();
-  } catch (error) {
-    await lease.release().catch(() => undefined);
-    throw error;
-  }
-  return lease;
-}
-
-function holdLease(
-  db: PrismaClient,
-  apiId: string,
-  holder: string,
-  timing: LeaseTiming,
-  firstRenewalMs: number,
-): ApiLease & { renewOrThrow(): Promise<void> } {
+function holdLease(db: PrismaClient, apiId: string, holder: string, timing: LeaseTiming): ApiLease {
   const seconds = timing.leaseMs / 1000;
   let lost = false;
-  let stopped = false;
-  /** Renews the lease; a lease taken over meanwhile is lost. Rejects when the statement fails. */
-  const renewOrThrow = async () => {
-    const renewed = await driverSqlOf(db).query(
-      Prisma.sql`
-      UPDATE api_locks SET expires_at = now() + make_interval(secs => ${seconds}::float8)
-      WHERE api_id = ${apiId}::uuid AND holder = ${holder}
-      RETURNING api_id`,
-      FIXED_TEXT,
-    );
-    if (renewed.length === 0) {
-      lost = true;
-      stop();
-    }
-  };
   const renew = async () => {
     try {
-      await renewOrThrow();
+      const renewed = await driverSqlOf(db).query(
+        Prisma.sql`
+        UPDATE api_locks SET expires_at = now() + make_interval(secs => ${seconds}::float8)
+        WHERE api_id = ${apiId}::uuid AND holder = ${holder}
+        RETURNING api_id`,
+        FIXED_TEXT,
+      );
+      if (renewed.length === 0) {
+        lost = true;
+        clearInterval(timer);
+      }
     } catch (error) {
       // A failed renewal is retried at the next tick; the lease outlives two missed ones.
       log.warn({ apiId, err: error }, "could not renew the API lock");
     }
   };
-  // The first renewal a third of the lease after it was taken, then every third.
-  let timer: NodeJS.Timeout = setTimeout(() => {
-    if (stopped) return;
-    timer = setInterval(() => void renew(), timing.leaseMs / 3);
-    timer.unref();
-    void renew();
-  }, firstRenewalMs);
+  const timer = setInterval(() => void renew(), timing.leaseMs / 3);
   timer.unref();
-  const stop = () => {
-    stopped = true;
-    clearTimeout(timer);
-    clearInterval(timer);
-  };
   let held = true;
   return {
     apiId,
@@ -165,9 +102,8 @@ function holdLease(
     get lost() {
       return lost;
     },
-    renewOrThrow,
     async release() {
-      stop();
+      clearInterval(timer);
       if (!held) return;
       held = false;
       await driverSqlOf(db).query(
@@ -176,7 +112,7 @@ function holdLease(
       );
     },
     released() {
-      stop();
+      clearInterval(timer);
       held = false;
     },
   };

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from "../../db";
 import { driverSqlOf } from "../../db/driver-sql";
-import { acquireApiLock, resumeLease, type ApiLease, type TakenLock } from "./api-lock";
+import { acquireApiLock, type ApiLease } from "./api-lock";
 import { earlierAttemptsOf, type EarlierAttempt, type EarlierStep } from "./earlier-attempts";
 
 export interface Claim {
@@ -21,7 +21,7 @@ export interface FirstStep {
   correlationId: string;
 }
 
-export interface ClaimRow {
+interface ClaimRow {
   taken: boolean;
   claimed: boolean;
   stale: string[];
@@ -80,30 +80,6 @@ export async function claimDeployment(
       SELECT EXISTS (SELECT 1 FROM taken) AS taken, EXISTS (SELECT 1 FROM claimed) AS claimed,
         ${claimedReadsColumns}, EXISTS (SELECT 1 FROM first_step) AS "firstStepRunning"`,
   );
-  return settleClaim(db, deployment, lease, row);
-}
-
-/**
- * A claim made by the statement that queued the deployment (startDeployment, when the API's lock
- * was free): the run holds its lease from now on (resumeLease) and, when that statement found
- * another deployment still running, reads again as claimDeployment does.
- */
-export async function resumeClaim(
-  db: PrismaClient,
-  deployment: { id: string; apiId: string; planId: string },
-  taken: { lock: TakenLock; row: Pick<ClaimRow, "stale" | "earlier" | "firstStepRunning"> },
-): Promise<Claim> {
-  const lease = await resumeLease(db, taken.lock);
-  return settleClaim(db, deployment, lease, { ...taken.row, claimed: true });
-}
-
-/** The claim, its reads made again after the lock is held when they found another deployment running. */
-async function settleClaim(
-  db: PrismaClient,
-  deployment: { id: string; apiId: string; planId: string },
-  lease: ApiLease,
-  row: Pick<ClaimRow, "claimed" | "stale" | "earlier" | "firstStepRunning">,
-): Promise<Claim> {
   const claim = { lease, claimed: row.claimed, firstStepRunning: row.firstStepRunning };
   if (row.stale.length === 0) return { ...claim, stale: [], earlier: earlierAttemptsOf(row.earlier) };
   try {
@@ -121,7 +97,7 @@ async function settleClaim(
 }
 
 /** WITH items `stale` (the API's other running deployments) and `earlier` (steps earlier deployments of the plan ended). */
-export function claimReads(deployment: { id: string; apiId: string; planId: string }): Prisma.Sql {
+function claimReads(deployment: { id: string; apiId: string; planId: string }): Prisma.Sql {
   return Prisma.sql`
     stale AS (
       SELECT id FROM deployments
@@ -135,7 +111,7 @@ export function claimReads(deployment: { id: string; apiId: string; planId: stri
     )`;
 }
 
-export const claimedReadsColumns = Prisma.sql`
+const claimedReadsColumns = Prisma.sql`
   ARRAY(SELECT id::text FROM stale) AS stale,
   COALESCE((
     SELECT jsonb_agg(jsonb_build_object('deploymentId', deployment_id, 'seq', seq, 'status', status,

@@ -8,8 +8,7 @@ import { log } from "../../log";
 import { findDeploymentOrThrow, toDeploymentView, type DeploymentRow } from "../deployment-view";
 import type { DeploymentView, DesiredState, PlanOperation } from "../schemas";
 import { appliedStateOf } from "./applied-state";
-import type { TakenLock } from "./api-lock";
-import { claimDeployment, resumeClaim, type Claim, type ClaimRow, type FirstStep } from "./claim-deployment";
+import { claimDeployment, type Claim, type FirstStep } from "./claim-deployment";
 import type { AuditContext } from "./audit-context";
 import { executeStep, type StepOutcome } from "./execute-step";
 import { finishDeployment, type Finish } from "./finish-deployment";
@@ -28,37 +27,26 @@ export interface QueuedDeployment {
 }
 
 /**
- * What the statement that queued a deployment claimed with it (startDeployment, when the API's
- * lock was free): the lock, not yet renewed by anyone, and what claimDeployment would have read.
- * `firstStep` was marked running with it when `row.firstStepRunning`.
- */
-export interface StartClaim {
-  lock: TakenLock;
-  row: Pick<ClaimRow, "stale" | "earlier" | "firstStepRunning">;
-  firstStep: FirstStep | null;
-}
-
-/**
  * Carries out a queued deployment: takes the API's lock (waiting for earlier applies of the same
  * API, on any instance), ends deployments a crashed instance left running, then runs the plan's
  * steps in order. Never throws: whatever happens is recorded on the deployment, which it returns.
- * Running it again, or for a deployment that is no longer queued, does nothing. With `started`,
- * the deployment was claimed by the statement that queued it: the run holds that lock from now on
- * and goes straight to its steps (see startDeployment); `started` must be handed to one run only.
+ * Running it again, or for a deployment that is no longer queued, does nothing.
  */
-export async function runDeployment(
-  audit: AuditContext,
-  deployment: QueuedDeployment,
-  started: StartClaim | null = null,
-): Promise<DeploymentView> {
+export async function runDeployment(audit: AuditContext, deployment: QueuedDeployment): Promise<DeploymentView> {
   const db = getDb();
   let finished: DeploymentRow | null = null;
   try {
     const apim = clientOrRefusal(deployment.instance);
-    const firstStep = started ? started.firstStep : firstStepToMark(deployment, apim);
-    const claim = started
-      ? await resumeClaim(db, deployment, started)
-      : await claimDeployment(db, deployment, randomUUID(), firstStep);
+    // With nothing to read before it (and no earlier attempt, which the claim checks), the first
+    // step is marked running in the statement that takes the lock.
+    const first = deployment.operations[0];
+    const firstStep =
+      apim instanceof AppError ||
+      first === undefined ||
+      unwrittenExpectations(deployment.apimName, deployment.operations, deployment.desired, new Map()).length > 0
+        ? null
+        : { seq: first.seq, correlationId: randomUUID() };
+    const claim = await claimDeployment(db, deployment, randomUUID(), firstStep);
     const { lease } = claim;
     try {
       await endInterrupted(db, claim.stale, audit.requestId);
@@ -85,19 +73,6 @@ export async function runDeployment(
   }
   // A success is usually returned by the statement that ended it; anything else is read.
   return toDeploymentView(finished ?? (await findDeploymentOrThrow(db, deployment.id)));
-}
-
-/**
- * The step to mark running with the claim: the first, when nothing needs reading before it (and
- * no earlier attempt, which the claim checks) and the instance's client is allowed.
- */
-export function firstStepToMark(deployment: QueuedDeployment, apim?: ApimClient | AppError): FirstStep | null {
-  const first = deployment.operations[0];
-  return (apim ?? clientOrRefusal(deployment.instance)) instanceof AppError ||
-    first === undefined ||
-    unwrittenExpectations(deployment.apimName, deployment.operations, deployment.desired, new Map()).length > 0
-    ? null
-    : { seq: first.seq, correlationId: randomUUID() };
 }
 
 /** The instance's client, or why its ARM endpoint is no longer allowed (apimClientForInstance says why). */
