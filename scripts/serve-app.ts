@@ -2,7 +2,7 @@ import http from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import next from "next";
-import { setDb } from "../lib/db";
+import { getDb, setDb } from "../lib/db";
 import { getConfig } from "../lib/env";
 import { NOTHING_POLICY, securityHeaders } from "../lib/http/security-headers";
 import { edgeRefusal } from "../lib/rest/edge-refusal";
@@ -20,6 +20,11 @@ const UNREPRESENTABLE = new Set(["TRACE", "TRACK", "CONNECT"]);
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.PORT ?? 3000);
+
+// Opened here, in this process's own modules, before Next.js loads a route: the embedded
+// database's thread is a file beside lib/db/embedded-database.ts, which a route's bundled copy
+// would look for next to the bundle instead. Every route shares this handle (lib/db/index.ts).
+getDb();
 
 const app = next({ dev: false, dir: root, port });
 await app.prepare();

@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
-import type { PGlite } from "@electric-sql/pglite";
-import { openEmbeddedDatabase } from "./embedded-database";
+import { openEmbeddedDatabase, type EmbeddedDatabase } from "./embedded-database";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { PGlite } from "@electric-sql/pglite";
 import type { AppConfig } from "../env";
 import { log } from "../log";
 import { backgroundWorkSettled } from "./background-work";
@@ -63,8 +63,10 @@ export function postgresDatabase(connectionString: string, max: number): Databas
 }
 
 /** A Prisma client on an embedded database; closing it closes the database. */
-export function pgliteDatabase(pglite: PGlite): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
+export function pgliteDatabase(pglite: EmbeddedDatabase): Database {
+  // The adapter calls `query`, `exec` and `transaction` (and `query` and `rollback` of a transaction), which it has.
+  const adapter = new PrismaPGlite(pglite as unknown as PGlite);
+  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   registerRawRows(prisma, pgliteRawRows(pglite));
   registerDriverSql(prisma, pgliteDriverSql(pglite));
   return {

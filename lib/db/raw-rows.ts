@@ -1,4 +1,4 @@
-import type { PGlite } from "@electric-sql/pglite";
+import type { EmbeddedDatabase } from "./embedded-database";
 import type pg from "pg";
 import { findClientState, setClientState } from "./client-state";
 import type { PrismaClient } from "./generated/client";
@@ -24,7 +24,7 @@ export function postgresRawRows(pool: pg.Pool): RawRows {
     >;
 }
 
-export function pgliteRawRows(pglite: PGlite): RawRows {
+export function pgliteRawRows(pglite: EmbeddedDatabase): RawRows {
   return async (sql, params) => (await pglite.query<Array<string | null>>(sql, [...params], { rowMode: "array" })).rows;
 }
 

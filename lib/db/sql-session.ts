@@ -1,6 +1,6 @@
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { AppError } from "../errors";
+import type { EmbeddedDatabase } from "./embedded-database";
 
 /**
  * The smallest interface the migrator needs: one connection, raw SQL. Both engines are
@@ -13,7 +13,7 @@ export interface SqlSession {
   close(): Promise<void>;
 }
 
-export function pgliteSession(db: PGlite, options: { closeOnEnd: boolean }): SqlSession {
+export function pgliteSession(db: EmbeddedDatabase, options: { closeOnEnd: boolean }): SqlSession {
   return {
     async query<Row>(sql: string, params: unknown[] = []) {
       return (await db.query<Row>(sql, params)).rows;
