@@ -5,7 +5,7 @@ import inspector from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import { Worker } from "node:worker_threads";
 import pg from "pg";
 import type { FaultConfig } from "../../sandbox/apim";
 import type { RequestLogEntry } from "../../sandbox/apim/controls/request-log";
@@ -25,7 +25,6 @@ import { configureApimClients } from "../../lib/apim/client-for-instance";
 import { registerInstance } from "../../lib/instances/register-instance";
 import { syncInstance } from "../../lib/instances/sync-instance";
 import type { InstanceView } from "../../lib/instances/schemas";
-import { executedStatements, newProtocolSession } from "./pglite-statements";
 import { BENCH_RESULT_PREFIX, parseBenchResult, printBenchResult, type BenchFigure } from "./bench-result";
 
 /**
@@ -51,15 +50,13 @@ export interface ControlPlane {
   seedApis(count: number, prefix: string, options?: { operations?: number; products?: number }): Promise<string[]>;
   /**
    * Statements sent to the database so far, transaction control included: on PostgreSQL the pg
-   * driver's queries, on PGlite the statements executed in its wire protocol (each Execute of a
-   * prepared or extended-protocol statement, each simple Query).
+   * driver's queries, on PGlite the requests sent to its thread (each statement, each BEGIN,
+   * COMMIT, ROLLBACK or script).
    */
   statements(): number;
   /**
    * With BENCH_STATEMENTS=1: the statements sent so far by their opening words
-   * (e.g. `WITH created AS ( INSERT INTO plans`), so a run can say which ones an operation costs;
-   * on PGlite also the CPU time this process spent in the database running them (`ms`: the WASM
-   * backend runs synchronously in this thread; null on PostgreSQL).
+   * (e.g. `WITH created AS ( INSERT INTO plans`), so a run can say which ones an operation costs.
    */
   statementKinds(): ReadonlyMap<string, StatementKind>;
   /**
@@ -73,7 +70,6 @@ export interface ControlPlane {
 /** See ControlPlane.statementKinds. */
 export interface StatementKind {
   count: number;
-  ms: number | null;
 }
 
 const ENGINES = ["pglite", "postgres"] as const;
@@ -210,8 +206,7 @@ function countPostgresStatements(): StatementCounter {
     if (byKind) {
       const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? "");
       const kind = text.replace(/\s+/g, " ").trim().slice(0, 70);
-      const counted = counter.kinds.get(kind) ?? { count: 0, ms: null };
-      counter.kinds.set(kind, { ...counted, count: counted.count + 1 });
+      counter.kinds.set(kind, { count: (counter.kinds.get(kind)?.count ?? 0) + 1 });
     }
     return (query as (...all: unknown[]) => unknown).apply(this, args);
   } as typeof query;
@@ -219,38 +214,25 @@ function countPostgresStatements(): StatementCounter {
 }
 
 /**
- * Counts the statements PGlite executes (every caller — Prisma's adapter, the driver's prepared
- * statements, transactions — reaches the WASM backend through execProtocolRawSync with wire
- * protocol messages): each Execute ('E', named by the statement its Bind ('B') names, whose text
- * the Parse ('P') gave) and each simple Query ('Q'). Benchmark processes only.
+ * Counts the statements sent to the embedded database's thread (lib/db/embedded-database.ts):
+ * every caller — Prisma's adapter, the driver's prepared statements, transactions — reaches it
+ * through the one worker's postMessage, one request per statement, transaction control and
+ * script. Benchmark processes only.
  */
 function countPgliteStatements(): StatementCounter {
   const counter = { count: 0, kinds: new Map<string, StatementKind>() };
   const byKind = process.env.BENCH_STATEMENTS === "1";
-  const session = newProtocolSession();
-  const proto = PGlite.prototype as unknown as { execProtocolRawSync(message: Uint8Array): unknown };
-  const exec = proto.execProtocolRawSync;
-  proto.execProtocolRawSync = function (this: unknown, message: Uint8Array) {
-    const executed = executedStatements(message, session);
-    counter.count += executed.length;
-    if (!byKind) return exec.call(this, message);
-    // CPU time, not wall time: on a loaded machine the thread is descheduled inside the call too.
-    const started = process.cpuUsage();
-    try {
-      return exec.call(this, message);
-    } finally {
-      // A message's time goes to the statements it executes; one that executes none (Parse, Describe) is a kind of its own.
-      const { user, system } = process.cpuUsage(started);
-      const texts = executed.length > 0 ? executed : ["(no Execute: Parse, Describe, Sync)"];
-      for (const text of texts) {
-        const kind = text.replace(/\s+/g, " ").trim().slice(0, 70);
-        const counted = counter.kinds.get(kind) ?? { count: 0, ms: 0 };
-        counter.kinds.set(kind, {
-          count: counted.count + (executed.length > 0 ? 1 : 0),
-          ms: counted.ms! + (user + system) / 1000 / texts.length,
-        });
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+    const { op, text } = (message ?? {}) as { op?: string; text?: string };
+    if (op === "statement" || op === "script" || op === "begin" || op === "end") {
+      counter.count += 1;
+      if (byKind) {
+        const kind = (op === "begin" ? "BEGIN" : (text ?? "")).replace(/\s+/g, " ").trim().slice(0, 70);
+        counter.kinds.set(kind, { count: (counter.kinds.get(kind)?.count ?? 0) + 1 });
       }
     }
+    return (post as (...all: unknown[]) => void).call(this, message, ...rest);
   };
   return counter;
 }
