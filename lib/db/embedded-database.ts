@@ -1,3 +1,4 @@
+import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { TransactionAbortedError, messages, parse, types, type QueryOptions, type Results } from "@electric-sql/pglite";
 
@@ -24,8 +25,10 @@ export class EmbeddedDatabase {
   readonly waitReady: Promise<void>;
 
   constructor(dataDir?: string) {
-    // Plain JavaScript needs none of the flags this process runs with (tsx's loader, --input-type …).
-    const thread = new URL("./embedded-database-thread.mjs", import.meta.url);
+    // A path, not `new URL(…, import.meta.url)`: Next.js would copy the file into its public static
+    // files for that. Plain JavaScript needs none of the flags this process runs with (tsx's loader,
+    // --input-type …).
+    const thread = path.join(import.meta.dirname, "embedded-database-thread.mjs");
     this.#worker = new Worker(thread, { workerData: { dataDir }, execArgv: [] });
     this.#worker.unref();
     this.#worker.on("message", (answer: { id: number; result?: unknown; error?: ErrorFields }) => {
