@@ -4,7 +4,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { messages, TransactionAbortedError } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openEmbeddedDatabase, type EmbeddedDatabase } from "./embedded-database";
+import { openEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedTransaction } from "./embedded-database";
 
 /**
  * The embedded database in its own thread answers as PGlite does in the caller's: rows parsed
@@ -81,16 +81,30 @@ describe.runIf(process.env.TEST_DB !== "postgres")("the embedded database in its
     expect((await db.query("SELECT body FROM notes WHERE id = 1")).rows).toEqual([{ body: "first" }]);
   });
 
-  it("commits a transaction's statements together, and holds other callers' statements until it ends", async () => {
+  /**
+   * A transaction that runs `first`, then stays open 50 ms before `rest`: `opened` resolves once
+   * `first` is done, so a caller can send a statement of its own while the transaction is open.
+   */
+  function openTransaction<T>(first: string, rest: (tx: EmbeddedTransaction) => Promise<T>) {
     let inside!: () => void;
     const opened = new Promise<void>((resolve) => (inside = resolve));
-    const committed = db.transaction(async (tx) => {
-      await tx.query("INSERT INTO notes (id, body) VALUES (10, 'in the transaction')");
+    const result = db.transaction(async (tx) => {
+      await tx.query(first);
       inside();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await tx.query("UPDATE notes SET body = 'committed' WHERE id = 10");
-      return "done";
+      return rest(tx);
     });
+    return { opened, result };
+  }
+
+  it("commits a transaction's statements together, and holds other callers' statements until it ends", async () => {
+    const { opened, result: committed } = openTransaction(
+      "INSERT INTO notes (id, body) VALUES (10, 'in the transaction')",
+      async (tx) => {
+        await tx.query("UPDATE notes SET body = 'committed' WHERE id = 10");
+        return "done";
+      },
+    );
     await opened;
     // Sent while the transaction is open: it runs after the COMMIT, so it sees the end state only.
     const outside = db.query("SELECT body FROM notes WHERE id = 10");
@@ -99,14 +113,9 @@ describe.runIf(process.env.TEST_DB !== "postgres")("the embedded database in its
   });
 
   it("rolls back a transaction that throws or rolls back, and nothing of another caller's goes with it", async () => {
-    let inside!: () => void;
-    const opened = new Promise<void>((resolve) => (inside = resolve));
-    const thrown = db.transaction(async (tx) => {
-      await tx.query("INSERT INTO notes (id, body) VALUES (20, 'rolled back')");
-      inside();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      throw new Error("changed my mind");
-    });
+    const { opened, result: thrown } = openTransaction("INSERT INTO notes (id, body) VALUES (20, 'rolled back')", () =>
+      Promise.reject(new Error("changed my mind")),
+    );
     await opened;
     const alone = db.query("INSERT INTO notes (id, body) VALUES (21, 'on its own') RETURNING id");
     await expect(thrown).rejects.toThrow("changed my mind");

@@ -20,7 +20,7 @@ export class EmbeddedDatabase {
   #ended: Error | undefined;
   #nextTransaction = 0;
   /** PGlite's parsers by type id, with one per array type of this database (as PGlite builds them). */
-  readonly parsers: Record<number, (text: string, typeId?: number) => unknown> = { ...types.parsers };
+  readonly #parsers: Record<number, (text: string, typeId?: number) => unknown> = { ...types.parsers };
   /** Resolves when the database is open; rejects with why it could not open (a data directory in use, damaged). */
   readonly waitReady: Promise<void>;
 
@@ -47,7 +47,7 @@ export class EmbeddedDatabase {
     this.#worker.on("exit", (code) => end(new Error(`the embedded database's thread ended (exit code ${code})`)));
     this.waitReady = this.#request<Array<{ oid: number; typarray: number }>>("arrayTypes", {}).then((pairs) => {
       for (const { oid, typarray } of pairs)
-        this.parsers[typarray] = (text) => types.arrayParser(text, this.parsers[oid]!, typarray);
+        this.#parsers[typarray] = (text) => types.arrayParser(text, this.#parsers[oid]!, typarray);
     });
     // Each request waits for it and fails with its error; unheard here, an early failure would end the process.
     this.waitReady.catch(() => undefined);
@@ -138,13 +138,13 @@ export class EmbeddedDatabase {
         Object.assign(error, { query: text, params: values, queryOptions: options });
       throw error;
     });
-    return parse.parseResults(answer as never, this.parsers, options)[0] as Results<Row>;
+    return parse.parseResults(answer as never, this.#parsers, options)[0] as Results<Row>;
   }
 
   async #script(text: string, options?: QueryOptions, tx?: number): Promise<Results[]> {
     await this.waitReady;
     const answer = await this.#request<Message[]>("script", { text, tx });
-    return parse.parseResults(answer as never, this.parsers, options);
+    return parse.parseResults(answer as never, this.#parsers, options);
   }
 
   #request<T>(op: string, request: object): Promise<T> {
