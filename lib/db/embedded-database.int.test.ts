@@ -4,7 +4,12 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { messages, TransactionAbortedError } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedTransaction } from "./embedded-database";
+import {
+  AUTO_PREPARED_TEXTS,
+  openEmbeddedDatabase,
+  type EmbeddedDatabase,
+  type EmbeddedTransaction,
+} from "./embedded-database";
 
 /**
  * The embedded database in its own thread answers as PGlite does in the caller's: rows parsed
@@ -140,6 +145,74 @@ describe.runIf(process.env.TEST_DB !== "postgres")("the embedded database in its
   it("runs a script of statements and answers each one's rows", async () => {
     const results = await db.exec("SELECT 1 AS one; SELECT 'two' AS two");
     expect(results.map((result) => result.rows)).toEqual([[{ one: 1 }], [{ two: "two" }]]);
+  });
+});
+
+/**
+ * Statements sent without a name (Prisma's) are prepared once and run by a name after, as the
+ * thread's own: what they answer is what they would answer parsed each time.
+ */
+describe.runIf(process.env.TEST_DB !== "postgres")("statements sent without a name", () => {
+  let db: EmbeddedDatabase;
+  beforeAll(() => {
+    db = openEmbeddedDatabase();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  /** The texts the thread keeps prepared under its own names. */
+  async function autoPrepared(): Promise<string[]> {
+    const { rows } = await db.query<{ statement: string }>(
+      "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'portcullis\\_auto\\_%' ORDER BY prepare_time",
+    );
+    return rows.map((row) => row.statement);
+  }
+
+  it("prepares a text once, also in a transaction that rolls back, and runs it by that name after", async () => {
+    const text = "SELECT $1::int * 2 AS twice";
+    await db.transaction(async (tx) => {
+      expect((await tx.query(text, [1])).rows).toEqual([{ twice: 2 }]);
+      await tx.rollback();
+    });
+    for (const n of [2, 3]) expect((await db.query(text, [n])).rows).toEqual([{ twice: n * 2 }]);
+    expect((await autoPrepared()).filter((statement) => statement === text)).toHaveLength(1);
+  });
+
+  it("prepares again after a script or a statement that changes a table, so a query sees its columns as they are", async () => {
+    await db.exec("CREATE TABLE shapes (id int PRIMARY KEY); INSERT INTO shapes VALUES (1)");
+    const all = "SELECT * FROM shapes";
+    expect((await db.query(all)).rows).toEqual([{ id: 1 }]);
+    await db.exec("ALTER TABLE shapes ADD COLUMN name text NOT NULL DEFAULT 'circle'");
+    expect((await db.query(all)).rows).toEqual([{ id: 1, name: "circle" }]);
+    await db.query("ALTER TABLE shapes ADD COLUMN sides int");
+    expect((await db.query(all)).rows).toEqual([{ id: 1, name: "circle", sides: null }]);
+    await db.transaction(async (tx) => {
+      await tx.query("/* in a transaction */ ALTER TABLE shapes DROP COLUMN name");
+      expect((await tx.query(all)).rows).toEqual([{ id: 1, sides: null }]);
+    });
+    expect((await db.query(all)).rows).toEqual([{ id: 1, sides: null }]);
+  });
+
+  it("keeps the texts used last, and closes the one used longest ago", async () => {
+    const text = (n: number) => `SELECT ${n}::int AS n`;
+    for (let n = 0; n < AUTO_PREPARED_TEXTS; n++) expect((await db.query(text(n))).rows).toEqual([{ n }]);
+    await db.query(text(0));
+    // Two more texts, this one and the query of what is prepared: 1 and 2 are closed, 0 was used again.
+    await db.query(text(AUTO_PREPARED_TEXTS));
+    const kept = await autoPrepared();
+    expect(kept).toHaveLength(AUTO_PREPARED_TEXTS);
+    expect(kept).toContain(text(0));
+    expect(kept).not.toContain(text(1));
+    expect(kept).not.toContain(text(2));
+    expect(kept).toContain(text(AUTO_PREPARED_TEXTS));
+    expect((await db.query(text(1))).rows).toEqual([{ n: 1 }]);
+  });
+
+  it("keeps nothing of a text that does not parse: it fails the same way each time", async () => {
+    for (let attempt = 0; attempt < 2; attempt++)
+      await expect(db.query("SELEC 1 AS typo")).rejects.toMatchObject({ code: "42601" });
+    expect(await autoPrepared()).not.toContain("SELEC 1 AS typo");
   });
 });
 

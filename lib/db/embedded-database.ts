@@ -3,6 +3,13 @@ import { Worker } from "node:worker_threads";
 import { TransactionAbortedError, messages, parse, types, type QueryOptions, type Results } from "@electric-sql/pglite";
 
 /**
+ * How many texts of statements sent without a name (Prisma's) the thread keeps prepared, the ones
+ * used last (embedded-database-thread.mjs): the app's hot statements, not every text a long-running
+ * process has sent (an `IN` list is a text per length).
+ */
+export const AUTO_PREPARED_TEXTS = 200;
+
+/**
  * The embedded database (PGlite), running in a thread of its own (embedded-database-thread.mjs):
  * its WebAssembly PostgreSQL takes the machine's other core instead of half of the app's thread.
  * What callers see is PGlite's own interface, the part the app uses: `query`, `exec`,
@@ -29,7 +36,10 @@ export class EmbeddedDatabase {
     // files for that. Plain JavaScript needs none of the flags this process runs with (tsx's loader,
     // --input-type …).
     const thread = path.join(import.meta.dirname, "embedded-database-thread.mjs");
-    this.#worker = new Worker(thread, { workerData: { dataDir }, execArgv: [] });
+    this.#worker = new Worker(thread, {
+      workerData: { dataDir, autoPreparedTexts: AUTO_PREPARED_TEXTS },
+      execArgv: [],
+    });
     this.#worker.unref();
     this.#worker.on("message", (answer: { id: number; result?: unknown; error?: ErrorFields }) => {
       const pending = this.#pending.get(answer.id);
