@@ -5,7 +5,7 @@ import { driverSqlOf, type DriverSqlOptions } from "../db/driver-sql";
 import { log } from "../log";
 import type { AuditInput } from "./audit-input";
 import { chainInStatementSql, QUEUED_CANONICAL_COLUMNS, refusedAheadOfWaiting } from "./chain-in-statement";
-import { chainWaitingEvents } from "./chain-sequencer";
+import { chainWaitingEvents, chainWaitingEventsSoon } from "./chain-sequencer";
 import { signCheckpointInBackground } from "./sign-checkpoint";
 import { AUDIT_COLUMNS, canonicalText, eventRow, statementEventsSql, type QueuedEvent } from "./statement-events";
 
@@ -63,13 +63,14 @@ const chainWait = diagnosticsChannel.channel(AUDIT_CHAIN_WAIT_CHANNEL);
 
 /**
  * After a commit that queued `events` events: they join the chain before the caller goes on, or
- * meanwhile (`waited` false: nobody waits, so no wait is published).
+ * meanwhile (`waited` false: nobody waits, so no wait is published, and the run waits a moment
+ * for other such commits to join it: chainWaitingEventsSoon).
  */
 async function chainCommitted(db: PrismaClient, events: number, waited = true): Promise<void> {
   const published = waited && chainWait.hasSubscribers;
   const startMs = published ? performance.now() : 0;
   try {
-    await chainWaitingEvents(db);
+    await (waited ? chainWaitingEvents(db) : chainWaitingEventsSoon(db));
     signCheckpointInBackground(db, events);
   } catch (error) {
     // The change and its event are committed; the event waits in audit_pending and joins the
@@ -93,9 +94,10 @@ async function chainCommitted(db: PrismaClient, events: number, waited = true): 
  * `options.prepared`: see DriverSqlOptions (the events are parameters, one array per column: the
  * text depends only on which of them have a `when` or an `afterCanonicalSql`). `options.chain`:
  * "background" returns once the statement committed, its events joining the chain meanwhile
- * (a run is started, not waited for; closing the database waits for it): every reader of the
- * history (lists, verification, export, checkpoints) chains what waits before it reads, so no
- * reader can miss them; for an apply's plan, start and end (README, "Appending", point 3).
+ * (a run starts soon, shared with other such statements, not waited for; closing the database
+ * waits for it): every reader of the history (lists, verification, export, checkpoints) chains
+ * what waits before it reads, so no reader can miss them; for an apply's plan, start and end
+ * (README, "Appending", point 3).
  */
 export async function auditedStatement<Row>(
   db: PrismaClient,

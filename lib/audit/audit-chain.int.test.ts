@@ -12,10 +12,11 @@ import {
   runAudited,
   type QueuedEvent,
 } from "./append-audit-event";
+import { backgroundWorkSettled } from "../db/background-work";
 import { driverSqlOf, registerDriverSql } from "../db/driver-sql";
 import type { AuditInput } from "./audit-input";
 import { canonicalJson } from "./canonical-json";
-import { chainWaitingEvents } from "./chain-sequencer";
+import { BACKGROUND_CHAIN_DELAY_MS, chainWaitingEvents, chainWaitingEventsSoon } from "./chain-sequencer";
 import { hashAuditEvent } from "./event-hash";
 import { toHashedFields } from "./stored-event";
 import { verifyAuditChain } from "./verify-audit-chain";
@@ -581,6 +582,53 @@ describe(`many concurrent appenders on ${process.env.TEST_DB ?? "pglite"}`, () =
     expect(rows[0]!.after).toEqual({ waited: true });
     for (const row of rows) expect(row.hash).toBe(hashAuditEvent(toHashedFields(row)));
     expect(await database.prisma.auditPending.count()).toBe(0);
+    expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
+  });
+
+  it("chain the events of callers that do not wait in one run soon after, or in the run someone starts meanwhile", async () => {
+    const start = (await head()).last_seq;
+    const waiting = (action: string) =>
+      database.prisma.auditPending.create({
+        data: {
+          eventId: randomUUID(),
+          time: new Date(),
+          actorType: "user",
+          actorOid: alice.oid,
+          actorName: alice.name,
+          action,
+          targetType: "api",
+          targetId: "soon",
+          beforeCanonical: "null",
+          afterCanonical: "null",
+          outcome: "success",
+        },
+      });
+    // Nothing of an earlier test's still on its way.
+    await backgroundWorkSettled(database.prisma);
+    await chainWaitingEvents(database.prisma);
+    const sent = countStatements();
+    try {
+      // Three commits whose callers go on: one run for the three, once the delay is over.
+      for (const action of ["soon.first", "soon.second", "soon.third"]) await waiting(action);
+      const runs = [1, 2, 3].map(() => chainWaitingEventsSoon(database.prisma));
+      expect(sent.count).toBe(0);
+      await Promise.all(runs);
+      expect(sent.count).toBe(1);
+      expect(await database.prisma.auditPending.count()).toBe(0);
+
+      // A caller that waits starts a run at once: the one asked for soon is that run, no other follows.
+      await waiting("soon.fourth");
+      const soon = chainWaitingEventsSoon(database.prisma);
+      await chainWaitingEvents(database.prisma);
+      await soon;
+      expect(sent.count).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 2 * BACKGROUND_CHAIN_DELAY_MS));
+      expect(sent.count).toBe(2);
+    } finally {
+      sent.stop();
+    }
+    const rows = await database.prisma.auditEvent.findMany({ where: { seq: { gt: start } }, orderBy: { seq: "asc" } });
+    expect(rows.map((row) => row.action)).toEqual(["soon.first", "soon.second", "soon.third", "soon.fourth"]);
     expect(await verifyAuditChain(database.prisma)).toMatchObject({ ok: true });
   });
 
