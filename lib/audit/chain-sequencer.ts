@@ -28,8 +28,7 @@ export const BACKGROUND_CHAIN_DELAY_MS = 50;
  * one short critical section instead of each holding the chain head through its transaction.
  */
 export function chainWaitingEvents(db: PrismaClient): Promise<ChainedHead> {
-  // One per client in the process, whichever copy of lib/ appends (lib/db/client-state.ts).
-  return clientState(db, "chainSequencer", () => new Sequencer(db)).flush();
+  return sequencerOf(db).flush();
 }
 
 /**
@@ -39,7 +38,12 @@ export function chainWaitingEvents(db: PrismaClient): Promise<ChainedHead> {
  * chainWaitingEvents does, once that run has finished.
  */
 export function chainWaitingEventsSoon(db: PrismaClient): Promise<ChainedHead> {
-  return clientState(db, "chainSequencer", () => new Sequencer(db)).soon();
+  return sequencerOf(db).soon();
+}
+
+/** One per client in the process, whichever copy of lib/ appends (lib/db/client-state.ts). */
+function sequencerOf(db: PrismaClient): Sequencer {
+  return clientState(db, "chainSequencer", () => new Sequencer(db));
 }
 
 /** The sequence number of the last event this process chained in the run, or null when it chained none. */
