@@ -46,17 +46,19 @@ describe("applying a plan", () => {
     const since = await lastSeq();
 
     const { deployment: queued, run } = await startDeployment(admin, { planId: plan.id });
+    // The API's lock was free: the statement that queued the deployment also claimed it for its run.
     expect(queued).toMatchObject({
-      status: "queued",
+      status: "running",
       planId: plan.id,
       startedBy: admin.actor.name,
       requestId: admin.requestId,
     });
     expect(queued.steps.map((step) => [step.seq, step.kind, step.status])).toEqual([
-      [1, "backend.create", "pending"],
+      [1, "backend.create", "running"],
       [2, "policy.update", "pending"],
     ]);
-    // The queued deployment is shown as stored (written without being read back), as the plan was.
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(1);
+    // The started deployment is shown as stored (written without being read back), as the plan was.
     expect(await getDeployment(contextFor("reader"), { deploymentId: queued.id })).toEqual(queued);
     const deployment = await run();
     // The API's lock was released with the deployment's end.
@@ -117,6 +119,35 @@ describe("applying a plan", () => {
     });
     expect((await verifyAuditChain(sandbox.db.prisma)).ok).toBe(true);
     expect(await getDeployment(contextFor("reader"), { deploymentId: deployment.id })).toEqual(deployment);
+  });
+
+  it("claims the deployment in the statement that starts it when the API's lock is free, its first step running with the id its write then carries", async () => {
+    const api = await newApi("apply-claimed");
+    await saveProfile(admin, api.id, profiles.headerKey());
+    const plan = await createPlan(admin, { apiId: api.id });
+    expect(plan.operations.map((operation) => operation.kind)).toEqual(["policy.update"]);
+    const since = await lastSeq();
+
+    const { deployment: started, run } = await startDeployment(admin, { planId: plan.id });
+    expect(started.status).toBe("running");
+    expect(started.steps).toEqual([
+      expect.objectContaining({ seq: 1, status: "running", startedAt: expect.any(String), finishedAt: null }),
+    ]);
+    const [first] = started.steps;
+    expect(first!.armCorrelationId).toEqual(expect.any(String));
+    expect(await getDeployment(admin, { deploymentId: started.id })).toEqual(started);
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(1);
+
+    const finished = await run();
+    expect(finished.status).toBe("succeeded");
+    expect(finished.steps[0]).toMatchObject({ status: "succeeded", startedAt: first!.startedAt });
+    const writes = (await sandbox.controls.requests(since)).filter((request) => request.method === "PUT");
+    expect(writes.map((request) => request.correlationId)).toEqual([first!.armCorrelationId]);
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
+    // Running it again claims nothing and writes nothing: the deployment is no longer queued.
+    expect(await run()).toEqual(finished);
+    expect((await sandbox.controls.requests(since)).filter((request) => request.method === "PUT")).toHaveLength(1);
+    expect(await sandbox.db.prisma.apiLock.count({ where: { apiId: api.id } })).toBe(0);
   });
 
   it("stops at a 412 as conflicted and asks for a new plan, which then converges", async () => {
@@ -281,8 +312,10 @@ describe("applying a plan", () => {
     });
     const create = plan.operations[0]!;
     await apim().putBackend(create.target, create.kind === "backend.create" ? create.backend : ({} as never), "absent");
-    await sandbox.db.prisma.apiLock.create({
-      data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1) },
+    // The start took the API's lock for the run that never came.
+    await sandbox.db.prisma.apiLock.update({
+      where: { apiId: api.id },
+      data: { holder: "crashed-instance", expiresAt: new Date(Date.now() - 1) },
     });
     const since = await lastSeq();
 
@@ -330,8 +363,9 @@ describe("applying a plan", () => {
       where: { deploymentId_seq: { deploymentId: crashed.id, seq: 1 } },
       data: { status: "running", startedAt: new Date() },
     });
-    await sandbox.db.prisma.apiLock.create({
-      data: { apiId: api.id, holder: "crashed-instance", expiresAt: new Date(Date.now() - 1000) },
+    await sandbox.db.prisma.apiLock.update({
+      where: { apiId: api.id },
+      data: { holder: "crashed-instance", expiresAt: new Date(Date.now() - 1000) },
     });
 
     const deployment = await applyPlan(admin, plan.id);
@@ -384,7 +418,11 @@ describe("applying a plan", () => {
     const next = await createPlan(admin, { apiId: api.id });
     const heldUntil = new Date(Date.now() + 1500);
     await sandbox.db.prisma.apiLock.create({ data: { apiId: api.id, holder: "busy-instance", expiresAt: heldUntil } });
-    const waited = await applyPlan(admin, next.id);
+    // Its start finds the lock held: the deployment is queued, every step pending, and its run claims it.
+    const { deployment: queued, run } = await startDeployment(admin, { planId: next.id });
+    expect([queued.status, ...queued.steps.map((step) => step.status)]).toEqual(["queued", "pending"]);
+    expect(await getDeployment(admin, { deploymentId: queued.id })).toEqual(queued);
+    const waited = await run();
     expect(waited.status).toBe("succeeded");
     expect(new Date(waited.steps[0]!.startedAt!).getTime()).toBeGreaterThanOrEqual(heldUntil.getTime());
   });

@@ -45,9 +45,9 @@ export const deploymentsOperations = {
     method: "POST",
     path: "/plans/{id}/apply",
     permission: "config.write",
-    summary: "Apply a plan: answers 202 with the queued deployment; poll its Location",
+    summary: "Apply a plan: answers 202 with the started deployment; poll its Location",
     description:
-      "Steps run in order with the plan's If-Match. A changed entity stops the deployment as `conflicted` (make a new plan); any other failure as `failed` (apply the same plan again to go on from there). 409 when the plan has lint errors; 409 with `code: approval-required` when its instance requires approvals the plan does not have (or it was rejected); 409 with `code: effective-access-blocked` (the blocking findings under `findings`) when another policy scope would undo the profile.",
+      "The deployment is `running` when answered, or `queued` while another apply of the same API holds its lock. Steps run in order with the plan's If-Match. A changed entity stops the deployment as `conflicted` (make a new plan); any other failure as `failed` (apply the same plan again to go on from there). 409 when the plan has lint errors; 409 with `code: approval-required` when its instance requires approvals the plan does not have (or it was rejected); 409 with `code: effective-access-blocked` (the blocking findings under `findings`) when another policy scope would undo the profile.",
     tags: ["deployments"],
     params: planParams,
     response: deploymentSchema,

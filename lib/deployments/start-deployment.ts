@@ -12,14 +12,19 @@ import { PLAN_APPROVALS } from "./approval/approval-subject";
 import { auditExpiredApprovals } from "./approval/audit-expired-approvals";
 import { planApprovalState } from "./approval/plan-approval-state";
 import { approverContributorsOf } from "./approval/read-plan-contributors";
-import { runDeployment, type QueuedDeployment } from "./apply/run-deployment";
+import { claimInQueueSql, type ClaimRow } from "./apply/claim-deployment";
+import { firstStepToMark, runDeployment, type ClaimedAtQueue, type QueuedDeployment } from "./apply/run-deployment";
 import { toDeploymentView } from "./deployment-view";
 import { readPlanToStart } from "./plan/read-plan-to-start";
 import { storedDesiredState, storedDiff, storedOperations } from "./plan/stored-plan";
 import type { DeploymentView } from "./schemas";
 
 export interface StartedDeployment {
-  /** The deployment, queued, with every step pending. */
+  /**
+   * The deployment as written: running with the API's lock taken for `run` (its first step
+   * running when nothing needs reading before it), or queued, every step pending, while another
+   * apply of the API holds the lock.
+   */
   deployment: DeploymentView;
   /**
    * Carries it out; schedule it after responding (`after(run)` from next/server) or await it.
@@ -29,7 +34,7 @@ export interface StartedDeployment {
 }
 
 /**
- * Queues an apply of a plan and returns at once, so the console can show progress and REST can
+ * Starts an apply of a plan and returns at once, so the console can show progress and REST can
  * answer 202. Applying a plan again is allowed: steps an earlier deployment of it carried out
  * are skipped, the rest run (see README.md).
  */
@@ -120,10 +125,26 @@ export async function queueDeploymentIf(
   // Both are parsed before anything is written, so a plan changed outside Portcullis starts nothing.
   const operations = storedOperations(plan);
   const desired = storedDesiredState(plan);
-  // One statement: the deployment, its pending steps and its event (an apply's database work is
-  // its cost, see bench/README.md). Every value is chosen here, so nothing needs reading back.
-  const deployment = {
+  // What the run needs is what this use case already read: it does not read it again.
+  const queued: QueuedDeployment = {
     id: randomUUID(),
+    planId: plan.id,
+    apiId: plan.apiId,
+    apimName: plan.api.apimName,
+    instance: plan.api.instance,
+    operations,
+    desired,
+  };
+  // One statement: the deployment, its steps and its event, and the claim its run would make
+  // first — the API's lock when it is free (claimInQueueSql) — so the common apply sends one
+  // statement fewer (an apply's database work is its cost, see bench/README.md). Every value is
+  // chosen here, so nothing needs reading back but the claim's reads and the first step's start.
+  const holder = randomUUID();
+  const firstStep = firstStepToMark(queued);
+  const holds = guard?.holds ?? Prisma.sql`TRUE`;
+  const claim = claimInQueueSql(queued, holder, holds);
+  const deployment = {
+    id: queued.id,
     planId: plan.id,
     apiId: plan.apiId,
     status: "queued",
@@ -154,23 +175,33 @@ export async function queueDeploymentIf(
   const pendingSteps = JSON.stringify(
     steps.map(({ id, seq, kind, target, ifMatch }) => ({ id, seq, kind, target, ifMatch })),
   );
-  const holds = guard?.holds ?? Prisma.sql`TRUE`;
-  const [stored] = await auditedStatement<{ queued: boolean }>(
+  // The first step is written running as claimDeployment would mark it, stamped with the
+  // database's clock (the statement may have waited for the previous holder's release).
+  const marked = firstStep
+    ? Prisma.sql`((step->>'seq')::int = ${firstStep.seq}::int AND ${claim.firstStepRunning})`
+    : Prisma.sql`FALSE`;
+  const [stored] = await auditedStatement<ClaimRow & { queued: boolean; firstStepStartedAt: Date | string | null }>(
     db,
     (queue) => Prisma.sql`
       WITH ${guard?.items ?? Prisma.empty}
+      ${claim.items}
       created AS (
         INSERT INTO deployments (id, plan_id, api_id, status, started_at, started_by, request_id)
-        SELECT ${deployment.id}::uuid, ${plan.id}::uuid, ${plan.apiId}::uuid, 'queued',
+        SELECT ${deployment.id}::uuid, ${plan.id}::uuid, ${plan.apiId}::uuid,
+          CASE WHEN ${claim.claimed} THEN 'running' ELSE 'queued' END,
           ${deployment.startedAt.toISOString()}::timestamptz, ${deployment.startedBy}, ${deployment.requestId}
         WHERE ${holds}
         RETURNING id
       ),
       steps AS (
-        INSERT INTO deployment_steps (id, deployment_id, seq, kind, target, status, if_match)
-        SELECT (step->>'id')::uuid, created.id, (step->>'seq')::int, step->>'kind', step->>'target', 'pending',
-          step->>'ifMatch'
+        INSERT INTO deployment_steps (id, deployment_id, seq, kind, target, status, if_match, started_at,
+          arm_correlation_id)
+        SELECT (step->>'id')::uuid, created.id, (step->>'seq')::int, step->>'kind', step->>'target',
+          CASE WHEN ${marked} THEN 'running' ELSE 'pending' END, step->>'ifMatch',
+          CASE WHEN ${marked} THEN clock_timestamp() END,
+          CASE WHEN ${marked} THEN ${firstStep?.correlationId ?? null}::text END
         FROM created, jsonb_array_elements(${pendingSteps}::jsonb) AS step
+        RETURNING started_at
       ),
       ${queue([
         {
@@ -193,29 +224,37 @@ export async function queueDeploymentIf(
           },
         },
       ])}
-      SELECT EXISTS (SELECT 1 FROM created) AS queued`,
+      SELECT EXISTS (SELECT 1 FROM created) AS queued, ${claim.claimedColumns},
+        (SELECT started_at FROM steps WHERE started_at IS NOT NULL) AS "firstStepStartedAt"`,
     // The steps travel as one JSON parameter: one text (lib/db/driver-sql.ts). The caller goes on
     // to the claim and write while the start's event joins the chain: readers chain what waits
     // first, and a run after it chains it ahead of the steps and the end (lib/audit/README.md, point 3).
     { prepared: true, chain: "background" },
   );
   if (!stored?.queued) return null;
-  // What the run needs is what this use case already read: it does not read it again.
-  const queued: QueuedDeployment = {
-    id: deployment.id,
-    planId: plan.id,
-    apiId: plan.apiId,
-    apimName: plan.api.apimName,
-    instance: plan.api.instance,
-    operations,
-    desired,
-  };
+  // The first step was written running when its start was returned (with no first step to mark, none is).
+  const firstStepStartedAt = stored.firstStepStartedAt === null ? null : new Date(stored.firstStepStartedAt);
+  const firstStepRunning = firstStepStartedAt !== null;
+  // The claim is the first run's: running it again claims as runDeployment says (it does nothing).
+  let claimedAtQueue: ClaimedAtQueue | null = stored.taken
+    ? { holder, firstStep, row: { ...stored, firstStepRunning } }
+    : null;
   const run = async () => {
-    const finished = await runDeployment(ctx, queued);
+    const claimed = claimedAtQueue;
+    claimedAtQueue = null;
+    const finished = await runDeployment(ctx, queued, claimed);
     if (finished.status === "succeeded" && plan.api.instance.verifyAfterApply) await verifyAfterApply(ctx, plan.api);
     return finished;
   };
-  return { deployment: toDeploymentView({ ...deployment, steps }), run };
+  const written = steps.map((step) =>
+    firstStepRunning && step.seq === firstStep?.seq
+      ? { ...step, status: "running", startedAt: firstStepStartedAt, armCorrelationId: firstStep.correlationId }
+      : step,
+  );
+  return {
+    deployment: toDeploymentView({ ...deployment, status: stored.taken ? "running" : "queued", steps: written }),
+    run,
+  };
 }
 
 /**

@@ -72,7 +72,8 @@ describe("REST: plans, deployments and drift", () => {
     expect(applied.status).toBe(202);
     const queued = applied.body as DeploymentView;
     expect(applied.headers.get("location")).toBe(`/api/v1/deployments/${queued.id}`);
-    expect(queued).toMatchObject({ status: "queued", planId: planBody.id, steps: [{ seq: 1, status: "pending" }] });
+    // Started: the API's lock was free, so the run's claim was made with it (lib/deployments/README.md).
+    expect(queued).toMatchObject({ status: "running", planId: planBody.id, steps: [{ seq: 1, status: "running" }] });
 
     const done = await finished(queued.id);
     expect(done).toMatchObject({ status: "succeeded", steps: [{ status: "succeeded", httpStatus: 200 }] });

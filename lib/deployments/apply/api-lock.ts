@@ -52,17 +52,10 @@ export async function acquireApiLock<Row extends { taken: boolean }>(
   work: () => Prisma.Sql,
   timing: LeaseTiming = DEFAULT_LEASE_TIMING,
 ): Promise<{ lease: ApiLease; row: Row }> {
-  const seconds = timing.leaseMs / 1000;
   for (let attempt = 0; ; attempt++) {
     const [row] = await driverSqlOf(db).query<Row>(
       Prisma.sql`
-      WITH taken AS (
-        INSERT INTO api_locks (api_id, holder, expires_at)
-        VALUES (${apiId}::uuid, ${holder}, now() + make_interval(secs => ${seconds}::float8))
-        ON CONFLICT (api_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-        WHERE api_locks.expires_at < now()
-        RETURNING holder
-      ),
+      WITH ${takeApiLockItem(apiId, holder, Prisma.sql`TRUE`, timing)}
       ${work()}`,
       FIXED_TEXT,
     );
@@ -72,7 +65,35 @@ export async function acquireApiLock<Row extends { taken: boolean }>(
   }
 }
 
-function holdLease(db: PrismaClient, apiId: string, holder: string, timing: LeaseTiming): ApiLease {
+/**
+ * The WITH item `taken` (followed by a comma): the API's lock for `holder` when it is free or its
+ * lease has expired, and only when `when` holds; one row when taken, none when not. A statement
+ * that takes it holds it from its commit: hold the lease (holdLease) once it has, or it expires.
+ */
+export function takeApiLockItem(
+  apiId: string,
+  holder: string,
+  when: Prisma.Sql,
+  timing: LeaseTiming = DEFAULT_LEASE_TIMING,
+): Prisma.Sql {
+  return Prisma.sql`
+    taken AS (
+      INSERT INTO api_locks (api_id, holder, expires_at)
+      SELECT ${apiId}::uuid, ${holder}, now() + make_interval(secs => ${timing.leaseMs / 1000}::float8)
+      WHERE ${when}
+      ON CONFLICT (api_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+      WHERE api_locks.expires_at < now()
+      RETURNING holder
+    ),`;
+}
+
+/** The lease of a lock a statement took for `holder`: renewed from now on until released. */
+export function holdLease(
+  db: PrismaClient,
+  apiId: string,
+  holder: string,
+  timing: LeaseTiming = DEFAULT_LEASE_TIMING,
+): ApiLease {
   const seconds = timing.leaseMs / 1000;
   let lost = false;
   const renew = async () => {

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from "../../db";
 import { driverSqlOf } from "../../db/driver-sql";
-import { acquireApiLock, type ApiLease } from "./api-lock";
+import { acquireApiLock, holdLease, takeApiLockItem, type ApiLease } from "./api-lock";
 import { earlierAttemptsOf, type EarlierAttempt, type EarlierStep } from "./earlier-attempts";
 
 export interface Claim {
@@ -21,7 +21,8 @@ export interface FirstStep {
   correlationId: string;
 }
 
-interface ClaimRow {
+/** What a statement that claims returns (claimDeployment's, or claimInQueueSql's claimedColumns). */
+export interface ClaimRow {
   taken: boolean;
   claimed: boolean;
   stale: string[];
@@ -80,6 +81,56 @@ export async function claimDeployment(
       SELECT EXISTS (SELECT 1 FROM taken) AS taken, EXISTS (SELECT 1 FROM claimed) AS claimed,
         ${claimedReadsColumns}, EXISTS (SELECT 1 FROM first_step) AS "firstStepRunning"`,
   );
+  return claimOf(db, deployment, lease, row);
+}
+
+/**
+ * The WITH items (each followed by a comma) and the conditions with which the statement that
+ * inserts a deployment (queueDeploymentIf) also claims it, so that the common apply sends one
+ * statement fewer (bench/README.md, `startclaim`): `taken` takes the API's lock when it is free
+ * and `when` holds; `stale` and `earlier` read what claimDeployment reads. The statement writes
+ * the deployment running when `claimed` holds (queued otherwise: its run claims it as before), and
+ * its first step running when `firstStepRunning` holds — what claimDeployment would have written
+ * — and ends with `claimedColumns`, which claimAtQueue reads. Its snapshot, too, may predate the
+ * previous holder's last commit: claimAtQueue then reads again, as claimDeployment does.
+ */
+export function claimInQueueSql(
+  deployment: { id: string; apiId: string; planId: string },
+  holder: string,
+  when: Prisma.Sql,
+): { items: Prisma.Sql; claimed: Prisma.Sql; firstStepRunning: Prisma.Sql; claimedColumns: Prisma.Sql } {
+  const claimed = Prisma.sql`EXISTS (SELECT 1 FROM taken)`;
+  const firstStepRunning = Prisma.sql`(${claimed} AND NOT EXISTS (SELECT 1 FROM stale) AND NOT EXISTS (SELECT 1 FROM earlier))`;
+  return {
+    items: Prisma.sql`${takeApiLockItem(deployment.apiId, holder, when)} ${claimReads(deployment)},`,
+    claimed,
+    firstStepRunning,
+    claimedColumns: Prisma.sql`${claimed} AS taken, ${claimed} AS claimed, ${claimedReadsColumns},
+      ${firstStepRunning} AS "firstStepRunning"`,
+  };
+}
+
+/**
+ * The claim the statement that queued the deployment made (its row: `taken` true), with the
+ * lease held from now on — when the run starts, so that a run that never starts lets the lock
+ * expire instead of renewing it.
+ */
+export function claimAtQueue(
+  db: PrismaClient,
+  deployment: { id: string; apiId: string; planId: string },
+  holder: string,
+  row: ClaimRow,
+): Promise<Claim> {
+  return claimOf(db, deployment, holdLease(db, deployment.apiId, holder), row);
+}
+
+/** The claim a statement that took the lock returned; the claim's reads made again when it found a deployment still running. */
+async function claimOf(
+  db: PrismaClient,
+  deployment: { id: string; apiId: string; planId: string },
+  lease: ApiLease,
+  row: ClaimRow,
+): Promise<Claim> {
   const claim = { lease, claimed: row.claimed, firstStepRunning: row.firstStepRunning };
   if (row.stale.length === 0) return { ...claim, stale: [], earlier: earlierAttemptsOf(row.earlier) };
   try {

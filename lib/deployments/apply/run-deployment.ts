@@ -8,7 +8,7 @@ import { log } from "../../log";
 import { findDeploymentOrThrow, toDeploymentView, type DeploymentRow } from "../deployment-view";
 import type { DeploymentView, DesiredState, PlanOperation } from "../schemas";
 import { appliedStateOf } from "./applied-state";
-import { claimDeployment, type Claim, type FirstStep } from "./claim-deployment";
+import { claimAtQueue, claimDeployment, type Claim, type ClaimRow, type FirstStep } from "./claim-deployment";
 import type { AuditContext } from "./audit-context";
 import { executeStep, type StepOutcome } from "./execute-step";
 import { finishDeployment, type Finish } from "./finish-deployment";
@@ -32,21 +32,19 @@ export interface QueuedDeployment {
  * steps in order. Never throws: whatever happens is recorded on the deployment, which it returns.
  * Running it again, or for a deployment that is no longer queued, does nothing.
  */
-export async function runDeployment(audit: AuditContext, deployment: QueuedDeployment): Promise<DeploymentView> {
+export async function runDeployment(
+  audit: AuditContext,
+  deployment: QueuedDeployment,
+  claimedAtQueue: ClaimedAtQueue | null = null,
+): Promise<DeploymentView> {
   const db = getDb();
   let finished: DeploymentRow | null = null;
   try {
     const apim = clientOrRefusal(deployment.instance);
-    // With nothing to read before it (and no earlier attempt, which the claim checks), the first
-    // step is marked running in the statement that takes the lock.
-    const first = deployment.operations[0];
-    const firstStep =
-      apim instanceof AppError ||
-      first === undefined ||
-      unwrittenExpectations(deployment.apimName, deployment.operations, deployment.desired, new Map()).length > 0
-        ? null
-        : { seq: first.seq, correlationId: randomUUID() };
-    const claim = await claimDeployment(db, deployment, randomUUID(), firstStep);
+    const firstStep = claimedAtQueue ? claimedAtQueue.firstStep : firstStepToMark(deployment);
+    const claim = claimedAtQueue
+      ? await claimAtQueue(db, deployment, claimedAtQueue.holder, claimedAtQueue.row)
+      : await claimDeployment(db, deployment, randomUUID(), firstStep);
     const { lease } = claim;
     try {
       await endInterrupted(db, claim.stale, audit.requestId);
@@ -73,6 +71,27 @@ export async function runDeployment(audit: AuditContext, deployment: QueuedDeplo
   }
   // A success is usually returned by the statement that ended it; anything else is read.
   return toDeploymentView(finished ?? (await findDeploymentOrThrow(db, deployment.id)));
+}
+
+/** The claim the statement that queued the deployment made (queueDeploymentIf, claimInQueueSql). */
+export interface ClaimedAtQueue {
+  holder: string;
+  /** The step that statement was asked to mark running (firstStepToMark), marked if `row.firstStepRunning`. */
+  firstStep: FirstStep | null;
+  row: ClaimRow;
+}
+
+/**
+ * The step the claim marks running, so the run sends its request without a statement before it:
+ * the first, when nothing needs reading before it (and no earlier attempt, which the claim checks).
+ */
+export function firstStepToMark(deployment: QueuedDeployment): FirstStep | null {
+  const first = deployment.operations[0];
+  return clientOrRefusal(deployment.instance) instanceof AppError ||
+    first === undefined ||
+    unwrittenExpectations(deployment.apimName, deployment.operations, deployment.desired, new Map()).length > 0
+    ? null
+    : { seq: first.seq, correlationId: randomUUID() };
 }
 
 /** The instance's client, or why its ARM endpoint is no longer allowed (apimClientForInstance says why). */
