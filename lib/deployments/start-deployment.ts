@@ -180,7 +180,9 @@ export async function queueDeploymentIf(
   const marked = firstStep
     ? Prisma.sql`((step->>'seq')::int = ${firstStep.seq}::int AND ${claim.firstStepRunning})`
     : Prisma.sql`FALSE`;
-  const [stored] = await auditedStatement<ClaimRow & { queued: boolean; firstStepStartedAt: Date | string | null }>(
+  const [stored] = await auditedStatement<
+    Omit<ClaimRow, "firstStepRunning"> & { queued: boolean; firstStepStartedAt: Date | string | null }
+  >(
     db,
     (queue) => Prisma.sql`
       WITH ${guard?.items ?? Prisma.empty}

@@ -91,7 +91,8 @@ export async function claimDeployment(
  * and `when` holds; `stale` and `earlier` read what claimDeployment reads. The statement writes
  * the deployment running when `claimed` holds (queued otherwise: its run claims it as before), and
  * its first step running when `firstStepRunning` holds — what claimDeployment would have written
- * — and ends with `claimedColumns`, which claimAtQueue reads. Its snapshot, too, may predate the
+ * — and ends with `claimedColumns`: the claim's row but `firstStepRunning`, which the statement
+ * knows from the steps it wrote. Its snapshot, too, may predate the
  * previous holder's last commit: claimAtQueue then reads again, as claimDeployment does.
  */
 export function claimInQueueSql(
@@ -105,8 +106,7 @@ export function claimInQueueSql(
     items: Prisma.sql`${takeApiLockItem(deployment.apiId, holder, when)} ${claimReads(deployment)},`,
     claimed,
     firstStepRunning,
-    claimedColumns: Prisma.sql`${claimed} AS taken, ${claimed} AS claimed, ${claimedReadsColumns},
-      ${firstStepRunning} AS "firstStepRunning"`,
+    claimedColumns: Prisma.sql`${claimed} AS taken, ${claimed} AS claimed, ${claimedReadsColumns}`,
   };
 }
 

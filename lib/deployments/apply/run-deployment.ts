@@ -41,7 +41,7 @@ export async function runDeployment(
   let finished: DeploymentRow | null = null;
   try {
     const apim = clientOrRefusal(deployment.instance);
-    const firstStep = claimedAtQueue ? claimedAtQueue.firstStep : firstStepToMark(deployment);
+    const firstStep = claimedAtQueue ? claimedAtQueue.firstStep : firstStepToMark(deployment, apim);
     const claim = claimedAtQueue
       ? await claimAtQueue(db, deployment, claimedAtQueue.holder, claimedAtQueue.row)
       : await claimDeployment(db, deployment, randomUUID(), firstStep);
@@ -85,9 +85,12 @@ export interface ClaimedAtQueue {
  * The step the claim marks running, so the run sends its request without a statement before it:
  * the first, when nothing needs reading before it (and no earlier attempt, which the claim checks).
  */
-export function firstStepToMark(deployment: QueuedDeployment): FirstStep | null {
+export function firstStepToMark(
+  deployment: QueuedDeployment,
+  apim: ApimClient | AppError = clientOrRefusal(deployment.instance),
+): FirstStep | null {
   const first = deployment.operations[0];
-  return clientOrRefusal(deployment.instance) instanceof AppError ||
+  return apim instanceof AppError ||
     first === undefined ||
     unwrittenExpectations(deployment.apimName, deployment.operations, deployment.desired, new Map()).length > 0
     ? null
