@@ -2,19 +2,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../audit/list-audit-events";
 import type { RequestContext } from "../auth/request-context";
 import type { Prisma } from "../db";
-import { AppError } from "../errors";
 import { updateInstanceSettings } from "../instances/update-instance-settings";
 import { changeInstanceSettings } from "../../test/support/instance-settings";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
-import { apimClientForInstance } from "../apim/client-for-instance";
-import { apiIdOf, dropBackendSelection, profiles, saveProfile } from "../../test/support/deployment-fixtures";
+import { planOnFreshApi } from "../../test/support/deployment-fixtures";
 import { approvePlan } from "./approve-plan";
 import { createPlan } from "./create-plan";
 import { getPlan } from "./get-plan";
 import { listAwaitingApproval } from "../approvals/list-awaiting-approval";
 import { rejectPlan } from "./reject-plan";
 import { startDeployment } from "./start-deployment";
+import { appErrorOf } from "../../test/support/app-error";
 
 /** What listAwaitingApproval answers for plans alone (the REST list's read). */
 const listPlansAwaitingApproval = async (ctx: RequestContext) => (await listAwaitingApproval(ctx, ["plans"])).plans;
@@ -25,32 +24,14 @@ const second = contextFor("admin", { name: "Second Admin" });
 const third = contextFor("admin", { name: "Third Admin" });
 const automation = contextFor("admin", { type: "app", name: "pipeline" });
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
-
 const settings = (value: Record<string, unknown>) => changeInstanceSettings(sandbox.instance.id, value);
 
 let apis = 0;
 
-/**
- * A plan with something to write, by `by`, on a fresh API (the simulator names seeded APIs by
- * prefix) whose policy only inherits (see dropBackendSelection).
- */
+/** A plan with something to write, by `by`, on a fresh API (planOnFreshApi). */
 async function newPlan(by: RequestContext = author) {
   apis += 1;
-  const [name] = await sandbox.controls.seedApis(1, { prefix: `four-eyes-${apis}` });
-  await dropBackendSelection(apimClientForInstance(sandbox.instance), [name!]);
-  const apiId = await apiIdOf(by, sandbox.instance.id, name!);
-  await saveProfile(by, apiId, profiles.backendKey(`${name}-backend`));
-  const plan = await createPlan(by, { apiId });
-  expect(plan.empty).toBe(false);
-  return plan;
+  return planOnFreshApi(sandbox, by, `four-eyes-${apis}`);
 }
 
 const apply = async (ctx: RequestContext, planId: string) => (await startDeployment(ctx, { planId })).run();
@@ -62,12 +43,12 @@ describe("instance approval settings", () => {
     expect((await settings({ environment: "production" })).approvals.required).toBe(1);
     expect((await settings({ approvalsRequired: 0 })).approvals).toMatchObject({ required: 0, setting: 0 });
     expect((await settings({ approvalsRequired: null })).approvals).toMatchObject({ required: 1, setting: null });
-    const refused = await failure(settings({ approvalsRequired: 3 }));
+    const refused = await appErrorOf(settings({ approvalsRequired: 3 }));
     expect(refused.code).toBe("bad_request");
     expect(refused.fields[0]?.path).toContain("approvalsRequired");
     expect(
       (
-        await failure(
+        await appErrorOf(
           updateInstanceSettings(contextFor("reader"), {
             instanceId: sandbox.instance.id,
             settings: { environment: "test" },
@@ -86,11 +67,11 @@ describe("four-eyes approval of applies", () => {
   it("refuses the apply until an admin other than the author approves; the author cannot approve", async () => {
     const plan = await newPlan();
     expect(plan.approval).toMatchObject({ required: 1, status: "waiting", approvedBy: 0 });
-    const refused = await failure(startDeployment(author, { planId: plan.id }));
+    const refused = await appErrorOf(startDeployment(author, { planId: plan.id }));
     expect(refused.code).toBe("approval-required");
     expect(refused.details).toMatchObject({ planHash: plan.hash, approvalsRequired: 1, approvedBy: 0 });
 
-    expect((await failure(approvePlan(author, { planId: plan.id }))).code).toBe("forbidden");
+    expect((await appErrorOf(approvePlan(author, { planId: plan.id }))).code).toBe("forbidden");
     const approved = await approvePlan(second, { planId: plan.id, planHash: plan.hash });
     expect(approved.approval).toMatchObject({ status: "approved", approvedBy: 1 });
     expect(approved.approval.decisions[0]).toMatchObject({ actor: { name: "Second Admin" }, planHash: plan.hash });
@@ -114,7 +95,7 @@ describe("four-eyes approval of applies", () => {
       const plan = await newPlan();
       await approvePlan(second, { planId: plan.id });
       await approvePlan(second, { planId: plan.id });
-      expect((await failure(startDeployment(author, { planId: plan.id }))).message).toMatch(/2 approvals.*1 more/);
+      expect((await appErrorOf(startDeployment(author, { planId: plan.id }))).message).toMatch(/2 approvals.*1 more/);
       await approvePlan(third, { planId: plan.id });
       expect((await apply(author, plan.id)).status).toBe("succeeded");
     } finally {
@@ -134,9 +115,9 @@ describe("four-eyes approval of applies", () => {
     const changed = await getPlan(author, { planId: plan.id });
     expect(changed.hash).not.toBe(plan.hash);
     expect(changed.approval.decisions[0]).toMatchObject({ counts: false, notCountedBecause: "plan-changed" });
-    expect((await failure(startDeployment(author, { planId: plan.id }))).code).toBe("approval-required");
+    expect((await appErrorOf(startDeployment(author, { planId: plan.id }))).code).toBe("approval-required");
     // An approver who reviewed the old content is told it changed.
-    expect((await failure(approvePlan(third, { planId: plan.id, planHash: plan.hash }))).code).toBe("conflict");
+    expect((await appErrorOf(approvePlan(third, { planId: plan.id, planHash: plan.hash }))).code).toBe("conflict");
   });
 
   it("lets approvals expire, and records the expiry once", async () => {
@@ -147,8 +128,8 @@ describe("four-eyes approval of applies", () => {
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
     expect((await getPlan(author, { planId: plan.id })).approval.decisions[0]?.notCountedBecause).toBe("expired");
-    expect((await failure(startDeployment(author, { planId: plan.id }))).code).toBe("approval-required");
-    await failure(startDeployment(author, { planId: plan.id }));
+    expect((await appErrorOf(startDeployment(author, { planId: plan.id }))).code).toBe("approval-required");
+    await appErrorOf(startDeployment(author, { planId: plan.id }));
     const expiries = await listAuditEvents(contextFor("reviewer"), { planHash: plan.hash, action: "approval.expire" });
     expect(expiries.items).toHaveLength(1);
     expect(expiries.items[0]?.actor.name).toBe("Portcullis");
@@ -156,7 +137,7 @@ describe("four-eyes approval of applies", () => {
 
   it("counts automation's approval only where the instance allows automation approvers", async () => {
     const plan = await newPlan();
-    expect((await failure(approvePlan(automation, { planId: plan.id }))).code).toBe("forbidden");
+    expect((await appErrorOf(approvePlan(automation, { planId: plan.id }))).code).toBe("forbidden");
     await settings({ automationApprovers: true });
     try {
       expect((await approvePlan(automation, { planId: plan.id })).approval.status).toBe("approved");
@@ -174,10 +155,10 @@ describe("four-eyes approval of applies", () => {
   it("refuses to apply a rejected plan, whatever approvals it has", async () => {
     const plan = await newPlan();
     await approvePlan(second, { planId: plan.id });
-    expect((await failure(rejectPlan(third, { planId: plan.id, reason: "  " }))).code).toBe("bad_request");
+    expect((await appErrorOf(rejectPlan(third, { planId: plan.id, reason: "  " }))).code).toBe("bad_request");
     const rejected = await rejectPlan(third, { planId: plan.id, reason: "Wrong tenant for production" });
     expect(rejected.approval.status).toBe("rejected");
-    const refused = await failure(startDeployment(author, { planId: plan.id }));
+    const refused = await appErrorOf(startDeployment(author, { planId: plan.id }));
     expect(refused.code).toBe("approval-required");
     expect(refused.message).toContain("Wrong tenant for production");
   });
@@ -199,7 +180,7 @@ describe("four-eyes approval of applies", () => {
 
   it("lets readers see the state but not decide", async () => {
     const plan = await newPlan();
-    expect((await failure(approvePlan(contextFor("reviewer"), { planId: plan.id }))).code).toBe("forbidden");
+    expect((await appErrorOf(approvePlan(contextFor("reviewer"), { planId: plan.id }))).code).toBe("forbidden");
     expect((await getPlan(contextFor("reader"), { planId: plan.id })).approval.status).toBe("waiting");
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { chainWaitingEvents } from "../audit/chain-sequencer";
-import { AppError } from "../errors";
 import { apimClientForInstance } from "../apim/client-for-instance";
 import { contextFor } from "../../test/support/request-context";
 import { setupSandboxHarness } from "../../test/support/sandbox-harness";
@@ -14,6 +13,7 @@ import {
   profiles,
   saveProfile,
 } from "../../test/support/deployment-fixtures";
+import { appErrorOf } from "../../test/support/app-error";
 
 const sandbox = setupSandboxHarness();
 const admin = contextFor("admin");
@@ -31,15 +31,6 @@ async function newApi(
   const [name] = await sandbox.controls.seedApis(1, { prefix, withPolicy: policy !== "none" });
   if (policy === "base-only") await dropBackendSelection(apim(), [name!]);
   return { id: await apiIdOf(admin, sandbox.instance.id, name!), name: name! };
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 describe("making a plan", () => {
@@ -141,7 +132,7 @@ describe("making a plan", () => {
     });
     const plansBefore = await sandbox.db.prisma.plan.count();
 
-    const error = await failure(createPlan(admin, { apiId: api.id }));
+    const error = await appErrorOf(createPlan(admin, { apiId: api.id }));
 
     expect(error.code).toBe("conflict");
     expect(error.message).toContain("named value 'not-created-yet', which does not exist");
@@ -233,7 +224,7 @@ describe("making a plan", () => {
     ]);
     expect(plan.blocked).toBe(true);
     expect(plan.diff.lint.findings.map((finding) => finding.code)).toContain("caller-validation-without-backend-auth");
-    const refused = await failure(startDeployment(admin, { planId: plan.id }));
+    const refused = await appErrorOf(startDeployment(admin, { planId: plan.id }));
     expect(refused.code).toBe("conflict");
     expect(refused.message).toContain("caller-validation-without-backend-auth");
     expect(await sandbox.db.prisma.deployment.count({ where: { planId: plan.id } })).toBe(0);
@@ -261,7 +252,7 @@ describe("making a plan", () => {
     );
     expect(await getPlan(admin, { planId: plan.id })).toMatchObject({ blocked: true });
 
-    const refused = await failure(startDeployment(admin, { planId: plan.id }));
+    const refused = await appErrorOf(startDeployment(admin, { planId: plan.id }));
     expect(refused.code).toBe("effective-access-blocked");
     expect(refused.message).toContain(`managed-backend-overridden (api policy ${api.name}, line ${overridden!.line})`);
     expect(await sandbox.db.prisma.deployment.count({ where: { planId: plan.id } })).toBe(0);
@@ -295,16 +286,16 @@ describe("making a plan", () => {
         }),
       ]),
     );
-    expect((await failure(startDeployment(admin, { planId: plan.id }))).code).toBe("effective-access-blocked");
+    expect((await appErrorOf(startDeployment(admin, { planId: plan.id }))).code).toBe("effective-access-blocked");
   });
 
   it("is a change: readers and reviewers may not plan, and a restore plan needs something applied first", async () => {
     const api = await newApi("plan-roles");
     await saveProfile(admin, api.id, profiles.headerKey());
     for (const role of ["reader", "reviewer"] as const)
-      expect((await failure(createPlan(contextFor(role), { apiId: api.id }))).code).toBe("forbidden");
-    expect((await failure(createPlan(admin, { apiId: api.id, purpose: "drift" }))).code).toBe("not_found");
-    expect((await failure(createPlan(admin, { apiId: "00000000-0000-4000-8000-000000000000" }))).code).toBe(
+      expect((await appErrorOf(createPlan(contextFor(role), { apiId: api.id }))).code).toBe("forbidden");
+    expect((await appErrorOf(createPlan(admin, { apiId: api.id, purpose: "drift" }))).code).toBe("not_found");
+    expect((await appErrorOf(createPlan(admin, { apiId: "00000000-0000-4000-8000-000000000000" }))).code).toBe(
       "not_found",
     );
   });

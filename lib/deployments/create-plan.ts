@@ -20,6 +20,7 @@ import { storedPlanContent, type PlanContent } from "./plan/plan-hash";
 import { toPlanView } from "./plan/plan-view";
 import { readApiToPlan } from "./plan/read-api-to-plan";
 import { readLiveState } from "./plan/read-live-state";
+import { rememberPlan } from "./plan/recent-plans";
 import type { PlanDiff, PlanView } from "./schemas";
 
 export interface CreatePlanInput {
@@ -57,13 +58,13 @@ export async function planVersion(
   { reads }: { reads: PlanReads },
 ): Promise<PlanView> {
   const prepared = await preparePlan(ctx, subject, { reads, inChangeSet: false });
-  await auditedStatement(
+  const [inserted] = await auditedStatement<{ rowVersion: string }>(
     getDb(),
     (queue) => Prisma.sql`
       WITH ${insertPlansSql([prepared])},
       ${prepared.announced ? Prisma.sql`${prepared.announced},` : Prisma.empty}
       ${queue(prepared.events)}
-      SELECT 1 AS done`,
+      SELECT (SELECT row_version FROM plans_created) AS "rowVersion"`,
     // One plan: one of two texts, with or without the approval request (lib/db/driver-sql.ts). Its
     // events join the chain while the caller goes on: readers chain what waits before they read,
     // as does the rest of an apply (lib/audit/README.md, point 3).
@@ -71,11 +72,16 @@ export async function planVersion(
   );
   // A new plan has no deployments yet, and its version is the one read above: nothing to read back.
   // Its columns as read back and their hash were computed once, by preparePlan.
-  const { row, stored, hash } = prepared;
+  const { row, hash } = prepared;
+  rememberPlan({
+    plan: { ...row, ...prepared.stored, createdAt: new Date(row.createdAt), approvals: [], api: subject.api },
+    rowVersion: inserted!.rowVersion,
+    hash,
+  });
   return toPlanView(
     {
       ...row,
-      ...stored,
+      ...prepared.stored,
       createdAt: new Date(row.createdAt),
       profileVersion: { version: subject.version.version },
       deployments: [],
@@ -255,7 +261,9 @@ export async function preparePlan(
 
 /**
  * The WITH item (`plans_created`) that stores prepared plans in one statement: their JSON columns
- * travel as the text computed, in one parameter, and are stored as jsonb.
+ * travel as the text computed, in one parameter, and are stored as jsonb. It returns each plan's
+ * `id` and `row_version`: the transaction that wrote the row (xmin), which any later change of
+ * the row changes (recent-plans.ts).
  */
 export function insertPlansSql(plans: readonly PreparedPlan[]): Prisma.Sql {
   const rows = `[${plans
@@ -272,6 +280,7 @@ export function insertPlansSql(plans: readonly PreparedPlan[]): Prisma.Sql {
       FROM jsonb_to_recordset(${rows}::jsonb) AS p(id uuid, "apiId" uuid, "profileVersionId" uuid, purpose text,
         operations jsonb, diff jsonb, "desiredState" jsonb, "createdAt" timestamptz, "createdBy" text,
         "createdByOid" text)
+    RETURNING id, xmin::text AS row_version
   )`;
 }
 

@@ -16,6 +16,7 @@ import { claimInQueueSql, type ClaimRow } from "./apply/claim-deployment";
 import { firstStepToMark, runDeployment, type ClaimedAtQueue, type QueuedDeployment } from "./apply/run-deployment";
 import { toDeploymentView } from "./deployment-view";
 import { readPlanToStart } from "./plan/read-plan-to-start";
+import { takeRecentPlan, unchangedSinceStoredSql, type RecentPlan } from "./plan/recent-plans";
 import { storedDesiredState, storedDiff, storedOperations } from "./plan/stored-plan";
 import type { DeploymentView } from "./schemas";
 
@@ -40,6 +41,9 @@ export interface StartedDeployment {
  */
 export async function startDeployment(ctx: RequestContext, input: { planId: string }): Promise<StartedDeployment> {
   await authorize(ctx, "config.write");
+  const recent = takeRecentPlan(input.planId);
+  const started = recent && (await startRecentPlan(ctx, recent));
+  if (started) return started;
   const db = getDb();
   const plan = await readPlanToStart(input.planId);
   const now = new Date();
@@ -50,6 +54,24 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
     planHash: approval.hash,
     approval: { required: approval.required, approvedBy: countingApprovers(approval) },
   });
+}
+
+/**
+ * startDeployment of a plan this process just stored (recent-plans.ts) that needs no approval, in
+ * one statement that holds only while the database still holds the plan as stored: no decision,
+ * no settings, no row changed since. Null when it needs approval or no longer holds: the caller
+ * then reads the plan and judges it as stored now.
+ */
+async function startRecentPlan(ctx: RequestContext, recent: RecentPlan): Promise<StartedDeployment | null> {
+  const { plan, hash } = recent;
+  const approval = planApprovalState(plan, new Date(), { contributors: [], hash });
+  if (approval.status !== "not_required") return null;
+  return queueDeploymentIf(
+    ctx,
+    plan,
+    { planHash: hash, approval: { required: approval.required, approvedBy: countingApprovers(approval) } },
+    unchangedSinceStoredSql(recent),
+  );
 }
 
 /** The plan row queueDeployment needs (as startDeployment reads it). */

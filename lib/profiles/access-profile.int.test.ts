@@ -5,6 +5,7 @@ import { setupTestDatabase } from "../../test/support/setup-test-database";
 import { getAccessProfile } from "./get-access-profile";
 import { listProfileVersions } from "./list-profile-versions";
 import { prepareProfileVersion, saveAccessProfile, saveProfileVersions } from "./save-access-profile";
+import { appErrorOf } from "../../test/support/app-error";
 
 const db = setupTestDatabase();
 const admin = contextFor("admin");
@@ -33,15 +34,6 @@ const profile = {
     clientApplicationIds: ["11111111-2222-3333-4444-555555555555"],
   },
 };
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 describe("access profile versions", () => {
   it("saves the first version without If-Match and returns it with defaults applied and an ETag", async () => {
@@ -86,14 +78,14 @@ describe("access profile versions", () => {
     const apiId = await newApi();
     await saveAccessProfile(admin, { apiId, profile });
 
-    expect((await failure(saveAccessProfile(admin, { apiId, profile }))).code).toBe("precondition_required");
+    expect((await appErrorOf(saveAccessProfile(admin, { apiId, profile }))).code).toBe("precondition_required");
     const second = await saveAccessProfile(admin, {
       apiId,
       profile: { ...profile, callerAuth: { mode: "none" } },
       ifMatch: '"v1"',
     });
     expect(second.version).toBe(2);
-    const stale = await failure(saveAccessProfile(admin, { apiId, profile, ifMatch: '"v1"' }));
+    const stale = await appErrorOf(saveAccessProfile(admin, { apiId, profile, ifMatch: '"v1"' }));
     expect(stale.code).toBe("precondition_failed");
     expect(stale.message).toMatch(/version 2/);
 
@@ -149,7 +141,7 @@ describe("access profile versions", () => {
     const apiId = await newApi();
     const bad = { ...profile, callerAuth: { ...profile.callerAuth, clientApplicationIds: ["not-a-guid"] } };
 
-    const error = await failure(saveAccessProfile(admin, { apiId, profile: bad }));
+    const error = await appErrorOf(saveAccessProfile(admin, { apiId, profile: bad }));
 
     expect(error.code).toBe("bad_request");
     expect(error.fields).toEqual([expect.objectContaining({ path: "callerAuth.clientApplicationIds[0]" })]);
@@ -160,7 +152,7 @@ describe("access profile versions", () => {
     const apiId = await newApi();
     for (const role of ["reader", "reviewer"] as const) {
       const ctx = contextFor(role);
-      expect((await failure(saveAccessProfile(ctx, { apiId, profile }))).code).toBe("forbidden");
+      expect((await appErrorOf(saveAccessProfile(ctx, { apiId, profile }))).code).toBe("forbidden");
       const denial = await db.current.prisma.auditEvent.findFirst({
         where: { actorOid: ctx.actor.oid, action: "auth.denied" },
       });

@@ -3,6 +3,7 @@
  * profile version (with the If-Match the previous version needs) and plan + apply in one go.
  */
 import type { ApimClient } from "../../lib/apim";
+import { apimClientForInstance } from "../../lib/apim/client-for-instance";
 import type { AccessProfileInput } from "../../lib/policy";
 import { listApis } from "../../lib/apis/list-apis";
 import type { RequestContext } from "../../lib/auth/request-context";
@@ -119,4 +120,22 @@ export async function dropBackendSelection(apim: ApimClient, apimNames: readonly
     if (inheriting === live.xml) throw new Error(`the policy of ${name} selects no backend`);
     await apim.putApiPolicy(name, inheriting, { etag: live.etag });
   }
+}
+
+/**
+ * A plan by `ctx` with something to write: a profile with a backend of its own saved for a fresh
+ * API named `<prefix>-1` whose policy only inherits (dropBackendSelection), then planned.
+ */
+export async function planOnFreshApi(
+  sandbox: Pick<SandboxHarness, "controls" | "instance">,
+  ctx: RequestContext,
+  prefix: string,
+): Promise<PlanView> {
+  const [name] = await sandbox.controls.seedApis(1, { prefix });
+  await dropBackendSelection(apimClientForInstance(sandbox.instance), [name!]);
+  const apiId = await apiIdOf(ctx, sandbox.instance.id, name!);
+  await saveProfile(ctx, apiId, profiles.backendKey(`${name}-backend`));
+  const plan = await createPlan(ctx, { apiId });
+  if (plan.empty) throw new Error(`the plan of ${name} writes nothing`);
+  return plan;
 }
