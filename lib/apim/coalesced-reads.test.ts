@@ -6,6 +6,7 @@ import type { ArmCallOptions, ArmResult } from "./call/arm-call";
 import { apimClientForInstance, configureApimClients } from "./client-for-instance";
 import { withCoalescedReads } from "./coalesced-reads";
 import { ScopeReader } from "./scopes/scope-read";
+import { appErrorOf } from "../../test/support/app-error";
 
 /** A call the stub client received, answered when the test says so. */
 interface HeldCall {
@@ -245,25 +246,40 @@ describe("withCoalescedReads", () => {
     expect(calls).toEqual([]);
   });
 
+  /** A caller's own timeout: nothing it can say of the shared request, which goes on for others. */
+  const timedOutDetails = (correlationId: string) => ({
+    status: null,
+    correlationId,
+    requestIds: [],
+    attempts: 0,
+    mayHaveLanded: false,
+  });
+
   it("times each caller out on its own timeout while the others keep waiting", async () => {
     const { client, of } = heldClient();
     const apim = coalesced(client);
     const patient = apim.listBackends({ correlationId: "patient" });
-    const hurried = apim.listBackends({ timeoutMs: 5 });
-    const error = await hurried.then(
-      () => null,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe("unavailable");
-    expect((error as AppError).message).toMatch(/within 5 ms/);
-    expect((error as AppError).details).toMatchObject({ correlationId: "patient", attempts: 0, requestIds: [] });
+    const error = await appErrorOf(apim.listBackends({ timeoutMs: 5 }));
+    expect(error.code).toBe("unavailable");
+    expect(error.message).toMatch(/within 5 ms/);
+    // It joined the patient caller's read and sent nothing itself.
+    expect(error.details).toEqual({ ...timedOutDetails("patient"), joined: true });
     const shared = of("listBackends")[0]!;
     expect(shared.call.signal!.aborted).toBe(false);
     // The shared call's own timeout: the starter's (the default) plus the join window.
     expect(shared.call.timeoutMs).toBe(121_000);
     shared.answer([]);
     expect((await patient).value).toEqual([]);
+  });
+
+  it("times out the caller that started a read without marking it joined", async () => {
+    const { client, of } = heldClient();
+    const apim = coalesced(client);
+    const error = await appErrorOf(apim.listBackends({ correlationId: "starter", timeoutMs: 5 }));
+    expect(error.message).toMatch(/within 5 ms/);
+    expect(error.details).toEqual(timedOutDetails("starter"));
+    // Nobody waits for it any more: the shared read stops.
+    expect(of("listBackends")[0]!.call.signal!.aborted).toBe(true);
   });
 
   it("does not let a caller join a flight that would time out before the caller's own deadline", async () => {

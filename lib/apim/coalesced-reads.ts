@@ -171,7 +171,7 @@ export function withCoalescedReads(apim: ApimClient, options: CoalescedReadsOpti
       };
       // Every caller's own deadline comes before the shared call's (the starter's by the window).
       const timer = setTimeout(() => {
-        if (leave()) reject(timedOut(what, timeoutMs, flight));
+        if (leave()) reject(timedOut(what, timeoutMs, flight, joined));
       }, timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
       flight.answer.then(
@@ -193,13 +193,18 @@ export function withCoalescedReads(apim: ApimClient, options: CoalescedReadsOpti
     });
   }
 
-  function timedOut(what: string, timeoutMs: number, flight: Flight): AppError {
+  /**
+   * A caller's own timeout while the shared request goes on for the others: what it has sent so
+   * far is not known here, so none is claimed; a joiner says it sent nothing (`joined`).
+   */
+  function timedOut(what: string, timeoutMs: number, flight: Flight, joined: boolean): AppError {
     const details: ArmErrorDetails = {
       status: null,
       correlationId: flight.correlationId,
       requestIds: [],
       attempts: 0,
       mayHaveLanded: false,
+      ...(joined ? { joined: true as const } : {}),
     };
     return new AppError("unavailable", `ARM did not complete ${what} within ${timeoutMs} ms`, { details });
   }
