@@ -44,6 +44,20 @@ export function fromJsonColumns<Row>(value: Record<string, unknown>, columns: Mo
   ) as Row;
 }
 
+/** `alias.column IS NOT DISTINCT FROM value AND …` for every field of one table's row: the row is still as `row` says. */
+export function sameColumnsSql<Row>(columns: ModelColumns<Row>, alias: string, row: Row): Prisma.Sql {
+  return Prisma.join(
+    Object.entries<string | { time: string }>(columns).map(([field, stored]) => {
+      const value = row[field as keyof Row] as unknown;
+      const column = Prisma.raw(`${alias}.${columnOf(stored)}`);
+      return typeof stored === "string"
+        ? Prisma.sql`${column} IS NOT DISTINCT FROM ${value}`
+        : Prisma.sql`${column} IS NOT DISTINCT FROM ${value === null ? null : (value as Date).toISOString()}::timestamptz`;
+    }),
+    " AND ",
+  );
+}
+
 export const INSTANCE_COLUMNS: ModelColumns<Instance> = {
   id: "id",
   name: "name",

@@ -73,16 +73,11 @@ export async function planVersion(
   // A new plan has no deployments yet, and its version is the one read above: nothing to read back.
   // Its columns as read back and their hash were computed once, by preparePlan.
   const { row, hash } = prepared;
-  rememberPlan({
-    plan: { ...row, ...prepared.stored, createdAt: new Date(row.createdAt), approvals: [], api: subject.api },
-    rowVersion: inserted!.rowVersion,
-    hash,
-  });
+  const stored = { ...row, ...prepared.stored, createdAt: new Date(row.createdAt) };
+  rememberPlan({ plan: { ...stored, approvals: [], api: subject.api }, rowVersion: inserted!.rowVersion, hash });
   return toPlanView(
     {
-      ...row,
-      ...prepared.stored,
-      createdAt: new Date(row.createdAt),
+      ...stored,
       profileVersion: { version: subject.version.version },
       deployments: [],
       approvals: [],

@@ -50,10 +50,7 @@ export async function startDeployment(ctx: RequestContext, input: { planId: stri
   const approval = planApprovalState(plan, now, { contributors: await approverContributorsOf(db, plan) });
   await auditExpiredApprovals(db, plan, approval, now);
   await assertApproved(db, ctx, PLAN_APPROVALS, plan.id, approval);
-  return queueDeployment(ctx, plan, {
-    planHash: approval.hash,
-    approval: { required: approval.required, approvedBy: countingApprovers(approval) },
-  });
+  return queueDeployment(ctx, plan, approvalEvidence(approval));
 }
 
 /**
@@ -66,12 +63,15 @@ async function startRecentPlan(ctx: RequestContext, recent: RecentPlan): Promise
   const { plan, hash } = recent;
   const approval = planApprovalState(plan, new Date(), { contributors: [], hash });
   if (approval.status !== "not_required") return null;
-  return queueDeploymentIf(
-    ctx,
-    plan,
-    { planHash: hash, approval: { required: approval.required, approvedBy: countingApprovers(approval) } },
-    unchangedSinceStoredSql(recent),
-  );
+  return queueDeploymentIf(ctx, plan, approvalEvidence(approval), unchangedSinceStoredSql(recent));
+}
+
+/** What `deployment.start` records of the plan's approval: its hash, and who counted. */
+function approvalEvidence(approval: ReturnType<typeof planApprovalState>) {
+  return {
+    planHash: approval.hash,
+    approval: { required: approval.required, approvedBy: countingApprovers(approval) },
+  };
 }
 
 /** The plan row queueDeployment needs (as startDeployment reads it). */

@@ -1,5 +1,5 @@
 import { Prisma } from "../../db";
-import { API_COLUMNS, INSTANCE_COLUMNS, type ModelColumns } from "../../db/model-columns";
+import { API_COLUMNS, INSTANCE_COLUMNS, sameColumnsSql } from "../../db/model-columns";
 import type { PlanToStart } from "./read-plan-to-start";
 
 /**
@@ -63,17 +63,4 @@ export function unchangedSinceStoredSql({ plan, rowVersion }: RecentPlan): { ite
     ),`,
     holds: Prisma.sql`(SELECT holds FROM unchanged)`,
   };
-}
-
-/** `alias.column IS NOT DISTINCT FROM value AND …` for every field of a row (ModelColumns names them all). */
-function sameColumnsSql<Row>(columns: ModelColumns<Row>, alias: string, row: Row): Prisma.Sql {
-  return Prisma.join(
-    Object.entries<string | { time: string }>(columns).map(([field, stored]) => {
-      const value = row[field as keyof Row] as unknown;
-      return typeof stored === "string"
-        ? Prisma.sql`${Prisma.raw(`${alias}.${stored}`)} IS NOT DISTINCT FROM ${value}`
-        : Prisma.sql`${Prisma.raw(`${alias}.${stored.time}`)} IS NOT DISTINCT FROM ${value === null ? null : (value as Date).toISOString()}::timestamptz`;
-    }),
-    " AND ",
-  );
 }
