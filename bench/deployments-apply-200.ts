@@ -5,7 +5,9 @@
  * once, then write the policy: two round trips), and ARM calls with the minimum a per-API plan needs
  * when the instance-wide reads in flight are shared (lib/apim/coalesced-reads.ts) and the count
  * with no sharing at all.
- * Each of the `--runs` applies a new profile version (saved beforehand, not measured).
+ * Each of the `--runs` applies a new profile version (saved beforehand, not measured). Each run
+ * also says what the machine's CPU went to per API: this process (Portcullis), the sandbox's and,
+ * on PostgreSQL, the database server's — the three share the machine's cores.
  *
  *   npx tsx bench/deployments-apply-200.ts [--concurrency=16] [--latency=50] [--runs=5] [--profile=DIR]
  *
@@ -61,6 +63,7 @@ await benchmark(async (plane) => {
     const limit = limitConcurrency(concurrency);
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
+    const othersBefore = plane.otherCpu();
     const statementsBefore = plane.statements();
     const kindsBefore = plane.statementKinds();
     await profile?.startRun();
@@ -80,6 +83,7 @@ await benchmark(async (plane) => {
     );
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const othersAfter = plane.otherCpu();
     const statementsAfter = plane.statements();
     await plane.clearFaults();
 
@@ -92,9 +96,14 @@ await benchmark(async (plane) => {
     wallTimes.push(wallMs);
     callCounts.push(calls);
     ownCallCounts.push(calls - instanceWide);
-    // Where the time goes: this process's CPU (the simulator and PostgreSQL run in others) and its statements.
+    // Where the time goes: this process's CPU, the other processes' (the simulator and PostgreSQL) and the statements.
     const cpuPerApi = (cpu.user + cpu.system) / 1000 / APIS;
     const statements = `, ${((statementsAfter - statementsBefore) / APIS).toFixed(1)} statements`;
+    const otherCpu = (name: string, before: number | null, after: number | null) =>
+      before === null || after === null ? "" : `, ${name} CPU ${((after - before) / APIS).toFixed(1)} ms`;
+    const others =
+      otherCpu("sandbox", othersBefore.sandboxMs, othersAfter.sandboxMs) +
+      otherCpu("PostgreSQL", othersBefore.postgresMs, othersAfter.postgresMs);
     for (const [kind, { count }] of plane.statementKinds()) {
       const during = count - (kindsBefore.get(kind)?.count ?? 0);
       if (during > 0) console.log(`    ${(during / APIS).toFixed(2)} per API: ${kind}`);
@@ -102,7 +111,7 @@ await benchmark(async (plane) => {
     if (profile)
       for (const line of await profile.endRun(path.join(profileDir!, `${plane.engine}-${run}.json`))) console.log(line);
     console.log(
-      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls (${instanceWide} instance-wide reads of ${INSTANCE_WIDE * APIS} unshared); per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${statements}`,
+      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls (${instanceWide} instance-wide reads of ${INSTANCE_WIDE * APIS} unshared); per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${others}${statements}`,
     );
   }
 

@@ -25,6 +25,7 @@ import { configureApimClients } from "../../lib/apim/client-for-instance";
 import { registerInstance } from "../../lib/instances/register-instance";
 import { syncInstance } from "../../lib/instances/sync-instance";
 import type { InstanceView } from "../../lib/instances/schemas";
+import { otherProcessesCpu } from "./process-cpu";
 import { BENCH_RESULT_PREFIX, parseBenchResult, printBenchResult, type BenchFigure } from "./bench-result";
 
 /**
@@ -65,6 +66,12 @@ export interface ControlPlane {
    * work only, not the setup around it.
    */
   profiled<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * CPU milliseconds used so far by the sandbox's process and, on PostgreSQL, by every PostgreSQL
+   * process (bench/support/process-cpu.ts); null where this machine cannot tell. A run's difference
+   * says what the machine's other work took beside Portcullis's.
+   */
+  otherCpu(): { sandboxMs: number | null; postgresMs: number | null };
 }
 
 /** See ControlPlane.statementKinds. */
@@ -116,6 +123,7 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
     tlsDir: process.env.PORTCULLIS_BENCH_TLS_DIR,
     simulator: { lro: { polls: 0 } },
   });
+  const others = otherProcessesCpu();
   let closed = false;
   const closeAll = async () => {
     if (closed) return;
@@ -177,6 +185,10 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
       statements: () => statements.count,
       statementKinds: () => new Map([...statements.kinds].map(([kind, counted]) => [kind, { ...counted }])),
       profiled: cpuProfiler(database.engine),
+      otherCpu: () => ({
+        sandboxMs: others?.ofProcess(sandbox.pid) ?? null,
+        postgresMs: database.engine === "postgres" && others ? others.ofProcessesNamed("postgres") : null,
+      }),
     });
     // Printed once the database is closed: a background checkpoint signing still running then logs
     // its error before the BENCH_RESULT line, which must be the last (it was not, now and then).
@@ -286,7 +298,7 @@ function runAgain(env: Record<string, string>): Promise<string> {
 /** The sandbox in its own process (sandbox/serve.ts, as `npm start` runs it); resolves once it listens. */
 async function startSandboxProcess(
   options: StartSandboxOptions,
-): Promise<{ coordinates: SandboxCoordinates; close(): Promise<void> }> {
+): Promise<{ coordinates: SandboxCoordinates; pid: number; close(): Promise<void> }> {
   const serve = fileURLToPath(new URL("../../sandbox/serve.ts", import.meta.url));
   // BENCH_SANDBOX_CPU_PROFILE=<dir>: a CPU profile of the sandbox's whole life (node --cpu-prof), written
   // there when it stops; its samples carry the same clock as BENCH_CPU_PROFILE's, so the measured part can be cut out.
@@ -303,6 +315,7 @@ async function startSandboxProcess(
   });
   return {
     coordinates,
+    pid: child.pid!,
     async close() {
       child.kill("SIGTERM");
       await exited;
