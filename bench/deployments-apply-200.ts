@@ -7,7 +7,11 @@
  * with no sharing at all.
  * Each of the `--runs` applies a new profile version (saved beforehand, not measured). Each run
  * also says what the machine's CPU went to per API: this process (Portcullis), the sandbox's and,
- * on PostgreSQL, the database server's — the three share the machine's cores.
+ * on PostgreSQL, the database server's — the three share the machine's cores —, and how long the
+ * apply's ARM calls alone take in the same minutes (bench/support/arm-calls-alone.ts; before the
+ * apply in odd runs, after it in even ones): a baseline that shows how much of the distance to the
+ * lower bound is Portcullis's own work and how much the machine's. The baseline is printed, not a
+ * figure with a goal: the goal stays the lower bound.
  *
  *   npx tsx bench/deployments-apply-200.ts [--concurrency=16] [--latency=50] [--runs=5] [--profile=DIR]
  *
@@ -23,7 +27,9 @@ import { createPlan } from "../lib/deployments/create-plan";
 import { startDeployment } from "../lib/deployments/start-deployment";
 import { instanceWideReadOf } from "../test/support/apim/instance-wide-reads";
 import { profiles, saveProfile } from "../test/support/deployment-fixtures";
-import { figure } from "./support/bench-result";
+import { accessProfileSchema } from "../lib/policy/profile-schema";
+import { armCallsAlone } from "./support/arm-calls-alone";
+import { figure, median } from "./support/bench-result";
 import { benchmark, deployEach, numberArgument } from "./support/control-plane";
 import { WaitProfile } from "./support/wait-profile";
 
@@ -47,18 +53,23 @@ await benchmark(async (plane) => {
     profile ? profile.unit(id, queued, work) : work();
   const phase = <T>(name: string, work: () => Promise<T>) => (profile ? profile.phase(name, work) : work());
   const ids = await plane.seedApis(APIS, "bench-apply");
+  const apimNames = Array.from({ length: APIS }, (_, index) => `bench-apply-${index + 1}`);
   // Not measured: every API at profile version 1.
   await deployEach(plane, ids, profiles.headerKey());
 
   const wallTimes: number[] = [];
   const callCounts: number[] = [];
   const ownCallCounts: number[] = [];
+  const aloneTimes: number[] = [];
   for (let run = 1; run <= runs; run++) {
     // Not measured: the next version (another client application) saved for every API.
     const client = `22222222-2222-3333-4444-${String(run).padStart(12, "0")}`;
     for (const id of ids) await saveProfile(ctx, id, profiles.headerKey(client));
 
     await plane.setFaults({ rules: [{ kind: "latency", ms: LATENCY_MS, jitterMs: 0, rate: 1 }] });
+    const armAlone = () =>
+      armCallsAlone(plane.instance, apimNames, accessProfileSchema.parse(profiles.headerKey(client)), concurrency);
+    if (run % 2 === 1) aloneTimes.push(await armAlone());
     const since = (await plane.requests()).at(-1)?.seq ?? 0;
     const limit = limitConcurrency(concurrency);
     const started = performance.now();
@@ -85,12 +96,13 @@ await benchmark(async (plane) => {
     const cpu = process.cpuUsage(cpuBefore);
     const othersAfter = plane.otherCpu();
     const statementsAfter = plane.statements();
+    const sent = await plane.requests(since);
+    if (run % 2 === 0) aloneTimes.push(await armAlone());
     await plane.clearFaults();
 
     const failed = deployments.filter((deployment) => deployment.status !== "succeeded");
     if (failed.length > 0)
       throw new Error(`${failed.length} deployments did not succeed: ${failed[0]!.error?.message}`);
-    const sent = await plane.requests(since);
     const calls = sent.length;
     const instanceWide = sent.filter((entry) => instanceWideReadOf(entry) !== null).length;
     wallTimes.push(wallMs);
@@ -111,7 +123,7 @@ await benchmark(async (plane) => {
     if (profile)
       for (const line of await profile.endRun(path.join(profileDir!, `${plane.engine}-${run}.json`))) console.log(line);
     console.log(
-      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms, ${calls} ARM calls (${instanceWide} instance-wide reads of ${INSTANCE_WIDE * APIS} unshared); per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${others}${statements}`,
+      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (its ARM calls alone ${Math.round(aloneTimes.at(-1)!)} ms), ${calls} ARM calls (${instanceWide} instance-wide reads of ${INSTANCE_WIDE * APIS} unshared); per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${others}${statements}`,
     );
   }
 
@@ -128,6 +140,11 @@ await benchmark(async (plane) => {
   const minimumCalls = ownCalls + INSTANCE_WIDE;
   const unsharedCalls = (PER_API_OWN + INSTANCE_WIDE + 1) * APIS;
   const lowerBoundMs = Math.ceil(APIS / concurrency) * 2 * LATENCY_MS;
+  const alone = median(aloneTimes);
+  const apply = median(wallTimes);
+  console.log(
+    `  medians (${plane.engine}): the apply ${Math.round(apply)} ms = ${(apply / lowerBoundMs).toFixed(2)}× the lower bound; its ARM calls alone ${Math.round(alone)} ms = ${(alone / lowerBoundMs).toFixed(2)}× the lower bound; the apply = ${(apply / alone).toFixed(2)}× its ARM calls alone`,
+  );
   const what = `apply a change to ${APIS} APIs, ${concurrency} in flight, ${LATENCY_MS} ms per ARM call (${plane.engine})`;
   return [
     figure(`${what}: wall time`, "ms", wallTimes, {
