@@ -41,6 +41,7 @@ export async function handleArmRequest(
   const { faults, requestLog } = parts;
   let context = parts.context;
   const startedAt = Date.now();
+  const arrived = performance.now();
   const method = request.method ?? "GET";
   const ids = { requestId: randomUUID(), correlationId: header(request, "x-ms-correlation-request-id") ?? "" };
   ids.correlationId ||= ids.requestId;
@@ -71,7 +72,10 @@ export async function handleArmRequest(
     const body = await readJsonBody(request);
     plan = faults.decide(method, url.pathname, url.search.slice(1));
     const exchange = { method, url, ifMatch, body, apiVersion };
-    const latency = plan.latencyMs > 0 ? delay(plan.latencyMs) : undefined;
+    // The latency counts from the request's arrival: what the simulator did since (the token, the
+    // path, the body, and any wait behind other requests for this one thread) is the service's own
+    // work, inside the latency, not added to it (README, "What the latency stands for").
+    const latency = plan.latencyMs > 0 ? delay(Math.max(0, plan.latencyMs - (performance.now() - arrived))) : undefined;
     // A read that no fault stops is answered from the state it finds on arrival, the answer made
     // while its latency passes (the timer runs already): the latency stands for the whole time ARM
     // takes to answer, the service's own work included (README, "Fault rules"). A write still

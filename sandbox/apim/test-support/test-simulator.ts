@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { ApiManagementClient } from "@azure/arm-apimanagement";
 import type { TokenCredential } from "@azure/core-auth";
 import { SignJWT, generateKeyPair, jwtVerify } from "jose";
@@ -64,7 +65,10 @@ export async function startTestSimulator(
       ApimSimulatorOptions,
       "lro" | "pageSize" | "service" | "seed" | "host" | "gatewayUrl" | "identity" | "moreServices"
     >
-  > = {},
+  > & {
+    /** How long each request's token check takes: the simulator's own work before it handles a request. */
+    authenticationMs?: number;
+  } = {},
 ): Promise<TestSimulator> {
   const dataDir = await mkdtemp(join(tmpdir(), "apim-simulator-"));
   const tls = await ensureSandboxTls(inject("sandboxTlsDir"));
@@ -82,6 +86,7 @@ export async function startTestSimulator(
       dataDir,
       tls: { key: tls.keyPem, cert: tls.certPem },
       authenticate: async (header) => {
+        if (options.authenticationMs) await delay(options.authenticationMs);
         await jwtVerify(header.replace(/^Bearer\s+/i, ""), publicKey, { audience: armAudience });
       },
       lro: { polls: 0, ...options.lro },
