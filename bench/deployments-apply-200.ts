@@ -97,6 +97,8 @@ await benchmark(async (plane) => {
     const othersAfter = plane.otherCpu();
     const statementsAfter = plane.statements();
     const sent = await plane.requests(since);
+    // Ended before the baseline's calls, which are not the apply's.
+    const profileLines = profile ? await profile.endRun(path.join(profileDir!, `${plane.engine}-${run}.json`)) : [];
     if (run % 2 === 0) aloneTimes.push(await armAlone());
     await plane.clearFaults();
 
@@ -120,8 +122,7 @@ await benchmark(async (plane) => {
       const during = count - (kindsBefore.get(kind)?.count ?? 0);
       if (during > 0) console.log(`    ${(during / APIS).toFixed(2)} per API: ${kind}`);
     }
-    if (profile)
-      for (const line of await profile.endRun(path.join(profileDir!, `${plane.engine}-${run}.json`))) console.log(line);
+    for (const line of profileLines) console.log(line);
     console.log(
       `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (its ARM calls alone ${Math.round(aloneTimes.at(-1)!)} ms), ${calls} ARM calls (${instanceWide} instance-wide reads of ${INSTANCE_WIDE * APIS} unshared); per API: Portcullis CPU ${cpuPerApi.toFixed(1)} ms${others}${statements}`,
     );

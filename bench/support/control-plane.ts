@@ -25,7 +25,7 @@ import { configureApimClients } from "../../lib/apim/client-for-instance";
 import { registerInstance } from "../../lib/instances/register-instance";
 import { syncInstance } from "../../lib/instances/sync-instance";
 import type { InstanceView } from "../../lib/instances/schemas";
-import { otherProcessesCpu } from "./process-cpu";
+import { cpuOfProcessesNamed, processStat } from "./process-cpu";
 import { BENCH_RESULT_PREFIX, parseBenchResult, printBenchResult, type BenchFigure } from "./bench-result";
 
 /**
@@ -123,7 +123,6 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
     tlsDir: process.env.PORTCULLIS_BENCH_TLS_DIR,
     simulator: { lro: { polls: 0 } },
   });
-  const others = otherProcessesCpu();
   let closed = false;
   const closeAll = async () => {
     if (closed) return;
@@ -186,8 +185,8 @@ export async function benchmark(main: (plane: ControlPlane) => Promise<BenchFigu
       statementKinds: () => new Map([...statements.kinds].map(([kind, counted]) => [kind, { ...counted }])),
       profiled: cpuProfiler(database.engine),
       otherCpu: () => ({
-        sandboxMs: others?.ofProcess(sandbox.pid) ?? null,
-        postgresMs: database.engine === "postgres" && others ? others.ofProcessesNamed("postgres") : null,
+        sandboxMs: processStat(sandbox.pid)?.cpuMs ?? null,
+        postgresMs: database.engine === "postgres" ? cpuOfProcessesNamed("postgres") : null,
       }),
     });
     // Printed once the database is closed: a background checkpoint signing still running then logs

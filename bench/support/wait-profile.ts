@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import diagnosticsChannel from "node:diagnostics_channel";
-import { readFileSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from "node:perf_hooks";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import pg from "pg";
 import { AUDIT_CHAIN_WAIT_CHANNEL, type AuditChainWait } from "../../lib/audit/append-audit-event";
+import { processStat, processStats } from "./process-cpu";
 
 /**
  * Where an operation of a benchmark waits (`--profile`): each unit of work (one API's apply) is
@@ -193,20 +193,15 @@ export class WaitProfile {
   private async otherProcessesCpu(): Promise<Map<number, number>> {
     const cpu = new Map<number, number>();
     const databases = [...this.databases];
-    for (const entry of await readdir("/proc")) {
-      const pid = Number(entry);
-      if (!Number.isInteger(pid)) continue;
-      try {
-        const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-        if (Number(fields[1]) === process.pid) cpu.set(pid, ms);
-        else if (stat.includes("(postgres)")) {
+    for (const [pid, stat] of processStats()) {
+      if (stat.parentPid === process.pid) cpu.set(pid, stat.cpuMs);
+      else if (stat.command === "postgres") {
+        try {
           const title = await readFile(`/proc/${pid}/cmdline`, "utf8");
-          if (databases.some((database) => title.includes(` ${database} `))) cpu.set(-pid, ms);
+          if (databases.some((database) => title.includes(` ${database} `))) cpu.set(-pid, stat.cpuMs);
+        } catch {
+          // The process ended meanwhile.
         }
-      } catch {
-        // The process ended meanwhile.
       }
     }
     return cpu;
@@ -293,15 +288,9 @@ export class WaitProfile {
   }
 }
 
-/** A process's CPU time so far (user + system, ms; 10 ms ticks), or 0 when it is gone. */
+/** A process's CPU time so far (user + system, ms), or 0 when it is gone. */
 function processCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
+  return processStat(pid)?.cpuMs ?? 0;
 }
 
 /** Time of [from, to] by the first open kind in PRIORITY, the rest "other". */
