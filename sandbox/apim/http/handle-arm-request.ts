@@ -75,7 +75,7 @@ export async function handleArmRequest(
     // The latency counts from the request's arrival: what the simulator did since (the token, the
     // path, the body, and any wait behind other requests for this one thread) is the service's own
     // work, inside the latency, not added to it (README, "What the latency stands for").
-    const latency = plan.latencyMs > 0 ? delay(Math.max(0, plan.latencyMs - (performance.now() - arrived))) : undefined;
+    const latency = plan.latencyMs > 0 ? until(arrived + plan.latencyMs) : undefined;
     // A read that no fault stops is answered from the state it finds on arrival, the answer made
     // while its latency passes (the timer runs already): the latency stands for the whole time ARM
     // takes to answer, the service's own work included (README, "Fault rules"). A write still
@@ -131,6 +131,16 @@ export async function handleArmRequest(
       faults: plan?.fired ?? [],
     });
   }
+}
+
+/**
+ * Resolves once `deadline` (performance.now() ms) has passed. A timer counts from the event loop's
+ * time when it was set, which a long turn of the loop leaves behind the clock, so one may fire a
+ * little before its delay has passed by the clock: it is set again for what is left.
+ */
+async function until(deadline: number): Promise<void> {
+  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now())
+    await delay(Math.ceil(left));
 }
 
 /** The service a path names (…/providers/Microsoft.ApiManagement/service/{name}/…); the first one otherwise. */
