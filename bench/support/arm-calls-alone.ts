@@ -32,7 +32,7 @@ export async function armCallsAlone(
         const apim = withSharedReads(apimClientForInstance(instance));
         const correlationId = randomUUID();
         const [, live] = await Promise.all([
-          readAccessScopes(apim, apimName, profile, correlationId),
+          readAccessScopes(apim, apimName, correlationId),
           readLiveState(apim, apimName, profile, [], correlationId),
         ]);
         if (!live.policy) throw new Error(`API ${apimName} has no policy to write back`);

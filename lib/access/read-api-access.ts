@@ -28,43 +28,44 @@ export async function readApiAccess(ctx: RequestContext, apiId: string): Promise
   const db = getDb();
   const api = await findApiOrThrow(db, apiId);
   const current = await db.accessProfileVersion.findFirst({ where: { apiId }, orderBy: { version: "desc" } });
-  const read = await readAccessScopes(
-    apimClientForInstance(api.instance),
-    api.apimName,
-    current ? storedProfile(current) : null,
-    ctx.requestId,
-  );
+  const read = await readAccessScopes(apimClientForInstance(api.instance), api.apimName, ctx.requestId);
   return {
     api: { id: api.id, apimName: api.apimName, displayName: api.displayName, instanceId: api.instanceId },
-    ...read,
+    ...withProfile(read, current ? storedProfile(current) : null),
     profileVersion: current?.version ?? null,
   };
 }
 
+/** What readAccessScopes reads of APIM: every scope but the profile, which comes from the database. */
+export type AccessScopesRead = Pick<ApiAccessRead, "scopes" | "context" | "armRequests">;
+
 /**
  * Every scope a call to the API runs through, and the service's named values and backends, read
- * from APIM with `apim` (the instance's client, or a plan's withSharedReads of it); `profile` is
- * the access profile the analysis compares with.
+ * from APIM with `apim` (the instance's client, or a plan's withSharedReads of it). It needs nothing
+ * from the database, so a plan can send it before it has read the profile (withProfile adds it).
  */
 export async function readAccessScopes(
   apim: ApimClient,
   apimName: string,
-  profile: AccessProfile | null,
   correlationId: string,
-): Promise<Pick<ApiAccessRead, "scopes" | "context" | "armRequests">> {
+): Promise<AccessScopesRead> {
   const call = { correlationId };
   const [scopes, facts] = await Promise.all([readApiScopes(apim, apimName, call), readServiceFacts(apim, call)]);
   const { requests, ...apiScopes } = scopes;
   return {
     scopes: apiScopes,
     context: {
-      profile,
       namedValues: facts.namedValues,
       ...backendsOf(facts.backends),
       entraAuthorityHost: getEntraConfig().authorityHost,
     },
     armRequests: requests + facts.requests,
   };
+}
+
+/** The read with the access profile the analysis compares with (the API's, or the one a plan writes). */
+export function withProfile(read: AccessScopesRead, profile: AccessProfile | null): AccessScopesRead {
+  return { ...read, context: { ...read.context, profile } };
 }
 
 function backendsOf(read: ScopeRead<Backend[]>): Pick<ApiAccessContext, "backends" | "backendsRead"> {

@@ -7,7 +7,7 @@ import { getDb, Prisma } from "../db";
 import type { AccessProfileVersion } from "../db/generated/client";
 import { AppError } from "../errors";
 import { checkPlannedAccess } from "../access/check-planned-access";
-import { readAccessScopes } from "../access/read-api-access";
+import { withProfile } from "../access/read-api-access";
 import { publishEventSql } from "../notifications/publish-event";
 import { storedProfile } from "../profiles/stored-profile";
 import { desiredBackendOf } from "./backend-fields";
@@ -20,6 +20,7 @@ import { storedPlanContent, type PlanContent } from "./plan/plan-hash";
 import { toPlanView } from "./plan/plan-view";
 import { readApiToPlan } from "./plan/read-api-to-plan";
 import { readLiveState } from "./plan/read-live-state";
+import { readAheadOfPlan, rememberWhereApiLives, withReadsAhead } from "./plan/reads-ahead";
 import { rememberPlan } from "./plan/recent-plans";
 import type { PlanDiff, PlanView } from "./schemas";
 
@@ -38,13 +39,16 @@ export interface CreatePlanInput {
 export async function createPlan(ctx: RequestContext, input: CreatePlanInput): Promise<PlanView> {
   await authorize(ctx, "config.write");
   const purpose = input.purpose ?? "profile";
+  // For an API planned here before, its reads of APIM leave beside the statement below.
+  const ahead = readAheadOfPlan(input.apiId, ctx.requestId);
   // The API, its instance, its latest version and what its plan reads of the database: one statement.
   const found = await readApiToPlan(input.apiId);
   if (!found) throw apiNotFound(input.apiId);
   const { api, latest, reads } = found;
   assertApiInApim(api);
+  rememberWhereApiLives(api);
   const version = await versionToPlan(getDb(), api.id, latest, purpose);
-  return planVersion(ctx, { api, version, purpose }, { reads });
+  return planVersion(ctx, { api, version, purpose }, { reads: withReadsAhead(reads, ahead, api) });
 }
 
 /**
@@ -135,7 +139,7 @@ export async function preparePlan(
   // Both read the API's policy and the named values: one request each, so both judge the same APIM.
   // They need nothing from the database, so they are sent before the backends Portcullis created are looked up.
   const apim = reads.apim(api.instance);
-  const scopesRead = readAccessScopes(apim, api.apimName, profile, ctx.requestId);
+  const scopesRead = reads.accessScopes(api, ctx.requestId);
   // Awaited below; when looking up the backends fails first, nothing awaits it.
   scopesRead.catch(() => undefined);
   const owned = await ownedBackends(db, api, await reads.backendSteps(api.id));
@@ -162,7 +166,7 @@ export async function preparePlan(
   });
 
   // What the other scopes (global, products, operations) make of the policy the plan writes.
-  const effectiveAccess = checkPlannedAccess(api, scopes, {
+  const effectiveAccess = checkPlannedAccess(api, withProfile(scopes, profile), {
     profileVersion: version.version,
     policyXml: computed.diff.policy.after,
   });

@@ -1,3 +1,4 @@
+import { readAccessScopes, type AccessScopesRead } from "../../access/read-api-access";
 import type { ApimClient } from "../../apim";
 import { apimClientForInstance, type InstanceCoordinates } from "../../apim/client-for-instance";
 import { withSharedReads } from "../../apim/shared-reads";
@@ -14,7 +15,12 @@ import { backendSteps, type BackendStep } from "./owned-backends";
  * APIs of one instance list the named values once, not 200 times.
  */
 export interface PlanReads {
-  apim(instance: InstanceCoordinates & { id: string }): ApimClient;
+  apim(instance: InstanceCoordinates): ApimClient;
+  /** Every scope of the API read from APIM with `apim` (readAccessScopes): what its effective-access check judges. */
+  accessScopes(
+    api: { id: string; apimName: string; instance: InstanceCoordinates },
+    correlationId: string,
+  ): Promise<AccessScopesRead>;
   fingerprints(instanceId: string): Promise<ReadonlyMap<string, string | null>>;
   backendSteps(apiId: string): Promise<BackendStep[]>;
 }
@@ -22,8 +28,10 @@ export interface PlanReads {
 export function planReads(apiIds: readonly string[]): PlanReads {
   const fingerprints = new Map<string, Promise<ReadonlyMap<string, string | null>>>();
   let steps: Promise<Map<string, BackendStep[]>> | undefined;
+  const apim = sharedReadClients();
   return {
-    apim: sharedReadClients(),
+    apim,
+    accessScopes: accessScopesWith(apim),
     fingerprints: (instanceId) => {
       let read = fingerprints.get(instanceId);
       if (!read) {
@@ -44,11 +52,17 @@ export function planReads(apiIds: readonly string[]): PlanReads {
  * own instance whatever id it is given.
  */
 export function knownPlanReads(steps: BackendStep[], fingerprints: ReadonlyMap<string, string | null>): PlanReads {
+  const apim = sharedReadClients();
   return {
-    apim: sharedReadClients(),
+    apim,
+    accessScopes: accessScopesWith(apim),
     fingerprints: async () => fingerprints,
     backendSteps: async () => steps,
   };
+}
+
+function accessScopesWith(apim: PlanReads["apim"]): PlanReads["accessScopes"] {
+  return (api, correlationId) => readAccessScopes(apim(api.instance), api.apimName, correlationId);
 }
 
 /** One withSharedReads client per instance, made on first use (PlanReads.apim). */
