@@ -7,10 +7,17 @@
  * plans of 200 APIs (a change set's, or the waiting list's), each run three times after a
  * warm-up (the last printed). The history is inserted with SQL: only its shape matters here.
  *
+ * Figures, from the three measured runs: the statement's execution time as EXPLAIN ANALYZE gives it
+ * (one plan within a page's budget for one statement, the audit page's 20 ms; 200 plans within
+ * the 150 ms a list page at estate size may take in all), and the sequential scans of the history
+ * tables in its plan, which must be none: each such scan grows with the estate's history (the
+ * template join once scanned profile_template_versions for every plan: lib/deployments/README.md).
+ *
  *   npx tsx bench/explain-plan-contributors.ts
  *   TEST_DB=postgres npx tsx bench/explain-plan-contributors.ts
  */
 import { Prisma, type PrismaClient } from "../lib/db";
+import { figure, printBenchResult, type BenchFigure } from "./support/bench-result";
 import { readPlanContributors } from "../lib/deployments/approval/read-plan-contributors";
 import { createTestDatabase } from "../test/support/test-database";
 
@@ -20,6 +27,9 @@ const PLANS = 10;
 const DEPLOYMENTS = 6;
 const TEMPLATES = 50;
 const TEMPLATE_VERSIONS = 5;
+/** A sequential scan of a table that grows with the estate's history, in EXPLAIN's text. */
+const HISTORY_SEQ_SCAN =
+  /Seq Scan on (plans|access_profile_versions|deployments|deployment_steps|profile_template_versions)\b/g;
 
 const database = await createTestDatabase();
 try {
@@ -67,19 +77,38 @@ try {
     `SELECT DISTINCT ON (api_id) id FROM plans ORDER BY api_id, created_at DESC LIMIT 200`,
   );
   await session.close();
-  for (const [label, ids] of [
-    ["one plan", latest.slice(0, 1).map((row) => row.id)],
-    ["200 plans", latest.map((row) => row.id)],
+  const figures: BenchFigure[] = [];
+  for (const [label, ids, budgetMs] of [
+    ["one plan", latest.slice(0, 1).map((row) => row.id), 20],
+    ["the latest plans of 200 APIs", latest.map((row) => row.id), 150],
   ] as const) {
-    let plan = "";
-    for (let run = 0; run < 4; run += 1) plan = await explained(database.prisma, ids);
+    let plan = await explained(database.prisma, ids);
+    const times: number[] = [];
+    const seqScans: number[] = [];
+    for (let run = 1; run < 4; run += 1) {
+      plan = await explained(database.prisma, ids);
+      times.push(executionTimeOf(plan));
+      seqScans.push(plan.match(HISTORY_SEQ_SCAN)?.length ?? 0);
+    }
     console.log(`\n--- ${database.engine}, ${label} ---\n${plan}`);
+    const what = `contributors of ${label} at 5000 APIs with their history (${database.engine})`;
+    figures.push(
+      figure(`${what}: execution time`, "ms", times, { atMost: budgetMs }),
+      figure(`${what}: sequential scans of the history tables`, "scans", seqScans, { equalsBound: 0 }),
+    );
     // The rows themselves, once: the statement answers what the rule needs.
     const contributors = await readPlanContributors(database.prisma, ids);
     console.log(`contributors read for ${contributors.size} plans, ${[...contributors.values()].flat().length} in all`);
   }
+  printBenchResult(figures);
 } finally {
   await database.close();
+}
+
+function executionTimeOf(plan: string): number {
+  const time = /^Execution Time: ([\d.]+) ms$/m.exec(plan);
+  if (!time) throw new Error(`no execution time in the plan:\n${plan}`);
+  return Number(time[1]);
 }
 
 /** readPlanContributors's statement run under EXPLAIN (ANALYZE, BUFFERS): its plan as text. */
