@@ -1,5 +1,6 @@
 import { readAccessScopes, type AccessScopesRead } from "../../access/read-api-access";
 import type { ApimClient } from "../../apim";
+import { AppError } from "../../errors";
 import { apimClientForInstance, type InstanceCoordinates } from "../../apim/client-for-instance";
 import { withSharedReads } from "../../apim/shared-reads";
 import type { PlanReads } from "./plan-reads";
@@ -52,8 +53,10 @@ export function readAheadOfPlan(apiId: string, correlationId: string): ReadsAhea
   let apim: ApimClient;
   try {
     apim = withSharedReads(apimClientForInstance(where.instance));
-  } catch {
-    return null;
+  } catch (error) {
+    // The endpoint is no longer allowed: the plan refuses it itself, as it would have.
+    if (error instanceof AppError) return null;
+    throw error;
   }
   const scopes = readAccessScopes(apim, where.apimName, correlationId);
   // Awaited only if the plan uses it: a dropped read's failure concerns nobody.
