@@ -13,6 +13,7 @@ import { startChangeSetApply } from "../lib/change-sets/start-change-set-apply";
 import { profiles } from "../test/support/deployment-fixtures";
 import { figure } from "./support/bench-result";
 import { benchmark, deployEach, numberArgument } from "./support/control-plane";
+import { machineCpu, machineCpuLine } from "./support/process-cpu";
 
 const APIS = 200;
 const LATENCY_MS = numberArgument("latency", 50);
@@ -33,6 +34,7 @@ await benchmark(async (plane) => {
     const statementsBefore = plane.statements();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
+    const machineBefore = machineCpu();
     const { set, planned, applied, statementsToMake, cpuToMake } = await plane.profiled(async () => {
       const set = await createChangeSet(ctx, {
         apiIds: ids,
@@ -47,6 +49,7 @@ await benchmark(async (plane) => {
     });
     const statementsAfter = plane.statements();
     const cpu = process.cpuUsage(cpuBefore);
+    const machine = machineCpuLine(machineBefore, machineCpu());
     const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
     const wallMs = applied - started;
     await plane.clearFaults();
@@ -58,7 +61,7 @@ await benchmark(async (plane) => {
     wallTimes.push(wallMs);
     callCounts.push(calls);
     console.log(
-      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (make the set ${Math.round(planned - started)} ms, apply ${Math.round(applied - planned)} ms), ${calls} ARM calls, Portcullis CPU: make ${Math.round(cpuMs(cpuToMake))} ms, apply ${Math.round(cpuMs(cpu) - cpuMs(cpuToMake))} ms, statements: make ${statementsToMake - statementsBefore} apply ${statementsAfter - statementsToMake}`,
+      `  run ${run} (${plane.engine}): wall time ${Math.round(wallMs)} ms (make the set ${Math.round(planned - started)} ms, apply ${Math.round(applied - planned)} ms), ${calls} ARM calls, Portcullis CPU: make ${Math.round(cpuMs(cpuToMake))} ms, apply ${Math.round(cpuMs(cpu) - cpuMs(cpuToMake))} ms, statements: make ${statementsToMake - statementsBefore} apply ${statementsAfter - statementsToMake}${machine}`,
     );
   }
 

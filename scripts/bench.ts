@@ -3,7 +3,8 @@
  * one after another, and ends with one table of their figures. Options starting with `--` are
  * passed to every benchmark (e.g. `--runs=3`). Each benchmark prints its own progress and, as
  * its last line, its BENCH_RESULT (bench/support/bench-result.ts). The load average before and
- * after each one is printed too: the machine is shared, and a loaded machine slows everything.
+ * after each one is printed too, and the share of the machine's CPU time stolen by the host: the
+ * machine is shared, and a loaded machine or host slows everything.
  * Exits 1 when a benchmark failed; a figure outside its goal is reported, not a failure.
  */
 import { spawn } from "node:child_process";
@@ -12,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseBenchResult } from "../bench/support/bench-result";
+import { machineCpu, machineCpuLine } from "../bench/support/process-cpu";
 import { resultsSummary, resultsTable, type BenchOutcome } from "../bench/support/results-table";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,9 +43,11 @@ for (const bench of chosen) {
   const before = load();
   console.log(`\n== ${bench} (load average ${before})`);
   const started = performance.now();
+  const cpuBefore = machineCpu();
   const { code, output } = await run(path.join(benchDir, `${bench}.ts`), options);
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  loads.push(`${bench}: ${before} → ${load()} (${seconds} s)`);
+  const cpuAfter = machineCpu();
+  loads.push(`${bench}: ${before} → ${load()} (${seconds} s${machineCpuLine(cpuBefore, cpuAfter)})`);
   if (code !== 0) {
     outcomes.push({ bench, error: `exited with code ${code}` });
     continue;
@@ -56,7 +60,8 @@ for (const bench of chosen) {
 }
 
 console.log(`\n${resultsTable(outcomes)}\n`);
-console.log("Load average (1, 5, 15 min) before → after each benchmark:");
+// Stolen: the time the hypervisor gave this virtual machine's CPUs to others, which no process here sees.
+console.log("Load average (1, 5, 15 min) before → after each benchmark, and what the machine's CPU time went to:");
 for (const line of loads) console.log(`  ${line}`);
 console.log(resultsSummary(outcomes));
 process.exit(outcomes.some((outcome) => "error" in outcome) ? 1 : 0);

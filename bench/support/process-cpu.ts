@@ -61,3 +61,58 @@ export function cpuOfProcessesNamed(command: string): number {
   for (const stat of processStats().values()) if (stat.command === command) total += stat.cpuMs;
   return total;
 }
+
+/**
+ * The machine's CPU time so far by what it went to, in ticks, from the first line of /proc/stat:
+ * busy (user, nice, system, irq, softirq), idle (idle, iowait) and stolen — time the hypervisor
+ * gave the machine's virtual CPUs to someone else. On a shared host steal is what a benchmark
+ * cannot see from inside its processes: a run with a quarter of the machine stolen is slower for
+ * reasons no change to Portcullis explains. Null where there is no /proc.
+ */
+export interface MachineCpu {
+  busy: number;
+  idle: number;
+  steal: number;
+}
+
+export function machineCpu(): MachineCpu | null {
+  try {
+    return parseMachineCpu(readFileSync("/proc/stat", "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** The `cpu` line of /proc/stat's text: `cpu user nice system idle iowait irq softirq steal guest guest_nice`. */
+export function parseMachineCpu(procStat: string): MachineCpu {
+  const line = procStat.split("\n").find((candidate) => candidate.startsWith("cpu "));
+  if (line === undefined) throw new Error("/proc/stat has no cpu line");
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map((field) => Number(field));
+  // guest and guest_nice are counted in user and nice already, so they are not added again.
+  return {
+    busy: user! + nice! + system! + irq! + softirq!,
+    idle: idle! + iowait!,
+    steal: steal ?? 0,
+  };
+}
+
+/** What share of the machine's CPU time between two readings was stolen, busy and idle, in per cent. */
+export function machineCpuShares(before: MachineCpu, after: MachineCpu): MachineCpu {
+  const busy = after.busy - before.busy;
+  const idle = after.idle - before.idle;
+  const steal = after.steal - before.steal;
+  const total = busy + idle + steal;
+  if (total <= 0) return { busy: 0, idle: 0, steal: 0 };
+  return { busy: (100 * busy) / total, idle: (100 * idle) / total, steal: (100 * steal) / total };
+}
+
+/** `; the machine's CPU: busy …, idle …, stolen …` between two readings, or nothing where there is no /proc. */
+export function machineCpuLine(before: MachineCpu | null, after: MachineCpu | null): string {
+  if (!before || !after) return "";
+  const shares = machineCpuShares(before, after);
+  return `; the machine's CPU: busy ${shares.busy.toFixed(0)} %, idle ${shares.idle.toFixed(0)} %, stolen ${shares.steal.toFixed(0)} %`;
+}
