@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ApproveRefused } from "@/components/approvals/approve-refused";
+import { ApprovalSection } from "@/components/approvals/approval-section";
 import { ChangeSetStatusBadge, ItemStatusBadge } from "@/components/change-sets/change-set-status";
 import { FollowingChange } from "@/components/change-sets/following-change";
 import { SupersededSets } from "@/components/change-sets/superseded-sets";
@@ -8,12 +8,9 @@ import { VariableChanges } from "@/components/change-sets/variable-changes";
 import { RefreshWhileRunning } from "@/components/deployments/refresh-while-running";
 import { ButtonForm } from "@/components/forms/button-form";
 import { Breadcrumb } from "@/components/layout/breadcrumb";
-import { PlanApproval } from "@/components/plans/plan-approval";
-import { RejectPlanForm } from "@/components/plans/reject-plan-form";
 import { Alert } from "@/components/ui/alert";
 import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
-import { Section } from "@/components/ui/section";
 import { guardPage } from "@/lib/auth/console-guard";
 import { reviewChangeSet } from "@/lib/change-sets/review-change-set";
 import { orNotFound } from "../../lookup";
@@ -82,48 +79,23 @@ export default async function ChangeSetPage({ params }: { params: Promise<{ id: 
         </Alert>
       ) : null}
 
-      {approval.required > 0 ? (
-        <Section id="approval" title="Approval" card>
-          <PlanApproval
-            approval={approval}
-            actions={
-              canDecide ? (
-                <div className="grid gap-6 sm:grid-cols-2">
-                  {refusal ? (
-                    <ApproveRefused
-                      id="approve-change-set"
-                      label="Approve the whole set"
-                      noun="change set"
-                      refusal={refusal}
-                    />
-                  ) : (
-                    <ButtonForm
-                      action={approveChangeSetAction}
-                      fields={{ changeSetId: set.id, setHash: set.hash }}
-                      tone="primary"
-                      busyText="Approving…"
-                      errorTitle="The change set was not approved"
-                    >
-                      Approve the whole set
-                    </ButtonForm>
-                  )}
-                  <RejectPlanForm
-                    fields={{ changeSetId: set.id, setHash: set.hash }}
-                    what="change set"
-                    action={rejectChangeSetAction}
-                  />
-                </div>
-              ) : undefined
-            }
-          />
-          <p className="mt-3 break-all font-mono text-xs text-slate-600">Change set hash {set.hash}</p>
-          {ctx.permissions.has("audit.read") ? (
-            <Link href={`/audit?changeHash=${set.hash}`} className="text-sm text-blue-700 underline">
-              Audit history of this change set
-            </Link>
-          ) : null}
-        </Section>
-      ) : null}
+      <ApprovalSection
+        noun="change set"
+        approval={approval}
+        hash={set.hash}
+        fields={{ changeSetId: set.id, setHash: set.hash }}
+        decision={
+          canDecide
+            ? {
+                refusal,
+                approveLabel: "Approve the whole set",
+                approve: approveChangeSetAction,
+                reject: rejectChangeSetAction,
+              }
+            : null
+        }
+        auditFilter={ctx.permissions.has("audit.read") ? "changeHash" : null}
+      />
 
       {canWrite ? (
         <div className="flex flex-wrap gap-4">

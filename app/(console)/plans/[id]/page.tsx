@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ApproveRefused } from "@/components/approvals/approve-refused";
+import { ApprovalSection } from "@/components/approvals/approval-section";
 import { ClientApplications } from "@/components/access/client-applications";
 import { scopeName } from "@/components/access/scope-name";
 import { PolicyDiff } from "@/components/diff/policy-diff";
@@ -11,8 +11,6 @@ import { BackendChanges } from "@/components/plans/backend-changes";
 import { EffectiveAccessFindings } from "@/components/plans/effective-access-findings";
 import { LintFindings } from "@/components/plans/lint-findings";
 import { NamedValueList } from "@/components/plans/named-value-list";
-import { PlanApproval } from "@/components/plans/plan-approval";
-import { RejectPlanForm } from "@/components/plans/reject-plan-form";
 import { PlanOperations } from "@/components/plans/plan-operations";
 import { Alert } from "@/components/ui/alert";
 import { DateTime } from "@/components/ui/date-time";
@@ -158,39 +156,16 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
         </Section>
       ) : null}
 
-      {approval.required > 0 ? (
-        <Section id="approval" title="Approval" card>
-          <PlanApproval
-            approval={approval}
-            actions={
-              canDecide ? (
-                <div className="grid gap-6 sm:grid-cols-2">
-                  {refusal ? (
-                    <ApproveRefused id="approve-plan" label="Approve" noun="plan" refusal={refusal} />
-                  ) : (
-                    <ButtonForm
-                      action={approvePlanAction}
-                      fields={{ planId: plan.id, planHash: plan.hash }}
-                      tone="primary"
-                      busyText="Approving…"
-                      errorTitle="The plan was not approved"
-                    >
-                      Approve
-                    </ButtonForm>
-                  )}
-                  <RejectPlanForm fields={{ planId: plan.id, planHash: plan.hash }} action={rejectPlanAction} />
-                </div>
-              ) : undefined
-            }
-          />
-          <p className="mt-3 break-all font-mono text-xs text-slate-600">Plan hash {plan.hash}</p>
-          {ctx.permissions.has("audit.read") ? (
-            <Link href={`/audit?planHash=${plan.hash}`} className="text-sm text-blue-700 underline">
-              Audit history of this plan
-            </Link>
-          ) : null}
-        </Section>
-      ) : null}
+      <ApprovalSection
+        noun="plan"
+        approval={approval}
+        hash={plan.hash}
+        fields={{ planId: plan.id, planHash: plan.hash }}
+        decision={
+          canDecide ? { refusal, approveLabel: "Approve", approve: approvePlanAction, reject: rejectPlanAction } : null
+        }
+        auditFilter={ctx.permissions.has("audit.read") ? "planHash" : null}
+      />
 
       {canApply ? (
         <ButtonForm
