@@ -40,7 +40,11 @@ function forbidden(what: string): UnreadableScope {
 const policyRead = (document: ScopeDocument | null) =>
   read(document === null ? null : { xml: (document as { text: string }).text, etag: '"e"' });
 
-const service: ApimService = { gatewayUrl: "https://gw.example", identity: { type: "SystemAssigned" } };
+const service: ApimService = {
+  gatewayUrl: "https://gw.example",
+  gatewayOrigins: ["https://gw.example"],
+  identity: { type: "SystemAssigned" },
+};
 const api = (subscriptionRequired: boolean | null = true): ApimApi => ({
   name: "chat",
   displayName: "Chat",

@@ -72,7 +72,7 @@ export const verificationOperations = {
     permission: "config.write",
     summary: "Set the instance's verification settings: the gateway URL probes use, and verify after every apply",
     description:
-      "Probes carry callers' tokens and subscription keys, so a gateway URL must be https:// on an APIM gateway domain (.azure-api.net, .azure-api.us, .azure-api.cn) or an origin the server lists in VERIFY_GATEWAYS_ALLOWED; 400 naming gatewayUrl otherwise. Answers the instance.",
+      "Probes carry callers' tokens and subscription keys, so a gateway URL must be https:// at a gateway the instance's APIM service itself reports in ARM (read when saving: its gateway URL, regional gateway URLs, custom proxy host names) or an origin the server lists in VERIFY_GATEWAYS_ALLOWED; 400 naming gatewayUrl otherwise, 502 when the service cannot be read. Answers the instance.",
     tags: ["verifications"],
     params: instanceParams,
     body: verificationSettingsInputSchema,

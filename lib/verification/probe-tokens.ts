@@ -6,6 +6,7 @@
  */
 import { getEntraConfig } from "../auth/bearer-context";
 import { getConfig } from "../env";
+import { credentialAudienceProblem } from "./credential-audiences";
 import { wrongAudienceFor, type OtherAudience } from "./wrong-audience";
 
 export interface ProbeClient {
@@ -58,6 +59,9 @@ export function otherAudience(): OtherAudience {
 }
 
 export async function tokenFor(client: ProbeClient, audience: string): Promise<TokenResult> {
+  // Never asked for, whoever's caller check names it: such a token is a credential elsewhere.
+  const credential = credentialAudienceProblem(audience, getEntraConfig().acceptedAudiences);
+  if (credential !== null) return { ok: false, problem: `no token is asked for: ${credential}` };
   const scope = `${audience.replace(/\/+$/, "")}/.default`;
   const key = `${client.clientId}|${scope}`;
   const cached = cache.get(key);

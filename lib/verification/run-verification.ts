@@ -75,7 +75,10 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
   let gatewayUrl = scopes.service.value.gatewayUrl;
   if (input.instance.gatewayUrl !== null) {
     // Checked again before use: a setting allowed when it was saved may no longer be.
-    const configured = checkGatewayUrl(input.instance.gatewayUrl, getConfig().verification.gatewaysAllowed);
+    const configured = checkGatewayUrl(input.instance.gatewayUrl, {
+      reported: scopes.service.value.gatewayOrigins,
+      allowed: getConfig().verification.gatewaysAllowed,
+    });
     if (!configured.ok)
       return failedRun(
         `The instance's gateway URL ${input.instance.gatewayUrl} is not allowed, so no probe was sent: it ${configured.problem}.`,
@@ -166,7 +169,7 @@ export async function runVerification(input: RunInput): Promise<VerificationRun>
     const { client, which } = wanted[index]!;
     if (result.ok)
       candidates.push({ caller: client.caller, identity: client.identity, audience: which, token: result.token });
-    else if (which === "expected") tokenProblems.push(result.problem);
+    else if (which === "expected" && !tokenProblems.includes(result.problem)) tokenProblems.push(result.problem);
   }
   const planned = planProbes({
     pipeline,

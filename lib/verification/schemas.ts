@@ -137,7 +137,7 @@ export const verificationSettingsInputSchema = z
       .max(2048, "must be at most 2048 characters")
       .nullable()
       .describe(
-        "Where probes go instead of the gateway URL ARM reports (a custom domain, a self-hosted gateway): https://, a host under .azure-api.net/.us/.cn or an origin listed in VERIFY_GATEWAYS_ALLOWED; null for ARM's.",
+        "Where probes go instead of the gateway URL ARM reports: https://, at a gateway the service itself reports in ARM (a regional gateway, a custom domain) or an origin listed in VERIFY_GATEWAYS_ALLOWED (a self-hosted gateway); null for ARM's.",
       ),
     verifyAfterApply: z.boolean().describe("Verify an API after every successful apply to it."),
   })

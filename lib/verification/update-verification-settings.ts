@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event";
+import { apimClientForInstance } from "../apim/client-for-instance";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb } from "../db";
@@ -15,7 +16,7 @@ const inputSchema = verificationSettingsInputSchema.extend({ instanceId: z.guid(
 
 /**
  * An instance's verification settings: the gateway URL probes go to instead of the one ARM reports
- * (checked: see gateway-url.ts), and whether every successful apply is followed by a verification.
+ * (one the service reports too, or an allowed origin: see gateway-url.ts), and whether every successful apply is followed by a verification.
  * Audited with what was there before.
  */
 export async function updateVerificationSettings(ctx: RequestContext, input: unknown): Promise<InstanceView> {
@@ -23,7 +24,13 @@ export async function updateVerificationSettings(ctx: RequestContext, input: unk
   const { instanceId, gatewayUrl, verifyAfterApply } = parseInput(inputSchema, input, "verification settings");
   let url: string | null = null;
   if (gatewayUrl !== null) {
-    const checked = checkGatewayUrl(gatewayUrl, getConfig().verification.gatewaysAllowed);
+    // Where ARM says the service answers, read now: a gateway must be this service's (gateway-url.ts).
+    const instance = await findInstanceOrThrow(getDb(), instanceId);
+    const { value: service } = await apimClientForInstance(instance).getService({ correlationId: ctx.requestId });
+    const checked = checkGatewayUrl(gatewayUrl, {
+      reported: service.gatewayOrigins,
+      allowed: getConfig().verification.gatewaysAllowed,
+    });
     if (!checked.ok)
       throw new AppError("bad_request", `The verification settings are not valid: gatewayUrl ${checked.problem}.`, {
         fields: [{ path: "gatewayUrl", message: checked.problem }],

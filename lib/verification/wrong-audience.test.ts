@@ -15,6 +15,14 @@ describe("wrongAudienceFor", () => {
     });
   });
 
+  it("never mints a token for a Microsoft resource where the probe identity may hold rights", () => {
+    for (const configured of ["https://graph.microsoft.com", "https://management.azure.com/"])
+      expect(wrongAudienceFor(configured, PORTCULLIS), configured).toMatchObject({
+        ok: false,
+        problem: expect.stringContaining("VERIFY_WRONG_AUDIENCE: "),
+      });
+  });
+
   it("never mints a token Portcullis's REST API accepts, however its audience is spelled", () => {
     for (const configured of [
       "api://portcullis",

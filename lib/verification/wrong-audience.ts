@@ -4,18 +4,12 @@
  * nowhere: a token for Portcullis's own API (what this probe used at first) is a bearer token for
  * Portcullis's REST API, and a token for any real resource (Graph, ARM, another API) carries the
  * probe identity's rights there. So the only audience used is VERIFY_WRONG_AUDIENCE, the App ID
- * URI of an app registration that exposes no API, and never one of Portcullis's own audiences.
- * Pure.
+ * URI of an app registration that exposes no API, and never one of Portcullis's own audiences nor
+ * another resource's (credential-audiences.ts). Pure.
  */
-export type OtherAudience = { ok: true; audience: string } | { ok: false; problem: string };
+import { credentialAudienceProblem } from "./credential-audiences";
 
-/** `api://x/`, `API://X` and `x` name the same application. */
-const bare = (audience: string) =>
-  audience
-    .trim()
-    .replace(/\/+$/, "")
-    .replace(/^api:\/\//i, "")
-    .toLowerCase();
+export type OtherAudience = { ok: true; audience: string } | { ok: false; problem: string };
 
 export function wrongAudienceFor(configured: string | null, portcullisAudiences: readonly string[]): OtherAudience {
   if (configured === null)
@@ -24,10 +18,11 @@ export function wrongAudienceFor(configured: string | null, portcullisAudiences:
       problem:
         "no audience that nothing accepts is configured (VERIFY_WRONG_AUDIENCE, the App ID URI of an app registration without an API); a token for a real API would be a credential there",
     };
-  if (portcullisAudiences.some((own) => bare(own) === bare(configured)))
+  const credential = credentialAudienceProblem(configured, portcullisAudiences);
+  if (credential !== null)
     return {
       ok: false,
-      problem: `VERIFY_WRONG_AUDIENCE names Portcullis's own API (${configured}), whose REST API would accept such a token; it must name an app registration without an API`,
+      problem: `VERIFY_WRONG_AUDIENCE: ${credential}; it must name an app registration without an API`,
     };
   return { ok: true, audience: configured };
 }

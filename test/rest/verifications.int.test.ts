@@ -50,6 +50,8 @@ async function appliedCallerCheckedApi(
     urlTemplate: string;
     subscriptionRequired: boolean;
     backendAuth: AccessProfile["backendAuth"];
+    /** The caller check's audiences; the sandbox's LLM API audience by default. */
+    audiences?: string[];
   },
 ): Promise<string> {
   const c = sandbox.coordinates;
@@ -82,7 +84,7 @@ async function appliedCallerCheckedApi(
       mode: "entra",
       tenantId: c.tenantId,
       clientApplicationIds: [c.callerClients[0]!.clientId],
-      audiences: [c.llmApiAudience],
+      audiences: api.audiences ?? [c.llmApiAudience],
     },
   });
   expect((await applyPlan(admin, (await createPlan(admin, { apiId: id })).id)).status).toBe("succeeded");
@@ -264,12 +266,18 @@ describe("REST: verifications", () => {
     expect(listed.body).toMatchObject({ items: [{ id: after.id }], nextCursor: expect.any(String) });
   });
 
-  it("takes an instance's gateway URL only on an APIM gateway domain or an allowed origin, and probes go there", async () => {
+  it("takes an instance's gateway URL only where its service answers or at an allowed origin, and probes go there", async () => {
     const id = sandbox.instance.id;
     const put = (body: unknown, token = automation) =>
       callRoute(settings.PUT, { path: `/instances/${id}/verification-settings`, token, params: { id }, body });
     expect((await put({ gatewayUrl: null, verifyAfterApply: false }, reader)).status).toBe(403);
-    for (const gatewayUrl of ["https://169.254.169.254", "http://contoso.azure-api.net", "https://evil.example"]) {
+    for (const gatewayUrl of [
+      "https://169.254.169.254",
+      "http://contoso.azure-api.net",
+      "https://evil.example",
+      // Anyone can create a service under APIM's domains: only this service's gateways count.
+      "https://evil.azure-api.net",
+    ]) {
       const refused = await put({ gatewayUrl, verifyAfterApply: false });
       expect(refused.status, gatewayUrl).toBe(400);
       expect(JSON.stringify(refused.body)).toContain("gatewayUrl");
@@ -293,6 +301,16 @@ describe("REST: verifications", () => {
     } finally {
       expect((await put({ gatewayUrl: null, verifyAfterApply: false })).status).toBe(200);
     }
+    // A URL stored before this rule (or by hand) is checked again before any probe leaves.
+    const apiId = await apiIdOf(admin, id, "foundry-models");
+    await sandbox.db.prisma.instance.update({ where: { id }, data: { gatewayUrl: "https://evil.azure-api.net" } });
+    try {
+      const refused = (await verify(apiId)).body as VerificationView;
+      expect(refused).toMatchObject({ status: "error", probes: [] });
+      expect(refused.summary).toContain("The instance's gateway URL https://evil.azure-api.net is not allowed");
+    } finally {
+      await sandbox.db.prisma.instance.update({ where: { id }, data: { gatewayUrl: null } });
+    }
     const events = await sandbox.db.prisma.auditEvent.findMany({
       where: { action: "instance.verification-settings.update", targetId: id },
     });
@@ -300,6 +318,26 @@ describe("REST: verifications", () => {
       { gatewayUrl: `${sandbox.coordinates.gatewayUrl}/elsewhere`, verifyAfterApply: false },
       { gatewayUrl: null, verifyAfterApply: false },
     ]);
+  });
+
+  it("asks no token for an audience where it would be a credential, such as ARM, and says so", async () => {
+    const id = await appliedCallerCheckedApi("verify-arm-audience", {
+      serviceUrl: "https://portcullis-sandbox-foundry.services.ai.azure.com/models",
+      urlTemplate: "/chat/completions?api-version={api-version}",
+      subscriptionRequired: false,
+      backendAuth: { mode: "managedIdentity", resource: "https://cognitiveservices.azure.com", delivery: "policy" },
+      audiences: ["https://management.azure.com/"],
+    });
+    const verification = (await verify(id)).body as VerificationView;
+    const refusal = "no token is asked for: https://management.azure.com/ is a Microsoft resource (ARM,";
+    for (const kind of ["allowedClient", "notAllowedClient"])
+      expect(probe(verification, kind), kind).toMatchObject({
+        outcome: "not_probed",
+        detail: expect.stringContaining(refusal),
+      });
+    // Said once, however many clients it would have asked a token for.
+    expect(probe(verification, "allowedClient")!.detail!.split(refusal)).toHaveLength(2);
+    expect(probe(verification, "noToken")).toMatchObject({ outcome: "passed", actualStatus: 401 });
   });
 
   it("verifies an API after each successful apply when the instance asks for it", async () => {

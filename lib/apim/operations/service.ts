@@ -8,6 +8,13 @@ import type { ApimContext } from "./apim-context";
 export interface ApimService {
   /** Where callers reach the APIs, e.g. `https://contoso.azure-api.net`; null when ARM gives none. */
   gatewayUrl: string | null;
+  /**
+   * Every origin at which ARM says this service's gateway answers: its gateway URL, its regional
+   * gateway URLs (its own and each additional location's) and its custom proxy host names. The
+   * only gateways, besides VERIFY_GATEWAYS_ALLOWED, that verification probes may be sent to
+   * (lib/verification/gateway-url.ts): the service's owner chose them, not whoever edits Portcullis.
+   */
+  gatewayOrigins: string[];
   identity: ServiceIdentity;
 }
 
@@ -31,15 +38,45 @@ export function getService(ctx: ApimContext, options: ArmCallOptions = {}): Prom
     const url = `${ctx.serviceUrl}?api-version=${ctx.apiVersion}`;
     const service = jsonBody(expectSuccess(await ctx.transport.send(call, { method: "GET", url }))) as {
       identity?: ApiManagementServiceResource["identity"];
-      properties?: { gatewayUrl?: string };
+      properties?: GatewayProperties;
     };
-    return toService({ identity: service.identity, gatewayUrl: service.properties?.gatewayUrl });
+    return toService(service.identity, service.properties ?? {});
   });
 }
 
-function toService(service: Pick<ApiManagementServiceResource, "identity" | "gatewayUrl">): ApimService {
-  const { type: _type, principalId, tenantId, userAssignedIdentities } = service.identity ?? { type: "None" };
-  const identity: ServiceIdentity = { type: identityType(service.identity?.type) };
+/** The service's properties that say where its gateway answers (ApiManagementServiceProperties). */
+interface GatewayProperties {
+  gatewayUrl?: string;
+  gatewayRegionalUrl?: string;
+  additionalLocations?: Array<{ gatewayRegionalUrl?: string }>;
+  hostnameConfigurations?: Array<{ type?: string; hostName?: string }>;
+}
+
+function gatewayOrigins(properties: GatewayProperties): string[] {
+  const origin = (url: string | undefined) => (url && URL.canParse(url) ? new URL(url).origin : undefined);
+  const main = origin(properties.gatewayUrl);
+  const mainHost = main === undefined ? undefined : new URL(main).hostname;
+  // The default proxy host name is the gateway URL's own host, already there with its port.
+  const customHosts = (properties.hostnameConfigurations ?? []).flatMap((hostname) =>
+    hostname.type === "Proxy" && hostname.hostName && hostname.hostName.toLowerCase() !== mainHost
+      ? [origin(`https://${hostname.hostName}`)]
+      : [],
+  );
+  const origins = [
+    main,
+    origin(properties.gatewayRegionalUrl),
+    ...(properties.additionalLocations ?? []).map((location) => origin(location.gatewayRegionalUrl)),
+    ...customHosts,
+  ];
+  return [...new Set(origins.filter((url) => url !== undefined))];
+}
+
+function toService(
+  serviceIdentity: ApiManagementServiceResource["identity"],
+  properties: GatewayProperties,
+): ApimService {
+  const { type: _type, principalId, tenantId, userAssignedIdentities } = serviceIdentity ?? { type: "None" };
+  const identity: ServiceIdentity = { type: identityType(serviceIdentity?.type) };
   if (principalId !== undefined) identity.principalId = principalId;
   if (tenantId !== undefined) identity.tenantId = tenantId;
   if (userAssignedIdentities !== undefined) {
@@ -50,7 +87,7 @@ function toService(service: Pick<ApiManagementServiceResource, "identity" | "gat
       ]),
     );
   }
-  return { gatewayUrl: service.gatewayUrl ?? null, identity };
+  return { gatewayUrl: properties.gatewayUrl ?? null, gatewayOrigins: gatewayOrigins(properties), identity };
 }
 
 /** ARM's identity type, read by its parts so that spacing or order cannot hide one. */
