@@ -53,19 +53,19 @@ test.describe("an admin verifies access at the gateway", () => {
     await signIn(page, "admin");
   });
 
-  test("asks for a verification after every apply; a gateway URL outside APIM's domains is refused", async ({
+  test("asks for a verification after every apply; a gateway URL the service does not report is refused", async ({
     page,
   }) => {
     await page.goto("/instances");
     const card = page.getByRole("article", { name: "sandbox" });
     await card.getByText("Verification settings of sandbox").click();
     const settings = card.getByRole("form", { name: "Verification settings of sandbox" });
-    await settings.getByLabel("Gateway URL for probes").fill("https://169.254.169.254/metadata");
+    await settings.getByLabel("Gateway URL for probes").fill("https://evil.azure-api.net");
     await settings.getByRole("button", { name: "Save verification settings" }).click();
     const summary = settings.getByRole("alert").filter({ hasText: "The verification settings were not saved" });
     await expect(summary).toBeFocused();
     await expect(settings.getByLabel("Gateway URL for probes")).toHaveAccessibleDescription(
-      /must be an https:\/\/ URL of an APIM gateway/,
+      /must be an https:\/\/ URL of a gateway this APIM service reports in ARM \(https:\/\/[^)]+\)/,
     );
 
     await settings.getByLabel("Gateway URL for probes").fill("");
