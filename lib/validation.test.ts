@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "./errors";
-import { allowLineBreaks, formatPath, parseInput, validateInput } from "./validation";
+import { allowLineBreaks, formatPath, MAX_NESTING, parseInput, validateInput } from "./validation";
 
 describe("input validation errors", () => {
   const schema = z.object({
@@ -133,5 +133,35 @@ describe("text that no input may hold", () => {
       success: true,
       data: { name: "x", auth: { mode: "none" } },
     });
+  });
+});
+
+describe("input nested too deeply", () => {
+  const anything = z.object({ a: z.unknown() });
+  const nested = (depth: number, open: (inner: unknown) => unknown) => {
+    let value: unknown = "x";
+    for (let level = 0; level < depth; level += 1) value = open(value);
+    return value;
+  };
+
+  it("refuses, without overflowing the stack, a body nested thousands of levels deep", () => {
+    for (const open of [(inner: unknown) => [inner], (inner: unknown) => ({ a: inner })])
+      expect(validateInput(anything, { a: nested(20_000, open) })).toEqual({
+        success: false,
+        fields: [{ path: "(input)", message: `is nested more than ${MAX_NESTING} levels deep` }],
+      });
+    expect(() =>
+      parseInput(
+        anything,
+        nested(MAX_NESTING + 1, (inner) => ({ a: inner })),
+        "body",
+        "body",
+      ),
+    ).toThrow("The body is not valid: body is nested more than 32 levels deep.");
+  });
+
+  it("takes input exactly as deep as allowed", () => {
+    const deepest = nested(MAX_NESTING, (inner) => ({ a: inner }));
+    expect(validateInput(anything, deepest)).toEqual({ success: true, data: deepest });
   });
 });

@@ -34,6 +34,13 @@ export function validateInput<S extends z.ZodType>(
   value: unknown,
   prefix = "",
 ): { success: true; data: z.output<S> } | { success: false; fields: FieldIssue[] } {
+  // Checked first, without recursion: the checks below recurse, and a small body nested thousands
+  // of levels deep would overflow the stack (a 500) instead of being refused.
+  if (nestedDeeperThan(value, MAX_NESTING))
+    return {
+      success: false,
+      fields: [{ path: formatPath(prefix ? [prefix] : []), message: `is nested more than ${MAX_NESTING} levels deep` }],
+    };
   const text = unsafeTextIssues(schema, value).map((issue) => ({
     path: formatPath([...(prefix ? [prefix] : []), ...issue.path]),
     message: issue.message,
@@ -44,6 +51,22 @@ export function validateInput<S extends z.ZodType>(
     success: false,
     fields: withTextIssuesFirst(text, result.success ? [] : formatZodIssues(result.error, prefix)),
   };
+}
+
+/** Deeper than any input Portcullis takes (a profile is about five levels). */
+export const MAX_NESTING = 32;
+
+/** Whether arrays and objects in `value` nest more than `max` levels deep; iterative. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
+  while (pending.length > 0) {
+    const { node, depth } = pending.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      pending.push({ node: child, depth: depth + 1 });
+  }
+  return false;
 }
 
 /** Parses entry-point input; throws AppError("bad_request") naming every bad field. */

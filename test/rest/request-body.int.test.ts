@@ -77,3 +77,26 @@ describe("REST: request bodies over 1 MiB", () => {
     expect(answer.body).toMatchObject({ code: "bad_request" });
   });
 });
+
+describe("REST: request bodies nested too deeply", () => {
+  it("refuses a small body nested thousands of levels deep with a 400, not a stack overflow", async () => {
+    for (const body of [
+      `{"name":${"[".repeat(5000)}${"]".repeat(5000)}}`,
+      `${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}`,
+    ]) {
+      const response = await instances.POST(
+        new Request("http://localhost:3999/api/v1/instances", {
+          method: "POST",
+          headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+          body,
+        }),
+        { params: Promise.resolve({}) },
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        code: "bad_request",
+        errors: [{ path: "(input)", message: "is nested more than 32 levels deep" }],
+      });
+    }
+  });
+});
