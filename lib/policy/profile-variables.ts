@@ -9,14 +9,13 @@
  * value), so values that look like a key are refused (`variableValueIssue`).
  */
 import { z } from "zod";
+import { looksLikeKey } from "./key-like";
 
 /** A variable name: a letter, then letters, digits and underscores (at most 64 characters). */
 export const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const VARIABLE_NAME_RULE =
   "must start with a letter and contain only letters, digits and _ (at most 64 characters)";
 const REFERENCE = /\$\{([^}]*)\}/g;
-/** A long run of key-like characters with no separator: an API key or a client secret, not an identifier. */
-const KEY_LIKE = /^[A-Za-z0-9+/]{32,}={0,2}$/;
 
 export function variableNameIssue(name: string): string | null {
   return VARIABLE_NAME.test(name) ? null : VARIABLE_NAME_RULE;
@@ -64,7 +63,7 @@ export function variableValueIssue(value: string): string | null {
   if (value.length === 0) return "must not be empty";
   if (value.length > 2000) return "must be at most 2000 characters";
   if (holdsVariables(value)) return 'must not refer to another variable ("${")';
-  if (KEY_LIKE.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value))
+  if (looksLikeKey(value))
     return "looks like a key or secret: variables hold names and identifiers only (store the secret as a named value and refer to its name)";
   return null;
 }
