@@ -1,14 +1,17 @@
 import { notFound } from "next/navigation";
-import { isAppError, type AppError } from "@/lib/errors";
+import { isAppError, type AppError, type FieldIssue } from "@/lib/errors";
 
 const isNotFound = (error: unknown) => isAppError(error) && error.code === "not_found";
 
-/** A page's main lookup: an unknown id shows the not-found page instead of an error. */
+/**
+ * A page's main lookup, by what the URL's path names: an unknown id, or one the use case refuses
+ * as malformed (a name no environment can have), shows the not-found page instead of an error.
+ */
 export async function orNotFound<T>(lookup: Promise<T>): Promise<T> {
   try {
     return await lookup;
   } catch (error) {
-    if (isNotFound(error)) notFound();
+    if (isNotFound(error) || (isAppError(error) && error.code === "bad_request")) notFound();
     throw error;
   }
 }
@@ -33,7 +36,24 @@ export async function orStalePage<T>(
   try {
     return await lookup;
   } catch (error) {
-    if (isAppError(error) && error.code === "bad_request") return { items: [], nextCursor: null, stale: true };
+    if (isAppError(error) && error.fields.some((field) => field.path === CURSOR_FIELD))
+      return { items: [], nextCursor: null, stale: true };
+    throw error;
+  }
+}
+
+/** The field a cursor the server did not issue is refused by (lib/rest/pagination.ts). */
+const CURSOR_FIELD = "query.cursor";
+
+/** A filtered list whose use case may refuse a filter (e.g. one matching too much): the refused fields instead. */
+export async function orRefusedFilter<T>(
+  lookup: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; fields: FieldIssue[] }> {
+  try {
+    return { ok: true, value: await lookup };
+  } catch (error) {
+    if (isAppError(error) && error.code === "bad_request" && error.fields.length > 0)
+      return { ok: false, fields: error.fields };
     throw error;
   }
 }

@@ -11,6 +11,7 @@ import { auditFilterSchema } from "@/lib/audit/schemas";
 import { verifyAuditHistory } from "@/lib/audit/verify-audit-history";
 import { guardPage } from "@/lib/auth/console-guard";
 import { validateInput } from "@/lib/validation";
+import { orRefusedFilter, orStalePage } from "../lookup";
 
 export const metadata: Metadata = { title: "Audit history" };
 
@@ -32,8 +33,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
     Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
   );
   const parsed = validateInput(auditFilterSchema, raw);
-  const errors = parsed.success ? [] : parsed.fields;
-  const page = parsed.success ? await listAuditEvents(ctx, parsed.data) : { items: [], nextCursor: null };
+  const listed = parsed.success ? await orRefusedFilter(orStalePage(listAuditEvents(ctx, parsed.data))) : null;
+  const errors = parsed.success ? (listed?.ok ? [] : (listed?.fields ?? [])) : parsed.fields;
+  const page = listed?.ok ? listed.value : { items: [], nextCursor: null };
   const verification = raw.verify === "1" ? await verifyAuditHistory(ctx) : null;
   const filterQuery = new URLSearchParams(Object.entries(raw).filter(([k]) => FILTERS.some((f) => f.name === k)));
 
@@ -123,7 +125,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         </form>
       </Section>
 
-      {page.items.length === 0 ? (
+      {"stale" in page ? (
+        <Alert tone="error" title="That page link is no longer valid.">
+          Start again from the first page.
+        </Alert>
+      ) : page.items.length === 0 ? (
         <Alert title={errors.length ? "Fix the filter to see events." : "No events match."} />
       ) : (
         <DataTable

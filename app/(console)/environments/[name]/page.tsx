@@ -15,7 +15,7 @@ type Props = { params: Promise<{ name: string }> };
 export default async function EnvironmentPage({ params }: Props) {
   const ctx = await guardPage("/environments/[name]");
   const { name } = await params;
-  const environment = await orNotFound(getEnvironmentVariables(ctx, { environment: decodeURIComponent(name) }));
+  const environment = await orNotFound(getEnvironmentVariables(ctx, { environment: decodedName(name) }));
   const names = Object.keys(environment.variables);
   return (
     <div className="space-y-8">
@@ -58,4 +58,13 @@ export default async function EnvironmentPage({ params }: Props) {
       </p>
     </div>
   );
+}
+
+/** The segment as typed; a malformed escape (`%`) is left as it is, and refused as a name. */
+function decodedName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
