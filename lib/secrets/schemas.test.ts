@@ -35,7 +35,7 @@ describe("secret input rules", () => {
 
   it("accepts APIM display names only", () => {
     expect(secretNameSchema.safeParse("Azure_OpenAI-key.v2").success).toBe(true);
-    for (const name of ["", "with space", "{{ref}}", "ключ", "n".repeat(257)])
+    for (const name of ["", "with space", "{{ref}}", "ключ", "n".repeat(257), ".", "..", "..."])
       expect(secretNameSchema.safeParse(name).success).toBe(false);
   });
 

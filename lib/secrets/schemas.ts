@@ -14,6 +14,9 @@ export const secretNameSchema = z
   .max(256, "must be at most 256 characters")
   // `*`, not `+`: emptiness is min's to report, once.
   .regex(/^[A-Za-z0-9-._]*$/, "may contain only letters, digits, '.', '-' and '_' (policies reference it as {{name}})")
+  // `.` and `..` are path segments a URL collapses: the named value's ARM URL would name the
+  // service itself, or the collection.
+  .refine((name) => !/^\.+$/.test(name), "must not consist only of dots")
   .describe("The named value's name in APIM; policies reference it as {{name}}.");
 
 const TOO_LONG = "must be at most 4096 characters (UTF-16 code units, as APIM counts them)";
