@@ -73,7 +73,7 @@ export const verificationPageSchema = pageOf(verificationSchema, "VerificationPa
 export const verificationListQuerySchema = pageQuerySchema;
 
 export const verifyApiInputSchema = z
-  .object({
+  .strictObject({
     operationId: z
       .string()
       .min(1)
@@ -118,7 +118,7 @@ export const verificationBatchSchema = z
 export type VerificationBatchView = z.infer<typeof verificationBatchSchema>;
 
 export const verifyInstanceInputSchema = z
-  .object({
+  .strictObject({
     concurrency: z
       .number()
       .int()

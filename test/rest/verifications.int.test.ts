@@ -320,6 +320,20 @@ describe("REST: verifications", () => {
     ]);
   });
 
+  it("refuses a verification body with a misspelt field instead of probing the default operation", async () => {
+    const id = await apiIdOf(admin, sandbox.instance.id, "foundry-models");
+    const refused = await verify(id, automation, { operationID: "does-not-exist" });
+    expect(refused).toMatchObject({ status: 400, body: { code: "bad_request" } });
+    expect(JSON.stringify(refused.body)).toContain("operationID");
+    const all = await callRoute(batches.POST, {
+      path: `/instances/${sandbox.instance.id}/verifications`,
+      token: automation,
+      params: { id: sandbox.instance.id },
+      body: { concurency: 2 },
+    });
+    expect(all.status).toBe(400);
+  });
+
   it("asks no token for an audience where it would be a credential, such as ARM, and says so", async () => {
     const id = await appliedCallerCheckedApi("verify-arm-audience", {
       serviceUrl: "https://portcullis-sandbox-foundry.services.ai.azure.com/models",
