@@ -43,6 +43,7 @@ const admin = contextFor("admin");
 const arm = sandboxArm(() => sandbox.coordinates);
 const NEW_KEY = "rotated-aoai-key-6b1f0e2a-do-not-leak";
 const WRONG_KEY = "mistyped-aoai-key-93c4d7e1-do-not-leak";
+const LATER_KEY = "later-aoai-key-5d2c8a71-do-not-leak";
 let [automation, reader] = ["", ""];
 let secretId = "";
 let apiId = "";
@@ -117,6 +118,11 @@ describe("key rotation", () => {
     await regenerateModelKey(NEW_KEY);
     // The provider no longer takes the key APIM sends: the gateway proves it.
     expect((await verifyApiAccess(admin, { apiId })).status).toBe("failed");
+
+    // The key in effect again is refused (a planned rotation can only be left by applying it), naming the field only.
+    const same = await start({ value: SEEDED_AOAI_KEY, graceMinutes: 5 });
+    expect(same).toMatchObject({ status: 400, body: { errors: [{ path: "value" }] } });
+    expect(JSON.stringify(same.body)).not.toContain(SEEDED_AOAI_KEY);
 
     const started = await start({ value: NEW_KEY, graceMinutes: 5 });
     expect(started.status).toBe(201);
@@ -300,7 +306,8 @@ describe("key rotation", () => {
 
   it("applies nothing until every plan has the approvals its instance requires", async () => {
     await updateInstanceSettings(admin, { instanceId: sandbox.instance.id, settings: { approvalsRequired: 1 } });
-    const planned = await started({ value: NEW_KEY });
+    await regenerateModelKey(LATER_KEY);
+    const planned = await started({ value: LATER_KEY });
     const planId = planned.plans[0]!.planId;
     const refused = await callRoute(apply.POST, {
       ...call(`/${planned.id}/apply`, { rid: planned.id }),

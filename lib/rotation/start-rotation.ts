@@ -39,6 +39,12 @@ export async function startRotation(
       "conflict",
       `"${secret.displayName}" refers to a Key Vault secret: rotate it in Key Vault, then refresh it here.`,
     );
+  // Compared by fingerprint (the value is never kept): the same key again would rotate to nothing,
+  // and a planned rotation can only be left by applying it.
+  if (secret.fingerprint === fingerprint)
+    throw new AppError("bad_request", "The rotation is not valid: value is the secret's current value.", {
+      fields: [{ path: "value", message: "is the secret's current value: a rotation needs a new key" }],
+    });
   const open = (
     await db.secretRotation.findMany({ where: { secretId, status: { notIn: ["rolled_back", "completed"] } } })
   ).find(isOpen);

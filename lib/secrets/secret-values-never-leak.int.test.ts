@@ -208,12 +208,22 @@ describe("secret values never leak", () => {
               .status,
           ).toBe(403);
           // Rotation (lib/rotation) writes the key to a new named value `<name>-r<time>`: fail it first.
+          // The key in effect is refused as a new one before anything is written.
+          expect(
+            (await call(rotations.POST, { ...secretPath(id, "/rotations"), token: admin, body: { value } })).body.code,
+          ).toBe("bad_request");
           await armServerError(`${name}-r\\d+`);
           // By code, not HTTP status: problem+json currently takes its status from ARM's (see README).
           expect(
-            (await call(rotations.POST, { ...secretPath(id, "/rotations"), token: admin, body: { value } })).body.code,
+            (
+              await call(rotations.POST, {
+                ...secretPath(id, "/rotations"),
+                token: admin,
+                body: { value: second.value },
+              })
+            ).body.code,
           ).toBe("unavailable");
-          await failure(startRotation(contextFor("admin"), { secretId: id, value }));
+          await failure(startRotation(contextFor("admin"), { secretId: id, value: second.value }));
           await sandbox.controls.clearFaults();
           expect(
             (await call(rotations.POST, { ...secretPath(id, "/rotations"), token: reader, body: { value } })).status,
