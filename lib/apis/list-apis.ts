@@ -2,6 +2,7 @@ import { z } from "zod";
 import { authorize } from "../auth/authorize";
 import type { RequestContext } from "../auth/request-context";
 import { getDb, type Prisma } from "../db";
+import { escapeLike } from "../db/escape-like";
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from "../rest/pagination";
 import { apiViewInclude, toApiView } from "./api-view";
 import type { ApiView } from "./schemas";
@@ -20,7 +21,7 @@ export async function listApis(
   const where: Prisma.ApiWhereInput[] = [];
   if (query.instanceId) where.push({ instanceId: query.instanceId });
   if (query.search) {
-    const contains = { contains: query.search, mode: "insensitive" as const };
+    const contains = { contains: escapeLike(query.search), mode: "insensitive" as const };
     where.push({ OR: [{ displayName: contains }, { apimName: contains }, { path: contains }] });
   }
   if (after)

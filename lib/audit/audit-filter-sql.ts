@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../db";
+import { escapeLike } from "../db/escape-like";
 import { AppError } from "../errors";
 import { rawRowsOf } from "../db/raw-rows";
 import type { AuditFilter } from "./schemas";
@@ -111,11 +112,6 @@ async function matchingActors(db: PrismaClient, actor: string): Promise<Array<Ar
       ],
     });
   return actors;
-}
-
-/** LIKE's wildcards taken literally (backslash is its default escape character). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 const NONE = "9223372036854775807";

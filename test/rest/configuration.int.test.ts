@@ -103,6 +103,11 @@ describe("REST: instances, APIs and access profiles", () => {
     expect((await callRoute(api.GET, { path: `/apis/${id}`, token: reader, params: { id } })).body).toMatchObject({
       apimName: "azure-openai",
     });
+    // LIKE's wildcards are searched for as they are: no seeded API has % or _ in its names or path.
+    for (const search of ["%25", "_", "azure%25openai", "azure_openai"]) {
+      const found = await callRoute(apis.GET, { path: `/apis?search=${search}`, token: reader });
+      expect((found.body as { items: unknown[] }).items, search).toEqual([]);
+    }
     const missing = await callRoute(api.GET, {
       path: "/apis/x",
       token: reader,
