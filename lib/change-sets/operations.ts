@@ -6,7 +6,8 @@ import {
   changeSetIdSchema,
   changeSetRejectionInputSchema,
   changeSetSchema,
-  changeSetSummarySchema,
+  changeSetListQuerySchema,
+  changeSetPageSchema,
   createChangeSetBodySchema,
 } from "./schemas";
 
@@ -33,9 +34,10 @@ export const changeSetsOperations = {
     method: "GET",
     path: "/change-sets",
     permission: "config.read",
-    summary: "The latest 50 change sets, newest first, with their progress",
+    summary: "The change sets, newest first, with their progress (cursor pages)",
     tags: ["change-sets"],
-    response: z.object({ items: z.array(changeSetSummarySchema) }),
+    query: changeSetListQuerySchema,
+    response: changeSetPageSchema,
   }),
   listChangeSetsAwaitingApproval: defineOperation({
     id: "listChangeSetsAwaitingApproval",

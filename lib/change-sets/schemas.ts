@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { planApprovalSchema } from "../deployments/schemas";
+import { pageOf, pageQuerySchema } from "../rest/pagination";
 import { allowLineBreaks } from "../validation";
 import { writtenProfileSchema } from "../policy/profile-schema";
 import { variableValuesSchema } from "../policy/profile-variables";
@@ -291,6 +292,9 @@ export const changeSetSummarySchema = changeSetSchema
   .meta({ id: "ChangeSetSummary" });
 
 export type ChangeSetSummary = z.output<typeof changeSetSummarySchema>;
+
+export const changeSetPageSchema = pageOf(changeSetSummarySchema, "ChangeSetPage");
+export const changeSetListQuerySchema = pageQuerySchema;
 
 export const changeSetAwaitingApprovalSchema = changeSetSchema
   .pick({

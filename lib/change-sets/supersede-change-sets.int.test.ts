@@ -57,7 +57,7 @@ describe("superseding change sets", () => {
       const waiting = (await listChangeSetsAwaitingApproval(second)).map((set) => set.id);
       expect(waiting).toContain(newer.id);
       expect(waiting).not.toContain(first.id);
-      expect((await listChangeSets(second)).find((set) => set.id === first.id)).toMatchObject({
+      expect((await listChangeSets(second)).items.find((set) => set.id === first.id)).toMatchObject({
         status: "superseded",
         supersededBy: { id: newer.id },
       });

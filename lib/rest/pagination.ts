@@ -59,18 +59,22 @@ export function toPage<Row, Item>(
   };
 }
 
-const newestFirstCursor = z.object({ startedAt: z.string(), id: z.string() });
-
 /**
- * A page of rows newest first by (startedAt, id): the condition that continues after `cursor`,
- * the order, and each row's cursor key.
+ * A page of rows newest first by (`column`, id) — a deployment's `startedAt`, a change set's
+ * `createdAt`: the condition that continues after `cursor`, the order, and each row's cursor key.
  */
-export function newestFirst(cursor: string | undefined) {
-  const after = decodeCursor(cursor, newestFirstCursor);
-  const before = after && new Date(after.startedAt);
+export function newestFirst<C extends "startedAt" | "createdAt" = "startedAt">(
+  cursor: string | undefined,
+  column: C = "startedAt" as C,
+) {
+  const after = decodeCursor(cursor, z.object({ [column]: z.string(), id: z.string() }));
+  const before = after && new Date(after[column] as string);
+  type Where = { OR?: Array<Record<C, Date | { lt: Date }> & { id?: { lt: string } }> };
   return {
-    where: before ? { OR: [{ startedAt: { lt: before } }, { startedAt: before, id: { lt: after.id } }] } : {},
-    orderBy: [{ startedAt: "desc" as const }, { id: "desc" as const }],
-    keyOf: (row: { startedAt: Date; id: string }) => ({ startedAt: row.startedAt.toISOString(), id: row.id }),
+    where: (before
+      ? { OR: [{ [column]: { lt: before } }, { [column]: before, id: { lt: after.id as string } }] }
+      : {}) as Where,
+    orderBy: [{ [column]: "desc" as const } as Record<C, "desc">, { id: "desc" as const }],
+    keyOf: (row: Record<C, Date> & { id: string }) => ({ [column]: row[column].toISOString(), id: row.id }),
   };
 }

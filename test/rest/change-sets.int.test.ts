@@ -155,4 +155,26 @@ describe("REST: change sets", () => {
       await changeInstanceSettings(sandbox.instance.id, { approvalsRequired: null });
     }
   });
+
+  it("lists every change set a page at a time, newest first, however many there are", async () => {
+    const list = async (query: string) =>
+      (await callRoute(changeSets.GET, { path: `/change-sets?${query}`, token: reader })).body as {
+        items: Array<{ id: string; createdAt: string }>;
+        nextCursor: string | null;
+      };
+    const all = (await list("limit=200")).items;
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const times = all.map((set) => set.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+    const followed: string[] = [];
+    let page = await list("limit=1");
+    for (;;) {
+      followed.push(...page.items.map((set) => set.id));
+      if (page.nextCursor === null) break;
+      page = await list(`limit=1&cursor=${page.nextCursor}`);
+    }
+    expect(followed).toEqual(all.map((set) => set.id));
+    const stale = await callRoute(changeSets.GET, { path: "/change-sets?cursor=garbage", token: reader });
+    expect(stale).toMatchObject({ status: 400, body: { errors: [{ path: "query.cursor" }] } });
+  });
 });

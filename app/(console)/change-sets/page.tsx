@@ -7,13 +7,18 @@ import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
 import { guardPage } from "@/lib/auth/console-guard";
 import { listChangeSets } from "@/lib/change-sets/list-change-sets";
+import { orStalePage } from "../lookup";
 
 export const metadata: Metadata = { title: "Change sets" };
 
-/** The latest change sets: one change made to many APIs, each with its progress. */
-export default async function ChangeSetsPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** The change sets, newest first, a page at a time: one change made to many APIs, each with its progress. */
+export default async function ChangeSetsPage({ searchParams }: Props) {
   const ctx = await guardPage("/change-sets");
-  const sets = await listChangeSets(ctx);
+  const { cursor } = await searchParams;
+  const page = await orStalePage(listChangeSets(ctx, { cursor: typeof cursor === "string" ? cursor : undefined }));
+  const sets = page.items;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -27,8 +32,12 @@ export default async function ChangeSetsPage() {
           </Link>
         ) : null}
       </div>
-      {sets.length === 0 ? (
-        <Alert title="No change set yet." />
+      {"stale" in page ? (
+        <Alert tone="error" title="That page link is no longer valid.">
+          Start again from the first page.
+        </Alert>
+      ) : sets.length === 0 ? (
+        <Alert title={cursor ? "No more change sets." : "No change set yet."} />
       ) : (
         <DataTable caption="Change sets, newest first" columns={["Change set", "Status", "APIs", "Applied", "Made"]}>
           {sets.map((set) => (
@@ -60,6 +69,21 @@ export default async function ChangeSetsPage() {
           ))}
         </DataTable>
       )}
+      <div className="flex gap-3">
+        {cursor ? (
+          <Link className={buttonStyles.secondary} href="/change-sets">
+            First page
+          </Link>
+        ) : null}
+        {page.nextCursor ? (
+          <Link
+            className={buttonStyles.secondary}
+            href={`/change-sets?${new URLSearchParams({ cursor: page.nextCursor })}`}
+          >
+            Next page
+          </Link>
+        ) : null}
+      </div>
     </div>
   );
 }

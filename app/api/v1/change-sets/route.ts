@@ -11,4 +11,4 @@ export const POST = apiHandler(operations.createChangeSet, async (ctx, { body })
   return { body: changeSet, status: 201, location: `/api/v1/change-sets/${changeSet.id}` };
 });
 
-export const GET = apiHandler(operations.listChangeSets, async (ctx) => ({ items: await listChangeSets(ctx) }));
+export const GET = apiHandler(operations.listChangeSets, async (ctx, { query }) => listChangeSets(ctx, query));
