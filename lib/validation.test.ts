@@ -165,3 +165,35 @@ describe("input nested too deeply", () => {
     expect(validateInput(anything, deepest)).toEqual({ success: true, data: deepest });
   });
 });
+
+describe("zod's own messages", () => {
+  const body = z.strictObject({
+    name: z.string(),
+    events: z.array(z.string()),
+    tier: z.enum(["Developer", "Premium"]),
+    kind: z.literal("chat"),
+    count: z.number().int(),
+  });
+
+  it("say what is missing or wrong in the words of every other message, and name an unknown field by its path", () => {
+    expect(validateInput(body, { name: 123, tier: "Gold", kind: "x", count: 1.5, extra: true, more: 1 })).toEqual({
+      success: false,
+      fields: [
+        { path: "name", message: "must be a string" },
+        { path: "events", message: "is required" },
+        { path: "tier", message: 'must be one of "Developer", "Premium"' },
+        { path: "kind", message: 'must be "chat"' },
+        { path: "count", message: "must be a whole number" },
+        { path: "extra", message: "is not a field of this input" },
+        { path: "more", message: "is not a field of this input" },
+      ],
+    });
+  });
+
+  it("leave a schema's own message as it is", () => {
+    expect(validateInput(z.object({ a: z.string({ error: "must be text" }) }), {})).toEqual({
+      success: false,
+      fields: [{ path: "a", message: "must be text" }],
+    });
+  });
+});

@@ -1,18 +1,46 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { AppError, type FieldIssue } from "./errors";
 import { unsafeTextIssues, withTextIssuesFirst } from "./unsafe-text";
 
 export { allowLineBreaks } from "./unsafe-text";
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object",
+  date: "a date",
+};
+
+/**
+ * zod's own messages in the words every other message uses ("is required", "must be a list"); its
+ * defaults read "Invalid input: expected array, received undefined". A schema's own message still
+ * wins. Set here, where every entry point's input is checked, for every schema in the process.
+ */
+z.config({
+  customError: (issue) => {
+    if (issue.code === "invalid_type")
+      return issue.input === undefined ? "is required" : `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
+    if (issue.code === "invalid_value")
+      return `must be ${issue.values.length > 1 ? "one of " : ""}${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+    return undefined;
+  },
+});
 
 /**
  * zod issues as field problems a person can act on: the JSON path as written
  * (`callerAuth.clientApplicationIds[1]`) and the reason. Pure; the policy engine's CLI uses it too.
  */
 export function formatZodIssues(error: z.ZodError, prefix = "", rootLabel = "(input)"): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: formatPath([...(prefix ? [prefix] : []), ...issue.path], rootLabel),
-    message: issue.message,
-  }));
+  const at = (path: readonly PropertyKey[]) => formatPath([...(prefix ? [prefix] : []), ...path], rootLabel);
+  return error.issues.flatMap((issue) =>
+    // A field the input may not have is named by its own path, not its object's.
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: "is not a field of this input" }))
+      : [{ path: at(issue.path), message: issue.message }],
+  );
 }
 
 export function formatPath(path: readonly PropertyKey[], rootLabel = "(input)"): string {
