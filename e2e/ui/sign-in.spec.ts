@@ -27,6 +27,20 @@ test.describe("signing in through the sandbox identity provider", () => {
     });
   }
 
+  test("the sign-in page loads without a failed request, its icon included", async ({ page }) => {
+    const failed: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
+    await page.goto("/signin");
+    await expect(page.getByRole("heading", { name: "Sign in to Portcullis" })).toBeVisible();
+    const icon = await page.request.get("/favicon.ico");
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toBe("image/x-icon");
+    await page.waitForLoadState("networkidle");
+    expect(failed).toEqual([]);
+  });
+
   test("a user without a role is told which role to request, and nothing else", async ({ page }) => {
     await signIn(page, "norole");
 
