@@ -25,4 +25,18 @@ test.describe("a link edited by hand", () => {
     await expect(page.getByRole("row").filter({ hasText: "auth.signin" }).first()).toBeVisible();
     await expectAccessible(page);
   });
+
+  test("a list page link with a cursor the server never issued offers the first page again", async ({ page }) => {
+    await signIn(page, "admin");
+    for (const list of ["/apis", "/change-sets"]) {
+      await page.goto(`${list}?cursor=garbage`);
+      await expect(
+        page.getByRole("alert").filter({ hasText: "That page link is no longer valid." }),
+        list,
+      ).toBeVisible();
+      await page.getByRole("link", { name: "First page" }).click();
+      await expect(page).toHaveURL(new RegExp(`${list}$`));
+      await expect(page.getByRole("alert").filter({ hasText: "That page link is no longer valid." })).toHaveCount(0);
+    }
+  });
 });

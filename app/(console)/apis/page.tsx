@@ -3,7 +3,7 @@ import Link from "next/link";
 import { ApiFilters } from "@/components/apis/api-filters";
 import { ApiTable } from "@/components/apis/api-table";
 import { Alert } from "@/components/ui/alert";
-import { buttonStyles } from "@/components/ui/button-styles";
+import { PageLinks, StalePageAlert } from "@/components/ui/page-links";
 import { listApis } from "@/lib/apis/list-apis";
 import { apiListQuerySchema } from "@/lib/apis/schemas";
 import { guardPage } from "@/lib/auth/console-guard";
@@ -46,11 +46,7 @@ export default async function ApisPage({ searchParams }: { searchParams: SearchP
         errors={errors}
       />
 
-      {"stale" in page ? (
-        <Alert tone="error" title="That page link is no longer valid.">
-          Start again from the first page.
-        </Alert>
-      ) : null}
+      {"stale" in page ? <StalePageAlert /> : null}
       {page.items.length > 0 ? (
         <ApiTable apis={page.items} />
       ) : filtered || errors.length > 0 ? (
@@ -65,21 +61,7 @@ export default async function ApisPage({ searchParams }: { searchParams: SearchP
         </Alert>
       )}
 
-      <div className="flex gap-3">
-        {raw.cursor ? (
-          <Link className={buttonStyles.secondary} href={`/apis?${filterQuery}`}>
-            First page
-          </Link>
-        ) : null}
-        {page.nextCursor ? (
-          <Link
-            className={buttonStyles.secondary}
-            href={`/apis?${new URLSearchParams({ ...Object.fromEntries(filterQuery), cursor: page.nextCursor })}`}
-          >
-            Next page
-          </Link>
-        ) : null}
-      </div>
+      <PageLinks path="/apis" query={filterQuery} cursor={raw.cursor} nextCursor={page.nextCursor} />
     </div>
   );
 }

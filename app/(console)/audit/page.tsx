@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditEventRow } from "@/components/audit/audit-event-row";
 import { Alert } from "@/components/ui/alert";
+import { StalePageAlert } from "@/components/ui/page-links";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { DataTable } from "@/components/ui/data-table";
 import { Section } from "@/components/ui/section";
@@ -126,9 +127,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       </Section>
 
       {"stale" in page ? (
-        <Alert tone="error" title="That page link is no longer valid.">
-          Start again from the first page.
-        </Alert>
+        <StalePageAlert />
       ) : page.items.length === 0 ? (
         <Alert title={errors.length ? "Fix the filter to see events." : "No events match."} />
       ) : (

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangeSetStatusBadge } from "@/components/change-sets/change-set-status";
 import { Alert } from "@/components/ui/alert";
+import { PageLinks, StalePageAlert } from "@/components/ui/page-links";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { DataTable } from "@/components/ui/data-table";
 import { DateTime } from "@/components/ui/date-time";
@@ -33,9 +34,7 @@ export default async function ChangeSetsPage({ searchParams }: Props) {
         ) : null}
       </div>
       {"stale" in page ? (
-        <Alert tone="error" title="That page link is no longer valid.">
-          Start again from the first page.
-        </Alert>
+        <StalePageAlert />
       ) : sets.length === 0 ? (
         <Alert title={cursor ? "No more change sets." : "No change set yet."} />
       ) : (
@@ -69,21 +68,11 @@ export default async function ChangeSetsPage({ searchParams }: Props) {
           ))}
         </DataTable>
       )}
-      <div className="flex gap-3">
-        {cursor ? (
-          <Link className={buttonStyles.secondary} href="/change-sets">
-            First page
-          </Link>
-        ) : null}
-        {page.nextCursor ? (
-          <Link
-            className={buttonStyles.secondary}
-            href={`/change-sets?${new URLSearchParams({ cursor: page.nextCursor })}`}
-          >
-            Next page
-          </Link>
-        ) : null}
-      </div>
+      <PageLinks
+        path="/change-sets"
+        cursor={typeof cursor === "string" ? cursor : undefined}
+        nextCursor={page.nextCursor}
+      />
     </div>
   );
 }
