@@ -16,7 +16,7 @@ export async function listDeployments(
   const db = getDb();
   await findApiOrThrow(db, input.apiId);
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const page = newestFirst(input.cursor);
+  const page = newestFirst(input.cursor, "startedAt");
   const rows = await db.deployment.findMany({
     where: { apiId: input.apiId, ...page.where },
     include: deploymentViewInclude,

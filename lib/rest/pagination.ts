@@ -63,10 +63,7 @@ export function toPage<Row, Item>(
  * A page of rows newest first by (`column`, id) — a deployment's `startedAt`, a change set's
  * `createdAt`: the condition that continues after `cursor`, the order, and each row's cursor key.
  */
-export function newestFirst<C extends "startedAt" | "createdAt" = "startedAt">(
-  cursor: string | undefined,
-  column: C = "startedAt" as C,
-) {
+export function newestFirst<C extends "startedAt" | "createdAt">(cursor: string | undefined, column: C) {
   const after = decodeCursor(cursor, z.object({ [column]: z.string(), id: z.string() }));
   const before = after && new Date(after[column] as string);
   type Where = { OR?: Array<Record<C, Date | { lt: Date }> & { id?: { lt: string } }> };

@@ -54,7 +54,7 @@ const RESOURCE_APP_IDS = [
 ] as const;
 
 /** `api://x/`, `API://X` and `x` name the same application. */
-export function bareAudience(audience: string): string {
+function bareAudience(audience: string): string {
   return audience
     .trim()
     .replace(/\/+$/, "")

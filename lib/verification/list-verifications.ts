@@ -17,7 +17,7 @@ export async function listVerifications(
   const db = getDb();
   await findApiOrThrow(db, input.apiId);
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const page = newestFirst(input.cursor);
+  const page = newestFirst(input.cursor, "startedAt");
   const rows = await db.verification.findMany({
     where: { apiId: input.apiId, ...page.where },
     include: verificationViewInclude,
