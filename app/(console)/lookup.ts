@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { isAppError, type AppError, type FieldIssue } from "@/lib/errors";
+import { CURSOR_FIELD } from "@/lib/rest/pagination";
 
 const isNotFound = (error: unknown) => isAppError(error) && error.code === "not_found";
 
@@ -41,9 +42,6 @@ export async function orStalePage<T>(
     throw error;
   }
 }
-
-/** The field a cursor the server did not issue is refused by (lib/rest/pagination.ts). */
-const CURSOR_FIELD = "query.cursor";
 
 /** A filtered list whose use case may refuse a filter (e.g. one matching too much): the refused fields instead. */
 export async function orRefusedFilter<T>(

@@ -18,6 +18,9 @@ export const pageQuerySchema = z.object({
 
 export const DEFAULT_PAGE_SIZE = 50;
 
+/** The field a cursor the server did not issue is refused by (a console page shows such a link as stale). */
+export const CURSOR_FIELD = "query.cursor";
+
 export function pageOf<T extends z.ZodType>(item: T, id: string) {
   return z
     .object({
@@ -40,7 +43,7 @@ export function decodeCursor<T extends z.ZodType>(cursor: string | undefined, sh
     // fall through to the error below
   }
   throw new AppError("bad_request", "The cursor is not valid; use nextCursor from a previous page.", {
-    fields: [{ path: "query.cursor", message: "is not a cursor this API issued" }],
+    fields: [{ path: CURSOR_FIELD, message: "is not a cursor this API issued" }],
   });
 }
 
